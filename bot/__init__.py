@@ -1,0 +1,1 @@
+"""Nolan: a public body's staff code of conduct, carried into Slack."""

@@ -1,0 +1,51 @@
+"""The composition root: builds the Bolt app, its middleware, listeners and error handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+import handlers
+from bot.notifier import Notifier
+from bot.settings import Settings
+from bot.slack_client import make_client
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, db: Database, *, client: WebClient | None = None, verify_token: bool = True
+) -> App:
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        # Ack first, then do slow work: Slack gives three seconds.
+        process_before_response=False,
+        token_verification_enabled=verify_token,
+        raise_error_for_unhandled_request=False,
+    )
+    notifier = Notifier(client)
+
+    # Listeners open their own sessions from `db` (db.session()): with process_before_response
+    # off, a listener runs on after the middleware chain returns, so a session opened here and
+    # closed in a finally would be closed under it.
+    @app.middleware
+    def inject(context: Any, next: Any) -> BoltResponse:
+        context["db"] = db
+        context["settings"] = settings
+        context["notifier"] = notifier
+        return next()
+
+    app.error(_log_error)
+    handlers.register(app)
+    return app
+
+
+def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    kind = body.get("type") or body.get("command") or "request"
+    logger.error("Unhandled error in %s listener: %s", kind, error, exc_info=error)

@@ -1,0 +1,178 @@
+"""The command line: serving the bot and the officers' commands. Each command migrates the
+schema first, so an empty DATABASE_URL just works."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
+from storage.db import Database
+
+log = logging.getLogger("nolan")
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {raw!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Nolan: the staff code of conduct in Slack. With no command, runs the bot.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="run the bot (the default)")
+    commands.add_parser("migrate", help="create or upgrade the database schema, then exit")
+
+    staff = commands.add_parser("staff", help="the org chart").add_subparsers(
+        dest="staff_command", metavar="ACTION", required=True
+    )
+    imp = staff.add_parser("import", help="load the org chart from a CSV file")
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+
+    register = commands.add_parser("register", help="the registers").add_subparsers(
+        dest="register_command", metavar="ACTION", required=True
+    )
+    export = register.add_parser("export", help="write a register as CSV or XLSX")
+    export.add_argument("register", choices=["gifts"], help="which register")
+    export.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        default=None,
+        help="csv (default) or xlsx; taken from --output's suffix if not given",
+    )
+    export.add_argument(
+        "--public",
+        action="store_true",
+        help="leave out what is private to the person (for publication)",
+    )
+    export.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="file to write (default: standard output; xlsx needs a file)",
+    )
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        default=None,
+        help="first date offered to include (YYYY-MM-DD, inclusive)",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        default=None,
+        help="last date offered to include (YYYY-MM-DD, inclusive)",
+    )
+    return parser
+
+
+def _required_secrets(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.command in (None, "serve"):
+        return SLACK_SECRETS
+    if args.command == "staff":
+        return ("SLACK_BOT_TOKEN",)  # users.lookupByEmail
+    return ()
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if date_from and date_to and date_from > date_to:
+        parser.error("--from is after --to")
+    try:
+        settings = load_settings(environ, require=_required_secrets(args))
+    except SettingsError as exc:
+        print(f"nolan: error: {exc}", file=err)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    db = Database(settings.database_url)
+    try:
+        db.migrate()
+    except Exception as exc:
+        print(f"nolan: error: cannot prepare the database: {exc}", file=err)
+        return 1
+    try:
+        return _run(args, settings, db, out, err)
+    finally:
+        db.dispose()
+
+
+def _run(
+    args: argparse.Namespace, settings: Settings, db: Database, out: TextIO, err: TextIO
+) -> int:
+    if args.command == "migrate":
+        print("Database schema is up to date.", file=out)
+        return 0
+    if args.command == "staff":
+        from bot.slack_client import make_client
+        from bot.staff_import import run_import
+
+        return run_import(args.file, db=db, client=make_client(settings), out=out, err=err)
+    if args.command == "register":
+        from bot.export import run_export
+
+        return run_export(
+            args.register,
+            db=db,
+            fmt=args.format,
+            public=args.public,
+            output=args.output,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            out=out,
+            err=err,
+        )
+    return serve(settings, db, err=err)
+
+
+def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
+    """Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP mode."""
+    from slack_bolt.error import BoltError
+
+    from bot.app import create_app
+
+    try:
+        app = create_app(settings, db)
+    except BoltError as exc:
+        print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
+        return 1
+    if settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.info("Starting in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token, web_client=app.client).start()
+        return 0
+    from bot.server import make_server
+
+    server = make_server(app, db, settings.host, settings.port)
+    log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

@@ -1,0 +1,46 @@
+"""HTTP mode on waitress (a production WSGI server): POST /slack/events and GET /health."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from storage.db import Database
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+EVENTS_PATH = "/slack/events"
+
+
+def wsgi_app(app: App, db: Database) -> WSGIApp:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/health" and environ.get("REQUEST_METHOD") == "GET":
+            status, body = _health(db)
+            payload = json.dumps(body).encode()
+            start_response(status, [("Content-Type", "application/json")])
+            return [payload]
+        return slack(environ, start_response)
+
+    return application
+
+
+def _health(db: Database) -> tuple[str, dict[str, str]]:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # health reports any failure; it never raises
+        return "503 Service Unavailable", {"status": "error", "database": type(exc).__name__}
+    return "200 OK", {"status": "ok"}
+
+
+def make_server(app: App, db: Database, host: str, port: int) -> Any:
+    """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
+    from waitress.server import create_server
+
+    return create_server(wsgi_app(app, db), host=host, port=port, threads=8, ident="nolan")

@@ -1,0 +1,137 @@
+"""One typed settings object, read once from the environment and `.env`.
+
+The real environment wins over `.env` so a deployment can override a checked-in file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
+
+# Values copied unchanged from .env.example must not pass for real secrets.
+_PLACEHOLDER_MARKERS = ("replace-me", "your-", "changeme", "xoxb-...", "xapp-...")
+
+
+class SettingsError(ValueError):
+    """A configuration problem, worded for a one-line message to the operator."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The office's choices where the codes leave a figure or a title open."""
+
+    office_name: str = "the Office of the Police and Crime Commissioner"
+    head_of_office_title: str = "Chief Executive"
+    monitoring_officer_title: str = "Monitoring Officer"
+    # The codes say "token value" without a figure (DOMAIN.md, combined-authority §15.4).
+    token_gift_threshold_pence: int = 2_500
+    gift_value_ceiling_pence: int = 1_000_000
+    code_of_conduct_url: str = ""
+    timezone: str = "Europe/London"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "0.0.0.0"
+    port: int = 3000
+    log_level: str = "INFO"
+    policy: Policy = field(default_factory=Policy)
+
+
+SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+def _pounds_to_pence(name: str, raw: str) -> int:
+    try:
+        pounds = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an amount in pounds, got {raw!r}") from None
+    if pounds < 0:
+        raise SettingsError(f"{name} must not be negative, got {raw!r}")
+    return round(pounds * 100)
+
+
+def normalise_api_url(url: str) -> str:
+    """slack_sdk joins method names onto the base URL, so it must end with a slash."""
+    url = url.strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    dotenv_path: str | Path | None = ".env",
+    require: Iterable[str] = SLACK_SECRETS,
+) -> Settings:
+    """Read settings; raise SettingsError naming each missing or placeholder value in `require`."""
+    values: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(name, "").strip() or default
+
+    missing = [name for name in require if not get(name)]
+    if missing:
+        raise SettingsError(f"missing required setting {', '.join(missing)} (see .env.example)")
+    fake = [name for name in require if _is_placeholder(get(name))]
+    if fake:
+        raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
+
+    port_raw = get("PORT", "3000")
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise SettingsError(f"PORT must be a port number, got {port_raw!r}")
+
+    timezone = get("TIMEZONE", "Europe/London")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TIMEZONE is not a known time zone: {timezone!r}") from None
+
+    policy = Policy(
+        office_name=get("OFFICE_NAME", Policy.office_name),
+        head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
+        monitoring_officer_title=get("MONITORING_OFFICER_TITLE", Policy.monitoring_officer_title),
+        token_gift_threshold_pence=_pounds_to_pence(
+            "TOKEN_GIFT_THRESHOLD_GBP", get("TOKEN_GIFT_THRESHOLD_GBP", "25")
+        ),
+        gift_value_ceiling_pence=_pounds_to_pence(
+            "GIFT_VALUE_CEILING_GBP", get("GIFT_VALUE_CEILING_GBP", "10000")
+        ),
+        code_of_conduct_url=get("CODE_OF_CONDUCT_URL"),
+        timezone=timezone,
+    )
+    return Settings(
+        slack_bot_token=get("SLACK_BOT_TOKEN"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_app_token=get("SLACK_APP_TOKEN") or None,
+        slack_api_url=normalise_api_url(get("SLACK_API_URL", DEFAULT_SLACK_API_URL)),
+        database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        host=get("HOST", "0.0.0.0"),
+        port=int(port_raw),
+        log_level=get("LOG_LEVEL", "INFO").upper(),
+        policy=policy,
+    )
