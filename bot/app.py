@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -13,13 +15,20 @@ from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
 from storage.db import Database
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings, db: Database, *, client: WebClient | None = None, verify_token: bool = True
+    settings: Settings,
+    db: Database,
+    *,
+    client: WebClient | None = None,
+    verify_token: bool = True,
+    clock: Callable[[], datetime] = utcnow,
 ) -> App:
+    """`clock` is injected so tests drive dates without sleeping."""
     client = client or make_client(settings)
     app = App(
         client=client,
@@ -39,6 +48,7 @@ def create_app(
         context["db"] = db
         context["settings"] = settings
         context["notifier"] = notifier
+        context["clock"] = clock
         return next()
 
     app.error(_log_error)

@@ -1,0 +1,184 @@
+"""Decision buttons in the approver's DM, and the decline-reason form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.notifier import Notifier
+from handlers.approvals import service
+from handlers.approvals.ids import Action, Block, ReasonAction
+from handlers.approvals.messages import REASON_MAX, decline_reason_modal
+from handlers.metadata import BadMetadata, StepRef, decode
+from storage.db import Database
+
+DISPOSALS = {
+    Action.DISPOSE_RETURN: "returned",
+    Action.DISPOSE_KEEP: "kept",
+    Action.DISPOSE_HAND_ON: "handed_on",
+}
+
+
+def _tell(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _step_id(action: dict[str, Any]) -> int | None:
+    try:
+        return decode(StepRef, action.get("value")).step_id
+    except BadMetadata:
+        return None
+
+
+def _decide_and_tell(
+    db: Database,
+    notifier: Notifier,
+    respond: Respond,
+    body: dict[str, Any],
+    step_id: int,
+    outcome_name: str,
+    now: datetime,
+) -> None:
+    outcome = service.decide(
+        db,
+        actor_slack_id=body["user"]["id"],
+        step_id=step_id,
+        outcome=outcome_name,
+        reason=None,
+        now=now,
+    )
+    if outcome.decided:
+        service.announce(db, notifier, outcome)
+    else:
+        _tell(respond, outcome.message)
+
+
+def approve(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    db: Database,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    ack()
+    step_id = _step_id(action)
+    if step_id is None:
+        _tell(respond, "That button is from an older message Nolan can't read.")
+        return
+    outcome = service.decide(
+        db,
+        notifier,
+        actor_slack_id=body["user"]["id"],
+        step_id=step_id,
+        outcome="approved",
+        reason=None,
+        now=clock(),
+    )
+    if not outcome.decided:
+        _tell(respond, outcome.message)
+
+
+def dispose(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    db: Database,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    ack()
+    step_id = _step_id(action)
+    if step_id is None:
+        _tell(respond, "That button is from an older message Nolan can't read.")
+        return
+    outcome = service.decide(
+        db,
+        notifier,
+        actor_slack_id=body["user"]["id"],
+        step_id=step_id,
+        outcome=DISPOSALS[Action(action["action_id"])],
+        reason=None,
+        now=clock(),
+    )
+    if not outcome.decided:
+        _tell(respond, outcome.message)
+
+
+def open_decline_form(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    db: Database,
+) -> None:
+    ack()
+    step_id = _step_id(action)
+    if step_id is None:
+        _tell(respond, "That button is from an older message Nolan can't read.")
+        return
+    allowed = service.check(db, actor_slack_id=body["user"]["id"], step_id=step_id)
+    if not allowed.decided:
+        _tell(respond, allowed.message)
+        return
+    reference = _reference_from_message(body) or "this declaration"
+    client.views_open(trigger_id=body["trigger_id"], view=decline_reason_modal(step_id, reference))
+
+
+def _reference_from_message(body: dict[str, Any]) -> str | None:
+    text = (body.get("message") or {}).get("text") or ""
+    start, end = text.rfind("("), text.rfind(")")
+    return text[start + 1 : end] if 0 <= start < end else None
+
+
+def submit_decline(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    reason = (
+        view["state"]["values"].get(Block.REASON, {}).get(ReasonAction.INPUT, {}).get("value") or ""
+    ).strip()
+    if not reason:
+        ack(
+            response_action="errors",
+            errors={Block.REASON: "Please give a reason: the member of staff will see it."},
+        )
+        return
+    if len(reason) > REASON_MAX:
+        ack(
+            response_action="errors",
+            errors={Block.REASON: f"Please keep the reason to {REASON_MAX} characters."},
+        )
+        return
+    try:
+        step_id = decode(StepRef, view.get("private_metadata")).step_id
+    except BadMetadata:
+        ack(
+            response_action="errors",
+            errors={Block.REASON: "This form is out of date: close it and press Decline again."},
+        )
+        return
+    outcome = service.decide(
+        db,
+        notifier,
+        actor_slack_id=body["user"]["id"],
+        step_id=step_id,
+        outcome="declined",
+        reason=reason,
+        now=clock(),
+    )
+    if outcome.decided:
+        ack()
+    else:
+        ack(response_action="errors", errors={Block.REASON: outcome.message})

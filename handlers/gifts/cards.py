@@ -1,0 +1,113 @@
+"""What approvers and declarants are shown about a gift or hospitality declaration."""
+
+from __future__ import annotations
+
+from bot.notifier import Message
+from bot.rules.gifts import Flag, GiftType, OfferKind, Relationship, Response, format_pounds
+from handlers.approvals.messages import ApprovalCard
+from handlers.gifts.views import RELATIONSHIP_LABELS
+from handlers.text import clip, escape
+from storage.declarations import GiftRecord
+from storage.models import ApprovalStep
+
+FLAG_WARNINGS = {
+    Flag.RETROSPECTIVE: "Retrospective: the event had already happened when this was declared; "
+    "hospitality should be authorised before the event.",
+    Flag.BIDDER: "The giver is bidding, or likely to bid, for a contract: take special care "
+    "that no improper motive could be inferred.",
+}
+RESPONSE_WORDS = {
+    Response.DECLINED: "Declined",
+    Response.ACCEPTED: "Accepted",
+    Response.WANTS_TO_ACCEPT: "Would like to accept",
+}
+
+
+def what_it_was(record: GiftRecord) -> str:
+    """Name the offer in words a person recognises, not just a reference."""
+    offer = record.offer
+    noun = "hospitality" if offer.kind == OfferKind.HOSPITALITY else "gift"
+    return f"the {noun} from {offer.offered_by}: {clip(offer.description, 150)}"
+
+
+def _kind_label(record: GiftRecord) -> str:
+    offer = record.offer
+    if offer.kind == OfferKind.HOSPITALITY:
+        return "Hospitality"
+    return {
+        GiftType.MONETARY: "Gift (cash, vouchers or monetary)",
+        GiftType.LEGACY: "Gift (legacy in a will)",
+    }.get(GiftType(offer.gift_type) if offer.gift_type else GiftType.ITEM, "Gift")
+
+
+def gift_card(record: GiftRecord, step: ApprovalStep | None, *, intro: str = "") -> ApprovalCard:
+    offer = record.offer
+    facts = [
+        ("Who", record.declarant.display_name),
+        ("What", _kind_label(record)),
+        ("Value", format_pounds(offer.value_pence)),
+        ("Offered by", offer.offered_by),
+        ("Relationship", RELATIONSHIP_LABELS[Relationship(offer.relationship)]),
+        ("Date offered", offer.date_offered.strftime("%d %b %Y")),
+        ("Response", RESPONSE_WORDS[Response(offer.response)]),
+    ]
+    if offer.event_date:
+        facts.insert(6, ("Date of event", offer.event_date.strftime("%d %b %Y")))
+    warnings = [FLAG_WARNINGS[Flag(f)] for f in sorted(offer.flag_set) if f in set(Flag)]
+    if offer.use_at_work:
+        warnings.append("Declared as of use at work.")
+    heading = f"{_kind_label(record).split(' (')[0]} offered to {record.declarant.display_name}"
+    purpose = "inform" if step is None else step.purpose
+    decided_by = None
+    if step is not None and step.decided_by_id:
+        person = record.people.get(step.decided_by_id)
+        decided_by = person.display_name if person else None
+    return ApprovalCard(
+        step_id=step.id if step else None,
+        reference=record.declaration.reference or "",
+        heading=heading,
+        intro=intro,
+        facts=facts,
+        details=[("Description", offer.description), ("Why", offer.reason)],
+        warnings=warnings,
+        purpose=purpose,
+        status=step.status if step else record.declaration.status,
+        decided_by=decided_by,
+        decided_at=step.decided_at if step else None,
+        reason=step.reason if step else None,
+    )
+
+
+def declarant_receipt(record: GiftRecord, explanation: str, next_step: str) -> Message:
+    """What the member of staff is told straight after declaring."""
+    ref = record.declaration.reference
+    text = (
+        f"Thank you: your declaration of {escape(what_it_was(record))} is recorded as {ref}.\n"
+        f"{explanation}"
+    )
+    if next_step:
+        text += f"\n{next_step}"
+    return Message(text=clip(text, 3000))
+
+
+OUTCOME_WORDS = {
+    "approved": "approved",
+    "declined": "declined",
+    "returned": "decided that it should be returned to the giver",
+    "kept": "decided that it will be kept for the office",
+    "handed_on": "decided that it should be handed on (for example to charity)",
+}
+
+
+def declarant_outcome(record: GiftRecord, step: ApprovalStep, decider_name: str) -> Message:
+    """The decision, told to the member of staff, naming the offer."""
+    words = OUTCOME_WORDS.get(step.status, step.status)
+    text = (
+        f"{escape(decider_name)} has {words}: {escape(what_it_was(record))} "
+        f"({record.declaration.reference})."
+    )
+    if step.reason:
+        text += f"\nReason: {escape(step.reason)}"
+    if step.status == "declined":
+        text += "\nPlease decline the offer, or return it if you already have it."
+    return Message(text=clip(text, 3000))

@@ -1,0 +1,35 @@
+"""Every Slack id the gift form uses. Block ids are the rule's field names, so a validation
+error from bot.rules.gifts lands on its own field."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+CALLBACK_ID = "gift_declare"
+
+
+class Field(StrEnum):
+    KIND = "kind"
+    GIFT_TYPE = "gift_type"
+    OFFERED_BY = "offered_by"
+    RELATIONSHIP = "relationship"
+    DESCRIPTION = "description"
+    VALUE = "value"
+    DATE_OFFERED = "date_offered"
+    EVENT_DATE = "event_date"
+    RESPONSE = "response"
+    REASON = "reason"
+    CIRCUMSTANCES = "circumstances"
+    LINE_MANAGER = "line_manager"
+
+
+# Each input's action id is its field name with this suffix.
+ACTION_SUFFIX = "_input"
+
+
+def action_id(field: Field) -> str:
+    return f"{field.value}{ACTION_SUFFIX}"
+
+
+USE_AT_WORK = "use_at_work"
+UNSOLICITED = "unsolicited"
