@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
@@ -161,12 +161,64 @@ def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Gi
 def gift_register(
     session: Session, *, date_from: date | None = None, date_to: date | None = None
 ) -> list[GiftRecord]:
-    """Every offer in the register, oldest offer first; dates offered inclusive."""
-    query = select(Declaration.id).join(GiftRow, GiftRow.declaration_id == Declaration.id)
+    """Every offer in the register, oldest offer first; dates offered inclusive.
+
+    Three queries whatever the register's size (offers with their declarants, their steps,
+    the people the steps name) instead of five per offer. Steps and people are selected by
+    subquery rather than a list of ids, so a large register hits no bound-parameter limit.
+    """
+    chosen = (
+        select(Declaration.id)
+        .join(GiftRow, col(GiftRow.declaration_id) == col(Declaration.id))
+        .where(Declaration.kind == "gift")
+    )
     if date_from is not None:
-        query = query.where(GiftRow.date_offered >= date_from)
+        chosen = chosen.where(GiftRow.date_offered >= date_from)
     if date_to is not None:
-        query = query.where(GiftRow.date_offered <= date_to)
-    ids = session.exec(query.order_by(GiftRow.date_offered, col(Declaration.id))).all()
-    records = [load_gift(session, declaration_id=i) for i in ids if i is not None]
-    return [r for r in records if r is not None]
+        chosen = chosen.where(GiftRow.date_offered <= date_to)
+
+    rows = session.exec(
+        select(Declaration, GiftRow, Staff)
+        .join(GiftRow, col(GiftRow.declaration_id) == col(Declaration.id))
+        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
+        .where(col(Declaration.id).in_(chosen))
+        .order_by(col(GiftRow.date_offered), col(Declaration.id))
+        .execution_options(populate_existing=True)
+    ).all()
+    if not rows:
+        return []
+
+    steps_by_declaration: dict[int, list[ApprovalStep]] = {}
+    for step in session.exec(
+        select(ApprovalStep)
+        .where(col(ApprovalStep.declaration_id).in_(chosen))
+        .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
+        .execution_options(populate_existing=True)
+    ):
+        steps_by_declaration.setdefault(step.declaration_id, []).append(step)
+
+    in_steps = col(ApprovalStep.declaration_id).in_(chosen)
+    step_people = {
+        p.id: p
+        for p in session.exec(
+            select(Staff)
+            .where(
+                or_(
+                    col(Staff.id).in_(select(ApprovalStep.approver_id).where(in_steps)),
+                    col(Staff.id).in_(select(ApprovalStep.decided_by_id).where(in_steps)),
+                )
+            )
+            .execution_options(populate_existing=True)
+        )
+        if p.id is not None
+    }
+
+    records = []
+    for declaration, offer, declarant in rows:
+        assert declaration.id is not None and declarant.id is not None
+        steps = steps_by_declaration.get(declaration.id, [])
+        ids = {s.approver_id for s in steps} | {s.decided_by_id for s in steps if s.decided_by_id}
+        people = {i: step_people[i] for i in ids if i in step_people}
+        people[declarant.id] = declarant
+        records.append(GiftRecord(declaration, offer, declarant, steps, people))
+    return records

@@ -1,0 +1,306 @@
+"""`python -m bot register export`: a register as CSV or XLSX.
+
+The writers see only a register's columns and rows (bot/registers.py), so every register is
+written the same way. Rows stream from the loader to the writer one at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.registers import REGISTERS, Column, ColumnType, Register, Value
+from storage import audit
+from storage.db import Database
+
+FORMATS = ("csv", "xlsx")
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
+# injection"); the full-width forms count too in some locales.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+XLSX_FORMATS = {
+    ColumnType.DATE: "yyyy-mm-dd",
+    ColumnType.DATETIME: "yyyy-mm-dd hh:mm:ss",
+    ColumnType.MONEY: '"£"#,##0.00',
+}
+
+
+class ExportError(Exception):
+    """A problem worded for a one-line message to the operator; `code` is the exit status."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(text: str) -> str:
+    """A leading apostrophe makes a spreadsheet show the text rather than run it."""
+    return "'" + text if is_formula_like(text) else text
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def csv_text(column_type: ColumnType, value: Value) -> str:
+    """One value as CSV text: ISO 8601 dates, UTC times, pounds with two decimals."""
+    if value is None:
+        return ""
+    if column_type is ColumnType.MONEY:
+        assert isinstance(value, int)
+        return f"{value // 100}.{value % 100:02d}"
+    if column_type is ColumnType.DATETIME:
+        assert isinstance(value, datetime)
+        return _utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if column_type is ColumnType.DATE:
+        assert isinstance(value, date)
+        return value.isoformat()
+    if column_type is ColumnType.BOOL:
+        return "yes" if value else "no"
+    return neutralise(str(value))
+
+
+def write_csv(stream: TextIO, columns: Sequence[Column[Any]], records: Iterable[Any]) -> int:
+    """Write the header and one row per record (RFC 4180); return the number of rows."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(c.name for c in columns)
+    rows = 0
+    for record in records:
+        writer.writerow(csv_text(c.type, c.get(record)) for c in columns)
+        rows += 1
+    return rows
+
+
+def _xlsx_cell(ws: Any, column_type: ColumnType, value: Value) -> WriteOnlyCell:
+    if column_type is ColumnType.MONEY and value is not None:
+        assert isinstance(value, int)
+        value = Decimal(value) / 100
+    elif column_type is ColumnType.DATETIME and isinstance(value, datetime):
+        value = _utc(value).replace(tzinfo=None)  # Excel has no time zones: the UTC time
+    elif column_type is ColumnType.TEXT and value is not None:
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters break XLSX
+    cell = WriteOnlyCell(ws, value=value)
+    if column_type in XLSX_FORMATS:
+        cell.number_format = XLSX_FORMATS[column_type]
+    if column_type is ColumnType.TEXT and isinstance(value, str):
+        # Always a string cell (openpyxl would make "=..." a formula); the quote prefix keeps
+        # it text if someone edits the cell, and the text itself stays exactly as typed.
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def write_xlsx(
+    stream: IO[bytes], columns: Sequence[Column[Any]], records: Iterable[Any], *, title: str
+) -> int:
+    """Write one sheet: bold frozen header, typed cells, auto-filter. Return the row count."""
+    wb = Workbook(write_only=True)  # streams rows to disk instead of holding every cell
+    ws = wb.create_sheet(title[:31])
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    rows = 0
+    try:
+        for record in records:
+            ws.append([_xlsx_cell(ws, c.type, c.get(record)) for c in columns])
+            rows += 1
+    except BaseException:
+        with suppress(Exception):
+            ws.close()  # end openpyxl's row stream now, not at garbage collection
+        raise
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+    wb.save(stream)
+    return rows
+
+
+def format_for(output: Path | None) -> str:
+    return "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"
+
+
+@contextmanager
+def replacing(target: Path, *, private: bool) -> Iterator[IO[bytes]]:
+    """A temporary file beside `target` that replaces it only once the block succeeds.
+
+    On any failure the temporary file is removed and `target` is left as it was, so no
+    half-written register is ever left behind.
+    """
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a directory")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            # A full register holds personal data: readable by its owner only.
+            os.chmod(tmp, 0o600 if private else 0o644)
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _operator() -> str | None:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return None
+
+
+def _ensure_utf8(out: TextIO) -> None:
+    if isinstance(out, io.TextIOWrapper) and (out.encoding or "").lower() not in ("utf-8", "utf8"):
+        out.reconfigure(encoding="utf-8")
+
+
+def _write_file(
+    fh: IO[bytes], fmt: str, columns: Sequence[Column[Any]], records: Iterable[Any], title: str
+) -> int:
+    if fmt == "xlsx":
+        return write_xlsx(fh, columns, records, title=title)
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+    rows = write_csv(text, columns, records)
+    text.flush()
+    text.detach()  # leave the file to `replacing`, which syncs and closes it
+    return rows
+
+
+def export(
+    spec: Register[Any],
+    *,
+    db: Database,
+    fmt: str,
+    public: bool,
+    output: Path | None,
+    date_from: date | None,
+    date_to: date | None,
+    out: TextIO,
+) -> int:
+    """Write the register and record the export in the audit trail; return the row count.
+
+    The audit entry is committed before the file takes its name, so there is never an
+    exported file the trail does not know about.
+    """
+    columns = spec.columns_for(public=public)
+
+    def record_export(session: Session, rows: int) -> None:
+        audit.record(
+            session,
+            action="exported",
+            register=spec.name,
+            public=public,
+            rows=rows,
+            format=fmt,
+            output=str(output) if output is not None else "stdout",
+            date_from=date_from,
+            date_to=date_to,
+            operator=_operator(),
+        )
+        session.commit()
+
+    with db.session() as session:
+        records = spec.load(session, date_from, date_to)
+        if output is None:
+            _ensure_utf8(out)
+            rows = write_csv(out, columns, records)
+            out.flush()
+            record_export(session, rows)
+            return rows
+        with replacing(output, private=not public) as fh:
+            rows = _write_file(fh, fmt, columns, records, spec.title)
+            record_export(session, rows)
+        return rows
+
+
+def _option_problem(
+    register: str, fmt: str, output: Path | None, date_from: date | None, date_to: date | None
+) -> str | None:
+    if register not in REGISTERS:
+        return f"no register called {register!r} (choose from {', '.join(REGISTERS)})"
+    if fmt not in FORMATS:
+        return f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})"
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return "--from is after --to"
+    if fmt == "xlsx" and output is None:
+        return "xlsx is a binary file format: give --output FILE.xlsx"
+    return None
+
+
+def run_export(
+    register: str,
+    *,
+    db: Database,
+    fmt: str | None,
+    public: bool,
+    output: Path | None,
+    date_from: date | None,
+    date_to: date | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """The CLI command: check the options, export, and turn failures into one-line errors.
+
+    Returns the exit status: 0 done, 1 could not read or write, 2 bad options.
+    """
+    fmt = fmt or format_for(output)
+    problem = _option_problem(register, fmt, output, date_from, date_to)
+    if problem is not None:
+        print(f"nolan: error: {problem}", file=err)
+        return 2
+    spec = REGISTERS[register]
+    try:
+        rows = export(
+            spec,
+            db=db,
+            fmt=fmt,
+            public=public,
+            output=output,
+            date_from=date_from,
+            date_to=date_to,
+            out=out,
+        )
+    except ExportError as exc:
+        print(f"nolan: error: {exc}", file=err)
+        return exc.code
+    except OSError as exc:
+        where = output if output is not None else "standard output"
+        print(f"nolan: error: cannot write {where}: {exc.strerror or exc}", file=err)
+        return 1
+    except SQLAlchemyError as exc:
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"nolan: error: cannot read the register: {first_line}", file=err)
+        return 1
+    if output is not None:
+        what = f"the public {spec.name} register" if public else f"the {spec.name} register"
+        print(f"Wrote {rows} row{'' if rows == 1 else 's'} of {what} to {output}.", file=out)
+    return 0

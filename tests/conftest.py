@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
+
+`make test` runs the suite twice: on SQLite files, then against a real PostgreSQL server that
+scripts/with-postgres.sh starts. On PostgreSQL each xdist worker gets its own database,
+migrated once and truncated between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from storage.db import Database
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _worker(request: pytest.FixtureRequest) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def _template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database for this worker: a SQLite file to copy, or a PostgreSQL database."""
+    if PG_URL:
+        name = f"nolan_test_{_worker(request)}"
+        admin = Database(PG_URL)
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template')}/template.db"
+    db = Database(url)
+    db.migrate()
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        db = Database(_template)
+        with db.engine.begin() as conn:
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.dispose()
+        return _template
+    target = tmp_path / "nolan.db"
+    shutil.copy(make_url(_template).database or "", target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fresh_db_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty database with no schema at all (for testing migrations and first runs)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path}/fresh.db"
+        return
+    name = f"nolan_fresh_{_worker(request)}"
+    admin = Database(PG_URL)
+    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
