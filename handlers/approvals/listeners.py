@@ -71,17 +71,7 @@ def approve(
     if step_id is None:
         _tell(respond, "That button is from an older message Nolan can't read.")
         return
-    outcome = service.decide(
-        db,
-        notifier,
-        actor_slack_id=body["user"]["id"],
-        step_id=step_id,
-        outcome="approved",
-        reason=None,
-        now=clock(),
-    )
-    if not outcome.decided:
-        _tell(respond, outcome.message)
+    _decide_and_tell(db, notifier, respond, body, step_id, "approved", clock())
 
 
 def dispose(
@@ -98,17 +88,8 @@ def dispose(
     if step_id is None:
         _tell(respond, "That button is from an older message Nolan can't read.")
         return
-    outcome = service.decide(
-        db,
-        notifier,
-        actor_slack_id=body["user"]["id"],
-        step_id=step_id,
-        outcome=DISPOSALS[Action(action["action_id"])],
-        reason=None,
-        now=clock(),
-    )
-    if not outcome.decided:
-        _tell(respond, outcome.message)
+    outcome = DISPOSALS[Action(action["action_id"])]
+    _decide_and_tell(db, notifier, respond, body, step_id, outcome, clock())
 
 
 def open_decline_form(
@@ -128,14 +109,9 @@ def open_decline_form(
     if not allowed.decided:
         _tell(respond, allowed.message)
         return
-    reference = _reference_from_message(body) or "this declaration"
-    client.views_open(trigger_id=body["trigger_id"], view=decline_reason_modal(step_id, reference))
-
-
-def _reference_from_message(body: dict[str, Any]) -> str | None:
-    text = (body.get("message") or {}).get("text") or ""
-    start, end = text.rfind("("), text.rfind(")")
-    return text[start + 1 : end] if 0 <= start < end else None
+    client.views_open(
+        trigger_id=body["trigger_id"], view=decline_reason_modal(step_id, allowed.reference)
+    )
 
 
 def submit_decline(
@@ -171,14 +147,14 @@ def submit_decline(
         return
     outcome = service.decide(
         db,
-        notifier,
         actor_slack_id=body["user"]["id"],
         step_id=step_id,
         outcome="declined",
         reason=reason,
         now=clock(),
     )
-    if outcome.decided:
-        ack()
-    else:
+    if not outcome.decided:
         ack(response_action="errors", errors={Block.REASON: outcome.message})
+        return
+    ack()
+    service.announce(db, notifier, outcome)

@@ -136,6 +136,7 @@ def decide(
             on_behalf_of=step.approver_id if step.approver_id != actor.id else None,
         )
         session.commit()
+        session.expire_all()  # the decision was a Core UPDATE: reload what it changed
         record = declarations.load_gift(session, declaration_id=step.declaration_id)
         assert record is not None
         step = next(s for s in record.steps if s.id == step_id)

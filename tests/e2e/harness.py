@@ -1,0 +1,212 @@
+"""Runs the real bot (HTTP mode on waitress) against the fake Slack Web API, and speaks to
+it the way Slack does: signed requests with real payload shapes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import select
+
+from bot.app import create_app
+from bot.server import make_server
+from bot.settings import Policy, Settings
+from storage.db import Database
+from storage.models import Staff
+from tests.fakeslack import (
+    FakeSlack,
+    block_actions_form,
+    post,
+    slash_command_form,
+    view_state,
+    view_submission_form,
+)
+from tests.fakeslack.server import Call
+
+SECRET = "e2e-signing-secret"
+
+
+@dataclass
+class Clock:
+    """An injected clock the tests move by hand; nothing sleeps to pass time."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str
+    email: str
+    name: str
+    slack_id: str
+    manager: str | None = None
+    roles: str = ""
+
+
+ORG = [
+    Person("head", "head@opcc.example", "Harriet Head", "UHEAD", roles="head_of_office"),
+    Person("mo", "mo@opcc.example", "Morgan Monitor", "UMO", "head", "monitoring_officer"),
+    Person("manager", "manager@opcc.example", "Manny Manager", "UMGR", "head"),
+    Person("alice", "alice@opcc.example", "Alice Able", "UALICE", "manager"),
+    Person("eve", "eve@opcc.example", "Eve Other", "UEVE", "manager"),
+    Person("bob", "bob@opcc.example", "Bob Loner", "UBOB"),
+]
+
+
+def seed_org(db: Database, people: list[Person] = ORG) -> dict[str, Staff]:
+    with db.session() as session:
+        rows: dict[str, Staff] = {}
+        for p in people:
+            row = Staff(email=p.email, name=p.name, slack_user_id=p.slack_id, roles=p.roles)
+            session.add(row)
+            rows[p.key] = row
+        session.flush()
+        for p in people:
+            if p.manager:
+                rows[p.key].line_manager_id = rows[p.manager].id
+        session.commit()
+        return {
+            k: session.exec(select(Staff).where(Staff.id == v.id)).one() for k, v in rows.items()
+        }
+
+
+class Nolan:
+    """The bot under test, serving on a free port."""
+
+    def __init__(
+        self, fake: FakeSlack, db: Database, clock: Clock, policy: Policy | None = None
+    ) -> None:
+        self.fake, self.db, self.clock = fake, db, clock
+        self.policy = policy or Policy()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Nolan:
+        settings = Settings(
+            slack_bot_token="xoxb-e2e-token",
+            slack_signing_secret=SECRET,
+            slack_api_url=self.fake.api_url,
+            database_url=self.db.url,
+            policy=self.policy,
+        )
+        app = create_app(settings, self.db, clock=self.clock)
+        self._server = make_server(app, self.db, "127.0.0.1", 0)
+        self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def restart(self) -> None:
+        """A new process in all but name: a new app and server over the same database."""
+        self.stop()
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.effective_port}"
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    # -- what Slack sends ------------------------------------------------------------------
+
+    def command(self, user: str, command: str, text: str = "") -> tuple[int, str]:
+        body = slash_command_form(
+            command,
+            text,
+            user,
+            trigger_id=self.fake.new_trigger_id(),
+            response_url=self.fake.response_url(f"cmd-{user}-{time.monotonic_ns()}"),
+        )
+        status, _headers, reply = post(self.events_url, body, SECRET)
+        return status, reply
+
+    def open_modal(self, user: str, command: str, text: str = "") -> dict[str, Any]:
+        """Run a slash command and return the view the bot opened in response."""
+        before = len(self.fake.calls("views.open"))
+        status, reply = self.command(user, command, text)
+        assert status == 200, reply
+        return self.fake.wait_for("views.open", count=before + 1).args["view"]
+
+    def submit(self, user: str, view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+        """Submit a modal with {action_id: value}; return the bot's JSON reply ({} for a plain
+        ack, which closes the modal)."""
+        body = view_submission_form(user, view, view_state(view, answers))
+        status, _headers, reply = post(self.events_url, body, SECRET)
+        assert status == 200, reply
+        return json.loads(reply) if reply.strip() else {}
+
+    def press(self, user: str, message: Call, action_id: str) -> tuple[int, str]:
+        """Press the button `action_id` on a message the bot posted (found in fake calls)."""
+        block_id, value = _find_button(message.args["blocks"], action_id)
+        posted = self.fake.calls("chat.postMessage")
+        channel = message.args.get("channel")
+        ts = message.args.get("ts")
+        if message.method == "chat.postMessage":
+            channel, ts = _where_posted(self.fake, message, posted)
+        body = block_actions_form(
+            user,
+            action_id,
+            value,
+            block_id=block_id,
+            channel_id=channel,
+            message_ts=ts,
+            message={
+                "ts": ts,
+                "text": message.args.get("text", ""),
+                "blocks": message.args["blocks"],
+            },
+            response_url=self.fake.response_url(f"press-{user}-{time.monotonic_ns()}"),
+            trigger_id=self.fake.new_trigger_id(),
+        )
+        status, _headers, reply = post(self.events_url, body, SECRET)
+        return status, reply
+
+
+def _serve(server: Any) -> None:
+    # Closing waitress from another thread pulls the socket out from under its select().
+    with contextlib.suppress(OSError, ValueError):
+        server.run()
+
+
+def _find_button(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, str]:
+    for block in blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == action_id:
+                return block.get("block_id", ""), element.get("value", "")
+    raise AssertionError(f"no button {action_id!r} in message")
+
+
+def _where_posted(fake: FakeSlack, message: Call, posted: list[Call]) -> tuple[str, str]:
+    """The DM channel and ts the fake answered for this chat.postMessage."""
+    index = posted.index(message)
+    response = fake.responses("chat.postMessage")[index]
+    return response["channel"], response["ts"]
+
+
+def dm_to(
+    fake: FakeSlack, user: str, predicate: Callable[[Call], bool] = lambda c: True, count: int = 1
+) -> Call:
+    return fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("channel") == user and predicate(c), count=count
+    )
