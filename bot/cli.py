@@ -108,6 +108,7 @@ def main(
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine here
     db = Database(settings.database_url)
     try:
         db.migrate()
@@ -160,10 +161,10 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
         print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
         return 1
     if settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.server import make_socket_handler
 
         log.info("Starting in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token, web_client=app.client).start()
+        make_socket_handler(app, settings.slack_app_token).start()
         return 0
     from bot.server import make_server
 

@@ -44,3 +44,11 @@ def make_server(app: App, db: Database, host: str, port: int) -> Any:
     from waitress.server import create_server
 
     return create_server(wsgi_app(app, db), host=host, port=port, threads=8, ident="nolan")
+
+
+def make_socket_handler(app: App, app_token: str) -> Any:
+    """Socket Mode: Slack connects out from here, so no public URL is needed. The same Web
+    API client (and so SLACK_API_URL) opens the connection."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    return SocketModeHandler(app, app_token, web_client=app.client)

@@ -1,0 +1,50 @@
+"""The schema comes from migrations and matches the models; the audit trail is append-only."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel, select
+
+from storage import audit
+from storage.db import Database
+from storage.models import AuditEntry
+
+
+def test_migrations_build_exactly_the_models(fresh_db_url: str) -> None:
+    db = Database(fresh_db_url)
+    db.migrate()
+    db.migrate()  # a second run is a no-op
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(db: Database) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entry SET action = 'tampered'",
+        "DELETE FROM audit_entry",
+    ],
+)
+def test_audit_trail_refuses_updates_and_deletes(db: Database, statement: str) -> None:
+    with db.session() as session:
+        audit.record(session, action="submitted", note="first")
+        session.commit()
+    with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text(statement))
+    with db.session() as session:
+        [entry] = session.exec(select(AuditEntry)).all()
+    assert entry.action == "submitted"
