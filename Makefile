@@ -1,0 +1,45 @@
+# Nolan: `make run` sets up and runs the bot; `make test` sets up and runs every check.
+# Both build .venv themselves on a fresh machine (Debian 12, Python 3.11).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint clean
+
+run: $(STAMP)
+	$(PY) -m bot
+
+# Lint, then the whole suite on SQLite, then again on a PostgreSQL server of its own.
+# Both passes run even if the first fails; the target fails if either did.
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	@status=0; \
+	echo "== tests on SQLite"; \
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
+	echo "== tests on PostgreSQL"; \
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
+	exit $$status
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Debian's python3 needs python3-venv (ensurepip) before `python3 -m venv` works.
+$(PY):
+	@if ! $(PYTHON) -m venv $(VENV); then \
+		echo "python3 -m venv failed; installing python3-venv"; \
+		rm -rf $(VENV); \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+			&& $(PYTHON) -m venv $(VENV); \
+	fi
+
+# Re-install whenever pyproject.toml changes.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
