@@ -22,6 +22,7 @@ from storage.models import Staff
 from tests.fakeslack import (
     FakeSlack,
     block_actions_form,
+    contract,
     post,
     slash_command_form,
     view_state,
@@ -139,6 +140,7 @@ class Nolan:
             response_url=self.fake.response_url(f"cmd-{user}-{time.monotonic_ns()}"),
         )
         status, _headers, reply = post(self.events_url, body, SECRET)
+        _check_reply(reply, f"{command} reply")
         return status, reply
 
     def open_modal(self, user: str, command: str, text: str = "") -> dict[str, Any]:
@@ -154,6 +156,7 @@ class Nolan:
         body = view_submission_form(user, view, view_state(view, answers))
         status, _headers, reply = post(self.events_url, body, SECRET)
         assert status == 200, reply
+        _check_reply(reply, "view_submission reply")
         return json.loads(reply) if reply.strip() else {}
 
     def press(self, user: str, message: Call, action_id: str) -> tuple[int, str]:
@@ -181,6 +184,23 @@ class Nolan:
         )
         status, _headers, reply = post(self.events_url, body, SECRET)
         return status, reply
+
+
+def _check_reply(reply: str, where: str) -> None:
+    """Replies in the HTTP response (ephemeral messages, modal errors or views) never pass
+    through the fake Web API, so hold them to Slack's limits here."""
+    if not reply.strip().startswith("{"):
+        return
+    body = json.loads(reply)
+    problems = []
+    if "blocks" in body or "text" in body:
+        problems += contract.message_problems(body, where)
+    if body.get("response_action") in ("update", "push"):
+        problems += contract.view_problems(body.get("view"), where, "modal")
+    for block_id, message in (body.get("errors") or {}).items():
+        if not isinstance(message, str) or not message or len(message) > 150:
+            problems.append(f"{where}: error for {block_id!r} is not 1-150 characters")
+    assert not problems, problems
 
 
 def _serve(server: Any) -> None:
