@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -109,6 +110,9 @@ def main(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine here
+    if args.command not in (None, "serve"):
+        # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
+        logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
     db = Database(settings.database_url)
     try:
         db.migrate()
@@ -166,14 +170,21 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
         log.info("Starting in Socket Mode")
         make_socket_handler(app, settings.slack_app_token).start()
         return 0
-    from bot.server import make_server
+    from bot.server import drain, make_server
 
     server = make_server(app, db, settings.host, settings.port)
+    # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
     try:
         server.run()
     except KeyboardInterrupt:
-        pass
+        log.info("Stopping")
     finally:
         server.close()
+        drain(app)
     return 0
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt

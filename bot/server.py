@@ -52,3 +52,8 @@ def make_socket_handler(app: App, app_token: str) -> Any:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     return SocketModeHandler(app, app_token, web_client=app.client)
+
+
+def drain(app: App) -> None:
+    """Let listeners that acked and went on working (sending DMs) finish before exit."""
+    app.listener_runner.listener_executor.shutdown(wait=True)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
 from sqlmodel import Session, col, select
 
+from bot.rules import org_chart
+from bot.rules.org_chart import OrgRow
 from bot.rules.roles import Role
 from bot.rules.routing import OfficeHolders, Person
+from storage import audit
 from storage.models import Staff
 
 
@@ -47,3 +55,160 @@ def office_holders(session: Session) -> OfficeHolders:
 def as_person(staff: Staff) -> Person:
     assert staff.id is not None
     return Person(id=staff.id, roles=staff.role_set, line_manager_id=staff.line_manager_id)
+
+
+def slack_ids_by_email(session: Session) -> dict[str, str]:
+    """Slack user ids already known, so a re-import need not look everyone up again."""
+    rows = session.exec(
+        select(Staff.email, Staff.slack_user_id).where(col(Staff.slack_user_id).is_not(None))
+    )
+    return {email.lower(): slack_id for email, slack_id in rows if slack_id}
+
+
+class ManagerChange(NamedTuple):
+    staff_id: int
+    old_manager_id: int | None
+    new_manager_id: int | None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    total: int
+    added: int
+    updated: int  # includes people reactivated
+    unchanged: int
+    deactivated: int
+    reactivated: int
+    # People already in the chart whose line manager is now someone else (or no one): their
+    # waiting approvals may need to move to the new manager.
+    managers_changed: tuple[ManagerChange, ...] = ()
+
+
+def manager_changes(
+    before: Mapping[int, int | None], after: Mapping[int, int | None]
+) -> list[ManagerChange]:
+    """Who changed line manager between two {staff id: manager id} snapshots; people in only
+    one snapshot (new, or not imported) are not a change."""
+    return [
+        ManagerChange(staff_id, before[staff_id], new)
+        for staff_id, new in sorted(after.items())
+        if staff_id in before and before[staff_id] != new
+    ]
+
+
+# What each file column sets on a Staff row (the manager is linked separately, by id).
+def _fields(row: OrgRow, slack_id: str | None) -> dict[str, Any]:
+    return {
+        "slack_user_id": slack_id,
+        "name": row.name,
+        "roles": ";".join(sorted(row.roles)),
+        "vetting_level": row.vetting_level,
+        "vetting_expires": row.vetting_expires,
+        "politically_restricted": row.politically_restricted,
+    }
+
+
+_COLUMN_OF_FIELD = {
+    "name": org_chart.NAME,
+    "roles": org_chart.ROLES,
+    "vetting_level": org_chart.VETTING_LEVEL,
+    "vetting_expires": org_chart.VETTING_EXPIRES,
+    "politically_restricted": org_chart.POLITICALLY_RESTRICTED,
+}
+
+
+def apply_org_chart(
+    session: Session,
+    *,
+    rows: Sequence[OrgRow],
+    slack_ids: Mapping[str, str],
+    now: datetime,
+    columns: Collection[str] = org_chart.COLUMNS,
+    source: str = "",
+) -> ImportSummary:
+    """Make the staff table match a checked org chart; the caller commits (one transaction).
+
+    The file is the truth for who is on staff and who manages whom: people are matched by
+    lower-case email, people absent from it are marked inactive (never deleted, as
+    declarations and the audit trail point at them) and people who come back are made
+    active again. A column missing from `columns` (the file's header) leaves that field as
+    it is, so a file without `roles` cannot strip the monitoring officer of the role.
+    `slack_ids` maps every row's email to its Slack user id.
+    """
+    existing = {s.email.lower(): s for s in session.exec(select(Staff))}
+    managers_before = {s.id: s.line_manager_id for s in existing.values() if s.id is not None}
+    touched: set[str] = set()
+    added: list[Staff] = []
+    changed: set[str] = set()
+    reactivated = 0
+
+    # Pass 1: everything but the manager, which needs every new person's id first.
+    for row in rows:
+        values = _fields(row, slack_ids.get(row.email))
+        person = existing.get(row.email)
+        if person is None:
+            person = Staff(email=row.email, updated_at=now, **values)
+            existing[row.email] = person
+            added.append(person)
+        else:
+            for name, value in values.items():
+                column = _COLUMN_OF_FIELD.get(name)
+                if column is not None and column not in columns:
+                    continue
+                if name == "slack_user_id" and value is None:
+                    continue  # never forget a known id
+                if getattr(person, name) != value:
+                    setattr(person, name, value)
+                    changed.add(row.email)
+            if not person.active:
+                person.active = True
+                reactivated += 1
+                changed.add(row.email)
+        touched.add(row.email)
+    session.add_all(added)
+    session.flush()
+
+    # Pass 2: link managers by id.
+    if org_chart.LINE_MANAGER_EMAIL in columns:
+        for row in rows:
+            person = existing[row.email]
+            manager = existing[row.line_manager_email] if row.line_manager_email else None
+            manager_id = manager.id if manager is not None else None
+            if person.line_manager_id != manager_id:
+                person.line_manager_id = manager_id
+                changed.add(row.email)
+
+    deactivated = 0
+    for email, person in existing.items():
+        if email not in touched and person.active:
+            person.active = False
+            changed.add(email)
+            deactivated += 1
+    added_emails = {p.email for p in added}
+    for email in changed - added_emails:
+        existing[email].updated_at = now
+
+    after = {p.id: p.line_manager_id for p in existing.values() if p.id is not None}
+    summary = ImportSummary(
+        total=len(rows),
+        added=len(added),
+        updated=len((changed & touched) - added_emails),
+        unchanged=len(touched - changed - added_emails),
+        deactivated=deactivated,
+        reactivated=reactivated,
+        managers_changed=tuple(manager_changes(managers_before, after)),
+    )
+    audit.record(
+        session,
+        action="staff_imported",
+        source=source,
+        total=summary.total,
+        added=summary.added,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        deactivated=summary.deactivated,
+        reactivated=summary.reactivated,
+        managers_changed=len(summary.managers_changed),
+    )
+    session.flush()
+    return summary

@@ -107,8 +107,15 @@ def parse_yes_no(raw: str) -> bool | None:
     return None
 
 
+class _UnreadableCsv(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
 def _records(text: str) -> Iterable[tuple[int, list[str]]]:
     """(first line of the record, fields), so a quoted field spanning lines keeps the count."""
+    # strict: a stray quote is an error here rather than silently swallowing later rows.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
         start = reader.line_num + 1
@@ -116,6 +123,8 @@ def _records(text: str) -> Iterable[tuple[int, list[str]]]:
             record = next(reader)
         except StopIteration:
             return
+        except csv.Error as exc:
+            raise _UnreadableCsv(start, str(exc)) from None
         yield start, record
 
 
@@ -130,9 +139,10 @@ def parse_org_chart(text: str) -> ParsedChart:
     problems: list[RowProblem] = []
     try:
         records = [(line, rec) for line, rec in _records(text) if not _is_blank(rec)]
-    except csv.Error as exc:
-        # Only an unbalanced quote gets here; csv cannot say where rows resume after it.
-        return ParsedChart(problems=(RowProblem(HEADER_LINE, f"not a readable CSV file: {exc}"),))
+    except _UnreadableCsv as exc:
+        # A misplaced quote: csv cannot say where rows resume after it, so stop here.
+        reason = f"not readable as CSV (a misplaced double quote?): {exc}"
+        return ParsedChart(problems=(RowProblem(exc.line, reason),))
     if not records:
         return ParsedChart(problems=(RowProblem(HEADER_LINE, "the file is empty"),))
 
@@ -199,10 +209,10 @@ def parse_org_chart(text: str) -> ParsedChart:
 
     for cycle in _cycles(rows):
         lines = _abbreviated([str(r.line) for r in sorted(cycle, key=lambda r: r.line)], ", ")
+        emails = [r.email for r in cycle]
         for i, row in enumerate(cycle):
             # Start each line's message at its own person, so the loop reads from there.
-            path = [r.email for r in cycle[i:] + cycle[:i]]
-            loop = _abbreviated(path, " → ") + f" → {row.email}"
+            loop = _loop_from(emails, i)
             bad(row.line, f"management cycle {loop} (lines {lines})")
 
     good = tuple(row for row in rows if row.line not in bad_lines)
@@ -289,11 +299,22 @@ def _parse_row(
     )
 
 
-def _abbreviated(items: list[str], sep: str, limit: int = 8) -> str:
-    # A loop through thousands of people must not make every one of their messages huge.
-    if len(items) <= limit:
+_SHOWN = 8  # a loop through thousands of people must not make each of their messages huge
+
+
+def _abbreviated(items: list[str], sep: str) -> str:
+    if len(items) <= _SHOWN:
         return sep.join(items)
-    return sep.join(items[: limit - 1]) + f"{sep}… ({len(items) - limit + 1} more)"
+    return sep.join(items[: _SHOWN - 1]) + f"{sep}… ({len(items) - _SHOWN + 1} more)"
+
+
+def _loop_from(emails: list[str], start: int) -> str:
+    """ "a → b → … → a" starting at `start`, touching only the people shown."""
+    n = len(emails)
+    shown = [emails[(start + k) % n] for k in range(min(n, _SHOWN))]
+    if n > _SHOWN:
+        shown[-1] = f"… ({n - _SHOWN + 1} more)"
+    return " → ".join([*shown, emails[start]])
 
 
 def _cycles(rows: Iterable[OrgRow]) -> list[list[OrgRow]]:

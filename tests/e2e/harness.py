@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.app import create_app
-from bot.server import make_server
+from bot.server import drain, make_server
 from bot.settings import Policy, Settings
 from storage.db import Database
 from storage.models import Staff
@@ -93,6 +93,7 @@ class Nolan:
         self.fake, self.db, self.clock = fake, db, clock
         self.policy = policy or Policy()
         self._server: Any = None
+        self.app: Any = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> Nolan:
@@ -103,7 +104,7 @@ class Nolan:
             database_url=self.db.url,
             policy=self.policy,
         )
-        app = create_app(settings, self.db, clock=self.clock)
+        app = self.app = create_app(settings, self.db, clock=self.clock)
         self._server = make_server(app, self.db, "127.0.0.1", 0)
         self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)
         self._thread.start()
@@ -114,7 +115,9 @@ class Nolan:
             self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._server = self._thread = None
+        if self.app is not None:
+            drain(self.app)
+        self._server = self._thread = self.app = None
 
     def restart(self) -> None:
         """A new process in all but name: a new app and server over the same database."""

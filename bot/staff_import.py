@@ -1,0 +1,193 @@
+"""`python -m bot staff import FILE.csv`: load the org chart, all or nothing.
+
+The file is checked whole (bot.rules.org_chart), every person is matched to a Slack user
+with users.lookupByEmail, and only a file with no bad row at all is written, in one
+transaction (storage.staff.apply_org_chart). A bad file changes nothing and names every bad
+row as FILE:LINE: reason, the form editors and CI logs link to.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
+from tqdm import tqdm
+
+from bot.rules.org_chart import OrgRow, RowProblem, parse_org_chart
+from storage import staff
+from storage.db import Database
+from storage.types import utcnow
+
+# Below this many lookups the import is over before a progress bar would be worth drawing.
+PROGRESS_MIN_LOOKUPS = 50
+
+# Slack error codes that mean the bot's set-up is wrong, with what to do about it.
+_SETUP_HINTS = {
+    "invalid_auth": "check SLACK_BOT_TOKEN",
+    "not_authed": "check SLACK_BOT_TOKEN",
+    "token_revoked": "the bot token was revoked; reinstall the app",
+    "account_inactive": "the bot token belongs to a deactivated app or user",
+    "missing_scope": "the app needs the users:read.email scope",
+}
+
+
+class ImportAborted(Exception):
+    """Something outside the file stopped the import; the message is one line for stderr."""
+
+
+def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err: TextIO) -> int:
+    """Import the org chart in `path`; 0 when imported, 1 when nothing was."""
+    try:
+        chart = parse_org_chart(read_text(path))
+        with db.session() as session:
+            known = staff.slack_ids_by_email(session)
+        slack_ids, lookup_problems = resolve_slack_ids(chart.rows, known, client, err=err)
+    except ImportAborted as exc:
+        print(f"nolan: error: {exc}; nothing was imported", file=err)
+        return 1
+
+    problems = sorted([*chart.problems, *lookup_problems])
+    if problems:
+        for problem in problems:
+            print(f"{path}:{problem.line}: {problem.message}", file=err)
+        bad_rows = len({p.line for p in problems})
+        print(f"nolan: {_count(bad_rows, 'bad row')} in {path}; nothing was imported", file=err)
+        return 1
+
+    try:
+        with db.session() as session:
+            summary = staff.apply_org_chart(
+                session,
+                rows=chart.rows,
+                slack_ids=slack_ids,
+                now=utcnow(),
+                columns=chart.columns,
+                source=path.name,
+            )
+            session.commit()
+    except SQLAlchemyError as exc:
+        # The driver's message comes first; the SQL and parameters after it are noise here.
+        reason = str(exc).splitlines()[0]
+        print(f"nolan: error: the database refused the import: {reason}", file=err)
+        return 1
+    print(
+        f"Imported {_count(summary.total, 'person', 'people')} from {path.name}: "
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.deactivated} marked inactive.",
+        file=out,
+    )
+    return 0
+
+
+def read_text(path: Path) -> str:
+    """The file as text, or ImportAborted with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportAborted(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportAborted(f"cannot read {path}: it is a directory") from None
+    except OSError as exc:
+        raise ImportAborted(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportAborted(
+            f'{path}:{line}: not UTF-8 text (in Excel, save as "CSV UTF-8 (Comma delimited)")'
+        ) from None
+
+
+def resolve_slack_ids(
+    rows: Sequence[OrgRow], known: Mapping[str, str], client: WebClient, *, err: TextIO
+) -> tuple[dict[str, str], list[RowProblem]]:
+    """Every row's Slack user id, looking up only emails not already in `known`.
+
+    An email Slack does not know is a problem with that row; any other failure means the
+    answers cannot be trusted, so it raises ImportAborted.
+    """
+    slack_ids = {row.email: known[row.email] for row in rows if row.email in known}
+    to_look_up = [row for row in rows if row.email not in known]
+    problems: list[RowProblem] = []
+    show = len(to_look_up) > PROGRESS_MIN_LOOKUPS and _is_tty(err)
+    for row in tqdm(
+        to_look_up,
+        desc="Looking up Slack users",
+        unit="person",
+        file=err,
+        disable=not show,
+        leave=False,
+    ):
+        slack_id = _look_up(client, row.email)
+        if slack_id is None:
+            problems.append(RowProblem(row.line, f"no Slack user has the email {row.email}"))
+        elif slack_id == DEACTIVATED:
+            problems.append(
+                RowProblem(row.line, f"the Slack account for {row.email} is deactivated")
+            )
+        else:
+            slack_ids[row.email] = slack_id
+    problems += _shared_accounts(rows, slack_ids)
+    return slack_ids, problems
+
+
+DEACTIVATED = "deactivated"
+
+
+def _look_up(client: WebClient, email: str) -> str | None:
+    try:
+        response = client.users_lookupByEmail(email=email)
+    except SlackApiError as exc:
+        code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if code == "users_not_found":
+            return None
+        hint = _SETUP_HINTS.get(code or "")
+        reason = code or f"HTTP {exc.response.status_code}"
+        raise ImportAborted(
+            f"Slack refused users.lookupByEmail ({reason})" + (f": {hint}" if hint else "")
+        ) from None
+    except (SlackClientError, OSError, http.client.HTTPException) as exc:
+        # OSError covers urllib's URLError and timeouts, after the client's own retries.
+        reason = getattr(exc, "reason", None) or exc
+        raise ImportAborted(f"cannot reach Slack at {client.base_url}: {reason}") from None
+    user = response.get("user") or {}
+    if user.get("deleted"):
+        return DEACTIVATED  # approvals routed there would never be seen
+    slack_id = user.get("id")
+    if not slack_id:
+        raise ImportAborted("Slack answered users.lookupByEmail without a user id")
+    return str(slack_id)
+
+
+def _shared_accounts(rows: Sequence[OrgRow], slack_ids: Mapping[str, str]) -> list[RowProblem]:
+    """Two emails on one Slack account (an alias) would make the bot unsure who is who."""
+    lines: dict[str, list[OrgRow]] = defaultdict(list)
+    for row in rows:
+        if row.email in slack_ids:
+            lines[slack_ids[row.email]].append(row)
+    problems = []
+    for slack_id, sharing in lines.items():
+        if len(sharing) > 1:
+            emails = ", ".join(r.email for r in sharing)
+            for row in sharing:
+                problems.append(
+                    RowProblem(row.line, f"{emails} are all the same Slack user ({slack_id})")
+                )
+    return problems
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
