@@ -138,12 +138,12 @@ def load_gift(session: Session, *, declaration_id: int) -> GiftRecord | None:
     declarant = session.get(Staff, declaration.declarant_id)
     assert offer is not None and declarant is not None
     steps = steps_for(session, declaration_id=declaration_id)
-    ids = {declarant.id} | {s.approver_id for s in steps} | {
-        s.decided_by_id for s in steps if s.decided_by_id
-    }
-    people = {
-        p.id: p for p in session.exec(select(Staff).where(col(Staff.id).in_(ids))) if p.id
-    }
+    ids = (
+        {declarant.id}
+        | {s.approver_id for s in steps}
+        | {s.decided_by_id for s in steps if s.decided_by_id}
+    )
+    people = {p.id: p for p in session.exec(select(Staff).where(col(Staff.id).in_(ids))) if p.id}
     return GiftRecord(declaration, offer, declarant, steps, people)
 
 

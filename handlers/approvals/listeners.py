@@ -16,11 +16,14 @@ from handlers.approvals.messages import REASON_MAX, decline_reason_modal
 from handlers.metadata import BadMetadata, StepRef, decode
 from storage.db import Database
 
-DISPOSALS = {
+# Buttons that decide at once; Decline opens a form for its reason instead.
+BUTTON_OUTCOMES = {
+    Action.APPROVE: "approved",
     Action.DISPOSE_RETURN: "returned",
     Action.DISPOSE_KEEP: "kept",
     Action.DISPOSE_HAND_ON: "handed_on",
 }
+STALE_BUTTON = "That button is from an older message Nolan can't read."
 
 
 def _tell(respond: Respond, text: str) -> None:
@@ -34,62 +37,32 @@ def _step_id(action: dict[str, Any]) -> int | None:
         return None
 
 
-def _decide_and_tell(
+def decide_by_button(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
     db: Database,
     notifier: Notifier,
-    respond: Respond,
-    body: dict[str, Any],
-    step_id: int,
-    outcome_name: str,
-    now: datetime,
+    clock: Callable[[], datetime],
 ) -> None:
+    ack()
+    step_id = _step_id(action)
+    if step_id is None:
+        _tell(respond, STALE_BUTTON)
+        return
     outcome = service.decide(
         db,
         actor_slack_id=body["user"]["id"],
         step_id=step_id,
-        outcome=outcome_name,
+        outcome=BUTTON_OUTCOMES[Action(action["action_id"])],
         reason=None,
-        now=now,
+        now=clock(),
     )
     if outcome.decided:
         service.announce(db, notifier, outcome)
     else:
         _tell(respond, outcome.message)
-
-
-def approve(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    respond: Respond,
-    db: Database,
-    notifier: Notifier,
-    clock: Callable[[], datetime],
-) -> None:
-    ack()
-    step_id = _step_id(action)
-    if step_id is None:
-        _tell(respond, "That button is from an older message Nolan can't read.")
-        return
-    _decide_and_tell(db, notifier, respond, body, step_id, "approved", clock())
-
-
-def dispose(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    respond: Respond,
-    db: Database,
-    notifier: Notifier,
-    clock: Callable[[], datetime],
-) -> None:
-    ack()
-    step_id = _step_id(action)
-    if step_id is None:
-        _tell(respond, "That button is from an older message Nolan can't read.")
-        return
-    outcome = DISPOSALS[Action(action["action_id"])]
-    _decide_and_tell(db, notifier, respond, body, step_id, outcome, clock())
 
 
 def open_decline_form(
@@ -103,7 +76,7 @@ def open_decline_form(
     ack()
     step_id = _step_id(action)
     if step_id is None:
-        _tell(respond, "That button is from an older message Nolan can't read.")
+        _tell(respond, STALE_BUTTON)
         return
     allowed = service.check(db, actor_slack_id=body["user"]["id"], step_id=step_id)
     if not allowed.decided:
