@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.rules.chains import DEFAULT_CHAINS, Chain, parse_chain
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
 
@@ -36,6 +38,14 @@ class Policy:
     gift_value_ceiling_pence: int = 1_000_000
     code_of_conduct_url: str = ""
     timezone: str = "Europe/London"
+    # Working days a step may wait before its approver is reminded; as many again, escalated.
+    escalation_working_days: int = 3
+    # kind -> chain text (bot.rules.chains); parsed and checked when settings are read.
+    chains: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHAINS))
+    vetting_officer_title: str = "Vetting Officer"
+
+    def chain(self, kind: str) -> Chain:
+        return parse_chain(self.chains[kind])
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,6 +121,21 @@ def load_settings(
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"TIMEZONE is not a known time zone: {timezone!r}") from None
 
+    chains = dict(DEFAULT_CHAINS)
+    for kind in DEFAULT_CHAINS:
+        name = f"APPROVAL_CHAIN_{kind.upper()}"
+        if get(name):
+            try:
+                parse_chain(get(name))
+            except ValueError as exc:
+                raise SettingsError(f"{name}: {exc}") from None
+            chains[kind] = get(name)
+    days_raw = get("ESCALATION_WORKING_DAYS", "3")
+    if not days_raw.isdigit() or int(days_raw) < 1:
+        raise SettingsError(
+            f"ESCALATION_WORKING_DAYS must be a whole number of days, got {days_raw!r}"
+        )
+
     policy = Policy(
         office_name=get("OFFICE_NAME", Policy.office_name),
         head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
@@ -123,6 +148,9 @@ def load_settings(
         ),
         code_of_conduct_url=get("CODE_OF_CONDUCT_URL"),
         timezone=timezone,
+        escalation_working_days=int(days_raw),
+        chains=chains,
+        vetting_officer_title=get("VETTING_OFFICER_TITLE", Policy.vetting_officer_title),
     )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),

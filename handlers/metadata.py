@@ -31,3 +31,10 @@ class StepRef(Metadata):
     """Which approval step a button or modal is about."""
 
     step_id: int
+
+
+class Decision(Metadata):
+    """A decision button or the form that asks for its reason: which step, which outcome."""
+
+    step_id: int
+    outcome: str

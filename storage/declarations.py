@@ -4,15 +4,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
-from storage.models import ApprovalStep, Declaration, Staff
+from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
 
-REFERENCE_PREFIX = {"gift": "GH"}
+# Each kind of declaration: its reference prefix and its detail table.
+REFERENCE_PREFIX = {"gift": "GH", "interest": "INT", "outside_work": "OW", "notice": "CN"}
+DETAIL_MODELS: dict[str, type[SQLModel]] = {
+    "gift": GiftRow,
+    "interest": Interest,
+    "outside_work": OutsideWork,
+    "notice": Notice,
+}
+
+
+def create_declaration(
+    session: Session,
+    *,
+    kind: str,
+    declarant: Staff,
+    status: str,
+    chain: str = "",
+    chosen_approver_id: int | None = None,
+    named_staff_id: int | None = None,
+) -> Declaration:
+    """Insert the shared row and give it its reference; the caller adds the detail row."""
+    assert declarant.id is not None
+    declaration = Declaration(
+        kind=kind,
+        declarant_id=declarant.id,
+        status=status,
+        chain=chain,
+        chosen_approver_id=chosen_approver_id,
+        named_staff_id=named_staff_id,
+    )
+    session.add(declaration)
+    session.flush()
+    assert declaration.id is not None
+    declaration.reference = f"{REFERENCE_PREFIX[kind]}-{declaration.id:05d}"
+    return declaration
 
 
 def create_gift(
@@ -24,17 +59,14 @@ def create_gift(
     chosen_approver_id: int | None = None,
 ) -> tuple[Declaration, GiftRow]:
     """Insert the declaration and its register row; the caller commits."""
-    assert declarant.id is not None
-    declaration = Declaration(
+    declaration = create_declaration(
+        session,
         kind="gift",
-        declarant_id=declarant.id,
+        declarant=declarant,
         status=assessment.status,
         chosen_approver_id=chosen_approver_id,
     )
-    session.add(declaration)
-    session.flush()
     assert declaration.id is not None
-    declaration.reference = f"{REFERENCE_PREFIX['gift']}-{declaration.id:05d}"
     row = GiftRow(
         declaration_id=declaration.id,
         kind=offer.kind.value,
@@ -115,74 +147,133 @@ def steps_for(session: Session, *, declaration_id: int) -> list[ApprovalStep]:
 
 
 @dataclass(frozen=True)
-class GiftRecord:
-    """A gift declaration with everything a message or the register shows about it."""
+class Record:
+    """A declaration of any kind with everything a message or a register shows about it:
+    the shared row, its kind's detail row, the declarant, the steps and the people in them."""
 
     declaration: Declaration
-    offer: GiftRow
+    detail: Any
     declarant: Staff
     steps: list[ApprovalStep]
     people: dict[int, Staff]
+
+    @property
+    def offer(self) -> GiftRow:
+        """The gift row, for a gift declaration."""
+        assert isinstance(self.detail, GiftRow)
+        return self.detail
 
     @property
     def decisive_step(self) -> ApprovalStep | None:
         decided = [s for s in self.steps if s.decided_at is not None]
         return decided[-1] if decided else None
 
+    @property
+    def pending_steps(self) -> list[ApprovalStep]:
+        return [s for s in self.steps if s.status == "pending"]
 
-def load_gift(session: Session, *, declaration_id: int) -> GiftRecord | None:
+    def name_of(self, staff_id: int | None) -> str | None:
+        person = self.people.get(staff_id) if staff_id is not None else None
+        return person.display_name if person else None
+
+
+GiftRecord = Record
+
+
+def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
+    ids = {declaration.declarant_id}
+    for step in steps:
+        ids |= {step.approver_id, step.decided_by_id or 0, step.delegated_from_id or 0}
+    ids |= {declaration.named_staff_id or 0, declaration.chosen_approver_id or 0}
+    return ids - {0}
+
+
+def load_record(session: Session, *, declaration_id: int) -> Record | None:
     declaration = session.get(Declaration, declaration_id, populate_existing=True)
-    if declaration is None or declaration.kind != "gift":
+    if declaration is None:
         return None
-    offer = session.get(GiftRow, declaration_id, populate_existing=True)
-    declarant = session.get(Staff, declaration.declarant_id)
-    assert offer is not None and declarant is not None
+    detail = session.get(DETAIL_MODELS[declaration.kind], declaration_id, populate_existing=True)
+    assert detail is not None
     steps = steps_for(session, declaration_id=declaration_id)
-    ids = (
-        {declarant.id}
-        | {s.approver_id for s in steps}
-        | {s.decided_by_id for s in steps if s.decided_by_id}
-    )
-    people = {p.id: p for p in session.exec(select(Staff).where(col(Staff.id).in_(ids))) if p.id}
-    return GiftRecord(declaration, offer, declarant, steps, people)
+    ids = _people_ids(declaration, steps)
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Staff).where(col(Staff.id).in_(ids)).execution_options(populate_existing=True)
+        )
+        if p.id
+    }
+    return Record(declaration, detail, people[declaration.declarant_id], steps, people)
 
 
-def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[GiftRecord]:
-    ids = session.exec(
-        select(Declaration.id)
-        .where(Declaration.declarant_id == declarant_id, Declaration.kind == "gift")
-        .order_by(col(Declaration.id).desc())
-        .limit(limit)
-    ).all()
-    records = [load_gift(session, declaration_id=i) for i in ids if i is not None]
+def load_gift(session: Session, *, declaration_id: int) -> Record | None:
+    record = load_record(session, declaration_id=declaration_id)
+    return record if record is not None and record.declaration.kind == "gift" else None
+
+
+def records_of(
+    session: Session, *, declarant_id: int, kinds: tuple[str, ...] | None = None, limit: int = 20
+) -> list[Record]:
+    """A person's own declarations, newest first."""
+    query = select(Declaration.id).where(Declaration.declarant_id == declarant_id)
+    if kinds:
+        query = query.where(col(Declaration.kind).in_(kinds))
+    ids = session.exec(query.order_by(col(Declaration.id).desc()).limit(limit)).all()
+    records = [load_record(session, declaration_id=i) for i in ids if i is not None]
     return [r for r in records if r is not None]
+
+
+def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Record]:
+    return records_of(session, declarant_id=declarant_id, kinds=("gift",), limit=limit)
 
 
 def gift_register(
     session: Session, *, date_from: date | None = None, date_to: date | None = None
-) -> list[GiftRecord]:
-    """Every offer in the register, oldest offer first; dates offered inclusive.
+) -> list[Record]:
+    """Every offer in the register, oldest offer first; dates offered inclusive."""
+    return register_records(
+        session,
+        kind="gift",
+        date_column=col(GiftRow.date_offered),
+        date_from=date_from,
+        date_to=date_to,
+    )
 
-    Three queries whatever the register's size (offers with their declarants, their steps,
-    the people the steps name) instead of five per offer. Steps and people are selected by
-    subquery rather than a list of ids, so a large register hits no bound-parameter limit.
+
+def register_records(
+    session: Session,
+    *,
+    kind: str,
+    date_column: Any,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[Record]:
+    """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
+    range, inclusive, ordered by that date.
+
+    Three queries whatever the register's size (declarations with their detail rows and
+    declarants, their steps, the people the steps name) instead of five per row. Steps and
+    people are selected by subquery rather than a list of ids, so a large register hits no
+    bound-parameter limit.
     """
+    model = DETAIL_MODELS[kind]
+    detail_id = model.declaration_id  # type: ignore[attr-defined]
     chosen = (
         select(Declaration.id)
-        .join(GiftRow, col(GiftRow.declaration_id) == col(Declaration.id))
-        .where(Declaration.kind == "gift")
+        .join(model, col(detail_id) == col(Declaration.id))
+        .where(Declaration.kind == kind)
     )
     if date_from is not None:
-        chosen = chosen.where(GiftRow.date_offered >= date_from)
+        chosen = chosen.where(date_column >= date_from)
     if date_to is not None:
-        chosen = chosen.where(GiftRow.date_offered <= date_to)
+        chosen = chosen.where(date_column <= date_to)
 
     rows = session.exec(
-        select(Declaration, GiftRow, Staff)
-        .join(GiftRow, col(GiftRow.declaration_id) == col(Declaration.id))
+        select(Declaration, model, Staff)
+        .join(model, col(detail_id) == col(Declaration.id))
         .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
         .where(col(Declaration.id).in_(chosen))
-        .order_by(col(GiftRow.date_offered), col(Declaration.id))
+        .order_by(date_column, col(Declaration.id))
         .execution_options(populate_existing=True)
     ).all()
     if not rows:
@@ -198,7 +289,8 @@ def gift_register(
         steps_by_declaration.setdefault(step.declaration_id, []).append(step)
 
     in_steps = col(ApprovalStep.declaration_id).in_(chosen)
-    step_people = {
+    in_chosen = col(Declaration.id).in_(chosen)
+    named = {
         p.id: p
         for p in session.exec(
             select(Staff)
@@ -206,6 +298,8 @@ def gift_register(
                 or_(
                     col(Staff.id).in_(select(ApprovalStep.approver_id).where(in_steps)),
                     col(Staff.id).in_(select(ApprovalStep.decided_by_id).where(in_steps)),
+                    col(Staff.id).in_(select(ApprovalStep.delegated_from_id).where(in_steps)),
+                    col(Staff.id).in_(select(Declaration.named_staff_id).where(in_chosen)),
                 )
             )
             .execution_options(populate_existing=True)
@@ -214,11 +308,10 @@ def gift_register(
     }
 
     records = []
-    for declaration, offer, declarant in rows:
+    for declaration, detail, declarant in rows:
         assert declaration.id is not None and declarant.id is not None
         steps = steps_by_declaration.get(declaration.id, [])
-        ids = {s.approver_id for s in steps} | {s.decided_by_id for s in steps if s.decided_by_id}
-        people = {i: step_people[i] for i in ids if i in step_people}
+        people = {i: named[i] for i in _people_ids(declaration, steps) if i in named}
         people[declarant.id] = declarant
-        records.append(GiftRecord(declaration, offer, declarant, steps, people))
+        records.append(Record(declaration, detail, declarant, steps, people))
     return records

@@ -48,6 +48,10 @@ class Declaration(SQLModel, table=True):
     status: str = Field(max_length=20, index=True)
     # The line manager the declarant chose when the org chart gave none.
     chosen_approver_id: int | None = Field(default=None, foreign_key="staff.id")
+    # The stages of its approval chain, as bot.rules.chains writes them ("" if none).
+    chain: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    # A colleague named in it (a relative in a recruitment, say): they may not decide it.
+    named_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -86,9 +90,16 @@ class ApprovalStep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     declaration_id: int = Field(foreign_key="declaration.id", index=True)
     position: int = 1
-    role: str = Field(max_length=30)  # line_manager | monitoring_officer | head_of_office
-    purpose: str = Field(max_length=20)  # authorise | dispose
+    # Steps of one stage wait at the same time; the next stage starts when they are done.
+    stage: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    role: str = Field(max_length=30)  # line_manager | monitoring_officer | head_of_office …
+    purpose: str = Field(max_length=20)  # see bot.rules.approvals.Purpose
     approver_id: int = Field(foreign_key="staff.id", index=True)
+    # Set while a deputy holds this step for the approver who delegated it.
+    delegated_from_id: int | None = Field(default=None, foreign_key="staff.id")
+    # Escalation counts working days from here; a reply to a question restarts it.
+    clock_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: str = Field(default="pending", max_length=20, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="staff.id")
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -109,3 +120,80 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=40, index=True)
     declaration_id: int | None = Field(default=None, foreign_key="declaration.id", index=True)
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class Interest(SQLModel, table=True):
+    """A row of the Register of Interests. Ended, never deleted: the register keeps history."""
+
+    __tablename__ = "interest"
+
+    declaration_id: int = Field(foreign_key="declaration.id", primary_key=True)
+    category: str = Field(max_length=30)
+    organisation: str = Field(default="", max_length=200)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    started_on: date
+    ended_on: date | None = None
+    conflict: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    proposal: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    action: str | None = Field(default=None, sa_column=Column(Text))  # from "needs action"
+    restricted_post: bool = False  # political activity by someone in a restricted post
+
+
+class OutsideWork(SQLModel, table=True):
+    """A request for permission for outside work, and, once granted, the record of approval."""
+
+    __tablename__ = "outside_work"
+
+    declaration_id: int = Field(foreign_key="declaration.id", primary_key=True)
+    organisation: str = Field(max_length=200)
+    role: str = Field(max_length=200)
+    paid: bool
+    hours_per_week: float
+    when: str = Field(max_length=20)  # outside_hours | in_hours | both
+    start_date: date
+    involves_partner: bool = False  # a contractor, supplier or partner of the office
+    uses_office: str = Field(default="", max_length=100)  # ';'-joined: skills;information;…
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    recommendation: str | None = Field(default=None, max_length=20)
+    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))  # a refusal's reason
+    ended_on: date | None = None
+
+
+class Notice(SQLModel, table=True):
+    """A notification that cannot wait: confidential to the officers it is sent to."""
+
+    __tablename__ = "notice"
+
+    declaration_id: int = Field(foreign_key="declaration.id", primary_key=True)
+    category: str = Field(max_length=30)  # criminal_charge | civil_proceedings | vetting
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    occurred_on: date | None = None
+
+
+class Delegation(SQLModel, table=True):
+    """An approver hands their approvals to a deputy for a period (leave, sickness)."""
+
+    __tablename__ = "delegation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delegator_id: int = Field(foreign_key="staff.id", index=True)
+    deputy_id: int = Field(foreign_key="staff.id", index=True)
+    starts_on: date
+    ends_on: date  # inclusive
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # ended early or swept
+
+
+class Question(SQLModel, table=True):
+    """An approver asks the member of staff for more information instead of deciding."""
+
+    __tablename__ = "question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="approval_step.id", index=True)
+    asked_by_id: int = Field(foreign_key="staff.id")
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    asked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    answer: str | None = Field(default=None, sa_column=Column(Text))
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from bot.rules import org_chart
 from bot.rules.org_chart import OrgRow
 from bot.rules.roles import Role
-from bot.rules.routing import OfficeHolders, Person
-from storage import audit
+from bot.rules.routing import OfficeHolders, Org, Person
+from storage import audit, delegations
 from storage.models import Staff
 
 
@@ -46,9 +46,26 @@ def holders_of(session: Session, *, role: Role) -> list[Staff]:
 def office_holders(session: Session) -> OfficeHolders:
     head = holders_of(session, role=Role.HEAD_OF_OFFICE)
     monitoring = holders_of(session, role=Role.MONITORING_OFFICER)
+    vetting = holders_of(session, role=Role.VETTING_OFFICER)
     return OfficeHolders(
         head_of_office_id=head[0].id if head else None,
         monitoring_officer_id=monitoring[0].id if monitoring else None,
+        vetting_officer_id=vetting[0].id if vetting else None,
+    )
+
+
+def org_view(session: Session, *, on: date) -> Org:
+    """The org chart as routing sees it on a given day: who manages whom, who holds the
+    office-wide roles, and whose approvals a deputy holds."""
+    people = {
+        s.id: as_person(s)
+        for s in session.exec(select(Staff).where(col(Staff.active).is_(True)))
+        if s.id is not None
+    }
+    return Org(
+        people=people,
+        holders=office_holders(session),
+        deputies=delegations.deputies(session, on=on),
     )
 
 

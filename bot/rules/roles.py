@@ -18,3 +18,4 @@ class ApproverRole(StrEnum):
     LINE_MANAGER = "line_manager"
     MONITORING_OFFICER = "monitoring_officer"
     HEAD_OF_OFFICE = "head_of_office"
+    VETTING_OFFICER = "vetting_officer"

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.rules.roles import ApproverRole, Role
 
@@ -24,12 +25,14 @@ class OfficeHolders:
 
     head_of_office_id: int | None = None
     monitoring_officer_id: int | None = None
+    vetting_officer_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Approver:
     person_id: int
     role: ApproverRole
+    delegated_from: int | None = None  # the approver whose deputy this is
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,91 @@ def disposal_approver(declarant: Person, holders: OfficeHolders) -> Approver | N
     if Role.MONITORING_OFFICER in declarant.roles:
         return _office_holder(declarant, holders, ApproverRole.HEAD_OF_OFFICE)
     return _office_holder(declarant, holders, ApproverRole.MONITORING_OFFICER)
+
+
+@dataclass(frozen=True)
+class Org:
+    """What routing needs to know of the office, as plain values."""
+
+    people: Mapping[int, Person]
+    holders: OfficeHolders
+    # delegator -> deputy, for delegations in force today
+    deputies: Mapping[int, int] = field(default_factory=dict)
+
+
+def next_up(person_id: int, org: Org, excluded: frozenset[int] = frozenset()) -> int | None:
+    """The next role up from a person: their own line manager, else the monitoring officer,
+    else the head of office — skipping anyone excluded (DOMAIN.md, People and roles)."""
+    person = org.people.get(person_id)
+    candidates = [
+        person.line_manager_id if person else None,
+        org.holders.monitoring_officer_id,
+        org.holders.head_of_office_id,
+    ]
+    for candidate in candidates:
+        if candidate is not None and candidate != person_id and candidate not in excluded:
+            return candidate
+    return None
+
+
+def _seat(role: ApproverRole, declarant: Person, org: Org, chosen_id: int | None) -> Routing:
+    holders = org.holders
+    if role is ApproverRole.LINE_MANAGER:
+        return line_approver(declarant, holders, chosen_id)
+    if role is ApproverRole.HEAD_OF_OFFICE:
+        if Role.HEAD_OF_OFFICE in declarant.roles:
+            return _office_holder(declarant, holders, ApproverRole.MONITORING_OFFICER)
+        return _office_holder(declarant, holders, ApproverRole.HEAD_OF_OFFICE)
+    if role is ApproverRole.MONITORING_OFFICER:
+        return disposal_approver(declarant, holders)
+    if holders.vetting_officer_id is None:
+        return NoApprover("The org chart names no vetting officer.")
+    if holders.vetting_officer_id == declarant.id:
+        return _office_holder(declarant, holders, ApproverRole.HEAD_OF_OFFICE)
+    return Approver(holders.vetting_officer_id, role)
+
+
+def approver_for(
+    role: ApproverRole,
+    declarant: Person,
+    org: Org,
+    *,
+    named: frozenset[int] = frozenset(),
+    chosen_id: int | None = None,
+) -> Routing:
+    """Who sits in `role` for this declaration, today.
+
+    Nobody decides on their own declaration, nor where they are named in it (a relative in a
+    recruitment, say): the step moves to the next role up (combined-authority §6; warwickshire
+    "Conflicts of Interest"). An approver on leave has handed their approvals to a deputy.
+    """
+    excluded = named | {declarant.id}
+    seat = _seat(role, declarant, org, chosen_id)
+    if not isinstance(seat, Approver):
+        return seat
+    person_id: int | None = seat.person_id
+    seen: set[int] = set()
+    while person_id is not None and person_id in excluded and person_id not in seen:
+        seen.add(person_id)
+        person_id = next_up(person_id, org, excluded)
+    if person_id is None or person_id in excluded:
+        return NoApprover("Everyone who could decide this is named in it.")
+    deputy = org.deputies.get(person_id)
+    if deputy is not None and deputy not in excluded:
+        return Approver(deputy, seat.role, delegated_from=person_id)
+    return Approver(person_id, seat.role)
+
+
+def escalation_target(
+    approver_id: int, declarant_id: int, org: Org, named: frozenset[int] = frozenset()
+) -> Approver | NoApprover:
+    """Where a step that has waited too long goes: the approver's own line manager, else the
+    monitoring officer (issue 3: approvals that never stall)."""
+    excluded = named | {declarant_id, approver_id}
+    target = next_up(approver_id, org, excluded)
+    if target is None:
+        return NoApprover("There is no one above to escalate to.")
+    deputy = org.deputies.get(target)
+    if deputy is not None and deputy not in excluded:
+        return Approver(deputy, ApproverRole.LINE_MANAGER, delegated_from=target)
+    return Approver(target, ApproverRole.LINE_MANAGER)

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+# Decision buttons are "decide_<outcome>"; their value names the step (metadata.Decision).
+DECIDE_PREFIX = "decide_"
+DECIDE_PATTERN = re.compile(rf"^{DECIDE_PREFIX}[a-z_]+$")
+
+
+def decide_action(outcome: str) -> str:
+    return f"{DECIDE_PREFIX}{outcome}"
 
 
 class Action(StrEnum):
-    APPROVE = "approval_approve"
-    DECLINE = "approval_decline"
-    DISPOSE_RETURN = "approval_dispose_returned"
-    DISPOSE_KEEP = "approval_dispose_kept"
-    DISPOSE_HAND_ON = "approval_dispose_handed_on"
+    ASK = "approval_ask_question"
 
 
 class Callback(StrEnum):
-    DECLINE_REASON = "approval_decline_reason"
+    DECISION_TEXT = "approval_decision_text"
 
 
 class Block(StrEnum):
     ACTIONS = "approval_actions"
-    REASON = "reason"
+    TEXT = "text"
 
 
-class ReasonAction(StrEnum):
-    INPUT = "reason_input"
+class TextAction(StrEnum):
+    INPUT = "text_input"

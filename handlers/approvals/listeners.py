@@ -1,4 +1,4 @@
-"""Decision buttons in the approver's DM, and the decline-reason form."""
+"""Decision buttons in the approver's DM, and the form for a decision's reason or note."""
 
 from __future__ import annotations
 
@@ -10,19 +10,13 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
+from bot.rules import approvals as rules
 from handlers.approvals import service
-from handlers.approvals.ids import Action, Block, ReasonAction
-from handlers.approvals.messages import REASON_MAX, decline_reason_modal
-from handlers.metadata import BadMetadata, StepRef, decode
+from handlers.approvals.ids import Block, TextAction
+from handlers.approvals.messages import TEXT_MAX, decision_text_modal
+from handlers.metadata import BadMetadata, Decision, decode
 from storage.db import Database
 
-# Buttons that decide at once; Decline opens a form for its reason instead.
-BUTTON_OUTCOMES = {
-    Action.APPROVE: "approved",
-    Action.DISPOSE_RETURN: "returned",
-    Action.DISPOSE_KEEP: "kept",
-    Action.DISPOSE_HAND_ON: "handed_on",
-}
 STALE_BUTTON = "That button is from an older message Nolan can't read."
 
 
@@ -30,32 +24,46 @@ def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _step_id(action: dict[str, Any]) -> int | None:
-    try:
-        return decode(StepRef, action.get("value")).step_id
-    except BadMetadata:
-        return None
-
-
 def decide_by_button(
     ack: Ack,
     action: dict[str, Any],
     body: dict[str, Any],
     respond: Respond,
+    client: WebClient,
     db: Database,
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
+    """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
+    open the form for them first."""
     ack()
-    step_id = _step_id(action)
-    if step_id is None:
+    try:
+        decision = decode(Decision, action.get("value"))
+    except BadMetadata:
         _tell(respond, STALE_BUTTON)
+        return
+    user = body["user"]["id"]
+    allowed = service.check(db, actor_slack_id=user, step_id=decision.step_id)
+    if not allowed.decided:
+        _tell(respond, allowed.message)
+        return
+    spec = rules.spec(allowed.purpose, decision.outcome)
+    if spec is None:
+        _tell(respond, STALE_BUTTON)
+        return
+    if spec.text is not rules.Text.NONE:
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=decision_text_modal(
+                decision.step_id, decision.outcome, allowed.purpose, allowed.reference
+            ),
+        )
         return
     outcome = service.decide(
         db,
-        actor_slack_id=body["user"]["id"],
-        step_id=step_id,
-        outcome=BUTTON_OUTCOMES[Action(action["action_id"])],
+        actor_slack_id=user,
+        step_id=decision.step_id,
+        outcome=decision.outcome,
         reason=None,
         now=clock(),
     )
@@ -65,29 +73,7 @@ def decide_by_button(
         _tell(respond, outcome.message)
 
 
-def open_decline_form(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    db: Database,
-) -> None:
-    ack()
-    step_id = _step_id(action)
-    if step_id is None:
-        _tell(respond, STALE_BUTTON)
-        return
-    allowed = service.check(db, actor_slack_id=body["user"]["id"], step_id=step_id)
-    if not allowed.decided:
-        _tell(respond, allowed.message)
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=decline_reason_modal(step_id, allowed.reference)
-    )
-
-
-def submit_decline(
+def submit_decision_text(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
@@ -95,39 +81,33 @@ def submit_decline(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    reason = (
-        view["state"]["values"].get(Block.REASON, {}).get(ReasonAction.INPUT, {}).get("value") or ""
+    text = (
+        view["state"]["values"].get(Block.TEXT, {}).get(TextAction.INPUT, {}).get("value") or ""
     ).strip()
-    if not reason:
-        ack(
-            response_action="errors",
-            errors={Block.REASON: "Please give a reason: the member of staff will see it."},
-        )
-        return
-    if len(reason) > REASON_MAX:
-        ack(
-            response_action="errors",
-            errors={Block.REASON: f"Please keep the reason to {REASON_MAX} characters."},
-        )
-        return
     try:
-        step_id = decode(StepRef, view.get("private_metadata")).step_id
+        decision = decode(Decision, view.get("private_metadata"))
     except BadMetadata:
         ack(
             response_action="errors",
-            errors={Block.REASON: "This form is out of date: close it and press Decline again."},
+            errors={Block.TEXT: "This form is out of date: close it and press the button again."},
+        )
+        return
+    if len(text) > TEXT_MAX:
+        ack(
+            response_action="errors",
+            errors={Block.TEXT: f"Please keep this to {TEXT_MAX} characters or fewer."},
         )
         return
     outcome = service.decide(
         db,
         actor_slack_id=body["user"]["id"],
-        step_id=step_id,
-        outcome="declined",
-        reason=reason,
+        step_id=decision.step_id,
+        outcome=decision.outcome,
+        reason=text,
         now=clock(),
     )
     if not outcome.decided:
-        ack(response_action="errors", errors={Block.REASON: outcome.message})
+        ack(response_action="errors", errors={Block.TEXT: outcome.message[:150]})
         return
     ack()
     service.announce(db, notifier, outcome)

@@ -1,5 +1,6 @@
-"""One renderer for an approval DM, driven by the step's status: pending shows the buttons,
-decided shows who decided, when and why. The same function posts the DM and updates it."""
+"""One renderer for an approval DM, driven by the step's status: pending shows the buttons
+its purpose allows, decided shows who decided, when and why. The same function posts the DM
+and updates it afterwards."""
 
 from __future__ import annotations
 
@@ -22,27 +23,23 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.notifier import Message
-from bot.rules.gifts import DISPOSAL_LABELS, Disposal
-from handlers.approvals.ids import Action, Callback, ReasonAction
+from bot.rules import approvals as rules
 from handlers.approvals.ids import Block as BlockId
-from handlers.metadata import StepRef
+from handlers.approvals.ids import Callback, TextAction, decide_action
+from handlers.metadata import Decision
 from handlers.text import clip, escape, slack_date
 
-REASON_MAX = 1000
+TEXT_MAX = 1000
 
-DECIDED_WORDS = {
-    "approved": ":white_check_mark: Approved",
-    "declined": ":no_entry: Declined",
-    Disposal.RETURN.value: ":leftwards_arrow_with_hook: To be returned",
-    Disposal.KEEP.value: ":office: Kept for the office",
-    Disposal.HAND_ON.value: ":gift: To be handed on",
+OTHER_ENDINGS = {
+    "closed": ":heavy_minus_sign: Closed: the declaration was decided at another step",
     "withdrawn": ":wastebasket: Withdrawn by the member of staff",
 }
 
 
 @dataclass(frozen=True)
 class ApprovalCard:
-    """What an approver sees, as plain data; builders for each kind of declaration fill it."""
+    """What an approver sees, as plain data; each kind of declaration fills one in."""
 
     step_id: int | None
     reference: str
@@ -50,53 +47,44 @@ class ApprovalCard:
     facts: list[tuple[str, str]]
     details: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    purpose: str = "authorise"  # authorise | dispose | inform
+    history: list[str] = field(default_factory=list)
+    purpose: str = "authorise"  # a bot.rules.approvals.Purpose, or "inform"
     status: str = "pending"
     intro: str = ""
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    note: str = ""  # e.g. "Passed to you by X, who is on leave"
 
 
 def _buttons(card: ApprovalCard) -> ActionsBlock:
     assert card.step_id is not None
-    value = StepRef(step_id=card.step_id).encode()
-    if card.purpose == "dispose":
-        elements = [
+    elements = []
+    for spec in rules.outcomes(card.purpose):
+        value = Decision(step_id=card.step_id, outcome=spec.outcome).encode()
+        confirm = None
+        if spec.text is rules.Text.NONE and spec.style == "primary":
+            confirm = ConfirmObject(
+                title=f"{spec.label}?",
+                text=f"{spec.label}: {card.reference}. The member of staff will be told.",
+                confirm=spec.label,
+                deny="Back",
+            )
+        elements.append(
             ButtonElement(
-                text=DISPOSAL_LABELS[Disposal.RETURN], action_id=Action.DISPOSE_RETURN, value=value
-            ),
-            ButtonElement(
-                text=DISPOSAL_LABELS[Disposal.KEEP], action_id=Action.DISPOSE_KEEP, value=value
-            ),
-            ButtonElement(
-                text=DISPOSAL_LABELS[Disposal.HAND_ON],
-                action_id=Action.DISPOSE_HAND_ON,
+                text=spec.label,
+                action_id=decide_action(spec.outcome),
                 value=value,
-            ),
-        ]
-    else:
-        elements = [
-            ButtonElement(
-                text="Approve",
-                action_id=Action.APPROVE,
-                value=value,
-                style="primary",
-                confirm=ConfirmObject(
-                    title="Approve this?",
-                    text=f"Approve {card.reference}? The member of staff will be told.",
-                    confirm="Approve",
-                    deny="Back",
-                ),
-            ),
-            ButtonElement(text="Decline…", action_id=Action.DECLINE, value=value, style="danger"),
-        ]
+                style=spec.style,
+                confirm=confirm,
+            )
+        )
     return ActionsBlock(block_id=BlockId.ACTIONS, elements=elements)
 
 
 def _outcome_line(card: ApprovalCard) -> str:
-    words = DECIDED_WORDS.get(card.status, card.status.capitalize())
-    line = words
+    spec = rules.spec(card.purpose, card.status) if card.purpose != "inform" else None
+    line = f"*{spec.past}*" if spec else OTHER_ENDINGS.get(card.status, card.status.capitalize())
     if card.decided_by:
         line += f" by {escape(card.decided_by)}"
     if card.decided_at:
@@ -110,6 +98,8 @@ def approval_message(card: ApprovalCard) -> Message:
     blocks: list[Block] = [HeaderBlock(text=clip(card.heading, 150))]
     if card.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(card.intro, 3000))))
+    if card.note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(card.note, 3000))]))
     blocks.append(
         SectionBlock(
             fields=[
@@ -134,12 +124,15 @@ def approval_message(card: ApprovalCard) -> Message:
                 ]
             )
         )
+    if card.history:
+        lines = "\n".join(f"• {escape(h)}" for h in card.history[:10])
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=clip(f"*Related history*\n{lines}", 3000)))
+        )
     if card.purpose == "inform":
         blocks.append(
             ContextBlock(
-                elements=[
-                    MarkdownTextObject(text="For your information: no decision is needed from you.")
-                ]
+                elements=[MarkdownTextObject(text="For your information: no decision is needed.")]
             )
         )
         text = f"For information: {card.heading} ({card.reference})"
@@ -153,22 +146,61 @@ def approval_message(card: ApprovalCard) -> Message:
     return Message(text=clip(text, 3000), blocks=blocks)
 
 
-def decline_reason_modal(step_id: int, reference: str) -> View:
+def moved_message(card: ApprovalCard, to_name: str, why: str) -> Message:
+    """The old approver's DM once a step has moved on: no buttons, and where it went."""
+    note = f":arrow_right: Now with {escape(to_name)}: {escape(why)}"
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(card.heading, 150)),
+        SectionBlock(text=MarkdownTextObject(text=clip(note, 3000))),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Reference {card.reference}")]),
+    ]
+    return Message(
+        text=clip(f"{card.heading} ({card.reference}): now with {to_name}", 3000), blocks=blocks
+    )
+
+
+def decision_text_modal(step_id: int, outcome: str, purpose: str, reference: str) -> View:
+    spec = rules.spec(purpose, outcome)
+    assert spec is not None
     return View(
         type="modal",
-        callback_id=Callback.DECLINE_REASON,
-        private_metadata=StepRef(step_id=step_id).encode(),
-        title=PlainTextObject(text="Decline"),
-        submit=PlainTextObject(text="Decline"),
+        callback_id=Callback.DECISION_TEXT,
+        private_metadata=Decision(step_id=step_id, outcome=outcome).encode(),
+        title=PlainTextObject(text=clip(spec.label.rstrip("…"), 24)),
+        submit=PlainTextObject(text=clip(spec.label.rstrip("…"), 24)),
         close=PlainTextObject(text="Cancel"),
         blocks=[
+            SectionBlock(text=MarkdownTextObject(text=f"*{reference}*")),
             InputBlock(
-                block_id=BlockId.REASON,
-                label=PlainTextObject(text=f"Why are you declining {reference}?"),
-                hint=PlainTextObject(text="The member of staff will see this reason."),
+                block_id=BlockId.TEXT,
+                label=PlainTextObject(text=clip(spec.text_label, 2000)),
+                hint=PlainTextObject(text="The member of staff will see this."),
+                optional=spec.text is rules.Text.OPTIONAL,
                 element=PlainTextInputElement(
-                    action_id=ReasonAction.INPUT, multiline=True, max_length=REASON_MAX
+                    action_id=TextAction.INPUT, multiline=True, max_length=TEXT_MAX
                 ),
-            )
+            ),
         ],
     )
+
+
+def outcome_message(
+    *,
+    reference: str,
+    what: str,
+    past: str,
+    decider: str,
+    text: str | None,
+    text_label: str = "Reason",
+    next_names: list[str] | None = None,
+    advice: str = "",
+) -> Message:
+    """A decision, told to the member of staff, naming the declaration in their words."""
+    lines = [f"{escape(decider)}: *{past}* — {escape(what)} ({reference})."]
+    if text:
+        lines.append(f"{text_label}: {escape(text)}")
+    if next_names:
+        lines.append(f"It now goes to {escape(' and '.join(next_names))} to decide.")
+    if advice:
+        lines.append(advice)
+    return Message(text=clip("\n".join(lines), 3000))

@@ -1,25 +1,30 @@
-"""Deciding a step: the guard, the conditional update, then the DMs. Shared by every
-decision button and the decline form."""
+"""Deciding a step: the guard, the conditional update, the chain moving on, then the DMs.
+Shared by every decision button and form, for every kind of declaration."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.notifier import Notifier, Posted
-from bot.rules.approvals import declaration_status
+from bot import engine
+from bot.notifier import Notifier
+from bot.rules import approvals as rules
 from bot.rules.permissions import Verdict, may_decide
 from bot.rules.roles import Role
-from handlers.approvals.messages import approval_message
-from handlers.gifts.cards import declarant_outcome, gift_card
+from handlers.approvals import delivery
+from handlers.approvals.kinds import kind_of
+from handlers.approvals.messages import outcome_message
 from storage import audit, declarations, staff
 from storage.db import Database
+from storage.declarations import Record
 from storage.models import ApprovalStep, Staff
 
 log = logging.getLogger(__name__)
+
+UNKNOWN = "Nolan doesn't know you or this declaration any more."
 
 
 @dataclass(frozen=True)
@@ -27,34 +32,44 @@ class Outcome:
     decided: bool
     message: str = ""  # for the person who pressed, when nothing changed
     reference: str = ""
-    # Set when a decision was recorded: what `announce` tells people about.
-    record: declarations.GiftRecord | None = None
-    step: ApprovalStep | None = None
+    purpose: str = ""
+    declaration_id: int | None = None
+    step_id: int | None = None
     decider_name: str = ""
+    opened: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
 
 
 def _load(
     session: Session, actor_slack_id: str, step_id: int
-) -> tuple[Staff, ApprovalStep, declarations.GiftRecord, Verdict] | None:
+) -> tuple[Staff, ApprovalStep, Record, Verdict] | None:
     """The actor, the step, its declaration, and whether the actor may decide it."""
     actor = staff.by_slack_id(session, slack_user_id=actor_slack_id)
     step = declarations.get_step(session, step_id=step_id)
     if actor is None or actor.id is None or step is None:
         return None
-    record = declarations.load_gift(session, declaration_id=step.declaration_id)
+    record = declarations.load_record(session, declaration_id=step.declaration_id)
     assert record is not None
-    approver = record.people.get(step.approver_id)
+    named = record.declaration.named_staff_id
     verdict = may_decide(
         actor.id,
         approver_id=step.approver_id,
         declarant_id=record.declarant.id or 0,
         actor_is_monitoring_officer=Role.MONITORING_OFFICER in actor.role_set,
-        approver_name=approver.display_name if approver else "the assigned approver",
+        approver_name=record.name_of(step.approver_id) or "the assigned approver",
     )
+    if verdict.allowed and actor.id == named:
+        verdict = Verdict(False, "You are named in this declaration, so you can't decide it.")
+    if not verdict.allowed and actor.id == step.delegated_from_id:
+        verdict = Verdict(True)  # the approver who delegated may still decide their own
     return actor, step, record, verdict
 
 
-UNKNOWN = "Nolan doesn't know you or this declaration any more."
+def _already(record: Record, step: ApprovalStep) -> str:
+    name = record.name_of(step.decided_by_id) or "someone else"
+    if step.status in ("closed", "withdrawn"):
+        return f"This is no longer waiting for a decision ({step.status})."
+    return f"This was already decided ({step.status.replace('_', ' ')}) by {name}."
 
 
 def check(db: Database, *, actor_slack_id: str, step_id: int) -> Outcome:
@@ -67,14 +82,8 @@ def check(db: Database, *, actor_slack_id: str, step_id: int) -> Outcome:
         if not verdict.allowed:
             return Outcome(False, verdict.reason)
         if step.status != "pending":
-            return Outcome(False, _already(record.people, step))
-        return Outcome(True, reference=record.declaration.reference or "")
-
-
-def _already(people: dict, step: ApprovalStep) -> str:
-    who = people.get(step.decided_by_id) if step.decided_by_id else None
-    name = who.display_name if who else "someone else"
-    return f"This was already decided ({step.status.replace('_', ' ')}) by {name}."
+            return Outcome(False, _already(record, step))
+        return Outcome(True, reference=record.declaration.reference or "", purpose=step.purpose)
 
 
 def decide(
@@ -86,7 +95,8 @@ def decide(
     reason: str | None,
     now: datetime,
 ) -> Outcome:
-    """Record the decision once (fast: safe before acking a form); `announce` tells people."""
+    """Record the decision once and move the chain on (fast: safe before acking a form);
+    `announce` then tells people."""
     with db.session() as session:
         loaded = _load(session, actor_slack_id, step_id)
         if loaded is None:
@@ -104,27 +114,27 @@ def decide(
             )
             session.commit()
             return Outcome(False, verdict.reason)
-        last = step.position == max(s.position for s in record.steps)
-        new_status = declaration_status(step.purpose, outcome, last_step=last)
-        if not declarations.claim_decision(
+        if not rules.valid_outcome(step.purpose, outcome):
+            return Outcome(False, "That is not a decision this step can take.")
+        problem = rules.text_problem(step.purpose, outcome, reason or "")
+        if problem:
+            return Outcome(False, problem)
+        if not engine.claim(
             session,
             step_id=step_id,
             outcome=outcome,
             decided_by_id=actor.id,
-            reason=reason,
+            reason=reason or None,
             at=now,
         ):
             session.rollback()
-            fresh = declarations.get_step(session, step_id=step_id)
-            people = staff.by_ids(
-                session, ids={fresh.decided_by_id} if fresh and fresh.decided_by_id else set()
-            )
-            return Outcome(False, _already(people, fresh) if fresh else "Already decided.")
-        record.declaration.status = new_status
-        if step.purpose == "dispose":
-            record.offer.disposal = outcome
-        session.add(record.declaration)
-        session.add(record.offer)
+            fresh = declarations.load_record(session, declaration_id=step.declaration_id)
+            fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
+            return Outcome(False, _already(fresh, fresh_step) if fresh and fresh_step else "")
+        session.expire_all()  # the decision was a Core UPDATE: reload what it changed
+        record = declarations.load_record(session, declaration_id=step.declaration_id)
+        assert record is not None
+        step = next(s for s in record.steps if s.id == step_id)
         audit.record(
             session,
             action="decided",
@@ -135,34 +145,58 @@ def decide(
             reason=reason,
             on_behalf_of=step.approver_id if step.approver_id != actor.id else None,
         )
+        kind_of(record.declaration.kind).on_decided(session, record, step)
+        org = staff.org_view(session, on=now.date())
+        advanced = engine.advance(session, record=record, step=step, org=org, now=now)
         session.commit()
-        session.expire_all()  # the decision was a Core UPDATE: reload what it changed
-        record = declarations.load_gift(session, declaration_id=step.declaration_id)
-        assert record is not None
-        step = next(s for s in record.steps if s.id == step_id)
-        return Outcome(True, record=record, step=step, decider_name=actor.display_name)
+        return Outcome(
+            True,
+            reference=record.declaration.reference or "",
+            purpose=step.purpose,
+            declaration_id=step.declaration_id,
+            step_id=step_id,
+            decider_name=actor.display_name,
+            opened=[s.id for s in advanced.opened.steps if s.id],
+            closed=[s.id for s in advanced.closed if s.id],
+        )
 
 
 def announce(db: Database, notifier: Notifier, outcome: Outcome) -> None:
-    """After the decision is safe in the database: update the DM, tell the declarant."""
-    record, step, decider_name = outcome.record, outcome.step, outcome.decider_name
-    if record is None or step is None:
+    """After the decision is safe in the database: update the DMs, open the next stage's,
+    and tell the declarant."""
+    if not outcome.decided or outcome.step_id is None or outcome.declaration_id is None:
         return
-    told: list[str] = []
-    if step.dm_channel and step.dm_ts:
-        notifier.update(
-            Posted(step.dm_channel, step.dm_ts), approval_message(gift_card(record, step))
-        )
-        told.append("approver_dm_updated")
-    if record.declarant.slack_user_id:
-        notifier.dm(record.declarant.slack_user_id, declarant_outcome(record, step, decider_name))
-        told.append("declarant")
+    delivery.refresh(db, notifier, [outcome.step_id, *outcome.closed])
+    delivery.deliver(db, notifier, outcome.opened)
+    with db.session() as session:
+        record = declarations.load_record(session, declaration_id=outcome.declaration_id)
+        assert record is not None
+    step = next(s for s in record.steps if s.id == outcome.step_id)
+    spec = rules.spec(step.purpose, step.status)
+    assert spec is not None
+    kind = kind_of(record.declaration.kind)
+    next_names = [
+        record.name_of(s.approver_id) or "the next approver"
+        for s in record.steps
+        if s.id in outcome.opened
+    ]
+    message = outcome_message(
+        reference=record.declaration.reference or "",
+        what=kind.describe(record),
+        past=spec.past,
+        decider=outcome.decider_name,
+        text=step.reason,
+        text_label="Note" if spec.text is rules.Text.OPTIONAL else "Reason",
+        next_names=next_names,
+        advice=kind.advice(record, step),
+    )
+    delivery.tell(notifier, record.declarant.slack_user_id, message)
     with db.session() as session:
         audit.record(
             session,
             action="notified",
             declaration_id=record.declaration.id,
             step_id=step.id,
-            told=told,
+            told=["declarant"],
         )
         session.commit()

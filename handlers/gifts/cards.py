@@ -40,7 +40,9 @@ def _kind_label(record: GiftRecord) -> str:
     }.get(GiftType(offer.gift_type) if offer.gift_type else GiftType.ITEM, "Gift")
 
 
-def gift_card(record: GiftRecord, step: ApprovalStep | None, *, intro: str = "") -> ApprovalCard:
+def gift_card(
+    record: GiftRecord, step: ApprovalStep | None, history: list[str] | None = None
+) -> ApprovalCard:
     offer = record.offer
     facts = [
         ("Who", record.declarant.display_name),
@@ -66,8 +68,8 @@ def gift_card(record: GiftRecord, step: ApprovalStep | None, *, intro: str = "")
         step_id=step.id if step else None,
         reference=record.declaration.reference or "",
         heading=heading,
-        intro=intro,
         facts=facts,
+        history=history or [],
         details=[("Description", offer.description), ("Why", offer.reason)],
         warnings=warnings,
         purpose=purpose,
@@ -90,24 +92,9 @@ def declarant_receipt(record: GiftRecord, explanation: str, next_step: str) -> M
     return Message(text=clip(text, 3000))
 
 
-OUTCOME_WORDS = {
-    "approved": "approved",
-    "declined": "declined",
-    "returned": "decided that it should be returned to the giver",
-    "kept": "decided that it will be kept for the office",
-    "handed_on": "decided that it should be handed on (for example to charity)",
-}
-
-
-def declarant_outcome(record: GiftRecord, step: ApprovalStep, decider_name: str) -> Message:
-    """The decision, told to the member of staff, naming the offer."""
-    words = OUTCOME_WORDS.get(step.status, step.status)
-    text = (
-        f"{escape(decider_name)} has {words}: {escape(what_it_was(record))} "
-        f"({record.declaration.reference})."
-    )
-    if step.reason:
-        text += f"\nReason: {escape(step.reason)}"
+def advice(record: GiftRecord, step: ApprovalStep) -> str:
     if step.status == "declined":
-        text += "\nPlease decline the offer, or return it if you already have it."
-    return Message(text=clip(text, 3000))
+        return "Please decline the offer, or return it if you already have it."
+    if step.status == "returned":
+        return "Please return it to the giver; the monitoring officer can help with a letter."
+    return ""

@@ -10,13 +10,18 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from sqlmodel import Session
 
-from bot.notifier import Message, Notifier
+from bot import engine
+from bot.notifier import Notifier
 from bot.rules import gifts as rules
-from bot.rules.routing import Approver, NeedsChoice, NoApprover, disposal_approver, line_approver
+from bot.rules.approvals import Purpose
+from bot.rules.chains import Chain, Seat
+from bot.rules.roles import ApproverRole
+from bot.rules.routing import Approver, NeedsChoice, NoApprover, Routing, line_approver
 from bot.settings import Settings
-from handlers.approvals.messages import approval_message
-from handlers.gifts.cards import declarant_receipt, gift_card
+from handlers.approvals import delivery
+from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.ids import Field
 from handlers.gifts.views import gift_modal
@@ -66,8 +71,7 @@ class Delivery:
     """Who is to be told what, once the declaration is safely stored."""
 
     declaration_id: int
-    step_id: int | None
-    approver_slack_id: str | None
+    step_ids: list[int]
     inform_slack_id: str | None
     explanation: str
     next_step: str
@@ -107,9 +111,9 @@ def submit_gift(
                     },
                 )
                 return
-        holders = staff.office_holders(session)
-        person = staff.as_person(me)
-        routing = line_approver(person, holders, chosen.id if chosen else None)
+        routing = line_approver(
+            staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
+        )
         if isinstance(routing, NoApprover) and picker_shown:
             ack(response_action="errors", errors={Field.LINE_MANAGER: routing.reason})
             return
@@ -120,21 +124,25 @@ def submit_gift(
             )
             return
         assessment = rules.assess(offer, limits_of(settings), today)
-        delivery = _store(session, me, offer, assessment, routing, holders, chosen)
+        stored = _store(session, me, offer, assessment, routing, chosen, settings, clock())
     ack()
-    _deliver(db, notifier, delivery, me)
+    _deliver(db, notifier, stored, me)
+
+
+DISPOSAL_CHAIN: Chain = ((Seat(ApproverRole.MONITORING_OFFICER, Purpose.DISPOSE),),)
 
 
 def _store(
-    session: Any,
+    session: Session,
     me: Staff,
     offer: rules.GiftOffer,
     assessment: rules.Assessment,
-    routing: Any,
-    holders: Any,
+    routing: Routing,
     chosen: Staff | None,
+    settings: Settings,
+    now: datetime,
 ) -> Delivery:
-    """Record the offer and its first step in one transaction: nothing half-written."""
+    """Record the offer and its first steps in one transaction: nothing half-written."""
     declaration, _row = declarations.create_gift(
         session,
         declarant=me,
@@ -151,87 +159,66 @@ def _store(
         route=assessment.route.value,
         flags=sorted(assessment.flags),
     )
-    manager = routing if isinstance(routing, Approver) else None
-    target: Approver | NoApprover | None = None
-    purpose = "authorise"
+    chain: Chain = ()
     if assessment.route is rules.Route.AUTHORISE:
-        target = routing if not isinstance(routing, NeedsChoice) else _fallback(me, holders)
+        chain = settings.policy.chain("gift")
     elif assessment.route is rules.Route.DISPOSE:
-        target, purpose = disposal_approver(staff.as_person(me), holders), "dispose"
-    step = None
-    approver: Staff | None = None
+        chain = DISPOSAL_CHAIN
     next_step = ""
-    if isinstance(target, Approver):
-        step = declarations.add_step(
-            session,
-            declaration=declaration,
-            role=target.role.value,
-            purpose=purpose,
-            approver_id=target.person_id,
+    step_ids: list[int] = []
+    if chain:
+        org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
+        opened = engine.start(
+            session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )
-        approver = staff.by_id(session, staff_id=target.person_id)
-        audit.record(
-            session,
-            action="routed",
-            declaration_id=declaration.id,
-            step_id=step.id,
-            approver_id=target.person_id,
-            role=target.role.value,
-        )
-        name = approver.display_name if approver else "your approver"
-        next_step = f"It has gone to {name} to decide; you'll get a message when they do."
-    elif isinstance(target, NoApprover):
-        audit.record(
-            session, action="unrouted", declaration_id=declaration.id, reason=target.reason
-        )
-        next_step = (
-            f"Nolan could not find who should decide ({target.reason}) Please tell "
-            "the monitoring officer."
-        )
+        step_ids = [s.id for s in opened.steps if s.id]
+        names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
+        if names:
+            next_step = (
+                f"It has gone to {' and '.join(names)} to decide; you'll get a "
+                "message when they do."
+            )
+        if opened.unrouted:
+            next_step += (
+                f" Nolan could not find who should decide ({opened.unrouted[0]}) "
+                "Please tell the monitoring officer."
+            )
     inform: Staff | None = None
-    if assessment.route in (rules.Route.REFUSED, rules.Route.RECORDED) and manager:
-        inform = staff.by_id(session, staff_id=manager.person_id)
+    if assessment.route in (rules.Route.REFUSED, rules.Route.RECORDED) and isinstance(
+        routing, Approver
+    ):
+        inform = staff.by_id(session, staff_id=routing.person_id)
     session.commit()
     return Delivery(
         declaration_id=declaration.id,
-        step_id=step.id if step else None,
-        approver_slack_id=approver.slack_user_id if approver else None,
+        step_ids=step_ids,
         inform_slack_id=inform.slack_user_id if inform else None,
         explanation=assessment.explanation,
-        next_step=next_step,
+        next_step=next_step.strip(),
     )
 
 
-def _fallback(me: Staff, holders: Any) -> Approver | NoApprover:
-    """No manager known and none chosen: the next role up decides."""
-    return disposal_approver(staff.as_person(me), holders)
+def _name(session: Session, staff_id: int) -> str | None:
+    person = staff.by_id(session, staff_id=staff_id)
+    return person.display_name if person else None
 
 
-def _deliver(db: Database, notifier: Notifier, delivery: Delivery, me: Staff) -> None:
-    """Post the DMs after the ack; record where the approver's DM went, for chat.update."""
+def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
+    """Post the DMs after the ack; delivery keeps where each went, for chat.update."""
+    delivery.deliver(db, notifier, stored.step_ids)
+    if stored.inform_slack_id:
+        delivery.inform(db, notifier, stored.declaration_id, stored.inform_slack_id)
     with db.session() as session:
-        record = declarations.load_gift(session, declaration_id=delivery.declaration_id)
+        record = declarations.load_record(session, declaration_id=stored.declaration_id)
         assert record is not None
-        step = next((s for s in record.steps if s.id == delivery.step_id), None)
-        told: list[str] = []
-        if step is not None and delivery.approver_slack_id:
-            posted = notifier.dm(
-                delivery.approver_slack_id, approval_message(gift_card(record, step))
+        if stored.inform_slack_id:
+            audit.record(
+                session,
+                action="notified",
+                declaration_id=stored.declaration_id,
+                told=["line_manager"],
             )
-            step.dm_channel, step.dm_ts = posted.channel, posted.ts
-            session.add(step)
-            told.append("approver")
-        if delivery.inform_slack_id:
-            notifier.dm(delivery.inform_slack_id, approval_message(gift_card(record, None)))
-            told.append("line_manager")
-        audit.record(
-            session,
-            action="notified",
-            declaration_id=delivery.declaration_id,
-            step_id=delivery.step_id,
-            told=told,
-        )
-        session.commit()
-    if me.slack_user_id:
-        receipt: Message = declarant_receipt(record, delivery.explanation, delivery.next_step)
-        notifier.dm(me.slack_user_id, receipt)
+            session.commit()
+    delivery.tell(
+        notifier, me.slack_user_id, declarant_receipt(record, stored.explanation, stored.next_step)
+    )

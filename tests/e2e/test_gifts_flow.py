@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from handlers.approvals.ids import Action
+from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, Declaration, GiftOffer, Staff
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.fakeslack import FakeSlack, post, slash_command_form
 
 DAY = timedelta(days=1)
+APPROVE, DECLINE, HAND_ON = (decide_action(o) for o in ("approved", "declined", "handed_on"))
 
 
 def hospitality(clock: Clock, **overrides: Any) -> dict[str, Any]:
@@ -113,15 +114,15 @@ def test_hospitality_happy_path_to_approval(
     [(declaration, offer)] = declarations(db)
     assert (declaration.status, offer.flags) == ("pending", "")
 
-    status, _ = nolan.press("UMGR", request, Action.APPROVE)
+    status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200
 
     update = fake.wait_for("chat.update")
     assert update.args["channel"] == "DUMGR" and update.args["channel"].startswith("D")
     assert update.args["ts"] == request.response["ts"]
     assert not has_buttons(update)
-    assert "Approved by Manny Manager" in json.dumps(update.args["blocks"], ensure_ascii=False)
-    outcome = dm_to(fake, "UALICE", lambda c: "approved" in c.args["text"])
+    assert "*Approved* by Manny Manager" in json.dumps(update.args["blocks"], ensure_ascii=False)
+    outcome = dm_to(fake, "UALICE", lambda c: "*Approved*" in c.args["text"])
     assert "Acme Cleaning Ltd" in outcome.args["text"]
     assert "Dinner at the Grand Hotel" in outcome.args["text"]
 
@@ -139,21 +140,21 @@ def test_decline_needs_a_reason_and_tells_the_member_of_staff(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
-    nolan.press("UMGR", request, Action.DECLINE)
+    nolan.press("UMGR", request, DECLINE)
     form = fake.wait_for(
         "views.open", lambda c: "Decline" in json.dumps(c.args["view"], ensure_ascii=False), count=1
     ).args["view"]
-    assert form["callback_id"] == "approval_decline_reason"
+    assert form["callback_id"] == "approval_decision_text"
 
-    reply = nolan.submit("UMGR", form, {"reason_input": "   "})
-    assert reply["response_action"] == "errors" and "reason" in reply["errors"]
+    reply = nolan.submit("UMGR", form, {"text_input": "   "})
+    assert reply["response_action"] == "errors" and "text" in reply["errors"]
     assert declarations(db)[0][0].status == "pending"
 
-    assert nolan.submit("UMGR", form, {"reason_input": "A current bidder is the host"}) == {}
+    assert nolan.submit("UMGR", form, {"text_input": "A current bidder is the host"}) == {}
     update = fake.wait_for("chat.update")
-    assert "Declined by Manny Manager" in json.dumps(update.args["blocks"], ensure_ascii=False)
+    assert "*Declined* by Manny Manager" in json.dumps(update.args["blocks"], ensure_ascii=False)
     assert "A current bidder is the host" in json.dumps(update.args["blocks"], ensure_ascii=False)
-    told = dm_to(fake, "UALICE", lambda c: "declined" in c.args["text"])
+    told = dm_to(fake, "UALICE", lambda c: "*Declined*" in c.args["text"])
     assert "A current bidder is the host" in told.args["text"]
     assert "Acme Cleaning Ltd" in told.args["text"]
     assert declarations(db)[0][0].status == "declined"
@@ -212,10 +213,10 @@ def test_unsolicited_gift_is_decided_by_the_monitoring_officer(
     )
     request = dm_to(fake, "UMO", has_buttons)
     fake.assert_no_call("chat.postMessage", lambda c: c.args["channel"] == "UMGR", settle=0.1)
-    nolan.press("UMO", request, Action.DISPOSE_HAND_ON)
+    nolan.press("UMO", request, HAND_ON)
     update = fake.wait_for("chat.update")
     assert "handed on" in json.dumps(update.args["blocks"], ensure_ascii=False)
-    told = dm_to(fake, "UALICE", lambda c: "handed on" in c.args["text"])
+    told = dm_to(fake, "UALICE", lambda c: "*To be handed on*" in c.args["text"])
     assert "A hamper" in told.args["text"]
     [(declaration, offer)] = declarations(db)
     assert (declaration.status, offer.disposal) == ("handed_on", "handed_on")
@@ -227,7 +228,7 @@ def test_someone_else_pressing_approve_is_refused_and_nothing_changes(
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
     for intruder in ("UEVE", "UALICE", "UHEAD", "UNOBODY"):
-        nolan.press(intruder, request, Action.APPROVE)
+        nolan.press(intruder, request, APPROVE)
     refusals = [fake.wait_for("response_url", count=n) for n in range(1, 5)]
     assert all(r.args["response_type"] == "ephemeral" for r in refusals)
     assert all(r.args.get("replace_original") is False for r in refusals)
@@ -241,9 +242,9 @@ def test_double_press_records_one_decision(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
-    nolan.press("UMGR", request, Action.APPROVE)
+    nolan.press("UMGR", request, APPROVE)
     fake.wait_for("chat.update")
-    nolan.press("UMGR", request, Action.APPROVE)
+    nolan.press("UMGR", request, APPROVE)
     again = fake.wait_for("response_url")
     assert "already decided" in again.args["text"]
     time.sleep(0.2)
@@ -256,7 +257,7 @@ def test_two_people_pressing_at_once_record_one_decision(
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
     presses = [
-        threading.Thread(target=nolan.press, args=(user, request, Action.APPROVE))
+        threading.Thread(target=nolan.press, args=(user, request, APPROVE))
         for user in ("UMGR", "UMO", "UMGR", "UMO")
     ]
     for press in presses:
@@ -278,7 +279,7 @@ def test_restart_between_submission_and_decision_loses_nothing(
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
     nolan.restart()
-    nolan.press("UMGR", request, Action.APPROVE)
+    nolan.press("UMGR", request, APPROVE)
     fake.wait_for("chat.update")
     assert declarations(db)[0][0].status == "approved"
 

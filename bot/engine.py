@@ -1,0 +1,273 @@
+"""The approval engine shared by every kind of declaration: opens a chain's stages, records
+decisions and moves the chain on, and moves waiting steps between people (delegation,
+escalation, reassignment). Database and rules only — what people are told is the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from bot.rules import approvals as rules
+from bot.rules.chains import Chain, Seat, format_chain, parse_chain
+from bot.rules.roles import ApproverRole
+from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, approver_for
+from storage import audit, declarations
+from storage.models import ApprovalStep, Declaration, Staff
+
+
+@dataclass
+class Opened:
+    """Steps a stage opened, and seats nobody could be found for."""
+
+    steps: list[ApprovalStep] = field(default_factory=list)
+    unrouted: list[str] = field(default_factory=list)
+
+
+def _named(declaration: Declaration) -> frozenset[int]:
+    return frozenset({declaration.named_staff_id} - {None})  # type: ignore[arg-type]
+
+
+def route_seat(
+    seat: Seat, declaration: Declaration, declarant: Staff, org: Org
+) -> Approver | NoApprover:
+    """Who takes `seat` for this declaration; a missing line manager goes one role up."""
+    person = org.people.get(declaration.declarant_id)
+    if person is None:
+        from storage.staff import as_person
+
+        person = as_person(declarant)
+    found = approver_for(
+        seat.role,
+        person,
+        org,
+        named=_named(declaration),
+        chosen_id=declaration.chosen_approver_id,
+    )
+    if isinstance(found, NeedsChoice):
+        found = approver_for(
+            ApproverRole.MONITORING_OFFICER, person, org, named=_named(declaration)
+        )
+    assert not isinstance(found, NeedsChoice)
+    return found
+
+
+def open_stage(
+    session: Session,
+    *,
+    declaration: Declaration,
+    declarant: Staff,
+    chain: Chain,
+    stage: int,
+    org: Org,
+    now: datetime,
+) -> Opened:
+    """Create the steps of `stage` (1-based) of the chain; the caller commits."""
+    assert declaration.id is not None
+    opened = Opened()
+    existing = declarations.steps_for(session, declaration_id=declaration.id)
+    position = max((s.position for s in existing), default=0)
+    for seat in chain[stage - 1]:
+        target = route_seat(seat, declaration, declarant, org)
+        if isinstance(target, NoApprover):
+            opened.unrouted.append(target.reason)
+            audit.record(
+                session,
+                action="unrouted",
+                declaration_id=declaration.id,
+                role=seat.role.value,
+                reason=target.reason,
+            )
+            continue
+        position += 1
+        step = ApprovalStep(
+            declaration_id=declaration.id,
+            position=position,
+            stage=stage,
+            role=seat.role.value,
+            purpose=seat.purpose.value,
+            approver_id=target.person_id,
+            delegated_from_id=target.delegated_from,
+            clock_started_at=now,
+        )
+        session.add(step)
+        session.flush()
+        opened.steps.append(step)
+        audit.record(
+            session,
+            action="routed",
+            declaration_id=declaration.id,
+            step_id=step.id,
+            approver_id=target.person_id,
+            role=seat.role.value,
+            purpose=seat.purpose.value,
+            delegated_from=target.delegated_from,
+        )
+    return opened
+
+
+def start(
+    session: Session,
+    *,
+    declaration: Declaration,
+    declarant: Staff,
+    chain: Chain,
+    org: Org,
+    now: datetime,
+) -> Opened:
+    """Put a declaration on its chain and open the first stage."""
+    declaration.chain = format_chain(chain)
+    session.add(declaration)
+    return open_stage(
+        session,
+        declaration=declaration,
+        declarant=declarant,
+        chain=chain,
+        stage=1,
+        org=org,
+        now=now,
+    )
+
+
+@dataclass
+class Advanced:
+    status: str
+    opened: Opened = field(default_factory=Opened)
+    closed: list[ApprovalStep] = field(default_factory=list)
+
+
+def _final_status(steps: list[ApprovalStep]) -> str:
+    """The outcome of the last stage; where its steps differ, the weightier one (a later
+    outcome in the purpose's list: "needs action" outweighs "noted")."""
+    last_stage = max(s.stage for s in steps)
+    decided = [s for s in steps if s.stage == last_stage and s.decided_at is not None]
+
+    def weight(step: ApprovalStep) -> int:
+        names = [o.outcome for o in rules.outcomes(step.purpose)]
+        return names.index(step.status) if step.status in names else -1
+
+    heaviest = max(decided, key=weight)
+    return rules.FINAL_STATUS[heaviest.status]
+
+
+def advance(
+    session: Session,
+    *,
+    record: declarations.Record,
+    step: ApprovalStep,
+    org: Org,
+    now: datetime,
+) -> Advanced:
+    """After `step` was decided: end the declaration, wait for the stage, or open the next."""
+    declaration = record.declaration
+    spec = rules.spec(step.purpose, step.status)
+    assert spec is not None
+    steps = record.steps
+    closed: list[ApprovalStep] = []
+    if spec.ends:
+        for other in steps:
+            if other.status == "pending" and other.id != step.id:
+                other.status = "closed"
+                session.add(other)
+                closed.append(other)
+        declaration.status = rules.FINAL_STATUS[step.status]
+        session.add(declaration)
+        return Advanced(declaration.status, closed=closed)
+    if any(s.status == "pending" and s.stage == step.stage for s in steps):
+        return Advanced(declaration.status)
+    chain = parse_chain(declaration.chain) if declaration.chain else ()
+    if step.stage < len(chain):
+        opened = open_stage(
+            session,
+            declaration=declaration,
+            declarant=record.declarant,
+            chain=chain,
+            stage=step.stage + 1,
+            org=org,
+            now=now,
+        )
+        if opened.steps:
+            return Advanced(declaration.status, opened=opened)
+    declaration.status = _final_status(steps)
+    session.add(declaration)
+    return Advanced(declaration.status)
+
+
+def claim(
+    session: Session,
+    *,
+    step_id: int,
+    outcome: str,
+    decided_by_id: int,
+    reason: str | None,
+    at: datetime,
+) -> bool:
+    """Record a decision only if the step is still pending: two presses, one winner."""
+    return declarations.claim_decision(
+        session,
+        step_id=step_id,
+        outcome=outcome,
+        decided_by_id=decided_by_id,
+        reason=reason,
+        at=at,
+    )
+
+
+@dataclass(frozen=True)
+class Moved:
+    step_id: int
+    declaration_id: int
+    from_id: int
+    to_id: int
+    old_channel: str | None
+    old_ts: str | None
+
+
+def move(
+    session: Session,
+    *,
+    step: ApprovalStep,
+    to: Approver,
+    why: str,
+    actor_id: int | None,
+    now: datetime,
+) -> Moved | None:
+    """Hand a waiting step to someone else; the clock starts again for them. Conditional on
+    the step still waiting for the same person, so a decision in between wins."""
+    assert step.id is not None
+    result = session.execute(
+        update(ApprovalStep)
+        .where(
+            col(ApprovalStep.id) == step.id,
+            col(ApprovalStep.status) == "pending",
+            col(ApprovalStep.approver_id) == step.approver_id,
+        )
+        .values(
+            approver_id=to.person_id,
+            delegated_from_id=to.delegated_from,
+            clock_started_at=now,
+            reminded_at=None,
+            dm_channel=None,
+            dm_ts=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    audit.record(
+        session,
+        action="reassigned",
+        actor_id=actor_id,
+        declaration_id=step.declaration_id,
+        step_id=step.id,
+        from_id=step.approver_id,
+        to_id=to.person_id,
+        delegated_from=to.delegated_from,
+        why=why,
+    )
+    return Moved(
+        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
+    )

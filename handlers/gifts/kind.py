@@ -1,0 +1,48 @@
+"""Gifts and hospitality, as the approval engine sees them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from bot.rules.gifts import format_pounds
+from handlers.approvals.kinds import Kind
+from handlers.gifts.cards import advice, gift_card, what_it_was
+from storage.declarations import Record
+from storage.models import ApprovalStep, Declaration, GiftOffer
+
+HISTORY_LIMIT = 5
+
+
+def history(session: Session, record: Record) -> list[str]:
+    """Earlier offers to this person from the same giver, so the approver sees a pattern."""
+    rows = session.exec(
+        select(Declaration, GiftOffer)
+        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.declarant_id == record.declaration.declarant_id,
+            col(Declaration.id) != record.declaration.id,
+            func.lower(GiftOffer.offered_by) == record.offer.offered_by.lower(),
+        )
+        .order_by(col(GiftOffer.date_offered).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return [
+        f"{d.reference} · {g.date_offered:%d %b %Y} · {g.kind} from {g.offered_by} · "
+        f"{format_pounds(g.value_pence)} · {d.status.replace('_', ' ')}"
+        for d, g in rows
+    ]
+
+
+def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
+    if step.purpose == "dispose":
+        record.offer.disposal = step.status
+        session.add(record.offer)
+
+
+KIND = Kind(
+    card=gift_card,
+    describe=what_it_was,
+    history=history,
+    on_decided=on_decided,
+    advice=advice,
+)
