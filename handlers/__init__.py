@@ -10,4 +10,4 @@ from handlers import approvals, conduct, gifts
 def register(app: App) -> None:
     gifts.register(app)
     approvals.register(app)
-    conduct.register(app)
+    conduct.register(app, subcommands={})

@@ -38,3 +38,9 @@ class Decision(Metadata):
 
     step_id: int
     outcome: str
+
+
+class DeclarationRef(Metadata):
+    """Which declaration a button in a person's own list is about."""
+
+    declaration_id: int

@@ -1,13 +1,17 @@
-"""/conduct: help, and the member of staff's own record."""
+"""/conduct: help, the member of staff's own record, and the features' subcommands."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from slack_bolt import App
 
-from handlers.conduct.listeners import conduct_command
+from handlers.conduct.listeners import ConductRequest, Subcommand, make_conduct_command
 
 COMMAND = "/conduct"
 
+__all__ = ["COMMAND", "ConductRequest", "Subcommand", "register"]
 
-def register(app: App) -> None:
-    app.command(COMMAND)(conduct_command)
+
+def register(app: App, subcommands: Mapping[str, Subcommand] | None = None) -> None:
+    app.command(COMMAND)(make_conduct_command(subcommands or {}))

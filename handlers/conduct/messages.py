@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -11,10 +14,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
-from bot.rules.gifts import format_pounds
 from bot.settings import Policy
+from handlers.approvals.kinds import kind_of
+from handlers.conduct.ids import Action
+from handlers.metadata import DeclarationRef
 from handlers.text import clip, escape
-from storage.declarations import GiftRecord
+from storage.declarations import Record
 
 STATUS_WORDS = {
     "recorded": "Recorded",
@@ -26,6 +31,10 @@ STATUS_WORDS = {
     "kept": "Kept for the office",
     "handed_on": "To be handed on",
     "withdrawn": "Withdrawn",
+    "noted": "Noted",
+    "action_required": "Noted, with action needed",
+    "acknowledged": "Acknowledged",
+    "ended": "Ended",
 }
 
 
@@ -53,7 +62,41 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
 MINE_LIMIT = 20
 
 
-def mine_message(records: list[GiftRecord], *, known: bool) -> Message:
+KIND_WORDS = {
+    "gift": "Gift or hospitality",
+    "interest": "Interest",
+    "outside_work": "Outside work",
+    "notice": "Notification",
+}
+
+
+def _button(record: Record) -> ButtonElement | None:
+    """Withdraw while waiting; end an interest once it is on the register."""
+    ref = DeclarationRef(declaration_id=record.declaration.id or 0).encode()
+    if record.declaration.status == "pending" and record.declaration.kind != "notice":
+        return ButtonElement(
+            text="Withdraw",
+            action_id=Action.WITHDRAW,
+            value=ref,
+            confirm=ConfirmObject(
+                title="Withdraw this?",
+                text=f"Withdraw {record.declaration.reference}? It stays on the register "
+                "as withdrawn, and whoever is deciding it will be told.",
+                confirm="Withdraw",
+                deny="Back",
+            ),
+        )
+    detail = record.detail
+    if (
+        record.declaration.kind == "interest"
+        and record.declaration.status in ("noted", "action_required")
+        and getattr(detail, "ended_on", None) is None
+    ):
+        return ButtonElement(text="End this interest…", action_id=Action.END_INTEREST, value=ref)
+    return None
+
+
+def mine_message(records: list[Record], *, known: bool) -> Message:
     if not known:
         text = (
             "Nolan can't find you in the org chart yet, so you have no declarations here. "
@@ -63,31 +106,29 @@ def mine_message(records: list[GiftRecord], *, known: bool) -> Message:
     if not records:
         text = "You have no declarations yet. Use `/gift` to declare an offer."
         return Message(text=text)
-    blocks = [HeaderBlock(text="Your declarations")]
+    blocks: list[Block] = [HeaderBlock(text="Your declarations")]
     for record in records[:MINE_LIMIT]:
-        offer = record.offer
         status = STATUS_WORDS.get(record.declaration.status, record.declaration.status)
-        if record.declaration.status == "pending":
-            waiting = [s for s in record.steps if s.status == "pending"]
-            if waiting and waiting[0].approver_id in record.people:
-                status += f" from {escape(record.people[waiting[0].approver_id].display_name)}"
-        decided = record.decisive_step
-        if decided and decided.decided_by_id in record.people:
-            status += f" by {escape(record.people[decided.decided_by_id].display_name)}"
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(
-                        f"*{record.declaration.reference}* · {offer.kind.capitalize()} from "
-                        f"{escape(offer.offered_by)} · {format_pounds(offer.value_pence)} · "
-                        f"offered {offer.date_offered:%d %b %Y}\n"
-                        f"{escape(clip(offer.description, 200))}\n_{status}_",
-                        3000,
-                    )
+        waiting = record.pending_steps
+        if waiting:
+            names = [record.name_of(s.approver_id) or "an approver" for s in waiting]
+            status += f" from {escape(' and '.join(names))}"
+        elif (decided := record.decisive_step) is not None and decided.decided_by_id:
+            status += f" by {escape(record.name_of(decided.decided_by_id) or 'an approver')}"
+        what = kind_of(record.declaration.kind).describe(record)
+        kind = KIND_WORDS.get(record.declaration.kind, record.declaration.kind)
+        section = SectionBlock(
+            text=MarkdownTextObject(
+                text=clip(
+                    f"*{record.declaration.reference}* · {kind} · declared "
+                    f"{record.declaration.created_at:%d %b %Y}\n"
+                    f"{escape(clip(what, 300))}\n_{status}_",
+                    3000,
                 )
-            )
+            ),
+            accessory=_button(record),
         )
-        blocks.append(DividerBlock())
+        blocks += [section, DividerBlock()]
     if len(records) > MINE_LIMIT:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=f"Showing your latest {MINE_LIMIT}.")])
