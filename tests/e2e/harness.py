@@ -64,6 +64,7 @@ ORG = [
     Person("alice", "alice@opcc.example", "Alice Able", "UALICE", "manager"),
     Person("eve", "eve@opcc.example", "Eve Other", "UEVE", "manager"),
     Person("bob", "bob@opcc.example", "Bob Loner", "UBOB"),
+    Person("vetting", "vetting@opcc.example", "Vera Vetting", "UVET", "head", "vetting_officer"),
 ]
 
 
