@@ -123,6 +123,9 @@ FINAL_STATUS = {
     "granted": "approved",
     "refused": "refused",
     "acknowledged": "acknowledged",
+    # Only when an office's chain ends at a recommendation (no one grants after it).
+    "supported": "supported",
+    "not_supported": "not_supported",
 }
 
 

@@ -94,3 +94,52 @@ def test_decision_outcomes_fit_the_step() -> None:
     assert declaration_status("authorise", "approved", last_step=True) == "approved"
     assert declaration_status("authorise", "approved", last_step=False) == "pending"
     assert declaration_status("authorise", "declined", last_step=False) == "declined"
+
+
+# -- routing by role, with exclusions and deputies ----------------------------------------
+
+from bot.rules.routing import Org, approver_for, escalation_target, next_up  # noqa: E402
+
+DEPUTY, RELATIVE = 5, 6
+PEOPLE = {
+    HEAD: Person(HEAD, roles=frozenset({"head_of_office"})),
+    MO: Person(MO, roles=frozenset({"monitoring_officer"}), line_manager_id=HEAD),
+    MANAGER: Person(MANAGER, line_manager_id=HEAD),
+    STAFF: Person(STAFF, line_manager_id=MANAGER),
+    DEPUTY: Person(DEPUTY, line_manager_id=HEAD),
+    RELATIVE: Person(RELATIVE, line_manager_id=MANAGER),
+}
+ORG = Org(people=PEOPLE, holders=OfficeHolders(HEAD, MO, vetting_officer_id=DEPUTY))
+
+
+def test_a_named_colleague_is_skipped_for_the_next_role_up() -> None:
+    routed = approver_for(ApproverRole.LINE_MANAGER, PEOPLE[STAFF], ORG, named=frozenset({MANAGER}))
+    assert routed == Approver(HEAD, ApproverRole.LINE_MANAGER)
+
+
+def test_deputy_takes_the_approvers_items() -> None:
+    org = Org(people=PEOPLE, holders=ORG.holders, deputies={MANAGER: DEPUTY})
+    assert approver_for(ApproverRole.LINE_MANAGER, PEOPLE[STAFF], org) == Approver(
+        DEPUTY, ApproverRole.LINE_MANAGER, delegated_from=MANAGER
+    )
+
+
+def test_a_deputy_who_is_the_declarant_does_not_decide() -> None:
+    org = Org(people=PEOPLE, holders=ORG.holders, deputies={MANAGER: STAFF})
+    assert approver_for(ApproverRole.LINE_MANAGER, PEOPLE[STAFF], org) == Approver(
+        MANAGER, ApproverRole.LINE_MANAGER
+    )
+
+
+def test_office_roles_route_to_their_holders() -> None:
+    assert approver_for(ApproverRole.HEAD_OF_OFFICE, PEOPLE[STAFF], ORG).person_id == HEAD
+    assert approver_for(ApproverRole.HEAD_OF_OFFICE, PEOPLE[HEAD], ORG).person_id == MO
+    assert approver_for(ApproverRole.VETTING_OFFICER, PEOPLE[STAFF], ORG).person_id == DEPUTY
+
+
+def test_next_up_and_escalation() -> None:
+    assert next_up(MANAGER, ORG) == HEAD
+    assert next_up(HEAD, ORG) == MO
+    assert escalation_target(MANAGER, STAFF, ORG) == Approver(HEAD, ApproverRole.LINE_MANAGER)
+    # The head has no manager: the monitoring officer; never the declarant.
+    assert escalation_target(HEAD, MO, ORG) == NoApprover("There is no one above to escalate to.")
