@@ -1,0 +1,147 @@
+"""The approval engine on a real database: stages open in turn, parallel steps wait for each
+other, a refusal ends the chain, and a moved step keeps one owner."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import select
+
+from bot import engine
+from bot.rules.chains import parse_chain
+from bot.rules.roles import ApproverRole
+from bot.rules.routing import Approver
+from storage import declarations
+from storage.db import Database
+from storage.models import AuditEntry, Notice, OutsideWork
+from storage.staff import org_view
+from tests.e2e.harness import seed_org
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _outside_work(db: Database, org: dict, chain: str):
+    with db.session() as session:
+        declaration = declarations.create_declaration(
+            session, kind="outside_work", declarant=org["alice"], status="pending"
+        )
+        session.add(
+            OutsideWork(
+                declaration_id=declaration.id,
+                organisation="Parish council",
+                role="Councillor",
+                paid=False,
+                hours_per_week=3,
+                when="outside_hours",
+                start_date=date(2027, 1, 1),
+            )
+        )
+        opened = engine.start(
+            session,
+            declaration=declaration,
+            declarant=org["alice"],
+            chain=parse_chain(chain),
+            org=org_view(session, on=NOW.date()),
+            now=NOW,
+        )
+        session.commit()
+        return declaration.id, opened
+
+
+def _decide(db: Database, step_id: int, outcome: str, by: int, reason: str | None = None):
+    with db.session() as session:
+        assert engine.claim(
+            session, step_id=step_id, outcome=outcome, decided_by_id=by, reason=reason, at=NOW
+        )
+        session.expire_all()
+        step = declarations.get_step(session, step_id=step_id)
+        record = declarations.load_record(session, declaration_id=step.declaration_id)
+        step = next(s for s in record.steps if s.id == step_id)
+        advanced = engine.advance(
+            session, record=record, step=step, org=org_view(session, on=NOW.date()), now=NOW
+        )
+        session.commit()
+        return advanced
+
+
+def test_two_stages_open_in_turn_and_the_last_decides(db: Database) -> None:
+    org = seed_org(db)
+    declaration_id, opened = _outside_work(db, org, "line_manager:recommend,head_of_office:grant")
+    [first] = opened.steps
+    assert (first.approver_id, first.stage, first.purpose) == (org["manager"].id, 1, "recommend")
+    assert first.clock_started_at == NOW
+
+    advanced = _decide(db, first.id, "not_supported", org["manager"].id, "Too many hours")
+    assert advanced.status == "pending"
+    [second] = advanced.opened.steps
+    assert (second.approver_id, second.stage, second.purpose) == (org["head"].id, 2, "grant")
+
+    advanced = _decide(db, second.id, "granted", org["head"].id, "Outside office hours only")
+    assert advanced.status == "approved"
+    with db.session() as session:
+        assert (
+            declarations.load_record(session, declaration_id=declaration_id).declaration.status
+            == "approved"
+        )
+
+
+def test_a_refusal_ends_the_chain(db: Database) -> None:
+    org = seed_org(db)
+    _id, opened = _outside_work(db, org, "head_of_office:grant,line_manager:recommend")
+    advanced = _decide(db, opened.steps[0].id, "refused", org["head"].id, "Conflict")
+    assert advanced.status == "refused" and not advanced.opened.steps
+
+
+def test_parallel_steps_wait_for_each_other(db: Database) -> None:
+    org = seed_org(db)
+    with db.session() as session:
+        declaration = declarations.create_declaration(
+            session, kind="notice", declarant=org["alice"], status="pending"
+        )
+        session.add(
+            Notice(
+                declaration_id=declaration.id, category="vetting", description="Change of address"
+            )
+        )
+        opened = engine.start(
+            session,
+            declaration=declaration,
+            declarant=org["alice"],
+            chain=parse_chain("head_of_office:acknowledge+vetting_officer:acknowledge"),
+            org=org_view(session, on=NOW.date()),
+            now=NOW,
+        )
+        session.commit()
+    head_step, vetting_step = opened.steps
+    assert {head_step.approver_id, vetting_step.approver_id} == {org["head"].id, org["vetting"].id}
+    assert _decide(db, head_step.id, "acknowledged", org["head"].id).status == "pending"
+    assert _decide(db, vetting_step.id, "acknowledged", org["vetting"].id).status == "acknowledged"
+
+
+def test_a_step_moves_once_and_not_after_a_decision(db: Database) -> None:
+    org = seed_org(db)
+    _id, opened = _outside_work(db, org, "line_manager:recommend")
+    step = opened.steps[0]
+    with db.session() as session:
+        step = declarations.get_step(session, step_id=step.id)
+        moved = engine.move(
+            session,
+            step=step,
+            to=Approver(org["eve"].id, ApproverRole.LINE_MANAGER),
+            why="test",
+            actor_id=None,
+            now=NOW,
+        )
+        again = engine.move(
+            session,
+            step=step,
+            to=Approver(org["bob"].id, ApproverRole.LINE_MANAGER),
+            why="stale",
+            actor_id=None,
+            now=NOW,
+        )
+        session.commit()
+        assert moved is not None and moved.to_id == org["eve"].id
+        assert again is None  # it no longer waits for the person it was read with
+        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "reassigned")).all()
+        assert len(audit) == 1
