@@ -1,0 +1,22 @@
+"""/interest: declare an interest (the Register of Interests), and end one from /conduct mine."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID
+from handlers.interests.listeners import (
+    open_end_interest,
+    open_interest_modal,
+    submit_end_interest,
+    submit_interest,
+)
+
+COMMAND = "/interest"
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(open_interest_modal)
+    app.view(CALLBACK_ID)(submit_interest)
+    app.action(END_ACTION)(open_end_interest)
+    app.view(END_CALLBACK_ID)(submit_end_interest)

@@ -1,0 +1,81 @@
+"""Declarations of interest, as the approval engine sees them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from bot.rules.gifts import format_pounds
+from bot.rules.interests import category_name
+from handlers.approvals.kinds import Kind
+from handlers.interests.cards import advice, describe, interest_card, interest_of
+from storage.declarations import Record
+from storage.models import ApprovalStep, Declaration, GiftOffer, Interest
+
+HISTORY_LIMIT = 5
+
+
+def history(session: Session, record: Record) -> list[str]:
+    """The declarant's other interests in the same organisation, and offers of gifts or
+    hospitality from it, so the approver sees the whole relationship (issue 3)."""
+    interest = interest_of(record)
+    organisation = interest.organisation.strip().lower()
+    if not organisation:
+        return []
+    declarant_id = record.declaration.declarant_id
+    interests = session.exec(
+        select(Declaration, Interest)
+        .join(Interest, col(Interest.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.declarant_id == declarant_id,
+            col(Declaration.id) != record.declaration.id,
+            func.lower(func.trim(Interest.organisation)) == organisation,
+        )
+        .order_by(col(Interest.started_on).desc(), col(Declaration.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    offers = session.exec(
+        select(Declaration, GiftOffer)
+        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.declarant_id == declarant_id,
+            func.lower(func.trim(GiftOffer.offered_by)) == organisation,
+        )
+        .order_by(col(GiftOffer.date_offered).desc(), col(Declaration.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    lines = []
+    for d, i in interests:
+        until = f"ended {i.ended_on:%d %b %Y}" if i.ended_on else "ongoing"
+        lines.append(
+            f"{d.reference} · interest since {i.started_on:%d %b %Y} ({until}) · "
+            f"{category_name(i.category)} in {i.organisation} · {d.status.replace('_', ' ')}"
+        )
+    for d, g in offers:
+        lines.append(
+            f"{d.reference} · {g.date_offered:%d %b %Y} · {g.kind} offered by {g.offered_by} · "
+            f"{format_pounds(g.value_pence)} · {d.status.replace('_', ' ')}"
+        )
+    return lines
+
+
+def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
+    """ "Needs action": the action the approver set goes on the register row. Where two
+    approvers (line manager and monitoring officer) each set one, both are kept."""
+    if step.status != "action_required" or not (step.reason or "").strip():
+        return
+    interest = interest_of(record)
+    action = (step.reason or "").strip()
+    if not interest.action:
+        interest.action = action
+    elif action not in interest.action:
+        interest.action = f"{interest.action}\n{action}"
+    session.add(interest)
+
+
+KIND = Kind(
+    card=interest_card,
+    describe=describe,
+    history=history,
+    on_decided=on_decided,
+    advice=advice,
+)

@@ -1,0 +1,411 @@
+"""/interest: open the form, take the declaration, route it; and end an interest from
+/conduct mine (the record stays on the register)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from bot import engine
+from bot.notifier import Notifier
+from bot.rules import interests as rules
+from bot.rules.approvals import Purpose
+from bot.rules.chains import Chain, Seat
+from bot.rules.roles import ApproverRole
+from bot.rules.routing import Approver, Org
+from bot.settings import Policy, Settings
+from handlers.approvals import delivery
+from handlers.interests.cards import (
+    declarant_receipt,
+    describe,
+    ended_message,
+    ended_receipt,
+    interest_of,
+    restricted_post_message,
+)
+from handlers.interests.form import read_end_date, read_interest_form
+from handlers.interests.ids import END_DATE, Field
+from handlers.interests.views import end_modal, interest_modal
+from handlers.metadata import BadMetadata, DeclarationRef, decode
+from storage import audit, declarations, staff
+from storage.db import Database
+from storage.declarations import Record
+from storage.models import Declaration, Interest, Staff
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ORG_CHART = (
+    "Nolan can't find you in the office's org chart, so it can't route your declaration. "
+    "Please ask an admin to add you (python -m bot staff import), then try again."
+)
+# Modal errors are at most 150 characters.
+NOT_IN_ORG_CHART_SHORT = "Nolan can't find you in the org chart. Please ask an admin to add you."
+COLLEAGUE_UNKNOWN = "That person isn't in the office's org chart: choose a member of staff."
+STALE = "That button is from an older message Nolan can't read. Try /conduct mine again."
+LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
+
+
+def _today(settings: Settings, clock: Callable[[], datetime]) -> date:
+    return clock().astimezone(settings.policy.tz).date()
+
+
+def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, db: Database) -> None:
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=command["user_id"])
+    if me is None:
+        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
+        return
+    ack()
+    client.views_open(
+        trigger_id=command["trigger_id"],
+        view=interest_modal(description=(command.get("text") or "").strip()),
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who is to be told what, once the declaration is safely stored."""
+
+    declaration_id: int
+    reference: str
+    step_ids: list[int]
+    restricted_post: bool
+    explanation: str
+    next_step: str
+
+
+def submit_interest(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    user = body["user"]["id"]
+    form = read_interest_form(view["state"]["values"])
+    try:
+        declared = rules.validate(form, _today(settings, clock), declarant=user)
+    except rules.InvalidInterest as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=user)
+        if me is None:
+            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART_SHORT})
+            return
+        colleague: Staff | None = None
+        if declared.colleague:
+            colleague = staff.by_slack_id(session, slack_user_id=declared.colleague)
+            if colleague is None:
+                ack(response_action="errors", errors={Field.COLLEAGUE: COLLEAGUE_UNKNOWN})
+                return
+            if colleague.id == me.id:
+                ack(
+                    response_action="errors",
+                    errors={Field.COLLEAGUE: "You can't name yourself: choose the colleague."},
+                )
+                return
+        assessment = rules.assess(
+            declared.category, politically_restricted=me.politically_restricted
+        )
+        stored = _store(session, me, declared, colleague, assessment, settings, clock())
+    ack()
+    _deliver(db, notifier, stored, me)
+
+
+def _role_title(policy: Policy, role: str) -> str:
+    return {
+        ApproverRole.MONITORING_OFFICER.value: policy.monitoring_officer_title,
+        ApproverRole.HEAD_OF_OFFICE.value: policy.head_of_office_title,
+        ApproverRole.VETTING_OFFICER.value: policy.vetting_officer_title,
+    }.get(role, "")
+
+
+def _chain(
+    session: Session,
+    declaration: Declaration,
+    me: Staff,
+    assessment: rules.Assessment,
+    settings: Settings,
+    org: Org,
+) -> Chain:
+    """The office's chain; for a restricted post, with the monitoring officer as well —
+    unless the first stage already reaches the same person (the monitoring officer is the
+    line manager, or declares it themselves), who would otherwise get it twice."""
+    base = settings.policy.chain("interest")
+    chain = rules.chain_for(base, assessment)
+    if chain == base:
+        return chain
+    mo = engine.route_seat(rules.MONITORING_OFFICER_SEAT, declaration, me, org)
+    others = [engine.route_seat(seat, declaration, me, org) for seat in base[0]]
+    if isinstance(mo, Approver) and any(
+        isinstance(o, Approver) and o.person_id == mo.person_id for o in others
+    ):
+        return base
+    return chain
+
+
+def _store(
+    session: Session,
+    me: Staff,
+    declared: rules.InterestDeclaration,
+    colleague: Staff | None,
+    assessment: rules.Assessment,
+    settings: Settings,
+    now: datetime,
+) -> Delivery:
+    """Record the interest and its first steps in one transaction: nothing half-written."""
+    declaration = declarations.create_declaration(
+        session,
+        kind="interest",
+        declarant=me,
+        status="pending",
+        named_staff_id=colleague.id if colleague else None,
+    )
+    declaration.created_at = now  # the injected clock: "declared on" follows it
+    assert declaration.id is not None
+    session.add(
+        Interest(
+            declaration_id=declaration.id,
+            category=declared.category.value,
+            organisation=declared.organisation,
+            description=declared.description,
+            started_on=declared.started_on,
+            ended_on=declared.ended_on,
+            conflict=declared.conflict,
+            proposal=declared.proposal,
+            restricted_post=assessment.restricted_post,
+        )
+    )
+    audit.record(
+        session,
+        action="submitted",
+        actor_id=me.id,
+        declaration_id=declaration.id,
+        category=declared.category.value,
+        restricted_post=assessment.restricted_post,
+        named_staff_id=colleague.id if colleague else None,
+    )
+    org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
+    chain = _chain(session, declaration, me, assessment, settings, org)
+    opened = engine.start(
+        session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
+    )
+    step_ids = [s.id for s in opened.steps if s.id]
+    names = []
+    for step in opened.steps:
+        person = staff.by_id(session, staff_id=step.approver_id)
+        if person is None:
+            continue
+        title = _role_title(settings.policy, step.role)
+        names.append(f"{person.display_name} ({title})" if title else person.display_name)
+    next_step = ""
+    if names:
+        next_step = (
+            f"It has gone to {' and '.join(names)} to note; you'll get a message when they have."
+        )
+    if colleague is not None:
+        next_step += f" As you named {colleague.display_name}, they won't be asked to decide it."
+    if opened.unrouted:
+        next_step += (
+            f" Nolan could not find who should note it ({opened.unrouted[0]}) "
+            "Please tell the monitoring officer."
+        )
+    reference = declaration.reference or ""
+    session.commit()
+    return Delivery(
+        declaration_id=declaration.id,
+        reference=reference,
+        step_ids=step_ids,
+        restricted_post=assessment.restricted_post,
+        explanation=assessment.explanation,
+        next_step=next_step.strip(),
+    )
+
+
+def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
+    """After the ack: a restricted post is told first, then the approvers, then the receipt."""
+    if stored.restricted_post:
+        delivery.tell(notifier, me.slack_user_id, restricted_post_message(stored.reference))
+        with db.session() as session:
+            audit.record(
+                session,
+                action="notified",
+                declaration_id=stored.declaration_id,
+                told=["declarant"],
+                why="politically_restricted_post",
+            )
+            session.commit()
+    delivery.deliver(db, notifier, stored.step_ids)
+    with db.session() as session:
+        record = declarations.load_record(session, declaration_id=stored.declaration_id)
+        assert record is not None
+    # The immediate warning already said it; the receipt says what happens next.
+    explanation = (
+        "Your post is politically restricted: see the message above."
+        if stored.restricted_post
+        else stored.explanation
+    )
+    delivery.tell(
+        notifier, me.slack_user_id, declarant_receipt(record, explanation, stored.next_step)
+    )
+
+
+# --- Ending an interest ------------------------------------------------------------------
+
+
+def _why_not_end(record: Record | None, me: Staff | None) -> str | None:
+    """Why this person can't end this interest now, or None if they can."""
+    if me is None or record is None or record.declaration.kind != "interest":
+        return "Nolan can't find that interest."
+    if record.declarant.id != me.id:
+        return "Only the person who declared an interest can end it."
+    interest = interest_of(record)
+    if interest.ended_on is not None:
+        return f"{record.declaration.reference} has already ended ({interest.ended_on:%d %b %Y})."
+    if record.declaration.status == "pending":
+        return (
+            f"{record.declaration.reference} is still waiting to be noted. If it no longer "
+            "applies, withdraw it instead."
+        )
+    if record.declaration.status not in ("noted", "action_required"):
+        status = record.declaration.status.replace("_", " ")
+        return f"{record.declaration.reference} is {status}: there is nothing to end."
+    return None
+
+
+def open_end_interest(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    db: Database,
+    settings: Settings,
+    clock: Callable[[], datetime],
+) -> None:
+    """The "End this interest…" button in /conduct mine: ask for the end date."""
+    ack()
+    try:
+        ref = decode(DeclarationRef, action.get("value"))
+    except BadMetadata:
+        respond(text=STALE, response_type="ephemeral", replace_original=False)
+        return
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        record = declarations.load_record(session, declaration_id=ref.declaration_id)
+        problem = _why_not_end(record, me)
+    if problem is not None or record is None:
+        respond(text=problem or STALE, response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=end_modal(
+            declaration_id=ref.declaration_id,
+            reference=record.declaration.reference or "",
+            what=describe(record),
+            today=_today(settings, clock),
+        ),
+    )
+
+
+def submit_end_interest(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    """Set the end date once (a conditional update: two submissions, one end date), keep the
+    record, and tell the line manager for information."""
+    try:
+        ref = decode(DeclarationRef, view.get("private_metadata"))
+    except BadMetadata:
+        ack(response_action="errors", errors={END_DATE: "This form is out of date: close it."})
+        return
+    ended_on = read_end_date(view["state"]["values"])
+    now = clock()
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        record = declarations.load_record(session, declaration_id=ref.declaration_id)
+        problem = _why_not_end(record, me)
+        if problem is None and record is not None:
+            problem = rules.end_date_problem(
+                ended_on,
+                started_on=interest_of(record).started_on,
+                today=now.astimezone(settings.policy.tz).date(),
+            )
+        if problem is not None or record is None or me is None:
+            ack(response_action="errors", errors={END_DATE: (problem or STALE)[:150]})
+            return
+        result = session.execute(
+            update(Interest)
+            .where(
+                col(Interest.declaration_id) == ref.declaration_id,
+                col(Interest.ended_on).is_(None),
+            )
+            .values(ended_on=ended_on)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            ack(response_action="errors", errors={END_DATE: "This interest has already ended."})
+            return
+        audit.record(
+            session,
+            action="ended",
+            actor_id=me.id,
+            declaration_id=ref.declaration_id,
+            ended_on=ended_on,
+        )
+        told = _who_to_tell(session, record, me, settings, now)
+        session.commit()
+    ack()
+    with db.session() as session:
+        fresh = declarations.load_record(session, declaration_id=ref.declaration_id)
+        assert fresh is not None
+    for slack_id in told:
+        delivery.tell(notifier, slack_id, ended_message(fresh))
+    if told:
+        with db.session() as session:
+            audit.record(
+                session,
+                action="notified",
+                declaration_id=ref.declaration_id,
+                told=["line_manager"],
+            )
+            session.commit()
+    delivery.tell(notifier, me.slack_user_id, ended_receipt(fresh))
+
+
+def _who_to_tell(
+    session: Session, record: Record, me: Staff, settings: Settings, now: datetime
+) -> list[str]:
+    """The line manager (whoever would note it today, skipping anyone named in it), and the
+    monitoring officer where they noted it too (a restricted post)."""
+    org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
+    ids: list[int] = []
+    target = engine.route_seat(LINE_MANAGER_SEAT, record.declaration, me, org)
+    if isinstance(target, Approver):
+        ids.append(target.person_id)
+    for step in record.steps:
+        if step.role == ApproverRole.MONITORING_OFFICER.value and step.approver_id not in ids:
+            ids.append(step.approver_id)
+    slack_ids = []
+    for person_id in ids:
+        person = staff.by_id(session, staff_id=person_id)
+        if person is not None and person.slack_user_id and person.id != me.id:
+            slack_ids.append(person.slack_user_id)
+    return slack_ids
