@@ -1,0 +1,68 @@
+"""Outside work, as the approval engine sees it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from bot.rules.outside_work import format_hours
+from handlers.approvals.kinds import Kind
+from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
+from handlers.text import clip
+from storage.declarations import Record
+from storage.models import ApprovalStep, Declaration, OutsideWork
+
+HISTORY_LIMIT = 5
+
+
+def history(session: Session, record: Record) -> list[str]:
+    """The declarant's other outside-work permissions and requests, newest first, so the
+    approvers see the whole of what they do outside the office."""
+    rows = session.exec(
+        select(Declaration, OutsideWork)
+        .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.declarant_id == record.declaration.declarant_id,
+            col(Declaration.id) != record.declaration.id,
+        )
+        .order_by(col(Declaration.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    lines = []
+    for declaration, work in rows:
+        line = (
+            f"{declaration.reference} · asked {declaration.created_at:%d %b %Y} · "
+            f"{clip(work.role, 60)} for {clip(work.organisation, 60)} · "
+            f"{format_hours(work.hours_per_week)} h a week · "
+            f"{'paid' if work.paid else 'voluntary'} · "
+            f"{'granted' if declaration.status == 'approved' else declaration.status}"
+        )
+        if work.conditions:
+            line += f" (conditions: {clip(work.conditions, 80)})"
+        if work.ended_on:
+            line += f" · ended {work.ended_on:%d %b %Y}"
+        lines.append(line)
+    return lines
+
+
+def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
+    """Keep the register row in step with the chain: the recommendation, and the
+    permission's conditions or the refusal's reason (derbyshire §12: a record of approval)."""
+    row = row_of(record)
+    if step.purpose == "recommend":
+        row.recommendation = step.status
+    elif step.status == "granted":
+        row.conditions = step.reason or None
+    elif step.status == "refused":
+        row.reason = step.reason
+    else:
+        return
+    session.add(row)
+
+
+KIND = Kind(
+    card=outside_work_card,
+    describe=what_it_was,
+    history=history,
+    on_decided=on_decided,
+    advice=advice,
+)

@@ -1,0 +1,266 @@
+"""/outside-work: open the form, take the request, put it on its chain."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import engine
+from bot.notifier import Notifier
+from bot.rules import outside_work as rules
+from bot.rules.chains import Chain
+from bot.rules.roles import ApproverRole, Role
+from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
+from bot.settings import Policy, Settings
+from handlers.approvals import delivery
+from handlers.outside_work.cards import declarant_receipt
+from handlers.outside_work.form import read_outside_work_form
+from handlers.outside_work.ids import Field
+from handlers.outside_work.views import outside_work_modal
+from handlers.text import escape
+from storage import audit, declarations, staff
+from storage.db import Database
+from storage.models import Declaration, OutsideWork, Staff
+
+log = logging.getLogger(__name__)
+
+KIND = "outside_work"
+NOT_IN_ORG_CHART = (
+    "Nolan can't find you in the office's org chart, so it can't route your request. "
+    "Please ask an admin to add you (python -m bot staff import), then try again."
+)
+VERBS = {"recommend": "to recommend", "grant": "to decide", "note": "to note"}
+
+
+def open_outside_work_modal(
+    ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
+) -> None:
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=command["user_id"])
+        routing = None
+        if me is not None:
+            routing = line_approver(staff.as_person(me), staff.office_holders(session))
+    if me is None:
+        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
+        return
+    ack()
+    organisation, notes = rules.prefill(command.get("text") or "")
+    client.views_open(
+        trigger_id=command["trigger_id"],
+        view=outside_work_modal(
+            organisation=organisation,
+            notes=notes,
+            ask_for_manager=isinstance(routing, NeedsChoice),
+            head_title=settings.policy.head_of_office_title,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who is to be told what, once the request is safely stored."""
+
+    declaration_id: int
+    step_ids: list[int]
+    explanation: str
+    next_step: str
+
+
+def submit_outside_work(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
+    picker_shown = any(b.get("block_id") == Field.LINE_MANAGER for b in view.get("blocks", []))
+    now = clock()
+    today = now.astimezone(settings.policy.tz).date()
+    try:
+        request = rules.validate(form, today)
+    except rules.InvalidOutsideWork as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        if me is None:
+            ack(response_action="errors", errors={Field.ORGANISATION: NOT_IN_ORG_CHART[:150]})
+            return
+        chosen: Staff | None = None
+        if picker_shown and chosen_slack_id:
+            chosen = staff.by_slack_id(session, slack_user_id=chosen_slack_id)
+            if chosen is None:
+                ack(
+                    response_action="errors",
+                    errors={
+                        Field.LINE_MANAGER: "That person isn't in the org chart: "
+                        "choose your manager."
+                    },
+                )
+                return
+        routing = line_approver(
+            staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
+        )
+        if picker_shown and isinstance(routing, NoApprover):
+            ack(response_action="errors", errors={Field.LINE_MANAGER: routing.reason[:150]})
+            return
+        if picker_shown and isinstance(routing, NeedsChoice):
+            ack(
+                response_action="errors",
+                errors={Field.LINE_MANAGER: "Please choose your line manager."},
+            )
+            return
+        flags = rules.flags_for(request, today)
+        stored = _store(session, me, request, flags, chosen, settings, now)
+    ack()
+    _deliver(db, notifier, stored, me)
+
+
+def _store(
+    session: Session,
+    me: Staff,
+    request: rules.OutsideWorkRequest,
+    flags: frozenset[rules.Flag],
+    chosen: Staff | None,
+    settings: Settings,
+    now: datetime,
+) -> Delivery:
+    """Record the request and open its first stage in one transaction: nothing half-written."""
+    declaration = declarations.create_declaration(
+        session,
+        kind=KIND,
+        declarant=me,
+        status="pending",
+        chosen_approver_id=chosen.id if chosen else None,
+    )
+    assert declaration.id is not None
+    declaration.created_at = now  # the injected clock: the request's day is the clock's day
+    session.add(
+        OutsideWork(
+            declaration_id=declaration.id,
+            organisation=request.organisation,
+            role=request.role,
+            paid=request.paid,
+            hours_per_week=request.hours_per_week,
+            when=request.when.value,
+            start_date=request.start_date,
+            involves_partner=request.involves_partner,
+            uses_office=";".join(u.value for u in rules.OfficeUse if u in request.uses_office),
+            notes=rules.stored_notes(request),
+        )
+    )
+    audit.record(
+        session,
+        action="submitted",
+        actor_id=me.id,
+        declaration_id=declaration.id,
+        flags=sorted(flags),
+    )
+    chain = settings.policy.chain(KIND)
+    org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
+    opened = engine.start(
+        session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
+    )
+    next_step = _next_step(session, declaration, me, chain, org, opened, settings.policy)
+    session.commit()
+    return Delivery(
+        declaration_id=declaration.id,
+        step_ids=[s.id for s in opened.steps if s.id],
+        explanation=_explanation(me, flags, settings.policy),
+        next_step=next_step,
+    )
+
+
+def _explanation(me: Staff, flags: frozenset[rules.Flag], policy: Policy) -> str:
+    head = policy.head_of_office_title
+    text = f"You need the {head}'s permission before you take up the work."
+    if Role.HEAD_OF_OFFICE in me.role_set:
+        text = (
+            f"As {head} you can't grant your own permission: the "
+            f"{policy.monitoring_officer_title} decides instead."
+        )
+    if rules.Flag.RETROSPECTIVE in flags:
+        text += (
+            " Your start date has already passed, so this is recorded as retrospective: "
+            "permission is needed before you start."
+        )
+    return text
+
+
+def _title(person: Staff, seat_role: str, policy: Policy) -> str:
+    """How the member of staff knows the person who will decide."""
+    if Role.HEAD_OF_OFFICE in person.role_set:
+        return policy.head_of_office_title
+    if Role.MONITORING_OFFICER in person.role_set:
+        return policy.monitoring_officer_title
+    if seat_role == ApproverRole.LINE_MANAGER:
+        return "your line manager"
+    return seat_role.replace("_", " ")
+
+
+def _next_step(
+    session: Session,
+    declaration: Declaration,
+    me: Staff,
+    chain: Chain,
+    org: Org,
+    opened: engine.Opened,
+    policy: Policy,
+) -> str:
+    """Who the request has gone to, and who comes after (as routing stands today)."""
+
+    def named(person_id: int, seat_role: str) -> str | None:
+        person = staff.by_id(session, staff_id=person_id)
+        if person is None:
+            return None
+        return f"{escape(person.display_name)} ({escape(_title(person, seat_role, policy))})"
+
+    stages: list[str] = []
+    missing: list[str] = []
+    first = [n for s in opened.steps if (n := named(s.approver_id, s.role))]
+    if first:
+        verb = VERBS.get(opened.steps[0].purpose, "to decide")
+        stages.append(f"{' and '.join(first)} {verb}")
+    for stage in chain[1:] if first else ():
+        names = []
+        for seat in stage:
+            target = engine.route_seat(seat, declaration, me, org)
+            if isinstance(target, Approver) and (n := named(target.person_id, seat.role)):
+                names.append(n)
+            elif isinstance(target, NoApprover):
+                missing.append(target.reason)
+        if names:
+            stages.append(f"{' and '.join(names)} {VERBS.get(stage[0].purpose, 'to decide')}")
+    text = ""
+    if stages:
+        text = f"It has gone to {stages[0]}"
+        if len(stages) > 1:
+            text += "; then to " + "; then to ".join(stages[1:])
+        text += ". You'll get a message at each step."
+    if opened.unrouted or missing:
+        text += (
+            f" Nolan could not find who should decide ({[*opened.unrouted, *missing][0]}) "
+            "Please tell the monitoring officer."
+        )
+    return text.strip()
+
+
+def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
+    """Post the DMs after the ack; delivery keeps where each went, for chat.update."""
+    delivery.deliver(db, notifier, stored.step_ids)
+    with db.session() as session:
+        record = declarations.load_record(session, declaration_id=stored.declaration_id)
+        assert record is not None
+    delivery.tell(
+        notifier, me.slack_user_id, declarant_receipt(record, stored.explanation, stored.next_step)
+    )
