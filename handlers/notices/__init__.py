@@ -1,0 +1,17 @@
+"""/conduct notify: confidential notifications that cannot wait (criminal charges, legal
+proceedings, changes that could affect vetting), sent only to the officers the notice chain
+names and acknowledged by them from their DMs."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.conduct import Subcommand
+from handlers.notices.ids import CALLBACK_ID
+from handlers.notices.listeners import open_notice_modal, submit_notice
+
+SUBCOMMANDS: dict[str, Subcommand] = {"notify": open_notice_modal}
+
+
+def register(app: App) -> None:
+    app.view(CALLBACK_ID)(submit_notice)

@@ -1,0 +1,142 @@
+"""/conduct notify: open the confidential form, store the notice, send it to the officers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot import engine
+from bot.notifier import Notifier
+from bot.rules import notices as rules
+from bot.settings import Policy, Settings
+from handlers.approvals import delivery
+from handlers.conduct import ConductRequest
+from handlers.notices.cards import receipt
+from handlers.notices.form import read_notice_form
+from handlers.notices.ids import Field
+from handlers.notices.views import notice_modal
+from storage import audit, declarations, staff
+from storage.db import Database
+from storage.models import Notice
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ORG_CHART = (
+    "Nolan can't find you in the org chart, so it can't send this. Please tell the head of "
+    "office directly, and ask an admin to add you."
+)
+
+
+def titles_of(policy: Policy) -> rules.Titles:
+    return rules.Titles(
+        head_of_office=policy.head_of_office_title,
+        vetting_officer=policy.vetting_officer_title,
+        monitoring_officer=policy.monitoring_officer_title,
+    )
+
+
+def open_notice_modal(request: ConductRequest) -> None:
+    with request.db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    if me is None:
+        request.reply(NOT_IN_ORG_CHART)
+        return
+    policy = request.settings.policy
+    request.ack()
+    request.client.views_open(
+        trigger_id=request.command["trigger_id"],
+        view=notice_modal(audience=rules.audience(policy.chain("notice"), titles_of(policy))),
+    )
+
+
+@dataclass(frozen=True)
+class Sent:
+    declaration_id: int
+    step_ids: list[int]
+    unrouted: list[str] = field(default_factory=list)
+
+
+def submit_notice(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    now = clock()
+    today = now.astimezone(settings.policy.tz).date()
+    try:
+        details = rules.validate(read_notice_form(view["state"]["values"]), today)
+    except rules.InvalidNotice as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        if me is None:
+            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART})
+            return
+        # One transaction: the notice, its steps and the audit, or nothing.
+        declaration = declarations.create_declaration(
+            session, kind="notice", declarant=me, status="pending"
+        )
+        assert declaration.id is not None
+        session.add(
+            Notice(
+                declaration_id=declaration.id,
+                category=details.category.value,
+                description=details.description,
+                occurred_on=details.occurred_on,
+            )
+        )
+        audit.record(
+            session,
+            action="submitted",
+            actor_id=me.id,
+            declaration_id=declaration.id,
+            category=details.category.value,
+        )
+        opened = engine.start(
+            session,
+            declaration=declaration,
+            declarant=me,
+            chain=settings.policy.chain("notice"),
+            org=staff.org_view(session, on=today),
+            now=now,
+        )
+        sent = Sent(declaration.id, [s.id for s in opened.steps if s.id], opened.unrouted)
+        session.commit()
+        my_slack_id = me.slack_user_id
+    ack()
+    delivery.deliver(db, notifier, sent.step_ids)
+    _tell_declarant(db, notifier, sent, my_slack_id, settings.policy)
+
+
+def _tell_declarant(
+    db: Database, notifier: Notifier, sent: Sent, slack_id: str | None, policy: Policy
+) -> None:
+    titles = titles_of(policy)
+    with db.session() as session:
+        record = declarations.load_record(session, declaration_id=sent.declaration_id)
+        assert record is not None
+        recipients = []
+        for step in record.steps:
+            person = record.people.get(step.approver_id)
+            if person is None:
+                continue
+            title = rules.title_of(person.role_set, titles)
+            said = f"{person.display_name} ({title})" if title else person.display_name
+            if said not in recipients:
+                recipients.append(said)
+        audit.record(
+            session, action="notified", declaration_id=sent.declaration_id, told=["declarant"]
+        )
+        session.commit()
+    fallback = f"the {policy.head_of_office_title}"
+    delivery.tell(notifier, slack_id, receipt(record, recipients, sent.unrouted, fallback))
