@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import update
+from sqlmodel import Session, col, or_, select
 
-from storage.models import Delegation
+from storage.models import ApprovalStep, Delegation
 
 
 def in_force(session: Session, *, on: date) -> list[Delegation]:
@@ -34,15 +35,17 @@ def current_for(session: Session, *, delegator_id: int, on: date) -> Delegation 
 
 
 def create(
-    session: Session, *, delegator_id: int, deputy_id: int, starts_on: date, ends_on: date
+    session: Session,
+    *,
+    delegator_id: int,
+    deputy_id: int,
+    starts_on: date,
+    ends_on: date,
+    now: datetime | None = None,
 ) -> Delegation:
-    """A new delegation replaces any the delegator already has in force."""
-    for old in session.exec(
-        select(Delegation).where(
-            Delegation.delegator_id == delegator_id, col(Delegation.ended_at).is_(None)
-        )
-    ):
-        old.ended_at = datetime.combine(starts_on, datetime.min.time()).astimezone()
+    """A new delegation replaces any the delegator already has in force (ended at `now`)."""
+    for old in open_for(session, delegator_id=delegator_id):
+        old.ended_at = now or datetime.combine(starts_on, datetime.min.time()).astimezone()
         session.add(old)
     delegation = Delegation(
         delegator_id=delegator_id, deputy_id=deputy_id, starts_on=starts_on, ends_on=ends_on
@@ -57,5 +60,51 @@ def expired(session: Session, *, on: date) -> list[Delegation]:
     return list(
         session.exec(
             select(Delegation).where(col(Delegation.ended_at).is_(None), Delegation.ends_on < on)
+        )
+    )
+
+
+def get(session: Session, *, delegation_id: int) -> Delegation | None:
+    return session.get(Delegation, delegation_id, populate_existing=True)
+
+
+def open_for(session: Session, *, delegator_id: int) -> list[Delegation]:
+    """The delegator's delegations not yet ended: in force, or due to start."""
+    return list(
+        session.exec(
+            select(Delegation)
+            .where(Delegation.delegator_id == delegator_id, col(Delegation.ended_at).is_(None))
+            .order_by(col(Delegation.id))
+        )
+    )
+
+
+def end(session: Session, *, delegation_id: int, at: datetime) -> bool:
+    """Mark a delegation ended, once: the /conduct command and the daily sweep may race, and
+    only the one whose conditional update lands moves the waiting items back."""
+    result = session.execute(
+        update(Delegation)
+        .where(col(Delegation.id) == delegation_id, col(Delegation.ended_at).is_(None))
+        .values(ended_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def waiting_for(session: Session, *, delegator_id: int) -> list[ApprovalStep]:
+    """Steps still waiting that are the delegator's: with them in their own right, or held
+    for them by a deputy."""
+    return list(
+        session.exec(
+            select(ApprovalStep)
+            .where(
+                col(ApprovalStep.status) == "pending",
+                or_(
+                    (col(ApprovalStep.approver_id) == delegator_id)
+                    & col(ApprovalStep.delegated_from_id).is_(None),
+                    col(ApprovalStep.delegated_from_id) == delegator_id,
+                ),
+            )
+            .order_by(col(ApprovalStep.id))
         )
     )

@@ -27,6 +27,17 @@ def working_days_between(start: date, end: date) -> int:
     return days
 
 
+def add_working_days(start: date, days: int) -> date:
+    """The first date by which `days` working days have passed since `start`: the day a step
+    that started waiting on `start` reaches that many (`working_days_between` inverted)."""
+    current, counted = start, 0
+    while counted < days:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            counted += 1
+    return current
+
+
 def next_working_day(day: date) -> date:
     """`day` itself if it is a working day, else the next one."""
     while not is_working_day(day):
