@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="register_command", metavar="ACTION", required=True
     )
     export = register.add_parser("export", help="write a register as CSV or XLSX")
-    export.add_argument("register", choices=["gifts"], help="which register")
+    export.add_argument(
+        "register", choices=["gifts", "interests", "outside-work"], help="which register"
+    )
     export.add_argument(
         "--format",
         choices=["csv", "xlsx"],
@@ -76,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="last date offered to include (YYYY-MM-DD, inclusive)",
     )
+
+    reminders = commands.add_parser(
+        "reminders", help="reminders, escalation and delegations (the daily sweep)"
+    ).add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
+    run = reminders.add_parser("run", help="do everything due as of a day, once")
+    run.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="the office's date to run as (YYYY-MM-DD; default: today)",
+    )
     return parser
 
 
@@ -84,6 +97,8 @@ def _required_secrets(args: argparse.Namespace) -> tuple[str, ...]:
         return SLACK_SECRETS
     if args.command == "staff":
         return ("SLACK_BOT_TOKEN",)  # users.lookupByEmail
+    if args.command == "reminders":
+        return ("SLACK_BOT_TOKEN",)  # the reminders are DMs
     return ()
 
 
@@ -138,18 +153,25 @@ def _run(
         return run_import(args.file, db=db, client=make_client(settings), out=out, err=err)
     if args.command == "register":
         from bot.export import run_export
+        from bot.registers import office_timezone
 
-        return run_export(
-            args.register,
-            db=db,
-            fmt=args.format,
-            public=args.public,
-            output=args.output,
-            date_from=args.date_from,
-            date_to=args.date_to,
-            out=out,
-            err=err,
-        )
+        with office_timezone(settings.policy.tz):  # registers dated by a moment use local days
+            return run_export(
+                args.register,
+                db=db,
+                fmt=args.format,
+                public=args.public,
+                output=args.output,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                out=out,
+                err=err,
+            )
+    if args.command == "reminders":
+        from bot.slack_client import make_client
+        from bot.sweep import run_reminders
+
+        return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
     return serve(settings, db, err=err)
 
 
@@ -164,11 +186,21 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
     except BoltError as exc:
         print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
         return 1
+    from bot.notifier import Notifier
+    from bot.scheduler import start_scheduler, stop_scheduler
+
     if settings.slack_app_token:
         from bot.server import make_socket_handler
 
         log.info("Starting in Socket Mode")
-        make_socket_handler(app, settings.slack_app_token).start()
+        # The daily sweep (reminders, escalation, delegations ending) runs in this process.
+        scheduler = start_scheduler(db, Notifier(app.client), settings)
+        try:
+            make_socket_handler(app, settings.slack_app_token).start()
+        except KeyboardInterrupt:
+            log.info("Stopping")
+        finally:
+            stop_scheduler(scheduler)
         return 0
     from bot.server import drain, make_server
 
@@ -176,12 +208,14 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
+    scheduler = start_scheduler(db, Notifier(app.client), settings)
     try:
         server.run()
     except KeyboardInterrupt:
         log.info("Stopping")
     finally:
         server.close()
+        stop_scheduler(scheduler)
         drain(app)
     return 0
 

@@ -72,6 +72,20 @@ def open_stage(
     position = max((s.position for s in existing), default=0)
     for seat in chain[stage - 1]:
         target = route_seat(seat, declaration, declarant, org)
+        if isinstance(target, NoApprover) and seat.role is not ApproverRole.MONITORING_OFFICER:
+            # Nobody in the seat (no head of office in the org chart, say): never let the
+            # declaration end unasked — the monitoring officer takes it.
+            fallback = Seat(ApproverRole.MONITORING_OFFICER, seat.purpose)
+            rescued = route_seat(fallback, declaration, declarant, org)
+            if isinstance(rescued, Approver):
+                audit.record(
+                    session,
+                    action="rerouted",
+                    declaration_id=declaration.id,
+                    role=seat.role.value,
+                    reason=target.reason,
+                )
+                target = rescued
         if isinstance(target, NoApprover):
             opened.unrouted.append(target.reason)
             audit.record(
@@ -189,8 +203,8 @@ def advance(
             org=org,
             now=now,
         )
-        if opened.steps:
-            return Advanced(declaration.status, opened=opened)
+        # Unrouted, it stays pending (and audited): a later stage is never skipped.
+        return Advanced(declaration.status, opened=opened)
     declaration.status = _final_status(steps)
     session.add(declaration)
     return Advanced(declaration.status)

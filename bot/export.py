@@ -229,7 +229,7 @@ def export(
         session.commit()
 
     with db.session() as session:
-        records = spec.load(session, date_from, date_to)
+        records = spec.rows_for(spec.load(session, date_from, date_to), public=public)
         if output is None:
             _ensure_utf8(out)
             rows = write_csv(out, columns, records)

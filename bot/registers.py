@@ -8,20 +8,26 @@ adding a `Register` to `REGISTERS`, not a writer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from storage.declarations import GiftRecord, gift_register
-from storage.models import ApprovalStep
+from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
+from bot.rules.outside_work import split_notes
+from bot.settings import Policy
+from storage.declarations import GiftRecord, Record, gift_register, register_records
+from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
 
 R = TypeVar("R")
 
-Value = str | date | datetime | int | bool | None
+Value = str | date | datetime | int | float | bool | None
 
 
 class ColumnType(StrEnum):
@@ -32,6 +38,7 @@ class ColumnType(StrEnum):
     DATETIME = "datetime"  # timezone-aware; written in UTC
     MONEY = "money"  # whole pence; written as pounds
     BOOL = "bool"
+    NUMBER = "number"  # a plain number (hours a week), left as a number in spreadsheets
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,20 @@ class Register(Generic[R]):
     title: str  # the spreadsheet's sheet name (at most 31 characters)
     columns: tuple[Column[R], ...]
     load: Loader[R]
+    # Which rows may be published at all (None: every row); a register of private matters
+    # leaves some out of the public export entirely, not just some of their columns.
+    publishable: Callable[[R], bool] | None = None
 
     def columns_for(self, *, public: bool) -> tuple[Column[R], ...]:
         """All columns, or for publication only the public ones, in register order."""
         return tuple(c for c in self.columns if c.public or not public)
+
+    def rows_for(self, records: Iterable[R], *, public: bool) -> Iterable[R]:
+        """All rows, or for publication only the publishable ones (still streamed)."""
+        keep = self.publishable
+        if not public or keep is None:
+            return records
+        return (r for r in records if keep(r))
 
 
 # --- Register of Hospitality and Gifts -------------------------------------------------------
@@ -156,4 +173,212 @@ GIFTS: Register[GiftRecord] = Register(
     load=_load_gifts,
 )
 
-REGISTERS: dict[str, Register[Any]] = {GIFTS.name: GIFTS}
+# --- Register of outside work (permissions and requests) ------------------------------------
+
+# The office's time zone, for registers dated by a moment rather than a day: a request made at
+# 00:30 on 1 April in London was made on 1 April, whatever the UTC date. The CLI sets it from
+# TIMEZONE for the length of an export (`office_timezone`); else the default time zone.
+OFFICE_TZ: ContextVar[tzinfo | None] = ContextVar("office_tz", default=None)
+
+
+def office_tz() -> tzinfo:
+    return OFFICE_TZ.get() or ZoneInfo(Policy.timezone)
+
+
+@contextmanager
+def office_timezone(tz: tzinfo) -> Iterator[None]:
+    token = OFFICE_TZ.set(tz)
+    try:
+        yield
+    finally:
+        OFFICE_TZ.reset(token)
+
+
+def local_day_bounds(
+    date_from: date | None, date_to: date | None, tz: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """The first and last moments (aware, UTC) of an inclusive range of the office's days."""
+    start = end = None
+    if date_from is not None:
+        start = datetime.combine(date_from, time(), tz).astimezone(UTC)
+    if date_to is not None and date_to < date.max:
+        next_day = datetime.combine(date_to + timedelta(days=1), time(), tz).astimezone(UTC)
+        end = next_day - timedelta(microseconds=1)
+    return start, end
+
+
+def _work(record: Record) -> OutsideWork:
+    assert isinstance(record.detail, OutsideWork)
+    return record.detail
+
+
+def _requested_on(record: Record) -> date:
+    return record.declaration.created_at.astimezone(office_tz()).date()
+
+
+def _permission(record: Record) -> ApprovalStep | None:
+    """The head of office's decision (granted or refused), once there is one."""
+    if record.declaration.status in ("pending", "withdrawn"):
+        return None
+    granting = [s for s in record.steps if s.purpose == "grant" and s.decided_at is not None]
+    return granting[-1] if granting else record.decisive_step
+
+
+def _recommended(record: Record) -> ApprovalStep | None:
+    steps = [s for s in record.steps if s.purpose == "recommend" and s.decided_at is not None]
+    return steps[-1] if steps else None
+
+
+def _waiting_or_decided(record: Record) -> ApprovalStep | None:
+    pending = [s for s in record.steps if s.status == "pending"]
+    return pending[0] if pending else _permission(record)
+
+
+def _hours(record: Record) -> float | int:
+    hours = _work(record).hours_per_week
+    return int(hours) if float(hours).is_integer() else hours
+
+
+def _partner_and_notes(record: Record) -> tuple[str, str]:
+    work = _work(record)
+    return split_notes(work.notes, involves_partner=work.involves_partner)
+
+
+def _load_outside_work(
+    session: Session, date_from: date | None, date_to: date | None
+) -> list[Record]:
+    start, end = local_day_bounds(date_from, date_to, office_tz())
+    return register_records(
+        session,
+        kind="outside_work",
+        date_column=col(Declaration.created_at),
+        date_from=start,
+        date_to=end,
+    )
+
+
+N = ColumnType.NUMBER
+
+OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
+    # The contract's columns, in its order. Derbyshire §12 keeps "a record of approval"; a
+    # published register leaves out the email, the reasons and notes, and the approvers'
+    # views (the recommendation), which are internal.
+    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    Column("requested_on", _requested_on, D, public=True, width=12),
+    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
+    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    Column("organisation", lambda r: _work(r).organisation, T, public=True, width=26),
+    Column("role", lambda r: _work(r).role, T, public=True, width=22),
+    Column("paid", lambda r: _work(r).paid, B, public=True, width=7),
+    Column("hours_per_week", _hours, N, public=True, width=9),
+    Column("start_date", lambda r: _work(r).start_date, D, public=True, width=12),
+    Column("recommendation", lambda r: _work(r).recommendation, T, width=15),
+    Column("status", lambda r: r.declaration.status, T, public=True, width=11),
+    Column("decided_by", lambda r: _name(r, (s := _permission(r)) and s.decided_by_id), T),
+    Column("decided_at", lambda r: (s := _permission(r)) and s.decided_at, DT, public=True),
+    # Conditions are the head of office's free text, which may touch private circumstances.
+    Column("conditions", lambda r: _work(r).conditions, T, width=40),
+    Column("reason", lambda r: _work(r).reason, T, width=40),
+    # Further detail, after the contract's columns.
+    Column("when", lambda r: _work(r).when.replace("_", " "), T, public=True, width=14),
+    Column("involves_partner", lambda r: _work(r).involves_partner, B, public=True, width=9),
+    Column("partner", lambda r: _partner_and_notes(r)[0] or None, T, width=24),
+    Column("uses_office", lambda r: _work(r).uses_office or "none", T, width=18),
+    Column("retrospective", lambda r: _work(r).start_date < _requested_on(r), B, width=9),
+    Column("notes", lambda r: _partner_and_notes(r)[1], T, width=40),
+    Column("recommended_by", lambda r: _name(r, (s := _recommended(r)) and s.decided_by_id), T),
+    Column("recommendation_note", lambda r: (s := _recommended(r)) and s.reason, T, width=40),
+    Column("approver", lambda r: _name(r, (s := _waiting_or_decided(r)) and s.approver_id), T),
+    Column(
+        "approver_role",
+        lambda r: (s := _waiting_or_decided(r)) and s.role.replace("_", " "),
+        T,
+        width=18,
+    ),
+    Column("ended_on", lambda r: _work(r).ended_on, D, public=True, width=12),
+    Column("requested_at", lambda r: r.declaration.created_at, DT, width=19),
+)
+
+OUTSIDE_WORK: Register[Record] = Register(
+    name="outside-work",
+    title="Outside work",
+    columns=OUTSIDE_WORK_COLUMNS,
+    load=_load_outside_work,
+)
+
+
+# --- Register of Interests -------------------------------------------------------------------
+#
+# Rows are the declarations of interest in the order declared; --from/--to are the dates
+# declared on, inclusive, in the office's time zone (office_tz). For publication (--public)
+# only financial interests, non-financial or voluntary commitments and political activity are
+# listed (bot.rules.interests.PUBLIC_CATEGORIES), and not ones withdrawn before they were
+# noted; memberships, relationships (with a contractor or a colleague), canvassing and
+# "other" stay internal. Published columns leave out the email, who decided, the colleague
+# concerned, how it could conflict, the proposal and the action required.
+
+
+def _interest(record: Record) -> Interest:
+    assert isinstance(record.detail, Interest)
+    return record.detail
+
+
+def _declared_on(record: Record) -> date:
+    return record.declaration.created_at.astimezone(office_tz()).date()
+
+
+def _load_interests(session: Session, date_from: date | None, date_to: date | None) -> list[Record]:
+    start, end = local_day_bounds(date_from, date_to, office_tz())
+    return register_records(
+        session,
+        kind="interest",
+        date_column=col(Declaration.created_at),
+        date_from=start,
+        date_to=end,
+    )
+
+
+def _publishable_interest(record: Record) -> bool:
+    category = category_of(_interest(record).category)
+    return category in PUBLIC_CATEGORIES and record.declaration.status != "withdrawn"
+
+
+INTEREST_COLUMNS: tuple[Column[Record], ...] = (
+    # The contract's columns, in its order.
+    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    Column("declared_on", _declared_on, D, public=True, width=12),
+    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
+    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    Column("category", lambda r: category_name(_interest(r).category), T, public=True, width=24),
+    Column("organisation", lambda r: _interest(r).organisation, T, public=True, width=24),
+    Column("description", lambda r: _interest(r).description, T, public=True, width=40),
+    Column("started_on", lambda r: _interest(r).started_on, D, public=True, width=12),
+    Column("ended_on", lambda r: _interest(r).ended_on, D, public=True, width=12),
+    Column("status", lambda r: r.declaration.status, T, public=True, width=15),
+    Column("decided_by", _decided_by, T, width=22),
+    Column("decided_at", _decided_at, DT, public=True, width=19),
+    Column("action", lambda r: _interest(r).action, T, width=40),
+    # Further detail, after the contract's columns.
+    Column("colleague_concerned", lambda r: r.name_of(r.declaration.named_staff_id), T, width=22),
+    Column("conflict", lambda r: _interest(r).conflict, T, width=40),
+    Column("proposal", lambda r: _interest(r).proposal, T, width=40),
+    Column("restricted_post", lambda r: _interest(r).restricted_post, B, width=11),
+    Column("approver", _approver, T, width=22),
+    Column("approver_role", _approver_role, T, width=18),
+    Column("declared_at", lambda r: r.declaration.created_at, DT, width=19),
+)
+
+INTERESTS: Register[Record] = Register(
+    name="interests",
+    title="Register of Interests",
+    columns=INTEREST_COLUMNS,
+    load=_load_interests,
+    publishable=_publishable_interest,
+)
+
+
+REGISTERS: dict[str, Register[Any]] = {
+    GIFTS.name: GIFTS,
+    OUTSIDE_WORK.name: OUTSIDE_WORK,
+    INTERESTS.name: INTERESTS,
+}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,8 @@ class Policy:
     timezone: str = "Europe/London"
     # Working days a step may wait before its approver is reminded; as many again, escalated.
     escalation_working_days: int = 3
+    # When the daily sweep (reminders, escalation, delegations ending) runs, office time.
+    sweep_time: time = time(7, 0)
     # kind -> chain text (bot.rules.chains); parsed and checked when settings are read.
     chains: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHAINS))
     vetting_officer_title: str = "Vetting Officer"
@@ -136,6 +139,14 @@ def load_settings(
             f"ESCALATION_WORKING_DAYS must be a whole number of days, got {days_raw!r}"
         )
 
+    sweep_raw = get("SWEEP_TIME", "07:00")
+    hour, _, minute = sweep_raw.partition(":")
+    if not (sweep_raw.isascii() and hour.isdigit() and minute.isdigit()) or len(minute) != 2:
+        raise SettingsError(f"SWEEP_TIME must be a time of day as HH:MM, got {sweep_raw!r}")
+    if int(hour) > 23 or int(minute) > 59:
+        raise SettingsError(f"SWEEP_TIME must be a time of day as HH:MM, got {sweep_raw!r}")
+    sweep_time = time(int(hour), int(minute))
+
     policy = Policy(
         office_name=get("OFFICE_NAME", Policy.office_name),
         head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
@@ -149,6 +160,7 @@ def load_settings(
         code_of_conduct_url=get("CODE_OF_CONDUCT_URL"),
         timezone=timezone,
         escalation_working_days=int(days_raw),
+        sweep_time=sweep_time,
         chains=chains,
         vetting_officer_title=get("VETTING_OFFICER_TITLE", Policy.vetting_officer_title),
     )

@@ -82,7 +82,43 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
         f"{summary.deactivated} marked inactive.",
         file=out,
     )
+    if summary.managers_changed:
+        _follow_new_managers(db, client, summary.managers_changed, out=out, err=err)
     return 0
+
+
+def _follow_new_managers(
+    db: Database,
+    client: WebClient,
+    changes: Sequence[staff.ManagerChange],
+    *,
+    out: TextIO,
+    err: TextIO,
+) -> None:
+    """Waiting approvals follow people's new line managers (issue 3, "Reassignment"). The
+    import is already committed: a failure here is a warning, never an undone import."""
+    from bot.notifier import Notifier
+    from handlers.reassign.service import ORG_CHART_CHANGED, announce_moves, follow_new_managers
+
+    def warn(message: str) -> None:
+        print(f"nolan: warning: {message}", file=err)
+
+    try:
+        moves = follow_new_managers(db, changes, now=utcnow())
+    except SQLAlchemyError as exc:
+        warn(f"waiting approvals did not move to the new managers: {str(exc).splitlines()[0]}")
+        return
+    if not moves:
+        return
+    print(f"Moved {_count(len(moves), 'waiting approval')} to new line managers.", file=out)
+    announce_moves(
+        db,
+        Notifier(client),
+        moves,
+        why=ORG_CHART_CHANGED,
+        declarant_suffix=", your line manager in the updated org chart.",
+        warn=warn,
+    )
 
 
 def read_text(path: Path) -> str:

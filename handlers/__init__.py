@@ -4,10 +4,30 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import approvals, conduct, gifts
+from handlers import (
+    approvals,
+    conduct,
+    delegation,
+    gifts,
+    interests,
+    notices,
+    outside_work,
+    questions,
+    reassign,
+    withdraw,
+)
 
 
 def register(app: App) -> None:
     gifts.register(app)
+    interests.register(app)
+    outside_work.register(app)
     approvals.register(app)
-    conduct.register(app, subcommands={})
+    notices.register(app)
+    questions.register(app)
+    withdraw.register(app)
+    reassign.register(app)
+    delegation.register(app)
+    conduct.register(
+        app, subcommands={**notices.SUBCOMMANDS, **reassign.SUBCOMMANDS, **delegation.SUBCOMMANDS}
+    )

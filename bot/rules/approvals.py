@@ -37,6 +37,7 @@ class OutcomeSpec:
     text_label: str = ""  # the form's question when text is asked for
     ends: bool = False  # ends the declaration whatever steps remain
     style: str | None = None  # "primary" | "danger"
+    text_name: str = "Reason"  # what the words are called when they are shown
 
 
 _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {

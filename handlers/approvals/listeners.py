@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.notifier import Notifier
 from bot.rules import approvals as rules
+from bot.settings import Settings
 from handlers.approvals import service
 from handlers.approvals.ids import Block, TextAction
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
@@ -32,6 +33,7 @@ def decide_by_button(
     client: WebClient,
     db: Database,
     notifier: Notifier,
+    settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
@@ -66,6 +68,7 @@ def decide_by_button(
         outcome=decision.outcome,
         reason=None,
         now=clock(),
+        tz=settings.policy.tz,
     )
     if outcome.decided:
         service.announce(db, notifier, outcome)
@@ -79,6 +82,7 @@ def submit_decision_text(
     view: dict[str, Any],
     db: Database,
     notifier: Notifier,
+    settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     text = (
@@ -105,6 +109,7 @@ def submit_decision_text(
         outcome=decision.outcome,
         reason=text,
         now=clock(),
+        tz=settings.policy.tz,
     )
     if not outcome.decided:
         ack(response_action="errors", errors={Block.TEXT: outcome.message[:150]})

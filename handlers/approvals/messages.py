@@ -24,9 +24,9 @@ from slack_sdk.models.views import View
 
 from bot.notifier import Message
 from bot.rules import approvals as rules
+from handlers.approvals.ids import Action, Callback, TextAction, decide_action
 from handlers.approvals.ids import Block as BlockId
-from handlers.approvals.ids import Callback, TextAction, decide_action
-from handlers.metadata import Decision
+from handlers.metadata import Decision, StepRef
 from handlers.text import clip, escape, slack_date
 
 TEXT_MAX = 1000
@@ -79,7 +79,12 @@ def _buttons(card: ApprovalCard) -> ActionsBlock:
                 confirm=confirm,
             )
         )
-    return ActionsBlock(block_id=BlockId.ACTIONS, elements=elements)
+    # Instead of deciding, ask the member of staff for more information (handlers/questions,
+    # which re-exports this id). An actions block holds at most 25 elements.
+    ask = ButtonElement(
+        text="Ask a question…", action_id=Action.ASK, value=StepRef(step_id=card.step_id).encode()
+    )
+    return ActionsBlock(block_id=BlockId.ACTIONS, elements=[*elements[:24], ask])
 
 
 def _outcome_line(card: ApprovalCard) -> str:

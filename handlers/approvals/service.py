@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlmodel import Session
 
@@ -94,6 +94,7 @@ def decide(
     outcome: str,
     reason: str | None,
     now: datetime,
+    tz: tzinfo = UTC,
 ) -> Outcome:
     """Record the decision once and move the chain on (fast: safe before acking a form);
     `announce` then tells people."""
@@ -146,7 +147,8 @@ def decide(
             on_behalf_of=step.approver_id if step.approver_id != actor.id else None,
         )
         kind_of(record.declaration.kind).on_decided(session, record, step)
-        org = staff.org_view(session, on=now.date())
+        # Delegations run by the office's calendar days.
+        org = staff.org_view(session, on=now.astimezone(tz).date())
         advanced = engine.advance(session, record=record, step=step, org=org, now=now)
         session.commit()
         return Outcome(
@@ -186,7 +188,7 @@ def announce(db: Database, notifier: Notifier, outcome: Outcome) -> None:
         past=spec.past,
         decider=outcome.decider_name,
         text=step.reason,
-        text_label="Note" if spec.text is rules.Text.OPTIONAL else "Reason",
+        text_label=spec.text_name,
         next_names=next_names,
         advice=kind.advice(record, step),
     )

@@ -44,7 +44,20 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
         "• `/gift [what was offered]` — declare an offer of a gift or hospitality, whether or "
         "not you accepted it. Hospitality needs your line manager's authorisation *before* the "
         "event; cash, vouchers and legacies are always refused.",
-        "• `/conduct mine` — your own declarations and where each one has got to.",
+        "• `/interest` — declare an interest: financial, a membership, a relationship with a "
+        "contractor or a colleague, political activity… Keep it up to date as things change.",
+        "• `/outside-work` — ask permission *before* taking any other job, appointment or "
+        "voluntary work; your line manager recommends and the "
+        f"{escape(policy.head_of_office_title)} decides.",
+        "• `/conduct mine` — your own declarations and where each one has got to; withdraw one "
+        "still waiting, or end an interest.",
+        "• `/conduct notify` — tell the "
+        f"{escape(policy.head_of_office_title)} and the {escape(policy.vetting_officer_title)}, "
+        "in confidence, of criminal charges, legal proceedings or anything that could affect "
+        "your vetting.",
+        "• `/conduct delegate @person until YYYY-MM-DD` — approvers: hand your approvals to a "
+        "deputy while you are away (`/conduct delegate end` to stop).",
+        "• `/conduct reassign` — admins: move a waiting decision to someone else.",
         "• `/conduct help` — this message.",
     ]
     if policy.code_of_conduct_url:
@@ -104,7 +117,11 @@ def mine_message(records: list[Record], *, known: bool) -> Message:
         )
         return Message(text=text)
     if not records:
-        text = "You have no declarations yet. Use `/gift` to declare an offer."
+        text = (
+            "You have no declarations yet. Use `/gift` to declare an offer of a gift or "
+            "hospitality, `/interest` to declare an interest, or `/outside-work` to ask "
+            "permission for other work."
+        )
         return Message(text=text)
     blocks: list[Block] = [HeaderBlock(text="Your declarations")]
     for record in records[:MINE_LIMIT]:

@@ -37,6 +37,12 @@ NOT_IN_ORG_CHART = (
 )
 
 
+# Modal errors are limited to 150 characters.
+NOT_IN_ORG_CHART_SHORT = (
+    "Nolan can't find you in the org chart. Ask an admin to add you, then try again."
+)
+
+
 def limits_of(settings: Settings) -> rules.Limits:
     return rules.Limits(
         token_threshold_pence=settings.policy.token_gift_threshold_pence,
@@ -97,7 +103,7 @@ def submit_gift(
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         if me is None:
-            ack(response_action="errors", errors={Field.KIND: NOT_IN_ORG_CHART})
+            ack(response_action="errors", errors={Field.KIND: NOT_IN_ORG_CHART_SHORT})
             return
         chosen: Staff | None = None
         if picker_shown and chosen_slack_id:
