@@ -69,14 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="date_from",
         type=_date,
         default=None,
-        help="first date offered to include (YYYY-MM-DD, inclusive)",
+        help="first day to include, inclusive (YYYY-MM-DD): the date offered for gifts, "
+        "the day declared or requested for the others",
     )
     export.add_argument(
         "--to",
         dest="date_to",
         type=_date,
         default=None,
-        help="last date offered to include (YYYY-MM-DD, inclusive)",
+        help="last day to include, inclusive (YYYY-MM-DD)",
     )
 
     reminders = commands.add_parser(
@@ -188,33 +189,26 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
         return 1
     from bot.notifier import Notifier
     from bot.scheduler import start_scheduler, stop_scheduler
+    from bot.server import drain, make_server, make_socket_handler
 
-    if settings.slack_app_token:
-        from bot.server import make_socket_handler
-
-        log.info("Starting in Socket Mode")
-        # The daily sweep (reminders, escalation, delegations ending) runs in this process.
-        scheduler = start_scheduler(db, Notifier(app.client), settings)
-        try:
-            make_socket_handler(app, settings.slack_app_token).start()
-        except KeyboardInterrupt:
-            log.info("Stopping")
-        finally:
-            stop_scheduler(scheduler)
-        return 0
-    from bot.server import drain, make_server
-
-    server = make_server(app, db, settings.host, settings.port)
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
+    if settings.slack_app_token:
+        log.info("Starting in Socket Mode")
+        runner = make_socket_handler(app, settings.slack_app_token)
+        run, close = runner.start, runner.close
+    else:
+        server = make_server(app, db, settings.host, settings.port)
+        log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
+        run, close = server.run, server.close
+    # The daily sweep (reminders, escalation, delegations ending) runs in this process.
     scheduler = start_scheduler(db, Notifier(app.client), settings)
     try:
-        server.run()
+        run()
     except KeyboardInterrupt:
         log.info("Stopping")
     finally:
-        server.close()
+        close()
         stop_scheduler(scheduler)
         drain(app)
     return 0

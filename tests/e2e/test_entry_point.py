@@ -73,3 +73,47 @@ def test_python_m_bot_serves_http_on_an_empty_default_database(
         process.terminate()
         # SIGTERM is a clean stop, not a crash.
         assert process.wait(timeout=10) == 0
+
+
+def test_python_m_bot_runs_socket_mode_when_an_app_token_is_set(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    from tests.fakeslack import FakeSocketModeServer, slash_command_payload
+
+    socket_server = FakeSocketModeServer().start()
+    fake.socket_url = socket_server.url
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-process-token",
+        SLACK_SIGNING_SECRET="process-secret",
+        SLACK_APP_TOKEN="xapp-process-token",
+        SLACK_API_URL=fake.api_url,
+        PYTHONPATH=str(REPO),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        socket_server.wait_connected(timeout=30)
+        assert fake.wait_for("apps.connections.open").token == "xapp-process-token"
+        envelope = socket_server.send_envelope(
+            "slash_commands",
+            slash_command_payload(
+                "/conduct",
+                "help",
+                "UALICE",
+                trigger_id=fake.new_trigger_id(),
+                response_url=fake.response_url("s"),
+            ),
+        )
+        ack = socket_server.wait_ack(envelope, timeout=10)
+        assert "/gift" in ack["payload"]["text"]
+    finally:
+        socket_server.stop()
+        process.terminate()
+        assert process.wait(timeout=15) == 0
