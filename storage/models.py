@@ -28,6 +28,11 @@ class Staff(SQLModel, table=True):
     politically_restricted: bool = False
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The person's own time zone (from Slack), for messages addressed to them alone.
+    tz: str | None = Field(default=None, max_length=64)
+    # Set when a later import of the org chart first brings the person in: a new starter,
+    # who is sent the code of conduct undertaking.
+    starter_since: date | None = None
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -53,6 +58,10 @@ class Declaration(SQLModel, table=True):
     # A colleague named in it (a relative in a recruitment, say): they may not decide it.
     named_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # An officer withholds an item from publication, with a reason (never deleted).
+    withheld_reason: str | None = Field(default=None, sa_column=Column(Text))
+    withheld_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    withheld_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class GiftOffer(SQLModel, table=True):
@@ -120,6 +129,9 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=40, index=True)
     declaration_id: int | None = Field(default=None, foreign_key="declaration.id", index=True)
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    # Tamper evidence: each entry carries the hash of the one before it.
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 class Interest(SQLModel, table=True):
@@ -197,3 +209,60 @@ class Question(SQLModel, table=True):
     asked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     answer: str | None = Field(default=None, sa_column=Column(Text))
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Reminder(SQLModel, table=True):
+    """The ledger of scheduled messages: one row per natural key (what, about whom or what,
+    to whom, for which due date). The unique key is what makes each reminder go once, across
+    reruns, restarts and several processes sharing one database."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("kind", "subject", "recipient", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    subject: str = Field(max_length=80)  # e.g. "staff:12", "policy:3", "declaration:40"
+    recipient: str = Field(max_length=80)  # a Slack user or channel id
+    due_on: date
+    status: str = Field(default="claimed", max_length=20, index=True)  # claimed|sent|failed
+    attempts: int = 0
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel: str | None = Field(default=None, max_length=32)  # where it went, for updates
+    ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Policy(SQLModel, table=True):
+    """One of the office's policies, reviewed on a cycle."""
+
+    __tablename__ = "policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    owner_id: int | None = Field(default=None, foreign_key="staff.id")
+    url: str = Field(default="", max_length=500)
+    last_reviewed: date | None = None
+    review_months: int | None = None
+    next_review: date | None = None
+    channel_id: str | None = Field(default=None, max_length=32)
+    is_code_of_conduct: bool = False
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Confirmation(SQLModel, table=True):
+    """A person's answer to something Nolan asked of them for a period: the annual
+    declaration ("nothing has changed"), an outside-work anniversary review, the code of
+    conduct undertaking."""
+
+    __tablename__ = "confirmation"
+    __table_args__ = (UniqueConstraint("kind", "subject", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    subject: str = Field(max_length=80)
+    period: str = Field(max_length=20)  # e.g. "2027" or "2027-03-01" or "v1"
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    response: str = Field(max_length=20)  # confirmed | updated | accepted
+    responded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
