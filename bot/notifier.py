@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
@@ -44,3 +46,46 @@ class Notifier:
 
     def update(self, posted: Posted, message: Message) -> None:
         self.client.chat_update(channel=posted.channel, ts=posted.ts, **message.as_kwargs())
+
+    def post(self, channel_id: str, message: Message) -> Posted:
+        """Post in a channel (the bot must be a member: invite Nolan to it)."""
+        response = self.client.chat_postMessage(
+            channel=channel_id, unfurl_links=False, **message.as_kwargs()
+        )
+        return Posted(channel=response["channel"], ts=response["ts"])
+
+    def dm_in_hours(
+        self, user_id: str, message: Message, *, tz: str | None, now: datetime
+    ) -> Posted | None:
+        """A scheduled reminder for one person arrives in their working day, by their own
+        time zone: now if it is between 08:00 and 19:00 there, else scheduled for 09:00.
+        Returns where it went, or None when Slack holds it to post later."""
+        post_at = next_working_hour(now, tz)
+        if post_at is None:
+            return self.dm(user_id, message)
+        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        self.client.chat_scheduleMessage(
+            channel=channel, post_at=int(post_at.timestamp()), **message.as_kwargs()
+        )
+        return None
+
+
+WORKING_HOURS = (time(8, 0), time(19, 0))
+ARRIVE_AT = time(9, 0)
+
+
+def next_working_hour(now: datetime, tz: str | None) -> datetime | None:
+    """None if `now` is within working hours in `tz` (or tz is unknown), else the next 09:00
+    there."""
+    try:
+        zone = ZoneInfo(tz) if tz else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    if zone is None:
+        return None
+    local = now.astimezone(zone)
+    start, end = WORKING_HOURS
+    if start <= local.time() < end:
+        return None
+    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
+    return datetime.combine(day, ARRIVE_AT, tzinfo=zone)

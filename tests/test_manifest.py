@@ -17,7 +17,7 @@ from bot.settings import Settings
 from storage.db import Database
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
-MINIMAL_BOT_SCOPES = {"commands", "chat:write", "users:read", "users:read.email"}
+MINIMAL_BOT_SCOPES = {"commands", "chat:write", "im:write", "users:read", "users:read.email"}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,110 @@
+"""The reminder ledger: one row per natural key (kind, subject, recipient, due date).
+
+Claiming inserts the row; the unique key lets only one sweep — of however many processes
+share the database — claim a reminder. A claim that failed to send, or was left behind by a
+sweep that died between claiming and sending, can be claimed again by a later run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Reminder
+
+# A claim older than this that never became "sent" belongs to a sweep that died mid-send.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    subject: str
+    recipient: str
+    due_on: date
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
+
+
+def claim(session: Session, *, key: Key, now: datetime) -> int | None:
+    """Take the right to send this reminder; None if it is sent or another sweep holds it.
+    The caller commits before sending, so the claim is visible to every other sweep."""
+    inserted = session.execute(
+        _insert(session)
+        .values(
+            kind=key.kind,
+            subject=key.subject,
+            recipient=key.recipient,
+            due_on=key.due_on,
+            status="claimed",
+            attempts=1,
+            claimed_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
+        .returning(Reminder.id)
+    ).scalar()
+    if inserted is not None:
+        return int(inserted)
+    retaken = session.execute(
+        update(Reminder)
+        .where(
+            Reminder.kind == key.kind,
+            Reminder.subject == key.subject,
+            Reminder.recipient == key.recipient,
+            Reminder.due_on == key.due_on,
+            or_(
+                col(Reminder.status) == "failed",
+                (col(Reminder.status) == "claimed")
+                & (col(Reminder.claimed_at) < now - STALE_CLAIM),
+            ),
+        )
+        .values(status="claimed", claimed_at=now, attempts=Reminder.attempts + 1)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    return int(retaken) if retaken is not None else None
+
+
+def mark_sent(
+    session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
+) -> None:
+    session.execute(
+        update(Reminder)
+        .where(col(Reminder.id) == reminder_id)
+        .values(status="sent", sent_at=now, channel=channel, ts=ts, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(session: Session, *, reminder_id: int, error: str) -> None:
+    session.execute(
+        update(Reminder)
+        .where(col(Reminder.id) == reminder_id)
+        .values(status="failed", last_error=error[:2000])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:
+    """Keys already sent (in one query), so a job can skip them without claiming."""
+    rows = session.exec(
+        select(Reminder.kind, Reminder.subject, Reminder.recipient, Reminder.due_on).where(
+            col(Reminder.kind).in_(kinds), Reminder.status == "sent", Reminder.due_on >= since
+        )
+    ).all()
+    return {Key(*row) for row in rows}
+
+
+def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None:
+    return session.exec(
+        select(Reminder)
+        .where(Reminder.kind == kind, Reminder.subject == subject, Reminder.status == "sent")
+        .order_by(col(Reminder.due_on).desc(), col(Reminder.id).desc())
+    ).first()
