@@ -1,0 +1,2 @@
+"""The weekly governance digest in GOVERNANCE_CHANNEL (counts only): a sweep job, no
+listeners (handlers.digest.jobs.post_governance_digest)."""

@@ -1,0 +1,28 @@
+"""Policy review: admins keep the office's policies in `/conduct policies`; the sweep
+reminds each policy's channel and owner before its review date and while it is overdue
+(handlers.policies.jobs); the owner marks the review done from the reminder."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.conduct import Subcommand
+from handlers.policies.ids import Action, Callback
+from handlers.policies.listeners import (
+    open_add,
+    open_edit,
+    open_review,
+    policies_command,
+    submit_policy,
+    submit_review,
+)
+
+SUBCOMMANDS: dict[str, Subcommand] = {"policies": policies_command}
+
+
+def register(app: App) -> None:
+    app.action(Action.ADD.value)(open_add)
+    app.action(Action.EDIT.value)(open_edit)
+    app.action(Action.MARK_REVIEWED.value)(open_review)
+    app.view(Callback.FORM.value)(submit_policy)
+    app.view(Callback.REVIEW.value)(submit_review)

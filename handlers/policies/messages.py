@@ -1,0 +1,159 @@
+"""The policy review reminders (in the policy's channel and to its owner), and what they
+become once the review is marked done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.notifier import Message
+from bot.rules.policies import long_date
+from handlers.policies.ids import Action, ReviewRef
+from handlers.policies.views import title_link
+from handlers.text import clip, escape
+from storage.models import Policy, Staff
+
+NOT_ADMIN = (
+    "Only an admin can manage the office's policies. Ask an admin, or the monitoring officer."
+)
+NOT_OWNER = "Only the policy's owner, or an admin, can mark its review done."
+STALE_BUTTON = "That button is from an older message Nolan can't read."
+GONE = "That policy has been retired, so there is no review to mark."
+NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _when(next_review: date, today: date) -> str:
+    left = (next_review - today).days
+    if left == 0:
+        return f"today, {long_date(next_review)}"
+    return f"on {long_date(next_review)} (in {_days(left)})"
+
+
+def _button(policy: Policy) -> ActionsBlock:
+    assert policy.id is not None
+    return ActionsBlock(
+        block_id=f"policy_review_{policy.id}",
+        elements=[
+            ButtonElement(
+                text="Mark reviewed…",
+                action_id=Action.MARK_REVIEWED,
+                value=ReviewRef(policy_id=policy.id, due=policy.next_review).encode(),
+                style="primary",
+            )
+        ],
+    )
+
+
+def _owner_words(owner: Staff | None) -> str:
+    if owner is None:
+        return "nobody (an admin can set one with `/conduct policies`)"
+    return f"<@{owner.slack_user_id}>" if owner.slack_user_id else escape(owner.display_name)
+
+
+def channel_reminder(policy: Policy, *, owner: Staff | None, today: date) -> Message:
+    """Posted in the policy's channel: a lead-time reminder, or overdue."""
+    assert policy.next_review is not None
+    title = title_link(policy)
+    if policy.next_review < today:
+        late = (today - policy.next_review).days
+        head = f":warning: *Policy review overdue*: {title}"
+        line = (
+            f"{head} was due for review on {long_date(policy.next_review)}, "
+            f"{_days(late)} ago. Owner: {_owner_words(owner)}."
+        )
+        plain = f"Policy review overdue: {policy.title}"
+    else:
+        line = (
+            f":spiral_calendar_pad: *Policy review due*: {title} is due for review "
+            f"{_when(policy.next_review, today)}. Owner: {_owner_words(owner)}."
+        )
+        plain = f"Policy review due: {policy.title}"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=clip(line, 3000))),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="When the review is done, the owner (or an admin) marks it here: "
+                    "Nolan then counts to the next one."
+                )
+            ]
+        ),
+        _button(policy),
+    ]
+    return Message(text=clip(plain, 3000), blocks=blocks)
+
+
+def owner_reminder(policy: Policy, *, today: date, channel_problem: str | None = None) -> Message:
+    """The owner's own copy, with the same button (so a policy whose channel Nolan can't
+    post in can still be marked reviewed)."""
+    assert policy.next_review is not None
+    title = title_link(policy)
+    if policy.next_review < today:
+        late = (today - policy.next_review).days
+        line = (
+            f":warning: Your policy {title} was due for review on "
+            f"{long_date(policy.next_review)}, {_days(late)} ago: it is overdue."
+        )
+        plain = f"Your policy {policy.title} is overdue for review"
+    else:
+        line = (
+            f":spiral_calendar_pad: Your policy {title} is due for review "
+            f"{_when(policy.next_review, today)}."
+        )
+        plain = f"Your policy {policy.title} is due for review"
+    line += " When the review is done, mark it reviewed here."
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)))]
+    if channel_problem:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=channel_problem)]))
+    blocks.append(_button(policy))
+    return Message(text=clip(plain, 3000), blocks=blocks)
+
+
+def channel_problem(channel_id: str, error: str) -> str:
+    """What the owner is told when the channel post failed."""
+    if error in NOT_IN_CHANNEL:
+        return (
+            f":exclamation: Nolan couldn't post this reminder in <#{channel_id}>: it isn't a "
+            "member of that channel. Invite it there (`/invite @Nolan`) so the channel sees "
+            "the reminders, or ask an admin to choose another channel in `/conduct policies`."
+        )
+    return (
+        f":exclamation: Nolan couldn't post this reminder in <#{channel_id}> just now (Slack "
+        f"answered {escape(error[:80])}); it will try again on its next run."
+    )
+
+
+def reviewed_message(
+    policy: Policy,
+    *,
+    reviewed_on: date,
+    next_review: date,
+    marked_by: Staff,
+) -> Message:
+    """What each reminder of the cycle becomes once the review is marked done: no button."""
+    who = (
+        f"<@{marked_by.slack_user_id}>"
+        if marked_by.slack_user_id
+        else escape(marked_by.display_name)
+    )
+    line = (
+        f":white_check_mark: *Reviewed*: {title_link(policy)} was reviewed on "
+        f"{long_date(reviewed_on)} (marked by {who}). Next review: {long_date(next_review)}."
+    )
+    plain = f"Reviewed: {policy.title}. Next review {long_date(next_review)}."
+    return Message(
+        text=clip(plain, 3000),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)))],
+    )
