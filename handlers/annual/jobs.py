@@ -1,0 +1,272 @@
+"""The annual declaration in the daily sweep (bot.sweep JOBS).
+
+On the annual day every active member of staff is asked; each week after it, for
+ANNUAL_DECLARATION_REMINDER_WEEKS weeks, whoever has not answered is reminded; the day after
+the last reminder the monitoring officer gets the list of who still has not. Every message
+goes through the reminder ledger (bot.ledger.send_once) under its natural key — kind
+"annual_declaration", subject "staff:<id>", the person's Slack id, due on the annual day + k
+weeks — so a rerun, a restart or a second process sends nothing twice.
+
+Whatever the size of the office, the job loads in a constant number of queries: the active
+staff, the year's answers and the keys already sent; then the registers of just the people
+due a message. Only sending is per person (one DM each, and its ledger row).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from bot.ledger import send_once
+from bot.notifier import Message, Notifier, Posted
+from bot.rules import annual as rules
+from bot.rules.annual import Round
+from bot.rules.roles import Role
+from bot.settings import Policy
+from handlers.annual.messages import Outstanding, annual_message, outstanding_message
+from storage import audit, staff
+from storage import confirmations as store
+from storage.models import Reminder
+from storage.reminders import Key, sent_keys
+
+if TYPE_CHECKING:
+    from bot.sweep import Sweep
+
+log = logging.getLogger(__name__)
+
+KIND = store.ANNUAL
+NONRESPONDERS = "annual_nonresponders"
+# Failures listed one by one in the sweep's report; beyond this they are counted.
+MAX_FAILURE_LINES = 10
+
+
+def current_round(policy: Policy, today: date) -> Round | None:
+    return rules.round_for(
+        today, policy.annual_declaration_day, policy.annual_declaration_reminder_weeks
+    )
+
+
+def day_start(day: date, policy: Policy) -> datetime:
+    """Midnight at the office on `day`, in UTC (declarations are stamped in UTC)."""
+    return datetime.combine(day, time(0), tzinfo=policy.tz).astimezone(UTC)
+
+
+def went_out(session: Session, round_: Round) -> bool:
+    """Whether the year's annual declaration was sent to anyone (it is not, for a year whose
+    annual day passed before Nolan was installed)."""
+    return (
+        session.exec(
+            select(Reminder.id).where(
+                Reminder.kind == KIND,
+                Reminder.due_on == round_.opens_on,
+                Reminder.status == "sent",
+            )
+        ).first()
+        is not None
+    )
+
+
+def outstanding(session: Session, round_: Round) -> Outstanding:
+    """Who was asked (active, on staff by the annual day) and has not answered: three
+    queries however many staff."""
+    answers = store.annual_answers(session, period=round_.period)
+    expected = [
+        p
+        for p in store.active_people(session)
+        if p.starter_since is None or p.starter_since <= round_.opens_on
+    ]
+    missing = sorted(
+        ((p.name, bool(p.slack_user_id)) for p in expected if p.id not in answers),
+        key=lambda item: item[0].casefold(),
+    )
+    asked = {p.id for p in expected}
+    responses = [r for staff_id, r in answers.items() if staff_id in asked]
+    return Outstanding(
+        round_=round_,
+        expected=len(expected),
+        confirmed=sum(r == "confirmed" for r in responses),
+        updated=sum(r != "confirmed" for r in responses),
+        missing=missing,
+    )
+
+
+def note_updates(session: Session, round_: Round, policy: Policy, now: datetime) -> int:
+    """Whoever has declared something since the annual day has answered by updating."""
+    return store.record_updates(
+        session, period=round_.period, since=day_start(round_.opens_on, policy), now=now
+    )
+
+
+def annual_declarations(sweep: Sweep) -> None:
+    round_ = current_round(sweep.settings.policy, sweep.today)
+    if round_ is None:
+        return
+    if round_.is_open(sweep.today):
+        with sweep.db.session() as session:
+            note_updates(session, round_, sweep.settings.policy, sweep.now)
+            session.commit()
+        _ask(sweep, round_)
+    else:
+        _tell_monitoring_officer(sweep, round_)
+
+
+def _send(
+    notifier: Notifier, slack_id: str, message: Message, tz: str | None, now: datetime
+) -> Posted | None:
+    return notifier.dm_in_hours(slack_id, message, tz=tz, now=now)
+
+
+def _ask(sweep: Sweep, round_: Round) -> None:
+    """The annual DM to everyone not yet asked; this week's reminder to everyone asked who
+    has not answered."""
+    today = sweep.today
+    with sweep.db.session() as session:
+        people = store.active_people(session)
+        answers = store.annual_answers(session, period=round_.period)
+        sent = sent_keys(session, kinds=(KIND,), since=round_.opens_on)
+    due: list[tuple[store.Person, Key]] = []
+    for person in people:
+        if person.id in answers or not person.slack_user_id:
+            continue
+        if person.starter_since is not None and person.starter_since > round_.opens_on:
+            continue  # joined since the annual day: they make the undertaking instead
+        subject = store.staff_subject(person.id)
+        first = Key(KIND, subject, person.slack_user_id, round_.opens_on)
+        due_on = rules.chase_due(
+            round_.opens_on,
+            today,
+            weeks=round_.weeks,
+            first_sent=first in sent,
+            first_until=round_.closes_on,
+        )
+        if due_on is None:
+            continue
+        key = Key(KIND, subject, person.slack_user_id, due_on)
+        if key not in sent:
+            due.append((person, key))
+    if not due:
+        return
+    with sweep.db.session() as session:
+        holdings = store.current_holdings(session, today=today, staff_ids=[p.id for p, _ in due])
+    asked = reminded = 0
+    failures: list[str] = []
+    for person, key in due:
+        week = (key.due_on - round_.opens_on).days // 7
+        message = annual_message(
+            name=person.name,
+            round_=round_,
+            holdings=holdings.get(person.id),
+            policy=sweep.settings.policy,
+            reminder=week,
+        )
+        assert person.slack_user_id is not None
+        send = functools.partial(
+            _send, sweep.notifier, person.slack_user_id, message, person.tz, sweep.now
+        )
+        result = send_once(sweep.db, key, send, now=sweep.now)
+        if result.sent:
+            if week:
+                reminded += 1
+            else:
+                asked += 1
+        elif result.error:
+            failures.append(f"the annual declaration to {person.name}: {result.error}")
+    _report(sweep, round_, asked, reminded, failures)
+
+
+def _report(sweep: Sweep, round_: Round, asked: int, reminded: int, failures: list[str]) -> None:
+    if asked:
+        sweep.report.did(
+            "annual_sent",
+            f"Sent the annual declaration {round_.year} to {_people(asked)}.",
+            n=asked,
+        )
+    if reminded:
+        sweep.report.did(
+            "annual_reminded",
+            f"Reminded {_people(reminded)} to answer the annual declaration {round_.year}.",
+            n=reminded,
+        )
+    for failure in failures[:MAX_FAILURE_LINES]:
+        sweep.report.failed(f"could not send {failure}")
+    if len(failures) > MAX_FAILURE_LINES:
+        sweep.report.failed(
+            f"could not send the annual declaration to {len(failures) - MAX_FAILURE_LINES} "
+            "more people"
+        )
+    if asked or reminded:
+        with sweep.db.session() as session:
+            audit.record(
+                session,
+                action="annual_declaration_sent",
+                year=round_.year,
+                asked=asked,
+                reminded=reminded,
+                on=sweep.today,
+            )
+            session.commit()
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
+    """Once the reminders are over: the list of who has not answered, to the monitoring
+    officer (once, by the ledger)."""
+    with sweep.db.session() as session:
+        if not went_out(session, round_):
+            return
+        note_updates(session, round_, sweep.settings.policy, sweep.now)
+        session.commit()
+        officers = [
+            s for s in staff.holders_of(session, role=Role.MONITORING_OFFICER) if s.slack_user_id
+        ]
+    if not officers:
+        if (sweep.today - round_.closes_on).days >= 7:
+            return  # said for a week; not every day until next year
+        sweep.report.note(
+            f"The annual declaration {round_.year} reminders are over, but there is no "
+            "monitoring officer with a Slack account to send the list of who has not answered."
+        )
+        return
+    officer = officers[0]
+    assert officer.slack_user_id is not None
+    key = Key(NONRESPONDERS, f"year:{round_.year}", officer.slack_user_id, round_.closes_on)
+    counted: list[int] = []
+
+    def send() -> Posted | None:
+        # Built only once the key is claimed: the list is not worked out every day.
+        with sweep.db.session() as session:
+            report = outstanding(session, round_)
+        counted.append(len(report.missing))
+        message = outstanding_message(report, final=True, today=sweep.today)
+        return sweep.notifier.dm_in_hours(
+            officer.slack_user_id or "", message, tz=officer.tz, now=sweep.now
+        )
+
+    result = send_once(sweep.db, key, send, now=sweep.now)
+    if result.sent:
+        n = counted[0] if counted else 0
+        sweep.report.did(
+            "annual_nonresponders",
+            f"Sent {officer.display_name} the list of {_people(n)} who have not answered the "
+            f"annual declaration {round_.year}.",
+        )
+        with sweep.db.session() as session:
+            audit.record(
+                session,
+                action="annual_nonresponders_sent",
+                year=round_.year,
+                not_answered=n,
+                to_id=officer.id,
+            )
+            session.commit()
+    elif result.error:
+        sweep.report.failed(
+            f"could not send {officer.display_name} the annual declaration list: {result.error}"
+        )

@@ -1,0 +1,182 @@
+"""The annual declaration's buttons, and `/conduct annual` for the monitoring officer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.notifier import Notifier
+from bot.rules import annual as rules
+from bot.rules.roles import Role
+from bot.rules.routing import NeedsChoice, line_approver
+from bot.settings import Settings
+from handlers.annual.common import long_date, pressed_message
+from handlers.annual.ids import AnnualRef
+from handlers.annual.jobs import current_round, note_updates, outstanding, went_out
+from handlers.annual.messages import outstanding_message, recorded_message
+from handlers.conduct import ConductRequest
+from handlers.interests.views import interest_modal
+from handlers.metadata import BadMetadata, decode
+from handlers.outside_work.views import outside_work_modal
+from storage import audit, staff
+from storage import confirmations as store
+from storage.db import Database
+from storage.models import Staff
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ORG_CHART = (
+    "Nolan can't find you in the office's org chart. Please ask an admin to add you "
+    "(python -m bot staff import)."
+)
+STALE = "That button is from an older message Nolan can't read."
+NOT_ALLOWED = (
+    "Only the monitoring officer or an admin can see who has not answered the annual declaration."
+)
+USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual declaration."
+
+
+def _tell(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _me(db: Database, body: dict[str, Any]) -> Staff | None:
+    with db.session() as session:
+        return staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+
+
+def nothing_changed(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    db: Database,
+    notifier: Notifier,
+    clock: Callable[[], datetime],
+) -> None:
+    """Record "nothing has changed" once (a second press, or a press on a reminder after
+    answering, finds the first answer) and turn the DM into the receipt."""
+    ack()
+    try:
+        ref = decode(AnnualRef, action.get("value"))
+    except BadMetadata:
+        _tell(respond, STALE)
+        return
+    now = clock()
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        if me is None or me.id is None:
+            _tell(respond, NOT_IN_ORG_CHART)
+            return
+        subject = store.staff_subject(me.id)
+        period = str(ref.year)
+        if store.confirm(
+            session,
+            kind=store.ANNUAL,
+            subject=subject,
+            period=period,
+            staff_id=me.id,
+            response="confirmed",
+            at=now,
+        ):
+            audit.record(
+                session, action="annual_declaration_confirmed", actor_id=me.id, year=ref.year
+            )
+            session.commit()
+            response, at = "confirmed", now
+        else:
+            session.rollback()
+            first = store.get(session, kind=store.ANNUAL, subject=subject, period=period)
+            assert first is not None
+            response, at = first.response, first.responded_at
+    where = pressed_message(body)
+    if where is not None:
+        notifier.update(where, recorded_message(year=ref.year, response=response, at=at))
+
+
+def declare_interest(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, db: Database
+) -> None:
+    """ "Declare an interest": the /interest form; the declaration is the answer."""
+    ack()
+    if _me(db, body) is None:
+        _tell(respond, NOT_IN_ORG_CHART)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=interest_modal())
+
+
+def ask_outside_work(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    db: Database,
+    settings: Settings,
+) -> None:
+    """ "Ask about outside work": the /outside-work form; the request is the answer."""
+    ack()
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        routing = line_approver(staff.as_person(me), staff.office_holders(session)) if me else None
+    if me is None:
+        _tell(respond, NOT_IN_ORG_CHART)
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=outside_work_modal(
+            ask_for_manager=isinstance(routing, NeedsChoice),
+            head_title=settings.policy.head_of_office_title,
+        ),
+    )
+
+
+def conduct_annual(request: ConductRequest) -> None:
+    """`/conduct annual [YEAR]`: the monitoring officer's (or an admin's) list of who has not
+    answered this year's annual declaration (or YEAR's), as it stands."""
+    policy = request.settings.policy
+    today = request.clock().astimezone(policy.tz).date()
+    with request.db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    if me is None or not ({Role.MONITORING_OFFICER, Role.ADMIN} & me.role_set):
+        request.reply(NOT_ALLOWED)
+        return
+    if len(request.args) > 1 or (request.args and not _is_year(request.args[0])):
+        request.reply(USAGE)
+        return
+    day, weeks = policy.annual_declaration_day, policy.annual_declaration_reminder_weeks
+    if request.args:
+        round_ = rules.round_of(int(request.args[0]), day, weeks)
+    else:
+        round_ = current_round(policy, today)
+    if round_ is None:
+        request.reply(USAGE)
+        return
+    if round_.opens_on > today:
+        request.reply(
+            f"The annual declaration {round_.year} goes out on {long_date(round_.opens_on)}."
+        )
+        return
+    with request.db.session() as session:
+        if not went_out(session, round_):
+            upcoming = rules.round_of(today.year, day, weeks)
+            if upcoming.opens_on <= today:
+                upcoming = rules.round_of(today.year + 1, day, weeks)
+            request.reply(
+                f"Nolan did not send an annual declaration for {round_.year}. The next goes "
+                f"out on {long_date(upcoming.opens_on)}."
+            )
+            return
+        note_updates(session, round_, policy, request.clock())
+        session.commit()
+        report = outstanding(session, round_)
+    message = outstanding_message(report, final=False, today=today)
+    request.ack(response_type="ephemeral", **message.as_kwargs())
+
+
+def _is_year(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 2000

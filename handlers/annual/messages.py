@@ -1,0 +1,205 @@
+"""What the annual declaration says: the DM to each member of staff (and its weekly
+reminders), the answer recorded, and the monitoring officer's list of who has not answered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.notifier import Message
+from bot.rules.annual import Round
+from bot.settings import Policy
+from handlers.annual.common import bullet_sections, long_date
+from handlers.annual.ids import Action, AnnualRef
+from handlers.interests.views import CATEGORY_OPTIONS
+from handlers.text import clip, escape, slack_date
+from storage.confirmations import Holdings
+from storage.models import Interest, OutsideWork
+
+# Items of each register listed in the DM; the rest are counted (all are in /conduct mine).
+MAX_ITEMS = 12
+# Characters of each item, so a full list stays within a section's 3000.
+LINE = 230
+
+
+def _interest_line(reference: str, interest: Interest) -> str:
+    label = next(
+        (label for c, (label, _) in CATEGORY_OPTIONS.items() if c.value == interest.category),
+        "An interest",
+    )
+    head = f"{label}: {interest.organisation}" if interest.organisation else label
+    return clip(f"*{escape(reference)}* {escape(head)} — {escape(interest.description)}", LINE)
+
+
+def _work_line(reference: str, work: OutsideWork) -> str:
+    return clip(
+        f"*{escape(reference)}* {escape(work.role)} at {escape(work.organisation)}, "
+        f"since {work.start_date.day} {work.start_date:%b %Y}",
+        LINE,
+    )
+
+
+def _register(title: str, lines: Sequence[str], none: str) -> SectionBlock:
+    shown = [f"• {line}" for line in lines[:MAX_ITEMS]]
+    if len(lines) > MAX_ITEMS:
+        shown.append(f"…and {len(lines) - MAX_ITEMS} more: see `/conduct mine`.")
+    body = "\n".join(shown) if shown else f"_{none}_"
+    return SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*\n{body}", 3000)))
+
+
+def answer_by(round_: Round) -> str:
+    return long_date(round_.closes_on - timedelta(days=1))
+
+
+def annual_message(
+    *, name: str, round_: Round, holdings: Holdings | None, policy: Policy, reminder: int = 0
+) -> Message:
+    """The yearly DM: what the registers hold for this person, and the three answers.
+    `reminder` is 0 for the first message, k for the k-th weekly reminder."""
+    held = holdings or Holdings()
+    office = escape(policy.office_name)
+    if reminder:
+        intro = (
+            f"*Reminder {reminder} of {round_.weeks}:* you haven't answered this year's annual "
+            f"declaration yet (sent on {long_date(round_.opens_on)}). Please check your "
+            f"entries below and answer by {answer_by(round_)}."
+        )
+    else:
+        intro = (
+            f"Hello {escape(name)}. Once a year everyone at {office} checks that their entries "
+            "in the registers are still right: the code asks you to keep them up to date as "
+            f"things change. Please check what Nolan holds for you and answer by "
+            f"{answer_by(round_)}."
+        )
+    interests = [_interest_line(ref, i) for ref, i in held.interests]
+    work = [_work_line(ref, w) for ref, w in held.outside_work]
+    value = AnnualRef(year=round_.year).encode()
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Annual declaration {round_.year}"),
+        SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000))),
+        _register("Your interests (Register of Interests)", interests, "None declared."),
+        _register("Your outside work (permissions granted)", work, "None."),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Nothing has changed",
+                    action_id=Action.NOTHING_CHANGED,
+                    value=value,
+                    style="primary",
+                ),
+                ButtonElement(
+                    text="Declare an interest", action_id=Action.DECLARE_INTEREST, value=value
+                ),
+                ButtonElement(
+                    text="Ask about outside work", action_id=Action.ASK_OUTSIDE_WORK, value=value
+                ),
+            ]
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Something new? Declare it with the buttons above: that is your answer. "
+                    "Something ended? End an interest from `/conduct mine`. Questions: ask the "
+                    f"{escape(policy.monitoring_officer_title)}."
+                )
+            ]
+        ),
+    ]
+    if reminder:
+        text = f"Reminder: please answer the annual declaration {round_.year}."
+    else:
+        text = f"Annual declaration {round_.year}: are your interests and outside work up to date?"
+    return Message(text=text, blocks=blocks)
+
+
+def recorded_message(*, year: int, response: str, at: datetime) -> Message:
+    """The DM once answered: no buttons left to press."""
+    if response == "confirmed":
+        said = "you confirmed that nothing has changed in your interests or outside work"
+    else:
+        said = "you updated your record"
+    text = f":white_check_mark: Annual declaration {year}: {said} ({slack_date(at)}). Thank you."
+    return Message(
+        text=f"Annual declaration {year}: recorded. Thank you.",
+        blocks=[
+            HeaderBlock(text=f"Annual declaration {year}"),
+            SectionBlock(text=MarkdownTextObject(text=text)),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="If something changes during the year, declare it then: "
+                        "`/interest`, `/outside-work`, or end an interest from `/conduct mine`."
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """Who has not answered a year's annual declaration, for the monitoring officer."""
+
+    round_: Round
+    expected: int  # staff asked (active, and on staff by the annual day)
+    confirmed: int
+    updated: int
+    missing: list[tuple[str, bool]]  # (name, has a Slack account), in name order
+
+
+def outstanding_message(report: Outstanding, *, final: bool, today: date) -> Message:
+    """The list of who has not answered: at the end of the reminders (`final`), or on
+    request from /conduct annual."""
+    r = report.round_
+    n = len(report.missing)
+    people = "person" if n == 1 else "people"
+    if final:
+        lead = (
+            f"The reminders for the annual declaration {r.year} (sent on "
+            f"{long_date(r.opens_on)}) have ended. *{n} of {report.expected}* {people} "
+            "have not answered:"
+        )
+    elif r.is_open(today):
+        lead = (
+            f"The annual declaration {r.year} went out on {long_date(r.opens_on)}; answers "
+            f"are due by {answer_by(r)}. So far *{n} of {report.expected}* {people} "
+            "have not answered:"
+        )
+    else:
+        lead = (
+            f"Annual declaration {r.year} (sent on {long_date(r.opens_on)}): *{n} of "
+            f"{report.expected}* {people} have not answered:"
+        )
+    if not n:
+        lead = lead.removesuffix(":") + ". Everyone has answered."
+    names = [
+        escape(name) + ("" if slack else " _(no Slack account: Nolan could not ask them)_")
+        for name, slack in report.missing
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Annual declaration {r.year}"),
+        SectionBlock(text=MarkdownTextObject(text=lead)),
+        *bullet_sections(names, more="…and {n} more.", max_blocks=44),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Answered: {report.confirmed} confirmed nothing has changed, "
+                    f"{report.updated} updated their record. Ask "
+                    f"`/conduct annual {r.year}` for this list at any time."
+                )
+            ]
+        ),
+    ]
+    text = f"Annual declaration {r.year}: {n} of {report.expected} have not answered."
+    return Message(text=text, blocks=blocks)

@@ -1,0 +1,188 @@
+"""Accepting the code of conduct undertaking, and `/conduct undertaking [send-all]`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot.notifier import Notifier
+from bot.rules.annual import UNDERTAKING_VERSION
+from bot.rules.roles import Role
+from bot.settings import Settings
+from handlers.annual.common import long_date, pressed_message
+from handlers.conduct import ConductRequest
+from handlers.metadata import BadMetadata, decode
+from handlers.text import slack_date
+from handlers.undertaking import jobs
+from handlers.undertaking.ids import UndertakingRef
+from handlers.undertaking.messages import Why, accepted_message, undertaking_message
+from storage import audit, staff
+from storage import confirmations as store
+from storage.db import Database
+
+NOT_IN_ORG_CHART = (
+    "Nolan can't find you in the office's org chart. Please ask an admin to add you "
+    "(python -m bot staff import)."
+)
+STALE = "That button is from an older message Nolan can't read."
+NOT_ADMIN = "Only an admin can send the code of conduct undertaking to everyone."
+USAGE = (
+    "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
+    "`/conduct undertaking send-all` — admins: send it to everyone who has not accepted it."
+)
+
+
+def _tell(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def accept(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    db: Database,
+    notifier: Notifier,
+    settings: Settings,
+    clock: Callable[[], datetime],
+) -> None:
+    """Record the acceptance with its time, once; the DM becomes the receipt."""
+    ack()
+    try:
+        ref = decode(UndertakingRef, action.get("value"))
+    except BadMetadata:
+        _tell(respond, STALE)
+        return
+    now = clock()
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
+        if me is None or me.id is None:
+            _tell(respond, NOT_IN_ORG_CHART)
+            return
+        subject = store.staff_subject(me.id)
+        if store.confirm(
+            session,
+            kind=store.UNDERTAKING,
+            subject=subject,
+            period=ref.version,
+            staff_id=me.id,
+            response="accepted",
+            at=now,
+        ):
+            audit.record(
+                session, action="undertaking_accepted", actor_id=me.id, version=ref.version
+            )
+            session.commit()
+            at = now
+        else:
+            session.rollback()
+            first = store.get(session, kind=store.UNDERTAKING, subject=subject, period=ref.version)
+            assert first is not None
+            at = first.responded_at
+        link = store.code_of_conduct_link(session)
+    where = pressed_message(body)
+    if where is not None:
+        notifier.update(
+            where,
+            accepted_message(name=me.display_name, policy=settings.policy, link=link, at=at),
+        )
+
+
+def conduct_undertaking(request: ConductRequest) -> None:
+    words = [w.lower() for w in request.args]
+    if words == ["send-all"]:
+        _send_all(request)
+    elif words:
+        request.reply(USAGE)
+    else:
+        _own(request)
+
+
+def _own(request: ConductRequest) -> None:
+    """Your own undertaking: when you accepted it, or a DM with it to accept now. Admins and
+    the monitoring officer also see how many have accepted."""
+    policy = request.settings.policy
+    with request.db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+        if me is None or me.id is None:
+            request.reply(NOT_IN_ORG_CHART)
+            return
+        mine = store.get(
+            session,
+            kind=store.UNDERTAKING,
+            subject=store.staff_subject(me.id),
+            period=UNDERTAKING_VERSION,
+        )
+        link = store.code_of_conduct_link(session)
+        counts = ""
+        if {Role.ADMIN, Role.MONITORING_OFFICER} & me.role_set:
+            people = store.active_people(session)
+            accepted = store.subjects(session, kind=store.UNDERTAKING, period=UNDERTAKING_VERSION)
+            n = sum(store.staff_subject(p.id) in accepted for p in people)
+            counts = (
+                f"\n{n} of {len(people)} active members of staff have accepted it. "
+                "`/conduct undertaking send-all` (admins) sends it to everyone who has not."
+            )
+    if mine is not None:
+        request.reply(
+            f"You accepted the code of conduct undertaking on {slack_date(mine.responded_at)}."
+            + counts
+        )
+        return
+    request.reply(
+        "Nolan has sent you the code of conduct undertaking in a DM: please read it and "
+        "press the button." + counts
+    )
+    request.notifier.dm(
+        request.user_id,
+        undertaking_message(name=me.display_name, policy=policy, link=link, why=Why.ASKED),
+    )
+
+
+def _send_all(request: ConductRequest) -> None:
+    """An admin sends the undertaking to every active member of staff who has not accepted
+    it (when the office adopts Nolan). The request is recorded first (the sweep reads it),
+    the reply says how many are queued, then the DMs go from here; any that fail go with the
+    next sweep, under the same ledger keys."""
+    policy = request.settings.policy
+    now = request.clock()
+    today = now.astimezone(policy.tz).date()
+    with request.db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+        if me is None or Role.ADMIN not in me.role_set:
+            request.reply(NOT_ADMIN)
+            return
+        audit.record(session, action=store.SEND_ALL, actor_id=me.id, on=today.isoformat())
+        session.commit()
+    due, link = jobs.load_due(request.db, today)
+    due = [d for d in due if d.key.due_on == today and not d.reminder]
+    if not due:
+        request.reply(
+            "Nobody is waiting for the undertaking: everyone with a Slack account has accepted "
+            "it or was sent it today."
+        )
+        return
+    n = len(due)
+    request.reply(
+        f"Queued the code of conduct undertaking for {n} "
+        f"{'person' if n == 1 else 'people'} who have not accepted it. Nolan is sending the "
+        "DMs now (each in its recipient's working hours); any that fail go with the next "
+        f"daily sweep. You asked on {long_date(today)}; `/conduct undertaking` shows how many "
+        "have accepted."
+    )
+    sent, _, failures = jobs.send_all(
+        request.db, request.notifier, due, policy=policy, link=link, now=now
+    )
+    with request.db.session() as session:
+        audit.record(
+            session,
+            action="undertaking_sent",
+            actor_id=me.id,
+            sent=sent,
+            failed=len(failures),
+            on=today,
+        )
+        session.commit()

@@ -1,0 +1,304 @@
+"""Confirmations — a person's answer to something Nolan asked of them for a period (the
+annual declaration, the code of conduct undertaking, an outside-work review) — and the
+loading the yearly round needs, each in a constant number of queries however many staff.
+
+A confirmation is written once per (kind, subject, period): `confirm` inserts with ON
+CONFLICT DO NOTHING, so two presses of a button (or two processes) record one answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ApprovalStep,
+    AuditEntry,
+    Confirmation,
+    Declaration,
+    Interest,
+    OutsideWork,
+    Policy,
+    Staff,
+)
+
+ANNUAL = "annual_declaration"
+UNDERTAKING = "undertaking"
+OUTSIDE_WORK_REVIEW = "outside_work_review"
+# The audit action of an admin's "send the undertaking to everyone" (its detail holds `on`).
+SEND_ALL = "undertaking_send_all"
+
+# Declarations that change what the annual declaration lists.
+UPDATING_KINDS = ("interest", "outside_work")
+CURRENT_INTEREST = ("noted", "action_required")
+GRANTED = "approved"
+
+
+def staff_subject(staff_id: int) -> str:
+    return f"staff:{staff_id}"
+
+
+def declaration_subject(declaration_id: int) -> str:
+    return f"declaration:{declaration_id}"
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Confirmation)
+
+
+def confirm(
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    period: str,
+    staff_id: int,
+    response: str,
+    at: datetime,
+) -> bool:
+    """Record the answer; False if one was already recorded (the first answer stands)."""
+    inserted = session.execute(
+        _insert(session)
+        .values(
+            kind=kind,
+            subject=subject,
+            period=period,
+            staff_id=staff_id,
+            response=response,
+            responded_at=at,
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
+        .returning(Confirmation.id)
+    ).scalar()
+    return inserted is not None
+
+
+def get(session: Session, *, kind: str, subject: str, period: str) -> Confirmation | None:
+    return session.exec(
+        select(Confirmation).where(
+            Confirmation.kind == kind,
+            Confirmation.subject == subject,
+            Confirmation.period == period,
+        )
+    ).first()
+
+
+def subjects(session: Session, *, kind: str, period: str | None = None) -> set[str]:
+    """Subjects with an answer of `kind` (for one period, or any)."""
+    query = select(Confirmation.subject).where(Confirmation.kind == kind)
+    if period is not None:
+        query = query.where(Confirmation.period == period)
+    return set(session.exec(query).all())
+
+
+def answered_since(session: Session, *, kind: str, period_from: str) -> set[tuple[str, str]]:
+    """(subject, period) of every answer of `kind` whose period sorts at or after
+    `period_from` (periods are ISO dates or years, so text order is date order)."""
+    rows = session.exec(
+        select(Confirmation.subject, Confirmation.period).where(
+            Confirmation.kind == kind, Confirmation.period >= period_from
+        )
+    ).all()
+    return {(s, p) for s, p in rows}
+
+
+# -- who is asked ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """The columns of an active member of staff the yearly round needs (not whole rows:
+    there may be 100,000)."""
+
+    id: int
+    name: str
+    slack_user_id: str | None
+    tz: str | None
+    starter_since: date | None
+
+
+def active_people(session: Session) -> list[Person]:
+    rows = session.exec(
+        select(
+            Staff.id, Staff.name, Staff.email, Staff.slack_user_id, Staff.tz, Staff.starter_since
+        )
+        .where(col(Staff.active).is_(True))
+        .order_by(col(Staff.id))
+    ).all()
+    return [
+        Person(id=i, name=name or email, slack_user_id=slack, tz=tz, starter_since=since)
+        for i, name, email, slack, tz, since in rows
+        if i is not None
+    ]
+
+
+# -- the annual declaration ---------------------------------------------------------------------
+
+
+def annual_answers(session: Session, *, period: str) -> dict[int, str]:
+    """{staff id: response} for the year's annual declaration."""
+    rows = session.exec(
+        select(Confirmation.staff_id, Confirmation.response).where(
+            Confirmation.kind == ANNUAL, Confirmation.period == period
+        )
+    ).all()
+    return dict(rows)
+
+
+def record_updates(session: Session, *, period: str, since: datetime, now: datetime) -> int:
+    """Whoever declared an interest or asked about outside work since the annual day has
+    answered it by updating their record: record "updated" for them (at their first such
+    declaration) unless they already answered. One query to find them; returns how many."""
+    rows = session.exec(
+        select(Declaration.declarant_id, func.min(Declaration.created_at))
+        .where(
+            col(Declaration.kind).in_(UPDATING_KINDS),
+            col(Declaration.created_at) >= since,
+            col(Declaration.created_at) <= now,
+        )
+        .group_by(col(Declaration.declarant_id))
+    ).all()
+    answered = set(annual_answers(session, period=period))
+    added = 0
+    for staff_id, first in rows:
+        if staff_id in answered:
+            continue
+        if confirm(
+            session,
+            kind=ANNUAL,
+            subject=staff_subject(staff_id),
+            period=period,
+            staff_id=staff_id,
+            response="updated",
+            at=first,
+        ):
+            added += 1
+    return added
+
+
+@dataclass
+class Holdings:
+    """What a person's annual declaration lists: (reference, row) pairs."""
+
+    interests: list[tuple[str, Interest]] = field(default_factory=list)
+    outside_work: list[tuple[str, OutsideWork]] = field(default_factory=list)
+
+
+def current_holdings(
+    session: Session, *, today: date, staff_ids: Iterable[int] | None = None
+) -> dict[int, Holdings]:
+    """Current interests (noted, not ended) and outside-work permissions (granted, not
+    ended) of everyone (or of `staff_ids`), grouped by person: two queries."""
+    ids = None if staff_ids is None else sorted(set(staff_ids))
+    held: dict[int, Holdings] = defaultdict(Holdings)
+    interests = (
+        select(Declaration.declarant_id, Declaration.reference, Interest)
+        .join(Interest, col(Interest.declaration_id) == col(Declaration.id))
+        .where(
+            col(Declaration.status).in_(CURRENT_INTEREST),
+            or_(col(Interest.ended_on).is_(None), col(Interest.ended_on) > today),
+        )
+        .order_by(col(Declaration.id))
+    )
+    work = (
+        select(Declaration.declarant_id, Declaration.reference, OutsideWork)
+        .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.status == GRANTED,
+            or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
+        )
+        .order_by(col(Declaration.id))
+    )
+    if ids is not None and len(ids) <= 500:  # a longer IN list: load everyone's and pick
+        interests = interests.where(col(Declaration.declarant_id).in_(ids))
+        work = work.where(col(Declaration.declarant_id).in_(ids))
+    wanted = None if ids is None else set(ids)
+    for staff_id, reference, interest in session.exec(interests):
+        if wanted is None or staff_id in wanted:
+            held[staff_id].interests.append((reference or "", interest))
+    for staff_id, reference, job in session.exec(work):
+        if wanted is None or staff_id in wanted:
+            held[staff_id].outside_work.append((reference or "", job))
+    return dict(held)
+
+
+# -- outside-work reviews -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    declaration_id: int
+    reference: str
+    declarant_id: int
+    organisation: str
+    role: str
+    granted_at: datetime
+
+
+def granted_outside_work(session: Session, *, today: date) -> list[Grant]:
+    """Every outside-work permission in force today, with when it was granted (the
+    granting step's decision): one query."""
+    rows = session.exec(
+        select(
+            Declaration.id,
+            Declaration.reference,
+            Declaration.declarant_id,
+            OutsideWork.organisation,
+            OutsideWork.role,
+            func.max(ApprovalStep.decided_at),
+        )
+        .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
+        .join(ApprovalStep, col(ApprovalStep.declaration_id) == col(Declaration.id))
+        .where(
+            Declaration.kind == "outside_work",
+            Declaration.status == GRANTED,
+            ApprovalStep.status == "granted",
+            col(ApprovalStep.decided_at).is_not(None),
+            or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
+        )
+        .group_by(
+            col(Declaration.id),
+            col(Declaration.reference),
+            col(Declaration.declarant_id),
+            col(OutsideWork.organisation),
+            col(OutsideWork.role),
+        )
+        .order_by(col(Declaration.id))
+    ).all()
+    return [
+        Grant(i, ref or "", declarant, organisation, role, granted)
+        for i, ref, declarant, organisation, role, granted in rows
+        if i is not None and granted is not None
+    ]
+
+
+# -- the undertaking ----------------------------------------------------------------------------
+
+
+def send_all_day(session: Session) -> date | None:
+    """The day an admin last asked for the undertaking to go to everyone, if ever."""
+    entry = session.exec(
+        select(AuditEntry).where(AuditEntry.action == SEND_ALL).order_by(col(AuditEntry.id).desc())
+    ).first()
+    if entry is None:
+        return None
+    return date.fromisoformat(json.loads(entry.detail)["on"])
+
+
+def code_of_conduct_link(session: Session) -> str | None:
+    """The link of the policy marked as the office's code of conduct, if there is one."""
+    url = session.exec(
+        select(Policy.url)
+        .where(col(Policy.is_code_of_conduct).is_(True), col(Policy.active).is_(True))
+        .where(Policy.url != "")
+        .order_by(col(Policy.id))
+    ).first()
+    return url or None
