@@ -1,0 +1,127 @@
+"""Loading what the waiting-decisions digest needs: every waiting step with its declaration
+in words, the people it names, and who each step has been with before.
+
+A constant number of queries whatever the size of the office (the issue 4 benchmark sweeps
+100,000 staff): declarations are chosen by a subquery of the waiting steps rather than a list
+of ids, so a large office hits no bound-parameter limit either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from storage import chasing
+from storage.declarations import DETAIL_MODELS, Record
+from storage.models import ApprovalStep, AuditEntry, Declaration, Staff
+
+
+@dataclass(frozen=True)
+class WaitingStep:
+    """A step waiting for a decision, with its declaration's record (for describing it)."""
+
+    step: ApprovalStep
+    record: Record
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    waiting: list[WaitingStep]
+    people: dict[int, Staff]  # everyone the waiting declarations name, approvers included
+    asked: set[int]  # steps whose approver waits on the member of staff's answer
+    previous: dict[int, set[int]]  # step id -> everyone the step has been with before
+
+
+def load(session: Session) -> Snapshot:
+    """Every waiting step and what the digest says about it, in eight queries."""
+    pending = select(ApprovalStep.declaration_id).where(col(ApprovalStep.status) == "pending")
+    declarations: dict[int, tuple[Declaration, object]] = {}
+    for kind, model in DETAIL_MODELS.items():
+        detail_id = model.declaration_id  # type: ignore[attr-defined]
+        for declaration, detail in session.exec(
+            select(Declaration, model)
+            .join(model, col(detail_id) == col(Declaration.id))
+            .where(Declaration.kind == kind, col(Declaration.id).in_(pending))
+        ):
+            if declaration.id is not None and declaration.reference:
+                declarations[declaration.id] = (declaration, detail)
+
+    steps: dict[int, list[ApprovalStep]] = defaultdict(list)
+    for step in session.exec(
+        select(ApprovalStep)
+        .where(col(ApprovalStep.declaration_id).in_(pending))
+        .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
+    ):
+        steps[step.declaration_id].append(step)
+
+    in_steps = col(ApprovalStep.declaration_id).in_(pending)
+    in_pending = col(Declaration.id).in_(pending)
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Staff).where(
+                or_(
+                    col(Staff.id).in_(select(ApprovalStep.approver_id).where(in_steps)),
+                    col(Staff.id).in_(select(ApprovalStep.decided_by_id).where(in_steps)),
+                    col(Staff.id).in_(select(ApprovalStep.delegated_from_id).where(in_steps)),
+                    col(Staff.id).in_(select(Declaration.declarant_id).where(in_pending)),
+                    col(Staff.id).in_(select(Declaration.named_staff_id).where(in_pending)),
+                )
+            )
+        )
+        if p.id is not None
+    }
+
+    previous: dict[int, set[int]] = defaultdict(set)
+    for raw in session.exec(
+        select(AuditEntry.detail).where(
+            AuditEntry.action == "reassigned", col(AuditEntry.declaration_id).in_(pending)
+        )
+    ):
+        detail = json.loads(raw or "{}")
+        step_id = detail.get("step_id")
+        if isinstance(step_id, int):
+            previous[step_id] |= {
+                h for h in (detail.get("from_id"), detail.get("to_id")) if isinstance(h, int)
+            }
+
+    waiting: list[WaitingStep] = []
+    for declaration_id, (declaration, detail) in declarations.items():
+        declarant = people.get(declaration.declarant_id)
+        if declarant is None:
+            continue
+        record = Record(declaration, detail, declarant, steps[declaration_id], people)
+        waiting += [WaitingStep(s, record) for s in record.steps if s.status == "pending"]
+    waiting.sort(key=lambda w: w.step.id or 0)
+    return Snapshot(waiting, people, chasing.awaiting_answers(session), dict(previous))
+
+
+def claim_reminders(
+    session: Session, *, step_ids: Collection[int], approver_id: int, at: datetime
+) -> list[int]:
+    """Take the one escalation reminder of these steps for the digest that carries it, in one
+    conditional UPDATE: only steps still waiting with this approver and not yet reminded are
+    taken, so the chase (bot.sweep.chase_approvals) that runs next finds them reminded. The
+    caller commits before sending, and gives them back (storage.chasing.release_reminders)
+    if the digest cannot be sent."""
+    if not step_ids:
+        return []
+    rows = session.execute(
+        update(ApprovalStep)
+        .where(
+            col(ApprovalStep.id).in_(list(step_ids)),
+            col(ApprovalStep.status) == "pending",
+            col(ApprovalStep.approver_id) == approver_id,
+            col(ApprovalStep.reminded_at).is_(None),
+        )
+        .values(reminded_at=at)
+        .returning(ApprovalStep.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(int(i) for i in rows.scalars())

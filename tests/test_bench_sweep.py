@@ -1,0 +1,38 @@
+"""scripts/bench_sweep.py, run small so it does not rot (the real figures come from running it
+at 100,000 staff by hand: see the README's "Benchmark")."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "bench_sweep.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_sweep", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_runs_and_reports_queries_flat_in_the_staff(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    argv = ["--staff", "200", "--due", "20", "--compare", "100"]
+    assert _load().main([*argv, *(["--database-url", url] if url else [])]) == 0
+    out = capsys.readouterr().out
+    lines = {line[:44].strip(): line[44:].split() for line in out.splitlines()}
+    assert lines["staff"] == ["100", "200"]
+    assert lines["reminders due (ledger keys)"] == ["20", "20"]
+    assert lines["reminders sent (ledger keys)"] == ["20", "20"]
+    assert lines["failures"] == ["0", "0"]
+    assert "staff: the same" in out
