@@ -14,7 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.rules.annual import MonthDay, parse_month_day
 from bot.rules.chains import DEFAULT_CHAINS, Chain, parse_chain
+from bot.rules.policies import valid_channel
+from bot.rules.schedule import parse_leads
+from bot.rules.vetting import DEFAULT_LEADS, MAX_LEAD_DAYS, parse_intervals
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
@@ -46,6 +50,18 @@ class Policy:
     # kind -> chain text (bot.rules.chains); parsed and checked when settings are read.
     chains: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHAINS))
     vetting_officer_title: str = "Vetting Officer"
+    # Days before a clearance expires that its holder and the vetting officer are reminded.
+    vetting_lead_days: tuple[int, ...] = (90, 30, 7, 0)
+    # Years between vettings, per vetting level (upper-case); unlisted levels: 3 years.
+    vetting_intervals: Mapping[str, int] = field(default_factory=dict)
+    # The annual declaration's day (month, day): the start of the financial year by default.
+    annual_declaration_day: MonthDay = (4, 1)
+    # Weekly reminders to those who have not answered it, before the monitoring officer's list.
+    annual_declaration_reminder_weeks: int = 4
+    # Days before a policy's review date that its channel and its owner are reminded.
+    policy_lead_days: tuple[int, ...] = (60, 30, 7)
+    # Channel id (C…) for the weekly governance digest, counts only; empty: no digest.
+    governance_channel: str = ""
 
     def chain(self, kind: str) -> Chain:
         return parse_chain(self.chains[kind])
@@ -147,6 +163,41 @@ def load_settings(
         raise SettingsError(f"SWEEP_TIME must be a time of day as HH:MM, got {sweep_raw!r}")
     sweep_time = time(int(hour), int(minute))
 
+    try:
+        vetting_lead_days = parse_leads(get("VETTING_LEAD_DAYS", DEFAULT_LEADS))
+    except ValueError as exc:
+        raise SettingsError(f"VETTING_LEAD_DAYS: {exc}") from None
+    if vetting_lead_days[0] > MAX_LEAD_DAYS:
+        raise SettingsError(f"VETTING_LEAD_DAYS: at most {MAX_LEAD_DAYS} days ahead")
+    try:
+        vetting_intervals = parse_intervals(get("VETTING_INTERVALS"))
+    except ValueError as exc:
+        raise SettingsError(f"VETTING_INTERVALS: {exc}") from None
+
+    try:
+        annual_day = parse_month_day(get("ANNUAL_DECLARATION_DATE", "04-01"))
+    except ValueError as exc:
+        raise SettingsError(f"ANNUAL_DECLARATION_DATE: {exc}") from None
+    weeks_raw = get("ANNUAL_DECLARATION_REMINDER_WEEKS", "4")
+    if not (weeks_raw.isascii() and weeks_raw.isdigit()) or int(weeks_raw) > 26:
+        raise SettingsError(
+            "ANNUAL_DECLARATION_REMINDER_WEEKS must be a whole number of weeks from 0 to 26, "
+            f"got {weeks_raw!r}"
+        )
+
+    try:
+        policy_lead_days = parse_leads(get("POLICY_LEAD_DAYS", "60,30,7"))
+    except ValueError as exc:
+        raise SettingsError(f"POLICY_LEAD_DAYS: {exc}") from None
+    if policy_lead_days[0] > 366:
+        raise SettingsError("POLICY_LEAD_DAYS: at most 366 days ahead")
+    governance_channel = get("GOVERNANCE_CHANNEL")
+    if governance_channel and not valid_channel(governance_channel):
+        raise SettingsError(
+            "GOVERNANCE_CHANNEL must be a channel id such as C0123ABCDEF (not its #name), "
+            f"got {governance_channel!r}"
+        )
+
     policy = Policy(
         office_name=get("OFFICE_NAME", Policy.office_name),
         head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
@@ -163,6 +214,12 @@ def load_settings(
         sweep_time=sweep_time,
         chains=chains,
         vetting_officer_title=get("VETTING_OFFICER_TITLE", Policy.vetting_officer_title),
+        vetting_lead_days=vetting_lead_days,
+        vetting_intervals=vetting_intervals,
+        annual_declaration_day=annual_day,
+        annual_declaration_reminder_weeks=int(weeks_raw),
+        policy_lead_days=policy_lead_days,
+        governance_channel=governance_channel,
     )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),

@@ -47,7 +47,10 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
         chart = parse_org_chart(read_text(path))
         with db.session() as session:
             known = staff.slack_ids_by_email(session)
-        slack_ids, lookup_problems = resolve_slack_ids(chart.rows, known, client, err=err)
+        time_zones: dict[str, str] = {}
+        slack_ids, lookup_problems = resolve_slack_ids(
+            chart.rows, known, client, err=err, time_zones=time_zones
+        )
     except ImportAborted as exc:
         print(f"nolan: error: {exc}; nothing was imported", file=err)
         return 1
@@ -69,6 +72,7 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
                 now=utcnow(),
                 columns=chart.columns,
                 source=path.name,
+                time_zones=time_zones,
             )
             session.commit()
     except SQLAlchemyError as exc:
@@ -141,9 +145,15 @@ def read_text(path: Path) -> str:
 
 
 def resolve_slack_ids(
-    rows: Sequence[OrgRow], known: Mapping[str, str], client: WebClient, *, err: TextIO
+    rows: Sequence[OrgRow],
+    known: Mapping[str, str],
+    client: WebClient,
+    *,
+    err: TextIO,
+    time_zones: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], list[RowProblem]]:
-    """Every row's Slack user id, looking up only emails not already in `known`.
+    """Every row's Slack user id, looking up only emails not already in `known`; each
+    looked-up person's Slack time zone goes into `time_zones`, if given.
 
     An email Slack does not know is a problem with that row; any other failure means the
     answers cannot be trusted, so it raises ImportAborted.
@@ -160,7 +170,7 @@ def resolve_slack_ids(
         disable=not show,
         leave=False,
     ):
-        slack_id = _look_up(client, row.email)
+        slack_id = _look_up(client, row.email, time_zones)
         if slack_id is None:
             problems.append(RowProblem(row.line, f"no Slack user has the email {row.email}"))
         elif slack_id == DEACTIVATED:
@@ -176,7 +186,7 @@ def resolve_slack_ids(
 DEACTIVATED = "deactivated"
 
 
-def _look_up(client: WebClient, email: str) -> str | None:
+def _look_up(client: WebClient, email: str, time_zones: dict[str, str] | None = None) -> str | None:
     try:
         response = client.users_lookupByEmail(email=email)
     except SlackApiError as exc:
@@ -198,6 +208,8 @@ def _look_up(client: WebClient, email: str) -> str | None:
     slack_id = user.get("id")
     if not slack_id:
         raise ImportAborted("Slack answered users.lookupByEmail without a user id")
+    if time_zones is not None and isinstance(user.get("tz"), str) and user["tz"]:
+        time_zones[email] = user["tz"][:64]  # an IANA name, e.g. "Europe/London"
     return str(slack_id)
 
 

@@ -37,10 +37,17 @@ from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, is_working_day, working_days_between
 from bot.rules.routing import Approver, NoApprover, Org, escalation_target
 from bot.settings import Settings
+from handlers.annual import jobs as annual_jobs
 from handlers.approvals import chasing, delivery
 from handlers.delegation import service as delegation_service
 from handlers.delegation.announce import announce_ended
 from handlers.delegation.messages import long_day
+from handlers.digest import jobs as digest_jobs
+from handlers.policies import jobs as policy_jobs
+from handlers.reviews import jobs as review_jobs
+from handlers.undertaking import jobs as undertaking_jobs
+from handlers.vetting import jobs as vetting_jobs
+from handlers.waiting import jobs as waiting
 from storage import audit, declarations, delegations, staff
 from storage import chasing as store
 from storage.db import Database
@@ -56,6 +63,29 @@ PHRASES: dict[str, tuple[str, str]] = {
     "delegations_ended": ("ended {n} delegation", "ended {n} delegations"),
     "handed_over": ("handed {n} waiting step to a deputy", "handed {n} waiting steps to deputies"),
     "redelivered": ("re-sent {n} approval card", "re-sent {n} approval cards"),
+    "annual_sent": ("sent {n} annual declaration", "sent {n} annual declarations"),
+    "annual_reminded": (
+        "sent {n} annual declaration reminder",
+        "sent {n} annual declaration reminders",
+    ),
+    "annual_nonresponders": (
+        "sent {n} list of who has not answered the annual declaration",
+        "sent {n} lists of who has not answered the annual declaration",
+    ),
+    "undertaking_sent": ("sent {n} code of conduct undertaking", "sent {n} undertakings"),
+    "undertaking_reminded": ("sent {n} undertaking reminder", "sent {n} undertaking reminders"),
+    "reviews_sent": ("asked for {n} outside-work review", "asked for {n} outside-work reviews"),
+    "vetting_reminded": ("sent {n} vetting renewal reminder", "sent {n} vetting renewal reminders"),
+    "vetting_lapsed": (
+        "sent {n} weekly list of lapsed clearances",
+        "sent {n} weekly lists of lapsed clearances",
+    ),
+    "waiting_digest": ("sent {n} waiting-decisions digest", "sent {n} waiting-decisions digests"),
+    "policy_reminded": (
+        "sent {n} policy review reminder",
+        "sent {n} policy review reminders",
+    ),
+    "governance_digest": ("posted {n} governance digest", "posted {n} governance digests"),
 }
 # Always in the summary, even at zero, so "nothing to do" reads as such.
 ALWAYS = ("reminded", "escalated", "delegations_ended")
@@ -470,7 +500,16 @@ JOBS: list[Job] = [
     Job("end delegations", end_expired_delegations),
     Job("hand over to deputies", hand_over_to_deputies),
     Job("re-send approval cards", redeliver_cards),
+    # Before the chase: a reminder due today goes in the digest (handlers/waiting/jobs.py).
+    Job("waiting digest", waiting.send_digests, working_days_only=True),
     Job("chase approvals", chase_approvals, working_days_only=True),
+    Job("annual declaration", annual_jobs.annual_declarations, working_days_only=True),
+    Job("code of conduct undertaking", undertaking_jobs.undertakings, working_days_only=True),
+    Job("outside-work reviews", review_jobs.outside_work_reviews, working_days_only=True),
+    Job("vetting renewals", vetting_jobs.remind_renewals, working_days_only=True),
+    Job("lapsed vetting", vetting_jobs.send_lapsed_lists, working_days_only=True),
+    Job("policy reviews", policy_jobs.remind_policy_reviews, working_days_only=True),
+    Job("governance digest", digest_jobs.post_governance_digest, working_days_only=True),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    annual,
     approvals,
     conduct,
     delegation,
@@ -12,8 +13,10 @@ from handlers import (
     interests,
     notices,
     outside_work,
+    policies,
     questions,
     reassign,
+    vetting,
     withdraw,
 )
 
@@ -28,6 +31,16 @@ def register(app: App) -> None:
     withdraw.register(app)
     reassign.register(app)
     delegation.register(app)
+    annual.register(app)  # with the undertaking and outside-work reviews
+    policies.register(app)
+    vetting.register(app)
     conduct.register(
-        app, subcommands={**notices.SUBCOMMANDS, **reassign.SUBCOMMANDS, **delegation.SUBCOMMANDS}
+        app,
+        subcommands={
+            **notices.SUBCOMMANDS,
+            **reassign.SUBCOMMANDS,
+            **delegation.SUBCOMMANDS,
+            **annual.SUBCOMMANDS,
+            **policies.SUBCOMMANDS,
+        },
     )

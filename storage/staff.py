@@ -142,6 +142,7 @@ def apply_org_chart(
     now: datetime,
     columns: Collection[str] = org_chart.COLUMNS,
     source: str = "",
+    time_zones: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Make the staff table match a checked org chart; the caller commits (one transaction).
 
@@ -150,9 +151,13 @@ def apply_org_chart(
     declarations and the audit trail point at them) and people who come back are made
     active again. A column missing from `columns` (the file's header) leaves that field as
     it is, so a file without `roles` cannot strip the monitoring officer of the role.
-    `slack_ids` maps every row's email to its Slack user id.
+    `slack_ids` maps every row's email to its Slack user id; `time_zones` the Slack time
+    zone of those looked up this time (others keep the one stored).
     """
     existing = {s.email.lower(): s for s in session.exec(select(Staff))}
+    # The first import is the office as it stands; people a later import adds are new
+    # starters, asked for the code of conduct undertaking (issue 4).
+    starter_since = now.date() if existing else None
     managers_before = {s.id: s.line_manager_id for s in existing.values() if s.id is not None}
     touched: set[str] = set()
     added: list[Staff] = []
@@ -164,7 +169,7 @@ def apply_org_chart(
         values = _fields(row, slack_ids.get(row.email))
         person = existing.get(row.email)
         if person is None:
-            person = Staff(email=row.email, updated_at=now, **values)
+            person = Staff(email=row.email, updated_at=now, starter_since=starter_since, **values)
             existing[row.email] = person
             added.append(person)
         else:
@@ -181,6 +186,8 @@ def apply_org_chart(
                 person.active = True
                 reactivated += 1
                 changed.add(row.email)
+        if time_zones and time_zones.get(row.email):
+            person.tz = time_zones[row.email]  # for DMs in the person's own working hours
         touched.add(row.email)
     session.add_all(added)
     session.flush()

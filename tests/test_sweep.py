@@ -50,6 +50,15 @@ def org(db: Database) -> dict[str, Staff]:
     return seed_org(db)
 
 
+@pytest.fixture(autouse=True)
+def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the chase on its own. On working mornings the waiting-decisions
+    digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
+    from bot import sweep
+
+    monkeypatch.setattr(sweep, "JOBS", [j for j in sweep.JOBS if j.name != "waiting digest"])
+
+
 class World:
     """The database, the fake Slack and a notifier pointed at it, and helpers to drive days."""
 

@@ -8,6 +8,7 @@ import io
 import json
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import col, select
 
 from bot.cli import main
@@ -24,6 +25,15 @@ from tests.e2e.test_gifts_flow import declarations, declare, has_buttons, hospit
 from tests.fakeslack import FakeSlack
 
 APPROVE = decide_action("approved")
+
+
+@pytest.fixture(autouse=True)
+def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the chase on its own. On working mornings the waiting-decisions
+    digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
+    from bot import sweep
+
+    monkeypatch.setattr(sweep, "JOBS", [j for j in sweep.JOBS if j.name != "waiting digest"])
 
 
 def run(fake: FakeSlack, db: Database, today: date) -> tuple[int, str, str]:
