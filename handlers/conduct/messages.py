@@ -58,6 +58,10 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
         "• `/conduct delegate @person until YYYY-MM-DD` — approvers: hand your approvals to a "
         "deputy while you are away (`/conduct delegate end` to stop).",
         "• `/conduct reassign` — admins: move a waiting decision to someone else.",
+        "• `/conduct policies` — admins: the office's policies and their review dates.",
+        "• `/conduct annual [year]` — the monitoring officer: who has not yet made the annual "
+        "declaration.",
+        "• `/conduct undertaking` — your code of conduct undertaking (admins: `send-all`).",
         "• `/conduct help` — this message.",
     ]
     if policy.code_of_conduct_url:
