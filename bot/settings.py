@@ -131,7 +131,7 @@ def load_settings(
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
 
     port_raw = get("PORT", "3000")
-    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+    if not (port_raw.isascii() and port_raw.isdigit()) or not 0 < int(port_raw) < 65536:
         raise SettingsError(f"PORT must be a port number, got {port_raw!r}")
 
     timezone = get("TIMEZONE", "Europe/London")
@@ -150,7 +150,7 @@ def load_settings(
                 raise SettingsError(f"{name}: {exc}") from None
             chains[kind] = get(name)
     days_raw = get("ESCALATION_WORKING_DAYS", "3")
-    if not days_raw.isdigit() or int(days_raw) < 1:
+    if not (days_raw.isascii() and days_raw.isdigit()) or int(days_raw) < 1:
         raise SettingsError(
             f"ESCALATION_WORKING_DAYS must be a whole number of days, got {days_raw!r}"
         )

@@ -36,7 +36,9 @@ def parse_month_day(text: str) -> MonthDay:
     """ "04-01" -> (4, 1); ValueError with the reason. 29 February is refused: most years
     don't have one."""
     month_text, dash, day_text = text.strip().partition("-")
-    if not (dash and month_text.isdigit() and day_text.isdigit()):
+    if not (
+        dash and (month_text + day_text).isascii() and month_text.isdigit() and day_text.isdigit()
+    ):
         raise ValueError("expected a day of the year as MM-DD, e.g. 04-01 for 1 April")
     if len(month_text) != 2 or len(day_text) != 2:
         raise ValueError("expected a day of the year as MM-DD, e.g. 04-01 for 1 April")

@@ -136,7 +136,7 @@ def _months(raw: str | None, errors: dict[str, str]) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MONTHS_MAX:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MONTHS_MAX:
         errors[Field.REVIEW_MONTHS] = (
             f"Give a whole number of months from 1 to {MONTHS_MAX}, e.g. 24 for every two years."
         )

@@ -44,7 +44,7 @@ def parse_leads(text: str) -> tuple[int, ...]:
     leads = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise ValueError(f"{part!r} is not a whole number of days")
         leads.append(int(part))
     if not leads:
