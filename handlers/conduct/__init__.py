@@ -8,10 +8,8 @@ from slack_bolt import App
 
 from handlers.conduct.listeners import ConductRequest, Subcommand, make_conduct_command
 
-COMMAND = "/conduct"
-
-__all__ = ["COMMAND", "ConductRequest", "Subcommand", "register"]
+__all__ = ["ConductRequest", "Subcommand", "register"]
 
 
 def register(app: App, subcommands: Mapping[str, Subcommand] | None = None) -> None:
-    app.command(COMMAND)(make_conduct_command(subcommands or {}))
+    app.command("/conduct")(make_conduct_command(subcommands or {}))

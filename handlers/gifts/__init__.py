@@ -7,9 +7,7 @@ from slack_bolt import App
 from handlers.gifts.ids import CALLBACK_ID
 from handlers.gifts.listeners import open_gift_modal, submit_gift
 
-COMMAND = "/gift"
-
 
 def register(app: App) -> None:
-    app.command(COMMAND)(open_gift_modal)
+    app.command("/gift")(open_gift_modal)
     app.view(CALLBACK_ID)(submit_gift)

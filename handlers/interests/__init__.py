@@ -12,11 +12,9 @@ from handlers.interests.listeners import (
     submit_interest,
 )
 
-COMMAND = "/interest"
-
 
 def register(app: App) -> None:
-    app.command(COMMAND)(open_interest_modal)
+    app.command("/interest")(open_interest_modal)
     app.view(CALLBACK_ID)(submit_interest)
     app.action(END_ACTION)(open_end_interest)
     app.view(END_CALLBACK_ID)(submit_end_interest)

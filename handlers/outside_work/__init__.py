@@ -7,9 +7,7 @@ from slack_bolt import App
 from handlers.outside_work.ids import CALLBACK_ID
 from handlers.outside_work.listeners import open_outside_work_modal, submit_outside_work
 
-COMMAND = "/outside-work"
-
 
 def register(app: App) -> None:
-    app.command(COMMAND)(open_outside_work_modal)
+    app.command("/outside-work")(open_outside_work_modal)
     app.view(CALLBACK_ID)(submit_outside_work)
