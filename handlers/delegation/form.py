@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from handlers.delegation.ids import SUBCOMMAND, Field, action_id
+from handlers.forms import FormState
 
 SHORTCUT = f"`/conduct {SUBCOMMAND} @person until YYYY-MM-DD`"
 USAGE = (
@@ -30,23 +31,12 @@ class FormValues:
     ends_on: date | None
 
 
-def _element(values: dict[str, Any], field: Field) -> dict[str, Any]:
-    return values.get(field.value, {}).get(action_id(field), {}) or {}
-
-
-def _date(values: dict[str, Any], field: Field) -> date | None:
-    raw = _element(values, field).get("selected_date")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def read_delegation_form(values: dict[str, Any]) -> FormValues:
+    state = FormState(values, action_id)
     return FormValues(
-        deputy_slack_id=_element(values, Field.DEPUTY).get("selected_user") or None,
-        starts_on=_date(values, Field.STARTS_ON),
-        ends_on=_date(values, Field.ENDS_ON),
+        deputy_slack_id=state.user(Field.DEPUTY),
+        starts_on=state.date(Field.STARTS_ON),
+        ends_on=state.date(Field.ENDS_ON),
     )
 
 

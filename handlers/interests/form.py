@@ -6,42 +6,24 @@ from datetime import date
 from typing import Any
 
 from bot.rules.interests import InterestForm
+from handlers.forms import FormState
 from handlers.interests.ids import END_DATE, Field, action_id
 
 
-def _element(values: dict[str, Any], field: str) -> dict[str, Any]:
-    return values.get(field, {}).get(action_id(field), {}) or {}
-
-
-def _selected(values: dict[str, Any], field: str) -> str | None:
-    option = _element(values, field).get("selected_option")
-    return option.get("value") if option else None
-
-
-def _text(values: dict[str, Any], field: str) -> str | None:
-    return _element(values, field).get("value")
-
-
-def _date(values: dict[str, Any], field: str) -> date | None:
-    raw = _element(values, field).get("selected_date")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def read_interest_form(values: dict[str, Any]) -> InterestForm:
+    state = FormState(values, action_id)
     return InterestForm(
-        category=_selected(values, Field.CATEGORY),
-        organisation=_text(values, Field.ORGANISATION),
-        colleague=_element(values, Field.COLLEAGUE).get("selected_user"),
-        description=_text(values, Field.DESCRIPTION),
-        started_on=_date(values, Field.STARTED_ON),
-        ended_on=_date(values, Field.ENDED_ON),
-        conflict=_text(values, Field.CONFLICT),
-        proposal=_text(values, Field.PROPOSAL),
+        category=state.selected(Field.CATEGORY),
+        organisation=state.text(Field.ORGANISATION),
+        colleague=state.user(Field.COLLEAGUE),
+        description=state.text(Field.DESCRIPTION),
+        started_on=state.date(Field.STARTED_ON),
+        ended_on=state.date(Field.ENDED_ON),
+        conflict=state.text(Field.CONFLICT),
+        proposal=state.text(Field.PROPOSAL),
     )
 
 
 def read_end_date(values: dict[str, Any]) -> date | None:
-    return _date(values, END_DATE)
+    state = FormState(values, action_id)
+    return state.date(END_DATE)
