@@ -238,7 +238,7 @@ class FakeSlack:
         self,
         method: str,
         predicate: Predicate = _any,
-        timeout: float = 5.0,
+        timeout: float = 15.0,  # generous: a busy CI machine, not a slow bot
         count: int = 1,
     ) -> Call:
         """Wait until `count` calls of `method` match `predicate`; return the count-th one.

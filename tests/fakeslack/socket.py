@@ -73,7 +73,7 @@ class FakeSocketModeServer:
         with self._cond:
             return self._connects
 
-    def wait_connected(self, timeout: float = 5.0, count: int = 1) -> None:
+    def wait_connected(self, timeout: float = 15.0, count: int = 1) -> None:
         """Wait until `count` connections (in total) have been greeted with hello."""
         self._wait(lambda: self._connects >= count and bool(self._live()), timeout, "connection")
 
@@ -100,7 +100,7 @@ class FakeSocketModeServer:
         message = {"type": "disconnect", "reason": reason, "debug_info": {"host": "fake"}}
         self._newest().send(json.dumps(message))
 
-    def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    def wait_ack(self, envelope_id: str, timeout: float = 15.0) -> dict[str, Any]:
         """The client's ack for `envelope_id`: {"envelope_id": ..., "payload"?: ...}."""
         self._wait(lambda: envelope_id in self._acks, timeout, f"ack of {envelope_id}")
         with self._cond:
