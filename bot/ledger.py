@@ -10,9 +10,11 @@ sent: that reminder is sent again after STALE_CLAIM (at least once, rather than 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
 
 from bot.notifier import Posted
 from storage import reminders
@@ -32,31 +34,59 @@ class Result:
 SKIPPED = Result(sent=False)
 
 
+def describe_failure(exc: BaseException) -> str:
+    """A failed send in one line, for an operator: Slack's error code, or the first line."""
+    if isinstance(exc, SlackApiError):
+        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def send_all_once(
+    db: Database,
+    keys: Sequence[Key],
+    send: Callable[[list[Key]], Posted | None],
+    *,
+    now: datetime,
+) -> tuple[list[Key], Result]:
+    """One message covering several reminders (a list for an officer, say): claim each key
+    (those another sweep holds or has sent are left out), send once for the keys claimed,
+    and record the outcome on every one of them. Returns the keys claimed and the result."""
+    with db.session() as session:
+        claimed: dict[Key, int] = {}
+        for key in keys:
+            reminder_id = reminders.claim(session, key=key, now=now)
+            if reminder_id is not None:
+                claimed[key] = reminder_id
+        session.commit()
+    if not claimed:
+        return [], SKIPPED
+    try:
+        posted = send(list(claimed))
+    except Exception as exc:
+        error = describe_failure(exc)
+        log.warning("Reminders %s failed: %s", list(claimed), error)
+        with db.session() as session:
+            for reminder_id in claimed.values():
+                reminders.mark_failed(session, reminder_id=reminder_id, error=error)
+            session.commit()
+        return list(claimed), Result(sent=False, error=error)
+    with db.session() as session:
+        for reminder_id in claimed.values():
+            reminders.mark_sent(
+                session,
+                reminder_id=reminder_id,
+                now=now,
+                channel=posted.channel if posted else None,
+                ts=posted.ts if posted else None,
+            )
+        session.commit()
+    return list(claimed), Result(sent=True, posted=posted)
+
+
 def send_once(
     db: Database, key: Key, send: Callable[[], Posted | None], *, now: datetime
 ) -> Result:
     """Claim `key`, call `send` (which talks to Slack), and record the outcome."""
-    with db.session() as session:
-        reminder_id = reminders.claim(session, key=key, now=now)
-        session.commit()
-    if reminder_id is None:
-        return SKIPPED
-    try:
-        posted = send()
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        log.warning("Reminder %s failed: %s", key, error)
-        with db.session() as session:
-            reminders.mark_failed(session, reminder_id=reminder_id, error=error)
-            session.commit()
-        return Result(sent=False, error=error)
-    with db.session() as session:
-        reminders.mark_sent(
-            session,
-            reminder_id=reminder_id,
-            now=now,
-            channel=posted.channel if posted else None,
-            ts=posted.ts if posted else None,
-        )
-        session.commit()
-    return Result(sent=True, posted=posted)
+    _claimed, result = send_all_once(db, [key], lambda _keys: send(), now=now)
+    return result

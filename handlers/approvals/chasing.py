@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.engine import Moved
+from bot.ledger import describe_failure
 from bot.notifier import Message, Notifier
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
@@ -107,12 +107,8 @@ def send_reminder(
     notifier.dm(slack_user_id, reminder_message(items, limit_days))
 
 
-def problem(exc: BaseException) -> str:
-    """A failed call in one line, for an operator: Slack's error code, or the first line."""
-    if isinstance(exc, SlackApiError):
-        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+# Failures are worded the same wherever the sweep reports them.
+problem = describe_failure
 
 
 def _attempt(failures: list[str], what: str, send: Callable[[], None]) -> None:

@@ -19,18 +19,16 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.ledger import send_once
+from bot.ledger import send_all_once, send_once
 from bot.notifier import Message, Posted, next_working_hour
 from bot.rules import vetting as rules
 from bot.rules.roles import Role
-from handlers.approvals.chasing import problem
 from handlers.vetting import messages
 from handlers.vetting.store import Holder, expiring, lapsed
 from storage import reminders, staff
-from storage.db import Database
 from storage.reminders import Key
 
 if TYPE_CHECKING:
@@ -177,7 +175,8 @@ def _send_list(sweep: Sweep, officer: Officer, entries: Sequence[messages.Entry]
         )
         return sweep.notifier.dm_in_hours(slack_id, message, tz=officer.tz, now=sweep.now)
 
-    claimed, error = send_all_once(sweep.db, list(keys), send, now=sweep.now)
+    claimed, result = send_all_once(sweep.db, list(keys), send, now=sweep.now)
+    error = result.error
     names = messages.names_list([keys[k].holder.name for k in claimed])
     if error:
         sweep.report.failed(
@@ -191,49 +190,6 @@ def _send_list(sweep: Sweep, officer: Officer, entries: Sequence[messages.Entry]
             f"{names}{_arrives(sweep, officer.tz)}.",
             n=n,
         )
-
-
-def send_all_once(
-    db: Database,
-    keys: Sequence[Key],
-    send: Callable[[list[Key]], Posted | None],
-    *,
-    now: datetime,
-) -> tuple[list[Key], str | None]:
-    """bot.ledger.send_once for several keys sent in one message: claim each (those another
-    sweep holds or has sent are left out), send once for the ones claimed, and record the
-    outcome on every one of them (a failure is retried, key by key, on the next run).
-    Returns the keys this call sent (or tried to), and the error if sending failed."""
-    with db.session() as session:
-        claimed = {}
-        for key in keys:
-            reminder_id = reminders.claim(session, key=key, now=now)
-            if reminder_id is not None:
-                claimed[key] = reminder_id
-        session.commit()
-    if not claimed:
-        return [], None
-    try:
-        posted = send(list(claimed))
-    except Exception as exc:
-        error = problem(exc)
-        log.warning("Reminders %s failed: %s", list(claimed), error)
-        with db.session() as session:
-            for reminder_id in claimed.values():
-                reminders.mark_failed(session, reminder_id=reminder_id, error=error)
-            session.commit()
-        return list(claimed), error
-    with db.session() as session:
-        for reminder_id in claimed.values():
-            reminders.mark_sent(
-                session,
-                reminder_id=reminder_id,
-                now=now,
-                channel=posted.channel if posted else None,
-                ts=posted.ts if posted else None,
-            )
-        session.commit()
-    return list(claimed), None
 
 
 # -- lapsed clearances --------------------------------------------------------------------------
