@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from handlers import manager_picker
+
 CALLBACK_ID = "gift_declare"
 
 
@@ -20,7 +22,7 @@ class Field(StrEnum):
     RESPONSE = "response"
     REASON = "reason"
     CIRCUMSTANCES = "circumstances"
-    LINE_MANAGER = "line_manager"
+    LINE_MANAGER = manager_picker.BLOCK_ID  # the shared picker (handlers/manager_picker.py)
 
 
 # Each input's action id is its field name with this suffix.

@@ -18,8 +18,9 @@ from bot.rules import gifts as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
 from bot.rules.roles import ApproverRole
-from bot.rules.routing import Approver, NeedsChoice, NoApprover, Routing, line_approver
+from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
 from bot.settings import Settings
+from handlers import manager_picker
 from handlers.approvals import delivery
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
@@ -93,7 +94,7 @@ def submit_gift(
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    picker_shown = any(b.get("block_id") == Field.LINE_MANAGER for b in view.get("blocks", []))
+    shown = manager_picker.picker_shown(view)
     today = clock().astimezone(settings.policy.tz).date()
     try:
         offer = rules.validate(form, limits_of(settings), today)
@@ -105,30 +106,11 @@ def submit_gift(
         if me is None:
             ack(response_action="errors", errors={Field.KIND: NOT_IN_ORG_CHART_SHORT})
             return
-        chosen: Staff | None = None
-        if picker_shown and chosen_slack_id:
-            chosen = staff.by_slack_id(session, slack_user_id=chosen_slack_id)
-            if chosen is None:
-                ack(
-                    response_action="errors",
-                    errors={
-                        Field.LINE_MANAGER: "That person isn't in the org chart: "
-                        "choose your manager."
-                    },
-                )
-                return
-        routing = line_approver(
-            staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
-        )
-        if isinstance(routing, NoApprover) and picker_shown:
-            ack(response_action="errors", errors={Field.LINE_MANAGER: routing.reason})
+        choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
+        if choice.error:
+            ack(response_action="errors", errors={Field.LINE_MANAGER: choice.error})
             return
-        if isinstance(routing, NeedsChoice) and picker_shown:
-            ack(
-                response_action="errors",
-                errors={Field.LINE_MANAGER: "Please choose your line manager."},
-            )
-            return
+        routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
         stored = _store(session, me, offer, assessment, routing, chosen, settings, clock())
     ack()

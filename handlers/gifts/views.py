@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
-    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -26,6 +25,7 @@ from bot.rules.gifts import (
     format_pounds,
 )
 from handlers.gifts.ids import CALLBACK_ID, UNSOLICITED, USE_AT_WORK, Field, action_id
+from handlers.manager_picker import picker_block
 
 KIND_LABELS = {
     OfferKind.GIFT: "A gift",
@@ -171,16 +171,7 @@ def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_
         ),
     ]
     if ask_for_manager:
-        blocks.append(
-            InputBlock(
-                block_id=Field.LINE_MANAGER,
-                label="Your line manager",
-                hint="The org chart doesn't name your manager. They will be asked to decide.",
-                element=UserSelectElement(
-                    action_id=action_id(Field.LINE_MANAGER), placeholder="Choose a person"
-                ),
-            )
-        )
+        blocks.append(picker_block(decides="decide"))
     return View(
         type="modal",
         callback_id=CALLBACK_ID,

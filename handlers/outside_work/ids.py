@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from handlers import manager_picker
+
 CALLBACK_ID = "outside_work_request"
 
 
@@ -19,7 +21,7 @@ class Field(StrEnum):
     PARTNER = "partner"
     USES_OFFICE = "uses_office"
     NOTES = "notes"
-    LINE_MANAGER = "line_manager"
+    LINE_MANAGER = manager_picker.BLOCK_ID  # the shared picker (handlers/manager_picker.py)
 
 
 # Each input's action id is its field name with this suffix.

@@ -19,6 +19,7 @@ from bot.rules.chains import Chain
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
 from bot.settings import Policy, Settings
+from handlers import manager_picker
 from handlers.approvals import delivery
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
@@ -83,7 +84,7 @@ def submit_outside_work(
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    picker_shown = any(b.get("block_id") == Field.LINE_MANAGER for b in view.get("blocks", []))
+    shown = manager_picker.picker_shown(view)
     now = clock()
     today = now.astimezone(settings.policy.tz).date()
     try:
@@ -96,30 +97,11 @@ def submit_outside_work(
         if me is None:
             ack(response_action="errors", errors={Field.ORGANISATION: NOT_IN_ORG_CHART[:150]})
             return
-        chosen: Staff | None = None
-        if picker_shown and chosen_slack_id:
-            chosen = staff.by_slack_id(session, slack_user_id=chosen_slack_id)
-            if chosen is None:
-                ack(
-                    response_action="errors",
-                    errors={
-                        Field.LINE_MANAGER: "That person isn't in the org chart: "
-                        "choose your manager."
-                    },
-                )
-                return
-        routing = line_approver(
-            staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
-        )
-        if picker_shown and isinstance(routing, NoApprover):
-            ack(response_action="errors", errors={Field.LINE_MANAGER: routing.reason[:150]})
+        choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
+        if choice.error:
+            ack(response_action="errors", errors={Field.LINE_MANAGER: choice.error})
             return
-        if picker_shown and isinstance(routing, NeedsChoice):
-            ack(
-                response_action="errors",
-                errors={Field.LINE_MANAGER: "Please choose your line manager."},
-            )
-            return
+        chosen = choice.chosen
         flags = rules.flags_for(request, today)
         stored = _store(session, me, request, flags, chosen, settings, now)
     ack()

@@ -12,11 +12,11 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
-    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.rules.outside_work import FIELD_LIMITS, OfficeUse, Pay, When
+from handlers.manager_picker import picker_block
 from handlers.outside_work.ids import CALLBACK_ID, NO, YES, Field, action_id
 from handlers.text import escape
 
@@ -135,16 +135,7 @@ def outside_work_modal(
         ),
     ]
     if ask_for_manager:
-        blocks.append(
-            InputBlock(
-                block_id=Field.LINE_MANAGER,
-                label="Your line manager",
-                hint="The org chart doesn't name your manager. They will be asked to recommend.",
-                element=UserSelectElement(
-                    action_id=action_id(Field.LINE_MANAGER), placeholder="Choose a person"
-                ),
-            )
-        )
+        blocks.append(picker_block(decides="recommend"))
     return View(
         type="modal",
         callback_id=CALLBACK_ID,

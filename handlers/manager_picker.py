@@ -1,0 +1,60 @@
+"""The line-manager picker a form shows when the org chart names no manager, and the check of
+what was picked. Shared by every form whose first approver is the line manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import InputBlock, UserSelectElement
+from sqlmodel import Session
+
+from bot.rules.routing import NeedsChoice, NoApprover, Routing, line_approver
+from storage import staff
+from storage.models import Staff
+
+BLOCK_ID = "line_manager"
+ACTION_ID = "line_manager_input"
+
+
+def picker_block(*, decides: str) -> InputBlock:
+    """`decides`: what the manager will do, e.g. "decide" or "recommend"."""
+    return InputBlock(
+        block_id=BLOCK_ID,
+        label="Your line manager",
+        hint=f"The org chart doesn't name your manager. They will be asked to {decides}.",
+        element=UserSelectElement(action_id=ACTION_ID, placeholder="Choose a person"),
+    )
+
+
+def picker_shown(view: dict[str, Any]) -> bool:
+    return any(b.get("block_id") == BLOCK_ID for b in view.get("blocks", []))
+
+
+@dataclass(frozen=True)
+class ManagerChoice:
+    routing: Routing
+    chosen: Staff | None = None
+    error: str | None = None  # for the picker field (at most 150 characters)
+
+
+def resolve(
+    session: Session, me: Staff, *, shown: bool, chosen_slack_id: str | None
+) -> ManagerChoice:
+    """The line approver, taking the picked manager into account when the picker was shown;
+    an error for the picker when the pick can't stand (not in the org chart, oneself)."""
+    chosen = None
+    if shown and chosen_slack_id:
+        chosen = staff.by_slack_id(session, slack_user_id=chosen_slack_id)
+        if chosen is None:
+            return ManagerChoice(
+                NeedsChoice(), error="That person isn't in the org chart: choose your manager."
+            )
+    routing = line_approver(
+        staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
+    )
+    if shown and isinstance(routing, NoApprover):
+        return ManagerChoice(routing, chosen, routing.reason[:150])
+    if shown and isinstance(routing, NeedsChoice):
+        return ManagerChoice(routing, chosen, "Please choose your line manager.")
+    return ManagerChoice(routing, chosen)
