@@ -23,6 +23,7 @@ from handlers.conduct import ConductRequest
 from handlers.interests.views import interest_modal
 from handlers.metadata import BadMetadata, decode
 from handlers.outside_work.views import outside_work_modal
+from handlers.replies import tell
 from storage import audit, staff
 from storage import confirmations as store
 from storage.db import Database
@@ -39,10 +40,6 @@ NOT_ALLOWED = (
     "Only the monitoring officer or an admin can see who has not answered the annual declaration."
 )
 USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual declaration."
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def _me(db: Database, body: dict[str, Any]) -> Staff | None:
@@ -65,13 +62,13 @@ def nothing_changed(
     try:
         ref = decode(AnnualRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return
     now = clock()
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         if me is None or me.id is None:
-            _tell(respond, NOT_IN_ORG_CHART)
+            tell(respond, NOT_IN_ORG_CHART)
             return
         subject = store.staff_subject(me.id)
         period = str(ref.year)
@@ -105,7 +102,7 @@ def declare_interest(
     """ "Declare an interest": the /interest form; the declaration is the answer."""
     ack()
     if _me(db, body) is None:
-        _tell(respond, NOT_IN_ORG_CHART)
+        tell(respond, NOT_IN_ORG_CHART)
         return
     client.views_open(trigger_id=body["trigger_id"], view=interest_modal())
 
@@ -124,7 +121,7 @@ def ask_outside_work(
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         routing = line_approver(staff.as_person(me), staff.office_holders(session)) if me else None
     if me is None:
-        _tell(respond, NOT_IN_ORG_CHART)
+        tell(respond, NOT_IN_ORG_CHART)
         return
     client.views_open(
         trigger_id=body["trigger_id"],

@@ -16,13 +16,8 @@ from handlers.approvals import service
 from handlers.approvals.ids import Block, TextAction
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
 from handlers.metadata import BadMetadata, Decision, decode
+from handlers.replies import STALE_BUTTON, tell
 from storage.db import Database
-
-STALE_BUTTON = "That button is from an older message Nolan can't read."
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def decide_by_button(
@@ -42,16 +37,16 @@ def decide_by_button(
     try:
         decision = decode(Decision, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE_BUTTON)
+        tell(respond, STALE_BUTTON)
         return
     user = body["user"]["id"]
     allowed = service.check(db, actor_slack_id=user, step_id=decision.step_id)
     if not allowed.decided:
-        _tell(respond, allowed.message)
+        tell(respond, allowed.message)
         return
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
-        _tell(respond, STALE_BUTTON)
+        tell(respond, STALE_BUTTON)
         return
     if spec.text is not rules.Text.NONE:
         client.views_open(
@@ -73,7 +68,7 @@ def decide_by_button(
     if outcome.decided:
         service.announce(db, notifier, outcome)
     else:
-        _tell(respond, outcome.message)
+        tell(respond, outcome.message)
 
 
 def submit_decision_text(

@@ -23,6 +23,7 @@ from handlers.policies import messages
 from handlers.policies.form import read_policy_form, read_review_form
 from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
 from handlers.policies.views import list_modal, notice_view, policy_form, review_modal
+from handlers.replies import STALE_BUTTON, tell
 from storage import audit, staff
 from storage import policies as store
 from storage.db import Database
@@ -89,7 +90,7 @@ def open_edit(
     try:
         ref = decode(PolicyRef, action.get("value"))
     except BadMetadata:
-        _push(client, body, notice_view("Policies", messages.STALE_BUTTON))
+        _push(client, body, notice_view("Policies", STALE_BUTTON))
         return
     with db.session() as session:
         admin = _admin(session, body["user"]["id"])
@@ -212,10 +213,6 @@ def submit_policy(
 # -- "Mark reviewed…" -----------------------------------------------------------------------
 
 
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 def _may_review(person: Staff | None, policy: Policy) -> bool:
     """The policy's owner, or an admin."""
     if person is None:
@@ -237,7 +234,7 @@ def open_review(
     try:
         ref = decode(ReviewRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, messages.STALE_BUTTON)
+        tell(respond, STALE_BUTTON)
         return
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
@@ -246,15 +243,15 @@ def open_review(
             staff.by_id(session, staff_id=policy.owner_id) if policy and policy.owner_id else None
         )
     if policy is None or not policy.active:
-        _tell(respond, messages.GONE)
+        tell(respond, messages.GONE)
         return
     if not _may_review(me, policy):
         owner_name = owner.display_name if owner else "its owner"
-        _tell(respond, f"{messages.NOT_OWNER} This one is {owner_name}'s.")
+        tell(respond, f"{messages.NOT_OWNER} This one is {owner_name}'s.")
         return
     if policy.next_review != ref.due:
         nxt = rules.long_date(policy.next_review) if policy.next_review else "not set"
-        _tell(
+        tell(
             respond,
             f"This reminder is out of date: the review it was about has been marked done or "
             f"its date changed. The next review is due {nxt}.",

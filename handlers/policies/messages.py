@@ -25,7 +25,6 @@ NOT_ADMIN = (
     "Only an admin can manage the office's policies. Ask an admin, or the monitoring officer."
 )
 NOT_OWNER = "Only the policy's owner, or an admin, can mark its review done."
-STALE_BUTTON = "That button is from an older message Nolan can't read."
 GONE = "That policy has been retired, so there is no review to mark."
 NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 

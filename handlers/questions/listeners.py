@@ -35,6 +35,7 @@ from handlers.questions.views import (
     question_message,
     reply_modal,
 )
+from handlers.replies import tell
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
@@ -45,10 +46,6 @@ log = logging.getLogger(__name__)
 STALE = "That button is from an older message Nolan can't read."
 STALE_FORM = "This form is out of date: close it and press the button again."
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def _value(text: dict[str, Any], block: Block, action: Input) -> str:
@@ -106,12 +103,12 @@ def open_question_form(
     try:
         ref = decode(StepRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return
     with db.session() as session:
         asking = _may_ask(session, body["user"]["id"], ref.step_id)
     if isinstance(asking, str):
-        _tell(respond, asking)
+        tell(respond, asking)
         return
     record = asking.record
     client.views_open(
@@ -250,12 +247,12 @@ def open_reply_form(
     try:
         ref = decode(QuestionRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return
     with db.session() as session:
         answering = _may_answer(session, body["user"]["id"], ref.question_id)
     if isinstance(answering, str):
-        _tell(respond, answering)
+        tell(respond, answering)
         return
     container = body.get("container") or {}
     where = QuestionRef(

@@ -24,6 +24,7 @@ from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
 from handlers.metadata import BadMetadata, decode
 from handlers.outside_work.views import outside_work_modal
+from handlers.replies import tell
 from handlers.reviews.ids import ReviewRef
 from handlers.reviews.messages import Permission, ended_notice, reviewed_message
 from storage import audit, declarations, staff
@@ -36,10 +37,6 @@ log = logging.getLogger(__name__)
 STALE = "That button is from an older message Nolan can't read."
 NOT_YOURS = "Only the person who holds this permission can answer its review."
 LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.RECOMMEND)
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ def _decode(action: dict[str, Any], respond: Respond) -> ReviewRef | None:
     try:
         return decode(ReviewRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return None
 
 
@@ -164,10 +161,10 @@ def unchanged(
     with db.session() as session:
         reviewing = _load(session, body["user"]["id"], ref, settings)
         if isinstance(reviewing, str):
-            _tell(respond, reviewing)
+            tell(respond, reviewing)
             return
         if reviewing.ended_on is not None and reviewing.answered is None:
-            _tell(respond, f"{reviewing.permission.reference} has already ended.")
+            tell(respond, f"{reviewing.permission.reference} has already ended.")
             return
         answer = _record(session, reviewing, ref, "confirmed", now)
         session.commit()
@@ -195,10 +192,10 @@ def changed(
     with db.session() as session:
         reviewing = _load(session, body["user"]["id"], ref, settings)
         if isinstance(reviewing, str):
-            _tell(respond, reviewing)
+            tell(respond, reviewing)
             return
         if reviewing.ended_on is not None and reviewing.answered is None:
-            _tell(respond, f"{reviewing.permission.reference} has already ended.")
+            tell(respond, f"{reviewing.permission.reference} has already ended.")
             return
         routing = line_approver(staff.as_person(reviewing.me), staff.office_holders(session))
     p = reviewing.permission
@@ -238,7 +235,7 @@ def ended(
     with db.session() as session:
         reviewing = _load(session, body["user"]["id"], ref, settings)
         if isinstance(reviewing, str):
-            _tell(respond, reviewing)
+            tell(respond, reviewing)
             return
         result = session.execute(
             update(OutsideWork)
@@ -254,7 +251,7 @@ def ended(
             if reviewing.answered is not None:
                 _show(notifier, body, reviewing, reviewing.answered, settings)
             else:
-                _tell(respond, f"{reviewing.permission.reference} has already ended.")
+                tell(respond, f"{reviewing.permission.reference} has already ended.")
             return
         audit.record(
             session,

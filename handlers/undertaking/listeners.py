@@ -15,6 +15,7 @@ from bot.settings import Settings
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
 from handlers.metadata import BadMetadata, decode
+from handlers.replies import tell
 from handlers.text import slack_date
 from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
@@ -35,10 +36,6 @@ USAGE = (
 )
 
 
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 def accept(
     ack: Ack,
     action: dict[str, Any],
@@ -54,13 +51,13 @@ def accept(
     try:
         ref = decode(UndertakingRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return
     now = clock()
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         if me is None or me.id is None:
-            _tell(respond, NOT_IN_ORG_CHART)
+            tell(respond, NOT_IN_ORG_CHART)
             return
         subject = store.staff_subject(me.id)
         if store.confirm(

@@ -17,6 +17,7 @@ from bot.rules import vetting as rules
 from bot.rules.roles import Role
 from bot.settings import Settings
 from handlers.metadata import BadMetadata, decode
+from handlers.replies import STALE_BUTTON, tell
 from handlers.vetting import messages
 from handlers.vetting.ids import ClearanceRef, Field, action_id
 from handlers.vetting.store import set_expiry
@@ -27,12 +28,7 @@ from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
-STALE_BUTTON = "That button is from an older message Nolan can't read."
 STALE_FORM = "This form is out of date: close it and press Renewed on… again."
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def _today(settings: Settings, now: datetime) -> date:
@@ -77,7 +73,7 @@ def open_renewal_form(
     try:
         ref = decode(ClearanceRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE_BUTTON)
+        tell(respond, STALE_BUTTON)
         return
     today = _today(settings, clock())
     with db.session() as session:
@@ -85,11 +81,11 @@ def open_renewal_form(
         person = staff.by_id(session, staff_id=ref.staff_id)
     refusal = _refusal(actor, person)
     if refusal is not None:
-        _tell(respond, refusal)
+        tell(respond, refusal)
         return
     assert person is not None
     if person.vetting_expires != ref.expires:
-        _tell(respond, _changed(person, today))
+        tell(respond, _changed(person, today))
         return
     client.views_open(
         trigger_id=body["trigger_id"],

@@ -17,6 +17,7 @@ from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.messages import STATUS_WORDS
 from handlers.metadata import BadMetadata, DeclarationRef, decode
+from handlers.replies import tell
 from handlers.text import clip, escape
 from storage import audit, declarations, staff
 from storage.db import Database
@@ -31,10 +32,6 @@ NOTICE = (
     "A notification can't be withdrawn: the officers have already been told. If something "
     "has changed, send a new one with `/conduct notify`."
 )
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def _not_waiting(declaration: Declaration) -> str:
@@ -57,19 +54,19 @@ def withdraw(
     try:
         ref = decode(DeclarationRef, action.get("value"))
     except BadMetadata:
-        _tell(respond, STALE)
+        tell(respond, STALE)
         return
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         declaration = session.get(Declaration, ref.declaration_id, populate_existing=True)
         if me is None or declaration is None:
-            _tell(respond, UNKNOWN)
+            tell(respond, UNKNOWN)
             return
         if declaration.declarant_id != me.id:
-            _tell(respond, NOT_YOURS)
+            tell(respond, NOT_YOURS)
             return
         if declaration.kind == "notice":
-            _tell(respond, NOTICE)
+            tell(respond, NOTICE)
             return
         # The database referees a race with a decision: only a declaration still pending
         # becomes withdrawn, and only steps still pending close with it.
@@ -82,7 +79,7 @@ def withdraw(
         if withdrawn.rowcount != 1:
             session.rollback()
             fresh = session.get(Declaration, ref.declaration_id, populate_existing=True)
-            _tell(respond, _not_waiting(fresh or declaration))
+            tell(respond, _not_waiting(fresh or declaration))
             return
         waiting = list(
             session.exec(
@@ -122,7 +119,7 @@ def withdraw(
     if approvers:
         verb = "has" if len(approvers) == 1 else "have"
         text += f" {escape(join_words(approvers))} {verb} been told."
-    _tell(respond, clip(text, 3000))
+    tell(respond, clip(text, 3000))
     delivery.refresh(db, notifier, step_ids)
     for step in withdrawn_steps:
         approver = record.people.get(step.approver_id)
