@@ -62,6 +62,17 @@ class Policy:
     policy_lead_days: tuple[int, ...] = (60, 30, 7)
     # Channel id (C…) for the weekly governance digest, counts only; empty: no digest.
     governance_channel: str = ""
+    # Risk flags (bot.rules.risk): repeated offers from one offeror within a window, by count
+    # or by cumulative value; a declaration made long after the offer or event.
+    risk_repeat_offers: int = 3
+    risk_repeat_value_pence: int = 20_000
+    risk_window_days: int = 365
+    late_declaration_days: int = 28
+    # Bidders in a live procurement (names as offerors write them), besides offers the
+    # declarant marks as from a bidder.
+    procurement_bidders: tuple[str, ...] = ()
+    # Whether `register publish` writes the staff register of interests as well as gifts.
+    publish_interests: bool = False
 
     def chain(self, kind: str) -> Chain:
         return parse_chain(self.chains[kind])
@@ -198,6 +209,16 @@ def load_settings(
             f"got {governance_channel!r}"
         )
 
+    def whole(name: str, default: str, low: int = 0, high: int = 100_000) -> int:
+        raw = get(name, default)
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+            raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+        return int(raw)
+
+    publish_raw = get("PUBLISH_INTERESTS", "no").lower()
+    if publish_raw not in ("yes", "no", "true", "false", "1", "0"):
+        raise SettingsError(f"PUBLISH_INTERESTS must be yes or no, got {publish_raw!r}")
+
     policy = Policy(
         office_name=get("OFFICE_NAME", Policy.office_name),
         head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
@@ -220,6 +241,16 @@ def load_settings(
         annual_declaration_reminder_weeks=int(weeks_raw),
         policy_lead_days=policy_lead_days,
         governance_channel=governance_channel,
+        risk_repeat_offers=whole("RISK_REPEAT_OFFERS", "3", 2, 1000),
+        risk_repeat_value_pence=_pounds_to_pence(
+            "RISK_REPEAT_VALUE_GBP", get("RISK_REPEAT_VALUE_GBP", "200")
+        ),
+        risk_window_days=whole("RISK_WINDOW_DAYS", "365", 1, 3660),
+        late_declaration_days=whole("LATE_DECLARATION_DAYS", "28", 1, 3660),
+        procurement_bidders=tuple(
+            name.strip() for name in get("PROCUREMENT_BIDDERS").split(",") if name.strip()
+        ),
+        publish_interests=publish_raw in ("yes", "true", "1"),
     )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),

@@ -76,3 +76,40 @@ def test_migrate_command_creates_the_schema_on_an_empty_database(
     assert main(["migrate"], environ={"DATABASE_URL": f"sqlite:///{db_file}"}) == 0
     assert db_file.exists()
     assert "up to date" in capsys.readouterr().out
+
+
+def test_risk_and_publication_settings(tmp_path: Path) -> None:
+    policy = load_settings(SECRETS, dotenv_path=tmp_path / "x").policy
+    assert (policy.risk_repeat_offers, policy.risk_window_days) == (3, 365)
+    assert (policy.risk_repeat_value_pence, policy.late_declaration_days) == (20_000, 28)
+    assert policy.procurement_bidders == () and policy.publish_interests is False
+    policy = load_settings(
+        {
+            **SECRETS,
+            "RISK_REPEAT_OFFERS": "5",
+            "RISK_REPEAT_VALUE_GBP": "150.50",
+            "LATE_DECLARATION_DAYS": "14",
+            "PROCUREMENT_BIDDERS": " Acme Ltd , Widget Co,",
+            "PUBLISH_INTERESTS": "Yes",
+        },
+        dotenv_path=tmp_path / "x",
+    ).policy
+    assert (policy.risk_repeat_offers, policy.risk_repeat_value_pence) == (5, 15_050)
+    assert policy.late_declaration_days == 14
+    assert policy.procurement_bidders == ("Acme Ltd", "Widget Co")
+    assert policy.publish_interests is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RISK_REPEAT_OFFERS", "1"),
+        ("RISK_REPEAT_OFFERS", "three"),
+        ("LATE_DECLARATION_DAYS", "0"),
+        ("RISK_WINDOW_DAYS", "-5"),
+        ("PUBLISH_INTERESTS", "maybe"),
+    ],
+)
+def test_bad_risk_setting_is_named(name: str, value: str, tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({**SECRETS, name: value}, dotenv_path=tmp_path / "x")
