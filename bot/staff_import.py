@@ -86,6 +86,12 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
         f"{summary.deactivated} marked inactive.",
         file=out,
     )
+    for email in summary.renewals_kept:
+        print(
+            f"{email}: kept the vetting expiry recorded in Slack; the file's vetting_expires "
+            "is earlier (update the file to match).",
+            file=out,
+        )
     if summary.managers_changed:
         _follow_new_managers(db, client, summary.managers_changed, out=out, err=err)
     return 0

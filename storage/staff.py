@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from bot.rules.org_chart import OrgRow
 from bot.rules.roles import Role
 from bot.rules.routing import OfficeHolders, Org, Person
 from storage import audit, delegations
-from storage.models import Staff
+from storage.models import AuditEntry, Staff
 
 
 def by_slack_id(session: Session, *, slack_user_id: str) -> Staff | None:
@@ -99,6 +100,8 @@ class ImportSummary:
     # People already in the chart whose line manager is now someone else (or no one): their
     # waiting approvals may need to move to the new manager.
     managers_changed: tuple[ManagerChange, ...] = ()
+    # Emails whose file gave a vetting expiry earlier than a renewal recorded in Slack: kept.
+    renewals_kept: tuple[str, ...] = ()
 
 
 def manager_changes(
@@ -155,6 +158,8 @@ def apply_org_chart(
     zone of those looked up this time (others keep the one stored).
     """
     existing = {s.email.lower(): s for s in session.exec(select(Staff))}
+    renewed = recorded_renewals(session)
+    renewals_kept: list[str] = []
     # The first import is the office as it stands; people a later import adds are new
     # starters, asked for the code of conduct undertaking (issue 4).
     starter_since = now.date() if existing else None
@@ -179,6 +184,9 @@ def apply_org_chart(
                     continue
                 if name == "slack_user_id" and value is None:
                     continue  # never forget a known id
+                if name == "vetting_expires" and _renewal_outdates(person, value, renewed):
+                    renewals_kept.append(row.email)
+                    continue
                 if getattr(person, name) != value:
                     setattr(person, name, value)
                     changed.add(row.email)
@@ -221,6 +229,7 @@ def apply_org_chart(
         deactivated=deactivated,
         reactivated=reactivated,
         managers_changed=tuple(manager_changes(managers_before, after)),
+        renewals_kept=tuple(renewals_kept),
     )
     audit.record(
         session,
@@ -233,6 +242,31 @@ def apply_org_chart(
         deactivated=summary.deactivated,
         reactivated=summary.reactivated,
         managers_changed=len(summary.managers_changed),
+        renewals_kept=len(renewals_kept),
     )
     session.flush()
     return summary
+
+
+def recorded_renewals(session: Session) -> dict[int, date]:
+    """Each person's latest expiry set by a renewal recorded in Slack (`vetting_renewed`)."""
+    latest: dict[int, date] = {}
+    for entry in session.exec(select(AuditEntry).where(AuditEntry.action == "vetting_renewed")):
+        detail = json.loads(entry.detail)
+        staff_id, expiry = detail.get("staff_id"), detail.get("new_expiry")
+        if isinstance(staff_id, int) and isinstance(expiry, str):
+            day = date.fromisoformat(expiry)
+            latest[staff_id] = max(day, latest.get(staff_id, day))
+    return latest
+
+
+def _renewal_outdates(person: Staff, file_expiry: date | None, renewed: Mapping[int, date]) -> bool:
+    """A file made before a renewal was recorded in Slack would put the old date back
+    (warwickshire "Vetting": the clearance is renewed, not lapsed); keep the recorded one
+    unless the file's date is as late or later."""
+    recorded = renewed.get(person.id) if person.id is not None else None
+    return (
+        recorded is not None
+        and person.vetting_expires == recorded
+        and (file_expiry is None or file_expiry < recorded)
+    )

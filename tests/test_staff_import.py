@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from bot.cli import main
 from bot.rules.org_chart import OrgRow
+from storage import audit
 from storage.db import Database
 from storage.models import AuditEntry, Staff
 from storage.staff import ManagerChange, apply_org_chart
@@ -139,6 +140,7 @@ def test_a_good_file_is_imported_with_a_one_line_summary(importer: Importer) -> 
             "added": 4,
             "deactivated": 0,
             "managers_changed": 0,
+            "renewals_kept": 0,
             "reactivated": 0,
             "source": "staff.csv",
             "total": 4,
@@ -417,3 +419,36 @@ def test_a_deactivated_slack_account_is_a_bad_row(importer: Importer) -> None:
     assert importer.run(importer.write(*CHART)) == 1
     assert "ann@opcc.example is deactivated" in importer.err
     assert importer.snapshot() == ([], 0)
+
+
+def _record_renewal(db_url: str, email: str, new_expiry: date) -> None:
+    """As the vetting officer's "Renewed on…" button does: the expiry and its audit entry."""
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            person = session.exec(select(Staff).where(Staff.email == email)).one()
+            person.vetting_expires = new_expiry
+            audit.record(
+                session,
+                action="vetting_renewed",
+                staff_id=person.id,
+                new_expiry=new_expiry.isoformat(),
+            )
+            session.commit()
+    finally:
+        db.dispose()
+
+
+def test_a_reimport_keeps_a_renewal_recorded_in_slack(importer: Importer, db_url: str) -> None:
+    assert importer.run(importer.write(*CHART)) == 0
+    _record_renewal(db_url, "ann@opcc.example", date(2029, 1, 10))
+
+    assert importer.run(importer.write(*CHART)) == 0  # the file still says 2026-01-15
+    assert importer.people()["ann@opcc.example"].vetting_expires == date(2029, 1, 10)
+    assert "ann@opcc.example: kept the vetting expiry recorded in Slack" in importer.out
+    assert importer.audits()[-1]["renewals_kept"] == 1
+
+    later = [row.replace("2026-01-15", "2030-06-30") for row in CHART]
+    assert importer.run(importer.write(*later)) == 0  # a renewal since: the file wins
+    assert importer.people()["ann@opcc.example"].vetting_expires == date(2030, 6, 30)
+    assert "kept the vetting expiry" not in importer.out
