@@ -91,3 +91,14 @@ def may_see(viewer: Viewer, subject: Subject) -> Access:
     if officer_sees(viewer.roles, subject.kind):
         return Access(True, Why.OFFICER, audited)
     return Access(False)
+
+
+# The registers published or exported for the public (bot.registers); notices never are.
+PUBLISHABLE_KINDS = frozenset({"gift", "interest", "outside_work"})
+
+
+def may_withhold(roles: Iterable[str], kind: str) -> bool:
+    """The register keepers decide what the published register leaves out, with a reason
+    (combined-authority §3.3, cumbria "Disclosure of Information": items "not for
+    publication" are for the monitoring officer to advise on)."""
+    return is_officer(roles) and kind in PUBLISHABLE_KINDS

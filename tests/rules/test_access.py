@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules.access import Access, Subject, Viewer, Why, is_officer, may_see
+from bot.rules.access import Access, Subject, Viewer, Why, is_officer, may_see, may_withhold
 
 DECLARANT, MANAGER, DEPUTY, MO, HEAD, ADMIN, VETTING, OTHER = range(1, 9)
 ROLES = {
@@ -90,3 +90,18 @@ def test_may_see(who: Viewer, subject: Subject, expected: Access) -> None:
 )
 def test_who_is_an_officer(roles: set[str], officer: bool) -> None:
     assert is_officer(roles) is officer
+
+
+@pytest.mark.parametrize(
+    ("roles", "kind", "allowed"),
+    [
+        ({"monitoring_officer"}, "gift", True),
+        ({"head_of_office"}, "interest", True),
+        ({"head_of_office"}, "outside_work", True),
+        ({"head_of_office"}, "notice", False),  # never published
+        ({"admin"}, "gift", False),
+        (set(), "gift", False),
+    ],
+)
+def test_who_may_withhold(roles: set[str], kind: str, allowed: bool) -> None:
+    assert may_withhold(roles, kind) is allowed
