@@ -125,11 +125,19 @@ def test_the_monitoring_officer_searches_opens_and_withholds(
     form = nolan.open_modal("UMO", "/conduct", "search")
     assert form["callback_id"] == "registers_search_form"
 
-    # Dates the wrong way round: the error is on the "To" field, and nothing is searched.
+    # Dates the wrong way round, someone not in the org chart: each error on its field.
     reply = nolan.submit(
-        "UMO", form, {"date_from_input": date(2026, 7, 1), "date_to_input": date(2026, 6, 1)}
+        "UMO",
+        form,
+        {
+            "date_from_input": date(2026, 7, 1),
+            "date_to_input": date(2026, 6, 1),
+            "person_input": "UNOBODY",
+        },
     )
-    assert reply["response_action"] == "errors" and set(reply["errors"]) == {"date_to"}
+    assert reply["response_action"] == "errors"
+    assert set(reply["errors"]) == {"date_to", "person"}
+    assert "org chart" in reply["errors"]["person"]
 
     reply = nolan.submit("UMO", form, {"offeror_input": "acme CLEANING"})
     assert reply["response_action"] == "update"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from bot.rules.access import Subject, Viewer, may_see
-from storage.access import visible_to
+from storage.access import may_view, visible_to
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Staff
 
@@ -93,3 +93,4 @@ def test_the_filter_agrees_with_the_rule(db: Database, made: tuple) -> None:
             )
             expected = {i for i, s in subjects.items() if may_see(viewer, s).allowed}
             assert seen == expected, (person_roles, subjects)
+            assert {i for i in subjects if may_view(session, viewer, i)} == expected
