@@ -16,6 +16,7 @@ from handlers import (
     policies,
     questions,
     reassign,
+    registers,
     vetting,
     withdraw,
 )
@@ -34,6 +35,7 @@ def register(app: App) -> None:
     annual.register(app)  # with the undertaking and outside-work reviews
     policies.register(app)
     vetting.register(app)
+    registers.register(app)
     conduct.register(
         app,
         subcommands={
@@ -42,5 +44,6 @@ def register(app: App) -> None:
             **delegation.SUBCOMMANDS,
             **annual.SUBCOMMANDS,
             **policies.SUBCOMMANDS,
+            **registers.SUBCOMMANDS,
         },
     )

@@ -62,6 +62,8 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
         "• `/conduct annual [year]` — the monitoring officer: who has not yet made the annual "
         "declaration.",
         "• `/conduct undertaking` — your code of conduct undertaking (admins: `send-all`).",
+        "• `/conduct search` — the monitoring officer and the head of office: search the "
+        "registers, open a record and its audit trail, withhold an item from publication.",
         "• `/conduct help` — this message.",
     ]
     if policy.code_of_conduct_url:

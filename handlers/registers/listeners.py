@@ -1,0 +1,447 @@
+"""The officers' register search (`/conduct search`, or the Home button), a declaration's
+record with its audit trail (anyone who may see it), and withholding from publication."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+from sqlmodel import Session
+
+from bot.rules.access import Access, is_officer, may_withhold
+from bot.rules.withholding import Ground
+from bot.settings import Settings
+from handlers.approvals.kinds import kind_of
+from handlers.conduct import ConductRequest
+from handlers.forms import FormState
+from handlers.metadata import BadMetadata, decode
+from handlers.registers.ids import (
+    Callback,
+    Field,
+    RecordMeta,
+    SearchMeta,
+    WithholdMeta,
+    action_id,
+)
+from handlers.registers.trail import detail_of, entry_words, people_in
+from handlers.registers.views import (
+    PAGE_SIZE,
+    TRAIL_PAGE_SIZE,
+    TrailPage,
+    notice_view,
+    parse_int,
+    record_view,
+    republish_form,
+    results_view,
+    search_form,
+    withhold_form,
+    withholding_of,
+)
+from storage import audit, declarations, staff
+from storage import withholding as store
+from storage.access import access_to, viewer_of
+from storage.db import Database
+from storage.declarations import Record
+from storage.models import Staff
+from storage.search import Criteria, search
+
+OFFICERS_ONLY = (
+    "Only the monitoring officer and the head of office can search the registers. "
+    "Your own declarations are in `/conduct mine`."
+)
+NOT_YOURS = "You can't see this declaration: it isn't yours, and it wasn't sent to you."
+UNKNOWN = "Nolan can't find that declaration, or can't find you in the org chart."
+STALE = "This is out of date: close it and search again."
+NOT_OFFICER_FORM = "Only the monitoring officer and the head of office can change this."
+
+
+def _me(session: Session, slack_id: str) -> Staff | None:
+    return staff.by_slack_id(session, slack_user_id=slack_id)
+
+
+def _officer(session: Session, slack_id: str) -> Staff | None:
+    me = _me(session, slack_id)
+    return me if me is not None and is_officer(me.role_set) else None
+
+
+def _in_modal(body: dict[str, Any]) -> bool:
+    return (body.get("view") or {}).get("type") == "modal"
+
+
+def _show(client: WebClient, body: dict[str, Any], view: View) -> None:
+    """Over the modal it came from (views.push), or a new one from Home or a message."""
+    if _in_modal(body):
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+# -- the search ------------------------------------------------------------------------------
+
+
+def search_command(request: ConductRequest) -> None:
+    """`/conduct search`: officers get the form; anyone else an ephemeral refusal."""
+    with request.db.session() as session:
+        officer = _officer(session, request.user_id)
+    if officer is None:
+        request.reply(OFFICERS_ONLY)
+        return
+    request.ack()
+    request.client.views_open(trigger_id=request.command["trigger_id"], view=search_form())
+
+
+def open_search(ack: Ack, body: dict[str, Any], client: WebClient, db: Database) -> None:
+    """The Home button "Search the registers"."""
+    ack()
+    with db.session() as session:
+        officer = _officer(session, body["user"]["id"])
+    view = search_form() if officer is not None else notice_view("Registers", OFFICERS_ONLY)
+    _show(client, body, view)
+
+
+def _results(session: Session, officer: Staff, meta: SearchMeta, settings: Settings) -> View:
+    criteria = Criteria(
+        person_id=meta.person_id,
+        offeror=meta.offeror,
+        kind=meta.kind,
+        status=meta.status,
+        date_from=meta.date_from,
+        date_to=meta.date_to,
+        text=meta.text,
+    )
+    page = search(
+        session,
+        viewer=viewer_of(officer),
+        criteria=criteria,
+        tz=settings.policy.tz,
+        offset=meta.offset,
+        limit=PAGE_SIZE,
+    )
+    person = staff.by_id(session, staff_id=meta.person_id) if meta.person_id else None
+    return results_view(page, meta, person=person.display_name if person else None)
+
+
+def submit_search(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], db: Database, settings: Settings
+) -> None:
+    form = FormState(view["state"]["values"], action_id)
+    meta = SearchMeta(
+        person_slack_id=form.user(Field.PERSON),
+        offeror=(form.text(Field.OFFEROR) or "").strip(),
+        kind=form.selected(Field.KIND),
+        status=form.selected(Field.STATUS),
+        date_from=form.date(Field.DATE_FROM),
+        date_to=form.date(Field.DATE_TO),
+        text=(form.text(Field.TEXT) or "").strip(),
+    )
+    errors: dict[str, str] = {}
+    if meta.date_from and meta.date_to and meta.date_to < meta.date_from:
+        errors[Field.DATE_TO] = "This is before the “From” date."
+    with db.session() as session:
+        officer = _officer(session, body["user"]["id"])
+        if officer is None:
+            ack(response_action="errors", errors={Field.TEXT: OFFICERS_ONLY[:150]})
+            return
+        if meta.person_slack_id:
+            person = _me(session, meta.person_slack_id)
+            if person is None:
+                errors[Field.PERSON] = "This person isn't in the org chart, so has no declarations."
+            else:
+                meta = meta.model_copy(update={"person_id": person.id})
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        results = _results(session, officer, meta, settings)
+    ack(response_action="update", view=results)
+
+
+def page_results(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    db: Database,
+    settings: Settings,
+) -> None:
+    ack()
+    view = body.get("view") or {}
+    offset = parse_int(action.get("value"))
+    try:
+        meta = decode(SearchMeta, view.get("private_metadata"))
+    except BadMetadata:
+        meta = None
+    with db.session() as session:
+        officer = _officer(session, body["user"]["id"])
+        if officer is None or meta is None or offset is None:
+            answer = notice_view("Registers", OFFICERS_ONLY if officer is None else STALE)
+        else:
+            answer = _results(
+                session, officer, meta.model_copy(update={"offset": offset}), settings
+            )
+    client.views_update(view_id=view.get("id"), view=answer)
+
+
+def refine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """ "Change search": the form again, filled in as it was."""
+    ack()
+    view = body.get("view") or {}
+    try:
+        meta = decode(SearchMeta, view.get("private_metadata"))
+    except BadMetadata:
+        meta = SearchMeta()
+    client.views_update(
+        view_id=view.get("id"), view=search_form(meta.model_copy(update={"offset": 0}))
+    )
+
+
+# -- the record ------------------------------------------------------------------------------
+
+
+def _trail(session: Session, record: Record, page: int) -> tuple[TrailPage, str | None]:
+    """One page of the audit trail in words (page < 0: the last), and the latest withholding
+    note."""
+    assert record.declaration.id is not None
+    entries = audit.trail(session, declaration_id=record.declaration.id)
+    names = {i: p.display_name for i, p in staff.by_ids(session, ids=people_in(entries)).items()}
+    pages = max(math.ceil(len(entries) / TRAIL_PAGE_SIZE), 1)
+    page = pages - 1 if page < 0 else min(page, pages - 1)
+    shown = entries[page * TRAIL_PAGE_SIZE : (page + 1) * TRAIL_PAGE_SIZE]
+    note = next(
+        (detail_of(e).get("note") for e in reversed(entries) if e.action == "withheld"), None
+    )
+    lines = [(e.at, entry_words(e, names)) for e in shown]
+    return TrailPage(lines, page, pages, len(entries)), note if isinstance(note, str) else None
+
+
+def _record_view(session: Session, me: Staff, record: Record, trail_page: int) -> View:
+    kind = kind_of(record.declaration.kind)
+    card = kind.card(record, None, kind.history(session, record))
+    trail, note = _trail(session, record, trail_page)
+    by = record.declaration.withheld_by_id
+    by_person = staff.by_id(session, staff_id=by) if by else None
+    return record_view(
+        record,
+        card,
+        trail,
+        withholding=withholding_of(record, by_person.display_name if by_person else None, note),
+        may_withhold=may_withhold(me.role_set, record.declaration.kind),
+    )
+
+
+def _load(
+    session: Session, slack_id: str, declaration_id: int | None
+) -> tuple[Staff, Record, Access] | str:
+    """The viewer, the declaration and their access to it, or why not."""
+    me = _me(session, slack_id)
+    record = (
+        declarations.load_record(session, declaration_id=declaration_id)
+        if declaration_id is not None
+        else None
+    )
+    if me is None or record is None:
+        return UNKNOWN
+    access = access_to(viewer_of(me), record)
+    if not access.allowed:
+        return NOT_YOURS
+    return me, record, access
+
+
+def open_record(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    db: Database,
+) -> None:
+    """ "View": the whole record. An officer's view of someone else's is audited."""
+    ack()
+    declaration_id = parse_int(action.get("value"))
+    with db.session() as session:
+        loaded = _load(session, body["user"]["id"], declaration_id)
+        if isinstance(loaded, str):
+            view = notice_view("Declaration", loaded)
+        else:
+            me, record, access = loaded
+            if access.audited:
+                audit.record(
+                    session,
+                    action="viewed",
+                    actor_id=me.id,
+                    declaration_id=record.declaration.id,
+                    why=access.why,
+                )
+                session.commit()
+            view = _record_view(session, me, record, 0)
+    _show(client, body, view)
+
+
+def page_trail(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, db: Database
+) -> None:
+    ack()
+    view = body.get("view") or {}
+    page = parse_int(action.get("value"))
+    try:
+        meta = decode(RecordMeta, view.get("private_metadata"))
+    except BadMetadata:
+        meta = None
+    with db.session() as session:
+        loaded = _load(session, body["user"]["id"], meta.declaration_id if meta else None)
+        if isinstance(loaded, str) or page is None:
+            answer = notice_view("Declaration", loaded if isinstance(loaded, str) else STALE)
+        else:
+            me, record, _access = loaded
+            answer = _record_view(session, me, record, page)
+    client.views_update(view_id=view.get("id"), view=answer)
+
+
+# -- withholding ---------------------------------------------------------------------------
+
+
+def _withholder(
+    session: Session, slack_id: str, declaration_id: int | None
+) -> tuple[Staff, Record] | str:
+    loaded = _load(session, slack_id, declaration_id)
+    if isinstance(loaded, str):
+        return loaded
+    me, record, _access = loaded
+    if not may_withhold(me.role_set, record.declaration.kind):
+        return NOT_OFFICER_FORM
+    return me, record
+
+
+def open_withhold(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, db: Database
+) -> None:
+    """ "Withhold from publication…" or "Publish again…" on the record view."""
+    ack()
+    declaration_id = parse_int(action.get("value"))
+    with db.session() as session:
+        found = _withholder(session, body["user"]["id"], declaration_id)
+    if isinstance(found, str):
+        _show(client, body, notice_view("Declaration", found))
+        return
+    _, record = found
+    declaration = record.declaration
+    assert declaration.id is not None
+    meta = WithholdMeta(
+        declaration_id=declaration.id, record_view_id=(body.get("view") or {}).get("id")
+    )
+    reference = declaration.reference or ""
+    if declaration.withheld_at is None:
+        what = kind_of(declaration.kind).card(record, None, []).heading
+        view = withhold_form(meta, reference, what)
+    else:
+        view = republish_form(meta, reference, declaration.withheld_reason or "")
+    _show(client, body, view)
+
+
+def _after_change(client: WebClient, db: Database, slack_id: str, meta: WithholdMeta) -> None:
+    """The record view beneath the form, refreshed to show the change (its last trail page)."""
+    if not meta.record_view_id:
+        return
+    with db.session() as session:
+        loaded = _load(session, slack_id, meta.declaration_id)
+        if isinstance(loaded, str):
+            return
+        me, record, _access = loaded
+        view = _record_view(session, me, record, -1)
+    client.views_update(view_id=meta.record_view_id, view=view)
+
+
+def _submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    change: Callable[[Session, Staff, Record, FormState], dict[str, str] | None],
+) -> WithholdMeta | None:
+    """Shared by both forms: read, check who, apply `change` (errors back to the form)."""
+    try:
+        meta = decode(WithholdMeta, view.get("private_metadata"))
+    except BadMetadata:
+        ack(response_action="errors", errors={Field.NOTE: STALE})
+        return None
+    form = FormState(view["state"]["values"], action_id)
+    with db.session() as session:
+        found = _withholder(session, body["user"]["id"], meta.declaration_id)
+        if isinstance(found, str):
+            field = Field.NOTE if view.get("callback_id") != Callback.REPUBLISH else Field.REASON
+            ack(response_action="errors", errors={field: found[:150]})
+            return None
+        me, record = found
+        errors = change(session, me, record, form)
+        if errors:
+            session.rollback()
+            ack(response_action="errors", errors=errors)
+            return None
+        session.commit()
+    ack()
+    return meta
+
+
+def submit_withhold(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    db: Database,
+    clock: Callable[[], datetime],
+) -> None:
+    def change(
+        session: Session, me: Staff, record: Record, form: FormState
+    ) -> dict[str, str] | None:
+        ground = form.selected(Field.GROUND)
+        note = (form.text(Field.NOTE) or "").strip()
+        errors = {}
+        if ground not in {g.value for g in Ground}:
+            errors[Field.GROUND] = "Please choose the ground for withholding it."
+        if not note:
+            errors[Field.NOTE] = "Please say why: the audit trail keeps it."
+        if errors:
+            return errors
+        assert me.id is not None and record.declaration.id is not None and ground is not None
+        if not store.withhold(
+            session,
+            declaration_id=record.declaration.id,
+            ground=ground,
+            note=note,
+            actor_id=me.id,
+            at=clock(),
+        ):
+            return {Field.GROUND: "It has been withheld already (by someone else meanwhile)."}
+        return None
+
+    meta = _submitted(ack, body, view, db, change)
+    if meta is not None:
+        _after_change(client, db, body["user"]["id"], meta)
+
+
+def submit_republish(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, db: Database
+) -> None:
+    def change(
+        session: Session, me: Staff, record: Record, form: FormState
+    ) -> dict[str, str] | None:
+        reason = (form.text(Field.REASON) or "").strip()
+        if not reason:
+            return {Field.REASON: "Please say why it can be published now."}
+        assert me.id is not None and record.declaration.id is not None
+        if not store.publish_again(
+            session,
+            declaration_id=record.declaration.id,
+            reason=reason,
+            actor_id=me.id,
+            ground=record.declaration.withheld_reason,
+        ):
+            return {Field.REASON: "It is not withheld any more (someone published it meanwhile)."}
+        return None
+
+    meta = _submitted(ack, body, view, db, change)
+    if meta is not None:
+        _after_change(client, db, body["user"]["id"], meta)
