@@ -107,11 +107,11 @@ def offeror_key(name: str) -> str:
     "ACME Ltd.", "Acme Limited" and "acme" all give "acme". Case, accents, punctuation,
     spacing, "&"/"and", a leading "The" and trailing legal forms (Ltd, Limited, plc, LLP,
     Inc, & Co…) are ignored."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
     text = text.replace("&", " and ")
     text = re.sub(r"[.'`]", "", text)  # P.L.C. -> plc, O'Neill's -> oneills
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    if words[:1] == ["the"] and len(words) > 1:
+    while words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
     while len(words) > 1 and (words[-1] in _SUFFIXES or words[-1] == "and"):
         words.pop()
@@ -215,7 +215,7 @@ def _late(days: int, th: Thresholds, since: str) -> RiskFlag | None:
         return None
     return RiskFlag.of(
         Code.LATE,
-        f"Declared {days} days after {since} (the office expects {th.late_days} at most)",
+        f"Declared {days} days after {since} (limit {th.late_days} days)",
     )
 
 
@@ -226,9 +226,9 @@ def late_offer(offer: Offer, th: Thresholds) -> RiskFlag | None:
     the office sets it (LATE_DECLARATION_DAYS). Distinct from `retrospective`: an event
     declared the day after is retrospective but not late."""
     if offer.kind == "hospitality" and offer.event_date and offer.event_date < offer.declared_on:
-        since = offer.event_date, f"the event ({_day(offer.event_date)})"
+        since = offer.event_date, f"the event on {_day(offer.event_date)}"
     else:
-        since = offer.date_offered, f"the offer ({_day(offer.date_offered)})"
+        since = offer.date_offered, f"the offer on {_day(offer.date_offered)}"
     return _late((offer.declared_on - since[0]).days, th, since[1])
 
 
@@ -240,9 +240,9 @@ def late_interest(interest: InterestItem, th: Thresholds) -> RiskFlag | None:
     start = interest.started_on
     if interest.joined_on and interest.joined_on > start:
         start = interest.joined_on
-        since = f"joining ({_day(start)})"
+        since = f"joining on {_day(start)}"
     else:
-        since = f"it began ({_day(start)})"
+        since = f"it began on {_day(start)}"
     return _late((interest.declared_on - start).days, th, since)
 
 
@@ -251,7 +251,9 @@ def late_outside_work(work: OutsideWorkItem, th: Thresholds) -> RiskFlag | None:
     taking it up (derbyshire §12; avon-and-somerset §3.14; warwickshire "Commitments Outside
     of Work")."""
     return _late(
-        (work.declared_on - work.start_date).days, th, f"the work started ({_day(work.start_date)})"
+        (work.declared_on - work.start_date).days,
+        th,
+        f"the work started on {_day(work.start_date)}",
     )
 
 

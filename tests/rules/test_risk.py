@@ -77,6 +77,12 @@ def test_and_and_ampersand_are_the_same() -> None:
     assert risk.offeror_key("Marks & Spencer") == risk.offeror_key("marks and spencer plc")
 
 
+def test_the_key_of_a_key_is_itself() -> None:
+    for name in ("The The Acme Ltd", "Acme Ltd Ltd", "the", "& Co"):
+        key = risk.offeror_key(name)
+        assert risk.offeror_key(key) == key
+
+
 def test_a_name_that_is_only_a_legal_form_keeps_it() -> None:
     assert risk.offeror_key("Limited") == "limited"
     assert risk.offeror_key("") == ""
@@ -362,3 +368,12 @@ def test_work_with_a_contractor_is_flagged_naming_it() -> None:
 def test_permission_asked_long_after_starting_is_late(days: int, late: bool) -> None:
     flags = risk.outside_work_flags(work(D - days * DAY), TH)
     assert (Code.LATE in codes(flags)) is late
+
+
+def test_the_late_flag_says_how_late_against_the_limit() -> None:
+    flag = risk.late_offer(offer(1, D - 40 * DAY, declared_on=D), TH)
+    assert flag == risk.RiskFlag(
+        Code.LATE,
+        "Late declaration",
+        "Declared 40 days after the offer on 11 Oct 2026 (limit 28 days)",
+    )
