@@ -7,6 +7,7 @@ import dataclasses
 import logging
 
 from bot.notifier import Message, Notifier, Posted
+from bot.rules.risk import RiskFlag
 from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import ApprovalCard, approval_message, moved_message
 from handlers.text import escape
@@ -19,9 +20,14 @@ log = logging.getLogger(__name__)
 
 
 def card_for(
-    record: Record, step: ApprovalStep | None, history: list[str] | None = None
+    record: Record,
+    step: ApprovalStep | None,
+    history: list[str] | None = None,
+    flags: list[RiskFlag] | None = None,
 ) -> ApprovalCard:
     card = kind_of(record.declaration.kind).card(record, step, history or [])
+    if flags:
+        card = dataclasses.replace(card, flags=flags)
     if step is not None and step.delegated_from_id:
         owner = record.name_of(step.delegated_from_id) or "a colleague"
         card = dataclasses.replace(
@@ -43,9 +49,11 @@ def deliver(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
             if approver is None or not approver.slack_user_id:
                 log.warning("Step %s: approver has no Slack account", step_id)
                 continue
-            history = kind_of(record.declaration.kind).history(session, record)
+            kind = kind_of(record.declaration.kind)
+            history = kind.history(session, record)
+            flags = kind.risks(session, record)
             posted = notifier.dm(
-                approver.slack_user_id, approval_message(card_for(record, step, history))
+                approver.slack_user_id, approval_message(card_for(record, step, history, flags))
             )
             step.dm_channel, step.dm_ts = posted.channel, posted.ts
             session.add(step)
@@ -68,8 +76,11 @@ def refresh(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
                 continue
             record = declarations.load_record(session, declaration_id=step.declaration_id)
             assert record is not None
+            # The flags stay on the decided card: they are part of what was decided on.
+            flags = kind_of(record.declaration.kind).risks(session, record)
         notifier.update(
-            Posted(step.dm_channel, step.dm_ts), approval_message(card_for(record, step))
+            Posted(step.dm_channel, step.dm_ts),
+            approval_message(card_for(record, step, None, flags)),
         )
 
 
@@ -78,7 +89,8 @@ def inform(db: Database, notifier: Notifier, declaration_id: int, slack_user_id:
     with db.session() as session:
         record = declarations.load_record(session, declaration_id=declaration_id)
         assert record is not None
-    notifier.dm(slack_user_id, approval_message(card_for(record, None)))
+        flags = kind_of(record.declaration.kind).risks(session, record)
+    notifier.dm(slack_user_id, approval_message(card_for(record, None, None, flags)))
 
 
 def moved_away(

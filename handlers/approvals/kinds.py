@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from bot.rules.risk import RiskFlag
 from handlers.approvals.messages import ApprovalCard
 from storage.declarations import Record
 from storage.models import ApprovalStep
@@ -36,6 +37,8 @@ class Kind:
     on_decided: Callable[[Session, Record, ApprovalStep], None] = lambda *_: None
     # What the member of staff should do now, told with a decision ("" for nothing).
     advice: Callable[[Record, ApprovalStep], str] = lambda *_: ""
+    # Risk flags for the approver's card (storage.risk), less those its warnings already say.
+    risks: Callable[[Session, Record], list[RiskFlag]] = lambda _session, _record: []
 
 
 def kind_of(name: str) -> Kind:

@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.notifier import Message
 from bot.rules import approvals as rules
+from bot.rules.risk import RiskFlag
 from handlers.approvals.ids import Action, Callback, TextAction, decide_action
 from handlers.approvals.ids import Block as BlockId
 from handlers.metadata import Decision, StepRef
@@ -55,6 +56,8 @@ class ApprovalCard:
     decided_at: datetime | None = None
     reason: str | None = None
     note: str = ""  # e.g. "Passed to you by X, who is on leave"
+    # Risk flags (bot.rules.risk) the kind adds: patterns across declarations.
+    flags: list[RiskFlag] = field(default_factory=list)
 
 
 def _buttons(card: ApprovalCard) -> ActionsBlock:
@@ -120,6 +123,8 @@ def approval_message(card: ApprovalCard) -> Message:
                     text=MarkdownTextObject(text=clip(f"*{label}*\n{escape(value)}", 3000))
                 )
             )
+    if card.flags:
+        blocks.append(risk_block(card.flags))
     if card.warnings:
         blocks.append(
             ContextBlock(
@@ -149,6 +154,14 @@ def approval_message(card: ApprovalCard) -> Message:
         text = f"{card.heading} ({card.reference}): {card.status.replace('_', ' ')}"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Reference {card.reference}")]))
     return Message(text=clip(text, 3000), blocks=blocks)
+
+
+def risk_block(flags: list[RiskFlag]) -> SectionBlock:
+    """One block for all the flags, so a card stays well within Slack's 50 blocks."""
+    lines = "\n".join(f"• *{escape(f.label)}*: {escape(f.explanation)}" for f in flags[:10])
+    return SectionBlock(
+        text=MarkdownTextObject(text=clip(f":warning: *Risk flags*\n{lines}", 3000))
+    )
 
 
 def moved_message(card: ApprovalCard, to_name: str, why: str) -> Message:

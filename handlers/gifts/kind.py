@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, func, select
 
 from bot.rules.gifts import format_pounds
+from bot.rules.risk import RiskFlag
 from handlers.approvals.kinds import Kind
 from handlers.gifts.cards import advice, gift_card, what_it_was
+from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, GiftOffer
 
@@ -33,6 +35,16 @@ def history(session: Session, record: Record) -> list[str]:
     ]
 
 
+def risks(session: Session, record: Record) -> list[RiskFlag]:
+    """The flags kept at submission, less those the card's own warnings already give with
+    their clause (retrospective, and a giver declared as a bidder)."""
+    return [
+        f
+        for f in risk.recorded(session, record.declaration.id or 0)
+        if f.code not in record.offer.flag_set
+    ]
+
+
 def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
     if step.purpose == "dispose":
         record.offer.disposal = step.status
@@ -45,4 +57,5 @@ KIND = Kind(
     history=history,
     on_decided=on_decided,
     advice=advice,
+    risks=risks,
 )

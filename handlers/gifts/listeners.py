@@ -29,6 +29,7 @@ from handlers.gifts.views import gift_modal
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Staff
+from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ def _store(
         chosen_approver_id=chosen.id if chosen else None,
     )
     assert declaration.id is not None
+    declaration.created_at = now  # the injected clock: "declared on" follows it
     audit.record(
         session,
         action="submitted",
@@ -146,6 +148,9 @@ def _store(
         declaration_id=declaration.id,
         route=assessment.route.value,
         flags=sorted(assessment.flags),
+        risks=snapshot(
+            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
+        ),
     )
     chain: Chain = ()
     if assessment.route is rules.Route.AUTHORISE:

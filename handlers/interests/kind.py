@@ -6,8 +6,10 @@ from sqlmodel import Session, col, func, select
 
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
+from bot.rules.risk import RiskFlag
 from handlers.approvals.kinds import Kind
 from handlers.interests.cards import advice, describe, interest_card, interest_of
+from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, GiftOffer, Interest
 
@@ -58,6 +60,11 @@ def history(session: Session, record: Record) -> list[str]:
     return lines
 
 
+def risks(session: Session, record: Record) -> list[RiskFlag]:
+    """The flags kept at submission: a late declaration, an interest in a giver."""
+    return risk.recorded(session, record.declaration.id or 0)
+
+
 def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
     """ "Needs action": the action the approver set goes on the register row. Where two
     approvers (line manager and monitoring officer) each set one, both are kept."""
@@ -78,4 +85,5 @@ KIND = Kind(
     history=history,
     on_decided=on_decided,
     advice=advice,
+    risks=risks,
 )

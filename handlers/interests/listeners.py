@@ -39,6 +39,7 @@ from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
 from storage.models import Declaration, Interest, Staff
+from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,9 @@ def _store(
         category=declared.category.value,
         restricted_post=assessment.restricted_post,
         named_staff_id=colleague.id if colleague else None,
+        risks=snapshot(
+            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
+        ),
     )
     org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
     chain = _chain(session, declaration, me, assessment, settings, org)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from bot.rules.outside_work import format_hours
+from bot.rules.risk import Code, RiskFlag
 from handlers.approvals.kinds import Kind
 from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
 from handlers.text import clip
+from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, OutsideWork
 
@@ -44,6 +46,16 @@ def history(session: Session, record: Record) -> list[str]:
     return lines
 
 
+def risks(session: Session, record: Record) -> list[RiskFlag]:
+    """The flags kept at submission, less work with a contractor or partner: the card's own
+    warning already says so, with its clause."""
+    return [
+        f
+        for f in risk.recorded(session, record.declaration.id or 0)
+        if f.code is not Code.CONTRACTOR_WORK
+    ]
+
+
 def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
     """Keep the register row in step with the chain: the recommendation, and the
     permission's conditions or the refusal's reason (derbyshire §12: a record of approval)."""
@@ -65,4 +77,5 @@ KIND = Kind(
     history=history,
     on_decided=on_decided,
     advice=advice,
+    risks=risks,
 )

@@ -29,6 +29,7 @@ from handlers.text import escape
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Declaration, OutsideWork, Staff
+from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,9 @@ def _store(
         actor_id=me.id,
         declaration_id=declaration.id,
         flags=sorted(flags),
+        risks=snapshot(
+            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
+        ),
     )
     chain = settings.policy.chain(KIND)
     org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())

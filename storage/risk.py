@@ -1,0 +1,234 @@
+"""Risk flags from the database: the rules' inputs gathered in a few queries, never one per
+row. `flags_for` answers for one declaration, `flagged` for the officers' list; the flags an
+approver was shown are kept with the declaration's `submitted` audit entry (`snapshot`,
+`recorded`), so every later copy of the card shows the same ones."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.rules import risk as rules
+from bot.rules.outside_work import split_notes
+from bot.rules.risk import RiskFlag
+from bot.settings import Policy
+from storage.models import AuditEntry, Declaration, GiftOffer, Interest, OutsideWork, Staff
+
+KINDS = ("gift", "interest", "outside_work")
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A declaration with its flags, for the officers' view."""
+
+    declaration_id: int
+    reference: str
+    kind: str
+    declarant_id: int
+    declarant_name: str
+    declared_on: date
+    flags: tuple[RiskFlag, ...]
+
+
+def thresholds(policy: Policy) -> rules.Thresholds:
+    return rules.Thresholds(
+        repeat_offers=policy.risk_repeat_offers,
+        repeat_value_pence=policy.risk_repeat_value_pence,
+        window_days=policy.risk_window_days,
+        late_days=policy.late_declaration_days,
+        bidders=policy.procurement_bidders,
+    )
+
+
+def _declared_on(declaration: Declaration, policy: Policy) -> date:
+    return declaration.created_at.astimezone(policy.tz).date()
+
+
+def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Offer:
+    assert declaration.id is not None
+    return rules.Offer(
+        id=declaration.id,
+        declarant_id=declaration.declarant_id,
+        offered_by=row.offered_by,
+        kind=row.kind,
+        relationship=row.relationship,
+        response=row.response,
+        value_pence=row.value_pence,
+        date_offered=row.date_offered,
+        declared_on=_declared_on(declaration, policy),
+        event_date=row.event_date,
+        retrospective="retrospective" in row.flag_set,
+    )
+
+
+def _interest(
+    declaration: Declaration, row: Interest, declarant: Staff, policy: Policy
+) -> rules.InterestItem:
+    assert declaration.id is not None
+    return rules.InterestItem(
+        id=declaration.id,
+        declarant_id=declaration.declarant_id,
+        organisation=row.organisation,
+        started_on=row.started_on,
+        declared_on=_declared_on(declaration, policy),
+        ended_on=row.ended_on,
+        joined_on=declarant.starter_since,
+    )
+
+
+def _work(declaration: Declaration, row: OutsideWork, policy: Policy) -> rules.OutsideWorkItem:
+    assert declaration.id is not None
+    partner, _notes = split_notes(row.notes, involves_partner=row.involves_partner)
+    return rules.OutsideWorkItem(
+        id=declaration.id,
+        declarant_id=declaration.declarant_id,
+        organisation=row.organisation,
+        start_date=row.start_date,
+        declared_on=_declared_on(declaration, policy),
+        involves_partner=row.involves_partner,
+        partner=partner,
+    )
+
+
+def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
+    """Every offer dated in [first, last], by anyone, except withdrawn declarations."""
+    rows = session.exec(
+        select(Declaration, GiftOffer)
+        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+        .where(
+            col(GiftOffer.date_offered) >= first,
+            col(GiftOffer.date_offered) <= last,
+            Declaration.status != "withdrawn",
+        )
+    ).all()
+    return [_offer(d, g, policy) for d, g in rows]
+
+
+def _window_start(day: date, th: rules.Thresholds) -> date:
+    return day - timedelta(days=th.window_days - 1)
+
+
+def flags_for(session: Session, declaration_id: int, policy: Policy, today: date) -> list[RiskFlag]:
+    """The flags on one declaration as of `today` (the office's date): two queries."""
+    found = session.exec(
+        select(Declaration, Staff)
+        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
+        .where(Declaration.id == declaration_id)
+    ).first()
+    if found is None or found[0].kind not in KINDS:
+        return []
+    declaration, declarant = found
+    th = thresholds(policy)
+    if declaration.kind == "gift":
+        row = session.get(GiftOffer, declaration_id)
+        assert row is not None
+        offer = _offer(declaration, row, policy)
+        others = _offers_between(
+            session, _window_start(offer.date_offered, th), offer.date_offered, policy
+        )
+        return rules.offer_flags(offer, others, th)
+    if declaration.kind == "interest":
+        interest = session.get(Interest, declaration_id)
+        assert interest is not None
+        offers = _offers_between(session, _window_start(today, th), today, policy)
+        return rules.interest_flags(
+            _interest(declaration, interest, declarant, policy), offers, th, today
+        )
+    work = session.get(OutsideWork, declaration_id)
+    assert work is not None
+    return rules.outside_work_flags(_work(declaration, work, policy), th)
+
+
+def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> list[Flagged]:
+    """Declarations made in the last `risk_window_days` up to `today` (withdrawn ones left
+    out) that carry at least one flag, newest first, at most `limit`. Four queries whatever
+    the number of declarations."""
+    th = thresholds(policy)
+    since = _window_start(today, th)
+    start = datetime.combine(since, time(), policy.tz).astimezone(UTC)
+    end = datetime.combine(today + timedelta(days=1), time(), policy.tz).astimezone(UTC)
+
+    def made_in_window(model: Any) -> Any:
+        return (
+            select(Declaration, model, Staff)
+            .join(model, col(model.declaration_id) == col(Declaration.id))
+            .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
+            .where(
+                col(Declaration.created_at) >= start,
+                col(Declaration.created_at) < end,
+                Declaration.status != "withdrawn",
+            )
+        )
+
+    gifts = session.exec(made_in_window(GiftOffer)).all()
+    interests = session.exec(made_in_window(Interest)).all()
+    works = session.exec(made_in_window(OutsideWork)).all()
+    # A late declaration's offer can be dated long before the window, and its own window
+    # reaches further back still.
+    earliest = min([today, *(g.date_offered for _d, g, _s in gifts)])
+    offers = _offers_between(session, _window_start(earliest, th), today, policy)
+
+    candidates: list[tuple[Declaration, Staff, list[RiskFlag]]] = []
+    for d, g, s in gifts:
+        candidates.append((d, s, rules.offer_flags(_offer(d, g, policy), offers, th)))
+    for d, i, s in interests:
+        flags = rules.interest_flags(_interest(d, i, s, policy), offers, th, today)
+        candidates.append((d, s, flags))
+    for d, w, s in works:
+        candidates.append((d, s, rules.outside_work_flags(_work(d, w, policy), th)))
+    candidates.sort(key=lambda c: (c[0].created_at, c[0].id or 0), reverse=True)
+    result = []
+    for d, s, flags in candidates:
+        if not flags:
+            continue
+        assert d.id is not None and s.id is not None
+        result.append(
+            Flagged(
+                declaration_id=d.id,
+                reference=d.reference or "",
+                kind=d.kind,
+                declarant_id=s.id,
+                declarant_name=s.display_name,
+                declared_on=_declared_on(d, policy),
+                flags=tuple(flags),
+            )
+        )
+        if len(result) >= limit:
+            break
+    return result
+
+
+def snapshot(
+    session: Session, declaration_id: int, policy: Policy, today: date
+) -> list[dict[str, str]]:
+    """The flags as of submission, for the `submitted` audit entry's `risks` (what the
+    approvers were shown, kept in the tamper-evident trail)."""
+    return [
+        {"code": f.code.value, "label": f.label, "explanation": f.explanation}
+        for f in flags_for(session, declaration_id, policy, today)
+    ]
+
+
+def recorded(session: Session, declaration_id: int) -> list[RiskFlag]:
+    """The flags kept at submission (none for declarations made before risk flags)."""
+    detail = session.exec(
+        select(AuditEntry.detail)
+        .where(AuditEntry.declaration_id == declaration_id, AuditEntry.action == "submitted")
+        .order_by(col(AuditEntry.id))
+        .limit(1)
+    ).first()
+    if not detail:
+        return []
+    flags = []
+    for item in json.loads(detail).get("risks") or []:
+        try:
+            code = rules.Code(item["code"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        label = str(item.get("label") or rules.LABELS[code])
+        flags.append(RiskFlag(code, label, str(item.get("explanation") or "")))
+    return flags
