@@ -102,6 +102,7 @@ def test_writes_the_index_and_each_register_as_html_and_csv(
     for stem in (GIFTS_STEM, INTERESTS_STEM):
         assert f'href="{stem}.html"' in index and f'href="{stem}.csv"' in index
     assert "2026/27" in index and "1 April 2026 to 31 March 2027" in index
+    assert "Register of gifts and hospitality</a>: 4 entries, 3 withheld." in index
     # Public files, readable by the web server.
     assert (out / f"{GIFTS_STEM}.html").stat().st_mode & 0o044 == 0o044
 

@@ -236,11 +236,11 @@ def render_index(
     for page in pages:
         stem = page.publication.stem(year)
         withheld = sum(page.withheld.values())
-        note = f"; {entries(withheld)} withheld" if withheld else ""
+        note = f", {withheld} withheld" if withheld else ""
         items.append(
             f'<li><a href="{_e(stem)}.html">{_e(page.publication.heading)}</a>: '
-            f"{_e(entries(len(page.records)))}{_e(note)} "
-            f'(<a href="{_e(stem)}.csv" type="text/csv">CSV</a>)</li>'
+            f"{_e(entries(len(page.records)))}{_e(note)}. "
+            f'<a href="{_e(stem)}.csv" type="text/csv">CSV</a></li>'
         )
     return _template("index.html").substitute(
         _common(office, year, generated), items="\n".join(items)
