@@ -231,6 +231,13 @@ def test_public_export_leaves_withheld_items_out_but_the_full_one_keeps_them(
     assert withheld <= full_refs
     assert not withheld & public_refs
     assert public_refs == full_refs - withheld
+    with db.session() as session:
+        entries = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "exported").order_by(col(AuditEntry.id))
+        ).all()
+    public_entry, full_entry = (json.loads(e.detail) for e in entries)
+    assert public_entry["withheld"] == {"commercial": 1, "personal_safety": 2}
+    assert "withheld" not in full_entry
 
 
 def test_no_year_means_the_current_financial_year(
