@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint clean
+.PHONY: browser
 
 run: $(STAMP)
 	$(PY) -m bot
 
 # Lint, then the whole suite on SQLite, then again on a PostgreSQL server of its own.
 # Both passes run even if the first fails; the target fails if either did.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	@status=0; \
 	echo "== tests on SQLite"; \
@@ -42,4 +43,27 @@ $(PY):
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The browser tests (tests/browser): Debian's Chromium, and axe-core from npm (npm ci), each
+# installed if missing. NOLAN_BROWSER_TESTS=0 skips the tests and needs neither.
+BROWSER_DIR := tests/browser
+CHROMIUM ?= /usr/bin/chromium
+
+browser:
+	@if [ "$${NOLAN_BROWSER_TESTS:-1}" != 0 ]; then $(MAKE) --no-print-directory browser-deps; fi
+
+.PHONY: browser-deps
+browser-deps: $(BROWSER_DIR)/node_modules/.package-lock.json
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+$(BROWSER_DIR)/node_modules/.package-lock.json: $(BROWSER_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "installing npm for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	fi
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
 from storage.db import Database
 
@@ -23,6 +24,18 @@ def _date(raw: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {raw!r}") from None
+
+
+def _financial_year(raw: str) -> FinancialYear:
+    """2026, or 2026/27 as public bodies write it (the second year must follow the first)."""
+    first, _, second = raw.strip().replace("-", "/").partition("/")
+    if first.isdigit() and len(first) == 4 and 1990 <= int(first) <= 2200:
+        year = FinancialYear(int(first))
+        if not second or second in (year.label.split("/")[1], str(year.start_year + 1)):
+            return year
+    raise argparse.ArgumentTypeError(
+        f"not a financial year: {raw!r} (give the year it starts, e.g. 2026 for 2026/27)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         help="last day to include, inclusive (YYYY-MM-DD)",
+    )
+
+    publish = register.add_parser(
+        "publish", help="write the public registers for a financial year as HTML and CSV"
+    )
+    publish.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="directory to write into"
+    )
+    publish.add_argument(
+        "--year",
+        type=_financial_year,
+        default=None,
+        help="the financial year by the year it starts: 2026 is 1 April 2026 to 31 March 2027 "
+        "(default: the current one)",
     )
 
     reminders = commands.add_parser(
@@ -152,6 +179,20 @@ def _run(
         from bot.staff_import import run_import
 
         return run_import(args.file, db=db, client=make_client(settings), out=out, err=err)
+    if args.command == "register" and args.register_command == "publish":
+        from datetime import datetime
+
+        from bot.publish import run_publish
+
+        return run_publish(
+            db,
+            policy=settings.policy,
+            out_dir=args.out,
+            year=args.year,
+            today=datetime.now(settings.policy.tz).date(),
+            out=out,
+            err=err,
+        )
     if args.command == "register":
         from bot.export import run_export
         from bot.registers import office_timezone

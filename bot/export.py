@@ -11,6 +11,7 @@ import getpass
 import io
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
@@ -212,8 +213,11 @@ def export(
     exported file the trail does not know about.
     """
     columns = spec.columns_for(public=public)
+    withheld: Counter[str] = Counter()  # filled as the rows stream past
 
     def record_export(session: Session, rows: int) -> None:
+        # What an officer withheld was left out of a public export: say how much, by ground.
+        extra = {"withheld": dict(sorted(withheld.items()))} if public else {}
         audit.record(
             session,
             action="exported",
@@ -225,11 +229,13 @@ def export(
             date_from=date_from,
             date_to=date_to,
             operator=_operator(),
+            **extra,
         )
         session.commit()
 
     with db.session() as session:
-        records = spec.rows_for(spec.load(session, date_from, date_to), public=public)
+        loaded = spec.load(session, date_from, date_to)
+        records = spec.rows_for(loaded, public=public, withheld=withheld)
         if output is None:
             _ensure_utf8(out)
             rows = write_csv(out, columns, records)

@@ -8,6 +8,7 @@ adding a `Register` to `REGISTERS`, not a writer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -68,12 +69,26 @@ class Register(Generic[R]):
         """All columns, or for publication only the public ones, in register order."""
         return tuple(c for c in self.columns if c.public or not public)
 
-    def rows_for(self, records: Iterable[R], *, public: bool) -> Iterable[R]:
-        """All rows, or for publication only the publishable ones (still streamed)."""
-        keep = self.publishable
-        if not public or keep is None:
+    def rows_for(
+        self, records: Iterable[R], *, public: bool, withheld: Counter[str] | None = None
+    ) -> Iterable[R]:
+        """All rows, or for publication only the publishable ones that no officer withheld
+        (still streamed). Rows withheld are counted by reason into `withheld`, if given, so a
+        published page can say how many were left out and why, never which."""
+        if not public:
             return records
-        return (r for r in records if keep(r))
+        return (r for r in records if self._published(r, withheld))
+
+    def _published(self, record: R, withheld: Counter[str] | None) -> bool:
+        # A row never publishable is not "withheld": counting it would reveal it exists.
+        if self.publishable is not None and not self.publishable(record):
+            return False
+        reason = record.declaration.withheld_reason  # type: ignore[attr-defined]
+        if reason:
+            if withheld is not None:
+                withheld[reason] += 1
+            return False
+        return True
 
 
 # --- Register of Hospitality and Gifts -------------------------------------------------------
