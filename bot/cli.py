@@ -80,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="last day to include, inclusive (YYYY-MM-DD)",
     )
 
+    report = commands.add_parser("report", help="reports for the audit committee").add_subparsers(
+        dest="report_command", metavar="ACTION", required=True
+    )
+    annual = report.add_parser("annual", help="the annual report for a financial year")
+    annual.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the financial year starting 1 April of this year (default: the current one)",
+    )
+    annual.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="file to write: report.html (self-contained page) or report.pdf",
+    )
+
     reminders = commands.add_parser(
         "reminders", help="reminders, escalation and delegations (the daily sweep)"
     ).add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
@@ -168,6 +185,19 @@ def _run(
                 out=out,
                 err=err,
             )
+    if args.command == "report":
+        from bot.report.annual import run_annual_report
+        from storage.types import utcnow
+
+        return run_annual_report(
+            db=db,
+            settings=settings,
+            start_year=args.year,
+            output=args.out,
+            now=utcnow(),
+            out=out,
+            err=err,
+        )
     if args.command == "reminders":
         from bot.slack_client import make_client
         from bot.sweep import run_reminders
