@@ -16,6 +16,8 @@ from handlers import (
     policies,
     questions,
     reassign,
+    register_export,
+    report,
     vetting,
     withdraw,
 )
@@ -34,6 +36,7 @@ def register(app: App) -> None:
     annual.register(app)  # with the undertaking and outside-work reviews
     policies.register(app)
     vetting.register(app)
+    register_export.register(app)
     conduct.register(
         app,
         subcommands={
@@ -42,5 +45,7 @@ def register(app: App) -> None:
             **delegation.SUBCOMMANDS,
             **annual.SUBCOMMANDS,
             **policies.SUBCOMMANDS,
+            **report.SUBCOMMANDS,
+            **register_export.SUBCOMMANDS,
         },
     )
