@@ -1,8 +1,8 @@
 """The annual report's data: the year's register rows and the office's state, read once.
 
 Reuses the registers' own loaders (bot/registers.py), so the report counts exactly what an
-export of the year shows, and the governance digest's counts of lapsed vetting and overdue
-policies (handlers.digest.jobs.gather).
+export of the year shows, and the governance digest's count of lapsed vetting
+(handlers.digest.jobs.gather).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from bot.registers import REGISTERS, office_timezone
 from bot.report.summary import KINDS, Item, Summary, summarise
 from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy
-from handlers.digest.jobs import gather as digest_counts
 from storage import policies
 from storage.declarations import Record
 
@@ -64,6 +63,10 @@ def annual_summary(
 ) -> Summary:
     """Everything the report shows for `year`; waiting items, vetting and policies as they
     stand on `today`."""
+    # Imported here: handlers import bot.report, so bot.report may not import handlers
+    # while it loads.
+    from handlers.digest.jobs import gather as digest_counts
+
     counts = digest_counts(session, today=today, now=now, tz=policy.tz, policy_window_days=0)
     overdue_titles = [
         p.title

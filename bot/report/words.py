@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
-
 # Plural headings for the report's tables.
 KIND_PLURALS = {
     "gift": "Gifts and hospitality",
@@ -13,10 +11,14 @@ KIND_PLURALS = {
 
 
 def kind_word(kind: str) -> str:
-    return KIND_PLURALS.get(kind) or KIND_WORDS.get(kind, kind.replace("_", " "))
+    return KIND_PLURALS.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def status_word(status: str) -> str:
+    # Imported here: handlers import bot.report, so bot.report may not import handlers
+    # while it loads.
+    from handlers.conduct.messages import STATUS_WORDS
+
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,19 @@ def test_cli_unwritable_path_is_a_clear_error(db: Database, tmp_path: Path) -> N
     code, _, err = run(db, "--out", str(tmp_path))  # a directory
     assert code == 2 or code == 1
     assert "nolan: error:" in err
+
+
+def test_the_command_runs_in_a_fresh_process(db: Database, tmp_path: Path) -> None:
+    """As an operator runs it: nothing imported beforehand (an import cycle would show)."""
+    target = tmp_path / "report.html"
+    env = {**os.environ, "DATABASE_URL": db.url}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "annual", "--year", "2026", "--out", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
