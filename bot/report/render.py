@@ -167,34 +167,38 @@ def to_html(summary: Summary, charts: Sequence[Chart], *, office: str) -> str:
 A4 = (8.27, 11.69)  # inches
 
 
+# Where each column of a table starts on the page (fractions of its width).
+COLUMNS = (0.07, 0.60, 0.80)
+LINE = 0.018  # of the page's height, for 9-point text
+
+
 def _text_page(summary: Summary, office: str) -> Figure:
     """The figures as text on an A4 page: the tables a committee paper would carry."""
     figure = Figure(figsize=A4)
-    lines: list[tuple[str, str]] = [("h1", title_of(summary, office)), ("p", scope_note(summary))]
-    for table in tables(summary):
-        lines.append(("h2", table.caption))
-        if not table.rows:
-            lines.append(("p", table.empty))
-        for row in table.rows[:25]:
-            lines.append(("row", "   ".join(row)))
-        if len(table.rows) > 25:
-            lines.append(("p", f"… and {len(table.rows) - 25} more."))
     y = 0.95
-    for style, text in lines:
-        size = {"h1": 13, "h2": 11}.get(style, 9)
-        weight = "bold" if style in ("h1", "h2") else "normal"
-        wrapped = _wrap(text, 95 if size == 9 else 80)
-        if style == "h2":
-            y -= 0.012
-        figure.text(0.07, y, wrapped, fontsize=size, weight=weight, va="top", wrap=False)
-        y -= 0.018 * (wrapped.count("\n") + 1) * size / 9
-        if y < 0.05:
+
+    def write(text: str, size: int, width: int, weight: str = "normal") -> None:
+        nonlocal y
+        wrapped = "\n".join(textwrap.wrap(text, width)) or text
+        figure.text(COLUMNS[0], y, wrapped, fontsize=size, weight=weight, va="top")
+        y -= LINE * (wrapped.count("\n") + 1) * size / 9 + 0.004
+
+    write(title_of(summary, office), 13, 62, "bold")
+    write(scope_note(summary), 9, 95)
+    for table in tables(summary):
+        y -= 0.012
+        write(table.caption, 11, 80, "bold")
+        if not table.rows:
+            write(table.empty, 9, 95)
+        for row in table.rows[:20]:
+            for x, cell in zip(COLUMNS, row, strict=False):
+                figure.text(x, y, textwrap.shorten(cell, 60), fontsize=9, va="top")
+            y -= LINE
+        if len(table.rows) > 20:
+            write(f"… and {len(table.rows) - 20} more (the HTML report lists them all).", 9, 95)
+        if y < 0.08:
             break
     return figure
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def write_pdf(stream: IO[bytes], summary: Summary, charts: Sequence[Chart], *, office: str) -> int:
