@@ -83,7 +83,3 @@ def annual_summary(
         vetting_lapsed=counts.vetting_lapsed,
         policies_overdue=overdue_titles,
     )
-
-
-def current_year(now: datetime, policy: Policy) -> FinancialYear:
-    return FinancialYear.containing(now.astimezone(policy.tz).date())
