@@ -107,6 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the current one)",
     )
 
+    report = commands.add_parser("report", help="reports for the audit committee").add_subparsers(
+        dest="report_command", metavar="ACTION", required=True
+    )
+    annual = report.add_parser("annual", help="the annual report for a financial year")
+    annual.add_argument(
+        "--year",
+        type=_financial_year,
+        default=None,
+        help="the financial year by the year it starts: 2026 is 1 April 2026 to 31 March 2027 "
+        "(default: the current one)",
+    )
+    annual.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="file to write: report.html (self-contained page) or report.pdf",
+    )
+
     reminders = commands.add_parser(
         "reminders", help="reminders, escalation and delegations (the daily sweep)"
     ).add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
@@ -209,6 +227,19 @@ def _run(
                 out=out,
                 err=err,
             )
+    if args.command == "report":
+        from bot.report.annual import run_annual_report
+        from storage.types import utcnow
+
+        return run_annual_report(
+            db=db,
+            settings=settings,
+            start_year=args.year.start_year if args.year else None,
+            output=args.out,
+            now=utcnow(),
+            out=out,
+            err=err,
+        )
     if args.command == "reminders":
         from bot.slack_client import make_client
         from bot.sweep import run_reminders

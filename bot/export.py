@@ -206,8 +206,13 @@ def export(
     date_from: date | None,
     date_to: date | None,
     out: TextIO,
+    actor_id: int | None = None,
+    destination: str | None = None,
 ) -> int:
     """Write the register and record the export in the audit trail; return the row count.
+
+    `actor_id` and `destination` say who asked and where it went when that is not the
+    command line's operator and file (an officer exporting from Slack, to their DM).
 
     The audit entry is committed before the file takes its name, so there is never an
     exported file the trail does not know about.
@@ -221,11 +226,12 @@ def export(
         audit.record(
             session,
             action="exported",
+            actor_id=actor_id,
             register=spec.name,
             public=public,
             rows=rows,
             format=fmt,
-            output=str(output) if output is not None else "stdout",
+            output=destination or (str(output) if output is not None else "stdout"),
             date_from=date_from,
             date_to=date_to,
             operator=_operator(),

@@ -16,7 +16,9 @@ from handlers import (
     policies,
     questions,
     reassign,
+    register_export,
     registers,
+    report,
     vetting,
     withdraw,
 )
@@ -36,6 +38,7 @@ def register(app: App) -> None:
     policies.register(app)
     vetting.register(app)
     registers.register(app)
+    register_export.register(app)
     conduct.register(
         app,
         subcommands={
@@ -45,5 +48,7 @@ def register(app: App) -> None:
             **annual.SUBCOMMANDS,
             **policies.SUBCOMMANDS,
             **registers.SUBCOMMANDS,
+            **report.SUBCOMMANDS,
+            **register_export.SUBCOMMANDS,
         },
     )

@@ -17,7 +17,14 @@ from bot.settings import Settings
 from storage.db import Database
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
-MINIMAL_BOT_SCOPES = {"commands", "chat:write", "im:write", "users:read", "users:read.email"}
+MINIMAL_BOT_SCOPES = {
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "files:write",  # the annual report's charts and register exports, in an officer's DM
+}
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,10 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
         "• `/conduct undertaking` — your code of conduct undertaking (admins: `send-all`).",
         "• `/conduct search` — the monitoring officer and the head of office: search the "
         "registers, open a record and its audit trail, withhold an item from publication.",
+        "• `/conduct report [year]` — the monitoring officer and head of office: the annual "
+        "report for the audit committee, with its charts, in your DM.",
+        "• `/conduct export` — the monitoring officer and head of office: a register as CSV or "
+        "XLSX, in your DM.",
         "• `/conduct help` — this message.",
     ]
     if policy.code_of_conduct_url:

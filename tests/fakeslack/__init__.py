@@ -1,6 +1,6 @@
 """Test-only fakes of Slack: Web API server, request signing/payloads, Socket Mode server."""
 
-from .server import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, Rejected
+from .server import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, Rejected, Upload
 from .signing import (
     block_actions_form,
     block_actions_payload,
@@ -26,6 +26,7 @@ __all__ = [
     "FakeSlack",
     "FakeSocketModeServer",
     "Rejected",
+    "Upload",
     "block_actions_form",
     "block_actions_payload",
     "event_callback_payload",

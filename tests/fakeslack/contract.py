@@ -23,6 +23,9 @@ SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared/slack/slack_web
 # with their required arguments (besides the token).
 NOT_IN_SPEC: dict[str, frozenset[str]] = {
     "apps.connections.open": frozenset(),  # Socket Mode (2021); uses the xapp- token only
+    # files_upload_v2 (2024): ask for an upload URL, send the bytes there, then share.
+    "files.getUploadURLExternal": frozenset({"filename", "length"}),
+    "files.completeUploadExternal": frozenset({"files"}),
 }
 
 # Where the spec marks an argument optional but Slack rejects the call without it.

@@ -59,6 +59,20 @@ class Rejected:
     error: str
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file shared by files.completeUploadExternal: its bytes as uploaded to the URL that
+    files.getUploadURLExternal handed out."""
+
+    file_id: str
+    filename: str
+    title: str | None
+    alt_txt: str | None
+    channel_id: str | None
+    initial_comment: str | None
+    data: bytes
+
+
 @dataclass
 class _Fault:
     status: int
@@ -92,6 +106,10 @@ class FakeSlack:
         self._triggers_used: set[str] = set()
         self._response_url_posts: Counter[str] = Counter()
         self._external_view_ids: dict[str, str] = {}
+        # files.getUploadURLExternal's answers: file id -> its arguments and bytes, once sent.
+        self._upload_urls: dict[str, dict[str, Any]] = {}
+        self._uploaded: dict[str, bytes] = {}
+        self._uploads: list[Upload] = []
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -229,6 +247,11 @@ class FakeSlack:
     def calls(self, method: str | None = None) -> list[Call]:
         with self._cond:
             return [c for c in self._calls if method is None or c.method == method]
+
+    def uploads(self, channel_id: str | None = None) -> list[Upload]:
+        """Files shared (completed uploads), optionally only those in one channel."""
+        with self._cond:
+            return [u for u in self._uploads if channel_id is None or u.channel_id == channel_id]
 
     def responses(self, method: str) -> list[dict[str, Any]]:
         """What the fake answered to each call of `method` (parallel to calls(method))."""
@@ -508,6 +531,53 @@ class FakeSlack:
     def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.socket_url}
 
+    def _get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._counter):09d}"
+        self._upload_urls[file_id] = dict(args)
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def handle_upload(self, file_id: str, data: bytes) -> tuple[int, bytes]:
+        """The upload URL: takes the file's bytes (once, and exactly `length` of them)."""
+        with self._cond:
+            asked = self._upload_urls.get(file_id)
+            if asked is None:
+                return 404, b"unknown upload URL"
+            problem = None
+            if file_id in self._uploaded:
+                problem = f"upload URL for {file_id} used twice"
+            elif str(len(data)) != str(asked.get("length")):
+                problem = f"{file_id}: {len(data)} bytes sent, length said {asked.get('length')}"
+            if problem:
+                self.problems.append(f"upload: {problem}")
+                return 400, problem.encode()
+            self._uploaded[file_id] = data
+            return 200, f"OK - {len(data)}".encode()
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
+        except json.JSONDecodeError:
+            return {"ok": False, "error": "invalid_arguments"}
+        shared = []
+        for entry in files:
+            file_id = entry.get("id")
+            if file_id not in self._uploaded:
+                self.problems.append(f"files.completeUploadExternal: {file_id} never uploaded")
+                return {"ok": False, "error": "file_not_found"}
+            asked = self._upload_urls[file_id]
+            upload = Upload(
+                file_id=file_id,
+                filename=str(asked.get("filename")),
+                title=entry.get("title"),
+                alt_txt=asked.get("alt_txt"),
+                channel_id=args.get("channel_id"),
+                initial_comment=args.get("initial_comment"),
+                data=self._uploaded[file_id],
+            )
+            self._uploads.append(upload)
+            shared.append({"id": file_id, "name": upload.filename, "title": upload.title or ""})
+        return {"ok": True, "files": shared}
+
 
 _RESPONDERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": FakeSlack._auth_test,
@@ -522,6 +592,8 @@ _RESPONDERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = 
     "users.lookupByEmail": FakeSlack._lookup_by_email,
     "users.info": FakeSlack._users_info,
     "apps.connections.open": FakeSlack._connections_open,
+    "files.getUploadURLExternal": FakeSlack._get_upload_url,
+    "files.completeUploadExternal": FakeSlack._complete_upload,
 }
 
 
@@ -577,6 +649,14 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if url.path.startswith("/upload/"):  # a file's bytes, whatever the Content-Type
+            status, answer = self.server.fake.handle_upload(url.path.removeprefix("/upload/"), raw)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+            return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         problems: list[str] = []
         body: Any = {}

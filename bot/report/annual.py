@@ -1,0 +1,90 @@
+"""`python -m bot report annual --year 2026 --out report.pdf|.html`, and the one function
+both it and `/conduct report` use to build the report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.export import ExportError, replacing
+from bot.report.charts import Chart, charts
+from bot.report.gather import annual_summary
+from bot.report.render import to_html, write_pdf
+from bot.report.summary import Summary
+from bot.rules.financial_year import FinancialYear
+from bot.settings import Settings
+from storage import audit
+from storage.db import Database
+
+FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def year_of(start_year: int | None, now: datetime, settings: Settings) -> FinancialYear:
+    """The financial year starting 1 April `start_year`; by default the current one."""
+    if start_year is not None:
+        return FinancialYear(start_year)
+    return FinancialYear.containing(now.astimezone(settings.policy.tz).date())
+
+
+def build(
+    db: Database,
+    settings: Settings,
+    *,
+    year: FinancialYear,
+    now: datetime,
+    actor_id: int | None = None,
+    via: str,
+) -> tuple[Summary, list[Chart]]:
+    """The report's figures and charts, the report recorded in the audit trail."""
+    policy = settings.policy
+    with db.session() as session:
+        summary = annual_summary(
+            session, year=year, policy=policy, today=now.astimezone(policy.tz).date(), now=now
+        )
+        audit.record(session, action="annual_report", actor_id=actor_id, year=year.label, via=via)
+        session.commit()
+    return summary, charts(summary)
+
+
+def run_annual_report(
+    *,
+    db: Database,
+    settings: Settings,
+    start_year: int | None,
+    output: Path,
+    now: datetime,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """The CLI command. Exit status: 0 written, 1 could not read or write, 2 bad options."""
+    fmt = FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        print(f"nolan: error: cannot tell the format of {output}: name it .html or .pdf", file=err)
+        return 2
+    if start_year is not None and not 2000 <= start_year <= 2100:
+        print(f"nolan: error: --year {start_year} is not a plausible financial year", file=err)
+        return 2
+    year = year_of(start_year, now, settings)
+    office = settings.policy.office_name
+    try:
+        summary, drawn = build(db, settings, year=year, now=now, via=f"cli:{output}")
+        with replacing(output, private=True) as fh:
+            if fmt == "pdf":
+                write_pdf(fh, summary, drawn, office=office)
+            else:
+                fh.write(to_html(summary, drawn, office=office).encode("utf-8"))
+    except ExportError as exc:
+        print(f"nolan: error: {exc}", file=err)
+        return exc.code
+    except OSError as exc:
+        print(f"nolan: error: cannot write {output}: {exc.strerror or exc}", file=err)
+        return 1
+    except SQLAlchemyError as exc:
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"nolan: error: cannot read the registers: {first_line}", file=err)
+        return 1
+    print(f"Wrote the annual report for {year.label} to {output}.", file=out)
+    return 0

@@ -1,0 +1,136 @@
+"""The annual report's charts: matplotlib figures built without pyplot (no global state, so
+the bot may draw in several threads; no display backend), each with a title, labelled axes
+and alt text.
+
+Colours are the Okabe–Ito palette, distinguishable with the common colour-vision
+deficiencies; stacked bars carry hatching as well, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from bot.report.summary import KINDS, Summary
+from bot.report.words import kind_word, status_word
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "++", "--")
+SIZE = (8, 4.5)  # inches; 800×450 pixels at 100 dpi
+DPI = 100
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # a file name stem
+    title: str
+    alt: str  # what a screen reader says instead of the picture
+    figure: Figure
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _figure() -> Figure:
+    figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    figure.patch.set_facecolor("white")
+    return figure
+
+
+def volumes_chart(summary: Summary) -> Chart:
+    title = f"Declarations by kind and outcome, {summary.year.label}"
+    statuses: list[str] = []
+    for kind in KINDS:
+        statuses += [s for s in summary.volumes[kind] if s not in statuses]
+    figure = _figure()
+    axes = figure.add_subplot()
+    labels = [kind_word(k) for k in KINDS]
+    bottoms = [0] * len(KINDS)
+    for index, status in enumerate(statuses):
+        heights = [summary.volumes[k].get(status, 0) for k in KINDS]
+        axes.bar(
+            labels,
+            heights,
+            bottom=bottoms,
+            label=status_word(status),
+            color=OKABE_ITO[index % len(OKABE_ITO)],
+            hatch=HATCHES[index % len(HATCHES)],
+            edgecolor="white",
+        )
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_title(title)
+    axes.set_xlabel("Kind of declaration")
+    axes.set_ylabel("Number of declarations")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    if statuses:
+        axes.legend(title="Outcome", loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        axes.text(0.5, 0.5, "No declarations this year", ha="center", transform=axes.transAxes)
+    parts = []
+    for kind in KINDS:
+        by_status = summary.volumes[kind]
+        detail = ", ".join(f"{status_word(s).lower()} {n}" for s, n in by_status.items())
+        parts.append(
+            f"{kind_word(kind)}: {sum(by_status.values())}" + (f" ({detail})" if detail else "")
+        )
+    alt = f"Stacked bar chart. {title}. " + "; ".join(parts) + "."
+    return Chart("volumes", title, alt, figure)
+
+
+def monthly_chart(summary: Summary) -> Chart:
+    title = f"Decisions made each month, {summary.year.label}"
+    figure = _figure()
+    axes = figure.add_subplot()
+    labels = [f"{month:%b}" for month, _ in summary.decisions_by_month]
+    counts = [n for _, n in summary.decisions_by_month]
+    positions = range(len(labels))  # not the labels: matplotlib would parse "Apr" as a date
+    axes.bar(positions, counts, color=OKABE_ITO[0])
+    axes.set_xticks(positions, labels)
+    axes.set_title(title)
+    axes.set_xlabel(
+        f"Month (April {summary.year.start_year} to March {summary.year.start_year + 1})"
+    )
+    axes.set_ylabel("Number of decisions")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    listed = ", ".join(f"{month:%B} {n}" for month, n in summary.decisions_by_month)
+    alt = f"Bar chart. {title}: {sum(counts)} in all. {listed}."
+    return Chart("decisions-by-month", title, alt, figure)
+
+
+def _days(value: float) -> str:
+    return f"{value:.1f} days"
+
+
+def timing_chart(summary: Summary) -> Chart:
+    title = f"Time from declaration to decision, {summary.year.label}"
+    days = summary.decision_days
+    figure = _figure()
+    axes = figure.add_subplot()
+    if days:
+        bins = max(1, min(20, len(set(round(d) for d in days))))
+        axes.hist(days, bins=bins, color=OKABE_ITO[2], edgecolor="white")
+        median, p90 = summary.median_days, summary.p90_days
+        assert median is not None and p90 is not None
+        axes.axvline(median, color=OKABE_ITO[5], linestyle="--", label=f"Median: {_days(median)}")
+        axes.axvline(p90, color=OKABE_ITO[6], linestyle=":", label=f"90th percentile: {_days(p90)}")
+        axes.legend(loc="upper right")
+        alt = (
+            f"Histogram. {title}: {len(days)} decisions, from {_days(days[0])} to "
+            f"{_days(days[-1])}; median {_days(median)}, 90th percentile {_days(p90)}."
+        )
+    else:
+        axes.text(0.5, 0.5, "No decisions this year", ha="center", transform=axes.transAxes)
+        alt = f"Histogram. {title}: no decisions were made this year."
+    axes.set_title(title)
+    axes.set_xlabel("Days from declaration to final decision")
+    axes.set_ylabel("Number of decisions")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    return Chart("time-to-decision", title, alt, figure)
+
+
+def charts(summary: Summary) -> list[Chart]:
+    return [volumes_chart(summary), monthly_chart(summary), timing_chart(summary)]

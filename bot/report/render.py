@@ -1,0 +1,210 @@
+"""The annual report as a file: a self-contained HTML page or a PDF, from the same tables and
+charts. Neither reaches the network: the charts are inline PNGs (HTML) or drawn pages (PDF).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from bot.report.charts import Chart
+from bot.report.summary import KINDS, Summary
+from bot.report.words import days, kind_word, percent, pounds, status_word
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str = "None."  # said instead of an empty table
+
+
+def headline(summary: Summary) -> Table:
+    asked = summary.asked_to_accept
+    return Table(
+        "Headline figures",
+        ("Measure", "Figure"),
+        (
+            ("Declarations in the registers", str(summary.total)),
+            (
+                "Gifts and hospitality allowed, of those asked to accept",
+                f"{percent(summary.acceptance_rate)} ({summary.accepted} of {asked})",
+            ),
+            ("Time to decision: median", days(summary.median_days)),
+            ("Time to decision: 90th percentile", days(summary.p90_days)),
+            (
+                f"Waiting {summary.escalation_days} working days or more",
+                str(len(summary.overdue)),
+            ),
+            (
+                f"Repeat offerors ({summary.repeat_threshold} or more offers)",
+                str(len(summary.repeat_offerors)),
+            ),
+            ("Vetting clearances lapsed", str(summary.vetting_lapsed)),
+            ("Policies overdue for review", str(len(summary.policies_overdue))),
+        ),
+    )
+
+
+def tables(summary: Summary) -> list[Table]:
+    volume_rows = tuple(
+        (kind_word(kind), status_word(status), str(n))
+        for kind in KINDS
+        for status, n in summary.volumes[kind].items()
+    )
+    return [
+        headline(summary),
+        Table("Declarations by kind and outcome", ("Kind", "Outcome", "Number"), volume_rows),
+        Table(
+            "Items waiting longest for a decision",
+            ("Reference", "Kind", "Working days waiting"),
+            tuple((o.reference, kind_word(o.kind), str(o.working_days)) for o in summary.overdue),
+            "No item has waited past the reminder point.",
+        ),
+        Table(
+            "Repeat offerors",
+            ("Offeror", "Offers", "Total value"),
+            tuple((r.name, str(r.offers), pounds(r.value_pence)) for r in summary.repeat_offerors),
+            f"No offeror made {summary.repeat_threshold} or more offers.",
+        ),
+        Table(
+            "Policies overdue for review",
+            ("Policy",),
+            tuple((title,) for title in summary.policies_overdue),
+            "Every policy is within its review date.",
+        ),
+    ]
+
+
+def title_of(summary: Summary, office: str) -> str:
+    return f"Code of conduct: annual report {summary.year.label} — {office}"
+
+
+def scope_note(summary: Summary) -> str:
+    return (
+        f"The financial year {summary.year.first_day:%-d %B %Y} to "
+        f"{summary.year.last_day:%-d %B %Y}: gifts and hospitality by the date offered, "
+        "interests and outside work by the day declared. Items waiting, vetting and policies "
+        f"as at {summary.as_of:%-d %B %Y}. Confidential notifications are not counted."
+    )
+
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       color: #1a1a1a; line-height: 1.5; }
+table { border-collapse: collapse; margin: 0 0 2rem; min-width: 50%; }
+caption { text-align: left; font-weight: bold; font-size: 1.15rem; padding: .5rem 0; }
+th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; }
+thead th { background: #e8e8e8; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 0 0 2rem; }
+img { max-width: 100%; height: auto; }
+"""
+
+
+def _cell(value: str) -> str:
+    numeric = value.replace(",", "").replace(".", "").lstrip("£").isdigit()
+    attr = ' class="n"' if numeric else ""
+    return f"<td{attr}>{html.escape(value)}</td>"
+
+
+def _html_table(table: Table) -> str:
+    if not table.rows:
+        return f"<h2>{html.escape(table.caption)}</h2>\n<p>{html.escape(table.empty)}</p>"
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.headers)
+    body = "\n".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
+    return (
+        f"<table>\n<caption>{html.escape(table.caption)}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    )
+
+
+def _html_chart(chart: Chart) -> str:
+    data = base64.b64encode(chart.png()).decode("ascii")
+    return (
+        f'<figure>\n<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt)}">\n'
+        f"<figcaption>{html.escape(chart.title)}</figcaption>\n</figure>"
+    )
+
+
+def to_html(summary: Summary, charts: Sequence[Chart], *, office: str) -> str:
+    title = title_of(summary, office)
+    parts = [_html_table(t) for t in tables(summary)]
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en-GB">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            f"<h1>{html.escape(title)}</h1>",
+            f"<p>{html.escape(scope_note(summary))}</p>",
+            parts[0],
+            "<h2>Charts</h2>",
+            *[_html_chart(c) for c in charts],
+            *parts[1:],
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+A4 = (8.27, 11.69)  # inches
+
+
+# Where each column of a table starts on the page (fractions of its width).
+COLUMNS = (0.07, 0.60, 0.80)
+LINE = 0.018  # of the page's height, for 9-point text
+
+
+def _text_page(summary: Summary, office: str) -> Figure:
+    """The figures as text on an A4 page: the tables a committee paper would carry."""
+    figure = Figure(figsize=A4)
+    y = 0.95
+
+    def write(text: str, size: int, width: int, weight: str = "normal") -> None:
+        nonlocal y
+        wrapped = "\n".join(textwrap.wrap(text, width)) or text
+        figure.text(COLUMNS[0], y, wrapped, fontsize=size, weight=weight, va="top")
+        y -= LINE * (wrapped.count("\n") + 1) * size / 9 + 0.004
+
+    write(title_of(summary, office), 13, 62, "bold")
+    write(scope_note(summary), 9, 95)
+    for table in tables(summary):
+        y -= 0.012
+        write(table.caption, 11, 80, "bold")
+        if not table.rows:
+            write(table.empty, 9, 95)
+        for row in table.rows[:20]:
+            for x, cell in zip(COLUMNS, row, strict=False):
+                figure.text(x, y, textwrap.shorten(cell, 60), fontsize=9, va="top")
+            y -= LINE
+        if len(table.rows) > 20:
+            write(f"… and {len(table.rows) - 20} more (the HTML report lists them all).", 9, 95)
+        if y < 0.08:
+            break
+    return figure
+
+
+def write_pdf(stream: IO[bytes], summary: Summary, charts: Sequence[Chart], *, office: str) -> int:
+    """A text page, then a page per chart. Returns the number of pages."""
+    with PdfPages(stream, metadata={"Title": title_of(summary, office)}) as pdf:
+        pdf.savefig(_text_page(summary, office))
+        for chart in charts:
+            pdf.savefig(chart.figure)
+        return int(pdf.get_pagecount())

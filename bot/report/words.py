@@ -1,0 +1,34 @@
+"""How the report words kinds and statuses: the same words staff see in /conduct mine."""
+
+from __future__ import annotations
+
+# Plural headings for the report's tables.
+KIND_PLURALS = {
+    "gift": "Gifts and hospitality",
+    "interest": "Interests",
+    "outside_work": "Outside work",
+}
+
+
+def kind_word(kind: str) -> str:
+    return KIND_PLURALS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def status_word(status: str) -> str:
+    # Imported here: handlers import bot.report, so bot.report may not import handlers
+    # while it loads.
+    from handlers.conduct.messages import STATUS_WORDS
+
+    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
+
+
+def pounds(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} days"

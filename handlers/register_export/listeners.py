@@ -1,0 +1,127 @@
+"""Register export from Slack: `/conduct export` and the officers' Home button open the
+modal; its submission writes the file exactly as `python -m bot register export` does
+(bot.export, audit entry included) and sends it to the officer's DM."""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.export import ExportError, export
+from bot.notifier import Notifier
+from bot.registers import REGISTERS, office_timezone
+from bot.rules.register_keepers import keeps_registers
+from bot.settings import Settings
+from handlers.conduct import ConductRequest
+from handlers.register_export import messages
+from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
+from handlers.register_export.ids import Field
+from handlers.register_export.views import export_modal, refusal_modal
+from storage import staff
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def _officer_id(db: Database, slack_id: str) -> int | None:
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_id)
+        return me.id if me is not None and keeps_registers(me.role_set) else None
+
+
+def conduct_export(request: ConductRequest) -> None:
+    if _officer_id(request.db, request.user_id) is None:
+        request.reply(messages.NOT_ALLOWED)
+        return
+    request.ack()
+    request.client.views_open(trigger_id=request.command["trigger_id"], view=export_modal())
+
+
+def open_export(ack: Ack, body: dict[str, Any], client: WebClient, db: Database) -> None:
+    """The Home tab's Export button (action_id registers_export)."""
+    ack()
+    allowed = _officer_id(db, body["user"]["id"]) is not None
+    view = export_modal() if allowed else refusal_modal(messages.NOT_ALLOWED)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_export(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+) -> None:
+    try:
+        wanted = read_export_form(view["state"]["values"])
+    except InvalidExport as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    user_id = body["user"]["id"]
+    officer_id = _officer_id(db, user_id)
+    if officer_id is None:
+        ack(response_action="errors", errors={Field.REGISTER: messages.NOT_ALLOWED})
+        return
+    ack()  # closes the modal; the file follows in the DM
+    send_export(
+        wanted, officer_id=officer_id, user_id=user_id, db=db, settings=settings, notifier=notifier
+    )
+
+
+def send_export(
+    wanted: ExportRequest,
+    *,
+    officer_id: int,
+    user_id: str,
+    db: Database,
+    settings: Settings,
+    notifier: Notifier,
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="nolan-export-") as tmp:
+        target = Path(tmp) / wanted.filename
+        try:
+            with office_timezone(settings.policy.tz):
+                rows = export(
+                    REGISTERS[wanted.register],
+                    db=db,
+                    fmt=wanted.fmt,
+                    public=wanted.public,
+                    output=target,
+                    date_from=wanted.date_from,
+                    date_to=wanted.date_to,
+                    out=io.StringIO(),
+                    actor_id=officer_id,
+                    destination=f"slack:{user_id}",
+                )
+        except (ExportError, OSError, SQLAlchemyError) as exc:
+            log.warning("Exporting %s for %s", wanted.register, user_id, exc_info=True)
+            notifier.dm(user_id, messages.failed(wanted, _why(exc)))
+            return
+        posted = notifier.dm(user_id, messages.ready(wanted, rows))
+        try:
+            notifier.upload(
+                posted.channel,
+                content=target.read_bytes(),
+                filename=wanted.filename,
+                title=messages.title(wanted),
+            )
+        except SlackApiError as exc:
+            why = str(exc.response.get("error", "error"))
+            notifier.dm(user_id, messages.failed(wanted, f"Slack refused the file ({why})"))
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ExportError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return "the registers could not be read; please try again, or ask an admin"
+    return "the file could not be written on the server; please ask an admin"

@@ -1,0 +1,72 @@
+"""`/conduct report [year]`: ack at once, then build the report and DM it with its charts."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk.errors import SlackApiError
+
+from bot.report.annual import build, year_of
+from bot.rules.register_keepers import keeps_registers
+from handlers.conduct import ConductRequest
+from handlers.report import messages
+from storage import staff
+
+log = logging.getLogger(__name__)
+
+YEAR = re.compile(r"^(?P<start>\d{4})(?:/(?P<end>\d{2}))?$")
+
+
+class BadYear(ValueError):
+    pass
+
+
+def parse_year(words: list[str]) -> int | None:
+    """The start year asked for ("2026" or "2026/27"), or None for the current year."""
+    if not words:
+        return None
+    match = YEAR.match(words[0]) if len(words) == 1 else None
+    if match is None:
+        raise BadYear(" ".join(words))
+    start = int(match["start"])
+    end = match["end"]
+    if not 2000 <= start <= 2100 or (end is not None and int(end) != (start + 1) % 100):
+        raise BadYear(words[0])
+    return start
+
+
+def conduct_report(request: ConductRequest) -> None:
+    try:
+        start = parse_year(request.args)
+    except BadYear:
+        request.reply(messages.USAGE)
+        return
+    with request.db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+        officer_id = me.id if me is not None and keeps_registers(me.role_set) else None
+    if officer_id is None:
+        request.reply(messages.NOT_ALLOWED)
+        return
+    now = request.clock()
+    year = year_of(start, now, request.settings)
+    request.reply(messages.preparing(year.label))  # Slack wants an answer within 3 seconds
+    summary, charts = build(
+        request.db, request.settings, year=year, now=now, actor_id=officer_id, via="slack"
+    )
+    office = request.settings.policy.office_name
+    posted = request.notifier.dm(request.user_id, messages.report_message(summary, office=office))
+    try:
+        for chart in charts:
+            request.notifier.upload(
+                posted.channel,
+                content=chart.png(),
+                filename=f"{chart.name}-{year.start_year}.png",
+                title=chart.title,
+                alt_text=chart.alt,
+            )
+    except SlackApiError as exc:
+        log.warning("Uploading the annual report's charts: %s", exc)
+        request.notifier.dm(
+            request.user_id, messages.charts_failed(str(exc.response.get("error", "error")))
+        )
