@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
+from bot.rules.risk import offeror_key
 
 # The kinds a report shows, in order. Notifications (criminal charges, proceedings) are
 # confidential to the officers they go to and are never counted in a report (as in the
@@ -109,12 +110,6 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 def rate(part: int, whole: int) -> float | None:
     """part/whole, or None (not 0%) when nothing was asked."""
     return part / whole if whole else None
-
-
-def offeror_key(name: str) -> str:
-    """One offeror however it was typed ("ACME  Ltd" = "acme ltd"). A stand-in for
-    bot.rules.risk.offeror_key, which the risk flags use: swap it in when both exist."""
-    return " ".join(name.casefold().split())
 
 
 def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOfferor, ...]:

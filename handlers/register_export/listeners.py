@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.export import ExportError, export
 from bot.notifier import Notifier
 from bot.registers import REGISTERS, office_timezone
-from bot.rules.register_keepers import keeps_registers
+from bot.rules.access import is_officer
 from bot.settings import Settings
 from handlers.conduct import ConductRequest
 from handlers.register_export import messages
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 def _officer_id(db: Database, slack_id: str) -> int | None:
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_id)
-        return me.id if me is not None and keeps_registers(me.role_set) else None
+        return me.id if me is not None and is_officer(me.role_set) else None
 
 
 def conduct_export(request: ConductRequest) -> None:

@@ -8,7 +8,7 @@ import re
 from slack_sdk.errors import SlackApiError
 
 from bot.report.annual import build, year_of
-from bot.rules.register_keepers import keeps_registers
+from bot.rules.access import is_officer
 from handlers.conduct import ConductRequest
 from handlers.report import messages
 from storage import staff
@@ -44,7 +44,7 @@ def conduct_report(request: ConductRequest) -> None:
         return
     with request.db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        officer_id = me.id if me is not None and keeps_registers(me.role_set) else None
+        officer_id = me.id if me is not None and is_officer(me.role_set) else None
     if officer_id is None:
         request.reply(messages.NOT_ALLOWED)
         return

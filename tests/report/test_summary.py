@@ -14,7 +14,6 @@ from bot.report.summary import (
     decision_days,
     decisions_by_month,
     median,
-    offeror_key,
     overdue,
     percentile,
     rate,
@@ -77,9 +76,12 @@ def test_rate() -> None:
     assert rate(0, 3) == 0.0
 
 
-def test_offeror_key_ignores_case_and_spacing() -> None:
-    assert offeror_key("  ACME   Ltd ") == offeror_key("acme ltd") == "acme ltd"
-    assert offeror_key("Acme Ltd") != offeror_key("Acme Limited")
+def test_repeat_offerors_match_names_as_the_risk_flags_do() -> None:
+    items = [
+        gift(f"GH-{n}", offered_by=name)
+        for n, name in enumerate(["ACME Ltd.", "Acme Limited", "acme"])
+    ]
+    assert [(r.name, r.offers) for r in repeat_offerors(items, 3)] == [("ACME Ltd.", 3)]
 
 
 def test_repeat_offerors_counts_offers_whatever_the_response_but_not_withdrawn() -> None:
