@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -14,8 +15,9 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.rules.access import Access, is_officer, may_withhold
+from bot.rules.risk import RiskFlag
 from bot.rules.withholding import Ground
-from bot.settings import Settings
+from bot.settings import Policy, Settings
 from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
 from handlers.forms import FormState
@@ -42,7 +44,7 @@ from handlers.registers.views import (
     withhold_form,
     withholding_of,
 )
-from storage import audit, declarations, staff
+from storage import audit, declarations, risk, staff
 from storage import withholding as store
 from storage.access import access_to, viewer_of
 from storage.db import Database
@@ -218,9 +220,35 @@ def _trail(session: Session, record: Record, page: int) -> tuple[TrailPage, str 
     return TrailPage(lines, page, pages, len(entries)), note if isinstance(note, str) else None
 
 
-def _record_view(session: Session, me: Staff, record: Record, trail_page: int) -> View:
+def _flags(session: Session, record: Record, access: Access, seen: Seen) -> list[RiskFlag]:
+    """Officers see the flags as they stand now; an approver, those their card showed; the
+    declarant none (a repeated-offers flag counts colleagues' declarations)."""
+    assert record.declaration.id is not None
+    if access.why == "officer":
+        return risk.flags_for(session, record.declaration.id, seen.policy, seen.today)
+    if access.why == "routed":
+        return risk.recorded(session, record.declaration.id)
+    return []
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Where and when a record is looked at: the office's policy and date."""
+
+    policy: Policy
+    today: date
+
+    @classmethod
+    def now(cls, settings: Settings, clock: Callable[[], datetime]) -> Seen:
+        return cls(settings.policy, clock().astimezone(settings.policy.tz).date())
+
+
+def _record_view(
+    session: Session, me: Staff, record: Record, access: Access, seen: Seen, trail_page: int
+) -> View:
     kind = kind_of(record.declaration.kind)
     card = kind.card(record, None, kind.history(session, record))
+    card = replace(card, flags=_flags(session, record, access, seen))
     trail, note = _trail(session, record, trail_page)
     by = record.declaration.withheld_by_id
     by_person = staff.by_id(session, staff_id=by) if by else None
@@ -257,6 +285,8 @@ def open_record(
     action: dict[str, Any],
     client: WebClient,
     db: Database,
+    settings: Settings,
+    clock: Callable[[], datetime],
 ) -> None:
     """ "View": the whole record. An officer's view of someone else's is audited."""
     ack()
@@ -276,12 +306,18 @@ def open_record(
                     why=access.why,
                 )
                 session.commit()
-            view = _record_view(session, me, record, 0)
+            view = _record_view(session, me, record, access, Seen.now(settings, clock), 0)
     _show(client, body, view)
 
 
 def page_trail(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, db: Database
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    db: Database,
+    settings: Settings,
+    clock: Callable[[], datetime],
 ) -> None:
     ack()
     view = body.get("view") or {}
@@ -295,8 +331,8 @@ def page_trail(
         if isinstance(loaded, str) or page is None:
             answer = notice_view("Declaration", loaded if isinstance(loaded, str) else STALE)
         else:
-            me, record, _access = loaded
-            answer = _record_view(session, me, record, page)
+            me, record, access = loaded
+            answer = _record_view(session, me, record, access, Seen.now(settings, clock), page)
     client.views_update(view_id=view.get("id"), view=answer)
 
 
@@ -341,7 +377,9 @@ def open_withhold(
     _show(client, body, view)
 
 
-def _after_change(client: WebClient, db: Database, slack_id: str, meta: WithholdMeta) -> None:
+def _after_change(
+    client: WebClient, db: Database, slack_id: str, meta: WithholdMeta, seen: Seen
+) -> None:
     """The record view beneath the form, refreshed to show the change (its last trail page)."""
     if not meta.record_view_id:
         return
@@ -349,8 +387,8 @@ def _after_change(client: WebClient, db: Database, slack_id: str, meta: Withhold
         loaded = _load(session, slack_id, meta.declaration_id)
         if isinstance(loaded, str):
             return
-        me, record, _access = loaded
-        view = _record_view(session, me, record, -1)
+        me, record, access = loaded
+        view = _record_view(session, me, record, access, seen, -1)
     client.views_update(view_id=meta.record_view_id, view=view)
 
 
@@ -391,6 +429,7 @@ def submit_withhold(
     view: dict[str, Any],
     client: WebClient,
     db: Database,
+    settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     def change(
@@ -419,11 +458,17 @@ def submit_withhold(
 
     meta = _submitted(ack, body, view, db, change)
     if meta is not None:
-        _after_change(client, db, body["user"]["id"], meta)
+        _after_change(client, db, body["user"]["id"], meta, Seen.now(settings, clock))
 
 
 def submit_republish(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, db: Database
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    db: Database,
+    settings: Settings,
+    clock: Callable[[], datetime],
 ) -> None:
     def change(
         session: Session, me: Staff, record: Record, form: FormState
@@ -444,4 +489,4 @@ def submit_republish(
 
     meta = _submitted(ack, body, view, db, change)
     if meta is not None:
-        _after_change(client, db, body["user"]["id"], meta)
+        _after_change(client, db, body["user"]["id"], meta, Seen.now(settings, clock))

@@ -30,7 +30,7 @@ from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
 from bot.rules.withholding import LABEL, Ground
-from handlers.approvals.messages import ApprovalCard
+from handlers.approvals.messages import ApprovalCard, risk_block
 from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.registers.ids import (
     NOTE_MAX,
@@ -397,6 +397,8 @@ def record_view(
                 ]
             )
         )
+    if card.flags:
+        blocks.append(risk_block(card.flags))
     if card.history:
         lines = "\n".join(f"• {escape(h)}" for h in card.history[:10])
         blocks.append(

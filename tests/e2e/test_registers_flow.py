@@ -37,7 +37,7 @@ def declare_hospitality(nolan: Nolan, fake: FakeSlack, db: Database, clock: Cloc
     assert nolan.submit("UALICE", view, hospitality(clock)) == {}
     fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UMGR")
     with db.session() as session:
-        found = session.exec(select(Declaration.id).order_by(col(Declaration.id))).first()
+        found = session.exec(select(Declaration.id).order_by(col(Declaration.id).desc())).first()
         assert found is not None
         return found
 
@@ -170,6 +170,9 @@ def test_the_monitoring_officer_searches_opens_and_withholds(
         "Declared by Alice Able",
         "Sent to Manny Manager to authorise",
         "Viewed by Morgan Monitor",
+        # Officers see the flags as they stand now: the 21 older offers came in afterwards.
+        "Risk flags",
+        "Repeated offers",
     ):
         assert expected in shown, expected
     [viewed] = entries(db, "viewed")
@@ -256,15 +259,21 @@ def home_with_view_button(declaration_id: int) -> dict[str, Any]:
 def test_own_record_from_home_is_not_audited_and_has_no_withholding(
     nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dict[str, Staff]
 ) -> None:
+    seed_offers(db, org["eve"], 2)  # so Alice's is the third offer from the giver
     first = declare_hospitality(nolan, fake, db, clock)
     press(nolan, fake, "UALICE", home_with_view_button(first), "registers_record")
     record = latest(fake, "views.open", 2)  # the first was the /gift form
     assert record["callback_id"] == "registers_record_view"
     assert "Dinner at the Grand Hotel" in text(record) and "Audit trail" in text(record)
     assert not buttons(record, "registers_withhold")
-    # The approver it was routed to sees it too; neither view is audited.
+    # The flag counts a colleague's offers: not shown to the declarant.
+    assert "Risk flags" not in text(record)
+    # The approver it was routed to sees it too, with the flags their card showed; neither
+    # view is audited.
     press(nolan, fake, "UMGR", home_with_view_button(first), "registers_record")
-    assert latest(fake, "views.open", 3)["callback_id"] == "registers_record_view"
+    routed = latest(fake, "views.open", 3)
+    assert routed["callback_id"] == "registers_record_view"
+    assert "Repeated offers" in text(routed)
     assert entries(db, "viewed") == []
 
 
