@@ -10,6 +10,7 @@ from handlers import (
     conduct,
     delegation,
     gifts,
+    home,
     interests,
     notices,
     outside_work,
@@ -34,6 +35,7 @@ def register(app: App) -> None:
     annual.register(app)  # with the undertaking and outside-work reviews
     policies.register(app)
     vetting.register(app)
+    home.register(app)
     conduct.register(
         app,
         subcommands={
