@@ -17,9 +17,9 @@ def tell(respond: Respond, text: str) -> None:
 
 
 def answer(respond: Respond | None, client: WebClient, body: dict[str, Any], text: str) -> None:
-    """`tell` wherever the button was: a press on the App Home has no response_url (Bolt
-    passes respond=None), so the answer opens as a small modal there instead."""
-    if respond is not None:
+    """`tell` wherever the button was: a press on the App Home has no response_url (Bolt's
+    respond refuses), so the answer opens as a small modal there instead."""
+    if respond is not None and body.get("response_url"):
         tell(respond, text)
         return
     client.views_open(trigger_id=body["trigger_id"], view=notice_modal(text))
