@@ -15,6 +15,7 @@ from storage import declarations as store
 from storage.db import Database
 from storage.models import Declaration, GiftOffer, Staff
 from tests.e2e.harness import Clock, Nolan
+from tests.e2e.test_escalation_flow import run
 from tests.e2e.test_gifts_flow import declare, hospitality
 from tests.fakeslack import FakeSlack
 
@@ -249,3 +250,18 @@ def test_delegation_from_home(nolan: Nolan, fake: FakeSlack, clock: Clock) -> No
 
     nolan.press_home("UMGR", refreshed, Action.END_DELEGATION)
     home_saying(nolan, "UMGR", "Your approvals come to you")
+
+
+def test_the_daily_sweep_republishes_the_homes_its_changes_concern(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    """`reminders run` escalates a decision left waiting: the new approver's Home shows it
+    with its buttons, and the old approver's no longer does."""
+    declared(nolan, clock)
+    for day in (date(2026, 11, 25), date(2026, 11, 30)):  # the reminder, then the escalation
+        code, _out, err = run(fake, db, day)
+        assert (code, err) == (0, "")
+    head = home_saying(nolan, "UHEAD", "GH-00001")
+    assert APPROVE in action_ids(head)
+    home_saying(nolan, "UMGR", "Nothing is waiting for your decision")
+    home_saying(nolan, "UALICE", "Waiting for a decision from Harriet Head")
