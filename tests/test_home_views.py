@@ -155,3 +155,20 @@ def test_unknown_person_home_has_no_buttons() -> None:
     view = checked(unknown_home_view())
     assert not action_ids(view)
     assert "org chart" in json.dumps(view)
+
+
+def test_lists_emptied_between_count_and_page_still_render() -> None:
+    """The count and the page are two queries: a decision in between leaves a page with no
+    items under a total of one, which must not draw an empty section."""
+    empty: model.Page[model.LongWait] = model.Page([], 0, 10, 1)
+    home = model.Home(
+        name="Morgan",
+        today=TODAY,
+        mine=model.Page([], 0, 10, 1),
+        approver=True,
+        waiting=model.Page([], 0, 10, 1),
+        officer=model.Officer(model.Counts("2026/27", {}), empty),
+    )
+    text = json.dumps(checked(home_view(home)))
+    assert "Nothing is waiting for a decision." in text
+    assert "Nothing is waiting for your decision." in text

@@ -144,7 +144,7 @@ def _own_line(item: model.OwnItem) -> str:
 
 def mine(home: model.Home) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text="Your declarations")]
-    if not home.mine.total:
+    if not home.mine.items:  # items, not total: the list may have changed between queries
         return [*blocks, _text("You have made no declarations yet: the buttons above start one.")]
     for item in home.mine.items:
         view = ButtonElement(
@@ -172,12 +172,15 @@ def _waiting_line(item: model.WaitingItem) -> str:
 def waiting(home: model.Home) -> list[Block]:
     page = home.waiting
     blocks: list[Block] = [HeaderBlock(text="Waiting for your decision")]
-    if page is None or not page.total:
+    if page is None or not page.items:
         return [*blocks, _text("Nothing is waiting for your decision.")]
     for item in page.items:
         blocks.append(_text(_waiting_line(item)))
         elements = decision_elements(item.step_id, item.purpose, item.reference)
-        blocks.append(ActionsBlock(block_id=f"home_decide_{item.step_id}", elements=elements[:25]))
+        if elements:  # an actions block may not be empty
+            blocks.append(
+                ActionsBlock(block_id=f"home_decide_{item.step_id}", elements=elements[:25])
+            )
     return blocks + _pager("waiting", page, home.pages)
 
 
@@ -235,7 +238,7 @@ def counts(officer: model.Officer, home: model.Home) -> list[Block]:
 def longest(officer: model.Officer, home: model.Home) -> list[Block]:
     page = officer.longest
     blocks: list[Block] = [_text("*Waiting longest for a decision*")]
-    if not page.total:
+    if not page.items:
         return [*blocks, _note("Nothing is waiting for a decision.")]
     lines = [
         f"*{w.reference}* · {w.kind} · {escape(w.declarant)} — with {escape(w.approver)} since "
