@@ -41,12 +41,12 @@ def load_home(
         return None
     today = now.astimezone(policy.tz).date()
     code = policies.code_of_conduct(session)
-    waiting = _waiting(session, me.id, today, pages.waiting)
+    waiting = _waiting(session, me.id, policy, today, pages.waiting)
     delegation = _delegation(session, me.id)
     return model.Home(
         name=me.display_name,
         today=today,
-        mine=_mine(session, me.id, pages.mine),
+        mine=_mine(session, me.id, pages.mine, policy),
         code_url=(code.url if code and code.url else policy.code_of_conduct_url),
         code_title=code.title if code and code.url else "the code of conduct",
         vetting=_vetting(me, today, policy),
@@ -63,7 +63,7 @@ def _local_day(at: datetime, policy: Policy) -> date:
     return at.astimezone(policy.tz).date()
 
 
-def _mine(session: Session, me_id: int, page: int) -> model.Page[model.OwnItem]:
+def _mine(session: Session, me_id: int, page: int, policy: Policy) -> model.Page[model.OwnItem]:
     mine = select(Declaration.id).where(Declaration.declarant_id == me_id)
     total = session.exec(select(func.count()).select_from(mine.subquery())).one()
     page = _clamp(page, total, MINE_PAGE)
@@ -71,11 +71,11 @@ def _mine(session: Session, me_id: int, page: int) -> model.Page[model.OwnItem]:
         mine.order_by(col(Declaration.id).desc()).offset(page * MINE_PAGE).limit(MINE_PAGE)
     ).all()
     records = [declarations.load_record(session, declaration_id=i) for i in ids if i]
-    items = [_own(r) for r in records if r is not None]
+    items = [_own(r, policy) for r in records if r is not None]
     return model.Page(items, page, MINE_PAGE, total)
 
 
-def _own(record: Record) -> model.OwnItem:
+def _own(record: Record, policy: Policy) -> model.OwnItem:
     d = record.declaration
     waiting = tuple(record.name_of(s.approver_id) or "an approver" for s in record.pending_steps)
     decided = record.decisive_step if not waiting else None
@@ -84,7 +84,7 @@ def _own(record: Record) -> model.OwnItem:
         reference=d.reference or "",
         kind=KIND_WORDS.get(d.kind, d.kind),
         what=kind_of(d.kind).describe(record),
-        declared_on=d.created_at.date(),
+        declared_on=_local_day(d.created_at, policy),
         status=STATUS_WORDS.get(d.status, d.status.replace("_", " ").capitalize()),
         waiting_on=waiting,
         decided_by=record.name_of(decided.decided_by_id) if decided else None,
@@ -96,7 +96,9 @@ def _started(step: ApprovalStep) -> datetime:
     return step.clock_started_at or step.created_at
 
 
-def _waiting(session: Session, me_id: int, today: date, page: int) -> model.Page[model.WaitingItem]:
+def _waiting(
+    session: Session, me_id: int, policy: Policy, today: date, page: int
+) -> model.Page[model.WaitingItem]:
     mine = (ApprovalStep.approver_id == me_id, col(ApprovalStep.status) == "pending")
     total = session.exec(select(func.count()).select_from(ApprovalStep).where(*mine)).one()
     page = _clamp(page, total, WAITING_PAGE)
@@ -113,7 +115,7 @@ def _waiting(session: Session, me_id: int, today: date, page: int) -> model.Page
         record = declarations.load_record(session, declaration_id=step.declaration_id)
         if record is None or step.id is None:
             continue
-        since = _started(step).date()
+        since = _local_day(_started(step), policy)
         items.append(
             model.WaitingItem(
                 step_id=step.id,
@@ -192,7 +194,7 @@ def _annual(session: Session, me: Staff, policy: Policy, today: date) -> model.A
 
 def _officer(session: Session, policy: Policy, today: date, page: int) -> model.Officer:
     return model.Officer(
-        counts=_counts(session, policy, today), longest=_longest(session, today, page)
+        counts=_counts(session, policy, today), longest=_longest(session, policy, today, page)
     )
 
 
@@ -219,7 +221,9 @@ def _counts(session: Session, policy: Policy, today: date) -> model.Counts:
     return model.Counts(year.label, dict(by_kind))
 
 
-def _longest(session: Session, today: date, page: int) -> model.Page[model.LongWait]:
+def _longest(
+    session: Session, policy: Policy, today: date, page: int
+) -> model.Page[model.LongWait]:
     pending = (col(ApprovalStep.status) == "pending", Declaration.kind != CONFIDENTIAL)
     total = session.exec(
         select(func.count())
@@ -242,7 +246,7 @@ def _longest(session: Session, today: date, page: int) -> model.Page[model.LongW
     )
     items = []
     for step, declaration in rows:
-        since = _started(step).date()
+        since = _local_day(_started(step), policy)
         approver, declarant = people.get(step.approver_id), people.get(declaration.declarant_id)
         items.append(
             model.LongWait(
