@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ import handlers
 from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
+from handlers import home
+from storage import touched
 from storage.db import Database
 from storage.types import utcnow
 
@@ -37,8 +40,10 @@ def create_app(
         process_before_response=False,
         token_verification_enabled=verify_token,
         raise_error_for_unhandled_request=False,
+        listener_executor=SettlingExecutor(db),
     )
     notifier = Notifier(client)
+    homes = home.attach(db, notifier, settings, clock)
 
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
     # off, a listener runs on after the middleware chain returns, so a session opened here and
@@ -49,11 +54,31 @@ def create_app(
         context["settings"] = settings
         context["notifier"] = notifier
         context["clock"] = clock
+        context["homes"] = homes
         return next()
 
     app.error(_log_error)
     handlers.register(app)
     return app
+
+
+class SettlingExecutor(ThreadPoolExecutor):
+    """Runs each listener, then the work deferred until it is done (storage.touched.settle:
+    re-publishing the Homes its changes concern), off the ack path and in one place rather
+    than in every listener."""
+
+    def __init__(self, db: Database, max_workers: int = 5) -> None:
+        super().__init__(max_workers=max_workers)  # Bolt's default
+        self.db = db
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                touched.settle(self.db)
+
+        return super().submit(run)
 
 
 def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:

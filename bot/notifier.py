@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Notifier:
         self.client.files_upload_v2(
             channel=channel_id, content=content, filename=filename, title=title, alt_txt=alt_text
         )
+
+    def publish_home(self, user_id: str, view: View) -> None:
+        """Replace what a person sees on Nolan's Home tab (views.publish)."""
+        self.client.views_publish(user_id=user_id, view=view.to_dict())
 
     def dm_in_hours(
         self, user_id: str, message: Message, *, tz: str | None, now: datetime

@@ -43,12 +43,13 @@ from handlers.delegation import service as delegation_service
 from handlers.delegation.announce import announce_ended
 from handlers.delegation.messages import long_day
 from handlers.digest import jobs as digest_jobs
+from handlers.home import attach as attach_homes
 from handlers.policies import jobs as policy_jobs
 from handlers.reviews import jobs as review_jobs
 from handlers.undertaking import jobs as undertaking_jobs
 from handlers.vetting import jobs as vetting_jobs
 from handlers.waiting import jobs as waiting
-from storage import audit, declarations, delegations, staff
+from storage import audit, declarations, delegations, staff, touched
 from storage import chasing as store
 from storage.db import Database
 from storage.models import ApprovalStep
@@ -179,6 +180,7 @@ def run_sweep(
         except Exception as exc:  # a job that fails outright must not stop the others
             log.warning("Sweep job %r failed", job.name, exc_info=True)
             report.failed(f"{job.name}: {chasing.problem(exc)}")
+    touched.settle(db)  # re-publish the Homes of everyone the sweep's changes concern
     return report
 
 
@@ -539,8 +541,10 @@ def run_reminders(
     levels = {name: logging.getLogger(name).level for name in _QUIET_FOR_CLI}
     for name in _QUIET_FOR_CLI:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    notifier = Notifier(client)
+    homes = attach_homes(db, notifier, settings, clock)  # noqa: F841 (watched weakly: keep it)
     try:
-        report = run_sweep(db, Notifier(client), settings, today, now)
+        report = run_sweep(db, notifier, settings, today, now)
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)

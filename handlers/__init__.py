@@ -10,6 +10,7 @@ from handlers import (
     conduct,
     delegation,
     gifts,
+    home,
     interests,
     notices,
     outside_work,
@@ -39,6 +40,7 @@ def register(app: App) -> None:
     vetting.register(app)
     registers.register(app)
     register_export.register(app)
+    home.register(app)
     conduct.register(
         app,
         subcommands={

@@ -123,3 +123,26 @@ def test_socket_mode_interactivity_and_messages_tab(manifest: dict[str, Any]) ->
     app_home = manifest["features"]["app_home"]
     assert app_home["messages_tab_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"] == "Nolan"
+
+
+def _matches_event(app: App, event_type: str) -> bool:
+    body = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "event": {"type": event_type, "user": "U1", "tab": "home"},
+    }
+    request = BoltRequest(body=body, mode="socket_mode")
+    return any(
+        listener.matches(req=request, resp=BoltResponse(status=200)) for listener in app._listeners
+    )
+
+
+def test_home_tab_and_its_event(app: App, manifest: dict[str, Any]) -> None:
+    """The Home tab is on, app_home_opened reaches Nolan, and something handles it."""
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    events = manifest["settings"]["event_subscriptions"]
+    assert events["bot_events"] == ["app_home_opened"]
+    assert events["request_url"].endswith("/slack/events")
+    assert _matches_event(app, "app_home_opened")
+    assert not _matches_event(app, "message")  # subscribed to nothing Nolan doesn't handle

@@ -16,7 +16,7 @@ from handlers.approvals import service
 from handlers.approvals.ids import Block, TextAction
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
 from handlers.metadata import BadMetadata, Decision, decode
-from handlers.replies import STALE_BUTTON, tell
+from handlers.replies import STALE_BUTTON, answer
 from storage.db import Database
 
 
@@ -24,7 +24,7 @@ def decide_by_button(
     ack: Ack,
     action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    respond: Respond | None,
     client: WebClient,
     db: Database,
     notifier: Notifier,
@@ -32,21 +32,21 @@ def decide_by_button(
     clock: Callable[[], datetime],
 ) -> None:
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
-    open the form for them first."""
+    open the form for them first. Pressed in a DM or on the App Home."""
     ack()
     try:
         decision = decode(Decision, action.get("value"))
     except BadMetadata:
-        tell(respond, STALE_BUTTON)
+        answer(respond, client, body, STALE_BUTTON)
         return
     user = body["user"]["id"]
     allowed = service.check(db, actor_slack_id=user, step_id=decision.step_id)
     if not allowed.decided:
-        tell(respond, allowed.message)
+        answer(respond, client, body, allowed.message)
         return
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
-        tell(respond, STALE_BUTTON)
+        answer(respond, client, body, STALE_BUTTON)
         return
     if spec.text is not rules.Text.NONE:
         client.views_open(
@@ -68,7 +68,7 @@ def decide_by_button(
     if outcome.decided:
         service.announce(db, notifier, outcome)
     else:
-        tell(respond, outcome.message)
+        answer(respond, client, body, outcome.message)
 
 
 def submit_decision_text(

@@ -60,16 +60,17 @@ class ApprovalCard:
     flags: list[RiskFlag] = field(default_factory=list)
 
 
-def _buttons(card: ApprovalCard) -> ActionsBlock:
-    assert card.step_id is not None
+def decision_elements(step_id: int, purpose: str, reference: str) -> list[ButtonElement]:
+    """A step's decision buttons (`decide_<outcome>`, value metadata.Decision): the card's,
+    and the App Home's, so a press anywhere goes to the same listener."""
     elements = []
-    for spec in rules.outcomes(card.purpose):
-        value = Decision(step_id=card.step_id, outcome=spec.outcome).encode()
+    for spec in rules.outcomes(purpose):
+        value = Decision(step_id=step_id, outcome=spec.outcome).encode()
         confirm = None
         if spec.text is rules.Text.NONE and spec.style == "primary":
             confirm = ConfirmObject(
                 title=f"{spec.label}?",
-                text=f"{spec.label}: {card.reference}. The member of staff will be told.",
+                text=f"{spec.label}: {reference}. The member of staff will be told.",
                 confirm=spec.label,
                 deny="Back",
             )
@@ -82,6 +83,12 @@ def _buttons(card: ApprovalCard) -> ActionsBlock:
                 confirm=confirm,
             )
         )
+    return elements
+
+
+def _buttons(card: ApprovalCard) -> ActionsBlock:
+    assert card.step_id is not None
+    elements = decision_elements(card.step_id, card.purpose, card.reference)
     # Instead of deciding, ask the member of staff for more information (handlers/questions,
     # which re-exports this id). An actions block holds at most 25 elements.
     ask = ButtonElement(

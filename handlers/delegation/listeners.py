@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk.models.views import View
 
 from bot.notifier import Notifier
 from bot.rules import delegation as rules
@@ -49,9 +50,23 @@ def delegate(request: ConductRequest) -> None:
 
 
 def _open_modal(request: ConductRequest) -> None:
-    today = _today(request.settings, request.clock)
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    view = delegation_form_for(
+        request.db,
+        slack_user_id=request.user_id,
+        today=_today(request.settings, request.clock),
+    )
+    if view is None:
+        request.reply(NOT_IN_ORG_CHART)
+        return
+    request.ack()
+    request.client.views_open(trigger_id=request.command["trigger_id"], view=view)
+
+
+def delegation_form_for(db: Database, *, slack_user_id: str, today: date) -> View | None:
+    """The delegation form, showing any delegation in place (None: not in the org chart);
+    `/conduct delegate` and the App Home's button both open it."""
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
         current = None
         if me is not None and me.id is not None:
             found = delegations.open_for(session, delegator_id=me.id)
@@ -63,13 +78,8 @@ def _open_modal(request: ConductRequest) -> None:
                     found[-1].ends_on,
                 )
     if me is None:
-        request.reply(NOT_IN_ORG_CHART)
-        return
-    request.ack()
-    request.client.views_open(
-        trigger_id=request.command["trigger_id"],
-        view=delegate_modal(today=today, current=current),
-    )
+        return None
+    return delegate_modal(today=today, current=current)
 
 
 def _create(
@@ -167,12 +177,23 @@ def _shortcut(request: ConductRequest) -> None:
 
 
 def _end_now(request: ConductRequest) -> None:
-    now = request.clock()
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    reply, announce = end_delegations(
+        request.db, request.notifier, slack_user_id=request.user_id, now=request.clock()
+    )
+    request.reply(reply)
+    announce()
+
+
+def end_delegations(
+    db: Database, notifier: Notifier, *, slack_user_id: str, now: datetime
+) -> tuple[str, Callable[[], None]]:
+    """End this person's delegations now (committed); returns what to tell the person and
+    the telling of the deputies, to run after answering (`/conduct delegate end` and the App
+    Home's button)."""
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
         if me is None or me.id is None:
-            request.reply(NOT_IN_ORG_CHART)
-            return
+            return NOT_IN_ORG_CHART, lambda: None
         ended: list[service.Ended] = []
         for open_one in delegations.open_for(session, delegator_id=me.id):
             assert open_one.id is not None
@@ -184,15 +205,12 @@ def _end_now(request: ConductRequest) -> None:
         session.commit()
         deputies = staff.by_ids(session, ids={e.delegation.deputy_id for e in ended})
     if not ended:
-        request.reply("You have no delegation to end: your approvals come to you.")
-        return
+        return "You have no delegation to end: your approvals come to you.", lambda: None
     moved = sum(len(e.moves) for e in ended)
     names = " and ".join(sorted({deputies[e.delegation.deputy_id].display_name for e in ended}))
-    request.reply(
-        messages.ended_for_delegator(
-            deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
-        )
+    reply = messages.ended_for_delegator(
+        deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
     )
-    announce_ended(
-        request.db, request.notifier, ended, delegator=me, deputies=deputies, by_itself=False
+    return reply, lambda: announce_ended(
+        db, notifier, ended, delegator=me, deputies=deputies, by_itself=False
     )

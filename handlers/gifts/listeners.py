@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
@@ -55,22 +56,30 @@ def limits_of(settings: Settings) -> rules.Limits:
 def open_gift_modal(
     ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
 ) -> None:
+    view = gift_form_for(db, settings, slack_user_id=command["user_id"], text=command.get("text"))
+    if view is None:
+        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
+        return
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def gift_form_for(
+    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
+) -> View | None:
+    """The /gift form for this person (None: not in the org chart); /gift and the App Home's
+    button both open it."""
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=command["user_id"])
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
         routing = None
         if me is not None:
             routing = line_approver(staff.as_person(me), staff.office_holders(session))
     if me is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
-    ack()
-    client.views_open(
-        trigger_id=command["trigger_id"],
-        view=gift_modal(
-            description=(command.get("text") or "").strip(),
-            ask_for_manager=isinstance(routing, NeedsChoice),
-            token_threshold_pence=settings.policy.token_gift_threshold_pence,
-        ),
+        return None
+    return gift_modal(
+        description=(text or "").strip(),
+        ask_for_manager=isinstance(routing, NeedsChoice),
+        token_threshold_pence=settings.policy.token_gift_threshold_pence,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -59,16 +60,21 @@ def _today(settings: Settings, clock: Callable[[], datetime]) -> date:
 
 
 def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, db: Database) -> None:
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=command["user_id"])
-    if me is None:
+    view = interest_form_for(db, slack_user_id=command["user_id"], text=command.get("text"))
+    if view is None:
         ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
         return
     ack()
-    client.views_open(
-        trigger_id=command["trigger_id"],
-        view=interest_modal(description=(command.get("text") or "").strip()),
-    )
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = None) -> View | None:
+    """The /interest form (None: not in the org chart); also the App Home's button."""
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
+    if me is None:
+        return None
+    return interest_modal(description=(text or "").strip())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk.models.views import View
 
 from bot import engine
 from bot.notifier import Notifier
@@ -41,17 +42,22 @@ def titles_of(policy: Policy) -> rules.Titles:
 
 
 def open_notice_modal(request: ConductRequest) -> None:
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-    if me is None:
+    view = notice_form_for(request.db, request.settings, slack_user_id=request.user_id)
+    if view is None:
         request.reply(NOT_IN_ORG_CHART)
         return
-    policy = request.settings.policy
     request.ack()
-    request.client.views_open(
-        trigger_id=request.command["trigger_id"],
-        view=notice_modal(audience=rules.audience(policy.chain("notice"), titles_of(policy))),
-    )
+    request.client.views_open(trigger_id=request.command["trigger_id"], view=view)
+
+
+def notice_form_for(db: Database, settings: Settings, *, slack_user_id: str) -> View | None:
+    """The /conduct notify form (None: not in the org chart); also the App Home's button."""
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
+    if me is None:
+        return None
+    policy = settings.policy
+    return notice_modal(audience=rules.audience(policy.chain("notice"), titles_of(policy)))
 
 
 @dataclass(frozen=True)

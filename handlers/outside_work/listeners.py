@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
@@ -44,24 +45,33 @@ VERBS = {"recommend": "to recommend", "grant": "to decide", "note": "to note"}
 def open_outside_work_modal(
     ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
 ) -> None:
+    view = outside_work_form_for(
+        db, settings, slack_user_id=command["user_id"], text=command.get("text")
+    )
+    if view is None:
+        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
+        return
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def outside_work_form_for(
+    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
+) -> View | None:
+    """The /outside-work form (None: not in the org chart); also the App Home's button."""
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=command["user_id"])
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
         routing = None
         if me is not None:
             routing = line_approver(staff.as_person(me), staff.office_holders(session))
     if me is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
-    ack()
-    organisation, notes = rules.prefill(command.get("text") or "")
-    client.views_open(
-        trigger_id=command["trigger_id"],
-        view=outside_work_modal(
-            organisation=organisation,
-            notes=notes,
-            ask_for_manager=isinstance(routing, NeedsChoice),
-            head_title=settings.policy.head_of_office_title,
-        ),
+        return None
+    organisation, notes = rules.prefill(text or "")
+    return outside_work_modal(
+        organisation=organisation,
+        notes=notes,
+        ask_for_manager=isinstance(routing, NeedsChoice),
+        head_title=settings.policy.head_of_office_title,
     )
 
 

@@ -15,8 +15,6 @@ from datetime import date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
-    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -24,10 +22,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
-from bot.rules import approvals as rules
 from handlers.approvals.chasing import day
-from handlers.approvals.ids import decide_action
-from handlers.metadata import Decision
+from handlers.approvals.messages import decision_elements
 from handlers.text import clip, escape
 
 # Two blocks an item (its words, its buttons) plus the header, the intro and "…and K more":
@@ -85,25 +81,7 @@ def _line(item: DigestItem) -> str:
 
 def _buttons(item: DigestItem) -> ActionsBlock:
     """The card's decision buttons (handlers/approvals/messages.py), same ids and values."""
-    elements = []
-    for spec in rules.outcomes(item.purpose):
-        confirm = None
-        if spec.text is rules.Text.NONE and spec.style == "primary":
-            confirm = ConfirmObject(
-                title=f"{spec.label}?",
-                text=f"{spec.label}: {item.reference}. The member of staff will be told.",
-                confirm=spec.label,
-                deny="Back",
-            )
-        elements.append(
-            ButtonElement(
-                text=spec.label,
-                action_id=decide_action(spec.outcome),
-                value=Decision(step_id=item.step_id, outcome=spec.outcome).encode(),
-                style=spec.style,
-                confirm=confirm,
-            )
-        )
+    elements = decision_elements(item.step_id, item.purpose, item.reference)
     # block_id is unique in the message (Slack requires it); the listener reads the value.
     return ActionsBlock(block_id=f"waiting_{item.step_id}", elements=elements[:25])
 

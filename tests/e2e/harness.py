@@ -23,6 +23,7 @@ from tests.fakeslack import (
     FakeSlack,
     block_actions_form,
     contract,
+    event_callback_payload,
     post,
     slash_command_form,
     view_state,
@@ -189,6 +190,50 @@ class Nolan:
         status, _headers, reply = post(self.events_url, body, SECRET)
         return status, reply
 
+    def published_homes(self, user: str) -> list[Call]:
+        return [c for c in self.fake.calls("views.publish") if c.args.get("user_id") == user]
+
+    def home(self, user: str, count: int = 1) -> dict[str, Any]:
+        """The `count`-th Home the bot published for `user` (waiting for it)."""
+        return self.fake.wait_for(
+            "views.publish", lambda c: c.args["user_id"] == user, count=count
+        ).args["view"]
+
+    def open_home(self, user: str) -> dict[str, Any]:
+        """The person opens Nolan's Home tab (a signed app_home_opened event); returns the
+        Home the bot published for it."""
+        before = len(self.published_homes(user))
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": f"D{user}",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        status, _headers, reply = post(
+            self.events_url, json.dumps(event_callback_payload(event)), SECRET
+        )
+        assert status == 200, reply
+        return self.home(user, count=before + 1)
+
+    def press_home(
+        self, user: str, view: dict[str, Any], action_id: str, value: str | None = None
+    ) -> tuple[int, str]:
+        """Press a button on a published Home (the first with `action_id`, or the one with
+        that `value`): a block_actions from a view container, with no response_url."""
+        block_id, found = _find_button(view["blocks"], action_id, value)
+        body = block_actions_form(
+            user,
+            action_id,
+            found,
+            block_id=block_id,
+            trigger_id=self.fake.new_trigger_id(),
+            container_type="view",
+            view={**view, "id": view.get("id") or f"VHOME{user}", "type": "home"},
+        )
+        status, _headers, reply = post(self.events_url, body, SECRET)
+        return status, reply
+
 
 def _check_reply(reply: str, where: str) -> None:
     """Replies in the HTTP response (ephemeral messages, modal errors or views) never pass
@@ -213,10 +258,15 @@ def _serve(server: Any) -> None:
         server.run()
 
 
-def _find_button(blocks: list[dict[str, Any]], action_id: str) -> tuple[str, str]:
+def _find_button(
+    blocks: list[dict[str, Any]], action_id: str, value: str | None = None
+) -> tuple[str, str]:
     for block in blocks:
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action_id:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if block.get("type") == "section" and block.get("accessory"):
+            elements = [block["accessory"]]
+        for element in elements:
+            if element.get("action_id") == action_id and value in (None, element.get("value")):
                 return block.get("block_id", ""), element.get("value", "")
     raise AssertionError(f"no button {action_id!r} in message")
 

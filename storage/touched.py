@@ -1,0 +1,109 @@
+"""Who a committed change concerns, read from the audit trail it wrote.
+
+Every change that matters to a person is audited (storage.audit.record): a declaration
+submitted, decided, withdrawn, reassigned, escalated; a delegation set or ended; a vetting
+renewal. So instead of each feature telling the App Home who to refresh, this watches the
+audit entries a session flushes and, once the transaction commits (never on rollback), hands
+their declarations and people to whoever subscribed for that database. `settle(db)` then runs
+the subscribers' deferred work (publishing Homes), after a listener or a sweep has finished.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from storage.db import Database
+from storage.models import AuditEntry
+
+log = logging.getLogger(__name__)
+
+# Keys of an audit entry's detail that name a member of staff the change concerns.
+PERSON_KEYS = ("staff_id", "delegator_id", "deputy_id", "approver_id", "from_id", "to_id")
+_KEY = "touched"
+
+
+@dataclass
+class Touched:
+    declaration_ids: set[int] = field(default_factory=set)
+    staff_ids: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.declaration_ids or self.staff_ids)
+
+    def add(self, entry: AuditEntry) -> None:
+        if entry.declaration_id is not None:
+            self.declaration_ids.add(entry.declaration_id)
+        if entry.actor_id is not None:
+            self.staff_ids.add(entry.actor_id)
+        try:
+            detail = json.loads(entry.detail or "{}")
+        except ValueError:
+            return
+        if isinstance(detail, dict):
+            self.staff_ids |= {
+                v for k in PERSON_KEYS if isinstance(v := detail.get(k), int) and v > 0
+            }
+
+
+class Watcher(Protocol):
+    def touched(self, touched: Touched) -> None:
+        """Called after commit, in the committing thread: note it, do no I/O here."""
+
+    def settle(self) -> None:
+        """Do the deferred work (after a listener or a sweep)."""
+
+
+_watchers: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Any]] = weakref.WeakKeyDictionary()
+
+
+def subscribe(db: Database, watcher: Watcher) -> None:
+    """Held weakly: a watcher goes with the app that owns it."""
+    _watchers.setdefault(db.engine, weakref.WeakSet()).add(watcher)
+
+
+def settle(db: Database) -> None:
+    """Run every subscriber's deferred work; a failure is logged, never raised."""
+    for watcher in list(_watchers.get(db.engine, ())):
+        try:
+            watcher.settle()
+        except Exception:
+            log.warning("Deferred work after a change failed", exc_info=True)
+
+
+def _watched(session: Session) -> bool:
+    bind = session.bind
+    return isinstance(bind, Engine) and bool(_watchers.get(bind))
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context: Any) -> None:
+    if not _watched(session):
+        return
+    for obj in session.new:
+        if isinstance(obj, AuditEntry):
+            session.info.setdefault(_KEY, Touched()).add(obj)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    touched = session.info.pop(_KEY, None)
+    if not touched or not isinstance(session.bind, Engine):
+        return
+    for watcher in list(_watchers.get(session.bind, ())):
+        try:
+            watcher.touched(touched)
+        except Exception:
+            log.warning("Could not note a change for refreshing", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_KEY, None)

@@ -1,0 +1,53 @@
+"""storage.touched: who a committed audit entry concerns, told after commit only."""
+
+from __future__ import annotations
+
+from storage import audit, touched
+from storage.db import Database
+from storage.touched import Touched
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: list[Touched] = []
+        self.settled = 0
+
+    def touched(self, touched: Touched) -> None:
+        self.seen.append(touched)
+
+    def settle(self) -> None:
+        self.settled += 1
+
+
+def test_committed_entries_name_their_declaration_actor_and_people(db: Database) -> None:
+    watcher = Recorder()
+    touched.subscribe(db, watcher)
+    with db.session() as session:
+        audit.record(session, action="delegated", actor_id=None, delegator_id=4, deputy_id=5)
+        audit.record(session, action="vetting_renewed", actor_id=None, staff_id=6, years=3)
+        session.commit()
+    assert len(watcher.seen) == 1
+    assert watcher.seen[0].staff_ids == {4, 5, 6}  # `years` is not a person
+    touched.settle(db)
+    assert watcher.settled == 1
+
+
+def test_a_rolled_back_change_concerns_nobody(db: Database) -> None:
+    watcher = Recorder()
+    touched.subscribe(db, watcher)
+    with db.session() as session:
+        audit.record(session, action="delegated", delegator_id=4, deputy_id=5)
+        session.flush()
+        session.rollback()
+        session.commit()
+    assert watcher.seen == []
+
+
+def test_a_failing_watcher_never_breaks_the_work(db: Database) -> None:
+    class Broken(Recorder):
+        def settle(self) -> None:
+            raise RuntimeError("Slack is down")
+
+    watcher = Broken()
+    touched.subscribe(db, watcher)
+    touched.settle(db)  # logged, not raised
