@@ -53,9 +53,14 @@ def longwait(i: int) -> model.LongWait:
     return model.LongWait(f"GH-{i:05d}", "Gift or hospitality", "Alice", "Manny", TODAY, 3)
 
 
+def flagged(i: int) -> model.FlaggedItem:
+    many = [("Repeated offers", "x" * 600)] * 6  # clipped, not refused
+    return model.FlaggedItem(1000 + i, f"GH-{i:05d}", "Gift or hospitality", "Alice", TODAY, many)
+
+
 def full_home(pages: Pages | None = None) -> model.Home:
     """Every section at its fullest page: an officer who approves, with long lists."""
-    pages = pages or Pages(mine=1, waiting=1, longest=1)
+    pages = pages or Pages(mine=1, waiting=1, longest=1, flags=1)
     return model.Home(
         name="Morgan Monitor",
         today=TODAY,
@@ -70,6 +75,7 @@ def full_home(pages: Pages | None = None) -> model.Home:
         officer=model.Officer(
             counts=model.Counts("2026/27", {"Gift or hospitality": {"Approved": 4, "Declined": 1}}),
             longest=model.Page([longwait(i) for i in range(10)], pages.longest, 10, 40),
+            flagged=model.Page([flagged(i) for i in range(10)], pages.flags, 10, 35),
         ),
         pages=pages,
     )
@@ -97,16 +103,16 @@ def test_the_fullest_home_fits_slacks_limits() -> None:
     view = checked(home_view(full_home()))
     assert len(view["blocks"]) <= MAX_BLOCKS  # type: ignore[arg-type]
     ids = action_ids(view)
-    assert ids.count(Elsewhere.RECORD) == 10
+    assert ids.count(Elsewhere.RECORD) == 20  # own declarations, and flagged ones
     assert ids.count("decide_approved") == 10
     assert Elsewhere.SEARCH in ids and Elsewhere.EXPORT in ids
     assert Action.END_DELEGATION in ids
     # Each list pages both ways from page 2.
-    assert ids.count(Action.MORE) == 3 and ids.count(Action.PREVIOUS) == 3
+    assert ids.count(Action.MORE) == 4 and ids.count(Action.PREVIOUS) == 4
 
 
 def test_paging_buttons_carry_the_other_lists_pages() -> None:
-    view = checked(home_view(full_home(Pages(mine=2, waiting=0, longest=1))))
+    view = checked(home_view(full_home(Pages(mine=2, waiting=0, longest=1, flags=0))))
     values = [
         json.loads(e["value"])
         for b in view["blocks"]  # type: ignore[attr-defined]
@@ -114,9 +120,10 @@ def test_paging_buttons_carry_the_other_lists_pages() -> None:
         for e in b["elements"]
         if e["action_id"] in (Action.MORE, Action.PREVIOUS)
     ]
-    assert {"mine": 3, "waiting": 0, "longest": 1} in values
-    assert {"mine": 1, "waiting": 0, "longest": 1} in values
-    assert {"mine": 2, "waiting": 1, "longest": 1} in values
+    assert {"mine": 3, "waiting": 0, "longest": 1, "flags": 0} in values
+    assert {"mine": 1, "waiting": 0, "longest": 1, "flags": 0} in values
+    assert {"mine": 2, "waiting": 1, "longest": 1, "flags": 0} in values
+    assert {"mine": 2, "waiting": 0, "longest": 1, "flags": 1} in values
 
 
 def test_typed_words_are_escaped_and_status_names_who() -> None:

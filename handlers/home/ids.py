@@ -37,3 +37,4 @@ class Pages(Metadata):
     mine: int = 0
     waiting: int = 0
     longest: int = 0
+    flags: int = 0

@@ -103,9 +103,23 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class FlaggedItem:
+    """A declaration carrying risk flags, for the officers' list."""
+
+    declaration_id: int
+    reference: str
+    kind: str
+    declarant: str
+    declared_on: date
+    flags: Sequence[tuple[str, str]]  # (label, explanation)
+
+
+@dataclass(frozen=True)
 class Officer:
     counts: Counts
     longest: Page[LongWait]
+    flagged: Page[FlaggedItem] = field(default_factory=lambda: Page((), 0, 10, 0))
+    window_days: int = 365
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,13 +20,14 @@ from handlers.approvals.kinds import kind_of
 from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.home import model
 from handlers.home.ids import Pages
-from storage import confirmations, declarations, delegations, policies, staff
+from storage import confirmations, declarations, delegations, policies, risk, staff
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, Staff
 
 MINE_PAGE = 10
 WAITING_PAGE = 10
 LONGEST_PAGE = 10
+FLAGS_PAGE = 10
 # Notifications that cannot wait are confidential to the officers they go to (as in the
 # governance digest): left out of the office-wide counts and lists.
 CONFIDENTIAL = "notice"
@@ -54,7 +56,7 @@ def load_home(
         approver=bool(waiting.total or delegation or _approves(session, me)),
         waiting=waiting,
         delegation=delegation,
-        officer=_officer(session, policy, today, pages.longest) if me.role_set & OFFICERS else None,
+        officer=_officer(session, policy, today, pages) if me.role_set & OFFICERS else None,
         pages=pages,
     )
 
@@ -192,9 +194,38 @@ def _annual(session: Session, me: Staff, policy: Policy, today: date) -> model.A
     return model.Annual(due=True, answer_by=round_.closes_on - timedelta(days=1))
 
 
-def _officer(session: Session, policy: Policy, today: date, page: int) -> model.Officer:
+def _officer(session: Session, policy: Policy, today: date, pages: Pages) -> model.Officer:
     return model.Officer(
-        counts=_counts(session, policy, today), longest=_longest(session, policy, today, page)
+        counts=_counts(session, policy, today),
+        longest=_longest(session, policy, today, pages.longest),
+        flagged=_flagged(session, policy, today, pages.flags),
+        window_days=policy.risk_window_days,
+    )
+
+
+def _flagged(
+    session: Session, policy: Policy, today: date, page: int
+) -> model.Page[model.FlaggedItem]:
+    """Declarations of the last risk window with risk flags, newest first (issue 5: the risk
+    flags shown to officers on Home). The window is bounded, so all are worked out and paged
+    here."""
+    found = risk.flagged(session, policy, today, limit=sys.maxsize)
+    page = _clamp(page, len(found), FLAGS_PAGE)
+    return model.Page(
+        [
+            model.FlaggedItem(
+                declaration_id=f.declaration_id,
+                reference=f.reference,
+                kind=KIND_WORDS.get(f.kind, f.kind),
+                declarant=f.declarant_name,
+                declared_on=f.declared_on,
+                flags=[(flag.label, flag.explanation) for flag in f.flags],
+            )
+            for f in found[page * FLAGS_PAGE : (page + 1) * FLAGS_PAGE]
+        ],
+        page,
+        FLAGS_PAGE,
+        len(found),
     )
 
 

@@ -248,6 +248,34 @@ def longest(officer: model.Officer, home: model.Home) -> list[Block]:
     return [*blocks, _text("\n".join(lines)), *_pager("longest", page, home.pages)]
 
 
+def risk_flags(officer: model.Officer, home: model.Home) -> list[Block]:
+    page = officer.flagged
+    months = round(officer.window_days / 30.4)
+    blocks: list[Block] = [
+        _text(f"*:warning: Risk flags* (declarations of the last {months} months)")
+    ]
+    if not page.items:
+        return [*blocks, _note("No declaration in that time carries a risk flag.")]
+    for item in page.items:
+        lines = "\n".join(f"• *{escape(label)}*: {escape(why)}" for label, why in item.flags[:5])
+        blocks.append(
+            SectionBlock(
+                block_id=f"home_flagged_{item.declaration_id}",
+                text=MarkdownTextObject(
+                    text=clip(
+                        f"*{item.reference}* · {item.kind} · {escape(item.declarant)} · "
+                        f"declared {day(item.declared_on)}\n{lines}",
+                        3000,
+                    )
+                ),
+                accessory=ButtonElement(
+                    text="View", action_id=Elsewhere.RECORD, value=str(item.declaration_id)
+                ),
+            )
+        )
+    return [*blocks, *_pager("flags", page, home.pages)]
+
+
 def register_tools(officer: model.Officer, home: model.Home) -> list[Block]:
     return [
         ActionsBlock(
@@ -260,10 +288,10 @@ def register_tools(officer: model.Officer, home: model.Home) -> list[Block]:
     ]
 
 
-# The officers' sections in order; one more (the risk flags of storage/risk.py) is one more
-# function of this shape, with what it shows loaded into model.Officer by handlers.home.store.
+# The officers' sections in order; each shows what handlers.home.store loaded into
+# model.Officer.
 OfficerSection = Callable[[model.Officer, model.Home], list[Block]]
-OFFICER_SECTIONS: Sequence[OfficerSection] = (counts, longest, register_tools)
+OFFICER_SECTIONS: Sequence[OfficerSection] = (counts, longest, risk_flags, register_tools)
 
 
 def officer(home: model.Home) -> list[Block]:

@@ -170,7 +170,23 @@ def test_officers_see_counts_and_the_longest_waiting(
         assert "Waiting for a decision: 1" in said
         assert "with Manny Manager" in said
         assert Elsewhere.SEARCH in action_ids(home) and Elsewhere.EXPORT in action_ids(home)
+        assert "No declaration in that time carries a risk flag" in said
     assert "The registers" not in texts(nolan.open_home("UMGR"))
+
+
+def test_officers_see_risk_flags_with_the_record_a_press_away(
+    nolan: Nolan, fake: FakeSlack, clock: Clock
+) -> None:
+    for n in range(3):  # the third offer from one giver within a year is flagged
+        declare(nolan, "UALICE", hospitality(clock, description_input=f"Dinner {n}"))
+        fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UMGR", count=n + 1)
+    home = nolan.open_home("UMO")
+    said = texts(home)
+    assert "Risk flags" in said and "*Repeated offers*: 3rd offer from" in said
+    assert "GH-00003" in said and "GH-00001* ·" not in said.split("Risk flags")[1]
+    assert action_ids(home).count(Elsewhere.RECORD) == 1
+    # Risk flags are for the register keepers: not on a member of staff's Home.
+    assert "Risk flags" not in texts(nolan.open_home("UALICE"))
 
 
 def test_admin_does_not_see_others_declarations(
