@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the office's date to run as (YYYY-MM-DD; default: today)",
     )
+
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True
+    )
+    audit.add_parser(
+        "verify", help="recompute the audit trail's hash chain and name the first break"
+    )
     return parser
 
 
@@ -173,7 +180,26 @@ def _run(
         from bot.sweep import run_reminders
 
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
+    if args.command == "audit":
+        return verify_audit(db, out=out)
     return serve(settings, db, err=err)
+
+
+def verify_audit(db: Database, *, out: TextIO) -> int:
+    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break."""
+    from storage.audit_chain import verify
+
+    verdict = verify(db.engine)
+    if verdict.broken:
+        # The finding is the answer, not an error of the command: standard output.
+        print(f"Audit chain broken. {verdict.broken.describe()}", file=out)
+        return 1
+    noun = "entry" if verdict.entries == 1 else "entries"
+    newest = (
+        f" (newest #{verdict.newest_id}, hash {verdict.newest_hash})" if verdict.entries else ""
+    )
+    print(f"{verdict.entries} {noun}, chain intact{newest}", file=out)
+    return 0
 
 
 def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
