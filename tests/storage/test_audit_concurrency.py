@@ -136,7 +136,5 @@ def test_processes_writing_at_once_keep_one_chain(db: Database, tmp_path: Path) 
     assert_transactions_kept_together(rows)
     # They did run at once: the two writers' transactions interleave.
     writers = [row.detail for row in rows[::2]]
-    switches = sum(
-        ('"bot"' in a) != ('"bot"' in b) for a, b in itertools.pairwise(writers)
-    )
+    switches = sum(('"bot"' in a) != ('"bot"' in b) for a, b in itertools.pairwise(writers))
     assert switches > 1
