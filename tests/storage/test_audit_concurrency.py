@@ -100,6 +100,7 @@ WRITER = textwrap.dedent(
 
     url, name, rounds, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     db = Database(url)
+    (go.parent / f"ready-{name}").touch()
     while not go.exists():
         time.sleep(0.01)
     for n in range(rounds):
@@ -108,6 +109,7 @@ WRITER = textwrap.dedent(
             for part in (1, 2):
                 audit.record(session, action="noted", writer=name, n=n, part=part)
             session.commit()
+        time.sleep(0.02)  # a pause between requests, so neither holds the lock throughout
     db.dispose()
     """
 )
@@ -124,8 +126,12 @@ def test_processes_writing_at_once_keep_one_chain(db: Database, tmp_path: Path) 
         )
         for name in ("bot", "cli")
     ]
-    time.sleep(1.5)  # let both start and wait at the line
-    go.touch()
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{n}").exists() for n in ("bot", "cli")):
+        assert time.monotonic() < deadline, "the writers did not start"
+        assert all(p.poll() is None for p in processes), "a writer stopped early"
+        time.sleep(0.05)
+    go.touch()  # both at once
     for process in processes:
         _, stderr = process.communicate(timeout=120)
         assert process.returncode == 0, stderr
