@@ -25,6 +25,16 @@ def _date(raw: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {raw!r}") from None
 
 
+def _noted_hash(raw: str) -> tuple[int, str]:
+    number, _, digest = raw.strip().lstrip("#").partition(":")
+    digest = digest.strip().lower()
+    if not number.isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise argparse.ArgumentTypeError(
+            f"not an entry and its hash (ID:HASH, a number and 64 hex digits): {raw!r}"
+        )
+    return int(number), digest
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -94,8 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
-    audit.add_parser(
+    verify = audit.add_parser(
         "verify", help="recompute the audit trail's hash chain and name the first break"
+    )
+    verify.add_argument(
+        "--expect",
+        type=_noted_hash,
+        action="append",
+        default=[],
+        metavar="ID:HASH",
+        help="an entry and its hash as an earlier run printed them, kept outside the database: "
+        "it must still be there with that hash (repeatable)",
     )
     return parser
 
@@ -181,23 +200,21 @@ def _run(
 
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
     if args.command == "audit":
-        return verify_audit(db, out=out)
+        return verify_audit(db, dict(args.expect), out=out)
     return serve(settings, db, err=err)
 
 
-def verify_audit(db: Database, *, out: TextIO) -> int:
+def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO) -> int:
     """`audit verify`: 0 and one line if the chain holds, else 1 and the first break."""
     from storage.audit_chain import verify
 
-    verdict = verify(db.engine)
+    verdict = verify(db.engine, noted=noted)
     if verdict.broken:
         # The finding is the answer, not an error of the command: standard output.
         print(f"Audit chain broken. {verdict.broken.describe()}", file=out)
         return 1
     noun = "entry" if verdict.entries == 1 else "entries"
-    newest = (
-        f" (newest #{verdict.newest_id}, hash {verdict.newest_hash})" if verdict.entries else ""
-    )
+    newest = f" (newest {verdict.newest_id}:{verdict.newest_hash})" if verdict.entries else ""
     print(f"{verdict.entries} {noun}, chain intact{newest}", file=out)
     return 0
 

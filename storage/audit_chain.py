@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +31,8 @@ _VERSION = "nolan-audit/1"  # changes only with a new encoding (and a migration)
 _ENTRIES = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _BATCH = 1000
+_NEWEST = "recorded as the newest entry's"  # by audit_head
+_NOTED = "noted for it"  # outside the database, given to verify
 
 
 def entry_hash(
@@ -141,54 +143,64 @@ class Verdict:
     broken: Break | None
 
 
-def verify(engine: Engine) -> Verdict:
-    """Recompute the chain in id order, streaming the rows, and stop at the first break."""
+def verify(engine: Engine, *, noted: Mapping[int, str] | None = None) -> Verdict:
+    """Recompute the chain in id order, streaming the rows, and stop at the first break.
+
+    `noted` maps entry numbers to hashes kept outside the database (from an earlier run):
+    each must still be there with that hash, which a chain recomputed after tampering is not.
+    """
     with engine.connect() as conn:
         # The head first: entries appended while the rows stream chain on from it.
         head = conn.execute(select(_HEAD.c.last_id, _HEAD.c.last_hash)).first()
+        known: dict[int, list[tuple[str, str]]] = {
+            n: [(h.lower(), _NOTED)] for n, h in (noted or {}).items()
+        }
+        if head is not None and head.last_id is not None:
+            known.setdefault(head.last_id, []).append((head.last_hash, _NEWEST))
         rows = conn.execution_options(yield_per=_BATCH).execute(
             select(_ENTRIES).order_by(_ENTRIES.c.id)
         )
-        verdict = _walk(rows, head)
+        verdict = _walk(rows, known)
         rows.close()
+        if verdict.broken is None and head is None and verdict.entries:
+            problem = "The record of the newest entry (the audit_head table) is missing."
+            verdict = replace(verdict, broken=Break(None, None, None, None, problem))
         if verdict.broken and verdict.broken.entry_id is not None:
             verdict = _with_reference(conn, verdict)
         return verdict
 
 
-def _walk(rows: Iterable[Any], head: Any) -> Verdict:
-    count = 0
-    previous: Any = None
-    head_seen = head is None or head.last_id is None
+def _walk(rows: Iterable[Any], known: dict[int, list[tuple[str, str]]]) -> Verdict:
+    count, previous = 0, None
     for row in rows:
-        count += 1
         problem = _unhashed(row) or _link_problem(row, previous) or _content_problem(row)
-        if problem:
-            return Verdict(count - 1, _id(previous), _hash(previous), _break(row, problem))
-        if head is not None and row.id == head.last_id:
-            if row.hash != head.last_hash:
+        for expected, source in known.pop(row.id, []):
+            if not problem and row.hash != expected:
                 problem = (
-                    "its hash is not the one recorded as the newest entry's: it was rewritten "
-                    "together with its hash"
+                    f"its hash is not the one {source} ({expected[:12]}…): the chain was "
+                    "recomputed after a change to this entry or one before it"
                 )
-                return Verdict(count - 1, _id(previous), _hash(previous), _break(row, problem))
-            head_seen = True
+        if problem:
+            return Verdict(count, _id(previous), _hash(previous), _break(row, problem))
+        count += 1
         previous = row
-    if head is None and previous is not None:
-        problem = "The record of the newest entry (the audit_head table) is missing."
-        return Verdict(
-            count, _id(previous), _hash(previous), Break(None, None, None, None, problem)
-        )
-    if not head_seen:
-        last = f"after entry #{previous.id}" if previous is not None else "(no entries remain)"
+    verdict = Verdict(count, _id(previous), _hash(previous), None)
+    if not known:
+        return verdict
+    missing = min(known)
+    last = f"after entry #{previous.id}" if previous is not None else "with no entries left"
+    expected, source = known[missing][-1]  # the head's, if it is one
+    if source == _NEWEST:
         problem = (
-            f"The chain ends {last}, but the newest entry recorded was #{head.last_id}: "
+            f"The chain ends {last}, but the newest entry recorded was #{missing}: "
             "the last entries were deleted."
         )
-        return Verdict(
-            count, _id(previous), _hash(previous), Break(None, None, None, None, problem)
+    else:
+        problem = (
+            f"The chain ends {last}, but entry #{missing}, noted with hash {expected[:12]}…, "
+            "is not there: it was deleted, with any entries after it."
         )
-    return Verdict(count, _id(previous), _hash(previous), None)
+    return replace(verdict, broken=Break(None, None, None, None, problem))
 
 
 def _link_problem(row: Any, previous: Any) -> str | None:

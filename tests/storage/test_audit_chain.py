@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import col, select
@@ -272,9 +273,11 @@ def test_an_unhashed_entry_is_caught(db: Database) -> None:
 # The command line
 
 
-def run_verify(db: Database) -> tuple[int, str, str]:
+def run_verify(db: Database, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(["audit", "verify"], environ={"DATABASE_URL": db.url}, stdout=out, stderr=err)
+    code = main(
+        ["audit", "verify", *args], environ={"DATABASE_URL": db.url}, stdout=out, stderr=err
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -282,7 +285,7 @@ def test_cli_intact_chain_is_one_line_and_exit_0(db: Database) -> None:
     rows = write(db, 3)
     code, out, err = run_verify(db)
     assert (code, err) == (0, "")
-    assert out == f"3 entries, chain intact (newest #{rows[-1].id}, hash {rows[-1].hash})\n"
+    assert out == f"3 entries, chain intact (newest {rows[-1].id}:{rows[-1].hash})\n"
 
 
 def test_cli_empty_trail(db: Database) -> None:
@@ -326,3 +329,64 @@ def test_the_audit_entries_of_one_session_are_readable_before_commit(db: Databas
         seen = session.exec(select(AuditEntry.action)).all()
         session.commit()
     assert seen == ["first"]
+
+
+def rewrite_from(db: Database, conn: Connection, entry_id: int, detail: str) -> None:
+    """What the chain alone cannot catch: edit an entry, recompute every hash from it on,
+    and the head too."""
+    rows = [r for r in entries(db) if (r.id or 0) >= entry_id]
+    prev = rows[0].prev_hash or GENESIS
+    for n, row in enumerate(rows):
+        changed = row.model_copy(update={"detail": detail} if n == 0 else {})
+        digest = hash_of(changed, prev)
+        conn.execute(
+            text("UPDATE audit_entry SET detail = :d, prev_hash = :p, hash = :h WHERE id = :id"),
+            {"d": changed.detail, "p": prev, "h": digest, "id": row.id},
+        )
+        prev = digest
+    conn.execute(
+        text("UPDATE audit_head SET last_hash = :h WHERE last_id = :id"),
+        {"h": prev, "id": rows[-1].id},
+    )
+
+
+def test_a_noted_hash_catches_a_recomputed_chain(db: Database) -> None:
+    rows = write(db, 5)
+    code, out, _ = run_verify(db)
+    noted = out.split("(newest ")[1].rstrip(")\n")
+    assert noted == f"{rows[-1].id}:{rows[-1].hash}"
+    with tampering(db) as conn:
+        rewrite_from(db, conn, rows[1].id or 0, '{"n": 99}')
+    assert run_verify(db)[0] == 0  # the limit of a chain kept in the same database
+    code, out, _ = run_verify(db, "--expect", noted)
+    assert code == 1
+    assert out.startswith(f"Audit chain broken. Entry #{rows[-1].id} (")
+    assert f"its hash is not the one noted for it ({(rows[-1].hash or '')[:12]}…)" in out
+
+
+def test_noted_hashes_of_an_intact_chain_pass(db: Database) -> None:
+    rows = write(db, 4)
+    first, last = (f"{r.id}:{(r.hash or '').upper()}" for r in (rows[0], rows[-1]))
+    assert run_verify(db, "--expect", first, "--expect", f"#{last}")[0] == 0
+
+
+def test_a_noted_entry_that_is_gone_is_named(db: Database) -> None:
+    rows = write(db, 2)
+    code, out, _ = run_verify(db, "--expect", f"9:{rows[0].hash}")
+    assert code == 1
+    assert out == (
+        f"Audit chain broken. The chain ends after entry #{rows[-1].id}, but entry #9, noted "
+        f"with hash {(rows[0].hash or '')[:12]}…, is not there: it was deleted, with any "
+        "entries after it.\n"
+    )
+
+
+def test_a_malformed_noted_hash_is_a_usage_error(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run_verify(db, "--expect", "12:abc")
+    assert exc.value.code == 2
+    assert "not an entry and its hash (ID:HASH, a number and 64 hex digits): '12:abc'" in (
+        capsys.readouterr().err
+    )
