@@ -74,8 +74,7 @@ def append(session: Session, entry: AuditEntry) -> None:
     The lock lasts until the caller's transaction ends, so the chain never forks.
     """
     session.flush()  # what the entry refers to (a new declaration, say) goes in first
-    _claim_head(session)
-    prev = session.execute(select(_HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)).scalar()
+    prev = _claim_head(session)
     entry.id = _next_id(session)
     entry.prev_hash = prev or GENESIS
     entry.hash = hash_of(entry, entry.prev_hash)
@@ -86,21 +85,29 @@ def append(session: Session, entry: AuditEntry) -> None:
     )
 
 
-def _claim_head(session: Session) -> None:
-    """A write before any read: on PostgreSQL it locks the head row until commit (a second
-    writer waits here, then reads the head the first one left); on SQLite it takes the
-    database's write lock with a fresh snapshot. Reading first would let two writers read the
-    same head (PostgreSQL) or fail the upgrade to a writer at once (SQLite's WAL)."""
-    claim = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=_HEAD.c.last_id)
-    if session.execute(claim).rowcount:  # type: ignore[attr-defined]
-        return
-    # Migration 0004 makes the row; it is missing only if the table was emptied. Start it
-    # again from the genesis value: if entries remain, `verify` shows the break.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(_HEAD).values(id=HEAD_ID, last_id=None, last_hash=None).on_conflict_do_nothing()
+def _claim_head(session: Session) -> str | None:
+    """Lock the head and return the newest hash, writing before reading anything: on
+    PostgreSQL the UPDATE locks the head row until commit (a second writer waits here, then
+    gets the head the first one left); on SQLite it takes the database's write lock with a
+    fresh snapshot. Reading first would let two writers read the same head (PostgreSQL) or
+    fail the upgrade to a writer at once (SQLite's WAL)."""
+    claim = (
+        update(_HEAD)
+        .where(_HEAD.c.id == HEAD_ID)
+        .values(last_id=_HEAD.c.last_id)
+        .returning(_HEAD.c.last_hash)
     )
-    session.execute(claim)
+    claimed = session.execute(claim).first()
+    if claimed is None:
+        # Migration 0004 makes the row; it is missing only if the table was emptied. Start
+        # it again from the genesis value: if entries remain, `verify` shows the break.
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(_HEAD).values(id=HEAD_ID, last_id=None, last_hash=None).on_conflict_do_nothing()
+        )
+        claimed = session.execute(claim).one()
+    return claimed.last_hash
 
 
 def _next_id(session: Session) -> int:

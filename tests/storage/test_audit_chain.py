@@ -390,3 +390,17 @@ def test_a_malformed_noted_hash_is_a_usage_error(
     assert "not an entry and its hash (ID:HASH, a number and 64 hex digits): '12:abc'" in (
         capsys.readouterr().err
     )
+
+
+def test_a_missing_head_is_reported_and_the_next_entry_shows_the_break(db: Database) -> None:
+    rows = write(db, 2)
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_head"))
+    assert broken(verify(db.engine)) == (
+        "The record of the newest entry (the audit_head table) is missing."
+    )
+    after = write(db, 1)[-1]  # the bot carries on, from the genesis value
+    assert after.prev_hash == GENESIS
+    message = broken(verify(db.engine))
+    assert message.startswith(f"Entry #{after.id} (")
+    assert f"entry before it (#{rows[-1].id})" in message
