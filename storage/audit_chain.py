@@ -87,27 +87,21 @@ def append(session: Session, entry: AuditEntry) -> None:
 
 def _claim_head(session: Session) -> str | None:
     """Lock the head and return the newest hash, writing before reading anything: on
-    PostgreSQL the UPDATE locks the head row until commit (a second writer waits here, then
+    PostgreSQL the write locks the head row until commit (a second writer waits here, then
     gets the head the first one left); on SQLite it takes the database's write lock with a
     fresh snapshot. Reading first would let two writers read the same head (PostgreSQL) or
-    fail the upgrade to a writer at once (SQLite's WAL)."""
+    fail the upgrade to a writer at once (SQLite's WAL).
+
+    An upsert, so a head row that has gone (a table emptied) starts again from the genesis
+    value — if entries remain, `verify` shows the break — at no extra query."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     claim = (
-        update(_HEAD)
-        .where(_HEAD.c.id == HEAD_ID)
-        .values(last_id=_HEAD.c.last_id)
+        insert(_HEAD)
+        .values(id=HEAD_ID, last_id=None, last_hash=None)
+        .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
         .returning(_HEAD.c.last_hash)
     )
-    claimed = session.execute(claim).first()
-    if claimed is None:
-        # Migration 0004 makes the row; it is missing only if the table was emptied. Start
-        # it again from the genesis value: if entries remain, `verify` shows the break.
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        session.execute(
-            insert(_HEAD).values(id=HEAD_ID, last_id=None, last_hash=None).on_conflict_do_nothing()
-        )
-        claimed = session.execute(claim).one()
-    return claimed.last_hash
+    return session.execute(claim).scalar_one()
 
 
 def _next_id(session: Session) -> int:
