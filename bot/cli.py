@@ -38,6 +38,16 @@ def _financial_year(raw: str) -> FinancialYear:
     )
 
 
+def _noted_hash(raw: str) -> tuple[int, str]:
+    number, _, digest = raw.strip().lstrip("#").partition(":")
+    digest = digest.strip().lower()
+    if not number.isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise argparse.ArgumentTypeError(
+            f"not an entry and its hash (ID:HASH, a number and 64 hex digits): {raw!r}"
+        )
+    return int(number), digest
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -134,6 +144,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         help="the office's date to run as (YYYY-MM-DD; default: today)",
+    )
+
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True
+    )
+    verify = audit.add_parser(
+        "verify", help="recompute the audit trail's hash chain and name the first break"
+    )
+    verify.add_argument(
+        "--expect",
+        type=_noted_hash,
+        action="append",
+        default=[],
+        metavar="ID:HASH",
+        help="an entry and its hash as an earlier run printed them, kept outside the database: "
+        "it must still be there with that hash (repeatable)",
     )
     return parser
 
@@ -245,7 +271,24 @@ def _run(
         from bot.sweep import run_reminders
 
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
+    if args.command == "audit":
+        return verify_audit(db, dict(args.expect), out=out)
     return serve(settings, db, err=err)
+
+
+def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO) -> int:
+    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break."""
+    from storage.audit_chain import verify
+
+    verdict = verify(db.engine, noted=noted)
+    if verdict.broken:
+        # The finding is the answer, not an error of the command: standard output.
+        print(f"Audit chain broken. {verdict.broken.describe()}", file=out)
+        return 1
+    noun = "entry" if verdict.entries == 1 else "entries"
+    newest = f" (newest {verdict.newest_id}:{verdict.newest_hash})" if verdict.entries else ""
+    print(f"{verdict.entries} {noun}, chain intact{newest}", file=out)
+    return 0
 
 
 def serve(settings: Settings, db: Database, *, err: TextIO) -> int:

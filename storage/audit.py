@@ -1,5 +1,6 @@
 """The audit trail: every step (submitted, routed, notified, decided, exported) with actor
-and time. Written only through `record`; the database refuses updates and deletes."""
+and time. Written only through `record`; the database refuses updates and deletes, and each
+entry is chained to the one before it by hash (storage.audit_chain)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from storage import audit_chain
 from storage.models import AuditEntry
 
 
@@ -19,13 +21,15 @@ def record(
     declaration_id: int | None = None,
     **detail: Any,
 ) -> AuditEntry:
+    """Append an entry to the trail, chained to the newest one. Written at once (not at commit)
+    and holding the chain's lock until the caller's transaction ends: commit soon after."""
     entry = AuditEntry(
         action=action,
         actor_id=actor_id,
         declaration_id=declaration_id,
         detail=json.dumps(detail, sort_keys=True, default=str),
     )
-    session.add(entry)
+    audit_chain.append(session, entry)
     return entry
 
 

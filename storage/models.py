@@ -24,7 +24,7 @@ class Staff(SQLModel, table=True):
     line_manager_id: int | None = Field(default=None, foreign_key="staff.id")
     roles: str = Field(default="", max_length=200)  # ';'-separated role names
     vetting_level: str | None = Field(default=None, max_length=50)
-    vetting_expires: date | None = None
+    vetting_expires: date | None = Field(default=None, index=True)  # the daily sweep's range
     politically_restricted: bool = False
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -132,6 +132,17 @@ class AuditEntry(SQLModel, table=True):
     # Tamper evidence: each entry carries the hash of the one before it.
     prev_hash: str | None = Field(default=None, max_length=64)
     hash: str | None = Field(default=None, max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the newest audit entry, kept beside the chain so that deleting the last
+    entries (which leaves no broken link) is still caught."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int | None = None  # not a foreign key: it must outlive a deleted entry
+    last_hash: str | None = Field(default=None, max_length=64)
 
 
 class Interest(SQLModel, table=True):

@@ -1,0 +1,258 @@
+"""The audit trail's hash chain: each entry carries the hash of the one before it, so an edited,
+deleted or reordered entry shows. One definition of the hash, used to write (`append`), to
+backfill (migration 0004) and to check (`verify`).
+
+Writers are serialized on the one `audit_head` row, which also remembers the newest entry so
+that deleting the last entries — which leaves no broken link behind — is caught too. Someone
+able to rewrite the database can still recompute the whole chain and the head; `verify` prints
+the newest hash so it can be noted somewhere they cannot reach (see the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from storage.models import AuditEntry, AuditHead, Declaration
+
+GENESIS = "0" * 64  # the prev_hash of the first entry
+HEAD_ID = 1
+_VERSION = "nolan-audit/1"  # changes only with a new encoding (and a migration)
+_ENTRIES = AuditEntry.__table__  # type: ignore[attr-defined]
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
+_BATCH = 1000
+_NEWEST = "recorded as the newest entry's"  # by audit_head
+_NOTED = "noted for it"  # outside the database, given to verify
+
+
+def entry_hash(
+    *,
+    id: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    declaration_id: int | None,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    """SHA-256 of a JSON array of the entry's fields and prev_hash: positions, not separators,
+    keep the fields apart, and `at` is UTC to the microsecond as both databases store it."""
+    stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
+    fields = [_VERSION, id, stamp, actor_id, action, declaration_id, detail, prev_hash]
+    encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def hash_of(row: Any, prev_hash: str) -> str:
+    """The hash of an AuditEntry or a row with the same column names."""
+    return entry_hash(
+        id=row.id,
+        at=row.at,
+        actor_id=row.actor_id,
+        action=row.action,
+        declaration_id=row.declaration_id,
+        detail=row.detail,
+        prev_hash=prev_hash,
+    )
+
+
+def append(session: Session, entry: AuditEntry) -> None:
+    """Insert `entry` complete — id, prev_hash and hash — as the chain's newest link.
+
+    The rows are append-only, so nothing is written twice: the id is taken before the insert
+    (the sequence on PostgreSQL; one past the highest on SQLite, which holds the write lock).
+    The lock lasts until the caller's transaction ends, so the chain never forks.
+    """
+    session.flush()  # what the entry refers to (a new declaration, say) goes in first
+    prev = _claim_head(session)
+    entry.id = _next_id(session)
+    entry.prev_hash = prev or GENESIS
+    entry.hash = hash_of(entry, entry.prev_hash)
+    session.add(entry)
+    session.flush()
+    session.execute(
+        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=entry.id, last_hash=entry.hash)
+    )
+
+
+def _claim_head(session: Session) -> str | None:
+    """Lock the head and return the newest hash, writing before reading anything: on
+    PostgreSQL the write locks the head row until commit (a second writer waits here, then
+    gets the head the first one left); on SQLite it takes the database's write lock with a
+    fresh snapshot. Reading first would let two writers read the same head (PostgreSQL) or
+    fail the upgrade to a writer at once (SQLite's WAL).
+
+    An upsert, so a head row that has gone (a table emptied) starts again from the genesis
+    value — if entries remain, `verify` shows the break — at no extra query."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claim = (
+        insert(_HEAD)
+        .values(id=HEAD_ID, last_id=None, last_hash=None)
+        .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
+        .returning(_HEAD.c.last_hash)
+    )
+    return session.execute(claim).scalar_one()
+
+
+def _next_id(session: Session) -> int:
+    if session.get_bind().dialect.name == "postgresql":
+        nextval = func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
+        return int(session.execute(select(nextval)).scalar_one())
+    # Never reuse the number of an entry that has been deleted from the end.
+    highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
+    newest = select(_HEAD.c.last_id).where(_HEAD.c.id == HEAD_ID).scalar_subquery()
+    return int(
+        session.execute(
+            select(func.max(func.coalesce(highest, 0), func.coalesce(newest, 0)) + 1)
+        ).scalar_one()
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place the chain does not hold: the entry it names and what is wrong."""
+
+    entry_id: int | None
+    at: datetime | None
+    action: str | None
+    reference: str | None
+    problem: str
+
+    def describe(self) -> str:
+        if self.entry_id is None:
+            return self.problem
+        when = self.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if self.at else "?"
+        ref = f", {self.reference}" if self.reference else ""
+        return f"Entry #{self.entry_id} ({when}, {self.action}{ref}): {self.problem}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    entries: int
+    newest_id: int | None
+    newest_hash: str | None
+    broken: Break | None
+
+
+def verify(engine: Engine, *, noted: Mapping[int, str] | None = None) -> Verdict:
+    """Recompute the chain in id order, streaming the rows, and stop at the first break.
+
+    `noted` maps entry numbers to hashes kept outside the database (from an earlier run):
+    each must still be there with that hash, which a chain recomputed after tampering is not.
+    """
+    with engine.connect() as conn:
+        # The head first: entries appended while the rows stream chain on from it.
+        head = conn.execute(select(_HEAD.c.last_id, _HEAD.c.last_hash)).first()
+        known: dict[int, list[tuple[str, str]]] = {
+            n: [(h.lower(), _NOTED)] for n, h in (noted or {}).items()
+        }
+        if head is not None and head.last_id is not None:
+            known.setdefault(head.last_id, []).append((head.last_hash, _NEWEST))
+        rows = conn.execution_options(yield_per=_BATCH).execute(
+            select(_ENTRIES).order_by(_ENTRIES.c.id)
+        )
+        verdict = _walk(rows, known)
+        rows.close()
+        if verdict.broken is None and head is None and verdict.entries:
+            problem = "The record of the newest entry (the audit_head table) is missing."
+            verdict = replace(verdict, broken=Break(None, None, None, None, problem))
+        if verdict.broken and verdict.broken.entry_id is not None:
+            verdict = _with_reference(conn, verdict)
+        return verdict
+
+
+def _walk(rows: Iterable[Any], known: dict[int, list[tuple[str, str]]]) -> Verdict:
+    count, previous = 0, None
+    for row in rows:
+        problem = _unhashed(row) or _link_problem(row, previous) or _content_problem(row)
+        for expected, source in known.pop(row.id, []):
+            if not problem and row.hash != expected:
+                problem = (
+                    f"its hash is not the one {source} ({expected[:12]}…): the chain was "
+                    "recomputed after a change to this entry or one before it"
+                )
+        if problem:
+            return Verdict(count, _id(previous), _hash(previous), _break(row, problem))
+        count += 1
+        previous = row
+    verdict = Verdict(count, _id(previous), _hash(previous), None)
+    if not known:
+        return verdict
+    missing = min(known)
+    last = f"after entry #{previous.id}" if previous is not None else "with no entries left"
+    expected, source = known[missing][-1]  # the head's, if it is one
+    if source == _NEWEST:
+        problem = (
+            f"The chain ends {last}, but the newest entry recorded was #{missing}: "
+            "the last entries were deleted."
+        )
+    else:
+        problem = (
+            f"The chain ends {last}, but entry #{missing}, noted with hash {expected[:12]}…, "
+            "is not there: it was deleted, with any entries after it."
+        )
+    return replace(verdict, broken=Break(None, None, None, None, problem))
+
+
+def _link_problem(row: Any, previous: Any) -> str | None:
+    if previous is None:
+        if row.prev_hash == GENESIS:
+            return None
+        return (
+            "it is the first entry but does not start the chain (its prev_hash is not the "
+            "genesis value): the entries before it were deleted"
+        )
+    if row.prev_hash == previous.hash:
+        return None
+    return (
+        f"its prev_hash does not match the hash of the entry before it (#{previous.id}): "
+        "entries between them were deleted, the entries were reordered, or "
+        f"#{previous.id} was rewritten with a new hash"
+    )
+
+
+def _unhashed(row: Any) -> str | None:
+    if row.hash is None:
+        return "it has no hash: it was written outside the audit trail, or its hash was erased"
+    return None
+
+
+def _content_problem(row: Any) -> str | None:
+    if row.hash != hash_of(row, row.prev_hash):
+        return "its hash does not match its content: it was edited"
+    return None
+
+
+def _break(row: Any, problem: str) -> Break:
+    return Break(row.id, row.at, row.action, None, problem)
+
+
+def _id(row: Any) -> int | None:
+    return row.id if row is not None else None
+
+
+def _hash(row: Any) -> str | None:
+    return row.hash if row is not None else None
+
+
+def _with_reference(conn: Connection, verdict: Verdict) -> Verdict:
+    broken = verdict.broken
+    assert broken is not None and broken.entry_id is not None
+    declaration = _ENTRIES.c.declaration_id
+    reference = conn.execute(
+        select(Declaration.__table__.c.reference)  # type: ignore[attr-defined]
+        .join(_ENTRIES, declaration == Declaration.__table__.c.id)  # type: ignore[attr-defined]
+        .where(_ENTRIES.c.id == broken.entry_id)
+    ).scalar()
+    named = Break(broken.entry_id, broken.at, broken.action, reference, broken.problem)
+    return Verdict(verdict.entries, verdict.newest_id, verdict.newest_hash, named)
