@@ -415,6 +415,16 @@ def test_state_value_shapes() -> None:
 # -- Socket Mode --------------------------------------------------------------------------
 
 
+def _await_client_closing(client: SocketModeClient) -> None:
+    """Let the client's receiver finish handling the server's close frame first: slack_sdk's
+    disconnect() tests `sock is not None` outside its locks, so closing while the receiver
+    clears it raises AttributeError inside the SDK."""
+    deadline = time.monotonic() + 5
+    session = client.current_session
+    while session is not None and session.sock is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_socket_mode_hello_envelope_and_ack(fake: FakeSlack) -> None:
     sock = FakeSocketModeServer().start()
     fake.socket_url = sock.url
@@ -447,6 +457,7 @@ def test_socket_mode_hello_envelope_and_ack(fake: FakeSlack) -> None:
     finally:
         # Server first: its close frame ends the client's blocking recv (3 s timeout otherwise).
         sock.stop()
+        _await_client_closing(client)
         client.close()
     assert fake.wait_for("apps.connections.open").token == "xapp-test"
     fake.assert_clean()

@@ -109,21 +109,18 @@ def _outcome_line(card: ApprovalCard) -> str:
     return line
 
 
-def approval_message(card: ApprovalCard) -> Message:
-    blocks: list[Block] = [HeaderBlock(text=clip(card.heading, 150))]
-    if card.intro:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(card.intro, 3000))))
-    if card.note:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(card.note, 3000))]))
-    blocks.append(
+def card_body(card: ApprovalCard, *, max_details: int = 20) -> list[Block]:
+    """What the declaration says: facts, details, risk flags, warnings and related history.
+    The approver's DM and the officers' record view show it the same way."""
+    blocks: list[Block] = [
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=clip(f"*{label}*\n{escape(value)}", 2000))
                 for label, value in card.facts[:10]
             ]
         )
-    )
-    for label, value in card.details:
+    ]
+    for label, value in card.details[:max_details]:
         if value:
             blocks.append(
                 SectionBlock(
@@ -146,6 +143,16 @@ def approval_message(card: ApprovalCard) -> Message:
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text=clip(f"*Related history*\n{lines}", 3000)))
         )
+    return blocks
+
+
+def approval_message(card: ApprovalCard) -> Message:
+    blocks: list[Block] = [HeaderBlock(text=clip(card.heading, 150))]
+    if card.intro:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(card.intro, 3000))))
+    if card.note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(card.note, 3000))]))
+    blocks += card_body(card)
     if card.purpose == "inform":
         blocks.append(
             ContextBlock(

@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DatePickerElement,
     DividerBlock,
     HeaderBlock,
@@ -30,7 +29,7 @@ from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
 from bot.rules.withholding import LABEL, Ground
-from handlers.approvals.messages import ApprovalCard, risk_block
+from handlers.approvals.messages import ApprovalCard, card_body
 from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.registers.ids import (
     NOTE_MAX,
@@ -374,37 +373,8 @@ def record_view(
                 )
             )
         ),
-        SectionBlock(
-            fields=[
-                MarkdownTextObject(text=clip(f"*{label}*\n{escape(value)}", 2000))
-                for label, value in card.facts[:10]
-            ]
-        ),
     ]
-    for label, value in card.details[:8]:
-        if value:
-            blocks.append(
-                SectionBlock(
-                    text=MarkdownTextObject(text=clip(f"*{label}*\n{escape(value)}", 3000))
-                )
-            )
-    if card.warnings:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text=clip(f":warning: {w}", 3000))
-                    for w in card.warnings[:10]
-                ]
-            )
-        )
-    if card.flags:
-        blocks.append(risk_block(card.flags))
-    if card.history:
-        lines = "\n".join(f"• {escape(h)}" for h in card.history[:10])
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=clip(f"*Related history*\n{lines}", 3000)))
-        )
-
+    blocks += card_body(card, max_details=8)
     blocks.append(DividerBlock())
     blocks.append(SectionBlock(text=MarkdownTextObject(text="*Approval steps*")))
     step_lines = [_step_line(record, i) for i in range(len(record.steps))]
