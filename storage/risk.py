@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.rules import risk as rules
@@ -65,8 +66,22 @@ def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Of
     )
 
 
+def went_live(session: Session, policy: Policy) -> date | None:
+    """The office's day of the first org chart import: when Nolan began keeping the registers.
+    People in that import have no starter date, and the interests they held already are
+    declared from then on (the first annual declaration), not late."""
+    first = session.exec(
+        select(func.min(AuditEntry.at)).where(AuditEntry.action == "staff_imported")
+    ).one()
+    return first.astimezone(policy.tz).date() if first is not None else None
+
+
 def _interest(
-    declaration: Declaration, row: Interest, declarant: Staff, policy: Policy
+    declaration: Declaration,
+    row: Interest,
+    declarant: Staff,
+    policy: Policy,
+    live_since: date | None,
 ) -> rules.InterestItem:
     assert declaration.id is not None
     return rules.InterestItem(
@@ -76,7 +91,7 @@ def _interest(
         started_on=row.started_on,
         declared_on=_declared_on(declaration, policy),
         ended_on=row.ended_on,
-        joined_on=declarant.starter_since,
+        joined_on=declarant.starter_since or live_since,
     )
 
 
@@ -136,7 +151,10 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
         assert interest is not None
         offers = _offers_between(session, _window_start(today, th), today, policy)
         return rules.interest_flags(
-            _interest(declaration, interest, declarant, policy), offers, th, today
+            _interest(declaration, interest, declarant, policy, went_live(session, policy)),
+            offers,
+            th,
+            today,
         )
     work = session.get(OutsideWork, declaration_id)
     assert work is not None
@@ -145,7 +163,7 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
 
 def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> list[Flagged]:
     """Declarations made in the last `risk_window_days` up to `today` (withdrawn ones left
-    out) that carry at least one flag, newest first, at most `limit`. Four queries whatever
+    out) that carry at least one flag, newest first, at most `limit`. Five queries whatever
     the number of declarations."""
     th = thresholds(policy)
     since = _window_start(today, th)
@@ -166,6 +184,7 @@ def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> l
 
     gifts = session.exec(made_in_window(GiftOffer)).all()
     interests = session.exec(made_in_window(Interest)).all()
+    live_since = went_live(session, policy)
     works = session.exec(made_in_window(OutsideWork)).all()
     # A late declaration's offer can be dated long before the window, and its own window
     # reaches further back still.
@@ -176,7 +195,7 @@ def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> l
     for d, g, s in gifts:
         candidates.append((d, s, rules.offer_flags(_offer(d, g, policy), offers, th)))
     for d, i, s in interests:
-        flags = rules.interest_flags(_interest(d, i, s, policy), offers, th, today)
+        flags = rules.interest_flags(_interest(d, i, s, policy, live_since), offers, th, today)
         candidates.append((d, s, flags))
     for d, w, s in works:
         candidates.append((d, s, rules.outside_work_flags(_work(d, w, policy), th)))
