@@ -35,7 +35,7 @@ from bot import engine
 from bot.notifier import Notifier
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, is_working_day, working_days_between
-from bot.rules.routing import Approver, NoApprover, Org, escalation_target
+from bot.rules.routing import Approver, NoApprover, Org, step_escalation_target
 from bot.settings import Settings
 from handlers.annual import jobs as annual_jobs
 from handlers.approvals import chasing, delivery
@@ -368,16 +368,21 @@ def _escalation_target(
     (so it never goes back down) or anyone holding another of the declaration's waiting steps.
     """
     assert step.id is not None
-    excluded = {
-        s.approver_id
-        for s in declarations.steps_for(session, declaration_id=step.declaration_id)
-        if s.status == "pending"
-    }
-    excluded |= store.previous_holders(session, declaration_id=step.declaration_id, step_id=step.id)
-    if item.named_staff_id is not None:
-        excluded.add(item.named_staff_id)
-    seat_owner = step.delegated_from_id or step.approver_id
-    return escalation_target(seat_owner, item.declarant_id, sweep.org, frozenset(excluded))
+    return step_escalation_target(
+        approver_id=step.approver_id,
+        delegated_from_id=step.delegated_from_id,
+        declarant_id=item.declarant_id,
+        named_staff_id=item.named_staff_id,
+        holding_waiting_steps=(
+            s.approver_id
+            for s in declarations.steps_for(session, declaration_id=step.declaration_id)
+            if s.status == "pending"
+        ),
+        previous_holders=store.previous_holders(
+            session, declaration_id=step.declaration_id, step_id=step.id
+        ),
+        org=sweep.org,
+    )
 
 
 def _escalate(sweep: Sweep, due: _Due) -> bool:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.rules.roles import ApproverRole, Role
@@ -181,3 +181,24 @@ def escalation_target(
     if deputy is not None and deputy not in excluded:
         return Approver(deputy, ApproverRole.LINE_MANAGER, delegated_from=target)
     return Approver(target, ApproverRole.LINE_MANAGER)
+
+
+def step_escalation_target(
+    *,
+    approver_id: int,
+    delegated_from_id: int | None,
+    declarant_id: int,
+    named_staff_id: int | None,
+    holding_waiting_steps: Iterable[int],
+    previous_holders: Iterable[int],
+    org: Org,
+) -> Approver | NoApprover:
+    """Where one waiting step escalates: the next role up from whoever holds the seat (the
+    delegator, for a deputy's step), never the declarant, anyone named, anyone holding another
+    of the declaration's waiting steps, or anyone who held the step before (so it never goes
+    back down). The sweep's chase and the morning digest's forecast both ask this."""
+    excluded = set(holding_waiting_steps) | set(previous_holders)
+    if named_staff_id is not None:
+        excluded.add(named_staff_id)
+    seat_owner = delegated_from_id or approver_id
+    return escalation_target(seat_owner, declarant_id, org, frozenset(excluded))

@@ -33,7 +33,7 @@ from bot.ledger import send_once
 from bot.notifier import Posted
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between
-from bot.rules.routing import Approver, NoApprover, escalation_target
+from bot.rules.routing import Approver, NoApprover, step_escalation_target
 from handlers.approvals import chasing
 from handlers.approvals.kinds import kind_of
 from handlers.waiting import store
@@ -100,16 +100,16 @@ def _key(approver: Staff, today: date) -> Key:
 def _target(
     sweep: Sweep, snapshot: store.Snapshot, w: store.WaitingStep, pending: dict[int, set[int]]
 ) -> Approver | NoApprover:
-    """Where the chase would escalate the step: as bot.sweep._escalation_target, from what
-    the snapshot holds (never the declarant, anyone named, anyone holding one of the
-    declaration's waiting steps, or anyone the step has been with)."""
+    """Where the chase would escalate the step, from what the snapshot holds."""
     step = w.step
-    excluded = set(pending[step.declaration_id]) | snapshot.previous.get(step.id or 0, set())
-    if w.record.declaration.named_staff_id is not None:
-        excluded.add(w.record.declaration.named_staff_id)
-    seat_owner = step.delegated_from_id or step.approver_id
-    return escalation_target(
-        seat_owner, w.record.declaration.declarant_id, sweep.org, frozenset(excluded)
+    return step_escalation_target(
+        approver_id=step.approver_id,
+        delegated_from_id=step.delegated_from_id,
+        declarant_id=w.record.declaration.declarant_id,
+        named_staff_id=w.record.declaration.named_staff_id,
+        holding_waiting_steps=pending[step.declaration_id],
+        previous_holders=snapshot.previous.get(step.id or 0, set()),
+        org=sweep.org,
     )
 
 
