@@ -153,8 +153,13 @@ def test_vetting_line(days_left: int, says: str) -> None:
 
 
 def test_annual_line() -> None:
-    assert "is due" in annual_line(model.Annual(due=True, answer_by=date(2027, 4, 29)))
-    done = annual_line(model.Annual(due=False, answered="confirmed", next_on=date(2027, 4, 1)))
+    due = model.Annual(due=True, answer_by=date(2027, 4, 29))
+    assert "is due" in annual_line(due, date(2027, 4, 29))
+    late = annual_line(due, date(2027, 4, 30))
+    assert "is overdue" in late and "29 April 2027" in late
+    done = annual_line(
+        model.Annual(due=False, answered="confirmed", next_on=date(2027, 4, 1)), TODAY
+    )
     assert "nothing had changed" in done and "1 April 2027" in done
 
 

@@ -101,7 +101,13 @@ def vetting_line(vetting: model.Vetting) -> str:
     return f"Your vetting clearance{level} is valid until {expires}."
 
 
-def annual_line(annual: model.Annual) -> str:
+def annual_line(annual: model.Annual, today: date) -> str:
+    if annual.due and annual.answer_by and annual.answer_by < today:
+        return (
+            ":red_circle: Your annual declaration is overdue: it was due by "
+            f"{_long(annual.answer_by)}. Check your interests and outside work are current "
+            "(the message from Nolan has the buttons)."
+        )
     if annual.due and annual.answer_by:
         return (
             ":large_orange_circle: Your annual declaration is due: check your interests and "
@@ -119,7 +125,7 @@ def standing(home: model.Home) -> list[Block]:
     lines = []
     if home.vetting:
         lines.append(vetting_line(home.vetting))
-    if home.annual and (line := annual_line(home.annual)):
+    if home.annual and (line := annual_line(home.annual, home.today)):
         lines.append(line)
     if home.code_url:
         lines.append(f":scroll: <{home.code_url}|Read {escape(home.code_title)}>")
