@@ -96,6 +96,9 @@ def monthly_chart(summary: Summary) -> Chart:
     )
     axes.set_ylabel("Number of decisions")
     axes.yaxis.get_major_locator().set_params(integer=True)
+    if not any(counts):  # matplotlib would centre an empty axis on 0, with ticks below it
+        axes.set_ylim(0, 1)
+        axes.text(0.5, 0.5, "No decisions this year", ha="center", transform=axes.transAxes)
     listed = ", ".join(f"{month:%B} {n}" for month, n in summary.decisions_by_month)
     alt = f"Bar chart. {title}: {sum(counts)} in all. {listed}."
     return Chart("decisions-by-month", title, alt, figure)
@@ -124,6 +127,7 @@ def timing_chart(summary: Summary) -> Chart:
         )
     else:
         axes.text(0.5, 0.5, "No decisions this year", ha="center", transform=axes.transAxes)
+        axes.set_ylim(0, 1)
         alt = f"Histogram. {title}: no decisions were made this year."
     axes.set_title(title)
     axes.set_xlabel("Days from declaration to final decision")
