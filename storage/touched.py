@@ -28,6 +28,22 @@ log = logging.getLogger(__name__)
 # Keys of an audit entry's detail that name a member of staff the change concerns.
 PERSON_KEYS = ("staff_id", "delegator_id", "deputy_id", "approver_id", "from_id", "to_id")
 _KEY = "touched"
+# Entries that record a message sent, a look or an attempt, not a change anyone's Home shows:
+# refreshing for them would redo every Home after each sweep and each officer's look.
+UNCHANGING = frozenset(
+    {
+        "viewed",
+        "reminded",
+        "notified",
+        "exported",
+        "published",
+        "annual_report",
+        "outside_work_review_sent",
+        "undertaking_sent",
+        "annual_nonresponders_sent",
+        "decision_refused",
+    }
+)
 
 
 @dataclass
@@ -39,6 +55,8 @@ class Touched:
         return bool(self.declaration_ids or self.staff_ids)
 
     def add(self, entry: AuditEntry) -> None:
+        if entry.action in UNCHANGING:
+            return
         if entry.declaration_id is not None:
             self.declaration_ids.add(entry.declaration_id)
         if entry.actor_id is not None:

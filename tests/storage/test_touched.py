@@ -51,3 +51,19 @@ def test_a_failing_watcher_never_breaks_the_work(db: Database) -> None:
     watcher = Broken()
     touched.subscribe(db, watcher)
     touched.settle(db)  # logged, not raised
+
+
+def test_looks_and_messages_change_no_ones_home(db: Database) -> None:
+    """An officer opening a record, or a reminder going out, re-publishes nobody's Home."""
+    watcher = Recorder()
+    touched.subscribe(db, watcher)
+    with db.session() as session:
+        audit.record(session, action="viewed", actor_id=None, staff_id=7, why="officer")
+        audit.record(session, action="reminded", actor_id=None, approver_id=8)
+        session.commit()
+    assert watcher.seen == []
+    with db.session() as session:
+        audit.record(session, action="reminded", actor_id=None, approver_id=8)
+        audit.record(session, action="escalated", actor_id=None, from_id=8, to_id=9)
+        session.commit()
+    assert [t.staff_ids for t in watcher.seen] == [{8, 9}]
