@@ -15,7 +15,7 @@ from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.roles import Role
 from bot.settings import Policy
-from handlers.annual.jobs import current_round, went_out
+from handlers.annual.jobs import current_round, day_start, went_out
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.home import model
@@ -178,14 +178,19 @@ def _annual(session: Session, me: Staff, policy: Policy, today: date) -> model.A
         return model.Annual(due=False, next_on=next_round.opens_on)
     if me.starter_since is not None and me.starter_since > round_.opens_on:
         return model.Annual(due=False, next_on=next_round.opens_on)
-    answered = confirmations.annual_answers(session, period=round_.period).get(me.id)
+    mine = confirmations.get(
+        session,
+        kind=confirmations.ANNUAL,
+        subject=confirmations.staff_subject(me.id),
+        period=round_.period,
+    )
+    answered = mine.response if mine is not None else None
     if answered is None:
-        opened = datetime.combine(round_.opens_on, time(0), tzinfo=policy.tz).astimezone(UTC)
         since = session.exec(
             select(Declaration.id).where(
                 Declaration.declarant_id == me.id,
-                col(Declaration.kind).in_(("interest", "outside_work")),
-                col(Declaration.created_at) >= opened,
+                col(Declaration.kind).in_(confirmations.UPDATING_KINDS),
+                col(Declaration.created_at) >= day_start(round_.opens_on, policy),
             )
         ).first()
         answered = "updated" if since is not None else None
