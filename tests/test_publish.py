@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,8 +17,8 @@ from sqlmodel import col, select
 from bot.cli import main
 from bot.rules.financial_year import FinancialYear
 from storage.db import Database
-from storage.models import AuditEntry, Declaration
-from tests.publish_seed import FORMULA, HOSTILE, seed
+from storage.models import AuditEntry, Declaration, Staff
+from tests.publish_seed import FORMULA, HOSTILE, _interest, seed
 
 GIFTS_STEM = "gifts-and-hospitality-2026-27"
 INTERESTS_STEM = "staff-interests-2026-27"
@@ -137,6 +137,37 @@ def test_csv_is_the_public_export_for_the_year(
     )
     assert code == 0
     assert (tmp_path / f"{stem}.csv").read_bytes().decode("utf-8") == exported
+
+
+def test_days_are_the_offices_as_in_the_export(
+    db: Database, refs: dict[str, str], tmp_path: Path
+) -> None:
+    """Far from London, a moment falls on another day: the page, its CSV and the export agree."""
+    with db.session() as session:
+        ann = session.exec(select(Staff).where(Staff.name == "Ann Ébrard")).one()
+        # 12:00 UTC on 1 June is 13:00 that day in London but 02:00 on 2 June at UTC+14.
+        _interest(session, ann, datetime(2026, 6, 1, 12, tzinfo=UTC), "financial", "Kiri plc")
+        session.commit()
+    zone = {"TIMEZONE": "Pacific/Kiritimati", "PUBLISH_INTERESTS": "yes"}
+    assert publish(db, tmp_path, "--year", "2026", **zone)[0] == 0
+    code, exported, _ = cli(
+        db,
+        "register",
+        "export",
+        "interests",
+        "--public",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2027-03-31",
+        TIMEZONE="Pacific/Kiritimati",
+    )
+    assert code == 0
+    published = (tmp_path / f"{INTERESTS_STEM}.csv").read_bytes().decode("utf-8")
+    assert published == exported
+    assert ",2026-06-02,Ann Ébrard,financial interest,Kiri plc," in published
+    page = table(tmp_path / f"{INTERESTS_STEM}.html")
+    assert any(row[1][0] == "2026-06-02" for row in page.rows)
 
 
 def test_rows_are_the_years_and_none_withheld(

@@ -71,10 +71,13 @@ def publish(
     """
     pages = build_pages(db, policy=policy, year=year, generated=generated, tz=policy.tz)
     files: dict[str, bytes] = {}
-    for page in pages:
-        stem = page.publication.stem(year)
-        files[f"{stem}.html"] = render_register(page).encode("utf-8")
-        files[f"{stem}.csv"] = _csv_bytes(page)
+    # Columns dated by a moment read the office's time zone when the rows are written, as in
+    # `register export`, so the page and its CSV say the same day as the export.
+    with office_timezone(policy.tz):
+        for page in pages:
+            stem = page.publication.stem(year)
+            files[f"{stem}.html"] = render_register(page).encode("utf-8")
+            files[f"{stem}.csv"] = _csv_bytes(page)
     index = render_index(pages, office=policy.office_name, year=year, generated=generated)
     files["index.html"] = index.encode("utf-8")
 

@@ -17,6 +17,7 @@ from importlib.resources import files
 from string import Template
 from typing import Any
 
+from bot.export import csv_text
 from bot.registers import GIFTS, INTERESTS, Column, ColumnType, Register, Value
 from bot.rules.financial_year import FinancialYear
 from bot.rules.withholding import withheld_sentence
@@ -102,7 +103,8 @@ def cell_text(column_type: ColumnType, value: Value, tz: tzinfo) -> tuple[str, s
     if column_type is ColumnType.DATETIME:
         assert isinstance(value, datetime)
         moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M"), moment.astimezone(UTC).isoformat()
+        # The key is the CSV's own text (UTC, whole seconds): no more than the export shows.
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M"), csv_text(column_type, moment)
     if column_type is ColumnType.DATE:
         assert isinstance(value, date)
         return value.isoformat(), None
