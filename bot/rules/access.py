@@ -97,8 +97,9 @@ def may_see(viewer: Viewer, subject: Subject) -> Access:
 PUBLISHABLE_KINDS = frozenset({"gift", "interest", "outside_work"})
 
 
-def may_withhold(roles: Iterable[str], kind: str) -> bool:
+def may_withhold(roles: Iterable[str], kind: str, *, own: bool = False) -> bool:
     """The register keepers decide what the published register leaves out, with a reason
     (combined-authority §3.3, cumbria "Disclosure of Information": items "not for
-    publication" are for the monitoring officer to advise on)."""
-    return is_officer(roles) and kind in PUBLISHABLE_KINDS
+    publication" are for the monitoring officer to advise on) — never for their own
+    declaration, as no one approves their own (DOMAIN.md, People and roles)."""
+    return is_officer(roles) and kind in PUBLISHABLE_KINDS and not own

@@ -60,6 +60,7 @@ NOT_YOURS = "You can't see this declaration: it isn't yours, and it wasn't sent 
 UNKNOWN = "Nolan can't find that declaration, or can't find you in the org chart."
 STALE = "This is out of date: close it and search again."
 NOT_OFFICER_FORM = "Only the monitoring officer and the head of office can change this."
+OWN_FORM = "Not on your own declaration: the other register keeper decides what is published."
 
 
 def _me(session: Session, slack_id: str) -> Staff | None:
@@ -257,7 +258,9 @@ def _record_view(
         card,
         trail,
         withholding=withholding_of(record, by_person.display_name if by_person else None, note),
-        may_withhold=may_withhold(me.role_set, record.declaration.kind),
+        may_withhold=may_withhold(
+            me.role_set, record.declaration.kind, own=record.declaration.declarant_id == me.id
+        ),
     )
 
 
@@ -346,6 +349,8 @@ def _withholder(
     if isinstance(loaded, str):
         return loaded
     me, record, _access = loaded
+    if record.declaration.declarant_id == me.id:
+        return OWN_FORM
     if not may_withhold(me.role_set, record.declaration.kind):
         return NOT_OFFICER_FORM
     return me, record

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from handlers.registers.ids import WithholdMeta
+from handlers.registers.views import withhold_form
 from storage.db import Database
 from storage.models import AuditEntry, Declaration, GiftOffer, Staff
 from tests.e2e.harness import SECRET, Clock, Nolan
@@ -296,3 +298,23 @@ def test_an_admin_without_an_officer_role_cannot_read_others(
     _status, reply = nolan.command("UBOB", "/conduct", "search")
     assert "Only the monitoring officer" in json.loads(reply)["text"]
     assert entries(db, "viewed") == []
+
+
+def test_an_officer_cannot_withhold_their_own_declaration(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dict[str, Staff]
+) -> None:
+    view = nolan.open_modal("UMO", "/gift")
+    assert nolan.submit("UMO", view, hospitality(clock)) == {}
+    with db.session() as session:
+        own = session.exec(select(Declaration.id).order_by(col(Declaration.id).desc())).first()
+    assert own is not None
+    press(nolan, fake, "UMO", home_with_view_button(own), "registers_record")
+    record = latest(fake, "views.open", 2)
+    assert record["callback_id"] == "registers_record_view"
+    assert not buttons(record, "registers_withhold")
+    # A withhold form forged for it is refused on its field, and nothing changes.
+    forged = withhold_form(WithholdMeta(declaration_id=own), "GH-X", "hospitality").to_dict()
+    reply = nolan.submit("UMO", forged, {"ground_input": "personal_safety", "note_input": "Mine"})
+    assert reply["response_action"] == "errors"
+    assert "own declaration" in json.dumps(reply["errors"])
+    assert entries(db, "withheld") == []

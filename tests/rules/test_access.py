@@ -105,3 +105,8 @@ def test_who_is_an_officer(roles: set[str], officer: bool) -> None:
 )
 def test_who_may_withhold(roles: set[str], kind: str, allowed: bool) -> None:
     assert may_withhold(roles, kind) is allowed
+
+
+def test_no_officer_withholds_their_own_declaration() -> None:
+    assert may_withhold({"monitoring_officer"}, "gift", own=True) is False
+    assert may_withhold({"head_of_office"}, "interest", own=False) is True
