@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.rules.access import Access, is_officer, may_withhold
+from bot.rules.access import Access, is_officer, may_withhold, officer_sees
 from bot.rules.risk import RiskFlag
 from bot.rules.withholding import Ground
 from bot.settings import Policy, Settings
@@ -205,9 +205,11 @@ def refine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
 # -- the record ------------------------------------------------------------------------------
 
 
-def _trail(session: Session, record: Record, page: int) -> tuple[TrailPage, str | None]:
+def _trail(
+    session: Session, record: Record, page: int, *, officer: bool
+) -> tuple[TrailPage, str | None]:
     """One page of the audit trail in words (page < 0: the last), and the latest withholding
-    note."""
+    note (for officers only)."""
     assert record.declaration.id is not None
     entries = audit.trail(session, declaration_id=record.declaration.id)
     names = {i: p.display_name for i, p in staff.by_ids(session, ids=people_in(entries)).items()}
@@ -215,17 +217,20 @@ def _trail(session: Session, record: Record, page: int) -> tuple[TrailPage, str 
     page = pages - 1 if page < 0 else min(page, pages - 1)
     shown = entries[page * TRAIL_PAGE_SIZE : (page + 1) * TRAIL_PAGE_SIZE]
     note = next(
-        (detail_of(e).get("note") for e in reversed(entries) if e.action == "withheld"), None
+        (detail_of(e).get("note") for e in reversed(entries) if e.action == "withheld" and officer),
+        None,
     )
-    lines = [(e.at, entry_words(e, names)) for e in shown]
+    lines = [(e.at, entry_words(e, names, officer=officer)) for e in shown]
     return TrailPage(lines, page, pages, len(entries)), note if isinstance(note, str) else None
 
 
-def _flags(session: Session, record: Record, access: Access, seen: Seen) -> list[RiskFlag]:
+def _flags(
+    session: Session, me: Staff, record: Record, access: Access, seen: Seen
+) -> list[RiskFlag]:
     """Officers see the flags as they stand now; an approver, those their card showed; the
     declarant none (a repeated-offers flag counts colleagues' declarations)."""
     assert record.declaration.id is not None
-    if access.why == "officer":
+    if officer_sees(me.role_set, record.declaration.kind):  # even where also routed to them
         return risk.flags_for(session, record.declaration.id, seen.policy, seen.today)
     if access.why == "routed":
         return risk.recorded(session, record.declaration.id)
@@ -249,8 +254,8 @@ def _record_view(
 ) -> View:
     kind = kind_of(record.declaration.kind)
     card = kind.card(record, None, kind.history(session, record))
-    card = replace(card, flags=_flags(session, record, access, seen))
-    trail, note = _trail(session, record, trail_page)
+    card = replace(card, flags=_flags(session, me, record, access, seen))
+    trail, note = _trail(session, record, trail_page, officer=is_officer(me.role_set))
     by = record.declaration.withheld_by_id
     by_person = staff.by_id(session, staff_id=by) if by else None
     return record_view(

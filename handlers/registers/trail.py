@@ -51,9 +51,16 @@ def ground_label(raw: str | None) -> str:
         return raw or "no ground given"
 
 
-def entry_words(entry: AuditEntry, names: Mapping[int, str]) -> str:
-    """What happened, in words: "Sent to Manny Manager to authorise"."""
+# The register keepers' own reasoning about publication: for their eyes, not the declarant's.
+OFFICERS_NOTES = {"withheld": "note", "published_again": "reason"}
+
+
+def entry_words(entry: AuditEntry, names: Mapping[int, str], *, officer: bool = True) -> str:
+    """What happened, in words: "Sent to Manny Manager to authorise". Others than the
+    officers are not shown the officers' notes on publication."""
     d = detail_of(entry)
+    if not officer and entry.action in OFFICERS_NOTES:
+        d = {k: v for k, v in d.items() if k != OFFICERS_NOTES[entry.action]}
 
     def name(value: Any, default: str = "someone") -> str:
         return names.get(value, default) if isinstance(value, int) else default

@@ -43,6 +43,7 @@ from handlers.registers.ids import (
     WithholdMeta,
     action_id,
 )
+from handlers.registers.trail import ground_label
 from handlers.text import clip, escape, slack_date
 from storage.declarations import Record
 from storage.models import GiftOffer, Interest, Notice, OutsideWork
@@ -304,13 +305,6 @@ def withholding_of(record: Record, by: str | None, note: str | None) -> Withhold
     return Withholding(declaration.withheld_reason or "", by, declaration.withheld_at, note)
 
 
-def _ground(raw: str) -> str:
-    try:
-        return LABEL[Ground(raw)]
-    except ValueError:
-        return raw or "no ground given"
-
-
 def _step_line(record: Record, step_index: int) -> str:
     step = record.steps[step_index]
     who = record.name_of(step.approver_id) or "someone"
@@ -384,7 +378,7 @@ def record_view(
     if withholding is not None or may_withhold:
         blocks.append(DividerBlock())
     if withholding is not None:
-        text = f":no_entry_sign: *Withheld from publication* — {_ground(withholding.ground)}"
+        text = f":no_entry_sign: *Withheld from publication* — {ground_label(withholding.ground)}"
         if withholding.by or withholding.at:
             text += "\n" + " ".join(
                 p
@@ -498,7 +492,7 @@ def republish_form(meta: WithholdMeta, reference: str, ground: str) -> View:
             SectionBlock(
                 text=MarkdownTextObject(
                     text=clip(
-                        f"*{reference}* is withheld from publication ({_ground(ground)}). "
+                        f"*{reference}* is withheld from publication ({ground_label(ground)}). "
                         "Published again, it appears in the next published register.",
                         3000,
                     )

@@ -213,6 +213,12 @@ def test_the_monitoring_officer_searches_opens_and_withholds(
     assert buttons(refreshed["view"], "registers_republish")
     assert not buttons(refreshed["view"], "registers_withhold")
 
+    # The declarant sees that it is withheld and on what ground, not the officer's note.
+    press(nolan, fake, "UALICE", home_with_view_button(first), "registers_record")
+    hers = text(latest(fake, "views.open", 3))  # after /gift's form and /conduct search's
+    assert "Withheld from publication" in hers and "Personal safety (FOIA s38)" in hers
+    assert "Threats against the host" not in hers
+
     # Published again, with a reason.
     again = {**refreshed["view"], "id": record["id"]}
     press(nolan, fake, "UMO", again, "registers_republish", str(first))
