@@ -72,8 +72,7 @@ def _mine(session: Session, me_id: int, page: int, policy: Policy) -> model.Page
     ids = session.exec(
         mine.order_by(col(Declaration.id).desc()).offset(page * MINE_PAGE).limit(MINE_PAGE)
     ).all()
-    records = [declarations.load_record(session, declaration_id=i) for i in ids if i]
-    items = [_own(r, policy) for r in records if r is not None]
+    items = [_own(r, policy) for r in declarations.load_records(session, [i for i in ids if i])]
     return model.Page(items, page, MINE_PAGE, total)
 
 
@@ -112,9 +111,13 @@ def _waiting(
         .offset(page * WAITING_PAGE)
         .limit(WAITING_PAGE)
     ).all()
+    records = {
+        r.declaration.id: r
+        for r in declarations.load_records(session, [s.declaration_id for s in steps])
+    }
     items = []
     for step in steps:
-        record = declarations.load_record(session, declaration_id=step.declaration_id)
+        record = records.get(step.declaration_id)
         if record is None or step.id is None:
             continue
         since = _local_day(_started(step), policy)
