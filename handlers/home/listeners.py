@@ -32,7 +32,7 @@ NOT_IN_ORG_CHART = (
 def home_opened(event: dict[str, Any], homes: HomeRefresher) -> None:
     """Slack sends app_home_opened for the Messages tab too: only the Home tab is drawn."""
     if event.get("tab", "home") == "home" and event.get("user"):
-        homes.publish(event["user"])
+        homes.publish(event["user"], Pages())  # opening the tab starts at the first pages
 
 
 def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: HomeRefresher) -> None:

@@ -45,6 +45,10 @@ class HomeRefresher:
         self.db, self.notifier, self.settings, self.clock = db, notifier, settings, clock
         self._lock = threading.Lock()
         self._pending = Touched()
+        # Per person: one publish at a time (else an older load could land last), and the
+        # pages they last saw, so a refresh doesn't send them back to the first page.
+        self._people_locks: dict[str, threading.Lock] = {}
+        self._pages: dict[str, Pages] = {}
 
     def watch(self) -> HomeRefresher:
         touched_store.subscribe(self.db, self)
@@ -68,22 +72,29 @@ class HomeRefresher:
     # -- publishing -------------------------------------------------------------------------
 
     def publish(self, slack_user_id: str, pages: Pages | None = None) -> bool:
-        """Publish one person's Home; False (logged) if it could not be."""
-        try:
-            with self.db.session() as session:
-                home = load_home(
-                    session,
-                    slack_user_id=slack_user_id,
-                    policy=self.settings.policy,
-                    now=self.clock(),
-                    pages=pages or Pages(),
-                )
-            view = home_view(home) if home is not None else unknown_home_view()
-            self.notifier.publish_home(slack_user_id, view)
-        except Exception:
-            log.warning("Could not publish the Home of %s", slack_user_id, exc_info=True)
-            return False
-        return True
+        """Publish one person's Home at `pages` (default: the pages they last saw); False
+        (logged) if it could not be."""
+        with self._lock:
+            person_lock = self._people_locks.setdefault(slack_user_id, threading.Lock())
+        with person_lock:
+            if pages is None:
+                pages = self._pages.get(slack_user_id, Pages())
+            try:
+                with self.db.session() as session:
+                    home = load_home(
+                        session,
+                        slack_user_id=slack_user_id,
+                        policy=self.settings.policy,
+                        now=self.clock(),
+                        pages=pages,
+                    )
+                view = home_view(home) if home is not None else unknown_home_view()
+                self.notifier.publish_home(slack_user_id, view)
+            except Exception:
+                log.warning("Could not publish the Home of %s", slack_user_id, exc_info=True)
+                return False
+            self._pages[slack_user_id] = pages
+            return True
 
     def _people(self, pending: Touched) -> list[str]:
         """The Slack ids of everyone the changes concern, active and known to Slack."""
