@@ -6,8 +6,10 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
+
+from handlers.text import clip
 
 STALE_BUTTON = "That button is from an older message Nolan can't read."
 
@@ -22,13 +24,15 @@ def answer(respond: Respond | None, client: WebClient, body: dict[str, Any], tex
     if respond is not None and body.get("response_url"):
         tell(respond, text)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=notice_modal(text))
+    client.views_open(trigger_id=body["trigger_id"], view=notice_view(text))
 
 
-def notice_modal(text: str) -> View:
+def notice_view(text: str, title: str = "Nolan", *, callback_id: str | None = None) -> View:
+    """A modal that only says something: a refusal, or that a thing changed meanwhile."""
     return View(
         type="modal",
-        title="Nolan",
-        close="OK",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:3000]))],
+        callback_id=callback_id,
+        title=PlainTextObject(text=clip(title, 24)),
+        close=PlainTextObject(text="Close"),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))],
     )

@@ -20,7 +20,7 @@ from handlers.interests.listeners import interest_form_for
 from handlers.metadata import BadMetadata, decode
 from handlers.notices.listeners import notice_form_for
 from handlers.outside_work.listeners import outside_work_form_for
-from handlers.replies import notice_modal
+from handlers.replies import notice_view
 from storage.db import Database
 
 NOT_IN_ORG_CHART = (
@@ -46,7 +46,7 @@ def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: HomeRefr
 
 
 def _open(client: WebClient, body: dict[str, Any], view: View | None) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=view or notice_modal(NOT_IN_ORG_CHART))
+    client.views_open(trigger_id=body["trigger_id"], view=view or notice_view(NOT_IN_ORG_CHART))
 
 
 def declare_gift(
@@ -98,5 +98,5 @@ def end_delegation(
 ) -> None:
     ack()
     reply, announce = end_delegations(db, notifier, slack_user_id=body["user"]["id"], now=clock())
-    client.views_open(trigger_id=body["trigger_id"], view=notice_modal(reply))
+    client.views_open(trigger_id=body["trigger_id"], view=notice_view(reply))
     announce()

@@ -22,8 +22,8 @@ from handlers.metadata import BadMetadata, decode
 from handlers.policies import messages
 from handlers.policies.form import read_policy_form, read_review_form
 from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
-from handlers.policies.views import list_modal, notice_view, policy_form, review_modal
-from handlers.replies import STALE_BUTTON, tell
+from handlers.policies.views import list_modal, policy_form, review_modal
+from handlers.replies import STALE_BUTTON, notice_view, tell
 from storage import audit, staff
 from storage import policies as store
 from storage.db import Database
@@ -73,7 +73,7 @@ def open_add(ack: Ack, body: dict[str, Any], client: WebClient, db: Database) ->
     with db.session() as session:
         admin = _admin(session, body["user"]["id"])
     if admin is None:
-        _push(client, body, notice_view("Policies", messages.NOT_ADMIN))
+        _push(client, body, notice_view(messages.NOT_ADMIN, "Policies"))
         return
     list_id = (body.get("view") or {}).get("id")
     _push(
@@ -90,7 +90,7 @@ def open_edit(
     try:
         ref = decode(PolicyRef, action.get("value"))
     except BadMetadata:
-        _push(client, body, notice_view("Policies", STALE_BUTTON))
+        _push(client, body, notice_view(STALE_BUTTON, "Policies"))
         return
     with db.session() as session:
         admin = _admin(session, body["user"]["id"])
@@ -102,7 +102,7 @@ def open_edit(
         _push(
             client,
             body,
-            notice_view("Policies", messages.NOT_ADMIN if admin is None else OUT_OF_DATE),
+            notice_view(messages.NOT_ADMIN if admin is None else OUT_OF_DATE, "Policies"),
         )
         return
     meta = FormMeta(policy_id=policy.id, list_view_id=(body.get("view") or {}).get("id"))

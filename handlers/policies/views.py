@@ -367,13 +367,3 @@ def review_modal(policy: Policy, *, meta: ReviewMeta, owner_name: str | None, to
         close=PlainTextObject(text="Cancel"),
         blocks=blocks,
     )
-
-
-def notice_view(title: str, text: str) -> View:
-    """A modal that only says something (e.g. the policy was retired meanwhile)."""
-    return View(
-        type="modal",
-        title=PlainTextObject(text=title[:24]),
-        close=PlainTextObject(text="Close"),
-        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))],
-    )

@@ -29,6 +29,7 @@ from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
 from bot.rules.withholding import LABEL, Ground
+from handlers import replies
 from handlers.approvals.messages import ApprovalCard, card_body
 from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.registers.ids import (
@@ -77,11 +78,7 @@ def _close_only(title: str, blocks: list[Block], **kwargs: object) -> View:
 
 def notice_view(title: str, text: str) -> View:
     """A modal that only says something (a refusal, say)."""
-    return _close_only(
-        title,
-        [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))],
-        callback_id=Callback.NOTICE,
-    )
+    return replies.notice_view(text, title, callback_id=Callback.NOTICE)
 
 
 # -- the search form -----------------------------------------------------------------------
