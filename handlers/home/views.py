@@ -28,6 +28,7 @@ from handlers.approvals.messages import decision_elements
 from handlers.home import model
 from handlers.home.ids import Action, Elsewhere, Pages
 from handlers.text import clip, escape, slack_date
+from handlers.waiting.messages import waiting_lines
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 
@@ -166,13 +167,16 @@ def mine(home: model.Home) -> list[Block]:
 
 
 def _waiting_line(item: model.WaitingItem) -> str:
-    what, who = escape(clip(item.what, 300)), escape(item.declarant)
-    said = f"{who}'s {what[5:]}" if what.startswith("your ") else f"{what} ({who})"
-    waited = f" ({_days(item.working_days)})" if item.working_days else ""
-    line = f"*{item.reference}* — {said}\nWaiting since {day(item.since)}{waited}."
-    if item.deputy_for:
-        line += f" You are deciding it as deputy for {escape(item.deputy_for)}."
-    return line
+    return "\n".join(
+        waiting_lines(
+            reference=item.reference,
+            what=item.what,
+            declarant=item.declarant,
+            since=item.since,
+            working_days=item.working_days,
+            deputy_for=item.deputy_for,
+        )
+    )
 
 
 def waiting(home: model.Home) -> list[Block]:

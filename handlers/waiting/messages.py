@@ -52,21 +52,37 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-def _line(item: DigestItem) -> str:
+def waiting_lines(
+    *,
+    reference: str,
+    what: str,
+    declarant: str,
+    since: date,
+    working_days: int,
+    deputy_for: str | None,
+) -> list[str]:
+    """A decision waiting for an approver, as the morning digest and the App Home say it."""
     waited = (
-        f" ({item.working_days} working {_plural(item.working_days, 'day', 'days')})"
-        if item.working_days
-        else ""
+        f" ({working_days} working {_plural(working_days, 'day', 'days')})" if working_days else ""
     )
-    what, who = escape(clip(item.what, 300)), escape(item.declarant)
+    said, who = escape(clip(what, 300)), escape(declarant)
     # Kinds describe a declaration to its declarant ("your interest in…"): say whose it is.
-    said = f"{who}'s {what[5:]}" if what.startswith("your ") else f"{what} ({who})"
-    lines = [
-        f"*{item.reference}* — {said}",
-        f"Waiting since {day(item.waiting_since)}{waited}.",
-    ]
-    if item.deputy_for:
-        lines.append(f"You are deciding it as deputy for {escape(item.deputy_for)}.")
+    said = f"{who}'s {said[5:]}" if said.startswith("your ") else f"{said} ({who})"
+    lines = [f"*{reference}* — {said}", f"Waiting since {day(since)}{waited}."]
+    if deputy_for:
+        lines.append(f"You are deciding it as deputy for {escape(deputy_for)}.")
+    return lines
+
+
+def _line(item: DigestItem) -> str:
+    lines = waiting_lines(
+        reference=item.reference,
+        what=item.what,
+        declarant=item.declarant,
+        since=item.waiting_since,
+        working_days=item.working_days,
+        deputy_for=item.deputy_for,
+    )
     if item.next_name and item.escalates_on:
         going = (
             f"If it is still waiting on {day(item.escalates_on)}, it goes to "
