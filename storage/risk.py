@@ -95,7 +95,13 @@ def _interest(
     )
 
 
-def _work(declaration: Declaration, row: OutsideWork, policy: Policy) -> rules.OutsideWorkItem:
+def _work(
+    declaration: Declaration,
+    row: OutsideWork,
+    declarant: Staff,
+    policy: Policy,
+    live_since: date | None,
+) -> rules.OutsideWorkItem:
     assert declaration.id is not None
     partner, _notes = split_notes(row.notes, involves_partner=row.involves_partner)
     return rules.OutsideWorkItem(
@@ -106,6 +112,7 @@ def _work(declaration: Declaration, row: OutsideWork, policy: Policy) -> rules.O
         declared_on=_declared_on(declaration, policy),
         involves_partner=row.involves_partner,
         partner=partner,
+        joined_on=declarant.starter_since or live_since,
     )
 
 
@@ -158,7 +165,9 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
         )
     work = session.get(OutsideWork, declaration_id)
     assert work is not None
-    return rules.outside_work_flags(_work(declaration, work, policy), th)
+    return rules.outside_work_flags(
+        _work(declaration, work, declarant, policy, went_live(session, policy)), th
+    )
 
 
 def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> list[Flagged]:
@@ -198,7 +207,8 @@ def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> l
         flags = rules.interest_flags(_interest(d, i, s, policy, live_since), offers, th, today)
         candidates.append((d, s, flags))
     for d, w, s in works:
-        candidates.append((d, s, rules.outside_work_flags(_work(d, w, policy), th)))
+        work_flags = rules.outside_work_flags(_work(d, w, s, policy, live_since), th)
+        candidates.append((d, s, work_flags))
     candidates.sort(key=lambda c: (c[0].created_at, c[0].id or 0), reverse=True)
     result = []
     for d, s, flags in candidates:

@@ -94,6 +94,7 @@ class OutsideWorkItem:
     declared_on: date
     involves_partner: bool = False
     partner: str = ""  # which contractor, supplier or partner, if named
+    joined_on: date | None = None  # when the declarant joined, if the org chart knows
 
 
 _SUFFIXES = frozenset(
@@ -232,29 +233,31 @@ def late_offer(offer: Offer, th: Thresholds) -> RiskFlag | None:
     return _late((offer.declared_on - since[0]).days, th, since[1])
 
 
+def _late_since(
+    declared_on: date, began: date, joined_on: date | None, th: Thresholds, began_words: str
+) -> RiskFlag | None:
+    """Late counted from when it began, or from joining if it began before (what a person
+    brings with them is declared on joining)."""
+    if joined_on and joined_on > began:
+        return _late((declared_on - joined_on).days, th, f"joining on {_day(joined_on)}")
+    return _late((declared_on - began).days, th, f"{began_words} {_day(began)}")
+
+
 def late_interest(interest: InterestItem, th: Thresholds) -> RiskFlag | None:
     """Declared more than `late_days` after the interest began, or after the declarant
     joined if it began before. Interests are declared "immediately" (derbyshire §6) or "as
     soon as they become aware" (combined-authority §8.4; cumbria), and staff "update the
     Monitoring Officer on any changes" (cumbria undertaking)."""
-    start = interest.started_on
-    if interest.joined_on and interest.joined_on > start:
-        start = interest.joined_on
-        since = f"joining on {_day(start)}"
-    else:
-        since = f"it began on {_day(start)}"
-    return _late((interest.declared_on - start).days, th, since)
+    return _late_since(
+        interest.declared_on, interest.started_on, interest.joined_on, th, "it began on"
+    )
 
 
 def late_outside_work(work: OutsideWorkItem, th: Thresholds) -> RiskFlag | None:
-    """Permission asked more than `late_days` after the work started: it is needed *before*
-    taking it up (derbyshire §12; avon-and-somerset §3.14; warwickshire "Commitments Outside
-    of Work")."""
-    return _late(
-        (work.declared_on - work.start_date).days,
-        th,
-        f"the work started on {_day(work.start_date)}",
-    )
+    """Permission asked more than `late_days` after the work started (or after joining, for
+    work already held then): it is needed *before* taking it up (derbyshire §12;
+    avon-and-somerset §3.14; warwickshire "Commitments Outside of Work")."""
+    return _late_since(work.declared_on, work.start_date, work.joined_on, th, "the work started on")
 
 
 def contractor_work(work: OutsideWorkItem) -> RiskFlag | None:

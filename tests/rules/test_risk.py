@@ -370,6 +370,15 @@ def test_permission_asked_long_after_starting_is_late(days: int, late: bool) -> 
     assert (Code.LATE in codes(flags)) is late
 
 
+def test_work_held_on_joining_counts_from_joining() -> None:
+    years_ago = D - 3000 * DAY
+    assert risk.late_outside_work(work(years_ago, joined_on=D - 10 * DAY), TH) is None
+    flag = risk.late_outside_work(work(years_ago, joined_on=D - 40 * DAY), TH)
+    assert flag is not None and "after joining on" in flag.explanation
+    # Work begun after joining counts from its start.
+    assert risk.late_outside_work(work(D - 40 * DAY, joined_on=D - 400 * DAY), TH) is not None
+
+
 def test_the_late_flag_says_how_late_against_the_limit() -> None:
     flag = risk.late_offer(offer(1, D - 40 * DAY, declared_on=D), TH)
     assert flag == risk.RiskFlag(
