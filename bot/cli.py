@@ -28,14 +28,10 @@ def _date(raw: str) -> date:
 
 def _financial_year(raw: str) -> FinancialYear:
     """2026, or 2026/27 as public bodies write it (the second year must follow the first)."""
-    first, _, second = raw.strip().replace("-", "/").partition("/")
-    if first.isdigit() and len(first) == 4 and 1990 <= int(first) <= 2200:
-        year = FinancialYear(int(first))
-        if not second or second in (year.label.split("/")[1], str(year.start_year + 1)):
-            return year
-    raise argparse.ArgumentTypeError(
-        f"not a financial year: {raw!r} (give the year it starts, e.g. 2026 for 2026/27)"
-    )
+    try:
+        return FinancialYear.parse(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _noted_hash(raw: str) -> tuple[int, str]:

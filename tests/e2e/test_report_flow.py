@@ -98,7 +98,7 @@ def test_staff_are_refused_and_nothing_is_sent(nolan: Nolan, fake: FakeSlack, db
 
 
 def test_a_year_that_is_not_one_gets_the_usage(nolan: Nolan, fake: FakeSlack) -> None:
-    for words in ("report next", "report 2026/28", "report 2026 2027"):
+    for words in ("report next", "report 2026/28", "report 2026 2027", "report 1999"):
         _, reply = nolan.command("UMO", "/conduct", words)
         assert "Usage: `/conduct report [year]`" in json.loads(reply)["text"]
     fake.assert_no_call("chat.postMessage")

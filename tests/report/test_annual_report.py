@@ -126,6 +126,27 @@ def test_cli_refuses_a_format_it_cannot_tell(db: Database, tmp_path: Path, name:
     assert not (tmp_path / name).exists()
 
 
+@pytest.mark.parametrize(
+    ("year", "why"),
+    [("1999", "give a year from 2000 to 2100"), ("2026/28", "e.g. 2026/27"), ("26", "e.g. 2026")],
+)
+def test_cli_year_is_read_by_the_one_parser(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], year: str, why: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(db, "--year", year, "--out", str(tmp_path / "r.html"))
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"--year: not a financial year: {year!r}" in err and why in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_takes_the_year_as_public_bodies_write_it(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    assert run(db, "--year", "2025-26", "--out", str(target))[0] == 0
+    assert "annual report 2025/26" in target.read_text(encoding="utf-8")
+
+
 def test_cli_unwritable_path_is_a_clear_error(db: Database, tmp_path: Path) -> None:
     code, _, err = run(db, "--out", str(tmp_path / "missing" / "report.pdf"))
     assert code == 1
