@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.report.annual import build, year_of
+from bot.report.annual import build, record_report, year_of
 from bot.rules.access import is_officer
 from bot.rules.financial_year import FinancialYear
 from handlers.conduct import ConductRequest
@@ -48,9 +48,16 @@ def conduct_report(request: ConductRequest) -> None:
     now = request.clock()
     year = year_of(start, now, request.settings)
     request.reply(messages.preparing(year.label))  # Slack wants an answer within 3 seconds
-    summary, charts = build(
-        request.db, request.settings, year=year, now=now, actor_id=officer_id, via="slack"
-    )
+    try:
+        summary, charts = build(request.db, request.settings, year=year, now=now)
+        # Recorded once made and before it is sent (as the CLI's file is): never a report
+        # in a DM that the trail does not know of.
+        record_report(request.db, year=year, actor_id=officer_id, via="slack")
+    except Exception:
+        # The officer was told it was coming: tell them it is not, rather than nothing.
+        log.exception("Building the annual report for %s", year.label)
+        request.notifier.dm(request.user_id, messages.report_failed(year.label))
+        return
     office = request.settings.policy.office_name
     posted = request.notifier.dm(request.user_id, messages.report_message(summary, office=office))
     try:
