@@ -268,15 +268,24 @@ def _run(
 
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
     if args.command == "audit":
-        return verify_audit(db, dict(args.expect), out=out)
+        return verify_audit(db, dict(args.expect), out=out, err=err)
     return serve(settings, db, err=err)
 
 
-def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO) -> int:
-    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break."""
+def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextIO) -> int:
+    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break (or
+    the database's error, if the trail could not be read to the end)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.audit_chain import verify
 
-    verdict = verify(db.engine, noted=noted)
+    try:
+        verdict = verify(db.engine, noted=noted)
+    except SQLAlchemyError as exc:
+        # Not a verdict either way: the chain was not read to its end.
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"nolan: error: cannot read the audit trail: {first_line}", file=err)
+        return 1
     if verdict.broken:
         # The finding is the answer, not an error of the command: standard output.
         print(f"Audit chain broken. {verdict.broken.describe()}", file=out)
