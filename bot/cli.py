@@ -28,14 +28,10 @@ def _date(raw: str) -> date:
 
 def _financial_year(raw: str) -> FinancialYear:
     """2026, or 2026/27 as public bodies write it (the second year must follow the first)."""
-    first, _, second = raw.strip().replace("-", "/").partition("/")
-    if first.isdigit() and len(first) == 4 and 1990 <= int(first) <= 2200:
-        year = FinancialYear(int(first))
-        if not second or second in (year.label.split("/")[1], str(year.start_year + 1)):
-            return year
-    raise argparse.ArgumentTypeError(
-        f"not a financial year: {raw!r} (give the year it starts, e.g. 2026 for 2026/27)"
-    )
+    try:
+        return FinancialYear.parse(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _noted_hash(raw: str) -> tuple[int, str]:
@@ -272,15 +268,24 @@ def _run(
 
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
     if args.command == "audit":
-        return verify_audit(db, dict(args.expect), out=out)
+        return verify_audit(db, dict(args.expect), out=out, err=err)
     return serve(settings, db, err=err)
 
 
-def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO) -> int:
-    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break."""
+def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextIO) -> int:
+    """`audit verify`: 0 and one line if the chain holds, else 1 and the first break (or
+    the database's error, if the trail could not be read to the end)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.audit_chain import verify
 
-    verdict = verify(db.engine, noted=noted)
+    try:
+        verdict = verify(db.engine, noted=noted)
+    except SQLAlchemyError as exc:
+        # Not a verdict either way: the chain was not read to its end.
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"nolan: error: cannot read the audit trail: {first_line}", file=err)
+        return 1
     if verdict.broken:
         # The finding is the answer, not an error of the command: standard output.
         print(f"Audit chain broken. {verdict.broken.describe()}", file=out)

@@ -158,11 +158,11 @@ def verify(engine: Engine, *, noted: Mapping[int, str] | None = None) -> Verdict
         }
         if head is not None and head.last_id is not None:
             known.setdefault(head.last_id, []).append((head.last_hash, _NEWEST))
-        rows = conn.execution_options(yield_per=_BATCH).execute(
+        # A database error mid-stream propagates (the CLI words it); the cursor closes anyway.
+        with conn.execution_options(yield_per=_BATCH).execute(
             select(_ENTRIES).order_by(_ENTRIES.c.id)
-        )
-        verdict = _walk(rows, known)
-        rows.close()
+        ) as rows:
+            verdict = _walk(rows, known)
         if verdict.broken is None and head is None and verdict.entries:
             problem = "The record of the newest entry (the audit_head table) is missing."
             verdict = replace(verdict, broken=Break(None, None, None, None, problem))

@@ -1,5 +1,5 @@
-"""`python -m bot report annual --year 2026 --out report.pdf|.html`, and the one function
-both it and `/conduct report` use to build the report."""
+"""`python -m bot report annual --year 2026 --out report.pdf|.html`, and the functions both
+it and `/conduct report` use to build the report and record it in the audit trail."""
 
 from __future__ import annotations
 
@@ -30,23 +30,25 @@ def year_of(start_year: int | None, now: datetime, settings: Settings) -> Financ
 
 
 def build(
-    db: Database,
-    settings: Settings,
-    *,
-    year: FinancialYear,
-    now: datetime,
-    actor_id: int | None = None,
-    via: str,
+    db: Database, settings: Settings, *, year: FinancialYear, now: datetime
 ) -> tuple[Summary, list[Chart]]:
-    """The report's figures and charts, the report recorded in the audit trail."""
+    """The report's figures and charts. Not yet recorded: the caller records the report
+    (`record_report`) once it has been made, before it reaches anyone."""
     policy = settings.policy
     with db.session() as session:
         summary = annual_summary(
             session, year=year, policy=policy, today=now.astimezone(policy.tz).date(), now=now
         )
+    return summary, charts(summary)
+
+
+def record_report(
+    db: Database, *, year: FinancialYear, actor_id: int | None = None, via: str
+) -> None:
+    """The report in the audit trail: it draws on every register."""
+    with db.session() as session:
         audit.record(session, action="annual_report", actor_id=actor_id, year=year.label, via=via)
         session.commit()
-    return summary, charts(summary)
 
 
 def run_annual_report(
@@ -64,18 +66,18 @@ def run_annual_report(
     if fmt is None:
         print(f"nolan: error: cannot tell the format of {output}: name it .html or .pdf", file=err)
         return 2
-    if start_year is not None and not 2000 <= start_year <= 2100:
-        print(f"nolan: error: --year {start_year} is not a plausible financial year", file=err)
-        return 2
     year = year_of(start_year, now, settings)
     office = settings.policy.office_name
     try:
-        summary, drawn = build(db, settings, year=year, now=now, via=f"cli:{output}")
+        summary, drawn = build(db, settings, year=year, now=now)
         with replacing(output, private=True) as fh:
             if fmt == "pdf":
                 write_pdf(fh, summary, drawn, office=office)
             else:
                 fh.write(to_html(summary, drawn, office=office).encode("utf-8"))
+            # Written in full, and recorded before it takes its name (as an export is): no
+            # report file the trail does not know of, and no entry for one never written.
+            record_report(db, year=year, via=f"cli:{output}")
     except ExportError as exc:
         print(f"nolan: error: {exc}", file=err)
         return exc.code

@@ -167,44 +167,85 @@ def to_html(summary: Summary, charts: Sequence[Chart], *, office: str) -> str:
 A4 = (8.27, 11.69)  # inches
 
 
-# Where each column of a table starts on the page (fractions of its width).
-COLUMNS = (0.07, 0.60, 0.80)
+# Where each column of a table starts on the page (fractions of its width), by how many
+# columns it has; a cell is cut short before it reaches the next column.
+COLUMNS = {1: (0.07,), 2: (0.07, 0.62), 3: (0.07, 0.47, 0.77)}
+RIGHT = 0.97
+CHAR = 0.0088  # the width of a 9-point character, roughly, as a fraction of the page's
 LINE = 0.018  # of the page's height, for 9-point text
+TOP, BOTTOM = 0.95, 0.06  # the text stays between these (fractions of the page's height)
 
 
-def _text_page(summary: Summary, office: str) -> Figure:
-    """The figures as text on an A4 page: the tables a committee paper would carry."""
-    figure = Figure(figsize=A4)
-    y = 0.95
+class _Pages:
+    """A4 pages of text written top to bottom, a new page begun whenever the next line
+    would run past the bottom margin."""
 
-    def write(text: str, size: int, width: int, weight: str = "normal") -> None:
-        nonlocal y
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+        self.y = BOTTOM  # no page yet: the first write begins one
+
+    def room_for(self, height: float) -> bool:
+        """Begin a new page unless `height` fits on this one; True if a page was begun."""
+        if self.y - height >= BOTTOM:
+            return False
+        self.figures.append(Figure(figsize=A4))
+        self.y = TOP
+        return True
+
+    def text(self, x: float, text: str, size: int, weight: str = "normal") -> None:
+        # parse_math=False: names and titles are people's text; a "$" in one is not TeX.
+        self.figures[-1].text(
+            x, self.y, text, fontsize=size, weight=weight, va="top", parse_math=False
+        )
+
+    def write(self, text: str, size: int, width: int, weight: str = "normal") -> None:
         wrapped = "\n".join(textwrap.wrap(text, width)) or text
-        figure.text(COLUMNS[0], y, wrapped, fontsize=size, weight=weight, va="top")
-        y -= LINE * (wrapped.count("\n") + 1) * size / 9 + 0.004
+        height = LINE * (wrapped.count("\n") + 1) * size / 9 + 0.004
+        self.room_for(height)
+        self.text(COLUMNS[1][0], wrapped, size, weight)
+        self.y -= height
 
-    write(title_of(summary, office), 13, 62, "bold")
-    write(scope_note(summary), 9, 95)
+    def row(self, cells: Sequence[str], weight: str = "normal") -> None:
+        starts = COLUMNS[len(cells)]
+        for x, end, cell in zip(starts, (*starts[1:], RIGHT), cells, strict=True):
+            fits = int((end - x) / CHAR) - 1
+            self.text(x, textwrap.shorten(cell, fits, placeholder=" …"), 9, weight)
+        self.y -= LINE
+
+
+def _table(pages: _Pages, table: Table) -> None:
+    pages.y -= 0.012
+    caption_height = LINE * 11 / 9 + 0.004
+    # A caption is not left alone at the foot of a page: it goes over with its first row.
+    pages.room_for(caption_height + 2 * LINE)
+    pages.write(table.caption, 11, 80, "bold")
+    if not table.rows:
+        pages.write(table.empty, 9, 95)
+        return
+    pages.row(table.headers, "bold")
+    for row in table.rows:
+        if pages.room_for(LINE):  # carried over: say so, and repeat the headings
+            pages.write(f"{table.caption} (continued)", 11, 80, "bold")
+            pages.row(table.headers, "bold")
+        pages.row(row)
+
+
+def text_pages(summary: Summary, office: str) -> list[Figure]:
+    """The figures as text on A4 pages: every table a committee paper would carry, in full,
+    continued onto further pages as long as it runs."""
+    pages = _Pages()
+    pages.write(title_of(summary, office), 13, 62, "bold")
+    pages.write(scope_note(summary), 9, 95)
     for table in tables(summary):
-        y -= 0.012
-        write(table.caption, 11, 80, "bold")
-        if not table.rows:
-            write(table.empty, 9, 95)
-        for row in table.rows[:20]:
-            for x, cell in zip(COLUMNS, row, strict=False):
-                figure.text(x, y, textwrap.shorten(cell, 60), fontsize=9, va="top")
-            y -= LINE
-        if len(table.rows) > 20:
-            write(f"… and {len(table.rows) - 20} more (the HTML report lists them all).", 9, 95)
-        if y < 0.08:
-            break
-    return figure
+        _table(pages, table)
+    return pages.figures
 
 
 def write_pdf(stream: IO[bytes], summary: Summary, charts: Sequence[Chart], *, office: str) -> int:
-    """A text page, then a page per chart. Returns the number of pages."""
+    """The text pages, then a page per chart. Returns the number of pages."""
     with PdfPages(stream, metadata={"Title": title_of(summary, office)}) as pdf:
-        pdf.savefig(_text_page(summary, office))
+        for page in text_pages(summary, office):
+            pdf.savefig(page)
         for chart in charts:
             pdf.savefig(chart.figure)
         return int(pdf.get_pagecount())

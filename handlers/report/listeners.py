@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from slack_sdk.errors import SlackApiError
 
-from bot.report.annual import build, year_of
+from bot.report.annual import build, record_report, year_of
 from bot.rules.access import is_officer
+from bot.rules.financial_year import FinancialYear
 from handlers.conduct import ConductRequest
 from handlers.report import messages
 from storage import staff
 
 log = logging.getLogger(__name__)
-
-YEAR = re.compile(r"^(?P<start>\d{4})(?:/(?P<end>\d{2}))?$")
 
 
 class BadYear(ValueError):
@@ -23,17 +21,16 @@ class BadYear(ValueError):
 
 
 def parse_year(words: list[str]) -> int | None:
-    """The start year asked for ("2026" or "2026/27"), or None for the current year."""
+    """The start year asked for ("2026", "2026/27", as FinancialYear.parse reads it), or None
+    for the current year."""
     if not words:
         return None
-    match = YEAR.match(words[0]) if len(words) == 1 else None
-    if match is None:
+    if len(words) != 1:
         raise BadYear(" ".join(words))
-    start = int(match["start"])
-    end = match["end"]
-    if not 2000 <= start <= 2100 or (end is not None and int(end) != (start + 1) % 100):
-        raise BadYear(words[0])
-    return start
+    try:
+        return FinancialYear.parse(words[0]).start_year
+    except ValueError as exc:
+        raise BadYear(str(exc)) from None
 
 
 def conduct_report(request: ConductRequest) -> None:
@@ -51,9 +48,16 @@ def conduct_report(request: ConductRequest) -> None:
     now = request.clock()
     year = year_of(start, now, request.settings)
     request.reply(messages.preparing(year.label))  # Slack wants an answer within 3 seconds
-    summary, charts = build(
-        request.db, request.settings, year=year, now=now, actor_id=officer_id, via="slack"
-    )
+    try:
+        summary, charts = build(request.db, request.settings, year=year, now=now)
+        # Recorded once made and before it is sent (as the CLI's file is): never a report
+        # in a DM that the trail does not know of.
+        record_report(request.db, year=year, actor_id=officer_id, via="slack")
+    except Exception:
+        # The officer was told it was coming: tell them it is not, rather than nothing.
+        log.exception("Building the annual report for %s", year.label)
+        request.notifier.dm(request.user_id, messages.report_failed(year.label))
+        return
     office = request.settings.policy.office_name
     posted = request.notifier.dm(request.user_id, messages.report_message(summary, office=office))
     try:

@@ -32,6 +32,13 @@ def preparing(label: str) -> str:
     return f"Preparing the annual report for {label}: it will arrive in your DM with Nolan."
 
 
+def report_failed(label: str) -> Message:
+    return Message(
+        text=f"Nolan could not prepare the annual report for {label}: something went wrong "
+        "reading the registers. Please try again later; if it keeps happening, tell an admin."
+    )
+
+
 def charts_failed(why: str) -> Message:
     return Message(
         text=f"Nolan could not attach the report's charts ({why}). If Slack says "

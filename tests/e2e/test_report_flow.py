@@ -9,7 +9,9 @@ import json
 import time
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from storage.db import Database
@@ -98,10 +100,28 @@ def test_staff_are_refused_and_nothing_is_sent(nolan: Nolan, fake: FakeSlack, db
 
 
 def test_a_year_that_is_not_one_gets_the_usage(nolan: Nolan, fake: FakeSlack) -> None:
-    for words in ("report next", "report 2026/28", "report 2026 2027"):
+    for words in ("report next", "report 2026/28", "report 2026 2027", "report 1999"):
         _, reply = nolan.command("UMO", "/conduct", words)
         assert "Usage: `/conduct report [year]`" in json.loads(reply)["text"]
     fake.assert_no_call("chat.postMessage")
+
+
+def test_a_report_that_cannot_be_built_is_said_so_in_the_dm(
+    nolan: Nolan, fake: FakeSlack, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(db)
+
+    def database_down(*_: object, **__: object) -> None:
+        raise OperationalError("SELECT …", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr("bot.report.annual.annual_summary", database_down)
+    _, reply = nolan.command("UMO", "/conduct", "report 2026")
+    assert "Preparing the annual report for 2026/27" in json.loads(reply)["text"]
+    failed = dm_to(fake, "UMO", lambda c: "could not prepare" in c.args.get("text", ""))
+    assert "annual report for 2026/27" in failed.args["text"]
+    assert "server closed" not in failed.args["text"]  # the details are for the log
+    assert not [c for c in fake.calls("chat.postMessage") if "Annual report" in text_of(c)]
+    assert fake.uploads() == [] and audit(db, "annual_report") == []
 
 
 # -- register export -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import select
 
 from bot.cli import main
-from bot.report.annual import build
+from bot.report.annual import build, record_report
 from bot.report.gather import annual_summary
 from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy, load_settings
@@ -60,16 +60,49 @@ def test_summary_of_a_seeded_year(db: Database) -> None:
     assert by_month[FY.first_day.replace(month=5)] == 1
 
 
-def test_build_records_the_report_in_the_audit_trail(db: Database) -> None:
+def reports_recorded(db: Database) -> list[AuditEntry]:
+    with db.session() as session:
+        return list(session.exec(select(AuditEntry).where(AuditEntry.action == "annual_report")))
+
+
+def test_build_records_nothing_and_record_report_records_it(db: Database) -> None:
     ids = seed(db)
     settings = load_settings({"DATABASE_URL": db.url}, require=())
-    _, charts = build(db, settings, year=FY, now=NOW, actor_id=ids.mo, via="slack")
+    _, charts = build(db, settings, year=FY, now=NOW)
     assert [c.png()[:8] for c in charts] == [b"\x89PNG\r\n\x1a\n"] * 3
-    with db.session() as session:
-        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "annual_report"))
-        [entry] = list(entries)
+    assert reports_recorded(db) == []  # made, not yet given to anyone
+    record_report(db, year=FY, actor_id=ids.mo, via="slack")
+    [entry] = reports_recorded(db)
     assert entry.actor_id == ids.mo
     assert '"year": "2026/27"' in entry.detail
+
+
+def test_cli_records_the_report_once_written(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    target = tmp_path / "report.pdf"
+    assert run(db, "--year", "2026", "--out", str(target))[0] == 0
+    [entry] = reports_recorded(db)
+    assert entry.actor_id is None
+    assert f'"via": "cli:{target}"' in entry.detail
+
+
+def test_a_report_that_could_not_be_written_is_not_recorded(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(db)
+    code, _, err = run(db, "--year", "2026", "--out", str(tmp_path / "missing" / "r.html"))
+    assert code == 1 and "cannot write" in err
+    assert reports_recorded(db) == []
+
+    def disk_full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bot.report.annual.write_pdf", disk_full)
+    out = tmp_path / "papers"
+    out.mkdir()
+    code, _, err = run(db, "--year", "2026", "--out", str(out / "r.pdf"))
+    assert code == 1 and "No space left on device" in err
+    assert reports_recorded(db) == [] and list(out.iterdir()) == []
 
 
 def test_cli_writes_a_self_contained_html_report(db: Database, tmp_path: Path) -> None:
@@ -124,6 +157,27 @@ def test_cli_refuses_a_format_it_cannot_tell(db: Database, tmp_path: Path, name:
     assert code == 2
     assert "name it .html or .pdf" in err
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(
+    ("year", "why"),
+    [("1999", "give a year from 2000 to 2100"), ("2026/28", "e.g. 2026/27"), ("26", "e.g. 2026")],
+)
+def test_cli_year_is_read_by_the_one_parser(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], year: str, why: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(db, "--year", year, "--out", str(tmp_path / "r.html"))
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"--year: not a financial year: {year!r}" in err and why in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_takes_the_year_as_public_bodies_write_it(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    assert run(db, "--year", "2025-26", "--out", str(target))[0] == 0
+    assert "annual report 2025/26" in target.read_text(encoding="utf-8")
 
 
 def test_cli_unwritable_path_is_a_clear_error(db: Database, tmp_path: Path) -> None:

@@ -7,17 +7,19 @@ from __future__ import annotations
 import io
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot.cli import main
-from storage import audit
+from storage import audit, audit_chain
 from storage.audit_chain import GENESIS, Verdict, entry_hash, hash_of, verify
 from storage.db import Database
 from storage.models import AuditEntry, AuditHead, Declaration, Staff
@@ -290,6 +292,35 @@ def test_cli_intact_chain_is_one_line_and_exit_0(db: Database) -> None:
 
 def test_cli_empty_trail(db: Database) -> None:
     assert run_verify(db) == (0, "0 entries, chain intact\n", "")
+
+
+def test_cli_database_error_while_streaming_is_one_line_and_exit_1(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(db, 3)
+
+    def connection_lost(rows: Iterable[Any], known: dict[int, list[tuple[str, str]]]) -> Verdict:
+        next(iter(rows))  # the first batch arrived; then the server went away
+        raise OperationalError("SELECT … FROM audit_entry", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(audit_chain, "_walk", connection_lost)
+    code, out, err = run_verify(db)
+    assert (code, out) == (1, "")
+    assert err.startswith("nolan: error: cannot read the audit trail: ")
+    assert "connection lost" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_cli_missing_table_is_one_line_and_exit_1(db: Database) -> None:
+    write(db, 2)
+    with db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_head RENAME TO audit_head_gone"))
+    try:
+        code, out, err = run_verify(db)
+    finally:  # the database outlives the test on PostgreSQL
+        with db.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE audit_head_gone RENAME TO audit_head"))
+    assert (code, out) == (1, "")
+    assert err.startswith("nolan: error: cannot read the audit trail: ") and "audit_head" in err
 
 
 def test_cli_one_entry_is_singular(db: Database) -> None:
