@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import date
 from typing import Any
 
@@ -224,6 +225,12 @@ def test_ending_early_brings_the_items_back(
     reply_text(nolan, "UMGR", "delegate <@UEVE|eve> until 2026-12-01")
     declare(nolan, "UALICE", hospitality(clock))
     eve_card = dm_to(fake, "UEVE", has_buttons)
+    # The card reaches Slack a moment before Nolan stores where it went (what chat.update
+    # needs): end the delegation once it has.
+    deadline = time.monotonic() + 15
+    while [s.dm_ts for s in steps(db)] != [eve_card.response["ts"]]:
+        assert time.monotonic() < deadline, "the card's ts was never stored"
+        time.sleep(0.02)
 
     text = reply_text(nolan, "UMGR", "delegate end")
     assert "Your delegation to Eve Other has ended" in text and "1 waiting item" in text
