@@ -133,6 +133,23 @@ class Asked:
     question: str
 
 
+def _text_or_error(
+    ack: Ack, view: dict[str, Any], block: str, input_id: str, what: str, most: int
+) -> str | None:
+    """The form's text, or None after answering the form with the error on its field."""
+    text = _value(view["state"]["values"], block, input_id)
+    if not text:
+        ack(response_action="errors", errors={block: f"Please write your {what}."})
+        return None
+    if len(text) > most:
+        ack(
+            response_action="errors",
+            errors={block: f"Please keep this to {most} characters or fewer."},
+        )
+        return None
+    return text
+
+
 def submit_question(
     ack: Ack,
     body: dict[str, Any],
@@ -141,15 +158,8 @@ def submit_question(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _value(view["state"]["values"], Block.QUESTION, Input.QUESTION)
-    if not text:
-        ack(response_action="errors", errors={Block.QUESTION: "Please write your question."})
-        return
-    if len(text) > QUESTION_MAX:
-        ack(
-            response_action="errors",
-            errors={Block.QUESTION: f"Please keep this to {QUESTION_MAX} characters or fewer."},
-        )
+    text = _text_or_error(ack, view, Block.QUESTION, Input.QUESTION, "question", QUESTION_MAX)
+    if text is None:
         return
     try:
         ref = decode(StepRef, view.get("private_metadata"))
@@ -279,15 +289,8 @@ def submit_answer(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _value(view["state"]["values"], Block.ANSWER, Input.ANSWER)
-    if not text:
-        ack(response_action="errors", errors={Block.ANSWER: "Please write your answer."})
-        return
-    if len(text) > ANSWER_MAX:
-        ack(
-            response_action="errors",
-            errors={Block.ANSWER: f"Please keep this to {ANSWER_MAX} characters or fewer."},
-        )
+    text = _text_or_error(ack, view, Block.ANSWER, Input.ANSWER, "answer", ANSWER_MAX)
+    if text is None:
         return
     try:
         ref = decode(QuestionRef, view.get("private_metadata"))

@@ -109,6 +109,8 @@ def test_replying_twice_is_told_it_was_already_answered(
     nolan.press("UALICE", question_dm, REPLY)
     nolan.press("UALICE", question_dm, REPLY)  # two forms open at once
     first, second = form_opened(fake, "question_answer"), form_opened(fake, "question_answer", 2)
+    blank = nolan.submit("UALICE", first, {"answer_input": "  "})
+    assert blank["errors"] == {"answer": "Please write your answer."}
     assert nolan.submit("UALICE", first, {"answer_input": ANSWER}) == {}
     reply = nolan.submit("UALICE", second, {"answer_input": "Something else"})
     assert "already answered" in reply["errors"]["answer"]
