@@ -208,6 +208,8 @@ def main(
         db.dispose()
 
 
+# Each command imports what it needs when it runs, so a command that needs neither the
+# features nor matplotlib (migrate, audit verify, export) does not wait seconds to load them.
 def _run(
     args: argparse.Namespace, settings: Settings, db: Database, out: TextIO, err: TextIO
 ) -> int:
@@ -215,10 +217,18 @@ def _run(
         print("Database schema is up to date.", file=out)
         return 0
     if args.command == "staff":
-        from bot.slack_client import make_client
+        from bot.runtime import Runtime
         from bot.staff_import import run_import
 
-        return run_import(args.file, db=db, client=make_client(settings), out=out, err=err)
+        runtime = Runtime.build(settings, db=db)
+        return run_import(
+            args.file,
+            db=db,
+            client=runtime.client,
+            follow=runtime.follow_new_managers,
+            out=out,
+            err=err,
+        )
     if args.command == "register" and args.register_command == "publish":
         from datetime import datetime
 
@@ -263,10 +273,10 @@ def _run(
             err=err,
         )
     if args.command == "reminders":
-        from bot.slack_client import make_client
-        from bot.sweep import run_reminders
+        from bot.reminders import run_reminders
+        from bot.runtime import Runtime
 
-        return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
+        return run_reminders(Runtime.build(settings, db=db), args.today, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
     return serve(settings, db, err=err)
@@ -275,6 +285,7 @@ def _run(
 def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextIO) -> int:
     """`audit verify`: 0 and one line if the chain holds, else 1 and the first break (or
     the database's error, if the trail could not be read to the end)."""
+    # Imported here for start-up speed, as in _run.
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.audit_chain import verify
@@ -298,16 +309,18 @@ def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextI
 
 def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
     """Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP mode."""
+    # Imported here for start-up speed, as in _run.
     from slack_bolt.error import BoltError
 
-    from bot.app import create_app
+    from bot.app import build_app
+    from bot.runtime import Runtime
 
+    runtime = Runtime.build(settings, db=db)
     try:
-        app = create_app(settings, db)
+        app = build_app(runtime)
     except BoltError as exc:
         print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
         return 1
-    from bot.notifier import Notifier
     from bot.scheduler import start_scheduler, stop_scheduler
     from bot.server import drain, make_server, make_socket_handler
 
@@ -322,7 +335,7 @@ def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
         log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
         run, close = server.run, server.close
     # The daily sweep (reminders, escalation, delegations ending) runs in this process.
-    scheduler = start_scheduler(db, Notifier(app.client), settings)
+    scheduler = start_scheduler(runtime)
     try:
         run()
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, approver_for
 from storage import audit, declarations
 from storage.models import ApprovalStep, Declaration, Staff
+from storage.staff import as_person
 
 
 @dataclass
@@ -37,8 +38,6 @@ def route_seat(
     """Who takes `seat` for this declaration; a missing line manager goes one role up."""
     person = org.people.get(declaration.declarant_id)
     if person is None:
-        from storage.staff import as_person
-
         person = as_person(declarant)
     found = approver_for(
         seat.role,

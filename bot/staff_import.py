@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import http.client
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -41,7 +41,25 @@ class ImportAborted(Exception):
     """Something outside the file stopped the import; the message is one line for stderr."""
 
 
-def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err: TextIO) -> int:
+class FollowNewManagers(Protocol):
+    """Moves the waiting steps of people whose line manager changed to the new one and tells
+    those concerned (handlers.reassign.service.follow_and_announce); how many moved. A move
+    that fails raises SQLAlchemyError; a message that fails is passed to `warn`."""
+
+    def __call__(
+        self, changes: Sequence[staff.ManagerChange], *, warn: Callable[[str], None]
+    ) -> int: ...
+
+
+def run_import(
+    path: Path,
+    *,
+    db: Database,
+    client: WebClient,
+    follow: FollowNewManagers,
+    out: TextIO,
+    err: TextIO,
+) -> int:
     """Import the org chart in `path`; 0 when imported, 1 when nothing was."""
     try:
         chart = parse_org_chart(read_text(path))
@@ -93,42 +111,26 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
             file=out,
         )
     if summary.managers_changed:
-        _follow_new_managers(db, client, summary.managers_changed, out=out, err=err)
+        _follow_new_managers(summary.managers_changed, follow, out=out, err=err)
     return 0
 
 
 def _follow_new_managers(
-    db: Database,
-    client: WebClient,
-    changes: Sequence[staff.ManagerChange],
-    *,
-    out: TextIO,
-    err: TextIO,
+    changes: Sequence[staff.ManagerChange], follow: FollowNewManagers, *, out: TextIO, err: TextIO
 ) -> None:
     """Waiting approvals follow people's new line managers (issue 3, "Reassignment"). The
     import is already committed: a failure here is a warning, never an undone import."""
-    from bot.notifier import Notifier
-    from handlers.reassign.service import ORG_CHART_CHANGED, announce_moves, follow_new_managers
 
     def warn(message: str) -> None:
         print(f"nolan: warning: {message}", file=err)
 
     try:
-        moves = follow_new_managers(db, changes, now=utcnow())
+        moved = follow(changes, warn=warn)
     except SQLAlchemyError as exc:
         warn(f"waiting approvals did not move to the new managers: {str(exc).splitlines()[0]}")
         return
-    if not moves:
-        return
-    print(f"Moved {_count(len(moves), 'waiting approval')} to new line managers.", file=out)
-    announce_moves(
-        db,
-        Notifier(client),
-        moves,
-        why=ORG_CHART_CHANGED,
-        declarant_suffix=", your line manager in the updated org chart.",
-        warn=warn,
-    )
+    if moved:
+        print(f"Moved {_count(moved, 'waiting approval')} to new line managers.", file=out)
 
 
 def read_text(path: Path) -> str:

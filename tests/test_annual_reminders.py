@@ -19,12 +19,13 @@ from slack_sdk import WebClient
 from sqlalchemy import event
 from sqlmodel import col, select
 
+import handlers
 from bot.cli import main
 from bot.notifier import Notifier
 from bot.rules.annual import round_of
 from bot.rules.calendar import next_working_day
 from bot.settings import Policy, Settings
-from bot.sweep import JOBS, SweepReport, run_sweep
+from bot.sweep import SweepReport, run_sweep
 from storage import confirmations, declarations
 from storage.db import Database
 from storage.models import (
@@ -69,7 +70,7 @@ class World:
 
     def sweep(self, day: date, hour: int = 7) -> SweepReport:
         """Our jobs as the sweep runs them (07:00 office time unless `hour` says)."""
-        jobs = [j for j in JOBS if j.name in MY_JOBS]
+        jobs = [j for j in handlers.jobs() if j.name in MY_JOBS]
         assert len(jobs) == len(MY_JOBS)
         return run_sweep(self.db, self.notifier, self.settings, day, at(day, hour), jobs=jobs)
 

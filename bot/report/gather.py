@@ -2,7 +2,7 @@
 
 Reuses the registers' own loaders (bot/registers.py), so the report counts exactly what an
 export of the year shows, and the governance digest's count of lapsed vetting
-(handlers.digest.jobs.gather).
+(storage.governance.gather).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy
 from storage import policies
 from storage.declarations import Record
+from storage.governance import gather as digest_counts
 
 # Each kind the report counts, and the register that holds it.
 REGISTER_OF = {"gift": "gifts", "interest": "interests", "outside_work": "outside-work"}
@@ -63,10 +64,6 @@ def annual_summary(
 ) -> Summary:
     """Everything the report shows for `year`; waiting items, vetting and policies as they
     stand on `today`."""
-    # Imported here: handlers import bot.report, so bot.report may not import handlers
-    # while it loads.
-    from handlers.digest.jobs import gather as digest_counts
-
     counts = digest_counts(session, today=today, now=now, tz=policy.tz, policy_window_days=0)
     overdue_titles = [
         p.title

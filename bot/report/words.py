@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.rules.words import STATUS_WORDS
+
 # Plural headings for the report's tables.
 KIND_PLURALS = {
     "gift": "Gifts and hospitality",
@@ -15,10 +17,6 @@ def kind_word(kind: str) -> str:
 
 
 def status_word(status: str) -> str:
-    # Imported here: handlers import bot.report, so bot.report may not import handlers
-    # while it loads.
-    from handlers.conduct.messages import STATUS_WORDS
-
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
 
 

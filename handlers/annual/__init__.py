@@ -11,6 +11,7 @@ from slack_bolt import App
 
 from handlers import reviews, undertaking
 from handlers.annual.ids import Action
+from handlers.annual.jobs import JOBS as ANNUAL_JOBS
 from handlers.annual.listeners import (
     ask_outside_work,
     conduct_annual,
@@ -20,6 +21,7 @@ from handlers.annual.listeners import (
 from handlers.conduct import Subcommand
 
 SUBCOMMANDS: dict[str, Subcommand] = {"annual": conduct_annual, **undertaking.SUBCOMMANDS}
+JOBS = [*ANNUAL_JOBS, *undertaking.JOBS, *reviews.JOBS]
 
 
 def register(app: App) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -27,14 +26,12 @@ from bot.rules import annual as rules
 from bot.rules.annual import Round
 from bot.rules.roles import Role
 from bot.settings import Policy
+from bot.sweep import Job, Sweep
 from handlers.annual.messages import Outstanding, annual_message, outstanding_message
 from storage import audit, staff
 from storage import confirmations as store
 from storage.models import Reminder
 from storage.reminders import Key, sent_keys
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
@@ -270,3 +267,23 @@ def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
         sweep.report.failed(
             f"could not send {officer.display_name} the annual declaration list: {result.error}"
         )
+
+
+JOBS = [
+    Job(
+        "annual declaration",
+        annual_declarations,
+        working_days_only=True,
+        phrases={
+            "annual_sent": ("sent {n} annual declaration", "sent {n} annual declarations"),
+            "annual_reminded": (
+                "sent {n} annual declaration reminder",
+                "sent {n} annual declaration reminders",
+            ),
+            "annual_nonresponders": (
+                "sent {n} list of who has not answered the annual declaration",
+                "sent {n} lists of who has not answered the annual declaration",
+            ),
+        },
+    ),
+]

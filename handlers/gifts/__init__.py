@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.approvals.kinds import Kind
 from handlers.gifts.ids import CALLBACK_ID
+from handlers.gifts.kind import KIND
 from handlers.gifts.listeners import open_gift_modal, submit_gift
+
+# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+KINDS: dict[str, Kind] = {"gift": KIND}
 
 
 def register(app: App) -> None:

@@ -14,10 +14,10 @@ from bot.rules import annual as annual_rules
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.roles import Role
+from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from handlers.annual.jobs import current_round, day_start, went_out
 from handlers.approvals.kinds import kind_of
-from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.home import model
 from handlers.home.ids import Pages
 from storage import confirmations, declarations, delegations, policies, risk, staff

@@ -86,6 +86,28 @@ def follow_new_managers(
     return moves
 
 
+def follow_and_announce(
+    db: Database,
+    notifier: Notifier,
+    changes: Sequence[ManagerChange],
+    *,
+    now: datetime,
+    warn: Warn,
+) -> int:
+    """After an org chart import: waiting steps follow the new line managers (committed
+    first), then everyone concerned is told. How many steps moved."""
+    moves = follow_new_managers(db, changes, now=now)
+    announce_moves(
+        db,
+        notifier,
+        moves,
+        why=ORG_CHART_CHANGED,
+        declarant_suffix=", your line manager in the updated org chart.",
+        warn=warn,
+    )
+    return len(moves)
+
+
 def announce_moves(
     db: Database,
     notifier: Notifier,

@@ -29,9 +29,9 @@ from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
 from bot.rules.withholding import LABEL, Ground
+from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from handlers import replies
 from handlers.approvals.messages import ApprovalCard, card_body
-from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.registers.ids import (
     NOTE_MAX,
     OFFEROR_MAX,

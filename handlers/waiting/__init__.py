@@ -2,3 +2,7 @@
 with its decision buttons (issue 4, "Waiting decisions"). A job of the daily sweep
 (handlers.waiting.jobs, in bot.sweep.JOBS); presses go to the approvals decision listener, so
 there is nothing to register here."""
+
+from handlers.waiting.jobs import JOBS
+
+__all__ = ["JOBS"]

@@ -13,9 +13,9 @@ from sqlmodel import col, select
 
 from bot.notifier import Message, Notifier
 from bot.rules.notices import join_words
+from bot.rules.words import STATUS_WORDS
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
-from handlers.conduct.messages import STATUS_WORDS
 from handlers.metadata import BadMetadata, DeclarationRef, decode
 from handlers.replies import tell
 from handlers.text import clip, escape
