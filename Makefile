@@ -13,10 +13,12 @@ PYTEST_WORKERS ?= 2
 run: $(STAMP)
 	$(PY) -m bot
 
-# Lint, then the whole suite on SQLite, then again on a PostgreSQL server of its own.
-# Both passes run even if the first fails; the target fails if either did.
+# Lint (ruff, then the import contracts in pyproject.toml: the layers, no Slack below the
+# adapter, no cycles), then the whole suite on SQLite, then again on a PostgreSQL server of its
+# own. Both passes run even if the first fails; the target fails if either did.
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	@status=0; \
 	echo "== tests on SQLite"; \
 	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
@@ -26,9 +28,10 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Debian's python3 needs python3-venv (ensurepip) before `python3 -m venv` works.

@@ -24,6 +24,8 @@ from handlers import (
     register_export,
     registers,
     report,
+    reviews,
+    undertaking,
     vetting,
     waiting,
     withdraw,
@@ -41,7 +43,9 @@ def register(app: App) -> None:
     withdraw.register(app)
     reassign.register(app)
     delegation.register(app)
-    annual.register(app)  # with the undertaking and outside-work reviews
+    annual.register(app)
+    undertaking.register(app)
+    reviews.register(app)
     policies.register(app)
     vetting.register(app)
     registers.register(app)
@@ -54,6 +58,7 @@ def register(app: App) -> None:
             **reassign.SUBCOMMANDS,
             **delegation.SUBCOMMANDS,
             **annual.SUBCOMMANDS,
+            **undertaking.SUBCOMMANDS,
             **policies.SUBCOMMANDS,
             **registers.SUBCOMMANDS,
             **report.SUBCOMMANDS,
@@ -71,7 +76,9 @@ def jobs() -> list[Job]:
         approvals.jobs.REDELIVER,
         *waiting.JOBS,
         approvals.jobs.CHASE,
-        *annual.JOBS,  # with the undertaking and outside-work reviews
+        *annual.JOBS,
+        *undertaking.JOBS,
+        *reviews.JOBS,
         *vetting.JOBS,
         *policies.JOBS,
         *digest.JOBS,
