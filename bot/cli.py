@@ -8,13 +8,17 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
+from storage.audit_chain import verify
 from storage.db import Database
+from storage.types import utcnow
 
 log = logging.getLogger("nolan")
 
@@ -230,8 +234,6 @@ def _run(
             err=err,
         )
     if args.command == "register" and args.register_command == "publish":
-        from datetime import datetime
-
         from bot.publish import run_publish
 
         return run_publish(
@@ -261,7 +263,6 @@ def _run(
             )
     if args.command == "report":
         from bot.report.annual import run_annual_report
-        from storage.types import utcnow
 
         return run_annual_report(
             db=db,
@@ -285,11 +286,6 @@ def _run(
 def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextIO) -> int:
     """`audit verify`: 0 and one line if the chain holds, else 1 and the first break (or
     the database's error, if the trail could not be read to the end)."""
-    # Imported here for start-up speed, as in _run.
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from storage.audit_chain import verify
-
     try:
         verdict = verify(db.engine, noted=noted)
     except SQLAlchemyError as exc:

@@ -41,6 +41,7 @@ def _health(db: Database) -> tuple[str, dict[str, str]]:
 
 def make_server(app: App, db: Database, host: str, port: int) -> Any:
     """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
+    # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
     return create_server(wsgi_app(app, db), host=host, port=port, threads=8, ident="nolan")
@@ -49,6 +50,7 @@ def make_server(app: App, db: Database, host: str, port: int) -> Any:
 def make_socket_handler(app: App, app_token: str) -> Any:
     """Socket Mode: Slack connects out from here, so no public URL is needed. The same Web
     API client (and so SLACK_API_URL) opens the connection."""
+    # Imported here: a process loads only the server of the mode it runs in.
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     return SocketModeHandler(app, app_token, web_client=app.client)
