@@ -1,4 +1,4 @@
-"""The annual declaration in the daily sweep (bot.sweep JOBS).
+"""The annual declaration in the daily sweep (its JOBS).
 
 On the annual day every active member of staff is asked; each week after it, for
 ANNUAL_DECLARATION_REMINDER_WEEKS weeks, whoever has not answered is reminded; the day after

@@ -1,4 +1,4 @@
-"""The sweep's policy review job (bot.sweep.JOBS): reminders in each policy's channel, and to
+"""The sweep's policy review job (its JOBS): reminders in each policy's channel, and to
 its owner, at each lead time before the review date (POLICY_LEAD_DAYS) and each week once
 it is overdue (from the day after the review date).
 

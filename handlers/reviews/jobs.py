@@ -1,4 +1,4 @@
-"""The anniversary review of outside-work permissions in the daily sweep (bot.sweep JOBS).
+"""The anniversary review of outside-work permissions in the daily sweep (its JOBS).
 
 A permission in force is put up for review on each anniversary of its grant (the local date
 of the granting step's decision; a 29 February grant on 28 February in other years). The

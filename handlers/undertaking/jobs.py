@@ -1,4 +1,4 @@
-"""The code of conduct undertaking in the daily sweep (bot.sweep JOBS), and the admin's
+"""The code of conduct undertaking in the daily sweep (its JOBS), and the admin's
 "send it to everyone".
 
 Who is asked: a new starter — someone a later import of the org chart brought in

@@ -1,4 +1,4 @@
-"""The sweep's vetting jobs (bot.sweep.JOBS): renewal reminders at each lead time, and the
+"""The sweep's vetting jobs (its JOBS): renewal reminders at each lead time, and the
 vetting officer's weekly list of lapsed clearances.
 
 Every reminder has its own key in the ledger (bot.ledger; storage.reminders): kind

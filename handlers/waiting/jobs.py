@@ -1,7 +1,7 @@
 """The sweep's waiting-decisions job: each working morning, every approver with decisions
 waiting more than a day gets one digest DM listing them, each with its decision buttons.
 
-How it fits with the escalation chase (bot.sweep.chase_approvals, issue 3), which runs right
+How it fits with the escalation chase (handlers.approvals.jobs, issue 3), which runs right
 after it and sends a one-off reminder at ESCALATION_WORKING_DAYS working days:
 
 - an item due its reminder today goes in the digest, marked as the reminder, with when and to

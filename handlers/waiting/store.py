@@ -107,7 +107,7 @@ def claim_reminders(
 ) -> list[int]:
     """Take the one escalation reminder of these steps for the digest that carries it, in one
     conditional UPDATE: only steps still waiting with this approver and not yet reminded are
-    taken, so the chase (bot.sweep.chase_approvals) that runs next finds them reminded. The
+    taken, so the chase (handlers.approvals.jobs) that runs next finds them reminded. The
     caller commits before sending, and gives them back (storage.chasing.release_reminders)
     if the digest cannot be sent."""
     if not step_ids:
