@@ -228,7 +228,7 @@ def _run(
         return run_import(
             args.file,
             db=db,
-            client=runtime.client,
+            look_up=runtime.look_up_user,
             follow=runtime.follow_new_managers,
             out=out,
             err=err,

@@ -16,7 +16,7 @@ from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
-from handlers import home
+from handlers import directory, home
 from handlers.reassign import service as reassign
 from storage.db import Database
 from storage.staff import ManagerChange
@@ -58,6 +58,10 @@ class Runtime:
     def sweep(self, today: date, now: datetime) -> SweepReport:
         """The daily sweep as of `today` (the office's date), stamped `now`."""
         return run_sweep(self.db, self.notifier, self.settings, today, now, jobs=self.jobs)
+
+    def look_up_user(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
+        """The Slack user with this email, for the org chart import (bot.staff_import.LookUp)."""
+        return directory.look_up(self.client, email, time_zones)
 
     def follow_new_managers(
         self, changes: Sequence[ManagerChange], *, warn: Callable[[str], None]

@@ -8,14 +8,11 @@ row as FILE:LINE: reason, the form editors and CI logs link to.
 
 from __future__ import annotations
 
-import http.client
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
@@ -27,18 +24,17 @@ from storage.types import utcnow
 # Below this many lookups the import is over before a progress bar would be worth drawing.
 PROGRESS_MIN_LOOKUPS = 50
 
-# Slack error codes that mean the bot's set-up is wrong, with what to do about it.
-_SETUP_HINTS = {
-    "invalid_auth": "check SLACK_BOT_TOKEN",
-    "not_authed": "check SLACK_BOT_TOKEN",
-    "token_revoked": "the bot token was revoked; reinstall the app",
-    "account_inactive": "the bot token belongs to a deactivated app or user",
-    "missing_scope": "the app needs the users:read.email scope",
-}
-
 
 class ImportAborted(Exception):
     """Something outside the file stopped the import; the message is one line for stderr."""
+
+
+class LookUp(Protocol):
+    """The chat account with this email: its user id, None if there is none, or DEACTIVATED;
+    the person's time zone goes into `time_zones`, if given. Raises ImportAborted when the
+    platform's answers cannot be trusted (handlers.directory.look_up, for Slack)."""
+
+    def __call__(self, email: str, time_zones: dict[str, str] | None = None) -> str | None: ...
 
 
 class FollowNewManagers(Protocol):
@@ -55,7 +51,7 @@ def run_import(
     path: Path,
     *,
     db: Database,
-    client: WebClient,
+    look_up: LookUp,
     follow: FollowNewManagers,
     out: TextIO,
     err: TextIO,
@@ -67,7 +63,7 @@ def run_import(
             known = staff.slack_ids_by_email(session)
         time_zones: dict[str, str] = {}
         slack_ids, lookup_problems = resolve_slack_ids(
-            chart.rows, known, client, err=err, time_zones=time_zones
+            chart.rows, known, look_up, err=err, time_zones=time_zones
         )
     except ImportAborted as exc:
         print(f"nolan: error: {exc}; nothing was imported", file=err)
@@ -155,7 +151,7 @@ def read_text(path: Path) -> str:
 def resolve_slack_ids(
     rows: Sequence[OrgRow],
     known: Mapping[str, str],
-    client: WebClient,
+    look_up: LookUp,
     *,
     err: TextIO,
     time_zones: dict[str, str] | None = None,
@@ -178,7 +174,7 @@ def resolve_slack_ids(
         disable=not show,
         leave=False,
     ):
-        slack_id = _look_up(client, row.email, time_zones)
+        slack_id = look_up(row.email, time_zones)
         if slack_id is None:
             problems.append(RowProblem(row.line, f"no Slack user has the email {row.email}"))
         elif slack_id == DEACTIVATED:
@@ -192,33 +188,6 @@ def resolve_slack_ids(
 
 
 DEACTIVATED = "deactivated"
-
-
-def _look_up(client: WebClient, email: str, time_zones: dict[str, str] | None = None) -> str | None:
-    try:
-        response = client.users_lookupByEmail(email=email)
-    except SlackApiError as exc:
-        code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-        if code == "users_not_found":
-            return None
-        hint = _SETUP_HINTS.get(code or "")
-        reason = code or f"HTTP {exc.response.status_code}"
-        raise ImportAborted(
-            f"Slack refused users.lookupByEmail ({reason})" + (f": {hint}" if hint else "")
-        ) from None
-    except (SlackClientError, OSError, http.client.HTTPException) as exc:
-        # OSError covers urllib's URLError and timeouts, after the client's own retries.
-        reason = getattr(exc, "reason", None) or exc
-        raise ImportAborted(f"cannot reach Slack at {client.base_url}: {reason}") from None
-    user = response.get("user") or {}
-    if user.get("deleted"):
-        return DEACTIVATED  # approvals routed there would never be seen
-    slack_id = user.get("id")
-    if not slack_id:
-        raise ImportAborted("Slack answered users.lookupByEmail without a user id")
-    if time_zones is not None and isinstance(user.get("tz"), str) and user["tz"]:
-        time_zones[email] = user["tz"][:64]  # an IANA name, e.g. "Europe/London"
-    return str(slack_id)
 
 
 def _shared_accounts(rows: Sequence[OrgRow], slack_ids: Mapping[str, str]) -> list[RowProblem]:
