@@ -1,4 +1,4 @@
-"""The Microsoft fakes behave as the real services do, so Teams tests through them mean something."""
+"""The Microsoft fakes behave as the real services do, so Teams tests through them mean it."""
 
 from __future__ import annotations
 
@@ -190,6 +190,7 @@ def test_send_update_and_reply_in_a_personal_chat(fake: FakeTeams) -> None:
     token = token_for(fake)
     _, chat = open_chat(fake, token)
     assert open_chat(fake, token)[1] == chat  # the same 1:1 chat each time, as in Teams
+    assert open_chat(fake, token, f"29:1{ALICE}")[1] == chat  # the id activities carry
     base = f"{fake.service_url()}v3/conversations/{quote(chat['id'])}/activities"
     status, _, sent = http("POST", base, card(), token=token)
     assert status == 201
@@ -278,7 +279,8 @@ def test_throttles_like_teams_per_conversation_and_tenant(fake: FakeTeams, clock
     token = token_for(fake)  # the last one has expired
     fake.add_channel(CHANNEL)
     urls = [url, f"{fake.service_url()}v3/conversations/{CHANNEL}/activities"]
-    statuses = [http("POST", urls[n % 2], card(), token=token)[0] for n in range(14)]
+    urls.append(f"{urls[1].removesuffix('/activities')};messageid=1700000000001/activities")
+    statuses = [http("POST", urls[n % 3], card(), token=token)[0] for n in range(14)]
     assert statuses == [201] * 14
     fake.throttle_like_teams(per_conversation=((1.0, 100),))
     clock.now += 10

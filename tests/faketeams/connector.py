@@ -132,7 +132,8 @@ class Connector:
         bot = body.get("bot")
         if bot is not None and (not isinstance(bot, dict) or bot.get("id") not in self._bot_ids()):
             return self._bad(f"create_conversation: bot {bot!r} is not this bot")
-        member = str(members[0].get("id", "")).removeprefix("29:")
+        # A person is named by Entra object id, or by the 29: id their activities carry.
+        member = str(members[0].get("id", "")).removeprefix("29:1")
         if member not in self.installed:
             return error(400, "Invalid user identity in provided tenant")
         if not self.installed[member]:
@@ -207,7 +208,8 @@ class Connector:
         return error(400, problem)
 
     def _reachable(self, conversation_id: str) -> Conversation | Reply:
-        found = self.conversations.get(conversation_id)
+        # A channel thread is addressed as "19:…@thread.tacv2;messageid=…".
+        found = self.conversations.get(conversation_id.split(";messageid=")[0])
         if found is None:
             return error(404, f"Conversation {conversation_id} not found")
         key = found.member if found.kind == "personal" else found.id
