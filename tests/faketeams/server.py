@@ -10,17 +10,17 @@ One server plays four services, each under its own path, as Nolan's settings nam
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
+
+from tests.fakehttp import FakeHTTPServer, LocalHTTPFake, safe
 
 from .connector import (
     TEAMS_PER_CONVERSATION,
@@ -74,10 +74,11 @@ class GraphUser:
         }
 
 
-class FakeTeams:
+class FakeTeams(LocalHTTPFake):
     """Fake Bot Framework, Entra token endpoint, Bot Connector and Graph (thread-safe)."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
         self.app_id = APP_ID
         self.app_password = APP_PASSWORD
         self.tenant_id = TENANT_ID
@@ -87,45 +88,6 @@ class FakeTeams:
         self.users: dict[str, GraphUser] = {}  # lowercase email and object id -> user
         self._issued: dict[str, tuple[str, float]] = {}  # access token -> scope, expiry
         self._calls: list[Call] = []
-        self._cond = threading.Condition()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> FakeTeams:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeTeams:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("FakeTeams is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def openid_metadata_url(self) -> str:
@@ -230,20 +192,17 @@ class FakeTeams:
         count: int = 1,
     ) -> Call:
         """Wait until `count` calls of `op` match `predicate`; return the count-th."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                matches = [c for c in self._calls if c.op == op and _safe(predicate, c)]
-                if len(matches) >= count:
-                    return matches[count - 1]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    seen = "\n".join(f"  {c.op} {c.status} {c.path}" for c in self._calls)
-                    raise AssertionError(
-                        f"timed out waiting for {count} matching {op} call(s), found "
-                        f"{len(matches)}; calls seen:\n{seen}"
-                    )
-                self._cond.wait(min(remaining, 0.05))
+
+        def find() -> tuple[Call | None, int]:
+            matches = [c for c in self._calls if c.op == op and safe(predicate, c)]
+            return (matches[count - 1] if len(matches) >= count else None), len(matches)
+
+        def failure(found: int) -> str:
+            seen = "\n".join(f"  {c.op} {c.status} {c.path}" for c in self._calls)
+            return (f"timed out waiting for {count} matching {op} call(s), found {found}; "
+                    f"calls seen:\n{seen}")
+
+        return self._wait_until(find, timeout, failure)
 
     def assert_clean(self) -> None:
         """Fail if any request broke the services' contract (call at teardown)."""
@@ -381,13 +340,6 @@ class FakeTeams:
         return 200, {}, user.resource()
 
 
-def _safe(predicate: Predicate, call: Call) -> bool:
-    try:
-        return bool(predicate(call))
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return False
-
-
 def _parse(raw: bytes, headers: dict[str, str]) -> Any:
     if "json" in headers.get("content-type", ""):
         try:
@@ -400,13 +352,14 @@ def _parse(raw: bytes, headers: dict[str, str]) -> Any:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    server: FakeHTTPServer
     protocol_version = "HTTP/1.1"
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, extra, body = self.server.fake.handle(self.command, self.path, headers, raw)  # type: ignore[attr-defined]
+        status, extra, body = self.server.fake.handle(self.command, self.path, headers, raw)
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         for name, value in extra.items():
@@ -420,3 +373,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
         return
+
+
+FakeTeams.handler = _Handler  # defined below the class it serves
