@@ -224,6 +224,9 @@ def test_bad_cards_and_big_messages_are_refused_and_reported(fake: FakeTeams) ->
     assert len(fake.problems) == 3 and "not a call" in fake.problems[-1]
     with pytest.raises(AssertionError, match="contract problems"):
         fake.assert_clean()
+    fake.reset()
+    assert fake.calls() == [] and fake.problems == []
+    fake.assert_clean()
 
 
 def test_a_person_without_nolan_answers_403_until_installed(fake: FakeTeams) -> None:

@@ -35,7 +35,7 @@ from .signing import BOT_FRAMEWORK_ISSUER, SigningKey, rsa_key, signing_key
 
 APP_ID = "00000000-0000-0000-0000-00000000a001"
 APP_PASSWORD = "test-client-secret"
-TENANT_ID = "00000000-0000-0000-0000-0000000000t1"
+TENANT_ID = "00000000-0000-0000-0000-00000000e001"
 BOT_SCOPE = "https://api.botframework.com/.default"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 TOKEN_LIFETIME = 3599
@@ -159,6 +159,13 @@ class FakeTeams(LocalHTTPFake):
         """Every access token issued so far stops working (as after an hour)."""
         with self._cond:
             self._issued = {t: (scope, 0.0) for t, (scope, _) in self._issued.items()}
+
+    def reset(self) -> None:
+        """Forget calls, problems and pending faults (people, chats and messages stay)."""
+        with self._cond:
+            self._calls.clear()
+            self.problems.clear()
+            self.connector.faults.clear()
 
     # -- queries ----------------------------------------------------------------------------
 
