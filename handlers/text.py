@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.ui.text import clip, escape
 
-def escape(text: str) -> str:
-    """Escape mrkdwn control characters so typed text can't mention @channel or fake links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    """Shorten to Slack's limit for a field, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+__all__ = ["clip", "escape", "slack_date"]
 
 
 def slack_date(at: datetime) -> str:

@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 from bot.notifier import Notifier
 from bot.rules import approvals as rules
 from bot.settings import Settings
+from handlers import slack_ui
 from handlers.approvals import service
-from handlers.approvals.ids import Block, TextAction
+from handlers.approvals.ids import Block
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
 from handlers.metadata import BadMetadata, Decision, decode
 from handlers.replies import STALE_BUTTON, answer
@@ -80,9 +81,7 @@ def submit_decision_text(
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
-    text = (
-        view["state"]["values"].get(Block.TEXT, {}).get(TextAction.INPUT, {}).get("value") or ""
-    ).strip()
+    text = (slack_ui.answers(view["state"]["values"]).text(Block.TEXT) or "").strip()
     try:
         decision = decode(Decision, view.get("private_metadata"))
     except BadMetadata:

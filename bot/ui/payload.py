@@ -1,0 +1,48 @@
+"""Typed payloads that round-trip through a button's value or a form's hidden metadata."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+P = TypeVar("P", bound=BaseModel)
+
+
+class Payload(BaseModel):
+    """A button's or a form's payload: frozen, no unknown keys, JSON on the wire."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def encode(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+
+class BadPayload(ValueError):
+    """A value that did not come from us (or from an older, incompatible version)."""
+
+
+def decode(model: type[P], raw: str | None) -> P:
+    try:
+        return model.model_validate_json(raw or "")
+    except ValidationError as exc:
+        raise BadPayload(f"unreadable {model.__name__}: {raw!r}") from exc
+
+
+class StepRef(Payload):
+    """Which approval step a button or form is about."""
+
+    step_id: int
+
+
+class Decision(Payload):
+    """A decision button or the form that asks for its reason: which step, which outcome."""
+
+    step_id: int
+    outcome: str
+
+
+class DeclarationRef(Payload):
+    """Which declaration a button in a person's own list is about."""
+
+    declaration_id: int

@@ -1,0 +1,45 @@
+"""Marked text: the small markup a card's intro, notes, warnings and outcome may carry.
+
+`*bold*`, a line starting with `>` (a quotation), `:name:` (an icon, e.g. `:warning:`) and
+the escapes `&amp;` `&lt;` `&gt;` for people's words (`escape`). It is Slack's mrkdwn subset,
+so the Slack renderer passes it through; other renderers translate it (`plain` below).
+Fields that are not marked (titles, facts, sections, history) are plain text, escaped by the
+renderer that needs it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def escape(text: str) -> str:
+    """Escape the markup's control characters so typed text can't mention @channel or fake
+    links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to a field's limit, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+ICONS = {
+    "warning": "⚠",
+    "lock": "🔒",
+    "arrow_right": "→",
+    "heavy_minus_sign": "—",
+    "wastebasket": "🗑",
+    "white_check_mark": "✔",
+    "x": "✘",
+}
+_ICON = re.compile(r":([a-z_]+):")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+
+def plain(marked: str) -> str:
+    """Marked text as plain text: icons as symbols, no bold marks, quotes indented."""
+    text = _ICON.sub(lambda m: ICONS.get(m.group(1), ""), marked)
+    text = _BOLD.sub(r"\1", text)
+    text = re.sub(r"^>", "    ", text, flags=re.MULTILINE)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return re.sub(r"^ (?=\S)", "", text, flags=re.MULTILINE)
