@@ -6,25 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import InputBlock, UserSelectElement
+from slack_sdk.models.blocks import InputBlock
 from sqlmodel import Session
 
 from bot.rules.routing import NeedsChoice, NoApprover, Routing, line_approver
+from bot.ui.manager import FIELD_ID, manager_field
+from handlers import slack_ui
 from storage import staff
 from storage.models import Staff
 
-BLOCK_ID = "line_manager"
-ACTION_ID = "line_manager_input"
+BLOCK_ID = FIELD_ID
+ACTION_ID = slack_ui.action_id(FIELD_ID)
 
 
 def picker_block(*, decides: str) -> InputBlock:
     """`decides`: what the manager will do, e.g. "decide" or "recommend"."""
-    return InputBlock(
-        block_id=BLOCK_ID,
-        label="Your line manager",
-        hint=f"The org chart doesn't name your manager. They will be asked to {decides}.",
-        element=UserSelectElement(action_id=ACTION_ID, placeholder="Choose a person"),
-    )
+    return slack_ui.input_block(manager_field(decides=decides))
 
 
 def picker_shown(view: dict[str, Any]) -> bool:

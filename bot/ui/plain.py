@@ -56,7 +56,7 @@ def field_text(field: Field, form: Form | None = None, error: str | None = None)
     if initial := _initial(field):
         lines.append(f"  = {initial}")
     elif field.placeholder:
-        lines.append(f"  e.g. {field.placeholder}")
+        lines.append(f"  ({field.placeholder})")
     if error:
         lines.append(f"  ! {error}")
     return lines

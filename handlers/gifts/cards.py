@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.notifier import Message
 from bot.rules.gifts import Flag, GiftType, OfferKind, Relationship, Response, format_pounds
+from bot.ui.gifts import RELATIONSHIP_LABELS
 from handlers.approvals.messages import ApprovalCard
-from handlers.gifts.views import RELATIONSHIP_LABELS
 from handlers.text import clip, escape
 from storage.declarations import GiftRecord
 from storage.models import ApprovalStep

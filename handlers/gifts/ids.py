@@ -1,37 +1,16 @@
-"""Every Slack id the gift form uses. Block ids are the rule's field names, so a validation
-error from bot.rules.gifts lands on its own field."""
+"""Every Slack id the gift form uses: the neutral form's (bot/ui/gifts.py). Block ids are the
+rule's field names, so a validation error from bot.rules.gifts lands on its own field."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from bot.ui.gifts import FORM_ID as CALLBACK_ID
+from bot.ui.gifts import UNSOLICITED, USE_AT_WORK
+from bot.ui.gifts import GiftField as Field
+from handlers.slack_ui import ACTION_SUFFIX
+from handlers.slack_ui import action_id as _action_id
 
-from handlers import manager_picker
-
-CALLBACK_ID = "gift_declare"
-
-
-class Field(StrEnum):
-    KIND = "kind"
-    GIFT_TYPE = "gift_type"
-    OFFERED_BY = "offered_by"
-    RELATIONSHIP = "relationship"
-    DESCRIPTION = "description"
-    VALUE = "value"
-    DATE_OFFERED = "date_offered"
-    EVENT_DATE = "event_date"
-    RESPONSE = "response"
-    REASON = "reason"
-    CIRCUMSTANCES = "circumstances"
-    LINE_MANAGER = manager_picker.BLOCK_ID  # the shared picker (handlers/manager_picker.py)
-
-
-# Each input's action id is its field name with this suffix.
-ACTION_SUFFIX = "_input"
+__all__ = ["ACTION_SUFFIX", "CALLBACK_ID", "UNSOLICITED", "USE_AT_WORK", "Field", "action_id"]
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}{ACTION_SUFFIX}"
-
-
-USE_AT_WORK = "use_at_work"
-UNSOLICITED = "unsolicited"
+    return _action_id(field.value)
