@@ -109,12 +109,14 @@ def input_block(field: Field) -> InputBlock:
         block_id=field.id,
         label=clip(field.label, 2000),
         hint=clip(field.hint, 2000) or None,
-        optional=not field.required or field.shown_when is not None,
+        optional=(not field.required or field.shown_when is not None) or None,
         element=_element(field),
     )
 
 
 def _part(part: Field | Note) -> Block:
+    if isinstance(part, Note) and part.small:
+        return _context(part.text)
     if isinstance(part, Note):
         return SectionBlock(text=MarkdownTextObject(text=clip(part.text, 3000)))
     return input_block(part)

@@ -65,9 +65,10 @@ class Field:
 
 @dataclass(frozen=True)
 class Note:
-    """Text shown between fields (marked text, bot.ui.text)."""
+    """Text shown between fields (marked text, bot.ui.text); `small`: in small print."""
 
     text: str
+    small: bool = False
 
 
 @dataclass(frozen=True)

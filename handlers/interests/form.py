@@ -6,24 +6,13 @@ from datetime import date
 from typing import Any
 
 from bot.rules.interests import InterestForm
-from handlers.forms import FormState
-from handlers.interests.ids import END_DATE, Field, action_id
+from bot.ui.interests import END_DATE, read_interest
+from handlers import slack_ui
 
 
 def read_interest_form(values: dict[str, Any]) -> InterestForm:
-    state = FormState(values, action_id)
-    return InterestForm(
-        category=state.selected(Field.CATEGORY),
-        organisation=state.text(Field.ORGANISATION),
-        colleague=state.user(Field.COLLEAGUE),
-        description=state.text(Field.DESCRIPTION),
-        started_on=state.date(Field.STARTED_ON),
-        ended_on=state.date(Field.ENDED_ON),
-        conflict=state.text(Field.CONFLICT),
-        proposal=state.text(Field.PROPOSAL),
-    )
+    return read_interest(slack_ui.answers(values))
 
 
 def read_end_date(values: dict[str, Any]) -> date | None:
-    state = FormState(values, action_id)
-    return state.date(END_DATE)
+    return slack_ui.answers(values).date(END_DATE)
