@@ -108,9 +108,10 @@ class Answers:
         value = self.values.get(str(field_id))
         return value if isinstance(value, date) else None
 
-    def choices(self, field_id: str) -> set[str]:
+    def choices(self, field_id: str) -> tuple[str, ...]:
+        """The options ticked, in the order given."""
         value = self.values.get(str(field_id))
-        return set(value) if isinstance(value, list | set | frozenset | tuple) else set()
+        return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
 
     def yes(self, field_id: str) -> bool | None:
         value = self.values.get(str(field_id))

@@ -1,36 +1,17 @@
-"""Every Slack id the outside-work form uses. Block ids are the rule's field names, so a
-validation error from bot.rules.outside_work lands on its own field."""
+"""Every Slack id the outside-work form uses: the neutral form's (bot/ui/outside_work.py).
+Block ids are the rule's field names, so a validation error from bot.rules.outside_work lands
+on its own field."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from bot.ui.outside_work import FORM_ID as CALLBACK_ID
+from bot.ui.outside_work import NO, YES
+from bot.ui.outside_work import OutsideWorkField as Field
+from handlers.slack_ui import ACTION_SUFFIX
+from handlers.slack_ui import action_id as _action_id
 
-from handlers import manager_picker
-
-CALLBACK_ID = "outside_work_request"
-
-
-class Field(StrEnum):
-    ORGANISATION = "organisation"
-    ROLE = "role"
-    PAY = "pay"
-    HOURS = "hours"
-    WHEN = "when"
-    START_DATE = "start_date"
-    INVOLVES_PARTNER = "involves_partner"
-    PARTNER = "partner"
-    USES_OFFICE = "uses_office"
-    NOTES = "notes"
-    LINE_MANAGER = manager_picker.BLOCK_ID  # the shared picker (handlers/manager_picker.py)
-
-
-# Each input's action id is its field name with this suffix.
-ACTION_SUFFIX = "_input"
+__all__ = ["ACTION_SUFFIX", "CALLBACK_ID", "NO", "YES", "Field", "action_id"]
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}{ACTION_SUFFIX}"
-
-
-YES = "yes"
-NO = "no"
+    return _action_id(field.value)
