@@ -1,18 +1,15 @@
-"""Every Slack id the /conduct notify form uses. Block ids are the rule's field names, so a
-validation error from bot.rules.notices lands on its own field."""
+"""Every Slack id the /conduct notify form uses: the neutral form's (bot/ui/notices.py). Block
+ids are the rule's field names, so a validation error from bot.rules.notices lands on its own
+field."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from bot.ui.notices import FORM_ID as CALLBACK_ID
+from bot.ui.notices import NoticeField as Field
+from handlers.slack_ui import action_id as _action_id
 
-CALLBACK_ID = "notice_send"
-
-
-class Field(StrEnum):
-    CATEGORY = "category"
-    DESCRIPTION = "description"
-    OCCURRED_ON = "occurred_on"
+__all__ = ["CALLBACK_ID", "Field", "action_id"]
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}_input"
+    return _action_id(field.value)
