@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from handlers.delegation.ids import SUBCOMMAND, Field, action_id
-from handlers.forms import FormState
+from handlers import slack_ui
+from handlers.delegation.ids import SUBCOMMAND, Field
 
 SHORTCUT = f"`/conduct {SUBCOMMAND} @person until YYYY-MM-DD`"
 USAGE = (
@@ -32,11 +32,11 @@ class FormValues:
 
 
 def read_delegation_form(values: dict[str, Any]) -> FormValues:
-    state = FormState(values, action_id)
+    answers = slack_ui.answers(values)
     return FormValues(
-        deputy_slack_id=state.user(Field.DEPUTY),
-        starts_on=state.date(Field.STARTS_ON),
-        ends_on=state.date(Field.ENDS_ON),
+        deputy_slack_id=answers.person(Field.DEPUTY),
+        starts_on=answers.date(Field.STARTS_ON),
+        ends_on=answers.date(Field.ENDS_ON),
     )
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.ui.delegation import long_day
 from handlers.delegation.ids import SUBCOMMAND
 from handlers.text import escape
-
-
-def long_day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def _items(count: int) -> str:
