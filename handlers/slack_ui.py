@@ -54,7 +54,8 @@ def action_id(field_id: str) -> str:
 
 def _options(choices: tuple[Choice, ...]) -> list[Option]:
     return [
-        Option(value=c.value, label=c.label, description=c.description or None) for c in choices
+        Option(value=c.value, label=clip(c.label, 75), description=clip(c.description, 75) or None)
+        for c in choices
     ]
 
 
@@ -123,12 +124,13 @@ def _part(part: Field | Note) -> Block:
 
 
 def modal(form: Form) -> View:
+    """A form as a modal; a form with nothing to submit (an acknowledgement) has no submit."""
     return View(
         type="modal",
-        callback_id=form.id,
+        callback_id=form.id or None,
         private_metadata=form.payload.encode() if form.payload else None,
         title=PlainTextObject(text=clip(form.title, 24)),
-        submit=PlainTextObject(text=clip(form.submit, 24)),
+        submit=PlainTextObject(text=clip(form.submit, 24)) if form.submit else None,
         close=PlainTextObject(text=clip(form.close, 24)),
         blocks=[_part(p) for p in form.parts],
     )
@@ -244,7 +246,7 @@ def _decided(decided: Decided) -> str:
 
 
 def message(card: Card) -> Message:
-    blocks: list[Block] = [HeaderBlock(text=clip(card.title, 150))]
+    blocks: list[Block] = [HeaderBlock(text=clip(card.title, 150))] if card.title else []
     if card.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(card.intro, 3000))))
     if card.note:

@@ -81,7 +81,7 @@ def _button(b: Button) -> str:
 def card_text(card: Card) -> str:
     """The card as plain text, drawn for its moment: buttons while waiting, the decision once
     decided."""
-    lines = [card.title.upper()]
+    lines = [card.title.upper()] if card.title else []
     if card.intro:
         lines.append(plain(card.intro))
     if card.note:

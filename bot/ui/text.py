@@ -31,6 +31,7 @@ ICONS = {
     "wastebasket": "🗑",
     "white_check_mark": "✔",
     "x": "✘",
+    "speech_balloon": "💬",
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from bot.notifier import Notifier, Posted
 from bot.rules.permissions import may_decide
 from bot.rules.roles import Role
+from handlers import slack_ui
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.metadata import BadMetadata, StepRef, decode
@@ -48,8 +49,8 @@ STALE_FORM = "This form is out of date: close it and press the button again."
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
 
 
-def _value(text: dict[str, Any], block: Block, action: Input) -> str:
-    return (text.get(block, {}).get(action, {}).get("value") or "").strip()
+def _value(values: dict[str, Any], block: Block, action: Input) -> str:
+    return (slack_ui.answers(values).text(block) or "").strip()
 
 
 # -- asking --------------------------------------------------------------------------------
