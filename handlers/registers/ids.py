@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from bot.ui.withholding import NOTE_MAX as NOTE_MAX
+from bot.ui.withholding import REPUBLISH_FORM_ID, WITHHOLD_FORM_ID, WithholdField
+from bot.ui.withholding import WithholdMeta as WithholdMeta
 from handlers.metadata import Metadata
+from handlers.slack_ui import action_id as _action_id
 
 
 class Action(StrEnum):
@@ -23,8 +27,8 @@ class Callback(StrEnum):
     SEARCH = "registers_search_form"
     RESULTS = "registers_results"
     RECORD = "registers_record_view"
-    WITHHOLD = "registers_withhold_form"
-    REPUBLISH = "registers_republish_form"
+    WITHHOLD = WITHHOLD_FORM_ID
+    REPUBLISH = REPUBLISH_FORM_ID
     NOTICE = "registers_notice"
 
 
@@ -36,18 +40,17 @@ class Field(StrEnum):
     DATE_FROM = "date_from"
     DATE_TO = "date_to"
     TEXT = "text"
-    GROUND = "ground"
-    NOTE = "note"
-    REASON = "reason"
+    GROUND = WithholdField.GROUND.value
+    NOTE = WithholdField.NOTE.value
+    REASON = WithholdField.REASON.value
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}_input"
+    return _action_id(field.value)
 
 
 OFFEROR_MAX = 100
 TEXT_MAX = 100
-NOTE_MAX = 1000
 
 
 class SearchMeta(Metadata):
@@ -69,11 +72,3 @@ class RecordMeta(Metadata):
 
     declaration_id: int
     trail_page: int = 0
-
-
-class WithholdMeta(Metadata):
-    """The withhold / publish-again form: which declaration, and the record view beneath it,
-    refreshed after the change."""
-
-    declaration_id: int
-    record_view_id: str | None = None

@@ -12,29 +12,23 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.rules.withholding import LABEL, Ground
 from bot.rules.words import KIND_WORDS
+from bot.ui import withholding
+from bot.ui.withholding import ground_label
+from handlers import slack_ui
 from handlers.approvals.messages import ApprovalCard, card_body
 from handlers.registers.ids import (
-    NOTE_MAX,
     Action,
     Callback,
-    Field,
     RecordMeta,
     WithholdMeta,
-    action_id,
 )
-from handlers.registers.trail import ground_label
-from handlers.registers.views import STATUSES, close_only, option
+from handlers.registers.views import STATUSES, close_only
 from handlers.text import clip, escape, slack_date
 from storage.declarations import Record
 
@@ -204,65 +198,8 @@ def record_view(
 
 
 def withhold_form(meta: WithholdMeta, reference: str, what: str) -> View:
-    grounds = [option(g.value, LABEL[g]) for g in Ground]
-    return View(
-        type="modal",
-        callback_id=Callback.WITHHOLD,
-        private_metadata=meta.encode(),
-        title=PlainTextObject(text="Withhold"),
-        submit=PlainTextObject(text="Withhold"),
-        close=PlainTextObject(text="Cancel"),
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(
-                        f"*{reference}* · {escape(what)}\nThe published register leaves it out "
-                        "and says only how many entries were withheld, and on what ground.",
-                        3000,
-                    )
-                )
-            ),
-            InputBlock(
-                block_id=Field.GROUND,
-                label=PlainTextObject(text="Ground"),
-                element=StaticSelectElement(action_id=action_id(Field.GROUND), options=grounds),
-            ),
-            InputBlock(
-                block_id=Field.NOTE,
-                label=PlainTextObject(text="Why, for the record"),
-                hint=PlainTextObject(text="Kept in the audit trail; never published."),
-                element=PlainTextInputElement(
-                    action_id=action_id(Field.NOTE), multiline=True, max_length=NOTE_MAX
-                ),
-            ),
-        ],
-    )
+    return slack_ui.modal(withholding.withhold_form(meta, reference, what))
 
 
 def republish_form(meta: WithholdMeta, reference: str, ground: str) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.REPUBLISH,
-        private_metadata=meta.encode(),
-        title=PlainTextObject(text="Publish again"),
-        submit=PlainTextObject(text="Publish again"),
-        close=PlainTextObject(text="Cancel"),
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(
-                        f"*{reference}* is withheld from publication ({ground_label(ground)}). "
-                        "Published again, it appears in the next published register.",
-                        3000,
-                    )
-                )
-            ),
-            InputBlock(
-                block_id=Field.REASON,
-                label=PlainTextObject(text="Why it can be published now"),
-                element=PlainTextInputElement(
-                    action_id=action_id(Field.REASON), multiline=True, max_length=NOTE_MAX
-                ),
-            ),
-        ],
-    )
+    return slack_ui.modal(withholding.republish_form(meta, reference, ground))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.rules.approvals import Purpose, outcomes
-from bot.rules.withholding import LABEL, Ground
+from bot.ui.withholding import ground_label
 from storage.models import AuditEntry
 
 PAST = {spec.outcome: spec.past for purpose in Purpose for spec in outcomes(purpose)}
@@ -42,13 +42,6 @@ def people_in(entries: list[AuditEntry]) -> set[int]:
         detail = detail_of(entry)
         ids |= {v for k in PERSON_KEYS if isinstance(v := detail.get(k), int)}
     return {i for i in ids if i}
-
-
-def ground_label(raw: str | None) -> str:
-    try:
-        return LABEL[Ground(raw or "")]
-    except ValueError:
-        return raw or "no ground given"
 
 
 # The register keepers' own reasoning about publication: for their eyes, not the declarant's.

@@ -15,14 +15,14 @@ from sqlmodel import Session
 from bot.rules.access import may_withhold
 from bot.rules.withholding import Ground
 from bot.settings import Settings
+from bot.ui.forms import Answers
+from handlers import slack_ui
 from handlers.approvals.kinds import kind_of
-from handlers.forms import FormState
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
     Callback,
     Field,
     WithholdMeta,
-    action_id,
 )
 from handlers.registers.listeners import (
     NOT_OFFICER_FORM,
@@ -103,7 +103,7 @@ def _submitted(
     body: dict[str, Any],
     view: dict[str, Any],
     db: Database,
-    change: Callable[[Session, Staff, Record, FormState], dict[str, str] | None],
+    change: Callable[[Session, Staff, Record, Answers], dict[str, str] | None],
 ) -> WithholdMeta | None:
     """Shared by both forms: read, check who, apply `change` (errors back to the form)."""
     try:
@@ -111,7 +111,7 @@ def _submitted(
     except BadMetadata:
         ack(response_action="errors", errors={Field.NOTE: STALE})
         return None
-    form = FormState(view["state"]["values"], action_id)
+    form = slack_ui.answers(view["state"]["values"])
     with db.session() as session:
         found = _withholder(session, body["user"]["id"], meta.declaration_id)
         if isinstance(found, str):
@@ -138,10 +138,8 @@ def submit_withhold(
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
-    def change(
-        session: Session, me: Staff, record: Record, form: FormState
-    ) -> dict[str, str] | None:
-        ground = form.selected(Field.GROUND)
+    def change(session: Session, me: Staff, record: Record, form: Answers) -> dict[str, str] | None:
+        ground = form.choice(Field.GROUND)
         note = (form.text(Field.NOTE) or "").strip()
         errors = {}
         if ground not in {g.value for g in Ground}:
@@ -176,9 +174,7 @@ def submit_republish(
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
-    def change(
-        session: Session, me: Staff, record: Record, form: FormState
-    ) -> dict[str, str] | None:
+    def change(session: Session, me: Staff, record: Record, form: Answers) -> dict[str, str] | None:
         reason = (form.text(Field.REASON) or "").strip()
         if not reason:
             return {Field.REASON: "Please say why it can be published now."}
