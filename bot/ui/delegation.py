@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.rules.delegation import Field as DelegationField
 from bot.ui.forms import Field, Form, Kind, Note
-from bot.ui.text import escape
+from bot.ui.text import escape, long_day
 
 FORM_ID = "delegation_create"
 
@@ -20,10 +20,6 @@ class Current:
     deputy_name: str
     starts_on: date
     ends_on: date
-
-
-def long_day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def delegate_form(*, today: date, current: Current | None = None, end_command: str) -> Form:

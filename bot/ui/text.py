@@ -10,6 +10,7 @@ renderer that needs it.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 
 def escape(text: str) -> str:
@@ -44,3 +45,20 @@ def plain(marked: str) -> str:
     text = re.sub(r"^>", "    ", text, flags=re.MULTILINE)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"^ (?=\S)", "", text, flags=re.MULTILINE)
+
+
+def long_day(value: date) -> str:
+    """ "Thu 5 Mar 2026"."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def relative(day: date, today: date) -> str:
+    """ "in 30 days", "tomorrow", "today", "yesterday", "3 days ago"."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"

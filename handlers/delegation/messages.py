@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.ui.delegation import long_day
+from bot.ui.text import long_day
 from handlers.delegation.ids import SUBCOMMAND
 from handlers.text import escape
 

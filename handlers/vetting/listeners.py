@@ -16,10 +16,11 @@ from bot.notifier import Notifier
 from bot.rules import vetting as rules
 from bot.rules.roles import Role
 from bot.settings import Settings
+from handlers import slack_ui
 from handlers.metadata import BadMetadata, decode
 from handlers.replies import STALE_BUTTON, tell
 from handlers.vetting import messages
-from handlers.vetting.ids import ClearanceRef, Field, action_id
+from handlers.vetting.ids import ClearanceRef, Field
 from handlers.vetting.store import set_expiry
 from handlers.vetting.views import renewal_modal
 from storage import audit, staff
@@ -100,14 +101,7 @@ def open_renewal_form(
 
 
 def _renewed_on(view: dict[str, Any]) -> date | None:
-    values = view.get("state", {}).get("values", {})
-    raw = (values.get(Field.RENEWED_ON, {}).get(action_id(Field.RENEWED_ON)) or {}).get(
-        "selected_date"
-    )
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    return slack_ui.answers(view.get("state", {}).get("values", {})).date(Field.RENEWED_ON)
 
 
 @dataclass(frozen=True)

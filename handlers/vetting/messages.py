@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.notifier import Message
 from bot.rules import vetting as rules
 from bot.rules.schedule import Due
+from bot.ui.text import long_day, relative
 from handlers.text import clip, escape
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef, person_block
 from handlers.vetting.store import Holder
@@ -28,22 +29,6 @@ from handlers.vetting.store import Holder
 PER_MESSAGE = 40
 # Names in a notification's plain text (the blocks carry everyone).
 TEXT_NAMES = 10
-
-
-def long_day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
-def relative(day: date, today: date) -> str:
-    """ "in 30 days", "tomorrow", "today", "yesterday", "3 days ago"."""
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
 def level_words(level: str | None) -> str:
