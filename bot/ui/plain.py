@@ -70,7 +70,7 @@ def form_text(form: Form, errors: FieldErrors | None = None) -> str:
             lines += [plain(part.text), ""]
         else:
             lines += [*field_text(part, form, (errors or {}).get(part.id)), ""]
-    lines.append(f"[{form.submit}]  [{form.close}]")
+    lines.append(f"[{form.submit}]  [{form.close}]" if form.submit else f"[{form.close}]")
     return "\n".join(lines)
 
 

@@ -1,21 +1,14 @@
-"""Every Slack id the /conduct reassign form uses."""
+"""Every Slack id the /conduct reassign form uses: the neutral form's (bot/ui/reassign.py)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from bot.ui.reassign import FORM_ID as CALLBACK_ID
+from bot.ui.reassign import REASON_MAX
+from bot.ui.reassign import ReassignField as Field
+from handlers.slack_ui import action_id as _action_id
 
-CALLBACK_ID = "reassign_submit"
-
-
-class Field(StrEnum):
-    REFERENCE = "reference"
-    CURRENT = "current_approver"  # whose step, when several people are deciding at once
-    APPROVER = "new_approver"
-    REASON = "reason"
+__all__ = ["CALLBACK_ID", "REASON_MAX", "Field", "action_id"]
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}_input"
-
-
-REASON_MAX = 500
+    return _action_id(field.value)

@@ -17,8 +17,9 @@ from bot.notifier import Notifier
 from bot.rules.notices import join_words
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver
+from handlers import slack_ui
 from handlers.conduct import ConductRequest
-from handlers.reassign.ids import REASON_MAX, Field, action_id
+from handlers.reassign.ids import REASON_MAX, Field
 from handlers.reassign.service import announce_moves, warn_to_log
 from handlers.reassign.views import done_view, reassign_modal
 from storage import declarations, staff
@@ -201,10 +202,6 @@ def reassign_command(request: ConductRequest) -> None:
     _announce(request.db, request.notifier, done)
 
 
-def _state(values: dict[str, Any], field: Field) -> dict[str, Any]:
-    return values.get(field.value, {}).get(action_id(field), {}) or {}
-
-
 def submit_reassign(
     ack: Ack,
     body: dict[str, Any],
@@ -213,14 +210,14 @@ def submit_reassign(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    values = view["state"]["values"]
-    raw_reference = _state(values, Field.REFERENCE).get("value") or ""
-    reason = (_state(values, Field.REASON).get("value") or "").strip()
+    answers = slack_ui.answers(view["state"]["values"])
+    raw_reference = answers.text(Field.REFERENCE) or ""
+    reason = (answers.text(Field.REASON) or "").strip()
     errors: dict[str, str] = {}
     reference = parse_reference(raw_reference)
     if reference is None:
         errors[Field.REFERENCE] = "Give the reference as in the messages, e.g. GH-00001."
-    to_slack_id = _state(values, Field.APPROVER).get("selected_user")
+    to_slack_id = answers.person(Field.APPROVER)
     if not to_slack_id:
         errors[Field.APPROVER] = "Please choose the new approver."
     if not reason:
@@ -241,7 +238,7 @@ def submit_reassign(
             admin=admin,
             reference=reference,
             to_slack_id=to_slack_id,
-            from_slack_id=_state(values, Field.CURRENT).get("selected_user"),
+            from_slack_id=answers.person(Field.CURRENT),
             reason=reason,
             now=clock(),
         )
