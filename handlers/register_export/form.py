@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.export import FORMATS
 from bot.registers import REGISTERS
-from handlers.forms import FormState
-from handlers.register_export.ids import FULL, PUBLIC, Field, action_id
+from handlers import slack_ui
+from handlers.register_export.ids import FULL, PUBLIC, Field
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,11 @@ class InvalidExport(ValueError):
 
 def read_export_form(values: dict[str, Any]) -> ExportRequest:
     """The choices, or InvalidExport with a message per field (Slack shows each under it)."""
-    state = FormState(values, action_id)
-    register = state.selected(Field.REGISTER)
-    fmt = state.selected(Field.FORMAT)
-    content = state.selected(Field.CONTENT)
-    date_from, date_to = state.date(Field.DATE_FROM), state.date(Field.DATE_TO)
+    answers = slack_ui.answers(values)
+    register = answers.choice(Field.REGISTER)
+    fmt = answers.choice(Field.FORMAT)
+    content = answers.choice(Field.CONTENT)
+    date_from, date_to = answers.date(Field.DATE_FROM), answers.date(Field.DATE_TO)
     errors: dict[str, str] = {}
     if register not in REGISTERS:
         errors[Field.REGISTER] = "Choose a register."

@@ -1,8 +1,15 @@
-"""Every Slack id of the register export: the Home button, the modal and its fields."""
+"""Every Slack id of the register export: the Home button, and the neutral form's
+(bot/ui/register_export.py)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from bot.ui.register_export import FORM_ID, FULL, PUBLIC
+from bot.ui.register_export import ExportField as Field
+from handlers.slack_ui import action_id as _action_id
+
+__all__ = ["FULL", "PUBLIC", "Action", "Callback", "Field", "action_id"]
 
 
 class Action(StrEnum):
@@ -11,23 +18,8 @@ class Action(StrEnum):
 
 
 class Callback(StrEnum):
-    FORM = "registers_export_form"
-
-
-class Field(StrEnum):
-    """Block ids; each input's action id is the field name with "_input"."""
-
-    REGISTER = "register"
-    FORMAT = "format"
-    CONTENT = "content"
-    DATE_FROM = "date_from"
-    DATE_TO = "date_to"
+    FORM = FORM_ID
 
 
 def action_id(field: Field) -> str:
-    return f"{field.value}_input"
-
-
-# Values of the CONTENT choice.
-PUBLIC = "public"
-FULL = "full"
+    return _action_id(field.value)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.notifier import Message
+from bot.ui.register_export import REGISTER_NAMES
 from handlers.register_export.form import ExportRequest
-from handlers.register_export.views import REGISTER_NAMES
 
 NOT_ALLOWED = (
     "Only the monitoring officer and the head of office can export the registers: they hold "
