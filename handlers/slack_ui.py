@@ -18,6 +18,8 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ConfirmObject,
     ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
     DatePickerElement,
     HeaderBlock,
     InputBlock,
@@ -31,6 +33,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UrlInputElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -86,6 +89,17 @@ def _element(field: Field) -> InteractiveElement:
         )
     if kind is Kind.PERSON:
         return UserSelectElement(**common, placeholder=placeholder, initial_user=initial)
+    if kind is Kind.LINK:
+        return UrlInputElement(
+            **common, initial_value=initial[: field.max_length or 3000] if initial else None
+        )
+    if kind is Kind.CHANNEL:
+        return ConversationSelectElement(
+            **common,
+            placeholder=placeholder,
+            initial_conversation=initial,
+            filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+        )
     choices = YES_NO if kind is Kind.YES_NO else field.choices
     options = _options(choices)
     if kind is Kind.CHOICES:
@@ -152,6 +166,9 @@ def _read(element: dict[str, Any]) -> Any:
         return element.get("selected_user") or None
     if "selected_users" in element:
         return list(element.get("selected_users") or [])
+    # conversations_select reports selected_conversation; channels_select, selected_channel.
+    if "selected_conversation" in element or "selected_channel" in element:
+        return element.get("selected_conversation") or element.get("selected_channel")
     return element.get("value")
 
 

@@ -26,6 +26,8 @@ class Kind(StrEnum):
     CHOICES = "several choices"
     PERSON = "person"
     YES_NO = "yes/no"
+    LINK = "link"  # a web address
+    CHANNEL = "channel"  # a conversation the bot posts in (a Slack channel, a Teams channel)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Field:
     kind: Kind
     hint: str = ""
     required: bool = True
-    initial: Any = None  # str, date, a choice's value, a set of values, or a person's id
+    initial: Any = None  # text, a date, a choice's value, several values, or a person's id
     placeholder: str = ""
     choices: tuple[Choice, ...] = ()
     menu: bool = False  # a choice shown as a drop-down menu rather than every option at once
@@ -103,6 +105,7 @@ class Answers:
 
     choice = text
     person = text
+    channel = text
 
     def date(self, field_id: str) -> date | None:
         value = self.values.get(str(field_id))

@@ -1,8 +1,9 @@
 """Marked text: the small markup a card's intro, notes, warnings and outcome may carry.
 
-`*bold*`, a line starting with `>` (a quotation), `:name:` (an icon, e.g. `:warning:`) and
-the escapes `&amp;` `&lt;` `&gt;` for people's words (`escape`). It is Slack's mrkdwn subset,
-so the Slack renderer passes it through; other renderers translate it (`plain` below).
+`*bold*`, a line starting with `>` (a quotation), `:name:` (an icon, e.g. `:warning:`),
+`<https://address|words>` (a link) and the escapes `&amp;` `&lt;` `&gt;` for people's words
+(`escape`). It is Slack's mrkdwn subset, so the Slack renderer passes it through; other
+renderers translate it (`plain` below).
 Fields that are not marked (titles, facts, sections, history) are plain text, escaped by the
 renderer that needs it.
 """
@@ -36,12 +37,14 @@ ICONS = {
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")
+_LINK = re.compile(r"<(https?://[^|>\s]+)\|([^>]+)>")
 
 
 def plain(marked: str) -> str:
     """Marked text as plain text: icons as symbols, no bold marks, quotes indented."""
     text = _ICON.sub(lambda m: ICONS.get(m.group(1), ""), marked)
     text = _BOLD.sub(r"\1", text)
+    text = _LINK.sub(r"\2 (\1)", text)
     text = re.sub(r"^>", "    ", text, flags=re.MULTILINE)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"^ (?=\S)", "", text, flags=re.MULTILINE)

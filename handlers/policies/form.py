@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from bot.rules.policies import Field, ReviewField, ReviewForm
-from handlers.forms import FormState
-from handlers.policies.ids import CODE_OF_CONDUCT, RETIRED, action_id
+from handlers import slack_ui
+from handlers.policies.ids import CODE_OF_CONDUCT, RETIRED
 
 
 @dataclass(frozen=True)
@@ -27,27 +27,25 @@ class PolicyInput:
 
 
 def read_policy_form(values: dict[str, Any]) -> PolicyInput:
-    state = FormState(values, action_id)
-    ticked = state.ticked(Field.FLAGS)
-    channel = state.element(Field.CHANNEL)
+    answers = slack_ui.answers(values)
+    ticked = answers.choices(Field.FLAGS)
     return PolicyInput(
-        title=state.text(Field.TITLE),
-        owner_slack_id=state.user(Field.OWNER),
-        url=state.text(Field.URL),
-        last_reviewed=state.date(Field.LAST_REVIEWED),
-        review_months=state.text(Field.REVIEW_MONTHS),
-        next_review=state.date(Field.NEXT_REVIEW),
-        # conversations_select reports selected_conversation; channels_select, selected_channel.
-        channel=channel.get("selected_conversation") or channel.get("selected_channel"),
+        title=answers.text(Field.TITLE),
+        owner_slack_id=answers.person(Field.OWNER),
+        url=answers.text(Field.URL),
+        last_reviewed=answers.date(Field.LAST_REVIEWED),
+        review_months=answers.text(Field.REVIEW_MONTHS),
+        next_review=answers.date(Field.NEXT_REVIEW),
+        channel=answers.channel(Field.CHANNEL),
         is_code_of_conduct=CODE_OF_CONDUCT in ticked,
         retired=RETIRED in ticked,
     )
 
 
 def read_review_form(values: dict[str, Any]) -> ReviewForm:
-    state = FormState(values, action_id)
+    answers = slack_ui.answers(values)
     return ReviewForm(
-        reviewed_on=state.date(ReviewField.REVIEWED_ON),
-        next_review=state.date(ReviewField.NEXT_REVIEW),
-        note=state.text(ReviewField.NOTE),
+        reviewed_on=answers.date(ReviewField.REVIEWED_ON),
+        next_review=answers.date(ReviewField.NEXT_REVIEW),
+        note=answers.text(ReviewField.NOTE),
     )

@@ -1,6 +1,6 @@
-"""Every Slack id the policy list, its form, the reminders and the "Mark reviewed" form use.
-Block ids are the rule's field names (bot.rules.policies.Field / ReviewField), so a
-validation error lands on its own field."""
+"""Every Slack id the policy list, its form, the reminders and the "Mark reviewed" form use (the
+forms are described in bot/ui/policies.py). Block ids are the rule's field names
+(bot.rules.policies.Field / ReviewField), so a validation error lands on its own field."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from datetime import date
 from enum import StrEnum
 
 from bot.rules.policies import Field, ReviewField
+from bot.ui.policies import CODE_OF_CONDUCT as CODE_OF_CONDUCT
+from bot.ui.policies import FORM_ID, REVIEW_FORM_ID
+from bot.ui.policies import RETIRED as RETIRED
 from handlers.metadata import Metadata
+from handlers.slack_ui import action_id as _action_id
 
 
 class Callback(StrEnum):
     LIST = "policies_list"
-    FORM = "policy_form"
-    REVIEW = "policy_review"
+    FORM = FORM_ID
+    REVIEW = REVIEW_FORM_ID
 
 
 class Action(StrEnum):
@@ -23,14 +27,8 @@ class Action(StrEnum):
     MARK_REVIEWED = "policy_mark_reviewed"
 
 
-# Checkbox values of the form's FLAGS block.
-CODE_OF_CONDUCT = "code_of_conduct"
-RETIRED = "retired"
-
-
 def action_id(field: Field | ReviewField) -> str:
-    """Each input's action id is its field name with this suffix."""
-    return f"{field.value}_input"
+    return _action_id(field.value)
 
 
 # -- what buttons and modals carry (handlers.metadata round-trips them) -----------------------

@@ -16,8 +16,8 @@ from slack_sdk.models.blocks import (
 
 from bot.notifier import Message
 from bot.rules.policies import long_date
+from bot.ui.policies import title_link
 from handlers.policies.ids import Action, ReviewRef
-from handlers.policies.views import title_link
 from handlers.text import clip, escape
 from storage.models import Policy, Staff
 

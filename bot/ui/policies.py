@@ -1,0 +1,189 @@
+"""The policy form (add or edit) and the "Mark reviewed" form, described once. Field ids are the
+rule's field names (bot.rules.policies.Field / ReviewField), so an error lands on its field."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from bot.rules.policies import (
+    MONTHS_MAX,
+    NOTE_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    ReviewField,
+    add_months,
+    interval_words,
+    long_date,
+)
+from bot.rules.policies import (
+    Field as PolicyField,
+)
+from bot.ui.forms import Choice, Field, Form, Kind, Note
+from bot.ui.payload import Payload
+from bot.ui.text import escape
+
+FORM_ID = "policy_form"
+REVIEW_FORM_ID = "policy_review"
+
+# Values of the form's FLAGS field.
+CODE_OF_CONDUCT = "code_of_conduct"
+RETIRED = "retired"
+
+FLAG_CODE = Choice(
+    CODE_OF_CONDUCT,
+    "This is the office's code of conduct",
+    "Only one policy can be: ticking this clears it from any other.",
+)
+FLAG_RETIRED = Choice(
+    RETIRED, "Retired", "No more reminders. It stays on the list, and can be brought back."
+)
+
+
+class PolicyShown(Protocol):
+    """What the forms show of a policy (storage.models.Policy has it)."""
+
+    title: str
+    url: str | None
+    last_reviewed: date | None
+    review_months: int | None
+    next_review: date | None
+    channel_id: str | None
+    is_code_of_conduct: bool
+    active: bool
+
+
+def title_link(policy: PolicyShown) -> str:
+    """The title, linked to the policy where it has an address (marked text)."""
+    title = escape(policy.title)
+    return f"<{policy.url}|{title}>" if policy.url else title
+
+
+def policy_form(*, policy: PolicyShown | None, owner_id: str | None, payload: Payload) -> Form:
+    """Add a policy (policy None) or edit one; `owner_id`: the owner's id on the platform."""
+    f = PolicyField
+    ticked = set()
+    if policy is not None and policy.is_code_of_conduct:
+        ticked.add(CODE_OF_CONDUCT)
+    if policy is not None and not policy.active:
+        ticked.add(RETIRED)
+    return Form(
+        id=FORM_ID,
+        title="Add a policy" if policy is None else "Edit a policy",
+        submit="Save",
+        close="Back",
+        payload=payload,
+        parts=(
+            Field(
+                f.TITLE,
+                "Title",
+                Kind.SHORT_TEXT,
+                max_length=TITLE_MAX,
+                placeholder="e.g. Staff Code of Conduct",
+                initial=policy.title if policy else None,
+            ),
+            Field(
+                f.OWNER,
+                "Owner",
+                Kind.PERSON,
+                hint="The person who reviews it. They are sent each reminder.",
+                placeholder="Choose a person",
+                initial=owner_id,
+            ),
+            Field(
+                f.URL,
+                "Link to the policy",
+                Kind.LINK,
+                hint="Its address on the intranet or website, starting https://.",
+                required=False,
+                max_length=URL_MAX,
+                initial=(policy.url or None) if policy else None,
+            ),
+            Field(
+                f.LAST_REVIEWED,
+                "Last reviewed on",
+                Kind.DATE,
+                required=False,
+                initial=policy.last_reviewed if policy else None,
+            ),
+            Field(
+                f.REVIEW_MONTHS,
+                "Reviewed every … months",
+                Kind.NUMBER,
+                hint="Give this, or the next review date below. Avon and Somerset reviews every "
+                "2 years (24), Derbyshire every 3 (36).",
+                required=False,
+                min_value=1,
+                max_value=MONTHS_MAX,
+                initial=str(policy.review_months) if policy and policy.review_months else None,
+            ),
+            Field(
+                f.NEXT_REVIEW,
+                "Next review date",
+                Kind.DATE,
+                hint="Or the review date printed on the policy (Warwickshire prints one). Given "
+                "both, this date comes first and the interval after it.",
+                required=False,
+                initial=policy.next_review if policy else None,
+            ),
+            Field(
+                f.CHANNEL,
+                "Channel for reminders",
+                Kind.CHANNEL,
+                hint="Nolan posts the reminders here: invite it to the channel (/invite @Nolan). "
+                "Without a channel, only the owner is reminded.",
+                required=False,
+                placeholder="Choose a channel",
+                initial=policy.channel_id if policy else None,
+            ),
+            Field(
+                f.FLAGS,
+                "Also",
+                Kind.CHOICES,
+                required=False,
+                choices=(FLAG_CODE,) if policy is None else (FLAG_CODE, FLAG_RETIRED),
+                initial=ticked,
+            ),
+        ),
+    )
+
+
+def review_form(
+    policy: PolicyShown, *, payload: Payload, owner_name: str | None, today: date
+) -> Form:
+    """The owner (or an admin) records that the review is done."""
+    due = f"due for review on {long_date(policy.next_review)}" if policy.next_review else ""
+    owner = f" Owner: {escape(owner_name)}." if owner_name else ""
+    if policy.review_months:
+        nxt = add_months(today, policy.review_months)
+        next_hint = (
+            f"Leave empty to review it {interval_words(policy.review_months)} from the day "
+            f"of this review (from today: {long_date(nxt)})."
+        )
+    else:
+        next_hint = "This policy has no review interval: give the date of its next review."
+    return Form(
+        id=REVIEW_FORM_ID,
+        title="Mark reviewed",
+        submit="Mark reviewed",
+        payload=payload,
+        parts=(
+            Note(f"*{title_link(policy)}*, {due}.{owner}"),
+            Field(ReviewField.REVIEWED_ON, "Reviewed on", Kind.DATE, initial=today),
+            Field(
+                ReviewField.NEXT_REVIEW,
+                "Next review date",
+                Kind.DATE,
+                hint=next_hint,
+                required=not policy.review_months,
+            ),
+            Field(
+                ReviewField.NOTE,
+                "Note",
+                Kind.LONG_TEXT,
+                hint="What changed, if anything. Kept in the audit trail.",
+                required=False,
+                max_length=NOTE_MAX,
+            ),
+        ),
+    )
