@@ -3,9 +3,13 @@ form's field names, so a validation error lands on its own field."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
+from bot.ui.registers import FORM_ID as SEARCH_FORM_ID
+from bot.ui.registers import OFFEROR_MAX as OFFEROR_MAX
+from bot.ui.registers import TEXT_MAX as TEXT_MAX
+from bot.ui.registers import SearchField
+from bot.ui.registers import SearchMeta as SearchMeta
 from bot.ui.withholding import NOTE_MAX as NOTE_MAX
 from bot.ui.withholding import REPUBLISH_FORM_ID, WITHHOLD_FORM_ID, WithholdField
 from bot.ui.withholding import WithholdMeta as WithholdMeta
@@ -24,7 +28,7 @@ class Action(StrEnum):
 
 
 class Callback(StrEnum):
-    SEARCH = "registers_search_form"
+    SEARCH = SEARCH_FORM_ID
     RESULTS = "registers_results"
     RECORD = "registers_record_view"
     WITHHOLD = WITHHOLD_FORM_ID
@@ -33,13 +37,13 @@ class Callback(StrEnum):
 
 
 class Field(StrEnum):
-    PERSON = "person"
-    OFFEROR = "offeror"
-    KIND = "kind"
-    STATUS = "status"
-    DATE_FROM = "date_from"
-    DATE_TO = "date_to"
-    TEXT = "text"
+    PERSON = SearchField.PERSON.value
+    OFFEROR = SearchField.OFFEROR.value
+    KIND = SearchField.KIND.value
+    STATUS = SearchField.STATUS.value
+    DATE_FROM = SearchField.DATE_FROM.value
+    DATE_TO = SearchField.DATE_TO.value
+    TEXT = SearchField.TEXT.value
     GROUND = WithholdField.GROUND.value
     NOTE = WithholdField.NOTE.value
     REASON = WithholdField.REASON.value
@@ -47,24 +51,6 @@ class Field(StrEnum):
 
 def action_id(field: Field) -> str:
     return _action_id(field.value)
-
-
-OFFEROR_MAX = 100
-TEXT_MAX = 100
-
-
-class SearchMeta(Metadata):
-    """The search as asked, carried by the results view (paging, "Change search")."""
-
-    person_id: int | None = None
-    person_slack_id: str | None = None
-    offeror: str = ""
-    kind: str | None = None
-    status: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    text: str = ""
-    offset: int = 0
 
 
 class RecordMeta(Metadata):

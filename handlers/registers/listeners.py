@@ -18,15 +18,14 @@ from sqlmodel import Session
 from bot.rules.access import Access, is_officer, may_withhold, officer_sees
 from bot.rules.risk import RiskFlag
 from bot.settings import Policy, Settings
+from handlers import slack_ui
 from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
-from handlers.forms import FormState
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
     Field,
     RecordMeta,
     SearchMeta,
-    action_id,
 )
 from handlers.registers.record import TrailPage, record_view, withholding_of
 from handlers.registers.trail import detail_of, entry_words, people_in
@@ -125,12 +124,12 @@ def _results(session: Session, officer: Staff, meta: SearchMeta, settings: Setti
 def submit_search(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], db: Database, settings: Settings
 ) -> None:
-    form = FormState(view["state"]["values"], action_id)
+    form = slack_ui.answers(view["state"]["values"])
     meta = SearchMeta(
-        person_slack_id=form.user(Field.PERSON),
+        person_slack_id=form.person(Field.PERSON),
         offeror=(form.text(Field.OFFEROR) or "").strip(),
-        kind=form.selected(Field.KIND),
-        status=form.selected(Field.STATUS),
+        kind=form.choice(Field.KIND),
+        status=form.choice(Field.STATUS),
         date_from=form.date(Field.DATE_FROM),
         date_to=form.date(Field.DATE_TO),
         text=(form.text(Field.TEXT) or "").strip(),

@@ -10,31 +10,24 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    DatePickerElement,
-    InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
-    StaticSelectElement,
-    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
-from bot.rules.words import KIND_WORDS, STATUS_WORDS
-from handlers import replies
+from bot.rules.words import KIND_WORDS
+from bot.ui import registers as registers_ui
+from bot.ui.registers import STATUSES
+from handlers import replies, slack_ui
 from handlers.registers.ids import (
-    OFFEROR_MAX,
-    TEXT_MAX,
     Action,
     Callback,
-    Field,
     SearchMeta,
-    action_id,
 )
 from handlers.text import clip, escape
 from storage.models import GiftOffer, Interest, Notice, OutsideWork
@@ -44,12 +37,6 @@ from storage.search import Hit, Page
 PAGE_SIZE = 20
 # Audit entries per page of the record view (one line each, grouped into sections).
 TRAIL_PAGE_SIZE = 25
-
-STATUSES = {
-    **STATUS_WORDS,
-    "supported": "Supported",
-    "not_supported": "Not supported",
-}
 
 
 def option(value: str, text: str) -> Option:
@@ -75,98 +62,7 @@ def notice_view(title: str, text: str) -> View:
 
 
 def search_form(meta: SearchMeta | None = None) -> View:
-    meta = meta or SearchMeta()
-    kinds = [option(k, w) for k, w in KIND_WORDS.items()]
-    statuses = [option(k, w) for k, w in STATUSES.items()]
-
-    def picked(options: list[Option], value: str | None) -> Option | None:
-        return next((o for o in options if o.value == value), None)
-
-    def optional(field: Field, label: str, element: object, hint: str | None = None) -> InputBlock:
-        return InputBlock(
-            block_id=field.value,
-            label=PlainTextObject(text=label),
-            element=element,  # type: ignore[arg-type]
-            optional=True,
-            hint=PlainTextObject(text=hint) if hint else None,
-        )
-
-    blocks: list[Block] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="Search every register: fill in what you know, leave the rest empty. "
-                "Each record you open is noted in its audit trail."
-            )
-        ),
-        optional(
-            Field.PERSON,
-            "Member of staff",
-            UserSelectElement(action_id=action_id(Field.PERSON), initial_user=meta.person_slack_id),
-        ),
-        optional(
-            Field.OFFEROR,
-            "Offered by",
-            PlainTextInputElement(
-                action_id=action_id(Field.OFFEROR),
-                max_length=OFFEROR_MAX,
-                initial_value=meta.offeror or None,
-            ),
-            "Part of the name of whoever offered a gift or hospitality",
-        ),
-        optional(
-            Field.KIND,
-            "Register",
-            StaticSelectElement(
-                action_id=action_id(Field.KIND),
-                options=kinds,
-                initial_option=picked(kinds, meta.kind),
-            ),
-        ),
-        optional(
-            Field.STATUS,
-            "Status",
-            StaticSelectElement(
-                action_id=action_id(Field.STATUS),
-                options=statuses,
-                initial_option=picked(statuses, meta.status),
-            ),
-        ),
-        optional(
-            Field.DATE_FROM,
-            "From",
-            DatePickerElement(
-                action_id=action_id(Field.DATE_FROM),
-                initial_date=meta.date_from.isoformat() if meta.date_from else None,
-            ),
-            "Gifts and hospitality by the date offered; the rest by the date declared",
-        ),
-        optional(
-            Field.DATE_TO,
-            "To",
-            DatePickerElement(
-                action_id=action_id(Field.DATE_TO),
-                initial_date=meta.date_to.isoformat() if meta.date_to else None,
-            ),
-        ),
-        optional(
-            Field.TEXT,
-            "Words",
-            PlainTextInputElement(
-                action_id=action_id(Field.TEXT),
-                max_length=TEXT_MAX,
-                initial_value=meta.text or None,
-            ),
-            "In the description, organisation, offeror or reference",
-        ),
-    ]
-    return View(
-        type="modal",
-        callback_id=Callback.SEARCH,
-        title=PlainTextObject(text="Search the registers"),
-        submit=PlainTextObject(text="Search"),
-        close=PlainTextObject(text="Close"),
-        blocks=blocks,
-    )
+    return slack_ui.modal(registers_ui.search_form(meta))
 
 
 # -- the results -----------------------------------------------------------------------------

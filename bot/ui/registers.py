@@ -1,0 +1,115 @@
+"""The officers' register search form, described once; its answers are carried by the results
+(`SearchMeta`) for paging and "Change search"."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from bot.rules.words import KIND_WORDS, STATUS_WORDS
+from bot.ui.forms import Choice, Field, Form, Kind, Note
+from bot.ui.payload import Payload
+
+FORM_ID = "registers_search_form"
+OFFEROR_MAX = 100
+TEXT_MAX = 100
+
+STATUSES = {
+    **STATUS_WORDS,
+    "supported": "Supported",
+    "not_supported": "Not supported",
+}
+
+
+class SearchField(StrEnum):
+    PERSON = "person"
+    OFFEROR = "offeror"
+    KIND = "kind"
+    STATUS = "status"
+    DATE_FROM = "date_from"
+    DATE_TO = "date_to"
+    TEXT = "text"
+
+
+class SearchMeta(Payload):
+    """The search as asked, carried by the results view (paging, "Change search")."""
+
+    person_id: int | None = None
+    person_slack_id: str | None = None  # the person's id on the platform
+    offeror: str = ""
+    kind: str | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    offset: int = 0
+
+
+def search_form(meta: SearchMeta | None = None) -> Form:
+    """Every field optional; filled in from `meta` when coming back to change the search."""
+    meta = meta or SearchMeta()
+    f = SearchField
+    return Form(
+        id=FORM_ID,
+        title="Search the registers",
+        submit="Search",
+        close="Close",
+        parts=(
+            Note(
+                "Search every register: fill in what you know, leave the rest empty. "
+                "Each record you open is noted in its audit trail."
+            ),
+            Field(
+                f.PERSON,
+                "Member of staff",
+                Kind.PERSON,
+                required=False,
+                initial=meta.person_slack_id,
+            ),
+            Field(
+                f.OFFEROR,
+                "Offered by",
+                Kind.SHORT_TEXT,
+                hint="Part of the name of whoever offered a gift or hospitality",
+                required=False,
+                max_length=OFFEROR_MAX,
+                initial=meta.offeror or None,
+            ),
+            Field(
+                f.KIND,
+                "Register",
+                Kind.CHOICE,
+                menu=True,
+                required=False,
+                choices=tuple(Choice(k, w) for k, w in KIND_WORDS.items()),
+                initial=meta.kind,
+            ),
+            Field(
+                f.STATUS,
+                "Status",
+                Kind.CHOICE,
+                menu=True,
+                required=False,
+                choices=tuple(Choice(k, w) for k, w in STATUSES.items()),
+                initial=meta.status,
+            ),
+            Field(
+                f.DATE_FROM,
+                "From",
+                Kind.DATE,
+                hint="Gifts and hospitality by the date offered; the rest by the date declared",
+                required=False,
+                initial=meta.date_from,
+            ),
+            Field(f.DATE_TO, "To", Kind.DATE, required=False, initial=meta.date_to),
+            Field(
+                f.TEXT,
+                "Words",
+                Kind.SHORT_TEXT,
+                hint="In the description, organisation, offeror or reference",
+                required=False,
+                max_length=TEXT_MAX,
+                initial=meta.text or None,
+            ),
+        ),
+    )
