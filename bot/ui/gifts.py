@@ -17,6 +17,7 @@ from bot.rules.gifts import (
 from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note, ShownWhen
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD_ID
 from bot.ui.manager import manager_field
+from bot.ui.payload import MessageSource
 
 FORM_ID = "gift_declare"
 
@@ -66,16 +67,28 @@ def _choices(labels: dict) -> tuple[Choice, ...]:
     return tuple(Choice(key.value, label) for key, label in labels.items())
 
 
-def gift_form(*, description: str = "", ask_for_manager: bool, token_threshold_pence: int) -> Form:
+def gift_form(
+    *,
+    description: str = "",
+    ask_for_manager: bool,
+    token_threshold_pence: int,
+    source: MessageSource | None = None,
+) -> Form:
     """`description`: what was offered, if already known (typed after /gift, or the message
-    the form was opened from)."""
+    the form was opened from); `source`: that message, kept in the record's audit trail."""
     token = format_pounds(token_threshold_pence)
     f = GiftField
+    intro = (
+        "Declare *every* offer of a gift or hospitality, whether or not you "
+        "accepted it. Cash, vouchers and legacies are always refused."
+    )
+    if source is not None:
+        intro += (
+            "\nThe description is the message's text; a link to the message is kept with "
+            "your declaration."
+        )
     parts: list[Field | Note] = [
-        Note(
-            "Declare *every* offer of a gift or hospitality, whether or not you "
-            "accepted it. Cash, vouchers and legacies are always refused."
-        ),
+        Note(intro),
         Field(f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=_choices(KIND_LABELS)),
         Field(
             f.GIFT_TYPE,
@@ -84,6 +97,7 @@ def gift_form(*, description: str = "", ask_for_manager: bool, token_threshold_p
             menu=True,
             placeholder="Choose one (gifts only)",
             choices=_choices(GIFT_TYPE_LABELS),
+            initial=GiftType.ITEM.value,  # most gifts are items; ignored for hospitality
             shown_when=ShownWhen(f.KIND, frozenset({OfferKind.GIFT.value})),
         ),
         Field(
@@ -163,7 +177,13 @@ def gift_form(*, description: str = "", ask_for_manager: bool, token_threshold_p
     ]
     if ask_for_manager:
         parts.append(manager_field(decides="decide"))
-    return Form(id=FORM_ID, title="Gift or hospitality", submit="Declare", parts=tuple(parts))
+    return Form(
+        id=FORM_ID,
+        title="Gift or hospitality",
+        submit="Declare",
+        parts=tuple(parts),
+        payload=source,
+    )
 
 
 def read_gift(answers: Answers) -> tuple[GiftForm, str | None]:

@@ -42,6 +42,12 @@ class Decision(Payload):
     outcome: str
 
 
+class MessageSource(Payload):
+    """The chat message a declaration was made from ("Declare this offer"): its link."""
+
+    link: str
+
+
 class DeclarationRef(Payload):
     """Which declaration a button in a person's own list is about."""
 

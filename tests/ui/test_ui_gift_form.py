@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.ui.gifts import gift_form
+from bot.ui.payload import MessageSource, decode
 from bot.ui.plain import form_text
 from handlers import slack_ui
 from handlers.gifts.form import read_gift_form
@@ -72,3 +73,16 @@ def test_the_gift_form_on_slack_keeps_its_ids_and_reads_back() -> None:
     assert (form_read.kind, form_read.gift_type, form_read.value) == ("gift", "item", "12.50")
     assert form_read.date_offered == date(2026, 5, 1) and form_read.event_date is None
     assert form_read.use_at_work and not form_read.unsolicited
+
+
+def test_a_gift_declared_from_a_message_keeps_its_link_and_starts_at_an_item() -> None:
+    source = MessageSource(link="https://example.slack.com/archives/C1/p1")
+    form = gift_form(ask_for_manager=False, token_threshold_pence=2500, source=source)
+    text = form_text(form)
+    assert "a link to the message is kept with your declaration." in text
+    assert "  ( ) A legacy in a will\n  = An item (goods, a pen, tickets…)" in text
+    view = slack_ui.modal(form).to_dict()
+    assert contract.view_problems(view, "gift from message", "modal") == []
+    assert decode(MessageSource, view["private_metadata"]) == source
+    sort = next(b for b in view["blocks"] if b.get("block_id") == "gift_type")
+    assert sort["element"]["initial_option"]["value"] == "item"
