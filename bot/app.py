@@ -16,6 +16,9 @@ from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
 from handlers import home
+from handlers.context import load_actor, typed_payload
+from handlers.errors import handle_error
+from handlers.replays import once_per_view
 from storage import touched
 from storage.db import Database
 from storage.types import utcnow
@@ -57,7 +60,10 @@ def create_app(
         context["homes"] = homes
         return next()
 
-    app.error(_log_error)
+    app.middleware(typed_payload)
+    app.middleware(load_actor)
+    app.middleware(once_per_view)
+    app.error(handle_error)
     handlers.register(app)
     return app
 
@@ -79,8 +85,3 @@ class SettlingExecutor(ThreadPoolExecutor):
                 touched.settle(self.db)
 
         return super().submit(run)
-
-
-def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
-    kind = body.get("type") or body.get("command") or "request"
-    logger.error("Unhandled error in %s listener: %s", kind, error, exc_info=error)

@@ -277,3 +277,14 @@ class Confirmation(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     response: str = Field(max_length=20)  # confirmed | updated | accepted
     responded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ViewSubmission(SQLModel, table=True):
+    """A form submission taken: Slack may deliver (or an attacker replay) the same signed
+    request again within five minutes, and the view's id and hash say it is the same one."""
+
+    __tablename__ = "view_submission"
+
+    view_id: str = Field(max_length=64, primary_key=True)
+    view_hash: str = Field(max_length=128, primary_key=True)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

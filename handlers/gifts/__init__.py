@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.gifts.ids import CALLBACK_ID
+from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
+from handlers.context import known
+from handlers.gifts.ids import CALLBACK_ID, Field
 from handlers.gifts.listeners import open_gift_modal, submit_gift
 
 
 def register(app: App) -> None:
     app.command("/gift")(open_gift_modal)
-    app.view(CALLBACK_ID)(submit_gift)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.KIND)])(submit_gift)

@@ -18,6 +18,7 @@ from bot.notifier import Notifier
 from bot.rules import gifts as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
 from bot.settings import Settings
@@ -34,17 +35,6 @@ from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't route your declaration. "
-    "Please ask an admin to add you (python -m bot staff import), then try again."
-)
-
-
-# Modal errors are limited to 150 characters.
-NOT_IN_ORG_CHART_SHORT = (
-    "Nolan can't find you in the org chart. Ask an admin to add you, then try again."
-)
-
 
 def limits_of(settings: Settings) -> rules.Limits:
     return rules.Limits(
@@ -58,8 +48,7 @@ def open_gift_modal(
 ) -> None:
     view = gift_form_for(db, settings, slack_user_id=command["user_id"], text=command.get("text"))
     if view is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
+        raise Refused(NOT_IN_ORG_CHART)
     ack()
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -96,8 +85,8 @@ class Delivery:
 
 def submit_gift(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -111,15 +100,11 @@ def submit_gift(
     except rules.InvalidGift as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None:
-            ack(response_action="errors", errors={Field.KIND: NOT_IN_ORG_CHART_SHORT})
-            return
         choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
         if choice.error:
-            ack(response_action="errors", errors={Field.LINE_MANAGER: choice.error})
-            return
+            raise Refused(choice.error, Field.LINE_MANAGER)
         routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
         stored = _store(session, me, offer, assessment, routing, chosen, settings, clock())
