@@ -16,7 +16,7 @@ from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
 from handlers import home
-from handlers.context import load_actor, typed_payload
+from handlers.context import kept_ack, load_actor, typed_payload
 from handlers.errors import handle_error
 from handlers.replays import once_per_view
 from storage import touched
@@ -60,6 +60,7 @@ def create_app(
         context["homes"] = homes
         return next()
 
+    app.middleware(kept_ack)
     app.middleware(typed_payload)
     app.middleware(load_actor)
     app.middleware(once_per_view)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltResponse
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
 from handlers.metadata import BadMetadata, decode
@@ -29,6 +29,28 @@ META = "meta"
 
 Next = Callable[[], BoltResponse | None]
 Middleware = Callable[..., BoltResponse | None]
+
+
+class KeptAck(Ack):
+    """Bolt's ack, keeping its answer once given. When a listener fails after acking (say
+    views.open fails), Bolt's runner resets the answer to None; if the request thread has
+    not yet seen it, Slack gets a 404 three seconds later instead of the ack."""
+
+    _response: BoltResponse | None = None
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._response is None:
+            self._response = value
+
+
+def kept_ack(context: BoltContext, next: Next) -> BoltResponse | None:
+    context["ack"] = KeptAck()
+    return next()
 
 
 def typed_payload(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:

@@ -7,6 +7,7 @@ a traceback or a 500.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -14,8 +15,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
-
-from slack_sdk.signature import SignatureVerifier
 
 from handlers.payloads import Malformed, Payload, parse
 
@@ -63,23 +62,24 @@ def _admit(raw: bytes, headers: dict[str, str], secret: str, now: float) -> Acce
     if len(raw) > MAX_BODY:
         # Past the timestamp but before hashing megabytes: signed or not, it is not Slack's.
         return Refusal(401, f"body of {len(raw)} bytes is over the limit")
-    verifier = SignatureVerifier(secret)
-    try:
-        expected = verifier.generate_signature(timestamp=stamp, body=raw)
-    except UnicodeDecodeError:
-        return Refusal(401, "body is not UTF-8, so it cannot carry a valid signature")
-    if not signature or expected is None or not _same(expected, signature):
+    if not hmac.compare_digest(
+        _signature(secret, stamp, raw), signature.encode("utf-8", "replace")
+    ):
         return Refusal(401, "bad signature")
-    body = raw.decode("utf-8")
     try:
+        body = raw.decode("utf-8")
         payload = parse(_decode(body, headers.get("content-type", "")))
+    except UnicodeDecodeError:
+        return Refusal(400, "body is not UTF-8")
     except Malformed as malformed:
         return Refusal(400, malformed.reason)
     return Accepted(body=body, payload=payload)
 
 
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode("utf-8", "replace"))
+def _signature(secret: str, stamp: str, raw: bytes) -> bytes:
+    """Slack's v0 signature, over the bytes as sent (slack_sdk's verifier wants text)."""
+    base = b"v0:" + stamp.encode() + b":" + raw
+    return b"v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest().encode()
 
 
 def _decode(body: str, content_type: str) -> object:

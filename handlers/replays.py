@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 
-from handlers.context import PAYLOAD
+from handlers.context import PAYLOAD, KeptAck
 from handlers.errors import ON_FAILURE
 from handlers.payloads import ViewSubmission
 from storage import replays
@@ -22,7 +22,7 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 
-class ReleasingAck(Ack):
+class ReleasingAck(KeptAck):
     """Bolt's ack, which gives the claim back when it answers the form with errors."""
 
     def __init__(self, release: Callable[[], None]) -> None:
