@@ -15,7 +15,7 @@ import handlers
 from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack_client import make_client
-from handlers import home
+from handlers import home, unknown
 from handlers.context import kept_ack, load_actor, typed_payload
 from handlers.errors import handle_error
 from handlers.replays import once_per_view
@@ -66,6 +66,7 @@ def create_app(
     app.middleware(once_per_view)
     app.error(handle_error)
     handlers.register(app)
+    unknown.register(app)
     return app
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 # Slack's own limits are far below these; they only stop a hostile payload from making a
 # listener chew on megabytes.
@@ -49,7 +49,7 @@ class Action(Element):
 
 
 class State(Loose):
-    values: dict[str, dict[str, Element]] = {}
+    values: dict[str, dict[str, Element]]
 
 
 class View(Loose):
@@ -57,8 +57,8 @@ class View(Loose):
     hash: str | None = None
     callback_id: str = ""
     private_metadata: Text = ""
-    type: str | None = None
-    state: State = State()
+    type: str  # Bolt reads it to tell a workflow step's form from a modal
+    state: State
     blocks: list[dict[str, Any]] = []
 
 
@@ -97,6 +97,13 @@ class BlockActions(Interaction):
     message: Message | None = None
     view: View | None = None
 
+    @model_validator(mode="after")
+    def answerable(self) -> BlockActions:
+        """A press on a message always comes with the response_url its answer goes to."""
+        if self.message is not None and not self.response_url:
+            raise ValueError("a press on a message without a response_url")
+        return self
+
 
 class ViewSubmission(Interaction):
     type: Literal["view_submission", "view_closed"]
@@ -117,7 +124,7 @@ class SlashCommand(Loose):
     text: Text = ""
     team_id: str | None = None
     channel_id: str | None = None
-    response_url: str | None = None
+    response_url: Id
 
 
 class Event(Loose):
@@ -178,4 +185,5 @@ def parse(body: Any) -> Payload:
     except ValidationError as invalid:
         first = invalid.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise Malformed(f"{where or 'body'}: {first.get('msg', 'invalid')}") from None
+        message = str(first.get("msg", "invalid"))[:120]  # pydantic quotes the bad input
+        raise Malformed(f"{where[:120] or 'body'}: {message}") from None
