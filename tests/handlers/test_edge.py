@@ -41,6 +41,18 @@ FORM = {
 }
 
 
+@pytest.fixture(scope="module")
+def _spec_client() -> Any:
+    # Spec'ing WebClient reads its ~300 methods: once per module, not per test.
+    return create_autospec(WebClient, instance=True)
+
+
+@pytest.fixture
+def client(_spec_client: Any) -> Any:
+    _spec_client.reset_mock()
+    return _spec_client
+
+
 def button(value: str, **extra: Any) -> dict[str, Any]:
     return block_actions_payload(
         "UALICE",
@@ -170,47 +182,45 @@ def answered(response: BoltResponse) -> dict[str, Any]:
     return json.loads(response.body)
 
 
-def test_a_refused_form_gets_the_error_on_its_field() -> None:
+def test_a_refused_form_gets_the_error_on_its_field(client: Any) -> None:
     body = submission()
     response = handle_error(
         Refused("Too long", "text"),
         body,
         BoltContext(),
-        create_autospec(WebClient),
+        client,
         BoltResponse(status=500),
     )
     assert answered(response) == {"response_action": "errors", "errors": {"text": "Too long"}}
 
 
-def test_a_refusal_without_a_field_goes_on_the_forms_first_input() -> None:
+def test_a_refusal_without_a_field_goes_on_the_forms_first_input(client: Any) -> None:
     response = handle_error(
         Refused("x" * 400),
         submission(),
         BoltContext(),
-        create_autospec(WebClient),
+        client,
         BoltResponse(status=500),
     )
     errors = answered(response)["errors"]
     assert list(errors) == ["kind"] and len(errors["kind"]) <= 150
 
 
-def test_a_refused_command_is_an_ephemeral_reply() -> None:
+def test_a_refused_command_is_an_ephemeral_reply(client: Any) -> None:
     response = handle_error(
         Refused(NOT_IN_ORG_CHART),
         command(),
         BoltContext(),
-        create_autospec(WebClient),
+        client,
         BoltResponse(status=500),
     )
     assert answered(response) == {"response_type": "ephemeral", "text": NOT_IN_ORG_CHART}
 
 
-def test_a_refused_button_after_its_ack_is_told_by_response_url() -> None:
+def test_a_refused_button_after_its_ack_is_told_by_response_url(client: Any) -> None:
     respond = create_autospec(Respond, instance=True)
     context = BoltContext({"respond": respond})
-    assert (
-        handle_error(Refused("No"), button("{}"), context, create_autospec(WebClient), None) is None
-    )
+    assert handle_error(Refused("No"), button("{}"), context, client, None) is None
     respond.assert_called_once()
     assert respond.call_args.kwargs == {
         "text": "No",
@@ -219,8 +229,7 @@ def test_a_refused_button_after_its_ack_is_told_by_response_url() -> None:
     }
 
 
-def test_a_refused_press_on_the_home_opens_a_notice() -> None:
-    client = create_autospec(WebClient, instance=True)
+def test_a_refused_press_on_the_home_opens_a_notice(client: Any) -> None:
     body = block_actions_payload(
         "UALICE",
         "home_more",
@@ -235,13 +244,13 @@ def test_a_refused_press_on_the_home_opens_a_notice() -> None:
 
 
 def test_a_bug_is_told_with_a_reference_the_log_also_holds(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, client: Any
 ) -> None:
     response = handle_error(
         KeyError("values"),
         command(),
         BoltContext(),
-        create_autospec(WebClient),
+        client,
         BoltResponse(status=500),
     )
     text = answered(response)["text"]
@@ -252,7 +261,7 @@ def test_a_bug_is_told_with_a_reference_the_log_also_holds(
 
 
 def test_a_form_slack_would_not_open_is_said_without_a_traceback(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, client: Any
 ) -> None:
     failed = SlackApiError(
         "no",
@@ -268,25 +277,22 @@ def test_a_form_slack_would_not_open_is_said_without_a_traceback(
     )
     respond = create_autospec(Respond, instance=True)
     body = command()
-    handle_error(failed, body, BoltContext({"respond": respond}), create_autospec(WebClient), None)
+    handle_error(failed, body, BoltContext({"respond": respond}), client, None)
     said = respond.call_args.kwargs["text"]
     assert "would not open the form (expired_trigger_id)" in said
     assert all(r.exc_info is None for r in caplog.records)
 
 
-def test_an_event_failing_is_only_logged() -> None:
-    client = create_autospec(WebClient, instance=True)
+def test_an_event_failing_is_only_logged(client: Any) -> None:
     body = {"type": "event_callback", "event": {"type": "app_home_opened", "user": "U"}}
     assert handle_error(RuntimeError("x"), body, BoltContext(), client, None) is None
     assert client.mock_calls == []
 
 
-def test_failure_undoes_the_requests_claims() -> None:
+def test_failure_undoes_the_requests_claims(client: Any) -> None:
     undone = []
     context = BoltContext({ON_FAILURE: [lambda: undone.append(True)]})
-    handle_error(
-        Refused("No"), submission(), context, create_autospec(WebClient), BoltResponse(status=500)
-    )
+    handle_error(Refused("No"), submission(), context, client, BoltResponse(status=500))
     assert undone == [True]
 
 
