@@ -58,8 +58,14 @@ class View(Loose):
     callback_id: str = ""
     private_metadata: Text = ""
     type: str  # Bolt reads it to tell a workflow step's form from a modal
-    state: State
+    state: State | None = None
     blocks: list[dict[str, Any]] = []
+
+
+class SubmittedView(View):
+    """A submitted form always reports its inputs' state (listeners read it)."""
+
+    state: State
 
 
 class Container(Loose):
@@ -107,7 +113,7 @@ class BlockActions(Interaction):
 
 class ViewSubmission(Interaction):
     type: Literal["view_submission", "view_closed"]
-    view: View
+    view: SubmittedView
 
 
 class Shortcut(Interaction):

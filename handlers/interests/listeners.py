@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy import update
@@ -20,6 +20,7 @@ from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
 from bot.settings import Policy, Settings
@@ -35,7 +36,7 @@ from handlers.interests.cards import (
 from handlers.interests.form import read_end_date, read_interest_form
 from handlers.interests.ids import END_DATE, Field
 from handlers.interests.views import end_modal, interest_modal
-from handlers.metadata import BadMetadata, DeclarationRef, decode
+from handlers.metadata import DeclarationRef
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
@@ -44,12 +45,6 @@ from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't route your declaration. "
-    "Please ask an admin to add you (python -m bot staff import), then try again."
-)
-# Modal errors are at most 150 characters.
-NOT_IN_ORG_CHART_SHORT = "Nolan can't find you in the org chart. Please ask an admin to add you."
 COLLEAGUE_UNKNOWN = "That person isn't in the office's org chart: choose a member of staff."
 STALE = "That button is from an older message Nolan can't read. Try /conduct mine again."
 LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
@@ -62,8 +57,7 @@ def _today(settings: Settings, clock: Callable[[], datetime]) -> date:
 def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, db: Database) -> None:
     view = interest_form_for(db, slack_user_id=command["user_id"], text=command.get("text"))
     if view is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
+        raise Refused(NOT_IN_ORG_CHART)
     ack()
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -93,6 +87,7 @@ def submit_interest(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -105,23 +100,15 @@ def submit_interest(
     except rules.InvalidInterest as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=user)
-        if me is None:
-            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART_SHORT})
-            return
         colleague: Staff | None = None
         if declared.colleague:
             colleague = staff.by_slack_id(session, slack_user_id=declared.colleague)
             if colleague is None:
-                ack(response_action="errors", errors={Field.COLLEAGUE: COLLEAGUE_UNKNOWN})
-                return
+                raise Refused(COLLEAGUE_UNKNOWN, Field.COLLEAGUE)
             if colleague.id == me.id:
-                ack(
-                    response_action="errors",
-                    errors={Field.COLLEAGUE: "You can't name yourself: choose the colleague."},
-                )
-                return
+                raise Refused("You can't name yourself: choose the colleague.", Field.COLLEAGUE)
         assessment = rules.assess(
             declared.category, politically_restricted=me.politically_restricted
         )
@@ -296,9 +283,9 @@ def _why_not_end(record: Record | None, me: Staff | None) -> str | None:
 
 def open_end_interest(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: DeclarationRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -306,18 +293,12 @@ def open_end_interest(
 ) -> None:
     """The "End this interest…" button in /conduct mine: ask for the end date."""
     ack()
-    try:
-        ref = decode(DeclarationRef, action.get("value"))
-    except BadMetadata:
-        respond(text=STALE, response_type="ephemeral", replace_original=False)
-        return
+    ref = meta
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         record = declarations.load_record(session, declaration_id=ref.declaration_id)
-        problem = _why_not_end(record, me)
+        problem = _why_not_end(record, actor)
     if problem is not None or record is None:
-        respond(text=problem or STALE, response_type="ephemeral", replace_original=False)
-        return
+        raise Refused(problem or STALE)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=end_modal(
@@ -331,8 +312,9 @@ def open_end_interest(
 
 def submit_end_interest(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    meta: DeclarationRef,
+    actor: Staff | None,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -340,15 +322,10 @@ def submit_end_interest(
 ) -> None:
     """Set the end date once (a conditional update: two submissions, one end date), keep the
     record, and tell the line manager for information."""
-    try:
-        ref = decode(DeclarationRef, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={END_DATE: "This form is out of date: close it."})
-        return
+    ref, me = meta, actor
     ended_on = read_end_date(view["state"]["values"])
     now = clock()
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         record = declarations.load_record(session, declaration_id=ref.declaration_id)
         problem = _why_not_end(record, me)
         if problem is None and record is not None:
@@ -358,8 +335,7 @@ def submit_end_interest(
                 today=now.astimezone(settings.policy.tz).date(),
             )
         if problem is not None or record is None or me is None:
-            ack(response_action="errors", errors={END_DATE: (problem or STALE)[:150]})
-            return
+            raise Refused(problem or STALE, END_DATE)
         result = session.execute(
             update(Interest)
             .where(
@@ -371,8 +347,7 @@ def submit_end_interest(
         )
         if result.rowcount != 1:
             session.rollback()
-            ack(response_action="errors", errors={END_DATE: "This interest has already ended."})
-            return
+            raise Refused("This interest has already ended.", END_DATE)
         audit.record(
             session,
             action="ended",

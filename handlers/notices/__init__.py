@@ -7,11 +7,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.conduct import Subcommand
-from handlers.notices.ids import CALLBACK_ID
-from handlers.notices.listeners import open_notice_modal, submit_notice
+from handlers.context import known
+from handlers.notices.ids import CALLBACK_ID, Field
+from handlers.notices.listeners import NOT_IN_ORG_CHART, open_notice_modal, submit_notice
 
 SUBCOMMANDS: dict[str, Subcommand] = {"notify": open_notice_modal}
 
 
 def register(app: App) -> None:
-    app.view(CALLBACK_ID)(submit_notice)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART, field=Field.CATEGORY)])(submit_notice)

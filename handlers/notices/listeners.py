@@ -19,11 +19,10 @@ from handlers.approvals import delivery
 from handlers.conduct import ConductRequest
 from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
-from handlers.notices.ids import Field
 from handlers.notices.views import notice_modal
 from storage import audit, declarations, staff
 from storage.db import Database
-from storage.models import Notice
+from storage.models import Notice, Staff
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,8 @@ class Sent:
 
 def submit_notice(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -83,11 +82,8 @@ def submit_notice(
     except rules.InvalidNotice as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None:
-            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART})
-            return
         # One transaction: the notice, its steps and the audit, or nothing.
         declaration = declarations.create_declaration(
             session, kind="notice", declarant=me, status="pending"

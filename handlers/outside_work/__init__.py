@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.outside_work.ids import CALLBACK_ID
+from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
+from handlers.context import known
+from handlers.outside_work.ids import CALLBACK_ID, Field
 from handlers.outside_work.listeners import open_outside_work_modal, submit_outside_work
 
 
 def register(app: App) -> None:
     app.command("/outside-work")(open_outside_work_modal)
-    app.view(CALLBACK_ID)(submit_outside_work)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.ORGANISATION)])(
+        submit_outside_work
+    )
