@@ -92,7 +92,7 @@ class Interaction(Loose):
     team: Team | None = None
     enterprise: Team | str | None = None
     channel: Channel | None = None
-    trigger_id: str | None = None
+    trigger_id: Id  # Slack sends one with every interaction; forms open from it
     response_url: str | None = None
 
 
@@ -135,8 +135,8 @@ class SlashCommand(Loose):
 
 class Event(Loose):
     type: Id
-    # A string in the events Nolan reads (app_home_opened); an object in some others.
-    user: str | dict[str, Any] | None = None
+    # A string in the events Nolan subscribes to (app_home_opened).
+    user: str | None = None
     tab: str | None = None
     channel: str | dict[str, Any] | None = None
 
