@@ -15,21 +15,11 @@ from sqlmodel import func, select
 
 from storage.db import Database
 from storage.models import Declaration
-from tests.e2e.harness import SECRET, Nolan
+from tests.e2e.harness import SECRET, Clock, Nolan
+from tests.e2e.test_gifts_flow import gift
 from tests.fakeslack import FakeSlack, post, sign, view_state, view_submission_form
 
-GIFT = {
-    "kind_input": "gift",
-    "gift_type_input": "item",
-    "offered_by_input": "Stationery Direct",
-    "relationship_input": "contractor",
-    "description_input": "A desk calendar",
-    "value_input": "8",
-    "date_offered_input": "2026-11-19",
-    "response_input": "accepted",
-    "reason_input": "Useful in the office",
-    "circumstances_input": ["use_at_work"],
-}
+GIFT = gift(Clock())
 
 
 def raw_post(url: str, data: bytes, headers: dict[str, str]) -> int:

@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import handlers
-from tests.e2e.harness import SECRET, Nolan
+from tests.e2e.harness import SECRET, Clock, Nolan
 from tests.e2e.test_edge import GIFT
+from tests.e2e.test_gifts_flow import hospitality
 from tests.fakeslack import (
     FakeSlack,
     block_actions_payload,
@@ -42,17 +43,7 @@ from tests.fakeslack import (
 CASES = int(os.environ.get("FUZZ_CASES", "400"))
 SEED = os.environ.get("FUZZ_SEED")
 KINDS = ["action"] * 7 + ["view"] * 7 + ["command"] * 3 + ["event"] * 3
-HOSPITALITY = {
-    "kind_input": "hospitality",
-    "offered_by_input": "Acme Cleaning Ltd",
-    "relationship_input": "contractor",
-    "description_input": "Dinner at the Grand Hotel",
-    "value_input": "85",
-    "date_offered_input": "2026-11-18",
-    "event_date_input": "2026-11-30",
-    "response_input": "wants_to_accept",
-    "reason_input": "Representing the office at the launch",
-}
+HOSPITALITY = hospitality(Clock())
 USERS = ("UALICE", "UMGR", "UMO", "UHEAD", "UBOB", "UNOBODY")
 EVIL: list[Any] = [
     None,
