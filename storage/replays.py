@@ -3,7 +3,7 @@ records nothing (issue 10). Each call is its own short transaction, ahead of the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -12,11 +12,16 @@ from sqlmodel import col
 from storage.db import Database
 from storage.models import ViewSubmission
 
+# A signature older than five minutes is refused at the edge, so a claim older than this can
+# no longer meet its replay.
+KEPT = timedelta(minutes=10)
+
 
 def claim(db: Database, *, view_id: str, view_hash: str, now: datetime) -> bool:
     """True the first time this view (id and hash) is submitted; False for a replay. The
-    primary key referees two copies arriving at once."""
+    primary key referees two copies arriving at once. Claims past any replay go as it runs."""
     with db.session() as session:
+        session.execute(delete(ViewSubmission).where(col(ViewSubmission.received_at) < now - KEPT))
         session.add(ViewSubmission(view_id=view_id, view_hash=view_hash, received_at=now))
         try:
             session.commit()
@@ -36,13 +41,3 @@ def release(db: Database, *, view_id: str, view_hash: str) -> None:
             )
         )
         session.commit()
-
-
-def forget_before(db: Database, *, before: datetime) -> int:
-    """Drop claims older than Slack's replay window; a signature that old is refused anyway."""
-    with db.session() as session:
-        gone = session.execute(
-            delete(ViewSubmission).where(col(ViewSubmission.received_at) < before)
-        )
-        session.commit()
-        return int(gone.rowcount or 0)
