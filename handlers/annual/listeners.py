@@ -110,8 +110,7 @@ def conduct_annual(request: ConductRequest) -> None:
     answered this year's annual declaration (or YEAR's), as it stands."""
     policy = request.settings.policy
     today = request.clock().astimezone(policy.tz).date()
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    me = request.actor
     if me is None or not ({Role.MONITORING_OFFICER, Role.ADMIN} & me.role_set):
         request.reply(NOT_ALLOWED)
         return

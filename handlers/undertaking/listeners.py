@@ -19,7 +19,7 @@ from handlers.text import slack_date
 from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
-from storage import audit, staff
+from storage import audit
 from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
@@ -90,11 +90,11 @@ def _own(request: ConductRequest) -> None:
     """Your own undertaking: when you accepted it, or a DM with it to accept now. Admins and
     the monitoring officer also see how many have accepted."""
     policy = request.settings.policy
+    me = request.actor
+    if me is None or me.id is None:
+        request.reply(NOT_IN_ORG_CHART)
+        return
     with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        if me is None or me.id is None:
-            request.reply(NOT_IN_ORG_CHART)
-            return
         mine = store.get(
             session,
             kind=store.UNDERTAKING,
@@ -135,11 +135,11 @@ def _send_all(request: ConductRequest) -> None:
     policy = request.settings.policy
     now = request.clock()
     today = now.astimezone(policy.tz).date()
+    me = request.actor
+    if me is None or Role.ADMIN not in me.role_set:
+        request.reply(NOT_ADMIN)
+        return
     with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        if me is None or Role.ADMIN not in me.role_set:
-            request.reply(NOT_ADMIN)
-            return
         audit.record(session, action=store.SEND_ALL, actor_id=me.id, on=today.isoformat())
         session.commit()
     due, link = jobs.load_due(request.db, today)
