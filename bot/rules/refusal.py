@@ -26,6 +26,8 @@ class Refused(Exception):
 
 # The refusals every flow shares, worded once.
 STALE_BUTTON = "That button is from an older message Nolan can't read."
+# A button in the person's own list (/conduct mine), which they can ask for again.
+STALE_IN_MINE = f"{STALE_BUTTON} Try `/conduct mine` again."
 STALE_FORM = "This form is out of date: close it and press the button again."
 NOT_IN_ORG_CHART = (
     "Nolan can't find you in the office's org chart. Please ask an admin to add you "

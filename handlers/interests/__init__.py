@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
+from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT, STALE_IN_MINE
 from handlers.context import known, meta
 from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID, END_DATE, Field
 from handlers.interests.listeners import (
-    STALE,
     open_end_interest,
     open_interest_modal,
     submit_end_interest,
@@ -22,7 +21,9 @@ def register(app: App) -> None:
     app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.CATEGORY)])(
         submit_interest
     )
-    app.action(END_ACTION, middleware=[meta(DeclarationRef, stale=STALE)])(open_end_interest)
+    app.action(END_ACTION, middleware=[meta(DeclarationRef, stale=STALE_IN_MINE)])(
+        open_end_interest
+    )
     app.view(END_CALLBACK_ID, middleware=[meta(DeclarationRef, field=END_DATE)])(
         submit_end_interest
     )

@@ -20,7 +20,7 @@ from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_FORM, STALE_IN_MINE, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
 from bot.settings import Policy, Settings
@@ -46,7 +46,6 @@ from storage.risk import snapshot
 log = logging.getLogger(__name__)
 
 COLLEAGUE_UNKNOWN = "That person isn't in the office's org chart: choose a member of staff."
-STALE = "That button is from an older message Nolan can't read. Try /conduct mine again."
 LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
 
 
@@ -298,7 +297,7 @@ def open_end_interest(
         record = declarations.load_record(session, declaration_id=ref.declaration_id)
         problem = _why_not_end(record, actor)
     if problem is not None or record is None:
-        raise Refused(problem or STALE)
+        raise Refused(problem or STALE_IN_MINE)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=end_modal(
@@ -335,7 +334,7 @@ def submit_end_interest(
                 today=now.astimezone(settings.policy.tz).date(),
             )
         if problem is not None or record is None or me is None:
-            raise Refused(problem or STALE, END_DATE)
+            raise Refused(problem or STALE_FORM, END_DATE)
         result = session.execute(
             update(Interest)
             .where(

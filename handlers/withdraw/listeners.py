@@ -25,7 +25,6 @@ from storage.models import ApprovalStep, Declaration, Staff
 
 log = logging.getLogger(__name__)
 
-STALE = "That button is from an older message Nolan can't read. Try `/conduct mine` again."
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
 NOT_YOURS = "Only the person who made a declaration can withdraw it."
 NOTICE = (
