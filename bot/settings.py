@@ -172,7 +172,9 @@ _GIVEN_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("environ", def
 
 
 class _Environ(EnvSettingsSource):
-    """The process environment, or the mapping load_settings was given in its place."""
+    """The process environment, or the mapping load_settings was given in its place (for
+    tests and the CLI's `environ`). `_load_env_vars` is the hook the library's own dotenv
+    source overrides; pyproject pins the version."""
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
         given = _GIVEN_ENVIRON.get()
