@@ -36,6 +36,7 @@ from bot.notifier import Notifier
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, is_working_day, working_days_between
 from bot.rules.routing import Approver, NoApprover, Org, step_escalation_target
+from bot.rules.status import StepStatus
 from bot.settings import Settings
 from handlers.annual import jobs as annual_jobs
 from handlers.approvals import chasing, delivery
@@ -376,7 +377,7 @@ def _escalation_target(
         holding_waiting_steps=(
             s.approver_id
             for s in declarations.steps_for(session, declaration_id=step.declaration_id)
-            if s.status == "pending"
+            if s.status == StepStatus.PENDING
         ),
         previous_holders=store.previous_holders(
             session, declaration_id=step.declaration_id, step_id=step.id
@@ -391,7 +392,11 @@ def _escalate(sweep: Sweep, due: _Due) -> bool:
     assert item.step.id is not None
     with sweep.db.session() as session:
         step = declarations.get_step(session, step_id=item.step.id)
-        if step is None or step.status != "pending" or step.approver_id != item.step.approver_id:
+        if (
+            step is None
+            or step.status != StepStatus.PENDING
+            or step.approver_id != item.step.approver_id
+        ):
             return True  # decided or moved since the sweep looked: nothing to do
         target = _escalation_target(session, sweep, step, item)
         holder = staff.by_id(session, staff_id=step.approver_id)

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus, StepStatus
 from storage.models import (
     ApprovalStep,
     AuditEntry,
@@ -38,8 +39,7 @@ SEND_ALL = "undertaking_send_all"
 # Declarations that change what the annual declaration lists.
 UPDATING_KINDS = ("interest", "outside_work")
 # Interests the annual declaration lists: decided ones, and those still waiting (marked so).
-CURRENT_INTEREST = ("noted", "action_required", "pending")
-GRANTED = "approved"
+CURRENT_INTEREST = (*INTEREST_NOTED, DeclarationStatus.PENDING)
 
 
 def staff_subject(staff_id: int) -> str:
@@ -216,7 +216,7 @@ def current_holdings(
         select(Declaration.declarant_id, Declaration.reference, OutsideWork)
         .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
         .where(
-            Declaration.status == GRANTED,
+            Declaration.status == DeclarationStatus.APPROVED,
             or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
         )
         .order_by(col(Declaration.id))
@@ -227,8 +227,8 @@ def current_holdings(
         .join(Staff, col(Staff.id) == col(ApprovalStep.approver_id))
         .where(
             Declaration.kind == "interest",
-            Declaration.status == "pending",
-            ApprovalStep.status == "pending",
+            Declaration.status == DeclarationStatus.PENDING,
+            ApprovalStep.status == StepStatus.PENDING,
         )
         .order_by(col(ApprovalStep.id))
     )
@@ -240,7 +240,7 @@ def current_holdings(
     for staff_id, reference, status, interest in session.exec(interests):
         if wanted is None or staff_id in wanted:
             held[staff_id].interests.append((reference or "", interest))
-            if status == "pending":
+            if status == DeclarationStatus.PENDING:
                 held[staff_id].waiting_for[interest.declaration_id] = []
     for staff_id, declaration_id, name, email in session.exec(deciders):
         if wanted is None or staff_id in wanted:
@@ -280,8 +280,8 @@ def granted_outside_work(session: Session, *, today: date) -> list[Grant]:
         .join(ApprovalStep, col(ApprovalStep.declaration_id) == col(Declaration.id))
         .where(
             Declaration.kind == "outside_work",
-            Declaration.status == GRANTED,
-            ApprovalStep.status == "granted",
+            Declaration.status == DeclarationStatus.APPROVED,
+            ApprovalStep.status == StepStatus.GRANTED,
             col(ApprovalStep.decided_at).is_not(None),
             or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
         )

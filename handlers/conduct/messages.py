@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.settings import Policy
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.ids import Action
@@ -22,19 +23,19 @@ from handlers.text import clip, escape
 from storage.declarations import Record
 
 STATUS_WORDS = {
-    "recorded": "Recorded",
-    "pending": "Waiting for a decision",
-    "approved": "Approved",
-    "declined": "Declined",
-    "refused": "Refused (must always be refused)",
-    "returned": "To be returned",
-    "kept": "Kept for the office",
-    "handed_on": "To be handed on",
-    "withdrawn": "Withdrawn",
-    "noted": "Noted",
-    "action_required": "Noted, with action needed",
-    "acknowledged": "Acknowledged",
-    "ended": "Ended",
+    DeclarationStatus.RECORDED: "Recorded",
+    DeclarationStatus.PENDING: "Waiting for a decision",
+    DeclarationStatus.APPROVED: "Approved",
+    DeclarationStatus.DECLINED: "Declined",
+    DeclarationStatus.REFUSED: "Refused (must always be refused)",
+    DeclarationStatus.RETURNED: "To be returned",
+    DeclarationStatus.KEPT: "Kept for the office",
+    DeclarationStatus.HANDED_ON: "To be handed on",
+    DeclarationStatus.WITHDRAWN: "Withdrawn",
+    DeclarationStatus.NOTED: "Noted",
+    DeclarationStatus.ACTION_REQUIRED: "Noted, with action needed",
+    DeclarationStatus.ACKNOWLEDGED: "Acknowledged",
+    "ended": "Ended",  # an interest ended (not a status of the declaration)
 }
 
 
@@ -96,7 +97,10 @@ KIND_WORDS = {
 def _button(record: Record) -> ButtonElement | None:
     """Withdraw while waiting; end an interest once it is on the register."""
     ref = DeclarationRef(declaration_id=record.declaration.id or 0).encode()
-    if record.declaration.status == "pending" and record.declaration.kind != "notice":
+    if (
+        record.declaration.status == DeclarationStatus.PENDING
+        and record.declaration.kind != "notice"
+    ):
         return ButtonElement(
             text="Withdraw",
             action_id=Action.WITHDRAW,
@@ -112,7 +116,7 @@ def _button(record: Record) -> ButtonElement | None:
     detail = record.detail
     if (
         record.declaration.kind == "interest"
-        and record.declaration.status in ("noted", "action_required")
+        and record.declaration.status in INTEREST_NOTED
         and getattr(detail, "ended_on", None) is None
     ):
         return ButtonElement(text="End this interest…", action_id=Action.END_INTEREST, value=ref)

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from bot.ledger import send_once
 from bot.notifier import Posted
 from bot.rules.calendar import next_working_day
+from bot.rules.status import DeclarationStatus, StepStatus
 from handlers.approvals.chasing import problem
 from handlers.digest import messages
 from storage import policies, reminders
@@ -104,8 +105,8 @@ def gather(
         .select_from(ApprovalStep)
         .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
         .where(
-            col(ApprovalStep.status) == "pending",
-            col(Declaration.status) == "pending",
+            col(ApprovalStep.status) == StepStatus.PENDING,
+            col(Declaration.status) == DeclarationStatus.PENDING,
             col(Declaration.kind).not_in(CONFIDENTIAL_KINDS),
         )
     ).one()

@@ -28,6 +28,7 @@ from slack_sdk.models.views import View
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
+from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.withholding import LABEL, Ground
 from handlers import replies
 from handlers.approvals.messages import ApprovalCard, card_body
@@ -57,8 +58,8 @@ TRAIL_PAGE_SIZE = 25
 
 STATUSES = {
     **STATUS_WORDS,
-    "supported": "Supported",
-    "not_supported": "Not supported",
+    DeclarationStatus.SUPPORTED: "Supported",
+    DeclarationStatus.NOT_SUPPORTED: "Not supported",
 }
 
 
@@ -309,7 +310,7 @@ def _step_line(record: Record, step_index: int) -> str:
         who += f" (deputy for {record.name_of(step.delegated_from_id) or 'a colleague'})"
     role = step.role.replace("_", " ")
     line = f"*{escape(who)}* · {role}, to {step.purpose}: "
-    if step.status == "pending":
+    if step.status == StepStatus.PENDING:
         line += "_waiting_"
         if step.clock_started_at:
             line += f" since {slack_date(step.clock_started_at)}"
