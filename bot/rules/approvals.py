@@ -55,7 +55,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
         ),
     ),
     Purpose.DISPOSE: tuple(
-        OutcomeSpec(d.value, label, past)
+        OutcomeSpec(StepStatus(d), label, past)
         for d, label, past in (
             (Disposal.RETURN, "Return it to the giver", "To be returned"),
             (Disposal.KEEP, "Keep it for the office", "Kept for the office"),
