@@ -65,3 +65,12 @@ class DeclarationStatus(StrEnum):
 UNDECIDED = frozenset({DeclarationStatus.PENDING, DeclarationStatus.WITHDRAWN})
 # An interest in the register (whether or not it needs action).
 INTEREST_NOTED = (DeclarationStatus.NOTED, DeclarationStatus.ACTION_REQUIRED)
+
+
+class ReminderStatus(StrEnum):
+    """A scheduled message in the reminder ledger: claimed by a sweep, then sent or failed
+    (a failed one, or a claim whose sweep died, is claimed again by a later sweep)."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
