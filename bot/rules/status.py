@@ -61,7 +61,7 @@ class DeclarationStatus(StrEnum):
     NOT_SUPPORTED = "not_supported"
 
 
-# The statuses of a declaration that is over without a decision on it.
+# A declaration with no decision on it: still waiting, or taken back before one.
 UNDECIDED = frozenset({DeclarationStatus.PENDING, DeclarationStatus.WITHDRAWN})
 # An interest in the register (whether or not it needs action).
 INTEREST_NOTED = (DeclarationStatus.NOTED, DeclarationStatus.ACTION_REQUIRED)
