@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.registers import REGISTERS, office_timezone
 from bot.report.summary import KINDS, Item, Summary, summarise
 from bot.rules.financial_year import FinancialYear
+from bot.rules.status import UNDECIDED
 from bot.settings import Policy
 from storage import policies
 from storage.declarations import Record
@@ -26,7 +27,7 @@ REGISTER_OF = {"gift": "gifts", "interest": "interests", "outside_work": "outsid
 
 def _item(record: Record, local_day: Callable[[datetime], date]) -> Item:
     declaration = record.declaration
-    decided = None if declaration.status in ("pending", "withdrawn") else record.decisive_step
+    decided = None if declaration.status in UNDECIDED else record.decisive_step
     waiting = record.pending_steps
     started = (waiting[0].clock_started_at or waiting[0].created_at) if waiting else None
     gift = record.offer if declaration.kind == "gift" else None

@@ -3,20 +3,22 @@ the Home, the registers' records) and in the annual report alike, so they always
 
 from __future__ import annotations
 
+from bot.rules.status import DeclarationStatus
+
 STATUS_WORDS = {
-    "recorded": "Recorded",
-    "pending": "Waiting for a decision",
-    "approved": "Approved",
-    "declined": "Declined",
-    "refused": "Refused (must always be refused)",
-    "returned": "To be returned",
-    "kept": "Kept for the office",
-    "handed_on": "To be handed on",
-    "withdrawn": "Withdrawn",
-    "noted": "Noted",
-    "action_required": "Noted, with action needed",
-    "acknowledged": "Acknowledged",
-    "ended": "Ended",
+    DeclarationStatus.RECORDED: "Recorded",
+    DeclarationStatus.PENDING: "Waiting for a decision",
+    DeclarationStatus.APPROVED: "Approved",
+    DeclarationStatus.DECLINED: "Declined",
+    DeclarationStatus.REFUSED: "Refused (must always be refused)",
+    DeclarationStatus.RETURNED: "To be returned",
+    DeclarationStatus.KEPT: "Kept for the office",
+    DeclarationStatus.HANDED_ON: "To be handed on",
+    DeclarationStatus.WITHDRAWN: "Withdrawn",
+    DeclarationStatus.NOTED: "Noted",
+    DeclarationStatus.ACTION_REQUIRED: "Noted, with action needed",
+    DeclarationStatus.ACKNOWLEDGED: "Acknowledged",
+    "ended": "Ended",  # an interest ended (not a status of the declaration)
 }
 
 KIND_WORDS = {

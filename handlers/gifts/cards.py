@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.notifier import Message
 from bot.rules.gifts import Flag, GiftType, OfferKind, Relationship, Response, format_pounds
+from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard
 from handlers.gifts.views import RELATIONSHIP_LABELS
 from handlers.text import clip, escape
@@ -93,8 +94,8 @@ def declarant_receipt(record: GiftRecord, explanation: str, next_step: str) -> M
 
 
 def advice(record: GiftRecord, step: ApprovalStep) -> str:
-    if step.status == "declined":
+    if step.status == StepStatus.DECLINED:
         return "Please decline the offer, or return it if you already have it."
-    if step.status == "returned":
+    if step.status == StepStatus.RETURNED:
         return "Please return it to the giver; the monitoring officer can help with a letter."
     return ""

@@ -78,6 +78,10 @@ def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_
                 action_id=action_id(Field.GIFT_TYPE),
                 placeholder="Choose one (gifts only)",
                 options=_options(GIFT_TYPE_LABELS),
+                # Most gifts are items; ignored when hospitality is chosen.
+                initial_option=Option(
+                    value=GiftType.ITEM.value, label=GIFT_TYPE_LABELS[GiftType.ITEM]
+                ),
             ),
         ),
         InputBlock(

@@ -19,6 +19,7 @@ from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.settings import Settings
 from handlers.approvals import delivery
 from handlers.interests.cards import (
@@ -51,12 +52,12 @@ def _why_not_end(record: Record | None, me: Staff | None) -> str | None:
     interest = interest_of(record)
     if interest.ended_on is not None:
         return f"{record.declaration.reference} has already ended ({interest.ended_on:%d %b %Y})."
-    if record.declaration.status == "pending":
+    if record.declaration.status == DeclarationStatus.PENDING:
         return (
             f"{record.declaration.reference} is still waiting to be noted. If it no longer "
             "applies, withdraw it instead."
         )
-    if record.declaration.status not in ("noted", "action_required"):
+    if record.declaration.status not in INTEREST_NOTED:
         status = record.declaration.status.replace("_", " ")
         return f"{record.declaration.reference} is {status}: there is nothing to end."
     return None

@@ -20,6 +20,7 @@ from bot.rules import interests as rules
 from bot.rules.chains import Chain
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers.approvals import delivery
 from handlers.interests.cards import (
@@ -166,7 +167,7 @@ def _store(
         session,
         kind="interest",
         declarant=me,
-        status="pending",
+        status=DeclarationStatus.PENDING,
         named_staff_id=colleague.id if colleague else None,
     )
     declaration.created_at = now  # the injected clock: "declared on" follows it

@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.notices import CATEGORY_WORDS, Category
+from bot.rules.status import DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from handlers import replies
 from handlers.registers.ids import (
@@ -47,8 +48,8 @@ TRAIL_PAGE_SIZE = 25
 
 STATUSES = {
     **STATUS_WORDS,
-    "supported": "Supported",
-    "not_supported": "Not supported",
+    DeclarationStatus.SUPPORTED: "Supported",
+    DeclarationStatus.NOT_SUPPORTED: "Not supported",
 }
 
 
