@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -269,6 +268,8 @@ def _run(
         return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
+    from bot.serve import serve
+
     return serve(settings, db, err=err)
 
 
@@ -294,45 +295,3 @@ def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextI
     newest = f" (newest {verdict.newest_id}:{verdict.newest_hash})" if verdict.entries else ""
     print(f"{verdict.entries} {noun}, chain intact{newest}", file=out)
     return 0
-
-
-def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
-    """Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP mode."""
-    from slack_bolt.error import BoltError
-
-    from bot.app import create_app
-
-    try:
-        app = create_app(settings, db)
-    except BoltError as exc:
-        print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
-        return 1
-    from bot.notifier import Notifier
-    from bot.scheduler import start_scheduler, stop_scheduler
-    from bot.server import drain, make_server, make_socket_handler
-
-    # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    if settings.slack_app_token:
-        log.info("Starting in Socket Mode")
-        runner = make_socket_handler(app, settings.slack_app_token)
-        run, close = runner.start, runner.close
-    else:
-        server = make_server(app, db, settings.host, settings.port)
-        log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
-        run, close = server.run, server.close
-    # The daily sweep (reminders, escalation, delegations ending) runs in this process.
-    scheduler = start_scheduler(db, Notifier(app.client), settings)
-    try:
-        run()
-    except KeyboardInterrupt:
-        log.info("Stopping")
-    finally:
-        close()
-        stop_scheduler(scheduler)
-        drain(app)
-    return 0
-
-
-def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt

@@ -8,33 +8,24 @@ row as FILE:LINE: reason, the form editors and CI logs link to.
 
 from __future__ import annotations
 
-import http.client
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from bot.rules.org_chart import OrgRow, RowProblem, parse_org_chart
+from bot.slack_client import describe_failure
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow
 
 # Below this many lookups the import is over before a progress bar would be worth drawing.
 PROGRESS_MIN_LOOKUPS = 50
-
-# Slack error codes that mean the bot's set-up is wrong, with what to do about it.
-_SETUP_HINTS = {
-    "invalid_auth": "check SLACK_BOT_TOKEN",
-    "not_authed": "check SLACK_BOT_TOKEN",
-    "token_revoked": "the bot token was revoked; reinstall the app",
-    "account_inactive": "the bot token belongs to a deactivated app or user",
-    "missing_scope": "the app needs the users:read.email scope",
-}
 
 
 class ImportAborted(Exception):
@@ -195,19 +186,14 @@ DEACTIVATED = "deactivated"
 def _look_up(client: WebClient, email: str, time_zones: dict[str, str] | None = None) -> str | None:
     try:
         response = client.users_lookupByEmail(email=email)
-    except SlackApiError as exc:
-        code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-        if code == "users_not_found":
+    except Exception as exc:
+        data = exc.response.data if isinstance(exc, SlackApiError) else None
+        if isinstance(data, dict) and data.get("error") == "users_not_found":
             return None
-        hint = _SETUP_HINTS.get(code or "")
-        reason = code or f"HTTP {exc.response.status_code}"
-        raise ImportAborted(
-            f"Slack refused users.lookupByEmail ({reason})" + (f": {hint}" if hint else "")
-        ) from None
-    except (SlackClientError, OSError, http.client.HTTPException) as exc:
-        # OSError covers urllib's URLError and timeouts, after the client's own retries.
-        reason = getattr(exc, "reason", None) or exc
-        raise ImportAborted(f"cannot reach Slack at {client.base_url}: {reason}") from None
+        failure = describe_failure(exc, method="users.lookupByEmail", base_url=client.base_url)
+        if failure is None:
+            raise
+        raise ImportAborted(failure.line) from None
     user = response.get("user") or {}
     if user.get("deleted"):
         return DEACTIVATED  # approvals routed there would never be seen

@@ -115,9 +115,11 @@ class FakeSlack:
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
+    def start(self, port: int = 0) -> FakeSlack:
+        """Serve on `port` (0: any free one; a given one, to bring Slack "back" at an
+        address the bot was already trying)."""
         contract.known_method("auth.test")  # load the spec now so a missing file fails loudly
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.fake = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
