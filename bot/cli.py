@@ -1,5 +1,5 @@
-"""The command line: serving the bot and the officers' commands. Each command migrates the
-schema first, so an empty DATABASE_URL just works."""
+"""The command line: serving the bot and the officers' commands. Each command (but `staff
+import --check`) migrates the schema first, so an empty DATABASE_URL just works."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp = staff.add_parser("import", help="load the org chart from a CSV file")
     imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the file and report every problem; Slack is not asked, "
+        "nothing is imported",
+    )
 
     register = commands.add_parser("register", help="the registers").add_subparsers(
         dest="register_command", metavar="ACTION", required=True
@@ -162,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _required_secrets(args: argparse.Namespace) -> tuple[str, ...]:
     if args.command in (None, "serve"):
         return SLACK_SECRETS
-    if args.command == "staff":
+    if args.command == "staff" and not args.check:
         return ("SLACK_BOT_TOKEN",)  # users.lookupByEmail
     if args.command == "reminders":
         return ("SLACK_BOT_TOKEN",)  # the reminders are DMs
@@ -192,6 +198,10 @@ def main(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine here
+    if getattr(args, "check", False):
+        from bot.staff_import import check_file
+
+        return check_file(args.file, out=out, err=err)  # the file alone: no database either
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
