@@ -1,5 +1,6 @@
-# Nolan: `make run` sets up and runs the bot; `make test` sets up and runs every check.
-# Both build .venv themselves on a fresh machine (Debian 12, Python 3.11).
+# Nolan: `make install` builds .venv and installs Nolan into it; `make run` also starts the
+# bot; `make test` sets up and runs every check. All build .venv themselves on a fresh machine
+# (Debian 12 or Ubuntu, Python 3.11+; root for apt-get when a system package is missing).
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,8 +8,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint clean
+.PHONY: install run test lint clean
 .PHONY: browser
+
+install: $(STAMP)
+	@echo "Nolan is installed in $(VENV): run it with 'make run' or '$(PY) -m bot'."
 
 run: $(STAMP)
 	$(PY) -m bot
