@@ -14,28 +14,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
+from bot.rules.words import STATUS_WORDS
 from bot.settings import Policy
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.ids import Action
 from handlers.metadata import DeclarationRef
 from handlers.text import clip, escape
 from storage.declarations import Record
-
-STATUS_WORDS = {
-    "recorded": "Recorded",
-    "pending": "Waiting for a decision",
-    "approved": "Approved",
-    "declined": "Declined",
-    "refused": "Refused (must always be refused)",
-    "returned": "To be returned",
-    "kept": "Kept for the office",
-    "handed_on": "To be handed on",
-    "withdrawn": "Withdrawn",
-    "noted": "Noted",
-    "action_required": "Noted, with action needed",
-    "acknowledged": "Acknowledged",
-    "ended": "Ended",
-}
 
 
 def help_message(policy: Policy, unknown: str | None = None) -> Message:

@@ -20,10 +20,10 @@ from bot.rules.gifts import (
     FIELD_LIMITS,
     GiftType,
     OfferKind,
-    Relationship,
     Response,
     format_pounds,
 )
+from bot.rules.words import RELATIONSHIP_WORDS
 from handlers.gifts.ids import CALLBACK_ID, UNSOLICITED, USE_AT_WORK, Field, action_id
 from handlers.manager_picker import picker_block
 
@@ -36,13 +36,7 @@ GIFT_TYPE_LABELS = {
     GiftType.MONETARY: "Cash, vouchers or another monetary gift",
     GiftType.LEGACY: "A legacy in a will",
 }
-RELATIONSHIP_LABELS = {
-    Relationship.CONTRACTOR: "Contractor or supplier",
-    Relationship.BIDDER: "Bidding, or likely to bid, for a contract",
-    Relationship.PARTNER: "Partner organisation",
-    Relationship.PUBLIC: "Member of the public",
-    Relationship.OTHER: "Other",
-}
+RELATIONSHIP_LABELS = RELATIONSHIP_WORDS  # the form offers the words the card shows
 RESPONSE_LABELS = {
     Response.DECLINED: "I declined it",
     Response.ACCEPTED: "I accepted it",
