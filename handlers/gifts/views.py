@@ -26,6 +26,7 @@ from bot.rules.gifts import (
 from bot.rules.words import RELATIONSHIP_WORDS
 from handlers.gifts.ids import CALLBACK_ID, UNSOLICITED, USE_AT_WORK, Field, action_id
 from handlers.manager_picker import picker_block
+from handlers.metadata import MessageSource
 
 KIND_LABELS = {
     OfferKind.GIFT: "A gift",
@@ -48,15 +49,26 @@ def _options(labels: dict) -> list[Option]:
     return [Option(value=key.value, label=label) for key, label in labels.items()]
 
 
-def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_pence: int) -> View:
+def gift_modal(
+    *,
+    description: str = "",
+    ask_for_manager: bool,
+    token_threshold_pence: int,
+    source: MessageSource | None = None,
+) -> View:
+    """`source`: the message it was declared from, kept in the record's audit trail."""
     token = format_pounds(token_threshold_pence)
+    intro = (
+        "Declare *every* offer of a gift or hospitality, whether or not you "
+        "accepted it. Cash, vouchers and legacies are always refused."
+    )
+    if source is not None:
+        intro += (
+            "\nThe description is the message's text; a link to the message is kept with "
+            "your declaration."
+        )
     blocks = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="Declare *every* offer of a gift or hospitality, whether or not you "
-                "accepted it. Cash, vouchers and legacies are always refused."
-            )
-        ),
+        SectionBlock(text=MarkdownTextObject(text=intro)),
         InputBlock(
             block_id=Field.KIND,
             label="Was it a gift or hospitality?",
@@ -169,6 +181,7 @@ def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_
     return View(
         type="modal",
         callback_id=CALLBACK_ID,
+        private_metadata=source.encode() if source else None,
         title=PlainTextObject(text="Gift or hospitality"),
         submit=PlainTextObject(text="Declare"),
         close=PlainTextObject(text="Cancel"),
