@@ -21,7 +21,7 @@ from bot.publish import publish
 from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy
 from storage.db import Database
-from tests.publish_seed import seed
+from tests.publish_seed import FIRST_GIFT_HEADINGS, seed
 
 if os.environ.get("NOLAN_BROWSER_TESTS") == "0":
     pytest.skip("NOLAN_BROWSER_TESTS=0", allow_module_level=True)
@@ -218,17 +218,8 @@ def test_the_first_columns_fit_1280_px_and_more_columns_open(
     try:
         page = context.open(site / GIFTS)
         edges = _right_edges(page)
-        first = [
-            "Date offered",
-            "Name",
-            "Offered by",
-            "Gift or hospitality",
-            "What was offered",
-            "Value (£)",
-            "Accepted or declined",
-        ]
-        assert list(edges)[:7] == first
-        for heading in first:
+        assert list(edges)[:7] == FIRST_GIFT_HEADINGS
+        for heading in FIRST_GIFT_HEADINGS:
             right = edges[heading]
             assert right is not None and right <= 1280, (heading, edges)
         assert all(edges[h] is None for h in list(edges)[7:])  # behind "More columns"
