@@ -114,7 +114,15 @@ def _serve_http(app: Any, settings: Settings, db: Database, *, err: TextIO) -> i
     stopping = threading.Event()
     refused: list[SlackFailure] = []
     sweep = _Sweep(app, settings, db)
-    server = make_server(app, db, settings.host, settings.port, slack=status)
+    try:
+        server = make_server(app, db, settings.host, settings.port, slack=status)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        where = f"{settings.host}:{settings.port}"
+        print(
+            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
+            file=err,
+        )
+        return 1
 
     def connect() -> None:
         try:
@@ -129,8 +137,9 @@ def _serve_http(app: Any, settings: Settings, db: Database, *, err: TextIO) -> i
         sweep.start()
 
     log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
-    threading.Thread(target=connect, name="nolan-connect", daemon=True).start()
     try:
+        # Started inside the try: a refusal may interrupt the main thread at once.
+        threading.Thread(target=connect, name="nolan-connect", daemon=True).start()
         server.run()  # returns on Ctrl-C or SIGTERM (waitress catches KeyboardInterrupt)
     except KeyboardInterrupt:
         pass

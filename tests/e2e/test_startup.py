@@ -3,6 +3,7 @@ never a traceback; HTTP mode serves /health meanwhile and retries until Slack an
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,22 @@ def test_a_refused_app_token_is_one_line_and_exit_1(tmp_path: Path, bots: list[B
     assert errors == [
         "nolan: error: Slack refused apps.connections.open (invalid_auth): check SLACK_APP_TOKEN"
     ], bot.output()
+    assert "Traceback" not in bot.output()
+
+
+def test_a_port_already_taken_is_one_line_and_exit_1(tmp_path: Path, bots: list[Bot]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bot = Bot(tmp_path, SLACK_API_URL="http://127.0.0.1:9/api/", PORT=str(port))
+        bots.append(bot)
+        assert bot.exit_code() == 1
+    errors = [line for line in bot.lines if "error" in line.lower()]
+    assert len(errors) == 1 and errors[0].startswith(
+        f"nolan: error: cannot listen on 127.0.0.1:{port}: "
+    ), bot.output()
+    assert errors[0].endswith("(check HOST and PORT)")
     assert "Traceback" not in bot.output()
 
 
