@@ -1,9 +1,10 @@
 """Bolt middleware that opens every listener the same way, so listeners start at their work.
 
-Global (every request): the typed payload (`payload`) and the person who acted (`actor`: their
-staff row, or None if the org chart does not know them). Per listener: the typed metadata of
-the pressed button or submitted form (`meta`), and `known`, for flows only staff may use.
-Bolt injects context keys by name, so a listener takes `actor` and `meta` as arguments.
+Global (every request): the typed payload (`parsed`: Bolt's own `payload` is the raw dict) and
+the person who acted (`actor`: their staff row, or None if the org chart does not know them).
+Per listener: the typed metadata of the pressed button or submitted form (`meta`), and `known`,
+for flows only staff may use. Bolt injects context keys by name, so a listener takes `parsed`,
+`actor` and `meta` as arguments.
 A failed check raises `Refused`; handlers.errors answers it.
 """
 
@@ -23,7 +24,7 @@ from storage import staff
 
 log = logging.getLogger(__name__)
 
-PAYLOAD = "payload"
+PAYLOAD = "parsed"
 ACTOR = "actor"
 META = "meta"
 

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 # listener chew on megabytes.
 Id = Annotated[str, Field(min_length=1, max_length=255)]
 Text = Annotated[str, Field(max_length=40_000)]
+# Where an answer is posted (a refusal included): anything but a web address would fail there.
+Url = Annotated[str, Field(max_length=2_000, pattern=r"^https?://[^\s]+$")]
 
 
 class Loose(BaseModel):
@@ -83,8 +85,17 @@ class Message(Loose):
     ts: str | None = None
 
 
+class ShortcutMessage(Loose):
+    """The message a message shortcut was chosen on: its text becomes a form's answer."""
+
+    ts: Id
+    text: Text = ""
+    thread_ts: str | None = None
+
+
 class Team(Loose):
     id: str | None = None
+    domain: str | None = None
 
 
 class Interaction(Loose):
@@ -93,7 +104,7 @@ class Interaction(Loose):
     enterprise: Team | str | None = None
     channel: Channel | None = None
     trigger_id: Id  # Slack sends one with every interaction; forms open from it
-    response_url: str | None = None
+    response_url: Url | None = None
 
 
 class BlockActions(Interaction):
@@ -117,8 +128,21 @@ class ViewSubmission(Interaction):
 
 
 class Shortcut(Interaction):
-    type: Literal["shortcut", "message_action"]
+    """A global shortcut (the manifest declares none today)."""
+
+    type: Literal["shortcut"]
     callback_id: Id
+
+
+class MessageShortcut(Interaction):
+    """A message shortcut ("Declare this offer"): always on a message in a channel, with the
+    response_url its refusals go to."""
+
+    type: Literal["message_action"]
+    callback_id: Id
+    channel: Channel
+    message: ShortcutMessage
+    response_url: Url
 
 
 class SlashCommand(Loose):
@@ -130,7 +154,7 @@ class SlashCommand(Loose):
     text: Text = ""
     team_id: str | None = None
     channel_id: str | None = None
-    response_url: Id
+    response_url: Url
 
 
 class Event(Loose):
@@ -160,13 +184,20 @@ class SslCheck(Loose):
 
 
 Envelope = Annotated[
-    BlockActions | ViewSubmission | Shortcut | EventCallback | Handshake,
+    BlockActions | ViewSubmission | Shortcut | MessageShortcut | EventCallback | Handshake,
     Field(discriminator="type"),
 ]
 _envelope: TypeAdapter[Any] = TypeAdapter(Envelope)
 
 Payload = (
-    BlockActions | ViewSubmission | Shortcut | EventCallback | Handshake | SlashCommand | SslCheck
+    BlockActions
+    | ViewSubmission
+    | Shortcut
+    | MessageShortcut
+    | EventCallback
+    | Handshake
+    | SlashCommand
+    | SslCheck
 )
 
 

@@ -14,6 +14,7 @@ from slack_sdk.models.views import View
 from bot import engine
 from bot.notifier import Notifier
 from bot.rules import notices as rules
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers.approvals import delivery
 from handlers.conduct import ConductRequest
@@ -86,7 +87,7 @@ def submit_notice(
     with db.session() as session:
         # One transaction: the notice, its steps and the audit, or nothing.
         declaration = declarations.create_declaration(
-            session, kind="notice", declarant=me, status="pending"
+            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING
         )
         assert declaration.id is not None
         session.add(

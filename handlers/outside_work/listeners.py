@@ -20,6 +20,7 @@ from bot.rules.chains import Chain
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker
 from handlers.approvals import delivery
@@ -125,7 +126,7 @@ def _store(
         session,
         kind=KIND,
         declarant=me,
-        status="pending",
+        status=DeclarationStatus.PENDING,
         chosen_approver_id=chosen.id if chosen else None,
     )
     assert declaration.id is not None

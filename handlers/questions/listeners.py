@@ -18,6 +18,7 @@ from bot.notifier import Notifier, Posted
 from bot.rules.permissions import may_decide
 from bot.rules.refusal import Refused
 from bot.rules.roles import Role
+from bot.rules.status import StepStatus
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.metadata import StepRef
@@ -84,7 +85,7 @@ def _may_ask(session: Session, actor: Staff | None, step_id: int) -> Asking:
             f"Only {approver} (or the monitoring officer) can ask about this declaration.",
             Block.QUESTION,
         )
-    if step.status != "pending":
+    if step.status != StepStatus.PENDING:
         raise Refused(
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
             "there is nothing to ask.",
@@ -217,7 +218,7 @@ def _may_answer(session: Session, actor: Staff | None, question_id: int) -> Answ
         )
     if question.answered_at is not None:
         raise Refused(ALREADY_ANSWERED, Block.ANSWER)
-    if step.status != "pending":
+    if step.status != StepStatus.PENDING:
         raise Refused(
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
             "no answer is needed.",
@@ -283,7 +284,10 @@ def submit_answer(
             raise Refused(ALREADY_ANSWERED, Block.ANSWER)
         restarted = session.execute(
             update(ApprovalStep)
-            .where(col(ApprovalStep.id) == answering.step.id, col(ApprovalStep.status) == "pending")
+            .where(
+                col(ApprovalStep.id) == answering.step.id,
+                col(ApprovalStep.status) == StepStatus.PENDING,
+            )
             .values(clock_started_at=now, reminded_at=None)
             .execution_options(synchronize_session=False)
         )

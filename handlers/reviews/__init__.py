@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.context import meta
 from handlers.reviews.ids import Action, ReviewRef
+from handlers.reviews.jobs import JOBS as JOBS
 from handlers.reviews.listeners import changed, ended, unchanged
 
 

@@ -20,6 +20,7 @@ from bot.rules.chains import Seat
 from bot.rules.refusal import Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, line_approver
+from bot.rules.status import StepStatus
 from bot.settings import Settings
 from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
@@ -54,7 +55,9 @@ def _load(session: Session, me: Staff | None, ref: ReviewRef, settings: Settings
         raise Refused(NOT_YOURS)
     work = record.detail
     assert isinstance(work, OutsideWork)
-    granted = [s.decided_at for s in record.steps if s.status == "granted" and s.decided_at]
+    granted = [
+        s.decided_at for s in record.steps if s.status == StepStatus.GRANTED and s.decided_at
+    ]
     granted_on = max(granted).astimezone(settings.policy.tz).date() if granted else work.start_date
     first = store.get(
         session,

@@ -9,6 +9,7 @@ from slack_bolt import App
 from handlers.conduct import Subcommand
 from handlers.context import known, meta
 from handlers.undertaking.ids import Action, UndertakingRef
+from handlers.undertaking.jobs import JOBS as JOBS
 from handlers.undertaking.listeners import accept, conduct_undertaking
 
 SUBCOMMANDS: dict[str, Subcommand] = {"undertaking": conduct_undertaking}

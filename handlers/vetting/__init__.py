@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from handlers.context import meta
 from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION, ClearanceRef, Field
+from handlers.vetting.jobs import JOBS as JOBS
 from handlers.vetting.listeners import STALE_FORM, open_renewal_form, submit_renewal
 
 

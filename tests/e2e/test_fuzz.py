@@ -1,5 +1,5 @@
 """Fuzzing the bot with mutated but correctly signed requests (issue 9, "One way in"): every
-command, button, form and event the app registers, from payloads captured off a real run
+command, shortcut, button, form and event the app registers, from payloads captured off a real run
 (the forms it opened, the buttons on the cards and Homes it posted), with keys dropped,
 values of the wrong type, unknown ids and huge strings. No answer is a 5xx or later than
 3 s, the log holds no traceback, and the flows still work afterwards.
@@ -33,6 +33,7 @@ from tests.fakeslack import (
     block_actions_payload,
     event_callback_payload,
     interaction_form,
+    message_action_payload,
     post,
     slash_command_payload,
     view_state,
@@ -42,7 +43,7 @@ from tests.fakeslack import (
 # A few hundred by default; FUZZ_CASES and FUZZ_SEED explore further by hand.
 CASES = int(os.environ.get("FUZZ_CASES", "400"))
 SEED = os.environ.get("FUZZ_SEED")
-KINDS = ["action"] * 7 + ["view"] * 7 + ["command"] * 3 + ["event"] * 3
+KINDS = ["action"] * 7 + ["view"] * 7 + ["command"] * 3 + ["shortcut"] * 2 + ["event"] * 3
 HOSPITALITY = hospitality(Clock())
 USERS = ("UALICE", "UMGR", "UMO", "UHEAD", "UBOB", "UNOBODY")
 EVIL: list[Any] = [
@@ -180,11 +181,29 @@ def seeds(fake: FakeSlack) -> dict[str, list[dict[str, Any]]]:
         for c in seen["command"]
         for t in ("", "help", "mine", "notify", "registers", "x" * 5000)
     ]
+    shortcuts = [
+        message_action_payload(
+            "UMGR",
+            callback,
+            channel_id="C0FWD",
+            message={"ts": "1700000000.000100", "text": text, "thread_ts": "1699999999.000100"},
+            trigger_id="TRIGGER",
+            response_url="RESPONSE_URL",
+        )
+        for callback in seen["shortcut"]
+        for text in ("Fwd: dinner at the Grand Hotel", "x" * 5000)
+    ]
     events = [
         event_callback_payload({"type": e, "user": "UMGR", "tab": "home", "channel": "DUMGR"})
         for e in seen["event"]
     ]
-    return {"action": actions, "view": forms, "command": commands, "event": events}
+    return {
+        "action": actions,
+        "view": forms,
+        "command": commands,
+        "shortcut": shortcuts,
+        "event": events,
+    }
 
 
 def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -75,7 +75,7 @@ def submission(private_metadata: str = "", blocks: list[Any] | None = None) -> d
 
 
 def command() -> dict[str, Any]:
-    return slash_command_payload("/gift", "pen", "UALICE", trigger_id="T", response_url="R")
+    return slash_command_payload("/gift", "pen", "UALICE", trigger_id="T", response_url="https://hooks.example/c")
 
 
 def context_for(body: dict[str, Any], **values: Any) -> BoltContext:
