@@ -8,7 +8,7 @@ from a file, and with JavaScript off (the controls are added by the script).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
@@ -152,21 +152,32 @@ def _row(columns: Sequence[Column[Any]], record: Any, tz: tzinfo) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _kind_filter(
-    columns: Sequence[Column[Any]], records: Sequence[Any], name: str, tz: tzinfo
-) -> str:
+def filter_values(
+    columns: Sequence[Column[Any]], records: Iterable[Any], name: str, tz: tzinfo
+) -> frozenset[str]:
+    """The values the drop-down filter offers for these rows (none blank)."""
+    column = next((c for c in columns if c.name == name), None)
+    if column is None:
+        return frozenset()
+    return frozenset({cell_text(column.type, column.get(r), tz)[0] for r in records} - {""})
+
+
+def _kind_filter(columns: Sequence[Column[Any]], values: frozenset[str], name: str) -> str:
     position = next((i for i, c in enumerate(columns) if c.name == name), None)
     if position is None:
         return ""
     column = columns[position]
-    values = sorted({cell_text(column.type, column.get(r), tz)[0] for r in records} - {""})
     options = ['<option value="">All</option>'] + [
-        f'<option value="{_e(v)}">{_e(v)}</option>' for v in values
+        f'<option value="{_e(v)}">{_e(v)}</option>' for v in sorted(values)
     ]
     return (
         f'<div>\n<label for="filter-kind">{_e(label(column))}</label>\n'
         f'<select id="filter-kind" data-column="{position}">{"".join(options)}</select>\n</div>'
     )
+
+
+def render_rows(columns: Sequence[Column[Any]], records: Iterable[Any], tz: tzinfo) -> str:
+    return "\n".join(_row(columns, r, tz) for r in records)
 
 
 def entries(count: int) -> str:
@@ -190,16 +201,58 @@ def _withheld(withheld: Counter[str]) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """What a register's page shows: its public columns and rows, and what was withheld."""
+    """A register as published: its public columns, how many rows it has (each part shows
+    some of them) and what was withheld."""
 
     publication: Publication
     year: FinancialYear
     office: str
     generated: date
     columns: tuple[Column[Any], ...]
-    records: tuple[Any, ...]
+    rows: int
     withheld: Counter[str]
     tz: tzinfo
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """One HTML page of a register: a run of its rows, already rendered, so a register of
+    any size is written a page at a time (`register publish` splits it for a phone)."""
+
+    number: int  # from 1
+    first_row: int  # from 1
+    count: int
+    rows_html: str
+    filter_values: frozenset[str]
+
+
+def part_name(stem: str, number: int) -> str:
+    """The first page keeps the register's own name; later ones add their number."""
+    return f"{stem}.html" if number == 1 else f"{stem}-{number}.html"
+
+
+def _part_nav(page: Page, part: Part) -> str:
+    if page.parts == 1:
+        return ""
+    stem = page.publication.stem(page.year)
+    last_row = part.first_row + part.count - 1
+    links = []
+    for text, number, rel in (
+        ("First page", 1, ""),
+        ("Previous page", part.number - 1, ' rel="prev"'),
+        ("Next page", part.number + 1, ' rel="next"'),
+        ("Last page", page.parts, ""),
+    ):
+        if 1 <= number <= page.parts and number != part.number:
+            links.append(f'<li><a href="{_e(part_name(stem, number))}"{rel}>{text}</a></li>')
+    return (
+        '\n<nav class="pages" aria-label="Pages of this register">\n'
+        f"<p>Page {part.number} of {page.parts}: entries {part.first_row:,} to {last_row:,} "
+        f"of {page.rows:,}. The search and filter work within this page; the CSV has every "
+        "entry.</p>\n"
+        f"<ul>{''.join(links)}</ul>\n</nav>"
+    )
 
 
 def _common(office: str, year: FinancialYear, generated: date) -> dict[str, str]:
@@ -214,8 +267,11 @@ def _common(office: str, year: FinancialYear, generated: date) -> dict[str, str]
     }
 
 
-def render_register(page: Page) -> str:
+def render_register(page: Page, part: Part) -> str:
     publication, columns = page.publication, page.columns
+    count = entries(part.count)
+    if page.parts > 1:
+        count = f"{count} on this page, of {page.rows:,} in all"
     return _template("register.html").substitute(
         _common(page.office, page.year, page.generated),
         heading=_e(publication.heading),
@@ -223,10 +279,11 @@ def render_register(page: Page) -> str:
         caption=_e(f"{publication.caption}, {page.year.label}"),
         csv_href=_e(f"{publication.stem(page.year)}.csv"),
         withheld=_withheld(page.withheld),
-        kind_filter=_kind_filter(columns, page.records, publication.filter_column, page.tz),
-        count_text=_e(f"{entries(len(page.records))}."),
+        pages=_part_nav(page, part),
+        kind_filter=_kind_filter(columns, part.filter_values, publication.filter_column),
+        count_text=_e(f"{count}."),
         headers="".join(_header(c, publication.sorted_by) for c in columns),
-        rows="\n".join(_row(columns, r, page.tz) for r in page.records),
+        rows=part.rows_html,
         js=_asset("register.js"),
     )
 
@@ -241,7 +298,7 @@ def render_index(
         note = f", {withheld} withheld" if withheld else ""
         items.append(
             f'<li><a href="{_e(stem)}.html">{_e(page.publication.heading)}</a>: '
-            f"{_e(entries(len(page.records)))}{_e(note)}. "
+            f"{_e(entries(page.rows))}{_e(note)}. "
             f'<a href="{_e(stem)}.csv" type="text/csv">CSV</a></li>'
         )
     return _template("index.html").substitute(
