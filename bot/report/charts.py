@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.report.summary import KINDS, Summary
 from bot.report.words import kind_word, status_word
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is drawn, never at start-up
+    from matplotlib.figure import Figure
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "++", "--")
@@ -36,6 +38,8 @@ class Chart:
 
 
 def _figure() -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     figure.patch.set_facecolor("white")
     return figure

@@ -9,14 +9,14 @@ import html
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO
-
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from typing import IO, TYPE_CHECKING
 
 from bot.report.charts import Chart
 from bot.report.summary import KINDS, Summary
 from bot.report.words import days, kind_word, percent, pounds, status_word
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a report is drawn, never at start-up
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,8 @@ class _Pages:
         """Begin a new page unless `height` fits on this one; True if a page was begun."""
         if self.y - height >= BOTTOM:
             return False
+        from matplotlib.figure import Figure
+
         self.figures.append(Figure(figsize=A4))
         self.y = TOP
         return True
@@ -243,6 +245,8 @@ def text_pages(summary: Summary, office: str) -> list[Figure]:
 
 def write_pdf(stream: IO[bytes], summary: Summary, charts: Sequence[Chart], *, office: str) -> int:
     """The text pages, then a page per chart. Returns the number of pages."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
     with PdfPages(stream, metadata={"Title": title_of(summary, office)}) as pdf:
         for page in text_pages(summary, office):
             pdf.savefig(page)
