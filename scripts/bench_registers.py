@@ -124,8 +124,8 @@ def _chunk(first: int, last: int, staff: list[dict[str, Any]], chain: list[Any])
         created = datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
         decided = d % 10 != 0
         status = ("approved" if d % 3 else "declined") if decided else "pending"
-        if kind == "interest":
-            status = "noted" if decided else "pending"
+        if kind != "gift" and decided:
+            status = "noted" if kind == "interest" else "granted"
         prefix = {"gift": "GH", "interest": "INT", "outside_work": "OW"}[kind]
         out["declaration"].append(
             {
@@ -150,7 +150,7 @@ def _chunk(first: int, last: int, staff: list[dict[str, Any]], chain: list[Any])
                     "kind": "hospitality" if d % 2 else "gift",
                     "gift_type": None if d % 2 else "item",
                     "offered_by": OFFERORS[d % len(OFFERORS)],
-                    "relationship": "supplier",
+                    "relationship": "contractor",
                     "description": f"Lunch at the annual conference, number {d}",
                     "value_pence": 1000 + d % 20000,
                     "date_offered": day,
@@ -204,7 +204,7 @@ def _chunk(first: int, last: int, staff: list[dict[str, Any]], chain: list[Any])
                 "position": 1,
                 "stage": 1,
                 "role": "line_manager",
-                "purpose": "note" if kind == "interest" else "authorise",
+                "purpose": {"gift": "authorise", "interest": "note", "outside_work": "grant"}[kind],
                 "approver_id": approver,
                 "delegated_from_id": None,
                 "clock_started_at": created,
