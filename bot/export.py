@@ -31,6 +31,7 @@ FORMATS = ("csv", "xlsx")
 # injection"); the full-width forms count too in some locales.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
+
 class ExportError(Exception):
     """A problem worded for a one-line message to the operator; `code` is the exit status."""
 
@@ -128,6 +129,11 @@ def _write_file(
         from bot.xlsx import write_xlsx  # openpyxl is loaded only when a spreadsheet is made
 
         return write_xlsx(fh, columns, records, title=title)
+    return write_csv_file(fh, columns, records)
+
+
+def write_csv_file(fh: IO[bytes], columns: Sequence[Column[Any]], records: Iterable[Any]) -> int:
+    """`write_csv` into a binary file, in UTF-8, leaving the file open."""
     text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
     rows = write_csv(text, columns, records)
     text.flush()

@@ -23,9 +23,8 @@ from sqlmodel import Session, col
 from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
 from bot.rules.outside_work import split_notes
 from bot.settings import Policy
-from storage.declarations import GiftRecord, Record, stream_register
+from storage.declarations import GiftRecord, Record, stream_gifts, stream_register
 from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
-from storage.models import GiftOffer as GiftRow
 
 R = TypeVar("R")
 
@@ -141,13 +140,7 @@ def _decision_reason(record: GiftRecord) -> str | None:
 def _load_gifts(
     session: Session, date_from: date | None, date_to: date | None
 ) -> Iterator[GiftRecord]:
-    return stream_register(
-        session,
-        kind="gift",
-        date_column=col(GiftRow.date_offered),
-        date_from=date_from,
-        date_to=date_to,
-    )
+    return stream_gifts(session, date_from=date_from, date_to=date_to)
 
 
 T, D, DT, M, B = (

@@ -77,5 +77,3 @@ def write_xlsx(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
     wb.save(stream)
     return rows
-
-

@@ -279,7 +279,14 @@ def gift_register(
     session: Session, *, date_from: date | None = None, date_to: date | None = None
 ) -> list[Record]:
     """Every offer in the register, oldest offer first; dates offered inclusive."""
-    return register_records(
+    return list(stream_gifts(session, date_from=date_from, date_to=date_to))
+
+
+def stream_gifts(
+    session: Session, *, date_from: date | None = None, date_to: date | None = None
+) -> Iterator[Record]:
+    """`gift_register` a batch at a time (stream_register)."""
+    return stream_register(
         session,
         kind="gift",
         date_column=col(GiftRow.date_offered),

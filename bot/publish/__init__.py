@@ -8,7 +8,6 @@ are left out and counted by reason.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,7 @@ from typing import IO, Any, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.export import ExportError, _operator, replacing, write_csv
+from bot.export import ExportError, _operator, replacing, write_csv_file
 from bot.publish.pages import (
     PUBLICATIONS,
     Page,
@@ -100,10 +99,7 @@ def _write_register(
     records = _paged(
         spec.rows_for(loaded, public=True, withheld=withheld), page=keep, page_rows=page_rows
     )
-    text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
-    rows = write_csv(text, columns, records)
-    text.flush()
-    text.detach()  # leave the file to `replacing`, which syncs and renames it
+    rows = write_csv_file(csv_file, columns, records)
     page = Page(
         publication=publication,
         columns=columns,
@@ -124,9 +120,7 @@ def _write_parts(written: _Written, fragments: IO[bytes], stack: ExitStack, out_
         rows_html = fragments.read(length).decode("utf-8")
         part = Part(number, first, count, rows_html, values)
         html = render_register(page, part).encode("utf-8")
-        stack.enter_context(replacing(out_dir / part_name(stem, number), private=False)).write(
-            html
-        )
+        stack.enter_context(replacing(out_dir / part_name(stem, number), private=False)).write(html)
         first += count
 
 
