@@ -137,12 +137,6 @@ def _decision_reason(record: GiftRecord) -> str | None:
     return step.reason if step else None
 
 
-def _load_gifts(
-    session: Session, date_from: date | None, date_to: date | None
-) -> Iterator[GiftRecord]:
-    return stream_gifts(session, date_from=date_from, date_to=date_to)
-
-
 T, D, DT, M, B = (
     ColumnType.TEXT,
     ColumnType.DATE,
@@ -187,7 +181,7 @@ GIFTS: Register[GiftRecord] = Register(
     name="gifts",
     title="Gifts and hospitality",
     columns=GIFT_COLUMNS,
-    load=_load_gifts,
+    load=lambda session, start, end: stream_gifts(session, date_from=start, date_to=end),
 )
 
 # --- Register of outside work (permissions and requests) ------------------------------------
