@@ -1,9 +1,9 @@
 """The registers an officer can export, each described as a list of columns.
 
-A register is a loader (its rows, oldest first, between two dates) and its columns (a name,
-how to read the value from a row, whether it may be published, and its type). The writers in
-bot/export.py know nothing else, so the interests and outside-work registers plug in by
-adding a `Register` to `REGISTERS`, not a writer.
+A register is a loader (its rows, oldest first, between two dates, streamed in batches) and
+its columns (a name, how to read the value from a row, whether it may be published, and its
+type). The writers in bot/export.py know nothing else, so the interests and outside-work
+registers plug in by adding a `Register` to `REGISTERS`, not a writer.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
 from bot.rules.outside_work import split_notes
 from bot.rules.status import UNDECIDED, DeclarationStatus, StepStatus
 from bot.settings import Policy
-from storage.declarations import GiftRecord, Record, gift_register, register_records
+from storage.declarations import GiftRecord, Record, stream_gifts, stream_register
 from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
 
 R = TypeVar("R")
@@ -138,10 +138,6 @@ def _decision_reason(record: GiftRecord) -> str | None:
     return step.reason if step else None
 
 
-def _load_gifts(session: Session, date_from: date | None, date_to: date | None) -> list[GiftRecord]:
-    return gift_register(session, date_from=date_from, date_to=date_to)
-
-
 T, D, DT, M, B = (
     ColumnType.TEXT,
     ColumnType.DATE,
@@ -186,7 +182,7 @@ GIFTS: Register[GiftRecord] = Register(
     name="gifts",
     title="Gifts and hospitality",
     columns=GIFT_COLUMNS,
-    load=_load_gifts,
+    load=lambda session, start, end: stream_gifts(session, date_from=start, date_to=end),
 )
 
 # --- Register of outside work (permissions and requests) ------------------------------------
@@ -262,9 +258,9 @@ def _partner_and_notes(record: Record) -> tuple[str, str]:
 
 def _load_outside_work(
     session: Session, date_from: date | None, date_to: date | None
-) -> list[Record]:
+) -> Iterator[Record]:
     start, end = local_day_bounds(date_from, date_to, office_tz())
-    return register_records(
+    return stream_register(
         session,
         kind="outside_work",
         date_column=col(Declaration.created_at),
@@ -343,9 +339,11 @@ def _declared_on(record: Record) -> date:
     return record.declaration.created_at.astimezone(office_tz()).date()
 
 
-def _load_interests(session: Session, date_from: date | None, date_to: date | None) -> list[Record]:
+def _load_interests(
+    session: Session, date_from: date | None, date_to: date | None
+) -> Iterator[Record]:
     start, end = local_day_bounds(date_from, date_to, office_tz())
-    return register_records(
+    return stream_register(
         session,
         kind="interest",
         date_column=col(Declaration.created_at),

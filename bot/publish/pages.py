@@ -8,7 +8,7 @@ from a file, and with JavaScript off (the controls are added by the script).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
@@ -135,13 +135,15 @@ def label(column: Column[Any], labels: Mapping[str, str] | None = None) -> str:
     return (labels or {}).get(name) or LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
-def page_columns(
+def shown_columns(
     publication: Publication, columns: Sequence[Column[Any]]
-) -> tuple[tuple[Column[Any], ...], tuple[Column[Any], ...]]:
-    """The columns shown first, in the reader's order, and the rest in register order."""
+) -> tuple[tuple[Column[Any], ...], frozenset[str]]:
+    """The page's columns: those a reader needs first, in their order, then the rest in
+    register order; and the names of the rest, which sit behind "More columns"."""
     by_name = {c.name: c for c in columns}
     first = tuple(by_name[n] for n in publication.first_columns if n in by_name)
-    return first, tuple(c for c in columns if c not in first)
+    more = tuple(c for c in columns if c not in first)
+    return first + more, frozenset(c.name for c in more)
 
 
 def shown_text(column: Column[Any], value: Value, tz: tzinfo) -> tuple[str, str | None]:
@@ -222,22 +224,39 @@ def _row(
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def filter_values(
+    publication: Publication, columns: Sequence[Column[Any]], records: Iterable[Any], tz: tzinfo
+) -> frozenset[str]:
+    """The values the drop-down filter offers for these rows, in words (none blank)."""
+    column = next((c for c in columns if c.name == publication.filter_column), None)
+    if column is None:
+        return frozenset()
+    return frozenset({shown_text(column, column.get(r), tz)[0] for r in records} - {""})
+
+
 def _kind_filter(
-    columns: Sequence[Column[Any]], records: Sequence[Any], publication: Publication, tz: tzinfo
+    columns: Sequence[Column[Any]], values: frozenset[str], publication: Publication
 ) -> str:
     name = publication.filter_column
     position = next((i for i, c in enumerate(columns) if c.name == name), None)
     if position is None:
         return ""
     column = columns[position]
-    values = sorted({shown_text(column, column.get(r), tz)[0] for r in records} - {""})
     options = ['<option value="">All</option>'] + [
-        f'<option value="{_e(v)}">{_e(v)}</option>' for v in values
+        f'<option value="{_e(v)}">{_e(v)}</option>' for v in sorted(values)
     ]
     return (
         f'<div>\n<label for="filter-kind">{_e(label(column, publication.labels))}</label>\n'
         f'<select id="filter-kind" data-column="{position}">{"".join(options)}</select>\n</div>'
     )
+
+
+def render_rows(
+    publication: Publication, columns: Sequence[Column[Any]], records: Iterable[Any], tz: tzinfo
+) -> str:
+    """Rows of the page's table, columns in the reader's order (see render_register)."""
+    ordered, hidden = shown_columns(publication, columns)
+    return "\n".join(_row(ordered, r, tz, hidden) for r in records)
 
 
 def entries(count: int) -> str:
@@ -261,16 +280,58 @@ def _withheld(withheld: Counter[str]) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """What a register's page shows: its public columns and rows, and what was withheld."""
+    """A register as published: its public columns, how many rows it has (each part shows
+    some of them) and what was withheld."""
 
     publication: Publication
     year: FinancialYear
     office: str
     generated: date
     columns: tuple[Column[Any], ...]
-    records: tuple[Any, ...]
+    rows: int
     withheld: Counter[str]
     tz: tzinfo
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """One HTML page of a register: a run of its rows, already rendered, so a register of
+    any size is written a page at a time (`register publish` splits it for a phone)."""
+
+    number: int  # from 1
+    first_row: int  # from 1
+    count: int
+    rows_html: str
+    filter_values: frozenset[str]
+
+
+def part_name(stem: str, number: int) -> str:
+    """The first page keeps the register's own name; later ones add their number."""
+    return f"{stem}.html" if number == 1 else f"{stem}-{number}.html"
+
+
+def _part_nav(page: Page, part: Part) -> str:
+    if page.parts == 1:
+        return ""
+    stem = page.publication.stem(page.year)
+    last_row = part.first_row + part.count - 1
+    links = []
+    for text, number, rel in (
+        ("First page", 1, ""),
+        ("Previous page", part.number - 1, ' rel="prev"'),
+        ("Next page", part.number + 1, ' rel="next"'),
+        ("Last page", page.parts, ""),
+    ):
+        if 1 <= number <= page.parts and number != part.number:
+            links.append(f'<li><a href="{_e(part_name(stem, number))}"{rel}>{text}</a></li>')
+    return (
+        '\n<nav class="pages" aria-label="Pages of this register">\n'
+        f"<p>Page {part.number} of {page.parts}: entries {part.first_row:,} to {last_row:,} "
+        f"of {page.rows:,}. The search and filter work within this page; the CSV has every "
+        "entry.</p>\n"
+        f"<ul>{''.join(links)}</ul>\n</nav>"
+    )
 
 
 def _common(office: str, year: FinancialYear, generated: date) -> dict[str, str]:
@@ -295,10 +356,13 @@ def _more_columns(publication: Publication, more: Sequence[Column[Any]]) -> str:
     )
 
 
-def render_register(page: Page) -> str:
+def render_register(page: Page, part: Part) -> str:
     publication = page.publication
-    first, more = page_columns(publication, page.columns)
-    columns, hidden = first + more, frozenset(c.name for c in more)
+    columns, hidden = shown_columns(publication, page.columns)
+    more = [c for c in columns if c.name in hidden]
+    count = entries(part.count)
+    if page.parts > 1:
+        count = f"{count} on this page, of {page.rows:,} in all"
     return _template("register.html").substitute(
         _common(page.office, page.year, page.generated),
         heading=_e(publication.heading),
@@ -306,11 +370,12 @@ def render_register(page: Page) -> str:
         caption=_e(f"{publication.caption}, {page.year.label}"),
         csv_href=_e(f"{publication.stem(page.year)}.csv"),
         withheld=_withheld(page.withheld),
-        kind_filter=_kind_filter(columns, page.records, publication, page.tz),
-        count_text=_e(f"{entries(len(page.records))}."),
+        pages=_part_nav(page, part),
+        kind_filter=_kind_filter(columns, part.filter_values, publication),
+        count_text=_e(f"{count}."),
         more_columns=_more_columns(publication, more),
         headers="".join(_header(c, publication, hidden) for c in columns),
-        rows="\n".join(_row(columns, r, page.tz, hidden) for r in page.records),
+        rows=part.rows_html,
         js=_asset("register.js"),
     )
 
@@ -325,7 +390,7 @@ def render_index(
         note = f", {withheld} withheld" if withheld else ""
         items.append(
             f'<li><a href="{_e(stem)}.html">{_e(page.publication.heading)}</a>: '
-            f"{_e(entries(len(page.records)))}{_e(note)}. "
+            f"{_e(entries(page.rows))}{_e(note)}. "
             f'<a href="{_e(stem)}.csv" type="text/csv">CSV</a></li>'
         )
     return _template("index.html").substitute(

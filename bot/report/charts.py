@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.report.summary import KINDS, Summary
 from bot.report.words import kind_word, status_word
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is drawn, never at start-up
     from matplotlib.figure import Figure
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")

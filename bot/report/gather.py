@@ -2,12 +2,13 @@
 
 Reuses the registers' own loaders (bot/registers.py), so the report counts exactly what an
 export of the year shows, and the governance digest's count of lapsed vetting
-(storage.governance.gather).
+(storage.governance.gather). The rows stream past and are summed as they go
+(bot.report.summary.Tally): a year of any size takes the memory of one batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -44,20 +45,18 @@ def _item(record: Record, local_day: Callable[[datetime], date]) -> Item:
     )
 
 
-def year_items(session: Session, year: FinancialYear, policy: Policy) -> list[Item]:
+def year_items(session: Session, year: FinancialYear, policy: Policy) -> Iterator[Item]:
+    """The year's items, streamed from the registers' loaders (a batch at a time)."""
     tz = policy.tz
 
     def local_day(at: datetime) -> date:
         return at.astimezone(tz).date()
 
-    items: list[Item] = []
     with office_timezone(tz):
         for kind in KINDS:
             spec = REGISTERS[REGISTER_OF[kind]]
-            items += [
-                _item(r, local_day) for r in spec.load(session, year.first_day, year.last_day)
-            ]
-    return items
+            for record in spec.load(session, year.first_day, year.last_day):
+                yield _item(record, local_day)
 
 
 def annual_summary(

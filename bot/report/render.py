@@ -8,11 +8,14 @@ import base64
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from bot.report.charts import Chart
 from bot.report.summary import KINDS, Summary
 from bot.report.words import days, kind_word, percent, pounds, status_word
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a report is drawn, never at start-up
+    pass
 
 
 @dataclass(frozen=True)
