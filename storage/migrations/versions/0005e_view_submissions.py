@@ -1,7 +1,7 @@
 """view submissions taken: a replayed form submission records nothing a second time
 
 Revision ID: 0005e
-Revises: 0004
+Revises: 0005s
 Create Date: 2026-12-06 02:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0005e"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005s"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
