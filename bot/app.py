@@ -14,6 +14,10 @@ from slack_sdk import WebClient
 import handlers
 from bot.runtime import Runtime
 from bot.settings import Settings
+from handlers import unknown
+from handlers.context import kept_ack, load_actor, typed_payload
+from handlers.errors import handle_error
+from handlers.replays import once_per_view
 from storage import touched
 from storage.db import Database
 from storage.types import utcnow
@@ -61,8 +65,13 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         context["homes"] = homes
         return next()
 
-    app.error(_log_error)
+    app.middleware(kept_ack)
+    app.middleware(typed_payload)
+    app.middleware(load_actor)
+    app.middleware(once_per_view)
+    app.error(handle_error)
     handlers.register(app)
+    unknown.register(app)
     return app
 
 
@@ -83,8 +92,3 @@ class SettlingExecutor(ThreadPoolExecutor):
                 touched.settle(self.db)
 
         return super().submit(run)
-
-
-def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
-    kind = body.get("type") or body.get("command") or "request"
-    logger.error("Unhandled error in %s listener: %s", kind, error, exc_info=error)

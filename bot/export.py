@@ -14,19 +14,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from bot.cells import as_utc, neutralise
 from bot.registers import REGISTERS, Column, ColumnType, Register, Value
 from storage import audit
 from storage.db import Database
@@ -35,34 +30,12 @@ FORMATS = ("csv", "xlsx")
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); the full-width forms count too in some locales.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-XLSX_FORMATS = {
-    ColumnType.DATE: "yyyy-mm-dd",
-    ColumnType.DATETIME: "yyyy-mm-dd hh:mm:ss",
-    ColumnType.MONEY: '"£"#,##0.00',
-}
-
-
 class ExportError(Exception):
     """A problem worded for a one-line message to the operator; `code` is the exit status."""
 
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
-
-
-def neutralise(text: str) -> str:
-    """A leading apostrophe makes a spreadsheet show the text rather than run it."""
-    return "'" + text if is_formula_like(text) else text
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def csv_text(column_type: ColumnType, value: Value) -> str:
@@ -74,7 +47,7 @@ def csv_text(column_type: ColumnType, value: Value) -> str:
         return f"{value // 100}.{value % 100:02d}"
     if column_type is ColumnType.DATETIME:
         assert isinstance(value, datetime)
-        return _utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return as_utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
     if column_type is ColumnType.DATE:
         assert isinstance(value, date)
         return value.isoformat()
@@ -91,56 +64,6 @@ def write_csv(stream: TextIO, columns: Sequence[Column[Any]], records: Iterable[
     for record in records:
         writer.writerow(csv_text(c.type, c.get(record)) for c in columns)
         rows += 1
-    return rows
-
-
-def _xlsx_cell(ws: Any, column_type: ColumnType, value: Value) -> WriteOnlyCell:
-    if column_type is ColumnType.MONEY and value is not None:
-        assert isinstance(value, int)
-        value = Decimal(value) / 100
-    elif column_type is ColumnType.DATETIME and isinstance(value, datetime):
-        value = _utc(value).replace(tzinfo=None)  # Excel has no time zones: the UTC time
-    elif column_type is ColumnType.TEXT and value is not None:
-        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters break XLSX
-    cell = WriteOnlyCell(ws, value=value)
-    if column_type in XLSX_FORMATS:
-        cell.number_format = XLSX_FORMATS[column_type]
-    if column_type is ColumnType.TEXT and isinstance(value, str):
-        # Always a string cell (openpyxl would make "=..." a formula); the quote prefix keeps
-        # it text if someone edits the cell, and the text itself stays exactly as typed.
-        cell.data_type = "s"
-        if is_formula_like(value):
-            cell.quotePrefix = True
-    return cell
-
-
-def write_xlsx(
-    stream: IO[bytes], columns: Sequence[Column[Any]], records: Iterable[Any], *, title: str
-) -> int:
-    """Write one sheet: bold frozen header, typed cells, auto-filter. Return the row count."""
-    wb = Workbook(write_only=True)  # streams rows to disk instead of holding every cell
-    ws = wb.create_sheet(title[:31])
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=column.name)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    rows = 0
-    try:
-        for record in records:
-            ws.append([_xlsx_cell(ws, c.type, c.get(record)) for c in columns])
-            rows += 1
-    except BaseException:
-        with suppress(Exception):
-            ws.close()  # end openpyxl's row stream now, not at garbage collection
-        raise
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-    wb.save(stream)
     return rows
 
 
@@ -188,7 +111,14 @@ def _write_file(
     fh: IO[bytes], fmt: str, columns: Sequence[Column[Any]], records: Iterable[Any], title: str
 ) -> int:
     if fmt == "xlsx":
+        from bot.xlsx import write_xlsx  # openpyxl is loaded only when a spreadsheet is made
+
         return write_xlsx(fh, columns, records, title=title)
+    return write_csv_file(fh, columns, records)
+
+
+def write_csv_file(fh: IO[bytes], columns: Sequence[Column[Any]], records: Iterable[Any]) -> int:
+    """`write_csv` into a binary file, in UTF-8, leaving the file open."""
     text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
     rows = write_csv(text, columns, records)
     text.flush()

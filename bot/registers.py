@@ -1,9 +1,9 @@
 """The registers an officer can export, each described as a list of columns.
 
-A register is a loader (its rows, oldest first, between two dates) and its columns (a name,
-how to read the value from a row, whether it may be published, and its type). The writers in
-bot/export.py know nothing else, so the interests and outside-work registers plug in by
-adding a `Register` to `REGISTERS`, not a writer.
+A register is a loader (its rows, oldest first, between two dates, streamed in batches) and
+its columns (a name, how to read the value from a row, whether it may be published, and its
+type). The writers in bot/export.py know nothing else, so the interests and outside-work
+registers plug in by adding a `Register` to `REGISTERS`, not a writer.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from sqlmodel import Session, col
 
 from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
 from bot.rules.outside_work import split_notes
+from bot.rules.status import UNDECIDED, DeclarationStatus, StepStatus
 from bot.settings import Policy
-from storage.declarations import GiftRecord, Record, gift_register, register_records
+from storage.declarations import GiftRecord, Record, stream_gifts, stream_register
 from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
 
 R = TypeVar("R")
@@ -96,7 +97,7 @@ class Register(Generic[R]):
 
 def _decision(record: GiftRecord) -> ApprovalStep | None:
     # While a chain is still pending an earlier step's decision is not the decision.
-    return None if record.declaration.status == "pending" else record.decisive_step
+    return None if record.declaration.status == DeclarationStatus.PENDING else record.decisive_step
 
 
 def _asked(record: GiftRecord) -> ApprovalStep | None:
@@ -104,7 +105,7 @@ def _asked(record: GiftRecord) -> ApprovalStep | None:
     decision = _decision(record)
     if decision is not None:
         return decision
-    return next((s for s in record.steps if s.status == "pending"), None)
+    return next((s for s in record.steps if s.status == StepStatus.PENDING), None)
 
 
 def _name(record: GiftRecord, staff_id: int | None) -> str | None:
@@ -135,10 +136,6 @@ def _approver_role(record: GiftRecord) -> str | None:
 def _decision_reason(record: GiftRecord) -> str | None:
     step = _decision(record)
     return step.reason if step else None
-
-
-def _load_gifts(session: Session, date_from: date | None, date_to: date | None) -> list[GiftRecord]:
-    return gift_register(session, date_from=date_from, date_to=date_to)
 
 
 T, D, DT, M, B = (
@@ -185,7 +182,7 @@ GIFTS: Register[GiftRecord] = Register(
     name="gifts",
     title="Gifts and hospitality",
     columns=GIFT_COLUMNS,
-    load=_load_gifts,
+    load=lambda session, start, end: stream_gifts(session, date_from=start, date_to=end),
 )
 
 # --- Register of outside work (permissions and requests) ------------------------------------
@@ -233,7 +230,7 @@ def _requested_on(record: Record) -> date:
 
 def _permission(record: Record) -> ApprovalStep | None:
     """The head of office's decision (granted or refused), once there is one."""
-    if record.declaration.status in ("pending", "withdrawn"):
+    if record.declaration.status in UNDECIDED:
         return None
     granting = [s for s in record.steps if s.purpose == "grant" and s.decided_at is not None]
     return granting[-1] if granting else record.decisive_step
@@ -245,7 +242,7 @@ def _recommended(record: Record) -> ApprovalStep | None:
 
 
 def _waiting_or_decided(record: Record) -> ApprovalStep | None:
-    pending = [s for s in record.steps if s.status == "pending"]
+    pending = [s for s in record.steps if s.status == StepStatus.PENDING]
     return pending[0] if pending else _permission(record)
 
 
@@ -261,9 +258,9 @@ def _partner_and_notes(record: Record) -> tuple[str, str]:
 
 def _load_outside_work(
     session: Session, date_from: date | None, date_to: date | None
-) -> list[Record]:
+) -> Iterator[Record]:
     start, end = local_day_bounds(date_from, date_to, office_tz())
-    return register_records(
+    return stream_register(
         session,
         kind="outside_work",
         date_column=col(Declaration.created_at),
@@ -342,9 +339,11 @@ def _declared_on(record: Record) -> date:
     return record.declaration.created_at.astimezone(office_tz()).date()
 
 
-def _load_interests(session: Session, date_from: date | None, date_to: date | None) -> list[Record]:
+def _load_interests(
+    session: Session, date_from: date | None, date_to: date | None
+) -> Iterator[Record]:
     start, end = local_day_bounds(date_from, date_to, office_tz())
-    return register_records(
+    return stream_register(
         session,
         kind="interest",
         date_column=col(Declaration.created_at),
@@ -355,7 +354,9 @@ def _load_interests(session: Session, date_from: date | None, date_to: date | No
 
 def _publishable_interest(record: Record) -> bool:
     category = category_of(_interest(record).category)
-    return category in PUBLIC_CATEGORIES and record.declaration.status != "withdrawn"
+    return (
+        category in PUBLIC_CATEGORIES and record.declaration.status != DeclarationStatus.WITHDRAWN
+    )
 
 
 INTEREST_COLUMNS: tuple[Column[Record], ...] = (

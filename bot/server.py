@@ -3,25 +3,61 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from sqlalchemy import text
 
+from handlers.edge import MAX_BODY, Refusal, admit
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, db: Database) -> WSGIApp:
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+class Readiness(Protocol):
+    @property
+    def reached(self) -> bool: ...
+
+
+class EdgeHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter behind the edge (handlers.edge): signed, then well-formed."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            length = max(int(request.environ.get("CONTENT_LENGTH") or 0), 0)
+        except ValueError:
+            length = 0
+        stream = request.environ.get("wsgi.input")
+        # One byte past the limit is enough for the edge to refuse it; the rest stays unread.
+        raw = stream.read(min(length, MAX_BODY + 1)) if stream is not None else b""
+        headers = {k: v for k, v in request.get_headers().items() if isinstance(v, str)}
+        verdict = admit(raw, headers, self.app._signing_secret)
+        if isinstance(verdict, Refusal):
+            return BoltResponse(status=verdict.status, body=verdict.reason)
+        try:
+            bolt_request = BoltRequest(
+                body=verdict.body, query=request.query_string, headers=headers
+            )
+        except Exception as exc:  # Bolt's own reading of a shape the models let through
+            log.warning("Refused a request Bolt could not read (400): %r", exc)
+            return BoltResponse(status=400, body="unreadable request")
+        return self.app.dispatch(bolt_request)
+
+
+def wsgi_app(app: App, db: Database, slack_status: Readiness | None = None) -> WSGIApp:
+    """`slack_status`: whether Slack has been reached yet (None: not tracked)."""
+    slack = EdgeHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/health" and environ.get("REQUEST_METHOD") == "GET":
-            status, body = _health(db)
+            status, body = _health(db, slack_status)
             payload = json.dumps(body).encode()
             start_response(status, [("Content-Type", "application/json")])
             return [payload]
@@ -30,7 +66,10 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
     return application
 
 
-def _health(db: Database) -> tuple[str, dict[str, str]]:
+def _health(db: Database, slack_status: Readiness | None) -> tuple[str, dict[str, str]]:
+    if slack_status is not None and not slack_status.reached:
+        # Serving already, but still trying to reach Slack (see bot.serve).
+        return "503 Service Unavailable", {"status": "starting", "slack": "unreachable"}
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -39,12 +78,22 @@ def _health(db: Database) -> tuple[str, dict[str, str]]:
     return "200 OK", {"status": "ok"}
 
 
-def make_server(app: App, db: Database, host: str, port: int) -> Any:
+def make_server(
+    app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None
+) -> Any:
     """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
     # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
-    return create_server(wsgi_app(app, db), host=host, port=port, threads=8, ident="nolan")
+    return create_server(
+        wsgi_app(app, db, slack),
+        host=host,
+        port=port,
+        threads=8,
+        ident="nolan",
+        # waitress answers 413 itself past this, before the edge reads a byte.
+        max_request_body_size=4 * MAX_BODY,
+    )
 
 
 def make_socket_handler(app: App, app_token: str) -> Any:

@@ -1,6 +1,7 @@
 """`python -m bot staff import FILE.csv`: load the org chart, all or nothing.
 
-The file is checked whole (bot.rules.org_chart), every person is matched to a Slack user
+The file is checked whole (bot.rules.org_chart) — `--check` stops there, needing neither
+Slack nor the database — then every person is matched to a Slack user
 with users.lookupByEmail, and only a file with no bad row at all is written, in one
 transaction (storage.staff.apply_org_chart). A bad file changes nothing and names every bad
 row as FILE:LINE: reason, the form editors and CI logs link to.
@@ -16,7 +17,13 @@ from typing import Protocol, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from bot.rules.org_chart import OrgRow, RowProblem, parse_org_chart
+from bot.rules.org_chart import (
+    OrgRow,
+    ParsedChart,
+    RowProblem,
+    missing_office_holders,
+    parse_org_chart,
+)
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow
@@ -27,6 +34,26 @@ PROGRESS_MIN_LOOKUPS = 50
 
 class ImportAborted(Exception):
     """Something outside the file stopped the import; the message is one line for stderr."""
+
+
+def check_file(path: Path, *, out: TextIO, err: TextIO) -> int:
+    """`staff import --check`: the file alone, without Slack or the database; 0 when it
+    would import (warnings allowed), 1 when it has problems."""
+    try:
+        chart = parse_org_chart(read_text(path))
+    except ImportAborted as exc:
+        print(f"nolan: error: {exc}", file=err)
+        return 1
+    if chart.problems:
+        _report_problems(path, chart.problems, err=err)
+        return 1
+    _warn_missing_office_holders(path, chart, err=err)
+    print(
+        f"{path}: {_count(len(chart.rows), 'person', 'people')}, no problems found "
+        "(checked without Slack; nothing was imported)",
+        file=out,
+    )
+    return 0
 
 
 class LookUp(Protocol):
@@ -59,6 +86,10 @@ def run_import(
     """Import the org chart in `path`; 0 when imported, 1 when nothing was."""
     try:
         chart = parse_org_chart(read_text(path))
+    except ImportAborted as exc:
+        print(f"nolan: error: {exc}; nothing was imported", file=err)
+        return 1
+    try:
         with db.session() as session:
             known = staff.slack_ids_by_email(session)
         time_zones: dict[str, str] = {}
@@ -66,15 +97,14 @@ def run_import(
             chart.rows, known, look_up, err=err, time_zones=time_zones
         )
     except ImportAborted as exc:
+        if chart.problems:  # worth fixing while Slack is away
+            _report_problems(path, chart.problems, err=err)
         print(f"nolan: error: {exc}; nothing was imported", file=err)
         return 1
 
     problems = sorted([*chart.problems, *lookup_problems])
     if problems:
-        for problem in problems:
-            print(f"{path}:{problem.line}: {problem.message}", file=err)
-        bad_rows = len({p.line for p in problems})
-        print(f"nolan: {_count(bad_rows, 'bad row')} in {path}; nothing was imported", file=err)
+        _report_problems(path, problems, err=err, outcome="; nothing was imported")
         return 1
 
     try:
@@ -106,9 +136,28 @@ def run_import(
             "is earlier (update the file to match).",
             file=out,
         )
+    _warn_missing_office_holders(path, chart, err=err)
     if summary.managers_changed:
         _follow_new_managers(summary.managers_changed, follow, out=out, err=err)
     return 0
+
+
+def _report_problems(
+    path: Path, problems: Sequence[RowProblem], *, err: TextIO, outcome: str = ""
+) -> None:
+    """Every problem as FILE:LINE: reason, then what was wrong: the header, rows, or both."""
+    for problem in problems:
+        print(f"{path}:{problem.line}: {problem.message}", file=err)
+    parts = ["a problem with the header"] if any(p.header for p in problems) else []
+    bad_rows = len({p.line for p in problems if not p.header})
+    if bad_rows:
+        parts.append(_count(bad_rows, "bad row"))
+    print(f"nolan: {' and '.join(parts)} in {path}{outcome}", file=err)
+
+
+def _warn_missing_office_holders(path: Path, chart: ParsedChart, *, err: TextIO) -> None:
+    for warning in missing_office_holders(chart):
+        print(f"nolan: warning: {path}: {warning}", file=err)
 
 
 def _follow_new_managers(

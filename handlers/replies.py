@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Respond
-from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from handlers.text import clip
 
-STALE_BUTTON = "That button is from an older message Nolan can't read."
-
 
 def tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
-
-
-def answer(respond: Respond | None, client: WebClient, body: dict[str, Any], text: str) -> None:
-    """`tell` wherever the button was: a press on the App Home has no response_url (Bolt's
-    respond refuses), so the answer opens as a small modal there instead."""
-    if respond is not None and body.get("response_url"):
-        tell(respond, text)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=notice_view(text))
 
 
 def notice_view(text: str, title: str = "Nolan", *, callback_id: str | None = None) -> View:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
+from bot.rules.status import StepStatus
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
 
@@ -126,7 +127,7 @@ def claim_decision(
     """
     result = session.execute(
         update(ApprovalStep)
-        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == "pending")
+        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
         .execution_options(synchronize_session=False)
     )
@@ -171,7 +172,7 @@ class Record:
 
     @property
     def pending_steps(self) -> list[ApprovalStep]:
-        return [s for s in self.steps if s.status == "pending"]
+        return [s for s in self.steps if s.status == StepStatus.PENDING]
 
     def name_of(self, staff_id: int | None) -> str | None:
         person = self.people.get(staff_id) if staff_id is not None else None
@@ -279,7 +280,14 @@ def gift_register(
     session: Session, *, date_from: date | None = None, date_to: date | None = None
 ) -> list[Record]:
     """Every offer in the register, oldest offer first; dates offered inclusive."""
-    return register_records(
+    return list(stream_gifts(session, date_from=date_from, date_to=date_to))
+
+
+def stream_gifts(
+    session: Session, *, date_from: date | None = None, date_to: date | None = None
+) -> Iterator[Record]:
+    """`gift_register` a batch at a time (stream_register)."""
+    return stream_register(
         session,
         kind="gift",
         date_column=col(GiftRow.date_offered),
@@ -297,69 +305,90 @@ def register_records(
     date_to: date | None = None,
 ) -> list[Record]:
     """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
-    range, inclusive, ordered by that date.
+    range, inclusive, ordered by that date: `stream_register` gathered into a list."""
+    return list(
+        stream_register(
+            session, kind=kind, date_column=date_column, date_from=date_from, date_to=date_to
+        )
+    )
 
-    Three queries whatever the register's size (declarations with their detail rows and
-    declarants, their steps, the people the steps name) instead of five per row. Steps and
-    people are selected by subquery rather than a list of ids, so a large register hits no
-    bound-parameter limit.
+
+# Rows read and completed at a time: small enough that a batch's steps and people fit well
+# within any driver's bound-parameter limit, large enough that the round trips do not count.
+BATCH_ROWS = 1000
+
+
+def stream_register(
+    session: Session,
+    *,
+    kind: str,
+    date_column: Any,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    batch: int = BATCH_ROWS,
+) -> Iterator[Record]:
+    """`register_records` one row at a time, for a register of any size.
+
+    The declarations (with their detail rows and declarants) come from one query read
+    `batch` rows at a time (a server-side cursor on PostgreSQL); each batch then takes one
+    query for its steps and one for the people they name. Memory stays that of one batch
+    whatever the register's size, and the query count is 1 + 2 per batch.
     """
     model = DETAIL_MODELS[kind]
     detail_id = model.declaration_id  # type: ignore[attr-defined]
-    chosen = (
-        select(Declaration.id)
-        .join(model, col(detail_id) == col(Declaration.id))
-        .where(Declaration.kind == kind)
-    )
-    if date_from is not None:
-        chosen = chosen.where(date_column >= date_from)
-    if date_to is not None:
-        chosen = chosen.where(date_column <= date_to)
-
-    rows = session.exec(
+    query = (
         select(Declaration, model, Staff)
         .join(model, col(detail_id) == col(Declaration.id))
         .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
-        .where(col(Declaration.id).in_(chosen))
-        .order_by(date_column, col(Declaration.id))
-        .execution_options(populate_existing=True)
-    ).all()
-    if not rows:
-        return []
+        .where(Declaration.kind == kind)
+    )
+    if date_from is not None:
+        query = query.where(date_column >= date_from)
+    if date_to is not None:
+        query = query.where(date_column <= date_to)
+    result = session.exec(
+        query.order_by(date_column, col(Declaration.id)).execution_options(
+            populate_existing=True, yield_per=batch
+        )
+    )
+    for rows in result.partitions():
+        yield from _complete(session, rows)
 
+
+def _complete(session: Session, rows: Sequence[Any]) -> list[Record]:
+    """Records for a batch of (declaration, detail, declarant) rows: two queries."""
+    ids = [declaration.id for declaration, _, _ in rows]
     steps_by_declaration: dict[int, list[ApprovalStep]] = {}
     for step in session.exec(
         select(ApprovalStep)
-        .where(col(ApprovalStep.declaration_id).in_(chosen))
+        .where(col(ApprovalStep.declaration_id).in_(ids))
         .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
         .execution_options(populate_existing=True)
     ):
         steps_by_declaration.setdefault(step.declaration_id, []).append(step)
-
-    in_steps = col(ApprovalStep.declaration_id).in_(chosen)
-    in_chosen = col(Declaration.id).in_(chosen)
-    named = {
-        p.id: p
-        for p in session.exec(
-            select(Staff)
-            .where(
-                or_(
-                    col(Staff.id).in_(select(ApprovalStep.approver_id).where(in_steps)),
-                    col(Staff.id).in_(select(ApprovalStep.decided_by_id).where(in_steps)),
-                    col(Staff.id).in_(select(ApprovalStep.delegated_from_id).where(in_steps)),
-                    col(Staff.id).in_(select(Declaration.named_staff_id).where(in_chosen)),
-                )
+    wanted: set[int] = set()
+    for declaration, _, _ in rows:
+        wanted |= _people_ids(declaration, steps_by_declaration.get(declaration.id, []))
+    wanted -= {declarant.id for _, _, declarant in rows}
+    named = (
+        {
+            p.id: p
+            for p in session.exec(
+                select(Staff)
+                .where(col(Staff.id).in_(wanted))
+                .execution_options(populate_existing=True)
             )
-            .execution_options(populate_existing=True)
-        )
-        if p.id is not None
-    }
-
+            if p.id is not None
+        }
+        if wanted
+        else {}
+    )
+    for _, _, declarant in rows:
+        named[declarant.id] = declarant
     records = []
     for declaration, detail, declarant in rows:
         assert declaration.id is not None and declarant.id is not None
         steps = steps_by_declaration.get(declaration.id, [])
         people = {i: named[i] for i in _people_ids(declaration, steps) if i in named}
-        people[declarant.id] = declarant
         records.append(Record(declaration, detail, declarant, steps, people))
     return records

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from bot.rules.status import DeclarationStatus, StepStatus
 from storage import policies
 from storage.models import ApprovalStep, Declaration, Staff
 
@@ -78,8 +79,8 @@ def gather(
         .select_from(ApprovalStep)
         .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
         .where(
-            col(ApprovalStep.status) == "pending",
-            col(Declaration.status) == "pending",
+            col(ApprovalStep.status) == StepStatus.PENDING,
+            col(Declaration.status) == DeclarationStatus.PENDING,
             col(Declaration.kind).not_in(CONFIDENTIAL_KINDS),
         )
     ).one()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -45,6 +45,9 @@ class Staff(SQLModel, table=True):
 
 class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
+    # The registers dated by the day declared (interests, outside work) read a range of one kind
+    # in this order; so does the search's date range.
+    __table_args__ = (Index("ix_declaration_kind_created_at", "kind", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True, index=True)
@@ -76,7 +79,7 @@ class GiftOffer(SQLModel, table=True):
     relationship: str = Field(max_length=20)
     description: str = Field(sa_column=Column(Text, nullable=False))
     value_pence: int
-    date_offered: date
+    date_offered: date = Field(index=True)  # the register's order and date range
     event_date: date | None = None
     response: str = Field(max_length=20)  # declined | accepted | wants_to_accept
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -94,7 +97,21 @@ class ApprovalStep(SQLModel, table=True):
     """One person's decision in a declaration's chain. Decided by a conditional update."""
 
     __tablename__ = "approval_step"
-    __table_args__ = (UniqueConstraint("declaration_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("declaration_id", "position"),
+        # Who may see a declaration (storage.access) asks who decided a step or delegated it.
+        # Partial: most steps have no deputy, and a planner's statistics would count the
+        # NULLs as one value held by every row and scan the table instead.
+        *(
+            Index(
+                f"ix_approval_step_{c}",
+                c,
+                sqlite_where=text(f"{c} IS NOT NULL"),
+                postgresql_where=text(f"{c} IS NOT NULL"),
+            )
+            for c in ("delegated_from_id", "decided_by_id")
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     declaration_id: int = Field(foreign_key="declaration.id", index=True)
@@ -277,3 +294,14 @@ class Confirmation(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     response: str = Field(max_length=20)  # confirmed | updated | accepted
     responded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ViewSubmission(SQLModel, table=True):
+    """A form submission taken: Slack may deliver (or an attacker replay) the same signed
+    request again within five minutes, and the view's id and hash say it is the same one."""
+
+    __tablename__ = "view_submission"
+
+    view_id: str = Field(max_length=64, primary_key=True)
+    view_hash: str = Field(max_length=128, primary_key=True)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -14,6 +14,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from bot.rules.status import ReminderStatus
 from storage.models import Reminder
 
 # A claim older than this that never became "sent" belongs to a sweep that died mid-send.
@@ -43,7 +44,7 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
             subject=key.subject,
             recipient=key.recipient,
             due_on=key.due_on,
-            status="claimed",
+            status=ReminderStatus.CLAIMED,
             attempts=1,
             claimed_at=now,
         )
@@ -60,12 +61,12 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
             Reminder.recipient == key.recipient,
             Reminder.due_on == key.due_on,
             or_(
-                col(Reminder.status) == "failed",
-                (col(Reminder.status) == "claimed")
+                col(Reminder.status) == ReminderStatus.FAILED,
+                (col(Reminder.status) == ReminderStatus.CLAIMED)
                 & (col(Reminder.claimed_at) < now - STALE_CLAIM),
             ),
         )
-        .values(status="claimed", claimed_at=now, attempts=Reminder.attempts + 1)
+        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
     ).scalar()
@@ -78,7 +79,7 @@ def mark_sent(
     session.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder_id)
-        .values(status="sent", sent_at=now, channel=channel, ts=ts, last_error=None)
+        .values(status=ReminderStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -87,7 +88,7 @@ def mark_failed(session: Session, *, reminder_id: int, error: str) -> None:
     session.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder_id)
-        .values(status="failed", last_error=error[:2000])
+        .values(status=ReminderStatus.FAILED, last_error=error[:2000])
         .execution_options(synchronize_session=False)
     )
 
@@ -96,7 +97,9 @@ def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[K
     """Keys already sent (in one query), so a job can skip them without claiming."""
     rows = session.exec(
         select(Reminder.kind, Reminder.subject, Reminder.recipient, Reminder.due_on).where(
-            col(Reminder.kind).in_(kinds), Reminder.status == "sent", Reminder.due_on >= since
+            col(Reminder.kind).in_(kinds),
+            Reminder.status == ReminderStatus.SENT,
+            Reminder.due_on >= since,
         )
     ).all()
     return {Key(*row) for row in rows}
@@ -105,6 +108,10 @@ def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[K
 def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None:
     return session.exec(
         select(Reminder)
-        .where(Reminder.kind == kind, Reminder.subject == subject, Reminder.status == "sent")
+        .where(
+            Reminder.kind == kind,
+            Reminder.subject == subject,
+            Reminder.status == ReminderStatus.SENT,
+        )
         .order_by(col(Reminder.due_on).desc(), col(Reminder.id).desc())
     ).first()

@@ -49,8 +49,10 @@ class LocalHTTPFake(Startable):
         self._httpd: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> Self:
-        self._httpd = FakeHTTPServer(("127.0.0.1", 0), self.handler)
+    def start(self, port: int = 0) -> Self:
+        """Serve on `port` (0: any free one; a given one, to bring a service "back" at an
+        address the bot was already trying)."""
+        self._httpd = FakeHTTPServer(("127.0.0.1", port), self.handler)
         self._httpd.fake = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -120,6 +120,19 @@ class World:
             session.commit()
             return d.id
 
+    def waiting(self, declaration_id: int, approver: str) -> None:
+        """A step of `declaration_id` waiting for `approver`'s decision."""
+        with self.db.session() as session:
+            session.add(
+                ApprovalStep(
+                    declaration_id=declaration_id,
+                    role="line_manager",
+                    purpose="note",
+                    approver_id=self.id(approver),
+                )
+            )
+            session.commit()
+
     def grant(self, key: str, *, granted: datetime, **fields: Any) -> int:
         """An outside-work permission granted at `granted` (the head's step)."""
         with self.db.session() as session:
@@ -220,8 +233,17 @@ def test_nothing_before_the_annual_day(world: World) -> None:
 
 def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None:
     world.interest("alice", on=date(2026, 5, 1))
-    world.interest("alice", on=date(2026, 6, 1), status="pending", organisation="Pending Ltd")
+    pending = world.interest(
+        "alice", on=date(2026, 6, 1), status="pending", organisation="Pending Ltd"
+    )
+    world.waiting(pending, "manager")
     world.interest("alice", on=date(2026, 6, 2), organisation="Old Co", ended_on=date(2026, 12, 1))
+    withdrawn = world.interest(
+        "alice", on=date(2026, 6, 3), status="withdrawn", organisation="Withdrawn Co"
+    )
+    world.waiting(withdrawn, "manager")
+    # Eve's only interest still waits: she is not told she has none.
+    world.waiting(world.interest("eve", on=date(2026, 7, 1), status="pending"), "head")
     world.grant("alice", granted=at(date(2026, 9, 1), 11))
 
     report = world.sweep(ANNUAL_DAY)
@@ -233,8 +255,13 @@ def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None
     body = text_of(alice)
     assert "Annual declaration 2027" in body
     assert "Acme Cleaning Ltd" in body and "I own 5% of the shares" in body
-    assert "Pending Ltd" not in body  # not yet noted
+    assert "Acme Cleaning Ltd" in body and "I own 5% of the shares" in body
+    [decided] = [line for line in body.split("•") if "Acme Cleaning Ltd" in line]
+    assert "waiting" not in decided
+    [waiting] = [line for line in body.split("•") if "Pending Ltd" in line]
+    assert "waiting for a decision from Manny Manager" in waiting
     assert "Old Co" not in body  # ended
+    assert "Withdrawn Co" not in body
     assert "Volunteer coach at Riverside Youth Football Club" in body
     assert "Thursday 29 April 2027" in body  # answer by: the day of the last reminder
     actions = [
@@ -250,6 +277,9 @@ def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None
     ]
     [bob] = world.dms("UBOB")
     assert "None declared" in text_of(bob)
+    [eve] = world.dms("UEVE")
+    assert "None declared" not in text_of(eve)
+    assert "waiting for a decision from Harriet Head" in text_of(eve)
     assert world.audit("annual_declaration_sent")[-1]["asked"] == len(ACTIVE)
 
     # A second run the same day (or two processes) sends nothing more.

@@ -1,5 +1,5 @@
 """scripts/bench_sweep.py, run small so it does not rot (the real figures come from running it
-at 100,000 staff by hand: see the README's "Benchmark")."""
+at 100,000 staff by hand: see the README's "Benchmarks")."""
 
 from __future__ import annotations
 

@@ -2,12 +2,13 @@
 
 Reuses the registers' own loaders (bot/registers.py), so the report counts exactly what an
 export of the year shows, and the governance digest's count of lapsed vetting
-(storage.governance.gather).
+(storage.governance.gather). The rows stream past and are summed as they go
+(bot.report.summary.Tally): a year of any size takes the memory of one batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from bot.registers import REGISTERS, office_timezone
 from bot.report.summary import KINDS, Item, Summary, summarise
 from bot.rules.financial_year import FinancialYear
+from bot.rules.status import UNDECIDED
 from bot.settings import Policy
 from storage import policies
 from storage.declarations import Record
@@ -26,7 +28,7 @@ REGISTER_OF = {"gift": "gifts", "interest": "interests", "outside_work": "outsid
 
 def _item(record: Record, local_day: Callable[[datetime], date]) -> Item:
     declaration = record.declaration
-    decided = None if declaration.status in ("pending", "withdrawn") else record.decisive_step
+    decided = None if declaration.status in UNDECIDED else record.decisive_step
     waiting = record.pending_steps
     started = (waiting[0].clock_started_at or waiting[0].created_at) if waiting else None
     gift = record.offer if declaration.kind == "gift" else None
@@ -43,20 +45,18 @@ def _item(record: Record, local_day: Callable[[datetime], date]) -> Item:
     )
 
 
-def year_items(session: Session, year: FinancialYear, policy: Policy) -> list[Item]:
+def year_items(session: Session, year: FinancialYear, policy: Policy) -> Iterator[Item]:
+    """The year's items, streamed from the registers' loaders (a batch at a time)."""
     tz = policy.tz
 
     def local_day(at: datetime) -> date:
         return at.astimezone(tz).date()
 
-    items: list[Item] = []
     with office_timezone(tz):
         for kind in KINDS:
             spec = REGISTERS[REGISTER_OF[kind]]
-            items += [
-                _item(r, local_day) for r in spec.load(session, year.first_day, year.last_day)
-            ]
-    return items
+            for record in spec.load(session, year.first_day, year.last_day):
+                yield _item(record, local_day)
 
 
 def annual_summary(

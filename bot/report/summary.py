@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import math
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.risk import offeror_key
+from bot.rules.status import UNDECIDED, DeclarationStatus
 
 # The kinds a report shows, in order. Notifications (criminal charges, proceedings) are
 # confidential to the officers they go to and are never counted in a report (as in the
 # governance digest).
 KINDS = ("gift", "interest", "outside_work")
 # Outcomes in which an approver let a gift or hospitality be accepted / not.
-ACCEPTED = frozenset({"approved"})
-NOT_ACCEPTED = frozenset({"declined", "refused"})
+ACCEPTED = frozenset({DeclarationStatus.APPROVED})
+NOT_ACCEPTED = frozenset({DeclarationStatus.DECLINED, DeclarationStatus.REFUSED})
 # A gift asked to be accepted: the member of staff accepted it or wants to.
 ASKING = frozenset({"accepted", "wants_to_accept"})
-# Statuses that are not a decision: still waiting, or taken back before one.
-UNDECIDED = frozenset({"pending", "withdrawn"})
 
 
 @dataclass(frozen=True)
@@ -112,33 +114,99 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+class Tally:
+    """The report's figures gathered one item at a time, so a year of any size is summed
+    without holding its items: counts, the decision times (eight bytes each), and the
+    offerors, overdue items and decision days that are few beside the rows."""
+
+    def __init__(
+        self,
+        *,
+        as_of: date | None = None,
+        local_day: Callable[[datetime], date] | None = None,
+        escalation_days: int = 3,
+        repeat_threshold: int = 3,
+    ) -> None:
+        self.as_of, self.local_day = as_of, local_day
+        self.escalation_days, self.repeat_threshold = escalation_days, repeat_threshold
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.asked = self.accepted = 0
+        self.days = array("d")
+        self.decided_on: Counter[date] = Counter()
+        self.waiting: list[Overdue] = []
+        self.names: dict[str, str] = {}
+        self.offers: Counter[str] = Counter()
+        self.values: Counter[str] = Counter()
+
+    @classmethod
+    def of(cls, items: Iterable[Item], **options: Any) -> Tally:
+        tally = cls(**options)
+        for item in items:
+            tally.add(item)
+        return tally
+
+    def add(self, item: Item) -> None:
+        self.counts[item.kind][item.status] += 1
+        if item.kind == "gift" and item.response in ASKING:
+            # Gifts and hospitality the person accepted or wanted to accept, once decided.
+            if item.status in ACCEPTED:
+                self.asked += 1
+                self.accepted += 1
+            elif item.status in NOT_ACCEPTED:
+                self.asked += 1
+        if item.decided_at is not None and item.status not in UNDECIDED:
+            seconds = (item.decided_at - item.submitted_at).total_seconds()
+            self.days.append(max(0.0, seconds / 86400))
+            if self.local_day is not None:
+                self.decided_on[self.local_day(item.decided_at)] += 1
+        waiting = item.status == DeclarationStatus.PENDING and item.waiting_since is not None
+        if waiting and self.as_of:
+            # The point at which the sweep reminds the approver (bot.rules.approvals.chase).
+            waited = _working_days(item.waiting_since, self.as_of)
+            if waited >= self.escalation_days:
+                self.waiting.append(Overdue(item.reference, item.kind, waited))
+        if item.kind == "gift" and item.offered_by and item.status != DeclarationStatus.WITHDRAWN:
+            key = offeror_key(item.offered_by)
+            if key:
+                self.names.setdefault(key, " ".join(item.offered_by.split()))
+                self.offers[key] += 1
+                self.values[key] += item.value_pence
+
+    def volumes(self) -> dict[str, dict[str, int]]:
+        table: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+        for kind, by_status in self.counts.items():
+            table[kind] = dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])))
+        return table
+
+    def decision_days(self) -> tuple[float, ...]:
+        return tuple(sorted(self.days))
+
+    def overdue(self) -> tuple[Overdue, ...]:
+        return tuple(sorted(self.waiting, key=lambda o: (-o.working_days, o.reference)))
+
+    def repeat_offerors(self) -> tuple[RepeatOfferor, ...]:
+        found = [
+            RepeatOfferor(self.names[k], n, self.values[k])
+            for k, n in self.offers.items()
+            if n >= self.repeat_threshold
+        ]
+        return tuple(sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold())))
+
+
+@lru_cache(maxsize=4096)
+def _working_days(since: date, as_of: date) -> int:
+    return working_days_between(since, as_of)
+
+
 def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOfferor, ...]:
     """Offerors of `threshold` or more offers (whatever the response) in the items given;
     withdrawn declarations do not count."""
-    names: dict[str, str] = {}
-    offers: Counter[str] = Counter()
-    values: Counter[str] = Counter()
-    for item in items:
-        if item.kind != "gift" or not item.offered_by or item.status == "withdrawn":
-            continue
-        key = offeror_key(item.offered_by)
-        if not key:
-            continue
-        names.setdefault(key, " ".join(item.offered_by.split()))
-        offers[key] += 1
-        values[key] += item.value_pence
-    found = [RepeatOfferor(names[k], n, values[k]) for k, n in offers.items() if n >= threshold]
-    return tuple(sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold())))
+    return Tally.of(items, repeat_threshold=threshold).repeat_offerors()
 
 
 def decision_days(items: Iterable[Item]) -> tuple[float, ...]:
     """Days (fractional) from submission to final decision, for items an approver decided."""
-    days = [
-        (item.decided_at - item.submitted_at).total_seconds() / 86400
-        for item in items
-        if item.decided_at is not None and item.status not in UNDECIDED
-    ]
-    return tuple(sorted(max(0.0, d) for d in days))
+    return Tally.of(items).decision_days()
 
 
 def months_of(year: FinancialYear) -> tuple[date, ...]:
@@ -154,50 +222,36 @@ def decisions_by_month(
 ) -> tuple[tuple[date, int], ...]:
     """Decisions per month of the year (April first), zero months included; decisions
     made outside the year are left out."""
-    counts = Counter(date(d.year, d.month, 1) for d in decided_on if d in year)
+    return _by_month(Counter(decided_on), year)
+
+
+def _by_month(decided_on: Counter[date], year: FinancialYear) -> tuple[tuple[date, int], ...]:
+    counts: Counter[date] = Counter()
+    for day, n in decided_on.items():
+        if day in year:
+            counts[date(day.year, day.month, 1)] += n
     return tuple((month, counts.get(month, 0)) for month in months_of(year))
 
 
 def overdue(items: Iterable[Item], *, as_of: date, limit_days: int) -> tuple[Overdue, ...]:
     """Items still waiting that have waited `limit_days` working days or more: the point at
     which the sweep reminds the approver (bot.rules.approvals.chase)."""
-    found = []
-    for item in items:
-        if item.status != "pending" or item.waiting_since is None:
-            continue
-        waited = working_days_between(item.waiting_since, as_of)
-        if waited >= limit_days:
-            found.append(Overdue(item.reference, item.kind, waited))
-    return tuple(sorted(found, key=lambda o: (-o.working_days, o.reference)))
+    return Tally.of(items, as_of=as_of, escalation_days=limit_days).overdue()
 
 
 def volumes(items: Iterable[Item]) -> dict[str, dict[str, int]]:
-    table: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in items:
-        counts[item.kind][item.status] += 1
-    for kind, by_status in counts.items():
-        table[kind] = dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])))
-    return table
+    return Tally.of(items).volumes()
 
 
 def acceptance(items: Iterable[Item]) -> tuple[int, int]:
     """(asked, accepted): gifts and hospitality the person accepted or wanted to accept, and
     that an approver has decided, and how many of those were allowed."""
-    asked = accepted = 0
-    for item in items:
-        if item.kind != "gift" or item.response not in ASKING:
-            continue
-        if item.status in ACCEPTED:
-            asked += 1
-            accepted += 1
-        elif item.status in NOT_ACCEPTED:
-            asked += 1
-    return asked, accepted
+    tally = Tally.of(items)
+    return tally.asked, tally.accepted
 
 
 def summarise(
-    items: Sequence[Item],
+    items: Iterable[Item],
     *,
     year: FinancialYear,
     as_of: date,
@@ -207,24 +261,25 @@ def summarise(
     vetting_lapsed: int = 0,
     policies_overdue: Sequence[str] = (),
 ) -> Summary:
-    """Every figure of the report. `local_day` turns a moment into the office's day."""
-    items = [i for i in items if i.kind in KINDS]
-    asked, accepted = acceptance(items)
-    decided = [
-        local_day(i.decided_at)
-        for i in items
-        if i.decided_at is not None and i.status not in UNDECIDED
-    ]
+    """Every figure of the report, in one pass over the items (which may be a stream).
+    `local_day` turns a moment into the office's day."""
+    tally = Tally.of(
+        (i for i in items if i.kind in KINDS),
+        as_of=as_of,
+        local_day=local_day,
+        escalation_days=escalation_days,
+        repeat_threshold=repeat_threshold,
+    )
     return Summary(
         year=year,
         as_of=as_of,
-        volumes=volumes(items),
-        asked_to_accept=asked,
-        accepted=accepted,
-        decision_days=decision_days(items),
-        decisions_by_month=decisions_by_month(decided, year),
-        overdue=overdue(items, as_of=as_of, limit_days=escalation_days),
-        repeat_offerors=repeat_offerors(items, repeat_threshold),
+        volumes=tally.volumes(),
+        asked_to_accept=tally.asked,
+        accepted=tally.accepted,
+        decision_days=tally.decision_days(),
+        decisions_by_month=_by_month(tally.decided_on, year),
+        overdue=tally.overdue(),
+        repeat_offerors=tally.repeat_offerors(),
         vetting_lapsed=vetting_lapsed,
         policies_overdue=tuple(policies_overdue),
         escalation_days=escalation_days,

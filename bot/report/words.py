@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.rules.words import STATUS_WORDS
+from bot.rules.words import status_word
+
+__all__ = ["days", "kind_word", "percent", "pounds", "status_word"]
 
 # Plural headings for the report's tables.
 KIND_PLURALS = {
@@ -14,10 +16,6 @@ KIND_PLURALS = {
 
 def kind_word(kind: str) -> str:
     return KIND_PLURALS.get(kind) or kind.replace("_", " ").capitalize()
-
-
-def status_word(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
 
 
 def pounds(pence: int) -> str:

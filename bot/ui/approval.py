@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from bot.rules import approvals as rules
 from bot.rules.risk import RiskFlag
+from bot.rules.status import StepStatus
 from bot.ui.cards import Button, Card, Confirm, Decided, Flag, Style
 from bot.ui.forms import Field, Form, Kind, Note
 from bot.ui.payload import Decision, StepRef
@@ -42,8 +43,8 @@ class Block(StrEnum):
 TEXT_MAX = 1000
 
 OTHER_ENDINGS = {
-    "closed": ":heavy_minus_sign: Closed: the declaration was decided at another step",
-    "withdrawn": ":wastebasket: Withdrawn by the member of staff",
+    StepStatus.CLOSED: ":heavy_minus_sign: Closed: the declaration was decided at another step",
+    StepStatus.WITHDRAWN: ":wastebasket: Withdrawn by the member of staff",
 }
 
 
@@ -59,7 +60,7 @@ class ApprovalCard:
     warnings: list[str] = field(default_factory=list)  # marked text (bot.ui.text)
     history: list[str] = field(default_factory=list)
     purpose: str = "authorise"  # a bot.rules.approvals.Purpose, or "inform"
-    status: str = "pending"
+    status: str = StepStatus.PENDING  # the step's, or the declaration's when there is no step
     intro: str = ""  # marked text
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -118,7 +119,7 @@ def approval_card(card: ApprovalCard) -> Card:
             footnotes=("For your information: no decision is needed.", reference),
             **parts,
         )
-    if card.status == "pending" and card.step_id is not None:
+    if card.status == StepStatus.PENDING and card.step_id is not None:
         # Instead of deciding, ask the member of staff for more information (handlers/questions).
         # A group of actions holds at most 25.
         ask = Button(id=Action.ASK, label="Ask a question…", payload=StepRef(step_id=card.step_id))

@@ -10,10 +10,10 @@ from bot.rules.gifts import (
     GiftForm,
     GiftType,
     OfferKind,
-    Relationship,
     Response,
     format_pounds,
 )
+from bot.rules.words import RELATIONSHIP_WORDS
 from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note, ShownWhen
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD_ID
 from bot.ui.manager import manager_field
@@ -49,13 +49,7 @@ GIFT_TYPE_LABELS = {
     GiftType.MONETARY: "Cash, vouchers or another monetary gift",
     GiftType.LEGACY: "A legacy in a will",
 }
-RELATIONSHIP_LABELS = {
-    Relationship.CONTRACTOR: "Contractor or supplier",
-    Relationship.BIDDER: "Bidding, or likely to bid, for a contract",
-    Relationship.PARTNER: "Partner organisation",
-    Relationship.PUBLIC: "Member of the public",
-    Relationship.OTHER: "Other",
-}
+RELATIONSHIP_LABELS = RELATIONSHIP_WORDS  # the form offers the words the card shows
 RESPONSE_LABELS = {
     Response.DECLINED: "I declined it",
     Response.ACCEPTED: "I accepted it",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from bot.rules.status import DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.ui.forms import Choice, Field, Form, Kind, Note
 from bot.ui.payload import Payload
@@ -16,8 +17,8 @@ TEXT_MAX = 100
 
 STATUSES = {
     **STATUS_WORDS,
-    "supported": "Supported",
-    "not_supported": "Not supported",
+    DeclarationStatus.SUPPORTED: "Supported",
+    DeclarationStatus.NOT_SUPPORTED: "Not supported",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.annual.ids import Action
+from handlers.annual.ids import Action, AnnualRef
 from handlers.annual.jobs import JOBS as JOBS
 from handlers.annual.listeners import (
     ask_outside_work,
@@ -18,11 +18,12 @@ from handlers.annual.listeners import (
     nothing_changed,
 )
 from handlers.conduct import Subcommand
+from handlers.context import known, meta
 
 SUBCOMMANDS: dict[str, Subcommand] = {"annual": conduct_annual}
 
 
 def register(app: App) -> None:
-    app.action(Action.NOTHING_CHANGED.value)(nothing_changed)
-    app.action(Action.DECLARE_INTEREST.value)(declare_interest)
-    app.action(Action.ASK_OUTSIDE_WORK.value)(ask_outside_work)
+    app.action(Action.NOTHING_CHANGED.value, middleware=[meta(AnnualRef), known()])(nothing_changed)
+    app.action(Action.DECLARE_INTEREST.value, middleware=[known()])(declare_interest)
+    app.action(Action.ASK_OUTSIDE_WORK.value, middleware=[known()])(ask_outside_work)

@@ -25,6 +25,7 @@ from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.rules.annual import Round
 from bot.rules.roles import Role
+from bot.rules.status import ReminderStatus
 from bot.settings import Policy
 from bot.sweep import Job, Sweep
 from handlers.annual.messages import Outstanding, annual_message, outstanding_message
@@ -60,7 +61,7 @@ def went_out(session: Session, round_: Round) -> bool:
             select(Reminder.id).where(
                 Reminder.kind == KIND,
                 Reminder.due_on == round_.opens_on,
-                Reminder.status == "sent",
+                Reminder.status == ReminderStatus.SENT,
             )
         ).first()
         is not None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
@@ -21,9 +21,7 @@ from handlers.annual.jobs import current_round, note_updates, outstanding, went_
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
 from handlers.interests.views import interest_modal
-from handlers.metadata import BadMetadata, decode
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import tell
 from storage import audit, staff
 from storage import confirmations as store
 from storage.db import Database
@@ -31,27 +29,17 @@ from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart. Please ask an admin to add you "
-    "(python -m bot staff import)."
-)
-STALE = "That button is from an older message Nolan can't read."
 NOT_ALLOWED = (
     "Only the monitoring officer or an admin can see who has not answered the annual declaration."
 )
 USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual declaration."
 
 
-def _me(db: Database, body: dict[str, Any]) -> Staff | None:
-    with db.session() as session:
-        return staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-
-
 def nothing_changed(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: AnnualRef,
+    actor: Staff,
     db: Database,
     notifier: Notifier,
     clock: Callable[[], datetime],
@@ -59,17 +47,10 @@ def nothing_changed(
     """Record "nothing has changed" once (a second press, or a press on a reminder after
     answering, finds the first answer) and turn the DM into the receipt."""
     ack()
-    try:
-        ref = decode(AnnualRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return
+    ref, me = meta, actor
+    assert me.id is not None
     now = clock()
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None or me.id is None:
-            tell(respond, NOT_IN_ORG_CHART)
-            return
         subject = store.staff_subject(me.id)
         period = str(ref.year)
         if store.confirm(
@@ -96,21 +77,17 @@ def nothing_changed(
         notifier.update(where, recorded_message(year=ref.year, response=response, at=at))
 
 
-def declare_interest(
-    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, db: Database
-) -> None:
-    """ "Declare an interest": the /interest form; the declaration is the answer."""
+def declare_interest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """ "Declare an interest": the /interest form; the declaration is the answer (the
+    middleware has checked the person is in the org chart)."""
     ack()
-    if _me(db, body) is None:
-        tell(respond, NOT_IN_ORG_CHART)
-        return
     client.views_open(trigger_id=body["trigger_id"], view=interest_modal())
 
 
 def ask_outside_work(
     ack: Ack,
     body: dict[str, Any],
-    respond: Respond,
+    actor: Staff,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -118,11 +95,7 @@ def ask_outside_work(
     """ "Ask about outside work": the /outside-work form; the request is the answer."""
     ack()
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        routing = line_approver(staff.as_person(me), staff.office_holders(session)) if me else None
-    if me is None:
-        tell(respond, NOT_IN_ORG_CHART)
-        return
+        routing = line_approver(staff.as_person(actor), staff.office_holders(session))
     client.views_open(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
@@ -137,8 +110,7 @@ def conduct_annual(request: ConductRequest) -> None:
     answered this year's annual declaration (or YEAR's), as it stands."""
     policy = request.settings.policy
     today = request.clock().astimezone(policy.tz).date()
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
+    me = request.actor
     if me is None or not ({Role.MONITORING_OFFICER, Role.ADMIN} & me.role_set):
         request.reply(NOT_ALLOWED)
         return

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.approvals.ids import DECIDE_PATTERN, Callback
+from handlers.approvals.ids import DECIDE_PATTERN, Block, Callback
 from handlers.approvals.jobs import JOBS as JOBS
 from handlers.approvals.listeners import decide_by_button, submit_decision_text
+from handlers.context import meta
+from handlers.metadata import Decision
 
 
 def register(app: App) -> None:
-    app.action(DECIDE_PATTERN)(decide_by_button)
-    app.view(Callback.DECISION_TEXT.value)(submit_decision_text)
+    app.action(DECIDE_PATTERN, middleware=[meta(Decision)])(decide_by_button)
+    app.view(Callback.DECISION_TEXT.value, middleware=[meta(Decision, field=Block.TEXT)])(
+        submit_decision_text
+    )

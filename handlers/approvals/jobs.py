@@ -17,6 +17,7 @@ from bot import engine
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
+from bot.rules.status import StepStatus
 from bot.sweep import Job, Sweep
 from handlers.approvals import chasing, delivery
 from storage import audit, declarations, staff
@@ -123,7 +124,7 @@ def _escalation_target(
         holding_waiting_steps=(
             s.approver_id
             for s in declarations.steps_for(session, declaration_id=step.declaration_id)
-            if s.status == "pending"
+            if s.status == StepStatus.PENDING
         ),
         previous_holders=store.previous_holders(
             session, declaration_id=step.declaration_id, step_id=step.id
@@ -138,7 +139,11 @@ def _escalate(sweep: Sweep, due: _Due) -> bool:
     assert item.step.id is not None
     with sweep.db.session() as session:
         step = declarations.get_step(session, step_id=item.step.id)
-        if step is None or step.status != "pending" or step.approver_id != item.step.approver_id:
+        if (
+            step is None
+            or step.status != StepStatus.PENDING
+            or step.approver_id != item.step.approver_id
+        ):
             return True  # decided or moved since the sweep looked: nothing to do
         target = _escalation_target(session, sweep, step, item)
         holder = staff.by_id(session, staff_id=step.approver_id)

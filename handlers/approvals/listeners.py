@@ -6,26 +6,25 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
 from bot.rules import approvals as rules
+from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.settings import Settings
 from handlers import slack_ui
 from handlers.approvals import service
 from handlers.approvals.ids import Block
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
-from handlers.metadata import BadMetadata, Decision, decode
-from handlers.replies import STALE_BUTTON, answer
+from handlers.metadata import Decision
 from storage.db import Database
 
 
 def decide_by_button(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond | None,
+    meta: Decision,
     client: WebClient,
     db: Database,
     notifier: Notifier,
@@ -35,20 +34,14 @@ def decide_by_button(
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
     open the form for them first. Pressed in a DM or on the App Home."""
     ack()
-    try:
-        decision = decode(Decision, action.get("value"))
-    except BadMetadata:
-        answer(respond, client, body, STALE_BUTTON)
-        return
     user = body["user"]["id"]
-    allowed = service.check(db, actor_slack_id=user, step_id=decision.step_id)
+    allowed = service.check(db, actor_slack_id=user, step_id=meta.step_id)
     if not allowed.decided:
-        answer(respond, client, body, allowed.message)
-        return
+        raise Refused(allowed.message)
+    decision = meta
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
-        answer(respond, client, body, STALE_BUTTON)
-        return
+        raise Refused(STALE_BUTTON)
     if spec.text is not rules.Text.NONE:
         client.views_open(
             trigger_id=body["trigger_id"],
@@ -66,36 +59,25 @@ def decide_by_button(
         now=clock(),
         tz=settings.policy.tz,
     )
-    if outcome.decided:
-        service.announce(db, notifier, outcome)
-    else:
-        answer(respond, client, body, outcome.message)
+    if not outcome.decided:
+        raise Refused(outcome.message)
+    service.announce(db, notifier, outcome)
 
 
 def submit_decision_text(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    meta: Decision,
     db: Database,
     notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     text = (slack_ui.answers(view["state"]["values"]).text(Block.TEXT) or "").strip()
-    try:
-        decision = decode(Decision, view.get("private_metadata"))
-    except BadMetadata:
-        ack(
-            response_action="errors",
-            errors={Block.TEXT: "This form is out of date: close it and press the button again."},
-        )
-        return
+    decision = meta
     if len(text) > TEXT_MAX:
-        ack(
-            response_action="errors",
-            errors={Block.TEXT: f"Please keep this to {TEXT_MAX} characters or fewer."},
-        )
-        return
+        raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
     outcome = service.decide(
         db,
         actor_slack_id=body["user"]["id"],
@@ -106,7 +88,6 @@ def submit_decision_text(
         tz=settings.policy.tz,
     )
     if not outcome.decided:
-        ack(response_action="errors", errors={Block.TEXT: outcome.message[:150]})
-        return
+        raise Refused(outcome.message, Block.TEXT)
     ack()
     service.announce(db, notifier, outcome)

@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from bot.notifier import Notifier
 from bot.settings import Settings
 from handlers.conduct.messages import MINE_LIMIT, help_message, mine_message
-from storage import declarations, staff
+from storage import declarations
 from storage.db import Database
+from storage.models import Staff
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ConductRequest:
     settings: Settings
     notifier: Notifier
     clock: Callable[[], datetime]
+    actor: Staff | None = None  # the person who typed it (handlers.context), if staff
 
     @property
     def user_id(self) -> str:
@@ -42,8 +44,8 @@ Subcommand = Callable[[ConductRequest], None]
 
 
 def mine(request: ConductRequest) -> None:
+    me = request.actor
     with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
         records = (
             declarations.records_of(session, declarant_id=me.id, limit=MINE_LIMIT + 1)
             if me and me.id
@@ -64,6 +66,7 @@ def make_conduct_command(extra: Mapping[str, Subcommand]) -> Callable[..., None]
         settings: Settings,
         notifier: Notifier,
         clock: Callable[[], datetime],
+        actor: Staff | None,
     ) -> None:
         words = (command.get("text") or "").strip().split()
         sub = words[0].lower() if words else "help"
@@ -72,6 +75,8 @@ def make_conduct_command(extra: Mapping[str, Subcommand]) -> Callable[..., None]
             message = help_message(settings.policy, unknown=None if sub == "help" else sub)
             ack(response_type="ephemeral", **message.as_kwargs())
             return
-        handler(ConductRequest(ack, command, words[1:], client, db, settings, notifier, clock))
+        handler(
+            ConductRequest(ack, command, words[1:], client, db, settings, notifier, clock, actor)
+        )
 
     return conduct_command

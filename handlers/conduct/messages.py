@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from handlers.approvals.kinds import kind_of
@@ -73,7 +74,10 @@ MINE_LIMIT = 20
 def _button(record: Record) -> ButtonElement | None:
     """Withdraw while waiting; end an interest once it is on the register."""
     ref = DeclarationRef(declaration_id=record.declaration.id or 0).encode()
-    if record.declaration.status == "pending" and record.declaration.kind != "notice":
+    if (
+        record.declaration.status == DeclarationStatus.PENDING
+        and record.declaration.kind != "notice"
+    ):
         return ButtonElement(
             text="Withdraw",
             action_id=Action.WITHDRAW,
@@ -89,7 +93,7 @@ def _button(record: Record) -> ButtonElement | None:
     detail = record.detail
     if (
         record.declaration.kind == "interest"
-        and record.declaration.status in ("noted", "action_required")
+        and record.declaration.status in INTEREST_NOTED
         and getattr(detail, "ended_on", None) is None
     ):
         return ButtonElement(text="End this interest…", action_id=Action.END_INTEREST, value=ref)

@@ -9,7 +9,18 @@ from bot.ui.gifts import GiftField as Field
 from handlers.slack_ui import ACTION_SUFFIX
 from handlers.slack_ui import action_id as _action_id
 
-__all__ = ["ACTION_SUFFIX", "CALLBACK_ID", "UNSOLICITED", "USE_AT_WORK", "Field", "action_id"]
+__all__ = [
+    "ACTION_SUFFIX",
+    "CALLBACK_ID",
+    "MESSAGE_SHORTCUT_ID",
+    "UNSOLICITED",
+    "USE_AT_WORK",
+    "Field",
+    "action_id",
+]
+
+# The message shortcut "Declare this offer" (manifest.yml, features.shortcuts).
+MESSAGE_SHORTCUT_ID = "gift_declare_from_message"
 
 
 def action_id(field: Field) -> str:

@@ -18,6 +18,7 @@ from bot.notifier import Notifier
 from bot.rules import gifts as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
 from bot.settings import Settings
@@ -27,23 +28,13 @@ from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.ids import Field
 from handlers.gifts.views import gift_modal
+from handlers.metadata import BadMetadata, MessageSource, decode
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Staff
 from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
-
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't route your declaration. "
-    "Please ask an admin to add you (python -m bot staff import), then try again."
-)
-
-
-# Modal errors are limited to 150 characters.
-NOT_IN_ORG_CHART_SHORT = (
-    "Nolan can't find you in the org chart. Ask an admin to add you, then try again."
-)
 
 
 def limits_of(settings: Settings) -> rules.Limits:
@@ -58,14 +49,18 @@ def open_gift_modal(
 ) -> None:
     view = gift_form_for(db, settings, slack_user_id=command["user_id"], text=command.get("text"))
     if view is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
+        raise Refused(NOT_IN_ORG_CHART)
     ack()
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def gift_form_for(
-    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
+    db: Database,
+    settings: Settings,
+    *,
+    slack_user_id: str,
+    text: str | None = None,
+    source: MessageSource | None = None,
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
@@ -80,6 +75,7 @@ def gift_form_for(
         description=(text or "").strip(),
         ask_for_manager=isinstance(routing, NeedsChoice),
         token_threshold_pence=settings.policy.token_gift_threshold_pence,
+        source=source,
     )
 
 
@@ -96,8 +92,8 @@ class Delivery:
 
 def submit_gift(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -111,20 +107,30 @@ def submit_gift(
     except rules.InvalidGift as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None:
-            ack(response_action="errors", errors={Field.KIND: NOT_IN_ORG_CHART_SHORT})
-            return
         choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
         if choice.error:
-            ack(response_action="errors", errors={Field.LINE_MANAGER: choice.error})
-            return
+            raise Refused(choice.error, Field.LINE_MANAGER)
         routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
-        stored = _store(session, me, offer, assessment, routing, chosen, settings, clock())
+        source = _source(view)
+        stored = _store(session, me, offer, assessment, routing, chosen, settings, clock(), source)
     ack()
     _deliver(db, notifier, stored, me)
+
+
+def _source(view: dict[str, Any]) -> str | None:
+    """The link to the message declared from, if any (metadata we wrote; anything else is
+    ignored rather than lose the declaration over it)."""
+    raw = view.get("private_metadata")
+    if not raw:
+        return None
+    try:
+        return decode(MessageSource, raw).link
+    except BadMetadata:
+        log.warning("Ignoring unreadable gift form metadata: %r", raw[:200])
+        return None
 
 
 DISPOSAL_CHAIN: Chain = ((Seat(ApproverRole.MONITORING_OFFICER, Purpose.DISPOSE),),)
@@ -139,6 +145,7 @@ def _store(
     chosen: Staff | None,
     settings: Settings,
     now: datetime,
+    source: str | None = None,
 ) -> Delivery:
     """Record the offer and its first steps in one transaction: nothing half-written."""
     declaration, _row = declarations.create_gift(
@@ -157,6 +164,7 @@ def _store(
         declaration_id=declaration.id,
         route=assessment.route.value,
         flags=sorted(assessment.flags),
+        **({"source": source} if source else {}),
         risks=snapshot(
             session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
         ),

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.models.views import View
 
-from bot.ui.gifts import RELATIONSHIP_LABELS, gift_form
+from bot.ui.gifts import gift_form
 from bot.ui.payload import MessageSource
 from handlers import slack_ui
-
-__all__ = ["RELATIONSHIP_LABELS", "gift_modal"]
 
 
 def gift_modal(

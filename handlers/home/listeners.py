@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.notifier import Notifier
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from handlers.delegation.listeners import delegation_form_for, end_delegations
 from handlers.gifts.listeners import gift_form_for
@@ -22,11 +23,6 @@ from handlers.notices.listeners import notice_form_for
 from handlers.outside_work.listeners import outside_work_form_for
 from handlers.replies import notice_view
 from storage.db import Database
-
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't take this. Please ask an "
-    "admin to add you."
-)
 
 
 def home_opened(event: dict[str, Any], homes: HomeRefresher) -> None:
@@ -46,7 +42,10 @@ def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: HomeRefr
 
 
 def _open(client: WebClient, body: dict[str, Any], view: View | None) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=view or notice_view(NOT_IN_ORG_CHART))
+    """Open the form, or (None: the person is not in the org chart) say why not."""
+    if view is None:
+        raise Refused(NOT_IN_ORG_CHART)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def declare_gift(

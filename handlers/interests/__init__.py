@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT, STALE_IN_MINE
 from handlers.approvals.kinds import Kind
+from handlers.context import known, meta
 from handlers.interests.ending import open_end_interest, submit_end_interest
-from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID
+from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID, END_DATE, Field
 from handlers.interests.kind import KIND
 from handlers.interests.listeners import open_interest_modal, submit_interest
+from handlers.metadata import DeclarationRef
 
 # The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
 KINDS: dict[str, Kind] = {"interest": KIND}
@@ -16,6 +19,12 @@ KINDS: dict[str, Kind] = {"interest": KIND}
 
 def register(app: App) -> None:
     app.command("/interest")(open_interest_modal)
-    app.view(CALLBACK_ID)(submit_interest)
-    app.action(END_ACTION)(open_end_interest)
-    app.view(END_CALLBACK_ID)(submit_end_interest)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.CATEGORY)])(
+        submit_interest
+    )
+    app.action(END_ACTION, middleware=[meta(DeclarationRef, stale=STALE_IN_MINE)])(
+        open_end_interest
+    )
+    app.view(END_CALLBACK_ID, middleware=[meta(DeclarationRef, field=END_DATE)])(
+        submit_end_interest
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -17,8 +17,10 @@ from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
+from bot.rules.refusal import STALE_FORM, STALE_IN_MINE, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.settings import Settings
 from handlers.approvals import delivery
 from handlers.interests.cards import (
@@ -31,13 +33,12 @@ from handlers.interests.form import read_end_date
 from handlers.interests.ids import END_DATE
 from handlers.interests.listeners import office_today
 from handlers.interests.views import end_modal
-from handlers.metadata import BadMetadata, DeclarationRef, decode
+from handlers.metadata import DeclarationRef
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
 from storage.models import Interest, Staff
 
-STALE = "That button is from an older message Nolan can't read. Try /conduct mine again."
 # Who is told an interest has ended, besides the member of staff.
 LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
 
@@ -51,12 +52,12 @@ def _why_not_end(record: Record | None, me: Staff | None) -> str | None:
     interest = interest_of(record)
     if interest.ended_on is not None:
         return f"{record.declaration.reference} has already ended ({interest.ended_on:%d %b %Y})."
-    if record.declaration.status == "pending":
+    if record.declaration.status == DeclarationStatus.PENDING:
         return (
             f"{record.declaration.reference} is still waiting to be noted. If it no longer "
             "applies, withdraw it instead."
         )
-    if record.declaration.status not in ("noted", "action_required"):
+    if record.declaration.status not in INTEREST_NOTED:
         status = record.declaration.status.replace("_", " ")
         return f"{record.declaration.reference} is {status}: there is nothing to end."
     return None
@@ -64,9 +65,9 @@ def _why_not_end(record: Record | None, me: Staff | None) -> str | None:
 
 def open_end_interest(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: DeclarationRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -74,18 +75,12 @@ def open_end_interest(
 ) -> None:
     """The "End this interest…" button in /conduct mine: ask for the end date."""
     ack()
-    try:
-        ref = decode(DeclarationRef, action.get("value"))
-    except BadMetadata:
-        respond(text=STALE, response_type="ephemeral", replace_original=False)
-        return
+    ref = meta
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         record = declarations.load_record(session, declaration_id=ref.declaration_id)
-        problem = _why_not_end(record, me)
+        problem = _why_not_end(record, actor)
     if problem is not None or record is None:
-        respond(text=problem or STALE, response_type="ephemeral", replace_original=False)
-        return
+        raise Refused(problem or STALE_IN_MINE)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=end_modal(
@@ -99,8 +94,9 @@ def open_end_interest(
 
 def submit_end_interest(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    meta: DeclarationRef,
+    actor: Staff | None,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -108,15 +104,10 @@ def submit_end_interest(
 ) -> None:
     """Set the end date once (a conditional update: two submissions, one end date), keep the
     record, and tell the line manager for information."""
-    try:
-        ref = decode(DeclarationRef, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={END_DATE: "This form is out of date: close it."})
-        return
+    ref, me = meta, actor
     ended_on = read_end_date(view["state"]["values"])
     now = clock()
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         record = declarations.load_record(session, declaration_id=ref.declaration_id)
         problem = _why_not_end(record, me)
         if problem is None and record is not None:
@@ -126,8 +117,7 @@ def submit_end_interest(
                 today=now.astimezone(settings.policy.tz).date(),
             )
         if problem is not None or record is None or me is None:
-            ack(response_action="errors", errors={END_DATE: (problem or STALE)[:150]})
-            return
+            raise Refused(problem or STALE_FORM, END_DATE)
         result = session.execute(
             update(Interest)
             .where(
@@ -139,8 +129,7 @@ def submit_end_interest(
         )
         if result.rowcount != 1:
             session.rollback()
-            ack(response_action="errors", errors={END_DATE: "This interest has already ended."})
-            return
+            raise Refused("This interest has already ended.", END_DATE)
         audit.record(
             session,
             action="ended",

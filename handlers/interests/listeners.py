@@ -18,8 +18,10 @@ from bot import engine
 from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.chains import Chain
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers.approvals import delivery
 from handlers.interests.cards import (
@@ -36,12 +38,6 @@ from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't route your declaration. "
-    "Please ask an admin to add you (python -m bot staff import), then try again."
-)
-# Modal errors are at most 150 characters.
-NOT_IN_ORG_CHART_SHORT = "Nolan can't find you in the org chart. Please ask an admin to add you."
 COLLEAGUE_UNKNOWN = "That person isn't in the office's org chart: choose a member of staff."
 
 
@@ -52,8 +48,7 @@ def office_today(settings: Settings, clock: Callable[[], datetime]) -> date:
 def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, db: Database) -> None:
     view = interest_form_for(db, slack_user_id=command["user_id"], text=command.get("text"))
     if view is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
+        raise Refused(NOT_IN_ORG_CHART)
     ack()
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -83,6 +78,7 @@ def submit_interest(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -95,23 +91,15 @@ def submit_interest(
     except rules.InvalidInterest as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=user)
-        if me is None:
-            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART_SHORT})
-            return
         colleague: Staff | None = None
         if declared.colleague:
             colleague = staff.by_slack_id(session, slack_user_id=declared.colleague)
             if colleague is None:
-                ack(response_action="errors", errors={Field.COLLEAGUE: COLLEAGUE_UNKNOWN})
-                return
+                raise Refused(COLLEAGUE_UNKNOWN, Field.COLLEAGUE)
             if colleague.id == me.id:
-                ack(
-                    response_action="errors",
-                    errors={Field.COLLEAGUE: "You can't name yourself: choose the colleague."},
-                )
-                return
+                raise Refused("You can't name yourself: choose the colleague.", Field.COLLEAGUE)
         assessment = rules.assess(
             declared.category, politically_restricted=me.politically_restricted
         )
@@ -166,7 +154,7 @@ def _store(
         session,
         kind="interest",
         declarant=me,
-        status="pending",
+        status=DeclarationStatus.PENDING,
         named_staff_id=colleague.id if colleague else None,
     )
     declaration.created_at = now  # the injected clock: "declared on" follows it

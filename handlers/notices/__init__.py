@@ -8,9 +8,10 @@ from slack_bolt import App
 
 from handlers.approvals.kinds import Kind
 from handlers.conduct import Subcommand
-from handlers.notices.ids import CALLBACK_ID
+from handlers.context import known
+from handlers.notices.ids import CALLBACK_ID, Field
 from handlers.notices.kind import KIND
-from handlers.notices.listeners import open_notice_modal, submit_notice
+from handlers.notices.listeners import NOT_IN_ORG_CHART, open_notice_modal, submit_notice
 
 # The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
 KINDS: dict[str, Kind] = {"notice": KIND}
@@ -18,4 +19,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {"notify": open_notice_modal}
 
 
 def register(app: App) -> None:
-    app.view(CALLBACK_ID)(submit_notice)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART, field=Field.CATEGORY)])(submit_notice)

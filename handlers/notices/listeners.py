@@ -14,16 +14,16 @@ from slack_sdk.models.views import View
 from bot import engine
 from bot.notifier import Notifier
 from bot.rules import notices as rules
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers.approvals import delivery
 from handlers.conduct import ConductRequest
 from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
-from handlers.notices.ids import Field
 from handlers.notices.views import notice_modal
 from storage import audit, declarations, staff
 from storage.db import Database
-from storage.models import Notice
+from storage.models import Notice, Staff
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ class Sent:
 
 def submit_notice(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -83,14 +83,11 @@ def submit_notice(
     except rules.InvalidNotice as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None:
-            ack(response_action="errors", errors={Field.CATEGORY: NOT_IN_ORG_CHART})
-            return
         # One transaction: the notice, its steps and the audit, or nothing.
         declaration = declarations.create_declaration(
-            session, kind="notice", declarant=me, status="pending"
+            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING
         )
         assert declaration.id is not None
         session.add(

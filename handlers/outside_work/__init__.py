@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
 from handlers.approvals.kinds import Kind
-from handlers.outside_work.ids import CALLBACK_ID
+from handlers.context import known
+from handlers.outside_work.ids import CALLBACK_ID, Field
 from handlers.outside_work.kind import KIND
 from handlers.outside_work.listeners import open_outside_work_modal, submit_outside_work
 
@@ -15,4 +17,6 @@ KINDS: dict[str, Kind] = {"outside_work": KIND}
 
 def register(app: App) -> None:
     app.command("/outside-work")(open_outside_work_modal)
-    app.view(CALLBACK_ID)(submit_outside_work)
+    app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.ORGANISATION)])(
+        submit_outside_work
+    )

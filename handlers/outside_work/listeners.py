@@ -17,8 +17,10 @@ from bot import engine
 from bot.notifier import Notifier
 from bot.rules import outside_work as rules
 from bot.rules.chains import Chain
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker
 from handlers.approvals import delivery
@@ -35,10 +37,6 @@ from storage.risk import snapshot
 log = logging.getLogger(__name__)
 
 KIND = "outside_work"
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart, so it can't route your request. "
-    "Please ask an admin to add you (python -m bot staff import), then try again."
-)
 VERBS = {"recommend": "to recommend", "grant": "to decide", "note": "to note"}
 
 
@@ -49,8 +47,7 @@ def open_outside_work_modal(
         db, settings, slack_user_id=command["user_id"], text=command.get("text")
     )
     if view is None:
-        ack(text=NOT_IN_ORG_CHART, response_type="ephemeral")
-        return
+        raise Refused(NOT_IN_ORG_CHART)
     ack()
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -87,8 +84,8 @@ class Delivery:
 
 def submit_outside_work(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -103,15 +100,11 @@ def submit_outside_work(
     except rules.InvalidOutsideWork as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    me = actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None:
-            ack(response_action="errors", errors={Field.ORGANISATION: NOT_IN_ORG_CHART[:150]})
-            return
         choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
         if choice.error:
-            ack(response_action="errors", errors={Field.LINE_MANAGER: choice.error})
-            return
+            raise Refused(choice.error, Field.LINE_MANAGER)
         chosen = choice.chosen
         flags = rules.flags_for(request, today)
         stored = _store(session, me, request, flags, chosen, settings, now)
@@ -133,7 +126,7 @@ def _store(
         session,
         kind=KIND,
         declarant=me,
-        status="pending",
+        status=DeclarationStatus.PENDING,
         chosen_approver_id=chosen.id if chosen else None,
     )
     assert declaration.id is not None

@@ -7,7 +7,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.conduct import Subcommand
-from handlers.policies.ids import Action, Callback
+from handlers.context import meta
+from handlers.policies.ids import Action, Callback, ReviewRef
 from handlers.policies.jobs import JOBS as JOBS
 from handlers.policies.listeners import (
     open_add,
@@ -24,6 +25,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {"policies": policies_command}
 def register(app: App) -> None:
     app.action(Action.ADD.value)(open_add)
     app.action(Action.EDIT.value)(open_edit)
-    app.action(Action.MARK_REVIEWED.value)(open_review)
+    app.action(Action.MARK_REVIEWED.value, middleware=[meta(ReviewRef)])(open_review)
     app.view(Callback.FORM.value)(submit_policy)
     app.view(Callback.REVIEW.value)(submit_review)

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.notifier import Notifier, Posted
 from bot.rules import policies as rules
 from bot.rules.policies import Field, ReviewField
+from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.rules.roles import Role
 from bot.settings import Settings
 from handlers.conduct import ConductRequest
@@ -23,7 +24,7 @@ from handlers.policies import messages
 from handlers.policies.form import read_policy_form, read_review_form
 from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
 from handlers.policies.views import list_modal, policy_form, review_modal
-from handlers.replies import STALE_BUTTON, notice_view, tell
+from handlers.replies import notice_view
 from storage import audit, staff
 from storage import policies as store
 from storage.db import Database
@@ -223,42 +224,33 @@ def _may_review(person: Staff | None, policy: Policy) -> bool:
 def open_review(
     ack: Ack,
     body: dict[str, Any],
-    action: dict[str, Any],
-    respond: Respond,
+    meta: ReviewRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     ack()
-    try:
-        ref = decode(ReviewRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE_BUTTON)
-        return
+    ref, me = meta, actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         policy = store.get(session, policy_id=ref.policy_id)
         owner = (
             staff.by_id(session, staff_id=policy.owner_id) if policy and policy.owner_id else None
         )
     if policy is None or not policy.active:
-        tell(respond, messages.GONE)
-        return
+        raise Refused(messages.GONE)
     if not _may_review(me, policy):
         owner_name = owner.display_name if owner else "its owner"
-        tell(respond, f"{messages.NOT_OWNER} This one is {owner_name}'s.")
-        return
+        raise Refused(f"{messages.NOT_OWNER} This one is {owner_name}'s.")
     if policy.next_review != ref.due:
         nxt = rules.long_date(policy.next_review) if policy.next_review else "not set"
-        tell(
-            respond,
+        raise Refused(
             f"This reminder is out of date: the review it was about has been marked done or "
-            f"its date changed. The next review is due {nxt}.",
+            f"its date changed. The next review is due {nxt}."
         )
-        return
     container = body.get("container") or {}
-    meta = ReviewMeta(
+    where = ReviewMeta(
         policy_id=ref.policy_id,
         due=ref.due,
         channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
@@ -268,7 +260,7 @@ def open_review(
         trigger_id=body["trigger_id"],
         view=review_modal(
             policy,
-            meta=meta,
+            meta=where,
             owner_name=owner.display_name if owner else None,
             today=_today(settings, clock),
         ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.questions.ids import Action, Callback
+from handlers.context import meta
+from handlers.metadata import StepRef
+from handlers.questions.ids import Action, Block, Callback, QuestionRef
 from handlers.questions.listeners import (
     open_question_form,
     open_reply_form,
@@ -15,7 +17,9 @@ from handlers.questions.listeners import (
 
 
 def register(app: App) -> None:
-    app.action(Action.ASK.value)(open_question_form)
-    app.action(Action.REPLY.value)(open_reply_form)
-    app.view(Callback.ASK.value)(submit_question)
-    app.view(Callback.REPLY.value)(submit_answer)
+    app.action(Action.ASK.value, middleware=[meta(StepRef)])(open_question_form)
+    app.action(Action.REPLY.value, middleware=[meta(QuestionRef)])(open_reply_form)
+    app.view(Callback.ASK.value, middleware=[meta(StepRef, field=Block.QUESTION)])(submit_question)
+    app.view(Callback.REPLY.value, middleware=[meta(QuestionRef, field=Block.ANSWER)])(
+        submit_answer
+    )

@@ -9,23 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.notifier import Notifier, Posted
 from bot.rules.permissions import may_decide
+from bot.rules.refusal import Refused
 from bot.rules.roles import Role
+from bot.rules.status import StepStatus
 from handlers import slack_ui
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
-from handlers.metadata import BadMetadata, StepRef, decode
+from handlers.metadata import StepRef
 from handlers.questions.ids import (
     ANSWER_MAX,
     QUESTION_MAX,
     Block,
-    Input,
     QuestionRef,
 )
 from handlers.questions.views import (
@@ -36,7 +37,6 @@ from handlers.questions.views import (
     question_message,
     reply_modal,
 )
-from handlers.replies import tell
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
@@ -44,13 +44,8 @@ from storage.models import ApprovalStep, Question, Staff
 
 log = logging.getLogger(__name__)
 
-STALE = "That button is from an older message Nolan can't read."
-STALE_FORM = "This form is out of date: close it and press the button again."
+ALREADY_ANSWERED = "You already answered this question."
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
-
-
-def _value(values: dict[str, Any], block: Block, action: Input) -> str:
-    return (slack_ui.answers(values).text(block) or "").strip()
 
 
 # -- asking --------------------------------------------------------------------------------
@@ -63,13 +58,12 @@ class Asking:
     record: Record
 
 
-def _may_ask(session: Session, actor_slack_id: str, step_id: int) -> Asking | str:
+def _may_ask(session: Session, actor: Staff | None, step_id: int) -> Asking:
     """The step's approver (or the monitoring officer, or the approver a deputy stands in
     for) may ask, while the step waits; anyone else is told why not."""
-    actor = staff.by_slack_id(session, slack_user_id=actor_slack_id)
     step = declarations.get_step(session, step_id=step_id)
     if actor is None or actor.id is None or step is None:
-        return UNKNOWN
+        raise Refused(UNKNOWN, Block.QUESTION)
     record = declarations.load_record(session, declaration_id=step.declaration_id)
     assert record is not None
     verdict = may_decide(
@@ -80,37 +74,34 @@ def _may_ask(session: Session, actor_slack_id: str, step_id: int) -> Asking | st
     )
     allowed = verdict.allowed or actor.id == step.delegated_from_id
     if actor.id == record.declarant.id:
-        return "You can't ask questions about your own declaration."
+        raise Refused("You can't ask questions about your own declaration.", Block.QUESTION)
     if not allowed or actor.id == record.declaration.named_staff_id:
         approver = record.name_of(step.approver_id) or "the approver"
-        return f"Only {approver} (or the monitoring officer) can ask about this declaration."
-    if step.status != "pending":
-        return (
+        raise Refused(
+            f"Only {approver} (or the monitoring officer) can ask about this declaration.",
+            Block.QUESTION,
+        )
+    if step.status != StepStatus.PENDING:
+        raise Refused(
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
-            "there is nothing to ask."
+            "there is nothing to ask.",
+            Block.QUESTION,
         )
     return Asking(actor, step, record)
 
 
 def open_question_form(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: StepRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
 ) -> None:
     ack()
-    try:
-        ref = decode(StepRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return
+    ref = meta
     with db.session() as session:
-        asking = _may_ask(session, body["user"]["id"], ref.step_id)
-    if isinstance(asking, str):
-        tell(respond, asking)
-        return
+        asking = _may_ask(session, actor, ref.step_id)
     record = asking.record
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -134,45 +125,30 @@ class Asked:
     question: str
 
 
-def _text_or_error(
-    ack: Ack, view: dict[str, Any], block: str, input_id: str, what: str, most: int
-) -> str | None:
-    """The form's text, or None after answering the form with the error on its field."""
-    text = _value(view["state"]["values"], block, input_id)
+def _text(view: dict[str, Any], block: str, what: str, most: int) -> str:
+    """The form's text, or Refused on its field."""
+    text = (slack_ui.answers(view["state"]["values"]).text(block) or "").strip()
     if not text:
-        ack(response_action="errors", errors={block: f"Please write your {what}."})
-        return None
+        raise Refused(f"Please write your {what}.", block)
     if len(text) > most:
-        ack(
-            response_action="errors",
-            errors={block: f"Please keep this to {most} characters or fewer."},
-        )
-        return None
+        raise Refused(f"Please keep this to {most} characters or fewer.", block)
     return text
 
 
 def submit_question(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    meta: StepRef,
+    actor: Staff | None,
     db: Database,
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _text_or_error(ack, view, Block.QUESTION, Input.QUESTION, "question", QUESTION_MAX)
-    if text is None:
-        return
-    try:
-        ref = decode(StepRef, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={Block.QUESTION: STALE_FORM})
-        return
+    text = _text(view, Block.QUESTION, "question", QUESTION_MAX)
+    ref = meta
     now = clock()
     with db.session() as session:
-        asking = _may_ask(session, body["user"]["id"], ref.step_id)
-        if isinstance(asking, str):
-            ack(response_action="errors", errors={Block.QUESTION: asking[:150]})
-            return
+        asking = _may_ask(session, actor, ref.step_id)
         assert asking.actor.id is not None
         question = Question(
             step_id=ref.step_id, asked_by_id=asking.actor.id, question=text, asked_at=now
@@ -224,23 +200,25 @@ class Answering:
     asker: Staff | None
 
 
-def _may_answer(session: Session, actor_slack_id: str, question_id: int) -> Answering | str:
+def _may_answer(session: Session, actor: Staff | None, question_id: int) -> Answering:
     """Only the member of staff answers, once, while the step still waits."""
-    actor = staff.by_slack_id(session, slack_user_id=actor_slack_id)
     question = session.get(Question, question_id, populate_existing=True)
     step = declarations.get_step(session, step_id=question.step_id) if question else None
     if actor is None or question is None or step is None:
-        return UNKNOWN
+        raise Refused(UNKNOWN, Block.ANSWER)
     record = declarations.load_record(session, declaration_id=step.declaration_id)
     assert record is not None
     if actor.id != record.declarant.id:
-        return f"Only {record.declarant.display_name} can answer this question."
+        raise Refused(
+            f"Only {record.declarant.display_name} can answer this question.", Block.ANSWER
+        )
     if question.answered_at is not None:
-        return "You already answered this question."
-    if step.status != "pending":
-        return (
+        raise Refused(ALREADY_ANSWERED, Block.ANSWER)
+    if step.status != StepStatus.PENDING:
+        raise Refused(
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
-            "no answer is needed."
+            "no answer is needed.",
+            Block.ANSWER,
         )
     asker = staff.by_id(session, staff_id=question.asked_by_id)
     return Answering(question, step, record, asker)
@@ -248,23 +226,16 @@ def _may_answer(session: Session, actor_slack_id: str, question_id: int) -> Answ
 
 def open_reply_form(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: QuestionRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
 ) -> None:
     ack()
-    try:
-        ref = decode(QuestionRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return
+    ref = meta
     with db.session() as session:
-        answering = _may_answer(session, body["user"]["id"], ref.question_id)
-    if isinstance(answering, str):
-        tell(respond, answering)
-        return
+        answering = _may_answer(session, actor, ref.question_id)
     container = body.get("container") or {}
     where = QuestionRef(
         question_id=ref.question_id,
@@ -284,26 +255,18 @@ def open_reply_form(
 
 def submit_answer(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    meta: QuestionRef,
+    actor: Staff | None,
     db: Database,
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _text_or_error(ack, view, Block.ANSWER, Input.ANSWER, "answer", ANSWER_MAX)
-    if text is None:
-        return
-    try:
-        ref = decode(QuestionRef, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={Block.ANSWER: STALE_FORM})
-        return
+    text = _text(view, Block.ANSWER, "answer", ANSWER_MAX)
+    ref = meta
     now = clock()
     with db.session() as session:
-        answering = _may_answer(session, body["user"]["id"], ref.question_id)
-        if isinstance(answering, str):
-            ack(response_action="errors", errors={Block.ANSWER: answering[:150]})
-            return
+        answering = _may_answer(session, actor, ref.question_id)
         # Conditional updates: a second answer (two forms open) and a decision in between
         # lose cleanly instead of overwriting.
         answered = session.execute(
@@ -314,14 +277,13 @@ def submit_answer(
         )
         if answered.rowcount != 1:
             session.rollback()
-            ack(
-                response_action="errors",
-                errors={Block.ANSWER: "You already answered this question."},
-            )
-            return
+            raise Refused(ALREADY_ANSWERED, Block.ANSWER)
         restarted = session.execute(
             update(ApprovalStep)
-            .where(col(ApprovalStep.id) == answering.step.id, col(ApprovalStep.status) == "pending")
+            .where(
+                col(ApprovalStep.id) == answering.step.id,
+                col(ApprovalStep.status) == StepStatus.PENDING,
+            )
             .values(clock_started_at=now, reminded_at=None)
             .execution_options(synchronize_session=False)
         )

@@ -18,6 +18,7 @@ from bot import engine
 from bot.notifier import Message, Notifier
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, approver_for
+from bot.rules.status import DeclarationStatus, StepStatus
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.text import clip, escape
@@ -55,8 +56,8 @@ def follow_new_managers(
                 .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
                 .where(
                     Declaration.declarant_id == change.staff_id,
-                    Declaration.status == "pending",
-                    ApprovalStep.status == "pending",
+                    Declaration.status == DeclarationStatus.PENDING,
+                    ApprovalStep.status == StepStatus.PENDING,
                     ApprovalStep.role == ApproverRole.LINE_MANAGER.value,
                     ApprovalStep.approver_id == change.old_manager_id,
                     col(ApprovalStep.delegated_from_id).is_(None),

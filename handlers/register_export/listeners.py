@@ -19,36 +19,35 @@ from bot.export import ExportError, export
 from bot.notifier import Notifier
 from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
+from bot.rules.refusal import Refused
 from bot.settings import Settings
 from handlers.conduct import ConductRequest
 from handlers.register_export import messages
 from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
 from handlers.register_export.ids import Field
 from handlers.register_export.views import export_modal, refusal_modal
-from storage import staff
 from storage.db import Database
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def _officer_id(db: Database, slack_id: str) -> int | None:
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_id)
-        return me.id if me is not None and is_officer(me.role_set) else None
-
-
 def conduct_export(request: ConductRequest) -> None:
-    if _officer_id(request.db, request.user_id) is None:
+    if _officer_id(request.actor) is None:
         request.reply(messages.NOT_ALLOWED)
         return
     request.ack()
     request.client.views_open(trigger_id=request.command["trigger_id"], view=export_modal())
 
 
-def open_export(ack: Ack, body: dict[str, Any], client: WebClient, db: Database) -> None:
+def _officer_id(actor: Staff | None) -> int | None:
+    return actor.id if actor is not None and is_officer(actor.role_set) else None
+
+
+def open_export(ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient) -> None:
     """The Home tab's Export button (action_id registers_export)."""
     ack()
-    allowed = _officer_id(db, body["user"]["id"]) is not None
+    allowed = _officer_id(actor) is not None
     view = export_modal() if allowed else refusal_modal(messages.NOT_ALLOWED)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -57,6 +56,7 @@ def submit_export(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff | None,
     db: Database,
     settings: Settings,
     notifier: Notifier,
@@ -67,10 +67,9 @@ def submit_export(
         ack(response_action="errors", errors=invalid.errors)
         return
     user_id = body["user"]["id"]
-    officer_id = _officer_id(db, user_id)
+    officer_id = _officer_id(actor)
     if officer_id is None:
-        ack(response_action="errors", errors={Field.REGISTER: messages.NOT_ALLOWED})
-        return
+        raise Refused(messages.NOT_ALLOWED, Field.REGISTER)
     ack()  # closes the modal; the file follows in the DM
     send_export(
         wanted, officer_id=officer_id, user_id=user_id, db=db, settings=settings, notifier=notifier

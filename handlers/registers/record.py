@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.rules.status import StepStatus
 from bot.rules.words import KIND_WORDS
 from bot.ui import withholding
 from bot.ui.withholding import ground_label
@@ -65,7 +66,7 @@ def _step_line(record: Record, step_index: int) -> str:
         who += f" (deputy for {record.name_of(step.delegated_from_id) or 'a colleague'})"
     role = step.role.replace("_", " ")
     line = f"*{escape(who)}* · {role}, to {step.purpose}: "
-    if step.status == "pending":
+    if step.status == StepStatus.PENDING:
         line += "_waiting_"
         if step.clock_started_at:
             line += f" since {slack_date(step.clock_started_at)}"

@@ -11,7 +11,6 @@ from bot.rules.access import is_officer
 from bot.rules.financial_year import FinancialYear
 from handlers.conduct import ConductRequest
 from handlers.report import messages
-from storage import staff
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +38,8 @@ def conduct_report(request: ConductRequest) -> None:
     except BadYear:
         request.reply(messages.USAGE)
         return
-    with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        officer_id = me.id if me is not None and is_officer(me.role_set) else None
+    me = request.actor
+    officer_id = me.id if me is not None and is_officer(me.role_set) else None
     if officer_id is None:
         request.reply(messages.NOT_ALLOWED)
         return

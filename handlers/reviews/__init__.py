@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.reviews.ids import Action
+from handlers.context import meta
+from handlers.reviews.ids import Action, ReviewRef
 from handlers.reviews.jobs import JOBS as JOBS
 from handlers.reviews.listeners import changed, ended, unchanged
 
 
 def register(app: App) -> None:
-    app.action(Action.UNCHANGED.value)(unchanged)
-    app.action(Action.CHANGED.value)(changed)
-    app.action(Action.ENDED.value)(ended)
+    app.action(Action.UNCHANGED.value, middleware=[meta(ReviewRef)])(unchanged)
+    app.action(Action.CHANGED.value, middleware=[meta(ReviewRef)])(changed)
+    app.action(Action.ENDED.value, middleware=[meta(ReviewRef)])(ended)

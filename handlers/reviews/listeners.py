@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy import or_, update
 from sqlmodel import Session, col
@@ -17,14 +17,14 @@ from bot import engine
 from bot.notifier import Notifier
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
+from bot.rules.refusal import Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, line_approver
+from bot.rules.status import StepStatus
 from bot.settings import Settings
 from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
-from handlers.metadata import BadMetadata, decode
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import tell
 from handlers.reviews.ids import ReviewRef
 from handlers.reviews.messages import Permission, ended_notice, reviewed_message
 from storage import audit, declarations, staff
@@ -34,7 +34,6 @@ from storage.models import OutsideWork, Staff
 
 log = logging.getLogger(__name__)
 
-STALE = "That button is from an older message Nolan can't read."
 NOT_YOURS = "Only the person who holds this permission can answer its review."
 LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.RECOMMEND)
 
@@ -47,17 +46,18 @@ class Reviewing:
     answered: tuple[str, datetime] | None  # an earlier answer to this review
 
 
-def _load(session: Session, slack_id: str, ref: ReviewRef, settings: Settings) -> Reviewing | str:
-    """The review being answered, or why it can't be."""
-    me = staff.by_slack_id(session, slack_user_id=slack_id)
+def _load(session: Session, me: Staff | None, ref: ReviewRef, settings: Settings) -> Reviewing:
+    """The review being answered, or Refused: why it can't be."""
     record = declarations.load_record(session, declaration_id=ref.declaration_id)
     if record is None or record.declaration.kind != "outside_work" or me is None:
-        return "Nolan can't find that permission."
+        raise Refused("Nolan can't find that permission.")
     if record.declaration.declarant_id != me.id:
-        return NOT_YOURS
+        raise Refused(NOT_YOURS)
     work = record.detail
     assert isinstance(work, OutsideWork)
-    granted = [s.decided_at for s in record.steps if s.status == "granted" and s.decided_at]
+    granted = [
+        s.decided_at for s in record.steps if s.status == StepStatus.GRANTED and s.decided_at
+    ]
     granted_on = max(granted).astimezone(settings.policy.tz).date() if granted else work.start_date
     first = store.get(
         session,
@@ -77,14 +77,6 @@ def _load(session: Session, slack_id: str, ref: ReviewRef, settings: Settings) -
         ended_on=work.ended_on,
         answered=(first.response, first.responded_at) if first else None,
     )
-
-
-def _decode(action: dict[str, Any], respond: Respond) -> ReviewRef | None:
-    try:
-        return decode(ReviewRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return None
 
 
 def _record(
@@ -145,27 +137,21 @@ def _show(
 
 def unchanged(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: ReviewRef,
+    actor: Staff | None,
     db: Database,
     notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     ack()
-    ref = _decode(action, respond)
-    if ref is None:
-        return
+    ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, body["user"]["id"], ref, settings)
-        if isinstance(reviewing, str):
-            tell(respond, reviewing)
-            return
+        reviewing = _load(session, actor, ref, settings)
         if reviewing.ended_on is not None and reviewing.answered is None:
-            tell(respond, f"{reviewing.permission.reference} has already ended.")
-            return
+            raise Refused(f"{reviewing.permission.reference} has already ended.")
         answer = _record(session, reviewing, ref, "confirmed", now)
         session.commit()
     _show(notifier, body, reviewing, answer, settings)
@@ -173,9 +159,9 @@ def unchanged(
 
 def changed(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: ReviewRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     notifier: Notifier,
@@ -185,18 +171,12 @@ def changed(
     """Open the /outside-work form pre-filled (the change is a new request for permission),
     and record the review's answer as "updated"."""
     ack()
-    ref = _decode(action, respond)
-    if ref is None:
-        return
+    ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, body["user"]["id"], ref, settings)
-        if isinstance(reviewing, str):
-            tell(respond, reviewing)
-            return
+        reviewing = _load(session, actor, ref, settings)
         if reviewing.ended_on is not None and reviewing.answered is None:
-            tell(respond, f"{reviewing.permission.reference} has already ended.")
-            return
+            raise Refused(f"{reviewing.permission.reference} has already ended.")
         routing = line_approver(staff.as_person(reviewing.me), staff.office_holders(session))
     p = reviewing.permission
     client.views_open(
@@ -216,9 +196,9 @@ def changed(
 
 def ended(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: ReviewRef,
+    actor: Staff | None,
     db: Database,
     notifier: Notifier,
     settings: Settings,
@@ -227,16 +207,11 @@ def ended(
     """End the permission today (once: a conditional update), record the review's answer,
     and tell the line manager for information."""
     ack()
-    ref = _decode(action, respond)
-    if ref is None:
-        return
+    ref = meta
     now = clock()
     today = now.astimezone(settings.policy.tz).date()
     with db.session() as session:
-        reviewing = _load(session, body["user"]["id"], ref, settings)
-        if isinstance(reviewing, str):
-            tell(respond, reviewing)
-            return
+        reviewing = _load(session, actor, ref, settings)
         result = session.execute(
             update(OutsideWork)
             .where(
@@ -251,8 +226,7 @@ def ended(
             if reviewing.answered is not None:
                 _show(notifier, body, reviewing, reviewing.answered, settings)
             else:
-                tell(respond, f"{reviewing.permission.reference} has already ended.")
-            return
+                raise Refused(f"{reviewing.permission.reference} has already ended.")
         audit.record(
             session,
             action="ended",

@@ -7,7 +7,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.conduct import Subcommand
-from handlers.undertaking.ids import Action
+from handlers.context import known, meta
+from handlers.undertaking.ids import Action, UndertakingRef
 from handlers.undertaking.jobs import JOBS as JOBS
 from handlers.undertaking.listeners import accept, conduct_undertaking
 
@@ -15,4 +16,4 @@ SUBCOMMANDS: dict[str, Subcommand] = {"undertaking": conduct_undertaking}
 
 
 def register(app: App) -> None:
-    app.action(Action.ACCEPT.value)(accept)
+    app.action(Action.ACCEPT.value, middleware=[meta(UndertakingRef), known()])(accept)

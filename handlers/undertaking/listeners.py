@@ -6,29 +6,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 
 from bot.notifier import Notifier
 from bot.rules.annual import UNDERTAKING_VERSION
+from bot.rules.refusal import NOT_IN_ORG_CHART
 from bot.rules.roles import Role
 from bot.settings import Settings
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
-from handlers.metadata import BadMetadata, decode
-from handlers.replies import tell
 from handlers.text import slack_date
 from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
-from storage import audit, staff
+from storage import audit
 from storage import confirmations as store
 from storage.db import Database
+from storage.models import Staff
 
-NOT_IN_ORG_CHART = (
-    "Nolan can't find you in the office's org chart. Please ask an admin to add you "
-    "(python -m bot staff import)."
-)
-STALE = "That button is from an older message Nolan can't read."
 NOT_ADMIN = "Only an admin can send the code of conduct undertaking to everyone."
 USAGE = (
     "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
@@ -38,9 +33,9 @@ USAGE = (
 
 def accept(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: UndertakingRef,
+    actor: Staff,
     db: Database,
     notifier: Notifier,
     settings: Settings,
@@ -48,17 +43,10 @@ def accept(
 ) -> None:
     """Record the acceptance with its time, once; the DM becomes the receipt."""
     ack()
-    try:
-        ref = decode(UndertakingRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return
+    ref, me = meta, actor
+    assert me.id is not None
     now = clock()
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
-        if me is None or me.id is None:
-            tell(respond, NOT_IN_ORG_CHART)
-            return
         subject = store.staff_subject(me.id)
         if store.confirm(
             session,
@@ -102,11 +90,11 @@ def _own(request: ConductRequest) -> None:
     """Your own undertaking: when you accepted it, or a DM with it to accept now. Admins and
     the monitoring officer also see how many have accepted."""
     policy = request.settings.policy
+    me = request.actor
+    if me is None or me.id is None:
+        request.reply(NOT_IN_ORG_CHART)
+        return
     with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        if me is None or me.id is None:
-            request.reply(NOT_IN_ORG_CHART)
-            return
         mine = store.get(
             session,
             kind=store.UNDERTAKING,
@@ -147,11 +135,11 @@ def _send_all(request: ConductRequest) -> None:
     policy = request.settings.policy
     now = request.clock()
     today = now.astimezone(policy.tz).date()
+    me = request.actor
+    if me is None or Role.ADMIN not in me.role_set:
+        request.reply(NOT_ADMIN)
+        return
     with request.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=request.user_id)
-        if me is None or Role.ADMIN not in me.role_set:
-            request.reply(NOT_ADMIN)
-            return
         audit.record(session, action=store.SEND_ALL, actor_id=me.id, on=today.isoformat())
         session.commit()
     due, link = jobs.load_due(request.db, today)

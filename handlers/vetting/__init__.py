@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION
+from handlers.context import meta
+from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION, ClearanceRef, Field
 from handlers.vetting.jobs import JOBS as JOBS
-from handlers.vetting.listeners import open_renewal_form, submit_renewal
+from handlers.vetting.listeners import STALE_FORM, open_renewal_form, submit_renewal
 
 
 def register(app: App) -> None:
-    app.action(RENEW_ACTION)(open_renewal_form)
-    app.view(CALLBACK_ID)(submit_renewal)
+    app.action(RENEW_ACTION, middleware=[meta(ClearanceRef)])(open_renewal_form)
+    app.view(
+        CALLBACK_ID, middleware=[meta(ClearanceRef, stale=STALE_FORM, field=Field.RENEWED_ON)]
+    )(submit_renewal)

@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
 from bot.rules import vetting as rules
+from bot.rules.refusal import Refused
 from bot.rules.roles import Role
 from bot.settings import Settings
 from handlers import slack_ui
-from handlers.metadata import BadMetadata, decode
-from handlers.replies import STALE_BUTTON, tell
 from handlers.vetting import messages
 from handlers.vetting.ids import ClearanceRef, Field
 from handlers.vetting.store import set_expiry
@@ -62,32 +61,25 @@ def _changed(person: Staff, today: date) -> str:
 
 def open_renewal_form(
     ack: Ack,
-    action: dict[str, Any],
     body: dict[str, Any],
-    respond: Respond,
+    meta: ClearanceRef,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     ack()
-    try:
-        ref = decode(ClearanceRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE_BUTTON)
-        return
+    ref = meta
     today = _today(settings, clock())
     with db.session() as session:
-        actor = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         person = staff.by_id(session, staff_id=ref.staff_id)
     refusal = _refusal(actor, person)
     if refusal is not None:
-        tell(respond, refusal)
-        return
+        raise Refused(refusal)
     assert person is not None
     if person.vetting_expires != ref.expires:
-        tell(respond, _changed(person, today))
-        return
+        raise Refused(_changed(person, today))
     client.views_open(
         trigger_id=body["trigger_id"],
         view=renewal_modal(
@@ -171,16 +163,13 @@ def submit_renewal(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    meta: ClearanceRef,
     db: Database,
     settings: Settings,
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    try:
-        ref = decode(ClearanceRef, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={Field.RENEWED_ON: STALE_FORM})
-        return
+    ref = meta
     now = clock()
     try:
         recorded = _record(

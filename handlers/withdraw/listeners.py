@@ -5,7 +5,6 @@ approver's DM is updated in place and the approver told (issue 3)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt import Ack, Respond
 from sqlalchemy import update
@@ -13,19 +12,20 @@ from sqlmodel import col, select
 
 from bot.notifier import Message, Notifier
 from bot.rules.notices import join_words
+from bot.rules.refusal import Refused
+from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.words import STATUS_WORDS
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
-from handlers.metadata import BadMetadata, DeclarationRef, decode
+from handlers.metadata import DeclarationRef
 from handlers.replies import tell
 from handlers.text import clip, escape
-from storage import audit, declarations, staff
+from storage import audit, declarations
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration
+from storage.models import ApprovalStep, Declaration, Staff
 
 log = logging.getLogger(__name__)
 
-STALE = "That button is from an older message Nolan can't read. Try `/conduct mine` again."
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
 NOT_YOURS = "Only the person who made a declaration can withdraw it."
 NOTICE = (
@@ -44,48 +44,42 @@ def _not_waiting(declaration: Declaration) -> str:
 
 def withdraw(
     ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
+    meta: DeclarationRef,
+    actor: Staff,
     respond: Respond,
     db: Database,
     notifier: Notifier,
 ) -> None:
     ack()
-    try:
-        ref = decode(DeclarationRef, action.get("value"))
-    except BadMetadata:
-        tell(respond, STALE)
-        return
+    ref, me = meta, actor
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         declaration = session.get(Declaration, ref.declaration_id, populate_existing=True)
-        if me is None or declaration is None:
-            tell(respond, UNKNOWN)
-            return
+        if declaration is None:
+            raise Refused(UNKNOWN)
         if declaration.declarant_id != me.id:
-            tell(respond, NOT_YOURS)
-            return
+            raise Refused(NOT_YOURS)
         if declaration.kind == "notice":
-            tell(respond, NOTICE)
-            return
+            raise Refused(NOTICE)
         # The database referees a race with a decision: only a declaration still pending
         # becomes withdrawn, and only steps still pending close with it.
         withdrawn = session.execute(
             update(Declaration)
-            .where(col(Declaration.id) == declaration.id, col(Declaration.status) == "pending")
-            .values(status="withdrawn")
+            .where(
+                col(Declaration.id) == declaration.id,
+                col(Declaration.status) == DeclarationStatus.PENDING,
+            )
+            .values(status=DeclarationStatus.WITHDRAWN)
             .execution_options(synchronize_session=False)
         )
         if withdrawn.rowcount != 1:
             session.rollback()
             fresh = session.get(Declaration, ref.declaration_id, populate_existing=True)
-            tell(respond, _not_waiting(fresh or declaration))
-            return
+            raise Refused(_not_waiting(fresh or declaration))
         waiting = list(
             session.exec(
                 select(ApprovalStep.id).where(
                     ApprovalStep.declaration_id == declaration.id,
-                    ApprovalStep.status == "pending",
+                    ApprovalStep.status == StepStatus.PENDING,
                 )
             )
         )
@@ -93,8 +87,11 @@ def withdraw(
         if step_ids:
             session.execute(
                 update(ApprovalStep)
-                .where(col(ApprovalStep.id).in_(step_ids), col(ApprovalStep.status) == "pending")
-                .values(status="withdrawn")
+                .where(
+                    col(ApprovalStep.id).in_(step_ids),
+                    col(ApprovalStep.status) == StepStatus.PENDING,
+                )
+                .values(status=StepStatus.WITHDRAWN)
                 .execution_options(synchronize_session=False)
             )
         audit.record(

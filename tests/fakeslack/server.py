@@ -113,9 +113,9 @@ class FakeSlack(LocalHTTPFake):
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def start(self) -> Self:
+    def start(self, port: int = 0) -> Self:
         contract.known_method("auth.test")  # load the spec now so a missing file fails loudly
-        return super().start()
+        return super().start(port)
 
     @property
     def api_url(self) -> str:

@@ -238,18 +238,57 @@ def block_actions_form(
     return interaction_form(payload)
 
 
+def message_action_payload(
+    user_id: str,
+    callback_id: str,
+    *,
+    channel_id: str,
+    message: dict[str, Any],
+    trigger_id: str,
+    response_url: str,
+    user_name: str | None = None,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
+    """A message shortcut: someone chose the app's shortcut in a message's "More actions"
+    menu. `message` is the message as Slack gives it (at least its `ts` and `text`)."""
+    return {
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": _action_ts(),
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": _user(user_id, user_name, team_id),
+        "channel": {"id": channel_id, "name": "general"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "message_ts": message["ts"],
+        "message": {"type": "message", "user": "UFORWARDER", "team": team_id, **message},
+    }
+
+
+def message_action_form(user_id: str, callback_id: str, **kwargs: Any) -> str:
+    """`payload=<json>` body of a message shortcut (see message_action_payload)."""
+    return interaction_form(message_action_payload(user_id, callback_id, **kwargs))
+
+
 def view_submission_payload(
     user_id: str,
     view: dict[str, Any],
     values: dict[str, Any],
     *,
-    view_id: str = "V1",
+    view_id: str | None = None,
+    view_hash: str | None = None,
     trigger_id: str | None = None,
     user_name: str | None = None,
     team_id: str = TEAM_ID,
 ) -> dict[str, Any]:
     """A view_submission: `view` is what the bot opened, `values` the form state
-    ({block_id: {action_id: state_value(...)}}; see view_state)."""
+    ({block_id: {action_id: state_value(...)}}; see view_state). Each call is a new view
+    (its own id and hash) unless `view_id` and `view_hash` say which one it resubmits."""
+    n = next(_action_counter)
+    view_id = view_id or view.get("id") or f"V{n:08d}"
     submitted = {
         "id": view_id,
         "team_id": team_id,
@@ -258,7 +297,7 @@ def view_submission_payload(
         "private_metadata": view.get("private_metadata", ""),
         "callback_id": view.get("callback_id", ""),
         "state": {"values": values},
-        "hash": f"{int(time.time())}.fakehash",
+        "hash": view_hash or view.get("hash") or f"{int(time.time())}.{n:08x}",
         "title": view.get("title"),
         "clear_on_close": view.get("clear_on_close", False),
         "notify_on_close": view.get("notify_on_close", False),
@@ -290,11 +329,14 @@ def view_submission_form(
     view: dict[str, Any],
     values: dict[str, Any],
     *,
-    view_id: str = "V1",
+    view_id: str | None = None,
+    view_hash: str | None = None,
     trigger_id: str | None = None,
 ) -> str:
     """`payload=<json>` body of a view_submission (see view_submission_payload)."""
-    payload = view_submission_payload(user_id, view, values, view_id=view_id, trigger_id=trigger_id)
+    payload = view_submission_payload(
+        user_id, view, values, view_id=view_id, view_hash=view_hash, trigger_id=trigger_id
+    )
     return interaction_form(payload)
 
 

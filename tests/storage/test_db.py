@@ -30,6 +30,9 @@ def test_sqlite_runs_in_wal_mode(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        # A burst of writers queues for the write lock (tests/e2e/test_concurrent_writes.py)
+        # rather than failing "database is locked" after the driver's default 5 s.
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,117 @@
+"""Bolt middleware that opens every listener the same way, so listeners start at their work.
+
+Global (every request): the typed payload (`parsed`: Bolt's own `payload` is the raw dict) and
+the person who acted (`actor`: their staff row, or None if the org chart does not know them).
+Per listener: the typed metadata of the pressed button or submitted form (`meta`), and `known`,
+for flows only staff may use. Bolt injects context keys by name, so a listener takes `parsed`,
+`actor` and `meta` as arguments.
+A failed check raises `Refused`; handlers.errors answers it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from slack_bolt import Ack, BoltContext, BoltResponse
+
+from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
+from handlers.metadata import BadMetadata, decode
+from handlers.payloads import Malformed, Payload, parse
+from storage import staff
+
+log = logging.getLogger(__name__)
+
+PAYLOAD = "parsed"
+ACTOR = "actor"
+META = "meta"
+
+Next = Callable[[], BoltResponse | None]
+Middleware = Callable[..., BoltResponse | None]
+
+
+class KeptAck(Ack):
+    """Bolt's ack, keeping its answer once given. When a listener fails after acking (say
+    views.open fails), Bolt's runner resets the answer to None; if the request thread has
+    not yet seen it, Slack gets a 404 three seconds later instead of the ack."""
+
+    _response: BoltResponse | None = None
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._response is None:
+            self._response = value
+
+
+def kept_ack(context: BoltContext, next: Next) -> BoltResponse | None:
+    context["ack"] = KeptAck()
+    return next()
+
+
+def typed_payload(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
+    """The HTTP edge has checked this already; Socket Mode's envelopes arrive here unchecked."""
+    try:
+        context[PAYLOAD] = parse(body)
+    except Malformed as malformed:
+        log.warning("Dropped a malformed request: %s", malformed.reason)
+        return BoltResponse(status=400, body=malformed.reason)
+    return next()
+
+
+def load_actor(context: BoltContext, next: Next) -> BoltResponse | None:
+    """The acting person's staff row (detached: read its fields; re-load it to change it)."""
+    user = acting_user(context.get(PAYLOAD))
+    context[ACTOR] = None
+    if user:
+        with context["db"].session() as session:
+            context[ACTOR] = staff.by_slack_id(session, slack_user_id=user)
+    return next()
+
+
+def acting_user(payload: Payload | None) -> str | None:
+    user = getattr(payload, "user", None) or getattr(payload, "user_id", None)
+    if user is None:
+        event = getattr(payload, "event", None)
+        user = getattr(event, "user", None)
+    user = getattr(user, "id", user)
+    return user if isinstance(user, str) and user else None
+
+
+def meta(
+    model: type[BaseModel], *, stale: str | None = None, field: str | None = None
+) -> Middleware:
+    """Listener middleware: decode the pressed button's value (or the submitted form's
+    private_metadata) as `model` into `meta`; anything unreadable is refused as stale."""
+
+    def decode_meta(context: BoltContext, next: Next) -> BoltResponse | None:
+        payload = context.get(PAYLOAD)
+        actions = getattr(payload, "actions", None)
+        if actions:
+            raw, default = actions[0].value, STALE_BUTTON
+        else:
+            view = getattr(payload, "view", None)
+            raw, default = getattr(view, "private_metadata", None), STALE_FORM
+        try:
+            context[META] = decode(model, raw)
+        except BadMetadata:
+            raise Refused(stale or default, field) from None
+        return next()
+
+    return decode_meta
+
+
+def known(text: str = NOT_IN_ORG_CHART, *, field: str | None = None) -> Middleware:
+    """Listener middleware: only someone in the org chart goes on."""
+
+    def require_actor(context: BoltContext, next: Next) -> BoltResponse | None:
+        if context.get(ACTOR) is None:
+            raise Refused(text, field)
+        return next()
+
+    return require_actor

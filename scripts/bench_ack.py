@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Benchmark how fast Slack's requests are answered: a bare slack-bolt App against Nolan.
+
+    scripts/bench_ack.py [--db sqlite|postgres] [--database-url URL] [--staff 100|50000]
+                         [--concurrency 1,10,50] [--requests 100]
+
+Both apps run under the same waitress server (bot.server.make_server) and talk to the same
+fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
+slash command (opens a modal), the gift form submitted (a hospitality offer to be authorised:
+Nolan records it and routes it to the line manager), and the Approve button on the manager's
+card. The bare app does the least Bolt needs: ack, then the one Web API call (views.open,
+chat.postMessage, chat.update). For each request and each level of concurrency it sends
+--requests requests (at least the concurrency) from that many threads at once and prints the
+latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or were not
+answered 200, and Nolan's figures over the bare app's.
+
+Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
+by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
+server of --database-url (or TEST_DATABASE_URL), dropped afterwards.
+
+This is not a timed test; tests/test_bench_ack.py runs it small so it does not rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import threading
+import time as timer
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import logging
+
+from bench_registers import _staff
+from bench_sweep import _bulk, scratch_database
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import create_app
+from bot.server import drain, make_server
+from bot.settings import Settings
+from handlers.approvals.ids import decide_action
+from storage.db import Database
+from storage.models import Staff
+from tests.fakeslack import FakeSlack
+from tests.fakeslack.signing import (
+    block_actions_form,
+    post,
+    slash_command_form,
+    view_state,
+    view_submission_form,
+)
+
+SECRET = "bench-signing-secret"
+APPROVE = decide_action("approved")
+SLOW = 3.0  # seconds: Slack shows the person an error past this
+KINDS = ("slash-command", "view-submission", "button")
+
+
+@dataclass
+class Result:
+    app: str
+    kind: str
+    concurrency: int
+    latencies: list[float]
+    failed: int  # not answered 200
+    seconds: float
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] * 1000
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def slow(self) -> int:
+        return sum(1 for t in self.latencies if t > SLOW)
+
+
+def bare_app(fake: FakeSlack) -> App:
+    """What Bolt needs and no more: ack, then one Web API call, as Nolan makes for each."""
+    app = App(
+        client=WebClient(token="xoxb-bench", base_url=fake.api_url),
+        signing_secret=SECRET,
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+
+    @app.command("/gift")
+    def command(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=_BARE_VIEW)
+
+    @app.view(re.compile(".+"))  # whatever form is submitted (the benchmark sends Nolan's)
+    def submitted(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.chat_postMessage(channel=body["user"]["id"], text="Recorded.")
+
+    @app.action(APPROVE)
+    def pressed(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.chat_update(
+            channel=body["container"]["channel_id"],
+            ts=body["container"]["message_ts"],
+            text="Approved.",
+        )
+
+    return app
+
+
+_BARE_VIEW = {
+    "type": "modal",
+    "callback_id": "gift_form",
+    "title": {"type": "plain_text", "text": "Gift"},
+    "submit": {"type": "plain_text", "text": "Submit"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "description",
+            "label": {"type": "plain_text", "text": "Description"},
+            "element": {"type": "plain_text_input", "action_id": "description_input"},
+        }
+    ],
+}
+
+
+@contextmanager
+def serving(app: App, db: Database) -> Iterator[str]:
+    server = make_server(app, db, "127.0.0.1", 0)
+    thread = threading.Thread(target=_run, args=(server,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}/slack/events"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        with suppress(Exception):
+            drain(app)
+
+
+def _run(server: Any) -> None:
+    with suppress(OSError, ValueError):
+        server.run()
+
+
+def _answers() -> dict[str, Any]:
+    today = datetime.now(UTC).date()
+    return {
+        "kind_input": "hospitality",
+        "offered_by_input": "Acme Cleaning Ltd",
+        "relationship_input": "contractor",
+        "description_input": "Dinner at the Grand Hotel",
+        "value_input": "85",
+        "date_offered_input": today - timedelta(days=2),
+        "event_date_input": today + timedelta(days=10),
+        "response_input": "wants_to_accept",
+        "reason_input": "Representing the office at the launch",
+    }
+
+
+class Requests:
+    """The signed bodies of each kind of request, one per call, from members of staff."""
+
+    def __init__(self, fake: FakeSlack, members: list[str], gift_view: dict[str, Any]) -> None:
+        self.fake, self.members, self.view = fake, members, gift_view
+        self.cards: list[tuple[str, dict[str, Any]]] = []  # (approver, message) to press
+        self.pressed: set[tuple[str, str]] = set()  # (channel, ts) of cards Nolan decided
+        self._n = 0
+        self._lock = threading.Lock()
+
+    def _member(self) -> str:
+        with self._lock:
+            self._n += 1
+            return self.members[self._n % len(self.members)]
+
+    def body(self, kind: str) -> str:
+        if kind == "slash-command":
+            return slash_command_form(
+                "/gift",
+                "Dinner",
+                self._member(),
+                trigger_id=self.fake.new_trigger_id(),
+                response_url=self.fake.response_url(f"bench-{timer.monotonic_ns()}"),
+            )
+        if kind == "view-submission":
+            values = view_state(self.view, _answers())
+            return view_submission_form(self._member(), self.view, values)
+        with self._lock:
+            approver, message = self.cards.pop()
+            self.pressed.add((message["channel"], message["ts"]))
+        block_id, value = _approve_button(message["blocks"])
+        return block_actions_form(
+            approver,
+            APPROVE,
+            value,
+            block_id=block_id,
+            channel_id=message["channel"],
+            message_ts=message["ts"],
+            message={"ts": message["ts"], "blocks": message["blocks"]},
+            response_url=self.fake.response_url(f"bench-{timer.monotonic_ns()}"),
+            trigger_id=self.fake.new_trigger_id(),
+        )
+
+    def collect_cards(self) -> int:
+        """The managers' cards Nolan posted with an Approve button, newest last."""
+        posted = self.fake.calls("chat.postMessage")
+        answers = self.fake.responses("chat.postMessage")
+        self.cards = []
+        for call, answer in zip(posted, answers, strict=False):
+            blocks = call.args.get("blocks") or []
+            if isinstance(blocks, str):
+                blocks = json.loads(blocks)
+            if (answer["channel"], answer["ts"]) in self.pressed:
+                continue
+            with suppress(LookupError):
+                _approve_button(blocks)
+                message = {"channel": answer["channel"], "ts": answer["ts"], "blocks": blocks}
+                self.cards.append((call.args["channel"], message))
+        return len(self.cards)
+
+
+def _approve_button(blocks: list[dict[str, Any]]) -> tuple[str, str]:
+    for block in blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == APPROVE:
+                return block.get("block_id", ""), element.get("value", "")
+    raise LookupError("no Approve button")
+
+
+def measure(
+    app: str, kind: str, url: str, make: Callable[[str], str], concurrency: int, count: int
+) -> Result:
+    bodies = [make(kind) for _ in range(count)]
+    latencies: list[float] = []
+    failed = 0
+    lock = threading.Lock()
+
+    def send(body: str) -> None:
+        nonlocal failed
+        started = timer.perf_counter()
+        try:
+            status, _headers, _reply = post(url, body, SECRET)
+        except OSError:
+            status = 0
+        took = timer.perf_counter() - started
+        with lock:
+            latencies.append(took)
+            failed += status != 200
+
+    started = timer.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(send, bodies))
+    return Result(app, kind, concurrency, latencies, failed, timer.perf_counter() - started)
+
+
+def seed(db: Database, staff: int) -> list[dict[str, Any]]:
+    people = _staff(staff)
+    _bulk(db, Staff.__table__, people)
+    return people
+
+
+def run(args: argparse.Namespace, url: str | None) -> list[Result]:
+    fake = FakeSlack().start()
+    results: list[Result] = []
+    try:
+        with scratch_database(url, args.staff) as db:
+            people = seed(db, args.staff)
+            for person in people:
+                fake.add_user(person["email"], person["slack_user_id"], name=person["name"])
+            members = [p["slack_user_id"] for p in people if p["id"] > 2 + args.staff // 10]
+            settings = Settings(
+                slack_bot_token="xoxb-bench",
+                slack_signing_secret=SECRET,
+                slack_api_url=fake.api_url,
+                database_url=db.url,
+            )
+            nolan = create_app(settings, db)
+            bare = bare_app(fake)
+            with serving(nolan, db) as nolan_url, serving(bare, db) as bare_url:
+                post(
+                    nolan_url,
+                    slash_command_form(
+                        "/gift",
+                        "",
+                        members[0],
+                        trigger_id=fake.new_trigger_id(),
+                        response_url=fake.response_url("bench-open"),
+                    ),
+                    SECRET,
+                )
+                view = fake.wait_for("views.open").args["view"]
+                if isinstance(view, str):
+                    view = json.loads(view)
+                requests = Requests(fake, members, view)
+                for kind in KINDS:
+                    for level in args.concurrency:
+                        count = max(args.requests, level)
+                        if kind == "button":
+                            _wait_settled(fake)
+                            if requests.collect_cards() < count:
+                                count = len(requests.cards)
+                        for app_name, where in (("bare", bare_url), ("nolan", nolan_url)):
+                            if kind == "button" and app_name == "bare":
+                                # The bare app presses the same cards; Nolan then decides them.
+                                cards, pressed = list(requests.cards), set(requests.pressed)
+                                results.append(
+                                    measure(app_name, kind, where, requests.body, level, count)
+                                )
+                                requests.cards, requests.pressed = cards, pressed
+                                continue
+                            results.append(
+                                measure(app_name, kind, where, requests.body, level, count)
+                            )
+                        _wait_settled(fake)
+            drain(nolan)
+    finally:
+        fake.stop()
+    return results
+
+
+def _wait_settled(fake: FakeSlack, quiet: float = 1.0, limit: float = 120.0) -> None:
+    """Until the Web API calls made after the acks have stopped coming."""
+    deadline = timer.monotonic() + limit
+    seen = -1
+    while timer.monotonic() < deadline:
+        now = len(fake.calls())
+        if now == seen:
+            return
+        seen = now
+        timer.sleep(quiet)
+
+
+def table(results: list[Result]) -> Iterator[str]:
+    yield (
+        f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"
+        f"{'>3s':>5}{'non-200':>8}   nolan/bare p50 p99"
+    )
+    by_key = {(r.kind, r.concurrency, r.app): r for r in results}
+    for r in results:
+        line = (
+            f"{r.kind:<16}{r.concurrency:>5} {r.app:<6}{r.percentile(50):>8.0f}"
+            f"{r.percentile(95):>8.0f}{r.percentile(99):>8.0f}{r.per_second:>8.1f}"
+            f"{r.slow:>5}{r.failed:>8}"
+        )
+        bare = by_key.get((r.kind, r.concurrency, "bare"))
+        if r.app == "nolan" and bare is not None and bare.latencies and r.latencies:
+            line += (
+                f"   {r.percentile(50) / bare.percentile(50):>5.1f}×"
+                f" {r.percentile(99) / bare.percentile(99):>5.1f}×"
+            )
+        yield line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--staff", type=int, default=100)
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args(argv)
+    args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
+    if args.staff < 20:
+        parser.error("--staff must be at least 20")
+    url = None
+    if args.db == "postgres":
+        if not args.database_url:
+            parser.error("--db postgres needs --database-url (or TEST_DATABASE_URL)")
+        url = args.database_url
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    started = timer.perf_counter()
+    results = run(args, url)
+    print(
+        f"{args.db}, {args.staff:,} staff, {os.cpu_count()} cores, "
+        f"{timer.perf_counter() - started:.0f} s in all"
+    )
+    for line in table(results):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""An action reads only the rows it concerns: declaring a gift and approving it cost the same
+queries in an office of a hundred as in a police force of fifty thousand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import event, insert
+
+from storage.db import Database
+from storage.models import Staff
+from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
+from tests.e2e.test_delegation_flow import APPROVE, has_buttons
+from tests.e2e.test_gifts_flow import hospitality
+from tests.fakeslack import FakeSlack
+
+SMALL, LARGE = 100, 50_000
+
+
+def add_staff(db: Database, upto: int) -> None:
+    """Colleagues in other teams, up to `upto` people in all, reporting to the head."""
+    with db.session() as session:
+        have = session.query(Staff).count()
+        head = session.query(Staff).filter(Staff.roles == "head_of_office").one().id
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        {
+            "email": f"colleague{i}@opcc.example",
+            "name": f"Colleague {i}",
+            "roles": "",
+            "slack_user_id": f"UC{i:07d}",
+            "line_manager_id": head,
+            "active": True,
+            "politically_restricted": False,
+            "updated_at": stamp,
+        }
+        for i in range(have, upto)
+    ]
+    with db.engine.begin() as conn:
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(Staff), rows[start : start + 5000])
+
+
+def queries(db: Database, nolan: Nolan, action: Callable[[], None]) -> tuple[int, int]:
+    """Statements sent to the database by one action and all the work it sets off, and the
+    staff rows they read (the bot is stopped, which waits for that work, before counting
+    ends). One query can read the whole org chart: the rows tell."""
+    count = [0, 0]
+
+    def counted(*_: object) -> None:
+        count[0] += 1
+
+    def staff_read(*_: object) -> None:
+        count[1] += 1
+
+    nolan.start()
+    event.listen(db.engine, "before_cursor_execute", counted)
+    event.listen(Staff, "load", staff_read)
+    event.listen(Staff, "refresh", staff_read)
+    try:
+        action()
+        nolan.stop()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+        event.remove(Staff, "load", staff_read)
+        event.remove(Staff, "refresh", staff_read)
+    return count[0], count[1]
+
+
+def actions_cost(
+    fake: FakeSlack, db: Database, clock: Clock, staff: int, cards: int
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Queries of a declaration and of its approval (the second of each: the first warms
+    caches) in an office of `staff`; `cards` is how many cards the manager had before."""
+    seed_org(db)
+    add_staff(db, staff)
+    nolan = Nolan(fake, db, clock)
+
+    def declare(number: int) -> Callable[[], None]:
+        def run() -> None:
+            view = nolan.open_modal("UALICE", "/gift", "Dinner")
+            # A new giver each time: a third offer from one would raise a risk flag.
+            answers = hospitality(clock, offered_by_input=f"Giver {number}")
+            assert nolan.submit("UALICE", view, answers) == {}
+            dm_to(fake, "UMGR", has_buttons, count=cards + number)
+
+        return run
+
+    def approve(number: int) -> Callable[[], None]:
+        def run() -> None:
+            card = dm_to(fake, "UMGR", has_buttons, count=cards + number)
+            status, _ = nolan.press("UMGR", card, APPROVE)
+            assert status == 200
+
+        return run
+
+    queries(db, nolan, declare(1))
+    queries(db, nolan, approve(1))
+    return queries(db, nolan, declare(2)), queries(db, nolan, approve(2))
+
+
+def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_office(
+    fake: FakeSlack, db: Database, fresh_db_url: str, clock: Clock
+) -> None:
+    small = actions_cost(fake, db, clock, SMALL, cards=0)
+    large_db = Database(fresh_db_url)
+    large_db.migrate()
+    try:
+        large = actions_cost(fake, large_db, clock, LARGE, cards=2)
+    finally:
+        large_db.dispose()
+    assert large == small
+    (_, declared_staff), (_, approved_staff) = small
+    assert declared_staff < 50 and approved_staff < 50  # the people concerned, not everyone

@@ -1,0 +1,152 @@
+"""The HTTP edge: anything unsigned is a 401, anything signed but malformed a 400, never a 500
+and never a traceback in the log; a replayed form submission records nothing; a form Slack
+will not open, or a listener's bug, is told to the person who asked (issues 9 and 10)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import urllib.request
+
+import pytest
+from sqlmodel import func, select
+
+from storage.db import Database
+from storage.models import Declaration
+from tests.e2e.harness import SECRET, Clock, Nolan
+from tests.e2e.test_gifts_flow import gift
+from tests.fakeslack import FakeSlack, post, sign, view_state, view_submission_form
+
+GIFT = gift(Clock())
+
+
+def raw_post(url: str, data: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ({}, b"not even a form"),
+        ({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}, b"{}"),
+        ({"X-Slack-Request-Timestamp": "", "X-Slack-Signature": ""}, b"payload=%7B"),
+        ({"X-Slack-Request-Timestamp": "1" * 40, "X-Slack-Signature": "v0=1"}, b"{"),
+        ({"X-Slack-Request-Timestamp": "\u00b9\u00b2\u00b3", "X-Slack-Signature": "v0=1"}, b"{"),
+        ({"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "x"}, b"\xff"),
+        (sign("not-the-secret", b'{"type":"event_callback"}'), b'{"type":"event_callback"}'),
+        (sign(SECRET, b"{}", timestamp=int(time.time()) - 600), b"{}"),
+        (sign(SECRET, b"x"), b"x" * 2_000_000),
+    ],
+)
+def test_unsigned_or_badly_signed_requests_are_401(
+    nolan: Nolan, caplog: pytest.LogCaptureFixture, headers: dict[str, str], body: bytes
+) -> None:
+    caplog.set_level(logging.INFO)
+    assert raw_post(nolan.events_url, body, headers) == 401
+    assert tracebacks(caplog) == []
+    assert len([r for r in caplog.records if r.name == "handlers.edge"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe", "application/x-www-form-urlencoded"),
+        (b"[1, 2]", "application/json"),
+        (b'{"type": "block_actions", "user": "UALICE", "actions": []}', "application/json"),
+        (b'{"type": "view_submission", "user": {"id": "UALICE"}}', "application/json"),
+        (b'{"type": "event_callback", "event": {"type": 7}}', "application/json"),
+        (b"command=%2Fgift&text=pen", "application/x-www-form-urlencoded"),  # no user_id
+        (b"&&&==", "application/x-www-form-urlencoded"),
+        (b"payload=" + b"%5B" * 5000 + b"%5D" * 5000, "application/x-www-form-urlencoded"),
+    ],
+)
+def test_signed_but_malformed_requests_are_400(
+    nolan: Nolan, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    headers = {"Content-Type": content_type, **sign(SECRET, body)}
+    assert raw_post(nolan.events_url, body, headers) == 400
+    assert tracebacks(caplog) == []
+
+
+def test_the_flows_work_after_malformed_requests(nolan: Nolan, fake: FakeSlack) -> None:
+    for body in (b"{", b"payload=%7B", b"\xff"):
+        raw_post(nolan.events_url, body, {"Content-Type": "application/json", **sign(SECRET, body)})
+    view = nolan.open_modal("UALICE", "/gift", "pen")
+    assert nolan.submit("UALICE", view, GIFT) == {}
+
+
+def declarations(db: Database) -> int:
+    with db.session() as session:
+        return session.exec(select(func.count()).select_from(Declaration)).one()
+
+
+def test_a_replayed_submission_records_nothing(nolan: Nolan, db: Database) -> None:
+    view = nolan.open_modal("UALICE", "/gift", "pen")
+    body = view_submission_form("UALICE", view, view_state(view, GIFT))
+    stamp = int(time.time())
+    first = post(nolan.events_url, body, SECRET, timestamp=stamp)
+    again = post(nolan.events_url, body, SECRET, timestamp=stamp)  # same bytes, same signature
+    assert (first[0], again[0]) == (200, 200)
+    assert again[2].strip() == ""
+    assert declarations(db) == 1
+
+
+def test_the_same_form_corrected_after_an_error_is_taken(nolan: Nolan, db: Database) -> None:
+    """Slack keeps the view's id and hash while the form shows errors: the corrected form
+    is the same view, and must not be taken for a replay."""
+    view = nolan.open_modal("UALICE", "/gift", "pen")
+    wrong = view_state(view, {**GIFT, "value_input": "lots"})
+    body = view_submission_form("UALICE", view, wrong, view_id="VSAME", view_hash="1.h")
+    status, _headers, reply = post(nolan.events_url, body, SECRET)
+    assert status == 200 and json.loads(reply)["response_action"] == "errors"
+    body = view_submission_form(
+        "UALICE", view, view_state(view, GIFT), view_id="VSAME", view_hash="1.h"
+    )
+    status, _headers, reply = post(nolan.events_url, body, SECRET)
+    assert status == 200 and reply.strip() == ""
+    assert declarations(db) == 1
+
+
+def test_a_form_slack_will_not_open_is_told(
+    nolan: Nolan, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.slack_error_next("views.open", "expired_trigger_id")
+    status, _reply = nolan.command("UALICE", "/gift", "pen")
+    assert status == 200
+    told = fake.wait_for("response_url", lambda c: "open the form" in c.args.get("text", ""))
+    assert told.args["response_type"] == "ephemeral"
+    assert "expired_trigger_id" in told.args["text"]
+    assert tracebacks(caplog) == []
+
+
+def test_a_bug_is_told_with_a_reference_the_log_also_holds(
+    nolan: Nolan, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.gifts.listeners as gifts
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(gifts, "gift_form_for", broken)
+    status, reply = nolan.command("UALICE", "/gift", "pen")
+    assert status == 200
+    said = json.loads(reply)
+    assert said["response_type"] == "ephemeral"
+    reference = re.search(r"ref ([A-Z0-9]{6})", said["text"])
+    assert reference, said
+    logged = [r for r in caplog.records if reference.group(1) in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info is not None

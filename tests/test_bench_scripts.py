@@ -1,0 +1,48 @@
+"""scripts/bench_registers.py and scripts/bench_ack.py, run tiny so they do not rot (the
+figures come from running them by hand: see the README's "Benchmarks")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def run(script: str, *argv: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    extra = ["--database-url", url] if url else []
+    if url and script == "bench_ack.py":
+        extra += ["--db", "postgres"]
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *argv, *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_bench_registers_times_every_command_and_each_succeeds() -> None:
+    out = run("bench_registers.py", "--rows", "60", "--staff", "12")
+    assert "seeded 60 declarations, 12 staff and 114 audit entries" in out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[2:]}
+    assert set(rows) == {"export-csv", "export-xlsx", "publish", "report", "audit-verify"}
+    for figures in rows.values():
+        assert figures[0] == "0"  # exit status
+        assert float(figures[2]) > 0  # peak RSS, MB
+
+
+def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
+    out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2")
+    lines = [line.split() for line in out.splitlines()[2:]]
+    assert len(lines) == 6  # three kinds of request, two apps
+    for request, concurrency, app, *figures in lines:
+        assert request in ("slash-command", "view-submission", "button") and concurrency == "2"
+        slow, failed = figures[4:6]
+        assert (slow, failed) == ("0", "0"), (request, app)  # none past 3 s, all answered 200
+        if app == "nolan":
+            assert figures[-1].endswith("×")  # its figures over the bare app's
