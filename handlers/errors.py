@@ -20,9 +20,9 @@ from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.rules.refusal import FIELD_ERROR_MAX, Refused
+from bot.rules.refusal import Refused
 from handlers.replies import notice_view
-from handlers.text import clip
+from handlers.slack_ui import field_errors
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _form_answer(body: dict[str, Any], text: str, field: str | None) -> BoltResp
     if block is None:  # a form with nothing to hang the error on: say it in its place
         notice = notice_view(text).to_dict()
         return _json({"response_action": "update", "view": notice})
-    return _json({"response_action": "errors", "errors": {block: clip(text, FIELD_ERROR_MAX)}})
+    return _json(field_errors({block: text}))
 
 
 def _first_input(blocks: list[Any]) -> str | None:

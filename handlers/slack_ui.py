@@ -39,8 +39,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.notifier import Message
+from bot.rules.refusal import FIELD_ERROR_MAX
 from bot.ui.cards import Button, Card, Decided, Flag
-from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note
+from bot.ui.forms import Answers, Choice, Field, FieldErrors, Form, Kind, Note
 from bot.ui.text import clip, escape
 from handlers.text import slack_date
 
@@ -181,6 +182,15 @@ def answers(values: dict[str, Any]) -> Answers:
         if isinstance(element, dict):
             read[block_id] = _read(element)
     return Answers(read)
+
+
+def field_errors(errors: FieldErrors) -> dict[str, Any]:
+    """A submission's answer that shows each error at its field (cut to what Slack shows):
+    a rule's validation errors and a `Refused(text, field)` (handlers.errors) alike."""
+    return {
+        "response_action": "errors",
+        "errors": {str(f): clip(text, FIELD_ERROR_MAX) for f, text in errors.items()},
+    }
 
 
 # Cards

@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 from bot.notifier import Notifier
 from bot.rules import delegation as rules
 from bot.settings import Settings
+from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.delegation import messages, service
 from handlers.delegation.announce import announce_created, announce_ended, confirmation
@@ -139,12 +140,13 @@ def submit_delegation(
             now=now,
         )
     except rules.InvalidDelegation as invalid:
-        ack(response_action="errors", errors={k: v[:150] for k, v in invalid.errors.items()})
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     except LookupError:
         ack(
-            response_action="errors",
-            errors={rules.Field.DEPUTY: "Nolan can't find you in the org chart: ask an admin."},
+            **slack_ui.field_errors(
+                {rules.Field.DEPUTY: "Nolan can't find you in the org chart: ask an admin."}
+            )
         )
         return
     ack()

@@ -22,7 +22,7 @@ from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
 from bot.settings import Settings
-from handlers import manager_picker
+from handlers import manager_picker, slack_ui
 from handlers.approvals import delivery
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
@@ -105,7 +105,7 @@ def submit_gift(
     try:
         offer = rules.validate(form, limits_of(settings), today)
     except rules.InvalidGift as invalid:
-        ack(response_action="errors", errors=invalid.errors)
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     me = actor
     with db.session() as session:

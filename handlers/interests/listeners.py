@@ -23,6 +23,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
+from handlers import slack_ui
 from handlers.approvals import delivery
 from handlers.interests.cards import (
     declarant_receipt,
@@ -89,7 +90,7 @@ def submit_interest(
     try:
         declared = rules.validate(form, office_today(settings, clock), declarant=user)
     except rules.InvalidInterest as invalid:
-        ack(response_action="errors", errors=invalid.errors)
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     me = actor
     with db.session() as session:

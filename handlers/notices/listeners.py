@@ -16,6 +16,7 @@ from bot.notifier import Notifier
 from bot.rules import notices as rules
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
+from handlers import slack_ui
 from handlers.approvals import delivery
 from handlers.conduct import ConductRequest
 from handlers.notices.cards import receipt
@@ -81,7 +82,7 @@ def submit_notice(
     try:
         details = rules.validate(read_notice_form(view["state"]["values"]), today)
     except rules.InvalidNotice as invalid:
-        ack(response_action="errors", errors=invalid.errors)
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     me = actor
     with db.session() as session:

@@ -22,7 +22,7 @@ from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
-from handlers import manager_picker
+from handlers import manager_picker, slack_ui
 from handlers.approvals import delivery
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
@@ -98,7 +98,7 @@ def submit_outside_work(
     try:
         request = rules.validate(form, today)
     except rules.InvalidOutsideWork as invalid:
-        ack(response_action="errors", errors=invalid.errors)
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     me = actor
     with db.session() as session:

@@ -18,6 +18,7 @@ from bot.rules.policies import Field, ReviewField
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.rules.roles import Role
 from bot.settings import Settings
+from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.metadata import BadMetadata, decode
 from handlers.policies import messages
@@ -132,14 +133,14 @@ def submit_policy(
     try:
         meta = decode(FormMeta, view.get("private_metadata"))
     except BadMetadata:
-        ack(response_action="errors", errors={Field.TITLE: OUT_OF_DATE})
+        ack(**slack_ui.field_errors({Field.TITLE: OUT_OF_DATE}))
         return
     typed = read_policy_form(view["state"]["values"])
     today = _today(settings, clock)
     with db.session() as session:
         admin = _admin(session, body["user"]["id"])
         if admin is None:
-            ack(response_action="errors", errors={Field.TITLE: messages.NOT_ADMIN})
+            ack(**slack_ui.field_errors({Field.TITLE: messages.NOT_ADMIN}))
             return
         owner = (
             staff.by_slack_id(session, slack_user_id=typed.owner_slack_id)
@@ -161,7 +162,7 @@ def submit_policy(
         try:
             valid = rules.validate(form, today)
         except rules.InvalidPolicy as invalid:
-            ack(response_action="errors", errors=invalid.errors)
+            ack(**slack_ui.field_errors(invalid.errors))
             return
         assert owner is not None and owner.id is not None
         if meta.policy_id is None:
@@ -177,7 +178,7 @@ def submit_policy(
         else:
             found = store.get(session, policy_id=meta.policy_id)
             if found is None:
-                ack(response_action="errors", errors={Field.TITLE: OUT_OF_DATE})
+                ack(**slack_ui.field_errors({Field.TITLE: OUT_OF_DATE}))
                 return
             policy = found
             changes = store.change(session, policy=policy, valid=valid, owner_id=owner.id)
@@ -281,7 +282,7 @@ def submit_review(
     try:
         meta = decode(ReviewMeta, view.get("private_metadata"))
     except BadMetadata:
-        ack(response_action="errors", errors={ReviewField.REVIEWED_ON: OUT_OF_DATE})
+        ack(**slack_ui.field_errors({ReviewField.REVIEWED_ON: OUT_OF_DATE}))
         return
     today = _today(settings, clock)
     form = read_review_form(view["state"]["values"])
@@ -289,15 +290,15 @@ def submit_review(
         me = staff.by_slack_id(session, slack_user_id=body["user"]["id"])
         policy = store.get(session, policy_id=meta.policy_id)
         if policy is None or not policy.active:
-            ack(response_action="errors", errors={ReviewField.REVIEWED_ON: messages.GONE})
+            ack(**slack_ui.field_errors({ReviewField.REVIEWED_ON: messages.GONE}))
             return
         if me is None or not _may_review(me, policy):
-            ack(response_action="errors", errors={ReviewField.REVIEWED_ON: messages.NOT_OWNER})
+            ack(**slack_ui.field_errors({ReviewField.REVIEWED_ON: messages.NOT_OWNER}))
             return
         try:
             review = rules.validate_review(form, review_months=policy.review_months, today=today)
         except rules.InvalidPolicy as invalid:
-            ack(response_action="errors", errors=invalid.errors)
+            ack(**slack_ui.field_errors(invalid.errors))
             return
         assert policy.id is not None and me.id is not None
         if not store.mark_reviewed(
@@ -308,10 +309,8 @@ def submit_review(
             next_review=review.next_review,
         ):
             session.rollback()
-            ack(
-                response_action="errors",
-                errors={ReviewField.REVIEWED_ON: "Someone else has just marked this review done."},
-            )
+            taken = "Someone else has just marked this review done."
+            ack(**slack_ui.field_errors({ReviewField.REVIEWED_ON: taken}))
             return
         audit.record(
             session,

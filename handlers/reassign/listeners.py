@@ -226,13 +226,13 @@ def submit_reassign(
     elif len(reason) > REASON_MAX:
         errors[Field.REASON] = f"Please keep this to {REASON_MAX} characters or fewer."
     if errors:
-        ack(response_action="errors", errors=errors)
+        ack(**slack_ui.field_errors(errors))
         return
     assert reference is not None
     with db.session() as session:
         admin = _admin(session, body["user"]["id"])
         if admin is None:
-            ack(response_action="errors", errors={Field.REFERENCE: NOT_ADMIN})
+            ack(**slack_ui.field_errors({Field.REFERENCE: NOT_ADMIN}))
             return
         done = reassign(
             session,
@@ -245,7 +245,7 @@ def submit_reassign(
         )
         if isinstance(done, Problem):
             session.rollback()
-            ack(response_action="errors", errors={done.field: done.message[:150]})
+            ack(**slack_ui.field_errors({done.field: done.message}))
             return
         session.commit()
     ack(response_action="update", view=done_view(_confirmation(done)))

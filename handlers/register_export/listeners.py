@@ -21,6 +21,7 @@ from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Refused
 from bot.settings import Settings
+from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.register_export import messages
 from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
@@ -64,7 +65,7 @@ def submit_export(
     try:
         wanted = read_export_form(view["state"]["values"])
     except InvalidExport as invalid:
-        ack(response_action="errors", errors=invalid.errors)
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     user_id = body["user"]["id"]
     officer_id = _officer_id(actor)

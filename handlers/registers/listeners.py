@@ -140,7 +140,7 @@ def submit_search(
     with db.session() as session:
         officer = _officer(session, body["user"]["id"])
         if officer is None:
-            ack(response_action="errors", errors={Field.TEXT: OFFICERS_ONLY[:150]})
+            ack(**slack_ui.field_errors({Field.TEXT: OFFICERS_ONLY}))
             return
         if meta.person_slack_id:
             person = _me(session, meta.person_slack_id)
@@ -149,7 +149,7 @@ def submit_search(
             else:
                 meta = meta.model_copy(update={"person_id": person.id})
         if errors:
-            ack(response_action="errors", errors=errors)
+            ack(**slack_ui.field_errors(errors))
             return
         results = _results(session, officer, meta, settings)
     ack(response_action="update", view=results)

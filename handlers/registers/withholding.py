@@ -109,20 +109,20 @@ def _submitted(
     try:
         meta = decode(WithholdMeta, view.get("private_metadata"))
     except BadMetadata:
-        ack(response_action="errors", errors={Field.NOTE: STALE})
+        ack(**slack_ui.field_errors({Field.NOTE: STALE}))
         return None
     form = slack_ui.answers(view["state"]["values"])
     with db.session() as session:
         found = _withholder(session, body["user"]["id"], meta.declaration_id)
         if isinstance(found, str):
             field = Field.NOTE if view.get("callback_id") != Callback.REPUBLISH else Field.REASON
-            ack(response_action="errors", errors={field: found[:150]})
+            ack(**slack_ui.field_errors({field: found}))
             return None
         me, record = found
         errors = change(session, me, record, form)
         if errors:
             session.rollback()
-            ack(response_action="errors", errors=errors)
+            ack(**slack_ui.field_errors(errors))
             return None
         session.commit()
     ack()

@@ -181,7 +181,7 @@ def submit_renewal(
             now=now,
         )
     except rules.InvalidRenewal as invalid:
-        ack(response_action="errors", errors={k: v[:150] for k, v in invalid.errors.items()})
+        ack(**slack_ui.field_errors(invalid.errors))
         return
     ack()
     _announce(notifier, recorded, settings, now)

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
+from handlers import slack_ui
 from handlers.context import ACTOR, META, PAYLOAD, KeptAck, known, load_actor, meta
 from handlers.edge import Accepted, Refusal, admit
 from handlers.errors import ON_FAILURE, handle_error
@@ -206,6 +207,17 @@ def test_a_refusal_without_a_field_goes_on_the_forms_first_input(client: Any) ->
     assert list(errors) == ["kind"] and len(errors["kind"]) <= 150
 
 
+def test_a_refusal_on_a_field_answers_as_a_rules_field_errors_do(client: Any) -> None:
+    """One Slack answer for both: `Refused(text, field)` and a rule's `FieldErrors`."""
+    text = "x" * 400
+    response = handle_error(
+        Refused(text, "text"), submission(), BoltContext(), client, BoltResponse(status=500)
+    )
+    expected = slack_ui.field_errors({"text": text})
+    assert answered(response) == expected
+    assert expected["response_action"] == "errors" and len(expected["errors"]["text"]) == 150
+
+
 def test_a_refused_command_is_an_ephemeral_reply(client: Any) -> None:
     response = handle_error(
         Refused(NOT_IN_ORG_CHART),
@@ -309,7 +321,7 @@ def test_an_ack_once_given_is_kept() -> None:
 def test_a_form_answered_with_errors_gives_its_replay_claim_back() -> None:
     released = []
     ack = ReleasingAck(lambda: released.append(True))
-    ack(response_action="errors", errors={"kind": "Choose one"})
+    ack(**slack_ui.field_errors({"kind": "Choose one"}))
     assert released == [True]
     ReleasingAck(lambda: released.append(False))()
     assert released == [True]
