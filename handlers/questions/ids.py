@@ -4,13 +4,6 @@ neutral ones (bot/ui/questions.py)."""
 from __future__ import annotations
 
 from bot.ui.questions import ANSWER_MAX, ASK, QUESTION_MAX, Action, Block, Callback, QuestionRef
-from handlers.slack_ui import action_id
-
-
-class Input:
-    QUESTION = action_id(Block.QUESTION)
-    ANSWER = action_id(Block.ANSWER)
-
 
 __all__ = [
     "ANSWER_MAX",
@@ -19,6 +12,5 @@ __all__ = [
     "Action",
     "Block",
     "Callback",
-    "Input",
     "QuestionRef",
 ]
