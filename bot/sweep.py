@@ -95,7 +95,7 @@ class Sweep:
     @cached_property
     def org(self) -> Org:
         with self.db.session() as session:
-            return staff.org_view(session, on=self.today)
+            return staff.org_view(session, on=self.today, whole=True)
 
     def local_day(self, at: datetime) -> date:
         return at.astimezone(self.settings.policy.tz).date()

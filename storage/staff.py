@@ -76,22 +76,27 @@ class PeopleById(Mapping[int, Person]):
             raise KeyError(staff_id)
         return person
 
-    def _everyone(self) -> dict[int, Person]:
+    def everyone(self) -> dict[int, Person]:
         rows = self._session.exec(select(Staff).where(col(Staff.active).is_(True)))
         return {s.id: as_person(s) for s in rows if s.id is not None}
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._everyone())
+        return iter(self.everyone())
 
     def __len__(self) -> int:
-        return len(self._everyone())
+        return len(self.everyone())
 
 
-def org_view(session: Session, *, on: date) -> Org:
+def org_view(session: Session, *, on: date, whole: bool = False) -> Org:
     """The org chart as routing sees it on a given day: who manages whom (read as asked),
-    who holds the office-wide roles, and whose approvals a deputy holds."""
+    who holds the office-wide roles, and whose approvals a deputy holds.
+
+    `whole` reads everyone at once: for the sweep, which routes many items and keeps the view
+    after its session closes (read as asked, a closed session would quietly open another
+    transaction and hold it)."""
+    people = PeopleById(session)
     return Org(
-        people=PeopleById(session),
+        people=people.everyone() if whole else people,
         holders=office_holders(session),
         deputies=delegations.deputies(session, on=on),
     )
