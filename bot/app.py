@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -13,14 +14,19 @@ from slack_sdk import WebClient
 
 import handlers
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Settings
 from bot.slack_client import make_client
 from handlers import home
+from handlers.outgoing import SlackSender
 from storage import touched
 from storage.db import Database
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+
+# Each app's delivery worker (bot.outbox), stopped by bot.server.drain.
+_workers: weakref.WeakKeyDictionary[App, Worker] = weakref.WeakKeyDictionary()
 
 
 def create_app(
@@ -44,6 +50,9 @@ def create_app(
     )
     notifier = Notifier(client)
     homes = home.attach(db, notifier, settings, clock)
+    # Sends what the listeners' transactions queued, after their ack; on start, whatever an
+    # earlier process left unsent.
+    _workers[app] = Worker(db, SlackSender(db, notifier)).start()
 
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
     # off, a listener runs on after the middleware chain returns, so a session opened here and
@@ -60,6 +69,11 @@ def create_app(
     app.error(_log_error)
     handlers.register(app)
     return app
+
+
+def outbox_of(app: App) -> Worker:
+    """The app's delivery worker: `wait_idle()` is the tests' barrier on messages owed."""
+    return _workers[app]
 
 
 class SettlingExecutor(ThreadPoolExecutor):

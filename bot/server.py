@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.app import outbox_of
 from storage.db import Database
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -55,5 +56,7 @@ def make_socket_handler(app: App, app_token: str) -> Any:
 
 
 def drain(app: App) -> None:
-    """Let listeners that acked and went on working (sending DMs) finish before exit."""
+    """Let listeners that acked and went on working finish before exit, then stop the
+    delivery worker after the message in hand (what is still queued goes at the next start)."""
     app.listener_runner.listener_executor.shutdown(wait=True)
+    outbox_of(app).stop()

@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier
 from bot.rules import approvals as rules
 from bot.settings import Settings
 from handlers.approvals import service
@@ -27,28 +26,31 @@ def decide_by_button(
     respond: Respond | None,
     client: WebClient,
     db: Database,
-    notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
-    open the form for them first. Pressed in a DM or on the App Home."""
-    ack()
+    open the form for them first. Pressed in a DM or on the App Home. A decision is stored,
+    with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
     try:
         decision = decode(Decision, action.get("value"))
     except BadMetadata:
+        ack()
         answer(respond, client, body, STALE_BUTTON)
         return
     user = body["user"]["id"]
     allowed = service.check(db, actor_slack_id=user, step_id=decision.step_id)
     if not allowed.decided:
+        ack()
         answer(respond, client, body, allowed.message)
         return
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
+        ack()
         answer(respond, client, body, STALE_BUTTON)
         return
     if spec.text is not rules.Text.NONE:
+        ack()
         client.views_open(
             trigger_id=body["trigger_id"],
             view=decision_text_modal(
@@ -65,9 +67,8 @@ def decide_by_button(
         now=clock(),
         tz=settings.policy.tz,
     )
-    if outcome.decided:
-        service.announce(db, notifier, outcome)
-    else:
+    ack()
+    if not outcome.decided:
         answer(respond, client, body, outcome.message)
 
 
@@ -76,7 +77,6 @@ def submit_decision_text(
     body: dict[str, Any],
     view: dict[str, Any],
     db: Database,
-    notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
@@ -110,4 +110,3 @@ def submit_decision_text(
         ack(response_action="errors", errors={Block.TEXT: outcome.message[:150]})
         return
     ack()
-    service.announce(db, notifier, outcome)

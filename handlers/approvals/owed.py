@@ -1,0 +1,203 @@
+"""The approval messages a change owes, queued in its transaction (handlers.outgoing) and drawn
+when the outbox's worker sends them: an approver's card, the card redrawn after a decision (the
+buttons gone), an information copy, and the outcome told to the declarant."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+
+from bot.notifier import Posted
+from bot.outbox import Queued
+from bot.rules import approvals as rules
+from handlers.approvals.delivery import card_for
+from handlers.approvals.kinds import kind_of
+from handlers.approvals.messages import approval_message, outcome_message
+from handlers.outgoing import Drawn, card, queue, to_staff
+from storage import audit, declarations, outbox
+from storage.models import ApprovalStep
+
+log = logging.getLogger(__name__)
+
+APPROVAL, UPDATE, INFORM, OUTCOME = "approval", "approval_update", "inform", "outcome"
+
+
+def _subject(step_id: int) -> str:
+    return f"step:{step_id}"
+
+
+# -- queued by the use cases, in their transaction ------------------------------------------
+
+
+def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
+    """Each step's approver is sent its card, with the buttons."""
+    for step in steps:
+        assert step.id is not None
+        queue(
+            session,
+            APPROVAL,
+            subject=_subject(step.id),
+            recipient=to_staff(step.approver_id),
+            step_id=step.id,
+        )
+
+
+def owe_updates(session: Session, step_ids: list[int]) -> None:
+    """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
+    card itself, if that has not gone yet."""
+    for step_id in step_ids:
+        posted = outbox.latest(session, kind=APPROVAL, subject=_subject(step_id))
+        queue(
+            session,
+            UPDATE,
+            subject=_subject(step_id),
+            recipient=posted.recipient if posted else "",
+            updates_id=posted.id if posted else None,
+            step_id=step_id,
+        )
+
+
+def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
+    """An information copy of the card, with no buttons (a refused gift, to the manager)."""
+    queue(
+        session,
+        INFORM,
+        subject=f"declaration:{declaration_id}",
+        recipient=to_staff(staff_id),
+        declaration_id=declaration_id,
+    )
+
+
+def owe_outcome(
+    session: Session, *, declarant_id: int, step_id: int, opened: list[int], decider_id: int
+) -> None:
+    """The declarant is told what was decided, by whom, and who decides next."""
+    queue(
+        session,
+        OUTCOME,
+        subject=_subject(step_id),
+        recipient=to_staff(declarant_id),
+        step_id=step_id,
+        opened=opened,
+        decider_id=decider_id,
+    )
+
+
+# -- drawn when sent ---------------------------------------------------------------------------
+
+
+def _step_and_record(
+    session: Session, step_id: int
+) -> tuple[ApprovalStep, declarations.Record] | None:
+    step = declarations.get_step(session, step_id=step_id)
+    if step is None:
+        return None
+    record = declarations.load_record(session, declaration_id=step.declaration_id)
+    return (step, record) if record is not None else None
+
+
+def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None:
+    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
+    if step is None or posted is None:
+        return
+    step.dm_channel, step.dm_ts = posted.channel, posted.ts
+    session.add(step)
+    audit.record(
+        session,
+        action="notified",
+        declaration_id=step.declaration_id,
+        step_id=step.id,
+        told=["approver"],
+    )
+
+
+@card(APPROVAL, after=_card_sent)
+def draw_card(session: Session, message: Queued) -> Drawn | None:
+    found = _step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    # Decided, or handed to someone else, before its card went: nothing to ask of them.
+    if step.status != "pending" or message.recipient != to_staff(step.approver_id):
+        return None
+    kind = kind_of(record.declaration.kind)
+    card_ = card_for(record, step, kind.history(session, record), kind.risks(session, record))
+    return Drawn(approval_message(card_))
+
+
+@card(UPDATE)
+def draw_update(session: Session, message: Queued) -> Drawn | None:
+    found = _step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    if not (step.dm_channel and step.dm_ts):
+        return None  # its card never went (or went elsewhere): nothing to redraw
+    # The flags stay on the decided card: they are part of what was decided on.
+    flags = kind_of(record.declaration.kind).risks(session, record)
+    message_ = approval_message(card_for(record, step, None, flags))
+    return Drawn(message_, update=Posted(step.dm_channel, step.dm_ts))
+
+
+def _informed(session: Session, message: Queued, _posted: Posted | None) -> None:
+    audit.record(
+        session,
+        action="notified",
+        declaration_id=int(message.payload["declaration_id"]),
+        told=["line_manager"],
+    )
+
+
+@card(INFORM, after=_informed)
+def draw_inform(session: Session, message: Queued) -> Drawn | None:
+    record = declarations.load_record(
+        session, declaration_id=int(message.payload["declaration_id"])
+    )
+    if record is None:
+        return None
+    flags = kind_of(record.declaration.kind).risks(session, record)
+    return Drawn(approval_message(card_for(record, None, None, flags)))
+
+
+def _told(session: Session, message: Queued, _posted: Posted | None) -> None:
+    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
+    if step is not None:
+        audit.record(
+            session,
+            action="notified",
+            declaration_id=step.declaration_id,
+            step_id=step.id,
+            told=["declarant"],
+        )
+
+
+@card(OUTCOME, after=_told)
+def draw_outcome(session: Session, message: Queued) -> Drawn | None:
+    found = _step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    spec = rules.spec(step.purpose, step.status)
+    if spec is None:
+        log.warning("Step %s is %s: no outcome to tell", step.id, step.status)
+        return None
+    kind = kind_of(record.declaration.kind)
+    opened = set(message.payload.get("opened") or [])
+    next_names = [
+        record.name_of(s.approver_id) or "the next approver"
+        for s in record.steps
+        if s.id in opened
+    ]
+    return Drawn(
+        outcome_message(
+            reference=record.declaration.reference or "",
+            what=kind.describe(record),
+            past=spec.past,
+            decider=record.name_of(int(message.payload["decider_id"])) or "someone",
+            text=step.reason,
+            text_label=spec.text_name,
+            next_names=next_names,
+            advice=kind.advice(record, step),
+        )
+    )
