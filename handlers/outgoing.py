@@ -18,8 +18,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.outbox import MOOT, Moot, Queued, SendFailed
 from bot.notifier import Message, Notifier, Posted
+from bot.outbox import MOOT, Moot, Queued, SendFailed
 from storage import outbox, staff
 from storage.db import Database
 

@@ -1,14 +1,17 @@
 """The approval messages a change owes, queued in its transaction (handlers.outgoing) and drawn
 when the outbox's worker sends them: an approver's card, the card redrawn after a decision (the
-buttons gone), an information copy, and the outcome told to the declarant."""
+buttons gone), an information copy, the outcome told to the declarant, and — the one declare
+path every kind shares — a new declaration's cards and receipt."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session
 
-from bot.notifier import Posted
+from bot.notifier import Message, Posted
 from bot.outbox import Queued
 from bot.rules import approvals as rules
 from handlers.approvals.delivery import card_for
@@ -16,7 +19,8 @@ from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import approval_message, outcome_message
 from handlers.outgoing import Drawn, card, queue, to_staff
 from storage import audit, declarations, outbox
-from storage.models import ApprovalStep
+from storage.declarations import Record
+from storage.models import ApprovalStep, Declaration
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +86,46 @@ def owe_outcome(
         opened=opened,
         decider_id=decider_id,
     )
+
+
+def owe_declared(
+    session: Session,
+    declaration: Declaration,
+    steps: list[ApprovalStep],
+    *,
+    receipt: str,
+    inform_staff_id: int | None = None,
+    **details: Any,
+) -> None:
+    """A new declaration's messages, in the order people should get them: the approvers'
+    cards, an information copy, then the declarant's receipt (the card `receipt`, drawn
+    with `details`)."""
+    assert declaration.id is not None
+    owe_cards(session, steps)
+    if inform_staff_id is not None:
+        owe_inform(session, declaration.id, inform_staff_id)
+    queue(
+        session,
+        receipt,
+        subject=f"declaration:{declaration.id}",
+        recipient=to_staff(declaration.declarant_id),
+        declaration_id=declaration.id,
+        **details,
+    )
+
+
+def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> None:
+    """Register a kind's receipt: `build(record, explanation, next_step)`."""
+
+    @card(name)
+    def draw(session: Session, message: Queued) -> Drawn | None:
+        record = declarations.load_record(
+            session, declaration_id=int(message.payload["declaration_id"])
+        )
+        if record is None:
+            return None
+        payload = message.payload
+        return Drawn(build(record, payload["explanation"], payload["next_step"]))
 
 
 # -- drawn when sent ---------------------------------------------------------------------------
