@@ -33,23 +33,25 @@ from sqlmodel import Session
 
 from bot import engine
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, is_working_day, working_days_between
 from bot.rules.routing import Approver, NoApprover, Org, step_escalation_target
 from bot.settings import Settings
 from handlers.annual import jobs as annual_jobs
-from handlers.approvals import chasing, delivery
+from handlers.approvals import chasing, delivery, owed
 from handlers.delegation import service as delegation_service
 from handlers.delegation.announce import announce_ended
 from handlers.delegation.messages import long_day
 from handlers.digest import jobs as digest_jobs
 from handlers.home import attach as attach_homes
+from handlers.outgoing import SlackSender
 from handlers.policies import jobs as policy_jobs
 from handlers.reviews import jobs as review_jobs
 from handlers.undertaking import jobs as undertaking_jobs
 from handlers.vetting import jobs as vetting_jobs
 from handlers.waiting import jobs as waiting
-from storage import audit, declarations, delegations, staff, touched
+from storage import audit, declarations, delegations, outbox, staff, touched
 from storage import chasing as store
 from storage.db import Database
 from storage.models import ApprovalStep
@@ -290,7 +292,9 @@ def redeliver_cards(sweep: Sweep) -> None:
         due = [
             w
             for w in store.waiting(session)
-            if not w.step.dm_ts and sweep.started_on(w.step) < sweep.today
+            if not w.step.dm_ts
+            and sweep.started_on(w.step) < sweep.today
+            and not outbox.on_its_way(session, kind=owed.APPROVAL, subject=f"step:{w.step.id}")
         ]
         if not due:
             return
@@ -498,6 +502,12 @@ def _remind(sweep: Sweep, approver_id: int, due: list[_Due]) -> None:
     sweep.report.did("reminded", f"Reminded {approver.display_name} about {refs}.")
 
 
+def deliver_owed(sweep: Sweep) -> None:
+    """Whatever the outbox still owes (a worker that died, Slack down for a while) goes now:
+    the bot's own worker does the same all day, and `reminders run` has no other."""
+    Worker(sweep.db, SlackSender(sweep.db, sweep.notifier)).run_once()
+
+
 def _name(session: Session, staff_id: int) -> str | None:
     person = staff.by_id(session, staff_id=staff_id)
     return person.display_name if person else None
@@ -517,6 +527,7 @@ JOBS: list[Job] = [
     Job("lapsed vetting", vetting_jobs.send_lapsed_lists, working_days_only=True),
     Job("policy reviews", policy_jobs.remind_policy_reviews, working_days_only=True),
     Job("governance digest", digest_jobs.post_governance_digest, working_days_only=True),
+    Job("messages owed", deliver_owed),
 ]
 
 

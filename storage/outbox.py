@@ -66,6 +66,12 @@ def latest(session: Session, *, kind: str, subject: str) -> OutboxMessage | None
     ).first()
 
 
+def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
+    """Is the newest such message still to be sent (queued, in hand, or in back-off)?"""
+    newest = latest(session, kind=kind, subject=subject)
+    return newest is not None and newest.status in PENDING
+
+
 def _stale(now: datetime, stale_after: Any) -> Any:
     return (col(OutboxMessage.status) == CLAIMED) & (
         col(OutboxMessage.claimed_at) < now - stale_after

@@ -9,14 +9,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from bot.notifier import Message, Posted
 from bot.outbox import Queued
 from bot.rules import approvals as rules
 from handlers.approvals.delivery import card_for
 from handlers.approvals.kinds import kind_of
-from handlers.approvals.messages import approval_message, outcome_message
+from handlers.approvals.messages import approval_message, moved_message, outcome_message
 from handlers.outgoing import Drawn, card, queue, to_staff
 from storage import audit, declarations, outbox
 from storage.declarations import Record
@@ -24,7 +25,13 @@ from storage.models import ApprovalStep, Declaration
 
 log = logging.getLogger(__name__)
 
-APPROVAL, UPDATE, INFORM, OUTCOME = "approval", "approval_update", "inform", "outcome"
+APPROVAL, UPDATE, MOVED, INFORM, OUTCOME = (
+    "approval",
+    "approval_update",
+    "approval_moved",
+    "inform",
+    "outcome",
+)
 
 
 def _subject(step_id: int) -> str:
@@ -142,11 +149,32 @@ def _step_and_record(
 
 
 def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None:
-    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
-    if step is None or posted is None:
+    """Keep where the card went, for its updates — unless the step moved to someone else
+    while it was on its way: then that card loses its buttons too (every copy does)."""
+    step_id = int(message.payload["step_id"])
+    if posted is None:
         return
-    step.dm_channel, step.dm_ts = posted.channel, posted.ts
-    session.add(step)
+    held = session.execute(
+        update(ApprovalStep)
+        .where(
+            col(ApprovalStep.id) == step_id,
+            col(ApprovalStep.approver_id) == int(message.recipient.removeprefix("staff:")),
+        )
+        .values(dm_channel=posted.channel, dm_ts=posted.ts)
+        .execution_options(synchronize_session=False)
+    )
+    if held.rowcount != 1:
+        queue(
+            session,
+            MOVED,
+            subject=_subject(step_id),
+            recipient=message.recipient,
+            updates_id=message.id,
+            step_id=step_id,
+        )
+        return
+    step = declarations.get_step(session, step_id=step_id)
+    assert step is not None
     audit.record(
         session,
         action="notified",
@@ -182,6 +210,18 @@ def draw_update(session: Session, message: Queued) -> Drawn | None:
     flags = kind_of(record.declaration.kind).risks(session, record)
     message_ = approval_message(card_for(record, step, None, flags))
     return Drawn(message_, update=Posted(step.dm_channel, step.dm_ts))
+
+
+@card(MOVED)
+def draw_moved(session: Session, message: Queued) -> Drawn | None:
+    """A card that reached someone the step had already left: its buttons go."""
+    found = _step_and_record(session, int(message.payload["step_id"]))
+    if found is None or message.updates is None:
+        return None
+    step, record = found
+    to_name = record.name_of(step.approver_id) or "someone else"
+    moved = moved_message(card_for(record, step), to_name, "it was passed on")
+    return Drawn(moved, update=Posted(*message.updates))
 
 
 def _informed(session: Session, message: Queued, _posted: Posted | None) -> None:

@@ -101,6 +101,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._cond = threading.Condition()  # guards all mutable state below and above
         self._faults: dict[str, deque[_Fault]] = {}
+        self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
         self._counter = itertools.count(1)
         self._triggers_issued: set[str] = set()
         self._triggers_used: set[str] = set()
@@ -233,6 +234,17 @@ class FakeSlack:
         with self._cond:
             self._faults.setdefault(method, deque()).append(_Fault(200, error, None, times))
 
+    def refuse(self, method: str, status: int = 503, retry_after: int | None = 3) -> None:
+        """Answer every call of `method` with HTTP `status` (and Retry-After) until
+        `release(method)`: Slack down for as long as a test needs, with no timing."""
+        error = "ratelimited" if status == 429 else "service_unavailable"
+        with self._cond:
+            self._refused[method] = _Fault(status, error, retry_after, 0)
+
+    def release(self, method: str) -> None:
+        with self._cond:
+            self._refused.pop(method, None)
+
     def reset(self) -> None:
         """Forget calls, rejections, problems and pending faults (users and socket_url stay)."""
         with self._cond:
@@ -240,6 +252,7 @@ class FakeSlack:
             self.rejected.clear()
             self.problems.clear()
             self._faults.clear()
+            self._refused.clear()
             self._response_url_posts.clear()
 
     # -- queries ---------------------------------------------------------------------------
@@ -334,7 +347,7 @@ class FakeSlack:
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         """Process one /api/<method> request; returns (status, extra headers, JSON body)."""
         with self._cond:
-            fault = self._take_fault(method)
+            fault = self._refused.get(method) or self._take_fault(method)
             if fault is not None:
                 self._reject(method, args, token, fault.status, fault.error)
                 headers = (
