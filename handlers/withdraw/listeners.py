@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from bot.notifier import Message, Notifier
 from bot.rules.notices import join_words
-from handlers.approvals import delivery
+from handlers.approvals import delivery, owed
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.messages import STATUS_WORDS
 from handlers.metadata import BadMetadata, DeclarationRef, decode
@@ -104,6 +104,7 @@ def withdraw(
             declaration_id=declaration.id,
             step_ids=step_ids,
         )
+        owed.owe_updates(session, step_ids)  # the approvers' cards lose their buttons
         session.commit()
         record = declarations.load_record(session, declaration_id=declaration.id)
         assert record is not None
@@ -120,7 +121,6 @@ def withdraw(
         verb = "has" if len(approvers) == 1 else "have"
         text += f" {escape(join_words(approvers))} {verb} been told."
     tell(respond, clip(text, 3000))
-    delivery.refresh(db, notifier, step_ids)
     for step in withdrawn_steps:
         approver = record.people.get(step.approver_id)
         heading = delivery.card_for(record, step).heading
