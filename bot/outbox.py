@@ -97,8 +97,8 @@ class Sender(Protocol):
 
 def backoff(attempts: int, retry_after: float | None) -> float:
     """Seconds before the next try: what the platform asked, else doubling from one second."""
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), LONGEST_WAIT)
+    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
+        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 

@@ -18,7 +18,7 @@ from bot.rules import approvals as rules
 from handlers.approvals.delivery import card_for
 from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import approval_message, moved_message, outcome_message
-from handlers.outgoing import Drawn, card, queue, to_staff
+from handlers.outgoing import After, Drawn, card, queue, to_staff
 from storage import audit, declarations, outbox
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration
@@ -135,6 +135,22 @@ def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> Non
         return Drawn(build(record, payload["explanation"], payload["next_step"]))
 
 
+def notified(told: str, **detail: Any) -> After:
+    """What a message's sending writes in the audit trail: "notified", who was told, about
+    the declaration (or step) the message names."""
+
+    def after(session: Session, message: Queued, _posted: Posted | None) -> None:
+        ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
+        if "step_id" in ids:
+            step = declarations.get_step(session, step_id=ids["step_id"])
+            if step is None:
+                return
+            ids["declaration_id"] = step.declaration_id
+        audit.record(session, action="notified", **ids, told=[told], **detail)
+
+    return after
+
+
 # -- drawn when sent ---------------------------------------------------------------------------
 
 
@@ -173,15 +189,7 @@ def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None
             step_id=step_id,
         )
         return
-    step = declarations.get_step(session, step_id=step_id)
-    assert step is not None
-    audit.record(
-        session,
-        action="notified",
-        declaration_id=step.declaration_id,
-        step_id=step.id,
-        told=["approver"],
-    )
+    notified("approver")(session, message, posted)
 
 
 @card(APPROVAL, after=_card_sent)
@@ -224,16 +232,7 @@ def draw_moved(session: Session, message: Queued) -> Drawn | None:
     return Drawn(moved, update=Posted(*message.updates))
 
 
-def _informed(session: Session, message: Queued, _posted: Posted | None) -> None:
-    audit.record(
-        session,
-        action="notified",
-        declaration_id=int(message.payload["declaration_id"]),
-        told=["line_manager"],
-    )
-
-
-@card(INFORM, after=_informed)
+@card(INFORM, after=notified("line_manager"))
 def draw_inform(session: Session, message: Queued) -> Drawn | None:
     record = declarations.load_record(
         session, declaration_id=int(message.payload["declaration_id"])
@@ -244,19 +243,7 @@ def draw_inform(session: Session, message: Queued) -> Drawn | None:
     return Drawn(approval_message(card_for(record, None, None, flags)))
 
 
-def _told(session: Session, message: Queued, _posted: Posted | None) -> None:
-    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
-    if step is not None:
-        audit.record(
-            session,
-            action="notified",
-            declaration_id=step.declaration_id,
-            step_id=step.id,
-            told=["declarant"],
-        )
-
-
-@card(OUTCOME, after=_told)
+@card(OUTCOME, after=notified("declarant"))
 def draw_outcome(session: Session, message: Queued) -> Drawn | None:
     found = _step_and_record(session, int(message.payload["step_id"]))
     if found is None:

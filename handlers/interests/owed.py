@@ -5,27 +5,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.notifier import Posted
 from bot.outbox import Queued
 from handlers.approvals import owed
 from handlers.interests.cards import declarant_receipt, restricted_post_message
 from handlers.outgoing import Drawn, card
-from storage import audit
 
 RECEIPT, RESTRICTED_POST = "interest_receipt", "restricted_post"
 owed.receipt_card(RECEIPT, declarant_receipt)
 
 
-def _warned(session: Session, message: Queued, _posted: Posted | None) -> None:
-    audit.record(
-        session,
-        action="notified",
-        declaration_id=int(message.payload["declaration_id"]),
-        told=["declarant"],
-        why="politically_restricted_post",
-    )
-
-
-@card(RESTRICTED_POST, after=_warned)
+@card(RESTRICTED_POST, after=owed.notified("declarant", why="politically_restricted_post"))
 def _draw_restricted_post(session: Session, message: Queued) -> Drawn:
     return Drawn(restricted_post_message(str(message.payload["reference"])))

@@ -13,7 +13,6 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Posted
 from bot.outbox import Queued
 from bot.rules import notices as rules
 from bot.settings import Policy, Settings
@@ -127,12 +126,7 @@ def submit_notice(
 RECEIPT = "notice_receipt"
 
 
-def _told(session: Session, message: Queued, _posted: Posted | None) -> None:
-    declaration_id = int(message.payload["declaration_id"])
-    audit.record(session, action="notified", declaration_id=declaration_id, told=["declarant"])
-
-
-@card(RECEIPT, after=_told)
+@card(RECEIPT, after=owed.notified("declarant"))
 def _draw_receipt(session: Session, message: Queued) -> Drawn | None:
     """To whom it went (by name and title), and who to tell if Nolan found no one."""
     record = declarations.load_record(

@@ -102,6 +102,8 @@ class FakeSlack:
         self._cond = threading.Condition()  # guards all mutable state below and above
         self._faults: dict[str, deque[_Fault]] = {}
         self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
+        # The bot's idle barrier, when the test has one: assert_no_call waits on it.
+        self.idle: Callable[[], object] | None = None
         self._counter = itertools.count(1)
         self._triggers_issued: set[str] = set()
         self._triggers_used: set[str] = set()
@@ -296,8 +298,12 @@ class FakeSlack:
                 self._cond.wait(min(remaining, 0.05))
 
     def assert_no_call(self, method: str, predicate: Predicate = _any, settle: float = 0.3) -> None:
-        """Give the bot `settle` seconds, then assert no matching call happened."""
-        time.sleep(settle)
+        """Wait for the bot to be idle (its barrier, `idle`), or else give it `settle`
+        seconds; then assert no matching call happened."""
+        if self.idle is not None:
+            self.idle()
+        else:
+            time.sleep(settle)
         with self._cond:
             matches = [c for c in self._calls if c.method == method and _safe(predicate, c)]
             if matches:
