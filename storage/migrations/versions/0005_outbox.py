@@ -27,6 +27,15 @@ _LEDGER = (
 )
 
 
+def _number_on_after(table: str) -> None:
+    """The ids moved over as they were: on PostgreSQL the table's sequence goes on after them."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+
+
 def upgrade() -> None:
     op.create_table(
         "outbox",
@@ -57,12 +66,7 @@ def upgrade() -> None:
         f"INSERT INTO outbox ({_LEDGER}, created_at) "
         f"SELECT {_LEDGER}, COALESCE(claimed_at, CURRENT_TIMESTAMP) FROM reminder"
     )
-    if op.get_bind().dialect.name == "postgresql":
-        # The ids moved over as they were: the sequence goes on after them.
-        op.execute(
-            "SELECT setval(pg_get_serial_sequence('outbox', 'id'), "
-            "COALESCE((SELECT MAX(id) FROM outbox), 0) + 1, false)"
-        )
+    _number_on_after("outbox")
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reminder_status"))
         batch_op.drop_index(batch_op.f("ix_reminder_kind"))
@@ -95,6 +99,7 @@ def downgrade() -> None:
         f"INSERT INTO reminder ({_LEDGER}) SELECT {_LEDGER} FROM outbox "
         "WHERE due_on IS NOT NULL AND claimed_at IS NOT NULL"
     )
+    _number_on_after("reminder")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_status"))
         batch_op.drop_index(batch_op.f("ix_outbox_kind"))
