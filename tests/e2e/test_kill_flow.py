@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,20 @@ REPO = Path(__file__).resolve().parents[2]
 SENDS = ("chat.postMessage", "chat.update")
 
 
+def refuse_sends(fake: FakeSlack) -> None:
+    """Slack answers every message "service_unavailable", Retry-After 3 s (HTTP 200, so the
+    client's own retry handlers leave it to the outbox), until released."""
+    for method in SENDS:
+        fake.refuse(method, status=200, retry_after=3)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _until(what: str, check: Callable[[], bool], timeout: float = 30.0) -> None:
+def _until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -106,6 +113,7 @@ def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[Nol
     process = NolanProcess(fake, db, tmp_path)
     yield process
     process.stop()
+    print(process._log())  # shown when the test fails
 
 
 def owed(db: Database) -> list[OutboxMessage]:
@@ -121,12 +129,16 @@ def owed(db: Database) -> list[OutboxMessage]:
 
 def refused_and_recorded(db: Database, count: int) -> Callable[[], bool]:
     """The `count` messages not yet delivered were each tried, refused by Slack and recorded
-    as failed: the worker is in back-off (Retry-After), holding no claim, so a kill now is
-    "after the ack, before its messages"."""
+    as failed, none to be tried again within a second: the worker is in back-off
+    (Retry-After), holding no claim, so a kill now is "after the ack, before its
+    messages"."""
 
     def check() -> bool:
         waiting = [r for r in owed(db) if r.status not in ("sent", "skipped")]
-        return len(waiting) == count and all(r.status == "failed" for r in waiting)
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        return len(waiting) == count and all(
+            r.status == "failed" and r.not_before and r.not_before > soon for r in waiting
+        )
 
     return check
 
@@ -142,8 +154,7 @@ def sends(fake: FakeSlack, method: str, user: str) -> list[Any]:
 def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     bot: NolanProcess, fake: FakeSlack, db: Database
 ) -> None:
-    for method in SENDS:
-        fake.refuse(method)
+    refuse_sends(fake)
     bot.start()
     today = bot.clock
     view = bot.open_modal("UALICE", "/gift")
@@ -157,14 +168,14 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     for method in SENDS:
         fake.release(method)
     bot.start()  # a new process picks up what the dead one owed
-    card = dm_to(fake, "UMGR", has_buttons)
-    dm_to(fake, "UALICE")
+    card = fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UMGR", timeout=60)
+    assert has_buttons(card)
     _until("the first messages to be delivered", delivered(db))
+    dm_to(fake, "UALICE")
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
     assert len(sends(fake, "chat.postMessage", "UALICE")) == 1  # the receipt, once
 
-    for method in SENDS:
-        fake.refuse(method)
+    refuse_sends(fake)
     status, _reply = bot.press("UMGR", card, decide_action("approved"))
     assert status == 200  # the ack
     with db.session() as session:
@@ -176,9 +187,9 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     for method in SENDS:
         fake.release(method)
     bot.start()
-    outcome = dm_to(fake, "UALICE", count=2)
+    outcome = dm_to(fake, "UALICE", count=2)  # the receipt came before it
     assert "approved" in outcome.args["text"].lower()
-    update = fake.wait_for("chat.update")
+    update = fake.wait_for("chat.update", timeout=60)
     _until("the decision's messages to be delivered", delivered(db))
     posted = fake.responses("chat.postMessage")[fake.calls("chat.postMessage").index(card)]
     assert (update.args["channel"], update.args["ts"]) == (posted["channel"], posted["ts"])
