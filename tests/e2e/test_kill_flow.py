@@ -17,16 +17,20 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 from sqlmodel import col, select
 
+from bot.settings import Settings
 from handlers.approvals.ids import decide_action
+from handlers.approvals.listeners import decide_by_button
+from handlers.gifts.listeners import submit_gift
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, OutboxMessage
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.e2e.test_gifts_flow import has_buttons, hospitality
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, block_actions_payload, view_state, view_submission_payload
 
 REPO = Path(__file__).resolve().parents[2]
 SENDS = ("chat.postMessage", "chat.update")
@@ -197,3 +201,73 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     assert len(sends(fake, "chat.postMessage", "UALICE")) == 2  # receipt, outcome: once each
     assert len(fake.calls("chat.update")) == 1
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
+
+
+# -- the ack comes after the commit (listeners called directly) ------------------------------
+
+
+def _ack_noting(stored: Callable[[], bool]) -> Mock:
+    """An `ack` that notes, when called, whether the change was already committed."""
+    seen: list[bool] = []
+    ack = Mock(side_effect=lambda *_args, **_kwargs: seen.append(stored()))
+    ack.seen = seen
+    return ack
+
+
+def _settings(nolan: Nolan) -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-e2e-token",
+        slack_signing_secret=SECRET,
+        slack_api_url=nolan.fake.api_url,
+        database_url=nolan.db.url,
+        policy=nolan.policy,
+    )
+
+
+def test_a_declaration_and_its_messages_are_committed_before_the_ack(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    view = nolan.open_modal("UALICE", "/gift")
+    body = view_submission_payload("UALICE", view, view_state(view, hospitality(clock)))
+    ack = _ack_noting(lambda: len(owed(db)) == 2)  # the manager's card, the receipt
+    submit_gift(ack, body, body["view"], db, _settings(nolan), clock)
+    assert ack.seen == [True]
+    nolan.settle()  # the running bot's worker sends them
+    assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
+
+
+def test_a_decision_and_its_messages_are_committed_before_the_ack(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    nolan.submit("UALICE", nolan.open_modal("UALICE", "/gift"), hospitality(clock))
+    card = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()
+    approve = decide_action("approved")
+    [(block_id, value)] = [
+        (b["block_id"], e["value"])
+        for b in card.args["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e["action_id"] == approve
+    ]
+
+    def decided() -> bool:
+        with db.session() as session:
+            [step] = session.exec(select(ApprovalStep)).all()
+        return step.status == "approved" and len(owed(db)) == 2 + 2  # card update, outcome
+
+    ack = _ack_noting(decided)
+    body = block_actions_payload(
+        "UMGR",
+        approve,
+        value,
+        block_id=block_id,
+        channel_id=card.response["channel"],
+        message_ts=card.response["ts"],
+        trigger_id=fake.new_trigger_id(),
+    )
+    decide_by_button(ack, body["actions"][0], body, Mock(), Mock(), db, _settings(nolan), clock)
+    assert ack.seen == [True]
+    nolan.settle()
+    update = fake.wait_for("chat.update")
+    assert not has_buttons(update)
