@@ -1,4 +1,6 @@
 """Sending a scheduled message exactly once: claim its key in the ledger, send, record.
+The ledger's rows are rows of the outbox (storage.outbox): a reminder is a message with a
+natural key, claimed and recorded like every other; the sweep's job renders and sends it.
 
 Every kind of reminder goes through `send_once`, so "twice" and "never" are handled in one
 place: the ledger's unique key stops a second sweep (a rerun, a restart, another process on
