@@ -15,23 +15,20 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
 from bot.settings import Policy, Settings
-from handlers.approvals import delivery, owed
+from handlers.approvals import owed
 from handlers.interests.cards import (
     describe,
-    ended_message,
-    ended_receipt,
     interest_of,
 )
 from handlers.interests.form import read_end_date, read_interest_form
 from handlers.interests.ids import END_DATE, Field
-from handlers.interests.owed import RECEIPT, RESTRICTED_POST
+from handlers.interests.owed import RECEIPT, RESTRICTED_POST, owe_ended
 from handlers.interests.views import end_modal, interest_modal
 from handlers.metadata import BadMetadata, DeclarationRef, decode
 from handlers.outgoing import queue, to_staff
@@ -303,11 +300,10 @@ def submit_end_interest(
     view: dict[str, Any],
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     """Set the end date once (a conditional update: two submissions, one end date), keep the
-    record, and tell the line manager for information."""
+    record, and owe the line manager word of it (for information) in the same transaction."""
     try:
         ref = decode(DeclarationRef, view.get("private_metadata"))
     except BadMetadata:
@@ -349,23 +345,16 @@ def submit_end_interest(
             ended_on=ended_on,
         )
         told = _who_to_tell(session, record, me, settings, now)
-        session.commit()
-    ack()
-    with db.session() as session:
-        fresh = declarations.load_record(session, declaration_id=ref.declaration_id)
-        assert fresh is not None
-    for slack_id in told:
-        delivery.tell(notifier, slack_id, ended_message(fresh))
-    if told:
-        with db.session() as session:
+        owe_ended(session, ref.declaration_id, told=told, declarant_id=me.id or 0)
+        if told:
             audit.record(
                 session,
                 action="notified",
                 declaration_id=ref.declaration_id,
                 told=["line_manager"],
             )
-            session.commit()
-    delivery.tell(notifier, me.slack_user_id, ended_receipt(fresh))
+        session.commit()
+    ack()
 
 
 def _who_to_tell(
