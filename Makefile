@@ -1,5 +1,6 @@
-# Nolan: `make run` sets up and runs the bot; `make test` sets up and runs every check.
-# Both build .venv themselves on a fresh machine (Debian 12, Python 3.11).
+# Nolan: `make install` builds .venv and installs Nolan into it; `make run` also starts the
+# bot; `make test` sets up and runs every check. All build .venv themselves on a fresh machine
+# (Debian 12 or Ubuntu, Python 3.11+; root for apt-get when a system package is missing).
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,16 +8,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint clean
+.PHONY: install run test lint clean
 .PHONY: browser
+
+install: $(STAMP)
+	@echo "Nolan is installed in $(VENV): run it with 'make run' or '$(PY) -m bot'."
 
 run: $(STAMP)
 	$(PY) -m bot
 
-# Lint, then the whole suite on SQLite, then again on a PostgreSQL server of its own.
-# Both passes run even if the first fails; the target fails if either did.
+# Lint (ruff, then the import contracts in pyproject.toml: the layers, no Slack below the
+# adapter, no cycles), then the whole suite on SQLite, then again on a PostgreSQL server of its
+# own. Both passes run even if the first fails; the target fails if either did.
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	@status=0; \
 	echo "== tests on SQLite"; \
 	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
@@ -26,9 +32,10 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Debian's python3 needs python3-venv (ensurepip) before `python3 -m venv` works.
@@ -41,9 +48,26 @@ $(PY):
 	fi
 
 # Re-install whenever pyproject.toml changes.
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml | $(PY) system-packages
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# WeasyPrint (the annual report's PDF) loads Debian's Pango, and a font, at run time:
+# apt-get installs whichever is missing (as root), and nothing when all are there.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+.PHONY: system-packages
+system-packages:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; \
+	missing=""; \
+	for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian's$$missing (Pango, for the annual report's PDF)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 # The browser tests (tests/browser): Debian's Chromium, and axe-core from npm (npm ci), each
 # installed if missing. NOLAN_BROWSER_TESTS=0 skips the tests and needs neither.

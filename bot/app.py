@@ -15,12 +15,9 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
-from bot.notifier import Notifier
 from bot.outbox import Worker
+from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack_client import make_client
-from handlers import home
-from handlers.outgoing import SlackSender
 from storage import touched
 from storage.db import Database
 from storage.types import utcnow
@@ -39,10 +36,17 @@ def create_app(
     verify_token: bool = True,
     clock: Callable[[], datetime] = utcnow,
 ) -> App:
-    """`clock` is injected so tests drive dates without sleeping."""
-    client = client or make_client(settings)
+    """The app for `settings` and `db`, with a Runtime built for it; `clock` is injected so
+    tests drive dates without sleeping."""
+    runtime = Runtime.build(settings, db=db, client=client, clock=clock)
+    return build_app(runtime, verify_token=verify_token)
+
+
+def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
+    """The Bolt app over `runtime`: middleware, every feature's listeners, the error handler."""
+    settings, db, notifier, clock = runtime.settings, runtime.db, runtime.notifier, runtime.clock
     app = App(
-        client=client,
+        client=runtime.client,
         signing_secret=settings.slack_signing_secret,
         # Ack first, then do slow work: Slack gives three seconds.
         process_before_response=False,
@@ -50,11 +54,7 @@ def create_app(
         raise_error_for_unhandled_request=False,
         listener_executor=SettlingExecutor(db),
     )
-    notifier = Notifier(client)
-    homes = home.attach(db, notifier, settings, clock)
-    # Sends what the listeners' transactions queued, after their ack; on start, whatever an
-    # earlier process left unsent.
-    _workers[app] = Worker(db, SlackSender(db, notifier)).start()
+    homes = runtime.attach_homes()
 
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
     # off, a listener runs on after the middleware chain returns, so a session opened here and
@@ -70,6 +70,9 @@ def create_app(
 
     app.error(_log_error)
     handlers.register(app)
+    # Sends what the listeners' transactions queued, after their ack; on start, whatever an
+    # earlier process left unsent.
+    _workers[app] = runtime.outbox.start()
     return app
 
 

@@ -1,20 +1,23 @@
-"""The command line: serving the bot and the officers' commands. Each command migrates the
-schema first, so an empty DATABASE_URL just works."""
+"""The command line: serving the bot and the officers' commands. Each command (but `staff
+import --check`) migrates the schema first, so an empty DATABASE_URL just works."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
+from storage.audit_chain import verify
 from storage.db import Database
+from storage.types import utcnow
 
 log = logging.getLogger("nolan")
 
@@ -58,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp = staff.add_parser("import", help="load the org chart from a CSV file")
     imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the file and report every problem; Slack is not asked, "
+        "nothing is imported",
+    )
 
     register = commands.add_parser("register", help="the registers").add_subparsers(
         dest="register_command", metavar="ACTION", required=True
@@ -163,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _required_secrets(args: argparse.Namespace) -> tuple[str, ...]:
     if args.command in (None, "serve"):
         return SLACK_SECRETS
-    if args.command == "staff":
+    if args.command == "staff" and not args.check:
         return ("SLACK_BOT_TOKEN",)  # users.lookupByEmail
     if args.command == "reminders":
         return ("SLACK_BOT_TOKEN",)  # the reminders are DMs
@@ -193,6 +202,10 @@ def main(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations are routine here
+    if getattr(args, "check", False):
+        from bot.staff_import import check_file
+
+        return check_file(args.file, out=out, err=err)  # the file alone: no database either
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
@@ -208,6 +221,8 @@ def main(
         db.dispose()
 
 
+# Each command imports what it needs when it runs, so a command that needs neither the
+# features nor matplotlib (migrate, audit verify, export) does not wait seconds to load them.
 def _run(
     args: argparse.Namespace, settings: Settings, db: Database, out: TextIO, err: TextIO
 ) -> int:
@@ -215,13 +230,19 @@ def _run(
         print("Database schema is up to date.", file=out)
         return 0
     if args.command == "staff":
-        from bot.slack_client import make_client
+        from bot.runtime import Runtime
         from bot.staff_import import run_import
 
-        return run_import(args.file, db=db, client=make_client(settings), out=out, err=err)
+        runtime = Runtime.build(settings, db=db)
+        return run_import(
+            args.file,
+            db=db,
+            look_up=runtime.look_up_user,
+            follow=runtime.follow_new_managers,
+            out=out,
+            err=err,
+        )
     if args.command == "register" and args.register_command == "publish":
-        from datetime import datetime
-
         from bot.publish import run_publish
 
         return run_publish(
@@ -251,7 +272,6 @@ def _run(
             )
     if args.command == "report":
         from bot.report.annual import run_annual_report
-        from storage.types import utcnow
 
         return run_annual_report(
             db=db,
@@ -263,22 +283,20 @@ def _run(
             err=err,
         )
     if args.command == "reminders":
-        from bot.slack_client import make_client
-        from bot.sweep import run_reminders
+        from bot.reminders import run_reminders
+        from bot.runtime import Runtime
 
-        return run_reminders(db, make_client(settings), settings, args.today, out=out, err=err)
+        return run_reminders(Runtime.build(settings, db=db), args.today, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
+    from bot.serve import serve
+
     return serve(settings, db, err=err)
 
 
 def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextIO) -> int:
     """`audit verify`: 0 and one line if the chain holds, else 1 and the first break (or
     the database's error, if the trail could not be read to the end)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from storage.audit_chain import verify
-
     try:
         verdict = verify(db.engine, noted=noted)
     except SQLAlchemyError as exc:
@@ -294,45 +312,3 @@ def verify_audit(db: Database, noted: dict[int, str], *, out: TextIO, err: TextI
     newest = f" (newest {verdict.newest_id}:{verdict.newest_hash})" if verdict.entries else ""
     print(f"{verdict.entries} {noun}, chain intact{newest}", file=out)
     return 0
-
-
-def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
-    """Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP mode."""
-    from slack_bolt.error import BoltError
-
-    from bot.app import create_app
-
-    try:
-        app = create_app(settings, db)
-    except BoltError as exc:
-        print(f"nolan: error: Slack refused the bot token or could not be reached: {exc}", file=err)
-        return 1
-    from bot.notifier import Notifier
-    from bot.scheduler import start_scheduler, stop_scheduler
-    from bot.server import drain, make_server, make_socket_handler
-
-    # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    if settings.slack_app_token:
-        log.info("Starting in Socket Mode")
-        runner = make_socket_handler(app, settings.slack_app_token)
-        run, close = runner.start, runner.close
-    else:
-        server = make_server(app, db, settings.host, settings.port)
-        log.info("Serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
-        run, close = server.run, server.close
-    # The daily sweep (reminders, escalation, delegations ending) runs in this process.
-    scheduler = start_scheduler(db, Notifier(app.client), settings)
-    try:
-        run()
-    except KeyboardInterrupt:
-        log.info("Stopping")
-    finally:
-        close()
-        stop_scheduler(scheduler)
-        drain(app)
-    return 0
-
-
-def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt

@@ -15,8 +15,10 @@ from bot.rules import approvals as rules
 from bot.rules.chains import Chain, Seat, format_chain, parse_chain
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, approver_for
+from bot.rules.status import StepStatus
 from storage import audit, declarations
 from storage.models import ApprovalStep, Declaration, Staff
+from storage.staff import as_person
 
 
 @dataclass
@@ -37,8 +39,6 @@ def route_seat(
     """Who takes `seat` for this declaration; a missing line manager goes one role up."""
     person = org.people.get(declaration.declarant_id)
     if person is None:
-        from storage.staff import as_person
-
         person = as_person(declarant)
     found = approver_for(
         seat.role,
@@ -183,14 +183,14 @@ def advance(
     closed: list[ApprovalStep] = []
     if spec.ends:
         for other in steps:
-            if other.status == "pending" and other.id != step.id:
-                other.status = "closed"
+            if other.status == StepStatus.PENDING and other.id != step.id:
+                other.status = StepStatus.CLOSED
                 session.add(other)
                 closed.append(other)
         declaration.status = rules.FINAL_STATUS[step.status]
         session.add(declaration)
         return Advanced(declaration.status, closed=closed)
-    if any(s.status == "pending" and s.stage == step.stage for s in steps):
+    if any(s.status == StepStatus.PENDING and s.stage == step.stage for s in steps):
         return Advanced(declaration.status)
     chain = parse_chain(declaration.chain) if declaration.chain else ()
     if step.stage < len(chain):
@@ -256,7 +256,7 @@ def move(
         update(ApprovalStep)
         .where(
             col(ApprovalStep.id) == step.id,
-            col(ApprovalStep.status) == "pending",
+            col(ApprovalStep.status) == StepStatus.PENDING,
             col(ApprovalStep.approver_id) == step.approver_id,
         )
         .values(

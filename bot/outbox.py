@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from bot.rules.status import OutboxStatus
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -125,7 +126,10 @@ class Worker:
     # -- life --------------------------------------------------------------------------------
 
     def start(self) -> Worker:
-        """Watch commits on the database (storage.touched) and pick up whatever is due."""
+        """Watch commits on the database (storage.touched) and pick up whatever is due. Once:
+        a worker already running is left as it is."""
+        if self._thread is not None:
+            return self
         subscribe(self.db, self)
         self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
         self._thread.start()
@@ -208,16 +212,16 @@ class Worker:
             updates: tuple[str, str] | None = None
             if row.updates_id is not None:
                 original = session.get(OutboxMessage, row.updates_id)
-                if original is None or original.status in (outbox.SKIPPED, outbox.DEAD):
+                if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
                     outbox.mark_failed(
                         session,
                         reminder_id=message_id,
                         error="the message it updates was never sent",
-                        status=outbox.SKIPPED,
+                        status=OutboxStatus.SKIPPED,
                     )
                     session.commit()
                     return True
-                if original.status != outbox.SENT:
+                if original.status != OutboxStatus.SENT:
                     return False  # the card first: this update waits for it
                 if original.channel and original.ts:
                     updates = (original.channel, original.ts)
@@ -248,7 +252,10 @@ class Worker:
         with self.db.session() as session:
             if isinstance(sent, Moot):
                 outbox.mark_failed(
-                    session, reminder_id=message_id, error="nothing to say", status=outbox.SKIPPED
+                    session,
+                    reminder_id=message_id,
+                    error="nothing to say",
+                    status=OutboxStatus.SKIPPED,
                 )
             else:
                 self.sender.record(session, message, sent)
@@ -265,11 +272,11 @@ class Worker:
     def _failed(self, message: Queued, attempts: int, failed: SendFailed) -> None:
         if failed.permanent:
             log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
-            status, not_before = outbox.DEAD, None
+            status, not_before = OutboxStatus.DEAD, None
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
-            status, not_before = outbox.FAILED, self.now() + timedelta(seconds=wait)
+            status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
         with self.db.session() as session:
             outbox.mark_failed(
                 session,

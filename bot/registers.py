@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
 from bot.rules.outside_work import split_notes
+from bot.rules.status import UNDECIDED, DeclarationStatus, StepStatus
 from bot.settings import Policy
 from storage.declarations import GiftRecord, Record, gift_register, register_records
 from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
@@ -96,7 +97,7 @@ class Register(Generic[R]):
 
 def _decision(record: GiftRecord) -> ApprovalStep | None:
     # While a chain is still pending an earlier step's decision is not the decision.
-    return None if record.declaration.status == "pending" else record.decisive_step
+    return None if record.declaration.status == DeclarationStatus.PENDING else record.decisive_step
 
 
 def _asked(record: GiftRecord) -> ApprovalStep | None:
@@ -104,7 +105,7 @@ def _asked(record: GiftRecord) -> ApprovalStep | None:
     decision = _decision(record)
     if decision is not None:
         return decision
-    return next((s for s in record.steps if s.status == "pending"), None)
+    return next((s for s in record.steps if s.status == StepStatus.PENDING), None)
 
 
 def _name(record: GiftRecord, staff_id: int | None) -> str | None:
@@ -233,7 +234,7 @@ def _requested_on(record: Record) -> date:
 
 def _permission(record: Record) -> ApprovalStep | None:
     """The head of office's decision (granted or refused), once there is one."""
-    if record.declaration.status in ("pending", "withdrawn"):
+    if record.declaration.status in UNDECIDED:
         return None
     granting = [s for s in record.steps if s.purpose == "grant" and s.decided_at is not None]
     return granting[-1] if granting else record.decisive_step
@@ -245,7 +246,7 @@ def _recommended(record: Record) -> ApprovalStep | None:
 
 
 def _waiting_or_decided(record: Record) -> ApprovalStep | None:
-    pending = [s for s in record.steps if s.status == "pending"]
+    pending = [s for s in record.steps if s.status == StepStatus.PENDING]
     return pending[0] if pending else _permission(record)
 
 
@@ -355,7 +356,9 @@ def _load_interests(session: Session, date_from: date | None, date_to: date | No
 
 def _publishable_interest(record: Record) -> bool:
     category = category_of(_interest(record).category)
-    return category in PUBLIC_CATEGORIES and record.declaration.status != "withdrawn"
+    return (
+        category in PUBLIC_CATEGORIES and record.declaration.status != DeclarationStatus.WITHDRAWN
+    )
 
 
 INTEREST_COLUMNS: tuple[Column[Record], ...] = (

@@ -12,19 +12,16 @@ sweep time does not drop a day.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.notifier import Notifier
 from bot.rules.calendar import is_working_day
+from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.sweep import SweepReport, run_sweep
-from storage.db import Database
-from storage.types import utcnow
+from bot.sweep import SweepReport
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +43,17 @@ def sweep_trigger(settings: Settings) -> CronTrigger:
     )
 
 
-def sweep_job(
-    db: Database,
-    notifier: Notifier,
-    settings: Settings,
-    clock: Callable[[], datetime] = utcnow,
-) -> SweepReport | None:
-    """What the scheduler runs: the sweep as of the office's date, unless it is a bank
-    holiday. Never raises (a failure is logged; the next working morning tries again)."""
-    now = clock()
-    today = now.astimezone(settings.policy.tz).date()
+def sweep_job(runtime: Runtime) -> SweepReport | None:
+    """What the scheduler runs: the sweep (the runtime's jobs, as `reminders run` runs them)
+    as of the office's date, unless it is a bank holiday. Never raises (a failure is logged;
+    the next working morning tries again)."""
+    now = runtime.clock()
+    today = now.astimezone(runtime.settings.policy.tz).date()
     if not is_working_day(today):
         log.info("Daily sweep skipped: %s is not a working day", today.isoformat())
         return None
     try:
-        report = run_sweep(db, notifier, settings, today, now)
+        report = runtime.sweep(today, now)
     except Exception:
         log.exception("Daily sweep failed")
         return None
@@ -72,22 +65,17 @@ def sweep_job(
     return report
 
 
-def make_scheduler(
-    db: Database,
-    notifier: Notifier,
-    settings: Settings,
-    *,
-    clock: Callable[[], datetime] = utcnow,
-) -> BackgroundScheduler:
+def make_scheduler(runtime: Runtime) -> BackgroundScheduler:
     """A scheduler (not yet started) with the daily sweep on it, and a catch-up run if the
     bot starts within the grace time after today's sweep time."""
+    settings = runtime.settings
     tz = ZoneInfo(settings.policy.timezone)
     scheduler = BackgroundScheduler(timezone=tz)
     trigger = sweep_trigger(settings)
     scheduler.add_job(
         sweep_job,
         trigger,
-        args=(db, notifier, settings, clock),
+        args=(runtime,),
         id=JOB_ID,
         name="Daily sweep: reminders, escalation, delegations",
         misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
@@ -95,7 +83,7 @@ def make_scheduler(
         max_instances=1,
         replace_existing=True,
     )
-    now = clock().astimezone(tz)
+    now = runtime.clock().astimezone(tz)
     missed = trigger.get_next_fire_time(None, now - MISFIRE_GRACE)
     if missed is not None and missed <= now:
         # Started after today's sweep time: the in-memory store never saw that run, so do it
@@ -104,7 +92,7 @@ def make_scheduler(
             sweep_job,
             "date",
             run_date=now,
-            args=(db, notifier, settings, clock),
+            args=(runtime,),
             id=f"{JOB_ID}_catch_up",
             misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
             max_instances=1,
@@ -113,8 +101,9 @@ def make_scheduler(
     return scheduler
 
 
-def start_scheduler(db: Database, notifier: Notifier, settings: Settings) -> BackgroundScheduler:
-    scheduler = make_scheduler(db, notifier, settings)
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    settings = runtime.settings
+    scheduler = make_scheduler(runtime)
     scheduler.start()
     job = scheduler.get_job(JOB_ID)
     log.info(

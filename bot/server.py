@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -17,12 +17,18 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, db: Database) -> WSGIApp:
+class Readiness(Protocol):
+    @property
+    def reached(self) -> bool: ...
+
+
+def wsgi_app(app: App, db: Database, slack_status: Readiness | None = None) -> WSGIApp:
+    """`slack_status`: whether Slack has been reached yet (None: not tracked)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/health" and environ.get("REQUEST_METHOD") == "GET":
-            status, body = _health(db)
+            status, body = _health(db, slack_status)
             payload = json.dumps(body).encode()
             start_response(status, [("Content-Type", "application/json")])
             return [payload]
@@ -31,7 +37,10 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
     return application
 
 
-def _health(db: Database) -> tuple[str, dict[str, str]]:
+def _health(db: Database, slack_status: Readiness | None) -> tuple[str, dict[str, str]]:
+    if slack_status is not None and not slack_status.reached:
+        # Serving already, but still trying to reach Slack (see bot.serve).
+        return "503 Service Unavailable", {"status": "starting", "slack": "unreachable"}
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -40,16 +49,20 @@ def _health(db: Database) -> tuple[str, dict[str, str]]:
     return "200 OK", {"status": "ok"}
 
 
-def make_server(app: App, db: Database, host: str, port: int) -> Any:
+def make_server(
+    app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None
+) -> Any:
     """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
+    # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
-    return create_server(wsgi_app(app, db), host=host, port=port, threads=8, ident="nolan")
+    return create_server(wsgi_app(app, db, slack), host=host, port=port, threads=8, ident="nolan")
 
 
 def make_socket_handler(app: App, app_token: str) -> Any:
     """Socket Mode: Slack connects out from here, so no public URL is needed. The same Web
     API client (and so SLACK_API_URL) opens the connection."""
+    # Imported here: a process loads only the server of the mode it runs in.
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     return SocketModeHandler(app, app_token, web_client=app.client)

@@ -1,24 +1,49 @@
-"""One typed settings object, read once from the environment and `.env`.
+"""One typed settings object, read once from the environment and `.env` by pydantic-settings.
 
-The real environment wins over `.env` so a deployment can override a checked-in file.
+The real environment wins over `.env` so a deployment can override a checked-in file. A value
+that is empty (or only spaces) counts as not set: its default applies. A bad value is refused
+in one line naming its variable, so the operator sees what to fix, never a traceback.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
+from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
-from bot.rules.chains import DEFAULT_CHAINS, Chain, parse_chain
+from bot.rules.chains import DEFAULT_CHAINS, parse_chain
 from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
-from bot.rules.vetting import DEFAULT_LEADS, MAX_LEAD_DAYS, parse_intervals
+from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
+
+__all__ = ["SLACK_SECRETS", "Policy", "Settings", "SettingsError", "load_settings"]
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
@@ -29,57 +54,6 @@ _PLACEHOLDER_MARKERS = ("replace-me", "your-", "changeme", "xoxb-...", "xapp-...
 
 class SettingsError(ValueError):
     """A configuration problem, worded for a one-line message to the operator."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The office's choices where the codes leave a figure or a title open."""
-
-    office_name: str = "the Office of the Police and Crime Commissioner"
-    head_of_office_title: str = "Chief Executive"
-    monitoring_officer_title: str = "Monitoring Officer"
-    # The codes say "token value" without a figure (DOMAIN.md, combined-authority §15.4).
-    token_gift_threshold_pence: int = 2_500
-    gift_value_ceiling_pence: int = 1_000_000
-    code_of_conduct_url: str = ""
-    timezone: str = "Europe/London"
-    # Working days a step may wait before its approver is reminded; as many again, escalated.
-    escalation_working_days: int = 3
-    # When the daily sweep (reminders, escalation, delegations ending) runs, office time.
-    sweep_time: time = time(7, 0)
-    # kind -> chain text (bot.rules.chains); parsed and checked when settings are read.
-    chains: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHAINS))
-    vetting_officer_title: str = "Vetting Officer"
-    # Days before a clearance expires that its holder and the vetting officer are reminded.
-    vetting_lead_days: tuple[int, ...] = (90, 30, 7, 0)
-    # Years between vettings, per vetting level (upper-case); unlisted levels: 3 years.
-    vetting_intervals: Mapping[str, int] = field(default_factory=dict)
-    # The annual declaration's day (month, day): the start of the financial year by default.
-    annual_declaration_day: MonthDay = (4, 1)
-    # Weekly reminders to those who have not answered it, before the monitoring officer's list.
-    annual_declaration_reminder_weeks: int = 4
-    # Days before a policy's review date that its channel and its owner are reminded.
-    policy_lead_days: tuple[int, ...] = (60, 30, 7)
-    # Channel id (C…) for the weekly governance digest, counts only; empty: no digest.
-    governance_channel: str = ""
-    # Risk flags (bot.rules.risk): repeated offers from one offeror within a window, by count
-    # or by cumulative value; a declaration made long after the offer or event.
-    risk_repeat_offers: int = 3
-    risk_repeat_value_pence: int = 20_000
-    risk_window_days: int = 365
-    late_declaration_days: int = 28
-    # Bidders in a live procurement (names as offerors write them), besides offers the
-    # declarant marks as from a bidder.
-    procurement_bidders: tuple[str, ...] = ()
-    # Whether `register publish` writes the staff register of interests as well as gifts.
-    publish_interests: bool = False
-
-    def chain(self, kind: str) -> Chain:
-        return parse_chain(self.chains[kind])
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True)
@@ -98,25 +72,268 @@ class Settings:
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
 
-def _is_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
-
-
-def _pounds_to_pence(name: str, raw: str) -> int:
-    try:
-        pounds = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be an amount in pounds, got {raw!r}") from None
-    if pounds < 0:
-        raise SettingsError(f"{name} must not be negative, got {raw!r}")
-    return round(pounds * 100)
-
-
 def normalise_api_url(url: str) -> str:
     """slack_sdk joins method names onto the base URL, so it must end with a slash."""
     url = url.strip()
     return url if url.endswith("/") else url + "/"
+
+
+# -- how each kind of value is read ------------------------------------------------------------
+# A value of the wrong form raises _wrong_form(): the message then says what the variable must
+# be (its field's description). A rule's parser raises ValueError with its own reason instead.
+
+
+def _wrong_form() -> PydanticCustomError:
+    return PydanticCustomError("wrong_form", "not of the expected form")
+
+
+def _text(parse: Callable[[str], Any]) -> BeforeValidator:
+    """Parse a variable's text with `parse`; a default (already typed) passes as it is."""
+    return BeforeValidator(lambda raw: parse(raw) if isinstance(raw, str) else raw)
+
+
+def _digits(raw: str) -> int:
+    # ASCII only: int() would take "٠٧", and pydantic "+5" or "1_000".
+    if not (raw.isascii() and raw.isdigit()):
+        raise _wrong_form()
+    return int(raw)
+
+
+def _pence(raw: str) -> int:
+    try:
+        pounds = float(raw)
+    except ValueError:
+        raise _wrong_form() from None
+    if pounds < 0 or not math.isfinite(pounds):
+        raise _wrong_form()
+    return round(pounds * 100)
+
+
+def _hh_mm(raw: str) -> time:
+    found = re.fullmatch(r"([0-9]+):([0-9]{2})", raw)
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise _wrong_form()
+    return time(int(found[1]), int(found[2]))
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _wrong_form() from None
+    return name
+
+
+def _channel(raw: str) -> str:
+    if raw and not valid_channel(raw):
+        raise _wrong_form()
+    return raw
+
+
+def _yes_no(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered not in ("yes", "no", "true", "false", "1", "0"):
+        raise _wrong_form()
+    return lowered in ("yes", "true", "1")
+
+
+def _leads(most: int) -> Callable[[str], tuple[int, ...]]:
+    def parse(raw: str) -> tuple[int, ...]:
+        leads = parse_leads(raw)
+        if leads[0] > most:
+            raise ValueError(f"at most {most} days ahead")
+        return leads
+
+    return parse
+
+
+def _chain(text: str) -> str:
+    parse_chain(text)  # ValueError names the part that is wrong
+    return text
+
+
+Whole = Annotated[int, _text(_digits)]
+Pence = Annotated[int, _text(_pence)]
+Leads = Annotated[tuple[int, ...], NoDecode]
+
+
+def _var(default: Any, name: str, must_be: str = "") -> Any:
+    return Field(default, validation_alias=name, description=must_be)
+
+
+def _whole(default: int, name: str, low: int, high: int, must_be: str = "") -> Any:
+    must_be = must_be or f"a whole number from {low} to {high}"
+    return Field(default, validation_alias=name, description=must_be, ge=low, le=high)
+
+
+# The one place defaults live: the dataclasses.
+_P, _S = Policy(), Settings()
+_GIVEN_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("environ", default=None)
+
+
+class _Environ(EnvSettingsSource):
+    """The process environment, or the mapping load_settings was given in its place (for
+    tests and the CLI's `environ`). `_load_env_vars` is the hook the library's own dotenv
+    source overrides; pyproject pins the version."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        given = _GIVEN_ENVIRON.get()
+        return super()._load_env_vars() if given is None else dict(given)
+
+
+class _Variables(BaseSettings):
+    """Every variable Nolan reads: a field named as Settings or Policy names the value, read
+    from the variable its alias names, checked as it is read."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=True, extra="ignore", frozen=True, validate_default=False
+    )
+
+    slack_bot_token: str = _var("", "SLACK_BOT_TOKEN")
+    slack_signing_secret: str = _var("", "SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = _var(None, "SLACK_APP_TOKEN")
+    slack_api_url: Annotated[str, AfterValidator(normalise_api_url)] = _var(
+        _S.slack_api_url, "SLACK_API_URL"
+    )
+    database_url: str = _var(_S.database_url, "DATABASE_URL")
+    host: str = _var(_S.host, "HOST")
+    port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _text(str.upper)
+    ] = _var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")
+
+    office_name: str = _var(_P.office_name, "OFFICE_NAME")
+    head_of_office_title: str = _var(_P.head_of_office_title, "HEAD_OF_OFFICE_TITLE")
+    monitoring_officer_title: str = _var(_P.monitoring_officer_title, "MONITORING_OFFICER_TITLE")
+    vetting_officer_title: str = _var(_P.vetting_officer_title, "VETTING_OFFICER_TITLE")
+    token_gift_threshold_pence: Pence = _var(
+        _P.token_gift_threshold_pence, "TOKEN_GIFT_THRESHOLD_GBP", "an amount in pounds (0 or more)"
+    )
+    gift_value_ceiling_pence: Pence = _var(
+        _P.gift_value_ceiling_pence, "GIFT_VALUE_CEILING_GBP", "an amount in pounds (0 or more)"
+    )
+    code_of_conduct_url: str = _var(_P.code_of_conduct_url, "CODE_OF_CONDUCT_URL")
+    timezone: Annotated[str, AfterValidator(_zone)] = _var(
+        _P.timezone, "TIMEZONE", "a known time zone such as Europe/London"
+    )
+    escalation_working_days: Whole = _whole(
+        _P.escalation_working_days,
+        "ESCALATION_WORKING_DAYS",
+        1,
+        1000,
+        "a whole number of days from 1 to 1000",
+    )
+    sweep_time: Annotated[time, _text(_hh_mm)] = _var(
+        _P.sweep_time, "SWEEP_TIME", "a time of day as HH:MM"
+    )
+    vetting_lead_days: Annotated[Leads, _text(_leads(MAX_LEAD_DAYS))] = _var(
+        _P.vetting_lead_days, "VETTING_LEAD_DAYS"
+    )
+    vetting_intervals: Annotated[dict[str, int], NoDecode, _text(parse_intervals)] = _var(
+        _P.vetting_intervals, "VETTING_INTERVALS"
+    )
+    annual_declaration_day: Annotated[MonthDay, NoDecode, _text(parse_month_day)] = _var(
+        _P.annual_declaration_day, "ANNUAL_DECLARATION_DATE"
+    )
+    annual_declaration_reminder_weeks: Whole = _whole(
+        _P.annual_declaration_reminder_weeks,
+        "ANNUAL_DECLARATION_REMINDER_WEEKS",
+        0,
+        26,
+        "a whole number of weeks from 0 to 26",
+    )
+    policy_lead_days: Annotated[Leads, _text(_leads(366))] = _var(
+        _P.policy_lead_days, "POLICY_LEAD_DAYS"
+    )
+    governance_channel: Annotated[str, AfterValidator(_channel)] = _var(
+        _P.governance_channel,
+        "GOVERNANCE_CHANNEL",
+        "a channel id such as C0123ABCDEF (not its #name)",
+    )
+    risk_repeat_offers: Whole = _whole(_P.risk_repeat_offers, "RISK_REPEAT_OFFERS", 2, 1000)
+    risk_repeat_value_pence: Pence = _var(
+        _P.risk_repeat_value_pence, "RISK_REPEAT_VALUE_GBP", "an amount in pounds (0 or more)"
+    )
+    risk_window_days: Whole = _whole(_P.risk_window_days, "RISK_WINDOW_DAYS", 1, 3660)
+    late_declaration_days: Whole = _whole(
+        _P.late_declaration_days, "LATE_DECLARATION_DAYS", 1, 3660
+    )
+    procurement_bidders: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        _text(lambda raw: tuple(n.strip() for n in raw.split(",") if n.strip())),
+    ] = _var(_P.procurement_bidders, "PROCUREMENT_BIDDERS")
+    publish_interests: Annotated[bool, _text(_yes_no)] = _var(
+        _P.publish_interests, "PUBLISH_INTERESTS", "yes or no"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _Environ(settings_cls), dotenv_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        stripped = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        return {k: v for k, v in stripped.items() if v != ""}
+
+
+# The approval chain of each kind of declaration: APPROVAL_CHAIN_<KIND>, a field per kind.
+_chain_fields: dict[str, Any] = {
+    f"chain_{kind}": (
+        Annotated[str, AfterValidator(_chain)],
+        _var(text, f"APPROVAL_CHAIN_{kind.upper()}"),
+    )
+    for kind, text in DEFAULT_CHAINS.items()
+}
+Variables = create_model("Variables", __base__=_Variables, **_chain_fields)
+
+
+def variables() -> list[str]:
+    """The name of every environment variable Nolan reads."""
+    return [str(f.validation_alias) for f in Variables.model_fields.values()]
+
+
+def _field_of(name: str) -> tuple[str, FieldInfo]:
+    return next((k, f) for k, f in Variables.model_fields.items() if f.validation_alias == name)
+
+
+def _one_line(exc: ValidationError) -> str:
+    """Each problem as "NAME must be …, got '…'" or "NAME: the parser's reason"."""
+    said = []
+    for error in exc.errors(include_url=False):
+        name = str(error["loc"][0])
+        if error["type"] == "value_error":
+            said.append(f"{name}: {error['ctx']['error']}")
+            continue
+        must_be = _field_of(name)[1].description
+        # The input of a range check is the number read: show it as the text it was.
+        got = str(error["input"])
+        said.append(f"{name} must be {must_be}, got {got!r}" if must_be else f"{name}: {got!r}")
+    return "; ".join(said)
+
+
+@contextmanager
+def _reading(environ: Mapping[str, str] | None) -> Iterator[None]:
+    token = _GIVEN_ENVIRON.set(environ)
+    try:
+        yield
+    finally:
+        _GIVEN_ENVIRON.reset(token)
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
 
 
 def load_settings(
@@ -125,141 +342,26 @@ def load_settings(
     dotenv_path: str | Path | None = ".env",
     require: Iterable[str] = SLACK_SECRETS,
 ) -> Settings:
-    """Read settings; raise SettingsError naming each missing or placeholder value in `require`."""
-    values: dict[str, str] = {}
-    if dotenv_path is not None and Path(dotenv_path).is_file():
-        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
-
-    def get(name: str, default: str = "") -> str:
-        return values.get(name, "").strip() or default
-
-    missing = [name for name in require if not get(name)]
+    """Read settings from `environ` (default: the process environment) over `dotenv_path`;
+    raise SettingsError naming each missing or placeholder value in `require`, or each bad
+    value."""
+    try:
+        with _reading(environ):
+            read = Variables(_env_file=dotenv_path)
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+    secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
+    missing = [name for name, value in secrets.items() if not value]
     if missing:
         raise SettingsError(f"missing required setting {', '.join(missing)} (see .env.example)")
-    fake = [name for name in require if _is_placeholder(get(name))]
+    fake = [name for name, value in secrets.items() if _is_placeholder(value)]
     if fake:
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
-
-    port_raw = get("PORT", "3000")
-    if not (port_raw.isascii() and port_raw.isdigit()) or not 0 < int(port_raw) < 65536:
-        raise SettingsError(f"PORT must be a port number, got {port_raw!r}")
-
-    timezone = get("TIMEZONE", "Europe/London")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"TIMEZONE is not a known time zone: {timezone!r}") from None
-
-    chains = dict(DEFAULT_CHAINS)
-    for kind in DEFAULT_CHAINS:
-        name = f"APPROVAL_CHAIN_{kind.upper()}"
-        if get(name):
-            try:
-                parse_chain(get(name))
-            except ValueError as exc:
-                raise SettingsError(f"{name}: {exc}") from None
-            chains[kind] = get(name)
-    days_raw = get("ESCALATION_WORKING_DAYS", "3")
-    if not (days_raw.isascii() and days_raw.isdigit()) or int(days_raw) < 1:
-        raise SettingsError(
-            f"ESCALATION_WORKING_DAYS must be a whole number of days, got {days_raw!r}"
-        )
-
-    sweep_raw = get("SWEEP_TIME", "07:00")
-    hour, _, minute = sweep_raw.partition(":")
-    if not (sweep_raw.isascii() and hour.isdigit() and minute.isdigit()) or len(minute) != 2:
-        raise SettingsError(f"SWEEP_TIME must be a time of day as HH:MM, got {sweep_raw!r}")
-    if int(hour) > 23 or int(minute) > 59:
-        raise SettingsError(f"SWEEP_TIME must be a time of day as HH:MM, got {sweep_raw!r}")
-    sweep_time = time(int(hour), int(minute))
-
-    try:
-        vetting_lead_days = parse_leads(get("VETTING_LEAD_DAYS", DEFAULT_LEADS))
-    except ValueError as exc:
-        raise SettingsError(f"VETTING_LEAD_DAYS: {exc}") from None
-    if vetting_lead_days[0] > MAX_LEAD_DAYS:
-        raise SettingsError(f"VETTING_LEAD_DAYS: at most {MAX_LEAD_DAYS} days ahead")
-    try:
-        vetting_intervals = parse_intervals(get("VETTING_INTERVALS"))
-    except ValueError as exc:
-        raise SettingsError(f"VETTING_INTERVALS: {exc}") from None
-
-    try:
-        annual_day = parse_month_day(get("ANNUAL_DECLARATION_DATE", "04-01"))
-    except ValueError as exc:
-        raise SettingsError(f"ANNUAL_DECLARATION_DATE: {exc}") from None
-    weeks_raw = get("ANNUAL_DECLARATION_REMINDER_WEEKS", "4")
-    if not (weeks_raw.isascii() and weeks_raw.isdigit()) or int(weeks_raw) > 26:
-        raise SettingsError(
-            "ANNUAL_DECLARATION_REMINDER_WEEKS must be a whole number of weeks from 0 to 26, "
-            f"got {weeks_raw!r}"
-        )
-
-    try:
-        policy_lead_days = parse_leads(get("POLICY_LEAD_DAYS", "60,30,7"))
-    except ValueError as exc:
-        raise SettingsError(f"POLICY_LEAD_DAYS: {exc}") from None
-    if policy_lead_days[0] > 366:
-        raise SettingsError("POLICY_LEAD_DAYS: at most 366 days ahead")
-    governance_channel = get("GOVERNANCE_CHANNEL")
-    if governance_channel and not valid_channel(governance_channel):
-        raise SettingsError(
-            "GOVERNANCE_CHANNEL must be a channel id such as C0123ABCDEF (not its #name), "
-            f"got {governance_channel!r}"
-        )
-
-    def whole(name: str, default: str, low: int = 0, high: int = 100_000) -> int:
-        raw = get(name, default)
-        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-            raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
-        return int(raw)
-
-    publish_raw = get("PUBLISH_INTERESTS", "no").lower()
-    if publish_raw not in ("yes", "no", "true", "false", "1", "0"):
-        raise SettingsError(f"PUBLISH_INTERESTS must be yes or no, got {publish_raw!r}")
-
+    values = {name: getattr(read, name) for name in Variables.model_fields}
+    chains = {kind: values[f"chain_{kind}"] for kind in DEFAULT_CHAINS}
     policy = Policy(
-        office_name=get("OFFICE_NAME", Policy.office_name),
-        head_of_office_title=get("HEAD_OF_OFFICE_TITLE", Policy.head_of_office_title),
-        monitoring_officer_title=get("MONITORING_OFFICER_TITLE", Policy.monitoring_officer_title),
-        token_gift_threshold_pence=_pounds_to_pence(
-            "TOKEN_GIFT_THRESHOLD_GBP", get("TOKEN_GIFT_THRESHOLD_GBP", "25")
-        ),
-        gift_value_ceiling_pence=_pounds_to_pence(
-            "GIFT_VALUE_CEILING_GBP", get("GIFT_VALUE_CEILING_GBP", "10000")
-        ),
-        code_of_conduct_url=get("CODE_OF_CONDUCT_URL"),
-        timezone=timezone,
-        escalation_working_days=int(days_raw),
-        sweep_time=sweep_time,
-        chains=chains,
-        vetting_officer_title=get("VETTING_OFFICER_TITLE", Policy.vetting_officer_title),
-        vetting_lead_days=vetting_lead_days,
-        vetting_intervals=vetting_intervals,
-        annual_declaration_day=annual_day,
-        annual_declaration_reminder_weeks=int(weeks_raw),
-        policy_lead_days=policy_lead_days,
-        governance_channel=governance_channel,
-        risk_repeat_offers=whole("RISK_REPEAT_OFFERS", "3", 2, 1000),
-        risk_repeat_value_pence=_pounds_to_pence(
-            "RISK_REPEAT_VALUE_GBP", get("RISK_REPEAT_VALUE_GBP", "200")
-        ),
-        risk_window_days=whole("RISK_WINDOW_DAYS", "365", 1, 3660),
-        late_declaration_days=whole("LATE_DECLARATION_DAYS", "28", 1, 3660),
-        procurement_bidders=tuple(
-            name.strip() for name in get("PROCUREMENT_BIDDERS").split(",") if name.strip()
-        ),
-        publish_interests=publish_raw in ("yes", "true", "1"),
+        chains=chains, **{f.name: values[f.name] for f in fields(Policy) if f.name in values}
     )
     return Settings(
-        slack_bot_token=get("SLACK_BOT_TOKEN"),
-        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-        slack_app_token=get("SLACK_APP_TOKEN") or None,
-        slack_api_url=normalise_api_url(get("SLACK_API_URL", DEFAULT_SLACK_API_URL)),
-        database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        host=get("HOST", "0.0.0.0"),
-        port=int(port_raw),
-        log_level=get("LOG_LEVEL", "INFO").upper(),
-        policy=policy,
+        policy=policy, **{f.name: values[f.name] for f in fields(Settings) if f.name in values}
     )

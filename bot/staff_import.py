@@ -1,6 +1,7 @@
 """`python -m bot staff import FILE.csv`: load the org chart, all or nothing.
 
-The file is checked whole (bot.rules.org_chart), every person is matched to a Slack user
+The file is checked whole (bot.rules.org_chart) — `--check` stops there, needing neither
+Slack nor the database — then every person is matched to a Slack user
 with users.lookupByEmail, and only a file with no bad row at all is written, in one
 transaction (storage.staff.apply_org_chart). A bad file changes nothing and names every bad
 row as FILE:LINE: reason, the form editors and CI logs link to.
@@ -8,18 +9,21 @@ row as FILE:LINE: reason, the form editors and CI logs link to.
 
 from __future__ import annotations
 
-import http.client
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from bot.rules.org_chart import OrgRow, RowProblem, parse_org_chart
+from bot.rules.org_chart import (
+    OrgRow,
+    ParsedChart,
+    RowProblem,
+    missing_office_holders,
+    parse_org_chart,
+)
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow
@@ -27,40 +31,80 @@ from storage.types import utcnow
 # Below this many lookups the import is over before a progress bar would be worth drawing.
 PROGRESS_MIN_LOOKUPS = 50
 
-# Slack error codes that mean the bot's set-up is wrong, with what to do about it.
-_SETUP_HINTS = {
-    "invalid_auth": "check SLACK_BOT_TOKEN",
-    "not_authed": "check SLACK_BOT_TOKEN",
-    "token_revoked": "the bot token was revoked; reinstall the app",
-    "account_inactive": "the bot token belongs to a deactivated app or user",
-    "missing_scope": "the app needs the users:read.email scope",
-}
-
 
 class ImportAborted(Exception):
     """Something outside the file stopped the import; the message is one line for stderr."""
 
 
-def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err: TextIO) -> int:
+def check_file(path: Path, *, out: TextIO, err: TextIO) -> int:
+    """`staff import --check`: the file alone, without Slack or the database; 0 when it
+    would import (warnings allowed), 1 when it has problems."""
+    try:
+        chart = parse_org_chart(read_text(path))
+    except ImportAborted as exc:
+        print(f"nolan: error: {exc}", file=err)
+        return 1
+    if chart.problems:
+        _report_problems(path, chart.problems, err=err)
+        return 1
+    _warn_missing_office_holders(path, chart, err=err)
+    print(
+        f"{path}: {_count(len(chart.rows), 'person', 'people')}, no problems found "
+        "(checked without Slack; nothing was imported)",
+        file=out,
+    )
+    return 0
+
+
+class LookUp(Protocol):
+    """The chat account with this email: its user id, None if there is none, or DEACTIVATED;
+    the person's time zone goes into `time_zones`, if given. Raises ImportAborted when the
+    platform's answers cannot be trusted (handlers.directory.look_up, for Slack)."""
+
+    def __call__(self, email: str, time_zones: dict[str, str] | None = None) -> str | None: ...
+
+
+class FollowNewManagers(Protocol):
+    """Moves the waiting steps of people whose line manager changed to the new one and tells
+    those concerned (handlers.reassign.service.follow_and_announce); how many moved. A move
+    that fails raises SQLAlchemyError; a message that fails is passed to `warn`."""
+
+    def __call__(
+        self, changes: Sequence[staff.ManagerChange], *, warn: Callable[[str], None]
+    ) -> int: ...
+
+
+def run_import(
+    path: Path,
+    *,
+    db: Database,
+    look_up: LookUp,
+    follow: FollowNewManagers,
+    out: TextIO,
+    err: TextIO,
+) -> int:
     """Import the org chart in `path`; 0 when imported, 1 when nothing was."""
     try:
         chart = parse_org_chart(read_text(path))
+    except ImportAborted as exc:
+        print(f"nolan: error: {exc}; nothing was imported", file=err)
+        return 1
+    try:
         with db.session() as session:
             known = staff.slack_ids_by_email(session)
         time_zones: dict[str, str] = {}
         slack_ids, lookup_problems = resolve_slack_ids(
-            chart.rows, known, client, err=err, time_zones=time_zones
+            chart.rows, known, look_up, err=err, time_zones=time_zones
         )
     except ImportAborted as exc:
+        if chart.problems:  # worth fixing while Slack is away
+            _report_problems(path, chart.problems, err=err)
         print(f"nolan: error: {exc}; nothing was imported", file=err)
         return 1
 
     problems = sorted([*chart.problems, *lookup_problems])
     if problems:
-        for problem in problems:
-            print(f"{path}:{problem.line}: {problem.message}", file=err)
-        bad_rows = len({p.line for p in problems})
-        print(f"nolan: {_count(bad_rows, 'bad row')} in {path}; nothing was imported", file=err)
+        _report_problems(path, problems, err=err, outcome="; nothing was imported")
         return 1
 
     try:
@@ -92,43 +136,46 @@ def run_import(path: Path, *, db: Database, client: WebClient, out: TextIO, err:
             "is earlier (update the file to match).",
             file=out,
         )
+    _warn_missing_office_holders(path, chart, err=err)
     if summary.managers_changed:
-        _follow_new_managers(db, client, summary.managers_changed, out=out, err=err)
+        _follow_new_managers(summary.managers_changed, follow, out=out, err=err)
     return 0
 
 
+def _report_problems(
+    path: Path, problems: Sequence[RowProblem], *, err: TextIO, outcome: str = ""
+) -> None:
+    """Every problem as FILE:LINE: reason, then what was wrong: the header, rows, or both."""
+    for problem in problems:
+        print(f"{path}:{problem.line}: {problem.message}", file=err)
+    parts = ["a problem with the header"] if any(p.header for p in problems) else []
+    bad_rows = len({p.line for p in problems if not p.header})
+    if bad_rows:
+        parts.append(_count(bad_rows, "bad row"))
+    print(f"nolan: {' and '.join(parts)} in {path}{outcome}", file=err)
+
+
+def _warn_missing_office_holders(path: Path, chart: ParsedChart, *, err: TextIO) -> None:
+    for warning in missing_office_holders(chart):
+        print(f"nolan: warning: {path}: {warning}", file=err)
+
+
 def _follow_new_managers(
-    db: Database,
-    client: WebClient,
-    changes: Sequence[staff.ManagerChange],
-    *,
-    out: TextIO,
-    err: TextIO,
+    changes: Sequence[staff.ManagerChange], follow: FollowNewManagers, *, out: TextIO, err: TextIO
 ) -> None:
     """Waiting approvals follow people's new line managers (issue 3, "Reassignment"). The
     import is already committed: a failure here is a warning, never an undone import."""
-    from bot.notifier import Notifier
-    from handlers.reassign.service import ORG_CHART_CHANGED, announce_moves, follow_new_managers
 
     def warn(message: str) -> None:
         print(f"nolan: warning: {message}", file=err)
 
     try:
-        moves = follow_new_managers(db, changes, now=utcnow())
+        moved = follow(changes, warn=warn)
     except SQLAlchemyError as exc:
         warn(f"waiting approvals did not move to the new managers: {str(exc).splitlines()[0]}")
         return
-    if not moves:
-        return
-    print(f"Moved {_count(len(moves), 'waiting approval')} to new line managers.", file=out)
-    announce_moves(
-        db,
-        Notifier(client),
-        moves,
-        why=ORG_CHART_CHANGED,
-        declarant_suffix=", your line manager in the updated org chart.",
-        warn=warn,
-    )
+    if moved:
+        print(f"Moved {_count(moved, 'waiting approval')} to new line managers.", file=out)
 
 
 def read_text(path: Path) -> str:
@@ -153,7 +200,7 @@ def read_text(path: Path) -> str:
 def resolve_slack_ids(
     rows: Sequence[OrgRow],
     known: Mapping[str, str],
-    client: WebClient,
+    look_up: LookUp,
     *,
     err: TextIO,
     time_zones: dict[str, str] | None = None,
@@ -176,7 +223,7 @@ def resolve_slack_ids(
         disable=not show,
         leave=False,
     ):
-        slack_id = _look_up(client, row.email, time_zones)
+        slack_id = look_up(row.email, time_zones)
         if slack_id is None:
             problems.append(RowProblem(row.line, f"no Slack user has the email {row.email}"))
         elif slack_id == DEACTIVATED:
@@ -190,33 +237,6 @@ def resolve_slack_ids(
 
 
 DEACTIVATED = "deactivated"
-
-
-def _look_up(client: WebClient, email: str, time_zones: dict[str, str] | None = None) -> str | None:
-    try:
-        response = client.users_lookupByEmail(email=email)
-    except SlackApiError as exc:
-        code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-        if code == "users_not_found":
-            return None
-        hint = _SETUP_HINTS.get(code or "")
-        reason = code or f"HTTP {exc.response.status_code}"
-        raise ImportAborted(
-            f"Slack refused users.lookupByEmail ({reason})" + (f": {hint}" if hint else "")
-        ) from None
-    except (SlackClientError, OSError, http.client.HTTPException) as exc:
-        # OSError covers urllib's URLError and timeouts, after the client's own retries.
-        reason = getattr(exc, "reason", None) or exc
-        raise ImportAborted(f"cannot reach Slack at {client.base_url}: {reason}") from None
-    user = response.get("user") or {}
-    if user.get("deleted"):
-        return DEACTIVATED  # approvals routed there would never be seen
-    slack_id = user.get("id")
-    if not slack_id:
-        raise ImportAborted("Slack answered users.lookupByEmail without a user id")
-    if time_zones is not None and isinstance(user.get("tz"), str) and user["tz"]:
-        time_zones[email] = user["tz"][:64]  # an IANA name, e.g. "Europe/London"
-    return str(slack_id)
 
 
 def _shared_accounts(rows: Sequence[OrgRow], slack_ids: Mapping[str, str]) -> list[RowProblem]:

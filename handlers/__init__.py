@@ -1,14 +1,18 @@
-"""The Slack glue: one package per feature, each with `register(app)`."""
+"""The Slack glue: one package per feature, each with `register(app)`, and where it has them
+its scheduled jobs (`JOBS`) and its kinds of declaration (`KINDS`). This module gathers them
+for the composition root (bot.app, bot.runtime); nothing registers itself at import time."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.sweep import Job
 from handlers import (
     annual,
     approvals,
     conduct,
     delegation,
+    digest,
     gifts,
     home,
     interests,
@@ -20,9 +24,13 @@ from handlers import (
     register_export,
     registers,
     report,
+    reviews,
+    undertaking,
     vetting,
+    waiting,
     withdraw,
 )
+from handlers.approvals import kinds
 
 
 def register(app: App) -> None:
@@ -35,7 +43,9 @@ def register(app: App) -> None:
     withdraw.register(app)
     reassign.register(app)
     delegation.register(app)
-    annual.register(app)  # with the undertaking and outside-work reviews
+    annual.register(app)
+    undertaking.register(app)
+    reviews.register(app)
     policies.register(app)
     vetting.register(app)
     registers.register(app)
@@ -48,9 +58,35 @@ def register(app: App) -> None:
             **reassign.SUBCOMMANDS,
             **delegation.SUBCOMMANDS,
             **annual.SUBCOMMANDS,
+            **undertaking.SUBCOMMANDS,
             **policies.SUBCOMMANDS,
             **registers.SUBCOMMANDS,
             **report.SUBCOMMANDS,
             **register_export.SUBCOMMANDS,
         },
     )
+
+
+def jobs() -> list[Job]:
+    """The daily sweep's jobs, in the order they run. Delegations first, so the day's steps
+    are with whoever holds them today; the waiting-decisions digest just before the chase, so
+    a reminder due today goes in the digest rather than a second DM (handlers.waiting.jobs);
+    what the outbox still owes last (handlers.approvals.jobs)."""
+    return [
+        *delegation.JOBS,
+        approvals.jobs.REDELIVER,
+        *waiting.JOBS,
+        approvals.jobs.CHASE,
+        *annual.JOBS,
+        *undertaking.JOBS,
+        *reviews.JOBS,
+        *vetting.JOBS,
+        *policies.JOBS,
+        *digest.JOBS,
+        approvals.jobs.DELIVER,
+    ]
+
+
+def install_kinds() -> None:
+    """Tell the approval engine every kind of declaration the features add."""
+    kinds.install({**gifts.KINDS, **interests.KINDS, **outside_work.KINDS, **notices.KINDS})

@@ -40,6 +40,12 @@ class Decision(Metadata):
     outcome: str
 
 
+class MessageSource(Metadata):
+    """The Slack message a declaration was made from ("Declare this offer")."""
+
+    link: str
+
+
 class DeclarationRef(Metadata):
     """Which declaration a button in a person's own list is about."""
 

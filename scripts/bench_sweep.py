@@ -9,10 +9,10 @@ Monday 23 November 2026: half are waiting-decisions digests (one approver each, 
 declaration waiting since the Friday before) and half vetting renewal reminders (a quarter of
 --due people whose clearance expires in 30 days: each is one key for them and one for the
 vetting officer). Everyone else has a clearance that is not due, or none. It then runs ONE
-sweep — every job in bot.sweep.JOBS, as `python -m bot reminders run` would — counting the
-statements sent to the database with a SQLAlchemy `before_cursor_execute` listener, and does
-the same again with --compare staff (same --due) to show that the queries do not grow with
-the number of staff.
+sweep — every job the features declare (handlers.jobs), as `python -m bot reminders run`
+would — counting the statements sent to the database with a SQLAlchemy
+`before_cursor_execute` listener, and does the same again with --compare staff (same --due)
+to show that the queries do not grow with the number of staff.
 
 Slack: by default a null client that answers at once (`--slack null`): the figure wanted is
 the sweep's own cost (queries, Python, message building); the fake Slack Web API
@@ -55,8 +55,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.notifier import Notifier
+from bot.runtime import Runtime
 from bot.settings import Policy, Settings
-from bot.sweep import run_sweep
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, GiftOffer, Reminder, Staff
 
@@ -284,7 +284,8 @@ def run(url: str | None, *, staff: int, due: int, slack: str) -> Figures:
             event.listen(db.engine, "before_cursor_execute", count)
             started = timer.perf_counter()
             try:
-                report = run_sweep(db, notifier, settings, TODAY, NOW)
+                runtime = Runtime.build(settings, db=db, client=notifier.client)
+                report = runtime.sweep(TODAY, NOW)
             finally:
                 seconds = timer.perf_counter() - started
                 event.remove(db.engine, "before_cursor_execute", count)

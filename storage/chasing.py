@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot.rules.status import StepStatus
 from storage.models import ApprovalStep, AuditEntry, Declaration, Question
 
 
@@ -29,7 +30,7 @@ def waiting(session: Session) -> list[Waiting]:
     rows = session.exec(
         select(ApprovalStep, Declaration)
         .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
-        .where(col(ApprovalStep.status) == "pending")
+        .where(col(ApprovalStep.status) == StepStatus.PENDING)
         .order_by(col(ApprovalStep.id))
     ).all()
     return [
@@ -54,7 +55,7 @@ def claim_reminder(session: Session, *, step_id: int, approver_id: int, at: date
         update(ApprovalStep)
         .where(
             col(ApprovalStep.id) == step_id,
-            col(ApprovalStep.status) == "pending",
+            col(ApprovalStep.status) == StepStatus.PENDING,
             col(ApprovalStep.approver_id) == approver_id,
             col(ApprovalStep.reminded_at).is_(None),
         )

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus, StepStatus
 from storage.models import (
     ApprovalStep,
     AuditEntry,
@@ -37,8 +38,8 @@ SEND_ALL = "undertaking_send_all"
 
 # Declarations that change what the annual declaration lists.
 UPDATING_KINDS = ("interest", "outside_work")
-CURRENT_INTEREST = ("noted", "action_required")
-GRANTED = "approved"
+# Interests the annual declaration lists: decided ones, and those still waiting (marked so).
+CURRENT_INTEREST = (*INTEREST_NOTED, DeclarationStatus.PENDING)
 
 
 def staff_subject(staff_id: int) -> str:
@@ -190,17 +191,20 @@ class Holdings:
 
     interests: list[tuple[str, Interest]] = field(default_factory=list)
     outside_work: list[tuple[str, OutsideWork]] = field(default_factory=list)
+    # Interests still waiting for a decision: declaration id -> who must decide.
+    waiting_for: dict[int, list[str]] = field(default_factory=dict)
 
 
 def current_holdings(
     session: Session, *, today: date, staff_ids: Iterable[int] | None = None
 ) -> dict[int, Holdings]:
-    """Current interests (noted, not ended) and outside-work permissions (granted, not
-    ended) of everyone (or of `staff_ids`), grouped by person: two queries."""
+    """Current interests (declared and not withdrawn or ended, with who must still decide
+    those waiting) and outside-work permissions (granted, not ended) of everyone (or of
+    `staff_ids`), grouped by person: three queries."""
     ids = None if staff_ids is None else sorted(set(staff_ids))
     held: dict[int, Holdings] = defaultdict(Holdings)
     interests = (
-        select(Declaration.declarant_id, Declaration.reference, Interest)
+        select(Declaration.declarant_id, Declaration.reference, Declaration.status, Interest)
         .join(Interest, col(Interest.declaration_id) == col(Declaration.id))
         .where(
             col(Declaration.status).in_(CURRENT_INTEREST),
@@ -212,18 +216,35 @@ def current_holdings(
         select(Declaration.declarant_id, Declaration.reference, OutsideWork)
         .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
         .where(
-            Declaration.status == GRANTED,
+            Declaration.status == DeclarationStatus.APPROVED,
             or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
         )
         .order_by(col(Declaration.id))
     )
+    deciders = (
+        select(Declaration.declarant_id, Declaration.id, Staff.name, Staff.email)
+        .join(ApprovalStep, col(ApprovalStep.declaration_id) == col(Declaration.id))
+        .join(Staff, col(Staff.id) == col(ApprovalStep.approver_id))
+        .where(
+            Declaration.kind == "interest",
+            Declaration.status == DeclarationStatus.PENDING,
+            ApprovalStep.status == StepStatus.PENDING,
+        )
+        .order_by(col(ApprovalStep.id))
+    )
     if ids is not None and len(ids) <= 500:  # a longer IN list: load everyone's and pick
         interests = interests.where(col(Declaration.declarant_id).in_(ids))
         work = work.where(col(Declaration.declarant_id).in_(ids))
+        deciders = deciders.where(col(Declaration.declarant_id).in_(ids))
     wanted = None if ids is None else set(ids)
-    for staff_id, reference, interest in session.exec(interests):
+    for staff_id, reference, status, interest in session.exec(interests):
         if wanted is None or staff_id in wanted:
             held[staff_id].interests.append((reference or "", interest))
+            if status == DeclarationStatus.PENDING:
+                held[staff_id].waiting_for[interest.declaration_id] = []
+    for staff_id, declaration_id, name, email in session.exec(deciders):
+        if wanted is None or staff_id in wanted:
+            held[staff_id].waiting_for.setdefault(declaration_id, []).append(name or email)
     for staff_id, reference, job in session.exec(work):
         if wanted is None or staff_id in wanted:
             held[staff_id].outside_work.append((reference or "", job))
@@ -259,8 +280,8 @@ def granted_outside_work(session: Session, *, today: date) -> list[Grant]:
         .join(ApprovalStep, col(ApprovalStep.declaration_id) == col(Declaration.id))
         .where(
             Declaration.kind == "outside_work",
-            Declaration.status == GRANTED,
-            ApprovalStep.status == "granted",
+            Declaration.status == DeclarationStatus.APPROVED,
+            ApprovalStep.status == StepStatus.GRANTED,
             col(ApprovalStep.decided_at).is_not(None),
             or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
         )

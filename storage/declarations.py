@@ -11,6 +11,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
+from bot.rules.status import StepStatus
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
 
@@ -126,7 +127,7 @@ def claim_decision(
     """
     result = session.execute(
         update(ApprovalStep)
-        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == "pending")
+        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
         .execution_options(synchronize_session=False)
     )
@@ -171,7 +172,7 @@ class Record:
 
     @property
     def pending_steps(self) -> list[ApprovalStep]:
-        return [s for s in self.steps if s.status == "pending"]
+        return [s for s in self.steps if s.status == StepStatus.PENDING]
 
     def name_of(self, staff_id: int | None) -> str | None:
         person = self.people.get(staff_id) if staff_id is not None else None

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
+from bot.rules.status import StepStatus
 from storage.models import ApprovalStep, Delegation
 
 
@@ -98,7 +99,7 @@ def waiting_for(session: Session, *, delegator_id: int) -> list[ApprovalStep]:
         session.exec(
             select(ApprovalStep)
             .where(
-                col(ApprovalStep.status) == "pending",
+                col(ApprovalStep.status) == StepStatus.PENDING,
                 or_(
                     (col(ApprovalStep.approver_id) == delegator_id)
                     & col(ApprovalStep.delegated_from_id).is_(None),

@@ -17,19 +17,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
+from bot.rules.status import OutboxStatus
 from storage.models import OutboxMessage
 from storage.types import utcnow
 
-QUEUED, CLAIMED, SENT, FAILED, SKIPPED, DEAD = (
-    "queued",
-    "claimed",
-    "sent",
-    "failed",
-    "skipped",
-    "dead",
-)
 # What a worker may still do something about.
-PENDING = (QUEUED, FAILED, CLAIMED)
+PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
 
 
 def queue(
@@ -46,7 +39,7 @@ def queue(
         kind=kind,
         subject=subject,
         recipient=recipient,
-        status=QUEUED,
+        status=OutboxStatus.QUEUED,
         claimed_at=None,
         payload=json.dumps(payload, sort_keys=True),
         updates_id=updates_id,
@@ -73,7 +66,7 @@ def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
 
 
 def _stale(now: datetime, stale_after: Any) -> Any:
-    return (col(OutboxMessage.status) == CLAIMED) & (
+    return (col(OutboxMessage.status) == OutboxStatus.CLAIMED) & (
         col(OutboxMessage.claimed_at) < now - stale_after
     )
 
@@ -82,7 +75,10 @@ def _takeable(now: datetime, stale_after: Any) -> Any:
     ready = or_(col(OutboxMessage.not_before).is_(None), col(OutboxMessage.not_before) <= now)
     return and_(
         col(OutboxMessage.payload).is_not(None),
-        or_(and_(col(OutboxMessage.status).in_((QUEUED, FAILED)), ready), _stale(now, stale_after)),
+        or_(
+            and_(col(OutboxMessage.status).in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)), ready),
+            _stale(now, stale_after),
+        ),
     )
 
 
@@ -104,7 +100,7 @@ def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) 
     taken = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id, _takeable(now, stale_after))
-        .values(status=CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return taken.rowcount == 1
@@ -123,7 +119,7 @@ def next_try(session: Session) -> datetime | None:
     """When the earliest message in back-off may be tried again."""
     return session.exec(
         select(func.min(OutboxMessage.not_before)).where(
-            col(OutboxMessage.payload).is_not(None), OutboxMessage.status == FAILED
+            col(OutboxMessage.payload).is_not(None), OutboxMessage.status == OutboxStatus.FAILED
         )
     ).one()
 
@@ -134,7 +130,7 @@ def mark_sent(
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == reminder_id)
-        .values(status=SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
+        .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -144,11 +140,11 @@ def mark_failed(
     *,
     reminder_id: int,
     error: str,
-    status: str = FAILED,
+    status: OutboxStatus = OutboxStatus.FAILED,
     not_before: datetime | None = None,
 ) -> None:
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
-    reminder); DEAD or SKIPPED end it."""
+    reminder); dead or skipped end it."""
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == reminder_id)

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from bot.rules.policies import ValidPolicy
+from bot.rules.status import ReminderStatus
 from storage.models import Policy, Reminder
 
 # The ledger kinds of policy reminders (bot.ledger keys).
@@ -164,7 +165,7 @@ def posted_reminders(session: Session, *, policy_id: int, since: date) -> list[R
             .where(
                 col(Reminder.kind).in_(KINDS),
                 Reminder.subject == subject(policy_id),
-                Reminder.status == "sent",
+                Reminder.status == ReminderStatus.SENT,
                 col(Reminder.ts).is_not(None),
                 Reminder.due_on >= since,
             )

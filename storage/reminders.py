@@ -15,6 +15,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from bot.rules.status import ReminderStatus
 from storage.models import Reminder
 from storage.outbox import mark_failed, mark_sent
 
@@ -47,7 +48,7 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
             subject=key.subject,
             recipient=key.recipient,
             due_on=key.due_on,
-            status="claimed",
+            status=ReminderStatus.CLAIMED,
             attempts=1,
             claimed_at=now,
             created_at=now,
@@ -65,12 +66,12 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
             Reminder.recipient == key.recipient,
             Reminder.due_on == key.due_on,
             or_(
-                col(Reminder.status) == "failed",
-                (col(Reminder.status) == "claimed")
+                col(Reminder.status) == ReminderStatus.FAILED,
+                (col(Reminder.status) == ReminderStatus.CLAIMED)
                 & (col(Reminder.claimed_at) < now - STALE_CLAIM),
             ),
         )
-        .values(status="claimed", claimed_at=now, attempts=Reminder.attempts + 1)
+        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
     ).scalar()
@@ -81,7 +82,9 @@ def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[K
     """Keys already sent (in one query), so a job can skip them without claiming."""
     rows = session.exec(
         select(Reminder.kind, Reminder.subject, Reminder.recipient, Reminder.due_on).where(
-            col(Reminder.kind).in_(kinds), Reminder.status == "sent", Reminder.due_on >= since
+            col(Reminder.kind).in_(kinds),
+            Reminder.status == ReminderStatus.SENT,
+            Reminder.due_on >= since,
         )
     ).all()
     return {Key(*row) for row in rows}
@@ -90,6 +93,10 @@ def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[K
 def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None:
     return session.exec(
         select(Reminder)
-        .where(Reminder.kind == kind, Reminder.subject == subject, Reminder.status == "sent")
+        .where(
+            Reminder.kind == kind,
+            Reminder.subject == subject,
+            Reminder.status == ReminderStatus.SENT,
+        )
         .order_by(col(Reminder.due_on).desc(), col(Reminder.id).desc())
     ).first()

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from bot.rules import risk as rules
 from bot.rules.outside_work import split_notes
 from bot.rules.risk import RiskFlag
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy
 from storage.models import AuditEntry, Declaration, GiftOffer, Interest, OutsideWork, Staff
 
@@ -124,7 +125,7 @@ def _offers_between(session: Session, first: date, last: date, policy: Policy) -
         .where(
             col(GiftOffer.date_offered) >= first,
             col(GiftOffer.date_offered) <= last,
-            Declaration.status != "withdrawn",
+            Declaration.status != DeclarationStatus.WITHDRAWN,
         )
     ).all()
     return [_offer(d, g, policy) for d, g in rows]
@@ -187,7 +188,7 @@ def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> l
             .where(
                 col(Declaration.created_at) >= start,
                 col(Declaration.created_at) < end,
-                Declaration.status != "withdrawn",
+                Declaration.status != DeclarationStatus.WITHDRAWN,
             )
         )
 

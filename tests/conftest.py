@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import handlers
 from storage.db import Database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -89,3 +90,10 @@ def fresh_db_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str
     with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kinds() -> None:
+    """The kinds of declaration the features add, as the composition root installs them
+    (bot.runtime.Runtime.build), for tests that call the approval engine's Slack side directly."""
+    handlers.install_kinds()

@@ -14,6 +14,16 @@ from storage.models import Declaration, Interest, Staff
 
 HOSTILE = '<img src="https://tracker.example/x.png" onerror="alert(1)">'
 FORMULA = '=HYPERLINK("https://evil.example")'
+# The gifts page's first columns, always shown: what a reader needs (issue 11).
+FIRST_GIFT_HEADINGS = [
+    "Date offered",
+    "Name",
+    "Offered by",
+    "Gift or hospitality",
+    "What was offered",
+    "Value (£)",
+    "Accepted or declined",
+]
 
 
 def _gift(

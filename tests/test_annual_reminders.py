@@ -19,12 +19,13 @@ from slack_sdk import WebClient
 from sqlalchemy import event
 from sqlmodel import col, select
 
+import handlers
 from bot.cli import main
 from bot.notifier import Notifier
 from bot.rules.annual import round_of
 from bot.rules.calendar import next_working_day
 from bot.settings import Policy, Settings
-from bot.sweep import JOBS, SweepReport, run_sweep
+from bot.sweep import SweepReport, run_sweep
 from storage import confirmations, declarations
 from storage.db import Database
 from storage.models import (
@@ -69,7 +70,7 @@ class World:
 
     def sweep(self, day: date, hour: int = 7) -> SweepReport:
         """Our jobs as the sweep runs them (07:00 office time unless `hour` says)."""
-        jobs = [j for j in JOBS if j.name in MY_JOBS]
+        jobs = [j for j in handlers.jobs() if j.name in MY_JOBS]
         assert len(jobs) == len(MY_JOBS)
         return run_sweep(self.db, self.notifier, self.settings, day, at(day, hour), jobs=jobs)
 
@@ -118,6 +119,19 @@ class World:
             session.add(Interest(declaration_id=d.id, **values))
             session.commit()
             return d.id
+
+    def waiting(self, declaration_id: int, approver: str) -> None:
+        """A step of `declaration_id` waiting for `approver`'s decision."""
+        with self.db.session() as session:
+            session.add(
+                ApprovalStep(
+                    declaration_id=declaration_id,
+                    role="line_manager",
+                    purpose="note",
+                    approver_id=self.id(approver),
+                )
+            )
+            session.commit()
 
     def grant(self, key: str, *, granted: datetime, **fields: Any) -> int:
         """An outside-work permission granted at `granted` (the head's step)."""
@@ -219,8 +233,17 @@ def test_nothing_before_the_annual_day(world: World) -> None:
 
 def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None:
     world.interest("alice", on=date(2026, 5, 1))
-    world.interest("alice", on=date(2026, 6, 1), status="pending", organisation="Pending Ltd")
+    pending = world.interest(
+        "alice", on=date(2026, 6, 1), status="pending", organisation="Pending Ltd"
+    )
+    world.waiting(pending, "manager")
     world.interest("alice", on=date(2026, 6, 2), organisation="Old Co", ended_on=date(2026, 12, 1))
+    withdrawn = world.interest(
+        "alice", on=date(2026, 6, 3), status="withdrawn", organisation="Withdrawn Co"
+    )
+    world.waiting(withdrawn, "manager")
+    # Eve's only interest still waits: she is not told she has none.
+    world.waiting(world.interest("eve", on=date(2026, 7, 1), status="pending"), "head")
     world.grant("alice", granted=at(date(2026, 9, 1), 11))
 
     report = world.sweep(ANNUAL_DAY)
@@ -232,8 +255,13 @@ def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None
     body = text_of(alice)
     assert "Annual declaration 2027" in body
     assert "Acme Cleaning Ltd" in body and "I own 5% of the shares" in body
-    assert "Pending Ltd" not in body  # not yet noted
+    assert "Acme Cleaning Ltd" in body and "I own 5% of the shares" in body
+    [decided] = [line for line in body.split("•") if "Acme Cleaning Ltd" in line]
+    assert "waiting" not in decided
+    [waiting] = [line for line in body.split("•") if "Pending Ltd" in line]
+    assert "waiting for a decision from Manny Manager" in waiting
     assert "Old Co" not in body  # ended
+    assert "Withdrawn Co" not in body
     assert "Volunteer coach at Riverside Youth Football Club" in body
     assert "Thursday 29 April 2027" in body  # answer by: the day of the last reminder
     actions = [
@@ -249,6 +277,9 @@ def test_annual_day_asks_every_active_member_of_staff_once(world: World) -> None
     ]
     [bob] = world.dms("UBOB")
     assert "None declared" in text_of(bob)
+    [eve] = world.dms("UEVE")
+    assert "None declared" not in text_of(eve)
+    assert "waiting for a decision from Harriet Head" in text_of(eve)
     assert world.audit("annual_declaration_sent")[-1]["asked"] == len(ACTIVE)
 
     # A second run the same day (or two processes) sends nothing more.

@@ -1,4 +1,4 @@
-"""Exactly once, across every kind of scheduled message the sweep sends (bot.sweep.JOBS as it
+"""Exactly once, across every kind of scheduled message the sweep sends (handlers.jobs() as it
 stands: the waiting-decisions digest, vetting, policies, the annual declaration, the
 governance digest…), against the fake Slack Web API with the clock injected.
 
@@ -30,9 +30,10 @@ from sqlmodel import select
 from bot import engine
 from bot.notifier import Notifier
 from bot.rules.chains import parse_chain
+from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from bot.slack_client import make_client
-from bot.sweep import run_sweep
+from bot.sweep import SweepReport
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import GiftOffer, Policy, Reminder, Staff
@@ -177,6 +178,13 @@ def twice(messages: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [(*m[:3], m[3][:80]) for m, n in Counter(messages).items() if n > 1]
 
 
+def sweep_all(
+    db: Database, notifier: Notifier, settings: Settings, today: date, now: datetime
+) -> SweepReport:
+    """The sweep as the bot and `reminders run` run it: the runtime's whole list of jobs."""
+    return Runtime.build(settings, db=db, client=notifier.client).sweep(today, now)
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
@@ -200,7 +208,7 @@ def reference(fresh_db_url: str, fake: FakeSlack) -> Any:
             ref.migrate()
             seed(ref, fake, pairs)
             fake.reset()
-            report = run_sweep(
+            report = sweep_all(
                 ref,
                 Notifier(make_client(settings_for(ref, fake))),
                 settings_for(ref, fake),
@@ -250,9 +258,9 @@ def test_a_second_run_on_the_same_day_sends_nothing(
     settings = settings_for(db, fake)
     notifier = Notifier(make_client(settings))
     fake.reset()
-    run_sweep(db, notifier, settings, MONDAY, NOW)
+    sweep_all(db, notifier, settings, MONDAY, NOW)
     first = fake.calls()
-    again = run_sweep(db, notifier, settings, MONDAY, NOW + timedelta(hours=2))
+    again = sweep_all(db, notifier, settings, MONDAY, NOW + timedelta(hours=2))
     assert fake.calls() == first  # not a single Web API call
     assert again.failures == [] and again.lines == []
     check_against(expected, db, sends(fake))
@@ -287,16 +295,16 @@ def test_a_crash_mid_run_then_a_rerun_sends_the_rest_exactly_once(
         after=after, dies_with=dies_with, token=settings.slack_bot_token, base_url=fake.api_url
     )
     with pytest.raises(dies_with):
-        run_sweep(db, Notifier(crashing), settings, MONDAY, NOW)
+        sweep_all(db, Notifier(crashing), settings, MONDAY, NOW)
     assert len(sends(fake)) == after  # it died mid-run
     assert "claimed" in ledger(db).values()  # …holding a claim it never sent
 
     # A rerun before the claim is stale leaves that one alone (its sweep may be alive)…
-    run_sweep(db, Notifier(make_client(settings)), settings, MONDAY, NOW + timedelta(minutes=1))
+    sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, NOW + timedelta(minutes=1))
     assert "claimed" in ledger(db).values()
     # …and the next one after it sends it: everything once, nothing twice.
     later = NOW + STALE_CLAIM + timedelta(minutes=1)
-    report = run_sweep(db, Notifier(make_client(settings)), settings, MONDAY, later)
+    report = sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, later)
     assert report.failures == []
     check_against(expected, db, sends(fake))
 
@@ -311,7 +319,7 @@ def test_rate_limits_and_server_errors_are_retried_and_end_delivered(
     fake.fail_next("chat.postMessage", status=429, retry_after=1)
     fake.fail_next("chat.postMessage", status=500)
     fake.fail_next("chat.scheduleMessage", status=429, retry_after=1)
-    report = run_sweep(db, Notifier(make_client(settings)), settings, MONDAY, NOW)
+    report = sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, NOW)
     assert report.failures == []
     rejected = Counter((r.method, r.status) for r in fake.rejected)
     assert rejected == {

@@ -160,7 +160,16 @@ def test_annual_line() -> None:
     done = annual_line(
         model.Annual(due=False, answered="confirmed", next_on=date(2027, 4, 1)), TODAY
     )
-    assert "nothing had changed" in done and "1 April 2027" in done
+    assert done == (
+        "This year's annual declaration is made (nothing had changed); "
+        "the next is due on 1 April 2027."
+    )
+    # Not yet asked (joined since the last one): the line still says what is due.
+    upcoming = annual_line(model.Annual(due=False, next_on=date(2027, 4, 1)), TODAY)
+    assert upcoming == "Your annual declaration: the next is due on 1 April 2027."
+    assert annual_line(model.Annual(due=False, answered="updated"), TODAY) == (
+        "This year's annual declaration is made (you updated it)."
+    )
 
 
 def test_unknown_person_home_has_no_buttons() -> None:

@@ -149,3 +149,29 @@ def test_home_tab_and_its_event(app: App, manifest: dict[str, Any]) -> None:
     assert events["request_url"].endswith("/slack/events")
     assert _matches_event(app, "app_home_opened")
     assert not _matches_event(app, "message")  # subscribed to nothing Nolan doesn't handle
+
+
+def _matches_message_shortcut(app: App, callback_id: str) -> bool:
+    body = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "team": {"id": "T1", "domain": "t"},
+        "user": {"id": "U1"},
+        "channel": {"id": "C1"},
+        "message": {"ts": "1.2", "text": "x"},
+        "trigger_id": "1.2.3",
+        "response_url": "https://hooks.slack.com/app/T1/1/x",
+    }
+    request = BoltRequest(body=body, mode="socket_mode")
+    return any(
+        listener.matches(req=request, resp=BoltResponse(status=200)) for listener in app._listeners
+    )
+
+
+def test_the_message_shortcut_is_declared_and_handled(app: App, manifest: dict[str, Any]) -> None:
+    shortcuts = manifest["features"]["shortcuts"]
+    assert [(s["name"], s["type"]) for s in shortcuts] == [("Declare this offer", "message")]
+    for entry in shortcuts:
+        assert len(entry["name"]) <= 24 and 0 < len(entry["description"]) <= 150
+        assert _matches_message_shortcut(app, entry["callback_id"]), entry
+    assert not _matches_message_shortcut(app, "not_a_nolan_shortcut")

@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.rules.financial_year import FinancialYear
 from storage.db import Database
 from storage.models import AuditEntry, Declaration, Staff
-from tests.publish_seed import FORMULA, HOSTILE, _interest, seed
+from tests.publish_seed import FIRST_GIFT_HEADINGS, FORMULA, HOSTILE, _interest, seed
 
 GIFTS_STEM = "gifts-and-hospitality-2026-27"
 INTERESTS_STEM = "staff-interests-2026-27"
@@ -71,6 +71,15 @@ class Table(HTMLParser):
             self.cell = None
         elif tag in ("thead", "tbody"):
             self.section = ""
+
+    def named(self, row: list[tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
+        """A row's cells by column name (the page orders columns for a reader, not as the
+        CSV does)."""
+        names = [str(h["data-column"]) for h in self.headers]
+        return dict(zip(names, row, strict=True))
+
+    def column(self, name: str) -> list[str]:
+        return [self.named(row)[name][0] for row in self.rows]
 
 
 def table(path: Path) -> Table:
@@ -167,7 +176,7 @@ def test_days_are_the_offices_as_in_the_export(
     assert published == exported
     assert ",2026-06-02,Ann Ébrard,financial interest,Kiri plc," in published
     page = table(tmp_path / f"{INTERESTS_STEM}.html")
-    assert any(row[1][0] == "2026-06-02" for row in page.rows)
+    assert "2026-06-02" in page.column("declared_on")
 
 
 def test_rows_are_the_years_and_none_withheld(
@@ -178,7 +187,7 @@ def test_rows_are_the_years_and_none_withheld(
     want = [refs[k] for k in ("first_day", "dinner", "hostile", "last_day")]
     assert [r[0] for r in gifts[1:]] == want
     page = table(tmp_path / f"{GIFTS_STEM}.html")
-    assert [r[0][0] for r in page.rows] == want
+    assert page.column("reference") == want
     interests = csv_rows((tmp_path / f"{INTERESTS_STEM}.csv").read_text(encoding="utf-8"))
     assert [r[0] for r in interests[1:]] == [refs["shares"]]
     html = (tmp_path / f"{GIFTS_STEM}.html").read_text(encoding="utf-8")
@@ -193,27 +202,60 @@ def test_page_has_the_csv_columns_and_values(
     publish(db, tmp_path, "--year", "2026")
     header, *rows = csv_rows((tmp_path / f"{GIFTS_STEM}.csv").read_text(encoding="utf-8"))
     page = table(tmp_path / f"{GIFTS_STEM}.html")
-    assert len(page.headers) == len(header)
+    assert sorted(str(h["data-column"]) for h in page.headers) == sorted(header)
     labels = [h["text"] for h in page.headers]
-    assert labels[: len(header)][:3] == ["Reference", "Date offered", "Name"]
+    # What a reader needs first, always shown; the rest behind "More columns".
+    assert labels[:7] == FIRST_GIFT_HEADINGS
+    assert not any("more" in str(h.get("class")) for h in page.headers[:7])
+    assert all("more" in str(h.get("class")) for h in page.headers[7:])
     assert all(h["scope"] == "col" for h in page.headers)
     # The loader orders by date offered; the page says so.
-    assert page.headers[header.index("date_offered")]["aria-sort"] == "ascending"
-    value = header.index("value_gbp")
-    assert page.headers[value]["data-type"] == "number"
-    assert [r[value] for r in page.rows] == [
+    by_name = {h["data-column"]: h for h in page.headers}
+    assert by_name["date_offered"]["aria-sort"] == "ascending"
+    assert by_name["value_gbp"]["data-type"] == "number"
+    assert [page.named(r)["value_gbp"] for r in page.rows] == [
         ("£25.00", "2500"),
         ("£80.00", "8000"),
         ("£12.50", "1250"),
         ("£1,234.56", "123456"),
     ]
+    words = {
+        "kind": {"gift": "Gift", "hospitality": "Hospitality"},
+        "relationship": {
+            "contractor": "Contractor or supplier",
+            "partner": "Partner organisation",
+            "public": "Member of the public",
+            "other": "Other",
+        },
+        "response": {
+            "accepted": "Accepted",
+            "declined": "Declined",
+            "wants to accept": "Would like to accept",
+        },
+        "status": {
+            "approved": "Approved",
+            "recorded": "Recorded",
+            "declined": "Declined",
+            "pending": "Waiting for a decision",
+            "kept": "Kept for the office",
+        },
+        "gift_type": {"item": "Item", "monetary": "Cash, vouchers or monetary"},
+    }
     for csv_row, html_row in zip(rows, page.rows, strict=True):
-        for name, csv_cell, (html_cell, _) in zip(header, csv_row, html_row, strict=True):
+        cells = page.named(html_row)
+        for name, csv_cell in zip(header, csv_row, strict=True):
             if name in ("value_gbp", "decided_at"):
+                continue
+            html_cell = cells[name][0]
+            if name in words and csv_cell:
+                # A code in the CSV, the Slack cards' word for it on the page.
+                assert html_cell == words[name][csv_cell], (name, csv_cell)
                 continue
             # The CSV guards formulas with an apostrophe; the page shows the text as typed.
             assert html_cell == (csv_cell[1:] if csv_cell.startswith("'=") else csv_cell)
     assert any(FORMULA in cell for row in page.rows for cell, _ in row)
+    html = (tmp_path / f"{GIFTS_STEM}.html").read_text(encoding="utf-8")
+    assert '<details class="more-columns">' in html and "<summary>More columns</summary>" in html
 
 
 def test_everything_from_the_database_is_escaped(
@@ -225,7 +267,7 @@ def test_everything_from_the_database_is_escaped(
     assert "&lt;img src=&quot;https://tracker.example/x.png&quot;" in html
     assert "Ben &lt;b&gt;Bold&lt;/b&gt; &amp; Co" in html
     # The select filter's options are escaped too (kind: gift, hospitality).
-    assert '<option value="hospitality">hospitality</option>' in html
+    assert '<option value="Hospitality">Hospitality</option>' in html
 
 
 def test_withheld_items_are_counted_by_ground_never_shown(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.settings import SettingsError, load_settings
+from bot.rules.chains import DEFAULT_CHAINS
+from bot.settings import Policy, Settings, SettingsError, load_settings, variables
 
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-1-real", "SLACK_SIGNING_SECRET": "abc123"}
 
@@ -113,3 +116,138 @@ def test_risk_and_publication_settings(tmp_path: Path) -> None:
 def test_bad_risk_setting_is_named(name: str, value: str, tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({**SECRETS, name: value}, dotenv_path=tmp_path / "x")
+
+
+# -- every variable documented, and .env.example a working copy of the defaults -----------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _documented(names: set[str], read: list[str]) -> tuple[set[str], set[str]]:
+    """(read but not documented, documented but not read); `<KIND>` in a documented name
+    stands for a family (APPROVAL_CHAIN_<KIND>)."""
+    patterns = [re.compile(re.sub(r"<[A-Z]+>", "[A-Z_]+", name) + "$") for name in names]
+    undocumented = {name for name in read if not any(p.match(name) for p in patterns)}
+    unread = {
+        name
+        for name, pattern in zip(names, patterns, strict=True)
+        if not any(pattern.match(r) for r in read)
+    }
+    return undocumented, unread
+
+
+def test_every_variable_read_is_in_the_readme_table() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    table = set(re.findall(r"^\| `([A-Z][A-Z0-9_<>]*)` \|", section, re.MULTILINE))
+    assert "APPROVAL_CHAIN_<KIND>" in table and "VETTING_OFFICER_TITLE" in table
+    assert _documented(table, variables()) == (set(), set())
+
+
+def test_every_variable_read_is_in_env_example() -> None:
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    listed = re.findall(r"^([A-Z][A-Z0-9_]*)=", example, re.MULTILINE)
+    assert len(listed) == len(set(listed))
+    assert _documented(set(listed), variables()) == (set(), set())
+
+
+def test_every_setting_is_read_from_a_variable() -> None:
+    """A field added to Settings or Policy without its variable would keep its default
+    whatever the operator sets."""
+    read = {name.lower() for name in variables()}
+    wanted = {f.name for f in fields(Settings) if f.name != "policy"}
+    wanted |= {f.name for f in fields(Policy) if f.name != "chains"}
+    renamed = {  # read in pounds or as a date, held in pence or as (month, day)
+        "token_gift_threshold_pence": "token_gift_threshold_gbp",
+        "gift_value_ceiling_pence": "gift_value_ceiling_gbp",
+        "risk_repeat_value_pence": "risk_repeat_value_gbp",
+        "annual_declaration_day": "annual_declaration_date",
+    }
+    assert {renamed.get(name, name) for name in wanted} <= read
+
+
+def test_env_example_as_copied_names_the_placeholders_and_holds_the_defaults() -> None:
+    example = REPO / ".env.example"
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"):
+        load_settings({}, dotenv_path=example)
+    settings = load_settings(SECRETS, dotenv_path=example)
+    assert settings == Settings(
+        slack_bot_token=SECRETS["SLACK_BOT_TOKEN"],
+        slack_signing_secret=SECRETS["SLACK_SIGNING_SECRET"],
+    )
+
+
+def test_vetting_officer_title_and_approval_chains_are_read(tmp_path: Path) -> None:
+    policy = load_settings(
+        {
+            **SECRETS,
+            "VETTING_OFFICER_TITLE": "Head of Vetting",
+            "APPROVAL_CHAIN_GIFT": " monitoring_officer:authorise ",
+            "APPROVAL_CHAIN_INTEREST": "",  # empty: the default
+        },
+        dotenv_path=tmp_path / "x",
+    ).policy
+    assert policy.vetting_officer_title == "Head of Vetting"
+    assert policy.chains == {**DEFAULT_CHAINS, "gift": "monitoring_officer:authorise"}
+    with pytest.raises(SettingsError, match=r"^APPROVAL_CHAIN_NOTICE: 'boss:note' is not role"):
+        load_settings({**SECRETS, "APPROVAL_CHAIN_NOTICE": "boss:note"}, dotenv_path=None)
+
+
+def test_blank_values_count_as_not_set(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PORT=4000\nOFFICE_NAME=  \nSLACK_APP_TOKEN=\n")
+    settings = load_settings({**SECRETS, "TIMEZONE": "   "}, dotenv_path=dotenv)
+    assert (settings.port, settings.slack_app_token) == (4000, None)
+    assert settings.policy.office_name == Policy().office_name
+    assert settings.policy.timezone == "Europe/London"
+    # Set but blank in the environment, it still wins over .env: the default applies.
+    assert load_settings({**SECRETS, "PORT": " "}, dotenv_path=dotenv).port == 3000
+    with pytest.raises(SettingsError, match="missing required setting SLACK_SIGNING_SECRET"):
+        load_settings({**SECRETS, "SLACK_SIGNING_SECRET": "  "}, dotenv_path=None)
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"PORT": "http"}, "PORT must be a port number, got 'http'"),
+        ({"PORT": "70000"}, "PORT must be a port number, got '70000'"),
+        (
+            {"RISK_WINDOW_DAYS": "0"},
+            "RISK_WINDOW_DAYS must be a whole number from 1 to 3660, got '0'",
+        ),
+        ({"RISK_REPEAT_OFFERS": "+5"}, "RISK_REPEAT_OFFERS must be a whole number from 2 to 1000"),
+        ({"GIFT_VALUE_CEILING_GBP": "inf"}, "GIFT_VALUE_CEILING_GBP must be an amount in pounds"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got 'LOUD'"),
+        ({"POLICY_LEAD_DAYS": "400"}, "POLICY_LEAD_DAYS: at most 366 days ahead"),
+        (
+            {"PORT": "x", "TIMEZONE": "Mars/Olympus"},
+            "PORT must be a port number, got 'x'; TIMEZONE must be a known time zone such as "
+            "Europe/London, got 'Mars/Olympus'",
+        ),
+    ],
+)
+def test_bad_values_are_refused_in_one_line(env: dict[str, str], said: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**SECRETS, **env}, dotenv_path=None)
+    assert str(refused.value).startswith(said)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_bad_value_in_dotenv_is_named(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("SWEEP_TIME=7am\nSOMETHING_ELSE=ignored\n")
+    with pytest.raises(
+        SettingsError, match=r"^SWEEP_TIME must be a time of day as HH:MM, got '7am'$"
+    ):
+        load_settings(SECRETS, dotenv_path=dotenv)
+
+
+def test_the_process_environment_is_read_when_none_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OFFICE_NAME", "the Office of the Mayor")
+    assert load_settings(dotenv_path=tmp_path / "x").policy.office_name == "the Office of the Mayor"
+    # A mapping given in its place is all there is.
+    assert load_settings(SECRETS, dotenv_path=None).policy.office_name == Policy().office_name

@@ -371,7 +371,8 @@ def test_slack_out_of_reach_aborts(importer: Importer) -> None:
 
 
 def test_a_progress_bar_shows_for_many_lookups_on_a_terminal(importer: Importer) -> None:
-    rows = [f"p{i}@opcc.example,P{i},,,,," for i in range(60)]
+    roles = {0: "head_of_office", 1: "monitoring_officer"}  # else a warning is printed
+    rows = [f"p{i}@opcc.example,P{i},,{roles.get(i, '')},,," for i in range(60)]
     for i in range(60):
         importer.fake.add_user(f"p{i}@opcc.example", f"UP{i}")
     tty = TtyStringIO()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,19 +15,23 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
+import handlers
 from bot.cli import main
 from bot.notifier import Notifier
 from bot.rules.chains import parse_chain
 from bot.rules.delegation import Period
+from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
 from bot.settings import Policy, Settings
-from bot.sweep import SweepReport, run_sweep
+from bot.sweep import SweepReport
 from handlers.approvals import delivery
+from handlers.approvals import jobs as approval_jobs
 from handlers.delegation import service as delegation_service
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, Delegation, GiftOffer, Question, Staff
+from storage.types import utcnow
 from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
@@ -50,13 +54,20 @@ def org(db: Database) -> dict[str, Staff]:
     return seed_org(db)
 
 
+def without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep's jobs as the features declare them (handlers.jobs, gathered by the runtime
+    for the bot and the CLI alike), less the waiting-decisions digest."""
+    every = handlers.jobs
+    monkeypatch.setattr(
+        handlers, "jobs", lambda: [j for j in every() if j.name != "waiting digest"]
+    )
+
+
 @pytest.fixture(autouse=True)
 def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the chase on its own. On working mornings the waiting-decisions
     digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
-    from bot import sweep
-
-    monkeypatch.setattr(sweep, "JOBS", [j for j in sweep.JOBS if j.name != "waiting digest"])
+    without_the_digest(monkeypatch)
 
 
 class World:
@@ -120,9 +131,17 @@ class World:
             delivery.deliver(self.db, self.notifier, ids)
         return declaration_id
 
+    def runtime(
+        self, clock: Callable[[], datetime] = utcnow, settings: Settings | None = None
+    ) -> Runtime:
+        """The runtime the bot and the CLI build, over this world's database and fake Slack."""
+        return Runtime.build(
+            settings or self.settings, db=self.db, client=self.notifier.client, clock=clock
+        )
+
     def sweep(self, day: date) -> SweepReport:
         now = datetime.combine(day, time(7, 0), tzinfo=LONDON).astimezone(UTC)
-        return run_sweep(self.db, self.notifier, self.settings, day, now)
+        return self.runtime().sweep(day, now)
 
     def steps(self, declaration_id: int) -> list[ApprovalStep]:
         with self.db.session() as session:
@@ -335,16 +354,14 @@ def test_one_bad_item_does_not_stop_the_others(world: World, monkeypatch: Any) -
         world.declare("alice"),
         world.declare("bob", chain="monitoring_officer:authorise"),
     )
-    from bot import sweep as sweep_module
-
-    real = sweep_module._escalate
+    real = approval_jobs._escalate
 
     def broken(sweep: Any, due: Any) -> bool:
         if due.item.step.declaration_id == first:
             raise RuntimeError("boom")
         return real(sweep, due)
 
-    monkeypatch.setattr(sweep_module, "_escalate", broken)
+    monkeypatch.setattr(approval_jobs, "_escalate", broken)
     report = world.sweep(date(2026, 11, 30))
     assert any("boom" in f for f in report.failures)
     assert report.counts["escalated"] == 1
@@ -550,7 +567,7 @@ def test_the_scheduler_triggers_the_sweep_each_working_morning(world: World) -> 
         policy=Policy(timezone="Europe/London", sweep_time=time(7, 30)),
     )
     monday_9am = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # noon: past the grace time
-    scheduler = make_scheduler(world.db, world.notifier, settings, clock=lambda: monday_9am)
+    scheduler = make_scheduler(world.runtime(lambda: monday_9am, settings))
     job = scheduler.get_job(JOB_ID)
     assert job is not None
     assert job.misfire_grace_time == MISFIRE_GRACE.total_seconds() >= 3 * 3600
@@ -574,10 +591,10 @@ def test_the_scheduler_triggers_the_sweep_each_working_morning(world: World) -> 
 
 def test_a_start_soon_after_the_sweep_time_catches_up(world: World) -> None:
     at_8 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday, an hour after 07:00 London
-    scheduler = make_scheduler(world.db, world.notifier, world.settings, clock=lambda: at_8)
+    scheduler = make_scheduler(world.runtime(lambda: at_8))
     assert {j.id for j in scheduler.get_jobs()} == {JOB_ID, f"{JOB_ID}_catch_up"}
     saturday = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
-    scheduler = make_scheduler(world.db, world.notifier, world.settings, clock=lambda: saturday)
+    scheduler = make_scheduler(world.runtime(lambda: saturday))
     assert [j.id for j in scheduler.get_jobs()] == [JOB_ID]
 
 
@@ -585,9 +602,9 @@ def test_the_job_skips_bank_holidays_and_runs_the_sweep_otherwise(world: World) 
     world.declare()
     world.fake.reset()
     boxing_substitute = datetime(2026, 12, 28, 7, 0, tzinfo=UTC)
-    assert sweep_job(world.db, world.notifier, world.settings, lambda: boxing_substitute) is None
+    assert sweep_job(world.runtime(lambda: boxing_substitute)) is None
     wednesday = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
-    report = sweep_job(world.db, world.notifier, world.settings, lambda: wednesday)
+    report = sweep_job(world.runtime(lambda: wednesday))
     assert report is not None and report.counts["reminded"] == 1
     assert len(world.dms("UMGR")) == 1
 
@@ -596,7 +613,7 @@ def test_the_scheduler_starts_and_stops_cleanly(world: World) -> None:
     from bot.scheduler import stop_scheduler
 
     saturday = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)  # no catch-up run in the background
-    scheduler = make_scheduler(world.db, world.notifier, world.settings, clock=lambda: saturday)
+    scheduler = make_scheduler(world.runtime(lambda: saturday))
     scheduler.start()
     assert scheduler.running
     stop_scheduler(scheduler)

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+import handlers
 from bot.rules import approvals as rules
-from bot.sweep import JOBS, Job, run_sweep
+from bot.sweep import Job, run_sweep
 from handlers.approvals.ids import DECIDE_PATTERN, decide_action
 from handlers.metadata import Decision, decode
 from handlers.waiting import jobs as waiting
@@ -359,5 +360,5 @@ def _at(day: date) -> datetime:
 
 
 def test_the_digest_runs_before_the_chase_in_the_sweep() -> None:
-    names = [j.name for j in JOBS]
+    names = [j.name for j in handlers.jobs()]
     assert names.index("waiting digest") < names.index("chase approvals")

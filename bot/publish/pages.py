@@ -8,8 +8,8 @@ from a file, and with JavaScript off (the controls are added by the script).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from html import escape
@@ -21,6 +21,13 @@ from bot.export import csv_text
 from bot.registers import GIFTS, INTERESTS, Column, ColumnType, Register, Value
 from bot.rules.financial_year import FinancialYear
 from bot.rules.withholding import withheld_sentence
+from bot.rules.words import (
+    gift_type_word,
+    offer_kind_word,
+    relationship_word,
+    response_word,
+    status_word,
+)
 from bot.settings import Policy
 
 FOOTER = (
@@ -31,6 +38,17 @@ FOOTER = (
 
 # Column headings where "value_gbp".capitalize() would not read well.
 LABELS = {"value_gbp": "Value (£)", "decided_at": "Decided", "staff_name": "Name"}
+
+# Coded values shown in the words the Slack cards use ("Contractor or supplier", not
+# "contractor"); the CSV beside the page keeps the codes, for spreadsheets.
+WORDS: dict[str, Callable[[str], str]] = {
+    "kind": offer_kind_word,
+    "gift_type": gift_type_word,
+    "relationship": relationship_word,
+    "response": response_word,
+    "status": status_word,
+    "disposal": status_word,
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,10 @@ class Publication:
     filter_column: str  # offered as a drop-down filter beside the text search
     sorted_by: str  # the column the loader orders rows by (shown as the initial sort)
     published: Callable[[Policy], bool]
+    # What a reader needs first, in this order, always shown; the rest of the public
+    # columns sit behind "More columns".
+    first_columns: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)  # headings for this page
 
     def stem(self, year: FinancialYear) -> str:
         return f"{self.slug}-{year_slug(year)}"
@@ -61,6 +83,20 @@ PUBLICATIONS: tuple[Publication, ...] = (
         filter_column="kind",
         sorted_by="date_offered",
         published=lambda policy: True,
+        first_columns=(
+            "date_offered",
+            "staff_name",
+            "offered_by",
+            "kind",
+            "description",
+            "value_gbp",
+            "response",
+        ),
+        labels={
+            "kind": "Gift or hospitality",
+            "description": "What was offered",
+            "response": "Accepted or declined",
+        },
     ),
     Publication(
         register=INTERESTS,
@@ -72,6 +108,15 @@ PUBLICATIONS: tuple[Publication, ...] = (
         filter_column="category",
         sorted_by="declared_on",
         published=lambda policy: policy.publish_interests,
+        first_columns=(
+            "declared_on",
+            "staff_name",
+            "category",
+            "organisation",
+            "description",
+            "started_on",
+            "ended_on",
+        ),
     ),
 )
 
@@ -85,8 +130,25 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def label(column: Column[Any]) -> str:
-    return LABELS.get(column.name, column.name.replace("_", " ").capitalize())
+def label(column: Column[Any], labels: Mapping[str, str] | None = None) -> str:
+    name = column.name
+    return (labels or {}).get(name) or LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def page_columns(
+    publication: Publication, columns: Sequence[Column[Any]]
+) -> tuple[tuple[Column[Any], ...], tuple[Column[Any], ...]]:
+    """The columns shown first, in the reader's order, and the rest in register order."""
+    by_name = {c.name: c for c in columns}
+    first = tuple(by_name[n] for n in publication.first_columns if n in by_name)
+    return first, tuple(c for c in columns if c not in first)
+
+
+def shown_text(column: Column[Any], value: Value, tz: tzinfo) -> tuple[str, str | None]:
+    """cell_text, with a coded value in words."""
+    text, key = cell_text(column.type, value, tz)
+    words = WORDS.get(column.name)
+    return (words(text) if words and text else text), key
 
 
 def is_numeric(column: Column[Any]) -> bool:
@@ -128,43 +190,52 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _header(column: Column[Any], sorted_by: str) -> str:
-    attrs = ' scope="col"'
+def _classes(column: Column[Any], more: frozenset[str]) -> str:
+    names = ["num"] if is_numeric(column) else []
+    if column.name == "description":
+        names.append("description")
+    if column.name in more:
+        names.append("more")  # hidden until "More columns" is opened (CSS, no script)
+    return f' class="{" ".join(names)}"' if names else ""
+
+
+def _header(column: Column[Any], publication: Publication, more: frozenset[str]) -> str:
+    attrs = f' scope="col" data-column="{_e(column.name)}"{_classes(column, more)}'
     if is_numeric(column):
-        attrs += ' class="num" data-type="number"'
-    if column.name == sorted_by:
+        attrs += ' data-type="number"'
+    if column.name == publication.sorted_by:
         attrs += ' aria-sort="ascending"'
-    return f"<th{attrs}>{_e(label(column))}</th>"
+    return f"<th{attrs}>{_e(label(column, publication.labels))}</th>"
 
 
-def _row(columns: Sequence[Column[Any]], record: Any, tz: tzinfo) -> str:
+def _row(
+    columns: Sequence[Column[Any]], record: Any, tz: tzinfo, more: frozenset[str] = frozenset()
+) -> str:
     cells = []
     for index, column in enumerate(columns):
-        text, key = cell_text(column.type, column.get(record), tz)
+        text, key = shown_text(column, column.get(record), tz)
         attrs = f' data-sort="{_e(key)}"' if key is not None else ""
-        if is_numeric(column):
-            attrs += ' class="num"'
-        elif column.name == "description":
-            attrs += ' class="description"'
-        # The first column (the reference) names the row for screen readers.
+        attrs += _classes(column, more)
+        # The first column names the row for screen readers.
         tag, scope = ("th", ' scope="row"') if index == 0 else ("td", "")
         cells.append(f"<{tag}{scope}{attrs}>{_e(text)}</{tag}>")
     return "<tr>" + "".join(cells) + "</tr>"
 
 
 def _kind_filter(
-    columns: Sequence[Column[Any]], records: Sequence[Any], name: str, tz: tzinfo
+    columns: Sequence[Column[Any]], records: Sequence[Any], publication: Publication, tz: tzinfo
 ) -> str:
+    name = publication.filter_column
     position = next((i for i, c in enumerate(columns) if c.name == name), None)
     if position is None:
         return ""
     column = columns[position]
-    values = sorted({cell_text(column.type, column.get(r), tz)[0] for r in records} - {""})
+    values = sorted({shown_text(column, column.get(r), tz)[0] for r in records} - {""})
     options = ['<option value="">All</option>'] + [
         f'<option value="{_e(v)}">{_e(v)}</option>' for v in values
     ]
     return (
-        f'<div>\n<label for="filter-kind">{_e(label(column))}</label>\n'
+        f'<div>\n<label for="filter-kind">{_e(label(column, publication.labels))}</label>\n'
         f'<select id="filter-kind" data-column="{position}">{"".join(options)}</select>\n</div>'
     )
 
@@ -214,8 +285,20 @@ def _common(office: str, year: FinancialYear, generated: date) -> dict[str, str]
     }
 
 
+def _more_columns(publication: Publication, more: Sequence[Column[Any]]) -> str:
+    if not more:
+        return ""
+    names = ", ".join(label(c, publication.labels) for c in more)
+    return (
+        '<details class="more-columns">\n<summary>More columns</summary>\n'
+        f"<p>Shows these columns in the table too: {_e(names)}.</p>\n</details>"
+    )
+
+
 def render_register(page: Page) -> str:
-    publication, columns = page.publication, page.columns
+    publication = page.publication
+    first, more = page_columns(publication, page.columns)
+    columns, hidden = first + more, frozenset(c.name for c in more)
     return _template("register.html").substitute(
         _common(page.office, page.year, page.generated),
         heading=_e(publication.heading),
@@ -223,10 +306,11 @@ def render_register(page: Page) -> str:
         caption=_e(f"{publication.caption}, {page.year.label}"),
         csv_href=_e(f"{publication.stem(page.year)}.csv"),
         withheld=_withheld(page.withheld),
-        kind_filter=_kind_filter(columns, page.records, publication.filter_column, page.tz),
+        kind_filter=_kind_filter(columns, page.records, publication, page.tz),
         count_text=_e(f"{entries(len(page.records))}."),
-        headers="".join(_header(c, publication.sorted_by) for c in columns),
-        rows="\n".join(_row(columns, r, page.tz) for r in page.records),
+        more_columns=_more_columns(publication, more),
+        headers="".join(_header(c, publication, hidden) for c in columns),
+        rows="\n".join(_row(columns, r, page.tz, hidden) for r in page.records),
         js=_asset("register.js"),
     )
 

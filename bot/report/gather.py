@@ -2,7 +2,7 @@
 
 Reuses the registers' own loaders (bot/registers.py), so the report counts exactly what an
 export of the year shows, and the governance digest's count of lapsed vetting
-(handlers.digest.jobs.gather).
+(storage.governance.gather).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from sqlmodel import Session
 from bot.registers import REGISTERS, office_timezone
 from bot.report.summary import KINDS, Item, Summary, summarise
 from bot.rules.financial_year import FinancialYear
+from bot.rules.status import UNDECIDED
 from bot.settings import Policy
 from storage import policies
 from storage.declarations import Record
+from storage.governance import gather as digest_counts
 
 # Each kind the report counts, and the register that holds it.
 REGISTER_OF = {"gift": "gifts", "interest": "interests", "outside_work": "outside-work"}
@@ -25,7 +27,7 @@ REGISTER_OF = {"gift": "gifts", "interest": "interests", "outside_work": "outsid
 
 def _item(record: Record, local_day: Callable[[datetime], date]) -> Item:
     declaration = record.declaration
-    decided = None if declaration.status in ("pending", "withdrawn") else record.decisive_step
+    decided = None if declaration.status in UNDECIDED else record.decisive_step
     waiting = record.pending_steps
     started = (waiting[0].clock_started_at or waiting[0].created_at) if waiting else None
     gift = record.offer if declaration.kind == "gift" else None
@@ -63,10 +65,6 @@ def annual_summary(
 ) -> Summary:
     """Everything the report shows for `year`; waiting items, vetting and policies as they
     stand on `today`."""
-    # Imported here: handlers import bot.report, so bot.report may not import handlers
-    # while it loads.
-    from handlers.digest.jobs import gather as digest_counts
-
     counts = digest_counts(session, today=today, now=now, tz=policy.tz, policy_window_days=0)
     overdue_titles = [
         p.title

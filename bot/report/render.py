@@ -1,18 +1,14 @@
-"""The annual report as a file: a self-contained HTML page or a PDF, from the same tables and
-charts. Neither reaches the network: the charts are inline PNGs (HTML) or drawn pages (PDF).
+"""The annual report as a file: a self-contained HTML page, or the same page as a PDF.
+Neither reaches the network: the charts are inline PNGs.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
-
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
 
 from bot.report.charts import Chart
 from bot.report.summary import KINDS, Summary
@@ -97,16 +93,38 @@ def scope_note(summary: Summary) -> str:
     )
 
 
+# One stylesheet for the page and the PDF. The PDF is this same HTML printed by WeasyPrint:
+# @page gives A4 with the report's title and page numbers in the margins, and tables break
+# across pages by CSS, their headings repeated on each (thead is a table-header-group).
 CSS = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       color: #1a1a1a; line-height: 1.5; }
+body { font-family: system-ui, "DejaVu Sans", sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
+h1 { string-set: title content(); }
 table { border-collapse: collapse; margin: 0 0 2rem; min-width: 50%; }
 caption { text-align: left; font-weight: bold; font-size: 1.15rem; padding: .5rem 0; }
 th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; }
+thead { display: table-header-group; }
 thead th { background: #e8e8e8; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0 0 2rem; }
 img { max-width: 100%; height: auto; }
+@page {
+  size: A4 portrait;
+  margin: 20mm 16mm 20mm;
+  @top-center { content: string(title); font: 8pt "DejaVu Sans", sans-serif; color: #4a4a4a; }
+  @bottom-center {
+    content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #4a4a4a;
+  }
+}
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h1 { font-size: 16pt; } h2 { font-size: 12pt; break-after: avoid; }
+  caption { font-size: 11pt; }
+  table { width: 100%; }
+  tr, figure { break-inside: avoid; }
+  img { width: 100%; }
+}
 """
 
 
@@ -164,88 +182,12 @@ def to_html(summary: Summary, charts: Sequence[Chart], *, office: str) -> str:
     )
 
 
-A4 = (8.27, 11.69)  # inches
-
-
-# Where each column of a table starts on the page (fractions of its width), by how many
-# columns it has; a cell is cut short before it reaches the next column.
-COLUMNS = {1: (0.07,), 2: (0.07, 0.62), 3: (0.07, 0.47, 0.77)}
-RIGHT = 0.97
-CHAR = 0.0088  # the width of a 9-point character, roughly, as a fraction of the page's
-LINE = 0.018  # of the page's height, for 9-point text
-TOP, BOTTOM = 0.95, 0.06  # the text stays between these (fractions of the page's height)
-
-
-class _Pages:
-    """A4 pages of text written top to bottom, a new page begun whenever the next line
-    would run past the bottom margin."""
-
-    def __init__(self) -> None:
-        self.figures: list[Figure] = []
-        self.y = BOTTOM  # no page yet: the first write begins one
-
-    def room_for(self, height: float) -> bool:
-        """Begin a new page unless `height` fits on this one; True if a page was begun."""
-        if self.y - height >= BOTTOM:
-            return False
-        self.figures.append(Figure(figsize=A4))
-        self.y = TOP
-        return True
-
-    def text(self, x: float, text: str, size: int, weight: str = "normal") -> None:
-        # parse_math=False: names and titles are people's text; a "$" in one is not TeX.
-        self.figures[-1].text(
-            x, self.y, text, fontsize=size, weight=weight, va="top", parse_math=False
-        )
-
-    def write(self, text: str, size: int, width: int, weight: str = "normal") -> None:
-        wrapped = "\n".join(textwrap.wrap(text, width)) or text
-        height = LINE * (wrapped.count("\n") + 1) * size / 9 + 0.004
-        self.room_for(height)
-        self.text(COLUMNS[1][0], wrapped, size, weight)
-        self.y -= height
-
-    def row(self, cells: Sequence[str], weight: str = "normal") -> None:
-        starts = COLUMNS[len(cells)]
-        for x, end, cell in zip(starts, (*starts[1:], RIGHT), cells, strict=True):
-            fits = int((end - x) / CHAR) - 1
-            self.text(x, textwrap.shorten(cell, fits, placeholder=" …"), 9, weight)
-        self.y -= LINE
-
-
-def _table(pages: _Pages, table: Table) -> None:
-    pages.y -= 0.012
-    caption_height = LINE * 11 / 9 + 0.004
-    # A caption is not left alone at the foot of a page: it goes over with its first row.
-    pages.room_for(caption_height + 2 * LINE)
-    pages.write(table.caption, 11, 80, "bold")
-    if not table.rows:
-        pages.write(table.empty, 9, 95)
-        return
-    pages.row(table.headers, "bold")
-    for row in table.rows:
-        if pages.room_for(LINE):  # carried over: say so, and repeat the headings
-            pages.write(f"{table.caption} (continued)", 11, 80, "bold")
-            pages.row(table.headers, "bold")
-        pages.row(row)
-
-
-def text_pages(summary: Summary, office: str) -> list[Figure]:
-    """The figures as text on A4 pages: every table a committee paper would carry, in full,
-    continued onto further pages as long as it runs."""
-    pages = _Pages()
-    pages.write(title_of(summary, office), 13, 62, "bold")
-    pages.write(scope_note(summary), 9, 95)
-    for table in tables(summary):
-        _table(pages, table)
-    return pages.figures
-
-
 def write_pdf(stream: IO[bytes], summary: Summary, charts: Sequence[Chart], *, office: str) -> int:
-    """The text pages, then a page per chart. Returns the number of pages."""
-    with PdfPages(stream, metadata={"Title": title_of(summary, office)}) as pdf:
-        for page in text_pages(summary, office):
-            pdf.savefig(page)
-        for chart in charts:
-            pdf.savefig(chart.figure)
-        return int(pdf.get_pagecount())
+    """The report as PDF: report.html printed by WeasyPrint. Returns the number of pages."""
+    # Imported here: WeasyPrint (and Pango under it) takes a second or two to load, and
+    # only a PDF report needs it, not the bot's start-up.
+    from weasyprint import HTML
+
+    document = HTML(string=to_html(summary, charts, office=office)).render()
+    document.write_pdf(stream)  # titled by the page's <title>
+    return len(document.pages)

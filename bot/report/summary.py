@@ -17,18 +17,17 @@ from datetime import date, datetime
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.risk import offeror_key
+from bot.rules.status import UNDECIDED, DeclarationStatus
 
 # The kinds a report shows, in order. Notifications (criminal charges, proceedings) are
 # confidential to the officers they go to and are never counted in a report (as in the
 # governance digest).
 KINDS = ("gift", "interest", "outside_work")
 # Outcomes in which an approver let a gift or hospitality be accepted / not.
-ACCEPTED = frozenset({"approved"})
-NOT_ACCEPTED = frozenset({"declined", "refused"})
+ACCEPTED = frozenset({DeclarationStatus.APPROVED})
+NOT_ACCEPTED = frozenset({DeclarationStatus.DECLINED, DeclarationStatus.REFUSED})
 # A gift asked to be accepted: the member of staff accepted it or wants to.
 ASKING = frozenset({"accepted", "wants_to_accept"})
-# Statuses that are not a decision: still waiting, or taken back before one.
-UNDECIDED = frozenset({"pending", "withdrawn"})
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOffero
     offers: Counter[str] = Counter()
     values: Counter[str] = Counter()
     for item in items:
-        if item.kind != "gift" or not item.offered_by or item.status == "withdrawn":
+        if item.kind != "gift" or not item.offered_by or item.status == DeclarationStatus.WITHDRAWN:
             continue
         key = offeror_key(item.offered_by)
         if not key:
@@ -163,7 +162,7 @@ def overdue(items: Iterable[Item], *, as_of: date, limit_days: int) -> tuple[Ove
     which the sweep reminds the approver (bot.rules.approvals.chase)."""
     found = []
     for item in items:
-        if item.status != "pending" or item.waiting_since is None:
+        if item.status != DeclarationStatus.PENDING or item.waiting_since is None:
             continue
         waited = working_days_between(item.waiting_since, as_of)
         if waited >= limit_days:

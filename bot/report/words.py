@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bot.rules.words import status_word
+
+__all__ = ["days", "kind_word", "percent", "pounds", "status_word"]
+
 # Plural headings for the report's tables.
 KIND_PLURALS = {
     "gift": "Gifts and hospitality",
@@ -12,14 +16,6 @@ KIND_PLURALS = {
 
 def kind_word(kind: str) -> str:
     return KIND_PLURALS.get(kind) or kind.replace("_", " ").capitalize()
-
-
-def status_word(status: str) -> str:
-    # Imported here: handlers import bot.report, so bot.report may not import handlers
-    # while it loads.
-    from handlers.conduct.messages import STATUS_WORDS
-
-    return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())
 
 
 def pounds(pence: int) -> str:

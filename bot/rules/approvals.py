@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.rules.calendar import working_days_between
 from bot.rules.gifts import Disposal
+from bot.rules.status import DeclarationStatus, StepStatus
 
 
 class Purpose(StrEnum):
@@ -42,9 +43,9 @@ class OutcomeSpec:
 
 _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
     Purpose.AUTHORISE: (
-        OutcomeSpec("approved", "Approve", "Approved", style="primary"),
+        OutcomeSpec(StepStatus.APPROVED, "Approve", "Approved", style="primary"),
         OutcomeSpec(
-            "declined",
+            StepStatus.DECLINED,
             "Decline…",
             "Declined",
             Text.REQUIRED,
@@ -54,7 +55,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
         ),
     ),
     Purpose.DISPOSE: tuple(
-        OutcomeSpec(d.value, label, past)
+        OutcomeSpec(StepStatus(d), label, past)
         for d, label, past in (
             (Disposal.RETURN, "Return it to the giver", "To be returned"),
             (Disposal.KEEP, "Keep it for the office", "Kept for the office"),
@@ -62,9 +63,9 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
         )
     ),
     Purpose.NOTE: (
-        OutcomeSpec("noted", "Noted", "Noted", style="primary"),
+        OutcomeSpec(StepStatus.NOTED, "Noted", "Noted", style="primary"),
         OutcomeSpec(
-            "action_required",
+            StepStatus.ACTION_REQUIRED,
             "Needs action…",
             "Needs action",
             Text.REQUIRED,
@@ -73,7 +74,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
     ),
     Purpose.RECOMMEND: (
         OutcomeSpec(
-            "supported",
+            StepStatus.SUPPORTED,
             "Support…",
             "Supported",
             Text.OPTIONAL,
@@ -81,7 +82,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
             style="primary",
         ),
         OutcomeSpec(
-            "not_supported",
+            StepStatus.NOT_SUPPORTED,
             "Do not support…",
             "Not supported",
             Text.REQUIRED,
@@ -90,7 +91,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
     ),
     Purpose.GRANT: (
         OutcomeSpec(
-            "granted",
+            StepStatus.GRANTED,
             "Grant…",
             "Granted",
             Text.OPTIONAL,
@@ -98,7 +99,7 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
             style="primary",
         ),
         OutcomeSpec(
-            "refused",
+            StepStatus.REFUSED,
             "Refuse…",
             "Refused",
             Text.REQUIRED,
@@ -108,25 +109,25 @@ _SPECS: dict[Purpose, tuple[OutcomeSpec, ...]] = {
         ),
     ),
     Purpose.ACKNOWLEDGE: (
-        OutcomeSpec("acknowledged", "Acknowledge", "Acknowledged", style="primary"),
+        OutcomeSpec(StepStatus.ACKNOWLEDGED, "Acknowledge", "Acknowledged", style="primary"),
     ),
 }
 
 # What a declaration's status becomes when its last step ends this way.
-FINAL_STATUS = {
-    "approved": "approved",
-    "declined": "declined",
-    "returned": "returned",
-    "kept": "kept",
-    "handed_on": "handed_on",
-    "noted": "noted",
-    "action_required": "action_required",
-    "granted": "approved",
-    "refused": "refused",
-    "acknowledged": "acknowledged",
+FINAL_STATUS: dict[str, DeclarationStatus] = {
+    StepStatus.APPROVED: DeclarationStatus.APPROVED,
+    StepStatus.DECLINED: DeclarationStatus.DECLINED,
+    StepStatus.RETURNED: DeclarationStatus.RETURNED,
+    StepStatus.KEPT: DeclarationStatus.KEPT,
+    StepStatus.HANDED_ON: DeclarationStatus.HANDED_ON,
+    StepStatus.NOTED: DeclarationStatus.NOTED,
+    StepStatus.ACTION_REQUIRED: DeclarationStatus.ACTION_REQUIRED,
+    StepStatus.GRANTED: DeclarationStatus.APPROVED,
+    StepStatus.REFUSED: DeclarationStatus.REFUSED,
+    StepStatus.ACKNOWLEDGED: DeclarationStatus.ACKNOWLEDGED,
     # Only when an office's chain ends at a recommendation (no one grants after it).
-    "supported": "supported",
-    "not_supported": "not_supported",
+    StepStatus.SUPPORTED: DeclarationStatus.SUPPORTED,
+    StepStatus.NOT_SUPPORTED: DeclarationStatus.NOT_SUPPORTED,
 }
 
 
@@ -144,7 +145,7 @@ def valid_outcome(purpose: str, outcome: str) -> bool:
     return spec(purpose, outcome) is not None
 
 
-def declaration_status(purpose: str, outcome: str, *, last_step: bool) -> str:
+def declaration_status(purpose: str, outcome: str, *, last_step: bool) -> DeclarationStatus:
     """A declaration ends at a refusal or decline ("ends"), else when its last step is
     decided; until then it stays pending."""
     found = spec(purpose, outcome)
@@ -152,7 +153,7 @@ def declaration_status(purpose: str, outcome: str, *, last_step: bool) -> str:
         raise ValueError(f"{outcome!r} is not a decision for a {purpose!r} step")
     if found.ends or last_step:
         return FINAL_STATUS[outcome]
-    return "pending"
+    return DeclarationStatus.PENDING
 
 
 def text_problem(purpose: str, outcome: str, text: str, limit: int = 1000) -> str | None:

@@ -11,6 +11,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.rules.status import DeclarationStatus, StepStatus
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -55,9 +57,9 @@ class Flag(StrEnum):
 class Disposal(StrEnum):
     """What the monitoring officer decides for a gift received without warning (§15.6)."""
 
-    RETURN = "returned"
-    KEEP = "kept"
-    HAND_ON = "handed_on"
+    RETURN = StepStatus.RETURNED.value
+    KEEP = StepStatus.KEPT.value
+    HAND_ON = StepStatus.HANDED_ON.value
 
 
 FIELD_LIMITS = {"offered_by": 200, "description": 2000, "reason": 2000, "value": 20}
@@ -298,7 +300,7 @@ def assess(offer: GiftOffer, limits: Limits, today: date) -> Assessment:
         what = "a legacy in a will" if offer.gift_type is GiftType.LEGACY else "a monetary gift"
         return Assessment(
             Route.REFUSED,
-            "refused",
+            DeclarationStatus.REFUSED,
             flags,
             f"This is {what}, which the code says must always be refused (cash, vouchers "
             "and legacies included). It has been recorded as refused and your line manager "
@@ -307,7 +309,7 @@ def assess(offer: GiftOffer, limits: Limits, today: date) -> Assessment:
     if offer.unsolicited:
         return Assessment(
             Route.DISPOSE,
-            "pending",
+            DeclarationStatus.PENDING,
             flags,
             "Gifts that arrive without warning go to the monitoring officer, who decides "
             "whether it is returned, kept for the office or handed on.",
@@ -315,21 +317,21 @@ def assess(offer: GiftOffer, limits: Limits, today: date) -> Assessment:
     if offer.response is Response.DECLINED:
         return Assessment(
             Route.RECORDED,
-            "recorded",
+            DeclarationStatus.RECORDED,
             flags,
             "Declined offers are recorded in the register too. Your line manager has been told.",
         )
     if is_token_gift(offer, limits) and Flag.BIDDER not in flags:
         return Assessment(
             Route.NOTED,
-            "recorded",
+            DeclarationStatus.RECORDED,
             flags,
             "A gift of token value that is of use at work can be kept. It has been recorded; "
             "no approval is needed.",
         )
     return Assessment(
         Route.AUTHORISE,
-        "pending",
+        DeclarationStatus.PENDING,
         flags,
         "Hospitality, and gifts above token value, need your line manager's authorisation."
         + (

@@ -12,6 +12,7 @@ office-wide roles (monitoring officer, head of office, vetting officer) plus `ad
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
@@ -73,6 +74,7 @@ class OrgRow:
 class RowProblem:
     line: int
     message: str
+    header: bool = field(default=False, compare=False)  # the header's, not a person's row
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class ParsedChart:
     rows: tuple[OrgRow, ...] = ()
     problems: tuple[RowProblem, ...] = ()
     columns: frozenset[str] = field(default_factory=frozenset)
+    # The roles some row gives, bad rows included: a typo elsewhere in the head of office's
+    # row must not also be reported as "no head of office".
+    roles_held: frozenset[Role] = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -144,7 +149,7 @@ def parse_org_chart(text: str) -> ParsedChart:
         reason = f"not readable as CSV (a misplaced double quote?): {exc}"
         return ParsedChart(problems=(RowProblem(exc.line, reason),))
     if not records:
-        return ParsedChart(problems=(RowProblem(HEADER_LINE, "the file is empty"),))
+        return ParsedChart(problems=(RowProblem(HEADER_LINE, "the file is empty", header=True),))
 
     header_line, raw_header = records[0]
     header = [name.strip().lower() for name in raw_header]
@@ -164,13 +169,13 @@ def parse_org_chart(text: str) -> ParsedChart:
     if any(p.startswith("unknown") for p in header_problems):
         header_problems.append(f"the columns are: {', '.join(COLUMNS)}")
     if header_problems:
-        problems.append(RowProblem(header_line, "; ".join(header_problems)))
+        problems.append(RowProblem(header_line, "; ".join(header_problems), header=True))
     if EMAIL not in index:
         return ParsedChart(problems=tuple(problems))
     body = records[1:]
     if not body:
         # Importing no one would mark everyone inactive: surely the wrong file.
-        problems.append(RowProblem(header_line, "the file has a header but no people"))
+        problems.append(RowProblem(header_line, "the file has a header but no people", header=True))
         return ParsedChart(problems=tuple(problems), columns=frozenset(index))
 
     unnamed = [i for i, name in enumerate(header) if not name]
@@ -216,7 +221,32 @@ def parse_org_chart(text: str) -> ParsedChart:
             bad(row.line, f"management cycle {loop} (lines {lines})")
 
     good = tuple(row for row in rows if row.line not in bad_lines)
-    return ParsedChart(rows=good, problems=tuple(sorted(problems)), columns=frozenset(index))
+    return ParsedChart(
+        rows=good,
+        problems=tuple(sorted(problems)),
+        columns=frozenset(index),
+        roles_held=frozenset(role for row in rows for role in row.roles),
+    )
+
+
+def missing_office_holders(chart: ParsedChart) -> list[str]:
+    """Warnings, not problems: a chart without a head of office or monitoring officer
+    imports, but some decisions then have nobody to go to (routing: a seat with nobody in
+    it falls to the monitoring officer; the monitoring officer's seat falls to no one)."""
+    warnings = []
+    if Role.HEAD_OF_OFFICE not in chart.roles_held:
+        warnings.append(
+            "no one has the head_of_office role: what the head of office decides (outside "
+            "work, among others) will go to the monitoring officer instead, and the "
+            "monitoring officer's own declarations will have nobody to decide them"
+        )
+    if Role.MONITORING_OFFICER not in chart.roles_held:
+        warnings.append(
+            "no one has the monitoring_officer role: unsolicited gifts, the head of office's "
+            "own declarations and anything else for the monitoring officer will have nobody "
+            "to decide them"
+        )
+    return warnings
 
 
 def _parse_row(
@@ -272,14 +302,14 @@ def _parse_row(
 
     vetting_expires: date | None = None
     raw_date = cell(VETTING_EXPIRES)
-    if raw_date:
+    # fromisoformat alone also takes 20250131 and week dates; the contract is YYYY-MM-DD.
+    if raw_date and not _ISO_DATE_RE.fullmatch(raw_date):
+        bad(f"vetting_expires {raw_date!r} is not a date in YYYY-MM-DD form")
+    elif raw_date:
         try:
-            # fromisoformat alone also takes 20250131 and week dates; the contract is YYYY-MM-DD.
-            if not _ISO_DATE_RE.fullmatch(raw_date):
-                raise ValueError
             vetting_expires = date.fromisoformat(raw_date)
         except ValueError:
-            bad(f"vetting_expires {raw_date!r} is not a date in YYYY-MM-DD form")
+            bad(f"vetting_expires {raw_date!r}: {_no_such_date(raw_date)}")
 
     restricted = parse_yes_no(cell(POLITICALLY_RESTRICTED))
     if restricted is None:
@@ -297,6 +327,18 @@ def _parse_row(
         vetting_expires=vetting_expires,
         politically_restricted=bool(restricted),
     )
+
+
+def _no_such_date(raw: str) -> str:
+    """Why a date in YYYY-MM-DD form is not a date, as a person would say it."""
+    year, month, day = (int(part) for part in raw.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months are 01 to 12)"
+    if year < 1:
+        return "there is no year 0000"
+    if day < 1:
+        return "there is no day 00"
+    return f"{day} {calendar.month_name[month]} {year} does not exist"
 
 
 _SHOWN = 8  # a loop through thousands of people must not make each of their messages huge

@@ -1,16 +1,16 @@
 """The yearly round. The annual declaration: once a year everyone confirms their interests
 and outside work are current, or updates them (handlers.annual.jobs, from the daily sweep);
-`/conduct annual` shows the monitoring officer who has not answered. Registering it also
-registers its siblings: the code of conduct undertaking for new starters
-(handlers.undertaking, `/conduct undertaking`) and the anniversary review of outside-work
-permissions (handlers.reviews)."""
+`/conduct annual` shows the monitoring officer who has not answered. Its siblings, the code of
+conduct undertaking for new starters (handlers.undertaking, `/conduct undertaking`) and the
+anniversary review of outside-work permissions (handlers.reviews), share its small pieces
+(handlers.annual.common) and are registered beside it (handlers.register)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import reviews, undertaking
 from handlers.annual.ids import Action
+from handlers.annual.jobs import JOBS as JOBS
 from handlers.annual.listeners import (
     ask_outside_work,
     conduct_annual,
@@ -19,12 +19,10 @@ from handlers.annual.listeners import (
 )
 from handlers.conduct import Subcommand
 
-SUBCOMMANDS: dict[str, Subcommand] = {"annual": conduct_annual, **undertaking.SUBCOMMANDS}
+SUBCOMMANDS: dict[str, Subcommand] = {"annual": conduct_annual}
 
 
 def register(app: App) -> None:
     app.action(Action.NOTHING_CHANGED.value)(nothing_changed)
     app.action(Action.DECLARE_INTEREST.value)(declare_interest)
     app.action(Action.ASK_OUTSIDE_WORK.value)(ask_outside_work)
-    undertaking.register(app)
-    reviews.register(app)

@@ -1,4 +1,4 @@
-"""The annual declaration in the daily sweep (bot.sweep JOBS).
+"""The annual declaration in the daily sweep (its JOBS).
 
 On the annual day every active member of staff is asked; each week after it, for
 ANNUAL_DECLARATION_REMINDER_WEEKS weeks, whoever has not answered is reminded; the day after
@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -26,15 +25,14 @@ from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.rules.annual import Round
 from bot.rules.roles import Role
+from bot.rules.status import ReminderStatus
 from bot.settings import Policy
+from bot.sweep import Job, Sweep
 from handlers.annual.messages import Outstanding, annual_message, outstanding_message
 from storage import audit, staff
 from storage import confirmations as store
 from storage.models import Reminder
 from storage.reminders import Key, sent_keys
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +61,7 @@ def went_out(session: Session, round_: Round) -> bool:
             select(Reminder.id).where(
                 Reminder.kind == KIND,
                 Reminder.due_on == round_.opens_on,
-                Reminder.status == "sent",
+                Reminder.status == ReminderStatus.SENT,
             )
         ).first()
         is not None
@@ -270,3 +268,23 @@ def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
         sweep.report.failed(
             f"could not send {officer.display_name} the annual declaration list: {result.error}"
         )
+
+
+JOBS = [
+    Job(
+        "annual declaration",
+        annual_declarations,
+        working_days_only=True,
+        phrases={
+            "annual_sent": ("sent {n} annual declaration", "sent {n} annual declarations"),
+            "annual_reminded": (
+                "sent {n} annual declaration reminder",
+                "sent {n} annual declaration reminders",
+            ),
+            "annual_nonresponders": (
+                "sent {n} list of who has not answered the annual declaration",
+                "sent {n} lists of who has not answered the annual declaration",
+            ),
+        },
+    ),
+]

@@ -33,13 +33,19 @@ MAX_ITEMS = 12
 LINE = 230
 
 
-def _interest_line(reference: str, interest: Interest) -> str:
+def _interest_line(reference: str, interest: Interest, waiting_for: list[str] | None) -> str:
+    """One interest; `waiting_for` (who must decide) when it is not yet decided."""
     label = next(
         (label for c, (label, _) in CATEGORY_OPTIONS.items() if c.value == interest.category),
         "An interest",
     )
     head = f"{label}: {interest.organisation}" if interest.organisation else label
-    return clip(f"*{escape(reference)}* {escape(head)} — {escape(interest.description)}", LINE)
+    mark = ""
+    if waiting_for is not None:
+        who = " and ".join(escape(name) for name in waiting_for)
+        mark = f"_(waiting for a decision from {who})_ " if who else "_(waiting for a decision)_ "
+    line = f"*{escape(reference)}* {mark}{escape(head)} — {escape(interest.description)}"
+    return clip(line, LINE)
 
 
 def _work_line(reference: str, work: OutsideWork) -> str:
@@ -82,7 +88,9 @@ def annual_message(
             f"things change. Please check what Nolan holds for you and answer by "
             f"{answer_by(round_)}."
         )
-    interests = [_interest_line(ref, i) for ref, i in held.interests]
+    interests = [
+        _interest_line(ref, i, held.waiting_for.get(i.declaration_id)) for ref, i in held.interests
+    ]
     work = [_work_line(ref, w) for ref, w in held.outside_work]
     value = AnnualRef(year=round_.year).encode()
     blocks: list[Block] = [

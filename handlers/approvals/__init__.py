@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.approvals.ids import DECIDE_PATTERN, Callback
+from handlers.approvals.jobs import JOBS as JOBS
 from handlers.approvals.listeners import decide_by_button, submit_decision_text
 
 

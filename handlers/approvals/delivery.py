@@ -9,6 +9,7 @@ import logging
 
 from bot.notifier import Message, Notifier, Posted
 from bot.rules.risk import RiskFlag
+from bot.rules.status import StepStatus
 from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import ApprovalCard, approval_message, moved_message
 from handlers.text import escape
@@ -42,7 +43,7 @@ def deliver(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
     for step_id in step_ids:
         with db.session() as session:
             step = declarations.get_step(session, step_id=step_id)
-            if step is None or step.status != "pending":
+            if step is None or step.status != StepStatus.PENDING:
                 continue
             record = declarations.load_record(session, declaration_id=step.declaration_id)
             assert record is not None

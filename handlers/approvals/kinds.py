@@ -1,13 +1,13 @@
 """What the approval engine needs to know of each kind of declaration to show it to people.
 
-Each feature package has a `kind` module with a `KIND`; they are imported on first use so the
-approvals package does not import the features that import it.
+Each feature that adds a kind of declaration exposes `KINDS` next to `register(app)`; the
+composition root installs them (`handlers.install_kinds()`, from `bot.runtime.Runtime`), so
+the approval engine looks a kind up here without importing the features that import it.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -16,13 +16,6 @@ from bot.rules.risk import RiskFlag
 from handlers.approvals.messages import ApprovalCard
 from storage.declarations import Record
 from storage.models import ApprovalStep
-
-_MODULES = {
-    "gift": "handlers.gifts.kind",
-    "interest": "handlers.interests.kind",
-    "outside_work": "handlers.outside_work.kind",
-    "notice": "handlers.notices.kind",
-}
 
 
 @dataclass(frozen=True)
@@ -41,6 +34,20 @@ class Kind:
     risks: Callable[[Session, Record], list[RiskFlag]] = lambda _session, _record: []
 
 
+# Filled at composition (install), read by kind_of.
+_KINDS: dict[str, Kind] = {}
+
+
+def install(kinds: Mapping[str, Kind]) -> None:
+    """Make `kinds` known to the approval engine (idempotent: the same kinds again is fine)."""
+    _KINDS.update(kinds)
+
+
 def kind_of(name: str) -> Kind:
-    module = importlib.import_module(_MODULES[name])
-    return module.KIND
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(
+            f"no kind of declaration {name!r} is installed: build the bot through "
+            "bot.runtime.Runtime (or call handlers.install_kinds())"
+        ) from None

@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.notifier import Message
 from bot.rules import approvals as rules
 from bot.rules.risk import RiskFlag
+from bot.rules.status import StepStatus
 from handlers.approvals.ids import Action, Callback, TextAction, decide_action
 from handlers.approvals.ids import Block as BlockId
 from handlers.metadata import Decision, StepRef
@@ -33,8 +34,8 @@ from handlers.text import clip, escape, slack_date
 TEXT_MAX = 1000
 
 OTHER_ENDINGS = {
-    "closed": ":heavy_minus_sign: Closed: the declaration was decided at another step",
-    "withdrawn": ":wastebasket: Withdrawn by the member of staff",
+    StepStatus.CLOSED: ":heavy_minus_sign: Closed: the declaration was decided at another step",
+    StepStatus.WITHDRAWN: ":wastebasket: Withdrawn by the member of staff",
 }
 
 
@@ -50,7 +51,7 @@ class ApprovalCard:
     warnings: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     purpose: str = "authorise"  # a bot.rules.approvals.Purpose, or "inform"
-    status: str = "pending"
+    status: str = StepStatus.PENDING  # the step's, or the declaration's when there is no step
     intro: str = ""
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -160,7 +161,7 @@ def approval_message(card: ApprovalCard) -> Message:
             )
         )
         text = f"For information: {card.heading} ({card.reference})"
-    elif card.status == "pending" and card.step_id is not None:
+    elif card.status == StepStatus.PENDING and card.step_id is not None:
         blocks.append(_buttons(card))
         text = f"Decision needed: {card.heading} ({card.reference})"
     else:

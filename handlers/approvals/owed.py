@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from bot.notifier import Message, Posted
 from bot.outbox import Queued
 from bot.rules import approvals as rules
+from bot.rules.status import StepStatus
 from handlers.approvals.delivery import card_for
 from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import approval_message, moved_message, outcome_message
@@ -199,7 +200,7 @@ def draw_card(session: Session, message: Queued) -> Drawn | None:
         return None
     step, record = found
     # Decided, or handed to someone else, before its card went: nothing to ask of them.
-    if step.status != "pending" or message.recipient != to_staff(step.approver_id):
+    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
         return None
     kind = kind_of(record.declaration.kind)
     card_ = card_for(record, step, kind.history(session, record), kind.risks(session, record))

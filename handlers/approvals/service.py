@@ -14,6 +14,7 @@ from bot import engine
 from bot.rules import approvals as rules
 from bot.rules.permissions import Verdict, may_decide
 from bot.rules.roles import Role
+from bot.rules.status import StepStatus
 from handlers.approvals import owed
 from handlers.approvals.kinds import kind_of
 from storage import audit, declarations, staff
@@ -66,7 +67,7 @@ def _load(
 
 def _already(record: Record, step: ApprovalStep) -> str:
     name = record.name_of(step.decided_by_id) or "someone else"
-    if step.status in ("closed", "withdrawn"):
+    if step.status in (StepStatus.CLOSED, StepStatus.WITHDRAWN):
         return f"This is no longer waiting for a decision ({step.status})."
     return f"This was already decided ({step.status.replace('_', ' ')}) by {name}."
 
@@ -80,7 +81,7 @@ def check(db: Database, *, actor_slack_id: str, step_id: int) -> Outcome:
         _actor, step, record, verdict = loaded
         if not verdict.allowed:
             return Outcome(False, verdict.reason)
-        if step.status != "pending":
+        if step.status != StepStatus.PENDING:
             return Outcome(False, _already(record, step))
         return Outcome(True, reference=record.declaration.reference or "", purpose=step.purpose)
 

@@ -14,28 +14,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
+from bot.rules.status import INTEREST_NOTED, DeclarationStatus
+from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from handlers.approvals.kinds import kind_of
 from handlers.conduct.ids import Action
 from handlers.metadata import DeclarationRef
 from handlers.text import clip, escape
 from storage.declarations import Record
-
-STATUS_WORDS = {
-    "recorded": "Recorded",
-    "pending": "Waiting for a decision",
-    "approved": "Approved",
-    "declined": "Declined",
-    "refused": "Refused (must always be refused)",
-    "returned": "To be returned",
-    "kept": "Kept for the office",
-    "handed_on": "To be handed on",
-    "withdrawn": "Withdrawn",
-    "noted": "Noted",
-    "action_required": "Noted, with action needed",
-    "acknowledged": "Acknowledged",
-    "ended": "Ended",
-}
 
 
 def help_message(policy: Policy, unknown: str | None = None) -> Message:
@@ -85,18 +71,13 @@ def help_message(policy: Policy, unknown: str | None = None) -> Message:
 MINE_LIMIT = 20
 
 
-KIND_WORDS = {
-    "gift": "Gift or hospitality",
-    "interest": "Interest",
-    "outside_work": "Outside work",
-    "notice": "Notification",
-}
-
-
 def _button(record: Record) -> ButtonElement | None:
     """Withdraw while waiting; end an interest once it is on the register."""
     ref = DeclarationRef(declaration_id=record.declaration.id or 0).encode()
-    if record.declaration.status == "pending" and record.declaration.kind != "notice":
+    if (
+        record.declaration.status == DeclarationStatus.PENDING
+        and record.declaration.kind != "notice"
+    ):
         return ButtonElement(
             text="Withdraw",
             action_id=Action.WITHDRAW,
@@ -112,7 +93,7 @@ def _button(record: Record) -> ButtonElement | None:
     detail = record.detail
     if (
         record.declaration.kind == "interest"
-        and record.declaration.status in ("noted", "action_required")
+        and record.declaration.status in INTEREST_NOTED
         and getattr(detail, "ended_on", None) is None
     ):
         return ButtonElement(text="End this interest…", action_id=Action.END_INTEREST, value=ref)

@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from handlers.conduct import Subcommand
 from handlers.delegation.ids import CALLBACK_ID, SUBCOMMAND
+from handlers.delegation.jobs import JOBS as JOBS
 from handlers.delegation.listeners import delegate, submit_delegation
 
 SUBCOMMANDS: dict[str, Subcommand] = {SUBCOMMAND: delegate}

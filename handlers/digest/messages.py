@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.notifier import Message
 from handlers.text import clip, escape
-
-if TYPE_CHECKING:
-    from handlers.digest.jobs import Counts
+from storage.governance import Counts
 
 # The kinds always shown (at zero too), in this order, and how each is counted.
 KIND_WORDS: dict[str, tuple[str, str]] = {

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.gifts.ids import CALLBACK_ID
+from handlers.approvals.kinds import Kind
+from handlers.gifts.ids import CALLBACK_ID, MESSAGE_SHORTCUT_ID
+from handlers.gifts.kind import KIND
 from handlers.gifts.listeners import open_gift_modal, submit_gift
+from handlers.gifts.shortcut import declare_this_offer
+
+# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+KINDS: dict[str, Kind] = {"gift": KIND}
 
 
 def register(app: App) -> None:
     app.command("/gift")(open_gift_modal)
     app.view(CALLBACK_ID)(submit_gift)
+    app.shortcut(MESSAGE_SHORTCUT_ID)(declare_this_offer)

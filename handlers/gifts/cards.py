@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.notifier import Message
-from bot.rules.gifts import Flag, GiftType, OfferKind, Relationship, Response, format_pounds
+from bot.rules.gifts import Flag, OfferKind, format_pounds
+from bot.rules.status import StepStatus
+from bot.rules.words import offer_words, relationship_word, response_word
 from handlers.approvals.messages import ApprovalCard
-from handlers.gifts.views import RELATIONSHIP_LABELS
 from handlers.text import clip, escape
 from storage.declarations import GiftRecord
 from storage.models import ApprovalStep
@@ -15,11 +16,6 @@ FLAG_WARNINGS = {
     "hospitality should be authorised before the event.",
     Flag.BIDDER: "The giver is bidding, or likely to bid, for a contract: take special care "
     "that no improper motive could be inferred.",
-}
-RESPONSE_WORDS = {
-    Response.DECLINED: "Declined",
-    Response.ACCEPTED: "Accepted",
-    Response.WANTS_TO_ACCEPT: "Would like to accept",
 }
 
 
@@ -31,13 +27,7 @@ def what_it_was(record: GiftRecord) -> str:
 
 
 def _kind_label(record: GiftRecord) -> str:
-    offer = record.offer
-    if offer.kind == OfferKind.HOSPITALITY:
-        return "Hospitality"
-    return {
-        GiftType.MONETARY: "Gift (cash, vouchers or monetary)",
-        GiftType.LEGACY: "Gift (legacy in a will)",
-    }.get(GiftType(offer.gift_type) if offer.gift_type else GiftType.ITEM, "Gift")
+    return offer_words(record.offer.kind, record.offer.gift_type)
 
 
 def gift_card(
@@ -49,9 +39,9 @@ def gift_card(
         ("What", _kind_label(record)),
         ("Value", format_pounds(offer.value_pence)),
         ("Offered by", offer.offered_by),
-        ("Relationship", RELATIONSHIP_LABELS[Relationship(offer.relationship)]),
+        ("Relationship", relationship_word(offer.relationship)),
         ("Date offered", offer.date_offered.strftime("%d %b %Y")),
-        ("Response", RESPONSE_WORDS[Response(offer.response)]),
+        ("Response", response_word(offer.response)),
     ]
     if offer.event_date:
         facts.insert(6, ("Date of event", offer.event_date.strftime("%d %b %Y")))
@@ -93,8 +83,8 @@ def declarant_receipt(record: GiftRecord, explanation: str, next_step: str) -> M
 
 
 def advice(record: GiftRecord, step: ApprovalStep) -> str:
-    if step.status == "declined":
+    if step.status == StepStatus.DECLINED:
         return "Please decline the offer, or return it if you already have it."
-    if step.status == "returned":
+    if step.status == StepStatus.RETURNED:
         return "Please return it to the giver; the monitoring officer can help with a letter."
     return ""

@@ -8,6 +8,8 @@ from enum import StrEnum
 from handlers import manager_picker
 
 CALLBACK_ID = "gift_declare"
+# The message shortcut "Declare this offer" (manifest.yml, features.shortcuts).
+MESSAGE_SHORTCUT_ID = "gift_declare_from_message"
 
 
 class Field(StrEnum):

@@ -25,6 +25,7 @@ from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.ids import Field
 from handlers.gifts.views import gift_modal
+from handlers.metadata import BadMetadata, MessageSource, decode
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
@@ -63,7 +64,12 @@ def open_gift_modal(
 
 
 def gift_form_for(
-    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
+    db: Database,
+    settings: Settings,
+    *,
+    slack_user_id: str,
+    text: str | None = None,
+    source: MessageSource | None = None,
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
@@ -78,6 +84,7 @@ def gift_form_for(
         description=(text or "").strip(),
         ask_for_manager=isinstance(routing, NeedsChoice),
         token_threshold_pence=settings.policy.token_gift_threshold_pence,
+        source=source,
     )
 
 
@@ -108,8 +115,22 @@ def submit_gift(
             return
         routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
-        _store(session, me, offer, assessment, routing, chosen, settings, clock())
+        source = _source(view)
+        _store(session, me, offer, assessment, routing, chosen, settings, clock(), source)
     ack()
+
+
+def _source(view: dict[str, Any]) -> str | None:
+    """The link to the message declared from, if any (metadata we wrote; anything else is
+    ignored rather than lose the declaration over it)."""
+    raw = view.get("private_metadata")
+    if not raw:
+        return None
+    try:
+        return decode(MessageSource, raw).link
+    except BadMetadata:
+        log.warning("Ignoring unreadable gift form metadata: %r", raw[:200])
+        return None
 
 
 DISPOSAL_CHAIN: Chain = ((Seat(ApproverRole.MONITORING_OFFICER, Purpose.DISPOSE),),)
@@ -124,6 +145,7 @@ def _store(
     chosen: Staff | None,
     settings: Settings,
     now: datetime,
+    source: str | None = None,
 ) -> None:
     """Record the offer, its first steps and the messages they owe in one transaction:
     nothing half-written, nothing acknowledged and then lost."""
@@ -143,6 +165,7 @@ def _store(
         declaration_id=declaration.id,
         route=assessment.route.value,
         flags=sorted(assessment.flags),
+        **({"source": source} if source else {}),
         risks=snapshot(
             session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
         ),

@@ -20,12 +20,13 @@ from bot.rules.gifts import (
     FIELD_LIMITS,
     GiftType,
     OfferKind,
-    Relationship,
     Response,
     format_pounds,
 )
+from bot.rules.words import RELATIONSHIP_WORDS
 from handlers.gifts.ids import CALLBACK_ID, UNSOLICITED, USE_AT_WORK, Field, action_id
 from handlers.manager_picker import picker_block
+from handlers.metadata import MessageSource
 
 KIND_LABELS = {
     OfferKind.GIFT: "A gift",
@@ -36,13 +37,7 @@ GIFT_TYPE_LABELS = {
     GiftType.MONETARY: "Cash, vouchers or another monetary gift",
     GiftType.LEGACY: "A legacy in a will",
 }
-RELATIONSHIP_LABELS = {
-    Relationship.CONTRACTOR: "Contractor or supplier",
-    Relationship.BIDDER: "Bidding, or likely to bid, for a contract",
-    Relationship.PARTNER: "Partner organisation",
-    Relationship.PUBLIC: "Member of the public",
-    Relationship.OTHER: "Other",
-}
+RELATIONSHIP_LABELS = RELATIONSHIP_WORDS  # the form offers the words the card shows
 RESPONSE_LABELS = {
     Response.DECLINED: "I declined it",
     Response.ACCEPTED: "I accepted it",
@@ -54,15 +49,26 @@ def _options(labels: dict) -> list[Option]:
     return [Option(value=key.value, label=label) for key, label in labels.items()]
 
 
-def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_pence: int) -> View:
+def gift_modal(
+    *,
+    description: str = "",
+    ask_for_manager: bool,
+    token_threshold_pence: int,
+    source: MessageSource | None = None,
+) -> View:
+    """`source`: the message it was declared from, kept in the record's audit trail."""
     token = format_pounds(token_threshold_pence)
+    intro = (
+        "Declare *every* offer of a gift or hospitality, whether or not you "
+        "accepted it. Cash, vouchers and legacies are always refused."
+    )
+    if source is not None:
+        intro += (
+            "\nThe description is the message's text; a link to the message is kept with "
+            "your declaration."
+        )
     blocks = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="Declare *every* offer of a gift or hospitality, whether or not you "
-                "accepted it. Cash, vouchers and legacies are always refused."
-            )
-        ),
+        SectionBlock(text=MarkdownTextObject(text=intro)),
         InputBlock(
             block_id=Field.KIND,
             label="Was it a gift or hospitality?",
@@ -78,6 +84,10 @@ def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_
                 action_id=action_id(Field.GIFT_TYPE),
                 placeholder="Choose one (gifts only)",
                 options=_options(GIFT_TYPE_LABELS),
+                # Most gifts are items; ignored when hospitality is chosen.
+                initial_option=Option(
+                    value=GiftType.ITEM.value, label=GIFT_TYPE_LABELS[GiftType.ITEM]
+                ),
             ),
         ),
         InputBlock(
@@ -175,6 +185,7 @@ def gift_modal(*, description: str = "", ask_for_manager: bool, token_threshold_
     return View(
         type="modal",
         callback_id=CALLBACK_ID,
+        private_metadata=source.encode() if source else None,
         title=PlainTextObject(text="Gift or hospitality"),
         submit=PlainTextObject(text="Declare"),
         close=PlainTextObject(text="Cancel"),

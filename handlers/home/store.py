@@ -14,10 +14,11 @@ from bot.rules import annual as annual_rules
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.roles import Role
+from bot.rules.status import StepStatus
+from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from handlers.annual.jobs import current_round, day_start, went_out
 from handlers.approvals.kinds import kind_of
-from handlers.conduct.messages import KIND_WORDS, STATUS_WORDS
 from handlers.home import model
 from handlers.home.ids import Pages
 from storage import confirmations, declarations, delegations, policies, risk, staff
@@ -100,7 +101,7 @@ def _started(step: ApprovalStep) -> datetime:
 def _waiting(
     session: Session, me_id: int, policy: Policy, today: date, page: int
 ) -> model.Page[model.WaitingItem]:
-    mine = (ApprovalStep.approver_id == me_id, col(ApprovalStep.status) == "pending")
+    mine = (ApprovalStep.approver_id == me_id, col(ApprovalStep.status) == StepStatus.PENDING)
     total = session.exec(select(func.count()).select_from(ApprovalStep).where(*mine)).one()
     page = _clamp(page, total, WAITING_PAGE)
     started = func.coalesce(col(ApprovalStep.clock_started_at), col(ApprovalStep.created_at))
@@ -263,7 +264,7 @@ def _counts(session: Session, policy: Policy, today: date) -> model.Counts:
 def _longest(
     session: Session, policy: Policy, today: date, page: int
 ) -> model.Page[model.LongWait]:
-    pending = (col(ApprovalStep.status) == "pending", Declaration.kind != CONFIDENTIAL)
+    pending = (col(ApprovalStep.status) == StepStatus.PENDING, Declaration.kind != CONFIDENTIAL)
     total = session.exec(
         select(func.count())
         .select_from(ApprovalStep)

@@ -116,10 +116,15 @@ def annual_line(annual: model.Annual, today: date) -> str:
             "has the buttons)."
         )
     done = {"confirmed": "made (nothing had changed)", "updated": "made (you updated it)"}
-    line = f"This year's annual declaration is {done[annual.answered]}." if annual.answered else ""
+    # The line sits under the vetting line: name its subject, or it reads as vetting's.
+    if annual.answered:
+        line = f"This year's annual declaration is {done[annual.answered]}"
+        if not annual.next_on:
+            return line + "."
+        return f"{line}; the next is due on {_long(annual.next_on)}."
     if annual.next_on:
-        line += f" The next is due on {_long(annual.next_on)}."
-    return line.strip()
+        return f"Your annual declaration: the next is due on {_long(annual.next_on)}."
+    return ""
 
 
 def standing(home: model.Home) -> list[Block]:

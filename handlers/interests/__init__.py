@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.approvals.kinds import Kind
+from handlers.interests.ending import open_end_interest, submit_end_interest
 from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID
-from handlers.interests.listeners import (
-    open_end_interest,
-    open_interest_modal,
-    submit_end_interest,
-    submit_interest,
-)
+from handlers.interests.kind import KIND
+from handlers.interests.listeners import open_interest_modal, submit_interest
+
+# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+KINDS: dict[str, Kind] = {"interest": KIND}
 
 
 def register(app: App) -> None:

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 
 from bot.notifier import Message
 from bot.rules.interests import RESTRICTED_WARNING, Category, category_name, category_of
+from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard
 from handlers.text import clip, escape
 from storage.declarations import Record
@@ -113,12 +114,12 @@ def interest_card(
 
 def advice(record: Record, step: ApprovalStep) -> str:
     """What the member of staff should do now that a step is decided."""
-    if step.status == "action_required":
+    if step.status == StepStatus.ACTION_REQUIRED:
         return (
             f"*The action you must take:* {escape(step.reason or '')}\n"
             "Your interest is on the Register of Interests with this action."
         )
-    if step.status == "noted":
+    if step.status == StepStatus.NOTED:
         return (
             "It is on the Register of Interests. If it changes, declare again; when it ends, "
             "use “End this interest…” in `/conduct mine`."

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, func, select
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.risk import RiskFlag
+from bot.rules.status import StepStatus
 from handlers.approvals.kinds import Kind
 from handlers.interests.cards import advice, describe, interest_card, interest_of
 from storage import risk
@@ -68,7 +69,7 @@ def risks(session: Session, record: Record) -> list[RiskFlag]:
 def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
     """ "Needs action": the action the approver set goes on the register row. Where two
     approvers (line manager and monitoring officer) each set one, both are kept."""
-    if step.status != "action_required" or not (step.reason or "").strip():
+    if step.status != StepStatus.ACTION_REQUIRED or not (step.reason or "").strip():
         return
     interest = interest_of(record)
     action = (step.reason or "").strip()

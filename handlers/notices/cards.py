@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.notifier import Message
 from bot.rules.notices import CATEGORY_WORDS, Category, join_words
+from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard
 from handlers.text import clip, escape
 from storage.declarations import Record
@@ -117,6 +118,6 @@ def receipt(record: Record, recipients: list[str], unrouted: list[str], fallback
 
 
 def advice(record: Record, step: ApprovalStep) -> str:
-    if step.status == "acknowledged":
+    if step.status == StepStatus.ACKNOWLEDGED:
         return "If anything changes, send a new notification with `/conduct notify`."
     return ""

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot import engine
 from bot.outbox import Queued
 from bot.rules import notices as rules
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
@@ -84,7 +85,7 @@ def submit_notice(
             return
         # One transaction: the notice, its steps and the audit, or nothing.
         declaration = declarations.create_declaration(
-            session, kind="notice", declarant=me, status="pending"
+            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING
         )
         assert declaration.id is not None
         session.add(

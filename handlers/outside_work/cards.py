@@ -16,6 +16,7 @@ from bot.rules.outside_work import (
     split_notes,
     warnings,
 )
+from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard
 from handlers.text import clip, escape
 from storage.declarations import Record
@@ -72,7 +73,7 @@ def recommendation_intro(record: Record) -> str:
     lines = []
     for step in recommendations(record):
         who = escape(record.name_of(step.decided_by_id) or "The line manager")
-        if step.status == "supported":
+        if step.status == StepStatus.SUPPORTED:
             line = f":white_check_mark: *{who} supports this request.*"
         else:
             line = f":x: *{who} does not support this request.*"
@@ -110,7 +111,7 @@ def outside_work_card(
     intro = ""
     if step is not None and step.purpose == "grant":
         intro = recommendation_intro(record)
-    elif step is not None and step.purpose == "recommend" and step.status == "pending":
+    elif step is not None and step.purpose == "recommend" and step.status == StepStatus.PENDING:
         intro = (
             "Please recommend: support it or not, with a note. The head of office then "
             "decides whether to grant permission."
@@ -153,14 +154,14 @@ INCOME_AND_PRIVACY = (
 
 
 def advice(record: Record, step: ApprovalStep) -> str:
-    if step.status == "granted":
+    if step.status == StepStatus.GRANTED:
         if step.reason:
             return (
                 "The note above gives the conditions of your permission: please keep to "
                 f"them. {INCOME_AND_PRIVACY}"
             )
         return INCOME_AND_PRIVACY
-    if step.status == "refused":
+    if step.status == StepStatus.REFUSED:
         return (
             "Please don't take up this work. If things change — fewer hours, other duties, "
             "no link with the office's contractors — you can ask again with `/outside-work`; "

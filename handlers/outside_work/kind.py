@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.outside_work import format_hours
 from bot.rules.risk import Code, RiskFlag
+from bot.rules.status import DeclarationStatus, StepStatus
 from handlers.approvals.kinds import Kind
 from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
 from handlers.text import clip
@@ -31,12 +32,13 @@ def history(session: Session, record: Record) -> list[str]:
     ).all()
     lines = []
     for declaration, work in rows:
+        granted = declaration.status == DeclarationStatus.APPROVED
         line = (
             f"{declaration.reference} · asked {declaration.created_at:%d %b %Y} · "
             f"{clip(work.role, 60)} for {clip(work.organisation, 60)} · "
             f"{format_hours(work.hours_per_week)} h a week · "
             f"{'paid' if work.paid else 'voluntary'} · "
-            f"{'granted' if declaration.status == 'approved' else declaration.status}"
+            f"{'granted' if granted else declaration.status}"
         )
         if work.conditions:
             line += f" (conditions: {clip(work.conditions, 80)})"
@@ -62,9 +64,9 @@ def on_decided(session: Session, record: Record, step: ApprovalStep) -> None:
     row = row_of(record)
     if step.purpose == "recommend":
         row.recommendation = step.status
-    elif step.status == "granted":
+    elif step.status == StepStatus.GRANTED:
         row.conditions = step.reason or None
-    elif step.status == "refused":
+    elif step.status == StepStatus.REFUSED:
         row.reason = step.reason
     else:
         return

@@ -17,6 +17,7 @@ from bot.rules import outside_work as rules
 from bot.rules.chains import Chain
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
+from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker
 from handlers.approvals import owed
@@ -120,7 +121,7 @@ def _store(
         session,
         kind=KIND,
         declarant=me,
-        status="pending",
+        status=DeclarationStatus.PENDING,
         chosen_approver_id=chosen.id if chosen else None,
     )
     assert declaration.id is not None

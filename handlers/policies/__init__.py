@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.conduct import Subcommand
 from handlers.policies.ids import Action, Callback
+from handlers.policies.jobs import JOBS as JOBS
 from handlers.policies.listeners import (
     open_add,
     open_edit,

@@ -1,4 +1,4 @@
-"""The sweep's policy review job (bot.sweep.JOBS): reminders in each policy's channel, and to
+"""The sweep's policy review job (its JOBS): reminders in each policy's channel, and to
 its owner, at each lead time before the review date (POLICY_LEAD_DAYS) and each week once
 it is overdue (from the day after the review date).
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
@@ -24,15 +23,13 @@ from bot.ledger import send_once
 from bot.notifier import Posted
 from bot.rules.policies import long_date
 from bot.rules.schedule import due_lead, weekly_due
+from bot.sweep import Job, Sweep
 from handlers.approvals.chasing import problem
 from handlers.policies import messages
 from storage import policies as store
 from storage import reminders, staff
 from storage.models import Policy, Staff
 from storage.reminders import Key
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
@@ -160,3 +157,18 @@ def _post_in_channel(
         f"{channel}: Slack answered {code}.{advice}"
     )
     return messages.channel_problem(channel, code)
+
+
+JOBS = [
+    Job(
+        "policy reviews",
+        remind_policy_reviews,
+        working_days_only=True,
+        phrases={
+            "policy_reminded": (
+                "sent {n} policy review reminder",
+                "sent {n} policy review reminders",
+            ),
+        },
+    ),
+]

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from bot.notifier import Notifier, Posted
 from bot.rules.permissions import may_decide
 from bot.rules.roles import Role
+from bot.rules.status import StepStatus
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.metadata import BadMetadata, StepRef, decode
@@ -83,7 +84,7 @@ def _may_ask(session: Session, actor_slack_id: str, step_id: int) -> Asking | st
     if not allowed or actor.id == record.declaration.named_staff_id:
         approver = record.name_of(step.approver_id) or "the approver"
         return f"Only {approver} (or the monitoring officer) can ask about this declaration."
-    if step.status != "pending":
+    if step.status != StepStatus.PENDING:
         return (
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
             "there is nothing to ask."
@@ -236,7 +237,7 @@ def _may_answer(session: Session, actor_slack_id: str, question_id: int) -> Answ
         return f"Only {record.declarant.display_name} can answer this question."
     if question.answered_at is not None:
         return "You already answered this question."
-    if step.status != "pending":
+    if step.status != StepStatus.PENDING:
         return (
             f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
             "no answer is needed."
@@ -320,7 +321,10 @@ def submit_answer(
             return
         restarted = session.execute(
             update(ApprovalStep)
-            .where(col(ApprovalStep.id) == answering.step.id, col(ApprovalStep.status) == "pending")
+            .where(
+                col(ApprovalStep.id) == answering.step.id,
+                col(ApprovalStep.status) == StepStatus.PENDING,
+            )
             .values(clock_started_at=now, reminded_at=None)
             .execution_options(synchronize_session=False)
         )

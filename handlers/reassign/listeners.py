@@ -17,6 +17,7 @@ from bot.notifier import Notifier
 from bot.rules.notices import join_words
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver
+from bot.rules.status import DeclarationStatus
 from handlers.conduct import ConductRequest
 from handlers.reassign.ids import REASON_MAX, Field, action_id
 from handlers.reassign.service import announce_moves, warn_to_log
@@ -88,7 +89,7 @@ def reassign(
     record = declarations.load_record(session, declaration_id=declaration.id)
     assert record is not None
     waiting = record.pending_steps
-    if declaration.status != "pending" or not waiting:
+    if declaration.status != DeclarationStatus.PENDING or not waiting:
         status = declaration.status.replace("_", " ")
         return Problem(Field.REFERENCE, f"{reference} is not waiting for anyone ({status}).")
     names = join_words([record.name_of(s.approver_id) or "someone" for s in waiting])

@@ -18,6 +18,7 @@ from bot import engine
 from bot.notifier import Message, Notifier
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, approver_for
+from bot.rules.status import DeclarationStatus, StepStatus
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.text import clip, escape
@@ -55,8 +56,8 @@ def follow_new_managers(
                 .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
                 .where(
                     Declaration.declarant_id == change.staff_id,
-                    Declaration.status == "pending",
-                    ApprovalStep.status == "pending",
+                    Declaration.status == DeclarationStatus.PENDING,
+                    ApprovalStep.status == StepStatus.PENDING,
                     ApprovalStep.role == ApproverRole.LINE_MANAGER.value,
                     ApprovalStep.approver_id == change.old_manager_id,
                     col(ApprovalStep.delegated_from_id).is_(None),
@@ -84,6 +85,28 @@ def follow_new_managers(
                     moves.append(moved)
         session.commit()
     return moves
+
+
+def follow_and_announce(
+    db: Database,
+    notifier: Notifier,
+    changes: Sequence[ManagerChange],
+    *,
+    now: datetime,
+    warn: Warn,
+) -> int:
+    """After an org chart import: waiting steps follow the new line managers (committed
+    first), then everyone concerned is told. How many steps moved."""
+    moves = follow_new_managers(db, changes, now=now)
+    announce_moves(
+        db,
+        notifier,
+        moves,
+        why=ORG_CHART_CHANGED,
+        declarant_suffix=", your line manager in the updated org chart.",
+        warn=warn,
+    )
+    return len(moves)
 
 
 def announce_moves(

@@ -13,15 +13,13 @@ from handlers.registers.ids import Action, Callback
 from handlers.registers.listeners import (
     open_record,
     open_search,
-    open_withhold,
     page_results,
     page_trail,
     refine,
     search_command,
-    submit_republish,
     submit_search,
-    submit_withhold,
 )
+from handlers.registers.withholding import open_withhold, submit_republish, submit_withhold
 
 SUBCOMMANDS: dict[str, Subcommand] = {"search": search_command}
 

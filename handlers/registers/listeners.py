@@ -1,5 +1,6 @@
 """The officers' register search (`/conduct search`, or the Home button), a declaration's
-record with its audit trail (anyone who may see it), and withholding from publication."""
+record with its audit trail (anyone who may see it). Withholding from publication is in
+handlers.registers.withholding."""
 
 from __future__ import annotations
 
@@ -16,36 +17,28 @@ from sqlmodel import Session
 
 from bot.rules.access import Access, is_officer, may_withhold, officer_sees
 from bot.rules.risk import RiskFlag
-from bot.rules.withholding import Ground
 from bot.settings import Policy, Settings
 from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
 from handlers.forms import FormState
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
-    Callback,
     Field,
     RecordMeta,
     SearchMeta,
-    WithholdMeta,
     action_id,
 )
+from handlers.registers.record import TrailPage, record_view, withholding_of
 from handlers.registers.trail import detail_of, entry_words, people_in
 from handlers.registers.views import (
     PAGE_SIZE,
     TRAIL_PAGE_SIZE,
-    TrailPage,
     notice_view,
     parse_int,
-    record_view,
-    republish_form,
     results_view,
     search_form,
-    withhold_form,
-    withholding_of,
 )
 from storage import audit, declarations, risk, staff
-from storage import withholding as store
 from storage.access import access_to, viewer_of
 from storage.db import Database
 from storage.declarations import Record
@@ -76,7 +69,7 @@ def _in_modal(body: dict[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "modal"
 
 
-def _show(client: WebClient, body: dict[str, Any], view: View) -> None:
+def show_view(client: WebClient, body: dict[str, Any], view: View) -> None:
     """Over the modal it came from (views.push), or a new one from Home or a message."""
     if _in_modal(body):
         client.views_push(trigger_id=body["trigger_id"], view=view)
@@ -104,7 +97,7 @@ def open_search(ack: Ack, body: dict[str, Any], client: WebClient, db: Database)
     with db.session() as session:
         officer = _officer(session, body["user"]["id"])
     view = search_form() if officer is not None else notice_view("Registers", OFFICERS_ONLY)
-    _show(client, body, view)
+    show_view(client, body, view)
 
 
 def _results(session: Session, officer: Staff, meta: SearchMeta, settings: Settings) -> View:
@@ -249,7 +242,7 @@ class Seen:
         return cls(settings.policy, clock().astimezone(settings.policy.tz).date())
 
 
-def _record_view(
+def record_modal(
     session: Session, me: Staff, record: Record, access: Access, seen: Seen, trail_page: int
 ) -> View:
     kind = kind_of(record.declaration.kind)
@@ -269,7 +262,7 @@ def _record_view(
     )
 
 
-def _load(
+def load_for_viewer(
     session: Session, slack_id: str, declaration_id: int | None
 ) -> tuple[Staff, Record, Access] | str:
     """The viewer, the declaration and their access to it, or why not."""
@@ -300,7 +293,7 @@ def open_record(
     ack()
     declaration_id = parse_int(action.get("value"))
     with db.session() as session:
-        loaded = _load(session, body["user"]["id"], declaration_id)
+        loaded = load_for_viewer(session, body["user"]["id"], declaration_id)
         if isinstance(loaded, str):
             view = notice_view("Declaration", loaded)
         else:
@@ -314,8 +307,8 @@ def open_record(
                     why=access.why,
                 )
                 session.commit()
-            view = _record_view(session, me, record, access, Seen.now(settings, clock), 0)
-    _show(client, body, view)
+            view = record_modal(session, me, record, access, Seen.now(settings, clock), 0)
+    show_view(client, body, view)
 
 
 def page_trail(
@@ -335,168 +328,10 @@ def page_trail(
     except BadMetadata:
         meta = None
     with db.session() as session:
-        loaded = _load(session, body["user"]["id"], meta.declaration_id if meta else None)
+        loaded = load_for_viewer(session, body["user"]["id"], meta.declaration_id if meta else None)
         if isinstance(loaded, str) or page is None:
             answer = notice_view("Declaration", loaded if isinstance(loaded, str) else STALE)
         else:
             me, record, access = loaded
-            answer = _record_view(session, me, record, access, Seen.now(settings, clock), page)
+            answer = record_modal(session, me, record, access, Seen.now(settings, clock), page)
     client.views_update(view_id=view.get("id"), view=answer)
-
-
-# -- withholding ---------------------------------------------------------------------------
-
-
-def _withholder(
-    session: Session, slack_id: str, declaration_id: int | None
-) -> tuple[Staff, Record] | str:
-    loaded = _load(session, slack_id, declaration_id)
-    if isinstance(loaded, str):
-        return loaded
-    me, record, _access = loaded
-    if record.declaration.declarant_id == me.id:
-        return OWN_FORM
-    if not may_withhold(me.role_set, record.declaration.kind):
-        return NOT_OFFICER_FORM
-    return me, record
-
-
-def open_withhold(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, db: Database
-) -> None:
-    """ "Withhold from publication…" or "Publish again…" on the record view."""
-    ack()
-    declaration_id = parse_int(action.get("value"))
-    with db.session() as session:
-        found = _withholder(session, body["user"]["id"], declaration_id)
-    if isinstance(found, str):
-        _show(client, body, notice_view("Declaration", found))
-        return
-    _, record = found
-    declaration = record.declaration
-    assert declaration.id is not None
-    meta = WithholdMeta(
-        declaration_id=declaration.id, record_view_id=(body.get("view") or {}).get("id")
-    )
-    reference = declaration.reference or ""
-    if declaration.withheld_at is None:
-        what = kind_of(declaration.kind).card(record, None, []).heading
-        view = withhold_form(meta, reference, what)
-    else:
-        view = republish_form(meta, reference, declaration.withheld_reason or "")
-    _show(client, body, view)
-
-
-def _after_change(
-    client: WebClient, db: Database, slack_id: str, meta: WithholdMeta, seen: Seen
-) -> None:
-    """The record view beneath the form, refreshed to show the change (its last trail page)."""
-    if not meta.record_view_id:
-        return
-    with db.session() as session:
-        loaded = _load(session, slack_id, meta.declaration_id)
-        if isinstance(loaded, str):
-            return
-        me, record, access = loaded
-        view = _record_view(session, me, record, access, seen, -1)
-    client.views_update(view_id=meta.record_view_id, view=view)
-
-
-def _submitted(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    db: Database,
-    change: Callable[[Session, Staff, Record, FormState], dict[str, str] | None],
-) -> WithholdMeta | None:
-    """Shared by both forms: read, check who, apply `change` (errors back to the form)."""
-    try:
-        meta = decode(WithholdMeta, view.get("private_metadata"))
-    except BadMetadata:
-        ack(response_action="errors", errors={Field.NOTE: STALE})
-        return None
-    form = FormState(view["state"]["values"], action_id)
-    with db.session() as session:
-        found = _withholder(session, body["user"]["id"], meta.declaration_id)
-        if isinstance(found, str):
-            field = Field.NOTE if view.get("callback_id") != Callback.REPUBLISH else Field.REASON
-            ack(response_action="errors", errors={field: found[:150]})
-            return None
-        me, record = found
-        errors = change(session, me, record, form)
-        if errors:
-            session.rollback()
-            ack(response_action="errors", errors=errors)
-            return None
-        session.commit()
-    ack()
-    return meta
-
-
-def submit_withhold(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
-) -> None:
-    def change(
-        session: Session, me: Staff, record: Record, form: FormState
-    ) -> dict[str, str] | None:
-        ground = form.selected(Field.GROUND)
-        note = (form.text(Field.NOTE) or "").strip()
-        errors = {}
-        if ground not in {g.value for g in Ground}:
-            errors[Field.GROUND] = "Please choose the ground for withholding it."
-        if not note:
-            errors[Field.NOTE] = "Please say why: the audit trail keeps it."
-        if errors:
-            return errors
-        assert me.id is not None and record.declaration.id is not None and ground is not None
-        if not store.withhold(
-            session,
-            declaration_id=record.declaration.id,
-            ground=ground,
-            note=note,
-            actor_id=me.id,
-            at=clock(),
-        ):
-            return {Field.GROUND: "It has been withheld already (by someone else meanwhile)."}
-        return None
-
-    meta = _submitted(ack, body, view, db, change)
-    if meta is not None:
-        _after_change(client, db, body["user"]["id"], meta, Seen.now(settings, clock))
-
-
-def submit_republish(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
-) -> None:
-    def change(
-        session: Session, me: Staff, record: Record, form: FormState
-    ) -> dict[str, str] | None:
-        reason = (form.text(Field.REASON) or "").strip()
-        if not reason:
-            return {Field.REASON: "Please say why it can be published now."}
-        assert me.id is not None and record.declaration.id is not None
-        if not store.publish_again(
-            session,
-            declaration_id=record.declaration.id,
-            reason=reason,
-            actor_id=me.id,
-            ground=record.declaration.withheld_reason,
-        ):
-            return {Field.REASON: "It is not withheld any more (someone published it meanwhile)."}
-        return None
-
-    meta = _submitted(ack, body, view, db, change)
-    if meta is not None:
-        _after_change(client, db, body["user"]["id"], meta, Seen.now(settings, clock))

@@ -68,7 +68,10 @@ def entry_words(entry: AuditEntry, names: Mapping[int, str], *, officer: bool = 
     actor = name(entry.actor_id, "Nolan")
     deputy = f" (deputy for {name(d['delegated_from'])})" if d.get("delegated_from") else ""
     said: dict[str, Callable[[], str]] = {
-        "submitted": lambda: f"Declared by {actor}",
+        "submitted": lambda: (
+            f"Declared by {actor}"
+            + (f", from the Slack message {d['source']}" if d.get("source") else "")
+        ),
         "routed": lambda: (
             f"Sent to {name(d.get('approver_id'))}{deputy} to "
             f"{PURPOSE_WORDS.get(str(d.get('purpose')), str(d.get('purpose')))}"

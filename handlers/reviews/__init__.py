@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.reviews.ids import Action
+from handlers.reviews.jobs import JOBS as JOBS
 from handlers.reviews.listeners import changed, ended, unchanged
 
 

@@ -1,4 +1,4 @@
-"""The anniversary review of outside-work permissions in the daily sweep (bot.sweep JOBS).
+"""The anniversary review of outside-work permissions in the daily sweep (its JOBS).
 
 A permission in force is put up for review on each anniversary of its grant (the local date
 of the granting step's decision; a 29 February grant on 28 February in other years). The
@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.ledger import send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
+from bot.sweep import Job, Sweep
 from handlers.reviews.messages import Permission, review_message
 from storage import audit, staff
 from storage import confirmations as store
 from storage.reminders import Key, sent_keys
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 KIND = store.OUTSIDE_WORK_REVIEW
 MAX_FAILURE_LINES = 10
@@ -103,3 +100,18 @@ def outside_work_reviews(sweep: Sweep) -> None:
         sweep.report.failed(failure)
     if len(failures) > MAX_FAILURE_LINES:
         sweep.report.failed(f"{len(failures) - MAX_FAILURE_LINES} more reviews could not be sent")
+
+
+JOBS = [
+    Job(
+        "outside-work reviews",
+        outside_work_reviews,
+        working_days_only=True,
+        phrases={
+            "reviews_sent": (
+                "asked for {n} outside-work review",
+                "asked for {n} outside-work reviews",
+            ),
+        },
+    ),
+]

@@ -19,6 +19,7 @@ from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, line_approver
+from bot.rules.status import StepStatus
 from bot.settings import Settings
 from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
@@ -57,7 +58,9 @@ def _load(session: Session, slack_id: str, ref: ReviewRef, settings: Settings) -
         return NOT_YOURS
     work = record.detail
     assert isinstance(work, OutsideWork)
-    granted = [s.decided_at for s in record.steps if s.status == "granted" and s.decided_at]
+    granted = [
+        s.decided_at for s in record.steps if s.status == StepStatus.GRANTED and s.decided_at
+    ]
     granted_on = max(granted).astimezone(settings.policy.tz).date() if granted else work.start_date
     first = store.get(
         session,

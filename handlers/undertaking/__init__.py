@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.conduct import Subcommand
 from handlers.undertaking.ids import Action
+from handlers.undertaking.jobs import JOBS as JOBS
 from handlers.undertaking.listeners import accept, conduct_undertaking
 
 SUBCOMMANDS: dict[str, Subcommand] = {"undertaking": conduct_undertaking}

@@ -1,4 +1,4 @@
-"""The code of conduct undertaking in the daily sweep (bot.sweep JOBS), and the admin's
+"""The code of conduct undertaking in the daily sweep (its JOBS), and the admin's
 "send it to everyone".
 
 Who is asked: a new starter — someone a later import of the org chart brought in
@@ -17,20 +17,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from bot.ledger import Result, send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.settings import Policy
+from bot.sweep import Job, Sweep
 from handlers.undertaking.messages import Why, undertaking_message
 from storage import audit
 from storage import confirmations as store
 from storage.db import Database
 from storage.reminders import Key, sent_keys
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 KIND = store.UNDERTAKING
 MAX_FAILURE_LINES = 10
@@ -190,3 +187,19 @@ def undertakings(sweep: Sweep) -> None:
 
 def _people(n: int) -> str:
     return f"{n} {'person' if n == 1 else 'people'}"
+
+
+JOBS = [
+    Job(
+        "code of conduct undertaking",
+        undertakings,
+        working_days_only=True,
+        phrases={
+            "undertaking_sent": ("sent {n} code of conduct undertaking", "sent {n} undertakings"),
+            "undertaking_reminded": (
+                "sent {n} undertaking reminder",
+                "sent {n} undertaking reminders",
+            ),
+        },
+    ),
+]

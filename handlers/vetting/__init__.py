@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION
+from handlers.vetting.jobs import JOBS as JOBS
 from handlers.vetting.listeners import open_renewal_form, submit_renewal
 
 

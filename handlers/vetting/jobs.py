@@ -1,4 +1,4 @@
-"""The sweep's vetting jobs (bot.sweep.JOBS): renewal reminders at each lead time, and the
+"""The sweep's vetting jobs (its JOBS): renewal reminders at each lead time, and the
 vetting officer's weekly list of lapsed clearances.
 
 Every reminder has its own key in the ledger (bot.ledger; storage.reminders): kind
@@ -20,19 +20,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from bot.ledger import send_all_once, send_once
 from bot.notifier import Message, Posted, next_working_hour
 from bot.rules import vetting as rules
 from bot.rules.roles import Role
+from bot.sweep import Job, Sweep
 from handlers.vetting import messages
 from handlers.vetting.store import Holder, expiring, lapsed
 from storage import reminders, staff
 from storage.reminders import Key
-
-if TYPE_CHECKING:
-    from bot.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
@@ -254,3 +251,29 @@ def _sender(
         return first
 
     return send
+
+
+JOBS = [
+    Job(
+        "vetting renewals",
+        remind_renewals,
+        working_days_only=True,
+        phrases={
+            "vetting_reminded": (
+                "sent {n} vetting renewal reminder",
+                "sent {n} vetting renewal reminders",
+            ),
+        },
+    ),
+    Job(
+        "lapsed vetting",
+        send_lapsed_lists,
+        working_days_only=True,
+        phrases={
+            "vetting_lapsed": (
+                "sent {n} weekly list of lapsed clearances",
+                "sent {n} weekly lists of lapsed clearances",
+            ),
+        },
+    ),
+]

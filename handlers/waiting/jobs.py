@@ -1,7 +1,7 @@
 """The sweep's waiting-decisions job: each working morning, every approver with decisions
 waiting more than a day gets one digest DM listing them, each with its decision buttons.
 
-How it fits with the escalation chase (bot.sweep.chase_approvals, issue 3), which runs right
+How it fits with the escalation chase (handlers.approvals.jobs, issue 3), which runs right
 after it and sends a one-off reminder at ESCALATION_WORKING_DAYS working days:
 
 - an item due its reminder today goes in the digest, marked as the reminder, with when and to
@@ -27,13 +27,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from bot.ledger import send_once
 from bot.notifier import Posted
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
+from bot.sweep import Job, Sweep
 from handlers.approvals import chasing
 from handlers.approvals.kinds import kind_of
 from handlers.waiting import store
@@ -42,9 +42,6 @@ from storage import audit, staff
 from storage import chasing as chase_store
 from storage.models import Staff
 from storage.reminders import Key, sent_keys
-
-if TYPE_CHECKING:  # bot.sweep imports this module for its JOBS
-    from bot.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
@@ -241,3 +238,18 @@ def _send(sweep: Sweep, approver_id: int, approver: Staff | None, entries: list[
         line += f" It carries the reminder for {_refs(reminded)}."
         sweep.report.counts["reminded"] += 1
     sweep.report.did(KIND, line)
+
+
+JOBS = [
+    Job(
+        "waiting digest",
+        send_digests,
+        working_days_only=True,
+        phrases={
+            "waiting_digest": (
+                "sent {n} waiting-decisions digest",
+                "sent {n} waiting-decisions digests",
+            ),
+        },
+    ),
+]

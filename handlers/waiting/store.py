@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from bot.rules.status import StepStatus
 from storage import chasing
 from storage.declarations import DETAIL_MODELS, Record
 from storage.models import ApprovalStep, AuditEntry, Declaration, Staff
@@ -40,7 +41,9 @@ class Snapshot:
 
 def load(session: Session) -> Snapshot:
     """Every waiting step and what the digest says about it, in eight queries."""
-    pending = select(ApprovalStep.declaration_id).where(col(ApprovalStep.status) == "pending")
+    pending = select(ApprovalStep.declaration_id).where(
+        col(ApprovalStep.status) == StepStatus.PENDING
+    )
     declarations: dict[int, tuple[Declaration, object]] = {}
     for kind, model in DETAIL_MODELS.items():
         detail_id = model.declaration_id  # type: ignore[attr-defined]
@@ -97,7 +100,7 @@ def load(session: Session) -> Snapshot:
         if declarant is None:
             continue
         record = Record(declaration, detail, declarant, steps[declaration_id], people)
-        waiting += [WaitingStep(s, record) for s in record.steps if s.status == "pending"]
+        waiting += [WaitingStep(s, record) for s in record.steps if s.status == StepStatus.PENDING]
     waiting.sort(key=lambda w: w.step.id or 0)
     return Snapshot(waiting, people, chasing.awaiting_answers(session), dict(previous))
 
@@ -107,7 +110,7 @@ def claim_reminders(
 ) -> list[int]:
     """Take the one escalation reminder of these steps for the digest that carries it, in one
     conditional UPDATE: only steps still waiting with this approver and not yet reminded are
-    taken, so the chase (bot.sweep.chase_approvals) that runs next finds them reminded. The
+    taken, so the chase (handlers.approvals.jobs) that runs next finds them reminded. The
     caller commits before sending, and gives them back (storage.chasing.release_reminders)
     if the digest cannot be sent."""
     if not step_ids:
@@ -116,7 +119,7 @@ def claim_reminders(
         update(ApprovalStep)
         .where(
             col(ApprovalStep.id).in_(list(step_ids)),
-            col(ApprovalStep.status) == "pending",
+            col(ApprovalStep.status) == StepStatus.PENDING,
             col(ApprovalStep.approver_id) == approver_id,
             col(ApprovalStep.reminded_at).is_(None),
         )

@@ -13,9 +13,10 @@ from sqlmodel import col, select
 
 from bot.notifier import Message, Notifier
 from bot.rules.notices import join_words
+from bot.rules.status import DeclarationStatus, StepStatus
+from bot.rules.words import STATUS_WORDS
 from handlers.approvals import delivery, owed
 from handlers.approvals.kinds import kind_of
-from handlers.conduct.messages import STATUS_WORDS
 from handlers.metadata import BadMetadata, DeclarationRef, decode
 from handlers.replies import tell
 from handlers.text import clip, escape
@@ -72,8 +73,11 @@ def withdraw(
         # becomes withdrawn, and only steps still pending close with it.
         withdrawn = session.execute(
             update(Declaration)
-            .where(col(Declaration.id) == declaration.id, col(Declaration.status) == "pending")
-            .values(status="withdrawn")
+            .where(
+                col(Declaration.id) == declaration.id,
+                col(Declaration.status) == DeclarationStatus.PENDING,
+            )
+            .values(status=DeclarationStatus.WITHDRAWN)
             .execution_options(synchronize_session=False)
         )
         if withdrawn.rowcount != 1:
@@ -85,7 +89,7 @@ def withdraw(
             session.exec(
                 select(ApprovalStep.id).where(
                     ApprovalStep.declaration_id == declaration.id,
-                    ApprovalStep.status == "pending",
+                    ApprovalStep.status == StepStatus.PENDING,
                 )
             )
         )
@@ -93,8 +97,11 @@ def withdraw(
         if step_ids:
             session.execute(
                 update(ApprovalStep)
-                .where(col(ApprovalStep.id).in_(step_ids), col(ApprovalStep.status) == "pending")
-                .values(status="withdrawn")
+                .where(
+                    col(ApprovalStep.id).in_(step_ids),
+                    col(ApprovalStep.status) == StepStatus.PENDING,
+                )
+                .values(status=StepStatus.WITHDRAWN)
                 .execution_options(synchronize_session=False)
             )
         audit.record(

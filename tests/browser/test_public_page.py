@@ -21,7 +21,7 @@ from bot.publish import publish
 from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy
 from storage.db import Database
-from tests.publish_seed import seed
+from tests.publish_seed import FIRST_GIFT_HEADINGS, seed
 
 if os.environ.get("NOLAN_BROWSER_TESTS") == "0":
     pytest.skip("NOLAN_BROWSER_TESTS=0", allow_module_level=True)
@@ -163,8 +163,8 @@ def test_filtering_hides_rows_and_announces_the_count(offline: Offline, site: Pa
     assert status.text_content() == "Showing 1 of 4 entries."
     search.fill("")
     assert status.text_content() == "Showing all 4 entries."
-    page.get_by_label("Kind").select_option("hospitality")
-    assert column(page, heading_index(page, "Kind")) == ["hospitality", "hospitality"]
+    page.get_by_label("Gift or hospitality").select_option("Hospitality")
+    assert column(page, heading_index(page, "Gift or hospitality")) == ["Hospitality"] * 2
     assert status.text_content() == "Showing 2 of 4 entries."
     search.fill("zeta events")  # every word, in any cell of the row
     assert status.text_content() == "Showing 1 of 4 entries."
@@ -184,6 +184,50 @@ def test_the_whole_table_is_there_without_javascript(browser: Browser, site: Pat
         assert page.get_by_role("link", name="Download this register as CSV").get_attribute(
             "href"
         ) == GIFTS.replace(".html", ".csv")
+    finally:
+        context.context.close()
+
+
+def test_coded_values_read_as_words(offline: Offline, site: Path) -> None:
+    page = offline.open(site / GIFTS)
+    page.get_by_text("More columns").click()
+    shown = page.locator("#register tbody").inner_text()
+    for word in ("Hospitality", "Declined", "Contractor or supplier"):
+        assert word in shown
+    cells = page.eval_on_selector_all(
+        "#register tbody td", "cells => cells.map(c => c.textContent.trim())"
+    )
+    for code in ("gift", "hospitality", "declined", "contractor", "item", "wants to accept"):
+        assert code not in cells  # never a bare code where a word was meant
+
+
+def _right_edges(page: Page) -> dict[str, float | None]:
+    """Each heading's right edge on screen (None: not shown)."""
+    return page.eval_on_selector_all(
+        "#register thead th",
+        "cells => Object.fromEntries(cells.map(c => [c.textContent.trim(),"
+        " c.offsetParent === null ? null : c.getBoundingClientRect().right]))",
+    )
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no scripts"])
+def test_the_first_columns_fit_1280_px_and_more_columns_open(
+    browser: Browser, site: Path, scripts: bool
+) -> None:
+    context = Offline(browser, viewport={"width": 1280, "height": 800}, java_script_enabled=scripts)
+    try:
+        page = context.open(site / GIFTS)
+        edges = _right_edges(page)
+        assert list(edges)[:7] == FIRST_GIFT_HEADINGS
+        for heading in FIRST_GIFT_HEADINGS:
+            right = edges[heading]
+            assert right is not None and right <= 1280, (heading, edges)
+        assert all(edges[h] is None for h in list(edges)[7:])  # behind "More columns"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        page.get_by_text("More columns").click()  # a <details>: works without scripts
+        opened = _right_edges(page)
+        assert all(opened[h] is not None for h in ("Reference", "Relationship", "Status"))
     finally:
         context.context.close()
 

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
+import handlers
 from bot.notifier import Notifier
 from bot.settings import Policy, Settings
-from bot.sweep import JOBS, SweepReport, run_sweep
+from bot.sweep import SweepReport, run_sweep
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, Declaration, Staff
 from tests.e2e.harness import Clock, Nolan, dm_to
@@ -41,7 +42,7 @@ def sweep(nolan: Nolan, day: date, hour: int = 10) -> SweepReport:
         policy=nolan.policy,
     )
     notifier = Notifier(WebClient(token="xoxb-e2e-token", base_url=nolan.fake.api_url))
-    jobs = [j for j in JOBS if j.name in YEARLY]
+    jobs = [j for j in handlers.jobs() if j.name in YEARLY]
     return run_sweep(nolan.db, notifier, settings, day, local(day, hour), jobs=jobs)
 
 

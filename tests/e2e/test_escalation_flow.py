@@ -12,10 +12,9 @@ import pytest
 from sqlmodel import col, select
 
 from bot.cli import main
-from bot.notifier import Notifier
+from bot.runtime import Runtime
 from bot.scheduler import sweep_job
 from bot.settings import Settings
-from bot.slack_client import make_client
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import AuditEntry, Staff
@@ -23,6 +22,7 @@ from tests.e2e.harness import Clock, Nolan, dm_to
 from tests.e2e.test_delegation_flow import steps, text_of
 from tests.e2e.test_gifts_flow import declarations, declare, has_buttons, hospitality
 from tests.fakeslack import FakeSlack
+from tests.test_sweep import without_the_digest
 
 APPROVE = decide_action("approved")
 
@@ -31,9 +31,7 @@ APPROVE = decide_action("approved")
 def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the chase on its own. On working mornings the waiting-decisions
     digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
-    from bot import sweep
-
-    monkeypatch.setattr(sweep, "JOBS", [j for j in sweep.JOBS if j.name != "waiting digest"])
+    without_the_digest(monkeypatch)
 
 
 def run(fake: FakeSlack, db: Database, today: date) -> tuple[int, str, str]:
@@ -143,17 +141,18 @@ def test_the_scheduler_job_does_the_same_on_working_mornings(
     declare(nolan, "UALICE", hospitality(clock))
     dm_to(fake, "UMGR", has_buttons)
     settings = Settings(slack_bot_token="xoxb-e2e-token", slack_api_url=fake.api_url)
-    notifier = Notifier(make_client(settings))
 
-    def at(day: int) -> datetime:
-        return datetime(2026, 11, day, 7, 0, tzinfo=UTC)
+    def at(day: int) -> Runtime:
+        """The runtime the bot builds, its clock at 07:00 on `day` November."""
+        now = datetime(2026, 11, day, 7, 0, tzinfo=UTC)
+        return Runtime.build(settings, db=db, clock=lambda: now)
 
-    assert sweep_job(db, notifier, settings, lambda: at(24)) is not None
+    assert sweep_job(at(24)) is not None
     assert reminders_to(fake, "UMGR") == []
-    report = sweep_job(db, notifier, settings, lambda: at(25))
+    report = sweep_job(at(25))
     assert report is not None and report.counts["reminded"] == 1
-    assert sweep_job(db, notifier, settings, lambda: at(28)) is None  # Saturday: skipped
-    sweep_job(db, notifier, settings, lambda: at(30))
+    assert sweep_job(at(28)) is None  # Saturday: skipped
+    sweep_job(at(30))
     assert steps(db)[0].approver_id == org["head"].id
     assert len(reminders_to(fake, "UMGR")) == 1
 

@@ -95,8 +95,12 @@ def test_hospitality_happy_path_to_approval(
     description = next(b for b in view["blocks"] if b.get("block_id") == "description")
     assert description["element"]["initial_value"] == "Dinner at the Grand Hotel"
     assert not any(b.get("block_id") == "line_manager" for b in view["blocks"])
+    # Most gifts are items, so the sort of gift starts there (hospitality ignores it).
+    sort = next(b for b in view["blocks"] if b.get("block_id") == "gift_type")
+    assert sort["element"]["initial_option"]["value"] == "item"
 
-    assert nolan.submit("UALICE", view, hospitality(clock)) == {}
+    # Slack submits the initial option unless changed: hospitality has no sort of gift.
+    assert nolan.submit("UALICE", view, hospitality(clock, gift_type_input="item")) == {}
 
     request = dm_to(fake, "UMGR", has_buttons)
     text = json.dumps(request.args["blocks"], ensure_ascii=False)
@@ -112,7 +116,7 @@ def test_hospitality_happy_path_to_approval(
     receipt = dm_to(fake, "UALICE")
     assert "Manny Manager" in receipt.args["text"]
     [(declaration, offer)] = declarations(db)
-    assert (declaration.status, offer.flags) == ("pending", "")
+    assert (declaration.status, offer.flags, offer.gift_type) == ("pending", "", None)
 
     status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200

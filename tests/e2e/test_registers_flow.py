@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from handlers.registers.ids import WithholdMeta
-from handlers.registers.views import withhold_form
+from handlers.registers.record import withhold_form
 from storage.db import Database
 from storage.models import AuditEntry, Declaration, GiftOffer, Staff
 from tests.e2e.harness import SECRET, Clock, Nolan

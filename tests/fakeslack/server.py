@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo
+
+from tests.fakehttp import FakeHTTPServer, LocalHTTPFake, safe
 
 from . import contract
 
@@ -90,16 +90,16 @@ def _summary(method: str, args: dict[str, Any]) -> str:
     return f"{method} {text[:200]}{'…' if len(text) > 200 else ''}"
 
 
-class FakeSlack:
+class FakeSlack(LocalHTTPFake):
     """Fake Slack Web API + response_url endpoint on 127.0.0.1 (thread-safe)."""
 
     def __init__(self) -> None:
+        super().__init__()  # self._cond guards all mutable state below
         self.users: dict[str, dict[str, Any]] = {}  # lowercase email -> Slack user object
         self.socket_url: str | None = None  # what apps.connections.open hands out
         self.problems: list[str] = []
         self.rejected: list[Rejected] = []
         self._calls: list[Call] = []
-        self._cond = threading.Condition()  # guards all mutable state below and above
         self._faults: dict[str, deque[_Fault]] = {}
         self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
         # The bot's idle barrier, when the test has one: assert_no_call waits on it.
@@ -113,46 +113,12 @@ class FakeSlack:
         self._upload_urls: dict[str, dict[str, Any]] = {}
         self._uploaded: dict[str, bytes] = {}
         self._uploads: list[Upload] = []
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
+    def start(self, port: int = 0) -> Self:
         contract.known_method("auth.test")  # load the spec now so a missing file fails loudly
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("FakeSlack is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return super().start(port)
 
     @property
     def api_url(self) -> str:
@@ -283,19 +249,15 @@ class FakeSlack:
 
         A predicate that raises (e.g. KeyError on a call without that arg) counts as no match.
         """
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                matches = [c for c in self._calls if c.method == method and _safe(predicate, c)]
-                if len(matches) >= count:
-                    return matches[count - 1]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"timed out after {timeout}s waiting for {count} matching {method} "
-                        f"call(s), found {len(matches)}.\n{self._report()}"
-                    )
-                self._cond.wait(min(remaining, 0.05))
+
+        def find() -> tuple[Call | None, int]:
+            matches = [c for c in self._calls if c.method == method and safe(predicate, c)]
+            return (matches[count - 1] if len(matches) >= count else None), len(matches)
+
+        return self._wait_until(find, timeout, lambda found: (
+            f"timed out after {timeout}s waiting for {count} matching {method} "
+            f"call(s), found {found}.\n{self._report()}"
+        ))
 
     def assert_no_call(self, method: str, predicate: Predicate = _any, settle: float = 0.3) -> None:
         """Wait for the bot to be idle (its barrier, `idle`), or else give it `settle`
@@ -305,7 +267,7 @@ class FakeSlack:
         else:
             time.sleep(settle)
         with self._cond:
-            matches = [c for c in self._calls if c.method == method and _safe(predicate, c)]
+            matches = [c for c in self._calls if c.method == method and safe(predicate, c)]
             if matches:
                 raise AssertionError(
                     f"unexpected {method} call(s):\n"
@@ -616,13 +578,6 @@ _RESPONDERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = 
 }
 
 
-def _safe(predicate: Predicate, call: Call) -> bool:
-    try:
-        return bool(predicate(call))
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return False
-
-
 def _decode_json_args(args: dict[str, Any]) -> list[str]:
     """slack_sdk form-encodes blocks/view as JSON strings; record them as Python objects."""
     problems = []
@@ -636,13 +591,8 @@ def _decode_json_args(args: dict[str, Any]) -> list[str]:
     return problems
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeSlack
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: FakeHTTPServer
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -716,3 +666,6 @@ class _Handler(BaseHTTPRequestHandler):
             args.pop("token", None)
         problems += _decode_json_args(args)
         self._send(*fake.handle_api(method, args, token, problems))
+
+
+FakeSlack.handler = _Handler  # defined below the class it serves

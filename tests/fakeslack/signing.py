@@ -238,6 +238,41 @@ def block_actions_form(
     return interaction_form(payload)
 
 
+def message_action_payload(
+    user_id: str,
+    callback_id: str,
+    *,
+    channel_id: str,
+    message: dict[str, Any],
+    trigger_id: str,
+    response_url: str,
+    user_name: str | None = None,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
+    """A message shortcut: someone chose the app's shortcut in a message's "More actions"
+    menu. `message` is the message as Slack gives it (at least its `ts` and `text`)."""
+    return {
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": _action_ts(),
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": _user(user_id, user_name, team_id),
+        "channel": {"id": channel_id, "name": "general"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "response_url": response_url,
+        "message_ts": message["ts"],
+        "message": {"type": "message", "user": "UFORWARDER", "team": team_id, **message},
+    }
+
+
+def message_action_form(user_id: str, callback_id: str, **kwargs: Any) -> str:
+    """`payload=<json>` body of a message shortcut (see message_action_payload)."""
+    return interaction_form(message_action_payload(user_id, callback_id, **kwargs))
+
+
 def view_submission_payload(
     user_id: str,
     view: dict[str, Any],

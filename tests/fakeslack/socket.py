@@ -12,18 +12,19 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
+
+from tests.fakehttp import Startable
 
 from .server import APP_ID
 
 ENVELOPE_TYPES = frozenset({"slash_commands", "interactive", "events_api"})
 
 
-class FakeSocketModeServer:
+class FakeSocketModeServer(Startable):
     """Accepts Socket Mode connections, sends envelopes, and collects the client's acks."""
 
     def __init__(self) -> None:
@@ -48,17 +49,6 @@ class FakeSocketModeServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
-
-    def __enter__(self) -> FakeSocketModeServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:

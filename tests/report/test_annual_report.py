@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from bot.cli import main
@@ -131,18 +132,24 @@ def test_cli_writes_a_self_contained_html_report(db: Database, tmp_path: Path) -
     assert '<th scope="col">Outcome</th>' in page
 
 
-def test_cli_writes_a_pdf_with_a_text_page_and_a_page_per_chart(
-    db: Database, tmp_path: Path
-) -> None:
+def test_cli_writes_the_html_report_as_an_a4_pdf(db: Database, tmp_path: Path) -> None:
     seed(db)
     target = tmp_path / "report.pdf"
     code, _, err = run(db, "--year", "2026", "--out", str(target))
     assert (code, err) == (0, "")
-    data = target.read_bytes()
-    assert data.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 4
-    # The title in the document's metadata (UTF-16, as PDF writes text beyond Latin-1).
-    assert "annual report 2026/27".encode("utf-16-be") in data
+    assert target.read_bytes().startswith(b"%PDF")
+    reader = PdfReader(target)
+    assert reader.metadata is not None and "annual report 2026/27" in reader.metadata.title
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    # The same tables as report.html, as text.
+    assert "Acme Ltd 3 £150.00" in text and "67% (2 of 3)" in text
+    assert len({image.name for page in reader.pages for image in page.images}) == 3
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            595,
+            842,
+        )
+        assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
 
 
 def test_cli_default_year_is_the_current_one(db: Database, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from bot.rules.org_chart import (
     OrgRow,
     ParsedChart,
     RowProblem,
+    missing_office_holders,
     parse_org_chart,
     parse_yes_no,
 )
@@ -117,7 +118,32 @@ def test_header_problems_are_on_line_1(text: str, needle: str) -> None:
     chart = parse_org_chart(text)
     assert not chart.ok
     assert chart.problems[0].line == 1
+    assert chart.problems[0].header  # a problem with the header, not with a person's row
     assert needle in chart.problems[0].message
+
+
+def test_a_leap_day_is_a_date() -> None:
+    chart = parse_org_chart(csv_of("a@x.org,Ann,,,,2028-02-29,"))
+    assert chart.ok and chart.rows[0].vetting_expires == date(2028, 2, 29)
+
+
+def test_a_chart_without_office_holders_is_warned_of_not_refused() -> None:
+    chart = parse_org_chart(csv_of("a@x.org,Ann,,,,,", "b@x.org,Bob,a@x.org,,,,"))
+    assert chart.ok
+    warnings = missing_office_holders(chart)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("no one has the head_of_office role")
+    assert "go to the monitoring officer" in warnings[0]
+    assert warnings[1].startswith("no one has the monitoring_officer role")
+    assert "unsolicited gifts" in warnings[1] and "nobody to decide" in warnings[1]
+
+
+def test_a_role_on_a_bad_row_still_counts_as_held() -> None:
+    chart = parse_org_chart(
+        csv_of("a@x.org,Ann,,head_of_office;monitoring_officer,,2026-02-30,", "b@x.org,B,,,,,")
+    )
+    assert not chart.ok
+    assert missing_office_holders(chart) == []
 
 
 @pytest.mark.parametrize(
@@ -126,7 +152,11 @@ def test_header_problems_are_on_line_1(text: str, needle: str) -> None:
         (",Ann,,,,,", "no email"),
         ("ann at x.org,Ann,,,,,", "not an email address"),
         ("a@x.org,Ann,,,,31/12/2026,", "vetting_expires '31/12/2026' is not a date"),
-        ("a@x.org,Ann,,,,2026-02-30,", "is not a date"),
+        ("a@x.org,Ann,,,,2026-02-30,", "'2026-02-30': 30 February 2026 does not exist"),
+        ("a@x.org,Ann,,,,2027-02-29,", "29 February 2027 does not exist"),
+        ("a@x.org,Ann,,,,2026-13-01,", "'2026-13-01': there is no month 13"),
+        ("a@x.org,Ann,,,,2026-04-00,", "there is no day 00"),
+        ("a@x.org,Ann,,,,0000-04-01,", "there is no year 0000"),
         ("a@x.org,Ann,,,,20260101,", "is not a date"),
         ("a@x.org,Ann,,,,,perhaps", "politically_restricted 'perhaps' is not yes or no"),
         ("a@x.org,Ann,,boss,,,", "unknown role 'boss'"),

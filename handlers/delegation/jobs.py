@@ -1,0 +1,127 @@
+"""Delegation in the daily sweep: a delegation ends by itself after its last day, and one set
+up in advance takes over its delegator's waiting steps on its first day."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.sweep import Job, Sweep
+from handlers.approvals import chasing
+from handlers.delegation import service as delegation_service
+from handlers.delegation.announce import announce_ended
+from handlers.delegation.messages import long_day
+from storage import chasing as store
+from storage import delegations, staff
+
+log = logging.getLogger(__name__)
+
+
+def end_expired_delegations(sweep: Sweep) -> None:
+    """A delegation ends by itself after its last day: what the deputy still holds goes back."""
+    with sweep.db.session() as session:
+        due = [d.id for d in delegations.expired(session, on=sweep.today) if d.id is not None]
+    for delegation_id in due:
+        try:
+            with sweep.db.session() as session:
+                ended = delegation_service.end(
+                    session,
+                    delegation_id=delegation_id,
+                    actor_id=None,
+                    by_itself=True,
+                    now=sweep.now,
+                )
+                if ended is None:
+                    continue  # ended meanwhile by the delegator, or by another sweep
+                session.commit()
+                d = ended.delegation
+                people = staff.by_ids(session, ids={d.delegator_id, d.deputy_id})
+            delegator, deputy = people[d.delegator_id], people[d.deputy_id]
+            n = len(ended.moves)
+            sweep.report.did(
+                "delegations_ended",
+                f"Ended {delegator.display_name}'s delegation to {deputy.display_name} (last "
+                f"day {long_day(d.ends_on)}); {n} waiting step{'' if n == 1 else 's'} back "
+                f"with {delegator.display_name}.",
+            )
+            for failure in announce_ended(
+                sweep.db,
+                sweep.notifier,
+                [ended],
+                delegator=delegator,
+                deputies=people,
+                by_itself=True,
+            ):
+                sweep.report.failed(failure)
+        except Exception as exc:
+            log.warning("Delegation %s", delegation_id, exc_info=True)
+            sweep.report.failed(f"could not end delegation {delegation_id}: {chasing.problem(exc)}")
+
+
+def hand_over_to_deputies(sweep: Sweep) -> None:
+    """Delegations in force whose delegator still holds waiting steps (one that started
+    today, having been set up in advance): those steps move to the deputy."""
+    with sweep.db.session() as session:
+        in_force = {d.delegator_id: d for d in delegations.in_force(session, on=sweep.today)}
+        if not in_force:
+            return
+        waiting = store.waiting(session)
+    due: set[int] = set()
+    for item in waiting:
+        step = item.step
+        owner = step.delegated_from_id or step.approver_id
+        delegation = in_force.get(owner)
+        if delegation is None or step.approver_id == delegation.deputy_id:
+            continue
+        if delegation.deputy_id in (item.declarant_id, item.named_staff_id):
+            continue  # nobody decides their own: it stays with the delegator
+        due.add(owner)
+    for delegator_id in sorted(due):
+        delegation = in_force[delegator_id]
+        try:
+            with sweep.db.session() as session:
+                people = staff.by_ids(session, ids={delegator_id, delegation.deputy_id})
+                delegator, deputy = people[delegator_id], people[delegation.deputy_id]
+                why = f"delegated by {delegator.display_name} until {long_day(delegation.ends_on)}"
+                moves = delegation_service.hand_over(
+                    session,
+                    delegator_id=delegator_id,
+                    deputy_id=delegation.deputy_id,
+                    why=why,
+                    actor_id=None,
+                    now=sweep.now,
+                )
+                session.commit()
+            if not moves:
+                continue
+            sweep.report.did(
+                "handed_over",
+                f"Moved {len(moves)} waiting step{'' if len(moves) == 1 else 's'} from "
+                f"{delegator.display_name} to their deputy {deputy.display_name}.",
+                n=len(moves),
+            )
+            for failure in chasing.announce_moves(sweep.db, sweep.notifier, moves, why):
+                sweep.report.failed(failure)
+        except Exception as exc:
+            log.warning("Hand-over for %s", delegator_id, exc_info=True)
+            sweep.report.failed(
+                f"could not hand over steps of staff {delegator_id}: {chasing.problem(exc)}"
+            )
+
+
+JOBS = [
+    Job(
+        "end delegations",
+        end_expired_delegations,
+        phrases={"delegations_ended": ("ended {n} delegation", "ended {n} delegations")},
+    ),
+    Job(
+        "hand over to deputies",
+        hand_over_to_deputies,
+        phrases={
+            "handed_over": (
+                "handed {n} waiting step to a deputy",
+                "handed {n} waiting steps to deputies",
+            )
+        },
+    ),
+]

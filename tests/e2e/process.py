@@ -1,0 +1,86 @@
+"""`python -m bot` as an operator runs it: a real process, its output collected line by line."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Bot:
+    """`python -m bot` as a process, its output collected line by line as it comes."""
+
+    def __init__(self, tmp_path: Path, **env: str) -> None:
+        environ = {
+            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SLACK_APP_TOKEN")
+        }
+        environ.update(
+            SLACK_BOT_TOKEN="xoxb-process-token",
+            SLACK_SIGNING_SECRET="process-secret",
+            HOST="127.0.0.1",
+            PYTHONPATH=str(REPO),
+            **env,
+        )
+        self.port = int(environ.setdefault("PORT", str(free_port())))
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=tmp_path,
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_until(self, what: str, ok: Callable[[], bool], timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not ok():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{self.output()}"
+            time.sleep(0.1)
+
+    def health(self) -> tuple[int, dict[str, str]] | None:
+        url = f"http://127.0.0.1:{self.port}/health"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+        except OSError:
+            return None
+
+    def exit_code(self, timeout: float = 30) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code
+
+    def stop(self) -> int:
+        """SIGTERM, as systemd or docker stop sends it; the exit status."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        return self.exit_code(timeout=15)
