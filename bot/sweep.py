@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from bot.ledger import describe_failure
-from bot.notifier import Notifier
+from bot.notifier import Notifier, describe_failure
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
