@@ -140,6 +140,8 @@ class SlackSender:
             return self.notifier.dm(to, drawn.message)
         except SlackApiError as exc:
             raise _failure(exc) from exc
+        except OSError as exc:  # Slack not reached (refused, timed out): tried again later
+            raise SendFailed(f"Slack not reached: {exc}") from exc
 
     def record(self, session: Session, message: Queued, sent: Any) -> None:
         found = CARDS.get(str(message.payload.get("card")))

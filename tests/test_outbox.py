@@ -244,3 +244,18 @@ def test_the_slack_sender_reads_retry_after_and_knows_what_cannot_be_mended(
             assert isinstance(posted, Posted) and fake.calls("chat.postMessage")
         finally:
             del CARDS["test_text"]
+
+
+def test_the_slack_sender_takes_slack_out_of_reach_as_worth_another_try(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack not reached (the bot starting before its proxy, say): a failure to retry with
+    back-off, not a permanent one, and no traceback in the log."""
+    with FakeSlack() as fake:
+        gone = fake.api_url  # nothing listens there once the fake has stopped
+    notifier = Notifier(WebClient(token="xoxb-t", base_url=gone, timeout=2))
+    monkeypatch.setitem(CARDS, "test_text", Card(lambda _session, _message: Drawn(Message("hi"))))
+    message = Queued(1, "test_text", "s", "UALICE", {"card": "test_text"})
+    with pytest.raises(SendFailed) as unreached:
+        SlackSender(db, notifier).send(message)
+    assert not unreached.value.permanent and "Slack not reached" in str(unreached.value)
