@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -12,6 +15,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
+from bot.outbox import Worker
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers import unknown
@@ -23,6 +27,9 @@ from storage.db import Database
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+
+# Each app's delivery worker (bot.outbox), stopped by bot.server.drain.
+_workers: weakref.WeakKeyDictionary[App, Worker] = weakref.WeakKeyDictionary()
 
 
 def create_app(
@@ -72,7 +79,26 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     app.error(handle_error)
     handlers.register(app)
     unknown.register(app)
+    # Sends what the listeners' transactions queued, after their ack; on start, whatever an
+    # earlier process left unsent.
+    _workers[app] = runtime.outbox.start()
     return app
+
+
+def outbox_of(app: App) -> Worker:
+    """The app's delivery worker (bot.outbox)."""
+    return _workers[app]
+
+
+def settle(app: App, timeout: float = 15.0) -> bool:
+    """The idle barrier on the bot's background work: the listeners still running after
+    their ack (and the Home refreshes after them), then the messages they owe. True once
+    all is done; False if `timeout` passed first. For tests, instead of sleeping."""
+    executor = app.listener_runner.listener_executor
+    deadline = time.monotonic() + timeout
+    if isinstance(executor, SettlingExecutor) and not executor.wait_idle(timeout):
+        return False
+    return outbox_of(app).wait_idle(max(deadline - time.monotonic(), 0.0))
 
 
 class SettlingExecutor(ThreadPoolExecutor):
@@ -83,12 +109,32 @@ class SettlingExecutor(ThreadPoolExecutor):
     def __init__(self, db: Database, max_workers: int = 5) -> None:
         super().__init__(max_workers=max_workers)  # Bolt's default
         self.db = db
+        self._running = 0
+        self._idle = threading.Condition()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         def run() -> Any:
             try:
                 return fn(*args, **kwargs)
             finally:
-                touched.settle(self.db)
+                try:
+                    touched.settle(self.db)
+                finally:
+                    with self._idle:
+                        self._running -= 1
+                        self._idle.notify_all()
 
-        return super().submit(run)
+        with self._idle:
+            self._running += 1
+        try:
+            return super().submit(run)
+        except BaseException:
+            with self._idle:
+                self._running -= 1
+            raise
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no listener (nor its deferred work) is running."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout)
+

@@ -1,4 +1,6 @@
 """Sending a scheduled message exactly once: claim its key in the ledger, send, record.
+The ledger's rows are rows of the outbox (storage.outbox): a reminder is a message with a
+natural key, claimed and recorded like every other; the sweep's job renders and sends it.
 
 Every kind of reminder goes through `send_once`, so "twice" and "never" are handled in one
 place: the ledger's unique key stops a second sweep (a rerun, a restart, another process on
@@ -14,9 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
-
-from bot.notifier import Posted
+from bot.notifier import Posted, describe_failure
 from storage import reminders
 from storage.db import Database
 from storage.reminders import Key
@@ -32,14 +32,6 @@ class Result:
 
 
 SKIPPED = Result(sent=False)
-
-
-def describe_failure(exc: BaseException) -> str:
-    """A failed send in one line, for an operator: Slack's error code, or the first line."""
-    if isinstance(exc, SlackApiError):
-        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def send_all_once(

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -32,6 +33,16 @@ class Posted:
 
     channel: str
     ts: str
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A failed send in one line, for an operator: the platform's error code (Slack's), or
+    the first line. Here, beside the platform's client, so the ledger and the sweep that
+    report failures need not know the platform."""
+    if isinstance(exc, SlackApiError):
+        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 class Notifier:

@@ -1,7 +1,8 @@
 """The one `Runtime`: what the bot (bot.app, bot.server, bot.scheduler) and the command line
 (bot.cli) share, built in one place — settings, the database, the Slack client and the
-notifier over it, the clock, the features' kinds of declaration and the daily sweep's jobs.
-So `python -m bot reminders run` and the scheduler inside the bot run the same jobs."""
+notifier over it, the clock, the features' kinds of declaration, the daily sweep's jobs and
+the outbox's delivery worker. So `python -m bot reminders run` and the scheduler inside the
+bot run the same jobs, and both deliver what the outbox owes."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from slack_sdk import WebClient
 
 import handlers
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
 from handlers import directory, home
+from handlers.outgoing import SlackSender
 from handlers.reassign import service as reassign
 from storage.db import Database
 from storage.staff import ManagerChange
@@ -33,6 +36,9 @@ class Runtime:
     clock: Callable[[], datetime]
     # The daily sweep's jobs, gathered from the features (handlers.jobs), in order.
     jobs: tuple[Job, ...]
+    # Sends what the outbox owes: on its own thread in the bot (bot.app.build_app starts it,
+    # bot.server.drain stops it), and in each sweep, so `reminders run` delivers it too.
+    outbox: Worker
 
     @classmethod
     def build(
@@ -46,18 +52,23 @@ class Runtime:
         """`db` and `client` default to those `settings` name (DATABASE_URL, SLACK_API_URL)."""
         handlers.install_kinds()
         client = client or make_client(settings)
+        db = db or Database(settings.database_url)
+        notifier = Notifier(client)
         return cls(
             settings=settings,
-            db=db or Database(settings.database_url),
+            db=db,
             client=client,
-            notifier=Notifier(client),
+            notifier=notifier,
             clock=clock,
             jobs=tuple(handlers.jobs()),
+            outbox=Worker(db, SlackSender(db, notifier)),
         )
 
     def sweep(self, today: date, now: datetime) -> SweepReport:
         """The daily sweep as of `today` (the office's date), stamped `now`."""
-        return run_sweep(self.db, self.notifier, self.settings, today, now, jobs=self.jobs)
+        return run_sweep(
+            self.db, self.notifier, self.settings, today, now, jobs=self.jobs, outbox=self.outbox
+        )
 
     def look_up_user(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
         """The Slack user with this email, for the org chart import (bot.staff_import.LookUp)."""

@@ -123,6 +123,7 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     try:
         server = make_server(app, db, settings.host, settings.port, slack=status)
     except OSError as exc:  # the port is taken, or the address is not this machine's
+        drain(app)  # the delivery worker, started with the app, stops with it
         where = f"{settings.host}:{settings.port}"
         print(
             f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",

@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from sqlalchemy import text
 
+from bot.app import outbox_of
 from handlers.edge import MAX_BODY, Refusal, admit
 from storage.db import Database
 
@@ -106,5 +107,7 @@ def make_socket_handler(app: App, app_token: str) -> Any:
 
 
 def drain(app: App) -> None:
-    """Let listeners that acked and went on working (sending DMs) finish before exit."""
+    """Let listeners that acked and went on working finish before exit, then stop the
+    delivery worker after the message in hand (what is still queued goes at the next start)."""
     app.listener_runner.listener_executor.shutdown(wait=True)
+    outbox_of(app).stop()

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from bot.ledger import describe_failure
-from bot.notifier import Notifier
+from bot.notifier import Notifier, describe_failure
+from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
 from bot.settings import Settings
@@ -91,6 +91,9 @@ class Sweep:
     today: date
     now: datetime
     report: SweepReport
+    # The runtime's delivery worker, for the job that sends what the outbox still owes (None:
+    # a sweep run without one, in tests of other jobs).
+    outbox: Worker | None = None
 
     @cached_property
     def org(self) -> Org:
@@ -123,13 +126,14 @@ def run_sweep(
     now: datetime,
     *,
     jobs: Sequence[Job],
+    outbox: Worker | None = None,
 ) -> SweepReport:
     """Do everything due as of `today` (the office's local date) that `jobs` do; `now`
     stamps the audit trail and restarts the clocks of steps that move."""
     report = SweepReport(today=today, working_day=is_working_day(today))
     for job in jobs:
         report.phrases.update(job.phrases)
-    sweep = Sweep(db, notifier, settings, today, now, report)
+    sweep = Sweep(db, notifier, settings, today, now, report, outbox)
     for job in jobs:
         if job.working_days_only and not report.working_day:
             continue

@@ -70,7 +70,8 @@ def register(app: App) -> None:
 def jobs() -> list[Job]:
     """The daily sweep's jobs, in the order they run. Delegations first, so the day's steps
     are with whoever holds them today; the waiting-decisions digest just before the chase, so
-    a reminder due today goes in the digest rather than a second DM (handlers.waiting.jobs)."""
+    a reminder due today goes in the digest rather than a second DM (handlers.waiting.jobs);
+    what the outbox still owes last (handlers.approvals.jobs)."""
     return [
         *delegation.JOBS,
         approvals.jobs.REDELIVER,
@@ -82,6 +83,7 @@ def jobs() -> list[Job]:
         *vetting.JOBS,
         *policies.JOBS,
         *digest.JOBS,
+        approvals.jobs.DELIVER,
     ]
 
 

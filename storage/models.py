@@ -239,26 +239,42 @@ class Question(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Reminder(SQLModel, table=True):
-    """The ledger of scheduled messages: one row per natural key (what, about whom or what,
-    to whom, for which due date). The unique key is what makes each reminder go once, across
-    reruns, restarts and several processes sharing one database."""
+class OutboxMessage(SQLModel, table=True):
+    """The outbox: every message Nolan owes, written in the transaction of the change it
+    announces and sent afterwards by the delivery worker (bot.outbox), or, for a scheduled
+    reminder, claimed and sent by the sweep (bot.ledger). A reminder's natural key (what,
+    about whom or what, to whom, for which due date) is unique: that is what makes it go
+    once, across reruns, restarts and several processes sharing one database. A message
+    queued by a change has no due date (NULLs never collide), and is made once by its row."""
 
-    __tablename__ = "reminder"
+    __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("kind", "subject", "recipient", "due_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40, index=True)
-    subject: str = Field(max_length=80)  # e.g. "staff:12", "policy:3", "declaration:40"
-    recipient: str = Field(max_length=80)  # a Slack user or channel id
-    due_on: date
-    status: str = Field(default="claimed", max_length=20, index=True)  # claimed|sent|failed
+    subject: str = Field(max_length=80)  # e.g. "staff:12", "policy:3", "step:40"
+    # A Slack user or channel id (reminders), or "staff:12" resolved when it is sent.
+    recipient: str = Field(max_length=80)
+    due_on: date | None = None  # set for scheduled reminders only
+    # queued|claimed|sent|failed|skipped|dead; "failed" is tried again after `not_before`.
+    status: str = Field(default="claimed", max_length=20, index=True)
     attempts: int = 0
-    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     channel: str | None = Field(default=None, max_length=32)  # where it went, for updates
     ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # What to send, as a platform-neutral descriptor (JSON); None for a sweep's reminder,
+    # which is rendered and sent by the job that claimed it.
+    payload: str | None = Field(default=None, sa_column=Column(Text))
+    # The earlier message this one updates (a card redrawn): sent only after that one is.
+    updates_id: int | None = Field(default=None, foreign_key="outbox.id")
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)  # back-off
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# The scheduled reminders are rows of the outbox: one table, one claim, one record of sent.
+Reminder = OutboxMessage
 
 
 class Policy(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""The reminder ledger: one row per natural key (kind, subject, recipient, due date).
+"""The reminder ledger: one row of the outbox per natural key (kind, subject, recipient,
+due date).
 
 Claiming inserts the row; the unique key lets only one sweep — of however many processes
 share the database — claim a reminder. A claim that failed to send, or was left behind by a
@@ -16,6 +17,9 @@ from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
 from storage.models import Reminder
+from storage.outbox import mark_failed, mark_sent
+
+__all__ = ["STALE_CLAIM", "Key", "claim", "latest_sent", "mark_failed", "mark_sent", "sent_keys"]
 
 # A claim older than this that never became "sent" belongs to a sweep that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -47,6 +51,7 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
             status=ReminderStatus.CLAIMED,
             attempts=1,
             claimed_at=now,
+            created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
         .returning(Reminder.id)
@@ -71,26 +76,6 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
         .execution_options(synchronize_session=False)
     ).scalar()
     return int(retaken) if retaken is not None else None
-
-
-def mark_sent(
-    session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
-) -> None:
-    session.execute(
-        update(Reminder)
-        .where(col(Reminder.id) == reminder_id)
-        .values(status=ReminderStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def mark_failed(session: Session, *, reminder_id: int, error: str) -> None:
-    session.execute(
-        update(Reminder)
-        .where(col(Reminder.id) == reminder_id)
-        .values(status=ReminderStatus.FAILED, last_error=error[:2000])
-        .execution_options(synchronize_session=False)
-    )
 
 
 def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:

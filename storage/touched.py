@@ -4,7 +4,8 @@ Every change that matters to a person is audited (storage.audit.record): a decla
 submitted, decided, withdrawn, reassigned, escalated; a delegation set or ended; a vetting
 renewal. So instead of each feature telling the App Home who to refresh, this watches the
 audit entries a session flushes and, once the transaction commits (never on rollback), hands
-their declarations and people to whoever subscribed for that database. `settle(db)` then runs
+their declarations and people to whoever subscribed for that database (and wakes the outbox's
+worker when a message was queued). `settle(db)` then runs
 the subscribers' deferred work (publishing Homes), after a listener or a sweep has finished.
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage.db import Database
-from storage.models import AuditEntry
+from storage.models import AuditEntry, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,10 @@ UNCHANGING = frozenset(
 class Touched:
     declaration_ids: set[int] = field(default_factory=set)
     staff_ids: set[int] = field(default_factory=set)
+    queued: bool = False  # a message was queued in the outbox: wake its worker
 
     def __bool__(self) -> bool:
-        return bool(self.declaration_ids or self.staff_ids)
+        return bool(self.declaration_ids or self.staff_ids or self.queued)
 
     def add(self, entry: AuditEntry) -> None:
         if entry.action in UNCHANGING:
@@ -108,6 +110,8 @@ def _collect(session: Session, _context: Any) -> None:
     for obj in session.new:
         if isinstance(obj, AuditEntry):
             session.info.setdefault(_KEY, Touched()).add(obj)
+        elif isinstance(obj, OutboxMessage) and obj.payload is not None:
+            session.info.setdefault(_KEY, Touched()).queued = True
 
 
 @event.listens_for(Session, "after_commit")

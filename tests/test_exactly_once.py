@@ -347,8 +347,8 @@ def test_two_processes_on_one_database_send_each_reminder_once(
 ) -> None:
     """Two real `python -m bot reminders run` processes started together on one database
     (PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file in WAL mode). On
-    PostgreSQL both are held at the reminder ledger by a table lock until both are there,
-    so they certainly race for every key."""
+    PostgreSQL both are held at the reminder ledger (the outbox table) by a table lock until
+    both are there, so they certainly race for every key."""
     pairs = 40
     expected = reference(pairs)
     seed(db, fake, pairs)
@@ -368,7 +368,7 @@ def test_two_processes_on_one_database_send_each_reminder_once(
     try:
         if gate is not None:
             gate.begin()
-            gate.execute(text("LOCK TABLE reminder IN ACCESS EXCLUSIVE MODE"))
+            gate.execute(text(f"LOCK TABLE {Reminder.__tablename__} IN ACCESS EXCLUSIVE MODE"))
         processes += [
             subprocess.Popen(
                 command,

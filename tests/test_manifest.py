@@ -13,6 +13,7 @@ import yaml
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.app import create_app
+from bot.server import drain
 from bot.settings import Settings
 from storage.db import Database
 
@@ -36,11 +37,13 @@ def manifest() -> dict[str, Any]:
 def app(tmp_path: Path) -> Iterator[App]:
     db = Database(f"sqlite:///{tmp_path}/m.db")
     db.migrate()
+    app = create_app(
+        Settings(slack_bot_token="xoxb-test", slack_signing_secret="s"), db, verify_token=False
+    )
     try:
-        yield create_app(
-            Settings(slack_bot_token="xoxb-test", slack_signing_secret="s"), db, verify_token=False
-        )
+        yield app
     finally:
+        drain(app)  # its delivery worker stops with it
         db.dispose()
 
 

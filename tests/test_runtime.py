@@ -13,12 +13,16 @@ import pytest
 
 import handlers
 from bot.cli import main
+from bot.notifier import Message
 from bot.runtime import Runtime
 from bot.scheduler import sweep_job
 from bot.settings import Policy, Settings
 from bot.sweep import Job, Sweep
+from handlers import outgoing
 from handlers.approvals import kinds
+from storage import outbox
 from storage.db import Database
+from tests.fakeslack import FakeSlack
 
 WEDNESDAY = date(2026, 11, 25)
 
@@ -85,3 +89,37 @@ def test_the_scheduler_and_the_cli_run_the_same_jobs(
     report = sweep_job(Runtime.build(settings, db=db, clock=lambda: now))
     assert report is not None and report.lines == ["Probed."]
     assert ran == [date(2026, 11, 24), WEDNESDAY]
+
+
+def test_reminders_run_delivers_what_the_outbox_owes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bot running (its worker dead, say): `reminders run` sends what the outbox still
+    owes through the Runtime's worker, and a second run sends nothing again."""
+    monkeypatch.setitem(
+        outgoing.CARDS,
+        "probe",
+        outgoing.Card(lambda _session, m: outgoing.Drawn(Message(text=m.payload["text"]))),
+    )
+    with db.session() as session:
+        outgoing.queue(session, "probe", subject="probe:1", recipient="UOWED", text="Still owed")
+        session.commit()
+    with FakeSlack() as fake:
+        environ = {
+            "SLACK_BOT_TOKEN": "xoxb-runtime",
+            "DATABASE_URL": db.url,
+            "SLACK_API_URL": fake.api_url,
+        }
+        for _ in range(2):
+            out, err = io.StringIO(), io.StringIO()
+            code = main(
+                ["reminders", "run", "--today", "2026-11-24"],
+                environ=environ,
+                stdout=out,
+                stderr=err,
+            )
+            assert (code, err.getvalue()) == (0, "")
+        sent = [(c.args["channel"], c.args["text"]) for c in fake.calls("chat.postMessage")]
+    assert sent == [("UOWED", "Still owed")]
+    with db.session() as session:
+        assert outbox.waiting(session) == 0

@@ -67,10 +67,21 @@ UNDECIDED = frozenset({DeclarationStatus.PENDING, DeclarationStatus.WITHDRAWN})
 INTEREST_NOTED = (DeclarationStatus.NOTED, DeclarationStatus.ACTION_REQUIRED)
 
 
-class ReminderStatus(StrEnum):
-    """A scheduled message in the reminder ledger: claimed by a sweep, then sent or failed
-    (a failed one, or a claim whose sweep died, is claimed again by a later sweep)."""
+class OutboxStatus(StrEnum):
+    """A message in the outbox (storage.outbox), a scheduled reminder included. A change's
+    message is queued, then claimed by the delivery worker and sent; a failed one waits out
+    its back-off and is claimed again (a reminder, by a later sweep), as is a claim whose
+    worker or sweep died. Skipped: nothing left to say (a card for a step decided before it
+    went). Dead: an error no retry can mend (a user who has left, a message that is gone)."""
 
+    QUEUED = "queued"
     CLAIMED = "claimed"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"
+    DEAD = "dead"
+
+
+# The reminder ledger's rows are rows of the outbox: one set of statuses. A reminder is
+# claimed by its sweep (never queued), then sent or failed.
+ReminderStatus = OutboxStatus

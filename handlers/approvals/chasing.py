@@ -17,8 +17,7 @@ from functools import partial
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.engine import Moved
-from bot.ledger import describe_failure
-from bot.notifier import Message, Notifier
+from bot.notifier import Message, Notifier, describe_failure
 from handlers.approvals import delivery
 from handlers.approvals.kinds import kind_of
 from handlers.text import clip, escape

@@ -1,5 +1,6 @@
-"""Posting and updating approval DMs. Used by every kind's submission, by decisions that open
-the next stage, and by steps moving between people."""
+"""Drawing approval cards, and posting them directly where a flow does not yet go through the
+outbox (handlers.approvals.owed): steps moving between people (escalation, reassignment,
+delegation) and the sweep's re-sending of a card that never arrived."""
 
 from __future__ import annotations
 
@@ -66,32 +67,6 @@ def deliver(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
                 told=["approver"],
             )
             session.commit()
-
-
-def refresh(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
-    """Re-render each step's DM where it was posted (after a decision, a close, a withdrawal)."""
-    for step_id in step_ids:
-        with db.session() as session:
-            step = declarations.get_step(session, step_id=step_id)
-            if step is None or not (step.dm_channel and step.dm_ts):
-                continue
-            record = declarations.load_record(session, declaration_id=step.declaration_id)
-            assert record is not None
-            # The flags stay on the decided card: they are part of what was decided on.
-            flags = kind_of(record.declaration.kind).risks(session, record)
-        notifier.update(
-            Posted(step.dm_channel, step.dm_ts),
-            approval_message(card_for(record, step, None, flags)),
-        )
-
-
-def inform(db: Database, notifier: Notifier, declaration_id: int, slack_user_id: str) -> None:
-    """An information copy (no buttons): e.g. a refused gift, told to the line manager."""
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=declaration_id)
-        assert record is not None
-        flags = kind_of(record.declaration.kind).risks(session, record)
-    notifier.dm(slack_user_id, approval_message(card_for(record, None, None, flags)))
 
 
 def moved_away(

@@ -2,7 +2,8 @@
 again, and decisions left waiting are chased (working days only): after
 ESCALATION_WORKING_DAYS working days without a decision the approver is reminded once; after
 as many again the step moves to the next role up, and the original approver and the
-declarant are told (issue 3, "Escalation")."""
+declarant are told (issue 3, "Escalation"). Last, whatever the outbox still owes — the
+approvals' cards and outcomes first among it — is sent."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from bot.rules.calendar import add_working_days, working_days_between
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
 from bot.rules.status import StepStatus
 from bot.sweep import Job, Sweep
-from handlers.approvals import chasing, delivery
-from storage import audit, declarations, staff
+from handlers.approvals import chasing, delivery, owed
+from storage import audit, declarations, outbox, staff
 from storage import chasing as store
 from storage.models import ApprovalStep
 
@@ -38,7 +39,9 @@ def redeliver_cards(sweep: Sweep) -> None:
         due = [
             w
             for w in store.waiting(session)
-            if not w.step.dm_ts and sweep.started_on(w.step) < sweep.today
+            if not w.step.dm_ts
+            and sweep.started_on(w.step) < sweep.today
+            and not outbox.on_its_way(session, kind=owed.APPROVAL, subject=f"step:{w.step.id}")
         ]
         if not due:
             return
@@ -250,6 +253,13 @@ def _remind(sweep: Sweep, approver_id: int, due: list[_Due]) -> None:
     sweep.report.did("reminded", f"Reminded {approver.display_name} about {refs}.")
 
 
+def deliver_owed(sweep: Sweep) -> None:
+    """Whatever the outbox still owes (a worker that died, Slack down for a while) goes now,
+    through the runtime's worker: the bot's runs all day, and `reminders run` has no other."""
+    if sweep.outbox is not None:
+        sweep.outbox.run_once()
+
+
 def _name(session: Session, staff_id: int) -> str | None:
     person = staff.by_id(session, staff_id=staff_id)
     return person.display_name if person else None
@@ -269,5 +279,7 @@ CHASE = Job(
         "escalated": ("escalated {n} step", "escalated {n} steps"),
     },
 )
-# In handlers.jobs() the waiting-decisions digest runs between the two (handlers.waiting).
-JOBS = [REDELIVER, CHASE]
+DELIVER = Job("messages owed", deliver_owed)
+# In handlers.jobs() the waiting-decisions digest runs between the first two
+# (handlers.waiting), and the messages owed go after every other job.
+JOBS = [REDELIVER, CHASE, DELIVER]

@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier
 from bot.rules import approvals as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.settings import Settings
@@ -27,13 +26,12 @@ def decide_by_button(
     meta: Decision,
     client: WebClient,
     db: Database,
-    notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
-    open the form for them first. Pressed in a DM or on the App Home."""
-    ack()
+    open the form for them first. Pressed in a DM or on the App Home. A decision is stored,
+    with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
     user = body["user"]["id"]
     allowed = service.check(db, actor_slack_id=user, step_id=meta.step_id)
     if not allowed.decided:
@@ -43,6 +41,7 @@ def decide_by_button(
     if spec is None:
         raise Refused(STALE_BUTTON)
     if spec.text is not rules.Text.NONE:
+        ack()
         client.views_open(
             trigger_id=body["trigger_id"],
             view=decision_text_modal(
@@ -61,7 +60,7 @@ def decide_by_button(
     )
     if not outcome.decided:
         raise Refused(outcome.message)
-    service.announce(db, notifier, outcome)
+    ack()
 
 
 def submit_decision_text(
@@ -70,7 +69,6 @@ def submit_decision_text(
     view: dict[str, Any],
     meta: Decision,
     db: Database,
-    notifier: Notifier,
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
@@ -90,4 +88,3 @@ def submit_decision_text(
     if not outcome.decided:
         raise Refused(outcome.message, Block.TEXT)
     ack()
-    service.announce(db, notifier, outcome)

@@ -1,5 +1,6 @@
-"""Deciding a step: the guard, the conditional update, the chain moving on, then the DMs.
-Shared by every decision button and form, for every kind of declaration."""
+"""Deciding a step: the guard, the conditional update, the chain moving on, and the messages
+it owes, in one transaction (the outbox's worker sends them after the ack). Shared by every
+decision button and form, for every kind of declaration."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from datetime import UTC, datetime, tzinfo
 from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import approvals as rules
 from bot.rules.permissions import Verdict, may_decide
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
-from handlers.approvals import delivery
+from handlers.approvals import owed
 from handlers.approvals.kinds import kind_of
-from handlers.approvals.messages import outcome_message
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
@@ -97,8 +96,9 @@ def decide(
     now: datetime,
     tz: tzinfo = UTC,
 ) -> Outcome:
-    """Record the decision once and move the chain on (fast: safe before acking a form);
-    `announce` then tells people."""
+    """Record the decision once, move the chain on, and owe its messages — the card redrawn
+    without buttons, the next stage's cards, the outcome to the declarant — in one short
+    transaction, committed before the ack."""
     with db.session() as session:
         loaded = _load(session, actor_slack_id, step_id)
         if loaded is None:
@@ -151,6 +151,17 @@ def decide(
         # Delegations run by the office's calendar days.
         org = staff.org_view(session, on=now.astimezone(tz).date())
         advanced = engine.advance(session, record=record, step=step, org=org, now=now)
+        opened = [s.id for s in advanced.opened.steps if s.id]
+        closed = [s.id for s in advanced.closed if s.id]
+        owed.owe_updates(session, [step_id, *closed])
+        owed.owe_cards(session, list(advanced.opened.steps))
+        owed.owe_outcome(
+            session,
+            declarant_id=record.declarant.id or 0,
+            step_id=step_id,
+            opened=opened,
+            decider_id=actor.id,
+        )
         session.commit()
         return Outcome(
             True,
@@ -159,47 +170,6 @@ def decide(
             declaration_id=step.declaration_id,
             step_id=step_id,
             decider_name=actor.display_name,
-            opened=[s.id for s in advanced.opened.steps if s.id],
-            closed=[s.id for s in advanced.closed if s.id],
+            opened=opened,
+            closed=closed,
         )
-
-
-def announce(db: Database, notifier: Notifier, outcome: Outcome) -> None:
-    """After the decision is safe in the database: update the DMs, open the next stage's,
-    and tell the declarant."""
-    if not outcome.decided or outcome.step_id is None or outcome.declaration_id is None:
-        return
-    delivery.refresh(db, notifier, [outcome.step_id, *outcome.closed])
-    delivery.deliver(db, notifier, outcome.opened)
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=outcome.declaration_id)
-        assert record is not None
-    step = next(s for s in record.steps if s.id == outcome.step_id)
-    spec = rules.spec(step.purpose, step.status)
-    assert spec is not None
-    kind = kind_of(record.declaration.kind)
-    next_names = [
-        record.name_of(s.approver_id) or "the next approver"
-        for s in record.steps
-        if s.id in outcome.opened
-    ]
-    message = outcome_message(
-        reference=record.declaration.reference or "",
-        what=kind.describe(record),
-        past=spec.past,
-        decider=outcome.decider_name,
-        text=step.reason,
-        text_label=spec.text_name,
-        next_names=next_names,
-        advice=kind.advice(record, step),
-    )
-    delivery.tell(notifier, record.declarant.slack_user_id, message)
-    with db.session() as session:
-        audit.record(
-            session,
-            action="notified",
-            declaration_id=record.declaration.id,
-            step_id=step.id,
-            told=["declarant"],
-        )
-        session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,6 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import gifts as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
@@ -23,7 +21,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
 from bot.settings import Settings
 from handlers import manager_picker, slack_ui
-from handlers.approvals import delivery
+from handlers.approvals import owed
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.ids import Field
@@ -31,7 +29,7 @@ from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
 from storage import audit, declarations, staff
 from storage.db import Database
-from storage.models import Staff
+from storage.models import ApprovalStep, Staff
 from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
@@ -79,24 +77,12 @@ def gift_form_for(
     )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Who is to be told what, once the declaration is safely stored."""
-
-    declaration_id: int
-    step_ids: list[int]
-    inform_slack_id: str | None
-    explanation: str
-    next_step: str
-
-
 def submit_gift(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
@@ -115,9 +101,8 @@ def submit_gift(
         routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
         source = _source(view)
-        stored = _store(session, me, offer, assessment, routing, chosen, settings, clock(), source)
+        _store(session, me, offer, assessment, routing, chosen, settings, clock(), source)
     ack()
-    _deliver(db, notifier, stored, me)
 
 
 def _source(view: dict[str, Any]) -> str | None:
@@ -146,8 +131,9 @@ def _store(
     settings: Settings,
     now: datetime,
     source: str | None = None,
-) -> Delivery:
-    """Record the offer and its first steps in one transaction: nothing half-written."""
+) -> None:
+    """Record the offer, its first steps and the messages they owe in one transaction:
+    nothing half-written, nothing acknowledged and then lost."""
     declaration, _row = declarations.create_gift(
         session,
         declarant=me,
@@ -175,13 +161,13 @@ def _store(
     elif assessment.route is rules.Route.DISPOSE:
         chain = DISPOSAL_CHAIN
     next_step = ""
-    step_ids: list[int] = []
+    steps: list[ApprovalStep] = []
     if chain:
         org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )
-        step_ids = [s.id for s in opened.steps if s.id]
+        steps = list(opened.steps)
         names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
         if names:
             next_step = (
@@ -198,14 +184,16 @@ def _store(
         routing, Approver
     ):
         inform = staff.by_id(session, staff_id=routing.person_id)
-    session.commit()
-    return Delivery(
-        declaration_id=declaration.id,
-        step_ids=step_ids,
-        inform_slack_id=inform.slack_user_id if inform else None,
+    owed.owe_declared(
+        session,
+        declaration,
+        steps,
+        receipt=RECEIPT,
+        inform_staff_id=inform.id if inform and inform.slack_user_id else None,
         explanation=assessment.explanation,
         next_step=next_step.strip(),
     )
+    session.commit()
 
 
 def _name(session: Session, staff_id: int) -> str | None:
@@ -213,22 +201,5 @@ def _name(session: Session, staff_id: int) -> str | None:
     return person.display_name if person else None
 
 
-def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
-    """Post the DMs after the ack; delivery keeps where each went, for chat.update."""
-    delivery.deliver(db, notifier, stored.step_ids)
-    if stored.inform_slack_id:
-        delivery.inform(db, notifier, stored.declaration_id, stored.inform_slack_id)
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=stored.declaration_id)
-        assert record is not None
-        if stored.inform_slack_id:
-            audit.record(
-                session,
-                action="notified",
-                declaration_id=stored.declaration_id,
-                told=["line_manager"],
-            )
-            session.commit()
-    delivery.tell(
-        notifier, me.slack_user_id, declarant_receipt(record, stored.explanation, stored.next_step)
-    )
+RECEIPT = "gift_receipt"
+owed.receipt_card(RECEIPT, declarant_receipt)

@@ -1,5 +1,5 @@
 """Ending an interest from /conduct mine: the form, and the end recorded (the declaration
-kept, its end date and reason added) with the audit entry and the people told."""
+kept, its end date and reason added) with the audit entry and the messages it owes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
@@ -22,16 +21,11 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
 from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.settings import Settings
-from handlers.approvals import delivery
-from handlers.interests.cards import (
-    describe,
-    ended_message,
-    ended_receipt,
-    interest_of,
-)
+from handlers.interests.cards import describe, interest_of
 from handlers.interests.form import read_end_date
 from handlers.interests.ids import END_DATE
 from handlers.interests.listeners import office_today
+from handlers.interests.owed import owe_ended
 from handlers.interests.views import end_modal
 from handlers.metadata import DeclarationRef
 from storage import audit, declarations, staff
@@ -99,11 +93,10 @@ def submit_end_interest(
     actor: Staff | None,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     """Set the end date once (a conditional update: two submissions, one end date), keep the
-    record, and tell the line manager for information."""
+    record, and owe the line manager word of it (for information) in the same transaction."""
     ref, me = meta, actor
     ended_on = read_end_date(view["state"]["values"])
     now = clock()
@@ -138,23 +131,16 @@ def submit_end_interest(
             ended_on=ended_on,
         )
         told = _who_to_tell(session, record, me, settings, now)
-        session.commit()
-    ack()
-    with db.session() as session:
-        fresh = declarations.load_record(session, declaration_id=ref.declaration_id)
-        assert fresh is not None
-    for slack_id in told:
-        delivery.tell(notifier, slack_id, ended_message(fresh))
-    if told:
-        with db.session() as session:
+        owe_ended(session, ref.declaration_id, told=told, declarant_id=me.id or 0)
+        if told:
             audit.record(
                 session,
                 action="notified",
                 declaration_id=ref.declaration_id,
                 told=["line_manager"],
             )
-            session.commit()
-    delivery.tell(notifier, me.slack_user_id, ended_receipt(fresh))
+        session.commit()
+    ack()
 
 
 def _who_to_tell(

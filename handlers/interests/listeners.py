@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +14,6 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import interests as rules
 from bot.rules.chains import Chain
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
@@ -24,14 +22,12 @@ from bot.rules.routing import Approver, Org
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import slack_ui
-from handlers.approvals import delivery
-from handlers.interests.cards import (
-    declarant_receipt,
-    restricted_post_message,
-)
+from handlers.approvals import owed
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
+from handlers.interests.owed import RECEIPT, RESTRICTED_POST
 from handlers.interests.views import interest_modal
+from handlers.outgoing import queue, to_staff
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Declaration, Interest, Staff
@@ -63,18 +59,6 @@ def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = No
     return interest_modal(description=(text or "").strip())
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Who is to be told what, once the declaration is safely stored."""
-
-    declaration_id: int
-    reference: str
-    step_ids: list[int]
-    restricted_post: bool
-    explanation: str
-    next_step: str
-
-
 def submit_interest(
     ack: Ack,
     body: dict[str, Any],
@@ -82,7 +66,6 @@ def submit_interest(
     actor: Staff,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     user = body["user"]["id"]
@@ -104,9 +87,8 @@ def submit_interest(
         assessment = rules.assess(
             declared.category, politically_restricted=me.politically_restricted
         )
-        stored = _store(session, me, declared, colleague, assessment, settings, clock())
+        _store(session, me, declared, colleague, assessment, settings, clock())
     ack()
-    _deliver(db, notifier, stored, me)
 
 
 def _role_title(policy: Policy, role: str) -> str:
@@ -149,8 +131,9 @@ def _store(
     assessment: rules.Assessment,
     settings: Settings,
     now: datetime,
-) -> Delivery:
-    """Record the interest and its first steps in one transaction: nothing half-written."""
+) -> None:
+    """Record the interest, its first steps and the messages they owe in one transaction:
+    nothing half-written, nothing acknowledged and then lost."""
     declaration = declarations.create_declaration(
         session,
         kind="interest",
@@ -190,7 +173,6 @@ def _store(
     opened = engine.start(
         session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
     )
-    step_ids = [s.id for s in opened.steps if s.id]
     names = []
     for step in opened.steps:
         person = staff.by_id(session, staff_id=step.approver_id)
@@ -210,41 +192,24 @@ def _store(
             f" Nolan could not find who should note it ({opened.unrouted[0]}) "
             "Please tell the monitoring officer."
         )
-    reference = declaration.reference or ""
-    session.commit()
-    return Delivery(
-        declaration_id=declaration.id,
-        reference=reference,
-        step_ids=step_ids,
-        restricted_post=assessment.restricted_post,
-        explanation=assessment.explanation,
+    if assessment.restricted_post:  # told at once, before anything else
+        queue(
+            session,
+            RESTRICTED_POST,
+            subject=f"declaration:{declaration.id}",
+            recipient=to_staff(me.id or 0),
+            declaration_id=declaration.id,
+            reference=declaration.reference or "",
+        )
+    owed.owe_declared(
+        session,
+        declaration,
+        list(opened.steps),
+        receipt=RECEIPT,
+        # The immediate warning already said it; the receipt says what happens next.
+        explanation="Your post is politically restricted: see the message above."
+        if assessment.restricted_post
+        else assessment.explanation,
         next_step=next_step.strip(),
     )
-
-
-def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
-    """After the ack: a restricted post is told first, then the approvers, then the receipt."""
-    if stored.restricted_post:
-        delivery.tell(notifier, me.slack_user_id, restricted_post_message(stored.reference))
-        with db.session() as session:
-            audit.record(
-                session,
-                action="notified",
-                declaration_id=stored.declaration_id,
-                told=["declarant"],
-                why="politically_restricted_post",
-            )
-            session.commit()
-    delivery.deliver(db, notifier, stored.step_ids)
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=stored.declaration_id)
-        assert record is not None
-    # The immediate warning already said it; the receipt says what happens next.
-    explanation = (
-        "Your post is politically restricted: see the message above."
-        if stored.restricted_post
-        else stored.explanation
-    )
-    delivery.tell(
-        notifier, me.slack_user_id, declarant_receipt(record, explanation, stored.next_step)
-    )
+    session.commit()

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Notifier
+from bot.outbox import Queued
 from bot.rules import notices as rules
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import slack_ui
-from handlers.approvals import delivery
+from handlers.approvals import owed
 from handlers.conduct import ConductRequest
 from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
 from handlers.notices.views import notice_modal
+from handlers.outgoing import Drawn, card
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Notice, Staff
@@ -61,20 +63,12 @@ def notice_form_for(db: Database, settings: Settings, *, slack_user_id: str) -> 
     return notice_modal(audience=rules.audience(policy.chain("notice"), titles_of(policy)))
 
 
-@dataclass(frozen=True)
-class Sent:
-    declaration_id: int
-    step_ids: list[int]
-    unrouted: list[str] = field(default_factory=list)
-
-
 def submit_notice(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     now = clock()
@@ -114,33 +108,39 @@ def submit_notice(
             org=staff.org_view(session, on=today),
             now=now,
         )
-        sent = Sent(declaration.id, [s.id for s in opened.steps if s.id], opened.unrouted)
-        session.commit()
-        my_slack_id = me.slack_user_id
-    ack()
-    delivery.deliver(db, notifier, sent.step_ids)
-    _tell_declarant(db, notifier, sent, my_slack_id, settings.policy)
-
-
-def _tell_declarant(
-    db: Database, notifier: Notifier, sent: Sent, slack_id: str | None, policy: Policy
-) -> None:
-    titles = titles_of(policy)
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=sent.declaration_id)
-        assert record is not None
-        recipients = []
-        for step in record.steps:
-            person = record.people.get(step.approver_id)
-            if person is None:
-                continue
-            title = rules.title_of(person.role_set, titles)
-            said = f"{person.display_name} ({title})" if title else person.display_name
-            if said not in recipients:
-                recipients.append(said)
-        audit.record(
-            session, action="notified", declaration_id=sent.declaration_id, told=["declarant"]
+        owed.owe_declared(
+            session,
+            declaration,
+            list(opened.steps),
+            receipt=RECEIPT,
+            titles=dataclasses.asdict(titles_of(settings.policy)),
+            unrouted=list(opened.unrouted),
+            fallback=f"the {settings.policy.head_of_office_title}",
         )
         session.commit()
-    fallback = f"the {policy.head_of_office_title}"
-    delivery.tell(notifier, slack_id, receipt(record, recipients, sent.unrouted, fallback))
+    ack()
+
+
+RECEIPT = "notice_receipt"
+
+
+@card(RECEIPT, after=owed.notified("declarant"))
+def _draw_receipt(session: Session, message: Queued) -> Drawn | None:
+    """To whom it went (by name and title), and who to tell if Nolan found no one."""
+    record = declarations.load_record(
+        session, declaration_id=int(message.payload["declaration_id"])
+    )
+    if record is None:
+        return None
+    titles = rules.Titles(**message.payload["titles"])
+    recipients = []
+    for step in record.steps:
+        person = record.people.get(step.approver_id)
+        if person is None:
+            continue
+        title = rules.title_of(person.role_set, titles)
+        said = f"{person.display_name} ({title})" if title else person.display_name
+        if said not in recipients:
+            recipients.append(said)
+    payload = message.payload
+    return Drawn(receipt(record, recipients, payload["unrouted"], payload["fallback"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,6 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules import outside_work as rules
 from bot.rules.chains import Chain
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
@@ -23,7 +21,7 @@ from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_appro
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker, slack_ui
-from handlers.approvals import delivery
+from handlers.approvals import owed
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.ids import Field
@@ -72,23 +70,12 @@ def outside_work_form_for(
     )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Who is to be told what, once the request is safely stored."""
-
-    declaration_id: int
-    step_ids: list[int]
-    explanation: str
-    next_step: str
-
-
 def submit_outside_work(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
@@ -107,9 +94,8 @@ def submit_outside_work(
             raise Refused(choice.error, Field.LINE_MANAGER)
         chosen = choice.chosen
         flags = rules.flags_for(request, today)
-        stored = _store(session, me, request, flags, chosen, settings, now)
+        _store(session, me, request, flags, chosen, settings, now)
     ack()
-    _deliver(db, notifier, stored, me)
 
 
 def _store(
@@ -120,8 +106,9 @@ def _store(
     chosen: Staff | None,
     settings: Settings,
     now: datetime,
-) -> Delivery:
-    """Record the request and open its first stage in one transaction: nothing half-written."""
+) -> None:
+    """Record the request, open its first stage and owe its messages in one transaction:
+    nothing half-written, nothing acknowledged and then lost."""
     declaration = declarations.create_declaration(
         session,
         kind=KIND,
@@ -161,13 +148,15 @@ def _store(
         session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
     )
     next_step = _next_step(session, declaration, me, chain, org, opened, settings.policy)
-    session.commit()
-    return Delivery(
-        declaration_id=declaration.id,
-        step_ids=[s.id for s in opened.steps if s.id],
+    owed.owe_declared(
+        session,
+        declaration,
+        list(opened.steps),
+        receipt=RECEIPT,
         explanation=_explanation(me, flags, settings.policy),
         next_step=next_step,
     )
+    session.commit()
 
 
 def _explanation(me: Staff, flags: frozenset[rules.Flag], policy: Policy) -> str:
@@ -244,12 +233,5 @@ def _next_step(
     return text.strip()
 
 
-def _deliver(db: Database, notifier: Notifier, stored: Delivery, me: Staff) -> None:
-    """Post the DMs after the ack; delivery keeps where each went, for chat.update."""
-    delivery.deliver(db, notifier, stored.step_ids)
-    with db.session() as session:
-        record = declarations.load_record(session, declaration_id=stored.declaration_id)
-        assert record is not None
-    delivery.tell(
-        notifier, me.slack_user_id, declarant_receipt(record, stored.explanation, stored.next_step)
-    )
+RECEIPT = "outside_work_receipt"
+owed.receipt_card(RECEIPT, declarant_receipt)

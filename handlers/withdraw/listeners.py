@@ -15,7 +15,7 @@ from bot.rules.notices import join_words
 from bot.rules.refusal import Refused
 from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.words import STATUS_WORDS
-from handlers.approvals import delivery
+from handlers.approvals import delivery, owed
 from handlers.approvals.kinds import kind_of
 from handlers.metadata import DeclarationRef
 from handlers.replies import tell
@@ -101,6 +101,7 @@ def withdraw(
             declaration_id=declaration.id,
             step_ids=step_ids,
         )
+        owed.owe_updates(session, step_ids)  # the approvers' cards lose their buttons
         session.commit()
         record = declarations.load_record(session, declaration_id=declaration.id)
         assert record is not None
@@ -117,7 +118,6 @@ def withdraw(
         verb = "has" if len(approvers) == 1 else "have"
         text += f" {escape(join_words(approvers))} {verb} been told."
     tell(respond, clip(text, 3000))
-    delivery.refresh(db, notifier, step_ids)
     for step in withdrawn_steps:
         approver = record.people.get(step.approver_id)
         heading = delivery.card_for(record, step).heading

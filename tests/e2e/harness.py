@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.app import create_app
+from bot.app import create_app, settle
 from bot.server import drain, make_server
 from bot.settings import Policy, Settings
 from storage.db import Database
@@ -110,9 +110,16 @@ class Nolan:
         self._server = make_server(app, self.db, "127.0.0.1", 0)
         self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)
         self._thread.start()
+        self.fake.idle = self.settle  # assert_no_call waits on the bot, not on a clock
         return self
 
+    def settle(self) -> None:
+        """Wait until the bot's background work is done: listeners after their ack, Home
+        refreshes, and every message they owe (the outbox drained)."""
+        assert self.app is not None and settle(self.app), "the bot did not settle in time"
+
     def stop(self) -> None:
+        self.fake.idle = None
         if self._server is not None:
             self._server.close()
         if self._thread is not None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import create_app
-from bot.server import make_socket_handler
+from bot.server import drain, make_socket_handler
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Staff
@@ -74,3 +74,4 @@ def test_gift_through_socket_mode_reaches_the_manager(
     finally:
         socket_server.stop()  # lets the client's blocking read end before close()
         handler.close()
+        drain(app)

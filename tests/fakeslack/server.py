@@ -101,6 +101,9 @@ class FakeSlack(LocalHTTPFake):
         self.rejected: list[Rejected] = []
         self._calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
+        self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
+        # The bot's idle barrier, when the test has one: assert_no_call waits on it.
+        self.idle: Callable[[], object] | None = None
         self._counter = itertools.count(1)
         self._triggers_issued: set[str] = set()
         self._triggers_used: set[str] = set()
@@ -199,6 +202,17 @@ class FakeSlack(LocalHTTPFake):
         with self._cond:
             self._faults.setdefault(method, deque()).append(_Fault(200, error, None, times))
 
+    def refuse(self, method: str, status: int = 503, retry_after: int | None = 3) -> None:
+        """Answer every call of `method` with HTTP `status` (and Retry-After) until
+        `release(method)`: Slack down for as long as a test needs, with no timing."""
+        error = "ratelimited" if status == 429 else "service_unavailable"
+        with self._cond:
+            self._refused[method] = _Fault(status, error, retry_after, 0)
+
+    def release(self, method: str) -> None:
+        with self._cond:
+            self._refused.pop(method, None)
+
     def reset(self) -> None:
         """Forget calls, rejections, problems and pending faults (users and socket_url stay)."""
         with self._cond:
@@ -206,6 +220,7 @@ class FakeSlack(LocalHTTPFake):
             self.rejected.clear()
             self.problems.clear()
             self._faults.clear()
+            self._refused.clear()
             self._response_url_posts.clear()
 
     # -- queries ---------------------------------------------------------------------------
@@ -245,8 +260,12 @@ class FakeSlack(LocalHTTPFake):
         ))
 
     def assert_no_call(self, method: str, predicate: Predicate = _any, settle: float = 0.3) -> None:
-        """Give the bot `settle` seconds, then assert no matching call happened."""
-        time.sleep(settle)
+        """Wait for the bot to be idle (its barrier, `idle`), or else give it `settle`
+        seconds; then assert no matching call happened."""
+        if self.idle is not None:
+            self.idle()
+        else:
+            time.sleep(settle)
         with self._cond:
             matches = [c for c in self._calls if c.method == method and safe(predicate, c)]
             if matches:
@@ -296,7 +315,7 @@ class FakeSlack(LocalHTTPFake):
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         """Process one /api/<method> request; returns (status, extra headers, JSON body)."""
         with self._cond:
-            fault = self._take_fault(method)
+            fault = self._refused.get(method) or self._take_fault(method)
             if fault is not None:
                 self._reject(method, args, token, fault.status, fault.error)
                 headers = (

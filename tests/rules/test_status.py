@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.rules import approvals
-from bot.rules.status import DeclarationStatus, ReminderStatus, StepStatus
+from bot.rules.status import DeclarationStatus, OutboxStatus, StepStatus
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,7 @@ def test_a_status_is_the_text_storage_holds() -> None:
 
 # A status compared with, or set to, a string literal (or a tuple of them).
 RAW = re.compile(r"""\bstatus\)?\s*(?:==|!=|=|\bin\b|\bnot in\b)\s*\(?\s*["']([a-z_]+)["']""")
-STATUSES = set(StepStatus) | set(DeclarationStatus) | set(ReminderStatus)
+STATUSES = set(StepStatus) | set(DeclarationStatus) | set(OutboxStatus)
 
 
 def test_no_raw_status_string_outside_the_column_mapping() -> None:

@@ -1,6 +1,6 @@
 """indexes for the access filter, the registers' date ranges and the search
 
-Revision ID: 0005s
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-06 02:00:00.000000
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005s"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """view submissions taken: a replayed form submission records nothing a second time
 
-Revision ID: 0005e
-Revises: 0005s
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06 02:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0005e"
-down_revision: str | None = "0005s"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

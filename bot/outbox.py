@@ -1,0 +1,288 @@
+"""The delivery worker: sends what the outbox holds, once, after the change that owes it has
+committed, off the request thread.
+
+A use case queues its messages (storage.outbox.queue) in the transaction of its change, so a
+declaration or a decision and the messages it owes are committed together or not at all.
+The worker then takes each message (a conditional update: one worker of however many, in one
+process or several sharing a database), asks the platform's `Sender` to render and send it,
+and records the platform's reference (Slack: the channel and ts) for later updates. An update
+of a card waits for the card itself to be sent. The platform's errors are retried with
+back-off, honouring the platform's Retry-After; errors that no retry can mend (a user who has
+left, a card that is gone) end the message as "dead", in the log.
+
+The worker runs a pass when woken after a commit that queued something, on start-up, and
+every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out).
+The one window left: the process dies after the platform accepted a message and before the
+worker recorded it; that message is sent again once its claim is stale (at least once,
+rather than lost) — see the README's "Delivery" section.
+
+Platform-neutral: the Slack sender lives with the Slack adapter (handlers.outgoing).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from bot.rules.status import OutboxStatus
+from storage import outbox
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.reminders import STALE_CLAIM
+from storage.touched import Touched, subscribe
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
+FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
+LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
+
+
+class Reference(Protocol):
+    """Where the platform put a message (Slack: bot.notifier.Posted)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One message as the sender sees it: the descriptor and, for an update, where the
+    message it updates went."""
+
+    id: int
+    kind: str
+    subject: str
+    recipient: str
+    payload: dict[str, Any]
+    updates: tuple[str, str] | None = None  # (channel, ts) of the message it updates
+
+
+class Moot:
+    """Sent instead of a message that no longer has anything to say (a card for a step
+    decided before it went out): recorded as skipped."""
+
+
+MOOT = Moot()
+
+
+class SendFailed(Exception):
+    """The platform refused or could not be reached. `retry_after` in seconds as the platform
+    asked; `permanent` when no retry can mend it."""
+
+    def __init__(
+        self, error: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(error)
+        self.error, self.retry_after, self.permanent = error, retry_after, permanent
+
+
+class Sender(Protocol):
+    def send(self, message: Queued) -> Reference | Moot | None:
+        """Render the message from current state and send it. None: sent, with no reference
+        (e.g. scheduled by the platform for later)."""
+
+    def record(self, session: Session, message: Queued, sent: Reference | None) -> None:
+        """Anything to write beside "sent", in the same transaction (where a card went, the
+        audit entry)."""
+
+
+def backoff(attempts: int, retry_after: float | None) -> float:
+    """Seconds before the next try: what the platform asked, else doubling from one second."""
+    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
+        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+class Worker:
+    """One delivery worker. `start()` runs it on a thread; `run_once()` is a synchronous pass
+    (the sweep, the CLI, tests)."""
+
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        stale_after: timedelta = STALE_CLAIM,
+        batch: int = 100,
+    ) -> None:
+        self.db, self.sender, self.now = db, sender, now
+        self.stale_after, self.batch = stale_after, batch
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pass_lock = threading.Lock()  # one pass at a time within this worker
+
+    # -- life --------------------------------------------------------------------------------
+
+    def start(self) -> Worker:
+        """Watch commits on the database (storage.touched) and pick up whatever is due. Once:
+        a worker already running is left as it is."""
+        if self._thread is not None:
+            return self
+        subscribe(self.db, self)
+        self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the message in hand and stop; what is still queued waits for the next start."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # storage.touched.Watcher: a commit that queued a message wakes the worker.
+    def touched(self, touched: Touched) -> None:
+        if touched.queued:
+            self.wake()
+
+    def settle(self) -> None:
+        """Nothing deferred: the worker sends on its own thread."""
+
+    def wait_idle(self, timeout: float = 15.0) -> bool:
+        """The idle barrier for tests and shutdown: True once nothing queued is left to send
+        (sent, skipped or dead), False if `timeout` passed first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.db.session() as session:
+                if outbox.waiting(session) == 0:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            self.wake()
+            time.sleep(0.02)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                self.run_once()
+                wait = self._until_next()
+            except Exception:
+                log.exception("The outbox worker's pass failed; it tries again shortly")
+                wait = FIRST_RETRY
+            self._wake.wait(wait)
+
+    def _until_next(self) -> float:
+        with self.db.session() as session:
+            next_try = outbox.next_try(session)
+        if next_try is None:
+            return SWEEP_EVERY
+        return min(max((next_try - self.now()).total_seconds(), 0.01), SWEEP_EVERY)
+
+    # -- a pass ------------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Send everything due now; returns how many messages were sent or settled. Passes
+        again while a pass made progress, so an update follows its card in the same call."""
+        done = 0
+        with self._pass_lock:
+            while not self._stopping.is_set():
+                with self.db.session() as session:
+                    ids = outbox.due(
+                        session, now=self.now(), stale_after=self.stale_after, limit=self.batch
+                    )
+                progressed = sum(1 for message_id in ids if self._deliver(message_id))
+                done += progressed
+                if not progressed:
+                    return done
+        return done
+
+    def _deliver(self, message_id: int) -> bool:
+        """Take, send and record one message; False when it was not ours to send now."""
+        with self.db.session() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None or row.payload is None:
+                return False
+            updates: tuple[str, str] | None = None
+            if row.updates_id is not None:
+                original = session.get(OutboxMessage, row.updates_id)
+                if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
+                    outbox.mark_failed(
+                        session,
+                        reminder_id=message_id,
+                        error="the message it updates was never sent",
+                        status=OutboxStatus.SKIPPED,
+                    )
+                    session.commit()
+                    return True
+                if original.status != OutboxStatus.SENT:
+                    return False  # the card first: this update waits for it
+                if original.channel and original.ts:
+                    updates = (original.channel, original.ts)
+            message = Queued(
+                id=message_id,
+                kind=row.kind,
+                subject=row.subject,
+                recipient=row.recipient,
+                payload=json.loads(row.payload),
+                updates=updates,
+            )
+            if not outbox.take(
+                session, message_id=message_id, now=self.now(), stale_after=self.stale_after
+            ):
+                session.rollback()
+                return False
+            attempts = row.attempts + 1
+            session.commit()
+        try:
+            sent = self.sender.send(message)
+        except SendFailed as failed:
+            self._failed(message, attempts, failed)
+            return True
+        except Exception as exc:  # a bug in rendering: logged, retried with back-off
+            log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
+            self._failed(message, attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
+            return True
+        with self.db.session() as session:
+            if isinstance(sent, Moot):
+                outbox.mark_failed(
+                    session,
+                    reminder_id=message_id,
+                    error="nothing to say",
+                    status=OutboxStatus.SKIPPED,
+                )
+            else:
+                self.sender.record(session, message, sent)
+                outbox.mark_sent(
+                    session,
+                    reminder_id=message_id,
+                    now=self.now(),
+                    channel=sent.channel if sent else None,
+                    ts=sent.ts if sent else None,
+                )
+            session.commit()
+        return True
+
+    def _failed(self, message: Queued, attempts: int, failed: SendFailed) -> None:
+        if failed.permanent:
+            log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
+            status, not_before = OutboxStatus.DEAD, None
+        else:
+            wait = backoff(attempts, failed.retry_after)
+            log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
+            status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
+        with self.db.session() as session:
+            outbox.mark_failed(
+                session,
+                reminder_id=message.id,
+                error=failed.error,
+                status=status,
+                not_before=not_before,
+            )
+            session.commit()

@@ -1,0 +1,156 @@
+"""The Slack end of the outbox: each kind of queued message drawn as Block Kit from the
+database's state when it is sent, and sent through the notifier.
+
+Messages are queued as descriptors ({"card": "approval", "step_id": 12}), not as rendered
+Slack payloads: the use case that owes a message need not know Block Kit, a card drawn at send
+time shows the latest state (so an update queued twice is harmless), and another platform
+would draw the same descriptors its own way. Each feature registers how its messages are
+drawn with `@card(name)`; `queue` writes one in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.notifier import Message, Notifier, Posted
+from bot.outbox import MOOT, Moot, Queued, SendFailed
+from storage import outbox, staff
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+# What Slack answers when no retry can help: the person, the conversation or the message is
+# gone, or the message itself is wrong.
+PERMANENT = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "cant_update_message",
+        "channel_not_found",
+        "edit_window_closed",
+        "invalid_arguments",
+        "invalid_blocks",
+        "is_archived",
+        "message_not_found",
+        "msg_too_long",
+        "no_text",
+        "not_in_channel",
+        "user_not_found",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A message ready to go; `update` is the message it replaces, if any."""
+
+    message: Message
+    update: Posted | None = None
+
+
+Draw = Callable[[Session, Queued], Drawn | None]  # None: nothing to say any more
+After = Callable[[Session, Queued, Posted | None], None]
+
+
+@dataclass(frozen=True)
+class Card:
+    draw: Draw
+    after: After | None = None  # recorded with "sent", in the same transaction
+
+
+CARDS: dict[str, Card] = {}
+
+
+def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
+    """Register how the messages queued as {"card": name, …} are drawn."""
+
+    def register(draw: Draw) -> Draw:
+        CARDS[name] = Card(draw, after)
+        return draw
+
+    return register
+
+
+def to_staff(staff_id: int) -> str:
+    """A recipient named by the org chart, resolved to their Slack account when sent."""
+    return f"staff:{staff_id}"
+
+
+def queue(
+    session: Session,
+    name: str,
+    *,
+    subject: str,
+    recipient: str,
+    updates_id: int | None = None,
+    **payload: Any,
+) -> int:
+    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
+    id (for an update to follow it)."""
+    row = outbox.queue(
+        session,
+        kind=name,
+        subject=subject,
+        recipient=recipient,
+        payload={"card": name, **payload},
+        updates_id=updates_id,
+    )
+    assert row.id is not None
+    return row.id
+
+
+def _failure(exc: SlackApiError) -> SendFailed:
+    response = exc.response
+    error = str(response.get("error") or response.status_code)
+    retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After")
+    return SendFailed(
+        f"Slack answered {error}",
+        retry_after=float(retry_after) if retry_after else None,
+        permanent=error in PERMANENT,
+    )
+
+
+class SlackSender:
+    """bot.outbox.Sender for Slack."""
+
+    def __init__(self, db: Database, notifier: Notifier) -> None:
+        self.db, self.notifier = db, notifier
+
+    def send(self, message: Queued) -> Posted | Moot | None:
+        found = CARDS.get(str(message.payload.get("card")))
+        if found is None:
+            raise SendFailed(f"no card called {message.payload.get('card')!r}", permanent=True)
+        with self.db.session() as session:
+            drawn = found.draw(session, message)
+            to = self._slack_id(session, message.recipient)
+        if drawn is None:
+            return MOOT
+        try:
+            if drawn.update is not None:
+                self.notifier.update(drawn.update, drawn.message)
+                return drawn.update
+            if to is None:
+                raise SendFailed("no Slack account to send to", permanent=True)
+            return self.notifier.dm(to, drawn.message)
+        except SlackApiError as exc:
+            raise _failure(exc) from exc
+        except OSError as exc:  # Slack not reached (refused, timed out): tried again later
+            raise SendFailed(f"Slack not reached: {exc}") from exc
+
+    def record(self, session: Session, message: Queued, sent: Any) -> None:
+        found = CARDS.get(str(message.payload.get("card")))
+        if found is not None and found.after is not None:
+            found.after(session, message, sent)
+
+    @staticmethod
+    def _slack_id(session: Session, recipient: str) -> str | None:
+        if not recipient.startswith("staff:"):
+            return recipient or None
+        person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))
+        return person.slack_user_id if person and person.slack_user_id else None

@@ -1,0 +1,153 @@
+"""The outbox's SQL: queue a message in the caller's transaction, take it (once, across
+workers and processes), and record what became of it. The sweep's reminders claim their rows
+by natural key (storage.reminders); both end through `mark_sent` / `mark_failed` here.
+
+A message's `payload` is a platform-neutral descriptor — e.g. {"card": "approval",
+"step_id": 12} — that the platform's adapter renders from the database's state when it sends.
+That is why an update of a card can be queued as often as the card changes and still be
+idempotent: whichever update goes last draws the latest state.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from bot.rules.status import OutboxStatus
+from storage.models import OutboxMessage
+from storage.types import utcnow
+
+# What a worker may still do something about.
+PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
+
+
+def queue(
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    recipient: str,
+    payload: dict[str, Any],
+    updates_id: int | None = None,
+) -> OutboxMessage:
+    """Owe a message: it goes when the caller's transaction commits, never if it rolls back."""
+    row = OutboxMessage(
+        kind=kind,
+        subject=subject,
+        recipient=recipient,
+        status=OutboxStatus.QUEUED,
+        claimed_at=None,
+        payload=json.dumps(payload, sort_keys=True),
+        updates_id=updates_id,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
+    """The newest message of this kind about this subject (e.g. a step's card)."""
+    return session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.subject == subject)
+        .order_by(col(OutboxMessage.id).desc())
+    ).first()
+
+
+def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
+    """Is the newest such message still to be sent (queued, in hand, or in back-off)?"""
+    newest = latest(session, kind=kind, subject=subject)
+    return newest is not None and newest.status in PENDING
+
+
+def _stale(now: datetime, stale_after: Any) -> Any:
+    return (col(OutboxMessage.status) == OutboxStatus.CLAIMED) & (
+        col(OutboxMessage.claimed_at) < now - stale_after
+    )
+
+
+def _takeable(now: datetime, stale_after: Any) -> Any:
+    ready = or_(col(OutboxMessage.not_before).is_(None), col(OutboxMessage.not_before) <= now)
+    return and_(
+        col(OutboxMessage.payload).is_not(None),
+        or_(
+            and_(col(OutboxMessage.status).in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)), ready),
+            _stale(now, stale_after),
+        ),
+    )
+
+
+def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> list[int]:
+    """Ids of the queued messages a worker may take now, oldest first."""
+    return list(
+        session.exec(
+            select(OutboxMessage.id)
+            .where(_takeable(now, stale_after))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) -> bool:
+    """Claim one queued message; False if another worker has it or it is done. The caller
+    commits before sending, so every other worker sees the claim."""
+    taken = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, _takeable(now, stale_after))
+        .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def waiting(session: Session) -> int:
+    """How many queued messages are not yet sent, skipped or given up."""
+    return session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.payload).is_not(None), col(OutboxMessage.status).in_(PENDING))
+    ).one()
+
+
+def next_try(session: Session) -> datetime | None:
+    """When the earliest message in back-off may be tried again."""
+    return session.exec(
+        select(func.min(OutboxMessage.not_before)).where(
+            col(OutboxMessage.payload).is_not(None), OutboxMessage.status == OutboxStatus.FAILED
+        )
+    ).one()
+
+
+def mark_sent(
+    session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
+) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == reminder_id)
+        .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(
+    session: Session,
+    *,
+    reminder_id: int,
+    error: str,
+    status: OutboxStatus = OutboxStatus.FAILED,
+    not_before: datetime | None = None,
+) -> None:
+    """A failed attempt, tried again after `not_before` (or by the next sweep, for a
+    reminder); dead or skipped end it."""
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == reminder_id)
+        .values(status=status, last_error=error[:2000], not_before=not_before)
+        .execution_options(synchronize_session=False)
+    )
