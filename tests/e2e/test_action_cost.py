@@ -55,6 +55,7 @@ def queries(db: Database, nolan: Nolan, action: Callable[[], None]) -> tuple[int
         count[1] += 1
 
     nolan.start()
+    nolan.settle()  # the outbox worker's pass on start-up is not the action's work
     event.listen(db.engine, "before_cursor_execute", counted)
     event.listen(Staff, "load", staff_read)
     event.listen(Staff, "refresh", staff_read)

@@ -26,6 +26,8 @@ from bot.settings import Settings
 from handlers.approvals.ids import decide_action
 from handlers.approvals.listeners import decide_by_button
 from handlers.gifts.listeners import submit_gift
+from handlers.metadata import Decision, decode
+from storage import staff
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, OutboxMessage
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
@@ -230,7 +232,9 @@ def test_a_declaration_and_its_messages_are_committed_before_the_ack(
     view = nolan.open_modal("UALICE", "/gift")
     body = view_submission_payload("UALICE", view, view_state(view, hospitality(clock)))
     ack = _ack_noting(lambda: len(owed(db)) == 2)  # the manager's card, the receipt
-    submit_gift(ack, body, body["view"], db, _settings(nolan), clock)
+    with db.session() as session:
+        alice = staff.by_slack_id(session, slack_user_id="UALICE")
+    submit_gift(ack, body["view"], alice, db, _settings(nolan), clock)
     assert ack.seen == [True]
     nolan.settle()  # the running bot's worker sends them
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
@@ -266,7 +270,8 @@ def test_a_decision_and_its_messages_are_committed_before_the_ack(
         message_ts=card.response["ts"],
         trigger_id=fake.new_trigger_id(),
     )
-    decide_by_button(ack, body["actions"][0], body, Mock(), Mock(), db, _settings(nolan), clock)
+    meta = decode(Decision, value)
+    decide_by_button(ack, body, meta, Mock(), db, _settings(nolan), clock)
     assert ack.seen == [True]
     nolan.settle()
     update = fake.wait_for("chat.update")
