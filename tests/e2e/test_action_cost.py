@@ -111,6 +111,11 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
         large = actions_cost(fake, large_db, clock, LARGE, cards=2)
     finally:
         large_db.dispose()
-    assert large == small
+    for (large_queries, large_rows), (small_queries, small_rows) in zip(large, small, strict=True):
+        # The staff rows read are exact; the statements may differ by the outbox worker's
+        # passes (woken by each commit, one pass may or may not take two commits' messages:
+        # one claim statement each), never by anything that grows with the office.
+        assert large_rows == small_rows
+        assert abs(large_queries - small_queries) <= 2, (large, small)
     (_, declared_staff), (_, approved_staff) = small
     assert declared_staff < 50 and approved_staff < 50  # the people concerned, not everyone
