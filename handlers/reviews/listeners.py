@@ -19,9 +19,10 @@ from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
 from bot.rules.refusal import Refused
 from bot.rules.roles import ApproverRole
-from bot.rules.routing import Approver, NeedsChoice, line_approver
+from bot.rules.routing import Approver
 from bot.rules.status import StepStatus
 from bot.settings import Settings
+from handlers import manager_picker
 from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
 from handlers.outside_work.views import outside_work_modal
@@ -177,14 +178,14 @@ def changed(
         reviewing = _load(session, actor, ref, settings)
         if reviewing.ended_on is not None and reviewing.answered is None:
             raise Refused(f"{reviewing.permission.reference} has already ended.")
-        routing = line_approver(staff.as_person(reviewing.me), staff.office_holders(session))
+        ask_for_manager = manager_picker.needs_choice(session, reviewing.me)
     p = reviewing.permission
     client.views_open(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
             organisation=p.organisation,
             notes=f"A change to {p.reference} ({p.role}, granted {p.granted_on:%d %b %Y}): ",
-            ask_for_manager=isinstance(routing, NeedsChoice),
+            ask_for_manager=ask_for_manager,
             head_title=settings.policy.head_of_office_title,
         ),
     )
