@@ -80,6 +80,16 @@ def _load(session: Session, me: Staff | None, ref: ReviewRef, settings: Settings
     )
 
 
+def _load_running(
+    session: Session, me: Staff | None, ref: ReviewRef, settings: Settings
+) -> Reviewing:
+    """_load, refused as well when the permission has ended without this review answered."""
+    reviewing = _load(session, me, ref, settings)
+    if reviewing.ended_on is not None and reviewing.answered is None:
+        raise Refused(f"{reviewing.permission.reference} has already ended.")
+    return reviewing
+
+
 def _record(
     session: Session, reviewing: Reviewing, ref: ReviewRef, response: str, now: datetime
 ) -> tuple[str, datetime]:
@@ -150,9 +160,7 @@ def unchanged(
     ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, actor, ref, settings)
-        if reviewing.ended_on is not None and reviewing.answered is None:
-            raise Refused(f"{reviewing.permission.reference} has already ended.")
+        reviewing = _load_running(session, actor, ref, settings)
         answer = _record(session, reviewing, ref, "confirmed", now)
         session.commit()
     _show(notifier, body, reviewing, answer, settings)
@@ -175,9 +183,7 @@ def changed(
     ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, actor, ref, settings)
-        if reviewing.ended_on is not None and reviewing.answered is None:
-            raise Refused(f"{reviewing.permission.reference} has already ended.")
+        reviewing = _load_running(session, actor, ref, settings)
         ask_for_manager = manager_picker.needs_choice(session, reviewing.me)
     p = reviewing.permission
     client.views_open(
