@@ -22,14 +22,14 @@ from bot.rules.routing import Approver, Routing
 from bot.settings import Settings
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
+from handlers.approvals.declared import audit_submitted
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
-from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -137,17 +137,15 @@ def _store(
     )
     assert declaration.id is not None
     declaration.created_at = now  # the injected clock: "declared on" follows it
-    audit.record(
+    audit_submitted(
         session,
-        action="submitted",
-        actor_id=me.id,
-        declaration_id=declaration.id,
+        me,
+        declaration,
+        settings,
+        now,
         route=assessment.route.value,
         flags=sorted(assessment.flags),
         **({"source": source} if source else {}),
-        risks=snapshot(
-            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
-        ),
     )
     chain: Chain = ()
     if assessment.route is rules.Route.AUTHORISE:

@@ -22,14 +22,14 @@ from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
+from handlers.approvals.declared import audit_submitted
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
 from handlers.text import escape
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, OutsideWork, Staff
-from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +126,7 @@ def _store(
             notes=rules.stored_notes(request),
         )
     )
-    audit.record(
-        session,
-        action="submitted",
-        actor_id=me.id,
-        declaration_id=declaration.id,
-        flags=sorted(flags),
-        risks=snapshot(
-            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
-        ),
-    )
+    audit_submitted(session, me, declaration, settings, now, flags=sorted(flags))
     chain = settings.policy.chain(KIND)
     org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
     opened = engine.start(
