@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import InputBlock
 from sqlmodel import Session
 
+from bot.rules.refusal import Refused
 from bot.rules.routing import NeedsChoice, NoApprover, Routing, line_approver
 from bot.ui.manager import FIELD_ID, manager_field
 from handlers import slack_ui
@@ -26,6 +27,12 @@ def picker_block(*, decides: str) -> InputBlock:
 
 def picker_shown(view: dict[str, Any]) -> bool:
     return any(b.get("block_id") == BLOCK_ID for b in view.get("blocks", []))
+
+
+def needs_choice(session: Session, me: Staff) -> bool:
+    """Whether the form shows the picker: the org chart names no line approver for me."""
+    routing = line_approver(staff.as_person(me), staff.office_holders(session))
+    return isinstance(routing, NeedsChoice)
 
 
 @dataclass(frozen=True)
@@ -55,3 +62,13 @@ def resolve(
     if shown and isinstance(routing, NeedsChoice):
         return ManagerChoice(routing, chosen, "Please choose your line manager.")
     return ManagerChoice(routing, chosen)
+
+
+def submitted(
+    session: Session, me: Staff, view: dict[str, Any], chosen_slack_id: str | None
+) -> ManagerChoice:
+    """resolve() for a submitted form; a pick that can't stand is refused on the picker."""
+    choice = resolve(session, me, shown=picker_shown(view), chosen_slack_id=chosen_slack_id)
+    if choice.error:
+        raise Refused(choice.error, BLOCK_ID)
+    return choice

@@ -29,6 +29,7 @@ from bot.rules.status import ReminderStatus
 from bot.settings import Policy
 from bot.sweep import Job, Sweep
 from handlers.annual.messages import Outstanding, annual_message, outstanding_message
+from handlers.mailing import people, report_failures, report_sent
 from storage import audit, staff
 from storage import confirmations as store
 from storage.models import Reminder
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 KIND = store.ANNUAL
 NONRESPONDERS = "annual_nonresponders"
 # Failures listed one by one in the sweep's report; beyond this they are counted.
-MAX_FAILURE_LINES = 10
 
 
 def current_round(policy: Policy, today: date) -> Round | None:
@@ -177,25 +177,19 @@ def _ask(sweep: Sweep, round_: Round) -> None:
 
 
 def _report(sweep: Sweep, round_: Round, asked: int, reminded: int, failures: list[str]) -> None:
-    if asked:
-        sweep.report.did(
-            "annual_sent",
-            f"Sent the annual declaration {round_.year} to {_people(asked)}.",
-            n=asked,
-        )
-    if reminded:
-        sweep.report.did(
-            "annual_reminded",
-            f"Reminded {_people(reminded)} to answer the annual declaration {round_.year}.",
-            n=reminded,
-        )
-    for failure in failures[:MAX_FAILURE_LINES]:
-        sweep.report.failed(f"could not send {failure}")
-    if len(failures) > MAX_FAILURE_LINES:
-        sweep.report.failed(
-            f"could not send the annual declaration to {len(failures) - MAX_FAILURE_LINES} "
-            "more people"
-        )
+    report_sent(
+        sweep,
+        "annual",
+        sent=asked,
+        reminded=reminded,
+        sent_line=f"Sent the annual declaration {round_.year} to {{people}}.",
+        reminded_line=f"Reminded {{people}} to answer the annual declaration {round_.year}.",
+    )
+    report_failures(
+        sweep,
+        [f"could not send {failure}" for failure in failures],
+        more="could not send the annual declaration to {n} more people",
+    )
     if asked or reminded:
         with sweep.db.session() as session:
             audit.record(
@@ -207,10 +201,6 @@ def _report(sweep: Sweep, round_: Round, asked: int, reminded: int, failures: li
                 on=sweep.today,
             )
             session.commit()
-
-
-def _people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
@@ -252,7 +242,7 @@ def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
         n = counted[0] if counted else 0
         sweep.report.did(
             "annual_nonresponders",
-            f"Sent {officer.display_name} the list of {_people(n)} who have not answered the "
+            f"Sent {officer.display_name} the list of {people(n)} who have not answered the "
             f"annual declaration {round_.year}.",
         )
         with sweep.db.session() as session:

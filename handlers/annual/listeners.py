@@ -13,8 +13,8 @@ from slack_sdk import WebClient
 from bot.notifier import Notifier
 from bot.rules import annual as rules
 from bot.rules.roles import Role
-from bot.rules.routing import NeedsChoice, line_approver
 from bot.settings import Settings
+from handlers import manager_picker
 from handlers.annual.common import long_date, pressed_message
 from handlers.annual.ids import AnnualRef
 from handlers.annual.jobs import current_round, note_updates, outstanding, went_out
@@ -22,7 +22,7 @@ from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from storage import audit, staff
+from storage import audit
 from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
@@ -95,11 +95,11 @@ def ask_outside_work(
     """ "Ask about outside work": the /outside-work form; the request is the answer."""
     ack()
     with db.session() as session:
-        routing = line_approver(staff.as_person(actor), staff.office_holders(session))
+        ask_for_manager = manager_picker.needs_choice(session, actor)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
-            ask_for_manager=isinstance(routing, NeedsChoice),
+            ask_for_manager=ask_for_manager,
             head_title=settings.policy.head_of_office_title,
         ),
     )

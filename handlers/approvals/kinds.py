@@ -7,15 +7,20 @@ the approval engine looks a kind up here without importing the features that imp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.rules.risk import RiskFlag
 from handlers.approvals.messages import ApprovalCard
 from storage.declarations import Record
-from storage.models import ApprovalStep
+from storage.models import ApprovalStep, Declaration
+
+HISTORY_LIMIT = 5
+
+Detail = TypeVar("Detail")
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,27 @@ def kind_of(name: str) -> Kind:
             f"no kind of declaration {name!r} is installed: build the bot through "
             "bot.runtime.Runtime (or call handlers.install_kinds())"
         ) from None
+
+
+def earlier(
+    session: Session,
+    record: Record,
+    detail: type[Detail],
+    *where: Any,
+    newest_first: Sequence[Any] = (),
+) -> Sequence[tuple[Declaration, Detail]]:
+    """The declarant's other declarations with a `detail` row (a kind's table) that match
+    `where`, ordered by `newest_first` (default: the latest declared first), at most
+    HISTORY_LIMIT: the related history on an approver's card."""
+    declaration_id = col(detail.declaration_id)  # type: ignore[attr-defined]
+    return session.exec(
+        select(Declaration, detail)
+        .join(detail, declaration_id == col(Declaration.id))
+        .where(
+            Declaration.declarant_id == record.declaration.declarant_id,
+            col(Declaration.id) != record.declaration.id,
+            *where,
+        )
+        .order_by(*(newest_first or (col(Declaration.id).desc(),)))
+        .limit(HISTORY_LIMIT)
+    ).all()

@@ -17,6 +17,8 @@ from bot.ui.approval import (
 )
 from handlers import slack_ui
 from handlers.text import clip, escape
+from storage.declarations import Record
+from storage.models import ApprovalStep
 
 __all__ = [
     "TEXT_MAX",
@@ -27,7 +29,38 @@ __all__ = [
     "decision_text_modal",
     "moved_message",
     "outcome_message",
+    "step_card",
 ]
+
+
+def step_card(
+    record: Record,
+    step: ApprovalStep | None,
+    history: list[str] | None,
+    *,
+    heading: str,
+    facts: list[tuple[str, str]],
+    details: list[tuple[str, str]],
+    warnings: list[str] | None = None,
+    intro: str = "",
+) -> ApprovalCard:
+    """A kind's card for `step` (None: an information copy), with where the step stands
+    filled in the same way for every kind; the kind draws the rest."""
+    return ApprovalCard(
+        step_id=step.id if step else None,
+        reference=record.declaration.reference or "",
+        heading=heading,
+        intro=intro,
+        facts=facts,
+        details=details,
+        warnings=warnings or [],
+        history=history or [],
+        purpose="inform" if step is None else step.purpose,
+        status=step.status if step else record.declaration.status,
+        decided_by=record.name_of(step.decided_by_id) if step and step.decided_by_id else None,
+        decided_at=step.decided_at if step else None,
+        reason=step.reason if step else None,
+    )
 
 
 def decision_elements(step_id: int, purpose: str, reference: str) -> list[ButtonElement]:

@@ -6,7 +6,7 @@ from bot.notifier import Message
 from bot.rules.gifts import Flag, OfferKind, format_pounds
 from bot.rules.status import StepStatus
 from bot.rules.words import offer_words, relationship_word, response_word
-from handlers.approvals.messages import ApprovalCard
+from handlers.approvals.messages import ApprovalCard, step_card
 from handlers.text import clip, escape
 from storage.declarations import GiftRecord
 from storage.models import ApprovalStep
@@ -49,24 +49,14 @@ def gift_card(
     if offer.use_at_work:
         warnings.append("Declared as of use at work.")
     heading = f"{_kind_label(record).split(' (')[0]} offered to {record.declarant.display_name}"
-    purpose = "inform" if step is None else step.purpose
-    decided_by = None
-    if step is not None and step.decided_by_id:
-        person = record.people.get(step.decided_by_id)
-        decided_by = person.display_name if person else None
-    return ApprovalCard(
-        step_id=step.id if step else None,
-        reference=record.declaration.reference or "",
+    return step_card(
+        record,
+        step,
+        history,
         heading=heading,
         facts=facts,
-        history=history or [],
         details=[("Description", offer.description), ("Why", offer.reason)],
         warnings=warnings,
-        purpose=purpose,
-        status=step.status if step else record.declaration.status,
-        decided_by=decided_by,
-        decided_at=step.decided_at if step else None,
-        reason=step.reason if step else None,
     )
 
 

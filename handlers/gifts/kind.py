@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func
 
 from bot.rules.gifts import format_pounds
 from bot.rules.risk import RiskFlag
-from handlers.approvals.kinds import Kind
+from handlers.approvals.kinds import Kind, earlier
 from handlers.gifts.cards import advice, gift_card, what_it_was
 from storage import risk
 from storage.declarations import Record
-from storage.models import ApprovalStep, Declaration, GiftOffer
-
-HISTORY_LIMIT = 5
+from storage.models import ApprovalStep, GiftOffer
 
 
 def history(session: Session, record: Record) -> list[str]:
     """Earlier offers to this person from the same giver, so the approver sees a pattern."""
-    rows = session.exec(
-        select(Declaration, GiftOffer)
-        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == record.declaration.declarant_id,
-            col(Declaration.id) != record.declaration.id,
-            func.lower(GiftOffer.offered_by) == record.offer.offered_by.lower(),
-        )
-        .order_by(col(GiftOffer.date_offered).desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+    rows = earlier(
+        session,
+        record,
+        GiftOffer,
+        func.lower(GiftOffer.offered_by) == record.offer.offered_by.lower(),
+        newest_first=[col(GiftOffer.date_offered).desc()],
+    )
     return [
         f"{d.reference} · {g.date_offered:%d %b %Y} · {g.kind} from {g.offered_by} · "
         f"{format_pounds(g.value_pence)} · {d.status.replace('_', ' ')}"

@@ -18,19 +18,18 @@ from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
-from bot.rules.routing import Approver, NeedsChoice, Routing, line_approver
+from bot.rules.routing import Approver, Routing
 from bot.settings import Settings
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
+from handlers.approvals.declared import audit_submitted
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
-from handlers.gifts.ids import Field
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
-from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +63,12 @@ def gift_form_for(
     button both open it."""
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        routing = None
-        if me is not None:
-            routing = line_approver(staff.as_person(me), staff.office_holders(session))
+        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
     if me is None:
         return None
     return gift_modal(
         description=(text or "").strip(),
-        ask_for_manager=isinstance(routing, NeedsChoice),
+        ask_for_manager=ask_for_manager,
         token_threshold_pence=settings.policy.token_gift_threshold_pence,
         source=source,
     )
@@ -86,7 +83,6 @@ def submit_gift(
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    shown = manager_picker.picker_shown(view)
     today = clock().astimezone(settings.policy.tz).date()
     try:
         offer = rules.validate(form, limits_of(settings), today)
@@ -95,9 +91,7 @@ def submit_gift(
         return
     me = actor
     with db.session() as session:
-        choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
-        if choice.error:
-            raise Refused(choice.error, Field.LINE_MANAGER)
+        choice = manager_picker.submitted(session, me, view, chosen_slack_id)
         routing, chosen = choice.routing, choice.chosen
         assessment = rules.assess(offer, limits_of(settings), today)
         source = _source(view)
@@ -143,17 +137,15 @@ def _store(
     )
     assert declaration.id is not None
     declaration.created_at = now  # the injected clock: "declared on" follows it
-    audit.record(
+    audit_submitted(
         session,
-        action="submitted",
-        actor_id=me.id,
-        declaration_id=declaration.id,
+        me,
+        declaration,
+        settings,
+        now,
         route=assessment.route.value,
         flags=sorted(assessment.flags),
         **({"source": source} if source else {}),
-        risks=snapshot(
-            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
-        ),
     )
     chain: Chain = ()
     if assessment.route is rules.Route.AUTHORISE:

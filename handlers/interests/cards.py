@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 from bot.notifier import Message
 from bot.rules.interests import RESTRICTED_WARNING, Category, category_name, category_of
 from bot.rules.status import StepStatus
-from handlers.approvals.messages import ApprovalCard
+from handlers.approvals.messages import ApprovalCard, step_card
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, Interest
@@ -93,22 +93,14 @@ def interest_card(
         ("What they propose", interest.proposal),
         ("Action needed", interest.action or ""),
     ]
-    decided_by = None
-    if step is not None and step.decided_by_id:
-        decided_by = record.name_of(step.decided_by_id)
-    return ApprovalCard(
-        step_id=step.id if step else None,
-        reference=record.declaration.reference or "",
+    return step_card(
+        record,
+        step,
+        history,
         heading=f"Interest declared by {who}",
         facts=facts,
-        history=history or [],
         details=details,
         warnings=_warnings(record),
-        purpose="inform" if step is None else step.purpose,
-        status=step.status if step else record.declaration.status,
-        decided_by=decided_by,
-        decided_at=step.decided_at if step else None,
-        reason=step.reason if step else None,
     )
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func
 
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.risk import RiskFlag
 from bot.rules.status import StepStatus
-from handlers.approvals.kinds import Kind
+from handlers.approvals.kinds import Kind, earlier
 from handlers.interests.cards import advice, describe, interest_card, interest_of
 from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, GiftOffer, Interest
-
-HISTORY_LIMIT = 5
 
 
 def history(session: Session, record: Record) -> list[str]:
@@ -24,28 +22,21 @@ def history(session: Session, record: Record) -> list[str]:
     organisation = interest.organisation.strip().lower()
     if not organisation:
         return []
-    declarant_id = record.declaration.declarant_id
-    interests = session.exec(
-        select(Declaration, Interest)
-        .join(Interest, col(Interest.declaration_id) == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == declarant_id,
-            col(Declaration.id) != record.declaration.id,
-            func.lower(func.trim(Interest.organisation)) == organisation,
-        )
-        .order_by(col(Interest.started_on).desc(), col(Declaration.id).desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
-    offers = session.exec(
-        select(Declaration, GiftOffer)
-        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == declarant_id,
-            func.lower(func.trim(GiftOffer.offered_by)) == organisation,
-        )
-        .order_by(col(GiftOffer.date_offered).desc(), col(Declaration.id).desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+    interests = earlier(
+        session,
+        record,
+        Interest,
+        func.lower(func.trim(Interest.organisation)) == organisation,
+        newest_first=[col(Interest.started_on).desc(), col(Declaration.id).desc()],
+    )
+    # (The record itself is an interest, so excluding it changes nothing among the offers.)
+    offers = earlier(
+        session,
+        record,
+        GiftOffer,
+        func.lower(func.trim(GiftOffer.offered_by)) == organisation,
+        newest_first=[col(GiftOffer.date_offered).desc(), col(Declaration.id).desc()],
+    )
     lines = []
     for d, i in interests:
         until = f"ended {i.ended_on:%d %b %Y}" if i.ended_on else "ongoing"

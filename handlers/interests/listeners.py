@@ -23,15 +23,15 @@ from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import slack_ui
 from handlers.approvals import owed
+from handlers.approvals.declared import audit_submitted
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.owed import RECEIPT, RESTRICTED_POST
 from handlers.interests.views import interest_modal
 from handlers.outgoing import queue, to_staff
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, Interest, Staff
-from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -156,17 +156,15 @@ def _store(
             restricted_post=assessment.restricted_post,
         )
     )
-    audit.record(
+    audit_submitted(
         session,
-        action="submitted",
-        actor_id=me.id,
-        declaration_id=declaration.id,
+        me,
+        declaration,
+        settings,
+        now,
         category=declared.category.value,
         restricted_post=assessment.restricted_post,
         named_staff_id=colleague.id if colleague else None,
-        risks=snapshot(
-            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
-        ),
     )
     org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
     chain = _chain(session, declaration, me, assessment, settings, org)

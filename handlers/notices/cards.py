@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.notifier import Message
 from bot.rules.notices import CATEGORY_WORDS, Category, join_words
 from bot.rules.status import StepStatus
-from handlers.approvals.messages import ApprovalCard
+from handlers.approvals.messages import ApprovalCard, step_card
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, Notice
@@ -71,22 +71,14 @@ def notice_card(
         ". Please don't forward it or discuss it beyond those who need to know. "
         "Acknowledge it so they know you have it."
     )
-    decided_by = None
-    if step is not None and step.decided_by_id:
-        decided_by = record.name_of(step.decided_by_id)
-    return ApprovalCard(
-        step_id=step.id if step else None,
-        reference=record.declaration.reference or "",
+    return step_card(
+        record,
+        step,
+        history,
         heading=f"Confidential notification from {who}",
         intro=intro,
         facts=facts,
         details=[("What happened", notice.description)],
-        history=history or [],
-        purpose="inform" if step is None else step.purpose,
-        status=step.status if step else record.declaration.status,
-        decided_by=decided_by,
-        decided_at=step.decided_at if step else None,
-        reason=step.reason if step else None,
     )
 
 

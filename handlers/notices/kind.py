@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.rules.notices import CATEGORY_WORDS, Category
-from handlers.approvals.kinds import Kind
+from handlers.approvals.kinds import Kind, earlier
 from handlers.notices.cards import advice, describe, notice_card
 from storage.declarations import Record
-from storage.models import Declaration, Notice
-
-HISTORY_LIMIT = 5
+from storage.models import Notice
 
 
 def history(session: Session, record: Record) -> list[str]:
     """The same person's earlier notifications: a pattern matters for vetting. Only officers
     who receive notices see this card, so nothing leaves the confidential circle."""
-    rows = session.exec(
-        select(Declaration, Notice)
-        .join(Notice, col(Notice.declaration_id) == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == record.declaration.declarant_id,
-            col(Declaration.id) != record.declaration.id,
-        )
-        .order_by(col(Declaration.id).desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+    rows = earlier(session, record, Notice)
     lines = []
     for declaration, notice in rows:
         try:

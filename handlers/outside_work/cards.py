@@ -17,7 +17,7 @@ from bot.rules.outside_work import (
     warnings,
 )
 from bot.rules.status import StepStatus
-from handlers.approvals.messages import ApprovalCard
+from handlers.approvals.messages import ApprovalCard, step_card
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, OutsideWork
@@ -116,23 +116,15 @@ def outside_work_card(
             "Please recommend: support it or not, with a note. The head of office then "
             "decides whether to grant permission."
         )
-    decided_by = None
-    if step is not None and step.decided_by_id:
-        decided_by = record.name_of(step.decided_by_id)
-    return ApprovalCard(
-        step_id=step.id if step else None,
-        reference=record.declaration.reference or "",
+    return step_card(
+        record,
+        step,
+        history,
         heading=f"Outside work: {record.declarant.display_name} asks permission",
+        intro=intro,
         facts=_facts(record, request),
         details=[("Anything else", request.notes)],
         warnings=warnings(request, flags_for(request, requested_on(record))),
-        history=history or [],
-        purpose="inform" if step is None else step.purpose,
-        status=step.status if step else record.declaration.status,
-        intro=intro,
-        decided_by=decided_by,
-        decided_at=step.decided_at if step else None,
-        reason=step.reason if step else None,
     )
 
 

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.rules.outside_work import format_hours
 from bot.rules.risk import Code, RiskFlag
 from bot.rules.status import DeclarationStatus, StepStatus
-from handlers.approvals.kinds import Kind
+from handlers.approvals.kinds import Kind, earlier
 from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
 from handlers.text import clip
 from storage import risk
 from storage.declarations import Record
-from storage.models import ApprovalStep, Declaration, OutsideWork
-
-HISTORY_LIMIT = 5
+from storage.models import ApprovalStep, OutsideWork
 
 
 def history(session: Session, record: Record) -> list[str]:
     """The declarant's other outside-work permissions and requests, newest first, so the
     approvers see the whole of what they do outside the office."""
-    rows = session.exec(
-        select(Declaration, OutsideWork)
-        .join(OutsideWork, col(OutsideWork.declaration_id) == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == record.declaration.declarant_id,
-            col(Declaration.id) != record.declaration.id,
-        )
-        .order_by(col(Declaration.id).desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+    rows = earlier(session, record, OutsideWork)
     lines = []
     for declaration, work in rows:
         granted = declaration.status == DeclarationStatus.APPROVED

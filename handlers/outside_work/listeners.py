@@ -17,20 +17,19 @@ from bot.rules import outside_work as rules
 from bot.rules.chains import Chain
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole, Role
-from bot.rules.routing import Approver, NeedsChoice, NoApprover, Org, line_approver
+from bot.rules.routing import Approver, NoApprover, Org
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
+from handlers.approvals.declared import audit_submitted
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
-from handlers.outside_work.ids import Field
 from handlers.outside_work.views import outside_work_modal
 from handlers.text import escape
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, OutsideWork, Staff
-from storage.risk import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +55,14 @@ def outside_work_form_for(
     """The /outside-work form (None: not in the org chart); also the App Home's button."""
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        routing = None
-        if me is not None:
-            routing = line_approver(staff.as_person(me), staff.office_holders(session))
+        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
     return outside_work_modal(
         organisation=organisation,
         notes=notes,
-        ask_for_manager=isinstance(routing, NeedsChoice),
+        ask_for_manager=ask_for_manager,
         head_title=settings.policy.head_of_office_title,
     )
 
@@ -79,7 +76,6 @@ def submit_outside_work(
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    shown = manager_picker.picker_shown(view)
     now = clock()
     today = now.astimezone(settings.policy.tz).date()
     try:
@@ -89,9 +85,7 @@ def submit_outside_work(
         return
     me = actor
     with db.session() as session:
-        choice = manager_picker.resolve(session, me, shown=shown, chosen_slack_id=chosen_slack_id)
-        if choice.error:
-            raise Refused(choice.error, Field.LINE_MANAGER)
+        choice = manager_picker.submitted(session, me, view, chosen_slack_id)
         chosen = choice.chosen
         flags = rules.flags_for(request, today)
         _store(session, me, request, flags, chosen, settings, now)
@@ -132,16 +126,7 @@ def _store(
             notes=rules.stored_notes(request),
         )
     )
-    audit.record(
-        session,
-        action="submitted",
-        actor_id=me.id,
-        declaration_id=declaration.id,
-        flags=sorted(flags),
-        risks=snapshot(
-            session, declaration.id, settings.policy, now.astimezone(settings.policy.tz).date()
-        ),
-    )
+    audit_submitted(session, me, declaration, settings, now, flags=sorted(flags))
     chain = settings.policy.chain(KIND)
     org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
     opened = engine.start(

@@ -17,13 +17,13 @@ from bot.ledger import send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.sweep import Job, Sweep
+from handlers.mailing import report_failures
 from handlers.reviews.messages import Permission, review_message
 from storage import audit, staff
 from storage import confirmations as store
 from storage.reminders import Key, sent_keys
 
 KIND = store.OUTSIDE_WORK_REVIEW
-MAX_FAILURE_LINES = 10
 
 
 def _dm(
@@ -96,10 +96,7 @@ def outside_work_reviews(sweep: Sweep) -> None:
             f": {', '.join(asked[:20])}{'…' if n > 20 else ''}.",
             n=n,
         )
-    for failure in failures[:MAX_FAILURE_LINES]:
-        sweep.report.failed(failure)
-    if len(failures) > MAX_FAILURE_LINES:
-        sweep.report.failed(f"{len(failures) - MAX_FAILURE_LINES} more reviews could not be sent")
+    report_failures(sweep, failures, more="{n} more reviews could not be sent")
 
 
 JOBS = [

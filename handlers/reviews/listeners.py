@@ -19,9 +19,10 @@ from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
 from bot.rules.refusal import Refused
 from bot.rules.roles import ApproverRole
-from bot.rules.routing import Approver, NeedsChoice, line_approver
+from bot.rules.routing import Approver
 from bot.rules.status import StepStatus
 from bot.settings import Settings
+from handlers import manager_picker
 from handlers.annual.common import pressed_message
 from handlers.approvals import delivery
 from handlers.outside_work.views import outside_work_modal
@@ -77,6 +78,16 @@ def _load(session: Session, me: Staff | None, ref: ReviewRef, settings: Settings
         ended_on=work.ended_on,
         answered=(first.response, first.responded_at) if first else None,
     )
+
+
+def _load_running(
+    session: Session, me: Staff | None, ref: ReviewRef, settings: Settings
+) -> Reviewing:
+    """_load, refused as well when the permission has ended without this review answered."""
+    reviewing = _load(session, me, ref, settings)
+    if reviewing.ended_on is not None and reviewing.answered is None:
+        raise Refused(f"{reviewing.permission.reference} has already ended.")
+    return reviewing
 
 
 def _record(
@@ -149,9 +160,7 @@ def unchanged(
     ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, actor, ref, settings)
-        if reviewing.ended_on is not None and reviewing.answered is None:
-            raise Refused(f"{reviewing.permission.reference} has already ended.")
+        reviewing = _load_running(session, actor, ref, settings)
         answer = _record(session, reviewing, ref, "confirmed", now)
         session.commit()
     _show(notifier, body, reviewing, answer, settings)
@@ -174,17 +183,15 @@ def changed(
     ref = meta
     now = clock()
     with db.session() as session:
-        reviewing = _load(session, actor, ref, settings)
-        if reviewing.ended_on is not None and reviewing.answered is None:
-            raise Refused(f"{reviewing.permission.reference} has already ended.")
-        routing = line_approver(staff.as_person(reviewing.me), staff.office_holders(session))
+        reviewing = _load_running(session, actor, ref, settings)
+        ask_for_manager = manager_picker.needs_choice(session, reviewing.me)
     p = reviewing.permission
     client.views_open(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
             organisation=p.organisation,
             notes=f"A change to {p.reference} ({p.role}, granted {p.granted_on:%d %b %Y}): ",
-            ask_for_manager=isinstance(routing, NeedsChoice),
+            ask_for_manager=ask_for_manager,
             head_title=settings.policy.head_of_office_title,
         ),
     )

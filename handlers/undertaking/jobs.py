@@ -23,6 +23,7 @@ from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.settings import Policy
 from bot.sweep import Job, Sweep
+from handlers.mailing import report_failures, report_sent
 from handlers.undertaking.messages import Why, undertaking_message
 from storage import audit
 from storage import confirmations as store
@@ -30,7 +31,6 @@ from storage.db import Database
 from storage.reminders import Key, sent_keys
 
 KIND = store.UNDERTAKING
-MAX_FAILURE_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -159,34 +159,25 @@ def undertakings(sweep: Sweep) -> None:
     sent, reminded, failures = send_all(
         sweep.db, sweep.notifier, due, policy=sweep.settings.policy, link=link, now=sweep.now
     )
-    if sent:
-        sweep.report.did(
-            "undertaking_sent",
-            f"Sent the code of conduct undertaking to {_people(sent)}.",
-            n=sent,
-        )
-    if reminded:
-        sweep.report.did(
-            "undertaking_reminded",
-            f"Reminded {_people(reminded)} to accept the code of conduct undertaking.",
-            n=reminded,
-        )
-    for failure in failures[:MAX_FAILURE_LINES]:
-        sweep.report.failed(f"could not send {failure}")
-    if len(failures) > MAX_FAILURE_LINES:
-        sweep.report.failed(
-            f"could not send the undertaking to {len(failures) - MAX_FAILURE_LINES} more people"
-        )
+    report_sent(
+        sweep,
+        "undertaking",
+        sent=sent,
+        reminded=reminded,
+        sent_line="Sent the code of conduct undertaking to {people}.",
+        reminded_line="Reminded {people} to accept the code of conduct undertaking.",
+    )
+    report_failures(
+        sweep,
+        [f"could not send {failure}" for failure in failures],
+        more="could not send the undertaking to {n} more people",
+    )
     if sent or reminded:
         with sweep.db.session() as session:
             audit.record(
                 session, action="undertaking_sent", sent=sent, reminded=reminded, on=sweep.today
             )
             session.commit()
-
-
-def _people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 JOBS = [
