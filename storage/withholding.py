@@ -22,13 +22,7 @@ def withhold(
     at: datetime,
 ) -> bool:
     """Withhold it unless it already is (two officers at once: one wins, the other is told)."""
-    done = session.execute(
-        update(Declaration)
-        .where(col(Declaration.id) == declaration_id, col(Declaration.withheld_at).is_(None))
-        .values(withheld_reason=ground, withheld_by_id=actor_id, withheld_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
+    if not _set(session, declaration_id, withheld=False, reason=ground, by_id=actor_id, at=at):
         return False
     audit.record(
         session,
@@ -45,13 +39,7 @@ def publish_again(
     session: Session, *, declaration_id: int, reason: str, actor_id: int, ground: str | None
 ) -> bool:
     """Clear the withholding if it is still there; the audit keeps the ground it had."""
-    done = session.execute(
-        update(Declaration)
-        .where(col(Declaration.id) == declaration_id, col(Declaration.withheld_at).is_not(None))
-        .values(withheld_reason=None, withheld_by_id=None, withheld_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
+    if not _set(session, declaration_id, withheld=True, reason=None, by_id=None, at=None):
         return False
     audit.record(
         session,
@@ -62,3 +50,25 @@ def publish_again(
         ground=ground,
     )
     return True
+
+
+def _set(
+    session: Session,
+    declaration_id: int,
+    *,
+    withheld: bool,
+    reason: str | None,
+    by_id: int | None,
+    at: datetime | None,
+) -> bool:
+    """Write the withholding only if the declaration is still as the caller saw it
+    (`withheld` or not), so that of two officers at once only one succeeds."""
+    was = col(Declaration.withheld_at)
+    as_seen = was.is_not(None) if withheld else was.is_(None)
+    done = session.execute(
+        update(Declaration)
+        .where(col(Declaration.id) == declaration_id, as_seen)
+        .values(withheld_reason=reason, withheld_by_id=by_id, withheld_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount == 1
