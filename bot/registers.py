@@ -113,29 +113,35 @@ def _name(record: GiftRecord, staff_id: int | None) -> str | None:
     return person.display_name if person else None
 
 
-def _decided_by(record: GiftRecord) -> str | None:
-    step = _decision(record)
-    return _name(record, step.decided_by_id) if step else None
+def _of_step(
+    pick: Callable[[Any], ApprovalStep | None], read: Callable[[Any, ApprovalStep], Any]
+) -> Callable[[Any], Any]:
+    """A column's value read from the step `pick` chooses, blank while there is none."""
+
+    def value(record: Any) -> Any:
+        step = pick(record)
+        return read(record, step) if step else None
+
+    return value
 
 
-def _decided_at(record: GiftRecord) -> datetime | None:
-    step = _decision(record)
-    return step.decided_at if step else None
+def _decider(record: Any, step: ApprovalStep) -> str | None:
+    return _name(record, step.decided_by_id)
 
 
-def _approver(record: GiftRecord) -> str | None:
-    step = _asked(record)
-    return _name(record, step.approver_id) if step else None
+def _approver_name(record: Any, step: ApprovalStep) -> str | None:
+    return _name(record, step.approver_id)
 
 
-def _approver_role(record: GiftRecord) -> str | None:
-    step = _asked(record)
-    return step.role.replace("_", " ") if step else None
+def _role(_record: Any, step: ApprovalStep) -> str:
+    return step.role.replace("_", " ")
 
 
-def _decision_reason(record: GiftRecord) -> str | None:
-    step = _decision(record)
-    return step.reason if step else None
+_decided_by = _of_step(_decision, _decider)
+_decided_at = _of_step(_decision, lambda _r, step: step.decided_at)
+_approver = _of_step(_asked, _approver_name)
+_approver_role = _of_step(_asked, _role)
+_decision_reason = _of_step(_decision, lambda _r, step: step.reason)
 
 
 T, D, DT, M, B = (
@@ -224,7 +230,8 @@ def _work(record: Record) -> OutsideWork:
     return record.detail
 
 
-def _requested_on(record: Record) -> date:
+def _created_on(record: Record) -> date:
+    """The office's day the declaration was made (requested, or declared)."""
     return record.declaration.created_at.astimezone(office_tz()).date()
 
 
@@ -256,17 +263,22 @@ def _partner_and_notes(record: Record) -> tuple[str, str]:
     return split_notes(work.notes, involves_partner=work.involves_partner)
 
 
-def _load_outside_work(
-    session: Session, date_from: date | None, date_to: date | None
-) -> Iterator[Record]:
-    start, end = local_day_bounds(date_from, date_to, office_tz())
-    return stream_register(
-        session,
-        kind="outside_work",
-        date_column=col(Declaration.created_at),
-        date_from=start,
-        date_to=end,
-    )
+def _declared_between(
+    kind: str,
+) -> Callable[[Session, date | None, date | None], Iterator[Record]]:
+    """A register's loader: its kind's declarations made on the office's days from/to."""
+
+    def load(session: Session, date_from: date | None, date_to: date | None) -> Iterator[Record]:
+        start, end = local_day_bounds(date_from, date_to, office_tz())
+        return stream_register(
+            session,
+            kind=kind,
+            date_column=col(Declaration.created_at),
+            date_from=start,
+            date_to=end,
+        )
+
+    return load
 
 
 N = ColumnType.NUMBER
@@ -276,7 +288,7 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     # published register leaves out the email, the reasons and notes, and the approvers'
     # views (the recommendation), which are internal.
     Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
-    Column("requested_on", _requested_on, D, public=True, width=12),
+    Column("requested_on", _created_on, D, public=True, width=12),
     Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
     Column("staff_email", lambda r: r.declarant.email, T, width=28),
     Column("organisation", lambda r: _work(r).organisation, T, public=True, width=26),
@@ -286,8 +298,8 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     Column("start_date", lambda r: _work(r).start_date, D, public=True, width=12),
     Column("recommendation", lambda r: _work(r).recommendation, T, width=15),
     Column("status", lambda r: r.declaration.status, T, public=True, width=11),
-    Column("decided_by", lambda r: _name(r, (s := _permission(r)) and s.decided_by_id), T),
-    Column("decided_at", lambda r: (s := _permission(r)) and s.decided_at, DT, public=True),
+    Column("decided_by", _of_step(_permission, _decider), T),
+    Column("decided_at", _of_step(_permission, lambda _r, s: s.decided_at), DT, public=True),
     # Conditions are the head of office's free text, which may touch private circumstances.
     Column("conditions", lambda r: _work(r).conditions, T, width=40),
     Column("reason", lambda r: _work(r).reason, T, width=40),
@@ -296,17 +308,12 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     Column("involves_partner", lambda r: _work(r).involves_partner, B, public=True, width=9),
     Column("partner", lambda r: _partner_and_notes(r)[0] or None, T, width=24),
     Column("uses_office", lambda r: _work(r).uses_office or "none", T, width=18),
-    Column("retrospective", lambda r: _work(r).start_date < _requested_on(r), B, width=9),
+    Column("retrospective", lambda r: _work(r).start_date < _created_on(r), B, width=9),
     Column("notes", lambda r: _partner_and_notes(r)[1], T, width=40),
-    Column("recommended_by", lambda r: _name(r, (s := _recommended(r)) and s.decided_by_id), T),
-    Column("recommendation_note", lambda r: (s := _recommended(r)) and s.reason, T, width=40),
-    Column("approver", lambda r: _name(r, (s := _waiting_or_decided(r)) and s.approver_id), T),
-    Column(
-        "approver_role",
-        lambda r: (s := _waiting_or_decided(r)) and s.role.replace("_", " "),
-        T,
-        width=18,
-    ),
+    Column("recommended_by", _of_step(_recommended, _decider), T),
+    Column("recommendation_note", _of_step(_recommended, lambda _r, s: s.reason), T, width=40),
+    Column("approver", _of_step(_waiting_or_decided, _approver_name), T),
+    Column("approver_role", _of_step(_waiting_or_decided, _role), T, width=18),
     Column("ended_on", lambda r: _work(r).ended_on, D, public=True, width=12),
     Column("requested_at", lambda r: r.declaration.created_at, DT, width=19),
 )
@@ -315,7 +322,7 @@ OUTSIDE_WORK: Register[Record] = Register(
     name="outside-work",
     title="Outside work",
     columns=OUTSIDE_WORK_COLUMNS,
-    load=_load_outside_work,
+    load=_declared_between("outside_work"),
 )
 
 
@@ -335,23 +342,6 @@ def _interest(record: Record) -> Interest:
     return record.detail
 
 
-def _declared_on(record: Record) -> date:
-    return record.declaration.created_at.astimezone(office_tz()).date()
-
-
-def _load_interests(
-    session: Session, date_from: date | None, date_to: date | None
-) -> Iterator[Record]:
-    start, end = local_day_bounds(date_from, date_to, office_tz())
-    return stream_register(
-        session,
-        kind="interest",
-        date_column=col(Declaration.created_at),
-        date_from=start,
-        date_to=end,
-    )
-
-
 def _publishable_interest(record: Record) -> bool:
     category = category_of(_interest(record).category)
     return (
@@ -362,7 +352,7 @@ def _publishable_interest(record: Record) -> bool:
 INTEREST_COLUMNS: tuple[Column[Record], ...] = (
     # The contract's columns, in its order.
     Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
-    Column("declared_on", _declared_on, D, public=True, width=12),
+    Column("declared_on", _created_on, D, public=True, width=12),
     Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
     Column("staff_email", lambda r: r.declarant.email, T, width=28),
     Column("category", lambda r: category_name(_interest(r).category), T, public=True, width=24),
@@ -388,7 +378,7 @@ INTERESTS: Register[Record] = Register(
     name="interests",
     title="Register of Interests",
     columns=INTEREST_COLUMNS,
-    load=_load_interests,
+    load=_declared_between("interest"),
     publishable=_publishable_interest,
 )
 
