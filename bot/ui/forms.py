@@ -65,6 +65,19 @@ class Field:
     shown_when: ShownWhen | None = None
 
 
+def choices_of(labels: Mapping[Any, str]) -> tuple[Choice, ...]:
+    """The choices of a field from a mapping of value (a string or a StrEnum) to label."""
+    return tuple(Choice(str(value), label) for value, label in labels.items())
+
+
+def limited_text(
+    field_id: str, label: str, kind: Kind, *, limit: int, prefill: str = "", **more: Any
+) -> Field:
+    """A text field of at most `limit` characters, pre-filled with `prefill` cut to fit
+    (Slack refuses a view whose initial value is longer than the field allows)."""
+    return Field(field_id, label, kind, max_length=limit, initial=prefill[:limit] or None, **more)
+
+
 @dataclass(frozen=True)
 class Note:
     """Text shown between fields (marked text, bot.ui.text); `small`: in small print."""

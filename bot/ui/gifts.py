@@ -14,7 +14,17 @@ from bot.rules.gifts import (
     format_pounds,
 )
 from bot.rules.words import RELATIONSHIP_WORDS
-from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note, ShownWhen
+from bot.ui.forms import (
+    Answers,
+    Choice,
+    Field,
+    Form,
+    Kind,
+    Note,
+    ShownWhen,
+    choices_of,
+    limited_text,
+)
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD_ID
 from bot.ui.manager import manager_field
 from bot.ui.payload import MessageSource
@@ -57,10 +67,6 @@ RESPONSE_LABELS = {
 }
 
 
-def _choices(labels: dict) -> tuple[Choice, ...]:
-    return tuple(Choice(key.value, label) for key, label in labels.items())
-
-
 def gift_form(
     *,
     description: str = "",
@@ -83,14 +89,16 @@ def gift_form(
         )
     parts: list[Field | Note] = [
         Note(intro),
-        Field(f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=_choices(KIND_LABELS)),
+        Field(
+            f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=choices_of(KIND_LABELS)
+        ),
         Field(
             f.GIFT_TYPE,
             "For a gift: what sort?",
             Kind.CHOICE,
             menu=True,
             placeholder="Choose one (gifts only)",
-            choices=_choices(GIFT_TYPE_LABELS),
+            choices=choices_of(GIFT_TYPE_LABELS),
             initial=GiftType.ITEM.value,  # most gifts are items; ignored for hospitality
             shown_when=ShownWhen(f.KIND, frozenset({OfferKind.GIFT.value})),
         ),
@@ -108,14 +116,14 @@ def gift_form(
             hint="Take special care with anyone bidding for a contract.",
             menu=True,
             placeholder="Choose one",
-            choices=_choices(RELATIONSHIP_LABELS),
+            choices=choices_of(RELATIONSHIP_LABELS),
         ),
-        Field(
+        limited_text(
             f.DESCRIPTION,
             "What was offered?",
             Kind.LONG_TEXT,
-            max_length=FIELD_LIMITS["description"],
-            initial=description[: FIELD_LIMITS["description"]] or None,
+            limit=FIELD_LIMITS["description"],
+            prefill=description,
         ),
         Field(
             f.VALUE,
@@ -137,7 +145,7 @@ def gift_form(
             f.RESPONSE,
             "What did you do, or want to do?",
             Kind.CHOICE,
-            choices=_choices(RESPONSE_LABELS),
+            choices=choices_of(RESPONSE_LABELS),
         ),
         Field(
             f.REASON,
