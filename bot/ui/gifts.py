@@ -14,17 +14,7 @@ from bot.rules.gifts import (
     format_pounds,
 )
 from bot.rules.words import RELATIONSHIP_WORDS
-from bot.ui.forms import (
-    Answers,
-    Choice,
-    Field,
-    Form,
-    Kind,
-    Note,
-    ShownWhen,
-    choices_of,
-    limited_text,
-)
+from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note, ShownWhen
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD_ID
 from bot.ui.manager import manager_field
 from bot.ui.payload import MessageSource
@@ -90,7 +80,7 @@ def gift_form(
     parts: list[Field | Note] = [
         Note(intro),
         Field(
-            f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=choices_of(KIND_LABELS)
+            f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=Choice.all_of(KIND_LABELS)
         ),
         Field(
             f.GIFT_TYPE,
@@ -98,7 +88,7 @@ def gift_form(
             Kind.CHOICE,
             menu=True,
             placeholder="Choose one (gifts only)",
-            choices=choices_of(GIFT_TYPE_LABELS),
+            choices=Choice.all_of(GIFT_TYPE_LABELS),
             initial=GiftType.ITEM.value,  # most gifts are items; ignored for hospitality
             shown_when=ShownWhen(f.KIND, frozenset({OfferKind.GIFT.value})),
         ),
@@ -116,9 +106,9 @@ def gift_form(
             hint="Take special care with anyone bidding for a contract.",
             menu=True,
             placeholder="Choose one",
-            choices=choices_of(RELATIONSHIP_LABELS),
+            choices=Choice.all_of(RELATIONSHIP_LABELS),
         ),
-        limited_text(
+        Field.limited_text(
             f.DESCRIPTION,
             "What was offered?",
             Kind.LONG_TEXT,
@@ -145,7 +135,7 @@ def gift_form(
             f.RESPONSE,
             "What did you do, or want to do?",
             Kind.CHOICE,
-            choices=choices_of(RESPONSE_LABELS),
+            choices=Choice.all_of(RESPONSE_LABELS),
         ),
         Field(
             f.REASON,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.rules.notices import CATEGORY_LABELS, DESCRIPTION_MAX, NoticeForm
-from bot.ui.forms import Answers, Field, Form, Kind, Note, choices_of
+from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note
 from bot.ui.text import escape
 
 FORM_ID = "notice_send"
@@ -37,7 +37,7 @@ def notice_form(*, audience: str) -> Form:
                 f.CATEGORY,
                 "What are you notifying?",
                 Kind.CHOICE,
-                choices=choices_of(CATEGORY_LABELS),
+                choices=Choice.all_of(CATEGORY_LABELS),
             ),
             Field(
                 f.DESCRIPTION,

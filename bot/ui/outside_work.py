@@ -7,16 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.rules.outside_work import FIELD_LIMITS, OfficeUse, OutsideWorkForm, Pay, When
-from bot.ui.forms import (
-    Answers,
-    Field,
-    Form,
-    Kind,
-    Note,
-    ShownWhen,
-    choices_of,
-    limited_text,
-)
+from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note, ShownWhen
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD_ID
 from bot.ui.manager import manager_field
 from bot.ui.text import escape
@@ -69,7 +60,7 @@ def outside_work_form(
             f"recommends, then the {head} decides. Permission will not be unreasonably "
             "withheld."
         ),
-        limited_text(
+        Field.limited_text(
             f.ORGANISATION,
             "Employer or organisation",
             Kind.SHORT_TEXT,
@@ -83,7 +74,7 @@ def outside_work_form(
             hint="e.g. trustee, relief bar staff, youth football coach.",
             max_length=FIELD_LIMITS["role"],
         ),
-        Field(f.PAY, "Paid or voluntary?", Kind.CHOICE, choices=choices_of(PAY_LABELS)),
+        Field(f.PAY, "Paid or voluntary?", Kind.CHOICE, choices=Choice.all_of(PAY_LABELS)),
         Field(
             f.HOURS,
             "Expected hours a week",
@@ -92,7 +83,7 @@ def outside_work_form(
             max_length=FIELD_LIMITS["hours"],
             placeholder="e.g. 7.5",
         ),
-        Field(f.WHEN, "When would you do it?", Kind.CHOICE, choices=choices_of(WHEN_LABELS)),
+        Field(f.WHEN, "When would you do it?", Kind.CHOICE, choices=Choice.all_of(WHEN_LABELS)),
         Field(
             f.START_DATE,
             "Start date",
@@ -103,7 +94,7 @@ def outside_work_form(
             f.INVOLVES_PARTNER,
             "Does it involve a contractor, supplier or partner of the office?",
             Kind.CHOICE,
-            choices=choices_of(PARTNER_LABELS),
+            choices=Choice.all_of(PARTNER_LABELS),
         ),
         Field(
             f.PARTNER,
@@ -116,9 +107,9 @@ def outside_work_form(
             f.USES_OFFICE,
             "Would it use anything from your job?",
             Kind.CHOICES,
-            choices=choices_of(USE_LABELS),
+            choices=Choice.all_of(USE_LABELS),
         ),
-        limited_text(
+        Field.limited_text(
             f.NOTES,
             f"Anything else the {head_title} should know?",
             Kind.LONG_TEXT,

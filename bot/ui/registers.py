@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.rules.status import DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
-from bot.ui.forms import Field, Form, Kind, Note, choices_of
+from bot.ui.forms import Choice, Field, Form, Kind, Note
 from bot.ui.payload import Payload
 
 FORM_ID = "registers_search_form"
@@ -82,7 +82,7 @@ def search_form(meta: SearchMeta | None = None) -> Form:
                 Kind.CHOICE,
                 menu=True,
                 required=False,
-                choices=choices_of(KIND_WORDS),
+                choices=Choice.all_of(KIND_WORDS),
                 initial=meta.kind,
             ),
             Field(
@@ -91,7 +91,7 @@ def search_form(meta: SearchMeta | None = None) -> Form:
                 Kind.CHOICE,
                 menu=True,
                 required=False,
-                choices=choices_of(STATUSES),
+                choices=Choice.all_of(STATUSES),
                 initial=meta.status,
             ),
             Field(
