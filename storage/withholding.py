@@ -4,6 +4,7 @@ conditional update and its audit entry, committed together by the caller."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -22,53 +23,56 @@ def withhold(
     at: datetime,
 ) -> bool:
     """Withhold it unless it already is (two officers at once: one wins, the other is told)."""
-    if not _set(session, declaration_id, withheld=False, reason=ground, by_id=actor_id, at=at):
-        return False
-    audit.record(
+    return _change(
         session,
+        declaration_id,
+        actor_id,
+        withheld=False,
+        to=(ground, actor_id, at),
         action="withheld",
-        actor_id=actor_id,
-        declaration_id=declaration_id,
         ground=ground,
         note=note,
     )
-    return True
 
 
 def publish_again(
     session: Session, *, declaration_id: int, reason: str, actor_id: int, ground: str | None
 ) -> bool:
     """Clear the withholding if it is still there; the audit keeps the ground it had."""
-    if not _set(session, declaration_id, withheld=True, reason=None, by_id=None, at=None):
-        return False
-    audit.record(
+    return _change(
         session,
+        declaration_id,
+        actor_id,
+        withheld=True,
+        to=(None, None, None),
         action="published_again",
-        actor_id=actor_id,
-        declaration_id=declaration_id,
         reason=reason,
         ground=ground,
     )
-    return True
 
 
-def _set(
+def _change(
     session: Session,
     declaration_id: int,
+    actor_id: int,
     *,
     withheld: bool,
-    reason: str | None,
-    by_id: int | None,
-    at: datetime | None,
+    to: tuple[str | None, int | None, datetime | None],
+    action: str,
+    **detail: Any,
 ) -> bool:
-    """Write the withholding only if the declaration is still as the caller saw it
-    (`withheld` or not), so that of two officers at once only one succeeds."""
+    """Set the withholding (reason, by whom, when) and audit it, only if the declaration is
+    still as the caller saw it (`withheld` or not): of two officers at once only one succeeds."""
     was = col(Declaration.withheld_at)
     as_seen = was.is_not(None) if withheld else was.is_(None)
+    reason, by_id, at = to
     done = session.execute(
         update(Declaration)
         .where(col(Declaration.id) == declaration_id, as_seen)
         .values(withheld_reason=reason, withheld_by_id=by_id, withheld_at=at)
         .execution_options(synchronize_session=False)
     )
-    return done.rowcount == 1
+    if done.rowcount != 1:
+        return False
+    audit.record(session, action=action, actor_id=actor_id, declaration_id=declaration_id, **detail)
+    return True
