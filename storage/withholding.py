@@ -23,31 +23,17 @@ def withhold(
     at: datetime,
 ) -> bool:
     """Withhold it unless it already is (two officers at once: one wins, the other is told)."""
-    return _change(
-        session,
-        declaration_id,
-        actor_id,
-        withheld=False,
-        to=(ground, actor_id, at),
-        action="withheld",
-        ground=ground,
-        note=note,
-    )
+    to = (ground, actor_id, at)
+    return _change(session, declaration_id, actor_id, "withheld", to, ground=ground, note=note)
 
 
 def publish_again(
     session: Session, *, declaration_id: int, reason: str, actor_id: int, ground: str | None
 ) -> bool:
     """Clear the withholding if it is still there; the audit keeps the ground it had."""
+    nothing = (None, None, None)
     return _change(
-        session,
-        declaration_id,
-        actor_id,
-        withheld=True,
-        to=(None, None, None),
-        action="published_again",
-        reason=reason,
-        ground=ground,
+        session, declaration_id, actor_id, "published_again", nothing, reason=reason, ground=ground
     )
 
 
@@ -55,17 +41,16 @@ def _change(
     session: Session,
     declaration_id: int,
     actor_id: int,
-    *,
-    withheld: bool,
-    to: tuple[str | None, int | None, datetime | None],
     action: str,
+    to: tuple[str | None, int | None, datetime | None],
     **detail: Any,
 ) -> bool:
-    """Set the withholding (reason, by whom, when) and audit it, only if the declaration is
-    still as the caller saw it (`withheld` or not): of two officers at once only one succeeds."""
-    was = col(Declaration.withheld_at)
-    as_seen = was.is_not(None) if withheld else was.is_(None)
+    """Set the withholding to (reason, by whom, when), or clear it, and audit that: only if
+    the declaration is still as the caller saw it (withheld to clear, not to set), so that of
+    two officers at once only one succeeds."""
     reason, by_id, at = to
+    was = col(Declaration.withheld_at)
+    as_seen = was.is_not(None) if at is None else was.is_(None)
     done = session.execute(
         update(Declaration)
         .where(col(Declaration.id) == declaration_id, as_seen)
