@@ -152,15 +152,28 @@ T, D, DT, M, B = (
     ColumnType.BOOL,
 )
 
+# Columns every register has (_ASKED and _DECLARED_AT: those whose chain has no special steps).
+_REFERENCE: Column[Any] = Column(
+    "reference", lambda r: r.declaration.reference, T, public=True, width=11
+)
+# No fallback to the email, which would reach the public export through the name.
+_STAFF: tuple[Column[Any], ...] = (
+    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
+    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+)
+_ASKED: tuple[Column[Any], ...] = (
+    Column("approver", _approver, T, width=22),
+    Column("approver_role", _approver_role, T, width=18),
+)
+_DECLARED_AT: Column[Any] = Column("declared_at", lambda r: r.declaration.created_at, DT, width=19)
+
 GIFT_COLUMNS: tuple[Column[GiftRecord], ...] = (
     # The contract's columns, in its order. Public ones are what the Elected Local Policing
     # Bodies (Specified Information) Order 2011 asks to publish: each offer of a gift or
     # hospitality to a member of staff, and whether it was accepted or refused.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    _REFERENCE,
     Column("date_offered", lambda r: r.offer.date_offered, D, public=True, width=12),
-    # No fallback to the email, which would reach the public export through the name.
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    *_STAFF,
     Column("kind", lambda r: r.offer.kind, T, public=True, width=12),
     Column("offered_by", lambda r: r.offer.offered_by, T, public=True, width=24),
     Column("relationship", lambda r: r.offer.relationship, T, public=True, width=12),
@@ -178,10 +191,9 @@ GIFT_COLUMNS: tuple[Column[GiftRecord], ...] = (
     Column("use_at_work", lambda r: r.offer.use_at_work, B, public=True, width=11),
     Column("disposal", lambda r: r.offer.disposal, T, public=True, width=11),
     Column("reason", lambda r: r.offer.reason, T, width=40),
-    Column("approver", _approver, T, width=22),
-    Column("approver_role", _approver_role, T, width=18),
+    *_ASKED,
     Column("decision_reason", _decision_reason, T, width=40),
-    Column("declared_at", lambda r: r.declaration.created_at, DT, width=19),
+    _DECLARED_AT,
 )
 
 GIFTS: Register[GiftRecord] = Register(
@@ -263,9 +275,7 @@ def _partner_and_notes(record: Record) -> tuple[str, str]:
     return split_notes(work.notes, involves_partner=work.involves_partner)
 
 
-def _declared_between(
-    kind: str,
-) -> Callable[[Session, date | None, date | None], Iterator[Record]]:
+def _declared_between(kind: str) -> Loader[Record]:
     """A register's loader: its kind's declarations made on the office's days from/to."""
 
     def load(session: Session, date_from: date | None, date_to: date | None) -> Iterator[Record]:
@@ -287,10 +297,9 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     # The contract's columns, in its order. Derbyshire §12 keeps "a record of approval"; a
     # published register leaves out the email, the reasons and notes, and the approvers'
     # views (the recommendation), which are internal.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    _REFERENCE,
     Column("requested_on", _created_on, D, public=True, width=12),
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    *_STAFF,
     Column("organisation", lambda r: _work(r).organisation, T, public=True, width=26),
     Column("role", lambda r: _work(r).role, T, public=True, width=22),
     Column("paid", lambda r: _work(r).paid, B, public=True, width=7),
@@ -351,10 +360,9 @@ def _publishable_interest(record: Record) -> bool:
 
 INTEREST_COLUMNS: tuple[Column[Record], ...] = (
     # The contract's columns, in its order.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    _REFERENCE,
     Column("declared_on", _created_on, D, public=True, width=12),
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    *_STAFF,
     Column("category", lambda r: category_name(_interest(r).category), T, public=True, width=24),
     Column("organisation", lambda r: _interest(r).organisation, T, public=True, width=24),
     Column("description", lambda r: _interest(r).description, T, public=True, width=40),
@@ -369,9 +377,8 @@ INTEREST_COLUMNS: tuple[Column[Record], ...] = (
     Column("conflict", lambda r: _interest(r).conflict, T, width=40),
     Column("proposal", lambda r: _interest(r).proposal, T, width=40),
     Column("restricted_post", lambda r: _interest(r).restricted_post, B, width=11),
-    Column("approver", _approver, T, width=22),
-    Column("approver_role", _approver_role, T, width=18),
-    Column("declared_at", lambda r: r.declaration.created_at, DT, width=19),
+    *_ASKED,
+    _DECLARED_AT,
 )
 
 INTERESTS: Register[Record] = Register(
