@@ -210,24 +210,8 @@ def advance(
     return Advanced(declaration.status)
 
 
-def claim(
-    session: Session,
-    *,
-    step_id: int,
-    outcome: str,
-    decided_by_id: int,
-    reason: str | None,
-    at: datetime,
-) -> bool:
-    """Record a decision only if the step is still pending: two presses, one winner."""
-    return declarations.claim_decision(
-        session,
-        step_id=step_id,
-        outcome=outcome,
-        decided_by_id=decided_by_id,
-        reason=reason,
-        at=at,
-    )
+# Recording a decision is one conditional update (two presses, one winner): storage's own.
+claim = declarations.claim_decision
 
 
 @dataclass(frozen=True)

@@ -113,29 +113,35 @@ def _name(record: GiftRecord, staff_id: int | None) -> str | None:
     return person.display_name if person else None
 
 
-def _decided_by(record: GiftRecord) -> str | None:
-    step = _decision(record)
-    return _name(record, step.decided_by_id) if step else None
+def _of_step(
+    pick: Callable[[Any], ApprovalStep | None], read: Callable[[Any, ApprovalStep], Any]
+) -> Callable[[Any], Any]:
+    """A column's value read from the step `pick` chooses, blank while there is none."""
+
+    def value(record: Any) -> Any:
+        step = pick(record)
+        return read(record, step) if step else None
+
+    return value
 
 
-def _decided_at(record: GiftRecord) -> datetime | None:
-    step = _decision(record)
-    return step.decided_at if step else None
+def _decider(record: Any, step: ApprovalStep) -> str | None:
+    return _name(record, step.decided_by_id)
 
 
-def _approver(record: GiftRecord) -> str | None:
-    step = _asked(record)
-    return _name(record, step.approver_id) if step else None
+def _approver_name(record: Any, step: ApprovalStep) -> str | None:
+    return _name(record, step.approver_id)
 
 
-def _approver_role(record: GiftRecord) -> str | None:
-    step = _asked(record)
-    return step.role.replace("_", " ") if step else None
+def _role(_record: Any, step: ApprovalStep) -> str:
+    return step.role.replace("_", " ")
 
 
-def _decision_reason(record: GiftRecord) -> str | None:
-    step = _decision(record)
-    return step.reason if step else None
+_decided_by = _of_step(_decision, _decider)
+_decided_at = _of_step(_decision, lambda _r, step: step.decided_at)
+_approver = _of_step(_asked, _approver_name)
+_approver_role = _of_step(_asked, _role)
+_decision_reason = _of_step(_decision, lambda _r, step: step.reason)
 
 
 T, D, DT, M, B = (
@@ -146,15 +152,28 @@ T, D, DT, M, B = (
     ColumnType.BOOL,
 )
 
+# Columns every register has (_ASKED and _DECLARED_AT: those whose chain has no special steps).
+_REFERENCE: Column[Any] = Column(
+    "reference", lambda r: r.declaration.reference, T, public=True, width=11
+)
+# No fallback to the email, which would reach the public export through the name.
+_STAFF: tuple[Column[Any], ...] = (
+    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
+    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+)
+_ASKED: tuple[Column[Any], ...] = (
+    Column("approver", _approver, T, width=22),
+    Column("approver_role", _approver_role, T, width=18),
+)
+_DECLARED_AT: Column[Any] = Column("declared_at", lambda r: r.declaration.created_at, DT, width=19)
+
 GIFT_COLUMNS: tuple[Column[GiftRecord], ...] = (
     # The contract's columns, in its order. Public ones are what the Elected Local Policing
     # Bodies (Specified Information) Order 2011 asks to publish: each offer of a gift or
     # hospitality to a member of staff, and whether it was accepted or refused.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
+    _REFERENCE,
     Column("date_offered", lambda r: r.offer.date_offered, D, public=True, width=12),
-    # No fallback to the email, which would reach the public export through the name.
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    *_STAFF,
     Column("kind", lambda r: r.offer.kind, T, public=True, width=12),
     Column("offered_by", lambda r: r.offer.offered_by, T, public=True, width=24),
     Column("relationship", lambda r: r.offer.relationship, T, public=True, width=12),
@@ -172,10 +191,9 @@ GIFT_COLUMNS: tuple[Column[GiftRecord], ...] = (
     Column("use_at_work", lambda r: r.offer.use_at_work, B, public=True, width=11),
     Column("disposal", lambda r: r.offer.disposal, T, public=True, width=11),
     Column("reason", lambda r: r.offer.reason, T, width=40),
-    Column("approver", _approver, T, width=22),
-    Column("approver_role", _approver_role, T, width=18),
+    *_ASKED,
     Column("decision_reason", _decision_reason, T, width=40),
-    Column("declared_at", lambda r: r.declaration.created_at, DT, width=19),
+    _DECLARED_AT,
 )
 
 GIFTS: Register[GiftRecord] = Register(
@@ -224,7 +242,8 @@ def _work(record: Record) -> OutsideWork:
     return record.detail
 
 
-def _requested_on(record: Record) -> date:
+def _created_on(record: Record) -> date:
+    """The office's day the declaration was made (requested, or declared)."""
     return record.declaration.created_at.astimezone(office_tz()).date()
 
 
@@ -256,17 +275,20 @@ def _partner_and_notes(record: Record) -> tuple[str, str]:
     return split_notes(work.notes, involves_partner=work.involves_partner)
 
 
-def _load_outside_work(
-    session: Session, date_from: date | None, date_to: date | None
-) -> Iterator[Record]:
-    start, end = local_day_bounds(date_from, date_to, office_tz())
-    return stream_register(
-        session,
-        kind="outside_work",
-        date_column=col(Declaration.created_at),
-        date_from=start,
-        date_to=end,
-    )
+def _declared_between(kind: str) -> Loader[Record]:
+    """A register's loader: its kind's declarations made on the office's days from/to."""
+
+    def load(session: Session, date_from: date | None, date_to: date | None) -> Iterator[Record]:
+        start, end = local_day_bounds(date_from, date_to, office_tz())
+        return stream_register(
+            session,
+            kind=kind,
+            date_column=col(Declaration.created_at),
+            date_from=start,
+            date_to=end,
+        )
+
+    return load
 
 
 N = ColumnType.NUMBER
@@ -275,10 +297,9 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     # The contract's columns, in its order. Derbyshire §12 keeps "a record of approval"; a
     # published register leaves out the email, the reasons and notes, and the approvers'
     # views (the recommendation), which are internal.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
-    Column("requested_on", _requested_on, D, public=True, width=12),
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    _REFERENCE,
+    Column("requested_on", _created_on, D, public=True, width=12),
+    *_STAFF,
     Column("organisation", lambda r: _work(r).organisation, T, public=True, width=26),
     Column("role", lambda r: _work(r).role, T, public=True, width=22),
     Column("paid", lambda r: _work(r).paid, B, public=True, width=7),
@@ -286,8 +307,8 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     Column("start_date", lambda r: _work(r).start_date, D, public=True, width=12),
     Column("recommendation", lambda r: _work(r).recommendation, T, width=15),
     Column("status", lambda r: r.declaration.status, T, public=True, width=11),
-    Column("decided_by", lambda r: _name(r, (s := _permission(r)) and s.decided_by_id), T),
-    Column("decided_at", lambda r: (s := _permission(r)) and s.decided_at, DT, public=True),
+    Column("decided_by", _of_step(_permission, _decider), T),
+    Column("decided_at", _of_step(_permission, lambda _r, s: s.decided_at), DT, public=True),
     # Conditions are the head of office's free text, which may touch private circumstances.
     Column("conditions", lambda r: _work(r).conditions, T, width=40),
     Column("reason", lambda r: _work(r).reason, T, width=40),
@@ -296,17 +317,12 @@ OUTSIDE_WORK_COLUMNS: tuple[Column[Record], ...] = (
     Column("involves_partner", lambda r: _work(r).involves_partner, B, public=True, width=9),
     Column("partner", lambda r: _partner_and_notes(r)[0] or None, T, width=24),
     Column("uses_office", lambda r: _work(r).uses_office or "none", T, width=18),
-    Column("retrospective", lambda r: _work(r).start_date < _requested_on(r), B, width=9),
+    Column("retrospective", lambda r: _work(r).start_date < _created_on(r), B, width=9),
     Column("notes", lambda r: _partner_and_notes(r)[1], T, width=40),
-    Column("recommended_by", lambda r: _name(r, (s := _recommended(r)) and s.decided_by_id), T),
-    Column("recommendation_note", lambda r: (s := _recommended(r)) and s.reason, T, width=40),
-    Column("approver", lambda r: _name(r, (s := _waiting_or_decided(r)) and s.approver_id), T),
-    Column(
-        "approver_role",
-        lambda r: (s := _waiting_or_decided(r)) and s.role.replace("_", " "),
-        T,
-        width=18,
-    ),
+    Column("recommended_by", _of_step(_recommended, _decider), T),
+    Column("recommendation_note", _of_step(_recommended, lambda _r, s: s.reason), T, width=40),
+    Column("approver", _of_step(_waiting_or_decided, _approver_name), T),
+    Column("approver_role", _of_step(_waiting_or_decided, _role), T, width=18),
     Column("ended_on", lambda r: _work(r).ended_on, D, public=True, width=12),
     Column("requested_at", lambda r: r.declaration.created_at, DT, width=19),
 )
@@ -315,7 +331,7 @@ OUTSIDE_WORK: Register[Record] = Register(
     name="outside-work",
     title="Outside work",
     columns=OUTSIDE_WORK_COLUMNS,
-    load=_load_outside_work,
+    load=_declared_between("outside_work"),
 )
 
 
@@ -335,23 +351,6 @@ def _interest(record: Record) -> Interest:
     return record.detail
 
 
-def _declared_on(record: Record) -> date:
-    return record.declaration.created_at.astimezone(office_tz()).date()
-
-
-def _load_interests(
-    session: Session, date_from: date | None, date_to: date | None
-) -> Iterator[Record]:
-    start, end = local_day_bounds(date_from, date_to, office_tz())
-    return stream_register(
-        session,
-        kind="interest",
-        date_column=col(Declaration.created_at),
-        date_from=start,
-        date_to=end,
-    )
-
-
 def _publishable_interest(record: Record) -> bool:
     category = category_of(_interest(record).category)
     return (
@@ -361,10 +360,9 @@ def _publishable_interest(record: Record) -> bool:
 
 INTEREST_COLUMNS: tuple[Column[Record], ...] = (
     # The contract's columns, in its order.
-    Column("reference", lambda r: r.declaration.reference, T, public=True, width=11),
-    Column("declared_on", _declared_on, D, public=True, width=12),
-    Column("staff_name", lambda r: r.declarant.name, T, public=True, width=22),
-    Column("staff_email", lambda r: r.declarant.email, T, width=28),
+    _REFERENCE,
+    Column("declared_on", _created_on, D, public=True, width=12),
+    *_STAFF,
     Column("category", lambda r: category_name(_interest(r).category), T, public=True, width=24),
     Column("organisation", lambda r: _interest(r).organisation, T, public=True, width=24),
     Column("description", lambda r: _interest(r).description, T, public=True, width=40),
@@ -379,16 +377,15 @@ INTEREST_COLUMNS: tuple[Column[Record], ...] = (
     Column("conflict", lambda r: _interest(r).conflict, T, width=40),
     Column("proposal", lambda r: _interest(r).proposal, T, width=40),
     Column("restricted_post", lambda r: _interest(r).restricted_post, B, width=11),
-    Column("approver", _approver, T, width=22),
-    Column("approver_role", _approver_role, T, width=18),
-    Column("declared_at", lambda r: r.declaration.created_at, DT, width=19),
+    *_ASKED,
+    _DECLARED_AT,
 )
 
 INTERESTS: Register[Record] = Register(
     name="interests",
     title="Register of Interests",
     columns=INTEREST_COLUMNS,
-    load=_load_interests,
+    load=_declared_between("interest"),
     publishable=_publishable_interest,
 )
 

@@ -184,10 +184,6 @@ def _asset(name: str) -> str:
     return files("bot.publish").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def _template(name: str) -> Template:
-    return Template(_asset(name))
-
-
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -334,16 +330,22 @@ def _part_nav(page: Page, part: Part) -> str:
     )
 
 
-def _common(office: str, year: FinancialYear, generated: date) -> dict[str, str]:
-    return {
-        "office": _e(office[:1].upper() + office[1:]),
-        "year_label": _e(year.label),
-        "first_day": _e(long_date(year.first_day)),
-        "last_day": _e(long_date(year.last_day)),
-        "generated": _e(long_date(generated)),
-        "css": _asset("register.css"),
-        "footer": _e(FOOTER),
-    }
+def _page(
+    office: str, year: FinancialYear, generated: date, heading: str, main: str, js: str = ""
+) -> str:
+    """A published page: the head, header and footer every page shares around its `main`."""
+    return Template(_asset("page.html")).substitute(
+        office=_e(office[:1].upper() + office[1:]),
+        year_label=_e(year.label),
+        first_day=_e(long_date(year.first_day)),
+        last_day=_e(long_date(year.last_day)),
+        generated=_e(long_date(generated)),
+        css=_asset("register.css"),
+        footer=_e(FOOTER),
+        heading=_e(heading),
+        main=main,
+        script=f"<script>\n{js}\n</script>\n" if js else "",
+    )
 
 
 def _more_columns(publication: Publication, more: Sequence[Column[Any]]) -> str:
@@ -363,9 +365,7 @@ def render_register(page: Page, part: Part) -> str:
     count = entries(part.count)
     if page.parts > 1:
         count = f"{count} on this page, of {page.rows:,} in all"
-    return _template("register.html").substitute(
-        _common(page.office, page.year, page.generated),
-        heading=_e(publication.heading),
+    main = Template(_asset("register.html")).substitute(
         intro=_e(publication.intro),
         caption=_e(f"{publication.caption}, {page.year.label}"),
         csv_href=_e(f"{publication.stem(page.year)}.csv"),
@@ -376,8 +376,9 @@ def render_register(page: Page, part: Part) -> str:
         more_columns=_more_columns(publication, more),
         headers="".join(_header(c, publication, hidden) for c in columns),
         rows=part.rows_html,
-        js=_asset("register.js"),
     )
+    js = _asset("register.js")
+    return _page(page.office, page.year, page.generated, publication.heading, main, js)
 
 
 def render_index(
@@ -393,6 +394,5 @@ def render_index(
             f"{_e(entries(page.rows))}{_e(note)}. "
             f'<a href="{_e(stem)}.csv" type="text/csv">CSV</a></li>'
         )
-    return _template("index.html").substitute(
-        _common(office, year, generated), items="\n".join(items)
-    )
+    main = Template(_asset("index.html")).substitute(items="\n".join(items))
+    return _page(office, year, generated, "Published registers", main)

@@ -162,10 +162,7 @@ def approver_for(
         person_id = next_up(person_id, org, excluded)
     if person_id is None or person_id in excluded:
         return NoApprover("Everyone who could decide this is named in it.")
-    deputy = org.deputies.get(person_id)
-    if deputy is not None and deputy not in excluded:
-        return Approver(deputy, seat.role, delegated_from=person_id)
-    return Approver(person_id, seat.role)
+    return _or_deputy(person_id, seat.role, org, excluded)
 
 
 def escalation_target(
@@ -177,10 +174,15 @@ def escalation_target(
     target = next_up(approver_id, org, excluded)
     if target is None:
         return NoApprover("There is no one above to escalate to.")
-    deputy = org.deputies.get(target)
+    return _or_deputy(target, ApproverRole.LINE_MANAGER, org, excluded)
+
+
+def _or_deputy(person_id: int, role: ApproverRole, org: Org, excluded: frozenset[int]) -> Approver:
+    """The person, or the deputy standing in for them unless the deputy is excluded too."""
+    deputy = org.deputies.get(person_id)
     if deputy is not None and deputy not in excluded:
-        return Approver(deputy, ApproverRole.LINE_MANAGER, delegated_from=target)
-    return Approver(target, ApproverRole.LINE_MANAGER)
+        return Approver(deputy, role, delegated_from=person_id)
+    return Approver(person_id, role)
 
 
 def step_escalation_target(

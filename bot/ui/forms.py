@@ -36,6 +36,11 @@ class Choice:
     label: str
     description: str = ""
 
+    @classmethod
+    def all_of(cls, labels: Mapping[Any, str]) -> tuple[Choice, ...]:
+        """One choice for each value (a string or a StrEnum) and its label."""
+        return tuple(cls(str(value), label) for value, label in labels.items())
+
 
 @dataclass(frozen=True)
 class ShownWhen:
@@ -63,6 +68,14 @@ class Field:
     min_value: float | None = None
     max_value: float | None = None
     shown_when: ShownWhen | None = None
+
+    @classmethod
+    def limited_text(
+        cls, field_id: str, label: str, kind: Kind, *, limit: int, prefill: str = "", **more: Any
+    ) -> Field:
+        """A text field of at most `limit` characters, pre-filled with `prefill` cut to fit
+        (Slack refuses a view whose initial value is longer than the field allows)."""
+        return cls(field_id, label, kind, max_length=limit, initial=prefill[:limit] or None, **more)
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,6 @@ RESPONSE_LABELS = {
 }
 
 
-def _choices(labels: dict) -> tuple[Choice, ...]:
-    return tuple(Choice(key.value, label) for key, label in labels.items())
-
-
 def gift_form(
     *,
     description: str = "",
@@ -83,14 +79,16 @@ def gift_form(
         )
     parts: list[Field | Note] = [
         Note(intro),
-        Field(f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=_choices(KIND_LABELS)),
+        Field(
+            f.KIND, "Was it a gift or hospitality?", Kind.CHOICE, choices=Choice.all_of(KIND_LABELS)
+        ),
         Field(
             f.GIFT_TYPE,
             "For a gift: what sort?",
             Kind.CHOICE,
             menu=True,
             placeholder="Choose one (gifts only)",
-            choices=_choices(GIFT_TYPE_LABELS),
+            choices=Choice.all_of(GIFT_TYPE_LABELS),
             initial=GiftType.ITEM.value,  # most gifts are items; ignored for hospitality
             shown_when=ShownWhen(f.KIND, frozenset({OfferKind.GIFT.value})),
         ),
@@ -108,14 +106,14 @@ def gift_form(
             hint="Take special care with anyone bidding for a contract.",
             menu=True,
             placeholder="Choose one",
-            choices=_choices(RELATIONSHIP_LABELS),
+            choices=Choice.all_of(RELATIONSHIP_LABELS),
         ),
-        Field(
+        Field.limited_text(
             f.DESCRIPTION,
             "What was offered?",
             Kind.LONG_TEXT,
-            max_length=FIELD_LIMITS["description"],
-            initial=description[: FIELD_LIMITS["description"]] or None,
+            limit=FIELD_LIMITS["description"],
+            prefill=description,
         ),
         Field(
             f.VALUE,
@@ -137,7 +135,7 @@ def gift_form(
             f.RESPONSE,
             "What did you do, or want to do?",
             Kind.CHOICE,
-            choices=_choices(RESPONSE_LABELS),
+            choices=Choice.all_of(RESPONSE_LABELS),
         ),
         Field(
             f.REASON,

@@ -37,7 +37,7 @@ def notice_form(*, audience: str) -> Form:
                 f.CATEGORY,
                 "What are you notifying?",
                 Kind.CHOICE,
-                choices=tuple(Choice(key.value, label) for key, label in CATEGORY_LABELS.items()),
+                choices=Choice.all_of(CATEGORY_LABELS),
             ),
             Field(
                 f.DESCRIPTION,

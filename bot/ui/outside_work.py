@@ -47,10 +47,6 @@ USE_LABELS = {
 }
 
 
-def _choices(labels: dict) -> tuple[Choice, ...]:
-    return tuple(Choice(str(key), label) for key, label in labels.items())
-
-
 def outside_work_form(
     *, organisation: str = "", notes: str = "", ask_for_manager: bool, head_title: str
 ) -> Form:
@@ -64,12 +60,12 @@ def outside_work_form(
             f"recommends, then the {head} decides. Permission will not be unreasonably "
             "withheld."
         ),
-        Field(
+        Field.limited_text(
             f.ORGANISATION,
             "Employer or organisation",
             Kind.SHORT_TEXT,
-            max_length=FIELD_LIMITS["organisation"],
-            initial=organisation[: FIELD_LIMITS["organisation"]] or None,
+            limit=FIELD_LIMITS["organisation"],
+            prefill=organisation,
         ),
         Field(
             f.ROLE,
@@ -78,7 +74,7 @@ def outside_work_form(
             hint="e.g. trustee, relief bar staff, youth football coach.",
             max_length=FIELD_LIMITS["role"],
         ),
-        Field(f.PAY, "Paid or voluntary?", Kind.CHOICE, choices=_choices(PAY_LABELS)),
+        Field(f.PAY, "Paid or voluntary?", Kind.CHOICE, choices=Choice.all_of(PAY_LABELS)),
         Field(
             f.HOURS,
             "Expected hours a week",
@@ -87,7 +83,7 @@ def outside_work_form(
             max_length=FIELD_LIMITS["hours"],
             placeholder="e.g. 7.5",
         ),
-        Field(f.WHEN, "When would you do it?", Kind.CHOICE, choices=_choices(WHEN_LABELS)),
+        Field(f.WHEN, "When would you do it?", Kind.CHOICE, choices=Choice.all_of(WHEN_LABELS)),
         Field(
             f.START_DATE,
             "Start date",
@@ -98,7 +94,7 @@ def outside_work_form(
             f.INVOLVES_PARTNER,
             "Does it involve a contractor, supplier or partner of the office?",
             Kind.CHOICE,
-            choices=_choices(PARTNER_LABELS),
+            choices=Choice.all_of(PARTNER_LABELS),
         ),
         Field(
             f.PARTNER,
@@ -111,16 +107,16 @@ def outside_work_form(
             f.USES_OFFICE,
             "Would it use anything from your job?",
             Kind.CHOICES,
-            choices=_choices(USE_LABELS),
+            choices=Choice.all_of(USE_LABELS),
         ),
-        Field(
+        Field.limited_text(
             f.NOTES,
             f"Anything else the {head_title} should know?",
             Kind.LONG_TEXT,
             hint="e.g. how you will avoid any conflict with your work here.",
             required=False,
-            max_length=FIELD_LIMITS["notes"],
-            initial=notes[: FIELD_LIMITS["notes"]] or None,
+            limit=FIELD_LIMITS["notes"],
+            prefill=notes,
         ),
     ]
     if ask_for_manager:

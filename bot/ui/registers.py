@@ -46,6 +46,19 @@ class SearchMeta(Payload):
     offset: int = 0
 
 
+def _menu(field_id: str, label: str, labels: dict[str, str], initial: str | None) -> Field:
+    """An optional drop-down: left empty, the search does not filter by it."""
+    return Field(
+        field_id,
+        label,
+        Kind.CHOICE,
+        menu=True,
+        required=False,
+        choices=Choice.all_of(labels),
+        initial=initial,
+    )
+
+
 def search_form(meta: SearchMeta | None = None) -> Form:
     """Every field optional; filled in from `meta` when coming back to change the search."""
     meta = meta or SearchMeta()
@@ -76,24 +89,8 @@ def search_form(meta: SearchMeta | None = None) -> Form:
                 max_length=OFFEROR_MAX,
                 initial=meta.offeror or None,
             ),
-            Field(
-                f.KIND,
-                "Register",
-                Kind.CHOICE,
-                menu=True,
-                required=False,
-                choices=tuple(Choice(k, w) for k, w in KIND_WORDS.items()),
-                initial=meta.kind,
-            ),
-            Field(
-                f.STATUS,
-                "Status",
-                Kind.CHOICE,
-                menu=True,
-                required=False,
-                choices=tuple(Choice(k, w) for k, w in STATUSES.items()),
-                initial=meta.status,
-            ),
+            _menu(f.KIND, "Register", KIND_WORDS, meta.kind),
+            _menu(f.STATUS, "Status", STATUSES, meta.status),
             Field(
                 f.DATE_FROM,
                 "From",
