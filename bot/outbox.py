@@ -96,6 +96,34 @@ class Sender(Protocol):
         audit entry)."""
 
 
+def to_staff(staff_id: int) -> str:
+    """A recipient named by the org chart, resolved to their account on the platform when sent."""
+    return f"staff:{staff_id}"
+
+
+def queue(
+    session: Session,
+    name: str,
+    *,
+    subject: str,
+    recipient: str,
+    updates_id: int | None = None,
+    **payload: Any,
+) -> int:
+    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
+    id (for an update to follow it)."""
+    row = outbox.queue(
+        session,
+        kind=name,
+        subject=subject,
+        recipient=recipient,
+        payload={"card": name, **payload},
+        updates_id=updates_id,
+    )
+    assert row.id is not None
+    return row.id
+
+
 def backoff(attempts: int, retry_after: float | None) -> float:
     """Seconds before the next try: what the platform asked, else doubling from one second."""
     if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"

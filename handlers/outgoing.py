@@ -5,7 +5,7 @@ Messages are queued as descriptors ({"card": "approval", "step_id": 12}), not as
 Slack payloads: the use case that owes a message need not know Block Kit, a card drawn at send
 time shows the latest state (so an update queued twice is harmless), and another platform
 would draw the same descriptors its own way. Each feature registers how its messages are
-drawn with `@card(name)`; `queue` writes one in the caller's transaction.
+drawn with `@card(name)`; `bot.outbox.queue` writes one in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from bot.notifier import Message, Notifier, Posted
 from bot.outbox import MOOT, Moot, Queued, SendFailed
-from storage import outbox, staff
+from storage import staff
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -75,34 +75,6 @@ def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
         return draw
 
     return register
-
-
-def to_staff(staff_id: int) -> str:
-    """A recipient named by the org chart, resolved to their Slack account when sent."""
-    return f"staff:{staff_id}"
-
-
-def queue(
-    session: Session,
-    name: str,
-    *,
-    subject: str,
-    recipient: str,
-    updates_id: int | None = None,
-    **payload: Any,
-) -> int:
-    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
-    id (for an update to follow it)."""
-    row = outbox.queue(
-        session,
-        kind=name,
-        subject=subject,
-        recipient=recipient,
-        payload={"card": name, **payload},
-        updates_id=updates_id,
-    )
-    assert row.id is not None
-    return row.id
 
 
 def _failure(exc: SlackApiError) -> SendFailed:

@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from sqlmodel import Session, select
 
 from bot.notifier import Message, Notifier, Posted
-from bot.outbox import MOOT, Moot, Queued, SendFailed, Worker, backoff
-from handlers.outgoing import CARDS, Card, Drawn, SlackSender, queue
+from bot.outbox import MOOT, Moot, Queued, SendFailed, Worker, backoff, queue
+from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage

@@ -13,13 +13,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.notifier import Message, Posted
-from bot.outbox import Queued
+from bot.outbox import Queued, queue, to_staff
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
 from handlers.approvals.delivery import card_for
 from handlers.approvals.kinds import kind_of
 from handlers.approvals.messages import approval_message, moved_message, outcome_message
-from handlers.outgoing import After, Drawn, card, queue, to_staff
+from handlers.outgoing import After, Drawn, card
 from storage import audit, declarations, outbox
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration
@@ -257,9 +257,7 @@ def draw_outcome(session: Session, message: Queued) -> Drawn | None:
     kind = kind_of(record.declaration.kind)
     opened = set(message.payload.get("opened") or [])
     next_names = [
-        record.name_of(s.approver_id) or "the next approver"
-        for s in record.steps
-        if s.id in opened
+        record.name_of(s.approver_id) or "the next approver" for s in record.steps if s.id in opened
     ]
     return Drawn(
         outcome_message(

@@ -14,6 +14,7 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot import engine
+from bot.outbox import queue, to_staff
 from bot.rules import interests as rules
 from bot.rules.chains import Chain
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
@@ -28,7 +29,6 @@ from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.owed import RECEIPT, RESTRICTED_POST
 from handlers.interests.views import interest_modal
-from handlers.outgoing import queue, to_staff
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, Interest, Staff

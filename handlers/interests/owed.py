@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.outbox import Queued
+from bot.outbox import Queued, queue, to_staff
 from handlers.approvals import owed
 from handlers.interests.cards import (
     declarant_receipt,
@@ -14,7 +14,7 @@ from handlers.interests.cards import (
     ended_receipt,
     restricted_post_message,
 )
-from handlers.outgoing import Drawn, card, queue, to_staff
+from handlers.outgoing import Drawn, card
 from storage import declarations
 
 RECEIPT, RESTRICTED_POST = "interest_receipt", "restricted_post"
@@ -44,9 +44,7 @@ def owe_ended(session: Session, declaration_id: int, *, told: list[str], declara
 
 
 def _ended(session: Session, message: Queued) -> declarations.Record | None:
-    return declarations.load_record(
-        session, declaration_id=int(message.payload["declaration_id"])
-    )
+    return declarations.load_record(session, declaration_id=int(message.payload["declaration_id"]))
 
 
 @card(ENDED)
