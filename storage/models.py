@@ -21,6 +21,11 @@ class Staff(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
     name: str = Field(default="", max_length=200)
     slack_user_id: str | None = Field(default=None, max_length=32, index=True)
+    # On Teams: the person's Entra object id (from Graph, by email), and their 1:1 chat with
+    # Nolan (the conversation and the Bot Connector's service URL it lives at), once known.
+    teams_id: str | None = Field(default=None, max_length=64, index=True)
+    teams_conversation_id: str | None = Field(default=None, max_length=256)
+    teams_service_url: str | None = Field(default=None, max_length=512)
     line_manager_id: int | None = Field(default=None, foreign_key="staff.id")
     roles: str = Field(default="", max_length=200)  # ';'-separated role names
     vetting_level: str | None = Field(default=None, max_length=50)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
@@ -26,12 +26,21 @@ def old_db(fresh_db_url: str) -> Iterator[Database]:
     command.upgrade(alembic_config(db.engine), "0003")
     at = datetime(2026, 4, 1, 8, 0, 0, 123456, tzinfo=UTC)
     with db.session() as session:
-        person = Staff(email="ann@office.example", name="Ann")
-        session.add(person)
-        session.flush()
-        assert person.id is not None
+        # Only the columns 0003 had: the model has grown since.
+        person_id = session.execute(
+            insert(Staff.__table__)  # type: ignore[arg-type]
+            .values(
+                email="ann@office.example",
+                name="Ann",
+                roles="",
+                active=True,
+                politically_restricted=False,
+                updated_at=at,
+            )
+            .returning(Staff.__table__.c.id)  # type: ignore[attr-defined]
+        ).scalar_one()
         declaration = Declaration(
-            reference="GH-00001", kind="gift", declarant_id=person.id, status="pending"
+            reference="GH-00001", kind="gift", declarant_id=person_id, status="pending"
         )
         session.add(declaration)
         session.flush()
@@ -39,7 +48,7 @@ def old_db(fresh_db_url: str) -> Iterator[Database]:
             session.add(
                 AuditEntry(
                     at=at + timedelta(minutes=n),
-                    actor_id=person.id if n != 1 else None,
+                    actor_id=person_id if n != 1 else None,
                     action=action,
                     declaration_id=declaration.id,
                     detail=f'{{"n": {n}, "note": "caf\u00e9"}}',
