@@ -7,6 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col, select
 
 from storage import audit_chain
@@ -21,16 +25,49 @@ def record(
     declaration_id: int | None = None,
     **detail: Any,
 ) -> AuditEntry:
-    """Append an entry to the trail, chained to the newest one. Written at once (not at commit)
-    and holding the chain's lock until the caller's transaction ends: commit soon after."""
+    """Add an entry to the trail, written when the caller's transaction commits — chained to
+    the newest entry then, so the chain's lock is held only for the inserts and the commit, not
+    for the whole request. A rolled-back transaction writes none of its entries."""
     entry = AuditEntry(
         action=action,
         actor_id=actor_id,
         declaration_id=declaration_id,
         detail=json.dumps(detail, sort_keys=True, default=str),
     )
-    audit_chain.append(session, entry)
+    session.connection()  # begin the transaction, so that its rollback drops the entry too
+    session.info.setdefault(_PENDING, []).append(entry)
     return entry
+
+
+_PENDING = "nolan.audit.pending"
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _write_pending(session: OrmSession) -> None:
+    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    if pending:
+        audit_chain.append_all(session, pending)  # type: ignore[arg-type]
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _write_before_reading(state: ORMExecuteState) -> None:
+    """A transaction that reads the trail sees its own entries (as if written at once): then
+    they are written now, and the lock is held from here to the commit, as it always was."""
+    if _PENDING in state.session.info and state.is_select and _reads_trail(state.statement):
+        _write_pending(state.session)
+
+
+def _reads_trail(statement: Any) -> bool:
+    return any(t is _TABLE for t in find_tables(statement, include_joins=True))
+
+
+_TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _drop_pending(session: OrmSession, _previous: Any) -> None:
+    # "soft": fired even when nothing had reached the database yet.
+    session.info.pop(_PENDING, None)
 
 
 def trail(session: Session, *, declaration_id: int) -> list[AuditEntry]:

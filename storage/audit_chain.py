@@ -67,21 +67,29 @@ def hash_of(row: Any, prev_hash: str) -> str:
 
 
 def append(session: Session, entry: AuditEntry) -> None:
-    """Insert `entry` complete — id, prev_hash and hash — as the chain's newest link.
+    """Insert `entry` complete — id, prev_hash and hash — as the chain's newest link."""
+    append_all(session, [entry])
 
-    The rows are append-only, so nothing is written twice: the id is taken before the insert
+
+def append_all(session: Session, entries: list[AuditEntry]) -> None:
+    """Insert `entries`, in order, as the chain's newest links, each complete — id,
+    prev_hash and hash.
+
+    The rows are append-only, so nothing is written twice: each id is taken before its insert
     (the sequence on PostgreSQL; one past the highest on SQLite, which holds the write lock).
-    The lock lasts until the caller's transaction ends, so the chain never forks.
+    The head's lock lasts until the caller's transaction ends, so the chain never forks:
+    `storage.audit.record` calls this as the transaction commits, to hold it briefly.
     """
-    session.flush()  # what the entry refers to (a new declaration, say) goes in first
-    prev = _claim_head(session)
-    entry.id = _next_id(session)
-    entry.prev_hash = prev or GENESIS
-    entry.hash = hash_of(entry, entry.prev_hash)
-    session.add(entry)
-    session.flush()
+    session.flush()  # what the entries refer to (a new declaration, say) go in first
+    prev = _claim_head(session) or GENESIS
+    for entry in entries:
+        entry.id = _next_id(session)
+        entry.prev_hash = prev
+        entry.hash = prev = hash_of(entry, prev)
+        session.add(entry)
+        session.flush()
     session.execute(
-        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=entry.id, last_hash=entry.hash)
+        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=entries[-1].id, last_hash=prev)
     )
 
 

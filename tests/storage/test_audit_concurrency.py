@@ -36,7 +36,9 @@ def assert_transactions_kept_together(rows: list[AuditEntry]) -> None:
         assert second.id == (first.id or 0) + 1
 
 
-def test_a_second_writer_waits_for_the_first_and_chains_on_from_it(db: Database) -> None:
+def test_a_long_transaction_does_not_hold_the_chain_until_it_commits(db: Database) -> None:
+    """The head is held only while entries are written and committed (issue 10): a second
+    writer need not wait for a first whose request is still at work."""
     done = threading.Event()
     second: list[AuditEntry] = []
 
@@ -50,8 +52,31 @@ def test_a_second_writer_waits_for_the_first_and_chains_on_from_it(db: Database)
         first = audit.record(session, action="first")
         thread = threading.Thread(target=write_second)
         thread.start()
-        # Uncommitted, the first holds the chain: the second cannot take the head meanwhile.
-        assert not done.wait(0.5)
+        assert done.wait(10), "the second writer waited for the first's whole transaction"
+        session.commit()
+    thread.join(10)
+    assert first.prev_hash == second[0].hash  # chained on from the one that committed first
+    assert verify(db.engine).broken is None
+
+
+def test_a_writer_that_has_read_the_trail_holds_it_to_commit(db: Database) -> None:
+    """Reading the trail writes the transaction's entries first (it sees its own): from then
+    on it holds the chain, and a second writer chains on from it."""
+    done = threading.Event()
+    second: list[AuditEntry] = []
+
+    def write_second() -> None:
+        with db.session() as session:
+            second.append(audit.record(session, action="second"))
+            session.commit()
+        done.set()
+
+    with db.session() as session:
+        first = audit.record(session, action="first")
+        assert session.exec(select(AuditEntry.action)).all() == ["first"]
+        thread = threading.Thread(target=write_second)
+        thread.start()
+        assert not done.wait(0.5)  # it waits on the head we hold (a bounded wait, not a sleep)
         session.commit()
     thread.join(10)
     assert done.is_set()
