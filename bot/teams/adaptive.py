@@ -8,6 +8,7 @@ TextBlock or a Fact (Markdown) get people's words through `md_escape`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 FORM_KEY = "_form"  # the form's id (Slack: a modal's callback id)
 ACTION_KEY = "_action"  # the button's id, for a button that opens a dialog (no verb there)
 PAYLOAD_KEY = "_payload"  # the typed payload's JSON (Slack: private_metadata, a button's value)
+MAX_LINES = 30  # lines of one text drawn as blocks of their own
+
 RESERVED = frozenset({FORM_KEY, ACTION_KEY, PAYLOAD_KEY, "msteams"})
 
 P = TypeVar("P", bound=Payload)
@@ -129,7 +132,7 @@ def rich(marked: str, *, small: bool = False, color: str | None = None) -> list[
         style["color"] = color
     blocks: list[dict[str, Any]] = []
     gap = False
-    for line in marked.splitlines():
+    for line in _lines(marked):
         if not line.strip():
             gap = True
             continue
@@ -145,16 +148,30 @@ def rich(marked: str, *, small: bool = False, color: str | None = None) -> list[
     return blocks
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of a text, at most MAX_LINES (the rest joined into the last): each line is a
+    block of its own, and a card must stay under Teams' size limit."""
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], " ".join(x for x in lines[MAX_LINES - 1 :] if x.strip())]
+    return lines
+
+
 def plain_runs(text: str, **style: Any) -> list[dict[str, Any]]:
     """People's words, verbatim (TextRuns take no markup), one block per line."""
     return [
         {
             "type": "RichTextBlock",
-            "inlines": [{"type": "TextRun", "text": line or " ", **style}],
+            "inlines": [{"type": "TextRun", "text": line, **style}],
             **({"spacing": "None"} if i else {}),
         }
-        for i, line in enumerate(text.splitlines() or [""])
+        for i, line in enumerate([x for x in _lines(text) if x.strip()] or [" "])
     ]
+
+
+def size(content: dict[str, Any]) -> int:
+    """A card's size on the wire, as Teams counts it against its message limit."""
+    return len(json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
 def heading(text: str, **more: Any) -> dict[str, Any]:

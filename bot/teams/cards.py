@@ -32,6 +32,10 @@ STYLES = {Style.PRIMARY: "positive", Style.DANGER: "destructive"}
 MAX_FACTS = 20
 MAX_SECTIONS = 20
 MAX_LISTED = 10  # flags, warnings, history lines: as many as Slack shows
+# A card must fit Teams' message limit (about 28 KB with the activity around it): a longer
+# one is drawn again with its texts cut shorter, the full texts staying in the record.
+CARD_BUDGET = 26 * 1024
+TEXT_MAX = (3000, 1000, 300, 100)
 
 
 def opens_dialog(button: Button) -> bool:
@@ -84,24 +88,28 @@ def _listed(title: str, lines: list[list[dict[str, Any]]], color: str | None) ->
     return {"type": "Container", "items": items, "spacing": "Medium"}
 
 
-def body(card: Card) -> list[dict[str, Any]]:
-    """What a card says: facts, sections, risk flags, warnings and related history."""
+def body(card: Card, *, text_max: int = TEXT_MAX[0]) -> list[dict[str, Any]]:
+    """What a card says: facts, sections, risk flags, warnings and related history; each text
+    cut at `text_max` characters."""
     blocks: list[dict[str, Any]] = []
     if card.facts:
         facts = [
-            {"title": adaptive.md_escape(clip(label, 100)), "value": adaptive.md_escape(value)}
+            {
+                "title": adaptive.md_escape(clip(label, 100)),
+                "value": adaptive.md_escape(clip(value, min(1000, text_max))),
+            }
             for label, value in card.facts[:MAX_FACTS]
         ]
         blocks.append({"type": "FactSet", "facts": facts, "spacing": "Medium"})
     for label, value in card.sections[:MAX_SECTIONS]:
         if value:
             blocks.append(adaptive.heading(label, spacing="Medium"))
-            blocks += adaptive.plain_runs(clip(value, 3000))
+            blocks += adaptive.plain_runs(clip(value, text_max))
     if card.flags:
         lines = [
             [
                 {"type": "TextRun", "text": f"{f.label}: ", "weight": "Bolder"},
-                {"type": "TextRun", "text": f.explanation},
+                {"type": "TextRun", "text": clip(f.explanation, min(1000, text_max))},
             ]
             for f in card.flags[:MAX_LISTED]
         ]
@@ -111,19 +119,19 @@ def body(card: Card) -> list[dict[str, Any]]:
             {
                 "type": "Container",
                 "spacing": "Small",
-                "items": adaptive.rich(f":warning: {warning}", color="Warning"),
+                "items": adaptive.rich(f":warning: {clip(warning, text_max)}", color="Warning"),
             }
         )
     if card.history:
         lines = [
-            [{"type": "TextRun", "text": f"• {clip(h, 500)}", "isSubtle": True}]
+            [{"type": "TextRun", "text": f"• {clip(h, min(500, text_max))}", "isSubtle": True}]
             for h in card.history[:MAX_LISTED]
         ]
         blocks.append(_listed("Related history", lines, None))
     return blocks
 
 
-def decided_blocks(decided: Decided) -> list[dict[str, Any]]:
+def decided_blocks(decided: Decided, *, text_max: int = TEXT_MAX[0]) -> list[dict[str, Any]]:
     """Who decided, when (in the reader's own zone: DATE()/TIME()) and why."""
     # The outcome is our words (marked); the name and the reason are people's.
     line = adaptive.markdown(decided.outcome)
@@ -138,7 +146,7 @@ def decided_blocks(decided: Decided) -> list[dict[str, Any]]:
                 "type": "Container",
                 "style": "emphasis",
                 "spacing": "Small",
-                "items": adaptive.plain_runs(clip(decided.why, 2500), italic=True),
+                "items": adaptive.plain_runs(clip(decided.why, text_max), italic=True),
             }
         )
     return blocks
@@ -147,7 +155,21 @@ def decided_blocks(decided: Decided) -> list[dict[str, Any]]:
 def adaptive_card(card: Card, *, dialogs: Collection[str] | None = None) -> dict[str, Any]:
     """A card as an Adaptive Card, drawn for its moment: buttons while waiting, who decided
     once decided. `dialogs`: the ids of the buttons that open a dialog, when not every
-    label ending "…" does (see `opens_dialog`)."""
+    label ending "…" does (see `opens_dialog`). Always under Teams' size limit."""
+    actions = [action(b, dialog=None if dialogs is None else b.id in dialogs) for b in card.actions]
+    for text_max in TEXT_MAX:
+        content = adaptive.card(
+            _blocks(card, text_max),
+            fallback=clip(card_text(card), min(FALLBACK_MAX, text_max)),
+            actions=actions,
+            msteams={"width": "Full"},
+        )
+        if adaptive.size(content) <= CARD_BUDGET:
+            break
+    return content
+
+
+def _blocks(card: Card, text_max: int) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if card.title:
         blocks.append(
@@ -159,20 +181,14 @@ def adaptive_card(card: Card, *, dialogs: Collection[str] | None = None) -> dict
                 "wrap": True,
             }
         )
-    blocks += adaptive.rich(clip(card.intro, 3000))
-    blocks += adaptive.rich(clip(card.note, 3000), small=True)
-    blocks += body(card)
+    blocks += adaptive.rich(clip(card.intro, text_max))
+    blocks += adaptive.rich(clip(card.note, text_max), small=True)
+    blocks += body(card, text_max=text_max)
     if card.decided:
-        blocks += decided_blocks(card.decided)
+        blocks += decided_blocks(card.decided, text_max=text_max)
     for note in card.footnotes:
-        blocks += adaptive.rich(clip(note, 3000), small=True)
-    actions = [action(b, dialog=None if dialogs is None else b.id in dialogs) for b in card.actions]
-    return adaptive.card(
-        blocks,
-        fallback=clip(card_text(card), FALLBACK_MAX),
-        actions=actions,
-        msteams={"width": "Full"},
-    )
+        blocks += adaptive.rich(clip(note, text_max), small=True)
+    return blocks
 
 
 def message(card: Card, **card_options: Any) -> dict[str, Any]:
