@@ -14,9 +14,11 @@ on submit and its error comes back at the part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import unquote
 
 from bot.rules.refusal import FIELD_ERROR_MAX
 from bot.teams import adaptive
@@ -25,6 +27,7 @@ from bot.ui.text import clip
 
 PEOPLE = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}  # Teams' people picker
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
+CHANNEL_PLACEHOLDER = "Paste the channel's link (⋯ next to the channel → Get link to channel)"
 TEXT_MAX = 3000  # what Slack allows a text input; Teams sets no limit of its own
 NEEDED = {
     Kind.CHOICE: "Please choose one.",
@@ -119,7 +122,9 @@ def _input(field: Field, value: Any, names: Mapping[str, str]) -> dict[str, Any]
     required = field.required and field.shown_when is None
     if required:
         spec.update(isRequired=True, errorMessage=NEEDED.get(kind, "Please fill this in."))
-    if field.placeholder and kind is not Kind.YES_NO:
+    if kind is Kind.CHANNEL:
+        spec["placeholder"] = CHANNEL_PLACEHOLDER  # typed or pasted: Teams has no channel picker
+    elif field.placeholder and kind is not Kind.YES_NO:
         spec["placeholder"] = field.placeholder
     if value is not None:
         spec["value"] = value
@@ -218,6 +223,21 @@ def _read(field: Field, raw: Any) -> Any:
         return [v for v in raw.split(",") if v in known]
     if kind is Kind.PERSON:
         return raw.split(",")[0].strip() or None
+    if kind is Kind.CHANNEL:
+        return channel_id(raw) or None
+    return raw.replace("\r\n", "\n")
+
+
+_CHANNEL_LINK = re.compile(r"^https://teams\.microsoft\.(?:com|us)/l/channel/([^/?#\s]+)")
+
+
+def channel_id(raw: str) -> str:
+    """A Teams channel's conversation id (19:…@thread.tacv2) from what was typed: the id, or
+    the channel's link (⋯ → Get link to channel), which carries it."""
+    raw = raw.strip()
+    link = _CHANNEL_LINK.match(raw)
+    if link and (found := unquote(link.group(1))).startswith("19:"):
+        return found
     return raw
 
 

@@ -239,6 +239,29 @@ def test_the_reader_takes_what_teams_sends_and_never_raises() -> None:
     assert form_id({"_form": 3}) is None and form_id(None) is None
 
 
+def test_a_channel_is_its_id_or_its_link_and_text_keeps_its_lines() -> None:
+    form = Form(
+        id="f",
+        title="T",
+        submit="Go",
+        parts=(Field("ch", "Channel", Kind.CHANNEL), Field("t", "Text", Kind.LONG_TEXT)),
+    )
+    link = (
+        "https://teams.microsoft.com/l/channel/19%3Aabc123%40thread.tacv2/General"
+        "?groupId=g&tenantId=t"
+    )
+    assert answers(form, {"ch": link, "t": "a\r\nb"}).values == {
+        "ch": "19:abc123@thread.tacv2",
+        "t": "a\nb",
+    }
+    assert answers(form, {"ch": " 19:x@thread.tacv2 "}).channel("ch") == "19:x@thread.tacv2"
+    assert answers(form, {"ch": "  "}).channel("ch") is None
+    other = "https://teams.microsoft.com/l/chat/19%3Ax/0"
+    assert answers(form, {"ch": other}).channel("ch") == other  # the rule says what is wrong
+    (channel,) = (e for e in dialog_card(form)["body"] if e.get("id") == "ch")
+    assert "Get link to channel" in channel["placeholder"]
+
+
 def test_a_forms_payload_must_be_ours() -> None:
     data = submitted(dialog_card(FORMS["gift"]))
     assert adaptive.read_payload(MessageSource, data).link.startswith("https://teams.example")
