@@ -50,21 +50,24 @@ def _data(button: Button, **more: Any) -> dict[str, Any]:
     return data
 
 
-def _execute(button: Button, title: str) -> dict[str, Any]:
-    action = {"type": "Action.Execute", "title": title, "verb": button.id, "data": _data(button)}
+def _styled(spec: dict[str, Any], button: Button) -> dict[str, Any]:
     if button.style:
-        action["style"] = STYLES[button.style]
-    return action
+        spec["style"] = STYLES[button.style]
+    return spec
+
+
+def _execute(button: Button, title: str) -> dict[str, Any]:
+    return _styled(
+        {"type": "Action.Execute", "title": title, "verb": button.id, "data": _data(button)},
+        button,
+    )
 
 
 def action(button: Button, *, dialog: bool | None = None) -> dict[str, Any]:
     """A button as a card action; `dialog`: whether it opens a dialog (default: its label)."""
     if opens_dialog(button) if dialog is None else dialog:
         data = _data(button, msteams={"type": "task/fetch"}, **{adaptive.ACTION_KEY: button.id})
-        spec = {"type": "Action.Submit", "title": button.label, "data": data}
-        if button.style:
-            spec["style"] = STYLES[button.style]
-        return spec
+        return _styled({"type": "Action.Submit", "title": button.label, "data": data}, button)
     if button.confirm is None:
         return _execute(button, button.label)
     c = button.confirm
@@ -73,10 +76,7 @@ def action(button: Button, *, dialog: bool | None = None) -> dict[str, Any]:
         actions=[_execute(button, c.confirm)],
     )
     del ask["version"]  # a ShowCard's card is part of its parent
-    spec = {"type": "Action.ShowCard", "title": button.label, "card": ask}
-    if button.style:
-        spec["style"] = STYLES[button.style]
-    return spec
+    return _styled({"type": "Action.ShowCard", "title": button.label, "card": ask}, button)
 
 
 def _listed(title: str, lines: list[list[dict[str, Any]]], color: str | None) -> dict[str, Any]:
