@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
@@ -203,3 +205,22 @@ def test_a_card_too_big_for_teams_is_drawn_with_shorter_texts() -> None:
     assert "Section 19" in texts and "Fact 0" in json.dumps(content)
     small = adaptive_card(approval_card(approval()))
     assert "A pen & a diary" in _texts(small)  # a card that fits keeps its texts whole
+
+
+@settings(max_examples=25, deadline=None)
+@given(words=st.text(max_size=400), name=st.text(max_size=60))
+def test_any_words_make_a_valid_card(words: str, name: str) -> None:
+    card = approval_card(
+        approval(
+            heading=words[:80] or "x",
+            facts=[(name or "x", words)],
+            details=[("Description", words)],
+            history=[words],
+            warnings=[words],
+            intro=words,
+            status=StepStatus.DECLINED,
+            decided_by=name,
+            reason=words,
+        )
+    )
+    assert_valid_card(adaptive_card(card))

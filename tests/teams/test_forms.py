@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.rules.gifts import InvalidGift, Limits
 from bot.rules.gifts import validate as validate_gift
@@ -275,3 +277,35 @@ def test_a_field_may_not_take_nolans_own_keys() -> None:
         form = Form(id="f", title="T", submit="Go", parts=(Field(field_id, "L", Kind.SHORT_TEXT),))
         with pytest.raises(ValueError, match="reserved"):
             dialog_card(form)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "value",
+                "date_offered",
+                "circumstances",
+                "line_manager",
+                "reason",
+                "_payload",
+                "x",
+            ]
+        ),
+        JSON,
+    )
+)
+def test_the_reader_never_raises_on_what_a_client_may_send(data: dict[str, Any]) -> None:
+    form = FORMS["gift"]
+    read = answers(form, data)
+    assert set(read.values) == {f.id for f in form.fields}
+    assert_valid_card(dialog_card(form, answers=read, errors={"kind": "Again"}))
