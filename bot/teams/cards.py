@@ -162,7 +162,7 @@ def adaptive_card(card: Card, *, dialogs: Collection[str] | None = None) -> dict
             _blocks(card, text_max),
             fallback=clip(card_text(card), min(FALLBACK_MAX, text_max)),
             actions=actions,
-            msteams={"width": "Full"},
+            msteams={"width": "full"},  # as the Teams SDK spells it
         )
         if adaptive.size(content) <= CARD_BUDGET:
             break

@@ -73,4 +73,7 @@ def action_message(text: str) -> dict[str, Any]:
 
 def action_error(message: str, *, code: str = "BadRequest", status: int = 400) -> dict[str, Any]:
     """`adaptiveCard/action` refused: a press that did not come from one of Nolan's cards."""
-    return {"statusCode": status, "type": ERROR_TYPE, "value": {"code": code, "message": message}}
+    # innerHttpError: Teams shows code and message; the Teams SDK's HttpError model requires it.
+    inner = {"statusCode": status, "body": message}
+    error = {"code": code, "message": message, "innerHttpError": inner}
+    return {"statusCode": status, "type": ERROR_TYPE, "value": error}

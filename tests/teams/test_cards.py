@@ -180,7 +180,11 @@ def test_invoke_responses_are_shaped_as_teams_wants() -> None:
     assert action_error("Unknown button.") == {
         "statusCode": 400,
         "type": "application/vnd.microsoft.error",
-        "value": {"code": "BadRequest", "message": "Unknown button."},
+        "value": {
+            "code": "BadRequest",
+            "message": "Unknown button.",
+            "innerHttpError": {"statusCode": 400, "body": "Unknown button."},
+        },
     }
     assert dialog_message("Sent.") == {"task": {"type": "message", "value": "Sent."}}
     assert adaptive.attachment(content)["contentType"] == adaptive.CONTENT_TYPE
