@@ -1,0 +1,1 @@
+"""The Teams adapter: Nolan's forms, cards and conversations on Microsoft Teams."""
