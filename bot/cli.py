@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
+from bot.teams import package
 from storage.audit_chain import verify
 from storage.db import Database
 from storage.types import utcnow
@@ -151,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the office's date to run as (YYYY-MM-DD; default: today)",
     )
 
+    teams = commands.add_parser("teams", help="Microsoft Teams").add_subparsers(
+        dest="teams_command", metavar="ACTION", required=True
+    )
+    package.add_arguments(
+        teams.add_parser("package", help="write the Teams app package (manifest and icons)")
+    )
+
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
@@ -206,6 +215,17 @@ def main(
         from bot.staff_import import check_file
 
         return check_file(args.file, out=out, err=err)  # the file alone: no database either
+    if args.command == "teams":  # the package is made from options and settings alone
+        return package.run_package(
+            args,
+            # Until the settings read TEAMS_APP_ID themselves, the variable as given.
+            app_id=getattr(settings, "teams_app_id", "")
+            or (os.environ if environ is None else environ).get("TEAMS_APP_ID", ""),
+            office_name=settings.policy.office_name,
+            code_of_conduct_url=settings.policy.code_of_conduct_url,
+            out=out,
+            err=err,
+        )
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
