@@ -257,7 +257,7 @@ def _run(
         return run_import(
             args.file,
             db=db,
-            look_up=runtime.look_up_user,
+            directory=runtime.directory(),
             follow=runtime.follow_new_managers,
             out=out,
             err=err,
