@@ -14,6 +14,7 @@ import pytest
 import handlers
 from bot.cli import main
 from bot.notifier import Message
+from bot.outbox import queue
 from bot.runtime import Runtime
 from bot.scheduler import sweep_job
 from bot.settings import Policy, Settings
@@ -102,7 +103,7 @@ def test_reminders_run_delivers_what_the_outbox_owes(
         outgoing.Card(lambda _session, m: outgoing.Drawn(Message(text=m.payload["text"]))),
     )
     with db.session() as session:
-        outgoing.queue(session, "probe", subject="probe:1", recipient="UOWED", text="Still owed")
+        queue(session, "probe", subject="probe:1", recipient="UOWED", text="Still owed")
         session.commit()
     with FakeSlack() as fake:
         environ = {
