@@ -240,8 +240,9 @@ class Worker:
     # -- a pass ------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Send everything due now; returns how many messages were sent or settled. Passes
-        again while a pass made progress, so an update follows its card in the same call."""
+        """Send everything due now; returns how many messages were sent, settled or held for
+        working hours. Passes again while a pass made progress, so an update follows its card
+        in the same call."""
         done = 0
         with self._pass_lock:
             while not self._stopping.is_set():
@@ -256,7 +257,8 @@ class Worker:
         return done
 
     def _deliver(self, message_id: int) -> bool:
-        """Take, send and record one message; False when it was not ours to send now."""
+        """Take, send and record one message, or hold it for the recipient's working hours;
+        False when it was not ours to send now."""
         with self.db.session() as session:
             row = session.get(OutboxMessage, message_id)
             if row is None or row.payload is None:

@@ -1,2 +1,1 @@
-"""The Microsoft Teams adapter (issue 12): the same layer as the Slack adapter (`handlers`),
-never importing it or Slack."""
+"""The Teams adapter: Nolan's forms, cards and conversations on Microsoft Teams."""
