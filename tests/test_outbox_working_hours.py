@@ -5,9 +5,10 @@ held in the outbox and sent when the window opens, exactly once. A platform that
 
 from __future__ import annotations
 
+import io
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,10 @@ from slack_sdk import WebClient
 
 from bot.notifier import Message, Notifier
 from bot.outbox import Queued, SendFailed, Worker, queue, to_staff
+from bot.reminders import run_reminders
+from bot.runtime import Runtime
+from bot.settings import Policy, Settings
+from bot.sweep import Job, Sweep
 from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
 from storage.db import Database
@@ -171,3 +176,39 @@ def test_an_ordinary_message_is_never_held(db: Database, sender: Holding) -> Non
         session.commit()
     assert worker(db, sender, clock).run_once() == 1
     assert [m.id for m in sender.sent] == [message_id]
+
+
+def test_reminders_run_at_decides_on_a_platform_that_holds(db: Database) -> None:
+    """`reminders run --today DAY --at HH:MM` through the Runtime, with a holding sender (as
+    Teams'): a job queues its reminder with the sweep's `now`; at 10:00 it goes in the same
+    run, at 20:00 it waits for 08:00 the next day (run at ten in the morning, as an operator
+    trying it out would) and then goes once."""
+    sender, clock = Holding(), Clock(at(10))
+    pat = person(db)
+
+    def remind_pat(sweep: Sweep) -> None:
+        remind(db, pat, due_at=sweep.now, subject=f"r:{sweep.now.isoformat()}")
+        sweep.report.did("reminded", "Reminded Pat.")
+
+    def deliver(sweep: Sweep) -> None:
+        assert sweep.outbox is not None
+        sweep.outbox.run_once()
+
+    settings = Settings(database_url=db.url, policy=Policy(timezone="Europe/London"))
+    runtime = replace(
+        Runtime.build(settings, db=db, clock=clock),
+        jobs=(Job("remind", remind_pat), Job("deliver", deliver)),
+        outbox=worker(db, sender, clock),
+    )
+    out = io.StringIO()
+    assert run_reminders(runtime, DAY, at=time(10), out=out, err=io.StringIO()) == 0
+    assert [m.due_at for m in sender.sent] == [at(10)]
+
+    assert run_reminders(runtime, DAY, at=time(20), out=out, err=io.StringIO()) == 0
+    assert len(sender.sent) == 1
+    [evening] = [r for r in rows(db).values() if r.status == "queued"]
+    assert evening.not_before == at(8, days=1)
+    clock.now = at(8, days=1)
+    runtime.outbox.run_once()
+    runtime.outbox.run_once()
+    assert [m.due_at for m in sender.sent] == [at(10), at(20)]
