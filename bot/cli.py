@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
+from bot.teams import package
 from storage.audit_chain import verify
 from storage.db import Database
 from storage.types import utcnow
@@ -35,6 +38,13 @@ def _financial_year(raw: str) -> FinancialYear:
         return FinancialYear.parse(raw)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _time_of_day(raw: str) -> time:
+    found = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", raw.strip())
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise ValueError(f"--at must be a time of day as HH:MM (00:00 to 23:59), got {raw!r}")
+    return time(int(found[1]), int(found[2]))
 
 
 def _noted_hash(raw: str) -> tuple[int, str]:
@@ -150,6 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the office's date to run as (YYYY-MM-DD; default: today)",
     )
+    run.add_argument(
+        "--at",
+        default=None,
+        metavar="HH:MM",
+        help="the office's time of day to act as at: a reminder due outside working hours "
+        "waits for the morning (default: SWEEP_TIME with --today, else now)",
+    )
+
+    teams = commands.add_parser("teams", help="Microsoft Teams").add_subparsers(
+        dest="teams_command", metavar="ACTION", required=True
+    )
+    package.add_arguments(
+        teams.add_parser("package", help="write the Teams app package (manifest and icons)")
+    )
 
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
@@ -193,6 +217,12 @@ def main(
     date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
     if date_from and date_to and date_from > date_to:
         parser.error("--from is after --to")
+    if getattr(args, "at", None) is not None:
+        try:
+            args.at = _time_of_day(args.at)
+        except ValueError as exc:  # one line, not argparse's usage
+            print(f"nolan: error: {exc}", file=err)
+            return 2
     try:
         settings = load_settings(environ, require=_required_secrets(args))
     except SettingsError as exc:
@@ -206,6 +236,17 @@ def main(
         from bot.staff_import import check_file
 
         return check_file(args.file, out=out, err=err)  # the file alone: no database either
+    if args.command == "teams":  # the package is made from options and settings alone
+        return package.run_package(
+            args,
+            # Until the settings read TEAMS_APP_ID themselves, the variable as given.
+            app_id=getattr(settings, "teams_app_id", "")
+            or (os.environ if environ is None else environ).get("TEAMS_APP_ID", ""),
+            office_name=settings.policy.office_name,
+            code_of_conduct_url=settings.policy.code_of_conduct_url,
+            out=out,
+            err=err,
+        )
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
@@ -237,7 +278,7 @@ def _run(
         return run_import(
             args.file,
             db=db,
-            look_up=runtime.look_up_user,
+            directory=runtime.directory(),
             follow=runtime.follow_new_managers,
             out=out,
             err=err,
@@ -286,7 +327,8 @@ def _run(
         from bot.reminders import run_reminders
         from bot.runtime import Runtime
 
-        return run_reminders(Runtime.build(settings, db=db), args.today, out=out, err=err)
+        runtime = Runtime.build(settings, db=db)
+        return run_reminders(runtime, args.today, at=args.at, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
     from bot.serve import serve

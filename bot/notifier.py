@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from bot.rules.calendar import held_until, zone_named
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,11 @@ class Notifier:
         return None
 
 
-WORKING_HOURS = (time(8, 0), time(19, 0))
-ARRIVE_AT = time(9, 0)
+ARRIVE_AT = time(9, 0)  # Slack's scheduled reminders arrive at nine, not as the day opens
 
 
 def next_working_hour(now: datetime, tz: str | None) -> datetime | None:
     """None if `now` is within working hours in `tz` (or tz is unknown), else the next 09:00
     there."""
-    try:
-        zone = ZoneInfo(tz) if tz else None
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = None
-    if zone is None:
-        return None
-    local = now.astimezone(zone)
-    start, end = WORKING_HOURS
-    if start <= local.time() < end:
-        return None
-    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
-    return datetime.combine(day, ARRIVE_AT, tzinfo=zone)
+    zone = zone_named(tz)
+    return None if zone is None else held_until(now, zone, arrive=ARRIVE_AT)

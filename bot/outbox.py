@@ -10,8 +10,15 @@ of a card waits for the card itself to be sent. The platform's errors are retrie
 back-off, honouring the platform's Retry-After; errors that no retry can mend (a user who has
 left, a card that is gone) end the message as "dead", in the log.
 
+A message for one person that should arrive in their working hours (a reminder: queued with
+`due_at`) goes as the platform can: Slack schedules it itself (its sender posts it with
+chat.scheduleMessage); a platform without scheduled messages (Teams) declares
+`holds_outside_working_hours`, and the worker keeps such a message in the outbox until 08:00
+in the recipient's time zone (else the office's), then sends it like any other, once.
+
 The worker runs a pass when woken after a commit that queued something, on start-up, and
-every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out).
+every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out,
+messages held for the morning).
 The one window left: the process dies after the platform accepted a message and before the
 worker recorded it; that message is sent again once its claim is stale (at least once,
 rather than lost) — see the README's "Delivery" section.
@@ -27,13 +34,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
-from storage import outbox
+from storage import outbox, staff
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.reminders import STALE_CLAIM
@@ -45,6 +53,7 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
 FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
 LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
+DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
 
 
 class Reference(Protocol):
@@ -65,6 +74,9 @@ class Queued:
     recipient: str
     payload: dict[str, Any]
     updates: tuple[str, str] | None = None  # (channel, ts) of the message it updates
+    # When a message meant for the recipient's working hours fell due (the sweep's "now"):
+    # Slack schedules it into them; a platform that holds, holds it (see the module's doc).
+    due_at: datetime | None = None
 
 
 class Moot:
@@ -87,6 +99,10 @@ class SendFailed(Exception):
 
 
 class Sender(Protocol):
+    # True on a platform without scheduled messages: the worker holds a message queued with
+    # `due_at` outside the recipient's working hours instead (optional; Slack: False).
+    holds_outside_working_hours: bool
+
     def send(self, message: Queued) -> Reference | Moot | None:
         """Render the message from current state and send it. None: sent, with no reference
         (e.g. scheduled by the platform for later)."""
@@ -108,10 +124,14 @@ def queue(
     subject: str,
     recipient: str,
     updates_id: int | None = None,
+    due_at: datetime | None = None,
     **payload: Any,
 ) -> int:
     """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
-    id (for an update to follow it)."""
+    id (for an update to follow it). `due_at`: a message for the recipient alone, due then,
+    that should arrive in their working hours (a reminder; see the module's doc)."""
+    if due_at is not None:
+        payload[DUE_AT] = due_at.astimezone(UTC).isoformat()
     row = outbox.queue(
         session,
         kind=name,
@@ -143,9 +163,13 @@ class Worker:
         now: Callable[[], datetime] = utcnow,
         stale_after: timedelta = STALE_CLAIM,
         batch: int = 100,
+        office_tz: tzinfo = UTC,
     ) -> None:
         self.db, self.sender, self.now = db, sender, now
         self.stale_after, self.batch = stale_after, batch
+        # The zone of a recipient whose own is not known, for a sender that holds messages.
+        self.office_tz = office_tz
+        self.holds = bool(getattr(sender, "holds_outside_working_hours", False))
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -188,7 +212,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         while True:
             with self.db.session() as session:
-                if outbox.waiting(session) == 0:
+                if outbox.waiting(session, now=self.now()) == 0:
                     return True
             if time.monotonic() >= deadline:
                 return False
@@ -216,8 +240,9 @@ class Worker:
     # -- a pass ------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Send everything due now; returns how many messages were sent or settled. Passes
-        again while a pass made progress, so an update follows its card in the same call."""
+        """Send everything due now; returns how many messages were sent, settled or held for
+        working hours. Passes again while a pass made progress, so an update follows its card
+        in the same call."""
         done = 0
         with self._pass_lock:
             while not self._stopping.is_set():
@@ -232,7 +257,8 @@ class Worker:
         return done
 
     def _deliver(self, message_id: int) -> bool:
-        """Take, send and record one message; False when it was not ours to send now."""
+        """Take, send and record one message, or hold it for the recipient's working hours;
+        False when it was not ours to send now."""
         with self.db.session() as session:
             row = session.get(OutboxMessage, message_id)
             if row is None or row.payload is None:
@@ -253,14 +279,28 @@ class Worker:
                     return False  # the card first: this update waits for it
                 if original.channel and original.ts:
                     updates = (original.channel, original.ts)
+            payload = json.loads(row.payload)
+            due_at = payload.pop(DUE_AT, None)
             message = Queued(
                 id=message_id,
                 kind=row.kind,
                 subject=row.subject,
                 recipient=row.recipient,
-                payload=json.loads(row.payload),
+                payload=payload,
                 updates=updates,
+                due_at=datetime.fromisoformat(due_at) if due_at else None,
             )
+            until = self._held_until(session, message)
+            if until is not None:
+                held = outbox.hold(
+                    session,
+                    message_id=message_id,
+                    until=until,
+                    now=self.now(),
+                    stale_after=self.stale_after,
+                )
+                session.commit()
+                return held
             if not outbox.take(
                 session, message_id=message_id, now=self.now(), stale_after=self.stale_after
             ):
@@ -296,6 +336,19 @@ class Worker:
                 )
             session.commit()
         return True
+
+    def _held_until(self, session: Session, message: Queued) -> datetime | None:
+        """When a message to hold should go instead: None to send it now. It is judged as
+        of the later of when it fell due and now (a sweep run as at 20:00 holds it; a morning
+        message whose retries ran into the evening waits too)."""
+        if not self.holds or message.due_at is None:
+            return None
+        tz = None
+        if message.recipient.startswith("staff:"):
+            person = staff.by_id(session, staff_id=int(message.recipient.removeprefix("staff:")))
+            tz = person.tz if person is not None else None
+        zone = zone_named(tz) or self.office_tz
+        return held_until(max(message.due_at, self.now()), zone)
 
     def _failed(self, message: Queued, attempts: int, failed: SendFailed) -> None:
         if failed.permanent:

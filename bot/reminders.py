@@ -1,10 +1,10 @@
-"""`python -m bot reminders run [--today YYYY-MM-DD]`: the daily sweep, once, from the
-command line, with a line per action and a summary."""
+"""`python -m bot reminders run [--today YYYY-MM-DD] [--at HH:MM]`: the daily sweep, once,
+from the command line, with a line per action and a summary."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import TextIO
 
 from bot.runtime import Runtime
@@ -14,16 +14,22 @@ from handlers.delegation.messages import long_day
 _QUIET_FOR_CLI = ("bot.sweep", "handlers")
 
 
-def run_reminders(runtime: Runtime, today: date | None, *, out: TextIO, err: TextIO) -> int:
-    """The sweep as of `today`, the office's date (the sweep then acts as at SWEEP_TIME that
-    day), or now. Exit 1 if anything failed (it is retried on the next run)."""
+def run_reminders(
+    runtime: Runtime, today: date | None, *, at: time | None = None, out: TextIO, err: TextIO
+) -> int:
+    """The sweep as of `today`, the office's date, acting as at `at` that day (office time;
+    default SWEEP_TIME), or now when neither is given: a reminder due at a time outside the
+    recipient's working hours waits for their morning. Exit 1 if anything failed (it is
+    retried on the next run)."""
     settings = runtime.settings
     tz = settings.policy.tz
-    if today is None:
+    if today is None and at is None:
         now = runtime.clock()
         today = now.astimezone(tz).date()
     else:
-        now = datetime.combine(today, settings.policy.sweep_time, tzinfo=tz).astimezone(UTC)
+        today = today or runtime.clock().astimezone(tz).date()
+        at = at or settings.policy.sweep_time
+        now = datetime.combine(today, at, tzinfo=tz).astimezone(UTC)
     levels = {name: logging.getLogger(name).level for name in _QUIET_FOR_CLI}
     for name in _QUIET_FOR_CLI:
         logging.getLogger(name).setLevel(logging.CRITICAL)

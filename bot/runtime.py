@@ -17,6 +17,7 @@ from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.slack_client import make_client
+from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
 from handlers import directory, home
 from handlers.outgoing import SlackSender
@@ -61,7 +62,7 @@ class Runtime:
             notifier=notifier,
             clock=clock,
             jobs=tuple(handlers.jobs()),
-            outbox=Worker(db, SlackSender(db, notifier)),
+            outbox=Worker(db, SlackSender(db, notifier), office_tz=settings.policy.tz),
         )
 
     def sweep(self, today: date, now: datetime) -> SweepReport:
@@ -70,9 +71,9 @@ class Runtime:
             self.db, self.notifier, self.settings, today, now, jobs=self.jobs, outbox=self.outbox
         )
 
-    def look_up_user(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
-        """The Slack user with this email, for the org chart import (bot.staff_import.LookUp)."""
-        return directory.look_up(self.client, email, time_zones)
+    def directory(self) -> Directory:
+        """The platform's people by email, for the org chart import (bot.staff_import)."""
+        return directory.SlackDirectory(self.client)
 
     def follow_new_managers(
         self, changes: Sequence[ManagerChange], *, warn: Callable[[str], None]

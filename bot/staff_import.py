@@ -1,8 +1,9 @@
 """`python -m bot staff import FILE.csv`: load the org chart, all or nothing.
 
 The file is checked whole (bot.rules.org_chart) — `--check` stops there, needing neither
-Slack nor the database — then every person is matched to a Slack user
-with users.lookupByEmail, and only a file with no bad row at all is written, in one
+Slack nor the database — then every person is matched by email to their account on the chat
+platform (a `Directory`: Slack's users.lookupByEmail in handlers.directory, Microsoft Graph in
+bot.teams.graph), and only a file with no bad row at all is written, in one
 transaction (storage.staff.apply_org_chart). A bad file changes nothing and names every bad
 row as FILE:LINE: reason, the form editors and CI logs link to.
 """
@@ -56,12 +57,18 @@ def check_file(path: Path, *, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-class LookUp(Protocol):
-    """The chat account with this email: its user id, None if there is none, or DEACTIVATED;
-    the person's time zone goes into `time_zones`, if given. Raises ImportAborted when the
-    platform's answers cannot be trusted (handlers.directory.look_up, for Slack)."""
+class Directory(Protocol):
+    """The chat platform's people, by email: the port the import resolves accounts through
+    (handlers.directory.SlackDirectory, bot.teams.graph.GraphDirectory)."""
 
-    def __call__(self, email: str, time_zones: dict[str, str] | None = None) -> str | None: ...
+    platform: str  # as people know it, in messages: "Slack", "Teams"
+    id_field: str  # the Staff column that holds the account (storage.staff.PLATFORM_ID_FIELDS)
+
+    def look_up(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
+        """The account with this email: its id, None if there is none, or DEACTIVATED; the
+        person's time zone goes into `time_zones`, if given and known. Raises ImportAborted
+        when the platform's answers cannot be trusted."""
+        ...
 
 
 class FollowNewManagers(Protocol):
@@ -78,7 +85,7 @@ def run_import(
     path: Path,
     *,
     db: Database,
-    look_up: LookUp,
+    directory: Directory,
     follow: FollowNewManagers,
     out: TextIO,
     err: TextIO,
@@ -91,13 +98,13 @@ def run_import(
         return 1
     try:
         with db.session() as session:
-            known = staff.slack_ids_by_email(session)
+            known = staff.platform_ids_by_email(session, directory.id_field)
         time_zones: dict[str, str] = {}
-        slack_ids, lookup_problems = resolve_slack_ids(
-            chart.rows, known, look_up, err=err, time_zones=time_zones
+        ids, lookup_problems = resolve_ids(
+            chart.rows, known, directory, err=err, time_zones=time_zones
         )
     except ImportAborted as exc:
-        if chart.problems:  # worth fixing while Slack is away
+        if chart.problems:  # worth fixing while the platform is away
             _report_problems(path, chart.problems, err=err)
         print(f"nolan: error: {exc}; nothing was imported", file=err)
         return 1
@@ -112,7 +119,8 @@ def run_import(
             summary = staff.apply_org_chart(
                 session,
                 rows=chart.rows,
-                slack_ids=slack_ids,
+                ids=ids,
+                id_field=directory.id_field,
                 now=utcnow(),
                 columns=chart.columns,
                 source=path.name,
@@ -132,8 +140,8 @@ def run_import(
     )
     for email in summary.renewals_kept:
         print(
-            f"{email}: kept the vetting expiry recorded in Slack; the file's vetting_expires "
-            "is earlier (update the file to match).",
+            f"{email}: kept the vetting expiry recorded in {directory.platform}; the file's "
+            "vetting_expires is earlier (update the file to match).",
             file=out,
         )
     _warn_missing_office_holders(path, chart, err=err)
@@ -197,61 +205,64 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def resolve_slack_ids(
+def resolve_ids(
     rows: Sequence[OrgRow],
     known: Mapping[str, str],
-    look_up: LookUp,
+    directory: Directory,
     *,
     err: TextIO,
     time_zones: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], list[RowProblem]]:
-    """Every row's Slack user id, looking up only emails not already in `known`; each
-    looked-up person's Slack time zone goes into `time_zones`, if given.
+    """Every row's account on the platform, looking up only emails not already in `known`;
+    each looked-up person's time zone goes into `time_zones`, if given and known.
 
-    An email Slack does not know is a problem with that row; any other failure means the
-    answers cannot be trusted, so it raises ImportAborted.
+    An email the platform does not know is a problem with that row; any other failure means
+    the answers cannot be trusted, so it raises ImportAborted.
     """
-    slack_ids = {row.email: known[row.email] for row in rows if row.email in known}
+    platform = directory.platform
+    ids = {row.email: known[row.email] for row in rows if row.email in known}
     to_look_up = [row for row in rows if row.email not in known]
     problems: list[RowProblem] = []
     show = len(to_look_up) > PROGRESS_MIN_LOOKUPS and _is_tty(err)
     for row in tqdm(
         to_look_up,
-        desc="Looking up Slack users",
+        desc=f"Looking up {platform} users",
         unit="person",
         file=err,
         disable=not show,
         leave=False,
     ):
-        slack_id = look_up(row.email, time_zones)
-        if slack_id is None:
-            problems.append(RowProblem(row.line, f"no Slack user has the email {row.email}"))
-        elif slack_id == DEACTIVATED:
+        found = directory.look_up(row.email, time_zones)
+        if found is None:
+            problems.append(RowProblem(row.line, f"no {platform} user has the email {row.email}"))
+        elif found == DEACTIVATED:
             problems.append(
-                RowProblem(row.line, f"the Slack account for {row.email} is deactivated")
+                RowProblem(row.line, f"the {platform} account for {row.email} is deactivated")
             )
         else:
-            slack_ids[row.email] = slack_id
-    problems += _shared_accounts(rows, slack_ids)
-    return slack_ids, problems
+            ids[row.email] = found
+    problems += _shared_accounts(rows, ids, platform)
+    return ids, problems
 
 
 DEACTIVATED = "deactivated"
 
 
-def _shared_accounts(rows: Sequence[OrgRow], slack_ids: Mapping[str, str]) -> list[RowProblem]:
-    """Two emails on one Slack account (an alias) would make the bot unsure who is who."""
+def _shared_accounts(
+    rows: Sequence[OrgRow], ids: Mapping[str, str], platform: str
+) -> list[RowProblem]:
+    """Two emails on one account (an alias) would make the bot unsure who is who."""
     lines: dict[str, list[OrgRow]] = defaultdict(list)
     for row in rows:
-        if row.email in slack_ids:
-            lines[slack_ids[row.email]].append(row)
+        if row.email in ids:
+            lines[ids[row.email]].append(row)
     problems = []
-    for slack_id, sharing in lines.items():
+    for account, sharing in lines.items():
         if len(sharing) > 1:
             emails = ", ".join(r.email for r in sharing)
             for row in sharing:
                 problems.append(
-                    RowProblem(row.line, f"{emails} are all the same Slack user ({slack_id})")
+                    RowProblem(row.line, f"{emails} are all the same {platform} user ({account})")
                 )
     return problems
 

@@ -3,6 +3,8 @@ user id and time zone from their email."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -10,8 +12,20 @@ from bot.slack_client import describe_failure
 from bot.staff_import import DEACTIVATED, ImportAborted
 
 
+@dataclass(frozen=True)
+class SlackDirectory:
+    """bot.staff_import.Directory for Slack: the org chart's emails to Slack user ids."""
+
+    client: WebClient
+    platform: str = "Slack"
+    id_field: str = "slack_user_id"
+
+    def look_up(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
+        return look_up(self.client, email, time_zones)
+
+
 def look_up(client: WebClient, email: str, time_zones: dict[str, str] | None = None) -> str | None:
-    """bot.staff_import.LookUp for Slack: users.lookupByEmail (users:read.email)."""
+    """A Slack user id by users.lookupByEmail (users:read.email), for SlackDirectory."""
     try:
         response = client.users_lookupByEmail(email=email)
     except Exception as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -22,6 +23,7 @@ from bot.notifier import Message, Notifier, Posted
 from bot.outbox import MOOT, Moot, Queued, SendFailed
 from storage import staff
 from storage.db import Database
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,13 @@ def _failure(exc: SlackApiError) -> SendFailed:
 class SlackSender:
     """bot.outbox.Sender for Slack."""
 
-    def __init__(self, db: Database, notifier: Notifier) -> None:
-        self.db, self.notifier = db, notifier
+    # A message for the recipient's working hours is scheduled by Slack (chat.scheduleMessage).
+    holds_outside_working_hours = False
+
+    def __init__(
+        self, db: Database, notifier: Notifier, *, now: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db, self.notifier, self.now = db, notifier, now
 
     def send(self, message: Queued) -> Posted | Moot | None:
         found = CARDS.get(str(message.payload.get("card")))
@@ -100,7 +107,7 @@ class SlackSender:
             raise SendFailed(f"no card called {message.payload.get('card')!r}", permanent=True)
         with self.db.session() as session:
             drawn = found.draw(session, message)
-            to = self._slack_id(session, message.recipient)
+            to, tz = self._slack_id(session, message.recipient)
         if drawn is None:
             return MOOT
         try:
@@ -109,6 +116,9 @@ class SlackSender:
                 return drawn.update
             if to is None:
                 raise SendFailed("no Slack account to send to", permanent=True)
+            if message.due_at is not None:  # into the person's working hours, as they are then
+                at = max(message.due_at, self.now())
+                return self.notifier.dm_in_hours(to, drawn.message, tz=tz, now=at)
             return self.notifier.dm(to, drawn.message)
         except SlackApiError as exc:
             raise _failure(exc) from exc
@@ -121,8 +131,11 @@ class SlackSender:
             found.after(session, message, sent)
 
     @staticmethod
-    def _slack_id(session: Session, recipient: str) -> str | None:
+    def _slack_id(session: Session, recipient: str) -> tuple[str | None, str | None]:
+        """The Slack user or channel id to send to, and the person's time zone if known."""
         if not recipient.startswith("staff:"):
-            return recipient or None
+            return recipient or None, None
         person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))
-        return person.slack_user_id if person and person.slack_user_id else None
+        if person is None or not person.slack_user_id:
+            return None, None
+        return person.slack_user_id, person.tz

@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
@@ -106,20 +106,48 @@ def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) 
     return taken.rowcount == 1
 
 
-def waiting(session: Session) -> int:
-    """How many queued messages are not yet sent, skipped or given up."""
-    return session.exec(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(col(OutboxMessage.payload).is_not(None), col(OutboxMessage.status).in_(PENDING))
-    ).one()
+def hold(
+    session: Session, *, message_id: int, until: datetime, now: datetime, stale_after: Any
+) -> bool:
+    """Keep a queued message back until `until` (a platform without scheduled messages, outside
+    the recipient's working hours); False if another worker has it or it is done. A stale
+    claim goes back to the queue."""
+    held = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, _takeable(now, stale_after))
+        .values(
+            not_before=until,
+            status=case(
+                (col(OutboxMessage.status) == OutboxStatus.CLAIMED, OutboxStatus.QUEUED),
+                else_=col(OutboxMessage.status),
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return held.rowcount == 1
+
+
+def waiting(session: Session, *, now: datetime | None = None) -> int:
+    """How many queued messages are not yet sent, skipped or given up; with `now`, leaving
+    out those held for later (`hold`), which no pass before then will send."""
+    pending = [col(OutboxMessage.payload).is_not(None), col(OutboxMessage.status).in_(PENDING)]
+    if now is not None:
+        pending.append(
+            or_(
+                col(OutboxMessage.status) != OutboxStatus.QUEUED,
+                col(OutboxMessage.not_before).is_(None),
+                col(OutboxMessage.not_before) <= now,
+            )
+        )
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(*pending)).one()
 
 
 def next_try(session: Session) -> datetime | None:
-    """When the earliest message in back-off may be tried again."""
+    """When the earliest message in back-off, or held, may be tried again."""
     return session.exec(
         select(func.min(OutboxMessage.not_before)).where(
-            col(OutboxMessage.payload).is_not(None), OutboxMessage.status == OutboxStatus.FAILED
+            col(OutboxMessage.payload).is_not(None),
+            col(OutboxMessage.status).in_((OutboxStatus.FAILED, OutboxStatus.QUEUED)),
         )
     ).one()
 

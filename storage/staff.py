@@ -107,12 +107,18 @@ def as_person(staff: Staff) -> Person:
     return Person(id=staff.id, roles=staff.role_set, line_manager_id=staff.line_manager_id)
 
 
-def slack_ids_by_email(session: Session) -> dict[str, str]:
-    """Slack user ids already known, so a re-import need not look everyone up again."""
-    rows = session.exec(
-        select(Staff.email, Staff.slack_user_id).where(col(Staff.slack_user_id).is_not(None))
-    )
-    return {email.lower(): slack_id for email, slack_id in rows if slack_id}
+# The columns holding a person's account on each chat platform, by the name the import uses.
+PLATFORM_ID_FIELDS = ("slack_user_id", "teams_id")
+
+
+def platform_ids_by_email(session: Session, id_field: str) -> dict[str, str]:
+    """Accounts already known on one platform (`id_field`: slack_user_id or teams_id), so a
+    re-import need not look everyone up again."""
+    if id_field not in PLATFORM_ID_FIELDS:
+        raise ValueError(f"not a platform's id column: {id_field!r}")
+    column = getattr(Staff, id_field)
+    rows = session.exec(select(Staff.email, column).where(col(column).is_not(None)))
+    return {email.lower(): platform_id for email, platform_id in rows if platform_id}
 
 
 class ManagerChange(NamedTuple):
@@ -149,9 +155,9 @@ def manager_changes(
 
 
 # What each file column sets on a Staff row (the manager is linked separately, by id).
-def _fields(row: OrgRow, slack_id: str | None) -> dict[str, Any]:
+def _fields(row: OrgRow, id_field: str, platform_id: str | None) -> dict[str, Any]:
     return {
-        "slack_user_id": slack_id,
+        id_field: platform_id,
         "name": row.name,
         "roles": ";".join(sorted(row.roles)),
         "vetting_level": row.vetting_level,
@@ -173,8 +179,9 @@ def apply_org_chart(
     session: Session,
     *,
     rows: Sequence[OrgRow],
-    slack_ids: Mapping[str, str],
+    ids: Mapping[str, str],
     now: datetime,
+    id_field: str = "slack_user_id",
     columns: Collection[str] = org_chart.COLUMNS,
     source: str = "",
     time_zones: Mapping[str, str] | None = None,
@@ -186,9 +193,12 @@ def apply_org_chart(
     declarations and the audit trail point at them) and people who come back are made
     active again. A column missing from `columns` (the file's header) leaves that field as
     it is, so a file without `roles` cannot strip the monitoring officer of the role.
-    `slack_ids` maps every row's email to its Slack user id; `time_zones` the Slack time
-    zone of those looked up this time (others keep the one stored).
+    `ids` maps every row's email to the person's account on the chat platform, stored in
+    `id_field` (slack_user_id, or teams_id: the Entra object id); `time_zones` the time zone
+    the platform gave for those looked up this time (others keep the one stored).
     """
+    if id_field not in PLATFORM_ID_FIELDS:
+        raise ValueError(f"not a platform's id column: {id_field!r}")
     existing = {s.email.lower(): s for s in session.exec(select(Staff))}
     renewed = recorded_renewals(session)
     renewals_kept: list[str] = []
@@ -203,7 +213,7 @@ def apply_org_chart(
 
     # Pass 1: everything but the manager, which needs every new person's id first.
     for row in rows:
-        values = _fields(row, slack_ids.get(row.email))
+        values = _fields(row, id_field, ids.get(row.email))
         person = existing.get(row.email)
         if person is None:
             person = Staff(email=row.email, updated_at=now, starter_since=starter_since, **values)
@@ -214,7 +224,7 @@ def apply_org_chart(
                 column = _COLUMN_OF_FIELD.get(name)
                 if column is not None and column not in columns:
                     continue
-                if name == "slack_user_id" and value is None:
+                if name == id_field and value is None:
                     continue  # never forget a known id
                 if name == "vetting_expires" and _renewal_outdates(person, value, renewed):
                     renewals_kept.append(row.email)

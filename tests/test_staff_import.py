@@ -400,14 +400,14 @@ def test_apply_org_chart_reports_who_changed_manager(db: Database) -> None:
     ]
     ids = {r.email: f"U{i}" for i, r in enumerate(rows)}
     with db.session() as session:
-        first = apply_org_chart(session, rows=rows, slack_ids=ids, now=utcnow())
+        first = apply_org_chart(session, rows=rows, ids=ids, now=utcnow())
         session.commit()
     assert (first.added, first.managers_changed) == (3, ())
 
     moved = [rows[0], rows[1], OrgRow(line=4, email="ann@x.org", line_manager_email="boss@x.org")]
     with db.session() as session:
         people = {s.email: s.id for s in session.exec(select(Staff))}
-        second = apply_org_chart(session, rows=moved, slack_ids=ids, now=utcnow())
+        second = apply_org_chart(session, rows=moved, ids=ids, now=utcnow())
         session.commit()
     assert second.managers_changed == (
         ManagerChange(people["ann@x.org"], people["deputy@x.org"], people["boss@x.org"]),

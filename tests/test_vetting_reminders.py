@@ -472,7 +472,7 @@ def test_the_sweep_does_not_query_per_member_of_staff(world: World) -> None:
 # -- reminders run ------------------------------------------------------------------------------
 
 
-def run_cli(world: World, today: str) -> tuple[int, str, str]:
+def run_cli(world: World, today: str, *options: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     environ = {
         "DATABASE_URL": world.db.url,
@@ -480,8 +480,41 @@ def run_cli(world: World, today: str) -> tuple[int, str, str]:
         "SLACK_BOT_TOKEN": "xoxb-cli",
         "VETTING_LEAD_DAYS": "60,30,0",
     }
-    code = main(["reminders", "run", "--today", today], environ=environ, stdout=out, stderr=err)
+    argv = ["reminders", "run", "--today", today, *options]
+    code = main(argv, environ=environ, stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def test_reminders_run_at_a_working_hour_sends_at_once(world: World) -> None:
+    world.clear("alice", EXPIRES, tz="Europe/London")
+    code, out, err = run_cli(world, "2027-02-01", "--at", "10:00")
+    assert (code, err) == (0, "")
+    assert "Vetting: reminded Alice Able" in out
+    assert len(world.dms("UALICE")) == 1 and world.fake.calls("chat.scheduleMessage") == []
+
+
+def test_reminders_run_at_an_evening_hour_schedules_for_the_morning(world: World) -> None:
+    """Slack keeps its scheduled messages: at 20:00 the reminder is scheduled for 09:00 the
+    next day, once."""
+    world.clear("alice", EXPIRES, tz="Europe/London")
+    for _ in range(2):
+        code, _, err = run_cli(world, "2027-02-01", "--at", "20:00")
+        assert (code, err) == (0, "")
+    assert world.dms("UALICE") == []
+    [held] = world.fake.calls("chat.scheduleMessage")
+    post_at = datetime.fromtimestamp(int(held.args["post_at"]), LONDON)
+    assert post_at == datetime(2027, 2, 2, 9, 0, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize("at", ["25:00", "7pm", "10:60", ""])
+def test_reminders_run_with_a_bad_at_is_one_line(world: World, at: str) -> None:
+    world.clear("alice", EXPIRES, tz="Europe/London")
+    code, out, err = run_cli(world, "2027-02-01", "--at", at)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"nolan: error: --at must be a time of day as HH:MM (00:00 to 23:59), got {at!r}\n"
+    )
+    assert world.fake.calls("chat.postMessage") == world.ledger() == []
 
 
 def test_reminders_run_prints_the_vetting_reminders(world: World) -> None:

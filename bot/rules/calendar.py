@@ -1,11 +1,15 @@
-"""Working days: weekends and England-and-Wales bank holidays are not working days."""
+"""Working days: weekends and England-and-Wales bank holidays are not working days. Working
+hours: a message for one person alone arrives between 08:00 and 19:00 in their time zone."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+WORKING_HOURS = (time(8, 0), time(19, 0))
 
 
 @lru_cache(maxsize=64)
@@ -43,3 +47,23 @@ def next_working_day(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The time zone of an IANA name (a person's, from their platform), or None if unknown."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def held_until(at: datetime, zone: tzinfo, *, arrive: time | None = None) -> datetime | None:
+    """None if `at` falls within working hours in `zone`; else when a message due then should
+    arrive instead: the next `arrive` there (default: when the hours open, 08:00). Issue 12,
+    "Reminders in working hours"."""
+    local = at.astimezone(zone)
+    start, end = WORKING_HOURS
+    if start <= local.time() < end:
+        return None
+    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
+    return datetime.combine(day, arrive or start, tzinfo=zone)
