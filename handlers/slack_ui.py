@@ -297,8 +297,13 @@ def message(card: Card) -> Message:
 
 
 def entry_text(entry: Entry) -> str:
-    """An entry's words, its status line in italics (the time in each reader's own zone)."""
+    """An entry's words, its risk flags, its status line in italics (the time in each
+    reader's own zone)."""
     text = entry.text
+    if entry.flags:
+        text += "\n" + "\n".join(
+            f"• *{escape(f.label)}*: {escape(f.explanation)}" for f in entry.flags
+        )
     if entry.status:
         at = f" on {slack_date(entry.at)}" if entry.at else ""
         text += f"\n_{escape(entry.status)}{at}_"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.ui.approval import decision_buttons
-from bot.ui.cards import Button, Confirm, Style
+from bot.ui.cards import Button, Confirm, Flag, Style
 from bot.ui.forms import Note
 from bot.ui.home_model import (
     Action,
@@ -253,14 +253,11 @@ def risk_flags(officer: Officer, home: Home) -> list[Part]:
         return [heading, _note("No declaration in that time carries a risk flag.")]
     parts: list[Part] = [heading]
     for item in page.items:
-        lines = "\n".join(f"• *{escape(label)}*: {escape(why)}" for label, why in item.flags[:5])
         parts.append(
             Entry(
-                clip(
-                    f"*{item.reference}* · {item.kind} · {escape(item.declarant)} · "
-                    f"declared {short_day(item.declared_on)}\n{lines}",
-                    3000,
-                ),
+                f"*{item.reference}* · {item.kind} · {escape(item.declarant)} · "
+                f"declared {short_day(item.declared_on)}",
+                flags=tuple(Flag(label, why) for label, why in item.flags[:5]),
                 button=_view(item.declaration_id),
                 id=f"home_flagged_{item.declaration_id}",
             )

@@ -118,7 +118,7 @@ def _screen_part(part: Part) -> list[str]:
     if isinstance(part, Note):
         return [plain(part.text)]
     if isinstance(part, Entry):
-        lines = [plain(part.text)]
+        lines = [plain(part.text), *(f"  - {f.label}: {f.explanation}" for f in part.flags)]
         if part.status:
             lines.append(f"  {part.status}" + (f" on {_at(part.at)}" if part.at else ""))
         return lines + ([f"  {_button(part.button)}"] if part.button else [])

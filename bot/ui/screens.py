@@ -2,9 +2,9 @@
 App Home tab; Teams: the Home card; plain text).
 
 A `Screen` is a title and sections; a section is a title and parts, drawn in order: notes
-(`bot.ui.forms.Note`, marked text; small print when `small`), entries (a text with a status
-line and a button beside it), rows of buttons, and fields side by side. Each renderer draws
-the sections apart (Slack: a divider) and every button with its typed payload.
+(`bot.ui.forms.Note`, marked text; small print when `small`), entries (a text with its risk
+flags, a status line and a button beside it), rows of buttons, and fields side by side. Each
+renderer draws the sections apart (Slack: a divider) and every button with its typed payload.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ui.cards import Button
+from bot.ui.cards import Button, Flag
 from bot.ui.forms import Note
 from bot.ui.payload import Payload
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing in a list: what it is (marked text), where it stands (a status line of
-    plain words, ending "on <at>" when it has a time, shown in each reader's own time zone)
-    and a button beside it."""
+    """One thing in a list: what it is (marked text), its risk flags, where it stands (a status
+    line of plain words, ending "on <at>" when it has a time, shown in each reader's own time
+    zone) and a button beside it."""
 
     text: str
+    flags: tuple[Flag, ...] = ()
     status: str = ""
     at: datetime | None = None
     button: Button | None = None
