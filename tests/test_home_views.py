@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from slack_sdk.models.views import View
 
 from bot.ui import home_model as model
+from bot.ui.home import home_screen, unknown_home_screen
 from handlers.home.ids import Action, Elsewhere, Pages
 from handlers.home.views import MAX_BLOCKS, home_view, unknown_home_view
 from tests.fakeslack import contract
-from tests.ui.homes import TODAY, full_home, own
+from tests.ui.homes import ROLES, TODAY, full_home, own
 
 
 def checked(view: View) -> dict[str, object]:
@@ -98,3 +100,11 @@ def test_lists_emptied_between_count_and_page_still_render() -> None:
     text = json.dumps(checked(home_view(home)))
     assert "Nothing is waiting for a decision." in text
     assert "Nothing is waiting for your decision." in text
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_every_roles_home_is_a_valid_view_with_the_screens_buttons(name: str) -> None:
+    home = ROLES[name].home
+    view = checked(home_view(home) if home is not None else unknown_home_view())
+    screen = home_screen(home) if home is not None else unknown_home_screen()
+    assert action_ids(view) == [b.id for b in screen.buttons()]
