@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     DatePickerElement,
+    DividerBlock,
     HeaderBlock,
     InputBlock,
     InteractiveElement,
@@ -42,6 +43,7 @@ from bot.notifier import Message
 from bot.rules.refusal import FIELD_ERROR_MAX
 from bot.ui.cards import Button, Card, Decided, Flag
 from bot.ui.forms import Answers, Choice, Field, FieldErrors, Form, Kind, Note
+from bot.ui.screens import Buttons, Entry, Part, Screen
 from bot.ui.text import clip, escape
 from handlers.text import slack_date
 
@@ -289,3 +291,48 @@ def message(card: Card) -> Message:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_decided(card.decided))))
     blocks += [_context(note) for note in card.footnotes]
     return Message(text=clip(card.summary, 3000), blocks=blocks)
+
+
+# Screens
+
+
+def entry_text(entry: Entry) -> str:
+    """An entry's words, its risk flags, its status line in italics (the time in each
+    reader's own zone)."""
+    text = entry.text
+    if entry.flags:
+        text += "\n" + "\n".join(
+            f"• *{escape(f.label)}*: {escape(f.explanation)}" for f in entry.flags
+        )
+    if entry.status:
+        at = f" on {slack_date(entry.at)}" if entry.at else ""
+        text += f"\n_{escape(entry.status)}{at}_"
+    return clip(text, 3000)
+
+
+def _screen_part(part: Part) -> Block:
+    if isinstance(part, Note):
+        return _part(part)
+    if isinstance(part, Entry):
+        return SectionBlock(
+            block_id=part.id or None,
+            text=MarkdownTextObject(text=entry_text(part)),
+            accessory=button(part.button) if part.button else None,
+        )
+    if isinstance(part, Buttons):
+        return ActionsBlock(
+            block_id=part.id or None, elements=[button(b) for b in part.buttons[:25]]
+        )
+    return SectionBlock(fields=[MarkdownTextObject(text=clip(t, 2000)) for t in part.texts[:10]])
+
+
+def screen_blocks(screen: Screen) -> list[Block]:
+    """A screen as blocks: its title as the header, a divider between sections."""
+    blocks: list[Block] = [HeaderBlock(text=clip(screen.title, 150))]
+    for i, section in enumerate(screen.sections):
+        if i:
+            blocks.append(DividerBlock())
+        if section.title:
+            blocks.append(HeaderBlock(text=clip(section.title, 150)))
+        blocks += [_screen_part(p) for p in section.parts]
+    return blocks

@@ -1,84 +1,20 @@
-"""The App Home's rendering: data in, blocks out, held to Slack's limits by slack_sdk.models
-and the fake Slack's contract."""
+"""The App Home's Slack rendering: data in, blocks out, held to Slack's limits by
+slack_sdk.models and the fake Slack's contract (the words of every role's Home: tests/ui)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from slack_sdk.models.views import View
 
-from handlers.home import model
+from bot.ui import home_model as model
+from bot.ui.home import home_screen, unknown_home_screen
 from handlers.home.ids import Action, Elsewhere, Pages
-from handlers.home.views import (
-    MAX_BLOCKS,
-    annual_line,
-    home_view,
-    unknown_home_view,
-    vetting_line,
-)
+from handlers.home.views import MAX_BLOCKS, home_view, unknown_home_view
 from tests.fakeslack import contract
-
-TODAY = date(2026, 11, 20)
-
-
-def own(i: int, **kw: object) -> model.OwnItem:
-    values: dict[str, object] = {
-        "declaration_id": i,
-        "reference": f"GH-{i:05d}",
-        "kind": "Gift or hospitality",
-        "what": f"the hospitality from Acme <b>{i}</b>",
-        "declared_on": TODAY,
-        "status": "Waiting for a decision",
-        "waiting_on": ("Manny Manager",),
-    }
-    values.update(kw)
-    return model.OwnItem(**values)  # type: ignore[arg-type]
-
-
-def waiting(i: int) -> model.WaitingItem:
-    return model.WaitingItem(
-        step_id=i,
-        reference=f"GH-{i:05d}",
-        purpose="authorise",
-        what="the hospitality from Acme",
-        declarant="Alice Able",
-        since=TODAY,
-        working_days=i % 5,
-    )
-
-
-def longwait(i: int) -> model.LongWait:
-    return model.LongWait(f"GH-{i:05d}", "Gift or hospitality", "Alice", "Manny", TODAY, 3)
-
-
-def flagged(i: int) -> model.FlaggedItem:
-    many = [("Repeated offers", "x" * 600)] * 6  # clipped, not refused
-    return model.FlaggedItem(1000 + i, f"GH-{i:05d}", "Gift or hospitality", "Alice", TODAY, many)
-
-
-def full_home(pages: Pages | None = None) -> model.Home:
-    """Every section at its fullest page: an officer who approves, with long lists."""
-    pages = pages or Pages(mine=1, waiting=1, longest=1, flags=1)
-    return model.Home(
-        name="Morgan Monitor",
-        today=TODAY,
-        mine=model.Page([own(i) for i in range(10)], pages.mine, 10, 150),
-        code_url="https://example.org/code",
-        code_title="Code of Conduct",
-        vetting=model.Vetting("NPPV3", date(2026, 12, 1), 11, 90),
-        annual=model.Annual(due=True, answer_by=date(2027, 4, 29)),
-        approver=True,
-        waiting=model.Page([waiting(i) for i in range(10)], pages.waiting, 10, 80),
-        delegation=model.Delegation("Eve Other", TODAY, date(2026, 11, 30)),
-        officer=model.Officer(
-            counts=model.Counts("2026/27", {"Gift or hospitality": {"Approved": 4, "Declined": 1}}),
-            longest=model.Page([longwait(i) for i in range(10)], pages.longest, 10, 40),
-            flagged=model.Page([flagged(i) for i in range(10)], pages.flags, 10, 35),
-        ),
-        pages=pages,
-    )
+from tests.ui.homes import ROLES, TODAY, full_home, own
 
 
 def checked(view: View) -> dict[str, object]:
@@ -143,35 +79,6 @@ def test_typed_words_are_escaped_and_status_names_who() -> None:
     assert "The registers" not in text
 
 
-@pytest.mark.parametrize(
-    ("days_left", "says"),
-    [(200, "is valid until"), (30, "renewal is due"), (0, "renewal is due"), (-3, "lapsed on")],
-)
-def test_vetting_line(days_left: int, says: str) -> None:
-    line = vetting_line(model.Vetting("SC", date(2027, 1, 1), days_left, 90))
-    assert says in line and "(SC)" in line
-
-
-def test_annual_line() -> None:
-    due = model.Annual(due=True, answer_by=date(2027, 4, 29))
-    assert "is due" in annual_line(due, date(2027, 4, 29))
-    late = annual_line(due, date(2027, 4, 30))
-    assert "is overdue" in late and "29 April 2027" in late
-    done = annual_line(
-        model.Annual(due=False, answered="confirmed", next_on=date(2027, 4, 1)), TODAY
-    )
-    assert done == (
-        "This year's annual declaration is made (nothing had changed); "
-        "the next is due on 1 April 2027."
-    )
-    # Not yet asked (joined since the last one): the line still says what is due.
-    upcoming = annual_line(model.Annual(due=False, next_on=date(2027, 4, 1)), TODAY)
-    assert upcoming == "Your annual declaration: the next is due on 1 April 2027."
-    assert annual_line(model.Annual(due=False, answered="updated"), TODAY) == (
-        "This year's annual declaration is made (you updated it)."
-    )
-
-
 def test_unknown_person_home_has_no_buttons() -> None:
     view = checked(unknown_home_view())
     assert not action_ids(view)
@@ -193,3 +100,11 @@ def test_lists_emptied_between_count_and_page_still_render() -> None:
     text = json.dumps(checked(home_view(home)))
     assert "Nothing is waiting for a decision." in text
     assert "Nothing is waiting for your decision." in text
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_every_roles_home_is_a_valid_view_with_the_screens_buttons(name: str) -> None:
+    home = ROLES[name].home
+    view = checked(home_view(home) if home is not None else unknown_home_view())
+    screen = home_screen(home) if home is not None else unknown_home_screen()
+    assert action_ids(view) == [b.id for b in screen.buttons()]

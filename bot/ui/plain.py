@@ -5,10 +5,11 @@ A second renderer beside Slack's, so nothing in a form or card can depend on one
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.ui.cards import Button, Card
 from bot.ui.forms import Field, FieldErrors, Form, Kind, Note
+from bot.ui.screens import Buttons, Entry, Part, Screen
 from bot.ui.text import plain
 
 
@@ -78,6 +79,10 @@ def _button(b: Button) -> str:
     return f"[{b.label}]" + (f" (asks: {b.confirm.text})" if b.confirm else "")
 
 
+def _at(at: datetime) -> str:
+    return at.strftime("%d %b %Y %H:%M UTC")
+
+
 def card_text(card: Card) -> str:
     """The card as plain text, drawn for its moment: buttons while waiting, the decision once
     decided."""
@@ -103,7 +108,33 @@ def card_text(card: Card) -> str:
         if d.by:
             line += f" by {d.by}"
         if d.at:
-            line += f" on {d.at.strftime('%d %b %Y %H:%M UTC')}"
+            line += f" on {_at(d.at)}"
         lines.append(line + (f"\n  {d.why}" if d.why else ""))
     lines += [plain(n) for n in card.footnotes]
+    return "\n".join(lines)
+
+
+def _screen_part(part: Part) -> list[str]:
+    if isinstance(part, Note):
+        return [plain(part.text)]
+    if isinstance(part, Entry):
+        lines = [plain(part.text), *(f"  - {f.label}: {f.explanation}" for f in part.flags)]
+        if part.status:
+            lines.append(f"  {part.status}" + (f" on {_at(part.at)}" if part.at else ""))
+        return lines + ([f"  {_button(part.button)}"] if part.button else [])
+    if isinstance(part, Buttons):
+        return ["  ".join(_button(b) for b in part.buttons)]
+    return [plain(text) for text in part.texts]
+
+
+def screen_text(screen: Screen) -> str:
+    """A screen (the Home) as plain text: its sections in order, each entry with its status and
+    button, every row of buttons."""
+    lines = [f"== {screen.title} =="]
+    for section in screen.sections:
+        lines.append("")
+        if section.title:
+            lines.append(f"-- {section.title} --")
+        for part in section.parts:
+            lines += _screen_part(part)
     return "\n".join(lines)

@@ -34,6 +34,10 @@ ICONS = {
     "white_check_mark": "✔",
     "x": "✘",
     "speech_balloon": "💬",
+    "red_circle": "🔴",
+    "large_orange_circle": "🟠",
+    "scroll": "📜",
+    "bell": "🔔",
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")
@@ -48,6 +52,16 @@ def plain(marked: str) -> str:
     text = re.sub(r"^>", "    ", text, flags=re.MULTILINE)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"^ (?=\S)", "", text, flags=re.MULTILINE)
+
+
+def short_day(value: date) -> str:
+    """ "Mon 30 Nov": a day of the current year, as staff read it."""
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def full_date(value: date) -> str:
+    """ "30 November 2026"."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def long_day(value: date) -> str:

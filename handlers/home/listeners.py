@@ -18,7 +18,6 @@ from handlers.gifts.listeners import gift_form_for
 from handlers.home.ids import Pages
 from handlers.home.refresh import HomeRefresher
 from handlers.interests.listeners import interest_form_for
-from handlers.metadata import BadMetadata, decode
 from handlers.notices.listeners import notice_form_for
 from handlers.outside_work.listeners import outside_work_form_for
 from handlers.replies import notice_view
@@ -34,11 +33,7 @@ def home_opened(event: dict[str, Any], homes: HomeRefresher) -> None:
 def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: HomeRefresher) -> None:
     """ "More" / "Previous": the same Home with another page of one list."""
     ack()
-    try:
-        pages = decode(Pages, action.get("value"))
-    except BadMetadata:
-        pages = Pages()
-    homes.publish(body["user"]["id"], pages)
+    homes.publish(body["user"]["id"], Pages.read(action.get("value")))
 
 
 def _open(client: WebClient, body: dict[str, Any], view: View | None) -> None:

@@ -17,10 +17,10 @@ from bot.rules.roles import Role
 from bot.rules.status import StepStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
+from bot.ui import home_model as model
+from bot.ui.home_model import Pages
 from handlers.annual.jobs import current_round, day_start, went_out
 from handlers.approvals.kinds import kind_of
-from handlers.home import model
-from handlers.home.ids import Pages
 from storage import confirmations, declarations, delegations, policies, risk, staff
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, Staff

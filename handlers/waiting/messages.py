@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
+from bot.ui.waiting import waiting_lines
 from handlers.approvals.chasing import day
 from handlers.approvals.messages import decision_elements
 from handlers.text import clip, escape
@@ -50,28 +51,6 @@ class DigestItem:
 
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
-
-
-def waiting_lines(
-    *,
-    reference: str,
-    what: str,
-    declarant: str,
-    since: date,
-    working_days: int,
-    deputy_for: str | None,
-) -> list[str]:
-    """A decision waiting for an approver, as the morning digest and the App Home say it."""
-    waited = (
-        f" ({working_days} working {_plural(working_days, 'day', 'days')})" if working_days else ""
-    )
-    said, who = escape(clip(what, 300)), escape(declarant)
-    # Kinds describe a declaration to its declarant ("your interest in…"): say whose it is.
-    said = f"{who}'s {said[5:]}" if said.startswith("your ") else f"{said} ({who})"
-    lines = [f"*{reference}* — {said}", f"Waiting since {day(since)}{waited}."]
-    if deputy_for:
-        lines.append(f"You are deciding it as deputy for {escape(deputy_for)}.")
-    return lines
 
 
 def _line(item: DigestItem) -> str:

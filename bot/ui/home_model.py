@@ -1,16 +1,89 @@
-"""What a person's Home shows, as plain data (handlers.home.store fills it in,
-handlers.home.views draws it)."""
+"""What a person's Home shows, as plain data (the Slack adapter's handlers.home.store fills
+it in; bot.ui.home makes it the neutral screen every platform draws), and the ids and payloads
+of the Home's buttons."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
-from handlers.home.ids import Pages
+from pydantic import model_validator
+
+from bot.ui.payload import BadPayload, Payload, decode
 
 T = TypeVar("T")
+
+
+class Action(StrEnum):
+    DECLARE_GIFT = "home_declare_gift"
+    DECLARE_INTEREST = "home_declare_interest"
+    ASK_OUTSIDE_WORK = "home_ask_outside_work"
+    NOTIFY = "home_notify"
+    SET_DELEGATION = "home_set_delegation"
+    END_DELEGATION = "home_end_delegation"
+    # Paging a list: the payload is Pages, the pages to show once pressed.
+    MORE = "home_more"
+    PREVIOUS = "home_previous"
+
+
+class Elsewhere(StrEnum):
+    """Buttons on the Home that other features answer (the registers' search, record and
+    export); nothing in the Home handles them."""
+
+    RECORD = "registers_record"  # payload: RecordRef
+    SEARCH = "registers_search"
+    EXPORT = "registers_export"
+
+
+# The buttons that open a form (Slack: a modal; Teams: a dialog) rather than act at once.
+OPENS_FORM = frozenset(
+    {
+        Action.DECLARE_GIFT,
+        Action.DECLARE_INTEREST,
+        Action.ASK_OUTSIDE_WORK,
+        Action.NOTIFY,
+        Action.SET_DELEGATION,
+        Elsewhere.RECORD,
+        Elsewhere.SEARCH,
+        Elsewhere.EXPORT,
+    }
+)
+
+
+class Pages(Payload):
+    """Which page of each long list the Home shows (Slack: the view's private_metadata), and a
+    paging button's payload."""
+
+    mine: int = 0
+    waiting: int = 0
+    longest: int = 0
+    flags: int = 0
+
+    @classmethod
+    def read(cls, raw: str | None) -> Pages:
+        """The pages a paging button asks for; the first pages when the value is not ours."""
+        try:
+            return decode(cls, raw)
+        except BadPayload:
+            return cls()
+
+
+class RecordRef(Payload):
+    """A "View" button's declaration. On the wire it is the bare id ("42"), as the registers'
+    record listener has always read it; decoding takes that or the object."""
+
+    declaration_id: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, value: Any) -> Any:
+        return {"declaration_id": value} if isinstance(value, int) else value
+
+    def encode(self) -> str:
+        return str(self.declaration_id)
 
 
 @dataclass(frozen=True)
