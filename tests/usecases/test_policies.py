@@ -1,0 +1,154 @@
+"""A policy's review marked done, and a policy saved, with no platform: the conditional
+update, the audit entry, and each reminder of the review owed its redrawing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from bot.rules.policies import Field, InvalidPolicy, ReviewField, ReviewForm
+from bot.rules.refusal import Refused
+from bot.rules.status import ReminderStatus
+from bot.settings import Settings
+from bot.usecases.policies import (
+    REVIEWED,
+    PolicyAnswers,
+    list_policies,
+    mark_reviewed,
+    save_policy,
+    start_review,
+)
+from storage import policies as store
+from storage.db import Database
+from storage.models import Policy, Reminder, Staff
+from tests.usecases.conftest import NOW, audited, owed
+
+DUE = date(2027, 2, 20)
+
+
+class Where:
+    def __init__(self, channel: str, ts: str) -> None:
+        self.channel, self.ts = channel, ts
+
+
+@pytest.fixture
+def policy(db: Database, office: dict[str, Staff]) -> int:
+    """Alice's policy, due for review on DUE, with its reminder posted in its channel."""
+    with db.session() as session:
+        row = Policy(
+            title="Gifts policy",
+            owner_id=office["alice"].id,
+            url="https://opcc.example/gifts",
+            review_months=24,
+            next_review=DUE,
+            channel_id="C0POL",
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        session.add(
+            Reminder(
+                kind=store.REVIEW_KIND,
+                subject=store.subject(row.id),
+                recipient="C0POL",
+                due_on=date(2027, 1, 21),
+                status=ReminderStatus.SENT,
+                channel="C0POL",
+                ts="1.000100",
+            )
+        )
+        session.commit()
+        return row.id
+
+
+def _mark(db: Database, actor: Staff, policy: int, settings: Settings, **kw: object) -> object:
+    form = ReviewForm(reviewed_on=date(2027, 1, 30), next_review=None, note="No changes.")
+    return mark_reviewed(
+        db,
+        actor=actor,
+        policy_id=policy,
+        due=DUE,
+        form=kw.get("form", form),  # type: ignore[arg-type]
+        pressed=kw.get("pressed"),  # type: ignore[arg-type]
+        settings=settings,
+        now=NOW,
+    )
+
+
+def test_the_owner_marks_it_reviewed_and_each_reminder_is_owed_its_redrawing(
+    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+) -> None:
+    alice = office["alice"]
+    assert start_review(db, actor=alice, policy_id=policy, due=DUE, settings=settings, now=NOW)
+    reviewed = _mark(db, alice, policy, settings, pressed=Where("DALICE", "2.000200"))
+    with db.session() as session:
+        row = session.get(Policy, policy)
+        assert row is not None
+        assert (row.last_reviewed, row.next_review) == (date(2027, 1, 30), date(2029, 1, 30))
+        [reminder] = session.exec(select(Reminder).where(Reminder.kind == store.REVIEW_KIND))
+    [entry] = audited(db, "policy_reviewed")
+    assert entry.actor_id == alice.id
+    updates = owed(db)
+    assert [(m.card, m.to, m.updates) for m in updates] == [
+        (REVIEWED, "C0POL", reminder.id),  # the channel's reminder, where it was posted
+        (REVIEWED, "DALICE", None),  # the DM whose button opened the form
+    ]
+    assert updates[1].payload["ts"] == "2.000200"
+    assert reviewed.updated == 2
+
+
+def test_only_the_owner_or_an_admin_and_only_once(
+    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+) -> None:
+    with pytest.raises(Refused) as refused:
+        start_review(db, actor=office["bob"], policy_id=policy, due=DUE, settings=settings, now=NOW)
+    assert "Alice Able's" in refused.value.text
+    with pytest.raises(Refused) as refused:
+        _mark(db, office["bob"], policy, settings)
+    assert refused.value.field == ReviewField.REVIEWED_ON
+    _mark(db, office["admin"], policy, settings)
+    with pytest.raises(Refused) as refused:
+        _mark(db, office["alice"], policy, settings)
+    assert "Someone else has just marked" in refused.value.text
+    assert len(audited(db, "policy_reviewed")) == 1 and len(owed(db)) == 1
+
+
+def test_a_review_in_the_future_is_an_error_on_its_field_and_changes_nothing(
+    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+) -> None:
+    form = ReviewForm(reviewed_on=date(2027, 3, 1), next_review=None, note=None)
+    with pytest.raises(InvalidPolicy) as invalid:
+        _mark(db, office["alice"], policy, settings, form=form)
+    assert ReviewField.REVIEWED_ON in invalid.value.errors
+    assert audited(db, "policy_reviewed") == [] and owed(db) == []
+
+
+def test_an_admin_saves_a_policy_and_the_list_shows_it(
+    db: Database, office: dict[str, Staff], settings: Settings
+) -> None:
+    answers = PolicyAnswers(
+        title="Hospitality",
+        owner_id=office["bob"].id,
+        owner_chosen=True,
+        url="https://opcc.example/hospitality",
+        last_reviewed=date(2026, 6, 1),
+        review_months="12",
+        next_review=None,
+        channel=None,
+        is_code_of_conduct=True,
+    )
+    with pytest.raises(Refused) as refused:
+        save_policy(
+            db, actor=office["bob"], policy_id=None, answers=answers, settings=settings, now=NOW
+        )
+    assert refused.value.field == Field.TITLE
+    listed = save_policy(
+        db, actor=office["admin"], policy_id=None, answers=answers, settings=settings, now=NOW
+    )
+    assert [p.title for p in listed.policies] == ["Hospitality"]
+    assert listed.owner_names == {office["bob"].id: "Bob Loner"}
+    assert [e.actor_id for e in audited(db, "policy_added")] == [office["admin"].id]
+    with pytest.raises(Refused):
+        list_policies(db, actor=office["alice"], settings=settings, now=NOW)
