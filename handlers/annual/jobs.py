@@ -18,22 +18,20 @@ import functools
 import logging
 from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.ledger import send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.rules.annual import Round
 from bot.rules.roles import Role
-from bot.rules.status import ReminderStatus
 from bot.settings import Policy
 from bot.sweep import Job, Sweep
 from handlers.annual.messages import Outstanding, annual_message, outstanding_message
 from handlers.mailing import people, report_failures, report_sent
 from storage import audit, staff
 from storage import confirmations as store
-from storage.models import Reminder
-from storage.reminders import Key, sent_keys
+from storage.reminders import Key, any_sent, sent_keys
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +54,7 @@ def day_start(day: date, policy: Policy) -> datetime:
 def went_out(session: Session, round_: Round) -> bool:
     """Whether the year's annual declaration was sent to anyone (it is not, for a year whose
     annual day passed before Nolan was installed)."""
-    return (
-        session.exec(
-            select(Reminder.id).where(
-                Reminder.kind == KIND,
-                Reminder.due_on == round_.opens_on,
-                Reminder.status == ReminderStatus.SENT,
-            )
-        ).first()
-        is not None
-    )
+    return any_sent(session, kind=KIND, due_on=round_.opens_on)
 
 
 def outstanding(session: Session, round_: Round) -> Outstanding:

@@ -14,6 +14,7 @@ from bot.notifier import Notifier
 from bot.rules import annual as rules
 from bot.rules.roles import Role
 from bot.settings import Settings
+from bot.usecases.answers import confirm_annual
 from handlers import manager_picker
 from handlers.annual.common import long_date, pressed_message
 from handlers.annual.ids import AnnualRef
@@ -22,8 +23,6 @@ from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from storage import audit
-from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
 
@@ -44,37 +43,15 @@ def nothing_changed(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    """Record "nothing has changed" once (a second press, or a press on a reminder after
-    answering, finds the first answer) and turn the DM into the receipt."""
+    """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
+    receipt of the answer that stands."""
     ack()
-    ref, me = meta, actor
-    assert me.id is not None
-    now = clock()
-    with db.session() as session:
-        subject = store.staff_subject(me.id)
-        period = str(ref.year)
-        if store.confirm(
-            session,
-            kind=store.ANNUAL,
-            subject=subject,
-            period=period,
-            staff_id=me.id,
-            response="confirmed",
-            at=now,
-        ):
-            audit.record(
-                session, action="annual_declaration_confirmed", actor_id=me.id, year=ref.year
-            )
-            session.commit()
-            response, at = "confirmed", now
-        else:
-            session.rollback()
-            first = store.get(session, kind=store.ANNUAL, subject=subject, period=period)
-            assert first is not None
-            response, at = first.response, first.responded_at
+    answer = confirm_annual(db, actor=actor, year=meta.year, now=clock())
     where = pressed_message(body)
     if where is not None:
-        notifier.update(where, recorded_message(year=ref.year, response=response, at=at))
+        notifier.update(
+            where, recorded_message(year=meta.year, response=answer.response, at=answer.at)
+        )
 
 
 def declare_interest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -13,6 +13,7 @@ from bot.rules.annual import UNDERTAKING_VERSION
 from bot.rules.refusal import NOT_IN_ORG_CHART
 from bot.rules.roles import Role
 from bot.settings import Settings
+from bot.usecases.answers import accept_undertaking
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
 from handlers.text import slack_date
@@ -41,38 +42,17 @@ def accept(
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
-    """Record the acceptance with its time, once; the DM becomes the receipt."""
+    """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
+    receipt."""
     ack()
-    ref, me = meta, actor
-    assert me.id is not None
-    now = clock()
-    with db.session() as session:
-        subject = store.staff_subject(me.id)
-        if store.confirm(
-            session,
-            kind=store.UNDERTAKING,
-            subject=subject,
-            period=ref.version,
-            staff_id=me.id,
-            response="accepted",
-            at=now,
-        ):
-            audit.record(
-                session, action="undertaking_accepted", actor_id=me.id, version=ref.version
-            )
-            session.commit()
-            at = now
-        else:
-            session.rollback()
-            first = store.get(session, kind=store.UNDERTAKING, subject=subject, period=ref.version)
-            assert first is not None
-            at = first.responded_at
-        link = store.code_of_conduct_link(session)
+    accepted = accept_undertaking(db, actor=actor, version=meta.version, now=clock())
     where = pressed_message(body)
     if where is not None:
         notifier.update(
             where,
-            accepted_message(name=me.display_name, policy=settings.policy, link=link, at=at),
+            accepted_message(
+                name=actor.display_name, policy=settings.policy, link=accepted.link, at=accepted.at
+            ),
         )
 
 

@@ -1,0 +1,118 @@
+"""Answering what Nolan asked once a year or once ever: the annual declaration's "Nothing has
+changed" and the code of conduct undertaking's acceptance. Each answer is recorded once per
+person and period — a second press, or a press on a reminder after answering, finds the
+first answer and changes nothing — with its audit entry in the same transaction. The
+yearly review of an outside-work permission is answered in bot.usecases.reviews, the same
+way (`answer_once`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from storage import audit
+from storage import confirmations as store
+from storage.db import Database
+from storage.models import Staff
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer that stands (the first one given) and when it was given."""
+
+    response: str
+    at: datetime
+    recorded: bool  # False: an earlier answer stood, nothing was written
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The undertaking accepted: when, and the code of conduct it links to."""
+
+    at: datetime
+    recorded: bool
+    link: str | None
+
+
+def answer_once(
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    period: str,
+    staff_id: int,
+    response: str,
+    now: datetime,
+    action: str,
+    detail: Mapping[str, Any],
+) -> Answer:
+    """Record `response` and audit it as `action` with `detail`, unless an answer stands
+    already: then that one. The caller commits."""
+    if store.confirm(
+        session,
+        kind=kind,
+        subject=subject,
+        period=period,
+        staff_id=staff_id,
+        response=response,
+        at=now,
+    ):
+        audit.record(session, action=action, actor_id=staff_id, **dict(detail))
+        return Answer(response, now, recorded=True)
+    first = store.get(session, kind=kind, subject=subject, period=period)
+    assert first is not None
+    return Answer(first.response, first.responded_at, recorded=False)
+
+
+def _staff_id(actor: Staff | None) -> int:
+    if actor is None or actor.id is None:
+        raise Refused(NOT_IN_ORG_CHART)
+    return actor.id
+
+
+def confirm_annual(db: Database, *, actor: Staff | None, year: int, now: datetime) -> Answer:
+    """The annual declaration of `year` answered "Nothing has changed": the record is
+    current (Cumbria, Codes of Conduct Undertaking: "keep the monitoring officer updated on
+    changes")."""
+    staff_id = _staff_id(actor)
+    with db.session() as session:
+        answer = answer_once(
+            session,
+            kind=store.ANNUAL,
+            subject=store.staff_subject(staff_id),
+            period=str(year),
+            staff_id=staff_id,
+            response="confirmed",
+            now=now,
+            action="annual_declaration_confirmed",
+            detail={"year": year},
+        )
+        session.commit()
+        return answer
+
+
+def accept_undertaking(
+    db: Database, *, actor: Staff | None, version: str, now: datetime
+) -> Accepted:
+    """The code of conduct undertaking (its `version`) accepted, with the time (Cumbria
+    undertaking: staff confirm on joining that they will comply)."""
+    staff_id = _staff_id(actor)
+    with db.session() as session:
+        answer = answer_once(
+            session,
+            kind=store.UNDERTAKING,
+            subject=store.staff_subject(staff_id),
+            period=version,
+            staff_id=staff_id,
+            response="accepted",
+            now=now,
+            action="undertaking_accepted",
+            detail={"version": version},
+        )
+        session.commit()
+        return Accepted(answer.at, answer.recorded, store.code_of_conduct_link(session))

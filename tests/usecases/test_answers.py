@@ -1,0 +1,126 @@
+"""The yearly answers with no platform: the annual declaration's "Nothing has changed", the
+undertaking's acceptance, and an outside-work permission's review — each recorded once, with
+its audit entry; ending a permission owes its line manager word of it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bot.outbox import to_staff
+from bot.rules.refusal import Refused
+from bot.settings import Settings
+from bot.usecases.answers import accept_undertaking, confirm_annual
+from bot.usecases.reviews import ENDED, answer_review, end_at_review, permission_under_review
+from storage import confirmations, declarations
+from storage.db import Database
+from storage.models import ApprovalStep, OutsideWork, Staff
+from tests.usecases.conftest import NOW, audited, owed
+
+LATER = NOW + timedelta(hours=2)
+GRANTED = datetime(2025, 1, 30, 11, 0, tzinfo=NOW.tzinfo)
+PERIOD = "2027-01-30"
+
+
+def test_nothing_has_changed_is_recorded_once(db: Database, office: dict[str, Staff]) -> None:
+    alice = office["alice"]
+    first = confirm_annual(db, actor=alice, year=2027, now=NOW)
+    again = confirm_annual(db, actor=alice, year=2027, now=LATER)
+    assert (first.response, first.at, first.recorded) == ("confirmed", NOW, True)
+    assert (again.at, again.recorded) == (NOW, False)
+    [entry] = audited(db, "annual_declaration_confirmed")
+    assert entry.actor_id == alice.id
+    with db.session() as session:
+        assert confirmations.annual_answers(session, period="2027") == {alice.id: "confirmed"}
+    with pytest.raises(Refused):
+        confirm_annual(db, actor=None, year=2027, now=NOW)
+
+
+def test_the_undertaking_is_accepted_once_with_its_time(
+    db: Database, office: dict[str, Staff]
+) -> None:
+    bob = office["bob"]
+    first = accept_undertaking(db, actor=bob, version="v1", now=NOW)
+    again = accept_undertaking(db, actor=bob, version="v1", now=LATER)
+    assert (first.at, first.recorded, again.at, again.recorded) == (NOW, True, NOW, False)
+    assert [e.actor_id for e in audited(db, "undertaking_accepted")] == [bob.id]
+
+
+@pytest.fixture
+def permission(db: Database, office: dict[str, Staff]) -> int:
+    """Alice's permission to coach a football club, granted by the head on GRANTED."""
+    with db.session() as session:
+        alice = session.get(Staff, office["alice"].id)
+        assert alice is not None
+        d = declarations.create_declaration(
+            session, kind="outside_work", declarant=alice, status="approved"
+        )
+        assert d.id is not None
+        session.add(
+            OutsideWork(
+                declaration_id=d.id,
+                organisation="Riverside Youth Football Club",
+                role="Volunteer coach",
+                paid=False,
+                hours_per_week=3,
+                when="outside_hours",
+                start_date=date(2024, 9, 1),
+            )
+        )
+        session.add(
+            ApprovalStep(
+                declaration_id=d.id,
+                role="head_of_office",
+                purpose="grant",
+                approver_id=office["head"].id,
+                status="granted",
+                decided_by_id=office["head"].id,
+                decided_at=GRANTED,
+            )
+        )
+        session.commit()
+        return d.id
+
+
+def test_a_review_is_answered_by_its_holder_only_and_once(
+    db: Database, office: dict[str, Staff], permission: int, settings: Settings
+) -> None:
+    kwargs = dict(declaration_id=permission, period=PERIOD, settings=settings)
+    with pytest.raises(Refused) as refused:
+        answer_review(db, actor=office["bob"], response="confirmed", now=NOW, **kwargs)
+    assert "Only the person who holds this permission" in refused.value.text
+    shown = permission_under_review(db, actor=office["alice"], **kwargs)
+    assert (shown.role, shown.granted_on) == ("Volunteer coach", date(2025, 1, 30))
+    first = answer_review(db, actor=office["alice"], response="confirmed", now=NOW, **kwargs)
+    again = answer_review(db, actor=office["alice"], response="updated", now=LATER, **kwargs)
+    assert (first.response, again.response, again.at) == ("confirmed", "confirmed", NOW)
+    assert len(audited(db, "outside_work_reviewed")) == 1
+
+
+def test_ending_at_the_review_ends_it_once_and_owes_the_line_manager_word(
+    db: Database, office: dict[str, Staff], permission: int, settings: Settings
+) -> None:
+    kwargs = dict(declaration_id=permission, period=PERIOD, settings=settings)
+    reviewed = end_at_review(db, actor=office["alice"], now=NOW, **kwargs)
+    assert (reviewed.response, reviewed.ended_on) == ("ended", date(2027, 2, 1))
+    again = end_at_review(db, actor=office["alice"], now=LATER, **kwargs)
+    assert (again.response, again.at) == ("ended", NOW)  # the answer that stands; nothing new
+    with db.session() as session:
+        work = session.get(OutsideWork, permission)
+        assert work is not None and work.ended_on == date(2027, 2, 1)
+    assert len(audited(db, "ended")) == 1
+    [told] = owed(db)
+    assert (told.card, told.to) == (ENDED, to_staff(office["manager"].id))
+    assert told.payload["reference"] and told.payload["ended_on"] == "2027-02-01"
+    with pytest.raises(Refused) as refused:  # next year's review: it has ended
+        answer_review(
+            db,
+            actor=office["alice"],
+            declaration_id=permission,
+            period="2028-01-30",
+            response="confirmed",
+            settings=settings,
+            now=NOW,
+        )
+    assert "has already ended" in refused.value.text
