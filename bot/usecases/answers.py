@@ -69,31 +69,51 @@ def answer_once(
     return Answer(first.response, first.responded_at, recorded=False)
 
 
-def _staff_id(actor: Staff | None) -> int:
+def _answer_as_staff(
+    db: Database,
+    actor: Staff | None,
+    *,
+    kind: str,
+    period: str,
+    response: str,
+    now: datetime,
+    action: str,
+    detail: Mapping[str, Any],
+) -> tuple[Answer, str | None]:
+    """A member of staff's own answer (one transaction), and the code of conduct's link."""
     if actor is None or actor.id is None:
         raise Refused(NOT_IN_ORG_CHART)
-    return actor.id
+    with db.session() as session:
+        answer = answer_once(
+            session,
+            kind=kind,
+            subject=store.staff_subject(actor.id),
+            period=period,
+            staff_id=actor.id,
+            response=response,
+            now=now,
+            action=action,
+            detail=detail,
+        )
+        session.commit()
+        return answer, store.code_of_conduct_link(session)
 
 
 def confirm_annual(db: Database, *, actor: Staff | None, year: int, now: datetime) -> Answer:
     """The annual declaration of `year` answered "Nothing has changed": the record is
     current (Cumbria, Codes of Conduct Undertaking: "keep the monitoring officer updated on
     changes")."""
-    staff_id = _staff_id(actor)
-    with db.session() as session:
-        answer = answer_once(
-            session,
-            kind=store.ANNUAL,
-            subject=store.staff_subject(staff_id),
-            period=str(year),
-            staff_id=staff_id,
-            response="confirmed",
-            now=now,
-            action="annual_declaration_confirmed",
-            detail={"year": year},
-        )
-        session.commit()
-        return answer
+    answer, _ = _answer_as_staff(
+        db,
+        actor,
+        kind=store.ANNUAL,
+        period=str(year),
+        response="confirmed",
+        now=now,
+        action="annual_declaration_confirmed",
+        detail={"year": year},
+    )
+    return answer
 
 
 def accept_undertaking(
@@ -101,18 +121,14 @@ def accept_undertaking(
 ) -> Accepted:
     """The code of conduct undertaking (its `version`) accepted, with the time (Cumbria
     undertaking: staff confirm on joining that they will comply)."""
-    staff_id = _staff_id(actor)
-    with db.session() as session:
-        answer = answer_once(
-            session,
-            kind=store.UNDERTAKING,
-            subject=store.staff_subject(staff_id),
-            period=version,
-            staff_id=staff_id,
-            response="accepted",
-            now=now,
-            action="undertaking_accepted",
-            detail={"version": version},
-        )
-        session.commit()
-        return Accepted(answer.at, answer.recorded, store.code_of_conduct_link(session))
+    answer, link = _answer_as_staff(
+        db,
+        actor,
+        kind=store.UNDERTAKING,
+        period=version,
+        response="accepted",
+        now=now,
+        action="undertaking_accepted",
+        detail={"version": version},
+    )
+    return Accepted(answer.at, answer.recorded, link)

@@ -3,7 +3,7 @@ marks its review done, and each reminder of that review becomes "Reviewed"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -38,23 +38,6 @@ class PolicyList:
     owner_names: dict[int, str]
     today: date
     leads: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class PolicyAnswers:
-    """The policy form as answered; the owner as the org chart knows them (None: nobody
-    chosen, or someone the org chart does not know — `owner_chosen` says which)."""
-
-    title: str | None
-    owner_id: int | None
-    owner_chosen: bool
-    url: str | None
-    last_reviewed: date | None
-    review_months: str | None
-    next_review: date | None
-    channel: str | None
-    is_code_of_conduct: bool = False
-    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,32 +102,20 @@ def save_policy(
     *,
     actor: Staff | None,
     policy_id: int | None,
-    answers: PolicyAnswers,
+    form: rules.PolicyForm,
+    owner_id: int | None,
     settings: Settings,
     now: datetime,
 ) -> PolicyList:
-    """Add a policy (policy_id None) or change one: validated (rules.InvalidPolicy, keyed by
-    field), stored and audited in one transaction; at most one policy is the code of
-    conduct. Returns the list as it now stands."""
+    """Add a policy (policy_id None) or change one, owned by `owner_id` (None: nobody
+    chosen, or someone the org chart does not know; `form.owner_chosen` says which):
+    validated (rules.InvalidPolicy, keyed by field), stored and audited in one transaction;
+    at most one policy is the code of conduct. Returns the list as it now stands."""
     admin = _admin(actor, Field.TITLE)
     today = today_of(settings, now)
     with db.session() as session:
-        owner = staff.by_id(session, staff_id=answers.owner_id) if answers.owner_id else None
-        valid = rules.validate(
-            rules.PolicyForm(
-                title=answers.title,
-                owner_chosen=answers.owner_chosen,
-                owner_in_org=owner is not None,
-                url=answers.url,
-                last_reviewed=answers.last_reviewed,
-                review_months=answers.review_months,
-                next_review=answers.next_review,
-                channel=answers.channel,
-                is_code_of_conduct=answers.is_code_of_conduct,
-                retired=answers.retired,
-            ),
-            today,
-        )
+        owner = staff.by_id(session, staff_id=owner_id) if owner_id else None
+        valid = rules.validate(replace(form, owner_in_org=owner is not None), today)
         assert owner is not None and owner.id is not None
         if policy_id is None:
             policy = store.add(session, valid=valid, owner_id=owner.id)

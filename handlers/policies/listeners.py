@@ -122,10 +122,10 @@ def submit_policy(
         with db.session() as session:
             owner = staff.by_slack_id(session, slack_user_id=typed.owner_slack_id)
             owner_id = owner.id if owner else None
-    answers = usecase.PolicyAnswers(
+    form = rules.PolicyForm(
         title=typed.title,
-        owner_id=owner_id,
         owner_chosen=bool(typed.owner_slack_id),
+        owner_in_org=owner_id is not None,
         url=typed.url,
         last_reviewed=typed.last_reviewed,
         review_months=typed.review_months,
@@ -139,7 +139,8 @@ def submit_policy(
             db,
             actor=actor,
             policy_id=meta.policy_id,
-            answers=answers,
+            form=form,
+            owner_id=owner_id,
             settings=settings,
             now=clock(),
         )

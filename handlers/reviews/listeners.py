@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -40,6 +40,28 @@ def _show(
         )
 
 
+def _answer(
+    notifier: Notifier,
+    body: dict[str, Any],
+    db: Database,
+    actor: Staff | None,
+    meta: ReviewRef,
+    response: Literal["confirmed", "updated"],
+    settings: Settings,
+    now: datetime,
+) -> None:
+    reviewed = usecase.answer_review(
+        db,
+        actor=actor,
+        declaration_id=meta.declaration_id,
+        period=meta.period,
+        response=response,
+        settings=settings,
+        now=now,
+    )
+    _show(notifier, body, reviewed, settings)
+
+
 def unchanged(
     ack: Ack,
     body: dict[str, Any],
@@ -51,16 +73,7 @@ def unchanged(
     clock: Callable[[], datetime],
 ) -> None:
     ack()
-    reviewed = usecase.answer_review(
-        db,
-        actor=actor,
-        declaration_id=meta.declaration_id,
-        period=meta.period,
-        response="confirmed",
-        settings=settings,
-        now=clock(),
-    )
-    _show(notifier, body, reviewed, settings)
+    _answer(notifier, body, db, actor, meta, "confirmed", settings, clock())
 
 
 def changed(
@@ -93,16 +106,7 @@ def changed(
             head_title=settings.policy.head_of_office_title,
         ),
     )
-    reviewed = usecase.answer_review(
-        db,
-        actor=actor,
-        declaration_id=meta.declaration_id,
-        period=meta.period,
-        response="updated",
-        settings=settings,
-        now=now,
-    )
-    _show(notifier, body, reviewed, settings)
+    _answer(notifier, body, db, actor, meta, "updated", settings, now)
 
 
 def ended(

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.settings import Policy, Settings
+from storage import declarations
 from storage.db import Database
-from storage.models import AuditEntry, OutboxMessage, Staff
+from storage.models import AuditEntry, OutboxMessage, OutsideWork, Staff
 
 NOW = datetime(2027, 2, 1, 10, 0, tzinfo=UTC)  # a Monday, in working hours
 
@@ -83,3 +84,25 @@ def audited(db: Database, action: str) -> list[AuditEntry]:
                 select(AuditEntry).where(AuditEntry.action == action).order_by(col(AuditEntry.id))
             ).all()
         )
+
+
+def outside_work(session: Session, who: Staff, *, status: str) -> int:
+    """A request for permission to coach a football club, declared by `who`."""
+    declarant = session.get(Staff, who.id)
+    assert declarant is not None
+    d = declarations.create_declaration(
+        session, kind="outside_work", declarant=declarant, status=status
+    )
+    assert d.id is not None
+    session.add(
+        OutsideWork(
+            declaration_id=d.id,
+            organisation="Riverside Youth Football Club",
+            role="Volunteer coach",
+            paid=False,
+            hours_per_week=3,
+            when="outside_hours",
+            start_date=date(2024, 9, 1),
+        )
+    )
+    return d.id

@@ -13,10 +13,10 @@ from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases.answers import accept_undertaking, confirm_annual
 from bot.usecases.reviews import ENDED, answer_review, end_at_review, permission_under_review
-from storage import confirmations, declarations
+from storage import confirmations
 from storage.db import Database
 from storage.models import ApprovalStep, OutsideWork, Staff
-from tests.usecases.conftest import NOW, audited, owed
+from tests.usecases.conftest import NOW, audited, outside_work, owed
 
 LATER = NOW + timedelta(hours=2)
 GRANTED = datetime(2025, 1, 30, 11, 0, tzinfo=NOW.tzinfo)
@@ -51,26 +51,10 @@ def test_the_undertaking_is_accepted_once_with_its_time(
 def permission(db: Database, office: dict[str, Staff]) -> int:
     """Alice's permission to coach a football club, granted by the head on GRANTED."""
     with db.session() as session:
-        alice = session.get(Staff, office["alice"].id)
-        assert alice is not None
-        d = declarations.create_declaration(
-            session, kind="outside_work", declarant=alice, status="approved"
-        )
-        assert d.id is not None
-        session.add(
-            OutsideWork(
-                declaration_id=d.id,
-                organisation="Riverside Youth Football Club",
-                role="Volunteer coach",
-                paid=False,
-                hours_per_week=3,
-                when="outside_hours",
-                start_date=date(2024, 9, 1),
-            )
-        )
+        declaration_id = outside_work(session, office["alice"], status="approved")
         session.add(
             ApprovalStep(
-                declaration_id=d.id,
+                declaration_id=declaration_id,
                 role="head_of_office",
                 purpose="grant",
                 approver_id=office["head"].id,
@@ -80,7 +64,7 @@ def permission(db: Database, office: dict[str, Staff]) -> int:
             )
         )
         session.commit()
-        return d.id
+        return declaration_id
 
 
 def test_a_review_is_answered_by_its_holder_only_and_once(

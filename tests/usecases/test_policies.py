@@ -8,13 +8,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from bot.rules.policies import Field, InvalidPolicy, ReviewField, ReviewForm
+from bot.rules.policies import Field, InvalidPolicy, PolicyForm, ReviewField, ReviewForm
 from bot.rules.refusal import Refused
 from bot.rules.status import ReminderStatus
 from bot.settings import Settings
 from bot.usecases.policies import (
     REVIEWED,
-    PolicyAnswers,
     list_policies,
     mark_reviewed,
     save_policy,
@@ -128,10 +127,10 @@ def test_a_review_in_the_future_is_an_error_on_its_field_and_changes_nothing(
 def test_an_admin_saves_a_policy_and_the_list_shows_it(
     db: Database, office: dict[str, Staff], settings: Settings
 ) -> None:
-    answers = PolicyAnswers(
+    form = PolicyForm(
         title="Hospitality",
-        owner_id=office["bob"].id,
         owner_chosen=True,
+        owner_in_org=True,
         url="https://opcc.example/hospitality",
         last_reviewed=date(2026, 6, 1),
         review_months="12",
@@ -139,14 +138,11 @@ def test_an_admin_saves_a_policy_and_the_list_shows_it(
         channel=None,
         is_code_of_conduct=True,
     )
+    kwargs = dict(policy_id=None, form=form, owner_id=office["bob"].id, settings=settings)
     with pytest.raises(Refused) as refused:
-        save_policy(
-            db, actor=office["bob"], policy_id=None, answers=answers, settings=settings, now=NOW
-        )
+        save_policy(db, actor=office["bob"], now=NOW, **kwargs)  # type: ignore[arg-type]
     assert refused.value.field == Field.TITLE
-    listed = save_policy(
-        db, actor=office["admin"], policy_id=None, answers=answers, settings=settings, now=NOW
-    )
+    listed = save_policy(db, actor=office["admin"], now=NOW, **kwargs)  # type: ignore[arg-type]
     assert [p.title for p in listed.policies] == ["Hospitality"]
     assert listed.owner_names == {office["bob"].id: "Bob Loner"}
     assert [e.actor_id for e in audited(db, "policy_added")] == [office["admin"].id]

@@ -16,38 +16,33 @@ from bot.usecases.registers import search_registers, view_record
 from bot.usecases.withhold import publish_again, to_decide, withhold
 from storage import declarations
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration, Notice, OutsideWork, Staff
+from storage.models import ApprovalStep, Declaration, Notice, Staff
 from storage.search import Criteria
-from tests.usecases.conftest import NOW, audited
+from tests.usecases.conftest import NOW, audited, outside_work
 
 
 def _declare(db: Database, who: Staff, kind: str, routed_to: Staff) -> int:
     with db.session() as session:
-        declarant = session.get(Staff, who.id)
-        assert declarant is not None
-        d = declarations.create_declaration(
-            session, kind=kind, declarant=declarant, status="pending"
-        )
-        assert d.id is not None
         if kind == "notice":
-            session.add(
-                Notice(declaration_id=d.id, category="civil_proceedings", description="A claim")
+            declarant = session.get(Staff, who.id)
+            assert declarant is not None
+            d = declarations.create_declaration(
+                session, kind=kind, declarant=declarant, status="pending"
             )
-        else:
+            assert d.id is not None
+            declaration_id = d.id
             session.add(
-                OutsideWork(
-                    declaration_id=d.id,
-                    organisation="Riverside Youth Football Club",
-                    role="Volunteer coach",
-                    paid=False,
-                    hours_per_week=3,
-                    when="outside_hours",
-                    start_date=date(2024, 9, 1),
+                Notice(
+                    declaration_id=declaration_id,
+                    category="civil_proceedings",
+                    description="A claim",
                 )
             )
+        else:
+            declaration_id = outside_work(session, who, status="pending")
         session.add(
             ApprovalStep(
-                declaration_id=d.id,
+                declaration_id=declaration_id,
                 role="head_of_office",
                 purpose="note" if kind == "notice" else "grant",
                 approver_id=routed_to.id,
@@ -55,7 +50,7 @@ def _declare(db: Database, who: Staff, kind: str, routed_to: Staff) -> int:
             )
         )
         session.commit()
-        return d.id
+        return declaration_id
 
 
 @pytest.fixture
