@@ -9,13 +9,16 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.outbox import to_staff
+from bot.rules.annual import round_of
 from bot.rules.refusal import Refused
+from bot.rules.status import ReminderStatus
 from bot.settings import Settings
+from bot.usecases.annual import not_answered
 from bot.usecases.answers import accept_undertaking, confirm_annual
 from bot.usecases.reviews import ENDED, answer_review, end_at_review, permission_under_review
 from storage import confirmations
 from storage.db import Database
-from storage.models import ApprovalStep, OutsideWork, Staff
+from storage.models import ApprovalStep, OutsideWork, Reminder, Staff
 from tests.usecases.conftest import NOW, audited, outside_work, owed
 
 LATER = NOW + timedelta(hours=2)
@@ -108,3 +111,32 @@ def test_ending_at_the_review_ends_it_once_and_owes_the_line_manager_word(
             now=NOW,
         )
     assert "has already ended" in refused.value.text
+
+
+def test_the_monitoring_officer_sees_who_has_not_answered(
+    db: Database, office: dict[str, Staff], settings: Settings
+) -> None:
+    round_ = round_of(2026, (4, 1), 4)
+    kwargs = dict(year=2026, settings=settings, now=NOW)
+    with pytest.raises(Refused) as refused:
+        not_answered(db, actor=office["mo"], **kwargs)  # type: ignore[arg-type]
+    assert "did not send an annual declaration for 2026" in refused.value.text
+    with db.session() as session:
+        session.add(
+            Reminder(
+                kind=confirmations.ANNUAL,
+                subject=confirmations.staff_subject(office["alice"].id or 0),
+                recipient="UALICE",
+                due_on=round_.opens_on,
+                status=ReminderStatus.SENT,
+            )
+        )
+        session.commit()
+    confirm_annual(db, actor=office["alice"], year=2026, now=NOW)
+    report = not_answered(db, actor=office["mo"], **kwargs)  # type: ignore[arg-type]
+    assert report is not None
+    assert (report.expected, report.confirmed, report.updated) == (len(office), 1, 0)
+    assert "Alice Able" not in {name for name, _ in report.missing}
+    assert len(report.missing) == len(office) - 1
+    with pytest.raises(Refused):
+        not_answered(db, actor=office["alice"], **kwargs)  # type: ignore[arg-type]
