@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.rules.annual import UNDERTAKING_VERSION
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from bot.rules.roles import Role
 from storage import audit
 from storage import confirmations as store
 from storage.db import Database
@@ -28,6 +30,17 @@ class Answer:
     response: str
     at: datetime
     recorded: bool  # False: an earlier answer stood, nothing was written
+
+
+@dataclass(frozen=True)
+class Undertaking:
+    """Someone's own undertaking: when they accepted it (None: not yet), the code of
+    conduct's link, and — for admins and the monitoring officer — how many of the active
+    staff have accepted it (accepted, of how many)."""
+
+    accepted_at: datetime | None
+    link: str | None
+    counts: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
@@ -132,3 +145,38 @@ def accept_undertaking(
         detail={"version": version},
     )
     return Accepted(answer.at, answer.recorded, link)
+
+
+def my_undertaking(db: Database, *, actor: Staff | None) -> Undertaking:
+    """The actor's own undertaking, as it stands."""
+    if actor is None or actor.id is None:
+        raise Refused(NOT_IN_ORG_CHART)
+    with db.session() as session:
+        mine = store.get(
+            session,
+            kind=store.UNDERTAKING,
+            subject=store.staff_subject(actor.id),
+            period=UNDERTAKING_VERSION,
+        )
+        counts = None
+        if {Role.ADMIN, Role.MONITORING_OFFICER} & actor.role_set:
+            people = store.active_people(session)
+            accepted = store.subjects(session, kind=store.UNDERTAKING, period=UNDERTAKING_VERSION)
+            counts = (sum(store.staff_subject(p.id) in accepted for p in people), len(people))
+        return Undertaking(
+            mine.responded_at if mine else None, store.code_of_conduct_link(session), counts
+        )
+
+
+NOT_ADMIN = "Only an admin can send the code of conduct undertaking to everyone."
+
+
+def ask_everyone(db: Database, *, actor: Staff | None, on: date) -> None:
+    """An admin asks for the undertaking to go to every active member of staff who has not
+    accepted it (when the office adopts Nolan): recorded with its day, which the sweep reads
+    (handlers.undertaking.jobs) — the sending goes under the reminder ledger's keys."""
+    if actor is None or actor.id is None or Role.ADMIN not in actor.role_set:
+        raise Refused(NOT_ADMIN)
+    with db.session() as session:
+        audit.record(session, action=store.SEND_ALL, actor_id=actor.id, on=on.isoformat())
+        session.commit()

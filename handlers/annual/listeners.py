@@ -83,20 +83,16 @@ def conduct_annual(request: ConductRequest) -> None:
     answered this year's annual declaration (or YEAR's), as it stands."""
     args = request.args
     now = request.clock()
-    try:
-        overseer(request.actor)
-        if len(args) > 1 or (args and not _is_year(args[0])):
-            raise Refused(USAGE)
-        report = not_answered(
-            request.db,
-            actor=request.actor,
-            year=int(args[0]) if args else None,
-            settings=request.settings,
-            now=now,
-        )
-    except Refused as refused:
-        request.reply(refused.text)
-        return
+    overseer(request.actor)
+    if len(args) > 1 or (args and not _is_year(args[0])):
+        raise Refused(USAGE)
+    report = not_answered(
+        request.db,
+        actor=request.actor,
+        year=int(args[0]) if args else None,
+        settings=request.settings,
+        now=now,
+    )
     if report is None:
         request.reply(USAGE)
         return

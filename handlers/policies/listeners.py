@@ -43,13 +43,9 @@ def _list_view(listed: usecase.PolicyList) -> Any:
 
 def policies_command(request: ConductRequest) -> None:
     """`/conduct policies`: admins get the list; anyone else an ephemeral refusal."""
-    try:
-        listed = usecase.list_policies(
-            request.db, actor=request.actor, settings=request.settings, now=request.clock()
-        )
-    except Refused as refused:
-        request.reply(refused.text)
-        return
+    listed = usecase.list_policies(
+        request.db, actor=request.actor, settings=request.settings, now=request.clock()
+    )
     request.ack()
     request.client.views_open(trigger_id=request.command["trigger_id"], view=_list_view(listed))
 

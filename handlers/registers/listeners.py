@@ -61,11 +61,7 @@ def show_view(client: WebClient, body: dict[str, Any], view: View) -> None:
 
 def search_command(request: ConductRequest) -> None:
     """`/conduct search`: officers get the form; anyone else an ephemeral refusal."""
-    try:
-        officer(request.actor)
-    except Refused as refused:
-        request.reply(refused.text)
-        return
+    officer(request.actor)
     request.ack()
     request.client.views_open(trigger_id=request.command["trigger_id"], view=search_form())
 

@@ -14,7 +14,12 @@ from bot.rules.refusal import Refused
 from bot.rules.status import ReminderStatus
 from bot.settings import Settings
 from bot.usecases.annual import not_answered
-from bot.usecases.answers import accept_undertaking, confirm_annual
+from bot.usecases.answers import (
+    accept_undertaking,
+    ask_everyone,
+    confirm_annual,
+    my_undertaking,
+)
 from bot.usecases.reviews import ENDED, answer_review, end_at_review, permission_under_review
 from storage import confirmations
 from storage.db import Database
@@ -48,6 +53,14 @@ def test_the_undertaking_is_accepted_once_with_its_time(
     again = accept_undertaking(db, actor=bob, version="v1", now=LATER)
     assert (first.at, first.recorded, again.at, again.recorded) == (NOW, True, NOW, False)
     assert [e.actor_id for e in audited(db, "undertaking_accepted")] == [bob.id]
+    assert my_undertaking(db, actor=bob).accepted_at == NOW
+    assert my_undertaking(db, actor=bob).counts is None
+    assert my_undertaking(db, actor=office["mo"]).counts == (1, len(office))
+    with pytest.raises(Refused):
+        ask_everyone(db, actor=bob, on=NOW.date())
+    ask_everyone(db, actor=office["admin"], on=NOW.date())
+    with db.session() as session:
+        assert confirmations.send_all_day(session) == NOW.date()
 
 
 @pytest.fixture
