@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from bot.notifier import Posted
 from bot.rules import policies as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
-from bot.rules.roles import Role
 from bot.settings import Settings
 from bot.usecases import policies as usecase
 from handlers import slack_ui
@@ -54,10 +53,14 @@ def _push(client: WebClient, body: dict[str, Any], view: Any) -> None:
     client.views_push(trigger_id=body["trigger_id"], view=view)
 
 
-def open_add(ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient) -> None:
+def open_add(
+    ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient, db: Database
+) -> None:
     ack()
-    if actor is None or Role.ADMIN not in actor.role_set:
-        _push(client, body, notice_view(usecase.NOT_ADMIN, "Policies"))
+    try:
+        usecase.policy_to_edit(db, actor=actor, policy_id=None)
+    except Refused as refused:
+        _push(client, body, notice_view(refused.text, "Policies"))
         return
     list_id = (body.get("view") or {}).get("id")
     _push(
