@@ -61,7 +61,7 @@ class Runtime:
             notifier=notifier,
             clock=clock,
             jobs=tuple(handlers.jobs()),
-            outbox=Worker(db, SlackSender(db, notifier, now=clock)),
+            outbox=Worker(db, SlackSender(db, notifier)),
         )
 
     def sweep(self, today: date, now: datetime) -> SweepReport:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -23,7 +22,6 @@ from bot.notifier import Message, Notifier, Posted
 from bot.outbox import MOOT, Moot, Queued, SendFailed
 from storage import staff
 from storage.db import Database
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +52,6 @@ class Drawn:
 
     message: Message
     update: Posted | None = None
-    # A reminder-like message held for its recipient's working hours in this time zone
-    # (bot.notifier.Notifier.dm_in_hours); None: sent now.
-    in_hours_of: str | None = None
 
 
 Draw = Callable[[Session, Queued], Drawn | None]  # None: nothing to say any more
@@ -96,10 +91,8 @@ def _failure(exc: SlackApiError) -> SendFailed:
 class SlackSender:
     """bot.outbox.Sender for Slack."""
 
-    def __init__(
-        self, db: Database, notifier: Notifier, *, now: Callable[[], datetime] = utcnow
-    ) -> None:
-        self.db, self.notifier, self.now = db, notifier, now
+    def __init__(self, db: Database, notifier: Notifier) -> None:
+        self.db, self.notifier = db, notifier
 
     def send(self, message: Queued) -> Posted | Moot | None:
         found = CARDS.get(str(message.payload.get("card")))
@@ -116,10 +109,6 @@ class SlackSender:
                 return drawn.update
             if to is None:
                 raise SendFailed("no Slack account to send to", permanent=True)
-            if drawn.in_hours_of is not None:
-                return self.notifier.dm_in_hours(
-                    to, drawn.message, tz=drawn.in_hours_of, now=self.now()
-                )
             return self.notifier.dm(to, drawn.message)
         except SlackApiError as exc:
             raise _failure(exc) from exc

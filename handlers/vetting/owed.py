@@ -40,7 +40,7 @@ def _draw_renewed(session: Session, message: Queued) -> Drawn | None:
         by_name=actor.display_name,
         leads=tuple(int(d) for d in payload["leads"]),
     )
-    return Drawn(renewed, in_hours_of=person.tz)
+    return Drawn(renewed)
 
 
 @card(CONFIRMED)

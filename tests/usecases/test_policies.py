@@ -11,7 +11,6 @@ from sqlmodel import select
 from bot.rules.policies import Field, InvalidPolicy, PolicyForm, ReviewField, ReviewForm
 from bot.rules.refusal import Refused
 from bot.rules.status import ReminderStatus
-from bot.settings import Settings
 from bot.usecases.policies import (
     REVIEWED,
     list_policies,
@@ -22,9 +21,14 @@ from bot.usecases.policies import (
 from storage import policies as store
 from storage.db import Database
 from storage.models import Policy, Reminder, Staff
-from tests.usecases.conftest import NOW, audited, owed
+from tests.usecases.people import NOW, SETTINGS, audited, owed, seed
 
 DUE = date(2027, 2, 20)
+
+
+@pytest.fixture
+def people(db: Database) -> dict[str, Staff]:
+    return seed(db)
 
 
 class Where:
@@ -33,12 +37,12 @@ class Where:
 
 
 @pytest.fixture
-def policy(db: Database, office: dict[str, Staff]) -> int:
+def policy(db: Database, people: dict[str, Staff]) -> int:
     """Alice's policy, due for review on DUE, with its reminder posted in its channel."""
     with db.session() as session:
         row = Policy(
             title="Gifts policy",
-            owner_id=office["alice"].id,
+            owner_id=people["alice"].id,
             url="https://opcc.example/gifts",
             review_months=24,
             next_review=DUE,
@@ -62,7 +66,7 @@ def policy(db: Database, office: dict[str, Staff]) -> int:
         return row.id
 
 
-def _mark(db: Database, actor: Staff, policy: int, settings: Settings, **kw: object) -> object:
+def _mark(db: Database, actor: Staff, policy: int, **kw: object) -> object:
     form = ReviewForm(reviewed_on=date(2027, 1, 30), next_review=None, note="No changes.")
     return mark_reviewed(
         db,
@@ -71,17 +75,17 @@ def _mark(db: Database, actor: Staff, policy: int, settings: Settings, **kw: obj
         due=DUE,
         form=kw.get("form", form),  # type: ignore[arg-type]
         pressed=kw.get("pressed"),  # type: ignore[arg-type]
-        settings=settings,
+        settings=SETTINGS,
         now=NOW,
     )
 
 
 def test_the_owner_marks_it_reviewed_and_each_reminder_is_owed_its_redrawing(
-    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+    db: Database, people: dict[str, Staff], policy: int
 ) -> None:
-    alice = office["alice"]
-    assert start_review(db, actor=alice, policy_id=policy, due=DUE, settings=settings, now=NOW)
-    reviewed = _mark(db, alice, policy, settings, pressed=Where("DALICE", "2.000200"))
+    alice = people["alice"]
+    assert start_review(db, actor=alice, policy_id=policy, due=DUE, settings=SETTINGS, now=NOW)
+    reviewed = _mark(db, alice, policy, pressed=Where("DALICE", "2.000200"))
     with db.session() as session:
         row = session.get(Policy, policy)
         assert row is not None
@@ -99,33 +103,33 @@ def test_the_owner_marks_it_reviewed_and_each_reminder_is_owed_its_redrawing(
 
 
 def test_only_the_owner_or_an_admin_and_only_once(
-    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+    db: Database, people: dict[str, Staff], policy: int
 ) -> None:
     with pytest.raises(Refused) as refused:
-        start_review(db, actor=office["bob"], policy_id=policy, due=DUE, settings=settings, now=NOW)
+        start_review(db, actor=people["bob"], policy_id=policy, due=DUE, settings=SETTINGS, now=NOW)
     assert "Alice Able's" in refused.value.text
     with pytest.raises(Refused) as refused:
-        _mark(db, office["bob"], policy, settings)
+        _mark(db, people["bob"], policy)
     assert refused.value.field == ReviewField.REVIEWED_ON
-    _mark(db, office["admin"], policy, settings)
+    _mark(db, people["admin"], policy)
     with pytest.raises(Refused) as refused:
-        _mark(db, office["alice"], policy, settings)
+        _mark(db, people["alice"], policy)
     assert "Someone else has just marked" in refused.value.text
     assert len(audited(db, "policy_reviewed")) == 1 and len(owed(db)) == 1
 
 
 def test_a_review_in_the_future_is_an_error_on_its_field_and_changes_nothing(
-    db: Database, office: dict[str, Staff], policy: int, settings: Settings
+    db: Database, people: dict[str, Staff], policy: int
 ) -> None:
     form = ReviewForm(reviewed_on=date(2027, 3, 1), next_review=None, note=None)
     with pytest.raises(InvalidPolicy) as invalid:
-        _mark(db, office["alice"], policy, settings, form=form)
+        _mark(db, people["alice"], policy, form=form)
     assert ReviewField.REVIEWED_ON in invalid.value.errors
     assert audited(db, "policy_reviewed") == [] and owed(db) == []
 
 
 def test_an_admin_saves_a_policy_and_the_list_shows_it(
-    db: Database, office: dict[str, Staff], settings: Settings
+    db: Database, people: dict[str, Staff]
 ) -> None:
     form = PolicyForm(
         title="Hospitality",
@@ -138,13 +142,13 @@ def test_an_admin_saves_a_policy_and_the_list_shows_it(
         channel=None,
         is_code_of_conduct=True,
     )
-    kwargs = dict(policy_id=None, form=form, owner_id=office["bob"].id, settings=settings)
+    kwargs = dict(policy_id=None, form=form, owner_id=people["bob"].id, settings=SETTINGS)
     with pytest.raises(Refused) as refused:
-        save_policy(db, actor=office["bob"], now=NOW, **kwargs)  # type: ignore[arg-type]
+        save_policy(db, actor=people["bob"], now=NOW, **kwargs)  # type: ignore[arg-type]
     assert refused.value.field == Field.TITLE
-    listed = save_policy(db, actor=office["admin"], now=NOW, **kwargs)  # type: ignore[arg-type]
+    listed = save_policy(db, actor=people["admin"], now=NOW, **kwargs)  # type: ignore[arg-type]
     assert [p.title for p in listed.policies] == ["Hospitality"]
-    assert listed.owner_names == {office["bob"].id: "Bob Loner"}
-    assert [e.actor_id for e in audited(db, "policy_added")] == [office["admin"].id]
+    assert listed.owner_names == {people["bob"].id: "Bob Loner"}
+    assert [e.actor_id for e in audited(db, "policy_added")] == [people["admin"].id]
     with pytest.raises(Refused):
-        list_policies(db, actor=office["alice"], settings=settings, now=NOW)
+        list_policies(db, actor=people["alice"], settings=SETTINGS, now=NOW)

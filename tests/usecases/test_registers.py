@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 
 from bot.rules.refusal import Refused
-from bot.settings import Settings
 from bot.ui.registers import SearchField
 from bot.ui.withholding import WithholdField
 from bot.usecases.registers import search_registers, view_record
@@ -18,7 +17,12 @@ from storage import declarations
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Notice, Staff
 from storage.search import Criteria
-from tests.usecases.conftest import NOW, audited, outside_work
+from tests.usecases.people import NOW, SETTINGS, audited, outside_work, seed
+
+
+@pytest.fixture
+def people(db: Database) -> dict[str, Staff]:
+    return seed(db)
 
 
 def _declare(db: Database, who: Staff, kind: str, routed_to: Staff) -> int:
@@ -54,60 +58,58 @@ def _declare(db: Database, who: Staff, kind: str, routed_to: Staff) -> int:
 
 
 @pytest.fixture
-def declared(db: Database, office: dict[str, Staff]) -> dict[str, int]:
+def declared(db: Database, people: dict[str, Staff]) -> dict[str, int]:
     return {
-        "notice": _declare(db, office["alice"], "notice", office["head"]),
-        "work": _declare(db, office["bob"], "outside_work", office["head"]),
+        "notice": _declare(db, people["alice"], "notice", people["head"]),
+        "work": _declare(db, people["bob"], "outside_work", people["head"]),
     }
 
 
-def _found(db: Database, actor: Staff, settings: Settings, **criteria: object) -> set[int]:
+def _found(db: Database, actor: Staff, **criteria: object) -> set[int]:
     results = search_registers(
         db,
         actor=actor,
         criteria=Criteria(**criteria),
-        settings=settings,
+        settings=SETTINGS,
         limit=20,  # type: ignore[arg-type]
     )
     return {hit.declaration.id for hit in results.page.hits if hit.declaration.id}
 
 
 def test_a_search_shows_each_officer_only_what_they_may_see(
-    db: Database, office: dict[str, Staff], declared: dict[str, int], settings: Settings
+    db: Database, people: dict[str, Staff], declared: dict[str, int]
 ) -> None:
     # A notice is confidential to the officers it was sent to: the head, not the MO.
-    assert _found(db, office["head"], settings) == {declared["notice"], declared["work"]}
-    assert _found(db, office["mo"], settings) == {declared["work"]}
-    assert _found(db, office["head"], settings, person_id=office["bob"].id) == {declared["work"]}
+    assert _found(db, people["head"]) == {declared["notice"], declared["work"]}
+    assert _found(db, people["mo"]) == {declared["work"]}
+    assert _found(db, people["head"], person_id=people["bob"].id) == {declared["work"]}
     with pytest.raises(Refused) as refused:
-        _found(db, office["manager"], settings)
+        _found(db, people["manager"])
     assert refused.value.field == SearchField.TEXT
 
 
-def test_a_search_names_every_field_wrong_at_once(
-    db: Database, office: dict[str, Staff], settings: Settings
-) -> None:
+def test_a_search_names_every_field_wrong_at_once(db: Database, people: dict[str, Staff]) -> None:
     with pytest.raises(Refused) as refused:
         search_registers(
             db,
-            actor=office["mo"],
+            actor=people["mo"],
             criteria=Criteria(date_from=date(2027, 2, 1), date_to=date(2027, 1, 1)),
             person_unknown=True,
-            settings=settings,
+            settings=SETTINGS,
             limit=20,
         )
     assert set(refused.value.errors) == {SearchField.DATE_TO, SearchField.PERSON}
 
 
 def test_a_record_is_shown_to_whom_may_see_it_and_an_officers_look_is_audited(
-    db: Database, office: dict[str, Staff], declared: dict[str, int], settings: Settings
+    db: Database, people: dict[str, Staff], declared: dict[str, int]
 ) -> None:
     def view(who: str, declaration: str) -> object:
         return view_record(
             db,
-            actor=office[who],
+            actor=people[who],
             declaration_id=declared[declaration],
-            settings=settings,
+            settings=SETTINGS,
             now=NOW,
             trail_size=10,
         )
@@ -120,13 +122,13 @@ def test_a_record_is_shown_to_whom_may_see_it_and_an_officers_look_is_audited(
     seen = view("mo", "work")
     assert seen.may_withhold and seen.officer
     assert view("bob", "work").may_withhold is False
-    assert [e.actor_id for e in audited(db, "viewed")] == [office["mo"].id]
+    assert [e.actor_id for e in audited(db, "viewed")] == [people["mo"].id]
 
 
 def test_withholding_and_publishing_again_happen_once_each_and_are_audited(
-    db: Database, office: dict[str, Staff], declared: dict[str, int]
+    db: Database, people: dict[str, Staff], declared: dict[str, int]
 ) -> None:
-    work, mo, head = declared["work"], office["mo"], office["head"]
+    work, mo, head = declared["work"], people["mo"], people["head"]
     assert to_decide(db, actor=mo, declaration_id=work).declaration.id == work
     with pytest.raises(Refused) as refused:
         withhold(db, actor=mo, declaration_id=work, ground=None, note=" ", now=NOW)
@@ -152,11 +154,11 @@ def test_withholding_and_publishing_again_happen_once_each_and_are_audited(
 
 
 def test_nobody_decides_the_publication_of_their_own_or_without_the_role(
-    db: Database, office: dict[str, Staff], declared: dict[str, int]
+    db: Database, people: dict[str, Staff], declared: dict[str, int]
 ) -> None:
     for who in ("manager", "bob"):
         with pytest.raises(Refused):
-            to_decide(db, actor=office[who], declaration_id=declared["work"])
+            to_decide(db, actor=people[who], declaration_id=declared["work"])
     with pytest.raises(Refused) as refused:
-        to_decide(db, actor=office["head"], declaration_id=declared["notice"])
+        to_decide(db, actor=people["head"], declaration_id=declared["notice"])
     assert "monitoring officer and the head" in refused.value.text  # a notice is never published

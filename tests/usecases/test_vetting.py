@@ -10,19 +10,23 @@ import pytest
 from bot.outbox import to_staff
 from bot.rules.refusal import Refused
 from bot.rules.vetting import Field
-from bot.settings import Settings
 from bot.usecases.vetting import CONFIRMED, RENEWED, renew_vetting, start_renewal
 from storage.db import Database
 from storage.models import Staff
-from tests.usecases.conftest import NOW, audited, owed
+from tests.usecases.people import NOW, SETTINGS, audited, owed, seed
 
 EXPIRES = date(2027, 3, 3)
 
 
 @pytest.fixture
-def cleared(db: Database, office: dict[str, Staff]) -> Staff:
+def people(db: Database) -> dict[str, Staff]:
+    return seed(db)
+
+
+@pytest.fixture
+def cleared(db: Database, people: dict[str, Staff]) -> Staff:
     with db.session() as session:
-        alice = session.get(Staff, office["alice"].id)
+        alice = session.get(Staff, people["alice"].id)
         assert alice is not None
         alice.vetting_level, alice.vetting_expires = "NPPV3", EXPIRES
         session.commit()
@@ -32,9 +36,9 @@ def cleared(db: Database, office: dict[str, Staff]) -> Staff:
 
 
 def test_renewing_sets_the_next_expiry_audits_and_owes_the_messages(
-    db: Database, office: dict[str, Staff], cleared: Staff, settings: Settings
+    db: Database, people: dict[str, Staff], cleared: Staff
 ) -> None:
-    vera, victor = office["vetting"], office["vetting2"]
+    vera, victor = people["vetting"], people["vetting2"]
     assert cleared.id is not None and vera.id is not None and victor.id is not None
     renewed = renew_vetting(
         db,
@@ -42,7 +46,7 @@ def test_renewing_sets_the_next_expiry_audits_and_owes_the_messages(
         staff_id=cleared.id,
         expires=EXPIRES,
         renewed_on=date(2027, 1, 28),
-        settings=settings,
+        settings=SETTINGS,
         now=NOW,
     )
     assert renewed.renewal.new_expiry > EXPIRES
@@ -60,13 +64,13 @@ def test_renewing_sets_the_next_expiry_audits_and_owes_the_messages(
 
 
 def test_a_second_renewal_from_the_same_button_is_refused_and_changes_nothing(
-    db: Database, office: dict[str, Staff], cleared: Staff, settings: Settings
+    db: Database, people: dict[str, Staff], cleared: Staff
 ) -> None:
     assert cleared.id is not None
-    kwargs = dict(staff_id=cleared.id, expires=EXPIRES, settings=settings, now=NOW)
-    renew_vetting(db, actor=office["vetting"], renewed_on=date(2027, 1, 28), **kwargs)
+    kwargs = dict(staff_id=cleared.id, expires=EXPIRES, settings=SETTINGS, now=NOW)
+    renew_vetting(db, actor=people["vetting"], renewed_on=date(2027, 1, 28), **kwargs)
     with pytest.raises(Refused) as refused:
-        renew_vetting(db, actor=office["head"], renewed_on=date(2027, 1, 29), **kwargs)
+        renew_vetting(db, actor=people["head"], renewed_on=date(2027, 1, 29), **kwargs)
     assert refused.value.field == Field.RENEWED_ON
     assert "a renewal was recorded" in refused.value.text
     assert len(audited(db, "vetting_renewed")) == 1
@@ -83,9 +87,8 @@ def test_a_second_renewal_from_the_same_button_is_refused_and_changes_nothing(
 )
 def test_refusals_name_the_field_and_leave_no_trace(
     db: Database,
-    office: dict[str, Staff],
+    people: dict[str, Staff],
     cleared: Staff,
-    settings: Settings,
     who: str,
     renewed_on: date | None,
     says: str,
@@ -94,11 +97,11 @@ def test_refusals_name_the_field_and_leave_no_trace(
     with pytest.raises(Refused) as refused:
         renew_vetting(
             db,
-            actor=office[who],
+            actor=people[who],
             staff_id=cleared.id,
             expires=EXPIRES,
             renewed_on=renewed_on,
-            settings=settings,
+            settings=SETTINGS,
             now=NOW,
         )
     assert says in refused.value.text and refused.value.field == Field.RENEWED_ON
@@ -106,13 +109,13 @@ def test_refusals_name_the_field_and_leave_no_trace(
 
 
 def test_nobody_renews_their_own_and_the_form_says_what_it_shows(
-    db: Database, office: dict[str, Staff], cleared: Staff, settings: Settings
+    db: Database, people: dict[str, Staff], cleared: Staff
 ) -> None:
-    vera = office["vetting"]
+    vera = people["vetting"]
     assert cleared.id is not None and vera.id is not None
     renewing = start_renewal(
-        db, actor=vera, staff_id=cleared.id, expires=EXPIRES, settings=settings, now=NOW
+        db, actor=vera, staff_id=cleared.id, expires=EXPIRES, settings=SETTINGS, now=NOW
     )
     assert (renewing.name, renewing.level, renewing.expires) == ("Alice Able", "NPPV3", EXPIRES)
     with pytest.raises(Refused):
-        start_renewal(db, actor=vera, staff_id=vera.id, expires=None, settings=settings, now=NOW)
+        start_renewal(db, actor=vera, staff_id=vera.id, expires=None, settings=SETTINGS, now=NOW)

@@ -1,5 +1,6 @@
-"""The use cases on a real database with no platform at all: a small office, and what the
-outbox holds afterwards."""
+"""For the use-case tests (core3's: vetting, policies, the yearly answers, the registers): a
+small office on a real database with no platform at all, the settings, and what the outbox
+and the audit trail hold afterwards."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 from sqlmodel import Session, col, select
 
 from bot.settings import Policy, Settings
@@ -42,13 +42,10 @@ class Owed:
     payload: dict[str, Any]
 
 
-@pytest.fixture
-def settings(db: Database) -> Settings:
-    return Settings(slack_bot_token="xoxb-usecases", database_url=db.url, policy=Policy())
+SETTINGS = Settings(slack_bot_token="xoxb-usecases", database_url="sqlite://", policy=Policy())
 
 
-@pytest.fixture
-def office(db: Database) -> dict[str, Staff]:
+def seed(db: Database) -> dict[str, Staff]:
     """Everyone in OFFICE, detached (as the platform adapter hands the actor over)."""
     with db.session() as session:
         rows = {
