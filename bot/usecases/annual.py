@@ -34,8 +34,7 @@ class Outstanding:
     expected: int  # staff asked (active, and on staff by the annual day)
     confirmed: int
     updated: int
-    # (name, has an account Nolan can reach them on — Slack's, today), in name order
-    missing: list[tuple[str, bool]]
+    missing: list[store.Person]  # in name order (each platform says who it could not ask)
 
 
 def current_round(policy: Policy, today: date) -> Round | None:
@@ -71,10 +70,7 @@ def outstanding(session: Session, round_: Round) -> Outstanding:
         for p in store.active_people(session)
         if p.starter_since is None or p.starter_since <= round_.opens_on
     ]
-    missing = sorted(
-        ((p.name, bool(p.slack_user_id)) for p in expected if p.id not in answers),
-        key=lambda item: item[0].casefold(),
-    )
+    missing = sorted((p for p in expected if p.id not in answers), key=lambda p: p.name.casefold())
     asked = {p.id for p in expected}
     responses = [r for staff_id, r in answers.items() if staff_id in asked]
     return Outstanding(

@@ -181,8 +181,9 @@ def outstanding_message(report: Outstanding, *, final: bool, today: date) -> Mes
     if not n:
         lead = lead.removesuffix(":") + ". Everyone has answered."
     names = [
-        escape(name) + ("" if slack else " _(no Slack account: Nolan could not ask them)_")
-        for name, slack in report.missing
+        escape(p.name)
+        + ("" if p.slack_user_id else " _(no Slack account: Nolan could not ask them)_")
+        for p in report.missing
     ]
     blocks: list[Block] = [
         HeaderBlock(text=f"Annual declaration {r.year}"),

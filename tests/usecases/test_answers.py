@@ -153,7 +153,7 @@ def test_the_monitoring_officer_sees_who_has_not_answered(
     report = not_answered(db, actor=people["mo"], **kwargs)  # type: ignore[arg-type]
     assert report is not None
     assert (report.expected, report.confirmed, report.updated) == (len(people), 1, 0)
-    assert "Alice Able" not in {name for name, _ in report.missing}
+    assert "Alice Able" not in {p.name for p in report.missing}
     assert len(report.missing) == len(people) - 1
     with pytest.raises(Refused):
         not_answered(db, actor=people["alice"], **kwargs)  # type: ignore[arg-type]
