@@ -66,19 +66,21 @@ def handle_error(
     kind = str(body.get("type") or body.get("command") or "request")
     if isinstance(error, Refused):
         log.info("Refused %s: %s", kind, error.text)
-        text, field = error.text, error.field
+        text, field, errors = error.text, error.field, error.errors
     elif isinstance(error, (SlackApiError, SlackClientError, OSError)):
         # Slack refused a call or could not be reached (e.g. views.open after the ack): the
         # platform's failure, not a bug, so one line and no traceback.
         reference = new_reference()
         log.warning("Slack call failed in %s (ref %s): %s", kind, reference, _said(error))
-        text, field = slack_failed(error, reference), None
+        text, field, errors = slack_failed(error, reference), None, {}
     else:
         reference = new_reference()
         log.error("Unexpected error in %s (ref %s)", kind, reference, exc_info=error)
-        text, field = something_went_wrong(reference), None
+        text, field, errors = something_went_wrong(reference), None, {}
     if kind == "event_callback":
         return None  # nobody pressed anything: the log is the answer
+    if errors and body.get("type") == "view_submission" and response is not None:
+        return _json(field_errors(errors))
     return answer(body, context, client, text, field, acked=response is None)
 
 

@@ -78,3 +78,23 @@ def trail(session: Session, *, declaration_id: int) -> list[AuditEntry]:
             .order_by(col(AuditEntry.id))
         )
     )
+
+
+# Staff ids an entry's detail may hold, to load their names in one query.
+PERSON_KEYS = ("approver_id", "from_id", "to_id", "delegated_from", "on_behalf_of")
+
+
+def detail_of(entry: AuditEntry) -> dict[str, Any]:
+    try:
+        found = json.loads(entry.detail or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def people_in(entries: list[AuditEntry]) -> set[int]:
+    ids = {e.actor_id for e in entries if e.actor_id}
+    for entry in entries:
+        detail = detail_of(entry)
+        ids |= {v for k in PERSON_KEYS if isinstance(v := detail.get(k), int)}
+    return {i for i in ids if i}

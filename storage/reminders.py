@@ -100,3 +100,14 @@ def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None
         )
         .order_by(col(Reminder.due_on).desc(), col(Reminder.id).desc())
     ).first()
+
+
+def any_sent(session: Session, *, kind: str, due_on: date) -> bool:
+    """Whether a reminder of `kind` due on `due_on` reached anyone (e.g. the year's annual
+    declaration, not sent for a year whose day passed before Nolan was installed)."""
+    found = session.exec(
+        select(Reminder.id).where(
+            Reminder.kind == kind, Reminder.due_on == due_on, Reminder.status == ReminderStatus.SENT
+        )
+    ).first()
+    return found is not None

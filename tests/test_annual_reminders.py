@@ -726,6 +726,7 @@ def test_one_answer_per_kind_subject_and_period(db: Database) -> None:
 
 def test_long_registers_and_long_lists_stay_within_slacks_limits(world: World) -> None:
     from handlers.annual.messages import Outstanding, outstanding_message
+    from storage.confirmations import Person
     from tests.fakeslack import contract
 
     for i in range(15):
@@ -735,7 +736,10 @@ def test_long_registers_and_long_lists_stay_within_slacks_limits(world: World) -
     assert "…and 3 more: see `/conduct mine`." in text_of(alice)  # and the fake found it valid
 
     round_ = round_of(2027, (4, 1), 4)
-    names = [(f"Person {i} " + "y" * 60, i % 7 != 0) for i in range(5000)]
+    names = [
+        Person(i, f"Person {i} " + "y" * 60, f"U{i}" if i % 7 else None, None, None)
+        for i in range(5000)
+    ]
     report = Outstanding(round_=round_, expected=6000, confirmed=900, updated=100, missing=names)
     message = outstanding_message(report, final=True, today=round_.closes_on)
     assert contract.message_problems(message.as_kwargs(), "list") == []

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from handlers.gifts.cards import gift_card
 from handlers.registers.ids import SearchMeta
 from handlers.registers.record import TrailPage, Withholding, record_view
-from handlers.registers.trail import entry_words, people_in
+from handlers.registers.trail import entry_words
 from handlers.registers.views import PAGE_SIZE, parse_int, results_view, search_form
+from storage.audit import people_in
 from storage.declarations import Record
 from storage.models import ApprovalStep, AuditEntry, Declaration, GiftOffer, Staff
 from storage.search import Hit, Page

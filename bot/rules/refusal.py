@@ -7,18 +7,30 @@ an error on `field` of a form. Platform-neutral: no chat library here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 # Slack shows a form's field error in at most 150 characters.
 FIELD_ERROR_MAX = 150
 
 
 class Refused(Exception):
     """`text` is said to the person who asked; `field` names the form input it is about
-    (None: the form as a whole, or no form)."""
+    (None: the form as a whole, or no form). A form with several answers wrong at once is
+    refused with all of them (`on_fields`), each shown on its own field."""
 
-    def __init__(self, text: str, field: str | None = None) -> None:
+    def __init__(
+        self, text: str, field: str | None = None, *, errors: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(text)
         self.text = text
         self.field = field
+        self.errors: dict[str, str] = dict(errors or ({field: text} if field else {}))
+
+    @classmethod
+    def on_fields(cls, errors: Mapping[str, str]) -> Refused:
+        """Several fields at once: said as the first, where one message is all there is."""
+        field, text = next(iter(errors.items()))
+        return cls(text, field, errors=errors)
 
     def __repr__(self) -> str:
         return f"Refused({self.text!r}, field={self.field!r})"

@@ -69,6 +69,11 @@ def long_day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+def long_date(value: date) -> str:
+    """ "Wednesday 1 April 2026"."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
 def relative(day: date, today: date) -> str:
     """ "in 30 days", "tomorrow", "today", "yesterday", "3 days ago"."""
     days = (day - today).days

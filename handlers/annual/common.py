@@ -4,22 +4,17 @@ outside-work reviews): where a pressed button's message is, and long lists of na
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.notifier import Posted
+from bot.ui.text import long_date as long_date
 from handlers.text import clip
 
 SECTION_LIMIT = 3000
 # Blocks a list may take in one message (Slack allows 50; the rest is heading and buttons).
 LIST_BLOCKS = 40
-
-
-def long_date(value: date) -> str:
-    """E.g. "Wednesday 1 April 2026"."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def pressed_message(body: dict[str, Any]) -> Posted | None:

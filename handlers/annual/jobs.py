@@ -16,23 +16,21 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import UTC, date, datetime, time
-
-from sqlmodel import Session, select
+from datetime import datetime
 
 from bot.ledger import send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.rules.annual import Round
 from bot.rules.roles import Role
-from bot.rules.status import ReminderStatus
-from bot.settings import Policy
 from bot.sweep import Job, Sweep
-from handlers.annual.messages import Outstanding, annual_message, outstanding_message
+from bot.usecases.annual import current_round as current_round
+from bot.usecases.annual import day_start as day_start
+from bot.usecases.annual import note_updates, outstanding, went_out
+from handlers.annual.messages import annual_message, outstanding_message
 from handlers.mailing import people, report_failures, report_sent
 from storage import audit, staff
 from storage import confirmations as store
-from storage.models import Reminder
 from storage.reminders import Key, sent_keys
 
 log = logging.getLogger(__name__)
@@ -40,63 +38,6 @@ log = logging.getLogger(__name__)
 KIND = store.ANNUAL
 NONRESPONDERS = "annual_nonresponders"
 # Failures listed one by one in the sweep's report; beyond this they are counted.
-
-
-def current_round(policy: Policy, today: date) -> Round | None:
-    return rules.round_for(
-        today, policy.annual_declaration_day, policy.annual_declaration_reminder_weeks
-    )
-
-
-def day_start(day: date, policy: Policy) -> datetime:
-    """Midnight at the office on `day`, in UTC (declarations are stamped in UTC)."""
-    return datetime.combine(day, time(0), tzinfo=policy.tz).astimezone(UTC)
-
-
-def went_out(session: Session, round_: Round) -> bool:
-    """Whether the year's annual declaration was sent to anyone (it is not, for a year whose
-    annual day passed before Nolan was installed)."""
-    return (
-        session.exec(
-            select(Reminder.id).where(
-                Reminder.kind == KIND,
-                Reminder.due_on == round_.opens_on,
-                Reminder.status == ReminderStatus.SENT,
-            )
-        ).first()
-        is not None
-    )
-
-
-def outstanding(session: Session, round_: Round) -> Outstanding:
-    """Who was asked (active, on staff by the annual day) and has not answered: three
-    queries however many staff."""
-    answers = store.annual_answers(session, period=round_.period)
-    expected = [
-        p
-        for p in store.active_people(session)
-        if p.starter_since is None or p.starter_since <= round_.opens_on
-    ]
-    missing = sorted(
-        ((p.name, bool(p.slack_user_id)) for p in expected if p.id not in answers),
-        key=lambda item: item[0].casefold(),
-    )
-    asked = {p.id for p in expected}
-    responses = [r for staff_id, r in answers.items() if staff_id in asked]
-    return Outstanding(
-        round_=round_,
-        expected=len(expected),
-        confirmed=sum(r == "confirmed" for r in responses),
-        updated=sum(r != "confirmed" for r in responses),
-        missing=missing,
-    )
-
-
-def note_updates(session: Session, round_: Round, policy: Policy, now: datetime) -> int:
-    """Whoever has declared something since the annual day has answered by updating."""
-    return store.record_updates(
-        session, period=round_.period, since=day_start(round_.opens_on, policy), now=now
-    )
 
 
 def annual_declarations(sweep: Sweep) -> None:

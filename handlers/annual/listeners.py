@@ -11,27 +11,22 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
-from bot.rules import annual as rules
-from bot.rules.roles import Role
+from bot.rules.refusal import Refused
 from bot.settings import Settings
+from bot.usecases.annual import not_answered, overseer
+from bot.usecases.answers import confirm_annual
 from handlers import manager_picker
-from handlers.annual.common import long_date, pressed_message
+from handlers.annual.common import pressed_message
 from handlers.annual.ids import AnnualRef
-from handlers.annual.jobs import current_round, note_updates, outstanding, went_out
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from storage import audit
-from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
-NOT_ALLOWED = (
-    "Only the monitoring officer or an admin can see who has not answered the annual declaration."
-)
 USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual declaration."
 
 
@@ -44,37 +39,15 @@ def nothing_changed(
     notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    """Record "nothing has changed" once (a second press, or a press on a reminder after
-    answering, finds the first answer) and turn the DM into the receipt."""
+    """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
+    receipt of the answer that stands."""
     ack()
-    ref, me = meta, actor
-    assert me.id is not None
-    now = clock()
-    with db.session() as session:
-        subject = store.staff_subject(me.id)
-        period = str(ref.year)
-        if store.confirm(
-            session,
-            kind=store.ANNUAL,
-            subject=subject,
-            period=period,
-            staff_id=me.id,
-            response="confirmed",
-            at=now,
-        ):
-            audit.record(
-                session, action="annual_declaration_confirmed", actor_id=me.id, year=ref.year
-            )
-            session.commit()
-            response, at = "confirmed", now
-        else:
-            session.rollback()
-            first = store.get(session, kind=store.ANNUAL, subject=subject, period=period)
-            assert first is not None
-            response, at = first.response, first.responded_at
+    answer = confirm_annual(db, actor=actor, year=meta.year, now=clock())
     where = pressed_message(body)
     if where is not None:
-        notifier.update(where, recorded_message(year=ref.year, response=response, at=at))
+        notifier.update(
+            where, recorded_message(year=meta.year, response=answer.response, at=answer.at)
+        )
 
 
 def declare_interest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -108,41 +81,22 @@ def ask_outside_work(
 def conduct_annual(request: ConductRequest) -> None:
     """`/conduct annual [YEAR]`: the monitoring officer's (or an admin's) list of who has not
     answered this year's annual declaration (or YEAR's), as it stands."""
-    policy = request.settings.policy
-    today = request.clock().astimezone(policy.tz).date()
-    me = request.actor
-    if me is None or not ({Role.MONITORING_OFFICER, Role.ADMIN} & me.role_set):
-        request.reply(NOT_ALLOWED)
-        return
-    if len(request.args) > 1 or (request.args and not _is_year(request.args[0])):
+    args = request.args
+    now = request.clock()
+    overseer(request.actor)
+    if len(args) > 1 or (args and not _is_year(args[0])):
+        raise Refused(USAGE)
+    report = not_answered(
+        request.db,
+        actor=request.actor,
+        year=int(args[0]) if args else None,
+        settings=request.settings,
+        now=now,
+    )
+    if report is None:
         request.reply(USAGE)
         return
-    day, weeks = policy.annual_declaration_day, policy.annual_declaration_reminder_weeks
-    if request.args:
-        round_ = rules.round_of(int(request.args[0]), day, weeks)
-    else:
-        round_ = current_round(policy, today)
-    if round_ is None:
-        request.reply(USAGE)
-        return
-    if round_.opens_on > today:
-        request.reply(
-            f"The annual declaration {round_.year} goes out on {long_date(round_.opens_on)}."
-        )
-        return
-    with request.db.session() as session:
-        if not went_out(session, round_):
-            upcoming = rules.round_of(today.year, day, weeks)
-            if upcoming.opens_on <= today:
-                upcoming = rules.round_of(today.year + 1, day, weeks)
-            request.reply(
-                f"Nolan did not send an annual declaration for {round_.year}. The next goes "
-                f"out on {long_date(upcoming.opens_on)}."
-            )
-            return
-        note_updates(session, round_, policy, request.clock())
-        session.commit()
-        report = outstanding(session, round_)
+    today = now.astimezone(request.settings.policy.tz).date()
     message = outstanding_message(report, final=False, today=today)
     request.ack(response_type="ephemeral", **message.as_kwargs())
 

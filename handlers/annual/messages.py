@@ -4,7 +4,6 @@ reminders), the answer recorded, and the monitoring officer's list of who has no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from slack_sdk.models.blocks import (
@@ -20,6 +19,7 @@ from slack_sdk.models.blocks import (
 from bot.notifier import Message
 from bot.rules.annual import Round
 from bot.settings import Policy
+from bot.usecases.annual import Outstanding as Outstanding
 from handlers.annual.common import bullet_sections, long_date
 from handlers.annual.ids import Action, AnnualRef
 from handlers.interests.views import CATEGORY_OPTIONS
@@ -155,17 +155,6 @@ def recorded_message(*, year: int, response: str, at: datetime) -> Message:
     )
 
 
-@dataclass(frozen=True)
-class Outstanding:
-    """Who has not answered a year's annual declaration, for the monitoring officer."""
-
-    round_: Round
-    expected: int  # staff asked (active, and on staff by the annual day)
-    confirmed: int
-    updated: int
-    missing: list[tuple[str, bool]]  # (name, has a Slack account), in name order
-
-
 def outstanding_message(report: Outstanding, *, final: bool, today: date) -> Message:
     """The list of who has not answered: at the end of the reminders (`final`), or on
     request from /conduct annual."""
@@ -192,8 +181,9 @@ def outstanding_message(report: Outstanding, *, final: bool, today: date) -> Mes
     if not n:
         lead = lead.removesuffix(":") + ". Everyone has answered."
     names = [
-        escape(name) + ("" if slack else " _(no Slack account: Nolan could not ask them)_")
-        for name, slack in report.missing
+        escape(p.name)
+        + ("" if p.slack_user_id else " _(no Slack account: Nolan could not ask them)_")
+        for p in report.missing
     ]
     blocks: list[Block] = [
         HeaderBlock(text=f"Annual declaration {r.year}"),

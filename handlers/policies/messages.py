@@ -21,11 +21,6 @@ from handlers.policies.ids import Action, ReviewRef
 from handlers.text import clip, escape
 from storage.models import Policy, Staff
 
-NOT_ADMIN = (
-    "Only an admin can manage the office's policies. Ask an admin, or the monitoring officer."
-)
-NOT_OWNER = "Only the policy's owner, or an admin, can mark its review done."
-GONE = "That policy has been retired, so there is no review to mark."
 NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 

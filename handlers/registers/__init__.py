@@ -9,8 +9,10 @@ import re
 from slack_bolt import App
 
 from handlers.conduct import Subcommand
-from handlers.registers.ids import Action, Callback
+from handlers.context import meta
+from handlers.registers.ids import Action, Callback, Field, WithholdMeta
 from handlers.registers.listeners import (
+    STALE,
     open_record,
     open_search,
     page_results,
@@ -33,5 +35,9 @@ def register(app: App) -> None:
     app.action(Action.WITHHOLD.value)(open_withhold)
     app.action(Action.REPUBLISH.value)(open_withhold)
     app.view(Callback.SEARCH.value)(submit_search)
-    app.view(Callback.WITHHOLD.value)(submit_withhold)
-    app.view(Callback.REPUBLISH.value)(submit_republish)
+    app.view(
+        Callback.WITHHOLD.value, middleware=[meta(WithholdMeta, stale=STALE, field=Field.NOTE)]
+    )(submit_withhold)
+    app.view(
+        Callback.REPUBLISH.value, middleware=[meta(WithholdMeta, stale=STALE, field=Field.REASON)]
+    )(submit_republish)

@@ -1,23 +1,22 @@
 """The officers' register search (`/conduct search`, or the Home button), a declaration's
-record with its audit trail (anyone who may see it). Withholding from publication is in
+record with its audit trail (anyone who may see it): the use cases are
+bot.usecases.registers; here they are drawn for Slack. Withholding from publication is in
 handlers.registers.withholding."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
-from sqlmodel import Session
 
-from bot.rules.access import Access, is_officer, may_withhold, officer_sees
-from bot.rules.risk import RiskFlag
-from bot.settings import Policy, Settings
+from bot.rules.refusal import Refused
+from bot.settings import Settings
+from bot.usecases.registers import officer, search_registers, view_record
 from handlers import slack_ui
 from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
@@ -28,7 +27,7 @@ from handlers.registers.ids import (
     SearchMeta,
 )
 from handlers.registers.record import TrailPage, record_view, withholding_of
-from handlers.registers.trail import detail_of, entry_words, people_in
+from handlers.registers.trail import entry_words
 from handlers.registers.views import (
     PAGE_SIZE,
     TRAIL_PAGE_SIZE,
@@ -37,31 +36,12 @@ from handlers.registers.views import (
     results_view,
     search_form,
 )
-from storage import audit, declarations, risk, staff
-from storage.access import access_to, viewer_of
+from storage import staff
 from storage.db import Database
-from storage.declarations import Record
 from storage.models import Staff
-from storage.search import Criteria, search
+from storage.search import Criteria
 
-OFFICERS_ONLY = (
-    "Only the monitoring officer and the head of office can search the registers. "
-    "Your own declarations are in `/conduct mine`."
-)
-NOT_YOURS = "You can't see this declaration: it isn't yours, and it wasn't sent to you."
-UNKNOWN = "Nolan can't find that declaration, or can't find you in the org chart."
 STALE = "This is out of date: close it and search again."
-NOT_OFFICER_FORM = "Only the monitoring officer and the head of office can change this."
-OWN_FORM = "Not on your own declaration: the other register keeper decides what is published."
-
-
-def _me(session: Session, slack_id: str) -> Staff | None:
-    return staff.by_slack_id(session, slack_user_id=slack_id)
-
-
-def _officer(session: Session, slack_id: str) -> Staff | None:
-    me = _me(session, slack_id)
-    return me if me is not None and is_officer(me.role_set) else None
 
 
 def _in_modal(body: dict[str, Any]) -> bool:
@@ -81,25 +61,25 @@ def show_view(client: WebClient, body: dict[str, Any], view: View) -> None:
 
 def search_command(request: ConductRequest) -> None:
     """`/conduct search`: officers get the form; anyone else an ephemeral refusal."""
-    with request.db.session() as session:
-        officer = _officer(session, request.user_id)
-    if officer is None:
-        request.reply(OFFICERS_ONLY)
-        return
+    officer(request.actor)
     request.ack()
     request.client.views_open(trigger_id=request.command["trigger_id"], view=search_form())
 
 
-def open_search(ack: Ack, body: dict[str, Any], client: WebClient, db: Database) -> None:
+def open_search(ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient) -> None:
     """The Home button "Search the registers"."""
     ack()
-    with db.session() as session:
-        officer = _officer(session, body["user"]["id"])
-    view = search_form() if officer is not None else notice_view("Registers", OFFICERS_ONLY)
+    try:
+        officer(actor)
+        view = search_form()
+    except Refused as refused:
+        view = notice_view("Registers", refused.text)
     show_view(client, body, view)
 
 
-def _results(session: Session, officer: Staff, meta: SearchMeta, settings: Settings) -> View:
+def _results(
+    db: Database, actor: Staff | None, meta: SearchMeta, settings: Settings, **kw: Any
+) -> View:
     criteria = Criteria(
         person_id=meta.person_id,
         offeror=meta.offeror,
@@ -109,21 +89,22 @@ def _results(session: Session, officer: Staff, meta: SearchMeta, settings: Setti
         date_to=meta.date_to,
         text=meta.text,
     )
-    page = search(
-        session,
-        viewer=viewer_of(officer),
+    found = search_registers(
+        db,
+        actor=actor,
         criteria=criteria,
-        tz=settings.policy.tz,
+        settings=settings,
         offset=meta.offset,
         limit=PAGE_SIZE,
+        **kw,
     )
-    person = staff.by_id(session, staff_id=meta.person_id) if meta.person_id else None
-    return results_view(page, meta, person=person.display_name if person else None)
+    return results_view(found.page, meta, person=found.person_name)
 
 
 def submit_search(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], db: Database, settings: Settings
+    ack: Ack, view: dict[str, Any], actor: Staff | None, db: Database, settings: Settings
 ) -> None:
+    """The results in place of the form (bot.usecases.registers.search_registers)."""
     form = slack_ui.answers(view["state"]["values"])
     meta = SearchMeta(
         person_slack_id=form.person(Field.PERSON),
@@ -134,24 +115,14 @@ def submit_search(
         date_to=form.date(Field.DATE_TO),
         text=(form.text(Field.TEXT) or "").strip(),
     )
-    errors: dict[str, str] = {}
-    if meta.date_from and meta.date_to and meta.date_to < meta.date_from:
-        errors[Field.DATE_TO] = "This is before the “From” date."
-    with db.session() as session:
-        officer = _officer(session, body["user"]["id"])
-        if officer is None:
-            ack(**slack_ui.field_errors({Field.TEXT: OFFICERS_ONLY}))
-            return
-        if meta.person_slack_id:
-            person = _me(session, meta.person_slack_id)
-            if person is None:
-                errors[Field.PERSON] = "This person isn't in the org chart, so has no declarations."
-            else:
-                meta = meta.model_copy(update={"person_id": person.id})
-        if errors:
-            ack(**slack_ui.field_errors(errors))
-            return
-        results = _results(session, officer, meta, settings)
+    person = None
+    if meta.person_slack_id:
+        with db.session() as session:
+            person = staff.by_slack_id(session, slack_user_id=meta.person_slack_id)
+        if person is not None:
+            meta = meta.model_copy(update={"person_id": person.id})
+    unknown = bool(meta.person_slack_id) and person is None
+    results = _results(db, actor, meta, settings, person_unknown=unknown)
     ack(response_action="update", view=results)
 
 
@@ -159,6 +130,7 @@ def page_results(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -170,14 +142,13 @@ def page_results(
         meta = decode(SearchMeta, view.get("private_metadata"))
     except BadMetadata:
         meta = None
-    with db.session() as session:
-        officer = _officer(session, body["user"]["id"])
-        if officer is None or meta is None or offset is None:
-            answer = notice_view("Registers", OFFICERS_ONLY if officer is None else STALE)
-        else:
-            answer = _results(
-                session, officer, meta.model_copy(update={"offset": offset}), settings
-            )
+    try:
+        officer(actor)
+        if meta is None or offset is None:
+            raise Refused(STALE)
+        answer = _results(db, actor, meta.model_copy(update={"offset": offset}), settings)
+    except Refused as refused:
+        answer = notice_view("Registers", refused.text)
     client.views_update(view_id=view.get("id"), view=answer)
 
 
@@ -197,92 +168,49 @@ def refine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
 # -- the record ------------------------------------------------------------------------------
 
 
-def _trail(
-    session: Session, record: Record, page: int, *, officer: bool
-) -> tuple[TrailPage, str | None]:
-    """One page of the audit trail in words (page < 0: the last), and the latest withholding
-    note (for officers only)."""
-    assert record.declaration.id is not None
-    entries = audit.trail(session, declaration_id=record.declaration.id)
-    names = {i: p.display_name for i, p in staff.by_ids(session, ids=people_in(entries)).items()}
-    pages = max(math.ceil(len(entries) / TRAIL_PAGE_SIZE), 1)
-    page = pages - 1 if page < 0 else min(page, pages - 1)
-    shown = entries[page * TRAIL_PAGE_SIZE : (page + 1) * TRAIL_PAGE_SIZE]
-    note = next(
-        (detail_of(e).get("note") for e in reversed(entries) if e.action == "withheld" and officer),
-        None,
-    )
-    lines = [(e.at, entry_words(e, names, officer=officer)) for e in shown]
-    return TrailPage(lines, page, pages, len(entries)), note if isinstance(note, str) else None
-
-
-def _flags(
-    session: Session, me: Staff, record: Record, access: Access, seen: Seen
-) -> list[RiskFlag]:
-    """Officers see the flags as they stand now; an approver, those their card showed; the
-    declarant none (a repeated-offers flag counts colleagues' declarations)."""
-    assert record.declaration.id is not None
-    if officer_sees(me.role_set, record.declaration.kind):  # even where also routed to them
-        return risk.flags_for(session, record.declaration.id, seen.policy, seen.today)
-    if access.why == "routed":
-        return risk.recorded(session, record.declaration.id)
-    return []
-
-
-@dataclass(frozen=True)
-class Seen:
-    """Where and when a record is looked at: the office's policy and date."""
-
-    policy: Policy
-    today: date
-
-    @classmethod
-    def now(cls, settings: Settings, clock: Callable[[], datetime]) -> Seen:
-        return cls(settings.policy, clock().astimezone(settings.policy.tz).date())
-
-
-def record_modal(
-    session: Session, me: Staff, record: Record, access: Access, seen: Seen, trail_page: int
+def viewed(
+    db: Database,
+    actor: Staff | None,
+    declaration_id: int | None,
+    settings: Settings,
+    clock: Callable[[], datetime],
+    **kw: Any,
 ) -> View:
+    """The record view of a declaration (bot.usecases.registers.view_record), or a notice
+    saying why it can't be seen."""
+    try:
+        seen = view_record(
+            db,
+            actor=actor,
+            declaration_id=declaration_id,
+            settings=settings,
+            now=clock(),
+            trail_size=TRAIL_PAGE_SIZE,
+            **kw,
+        )
+    except Refused as refused:
+        return notice_view("Declaration", refused.text)
+    record = seen.record
     kind = kind_of(record.declaration.kind)
-    card = kind.card(record, None, kind.history(session, record))
-    card = replace(card, flags=_flags(session, me, record, access, seen))
-    trail, note = _trail(session, record, trail_page, officer=is_officer(me.role_set))
-    by = record.declaration.withheld_by_id
-    by_person = staff.by_id(session, staff_id=by) if by else None
+    with db.session() as session:
+        history = kind.history(session, record)
+    card = replace(kind.card(record, None, history), flags=seen.flags)
+    trail = seen.trail
+    lines = [(e.at, entry_words(e, trail.names, officer=seen.officer)) for e in trail.entries]
     return record_view(
         record,
         card,
-        trail,
-        withholding=withholding_of(record, by_person.display_name if by_person else None, note),
-        may_withhold=may_withhold(
-            me.role_set, record.declaration.kind, own=record.declaration.declarant_id == me.id
-        ),
+        TrailPage(lines, trail.page, trail.pages, trail.total),
+        withholding=withholding_of(record, seen.withheld_by, trail.note),
+        may_withhold=seen.may_withhold,
     )
-
-
-def load_for_viewer(
-    session: Session, slack_id: str, declaration_id: int | None
-) -> tuple[Staff, Record, Access] | str:
-    """The viewer, the declaration and their access to it, or why not."""
-    me = _me(session, slack_id)
-    record = (
-        declarations.load_record(session, declaration_id=declaration_id)
-        if declaration_id is not None
-        else None
-    )
-    if me is None or record is None:
-        return UNKNOWN
-    access = access_to(viewer_of(me), record)
-    if not access.allowed:
-        return NOT_YOURS
-    return me, record, access
 
 
 def open_record(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -291,29 +219,14 @@ def open_record(
     """ "View": the whole record. An officer's view of someone else's is audited."""
     ack()
     declaration_id = parse_int(action.get("value"))
-    with db.session() as session:
-        loaded = load_for_viewer(session, body["user"]["id"], declaration_id)
-        if isinstance(loaded, str):
-            view = notice_view("Declaration", loaded)
-        else:
-            me, record, access = loaded
-            if access.audited:
-                audit.record(
-                    session,
-                    action="viewed",
-                    actor_id=me.id,
-                    declaration_id=record.declaration.id,
-                    why=access.why,
-                )
-                session.commit()
-            view = record_modal(session, me, record, access, Seen.now(settings, clock), 0)
-    show_view(client, body, view)
+    show_view(client, body, viewed(db, actor, declaration_id, settings, clock))
 
 
 def page_trail(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -326,11 +239,11 @@ def page_trail(
         meta = decode(RecordMeta, view.get("private_metadata"))
     except BadMetadata:
         meta = None
-    with db.session() as session:
-        loaded = load_for_viewer(session, body["user"]["id"], meta.declaration_id if meta else None)
-        if isinstance(loaded, str) or page is None:
-            answer = notice_view("Declaration", loaded if isinstance(loaded, str) else STALE)
-        else:
-            me, record, access = loaded
-            answer = record_modal(session, me, record, access, Seen.now(settings, clock), page)
+    if page is None and meta is not None:
+        answer = notice_view("Declaration", STALE)
+    else:
+        declaration_id = meta.declaration_id if meta else None
+        answer = viewed(
+            db, actor, declaration_id, settings, clock, trail_page=page or 0, audited=False
+        )
     client.views_update(view_id=view.get("id"), view=answer)

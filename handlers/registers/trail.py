@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.rules.approvals import Purpose, outcomes
 from bot.ui.withholding import ground_label
+from storage.audit import detail_of
 from storage.models import AuditEntry
 
 PAST = {spec.outcome: spec.past for purpose in Purpose for spec in outcomes(purpose)}
@@ -24,26 +24,6 @@ TOLD_WORDS = {
     "declarant": "the member of staff",
     "line_manager": "the line manager",
 }
-# Staff ids an entry's detail may hold, to load their names in one query.
-PERSON_KEYS = ("approver_id", "from_id", "to_id", "delegated_from", "on_behalf_of")
-
-
-def detail_of(entry: AuditEntry) -> dict[str, Any]:
-    try:
-        found = json.loads(entry.detail or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def people_in(entries: list[AuditEntry]) -> set[int]:
-    ids = {e.actor_id for e in entries if e.actor_id}
-    for entry in entries:
-        detail = detail_of(entry)
-        ids |= {v for k in PERSON_KEYS if isinstance(v := detail.get(k), int)}
-    return {i for i in ids if i}
-
-
 # The register keepers' own reasoning about publication: for their eyes, not the declarant's.
 OFFICERS_NOTES = {"withheld": "note", "published_again": "reason"}
 

@@ -17,8 +17,9 @@ from bot.ledger import send_once
 from bot.notifier import Message, Notifier, Posted
 from bot.rules import annual as rules
 from bot.sweep import Job, Sweep
+from bot.usecases.reviews import Permission
 from handlers.mailing import report_failures
-from handlers.reviews.messages import Permission, review_message
+from handlers.reviews.messages import review_message
 from storage import audit, staff
 from storage import confirmations as store
 from storage.reminders import Key, sent_keys

@@ -3,7 +3,6 @@ staff, the receipts, and the note to the line manager when it has ended."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
@@ -18,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.notifier import Message
 from bot.settings import Policy
+from bot.usecases.reviews import Permission
 from handlers.annual.common import long_date
 from handlers.reviews.ids import Action, ReviewRef
 from handlers.text import clip, escape, slack_date
@@ -25,17 +25,11 @@ from handlers.text import clip, escape, slack_date
 HEADER = "Outside work: yearly review"
 
 
-@dataclass(frozen=True)
-class Permission:
-    declaration_id: int
-    reference: str
-    role: str
-    organisation: str
-    granted_on: date
-
-    @property
-    def what(self) -> str:
-        return f"*{escape(self.role)}* at *{escape(self.organisation)}* ({escape(self.reference)})"
+def _what(permission: Permission) -> str:
+    return (
+        f"*{escape(permission.role)}* at *{escape(permission.organisation)}* "
+        f"({escape(permission.reference)})"
+    )
 
 
 def _years(granted_on: date, anniversary: date) -> str:
@@ -49,7 +43,7 @@ def review_message(permission: Permission, anniversary: date, policy: Policy) ->
         declaration_id=permission.declaration_id, period=anniversary.isoformat()
     ).encode()
     text = (
-        f"Your permission for outside work, {permission.what}, was granted on "
+        f"Your permission for outside work, {_what(permission)}, was granted on "
         f"{long_date(permission.granted_on)}: {_years(permission.granted_on, anniversary)} ago "
         "on "
         f"{long_date(anniversary)}. Once a year Nolan asks whether it still stands as granted."
@@ -108,9 +102,9 @@ def reviewed_message(
     """The review DM once answered (no buttons left)."""
     after = ""
     if response == "confirmed":
-        said = f":white_check_mark: You confirmed that {permission.what} continues unchanged"
+        said = f":white_check_mark: You confirmed that {_what(permission)} continues unchanged"
     elif response == "updated":
-        said = f":pencil2: You told Nolan that {permission.what} has changed"
+        said = f":pencil2: You told Nolan that {_what(permission)} has changed"
         after = (
             " Describe the change in the form that opened: it is a new request, which goes to "
             f"your line manager and the {escape(policy.head_of_office_title)}. If you closed "
@@ -119,7 +113,7 @@ def reviewed_message(
     else:
         day = long_date(ended_on) if ended_on else "today"
         said = (
-            f":heavy_minus_sign: You told Nolan that {permission.what} has ended: it is "
+            f":heavy_minus_sign: You told Nolan that {_what(permission)} has ended: it is "
             f"recorded as ended on {day}, and your line manager has been told"
         )
     text = f"{said} ({slack_date(at)}).{after}"
@@ -135,7 +129,7 @@ def reviewed_message(
 def ended_notice(permission: Permission, *, declarant: str, ended_on: date) -> Message:
     """For the line manager's information: nothing to decide."""
     text = (
-        f"For your information: {escape(declarant)}'s outside work, {permission.what}, has "
+        f"For your information: {escape(declarant)}'s outside work, {_what(permission)}, has "
         f"ended ({long_date(ended_on)}), as they told Nolan at its yearly review. The record "
         "of approval keeps it, ended."
     )

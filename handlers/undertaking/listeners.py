@@ -9,10 +9,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.notifier import Notifier
-from bot.rules.annual import UNDERTAKING_VERSION
-from bot.rules.refusal import NOT_IN_ORG_CHART
-from bot.rules.roles import Role
 from bot.settings import Settings
+from bot.usecases.answers import accept_undertaking, ask_everyone, my_undertaking
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
 from handlers.text import slack_date
@@ -20,11 +18,9 @@ from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
 from storage import audit
-from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
 
-NOT_ADMIN = "Only an admin can send the code of conduct undertaking to everyone."
 USAGE = (
     "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
     "`/conduct undertaking send-all` — admins: send it to everyone who has not accepted it."
@@ -41,38 +37,17 @@ def accept(
     settings: Settings,
     clock: Callable[[], datetime],
 ) -> None:
-    """Record the acceptance with its time, once; the DM becomes the receipt."""
+    """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
+    receipt."""
     ack()
-    ref, me = meta, actor
-    assert me.id is not None
-    now = clock()
-    with db.session() as session:
-        subject = store.staff_subject(me.id)
-        if store.confirm(
-            session,
-            kind=store.UNDERTAKING,
-            subject=subject,
-            period=ref.version,
-            staff_id=me.id,
-            response="accepted",
-            at=now,
-        ):
-            audit.record(
-                session, action="undertaking_accepted", actor_id=me.id, version=ref.version
-            )
-            session.commit()
-            at = now
-        else:
-            session.rollback()
-            first = store.get(session, kind=store.UNDERTAKING, subject=subject, period=ref.version)
-            assert first is not None
-            at = first.responded_at
-        link = store.code_of_conduct_link(session)
+    accepted = accept_undertaking(db, actor=actor, version=meta.version, now=clock())
     where = pressed_message(body)
     if where is not None:
         notifier.update(
             where,
-            accepted_message(name=me.display_name, policy=settings.policy, link=link, at=at),
+            accepted_message(
+                name=actor.display_name, policy=settings.policy, link=accepted.link, at=accepted.at
+            ),
         )
 
 
@@ -89,31 +64,18 @@ def conduct_undertaking(request: ConductRequest) -> None:
 def _own(request: ConductRequest) -> None:
     """Your own undertaking: when you accepted it, or a DM with it to accept now. Admins and
     the monitoring officer also see how many have accepted."""
-    policy = request.settings.policy
-    me = request.actor
-    if me is None or me.id is None:
-        request.reply(NOT_IN_ORG_CHART)
-        return
-    with request.db.session() as session:
-        mine = store.get(
-            session,
-            kind=store.UNDERTAKING,
-            subject=store.staff_subject(me.id),
-            period=UNDERTAKING_VERSION,
+    mine = my_undertaking(request.db, actor=request.actor)
+    assert request.actor is not None
+    counts = ""
+    if mine.counts is not None:
+        n, of = mine.counts
+        counts = (
+            f"\n{n} of {of} active members of staff have accepted it. "
+            "`/conduct undertaking send-all` (admins) sends it to everyone who has not."
         )
-        link = store.code_of_conduct_link(session)
-        counts = ""
-        if {Role.ADMIN, Role.MONITORING_OFFICER} & me.role_set:
-            people = store.active_people(session)
-            accepted = store.subjects(session, kind=store.UNDERTAKING, period=UNDERTAKING_VERSION)
-            n = sum(store.staff_subject(p.id) in accepted for p in people)
-            counts = (
-                f"\n{n} of {len(people)} active members of staff have accepted it. "
-                "`/conduct undertaking send-all` (admins) sends it to everyone who has not."
-            )
-    if mine is not None:
+    if mine.accepted_at is not None:
         request.reply(
-            f"You accepted the code of conduct undertaking on {slack_date(mine.responded_at)}."
+            f"You accepted the code of conduct undertaking on {slack_date(mine.accepted_at)}."
             + counts
         )
         return
@@ -121,10 +83,13 @@ def _own(request: ConductRequest) -> None:
         "Nolan has sent you the code of conduct undertaking in a DM: please read it and "
         "press the button." + counts
     )
-    request.notifier.dm(
-        request.user_id,
-        undertaking_message(name=me.display_name, policy=policy, link=link, why=Why.ASKED),
+    message = undertaking_message(
+        name=request.actor.display_name,
+        policy=request.settings.policy,
+        link=mine.link,
+        why=Why.ASKED,
     )
+    request.notifier.dm(request.user_id, message)
 
 
 def _send_all(request: ConductRequest) -> None:
@@ -136,12 +101,7 @@ def _send_all(request: ConductRequest) -> None:
     now = request.clock()
     today = now.astimezone(policy.tz).date()
     me = request.actor
-    if me is None or Role.ADMIN not in me.role_set:
-        request.reply(NOT_ADMIN)
-        return
-    with request.db.session() as session:
-        audit.record(session, action=store.SEND_ALL, actor_id=me.id, on=today.isoformat())
-        session.commit()
+    ask_everyone(request.db, actor=me, on=today)
     due, link = jobs.load_due(request.db, today)
     due = [d for d in due if d.key.due_on == today and not d.reminder]
     if not due:

@@ -27,9 +27,9 @@ from bot.rules import vetting as rules
 from bot.rules.roles import Role
 from bot.sweep import Job, Sweep
 from handlers.vetting import messages
-from handlers.vetting.store import Holder, expiring, lapsed
 from storage import reminders, staff
 from storage.reminders import Key
+from storage.vetting import Holder, expiring, lapsed
 
 log = logging.getLogger(__name__)
 

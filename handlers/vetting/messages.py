@@ -23,7 +23,7 @@ from bot.rules.schedule import Due
 from bot.ui.text import long_day, relative
 from handlers.text import clip, escape
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef, person_block
-from handlers.vetting.store import Holder
+from storage.vetting import Holder
 
 # People per message: Slack allows 50 blocks; each person is one, plus a heading and a footer.
 PER_MESSAGE = 40

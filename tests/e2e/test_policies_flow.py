@@ -319,6 +319,7 @@ def test_the_owner_marks_it_reviewed_from_the_channel(
         assert "Reviewed" in text and "18 November 2026" in text and "<@UALICE>" in text
         assert "18 November 2028" in text
         assert not any(b["type"] == "actions" for b in update.args["blocks"])
+    nolan.settle()  # the updates are the outbox's: recorded once sent
     with db.session() as session:
         rows = session.exec(select(Reminder)).all()
     assert {(r.channel, r.ts) for r in rows} == where  # the ledger kept where each went
