@@ -178,10 +178,10 @@ def renew_vetting(
             "leads": list(settings.policy.vetting_lead_days),
         }
         subject = f"staff:{person.id}"
-        # Sent at once: the officer records it in working hours. (Main's outbox now holds a
-        # message queued with `due_at` for the recipient's working hours, as the listener's
-        # dm_in_hours did: pass due_at=now here once this branch meets it.)
-        queue(session, RENEWED, subject=subject, recipient=to_staff(person.id), **details)
+        # For the person alone: it arrives in their working hours.
+        queue(
+            session, RENEWED, subject=subject, recipient=to_staff(person.id), due_at=now, **details
+        )
         for officer_id in (actor_id, *others):
             queue(session, CONFIRMED, subject=subject, recipient=to_staff(officer_id), **details)
         session.commit()
