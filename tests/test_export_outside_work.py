@@ -1,6 +1,6 @@
 """`python -m bot register export outside-work`: the record of permissions for outside work.
 
-Requests are made through the real engine and decided through the approvals service, so the
+Requests are made through the real engine and decided through the decide use case, so the
 register shows what the bot stores. `db` is conftest's migrated database (SQLite, or
 PostgreSQL when TEST_DATABASE_URL is set).
 """
@@ -23,7 +23,7 @@ from bot.cli import main
 from bot.registers import OUTSIDE_WORK, local_day_bounds
 from bot.rules.outside_work import OfficeUse, OutsideWorkRequest, When, stored_notes
 from bot.settings import Policy
-from handlers.approvals import service
+from bot.usecases import decide as deciding
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, OutsideWork, Staff
@@ -170,10 +170,11 @@ def decide(db: Database, declaration_id: int, who: str, outcome: str, reason: st
                 ApprovalStep.declaration_id == declaration_id, ApprovalStep.status == "pending"
             )
         ).one()
-    done = service.decide(
-        db, actor_slack_id=who, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
+        actor = staff.by_slack_id(session, slack_user_id=who)
+        assert actor is not None and actor.id is not None
+    deciding.decide(
+        db, actor_id=actor.id, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
     )
-    assert done.decided, done.message
 
 
 def reference(db: Database, declaration_id: int) -> str:

@@ -14,12 +14,13 @@ import pytest
 import handlers
 from bot.cli import main
 from bot.notifier import Message
+from bot.outbox import queue
 from bot.runtime import Runtime
 from bot.scheduler import sweep_job
 from bot.settings import Policy, Settings
 from bot.sweep import Job, Sweep
+from bot.usecases import kinds
 from handlers import outgoing
-from handlers.approvals import kinds
 from storage import outbox
 from storage.db import Database
 from tests.fakeslack import FakeSlack
@@ -102,7 +103,7 @@ def test_reminders_run_delivers_what_the_outbox_owes(
         outgoing.Card(lambda _session, m: outgoing.Drawn(Message(text=m.payload["text"]))),
     )
     with db.session() as session:
-        outgoing.queue(session, "probe", subject="probe:1", recipient="UOWED", text="Still owed")
+        queue(session, "probe", subject="probe:1", recipient="UOWED", text="Still owed")
         session.commit()
     with FakeSlack() as fake:
         environ = {

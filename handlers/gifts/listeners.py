@@ -20,9 +20,10 @@ from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Routing
 from bot.settings import Settings
+from bot.usecases.declare import audit_submitted
+from bot.usecases.owed import owe_declared
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
-from handlers.approvals.declared import audit_submitted
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
@@ -176,7 +177,7 @@ def _store(
         routing, Approver
     ):
         inform = staff.by_id(session, staff_id=routing.person_id)
-    owed.owe_declared(
+    owe_declared(
         session,
         declaration,
         steps,

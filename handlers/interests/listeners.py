@@ -22,9 +22,9 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver, Org
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
+from bot.usecases.declare import audit_submitted
+from bot.usecases.owed import owe_declared
 from handlers import slack_ui
-from handlers.approvals import owed
-from handlers.approvals.declared import audit_submitted
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.owed import RECEIPT, RESTRICTED_POST
@@ -199,7 +199,7 @@ def _store(
             declaration_id=declaration.id,
             reference=declaration.reference or "",
         )
-    owed.owe_declared(
+    owe_declared(
         session,
         declaration,
         list(opened.steps),

@@ -1,4 +1,4 @@
-"""The messages an interest owes beyond the shared ones (handlers.approvals.owed): its
+"""The messages an interest owes beyond the shared ones (bot.usecases.owed): its
 receipt, the warning to someone in a politically restricted post, and, when it ends, the
 word to the line manager (and monitoring officer) and the declarant's receipt."""
 

@@ -17,6 +17,7 @@ from bot.outbox import Queued
 from bot.rules import notices as rules
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
+from bot.usecases.owed import owe_declared
 from handlers import slack_ui
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
@@ -108,7 +109,7 @@ def submit_notice(
             org=staff.org_view(session, on=today),
             now=now,
         )
-        owed.owe_declared(
+        owe_declared(
             session,
             declaration,
             list(opened.steps),

@@ -20,9 +20,10 @@ from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, NoApprover, Org
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
+from bot.usecases.declare import audit_submitted
+from bot.usecases.owed import owe_declared
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
-from handlers.approvals.declared import audit_submitted
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
@@ -133,7 +134,7 @@ def _store(
         session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
     )
     next_step = _next_step(session, declaration, me, chain, org, opened, settings.policy)
-    owed.owe_declared(
+    owe_declared(
         session,
         declaration,
         list(opened.steps),

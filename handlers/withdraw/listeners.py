@@ -15,8 +15,9 @@ from bot.rules.notices import join_words
 from bot.rules.refusal import Refused
 from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.words import STATUS_WORDS
-from handlers.approvals import delivery, owed
-from handlers.approvals.kinds import kind_of
+from bot.usecases.kinds import kind_of
+from bot.usecases.owed import owe_updates
+from handlers.approvals import delivery
 from handlers.metadata import DeclarationRef
 from handlers.replies import tell
 from handlers.text import clip, escape
@@ -101,7 +102,7 @@ def withdraw(
             declaration_id=declaration.id,
             step_ids=step_ids,
         )
-        owed.owe_updates(session, step_ids)  # the approvers' cards lose their buttons
+        owe_updates(session, step_ids)  # the approvers' cards lose their buttons
         session.commit()
         record = declarations.load_record(session, declaration_id=declaration.id)
         assert record is not None

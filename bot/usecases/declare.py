@@ -1,5 +1,5 @@
-"""The audit entry every kind writes when a declaration is made: what it said, and the risk
-flags the approvers were shown, so the tamper-evident trail keeps both."""
+"""What every kind of declaration does when it is made: the `submitted` audit entry (what it
+said, and the risk flags the approvers were shown, so the tamper-evident trail keeps both)."""
 
 from __future__ import annotations
 
