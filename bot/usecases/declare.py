@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot import engine
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
+from bot.usecases.owed import owe_declared
 from storage import audit, staff
 from storage.models import Declaration, Staff
 from storage.risk import snapshot
@@ -37,16 +38,32 @@ class Declared:
     explanation: str = ""
 
 
-def declared(
+def owe_and_report(
+    session: Session,
     declaration: Declaration,
     opened: engine.Opened | None,
     *,
-    next_step: str = "",
+    receipt: str,
     explanation: str = "",
+    next_step: str = "",
     informed: list[int] | None = None,
+    **details: Any,
 ) -> Declared:
+    """Owe a new declaration's messages (bot.usecases.owed.owe_declared: the approvers'
+    cards, an information copy to the one `informed`, then the declarant's receipt, drawn
+    from `explanation`, `next_step` and the kind's `details`), and say what was recorded."""
     assert declaration.id is not None
     steps = opened.steps if opened else []
+    owe_declared(
+        session,
+        declaration,
+        list(steps),
+        receipt=receipt,
+        inform_staff_id=informed[0] if informed else None,
+        explanation=explanation,
+        next_step=next_step,
+        **details,
+    )
     return Declared(
         declaration_id=declaration.id,
         reference=declaration.reference or "",

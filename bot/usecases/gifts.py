@@ -20,16 +20,15 @@ from bot.usecases.declare import (
     Declared,
     audit_submitted,
     declarant,
-    declared,
     office_day,
+    owe_and_report,
     reachable,
     unrouted_sentence,
 )
 from bot.usecases.manager import ManagerChoice, line_routing
-from bot.usecases.owed import owe_declared
 from storage import declarations, staff
 from storage.db import Database
-from storage.models import ApprovalStep, Staff
+from storage.models import Staff
 
 # The declarant's receipt, as queued (payload: declaration_id, explanation, next_step).
 RECEIPT = "gift_receipt"
@@ -104,14 +103,12 @@ def _record(
     elif assessment.route is rules.Route.DISPOSE:
         chain = DISPOSAL_CHAIN
     next_step = ""
-    steps: list[ApprovalStep] = []
     opened = None
     if chain:
         org = staff.org_view(session, on=office_day(settings, now))
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )
-        steps = list(opened.steps)
         names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
         if names:
             next_step = (
@@ -126,20 +123,13 @@ def _record(
         manager = staff.by_id(session, staff_id=routing.person_id)
         if reachable(manager) and manager is not None and manager.id is not None:
             informed.append(manager.id)
-    owe_declared(
+    return owe_and_report(
         session,
         declaration,
-        steps,
-        receipt=RECEIPT,
-        inform_staff_id=informed[0] if informed else None,
-        explanation=assessment.explanation,
-        next_step=next_step.strip(),
-    )
-    return declared(
-        declaration,
         opened,
-        next_step=next_step.strip(),
+        receipt=RECEIPT,
         explanation=assessment.explanation,
+        next_step=next_step.strip(),
         informed=informed,
     )
 

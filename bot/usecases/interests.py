@@ -24,13 +24,13 @@ from bot.usecases.declare import (
     Declared,
     audit_submitted,
     declarant,
-    declared,
     office_day,
+    owe_and_report,
     reachable,
     unrouted_sentence,
 )
 from bot.usecases.kinds import kind_of
-from bot.usecases.owed import declaration_subject, owe_declared
+from bot.usecases.owed import declaration_subject
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
@@ -139,15 +139,14 @@ def _record(
         if assessment.restricted_post
         else assessment.explanation
     )
-    owe_declared(
+    return owe_and_report(
         session,
         declaration,
-        list(opened.steps),
+        opened,
         receipt=RECEIPT,
         explanation=explanation,
         next_step=next_step,
     )
-    return declared(declaration, opened, next_step=next_step, explanation=explanation)
 
 
 def _role_title(policy: Policy, role: str) -> str:

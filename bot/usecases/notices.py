@@ -12,8 +12,7 @@ from bot import engine
 from bot.rules import notices as rules
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
-from bot.usecases.declare import Declared, declarant, declared, office_day
-from bot.usecases.owed import owe_declared
+from bot.usecases.declare import Declared, declarant, office_day, owe_and_report
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.models import Notice
@@ -69,14 +68,14 @@ def give_notice(
             org=staff.org_view(session, on=office_day(settings, now)),
             now=now,
         )
-        owe_declared(
+        done = owe_and_report(
             session,
             declaration,
-            list(opened.steps),
+            opened,
             receipt=RECEIPT,
             titles=dataclasses.asdict(titles_of(settings.policy)),
             unrouted=list(opened.unrouted),
             fallback=f"the {settings.policy.head_of_office_title}",
         )
         session.commit()
-        return declared(declaration, opened)
+        return done

@@ -20,12 +20,11 @@ from bot.usecases.declare import (
     Declared,
     audit_submitted,
     declarant,
-    declared,
     office_day,
+    owe_and_report,
     unrouted_sentence,
 )
 from bot.usecases.manager import line_routing
-from bot.usecases.owed import owe_declared
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, OutsideWork, Staff
@@ -85,16 +84,16 @@ def request_outside_work(
         )
         next_step = _next_step(session, declaration, me, chain, org, opened, settings.policy)
         explanation = _explanation(me, flags, settings.policy)
-        owe_declared(
+        done = owe_and_report(
             session,
             declaration,
-            list(opened.steps),
+            opened,
             receipt=RECEIPT,
             explanation=explanation,
             next_step=next_step,
         )
         session.commit()
-        return declared(declaration, opened, next_step=next_step, explanation=explanation)
+        return done
 
 
 def _explanation(me: Staff, flags: frozenset[rules.Flag], policy: Policy) -> str:

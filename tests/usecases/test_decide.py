@@ -3,65 +3,31 @@ called with staff ids. What it owes is read back from the outbox."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
-from sqlmodel import select
 
-from bot import engine
-from bot.rules.chains import parse_chain
 from bot.rules.refusal import Refused
 from bot.usecases import decide, owed
-from storage import declarations
+from bot.usecases.outside_work import request_outside_work as requesting
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, OutboxMessage, OutsideWork, Staff
-from storage.staff import org_view
+from storage.models import ApprovalStep, Staff
 from tests.e2e.harness import seed_org
+from tests.usecases.world import NOW, audit_actions, outside_work_request, settings, to
+from tests.usecases.world import owed as owed_messages
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TWO_STAGES = "line_manager:recommend,head_of_office:grant"
 
 
 def request_outside_work(db: Database, org: dict[str, Staff], chain: str = TWO_STAGES) -> int:
-    """Alice's request, its first stage open (the declare use case's tests cover declaring)."""
-    with db.session() as session:
-        declaration = declarations.create_declaration(
-            session, kind="outside_work", declarant=org["alice"], status="pending"
-        )
-        session.add(
-            OutsideWork(
-                declaration_id=declaration.id,
-                organisation="Parish council",
-                role="Councillor",
-                paid=False,
-                hours_per_week=3,
-                when="outside_hours",
-                start_date=date(2027, 1, 1),
-            )
-        )
-        opened = engine.start(
-            session,
-            declaration=declaration,
-            declarant=org["alice"],
-            chain=parse_chain(chain),
-            org=org_view(session, on=NOW.date()),
-            now=NOW,
-        )
-        session.commit()
-        [step] = opened.steps
-        assert step.id is not None
-        return step.id
-
-
-def owed_messages(db: Database) -> list[tuple[str, str]]:
-    with db.session() as session:
-        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        return [(r.kind, r.recipient) for r in rows]
-
-
-def audit_actions(db: Database) -> list[str]:
-    with db.session() as session:
-        return [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    """Alice's request, its first stage open: the id of its one step."""
+    done = requesting(
+        db,
+        declarant_id=org["alice"].id or 0,
+        request=outside_work_request(),
+        settings=settings(outside_work=chain),
+        now=NOW,
+    )
+    [step_id] = done.steps
+    return step_id
 
 
 @pytest.fixture
@@ -93,11 +59,10 @@ def test_the_approver_decides_and_the_chain_moves_on(db: Database, org: dict[str
     with db.session() as session:
         step = session.get(ApprovalStep, next_step)
         assert step is not None and (step.approver_id, step.purpose) == (head, "grant")
-    alice = f"staff:{org['alice'].id}"
     assert owed_messages(db)[-3:] == [
-        (owed.UPDATE, ""),  # the manager's card was never sent (no worker here): no recipient
-        (owed.APPROVAL, f"staff:{head}"),
-        (owed.OUTCOME, alice),
+        (owed.UPDATE, to(org["manager"])),  # the card loses its buttons
+        (owed.APPROVAL, to(org["head"])),
+        (owed.OUTCOME, to(org["alice"])),
     ]
     assert "decided" in audit_actions(db)
 
@@ -122,7 +87,7 @@ def test_someone_who_is_not_the_approver_is_refused_and_it_is_audited(
         step = session.get(ApprovalStep, step_id)
         assert step is not None and step.status == "pending"
     assert audit_actions(db)[-1] == "decision_refused"
-    assert [kind for kind, _ in owed_messages(db)] == []
+    assert [kind for kind, _ in owed_messages(db)] == [owed.APPROVAL, "outside_work_receipt"]
 
 
 def test_the_declarant_cannot_decide_their_own(db: Database, org: dict[str, Staff]) -> None:
