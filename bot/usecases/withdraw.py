@@ -15,6 +15,7 @@ from bot.rules.refusal import Refused
 from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.words import STATUS_WORDS
 from bot.ui.text import clip, escape
+from bot.usecases.decide import UNKNOWN
 from bot.usecases.declare import reachable
 from bot.usecases.kinds import kind_of
 from bot.usecases.owed import owe_updates, step_subject
@@ -25,7 +26,8 @@ from storage.models import ApprovalStep, Declaration
 # The approver told that a step waiting for them was withdrawn (payload: step_id).
 WITHDRAWN = "withdrawn"
 
-UNKNOWN = "Nolan doesn't know you or this declaration any more."
+__all__ = ["NOTICE", "NOT_YOURS", "UNKNOWN", "WITHDRAWN", "Withdrawn", "withdraw"]
+
 NOT_YOURS = "Only the person who made a declaration can withdraw it."
 NOTICE = (
     "A notification can't be withdrawn: the officers have already been told. If something "
