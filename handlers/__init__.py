@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.sweep import Job
+from bot.usecases import kinds
 from handlers import (
     annual,
     approvals,
@@ -30,7 +31,6 @@ from handlers import (
     waiting,
     withdraw,
 )
-from handlers.approvals import kinds
 
 
 def register(app: App) -> None:

@@ -1,6 +1,6 @@
 """`python -m bot register export outside-work`: the record of permissions for outside work.
 
-Requests are made through the real engine and decided through the approvals service, so the
+Requests are made through the real engine and decided through the decide use case, so the
 register shows what the bot stores. `db` is conftest's migrated database (SQLite, or
 PostgreSQL when TEST_DATABASE_URL is set).
 """
@@ -18,15 +18,16 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from bot import engine, registers
+from bot import registers
 from bot.cli import main
 from bot.registers import OUTSIDE_WORK, local_day_bounds
-from bot.rules.outside_work import OfficeUse, OutsideWorkRequest, When, stored_notes
-from bot.settings import Policy
-from handlers.approvals import service
+from bot.rules.outside_work import OfficeUse, OutsideWorkRequest, When
+from bot.settings import Settings
+from bot.usecases import decide as deciding
+from bot.usecases.outside_work import request_outside_work
 from storage import declarations, staff
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, OutsideWork, Staff
+from storage.models import ApprovalStep, AuditEntry, Staff
 
 CONTRACT = [
     "reference",
@@ -129,38 +130,12 @@ def work(**changes: object) -> OutsideWorkRequest:
 
 
 def request(db: Database, who: str, asked: OutsideWorkRequest, at: datetime) -> int:
-    """Ask as the /outside-work handler does: the row, the chain, the first stage."""
+    """Ask as the /outside-work form does: the request use case, at `at`."""
     with db.session() as session:
-        me = session.exec(select(Staff).where(Staff.slack_user_id == who)).one()
-        declaration = declarations.create_declaration(
-            session, kind="outside_work", declarant=me, status="pending"
-        )
-        declaration.created_at = at
-        assert declaration.id is not None
-        session.add(
-            OutsideWork(
-                declaration_id=declaration.id,
-                organisation=asked.organisation,
-                role=asked.role,
-                paid=asked.paid,
-                hours_per_week=asked.hours_per_week,
-                when=asked.when.value,
-                start_date=asked.start_date,
-                involves_partner=asked.involves_partner,
-                uses_office=";".join(sorted(u.value for u in asked.uses_office)),
-                notes=stored_notes(asked),
-            )
-        )
-        engine.start(
-            session,
-            declaration=declaration,
-            declarant=me,
-            chain=Policy().chain("outside_work"),
-            org=staff.org_view(session, on=at.date()),
-            now=at,
-        )
-        session.commit()
-        return declaration.id
+        me = staff.by_slack_id(session, slack_user_id=who)
+        assert me is not None and me.id is not None
+    done = request_outside_work(db, declarant_id=me.id, request=asked, settings=Settings(), now=at)
+    return done.declaration_id
 
 
 def decide(db: Database, declaration_id: int, who: str, outcome: str, reason: str | None) -> None:
@@ -170,10 +145,11 @@ def decide(db: Database, declaration_id: int, who: str, outcome: str, reason: st
                 ApprovalStep.declaration_id == declaration_id, ApprovalStep.status == "pending"
             )
         ).one()
-    done = service.decide(
-        db, actor_slack_id=who, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
+        actor = staff.by_slack_id(session, slack_user_id=who)
+        assert actor is not None and actor.id is not None
+    deciding.decide(
+        db, actor_id=actor.id, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
     )
-    assert done.decided, done.message
 
 
 def reference(db: Database, declaration_id: int) -> str:

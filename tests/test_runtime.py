@@ -19,8 +19,8 @@ from bot.runtime import Runtime
 from bot.scheduler import sweep_job
 from bot.settings import Policy, Settings
 from bot.sweep import Job, Sweep
+from bot.usecases import kinds
 from handlers import outgoing
-from handlers.approvals import kinds
 from storage import outbox
 from storage.db import Database
 from tests.fakeslack import FakeSlack

@@ -1,41 +1,21 @@
-"""Drawing approval cards, and posting them directly where a flow does not yet go through the
-outbox (handlers.approvals.owed): steps moving between people (escalation, reassignment,
+"""Posting approval cards (bot.usecases.kinds.card_for) directly where a flow does not yet go
+through the outbox (bot.usecases.owed): steps moving between people (escalation, reassignment,
 delegation) and the sweep's re-sending of a card that never arrived."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 from bot.notifier import Message, Notifier, Posted
-from bot.rules.risk import RiskFlag
 from bot.rules.status import StepStatus
-from handlers.approvals.kinds import kind_of
-from handlers.approvals.messages import ApprovalCard, approval_message, moved_message
-from handlers.text import escape
+from bot.usecases.kinds import card_for, full_card_for
+from handlers.approvals.messages import approval_message, moved_message
 from storage import audit, declarations
 from storage.db import Database
-from storage.declarations import Record
-from storage.models import ApprovalStep
+
+__all__ = ["card_for", "deliver", "moved_away", "tell"]  # card_for: bot.usecases.kinds
 
 log = logging.getLogger(__name__)
-
-
-def card_for(
-    record: Record,
-    step: ApprovalStep | None,
-    history: list[str] | None = None,
-    flags: list[RiskFlag] | None = None,
-) -> ApprovalCard:
-    card = kind_of(record.declaration.kind).card(record, step, history or [])
-    if flags:
-        card = dataclasses.replace(card, flags=flags)
-    if step is not None and step.delegated_from_id:
-        owner = record.name_of(step.delegated_from_id) or "a colleague"
-        card = dataclasses.replace(
-            card, note=f"You are deciding this as deputy for {escape(owner)}."
-        )
-    return card
 
 
 def deliver(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
@@ -51,11 +31,8 @@ def deliver(db: Database, notifier: Notifier, step_ids: list[int]) -> None:
             if approver is None or not approver.slack_user_id:
                 log.warning("Step %s: approver has no Slack account", step_id)
                 continue
-            kind = kind_of(record.declaration.kind)
-            history = kind.history(session, record)
-            flags = kind.risks(session, record)
             posted = notifier.dm(
-                approver.slack_user_id, approval_message(card_for(record, step, history, flags))
+                approver.slack_user_id, approval_message(full_card_for(session, record, step))
             )
             step.dm_channel, step.dm_ts = posted.channel, posted.ts
             session.add(step)

@@ -20,7 +20,8 @@ from bot.rules.calendar import add_working_days, working_days_between
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
 from bot.rules.status import StepStatus
 from bot.sweep import Job, Sweep
-from handlers.approvals import chasing, delivery, owed
+from bot.usecases.owed import APPROVAL, step_subject
+from handlers.approvals import chasing, delivery
 from storage import audit, declarations, outbox, staff
 from storage import chasing as store
 from storage.models import ApprovalStep
@@ -41,7 +42,7 @@ def redeliver_cards(sweep: Sweep) -> None:
             for w in store.waiting(session)
             if not w.step.dm_ts
             and sweep.started_on(w.step) < sweep.today
-            and not outbox.on_its_way(session, kind=owed.APPROVAL, subject=f"step:{w.step.id}")
+            and not outbox.on_its_way(session, kind=APPROVAL, subject=step_subject(w.step.id))
         ]
         if not due:
             return

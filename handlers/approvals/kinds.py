@@ -1,82 +1,8 @@
-"""What the approval engine needs to know of each kind of declaration to show it to people.
-
-Each feature that adds a kind of declaration exposes `KINDS` next to `register(app)`; the
-composition root installs them (`handlers.install_kinds()`, from `bot.runtime.Runtime`), so
-the approval engine looks a kind up here without importing the features that import it.
-"""
+"""Kept so the features not yet moved can import the kinds registry from here: it lives in
+bot.usecases.kinds (below the adapter, for every platform). Import it from there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from bot.usecases.kinds import HISTORY_LIMIT, Kind, earlier, install, kind_of
 
-from sqlmodel import Session, col, select
-
-from bot.rules.risk import RiskFlag
-from handlers.approvals.messages import ApprovalCard
-from storage.declarations import Record
-from storage.models import ApprovalStep, Declaration
-
-HISTORY_LIMIT = 5
-
-Detail = TypeVar("Detail")
-
-
-@dataclass(frozen=True)
-class Kind:
-    # The card an approver sees for a step (None: an information copy), with related history.
-    card: Callable[[Record, ApprovalStep | None, list[str]], ApprovalCard]
-    # The declaration in words a person recognises: "the gift from Acme Ltd: a hamper".
-    describe: Callable[[Record], str]
-    # Lines of the declarant's related history, for the approver's context.
-    history: Callable[[Session, Record], list[str]] = lambda _session, _record: []
-    # Kind-specific effects of a decision (a gift's disposal, an interest's action…).
-    on_decided: Callable[[Session, Record, ApprovalStep], None] = lambda *_: None
-    # What the member of staff should do now, told with a decision ("" for nothing).
-    advice: Callable[[Record, ApprovalStep], str] = lambda *_: ""
-    # Risk flags for the approver's card (storage.risk), less those its warnings already say.
-    risks: Callable[[Session, Record], list[RiskFlag]] = lambda _session, _record: []
-
-
-# Filled at composition (install), read by kind_of.
-_KINDS: dict[str, Kind] = {}
-
-
-def install(kinds: Mapping[str, Kind]) -> None:
-    """Make `kinds` known to the approval engine (idempotent: the same kinds again is fine)."""
-    _KINDS.update(kinds)
-
-
-def kind_of(name: str) -> Kind:
-    try:
-        return _KINDS[name]
-    except KeyError:
-        raise LookupError(
-            f"no kind of declaration {name!r} is installed: build the bot through "
-            "bot.runtime.Runtime (or call handlers.install_kinds())"
-        ) from None
-
-
-def earlier(
-    session: Session,
-    record: Record,
-    detail: type[Detail],
-    *where: Any,
-    newest_first: Sequence[Any] = (),
-) -> Sequence[tuple[Declaration, Detail]]:
-    """The declarant's other declarations with a `detail` row (a kind's table) that match
-    `where`, ordered by `newest_first` (default: the latest declared first), at most
-    HISTORY_LIMIT: the related history on an approver's card."""
-    declaration_id = col(detail.declaration_id)  # type: ignore[attr-defined]
-    return session.exec(
-        select(Declaration, detail)
-        .join(detail, declaration_id == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == record.declaration.declarant_id,
-            col(Declaration.id) != record.declaration.id,
-            *where,
-        )
-        .order_by(*(newest_first or (col(Declaration.id).desc(),)))
-        .limit(HISTORY_LIMIT)
-    ).all()
+__all__ = ["HISTORY_LIMIT", "Kind", "earlier", "install", "kind_of"]

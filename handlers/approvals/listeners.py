@@ -12,18 +12,26 @@ from slack_sdk import WebClient
 from bot.rules import approvals as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.settings import Settings
+from bot.usecases import decide
 from handlers import slack_ui
-from handlers.approvals import service
 from handlers.approvals.ids import Block
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
 from handlers.metadata import Decision
 from storage.db import Database
+from storage.models import Staff
+
+
+def _actor_id(actor: Staff | None) -> int:
+    if actor is None or actor.id is None:
+        raise Refused(decide.UNKNOWN)
+    return actor.id
 
 
 def decide_by_button(
     ack: Ack,
     body: dict[str, Any],
     meta: Decision,
+    actor: Staff | None,
     client: WebClient,
     db: Database,
     settings: Settings,
@@ -32,10 +40,8 @@ def decide_by_button(
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
     open the form for them first. Pressed in a DM or on the App Home. A decision is stored,
     with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
-    user = body["user"]["id"]
-    allowed = service.check(db, actor_slack_id=user, step_id=meta.step_id)
-    if not allowed.decided:
-        raise Refused(allowed.message)
+    actor_id = _actor_id(actor)
+    allowed = decide.check(db, actor_id=actor_id, step_id=meta.step_id)
     decision = meta
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
@@ -49,25 +55,23 @@ def decide_by_button(
             ),
         )
         return
-    outcome = service.decide(
+    decide.decide(
         db,
-        actor_slack_id=user,
+        actor_id=actor_id,
         step_id=decision.step_id,
         outcome=decision.outcome,
         reason=None,
         now=clock(),
         tz=settings.policy.tz,
     )
-    if not outcome.decided:
-        raise Refused(outcome.message)
     ack()
 
 
 def submit_decision_text(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
     meta: Decision,
+    actor: Staff | None,
     db: Database,
     settings: Settings,
     clock: Callable[[], datetime],
@@ -76,15 +80,16 @@ def submit_decision_text(
     decision = meta
     if len(text) > TEXT_MAX:
         raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
-    outcome = service.decide(
-        db,
-        actor_slack_id=body["user"]["id"],
-        step_id=decision.step_id,
-        outcome=decision.outcome,
-        reason=text,
-        now=clock(),
-        tz=settings.policy.tz,
-    )
-    if not outcome.decided:
-        raise Refused(outcome.message, Block.TEXT)
+    try:
+        decide.decide(
+            db,
+            actor_id=_actor_id(actor),
+            step_id=decision.step_id,
+            outcome=decision.outcome,
+            reason=text,
+            now=clock(),
+            tz=settings.policy.tz,
+        )
+    except Refused as refused:
+        raise Refused(refused.text, Block.TEXT) from None  # shown on the form's one field
     ack()

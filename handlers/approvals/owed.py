@@ -1,7 +1,7 @@
-"""The approval messages a change owes, queued in its transaction (handlers.outgoing) and drawn
-when the outbox's worker sends them: an approver's card, the card redrawn after a decision (the
-buttons gone), an information copy, the outcome told to the declarant, and — the one declare
-path every kind shares — a new declaration's cards and receipt."""
+"""The approval messages the use cases owe (bot.usecases.owed), drawn for Slack when the
+outbox's worker sends them: an approver's card, the card redrawn after a decision (the buttons
+gone), a card that reached someone the step had left, an information copy, the outcome told to
+the declarant; and each kind's receipt (`receipt_card`)."""
 
 from __future__ import annotations
 
@@ -13,113 +13,18 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.notifier import Message, Posted
-from bot.outbox import Queued, queue, to_staff
+from bot.outbox import Queued, to_staff
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
-from handlers.approvals.delivery import card_for
-from handlers.approvals.kinds import kind_of
+from bot.usecases.kinds import card_for, full_card_for, kind_of
+from bot.usecases.owed import APPROVAL, INFORM, MOVED, OUTCOME, UPDATE, owe_moved
 from handlers.approvals.messages import approval_message, moved_message, outcome_message
 from handlers.outgoing import After, Drawn, card
-from storage import audit, declarations, outbox
+from storage import audit, declarations
 from storage.declarations import Record
-from storage.models import ApprovalStep, Declaration
+from storage.models import ApprovalStep
 
 log = logging.getLogger(__name__)
-
-APPROVAL, UPDATE, MOVED, INFORM, OUTCOME = (
-    "approval",
-    "approval_update",
-    "approval_moved",
-    "inform",
-    "outcome",
-)
-
-
-def _subject(step_id: int) -> str:
-    return f"step:{step_id}"
-
-
-# -- queued by the use cases, in their transaction ------------------------------------------
-
-
-def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
-    """Each step's approver is sent its card, with the buttons."""
-    for step in steps:
-        assert step.id is not None
-        queue(
-            session,
-            APPROVAL,
-            subject=_subject(step.id),
-            recipient=to_staff(step.approver_id),
-            step_id=step.id,
-        )
-
-
-def owe_updates(session: Session, step_ids: list[int]) -> None:
-    """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
-    card itself, if that has not gone yet."""
-    for step_id in step_ids:
-        posted = outbox.latest(session, kind=APPROVAL, subject=_subject(step_id))
-        queue(
-            session,
-            UPDATE,
-            subject=_subject(step_id),
-            recipient=posted.recipient if posted else "",
-            updates_id=posted.id if posted else None,
-            step_id=step_id,
-        )
-
-
-def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
-    """An information copy of the card, with no buttons (a refused gift, to the manager)."""
-    queue(
-        session,
-        INFORM,
-        subject=f"declaration:{declaration_id}",
-        recipient=to_staff(staff_id),
-        declaration_id=declaration_id,
-    )
-
-
-def owe_outcome(
-    session: Session, *, declarant_id: int, step_id: int, opened: list[int], decider_id: int
-) -> None:
-    """The declarant is told what was decided, by whom, and who decides next."""
-    queue(
-        session,
-        OUTCOME,
-        subject=_subject(step_id),
-        recipient=to_staff(declarant_id),
-        step_id=step_id,
-        opened=opened,
-        decider_id=decider_id,
-    )
-
-
-def owe_declared(
-    session: Session,
-    declaration: Declaration,
-    steps: list[ApprovalStep],
-    *,
-    receipt: str,
-    inform_staff_id: int | None = None,
-    **details: Any,
-) -> None:
-    """A new declaration's messages, in the order people should get them: the approvers'
-    cards, an information copy, then the declarant's receipt (the card `receipt`, drawn
-    with `details`)."""
-    assert declaration.id is not None
-    owe_cards(session, steps)
-    if inform_staff_id is not None:
-        owe_inform(session, declaration.id, inform_staff_id)
-    queue(
-        session,
-        receipt,
-        subject=f"declaration:{declaration.id}",
-        recipient=to_staff(declaration.declarant_id),
-        declaration_id=declaration.id,
-        **details,
-    )
 
 
 def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> None:
@@ -181,14 +86,7 @@ def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None
         .execution_options(synchronize_session=False)
     )
     if held.rowcount != 1:
-        queue(
-            session,
-            MOVED,
-            subject=_subject(step_id),
-            recipient=message.recipient,
-            updates_id=message.id,
-            step_id=step_id,
-        )
+        owe_moved(session, step_id=step_id, recipient=message.recipient, updates_id=message.id)
         return
     notified("approver")(session, message, posted)
 
@@ -202,9 +100,7 @@ def draw_card(session: Session, message: Queued) -> Drawn | None:
     # Decided, or handed to someone else, before its card went: nothing to ask of them.
     if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
         return None
-    kind = kind_of(record.declaration.kind)
-    card_ = card_for(record, step, kind.history(session, record), kind.risks(session, record))
-    return Drawn(approval_message(card_))
+    return Drawn(approval_message(full_card_for(session, record, step)))
 
 
 @card(UPDATE)

@@ -17,7 +17,7 @@ from bot.notifier import Message
 from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
-from handlers.approvals.kinds import kind_of
+from bot.usecases.kinds import kind_of
 from handlers.conduct.ids import Action
 from handlers.metadata import DeclarationRef
 from handlers.text import clip, escape

@@ -5,14 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
-from handlers.approvals.kinds import Kind
+from bot.usecases.kinds import Kind
 from handlers.context import known
 from handlers.gifts.ids import CALLBACK_ID, MESSAGE_SHORTCUT_ID, Field
 from handlers.gifts.kind import KIND
 from handlers.gifts.listeners import open_gift_modal, submit_gift
 from handlers.gifts.shortcut import declare_this_offer
 
-# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+# The kind of declaration this feature adds, for the approval engine (bot.usecases.kinds).
 KINDS: dict[str, Kind] = {"gift": KIND}
 
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, func
 
 from bot.rules.gifts import format_pounds
 from bot.rules.risk import RiskFlag
-from handlers.approvals.kinds import Kind, earlier
+from bot.usecases.kinds import Kind, earlier
 from handlers.gifts.cards import advice, gift_card, what_it_was
 from storage import risk
 from storage.declarations import Record

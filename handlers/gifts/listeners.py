@@ -1,4 +1,4 @@
-"""/gift: open the form, take the declaration, route it."""
+"""/gift: open the form, read it, and declare the gift (bot.usecases.gifts)."""
 
 from __future__ import annotations
 
@@ -10,35 +10,23 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
-from sqlmodel import Session
 
-from bot import engine
 from bot.rules import gifts as rules
-from bot.rules.approvals import Purpose
-from bot.rules.chains import Chain, Seat
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from bot.rules.roles import ApproverRole
-from bot.rules.routing import Approver, Routing
 from bot.settings import Settings
+from bot.usecases.declare import office_day
+from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
 from handlers import manager_picker, slack_ui
 from handlers.approvals import owed
-from handlers.approvals.declared import audit_submitted
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from storage import declarations, staff
+from storage import staff
 from storage.db import Database
-from storage.models import ApprovalStep, Staff
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
-
-
-def limits_of(settings: Settings) -> rules.Limits:
-    return rules.Limits(
-        token_threshold_pence=settings.policy.token_gift_threshold_pence,
-        value_ceiling_pence=settings.policy.gift_value_ceiling_pence,
-    )
 
 
 def open_gift_modal(
@@ -83,19 +71,25 @@ def submit_gift(
     clock: Callable[[], datetime],
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    today = clock().astimezone(settings.policy.tz).date()
+    now = clock()
     try:
-        offer = rules.validate(form, limits_of(settings), today)
+        offer = rules.validate(form, limits_of(settings), office_day(settings, now))
     except rules.InvalidGift as invalid:
         ack(**slack_ui.field_errors(invalid.errors))
         return
-    me = actor
     with db.session() as session:
-        choice = manager_picker.submitted(session, me, view, chosen_slack_id)
-        routing, chosen = choice.routing, choice.chosen
-        assessment = rules.assess(offer, limits_of(settings), today)
-        source = _source(view)
-        _store(session, me, offer, assessment, routing, chosen, settings, clock(), source)
+        asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
+    assert actor.id is not None
+    declare_gift(
+        db,
+        declarant_id=actor.id,
+        offer=offer,
+        settings=settings,
+        now=now,
+        manager_asked=asked,
+        chosen_manager_id=chosen_id,
+        source=_source(view),
+    )
     ack()
 
 
@@ -112,86 +106,4 @@ def _source(view: dict[str, Any]) -> str | None:
         return None
 
 
-DISPOSAL_CHAIN: Chain = ((Seat(ApproverRole.MONITORING_OFFICER, Purpose.DISPOSE),),)
-
-
-def _store(
-    session: Session,
-    me: Staff,
-    offer: rules.GiftOffer,
-    assessment: rules.Assessment,
-    routing: Routing,
-    chosen: Staff | None,
-    settings: Settings,
-    now: datetime,
-    source: str | None = None,
-) -> None:
-    """Record the offer, its first steps and the messages they owe in one transaction:
-    nothing half-written, nothing acknowledged and then lost."""
-    declaration, _row = declarations.create_gift(
-        session,
-        declarant=me,
-        offer=offer,
-        assessment=assessment,
-        chosen_approver_id=chosen.id if chosen else None,
-    )
-    assert declaration.id is not None
-    declaration.created_at = now  # the injected clock: "declared on" follows it
-    audit_submitted(
-        session,
-        me,
-        declaration,
-        settings,
-        now,
-        route=assessment.route.value,
-        flags=sorted(assessment.flags),
-        **({"source": source} if source else {}),
-    )
-    chain: Chain = ()
-    if assessment.route is rules.Route.AUTHORISE:
-        chain = settings.policy.chain("gift")
-    elif assessment.route is rules.Route.DISPOSE:
-        chain = DISPOSAL_CHAIN
-    next_step = ""
-    steps: list[ApprovalStep] = []
-    if chain:
-        org = staff.org_view(session, on=now.astimezone(settings.policy.tz).date())
-        opened = engine.start(
-            session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
-        )
-        steps = list(opened.steps)
-        names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
-        if names:
-            next_step = (
-                f"It has gone to {' and '.join(names)} to decide; you'll get a "
-                "message when they do."
-            )
-        if opened.unrouted:
-            next_step += (
-                f" Nolan could not find who should decide ({opened.unrouted[0]}) "
-                "Please tell the monitoring officer."
-            )
-    inform: Staff | None = None
-    if assessment.route in (rules.Route.REFUSED, rules.Route.RECORDED) and isinstance(
-        routing, Approver
-    ):
-        inform = staff.by_id(session, staff_id=routing.person_id)
-    owed.owe_declared(
-        session,
-        declaration,
-        steps,
-        receipt=RECEIPT,
-        inform_staff_id=inform.id if inform and inform.slack_user_id else None,
-        explanation=assessment.explanation,
-        next_step=next_step.strip(),
-    )
-    session.commit()
-
-
-def _name(session: Session, staff_id: int) -> str | None:
-    person = staff.by_id(session, staff_id=staff_id)
-    return person.display_name if person else None
-
-
-RECEIPT = "gift_receipt"
 owed.receipt_card(RECEIPT, declarant_receipt)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT, STALE_IN_MINE
-from handlers.approvals.kinds import Kind
+from bot.usecases.kinds import Kind
 from handlers.context import known, meta
+
+# The Slack drawers of the messages an interest owes, registered on import.
+from handlers.interests import owed as owed
 from handlers.interests.ending import open_end_interest, submit_end_interest
 from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID, END_DATE, Field
 from handlers.interests.kind import KIND
 from handlers.interests.listeners import open_interest_modal, submit_interest
 from handlers.metadata import DeclarationRef
 
-# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+# The kind of declaration this feature adds, for the approval engine (bot.usecases.kinds).
 KINDS: dict[str, Kind] = {"interest": KIND}
 
 

@@ -8,7 +8,7 @@ from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.risk import RiskFlag
 from bot.rules.status import StepStatus
-from handlers.approvals.kinds import Kind, earlier
+from bot.usecases.kinds import Kind, earlier
 from handlers.interests.cards import advice, describe, interest_card, interest_of
 from storage import risk
 from storage.declarations import Record

@@ -1,12 +1,13 @@
-"""The messages an interest owes beyond the shared ones (handlers.approvals.owed): its
-receipt, the warning to someone in a politically restricted post, and, when it ends, the
-word to the line manager (and monitoring officer) and the declarant's receipt."""
+"""The messages an interest owes beyond the shared ones (bot.usecases.interests), drawn for
+Slack: its receipt, the warning to someone in a politically restricted post, and, when it
+ends, the word to the line manager (and monitoring officer) and the declarant's receipt."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.outbox import Queued, queue, to_staff
+from bot.outbox import Queued
+from bot.usecases.interests import ENDED, ENDED_RECEIPT, RECEIPT, RESTRICTED_POST
 from handlers.approvals import owed
 from handlers.interests.cards import (
     declarant_receipt,
@@ -17,30 +18,12 @@ from handlers.interests.cards import (
 from handlers.outgoing import Drawn, card
 from storage import declarations
 
-RECEIPT, RESTRICTED_POST = "interest_receipt", "restricted_post"
 owed.receipt_card(RECEIPT, declarant_receipt)
 
 
 @card(RESTRICTED_POST, after=owed.notified("declarant", why="politically_restricted_post"))
 def _draw_restricted_post(session: Session, message: Queued) -> Drawn:
     return Drawn(restricted_post_message(str(message.payload["reference"])))
-
-
-ENDED, ENDED_RECEIPT = "interest_ended", "interest_ended_receipt"
-
-
-def owe_ended(session: Session, declaration_id: int, *, told: list[str], declarant_id: int) -> None:
-    """An interest ended: those who noted it (Slack ids) are told, then the declarant."""
-    subject = f"declaration:{declaration_id}"
-    for slack_id in told:
-        queue(session, ENDED, subject=subject, recipient=slack_id, declaration_id=declaration_id)
-    queue(
-        session,
-        ENDED_RECEIPT,
-        subject=subject,
-        recipient=to_staff(declarant_id),
-        declaration_id=declaration_id,
-    )
 
 
 def _ended(session: Session, message: Queued) -> declarations.Record | None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.approvals.kinds import Kind
+from bot.usecases.kinds import Kind
 from handlers.conduct import Subcommand
 from handlers.context import known
 from handlers.notices.ids import CALLBACK_ID, Field
 from handlers.notices.kind import KIND
 from handlers.notices.listeners import NOT_IN_ORG_CHART, open_notice_modal, submit_notice
 
-# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+# The kind of declaration this feature adds, for the approval engine (bot.usecases.kinds).
 KINDS: dict[str, Kind] = {"notice": KIND}
 SUBCOMMANDS: dict[str, Subcommand] = {"notify": open_notice_modal}
 

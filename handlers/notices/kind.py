@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.rules.notices import CATEGORY_WORDS, Category
-from handlers.approvals.kinds import Kind, earlier
+from bot.usecases.kinds import Kind, earlier
 from handlers.notices.cards import advice, describe, notice_card
 from storage.declarations import Record
 from storage.models import Notice

@@ -1,8 +1,8 @@
-"""/conduct notify: open the confidential form, store the notice, send it to the officers."""
+"""/conduct notify: open the confidential form, read it, and give the notice
+(bot.usecases.notices); the receipt drawn for Slack."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -12,11 +12,11 @@ from slack_bolt import Ack
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot import engine
 from bot.outbox import Queued
 from bot.rules import notices as rules
-from bot.rules.status import DeclarationStatus
-from bot.settings import Policy, Settings
+from bot.settings import Settings
+from bot.usecases.declare import office_day
+from bot.usecases.notices import RECEIPT, give_notice, titles_of
 from handlers import slack_ui
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
@@ -24,9 +24,9 @@ from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
 from handlers.notices.views import notice_modal
 from handlers.outgoing import Drawn, card
-from storage import audit, declarations, staff
+from storage import declarations, staff
 from storage.db import Database
-from storage.models import Notice, Staff
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +34,6 @@ NOT_IN_ORG_CHART = (
     "Nolan can't find you in the org chart, so it can't send this. Please tell the head of "
     "office directly, and ask an admin to add you."
 )
-
-
-def titles_of(policy: Policy) -> rules.Titles:
-    return rules.Titles(
-        head_of_office=policy.head_of_office_title,
-        vetting_officer=policy.vetting_officer_title,
-        monitoring_officer=policy.monitoring_officer_title,
-    )
 
 
 def open_notice_modal(request: ConductRequest) -> None:
@@ -72,56 +64,16 @@ def submit_notice(
     clock: Callable[[], datetime],
 ) -> None:
     now = clock()
-    today = now.astimezone(settings.policy.tz).date()
     try:
-        details = rules.validate(read_notice_form(view["state"]["values"]), today)
+        details = rules.validate(
+            read_notice_form(view["state"]["values"]), office_day(settings, now)
+        )
     except rules.InvalidNotice as invalid:
         ack(**slack_ui.field_errors(invalid.errors))
         return
-    me = actor
-    with db.session() as session:
-        # One transaction: the notice, its steps and the audit, or nothing.
-        declaration = declarations.create_declaration(
-            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING
-        )
-        assert declaration.id is not None
-        session.add(
-            Notice(
-                declaration_id=declaration.id,
-                category=details.category.value,
-                description=details.description,
-                occurred_on=details.occurred_on,
-            )
-        )
-        audit.record(
-            session,
-            action="submitted",
-            actor_id=me.id,
-            declaration_id=declaration.id,
-            category=details.category.value,
-        )
-        opened = engine.start(
-            session,
-            declaration=declaration,
-            declarant=me,
-            chain=settings.policy.chain("notice"),
-            org=staff.org_view(session, on=today),
-            now=now,
-        )
-        owed.owe_declared(
-            session,
-            declaration,
-            list(opened.steps),
-            receipt=RECEIPT,
-            titles=dataclasses.asdict(titles_of(settings.policy)),
-            unrouted=list(opened.unrouted),
-            fallback=f"the {settings.policy.head_of_office_title}",
-        )
-        session.commit()
+    assert actor.id is not None
+    give_notice(db, declarant_id=actor.id, details=details, settings=settings, now=now)
     ack()
-
-
-RECEIPT = "notice_receipt"
 
 
 @card(RECEIPT, after=owed.notified("declarant"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.rules.refusal import NOT_IN_ORG_CHART_SHORT
-from handlers.approvals.kinds import Kind
+from bot.usecases.kinds import Kind
 from handlers.context import known
 from handlers.outside_work.ids import CALLBACK_ID, Field
 from handlers.outside_work.kind import KIND
 from handlers.outside_work.listeners import open_outside_work_modal, submit_outside_work
 
-# The kind of declaration this feature adds, for the approval engine (handlers.approvals.kinds).
+# The kind of declaration this feature adds, for the approval engine (bot.usecases.kinds).
 KINDS: dict[str, Kind] = {"outside_work": KIND}
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from bot.rules.outside_work import format_hours
 from bot.rules.risk import Code, RiskFlag
 from bot.rules.status import DeclarationStatus, StepStatus
-from handlers.approvals.kinds import Kind, earlier
+from bot.usecases.kinds import Kind, earlier
 from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
 from handlers.text import clip
 from storage import risk

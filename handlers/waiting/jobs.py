@@ -34,8 +34,8 @@ from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
 from bot.sweep import Job, Sweep
+from bot.usecases.kinds import kind_of
 from handlers.approvals import chasing
-from handlers.approvals.kinds import kind_of
 from handlers.waiting import store
 from handlers.waiting.messages import DigestItem, digest_message
 from storage import audit, staff

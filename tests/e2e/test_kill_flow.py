@@ -271,7 +271,9 @@ def test_a_decision_and_its_messages_are_committed_before_the_ack(
         trigger_id=fake.new_trigger_id(),
     )
     meta = decode(Decision, value)
-    decide_by_button(ack, body, meta, Mock(), db, _settings(nolan), clock)
+    with db.session() as session:
+        manager = staff.by_slack_id(session, slack_user_id="UMGR")
+    decide_by_button(ack, body, meta, manager, Mock(), db, _settings(nolan), clock)
     assert ack.seen == [True]
     nolan.settle()
     update = fake.wait_for("chat.update")

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
+from bot.usecases.withdraw import NOT_YOURS, UNKNOWN
 from handlers import slack_ui
 from handlers.context import ACTOR, META, PAYLOAD, KeptAck, known, load_actor, meta
 from handlers.edge import Accepted, Refusal, admit
@@ -23,7 +24,7 @@ from handlers.errors import ON_FAILURE, handle_error
 from handlers.metadata import Decision, DeclarationRef
 from handlers.payloads import BlockActions, Malformed, SlashCommand, ViewSubmission, parse
 from handlers.replays import ReleasingAck
-from handlers.withdraw.listeners import NOT_YOURS, UNKNOWN, withdraw
+from handlers.withdraw.listeners import withdraw
 from storage.db import Database
 from storage.models import Staff
 from tests.fakeslack import (
@@ -339,7 +340,6 @@ def test_withdraw_refuses_an_unknown_declaration(db: Database) -> None:
             actor=Staff(id=1, email="a@x"),
             respond=create_autospec(Respond, instance=True),
             db=db,
-            notifier=None,  # type: ignore[arg-type]
         )
     ack.assert_called_once()
     assert ack.call_args.kwargs == {}

@@ -1,10 +1,9 @@
 """Deciding a step: the guard, the conditional update, the chain moving on, and the messages
-it owes, in one transaction (the outbox's worker sends them after the ack). Shared by every
-decision button and form, for every kind of declaration."""
+it owes, in one transaction (the outbox's worker sends them after the ack). For every
+decision button and form, on every platform, for every kind of declaration."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
@@ -13,44 +12,55 @@ from sqlmodel import Session
 from bot import engine
 from bot.rules import approvals as rules
 from bot.rules.permissions import Verdict, may_decide
+from bot.rules.refusal import Refused
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
-from handlers.approvals import owed
-from handlers.approvals.kinds import kind_of
+from bot.usecases import owed
+from bot.usecases.kinds import kind_of
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
 from storage.models import ApprovalStep, Staff
 
-log = logging.getLogger(__name__)
-
 UNKNOWN = "Nolan doesn't know you or this declaration any more."
+NOT_A_DECISION = "That is not a decision this step can take."
+
+
+@dataclass(frozen=True)
+class Decidable:
+    """The step waits for this person's decision: enough to ask them for its words."""
+
+    step_id: int
+    reference: str
+    purpose: str
 
 
 @dataclass(frozen=True)
 class Outcome:
-    decided: bool
-    message: str = ""  # for the person who pressed, when nothing changed
-    reference: str = ""
-    purpose: str = ""
-    declaration_id: int | None = None
-    step_id: int | None = None
-    decider_name: str = ""
+    """A decision recorded: the step, the declaration's status after it, the steps the chain
+    opened next and those it closed; the messages owed are in the outbox."""
+
+    step_id: int
+    declaration_id: int
+    reference: str
+    purpose: str
+    outcome: str
+    status: str  # the declaration's, once the chain has moved on
+    decider_name: str
     opened: list[int] = field(default_factory=list)
     closed: list[int] = field(default_factory=list)
 
 
 def _load(
-    session: Session, actor_slack_id: str, step_id: int
-) -> tuple[Staff, ApprovalStep, Record, Verdict] | None:
+    session: Session, actor_id: int, step_id: int
+) -> tuple[Staff, ApprovalStep, Record, Verdict]:
     """The actor, the step, its declaration, and whether the actor may decide it."""
-    actor = staff.by_slack_id(session, slack_user_id=actor_slack_id)
+    actor = staff.by_id(session, staff_id=actor_id)
     step = declarations.get_step(session, step_id=step_id)
     if actor is None or actor.id is None or step is None:
-        return None
+        raise Refused(UNKNOWN)
     record = declarations.load_record(session, declaration_id=step.declaration_id)
     assert record is not None
-    named = record.declaration.named_staff_id
     verdict = may_decide(
         actor.id,
         approver_id=step.approver_id,
@@ -58,7 +68,7 @@ def _load(
         actor_is_monitoring_officer=Role.MONITORING_OFFICER in actor.role_set,
         approver_name=record.name_of(step.approver_id) or "the assigned approver",
     )
-    if verdict.allowed and actor.id == named:
+    if verdict.allowed and actor.id == record.declaration.named_staff_id:
         verdict = Verdict(False, "You are named in this declaration, so you can't decide it.")
     if not verdict.allowed and actor.id == step.delegated_from_id:
         verdict = Verdict(True)  # the approver who delegated may still decide their own
@@ -72,24 +82,22 @@ def _already(record: Record, step: ApprovalStep) -> str:
     return f"This was already decided ({step.status.replace('_', ' ')}) by {name}."
 
 
-def check(db: Database, *, actor_slack_id: str, step_id: int) -> Outcome:
-    """May this person decide this step now? (Before opening a form for it.)"""
+def check(db: Database, *, actor_id: int, step_id: int) -> Decidable:
+    """May this person decide this step now? (Before opening a form for its words.) Raises
+    Refused with the reason when not."""
     with db.session() as session:
-        loaded = _load(session, actor_slack_id, step_id)
-        if loaded is None:
-            return Outcome(False, UNKNOWN)
-        _actor, step, record, verdict = loaded
+        _actor, step, record, verdict = _load(session, actor_id, step_id)
         if not verdict.allowed:
-            return Outcome(False, verdict.reason)
+            raise Refused(verdict.reason)
         if step.status != StepStatus.PENDING:
-            return Outcome(False, _already(record, step))
-        return Outcome(True, reference=record.declaration.reference or "", purpose=step.purpose)
+            raise Refused(_already(record, step))
+        return Decidable(step_id, record.declaration.reference or "", step.purpose)
 
 
 def decide(
     db: Database,
     *,
-    actor_slack_id: str,
+    actor_id: int,
     step_id: int,
     outcome: str,
     reason: str | None,
@@ -98,12 +106,11 @@ def decide(
 ) -> Outcome:
     """Record the decision once, move the chain on, and owe its messages — the card redrawn
     without buttons, the next stage's cards, the outcome to the declarant — in one short
-    transaction, committed before the ack."""
+    transaction, committed before the platform is answered. Raises Refused (nothing decided)
+    for someone who may not decide it, a decision the step can't take, missing words, or a
+    step no longer waiting; a refused attempt is in the audit trail."""
     with db.session() as session:
-        loaded = _load(session, actor_slack_id, step_id)
-        if loaded is None:
-            return Outcome(False, UNKNOWN)
-        actor, step, record, verdict = loaded
+        actor, step, record, verdict = _load(session, actor_id, step_id)
         assert actor.id is not None
         if not verdict.allowed:
             audit.record(
@@ -115,12 +122,12 @@ def decide(
                 outcome=outcome,
             )
             session.commit()
-            return Outcome(False, verdict.reason)
+            raise Refused(verdict.reason)
         if not rules.valid_outcome(step.purpose, outcome):
-            return Outcome(False, "That is not a decision this step can take.")
+            raise Refused(NOT_A_DECISION)
         problem = rules.text_problem(step.purpose, outcome, reason or "")
         if problem:
-            return Outcome(False, problem)
+            raise Refused(problem)
         if not engine.claim(
             session,
             step_id=step_id,
@@ -132,7 +139,7 @@ def decide(
             session.rollback()
             fresh = declarations.load_record(session, declaration_id=step.declaration_id)
             fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
-            return Outcome(False, _already(fresh, fresh_step) if fresh and fresh_step else "")
+            raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
         session.expire_all()  # the decision was a Core UPDATE: reload what it changed
         record = declarations.load_record(session, declaration_id=step.declaration_id)
         assert record is not None
@@ -164,11 +171,12 @@ def decide(
         )
         session.commit()
         return Outcome(
-            True,
+            step_id=step_id,
+            declaration_id=step.declaration_id,
             reference=record.declaration.reference or "",
             purpose=step.purpose,
-            declaration_id=step.declaration_id,
-            step_id=step_id,
+            outcome=outcome,
+            status=advanced.status,
             decider_name=actor.display_name,
             opened=opened,
             closed=closed,

@@ -1,0 +1,124 @@
+"""The approval messages a change owes, queued in its transaction (bot.outbox.queue) by card
+name; each platform's sender draws them by that name when it sends them (Slack: the `@card`
+drawers in handlers.approvals.owed): an approver's card, the card redrawn after a decision
+(the buttons gone), an information copy, the outcome told to the declarant, and — the one
+declare path every kind shares — a new declaration's cards and receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.outbox import queue, to_staff
+from storage import outbox
+from storage.models import ApprovalStep, Declaration
+
+# The cards' names, as queued and as each platform's sender draws them.
+APPROVAL, UPDATE, MOVED, INFORM, OUTCOME = (
+    "approval",
+    "approval_update",
+    "approval_moved",
+    "inform",
+    "outcome",
+)
+
+
+def step_subject(step_id: int) -> str:
+    return f"step:{step_id}"
+
+
+def declaration_subject(declaration_id: int) -> str:
+    return f"declaration:{declaration_id}"
+
+
+def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
+    """Each step's approver is sent its card, with the buttons (payload: step_id)."""
+    for step in steps:
+        assert step.id is not None
+        queue(
+            session,
+            APPROVAL,
+            subject=step_subject(step.id),
+            recipient=to_staff(step.approver_id),
+            step_id=step.id,
+        )
+
+
+def owe_updates(session: Session, step_ids: list[int]) -> None:
+    """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
+    card itself, if that has not gone yet."""
+    for step_id in step_ids:
+        posted = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
+        queue(
+            session,
+            UPDATE,
+            subject=step_subject(step_id),
+            recipient=posted.recipient if posted else "",
+            updates_id=posted.id if posted else None,
+            step_id=step_id,
+        )
+
+
+def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:
+    """A card that reached someone the step had already left loses its buttons."""
+    queue(
+        session,
+        MOVED,
+        subject=step_subject(step_id),
+        recipient=recipient,
+        updates_id=updates_id,
+        step_id=step_id,
+    )
+
+
+def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
+    """An information copy of the card, with no buttons (a refused gift, to the manager)."""
+    queue(
+        session,
+        INFORM,
+        subject=declaration_subject(declaration_id),
+        recipient=to_staff(staff_id),
+        declaration_id=declaration_id,
+    )
+
+
+def owe_outcome(
+    session: Session, *, declarant_id: int, step_id: int, opened: list[int], decider_id: int
+) -> None:
+    """The declarant is told what was decided, by whom, and who decides next."""
+    queue(
+        session,
+        OUTCOME,
+        subject=step_subject(step_id),
+        recipient=to_staff(declarant_id),
+        step_id=step_id,
+        opened=opened,
+        decider_id=decider_id,
+    )
+
+
+def owe_declared(
+    session: Session,
+    declaration: Declaration,
+    steps: list[ApprovalStep],
+    *,
+    receipt: str,
+    inform_staff_id: int | None = None,
+    **details: Any,
+) -> None:
+    """A new declaration's messages, in the order people should get them: the approvers'
+    cards, an information copy, then the declarant's receipt (the card `receipt`, drawn
+    with `details`)."""
+    assert declaration.id is not None
+    owe_cards(session, steps)
+    if inform_staff_id is not None:
+        owe_inform(session, declaration.id, inform_staff_id)
+    queue(
+        session,
+        receipt,
+        subject=declaration_subject(declaration.id),
+        recipient=to_staff(declaration.declarant_id),
+        declaration_id=declaration.id,
+        **details,
+    )

@@ -1,0 +1,151 @@
+"""Deciding, with no platform at all: the use case on a real database (conftest's `db`),
+called with staff ids. What it owes is read back from the outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.rules.refusal import Refused
+from bot.usecases import decide, owed
+from bot.usecases.outside_work import request_outside_work as requesting
+from storage.db import Database
+from storage.models import ApprovalStep, Staff
+from tests.e2e.harness import seed_org
+from tests.usecases.world import NOW, audit_actions, outside_work_request, settings, to
+from tests.usecases.world import owed as owed_messages
+
+TWO_STAGES = "line_manager:recommend,head_of_office:grant"
+
+
+def request_outside_work(db: Database, org: dict[str, Staff], chain: str = TWO_STAGES) -> int:
+    """Alice's request, its first stage open: the id of its one step."""
+    done = requesting(
+        db,
+        declarant_id=org["alice"].id or 0,
+        request=outside_work_request(),
+        settings=settings(outside_work=chain),
+        now=NOW,
+    )
+    [step_id] = done.steps
+    return step_id
+
+
+@pytest.fixture
+def org(db: Database) -> dict[str, Staff]:
+    return seed_org(db)
+
+
+def test_the_approver_decides_and_the_chain_moves_on(db: Database, org: dict[str, Staff]) -> None:
+    step_id = request_outside_work(db, org)
+    manager, head = org["manager"].id, org["head"].id
+    assert manager is not None and head is not None
+
+    allowed = decide.check(db, actor_id=manager, step_id=step_id)
+    assert (allowed.step_id, allowed.purpose) == (step_id, "recommend")
+    assert allowed.reference.startswith("OW-")
+
+    done = decide.decide(
+        db,
+        actor_id=manager,
+        step_id=step_id,
+        outcome="supported",
+        reason="Fits with the job",
+        now=NOW,
+    )
+    assert (done.step_id, done.outcome, done.status) == (step_id, "supported", "pending")
+    assert done.decider_name == "Manny Manager"
+    assert done.closed == []
+    [next_step] = done.opened
+    with db.session() as session:
+        step = session.get(ApprovalStep, next_step)
+        assert step is not None and (step.approver_id, step.purpose) == (head, "grant")
+    assert owed_messages(db)[-3:] == [
+        (owed.UPDATE, to(org["manager"])),  # the card loses its buttons
+        (owed.APPROVAL, to(org["head"])),
+        (owed.OUTCOME, to(org["alice"])),
+    ]
+    assert "decided" in audit_actions(db)
+
+    final = decide.decide(
+        db, actor_id=head, step_id=next_step, outcome="granted", reason="Fine", now=NOW
+    )
+    assert (final.status, final.opened) == ("approved", [])
+
+
+def test_someone_who_is_not_the_approver_is_refused_and_it_is_audited(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    step_id = request_outside_work(db, org)
+    eve = org["eve"].id
+    assert eve is not None
+    with pytest.raises(Refused, match="Only Manny Manager"):
+        decide.check(db, actor_id=eve, step_id=step_id)
+    with pytest.raises(Refused, match="Only Manny Manager") as refused:
+        decide.decide(db, actor_id=eve, step_id=step_id, outcome="supported", reason="x", now=NOW)
+    assert refused.value.field is None
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None and step.status == "pending"
+    assert audit_actions(db)[-1] == "decision_refused"
+    assert [kind for kind, _ in owed_messages(db)] == [owed.APPROVAL, "outside_work_receipt"]
+
+
+def test_the_declarant_cannot_decide_their_own(db: Database, org: dict[str, Staff]) -> None:
+    step_id = request_outside_work(db, org, "line_manager:grant")
+    with pytest.raises(Refused, match="your own declaration"):
+        decide.decide(
+            db,
+            actor_id=org["alice"].id or 0,
+            step_id=step_id,
+            outcome="granted",
+            reason="",
+            now=NOW,
+        )
+
+
+def test_a_second_decision_records_nothing(db: Database, org: dict[str, Staff]) -> None:
+    step_id = request_outside_work(db, org, "line_manager:grant")
+    manager, mo = org["manager"].id or 0, org["mo"].id or 0
+    decide.decide(db, actor_id=manager, step_id=step_id, outcome="granted", reason="Ok", now=NOW)
+    before = owed_messages(db)
+
+    # The monitoring officer may decide in the manager's place, but it is decided already.
+    with pytest.raises(Refused, match=r"already decided \(granted\) by Manny Manager"):
+        decide.decide(db, actor_id=mo, step_id=step_id, outcome="refused", reason="No", now=NOW)
+    with pytest.raises(Refused, match="already decided"):
+        decide.check(db, actor_id=manager, step_id=step_id)
+
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None and (step.status, step.decided_by_id) == ("granted", manager)
+    assert owed_messages(db) == before
+    assert audit_actions(db).count("decided") == 1
+
+
+def test_a_decision_the_step_cannot_take_or_missing_words_are_refused(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    step_id = request_outside_work(db, org, "line_manager:grant")
+    manager = org["manager"].id or 0
+    with pytest.raises(Refused, match="not a decision this step can take"):
+        decide.decide(db, actor_id=manager, step_id=step_id, outcome="kept", reason="", now=NOW)
+    with pytest.raises(Refused):
+        decide.decide(db, actor_id=manager, step_id=step_id, outcome="refused", reason="", now=NOW)
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None and step.status == "pending"
+
+
+def test_an_unknown_step_or_person_is_refused(db: Database, org: dict[str, Staff]) -> None:
+    step_id = request_outside_work(db, org)
+    with pytest.raises(Refused, match="doesn't know you"):
+        decide.check(db, actor_id=999, step_id=step_id)
+    with pytest.raises(Refused, match="doesn't know you"):
+        decide.decide(
+            db,
+            actor_id=org["manager"].id or 0,
+            step_id=999,
+            outcome="supported",
+            reason="",
+            now=NOW,
+        )
