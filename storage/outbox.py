@@ -11,6 +11,7 @@ idempotent: whichever update goes last draws the latest state.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -151,3 +152,27 @@ def mark_failed(
         .values(status=status, last_error=error[:2000], not_before=not_before)
         .execution_options(synchronize_session=False)
     )
+
+
+@dataclass(frozen=True)
+class State:
+    """Where a queued message stands: `done` once sent or skipped (nothing left to do)."""
+
+    status: OutboxStatus
+    error: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED)
+
+
+def states(session: Session, *, ids: list[int]) -> dict[int, State]:
+    """The state of each of these messages, in one query."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.last_error).where(
+            col(OutboxMessage.id).in_(ids)
+        )
+    ).all()
+    return {row_id: State(OutboxStatus(status), error) for row_id, status, error in rows}

@@ -24,9 +24,9 @@ from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport
-from handlers.approvals import delivery
+from bot.usecases import delegate as delegation_service
+from bot.usecases.moves import Because, owe_card, owe_moves
 from handlers.approvals import jobs as approval_jobs
-from handlers.delegation import service as delegation_service
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database
@@ -128,8 +128,18 @@ class World:
             ids = [s.id for s in opened.steps if s.id]
             declaration_id = declaration.id
         if deliver:
-            delivery.deliver(self.db, self.notifier, ids)
+            with self.db.session() as session:
+                for step_id in ids:
+                    owe_card(session, step_id=step_id, approver_id=self.approver_of(step_id))
+                session.commit()
+            self.runtime().outbox.run_once()
         return declaration_id
+
+    def approver_of(self, step_id: int) -> int:
+        with self.db.session() as session:
+            step = declarations.get_step(session, step_id=step_id)
+            assert step is not None
+            return step.approver_id
 
     def runtime(
         self, clock: Callable[[], datetime] = utcnow, settings: Settings | None = None
@@ -430,9 +440,10 @@ def test_delegation_ends_by_itself_and_items_go_back(world: World) -> None:
     started = delegate(
         world, "manager", "eve", today=FRIDAY, starts=FRIDAY, ends=date(2026, 11, 24)
     )
-    from handlers.approvals.chasing import announce_moves
-
-    announce_moves(world.db, world.notifier, started.moves, "delegated")
+    with world.db.session() as session:
+        owe_moves(session, started.moves, why="delegated", because=Because.DELEGATION)
+        session.commit()
+    world.runtime().outbox.run_once()
     deputy_card = next(c for c in world.dms("UEVE") if has_buttons(c))
     assert "deputy for Manny Manager" in text_of(deputy_card)
     world.fake.reset()

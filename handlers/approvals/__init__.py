@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.approvals import moves as moves
 from handlers.approvals.ids import DECIDE_PATTERN, Block, Callback
 from handlers.approvals.jobs import JOBS as JOBS
 from handlers.approvals.listeners import decide_by_button, submit_decision_text

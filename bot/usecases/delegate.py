@@ -1,6 +1,9 @@
-"""Delegations in the database: start one (items already waiting move to the deputy), end
-one (what the deputy still holds goes back). Database only; the caller commits, then tells
-people (handlers.approvals.chasing.announce_moves and the messages here)."""
+"""Delegation (issue 3): an approver hands their approvals to a deputy for a period; items
+already waiting move to the deputy, and come back when it ends (early, or by itself after its
+last day). Each use case is one transaction with its audit entries and the messages it owes
+queued in the outbox: the deputy's notice, the delegator's confirmation or notice, and the
+cards that move (bot.usecases.moves). Each platform draws them by name (Slack:
+handlers/delegation/cards.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +15,20 @@ from sqlmodel import Session, col, select
 
 from bot import engine
 from bot.engine import Moved
+from bot.outbox import queue, to_staff
+from bot.rules import delegation as rules
 from bot.rules.delegation import Period
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
-from storage import audit, delegations
+from bot.ui.text import long_day
+from bot.usecases.moves import Because, owe_moves
+from storage import audit, delegations, staff
 from storage.models import ApprovalStep, Declaration, Delegation, Staff
+
+# The messages a delegation owes, drawn by each platform.
+DEPUTY_NOTICE = "delegation_deputy"  # to the deputy, when it is made
+CONFIRMED = "delegation_confirmed"  # to the delegator, when made from the form
+ENDED = "delegation_ended"  # to the deputy (and to the delegator, when it ended by itself)
 
 
 def _role(step: ApprovalStep) -> ApproverRole:
@@ -203,3 +215,142 @@ class Created:
     period: Period
     today: date
     started: Started
+
+
+def _subject(delegation: Delegation) -> str:
+    return f"delegation:{delegation.id}"
+
+
+def delegate(
+    session: Session,
+    *,
+    delegator: Staff,
+    deputy_id: int | None,
+    deputy_chosen: bool,
+    starts_on: date | None,
+    ends_on: date | None,
+    today: date,
+    now: datetime,
+    confirm: bool,
+) -> Created:
+    """Validate (raises rules.InvalidDelegation, its errors keyed by field), store, move what
+    is waiting, and owe the deputy's notice, the moved cards and — `confirm`, when nothing else
+    tells the delegator (a form closed by its ack) — the delegator's confirmation. Commits.
+    `deputy_id` None: nobody chosen, or someone not in the org chart (`deputy_chosen`)."""
+    assert delegator.id is not None
+    deputy = staff.by_id(session, staff_id=deputy_id) if deputy_id is not None else None
+    away = None
+    if deputy is not None and deputy.id is not None:
+        theirs = delegations.current_for(session, delegator_id=deputy.id, on=today)
+        away = (theirs.deputy_id, theirs.ends_on) if theirs else None
+    period = rules.validate(
+        rules.DelegationRequest(
+            delegator_id=delegator.id,
+            deputy_id=deputy.id if deputy else None,
+            deputy_chosen=deputy_chosen,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            deputy_away=away,
+        ),
+        today,
+    )
+    assert deputy is not None and deputy.id is not None
+    started = start(
+        session, delegator=delegator, deputy=deputy, period=period, today=today, now=now
+    )
+    delegation = started.delegation
+    details = {"delegation_id": delegation.id, "moved": len(started.moves), "today": str(today)}
+    queue(
+        session,
+        DEPUTY_NOTICE,
+        subject=_subject(delegation),
+        recipient=to_staff(deputy.id),
+        **details,
+    )
+    if confirm:
+        queue(
+            session,
+            CONFIRMED,
+            subject=_subject(delegation),
+            recipient=to_staff(delegator.id),
+            **details,
+        )
+    why = f"delegated by {delegator.display_name} until {long_day(period.ends_on)}"
+    owe_moves(session, started.moves, why=why, because=Because.DELEGATION)
+    owe_moves(
+        session,
+        started.returned,
+        why="the earlier delegation was replaced",
+        because=Because.DELEGATION,
+    )
+    session.commit()
+    return Created(delegator, deputy, period, today, started)
+
+
+def _owe_ended(session: Session, ended: Ended, *, by_itself: bool) -> None:
+    """The deputy is told (and the delegator, when it ended by itself: nobody asked them);
+    the deputy's cards lose their buttons and the delegator gets them back."""
+    delegation = ended.delegation
+    details = {"delegation_id": delegation.id, "moved": len(ended.moves), "by_itself": by_itself}
+    told = [("deputy", delegation.deputy_id)]
+    if by_itself:
+        told.append(("delegator", delegation.delegator_id))
+    for who, staff_id in told:
+        queue(
+            session,
+            ENDED,
+            subject=_subject(delegation),
+            recipient=to_staff(staff_id),
+            told=who,
+            **details,
+        )
+    deputy = staff.by_id(session, staff_id=delegation.deputy_id)
+    why = f"the delegation to {deputy.display_name if deputy else 'your deputy'} has ended"
+    owe_moves(session, ended.moves, why=why, because=Because.DELEGATION)
+
+
+def end_delegations(session: Session, *, delegator: Staff, now: datetime) -> list[Ended]:
+    """End every delegation `delegator` has in place, now, and owe what that tells; commits.
+    An empty list: they had none."""
+    assert delegator.id is not None
+    done: list[Ended] = []
+    for open_one in delegations.open_for(session, delegator_id=delegator.id):
+        assert open_one.id is not None
+        found = end(
+            session, delegation_id=open_one.id, actor_id=delegator.id, by_itself=False, now=now
+        )
+        if found is not None:
+            _owe_ended(session, found, by_itself=False)
+            done.append(found)
+    session.commit()
+    return done
+
+
+def end_expired(session: Session, *, delegation_id: int, now: datetime) -> Ended | None:
+    """A delegation past its last day ends by itself (the daily sweep); commits. None: it
+    was ended meanwhile, by its delegator or by another sweep."""
+    ended = end(session, delegation_id=delegation_id, actor_id=None, by_itself=True, now=now)
+    if ended is None:
+        return None
+    _owe_ended(session, ended, by_itself=True)
+    session.commit()
+    return ended
+
+
+def hand_over_due(
+    session: Session, *, delegation: Delegation, delegator_name: str, now: datetime
+) -> list[Moved]:
+    """A delegation in force whose delegator still holds waiting steps (one set up in advance,
+    on its first day): those steps move to the deputy, their cards with them; commits."""
+    why = f"delegated by {delegator_name} until {long_day(delegation.ends_on)}"
+    moves = hand_over(
+        session,
+        delegator_id=delegation.delegator_id,
+        deputy_id=delegation.deputy_id,
+        why=why,
+        actor_id=None,
+        now=now,
+    )
+    owe_moves(session, moves, why=why, because=Because.DELEGATION)
+    session.commit()
+    return moves
