@@ -18,7 +18,6 @@ from sqlmodel import col, select
 import handlers
 from bot.cli import main
 from bot.notifier import Notifier
-from bot.rules.chains import parse_chain
 from bot.rules.delegation import Period
 from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
@@ -30,11 +29,12 @@ from handlers.approvals import jobs as approval_jobs
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, Delegation, GiftOffer, Question, Staff
+from storage.models import ApprovalStep, AuditEntry, Delegation, Question, Staff
 from storage.types import utcnow
 from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
+from tests.usecases.office import declare_hospitality
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY = date(2026, 11, 20)  # declarations are made on Friday 20 November 2026
@@ -94,39 +94,10 @@ class World:
         """A hospitality declaration put on its chain at 10:00 on `on`; returns its id."""
         at = datetime.combine(on, time(10, 0), tzinfo=LONDON).astimezone(UTC)
         with self.db.session() as session:
-            declarant = staff.by_id(session, staff_id=self.org[who].id or 0)
-            assert declarant is not None
-            declaration = declarations.create_declaration(
-                session, kind="gift", declarant=declarant, status="pending"
-            )
-            assert declaration.id is not None
-            session.add(
-                GiftOffer(
-                    declaration_id=declaration.id,
-                    kind="hospitality",
-                    offered_by="Acme Cleaning Ltd",
-                    relationship="contractor",
-                    description="Dinner at the Grand Hotel",
-                    value_pence=8500,
-                    date_offered=on,
-                    event_date=on + timedelta(days=20),
-                    response="wants_to_accept",
-                    reason="Representing the office",
-                )
-            )
-            from bot import engine
-
-            opened = engine.start(
-                session,
-                declaration=declaration,
-                declarant=declarant,
-                chain=parse_chain(chain),
-                org=staff.org_view(session, on=on),
-                now=at,
-            )
+            opened = declare_hospitality(session, self.id(who), chain=chain, on=on, at=at)
             session.commit()
             ids = [s.id for s in opened.steps if s.id]
-            declaration_id = declaration.id
+            declaration_id = opened.steps[0].declaration_id
         if deliver:
             with self.db.session() as session:
                 for step_id in ids:

@@ -26,36 +26,27 @@ def _load(session: Session, message: Queued) -> tuple[Delegation, Staff, Staff] 
     return delegation, delegator, deputy
 
 
-@card(DEPUTY_NOTICE)
-def draw_deputy_notice(session: Session, message: Queued) -> Drawn | None:
+def _made(session: Session, message: Queued) -> Drawn | None:
+    """A delegation just made: the deputy's notice, or the delegator's confirmation."""
     found = _load(session, message)
     if found is None:
         return None
-    delegation, delegator, _deputy = found
-    text = messages.deputy_notice(
-        delegator_name=delegator.display_name,
-        starts_on=delegation.starts_on,
-        ends_on=delegation.ends_on,
-        moved=int(message.payload["moved"]),
-        today=date.fromisoformat(message.payload["today"]),
+    delegation, delegator, deputy = found
+    when = {
+        "starts_on": delegation.starts_on,
+        "ends_on": delegation.ends_on,
+        "moved": int(message.payload["moved"]),
+        "today": date.fromisoformat(message.payload["today"]),
+    }
+    if message.kind == CONFIRMED:
+        return Drawn(Message(text=messages.confirmation(deputy_name=deputy.display_name, **when)))
+    return Drawn(
+        Message(text=messages.deputy_notice(delegator_name=delegator.display_name, **when))
     )
-    return Drawn(Message(text=text))
 
 
-@card(CONFIRMED)
-def draw_confirmation(session: Session, message: Queued) -> Drawn | None:
-    found = _load(session, message)
-    if found is None:
-        return None
-    delegation, _delegator, deputy = found
-    text = messages.confirmation(
-        deputy_name=deputy.display_name,
-        starts_on=delegation.starts_on,
-        ends_on=delegation.ends_on,
-        moved=int(message.payload["moved"]),
-        today=date.fromisoformat(message.payload["today"]),
-    )
-    return Drawn(Message(text=text))
+card(DEPUTY_NOTICE)(_made)
+card(CONFIRMED)(_made)
 
 
 @card(ENDED)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot import engine
 from bot.rules.chains import parse_chain
@@ -31,6 +31,41 @@ PEOPLE = {
 }
 
 
+def declare_hospitality(
+    session: Session, declarant_id: int, *, chain: str, on: date, at: datetime
+) -> engine.Opened:
+    """A hospitality declaration by `declarant_id` offered `on`, put on `chain` at `at`; the
+    caller commits."""
+    declarant = staff.by_id(session, staff_id=declarant_id)
+    assert declarant is not None
+    declaration = declarations.create_declaration(
+        session, kind="gift", declarant=declarant, status="pending"
+    )
+    assert declaration.id is not None
+    session.add(
+        GiftOffer(
+            declaration_id=declaration.id,
+            kind="hospitality",
+            offered_by="Acme Cleaning Ltd",
+            relationship="contractor",
+            description="Dinner at the Grand Hotel",
+            value_pence=8500,
+            date_offered=on,
+            event_date=on + timedelta(days=20),
+            response="wants_to_accept",
+            reason="Representing the office",
+        )
+    )
+    return engine.start(
+        session,
+        declaration=declaration,
+        declarant=declarant,
+        chain=parse_chain(chain),
+        org=staff.org_view(session, on=on),
+        now=at,
+    )
+
+
 @dataclass
 class Office:
     db: Database
@@ -44,34 +79,7 @@ class Office:
     def declare(self, who: str = "alice", chain: str = "line_manager:authorise") -> ApprovalStep:
         """A hospitality declaration put on its chain; its first step."""
         with self.db.session() as session:
-            declarant = staff.by_id(session, staff_id=self.id(who))
-            assert declarant is not None
-            declaration = declarations.create_declaration(
-                session, kind="gift", declarant=declarant, status="pending"
-            )
-            assert declaration.id is not None
-            session.add(
-                GiftOffer(
-                    declaration_id=declaration.id,
-                    kind="hospitality",
-                    offered_by="Acme Cleaning Ltd",
-                    relationship="contractor",
-                    description="Dinner at the Grand Hotel",
-                    value_pence=8500,
-                    date_offered=TODAY,
-                    event_date=TODAY + timedelta(days=20),
-                    response="wants_to_accept",
-                    reason="Representing the office",
-                )
-            )
-            opened = engine.start(
-                session,
-                declaration=declaration,
-                declarant=declarant,
-                chain=parse_chain(chain),
-                org=staff.org_view(session, on=TODAY),
-                now=NOW,
-            )
+            opened = declare_hospitality(session, self.id(who), chain=chain, on=TODAY, at=NOW)
             session.commit()
             return opened.steps[0]
 
