@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -24,6 +24,8 @@ from storage import staff
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # What Slack answers when no retry can help: the person, the conversation or the message is
 # gone, or the message itself is wrong.
@@ -75,6 +77,22 @@ def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
         return draw
 
     return register
+
+
+def loading(
+    load: Callable[[Session, Queued], T | None],
+) -> Callable[[Callable[[Session, Queued, T], Drawn | None]], Draw]:
+    """A drawer that needs what `load` finds for the message (under `@card(name)`): when
+    that is gone, there is nothing to say."""
+
+    def wrap(draw: Callable[[Session, Queued, T], Drawn | None]) -> Draw:
+        def load_then_draw(session: Session, message: Queued) -> Drawn | None:
+            found = load(session, message)
+            return None if found is None else draw(session, message, found)
+
+        return load_then_draw
+
+    return wrap
 
 
 def _failure(exc: SlackApiError) -> SendFailed:

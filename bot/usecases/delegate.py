@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from bot import engine
 from bot.engine import Moved
-from bot.outbox import queue, to_staff
+from bot.outbox import owe
 from bot.rules import delegation as rules
 from bot.rules.delegation import Period
 from bot.rules.roles import ApproverRole
@@ -260,21 +260,9 @@ def delegate(
     )
     delegation = started.delegation
     details = {"delegation_id": delegation.id, "moved": len(started.moves), "today": str(today)}
-    queue(
-        session,
-        DEPUTY_NOTICE,
-        subject=_subject(delegation),
-        recipient=to_staff(deputy.id),
-        **details,
-    )
+    owe(session, DEPUTY_NOTICE, deputy.id, about=_subject(delegation), **details)
     if confirm:
-        queue(
-            session,
-            CONFIRMED,
-            subject=_subject(delegation),
-            recipient=to_staff(delegator.id),
-            **details,
-        )
+        owe(session, CONFIRMED, delegator.id, about=_subject(delegation), **details)
     why = f"delegated by {delegator.display_name} until {long_day(period.ends_on)}"
     owe_moves(session, started.moves, why=why, because=Because.DELEGATION)
     owe_moves(
@@ -296,14 +284,7 @@ def _owe_ended(session: Session, ended: Ended, *, by_itself: bool) -> None:
     if by_itself:
         told.append(("delegator", delegation.delegator_id))
     for who, staff_id in told:
-        queue(
-            session,
-            ENDED,
-            subject=_subject(delegation),
-            recipient=to_staff(staff_id),
-            told=who,
-            **details,
-        )
+        owe(session, ENDED, staff_id, about=_subject(delegation), told=who, **details)
     deputy = staff.by_id(session, staff_id=delegation.deputy_id)
     why = f"the delegation to {deputy.display_name if deputy else 'your deputy'} has ended"
     owe_moves(session, ended.moves, why=why, because=Because.DELEGATION)

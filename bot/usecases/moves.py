@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot.engine import Moved
-from bot.outbox import queue, to_staff
+from bot.outbox import owe
 from storage import outbox
 from storage.models import Declaration
 
@@ -64,13 +64,7 @@ def _subject(step_id: int) -> str:
 
 def owe_card(session: Session, *, step_id: int, approver_id: int) -> int:
     """The step's approver is sent its card, with the buttons."""
-    return queue(
-        session,
-        APPROVAL,
-        subject=_subject(step_id),
-        recipient=to_staff(approver_id),
-        step_id=step_id,
-    )
+    return owe(session, APPROVAL, approver_id, about=_subject(step_id), step_id=step_id)
 
 
 def owe_moved(
@@ -91,16 +85,9 @@ def owe_moved(
     new = names.get(moved.to_id, "the new approver")
     owed: list[Owed] = []
     if moved.old_channel and moved.old_ts:  # its card went out: it loses its buttons
-        message = queue(
-            session,
-            MOVED_AWAY,
-            subject=_subject(moved.step_id),
-            recipient=to_staff(moved.from_id),
-            step_id=moved.step_id,
-            channel=moved.old_channel,
-            ts=moved.old_ts,
-            why=why,
-        )
+        old_card = {"step_id": moved.step_id, "channel": moved.old_channel, "ts": moved.old_ts}
+        about = _subject(moved.step_id)
+        message = owe(session, MOVED_AWAY, moved.from_id, about=about, why=why, **old_card)
         owed.append(Owed(message, f"update {old}'s message about {reference}"))
     card = owe_card(session, step_id=moved.step_id, approver_id=moved.to_id)
     owed.append(Owed(card, f"send {reference} to {new}"))
@@ -114,18 +101,9 @@ def owe_moved(
         staff_id = recipients[told]
         if staff_id is None:
             continue
-        message = queue(
-            session,
-            MOVE_NOTE,
-            subject=_subject(moved.step_id),
-            recipient=to_staff(staff_id),
-            step_id=moved.step_id,
-            from_id=moved.from_id,
-            to_id=moved.to_id,
-            told=told.value,
-            because=because.value,
-            waited=waited,
-        )
+        note = {"step_id": moved.step_id, "from_id": moved.from_id, "to_id": moved.to_id}
+        note |= {"told": told.value, "because": because.value, "waited": waited}
+        message = owe(session, MOVE_NOTE, staff_id, about=_subject(moved.step_id), **note)
         owed.append(
             Owed(message, f"tell the {told.value.replace('_', ' ')} that {reference} moved")
         )

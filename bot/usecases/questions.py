@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from bot.outbox import queue, to_staff
+from bot.outbox import owe, queue, to_staff
 from bot.rules.permissions import Why, may_decide_step
 from bot.rules.refusal import Refused
 from bot.rules.roles import Role
@@ -120,13 +120,8 @@ def ask(
         step_id=step_id,
         question_id=question.id,
     )
-    queue(
-        session,
-        QUESTION,
-        subject=_subject(question.id),
-        recipient=to_staff(record.declaration.declarant_id),
-        question_id=question.id,
-    )
+    declarant_id = record.declaration.declarant_id
+    owe(session, QUESTION, declarant_id, about=_subject(question.id), question_id=question.id)
     session.commit()
     return Asked(question.id, record.declarant.display_name)
 
@@ -227,12 +222,6 @@ def answer(
     # The asker, and whoever holds the step now if it has moved since.
     told = sorted({answering.question.asked_by_id, answering.step.approver_id})
     for approver_id in told:
-        queue(
-            session,
-            ANSWER,
-            subject=_subject(question_id),
-            recipient=to_staff(approver_id),
-            question_id=question_id,
-        )
+        owe(session, ANSWER, approver_id, about=_subject(question_id), question_id=question_id)
     session.commit()
     return Answered(question_id, restarted.rowcount == 1, told)

@@ -10,12 +10,14 @@ from bot.notifier import Message
 from bot.outbox import Queued
 from bot.usecases.delegate import CONFIRMED, DEPUTY_NOTICE, ENDED
 from handlers.delegation import messages
-from handlers.outgoing import Drawn, card
+from handlers.outgoing import Drawn, card, loading
 from storage import delegations, staff
 from storage.models import Delegation, Staff
 
+Found = tuple[Delegation, Staff, Staff]
 
-def _load(session: Session, message: Queued) -> tuple[Delegation, Staff, Staff] | None:
+
+def _load(session: Session, message: Queued) -> Found | None:
     delegation = delegations.get(session, delegation_id=int(message.payload["delegation_id"]))
     if delegation is None:
         return None
@@ -26,11 +28,9 @@ def _load(session: Session, message: Queued) -> tuple[Delegation, Staff, Staff] 
     return delegation, delegator, deputy
 
 
-def _made(session: Session, message: Queued) -> Drawn | None:
+@loading(_load)
+def _made(session: Session, message: Queued, found: Found) -> Drawn | None:
     """A delegation just made: the deputy's notice, or the delegator's confirmation."""
-    found = _load(session, message)
-    if found is None:
-        return None
     delegation, delegator, deputy = found
     when = {
         "starts_on": delegation.starts_on,
@@ -50,10 +50,8 @@ card(CONFIRMED)(_made)
 
 
 @card(ENDED)
-def draw_ended(session: Session, message: Queued) -> Drawn | None:
-    found = _load(session, message)
-    if found is None:
-        return None
+@loading(_load)
+def draw_ended(session: Session, message: Queued, found: Found) -> Drawn | None:
     delegation, delegator, deputy = found
     moved, by_itself = int(message.payload["moved"]), bool(message.payload["by_itself"])
     if message.payload.get("told") == "delegator":
