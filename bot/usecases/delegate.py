@@ -7,11 +7,10 @@ handlers/delegation/cards.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot import engine
 from bot.engine import Moved
@@ -23,7 +22,7 @@ from bot.rules.routing import Approver
 from bot.ui.text import long_day
 from bot.usecases.moves import Because, owe_moves
 from storage import audit, delegations, staff
-from storage.models import ApprovalStep, Declaration, Delegation, Staff
+from storage.models import ApprovalStep, Delegation, Staff
 
 # The messages a delegation owes, drawn by each platform.
 DEPUTY_NOTICE = "delegation_deputy"  # to the deputy, when it is made
@@ -36,19 +35,6 @@ def _role(step: ApprovalStep) -> ApproverRole:
         return ApproverRole(step.role)
     except ValueError:
         return ApproverRole.LINE_MANAGER
-
-
-def _excluded(session: Session, steps: Sequence[ApprovalStep]) -> dict[int, frozenset[int]]:
-    """declaration id → people who may not decide it (the declarant, anyone named in it)."""
-    ids = {s.declaration_id for s in steps}
-    if not ids:
-        return {}
-    rows = session.exec(select(Declaration).where(col(Declaration.id).in_(ids)))
-    return {
-        d.id: frozenset({d.declarant_id, d.named_staff_id} - {None})  # type: ignore[misc]
-        for d in rows
-        if d.id is not None
-    }
 
 
 def hand_over(
@@ -68,7 +54,7 @@ def hand_over(
         for s in delegations.waiting_for(session, delegator_id=delegator_id)
         if s.approver_id != deputy_id
     ]
-    excluded = _excluded(session, steps)
+    excluded = delegations.excluded_deciders(session, ids={s.declaration_id for s in steps})
     moves: list[Moved] = []
     for step in steps:
         if deputy_id in excluded.get(step.declaration_id, frozenset()):

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.outbox import owe, queue, to_staff
 from bot.rules.permissions import Why, may_decide_step
@@ -19,6 +18,7 @@ from bot.rules.roles import Role
 from bot.rules.status import StepStatus
 from bot.ui.questions import ANSWER_MAX, QUESTION_MAX, Block
 from storage import audit, declarations, outbox, staff
+from storage import questions as store
 from storage.declarations import Record
 from storage.models import ApprovalStep, Question, Staff
 
@@ -178,26 +178,11 @@ def answer(
     question's message is (the platform's reference), if it was not sent through the outbox."""
     answer_text = _checked(text, Block.ANSWER, "answer", ANSWER_MAX)
     answering = may_answer(session, declarant, question_id)
-    # Conditional updates: a second answer (two forms open) and a decision in between lose
-    # cleanly instead of overwriting.
-    answered = session.execute(
-        update(Question)
-        .where(col(Question.id) == question_id, col(Question.answered_at).is_(None))
-        .values(answer=answer_text, answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if answered.rowcount != 1:
+    if not store.record_answer(session, question_id=question_id, answer=answer_text, at=now):
         session.rollback()
         raise Refused(ALREADY_ANSWERED, Block.ANSWER)
-    restarted = session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.id) == answering.step.id,
-            col(ApprovalStep.status) == StepStatus.PENDING,
-        )
-        .values(clock_started_at=now, reminded_at=None)
-        .execution_options(synchronize_session=False)
-    )
+    assert answering.step.id is not None
+    restarted = store.restart_clock(session, step_id=answering.step.id, at=now)
     record = answering.record
     audit.record(
         session,
@@ -206,7 +191,7 @@ def answer(
         declaration_id=record.declaration.id,
         step_id=answering.step.id,
         question_id=question_id,
-        clock_restarted=restarted.rowcount == 1,
+        clock_restarted=restarted,
     )
     posted = outbox.latest(session, kind=QUESTION, subject=_subject(question_id))
     where = {"channel": shown_at[0], "ts": shown_at[1]} if shown_at else {}
@@ -224,4 +209,4 @@ def answer(
     for approver_id in told:
         owe(session, ANSWER, approver_id, about=_subject(question_id), question_id=question_id)
     session.commit()
-    return Answered(question_id, restarted.rowcount == 1, told)
+    return Answered(question_id, restarted, told)
