@@ -23,7 +23,7 @@ from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport
-from bot.usecases import delegate as delegation_service
+from bot.usecases import delegate as delegation
 from bot.usecases.moves import Because, owe_card, owe_moves
 from handlers.approvals import jobs as approval_jobs
 from storage import chasing as store
@@ -365,13 +365,13 @@ def test_a_card_that_never_arrived_is_sent_the_next_day(world: World) -> None:
 
 def delegate(
     world: World, delegator: str, deputy: str, *, today: date, starts: date, ends: date
-) -> delegation_service.Started:
+) -> delegation.Started:
     now = datetime.combine(today, time(9, 0), tzinfo=LONDON).astimezone(UTC)
     with world.db.session() as session:
         me = staff.by_id(session, staff_id=world.id(delegator))
         them = staff.by_id(session, staff_id=world.id(deputy))
         assert me is not None and them is not None
-        started = delegation_service.start(
+        started = delegation.start(
             session,
             delegator=me,
             deputy=them,
