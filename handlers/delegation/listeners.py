@@ -178,34 +178,35 @@ def confirmation(created: delegate_.Created) -> str:
 
 
 def _end_now(request: ConductRequest) -> None:
-    reply, _ = end_delegations(
-        request.db, request.notifier, slack_user_id=request.user_id, now=request.clock()
+    request.reply(end_now(request.db, request.actor, now=request.clock()))
+
+
+def end_now(db: Database, actor: Staff | None, *, now: datetime) -> str:
+    """End this person's delegations now (bot.usecases.delegate.end_delegations: committed,
+    what it tells queued); what to tell them."""
+    if actor is None or actor.id is None:
+        return NOT_IN_ORG_CHART
+    with db.session() as session:
+        ended = delegate_.end_delegations(session, delegator=actor, now=now)
+        deputies = staff.by_ids(session, ids={e.delegation.deputy_id for e in ended})
+    if not ended:
+        return "You have no delegation to end: your approvals come to you."
+    moved = sum(len(e.moves) for e in ended)
+    names = " and ".join(sorted({deputies[e.delegation.deputy_id].display_name for e in ended}))
+    return messages.ended_for_delegator(
+        deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
     )
-    request.reply(reply)
 
 
 def end_delegations(
     db: Database, notifier: Notifier, *, slack_user_id: str, now: datetime
 ) -> tuple[str, Callable[[], None]]:
-    """End this person's delegations now (committed, with what it tells queued); returns
-    what to tell the person (`/conduct delegate end` and the App Home's button). The second
-    value, once the telling of the deputies, is kept for the Home's listener: nothing is left
-    to do after answering, the outbox sends it."""
+    """`end_now` for the App Home's button, by Slack id. The second value, once the telling
+    of the deputies, is nothing now: the outbox sends what ending a delegation owes."""
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        if me is None or me.id is None:
-            return NOT_IN_ORG_CHART, _nothing
-        ended = delegate_.end_delegations(session, delegator=me, now=now)
-        deputies = staff.by_ids(session, ids={e.delegation.deputy_id for e in ended})
-    if not ended:
-        return "You have no delegation to end: your approvals come to you.", _nothing
-    moved = sum(len(e.moves) for e in ended)
-    names = " and ".join(sorted({deputies[e.delegation.deputy_id].display_name for e in ended}))
-    reply = messages.ended_for_delegator(
-        deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
-    )
-    return reply, _nothing
+    return end_now(db, me, now=now), _nothing
 
 
 def _nothing() -> None:
-    """Nothing left to do after answering: the outbox sends what ending a delegation owes."""
+    """Nothing left to do after answering."""
