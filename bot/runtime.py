@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
 from bot.usecases import reassign
-from bot.usecases.moves import unsent
+from bot.usecases.moves import send_now
 from handlers import directory, home
 from handlers.outgoing import SlackSender
 from storage.db import Database
@@ -82,11 +82,9 @@ class Runtime:
         (bot.staff_import)."""
         with self.db.session() as session:
             followed = reassign.follow_new_managers(session, changes, now=self.clock())
-        if followed.owed:
-            self.outbox.run_once()  # the import is its own process: send what it owes now
-            with self.db.session() as session:
-                for line in unsent(session, followed.owed):
-                    warn(line)
+        # The import is its own process: what it owes goes now.
+        for line in send_now(self.db, self.outbox, followed.owed):
+            warn(line)
         return len(followed.moves)
 
     def attach_homes(self) -> home.HomeRefresher:

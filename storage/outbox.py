@@ -156,14 +156,15 @@ def mark_failed(
 
 @dataclass(frozen=True)
 class State:
-    """Where a queued message stands: `done` once sent or skipped (nothing left to do)."""
+    """Where a queued message stands, and the platform's last error."""
 
     status: OutboxStatus
     error: str | None
 
     @property
-    def done(self) -> bool:
-        return self.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED)
+    def failed(self) -> bool:
+        """Tried and refused: waiting to be tried again, or given up."""
+        return self.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)
 
 
 def states(session: Session, *, ids: list[int]) -> dict[int, State]:

@@ -652,3 +652,24 @@ def test_the_sweep_time_is_read_from_settings() -> None:
     assert load_settings(
         {"SWEEP_TIME": "6:45"}, dotenv_path=None, require=()
     ).policy.sweep_time == (time(6, 45))
+
+
+def test_an_escalation_message_slack_refuses_is_reported_and_the_move_stands(
+    world: World,
+) -> None:
+    declaration_id = world.declare()
+    world.sweep(date(2026, 11, 25))
+    world.fake.reset()
+    world.fake.slack_error_next("chat.postMessage", "account_inactive")
+
+    report = world.sweep(date(2026, 11, 30))
+
+    reference = f"GH-{declaration_id:05d}"
+    assert report.counts["escalated"] == 1
+    assert report.failures == [
+        f"{reference}: could not send {reference} to Harriet Head: Slack answered account_inactive"
+    ]
+    assert world.step(declaration_id).approver_id == world.id("head")
+    # The others still went: the old card redrawn, and the notes.
+    assert len(world.fake.calls("chat.update")) == 1
+    assert any("gone to Harriet Head" in text_of(c) for c in world.dms("UMGR"))

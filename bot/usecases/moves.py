@@ -16,8 +16,9 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot.engine import Moved
-from bot.outbox import owe
+from bot.outbox import Worker, owe
 from storage import outbox
+from storage.db import Database
 from storage.models import Declaration
 
 # The card an approver decides from; the same name the declare and decide flows owe.
@@ -118,11 +119,22 @@ def owe_moves(
 
 
 def unsent(session: Session, owed: Sequence[Owed]) -> list[str]:
-    """What of `owed` has not gone (yet), each as "could not <what>: <the platform's error>"."""
+    """What of `owed` the platform refused (it is tried again, unless no retry can mend it),
+    each as "could not <what>: <the platform's error>"."""
     rows = outbox.states(session, ids=[o.id for o in owed])
     lines = []
     for item in owed:
         state = rows.get(item.id)
-        if state is not None and not state.done:
-            lines.append(f"could not {item.what}: {state.error or 'not sent yet'}")
+        if state is not None and state.failed:
+            lines.append(f"could not {item.what}: {state.error or 'not sent'}")
     return lines
+
+
+def send_now(db: Database, worker: Worker | None, owed: Sequence[Owed]) -> list[str]:
+    """Send what is owed at once, where a run reports what failed (the daily sweep, an org
+    chart import), and say what the platform refused (`unsent`)."""
+    if not owed or worker is None:
+        return []
+    worker.run_once()
+    with db.session() as session:
+        return unsent(session, owed)

@@ -132,6 +132,8 @@ def _escalate(sweep: Sweep, due: _Due) -> bool:
             f"Escalated {item.reference} from {done.from_name} to {done.to_name} "
             f"({due.waited} working days without a decision).",
         )
+        for failure in moves.send_now(sweep.db, sweep.outbox, done.owed):
+            sweep.report.failed(f"{item.reference}: {failure}")
     return True
 
 
