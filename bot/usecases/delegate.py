@@ -7,7 +7,7 @@ handlers/delegation/cards.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -20,7 +20,7 @@ from bot.rules.delegation import Period
 from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
 from bot.ui.text import long_day
-from bot.usecases.moves import Because, owe_moves
+from bot.usecases.moves import Because, Owed, owe_moves
 from storage import audit, delegations, staff
 from storage.models import ApprovalStep, Delegation, Staff
 
@@ -153,6 +153,7 @@ def start(
 class Ended:
     delegation: Delegation
     moves: list[Moved]
+    owed: list[Owed] = field(default_factory=list)  # the messages it owes, once queued
 
 
 def end(
@@ -261,7 +262,7 @@ def delegate(
     return Created(delegator, deputy, period, today, started)
 
 
-def _owe_ended(session: Session, ended: Ended, *, by_itself: bool) -> None:
+def _owe_ended(session: Session, ended: Ended, *, by_itself: bool) -> Ended:
     """The deputy is told (and the delegator, when it ended by itself: nobody asked them);
     the deputy's cards lose their buttons and the delegator gets them back."""
     delegation = ended.delegation
@@ -269,11 +270,17 @@ def _owe_ended(session: Session, ended: Ended, *, by_itself: bool) -> None:
     told = [("deputy", delegation.deputy_id)]
     if by_itself:
         told.append(("delegator", delegation.delegator_id))
-    for who, staff_id in told:
-        owe(session, ENDED, staff_id, about=_subject(delegation), told=who, **details)
+    owed = [
+        Owed(
+            owe(session, ENDED, staff_id, about=_subject(delegation), told=who, **details),
+            f"tell the {who} that delegation {delegation.id} ended",
+        )
+        for who, staff_id in told
+    ]
     deputy = staff.by_id(session, staff_id=delegation.deputy_id)
     why = f"the delegation to {deputy.display_name if deputy else 'your deputy'} has ended"
-    owe_moves(session, ended.moves, why=why, because=Because.DELEGATION)
+    owed += owe_moves(session, ended.moves, why=why, because=Because.DELEGATION)
+    return replace(ended, owed=owed)
 
 
 def end_delegations(session: Session, *, delegator: Staff, now: datetime) -> list[Ended]:
@@ -287,8 +294,7 @@ def end_delegations(session: Session, *, delegator: Staff, now: datetime) -> lis
             session, delegation_id=open_one.id, actor_id=delegator.id, by_itself=False, now=now
         )
         if found is not None:
-            _owe_ended(session, found, by_itself=False)
-            done.append(found)
+            done.append(_owe_ended(session, found, by_itself=False))
     session.commit()
     return done
 
@@ -299,16 +305,17 @@ def end_expired(session: Session, *, delegation_id: int, now: datetime) -> Ended
     ended = end(session, delegation_id=delegation_id, actor_id=None, by_itself=True, now=now)
     if ended is None:
         return None
-    _owe_ended(session, ended, by_itself=True)
+    ended = _owe_ended(session, ended, by_itself=True)
     session.commit()
     return ended
 
 
 def hand_over_due(
     session: Session, *, delegation: Delegation, delegator_name: str, now: datetime
-) -> list[Moved]:
+) -> tuple[list[Moved], list[Owed]]:
     """A delegation in force whose delegator still holds waiting steps (one set up in advance,
-    on its first day): those steps move to the deputy, their cards with them; commits."""
+    on its first day): those steps move to the deputy, their cards with them; commits. The
+    steps moved, and the messages owed."""
     why = f"delegated by {delegator_name} until {long_day(delegation.ends_on)}"
     moves = hand_over(
         session,
@@ -318,6 +325,6 @@ def hand_over_due(
         actor_id=None,
         now=now,
     )
-    owe_moves(session, moves, why=why, because=Because.DELEGATION)
+    owed = owe_moves(session, moves, why=why, because=Because.DELEGATION)
     session.commit()
-    return moves
+    return moves, owed

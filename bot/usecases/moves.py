@@ -81,7 +81,7 @@ def owe_moved(
     """Queue what one move owes (see the module's docstring). `why` is said on the old card
     ("no decision after 6 working days"); `waited`, the working days an escalated step waited;
     `names` (staff id → name) and `reference` only word the list returned."""
-    names = names or {}
+    names, reference = names or {}, reference or f"step {moved.step_id}"
     old = names.get(moved.from_id, "the previous approver")
     new = names.get(moved.to_id, "the new approver")
     owed: list[Owed] = []

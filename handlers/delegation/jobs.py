@@ -9,6 +9,7 @@ from bot.notifier import describe_failure as problem
 from bot.sweep import Job, Sweep
 from bot.ui.text import long_day
 from bot.usecases import delegate
+from bot.usecases.moves import send_now
 from storage import chasing as store
 from storage import delegations, staff
 
@@ -36,6 +37,8 @@ def end_expired_delegations(sweep: Sweep) -> None:
                 f"day {long_day(d.ends_on)}); {n} waiting step{'' if n == 1 else 's'} back "
                 f"with {delegator.display_name}.",
             )
+            for failure in send_now(sweep.db, sweep.outbox, ended.owed):
+                sweep.report.failed(failure)
         except Exception as exc:
             log.warning("Delegation %s", delegation_id, exc_info=True)
             sweep.report.failed(f"could not end delegation {delegation_id}: {problem(exc)}")
@@ -65,7 +68,7 @@ def hand_over_to_deputies(sweep: Sweep) -> None:
             with sweep.db.session() as session:
                 people = staff.by_ids(session, ids={delegator_id, delegation.deputy_id})
                 delegator, deputy = people[delegator_id], people[delegation.deputy_id]
-                moves = delegate.hand_over_due(
+                moves, owed = delegate.hand_over_due(
                     session,
                     delegation=delegation,
                     delegator_name=delegator.display_name,
@@ -79,6 +82,8 @@ def hand_over_to_deputies(sweep: Sweep) -> None:
                 f"{delegator.display_name} to their deputy {deputy.display_name}.",
                 n=len(moves),
             )
+            for failure in send_now(sweep.db, sweep.outbox, owed):
+                sweep.report.failed(failure)
         except Exception as exc:
             log.warning("Hand-over for %s", delegator_id, exc_info=True)
             sweep.report.failed(

@@ -140,6 +140,10 @@ def test_a_delegation_ending_by_itself_tells_the_delegator_too_once(office: Offi
     with office.db.session() as session:
         ended = delegate.end_expired(session, delegation_id=delegation_id, now=NOW)
     assert ended is not None and ended.moves == []
+    assert [o.what for o in ended.owed] == [
+        f"tell the deputy that delegation {delegation_id} ended",
+        f"tell the delegator that delegation {delegation_id} ended",
+    ]
     owed = office.owed()[before:]
     assert [(card, recipient, payload["told"]) for card, recipient, payload in owed] == [
         ("delegation_ended", to(office, "eve"), "deputy"),
