@@ -11,9 +11,10 @@ drawn with `@card(name)`; `bot.outbox.queue` writes one in the caller's transact
 from __future__ import annotations
 
 import logging
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -24,8 +25,6 @@ from storage import staff
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 # What Slack answers when no retry can help: the person, the conversation or the message is
 # gone, or the message itself is wrong.
@@ -77,6 +76,9 @@ def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
         return draw
 
     return register
+
+
+T = typing.TypeVar("T")
 
 
 def loading(
