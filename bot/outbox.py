@@ -144,6 +144,11 @@ def queue(
     return row.id
 
 
+def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
+    """`queue` the message `name` to a member of staff; `about` is its subject."""
+    return queue(session, name, subject=about, recipient=to_staff(staff_id), **payload)
+
+
 def backoff(attempts: int, retry_after: float | None) -> float:
     """Seconds before the next try: what the platform asked, else doubling from one second."""
     if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"

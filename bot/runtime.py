@@ -19,9 +19,10 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
+from bot.usecases import reassign
+from bot.usecases.moves import send_now
 from handlers import directory, home
 from handlers.outgoing import SlackSender
-from handlers.reassign import service as reassign
 from storage.db import Database
 from storage.staff import ManagerChange
 from storage.types import utcnow
@@ -80,9 +81,12 @@ class Runtime:
     ) -> int:
         """After an org chart import, waiting approvals follow people's new line managers
         (bot.staff_import)."""
-        return reassign.follow_and_announce(
-            self.db, self.notifier, changes, now=self.clock(), warn=warn
-        )
+        with self.db.session() as session:
+            followed = reassign.follow_new_managers(session, changes, now=self.clock())
+        # The import is its own process: what it owes goes now.
+        for line in send_now(self.db, self.outbox, followed.owed):
+            warn(line)
+        return len(followed.moves)
 
     def attach_homes(self) -> home.HomeRefresher:
         """Keep each person's Home up to date as the database changes; keep the reference

@@ -73,8 +73,9 @@ class Directory(Protocol):
 
 class FollowNewManagers(Protocol):
     """Moves the waiting steps of people whose line manager changed to the new one and tells
-    those concerned (handlers.reassign.service.follow_and_announce); how many moved. A move
-    that fails raises SQLAlchemyError; a message that fails is passed to `warn`."""
+    those concerned (bot.usecases.reassign.follow_new_managers, run by bot.runtime); how
+    many moved. A move that fails raises SQLAlchemyError; a message that fails is passed to
+    `warn`."""
 
     def __call__(
         self, changes: Sequence[staff.ManagerChange], *, warn: Callable[[str], None]

@@ -11,6 +11,7 @@ drawn with `@card(name)`; `bot.outbox.queue` writes one in the caller's transact
 from __future__ import annotations
 
 import logging
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,6 +78,25 @@ def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
         return draw
 
     return register
+
+
+T = typing.TypeVar("T")
+
+
+def loading(
+    load: Callable[[Session, Queued], T | None],
+) -> Callable[[Callable[[Session, Queued, T], Drawn | None]], Draw]:
+    """A drawer that needs what `load` finds for the message (under `@card(name)`): when
+    that is gone, there is nothing to say."""
+
+    def wrap(draw: Callable[[Session, Queued, T], Drawn | None]) -> Draw:
+        def load_then_draw(session: Session, message: Queued) -> Drawn | None:
+            found = load(session, message)
+            return None if found is None else draw(session, message, found)
+
+        return load_then_draw
+
+    return wrap
 
 
 def _failure(exc: SlackApiError) -> SendFailed:

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from bot.rules.status import StepStatus
-from storage.models import ApprovalStep, Delegation
+from storage.models import ApprovalStep, Declaration, Delegation
 
 
 def in_force(session: Session, *, on: date) -> list[Delegation]:
@@ -109,3 +109,15 @@ def waiting_for(session: Session, *, delegator_id: int) -> list[ApprovalStep]:
             .order_by(col(ApprovalStep.id))
         )
     )
+
+
+def excluded_deciders(session: Session, *, ids: set[int]) -> dict[int, frozenset[int]]:
+    """Declaration id → people who may not decide it (the declarant, anyone named in it)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Declaration).where(col(Declaration.id).in_(ids)))
+    return {
+        d.id: frozenset({d.declarant_id, d.named_staff_id} - {None})  # type: ignore[misc]
+        for d in rows
+        if d.id is not None
+    }

@@ -11,6 +11,7 @@ idempotent: whichever update goes last draws the latest state.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -179,3 +180,28 @@ def mark_failed(
         .values(status=status, last_error=error[:2000], not_before=not_before)
         .execution_options(synchronize_session=False)
     )
+
+
+@dataclass(frozen=True)
+class State:
+    """Where a queued message stands, and the platform's last error."""
+
+    status: OutboxStatus
+    error: str | None
+
+    @property
+    def failed(self) -> bool:
+        """Tried and refused: waiting to be tried again, or given up."""
+        return self.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)
+
+
+def states(session: Session, *, ids: list[int]) -> dict[int, State]:
+    """The state of each of these messages, in one query."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.last_error).where(
+            col(OutboxMessage.id).in_(ids)
+        )
+    ).all()
+    return {row_id: State(OutboxStatus(status), error) for row_id, status, error in rows}

@@ -18,23 +18,23 @@ from sqlmodel import col, select
 import handlers
 from bot.cli import main
 from bot.notifier import Notifier
-from bot.rules.chains import parse_chain
 from bot.rules.delegation import Period
 from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport
-from handlers.approvals import delivery
+from bot.usecases import delegate as delegation
+from bot.usecases.moves import Because, owe_card, owe_moves
 from handlers.approvals import jobs as approval_jobs
-from handlers.delegation import service as delegation_service
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, Delegation, GiftOffer, Question, Staff
+from storage.models import ApprovalStep, AuditEntry, Delegation, Question, Staff
 from storage.types import utcnow
 from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
+from tests.usecases.office import declare_hospitality
 
 LONDON = ZoneInfo("Europe/London")
 FRIDAY = date(2026, 11, 20)  # declarations are made on Friday 20 November 2026
@@ -94,42 +94,23 @@ class World:
         """A hospitality declaration put on its chain at 10:00 on `on`; returns its id."""
         at = datetime.combine(on, time(10, 0), tzinfo=LONDON).astimezone(UTC)
         with self.db.session() as session:
-            declarant = staff.by_id(session, staff_id=self.org[who].id or 0)
-            assert declarant is not None
-            declaration = declarations.create_declaration(
-                session, kind="gift", declarant=declarant, status="pending"
-            )
-            assert declaration.id is not None
-            session.add(
-                GiftOffer(
-                    declaration_id=declaration.id,
-                    kind="hospitality",
-                    offered_by="Acme Cleaning Ltd",
-                    relationship="contractor",
-                    description="Dinner at the Grand Hotel",
-                    value_pence=8500,
-                    date_offered=on,
-                    event_date=on + timedelta(days=20),
-                    response="wants_to_accept",
-                    reason="Representing the office",
-                )
-            )
-            from bot import engine
-
-            opened = engine.start(
-                session,
-                declaration=declaration,
-                declarant=declarant,
-                chain=parse_chain(chain),
-                org=staff.org_view(session, on=on),
-                now=at,
-            )
+            opened = declare_hospitality(session, self.id(who), chain=chain, on=on, at=at)
             session.commit()
             ids = [s.id for s in opened.steps if s.id]
-            declaration_id = declaration.id
+            declaration_id = opened.steps[0].declaration_id
         if deliver:
-            delivery.deliver(self.db, self.notifier, ids)
+            with self.db.session() as session:
+                for step_id in ids:
+                    owe_card(session, step_id=step_id, approver_id=self.approver_of(step_id))
+                session.commit()
+            self.runtime().outbox.run_once()
         return declaration_id
+
+    def approver_of(self, step_id: int) -> int:
+        with self.db.session() as session:
+            step = declarations.get_step(session, step_id=step_id)
+            assert step is not None
+            return step.approver_id
 
     def runtime(
         self, clock: Callable[[], datetime] = utcnow, settings: Settings | None = None
@@ -384,13 +365,13 @@ def test_a_card_that_never_arrived_is_sent_the_next_day(world: World) -> None:
 
 def delegate(
     world: World, delegator: str, deputy: str, *, today: date, starts: date, ends: date
-) -> delegation_service.Started:
+) -> delegation.Started:
     now = datetime.combine(today, time(9, 0), tzinfo=LONDON).astimezone(UTC)
     with world.db.session() as session:
         me = staff.by_id(session, staff_id=world.id(delegator))
         them = staff.by_id(session, staff_id=world.id(deputy))
         assert me is not None and them is not None
-        started = delegation_service.start(
+        started = delegation.start(
             session,
             delegator=me,
             deputy=them,
@@ -430,9 +411,10 @@ def test_delegation_ends_by_itself_and_items_go_back(world: World) -> None:
     started = delegate(
         world, "manager", "eve", today=FRIDAY, starts=FRIDAY, ends=date(2026, 11, 24)
     )
-    from handlers.approvals.chasing import announce_moves
-
-    announce_moves(world.db, world.notifier, started.moves, "delegated")
+    with world.db.session() as session:
+        owe_moves(session, started.moves, why="delegated", because=Because.DELEGATION)
+        session.commit()
+    world.runtime().outbox.run_once()
     deputy_card = next(c for c in world.dms("UEVE") if has_buttons(c))
     assert "deputy for Manny Manager" in text_of(deputy_card)
     world.fake.reset()
@@ -670,3 +652,24 @@ def test_the_sweep_time_is_read_from_settings() -> None:
     assert load_settings(
         {"SWEEP_TIME": "6:45"}, dotenv_path=None, require=()
     ).policy.sweep_time == (time(6, 45))
+
+
+def test_an_escalation_message_slack_refuses_is_reported_and_the_move_stands(
+    world: World,
+) -> None:
+    declaration_id = world.declare()
+    world.sweep(date(2026, 11, 25))
+    world.fake.reset()
+    world.fake.slack_error_next("chat.postMessage", "account_inactive")
+
+    report = world.sweep(date(2026, 11, 30))
+
+    reference = f"GH-{declaration_id:05d}"
+    assert report.counts["escalated"] == 1
+    assert report.failures == [
+        f"{reference}: could not send {reference} to Harriet Head: Slack answered account_inactive"
+    ]
+    assert world.step(declaration_id).approver_id == world.id("head")
+    # The others still went: the old card redrawn, and the notes.
+    assert len(world.fake.calls("chat.update")) == 1
+    assert any("gone to Harriet Head" in text_of(c) for c in world.dms("UMGR"))

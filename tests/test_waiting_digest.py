@@ -58,7 +58,9 @@ def buttons(call: Call) -> list[dict[str, Any]]:
 
 def ledger(world: World) -> list[Reminder]:
     with world.db.session() as session:
-        return list(session.exec(select(Reminder).order_by(Reminder.id)))
+        # The approval cards go through the same table (the outbox): only the reminders here.
+        rows = select(Reminder).where(Reminder.kind != "approval").order_by(Reminder.id)
+        return list(session.exec(rows))
 
 
 def set_staff(world: World, key: str, **values: Any) -> None:

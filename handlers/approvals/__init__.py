@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 # The Slack drawers of the approval messages the use cases owe, registered on import.
+from handlers.approvals import moves as moves
 from handlers.approvals import owed as owed
 from handlers.approvals.ids import DECIDE_PATTERN, Block, Callback
 from handlers.approvals.jobs import JOBS as JOBS

@@ -14,17 +14,16 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import engine
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between
-from bot.rules.routing import Approver, NoApprover, step_escalation_target
-from bot.rules.status import StepStatus
+from bot.rules.routing import Approver
 from bot.sweep import Job, Sweep
+from bot.usecases import moves
+from bot.usecases.escalate import NobodyAbove, escalate, escalation_target
 from bot.usecases.owed import APPROVAL, step_subject
-from handlers.approvals import chasing, delivery
+from handlers.approvals import chasing
 from storage import audit, declarations, outbox, staff
 from storage import chasing as store
-from storage.models import ApprovalStep
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,8 @@ log = logging.getLogger(__name__)
 
 def redeliver_cards(sweep: Sweep) -> None:
     """A step whose card never reached its approver (Slack failed after the step was stored
-    or moved) gets it now, the day after — never the same day, when the first attempt may
-    still be under way."""
+    or moved) is owed it again, the day after — never the same day, when the first attempt
+    may still be under way. The outbox sends it with the sweep's other messages."""
     with sweep.db.session() as session:
         due = [
             w
@@ -47,23 +46,19 @@ def redeliver_cards(sweep: Sweep) -> None:
         if not due:
             return
         approvers = staff.by_ids(session, ids={w.step.approver_id for w in due})
-    for item in due:
-        approver = approvers.get(item.step.approver_id)
-        if approver is None or not approver.slack_user_id or not approver.active:
-            continue  # no Slack account to send to: nothing a re-send could fix
-        assert item.step.id is not None
-        try:
-            delivery.deliver(sweep.db, sweep.notifier, [item.step.id])
-        except Exception as exc:
-            why = chasing.problem(exc)
-            sweep.report.failed(
-                f"could not re-send {item.reference} to {approver.display_name}: {why}"
-            )
-            continue
+        sent: list[tuple[str, str]] = []
+        for item in due:
+            approver = approvers.get(item.step.approver_id)
+            if approver is None or not approver.slack_user_id or not approver.active:
+                continue  # no Slack account to send to: nothing a re-send could fix
+            assert item.step.id is not None
+            moves.owe_card(session, step_id=item.step.id, approver_id=approver.id or 0)
+            sent.append((item.reference, approver.display_name))
+        session.commit()
+    for reference, name in sent:
         sweep.report.did(
             "redelivered",
-            f"Re-sent the card for {item.reference} to {approver.display_name}, which had not "
-            "reached them.",
+            f"Re-sent the card for {reference} to {name}, which had not reached them.",
         )
 
 
@@ -112,77 +107,34 @@ def chase_approvals(sweep: Sweep) -> None:
             sweep.report.failed(f"could not remind staff {approver_id}: {chasing.problem(exc)}")
 
 
-def _escalation_target(
-    session: Session, sweep: Sweep, step: ApprovalStep, item: store.Waiting
-) -> Approver | NoApprover:
-    """The next role up from whoever holds the seat (the delegator, for a deputy's step),
-    never the declarant, anyone named, the current holder, anyone who held the step before
-    (so it never goes back down) or anyone holding another of the declaration's waiting steps.
-    """
-    assert step.id is not None
-    return step_escalation_target(
-        approver_id=step.approver_id,
-        delegated_from_id=step.delegated_from_id,
-        declarant_id=item.declarant_id,
-        named_staff_id=item.named_staff_id,
-        holding_waiting_steps=(
-            s.approver_id
-            for s in declarations.steps_for(session, declaration_id=step.declaration_id)
-            if s.status == StepStatus.PENDING
-        ),
-        previous_holders=store.previous_holders(
-            session, declaration_id=step.declaration_id, step_id=step.id
-        ),
-        org=sweep.org,
-    )
-
-
 def _escalate(sweep: Sweep, due: _Due) -> bool:
-    """Move the step up; False when there is no one above to move it to."""
+    """Move the step up (bot.usecases.escalate); False when there is no one above."""
     item = due.item
     assert item.step.id is not None
     with sweep.db.session() as session:
-        step = declarations.get_step(session, step_id=item.step.id)
-        if (
-            step is None
-            or step.status != StepStatus.PENDING
-            or step.approver_id != item.step.approver_id
-        ):
-            return True  # decided or moved since the sweep looked: nothing to do
-        target = _escalation_target(session, sweep, step, item)
-        holder = staff.by_id(session, staff_id=step.approver_id)
-        holder_name = holder.display_name if holder else "its approver"
-        if isinstance(target, NoApprover):
-            sweep.report.note(
-                f"{item.reference} has waited {due.waited} working days with {holder_name}, "
-                "and there is no one above to escalate it to."
-            )
-            return False
-        why = f"no decision after {due.waited} working days"
-        moved = engine.move(session, step=step, to=target, why=why, actor_id=None, now=sweep.now)
-        if moved is None:
-            session.rollback()
-            return True
-        audit.record(
+        done = escalate(
             session,
-            action="escalated",
-            declaration_id=step.declaration_id,
-            step_id=step.id,
-            from_id=moved.from_id,
-            to_id=moved.to_id,
-            working_days=due.waited,
+            step_id=item.step.id,
+            approver_id=item.step.approver_id,
+            waited=due.waited,
             waiting_since=due.started,
+            org=sweep.org,
+            now=sweep.now,
         )
-        session.commit()
-        new = staff.by_id(session, staff_id=moved.to_id)
-        new_name = new.display_name if new else "the next person up"
-    sweep.report.did(
-        "escalated",
-        f"Escalated {item.reference} from {holder_name} to {new_name} ({due.waited} working "
-        "days without a decision).",
-    )
-    for failure in chasing.announce_escalation(sweep.db, sweep.notifier, moved, waited=due.waited):
-        sweep.report.failed(f"{item.reference}: {failure}")
+    if isinstance(done, NobodyAbove):
+        sweep.report.note(
+            f"{item.reference} has waited {due.waited} working days with {done.holder_name}, "
+            "and there is no one above to escalate it to."
+        )
+        return False
+    if done is not None:
+        sweep.report.did(
+            "escalated",
+            f"Escalated {item.reference} from {done.from_name} to {done.to_name} "
+            f"({due.waited} working days without a decision).",
+        )
+        for failure in moves.send_now(sweep.db, sweep.outbox, done.owed):
+            sweep.report.failed(f"{item.reference}: {failure}")
     return True
 
 
@@ -216,7 +168,13 @@ def _remind(sweep: Sweep, approver_id: int, due: list[_Due]) -> None:
                 )
                 assert record is not None
                 step = next(s for s in record.steps if s.id == d.item.step.id)
-                target = _escalation_target(session, sweep, step, d.item)
+                target = escalation_target(
+                    session,
+                    step,
+                    declarant_id=d.item.declarant_id,
+                    named_staff_id=d.item.named_staff_id,
+                    org=sweep.org,
+                )
                 next_name = None
                 if isinstance(target, Approver):
                     next_name = _name(session, target.person_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from bot.notifier import describe_failure as problem
 from bot.sweep import Job, Sweep
-from handlers.approvals import chasing
-from handlers.delegation import service as delegation_service
-from handlers.delegation.announce import announce_ended
-from handlers.delegation.messages import long_day
+from bot.ui.text import long_day
+from bot.usecases import delegate
+from bot.usecases.moves import send_now
 from storage import chasing as store
 from storage import delegations, staff
 
@@ -17,22 +17,16 @@ log = logging.getLogger(__name__)
 
 
 def end_expired_delegations(sweep: Sweep) -> None:
-    """A delegation ends by itself after its last day: what the deputy still holds goes back."""
+    """A delegation ends by itself after its last day: what the deputy still holds goes back
+    (bot.usecases.delegate.end_expired; the outbox tells the people concerned)."""
     with sweep.db.session() as session:
         due = [d.id for d in delegations.expired(session, on=sweep.today) if d.id is not None]
     for delegation_id in due:
         try:
             with sweep.db.session() as session:
-                ended = delegation_service.end(
-                    session,
-                    delegation_id=delegation_id,
-                    actor_id=None,
-                    by_itself=True,
-                    now=sweep.now,
-                )
+                ended = delegate.end_expired(session, delegation_id=delegation_id, now=sweep.now)
                 if ended is None:
                     continue  # ended meanwhile by the delegator, or by another sweep
-                session.commit()
                 d = ended.delegation
                 people = staff.by_ids(session, ids={d.delegator_id, d.deputy_id})
             delegator, deputy = people[d.delegator_id], people[d.deputy_id]
@@ -43,18 +37,11 @@ def end_expired_delegations(sweep: Sweep) -> None:
                 f"day {long_day(d.ends_on)}); {n} waiting step{'' if n == 1 else 's'} back "
                 f"with {delegator.display_name}.",
             )
-            for failure in announce_ended(
-                sweep.db,
-                sweep.notifier,
-                [ended],
-                delegator=delegator,
-                deputies=people,
-                by_itself=True,
-            ):
+            for failure in send_now(sweep.db, sweep.outbox, ended.owed):
                 sweep.report.failed(failure)
         except Exception as exc:
             log.warning("Delegation %s", delegation_id, exc_info=True)
-            sweep.report.failed(f"could not end delegation {delegation_id}: {chasing.problem(exc)}")
+            sweep.report.failed(f"could not end delegation {delegation_id}: {problem(exc)}")
 
 
 def hand_over_to_deputies(sweep: Sweep) -> None:
@@ -81,16 +68,12 @@ def hand_over_to_deputies(sweep: Sweep) -> None:
             with sweep.db.session() as session:
                 people = staff.by_ids(session, ids={delegator_id, delegation.deputy_id})
                 delegator, deputy = people[delegator_id], people[delegation.deputy_id]
-                why = f"delegated by {delegator.display_name} until {long_day(delegation.ends_on)}"
-                moves = delegation_service.hand_over(
+                moves, owed = delegate.hand_over_due(
                     session,
-                    delegator_id=delegator_id,
-                    deputy_id=delegation.deputy_id,
-                    why=why,
-                    actor_id=None,
+                    delegation=delegation,
+                    delegator_name=delegator.display_name,
                     now=sweep.now,
                 )
-                session.commit()
             if not moves:
                 continue
             sweep.report.did(
@@ -99,12 +82,12 @@ def hand_over_to_deputies(sweep: Sweep) -> None:
                 f"{delegator.display_name} to their deputy {deputy.display_name}.",
                 n=len(moves),
             )
-            for failure in chasing.announce_moves(sweep.db, sweep.notifier, moves, why):
+            for failure in send_now(sweep.db, sweep.outbox, owed):
                 sweep.report.failed(failure)
         except Exception as exc:
             log.warning("Hand-over for %s", delegator_id, exc_info=True)
             sweep.report.failed(
-                f"could not hand over steps of staff {delegator_id}: {chasing.problem(exc)}"
+                f"could not hand over steps of staff {delegator_id}: {problem(exc)}"
             )
 
 

@@ -12,11 +12,12 @@ from slack_sdk.models.views import View
 
 from bot.notifier import Notifier
 from bot.rules import delegation as rules
+from bot.rules.refusal import Refused
 from bot.settings import Settings
+from bot.usecases import delegate as delegate_
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
-from handlers.delegation import messages, service
-from handlers.delegation.announce import announce_created, announce_ended, confirmation
+from handlers.delegation import messages
 from handlers.delegation.form import (
     FormValues,
     Unparsable,
@@ -26,6 +27,7 @@ from handlers.delegation.form import (
 from handlers.delegation.views import Current, delegate_modal
 from storage import delegations, staff
 from storage.db import Database
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ NOT_IN_ORG_CHART = (
     "Nolan can't find you in the office's org chart, so you have no approvals to delegate. "
     "Please ask an admin to add you (python -m bot staff import)."
 )
+NOT_KNOWN_ON_FORM = "Nolan can't find you in the org chart: ask an admin."
 END_WORDS = frozenset({"end", "stop", "cancel"})
 
 
@@ -84,73 +87,62 @@ def delegation_form_for(db: Database, *, slack_user_id: str, today: date) -> Vie
 
 
 def _create(
-    db: Database, *, delegator_slack_id: str, values: FormValues, today: date, now: datetime
-) -> service.Created:
-    """Validate and store (raises rules.InvalidDelegation, or LookupError if the delegator is
-    not in the org chart); commits before anyone is told."""
+    db: Database,
+    *,
+    delegator: Staff | None,
+    values: FormValues,
+    today: date,
+    now: datetime,
+    confirm: bool,
+) -> delegate_.Created:
+    """The deputy's Slack id to their staff row, then the use case (raises
+    rules.InvalidDelegation, or Refused if the delegator is not in the org chart)."""
+    if delegator is None or delegator.id is None:
+        raise Refused(NOT_IN_ORG_CHART)
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=delegator_slack_id)
-        if me is None or me.id is None:
-            raise LookupError(NOT_IN_ORG_CHART)
         deputy = (
             staff.by_slack_id(session, slack_user_id=values.deputy_slack_id)
             if values.deputy_slack_id
             else None
         )
-        away = None
-        if deputy is not None and deputy.id is not None:
-            theirs = delegations.current_for(session, delegator_id=deputy.id, on=today)
-            away = (theirs.deputy_id, theirs.ends_on) if theirs else None
-        period = rules.validate(
-            rules.DelegationRequest(
-                delegator_id=me.id,
-                deputy_id=deputy.id if deputy else None,
-                deputy_chosen=values.deputy_slack_id is not None,
-                starts_on=values.starts_on,
-                ends_on=values.ends_on,
-                deputy_away=away,
-            ),
-            today,
+        me = staff.by_id(session, staff_id=delegator.id)
+        if me is None:
+            raise Refused(NOT_IN_ORG_CHART)
+        return delegate_.delegate(
+            session,
+            delegator=me,
+            deputy_id=deputy.id if deputy else None,
+            deputy_chosen=values.deputy_slack_id is not None,
+            starts_on=values.starts_on,
+            ends_on=values.ends_on,
+            today=today,
+            now=now,
+            confirm=confirm,
         )
-        assert deputy is not None
-        started = service.start(
-            session, delegator=me, deputy=deputy, period=period, today=today, now=now
-        )
-        session.commit()
-        return service.Created(me, deputy, period, today, started)
 
 
 def submit_delegation(
     ack: Ack,
-    body: dict[str, Any],
     view: dict[str, Any],
+    actor: Staff | None,
     db: Database,
     settings: Settings,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
     values = read_delegation_form(view["state"]["values"])
-    now = clock()
     try:
-        created = _create(
+        _create(
             db,
-            delegator_slack_id=body["user"]["id"],
+            delegator=actor,
             values=values,
             today=_today(settings, clock),
-            now=now,
+            now=clock(),
+            confirm=True,
         )
     except rules.InvalidDelegation as invalid:
         ack(**slack_ui.field_errors(invalid.errors))
         return
-    except LookupError:
-        ack(
-            **slack_ui.field_errors(
-                {rules.Field.DEPUTY: "Nolan can't find you in the org chart: ask an admin."}
-            )
-        )
-        return
     ack()
-    announce_created(db, notifier, created, confirm=True)
 
 
 def _shortcut(request: ConductRequest) -> None:
@@ -160,10 +152,11 @@ def _shortcut(request: ConductRequest) -> None:
         values = parse_shortcut(rest)
         created = _create(
             request.db,
-            delegator_slack_id=request.user_id,
+            delegator=request.actor,
             values=values,
             today=_today(request.settings, request.clock),
             now=request.clock(),
+            confirm=False,
         )
     except Unparsable as problem:
         request.reply(str(problem))
@@ -171,48 +164,49 @@ def _shortcut(request: ConductRequest) -> None:
     except rules.InvalidDelegation as invalid:
         request.reply("Nolan couldn't delegate: " + " ".join(invalid.errors.values()))
         return
-    except LookupError:
-        request.reply(NOT_IN_ORG_CHART)
-        return
     request.reply(confirmation(created))
-    announce_created(request.db, request.notifier, created, confirm=False)
+
+
+def confirmation(created: delegate_.Created) -> str:
+    return messages.confirmation(
+        deputy_name=created.deputy.display_name,
+        starts_on=created.period.starts_on,
+        ends_on=created.period.ends_on,
+        moved=len(created.started.moves),
+        today=created.today,
+    )
 
 
 def _end_now(request: ConductRequest) -> None:
-    reply, announce = end_delegations(
-        request.db, request.notifier, slack_user_id=request.user_id, now=request.clock()
+    request.reply(end_now(request.db, request.actor, now=request.clock()))
+
+
+def end_now(db: Database, actor: Staff | None, *, now: datetime) -> str:
+    """End this person's delegations now (bot.usecases.delegate.end_delegations: committed,
+    what it tells queued); what to tell them."""
+    if actor is None or actor.id is None:
+        return NOT_IN_ORG_CHART
+    with db.session() as session:
+        ended = delegate_.end_delegations(session, delegator=actor, now=now)
+        deputies = staff.by_ids(session, ids={e.delegation.deputy_id for e in ended})
+    if not ended:
+        return "You have no delegation to end: your approvals come to you."
+    moved = sum(len(e.moves) for e in ended)
+    names = " and ".join(sorted({deputies[e.delegation.deputy_id].display_name for e in ended}))
+    return messages.ended_for_delegator(
+        deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
     )
-    request.reply(reply)
-    announce()
 
 
 def end_delegations(
     db: Database, notifier: Notifier, *, slack_user_id: str, now: datetime
 ) -> tuple[str, Callable[[], None]]:
-    """End this person's delegations now (committed); returns what to tell the person and
-    the telling of the deputies, to run after answering (`/conduct delegate end` and the App
-    Home's button)."""
+    """`end_now` for the App Home's button, by Slack id. The second value, once the telling
+    of the deputies, is nothing now: the outbox sends what ending a delegation owes."""
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        if me is None or me.id is None:
-            return NOT_IN_ORG_CHART, lambda: None
-        ended: list[service.Ended] = []
-        for open_one in delegations.open_for(session, delegator_id=me.id):
-            assert open_one.id is not None
-            found = service.end(
-                session, delegation_id=open_one.id, actor_id=me.id, by_itself=False, now=now
-            )
-            if found is not None:
-                ended.append(found)
-        session.commit()
-        deputies = staff.by_ids(session, ids={e.delegation.deputy_id for e in ended})
-    if not ended:
-        return "You have no delegation to end: your approvals come to you.", lambda: None
-    moved = sum(len(e.moves) for e in ended)
-    names = " and ".join(sorted({deputies[e.delegation.deputy_id].display_name for e in ended}))
-    reply = messages.ended_for_delegator(
-        deputy_name=names, moved=moved, by_itself=False, ends_on=ended[-1].delegation.ends_on
-    )
-    return reply, lambda: announce_ended(
-        db, notifier, ended, delegator=me, deputies=deputies, by_itself=False
-    )
+    return end_now(db, me, now=now), _nothing
+
+
+def _nothing() -> None:
+    """Nothing left to do after answering."""

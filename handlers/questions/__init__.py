@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from handlers.context import meta
 from handlers.metadata import StepRef
+from handlers.questions import cards as cards
 from handlers.questions.ids import Action, Block, Callback, QuestionRef
 from handlers.questions.listeners import (
     open_question_form,

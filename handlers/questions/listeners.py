@@ -1,93 +1,28 @@
-"""More information: an approver asks the member of staff a question instead of deciding;
-the answer goes back to them and the step's escalation clock starts again (issue 3)."""
+"""More information on Slack: "Ask a question…" on an approver's card and "Reply…" on the
+member of staff's DM open their forms; submitting them runs the use cases
+(bot.usecases.questions), whose messages the outbox sends (handlers/questions/cards.py)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
-from sqlalchemy import update
-from sqlmodel import Session, col
 
-from bot.notifier import Notifier, Posted
-from bot.rules.permissions import may_decide
-from bot.rules.refusal import Refused
-from bot.rules.roles import Role
-from bot.rules.status import StepStatus
+from bot.usecases import questions
 from handlers import slack_ui
-from handlers.approvals import delivery
-from handlers.approvals.kinds import kind_of
+from handlers.approvals.delivery import card_for
 from handlers.metadata import StepRef
-from handlers.questions.ids import (
-    ANSWER_MAX,
-    QUESTION_MAX,
-    Block,
-    QuestionRef,
-)
-from handlers.questions.views import (
-    answer_message,
-    answered_message,
-    ask_modal,
-    asked_view,
-    question_message,
-    reply_modal,
-)
-from storage import audit, declarations, staff
+from handlers.questions.ids import Block, QuestionRef
+from handlers.questions.views import ask_modal, asked_view, reply_modal
 from storage.db import Database
-from storage.declarations import Record
-from storage.models import ApprovalStep, Question, Staff
-
-log = logging.getLogger(__name__)
-
-ALREADY_ANSWERED = "You already answered this question."
-UNKNOWN = "Nolan doesn't know you or this declaration any more."
+from storage.models import Staff
 
 
-# -- asking --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Asking:
-    actor: Staff
-    step: ApprovalStep
-    record: Record
-
-
-def _may_ask(session: Session, actor: Staff | None, step_id: int) -> Asking:
-    """The step's approver (or the monitoring officer, or the approver a deputy stands in
-    for) may ask, while the step waits; anyone else is told why not."""
-    step = declarations.get_step(session, step_id=step_id)
-    if actor is None or actor.id is None or step is None:
-        raise Refused(UNKNOWN, Block.QUESTION)
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    assert record is not None
-    verdict = may_decide(
-        actor.id,
-        approver_id=step.approver_id,
-        declarant_id=record.declarant.id or 0,
-        actor_is_monitoring_officer=Role.MONITORING_OFFICER in actor.role_set,
-    )
-    allowed = verdict.allowed or actor.id == step.delegated_from_id
-    if actor.id == record.declarant.id:
-        raise Refused("You can't ask questions about your own declaration.", Block.QUESTION)
-    if not allowed or actor.id == record.declaration.named_staff_id:
-        approver = record.name_of(step.approver_id) or "the approver"
-        raise Refused(
-            f"Only {approver} (or the monitoring officer) can ask about this declaration.",
-            Block.QUESTION,
-        )
-    if step.status != StepStatus.PENDING:
-        raise Refused(
-            f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
-            "there is nothing to ask.",
-            Block.QUESTION,
-        )
-    return Asking(actor, step, record)
+def _typed(view: dict[str, Any], block: str) -> str | None:
+    return slack_ui.answers(view["state"]["values"]).text(block)
 
 
 def open_question_form(
@@ -99,40 +34,18 @@ def open_question_form(
     db: Database,
 ) -> None:
     ack()
-    ref = meta
     with db.session() as session:
-        asking = _may_ask(session, actor, ref.step_id)
+        asking = questions.may_ask(session, actor, meta.step_id)
     record = asking.record
     client.views_open(
         trigger_id=body["trigger_id"],
         view=ask_modal(
-            step_id=ref.step_id,
+            step_id=meta.step_id,
             reference=record.declaration.reference or "",
             declarant=record.declarant.display_name,
-            what=delivery.card_for(record, asking.step).heading,
+            what=card_for(record, asking.step).heading,
         ),
     )
-
-
-@dataclass(frozen=True)
-class Asked:
-    question_id: int
-    asker: str
-    declarant: str
-    declarant_slack_id: str | None
-    reference: str
-    what: str
-    question: str
-
-
-def _text(view: dict[str, Any], block: str, what: str, most: int) -> str:
-    """The form's text, or Refused on its field."""
-    text = (slack_ui.answers(view["state"]["values"]).text(block) or "").strip()
-    if not text:
-        raise Refused(f"Please write your {what}.", block)
-    if len(text) > most:
-        raise Refused(f"Please keep this to {most} characters or fewer.", block)
-    return text
 
 
 def submit_question(
@@ -141,87 +54,17 @@ def submit_question(
     meta: StepRef,
     actor: Staff | None,
     db: Database,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _text(view, Block.QUESTION, "question", QUESTION_MAX)
-    ref = meta
-    now = clock()
     with db.session() as session:
-        asking = _may_ask(session, actor, ref.step_id)
-        assert asking.actor.id is not None
-        question = Question(
-            step_id=ref.step_id, asked_by_id=asking.actor.id, question=text, asked_at=now
-        )
-        session.add(question)
-        session.flush()
-        assert question.id is not None
-        record = asking.record
-        audit.record(
+        asked = questions.ask(
             session,
-            action="question_asked",
-            actor_id=asking.actor.id,
-            declaration_id=record.declaration.id,
-            step_id=ref.step_id,
-            question_id=question.id,
+            asker=actor,
+            step_id=meta.step_id,
+            text=_typed(view, Block.QUESTION),
+            now=clock(),
         )
-        session.commit()
-        asked = Asked(
-            question_id=question.id,
-            asker=asking.actor.display_name,
-            declarant=record.declarant.display_name,
-            declarant_slack_id=record.declarant.slack_user_id,
-            reference=record.declaration.reference or "",
-            what=kind_of(record.declaration.kind).describe(record),
-            question=text,
-        )
-    ack(response_action="update", view=asked_view(asked.declarant))
-    delivery.tell(
-        notifier,
-        asked.declarant_slack_id,
-        question_message(
-            question_id=asked.question_id,
-            asker=asked.asker,
-            reference=asked.reference,
-            what=asked.what,
-            question=asked.question,
-        ),
-    )
-
-
-# -- answering -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answering:
-    question: Question
-    step: ApprovalStep
-    record: Record
-    asker: Staff | None
-
-
-def _may_answer(session: Session, actor: Staff | None, question_id: int) -> Answering:
-    """Only the member of staff answers, once, while the step still waits."""
-    question = session.get(Question, question_id, populate_existing=True)
-    step = declarations.get_step(session, step_id=question.step_id) if question else None
-    if actor is None or question is None or step is None:
-        raise Refused(UNKNOWN, Block.ANSWER)
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    assert record is not None
-    if actor.id != record.declarant.id:
-        raise Refused(
-            f"Only {record.declarant.display_name} can answer this question.", Block.ANSWER
-        )
-    if question.answered_at is not None:
-        raise Refused(ALREADY_ANSWERED, Block.ANSWER)
-    if step.status != StepStatus.PENDING:
-        raise Refused(
-            f"This is no longer waiting for a decision ({step.status.replace('_', ' ')}), so "
-            "no answer is needed.",
-            Block.ANSWER,
-        )
-    asker = staff.by_id(session, staff_id=question.asked_by_id)
-    return Answering(question, step, record, asker)
+    ack(response_action="update", view=asked_view(asked.declarant_name))
 
 
 def open_reply_form(
@@ -233,12 +76,11 @@ def open_reply_form(
     db: Database,
 ) -> None:
     ack()
-    ref = meta
     with db.session() as session:
-        answering = _may_answer(session, actor, ref.question_id)
+        answering = questions.may_answer(session, actor, meta.question_id)
     container = body.get("container") or {}
     where = QuestionRef(
-        question_id=ref.question_id,
+        question_id=meta.question_id,
         channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
         ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
     )
@@ -259,70 +101,15 @@ def submit_answer(
     meta: QuestionRef,
     actor: Staff | None,
     db: Database,
-    notifier: Notifier,
     clock: Callable[[], datetime],
 ) -> None:
-    text = _text(view, Block.ANSWER, "answer", ANSWER_MAX)
-    ref = meta
-    now = clock()
     with db.session() as session:
-        answering = _may_answer(session, actor, ref.question_id)
-        # Conditional updates: a second answer (two forms open) and a decision in between
-        # lose cleanly instead of overwriting.
-        answered = session.execute(
-            update(Question)
-            .where(col(Question.id) == ref.question_id, col(Question.answered_at).is_(None))
-            .values(answer=text, answered_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if answered.rowcount != 1:
-            session.rollback()
-            raise Refused(ALREADY_ANSWERED, Block.ANSWER)
-        restarted = session.execute(
-            update(ApprovalStep)
-            .where(
-                col(ApprovalStep.id) == answering.step.id,
-                col(ApprovalStep.status) == StepStatus.PENDING,
-            )
-            .values(clock_started_at=now, reminded_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        record = answering.record
-        audit.record(
+        questions.answer(
             session,
-            action="question_answered",
-            actor_id=record.declarant.id,
-            declaration_id=record.declaration.id,
-            step_id=answering.step.id,
-            question_id=ref.question_id,
-            clock_restarted=restarted.rowcount == 1,
+            declarant=actor,
+            question_id=meta.question_id,
+            text=_typed(view, Block.ANSWER),
+            now=clock(),
+            shown_at=(meta.channel, meta.ts) if meta.channel and meta.ts else None,
         )
-        session.commit()
-        # The asker, and whoever holds the step now if it has moved since.
-        approvers = {answering.question.asked_by_id, answering.step.approver_id}
-        told = [
-            p.slack_user_id
-            for p in staff.by_ids(session, ids=approvers).values()
-            if p.slack_user_id
-        ]
     ack()
-    asker = answering.asker.display_name if answering.asker else "The approver"
-    what = kind_of(record.declaration.kind).describe(record)
-    reference = record.declaration.reference or ""
-    question = answering.question.question
-    if ref.channel and ref.ts:
-        notifier.update(
-            Posted(ref.channel, ref.ts),
-            answered_message(
-                asker=asker, reference=reference, what=what, question=question, answer=text
-            ),
-        )
-    message = answer_message(
-        declarant=record.declarant.display_name,
-        reference=reference,
-        what=delivery.card_for(record, answering.step).heading,
-        question=question,
-        answer=text,
-    )
-    for slack_id in sorted(told):
-        delivery.tell(notifier, slack_id, message)

@@ -1,6 +1,6 @@
-"""Reassignment: an admin moves any waiting item (`/conduct reassign`); waiting items follow
-a new line manager after an org chart import (handlers.reassign.service, from
-bot/staff_import.py)."""
+"""Reassignment on Slack: an admin moves any waiting item (`/conduct reassign`). The use
+cases, and waiting items following a new line manager after an org chart import, are in
+bot/usecases/reassign.py."""
 
 from __future__ import annotations
 
