@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -43,10 +44,22 @@ from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
-__all__ = ["SLACK_SECRETS", "Policy", "Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "SLACK_SECRETS",
+    "TEAMS_SECRETS",
+    "Policy",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+]
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
+# Microsoft's public cloud; a government cloud (and the tests) set others.
+DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+DEFAULT_TEAMS_GRAPH_URL = "https://graph.microsoft.com/v1.0"
+DEFAULT_TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
+ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 
 # Values copied unchanged from .env.example must not pass for real secrets.
 _PLACEHOLDER_MARKERS = ("replace-me", "your-", "changeme", "xoxb-...", "xapp-...")
@@ -66,10 +79,28 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3000
     log_level: str = "INFO"
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_tenant_id: str = ""
+    teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+    teams_token_url: str = ""  # empty: Entra's for teams_tenant_id (see token_url)
+    teams_graph_url: str = DEFAULT_TEAMS_GRAPH_URL
+    teams_service_url: str = DEFAULT_TEAMS_SERVICE_URL
     policy: Policy = field(default_factory=Policy)
+
+    @property
+    def platform(self) -> Literal["slack", "teams"]:
+        """One deployment serves one platform: Teams when TEAMS_APP_ID is set."""
+        return "teams" if self.teams_app_id else "slack"
+
+    @property
+    def token_url(self) -> str:
+        """Where Nolan gets its own Microsoft tokens (client credentials)."""
+        return self.teams_token_url or ENTRA_TOKEN_URL.format(tenant=self.teams_tenant_id)
 
 
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+TEAMS_SECRETS = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID")
 
 
 def normalise_api_url(url: str) -> str:
@@ -137,6 +168,18 @@ def _yes_no(raw: str) -> bool:
     return lowered in ("yes", "true", "1")
 
 
+_URL = "an https:// URL (http:// only on 127.0.0.1 or localhost)"
+
+
+def _web_url(raw: str) -> str:
+    """Microsoft's services are reached over TLS; plain HTTP only on loopback (tests, fakes)."""
+    parts = urlsplit(raw)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        raise _wrong_form()
+    return raw
+
+
 def _leads(most: int) -> Callable[[str], tuple[int, ...]]:
     def parse(raw: str) -> tuple[int, ...]:
         leads = parse_leads(raw)
@@ -194,6 +237,21 @@ class _Variables(BaseSettings):
     slack_app_token: str | None = _var(None, "SLACK_APP_TOKEN")
     slack_api_url: Annotated[str, AfterValidator(normalise_api_url)] = _var(
         _S.slack_api_url, "SLACK_API_URL"
+    )
+    teams_app_id: str = _var("", "TEAMS_APP_ID")
+    teams_app_password: str = _var("", "TEAMS_APP_PASSWORD")
+    teams_tenant_id: str = _var("", "TEAMS_TENANT_ID")
+    teams_openid_metadata_url: Annotated[str, AfterValidator(_web_url)] = _var(
+        _S.teams_openid_metadata_url, "TEAMS_OPENID_METADATA_URL", _URL
+    )
+    teams_token_url: Annotated[str, AfterValidator(_web_url)] = _var(
+        _S.teams_token_url, "TEAMS_TOKEN_URL", _URL
+    )
+    teams_graph_url: Annotated[str, AfterValidator(_web_url)] = _var(
+        _S.teams_graph_url, "TEAMS_GRAPH_URL", _URL
+    )
+    teams_service_url: Annotated[str, AfterValidator(_web_url)] = _var(
+        _S.teams_service_url, "TEAMS_SERVICE_URL", _URL
     )
     database_url: str = _var(_S.database_url, "DATABASE_URL")
     host: str = _var(_S.host, "HOST")
@@ -344,12 +402,17 @@ def load_settings(
 ) -> Settings:
     """Read settings from `environ` (default: the process environment) over `dotenv_path`;
     raise SettingsError naming each missing or placeholder value in `require`, or each bad
-    value."""
+    value. `require` names Slack's secrets a command needs; on Teams (TEAMS_APP_ID set) a
+    command needing any needs the Teams app's credentials instead. Both platforms set is an
+    error; neither, when a command needs one."""
     try:
         with _reading(environ):
             read = Variables(_env_file=dotenv_path)
     except ValidationError as exc:
         raise SettingsError(_one_line(exc)) from None
+    platform = _platform(read.teams_app_id, read.slack_bot_token, needed=bool(tuple(require)))
+    if platform == "teams" and tuple(require):
+        require = TEAMS_SECRETS
     secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
     missing = [name for name, value in secrets.items() if not value]
     if missing:
@@ -358,6 +421,8 @@ def load_settings(
     if fake:
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
     values = {name: getattr(read, name) for name in Variables.model_fields}
+    if platform == "slack":  # a placeholder TEAMS_APP_ID counts as not set
+        values["teams_app_id"] = ""
     chains = {kind: values[f"chain_{kind}"] for kind in DEFAULT_CHAINS}
     policy = Policy(
         chains=chains, **{f.name: values[f.name] for f in fields(Policy) if f.name in values}
@@ -365,3 +430,24 @@ def load_settings(
     return Settings(
         policy=policy, **{f.name: values[f.name] for f in fields(Settings) if f.name in values}
     )
+
+
+def _platform(app_id: str, bot_token: str, *, needed: bool) -> Literal["slack", "teams"]:
+    """Teams when TEAMS_APP_ID is set, Slack when SLACK_BOT_TOKEN is (placeholders count as
+    not set); both is an error, and neither when the command needs a platform. A placeholder
+    alone picks its platform, so that the error names the placeholder."""
+    teams = bool(app_id) and not _is_placeholder(app_id)
+    slack = bool(bot_token) and not _is_placeholder(bot_token)
+    if teams and slack:
+        raise SettingsError(
+            "both TEAMS_APP_ID and SLACK_BOT_TOKEN are set: one deployment serves one platform, "
+            "unset one of them"
+        )
+    if teams or slack:
+        return "teams" if teams else "slack"
+    if needed and not app_id and not bot_token:
+        raise SettingsError(
+            f"missing required setting {', '.join(SLACK_SECRETS)} for Slack, or "
+            f"{', '.join(TEAMS_SECRETS)} for Teams (see .env.example)"
+        )
+    return "teams" if app_id and not bot_token else "slack"
