@@ -229,6 +229,10 @@ def _run(
     if args.command == "migrate":
         print("Database schema is up to date.", file=out)
         return 0
+    if args.command in ("staff", "reminders") and settings.platform == "teams":
+        # Issue 12: Graph look-ups for the org chart and the sweep's Teams messages come next.
+        print(f"nolan: error: {args.command} is not available on Teams yet", file=err)
+        return 2
     if args.command == "staff":
         from bot.runtime import Runtime
         from bot.staff_import import run_import

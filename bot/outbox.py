@@ -77,13 +77,20 @@ MOOT = Moot()
 
 class SendFailed(Exception):
     """The platform refused or could not be reached. `retry_after` in seconds as the platform
-    asked; `permanent` when no retry can mend it."""
+    asked; `permanent` when no retry can mend it; `parked` when only a change on the
+    recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`."""
 
     def __init__(
-        self, error: str, *, retry_after: float | None = None, permanent: bool = False
+        self,
+        error: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        parked: bool = False,
     ) -> None:
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent
+        self.parked = parked
 
 
 class Sender(Protocol):
@@ -122,6 +129,12 @@ def queue(
     )
     assert row.id is not None
     return row.id
+
+
+def unpark(session: Session, recipient: str) -> int:
+    """The messages parked for `recipient` go again (Teams: Nolan has just been installed for
+    them), in the caller's transaction; returns how many."""
+    return outbox.unpark(session, recipient=recipient)
 
 
 def backoff(attempts: int, retry_after: float | None) -> float:
@@ -301,6 +314,9 @@ class Worker:
         if failed.permanent:
             log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
             status, not_before = OutboxStatus.DEAD, None
+        elif failed.parked:
+            log.info("Outbox message %s (%s) parked: %s", message.id, message.kind, failed)
+            status, not_before = OutboxStatus.PARKED, None
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
+from storage import touched
 from storage.models import OutboxMessage
 from storage.types import utcnow
 
@@ -151,3 +152,19 @@ def mark_failed(
         .values(status=status, last_error=error[:2000], not_before=not_before)
         .execution_options(synchronize_session=False)
     )
+
+
+def unpark(session: Session, *, recipient: str) -> int:
+    """Queue again the messages parked for `recipient`; returns how many."""
+    moved = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.recipient) == recipient,
+            col(OutboxMessage.status) == OutboxStatus.PARKED,
+        )
+        .values(status=OutboxStatus.QUEUED, not_before=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount:
+        touched.note_queued(session)
+    return moved.rowcount
