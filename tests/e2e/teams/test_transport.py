@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import outbox
+from bot.teams.drawers import DRAWERS, Drawer, Drawn, Where, card, text_block
 from storage.db import Database
 from storage.models import Staff
 from tests.e2e.teams.harness import ORG, STRANGER, Person, TeamsNolan, card_text
@@ -219,3 +220,29 @@ def test_a_person_without_nolan_is_parked_then_reached_once_installed(
     nolan.settle()
     assert [r.status for r in nolan.outbox()] == ["sent"]
     assert len(fake.delivered()) == 1
+
+
+def test_an_update_replaces_the_card_in_place(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message queued to update an earlier one (updates_id) is a PUT on that activity."""
+
+    def redraw(_session: object, message: outbox.Queued) -> Drawn:
+        assert message.updates is not None
+        decided = card(text_block("Decided by Morgan"))
+        return Drawn("Decided", decided, update=Where(*message.updates))
+
+    monkeypatch.setitem(DRAWERS, "redrawn", Drawer(redraw))
+    first = owe_help(db, ALICE)
+    sent = fake.wait_for("send")
+    with db.session() as session:
+        recipient = nolan.outbox()[0].recipient
+        outbox.queue(session, "redrawn", subject=recipient, recipient=recipient, updates_id=first)
+        session.commit()
+    updated = fake.wait_for("update")
+    assert (updated.status, updated.activity_id) == (200, sent.response["id"])
+    assert card_text(updated) == "Decided by Morgan"
+    chat = fake.conversation_of(ALICE.object_id)
+    assert len(fake.versions(chat, sent.response["id"])) == 2
+    nolan.settle()
+    assert [r.status for r in nolan.outbox()] == ["sent", "sent"]
