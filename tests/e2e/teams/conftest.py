@@ -1,5 +1,5 @@
 """Fixtures for the Teams end-to-end tests: the Microsoft fakes, the bot in Teams mode on the
-test database, an org chart with Entra object ids."""
+test database, an org chart with Entra object ids (`clock` is tests/e2e/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,6 @@ def fake() -> Iterator[FakeTeams]:
     yield teams
     teams.stop()
     teams.assert_clean()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
