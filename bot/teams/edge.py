@@ -81,6 +81,8 @@ class Edge:
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("Teams activity %s failed (ref %s)", body.get("type"), ref)
+            if body.get("type") != "invoke":
+                return Reply(200)  # Teams would only send it again
             said = f"Something went wrong (ref {ref}). Nothing was recorded; please try again."
             return Reply(200, unavailable(str(body.get("name") or ""), said))
         finally:

@@ -246,3 +246,21 @@ def test_an_update_replaces_the_card_in_place(
     assert len(fake.versions(chat, sent.response["id"])) == 2
     nolan.settle()
     assert [r.status for r in nolan.outbox()] == ["sent", "sent"]
+
+
+def test_a_failing_handler_is_a_reference_not_a_500(
+    nolan: TeamsNolan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert nolan.runtime is not None and nolan.runtime.teams is not None
+    router = nolan.runtime.teams.router
+
+    def broken(_turn: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(router.invokes, ("task/fetch", None), broken)
+    monkeypatch.setitem(router.commands, "help", broken)
+    status, reply = nolan.post(nolan.activity(
+        ALICE, "invoke", name="task/fetch", value={"data": {}}
+    ))
+    assert status == 200 and "Something went wrong (ref " in reply["task"]["value"]
+    assert nolan.say(ALICE, "help") == (200, None)
