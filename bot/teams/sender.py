@@ -36,6 +36,10 @@ class Chat:
 class TeamsSender:
     """bot.outbox.Sender for Teams."""
 
+    # Teams has no scheduled messages: a reminder due outside working hours is held by the
+    # outbox's worker until the morning (main's bot.outbox reads this; ignored before it).
+    holds_outside_working_hours = True
+
     def __init__(self, db: Database, connector: Connector, *, service_url: str) -> None:
         self.db, self.connector, self.service_url = db, connector, service_url
 
