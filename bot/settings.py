@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -37,6 +36,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot import platform as chat
 from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
 from bot.rules.chains import DEFAULT_CHAINS, parse_chain
@@ -44,25 +44,13 @@ from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
-__all__ = [
-    "SLACK_SECRETS",
-    "TEAMS_SECRETS",
-    "Policy",
-    "Settings",
-    "SettingsError",
-    "load_settings",
-]
+__all__ = ["SLACK_SECRETS", "TEAMS_SECRETS", "Policy", "Settings", "SettingsError"]
+__all__ += ["load_settings"]
+SLACK_SECRETS, TEAMS_SECRETS = chat.SLACK_SECRETS, chat.TEAMS_SECRETS
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
-# Microsoft's public cloud; a government cloud (and the tests) set others.
-DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-DEFAULT_TEAMS_GRAPH_URL = "https://graph.microsoft.com/v1.0"
-DEFAULT_TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
-ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 
-# Values copied unchanged from .env.example must not pass for real secrets.
-_PLACEHOLDER_MARKERS = ("replace-me", "your-", "changeme", "xoxb-...", "xapp-...")
 
 
 class SettingsError(ValueError):
@@ -82,25 +70,23 @@ class Settings:
     teams_app_id: str = ""
     teams_app_password: str = ""
     teams_tenant_id: str = ""
-    teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+    teams_openid_metadata_url: str = chat.DEFAULT_TEAMS_OPENID_METADATA_URL
     teams_token_url: str = ""  # empty: Entra's for teams_tenant_id (see token_url)
-    teams_graph_url: str = DEFAULT_TEAMS_GRAPH_URL
-    teams_service_url: str = DEFAULT_TEAMS_SERVICE_URL
+    teams_graph_url: str = chat.DEFAULT_TEAMS_GRAPH_URL
+    teams_service_url: str = chat.DEFAULT_TEAMS_SERVICE_URL
     policy: Policy = field(default_factory=Policy)
 
     @property
-    def platform(self) -> Literal["slack", "teams"]:
+    def platform(self) -> chat.Platform:
         """One deployment serves one platform: Teams when TEAMS_APP_ID is set."""
         return "teams" if self.teams_app_id else "slack"
 
     @property
     def token_url(self) -> str:
         """Where Nolan gets its own Microsoft tokens (client credentials)."""
-        return self.teams_token_url or ENTRA_TOKEN_URL.format(tenant=self.teams_tenant_id)
+        return self.teams_token_url or chat.ENTRA_TOKEN_URL.format(tenant=self.teams_tenant_id)
 
 
-SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-TEAMS_SECRETS = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID")
 
 
 def normalise_api_url(url: str) -> str:
@@ -168,18 +154,6 @@ def _yes_no(raw: str) -> bool:
     return lowered in ("yes", "true", "1")
 
 
-_URL = "an https:// URL (http:// only on 127.0.0.1 or localhost)"
-
-
-def _web_url(raw: str) -> str:
-    """Microsoft's services are reached over TLS; plain HTTP only on loopback (tests, fakes)."""
-    parts = urlsplit(raw)
-    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
-        raise _wrong_form()
-    return raw
-
-
 def _leads(most: int) -> Callable[[str], tuple[int, ...]]:
     def parse(raw: str) -> tuple[int, ...]:
         leads = parse_leads(raw)
@@ -198,6 +172,7 @@ def _chain(text: str) -> str:
 Whole = Annotated[int, _text(_digits)]
 Pence = Annotated[int, _text(_pence)]
 Leads = Annotated[tuple[int, ...], NoDecode]
+ServiceURL = Annotated[str, AfterValidator(chat.service_url)]
 
 
 def _var(default: Any, name: str, must_be: str = "") -> Any:
@@ -241,18 +216,12 @@ class _Variables(BaseSettings):
     teams_app_id: str = _var("", "TEAMS_APP_ID")
     teams_app_password: str = _var("", "TEAMS_APP_PASSWORD")
     teams_tenant_id: str = _var("", "TEAMS_TENANT_ID")
-    teams_openid_metadata_url: Annotated[str, AfterValidator(_web_url)] = _var(
-        _S.teams_openid_metadata_url, "TEAMS_OPENID_METADATA_URL", _URL
+    teams_openid_metadata_url: ServiceURL = _var(
+        _S.teams_openid_metadata_url, "TEAMS_OPENID_METADATA_URL"
     )
-    teams_token_url: Annotated[str, AfterValidator(_web_url)] = _var(
-        _S.teams_token_url, "TEAMS_TOKEN_URL", _URL
-    )
-    teams_graph_url: Annotated[str, AfterValidator(_web_url)] = _var(
-        _S.teams_graph_url, "TEAMS_GRAPH_URL", _URL
-    )
-    teams_service_url: Annotated[str, AfterValidator(_web_url)] = _var(
-        _S.teams_service_url, "TEAMS_SERVICE_URL", _URL
-    )
+    teams_token_url: ServiceURL = _var(_S.teams_token_url, "TEAMS_TOKEN_URL")
+    teams_graph_url: ServiceURL = _var(_S.teams_graph_url, "TEAMS_GRAPH_URL")
+    teams_service_url: ServiceURL = _var(_S.teams_service_url, "TEAMS_SERVICE_URL")
     database_url: str = _var(_S.database_url, "DATABASE_URL")
     host: str = _var(_S.host, "HOST")
     port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
@@ -389,11 +358,6 @@ def _reading(environ: Mapping[str, str] | None) -> Iterator[None]:
         _GIVEN_ENVIRON.reset(token)
 
 
-def _is_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
-
-
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -401,23 +365,25 @@ def load_settings(
     require: Iterable[str] = SLACK_SECRETS,
 ) -> Settings:
     """Read settings from `environ` (default: the process environment) over `dotenv_path`;
-    raise SettingsError naming each missing or placeholder value in `require`, or each bad
-    value. `require` names Slack's secrets a command needs; on Teams (TEAMS_APP_ID set) a
-    command needing any needs the Teams app's credentials instead. Both platforms set is an
-    error; neither, when a command needs one."""
+    raise SettingsError naming each missing or placeholder value in `require` (Slack's; on
+    Teams, any means the Teams app's: bot.platform), or each bad value."""
     try:
         with _reading(environ):
             read = Variables(_env_file=dotenv_path)
     except ValidationError as exc:
         raise SettingsError(_one_line(exc)) from None
-    platform = _platform(read.teams_app_id, read.slack_bot_token, needed=bool(tuple(require)))
-    if platform == "teams" and tuple(require):
+    require = tuple(require)
+    try:
+        platform = chat.choose(read.teams_app_id, read.slack_bot_token, needed=bool(require))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    if platform == "teams" and require:
         require = TEAMS_SECRETS
     secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
     missing = [name for name, value in secrets.items() if not value]
     if missing:
         raise SettingsError(f"missing required setting {', '.join(missing)} (see .env.example)")
-    fake = [name for name, value in secrets.items() if _is_placeholder(value)]
+    fake = [name for name, value in secrets.items() if chat.is_placeholder(value)]
     if fake:
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
     values = {name: getattr(read, name) for name in Variables.model_fields}
@@ -431,23 +397,3 @@ def load_settings(
         policy=policy, **{f.name: values[f.name] for f in fields(Settings) if f.name in values}
     )
 
-
-def _platform(app_id: str, bot_token: str, *, needed: bool) -> Literal["slack", "teams"]:
-    """Teams when TEAMS_APP_ID is set, Slack when SLACK_BOT_TOKEN is (placeholders count as
-    not set); both is an error, and neither when the command needs a platform. A placeholder
-    alone picks its platform, so that the error names the placeholder."""
-    teams = bool(app_id) and not _is_placeholder(app_id)
-    slack = bool(bot_token) and not _is_placeholder(bot_token)
-    if teams and slack:
-        raise SettingsError(
-            "both TEAMS_APP_ID and SLACK_BOT_TOKEN are set: one deployment serves one platform, "
-            "unset one of them"
-        )
-    if teams or slack:
-        return "teams" if teams else "slack"
-    if needed and not app_id and not bot_token:
-        raise SettingsError(
-            f"missing required setting {', '.join(SLACK_SECRETS)} for Slack, or "
-            f"{', '.join(TEAMS_SECRETS)} for Teams (see .env.example)"
-        )
-    return "teams" if app_id and not bot_token else "slack"

@@ -288,8 +288,8 @@ def test_teams_when_its_app_id_is_set_with_public_cloud_defaults() -> None:
         ({**TEAMS, "TEAMS_APP_PASSWORD": "replace-me"}, "TEAMS_APP_PASSWORD still holds the "
                                                         "placeholder"),
         ({**TEAMS, "TEAMS_SERVICE_URL": "http://smba.example/teams"},
-         "TEAMS_SERVICE_URL must be an https:// URL"),
-        ({**TEAMS, "TEAMS_GRAPH_URL": "graph"}, "TEAMS_GRAPH_URL must be an https:// URL"),
+         "TEAMS_SERVICE_URL: 'http://smba.example/teams' is not an https:// URL"),
+        ({**TEAMS, "TEAMS_GRAPH_URL": "graph"}, "TEAMS_GRAPH_URL: 'graph' is not an https://"),
     ],
 )
 def test_platform_and_teams_settings_refused_in_one_line(env: dict[str, str], said: str) -> None:
