@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -239,9 +238,7 @@ def main(
     if args.command == "teams":  # the package is made from options and settings alone
         return package.run_package(
             args,
-            # Until the settings read TEAMS_APP_ID themselves, the variable as given.
-            app_id=getattr(settings, "teams_app_id", "")
-            or (os.environ if environ is None else environ).get("TEAMS_APP_ID", ""),
+            app_id=settings.teams_app_id,
             office_name=settings.policy.office_name,
             code_of_conduct_url=settings.policy.code_of_conduct_url,
             out=out,
@@ -270,6 +267,10 @@ def _run(
     if args.command == "migrate":
         print("Database schema is up to date.", file=out)
         return 0
+    if args.command == "reminders" and settings.platform == "teams":
+        # Issue 12: the sweep's Teams messages come next.
+        print(f"nolan: error: {args.command} is not available on Teams yet", file=err)
+        return 2
     if args.command == "staff":
         from bot.runtime import Runtime
         from bot.staff_import import run_import

@@ -89,13 +89,20 @@ MOOT = Moot()
 
 class SendFailed(Exception):
     """The platform refused or could not be reached. `retry_after` in seconds as the platform
-    asked; `permanent` when no retry can mend it."""
+    asked; `permanent` when no retry can mend it; `parked` when only a change on the
+    recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`."""
 
     def __init__(
-        self, error: str, *, retry_after: float | None = None, permanent: bool = False
+        self,
+        error: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        parked: bool = False,
     ) -> None:
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent
+        self.parked = parked
 
 
 class Sender(Protocol):
@@ -147,6 +154,12 @@ def queue(
 def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
     """`queue` the message `name` to a member of staff; `about` is its subject."""
     return queue(session, name, subject=about, recipient=to_staff(staff_id), **payload)
+
+
+def unpark(session: Session, recipient: str) -> int:
+    """The messages parked for `recipient` go again (Teams: Nolan has just been installed for
+    them), in the caller's transaction; returns how many."""
+    return outbox.unpark(session, recipient=recipient)
 
 
 def backoff(attempts: int, retry_after: float | None) -> float:
@@ -359,6 +372,9 @@ class Worker:
         if failed.permanent:
             log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
             status, not_before = OutboxStatus.DEAD, None
+        elif failed.parked:
+            log.info("Outbox message %s (%s) parked: %s", message.id, message.kind, failed)
+            status, not_before = OutboxStatus.PARKED, None
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)

@@ -1,7 +1,8 @@
 """The one `Runtime`: what the bot (bot.app, bot.server, bot.scheduler) and the command line
 (bot.cli) share, built in one place — settings, the database, the Slack client and the
 notifier over it, the clock, the features' kinds of declaration, the daily sweep's jobs and
-the outbox's delivery worker. So `python -m bot reminders run` and the scheduler inside the
+the outbox's delivery worker; on Teams (TEAMS_APP_ID set), the Teams adapter in place of the
+Slack client and notifier. So `python -m bot reminders run` and the scheduler inside the
 bot run the same jobs, and both deliver what the outbox owes."""
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
+from bot.teams.adapter import TeamsAdapter
+from bot.teams.graph import GraphDirectory
+from bot.teams.tokens import graph_scope
 from bot.usecases import reassign
 from bot.usecases.moves import send_now
 from handlers import directory, home
@@ -32,8 +36,8 @@ from storage.types import utcnow
 class Runtime:
     settings: Settings
     db: Database
-    client: WebClient
-    notifier: Notifier
+    client: WebClient | None  # None on Teams
+    notifier: Notifier | None  # None on Teams
     # Injected so tests drive dates without sleeping.
     clock: Callable[[], datetime]
     # The daily sweep's jobs, gathered from the features (handlers.jobs), in order.
@@ -41,6 +45,7 @@ class Runtime:
     # Sends what the outbox owes: on its own thread in the bot (bot.app.build_app starts it,
     # bot.server.drain stops it), and in each sweep, so `reminders run` delivers it too.
     outbox: Worker
+    teams: TeamsAdapter | None = None  # on Teams only
 
     @classmethod
     def build(
@@ -53,8 +58,13 @@ class Runtime:
     ) -> Runtime:
         """`db` and `client` default to those `settings` name (DATABASE_URL, SLACK_API_URL)."""
         handlers.install_kinds()
-        client = client or make_client(settings)
         db = db or Database(settings.database_url)
+        if settings.platform == "teams":
+            # No Slack client. The sweep's jobs are the Slack features' for now: none here.
+            teams = TeamsAdapter.build(settings, db)
+            outbox = Worker(db, teams.sender, office_tz=settings.policy.tz)
+            return cls(settings, db, None, None, clock, (), outbox, teams)
+        client = client or make_client(settings)
         notifier = Notifier(client)
         return cls(
             settings=settings,
@@ -73,8 +83,12 @@ class Runtime:
         )
 
     def directory(self) -> Directory:
-        """The platform's people by email, for the org chart import (bot.staff_import)."""
-        return directory.SlackDirectory(self.client)
+        """The platform's people by email, for the org chart import (bot.staff_import): Slack's
+        users, or on Teams Microsoft Graph's (emails to Entra object ids)."""
+        if self.teams is not None:
+            url = self.settings.teams_graph_url
+            return GraphDirectory(url, self.teams.tokens.token, scope=graph_scope(url))
+        return directory.SlackDirectory(self._slack().client)
 
     def follow_new_managers(
         self, changes: Sequence[ManagerChange], *, warn: Callable[[str], None]
@@ -91,4 +105,16 @@ class Runtime:
     def attach_homes(self) -> home.HomeRefresher:
         """Keep each person's Home up to date as the database changes; keep the reference
         (it is watched weakly)."""
-        return home.attach(self.db, self.notifier, self.settings, self.clock)
+        return home.attach(self.db, self._slack().notifier, self.settings, self.clock)
+
+    def _slack(self) -> _Slack:
+        """The Slack client and notifier, for what only Slack does so far."""
+        if self.client is None or self.notifier is None:
+            raise RuntimeError("this needs Slack; Nolan runs on Teams here (TEAMS_APP_ID)")
+        return _Slack(self.client, self.notifier)
+
+
+@dataclass(frozen=True)
+class _Slack:
+    client: WebClient
+    notifier: Notifier

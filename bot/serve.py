@@ -98,11 +98,15 @@ def wait_for_slack(
 
 
 def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
-    """Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else HTTP mode."""
+    """Teams when TEAMS_APP_ID is set; on Slack, Socket Mode when SLACK_APP_TOKEN is set (no
+    public URL needed), else HTTP mode."""
     from bot.app import build_app
     from bot.runtime import Runtime
 
     runtime = Runtime.build(settings, db=db)
+    if runtime.teams is not None:
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        return _serve_teams(runtime, err=err)
     # The token is checked below, with retries, rather than once inside Bolt.
     app = build_app(runtime, verify_token=False)
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
@@ -160,6 +164,39 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     if refused:
         print(f"nolan: error: {refused[0].line}", file=err)
         return 1
+    return 0
+
+
+def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
+    """Teams: POST /api/messages and /health on HOST:PORT, and the outbox's delivery worker.
+    No Bolt app and no Slack client. (The daily sweep's jobs are the Slack features' so far:
+    not scheduled here.)"""
+    from bot.server import make_teams_server
+
+    settings, teams = runtime.settings, runtime.teams
+    assert teams is not None
+    edge = teams.edge(runtime.db, settings, runtime.clock)
+    try:
+        server = make_teams_server(edge, runtime.db, settings.host, settings.port)
+    except OSError as exc:
+        teams.http.close()
+        where = f"{settings.host}:{settings.port}"
+        print(
+            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
+            file=err,
+        )
+        return 1
+    worker = runtime.outbox.start()
+    log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.info("Stopping")
+        server.close()
+        worker.stop()
+        teams.http.close()
     return 0
 
 

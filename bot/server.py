@@ -1,4 +1,5 @@
-"""HTTP mode on waitress (a production WSGI server): POST /slack/events and GET /health."""
+"""HTTP mode on waitress (a production WSGI server): GET /health beside POST /slack/events on
+Slack, or POST /api/messages on Teams (bot.teams.edge)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from sqlalchemy import text
 
 from bot.app import outbox_of
+from bot.teams.edge import MAX_BODY as TEAMS_MAX_BODY
+from bot.teams.edge import MESSAGES_PATH
 from handlers.edge import MAX_BODY, Refusal, admit
 from storage.db import Database
 
@@ -67,6 +70,24 @@ def wsgi_app(app: App, db: Database, slack_status: Readiness | None = None) -> W
     return application
 
 
+def teams_wsgi_app(edge: WSGIApp, db: Database) -> WSGIApp:
+    """Teams: Bot Framework activities at POST /api/messages (`edge`), and /health."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/health" and method == "GET":
+            status, body = _health(db, None)
+        elif path == MESSAGES_PATH:
+            return edge(environ, start_response)
+        else:
+            status, body = "404 Not Found", {"error": "not found"}
+        payload = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json")])
+        return [payload]
+
+    return application
+
+
 def _health(db: Database, slack_status: Readiness | None) -> tuple[str, dict[str, str]]:
     if slack_status is not None and not slack_status.reached:
         # Serving already, but still trying to reach Slack (see bot.serve).
@@ -83,17 +104,26 @@ def make_server(
     app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None
 ) -> Any:
     """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
+    return _waitress(wsgi_app(app, db, slack), host, port, MAX_BODY)
+
+
+def make_teams_server(edge: WSGIApp, db: Database, host: str, port: int) -> Any:
+    """The Teams mode's waitress server (no Bolt app), not yet serving."""
+    return _waitress(teams_wsgi_app(edge, db), host, port, TEAMS_MAX_BODY)
+
+
+def _waitress(application: WSGIApp, host: str, port: int, max_body: int) -> Any:
     # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
     return create_server(
-        wsgi_app(app, db, slack),
+        application,
         host=host,
         port=port,
         threads=8,
         ident="nolan",
         # waitress answers 413 itself past this, before the edge reads a byte.
-        max_request_body_size=4 * MAX_BODY,
+        max_request_body_size=4 * max_body,
     )
 
 

@@ -36,6 +36,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot import platform as chat
 from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
 from bot.rules.chains import DEFAULT_CHAINS, parse_chain
@@ -43,13 +44,13 @@ from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
-__all__ = ["SLACK_SECRETS", "Policy", "Settings", "SettingsError", "load_settings"]
+__all__ = ["SLACK_SECRETS", "TEAMS_SECRETS", "Policy", "Settings", "SettingsError"]
+__all__ += ["load_settings"]
+SLACK_SECRETS, TEAMS_SECRETS = chat.SLACK_SECRETS, chat.TEAMS_SECRETS
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/nolan.db"
 
-# Values copied unchanged from .env.example must not pass for real secrets.
-_PLACEHOLDER_MARKERS = ("replace-me", "your-", "changeme", "xoxb-...", "xapp-...")
 
 
 class SettingsError(ValueError):
@@ -66,10 +67,26 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3000
     log_level: str = "INFO"
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_tenant_id: str = ""
+    teams_openid_metadata_url: str = chat.DEFAULT_TEAMS_OPENID_METADATA_URL
+    teams_token_url: str = ""  # empty: Entra's for teams_tenant_id (see token_url)
+    teams_graph_url: str = chat.DEFAULT_TEAMS_GRAPH_URL
+    teams_service_url: str = chat.DEFAULT_TEAMS_SERVICE_URL
     policy: Policy = field(default_factory=Policy)
 
+    @property
+    def platform(self) -> chat.Platform:
+        """One deployment serves one platform: Teams when TEAMS_APP_ID is set."""
+        return "teams" if self.teams_app_id else "slack"
 
-SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    @property
+    def token_url(self) -> str:
+        """Where Nolan gets its own Microsoft tokens (client credentials)."""
+        return self.teams_token_url or chat.ENTRA_TOKEN_URL.format(tenant=self.teams_tenant_id)
+
+
 
 
 def normalise_api_url(url: str) -> str:
@@ -155,6 +172,7 @@ def _chain(text: str) -> str:
 Whole = Annotated[int, _text(_digits)]
 Pence = Annotated[int, _text(_pence)]
 Leads = Annotated[tuple[int, ...], NoDecode]
+ServiceURL = Annotated[str, AfterValidator(chat.service_url)]
 
 
 def _var(default: Any, name: str, must_be: str = "") -> Any:
@@ -195,6 +213,15 @@ class _Variables(BaseSettings):
     slack_api_url: Annotated[str, AfterValidator(normalise_api_url)] = _var(
         _S.slack_api_url, "SLACK_API_URL"
     )
+    teams_app_id: str = _var("", "TEAMS_APP_ID")
+    teams_app_password: str = _var("", "TEAMS_APP_PASSWORD")
+    teams_tenant_id: str = _var("", "TEAMS_TENANT_ID")
+    teams_openid_metadata_url: ServiceURL = _var(
+        _S.teams_openid_metadata_url, "TEAMS_OPENID_METADATA_URL"
+    )
+    teams_token_url: ServiceURL = _var(_S.teams_token_url, "TEAMS_TOKEN_URL")
+    teams_graph_url: ServiceURL = _var(_S.teams_graph_url, "TEAMS_GRAPH_URL")
+    teams_service_url: ServiceURL = _var(_S.teams_service_url, "TEAMS_SERVICE_URL")
     database_url: str = _var(_S.database_url, "DATABASE_URL")
     host: str = _var(_S.host, "HOST")
     port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
@@ -331,11 +358,6 @@ def _reading(environ: Mapping[str, str] | None) -> Iterator[None]:
         _GIVEN_ENVIRON.reset(token)
 
 
-def _is_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
-
-
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -343,21 +365,30 @@ def load_settings(
     require: Iterable[str] = SLACK_SECRETS,
 ) -> Settings:
     """Read settings from `environ` (default: the process environment) over `dotenv_path`;
-    raise SettingsError naming each missing or placeholder value in `require`, or each bad
-    value."""
+    raise SettingsError naming each missing or placeholder value in `require` (Slack's; on
+    Teams, any means the Teams app's: bot.platform), or each bad value."""
     try:
         with _reading(environ):
             read = Variables(_env_file=dotenv_path)
     except ValidationError as exc:
         raise SettingsError(_one_line(exc)) from None
+    require = tuple(require)
+    try:
+        platform = chat.choose(read.teams_app_id, read.slack_bot_token, needed=bool(require))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    if platform == "teams" and require:
+        require = TEAMS_SECRETS
     secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
     missing = [name for name, value in secrets.items() if not value]
     if missing:
         raise SettingsError(f"missing required setting {', '.join(missing)} (see .env.example)")
-    fake = [name for name, value in secrets.items() if _is_placeholder(value)]
+    fake = [name for name, value in secrets.items() if chat.is_placeholder(value)]
     if fake:
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
     values = {name: getattr(read, name) for name in Variables.model_fields}
+    if platform == "slack":  # a placeholder TEAMS_APP_ID counts as not set
+        values["teams_app_id"] = ""
     chains = {kind: values[f"chain_{kind}"] for kind in DEFAULT_CHAINS}
     policy = Policy(
         chains=chains, **{f.name: values[f.name] for f in fields(Policy) if f.name in values}
@@ -365,3 +396,4 @@ def load_settings(
     return Settings(
         policy=policy, **{f.name: values[f.name] for f in fields(Settings) if f.name in values}
     )
+

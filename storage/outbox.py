@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
+from storage import touched
 from storage.models import OutboxMessage
 from storage.types import utcnow
 
@@ -205,3 +206,19 @@ def states(session: Session, *, ids: list[int]) -> dict[int, State]:
         )
     ).all()
     return {row_id: State(OutboxStatus(status), error) for row_id, status, error in rows}
+
+
+def unpark(session: Session, *, recipient: str) -> int:
+    """Queue again the messages parked for `recipient`; returns how many."""
+    moved = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.recipient) == recipient,
+            col(OutboxMessage.status) == OutboxStatus.PARKED,
+        )
+        .values(status=OutboxStatus.QUEUED, not_before=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount:
+        touched.note_queued(session)
+    return moved.rowcount

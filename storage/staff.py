@@ -312,3 +312,27 @@ def _renewal_outdates(person: Staff, file_expiry: date | None, renewed: Mapping[
         and person.vetting_expires == recorded
         and (file_expiry is None or file_expiry < recorded)
     )
+
+
+def by_teams_id(session: Session, *, teams_id: str) -> Staff | None:
+    """The active person with this Entra object id (Teams' `from.aadObjectId`)."""
+    if not teams_id:
+        return None
+    return session.exec(
+        select(Staff).where(Staff.teams_id == teams_id, col(Staff.active).is_(True))
+    ).first()
+
+
+def note_teams_chat(
+    session: Session, *, staff_id: int, conversation_id: str, service_url: str
+) -> bool:
+    """Where the person's 1:1 chat with Nolan is on Teams; True if that changed."""
+    person = session.get(Staff, staff_id)
+    if person is None or (person.teams_conversation_id, person.teams_service_url) == (
+        conversation_id,
+        service_url,
+    ):
+        return False
+    person.teams_conversation_id, person.teams_service_url = conversation_id, service_url
+    session.add(person)
+    return True

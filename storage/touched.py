@@ -103,6 +103,12 @@ def _watched(session: Session) -> bool:
     return isinstance(bind, Engine) and bool(_watchers.get(bind))
 
 
+def note_queued(session: Session) -> None:
+    """Messages became due without a new row (a bulk update): wake the worker on commit."""
+    if _watched(session):
+        session.info.setdefault(_KEY, Touched()).queued = True
+
+
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
     if not _watched(session):

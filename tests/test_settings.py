@@ -251,3 +251,59 @@ def test_the_process_environment_is_read_when_none_is_given(
     assert load_settings(dotenv_path=tmp_path / "x").policy.office_name == "the Office of the Mayor"
     # A mapping given in its place is all there is.
     assert load_settings(SECRETS, dotenv_path=None).policy.office_name == Policy().office_name
+
+
+# -- one platform per deployment: Slack or Teams -------------------------------------------------
+
+TEAMS = {
+    "TEAMS_APP_ID": "00000000-0000-0000-0000-00000000a001",
+    "TEAMS_APP_PASSWORD": "client-secret",
+    "TEAMS_TENANT_ID": "00000000-0000-0000-0000-00000000e001",
+}
+
+
+def test_teams_when_its_app_id_is_set_with_public_cloud_defaults() -> None:
+    settings = load_settings(TEAMS, dotenv_path=None)
+    assert settings.platform == "teams"
+    assert settings.teams_openid_metadata_url == (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    assert settings.token_url == (
+        f"https://login.microsoftonline.com/{TEAMS['TEAMS_TENANT_ID']}/oauth2/v2.0/token"
+    )
+    assert settings.teams_graph_url == "https://graph.microsoft.com/v1.0"
+    assert settings.teams_service_url == "https://smba.trafficmanager.net/teams/"
+    assert load_settings(SECRETS, dotenv_path=None).platform == "slack"
+    local = load_settings({**TEAMS, "TEAMS_TOKEN_URL": "http://127.0.0.1:9/t"}, dotenv_path=None)
+    assert local.token_url == "http://127.0.0.1:9/t"
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({**SECRETS, **TEAMS}, "both TEAMS_APP_ID and SLACK_BOT_TOKEN are set"),
+        ({}, "missing required setting SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET for Slack, or "
+             "TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID for Teams"),
+        ({"TEAMS_APP_ID": "x"}, "missing required setting TEAMS_APP_PASSWORD, TEAMS_TENANT_ID"),
+        ({**TEAMS, "TEAMS_APP_PASSWORD": "replace-me"}, "TEAMS_APP_PASSWORD still holds the "
+                                                        "placeholder"),
+        ({**TEAMS, "TEAMS_SERVICE_URL": "http://smba.example/teams"},
+         "TEAMS_SERVICE_URL: 'http://smba.example/teams' is not an https:// URL"),
+        ({**TEAMS, "TEAMS_GRAPH_URL": "graph"}, "TEAMS_GRAPH_URL: 'graph' is not an https://"),
+    ],
+)
+def test_platform_and_teams_settings_refused_in_one_line(env: dict[str, str], said: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env, dotenv_path=None)
+    assert str(refused.value).startswith(said) and "\n" not in str(refused.value)
+
+
+def test_placeholders_count_as_not_set_when_choosing_the_platform(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("SLACK_BOT_TOKEN=xoxb-replace-me\nSLACK_SIGNING_SECRET=replace-me\n")
+    assert load_settings(TEAMS, dotenv_path=dotenv).platform == "teams"
+    dotenv.write_text("TEAMS_APP_ID=replace-me\n")
+    settings = load_settings(SECRETS, dotenv_path=dotenv)
+    assert (settings.platform, settings.teams_app_id) == ("slack", "")
+    # Commands that need no platform (migrate, export) run with neither set.
+    assert load_settings({}, dotenv_path=None, require=()).platform == "slack"

@@ -72,7 +72,9 @@ class OutboxStatus(StrEnum):
     message is queued, then claimed by the delivery worker and sent; a failed one waits out
     its back-off and is claimed again (a reminder, by a later sweep), as is a claim whose
     worker or sweep died. Skipped: nothing left to say (a card for a step decided before it
-    went). Dead: an error no retry can mend (a user who has left, a message that is gone)."""
+    went). Dead: an error no retry can mend (a user who has left, a message that is gone).
+    Parked: the recipient cannot be reached until they do something (Teams: install Nolan);
+    queued again then."""
 
     QUEUED = "queued"
     CLAIMED = "claimed"
@@ -80,6 +82,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     DEAD = "dead"
+    PARKED = "parked"
 
 
 # The reminder ledger's rows are rows of the outbox: one set of statuses. A reminder is

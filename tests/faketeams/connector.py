@@ -112,6 +112,15 @@ class Connector:
         """The 1:1 chat's id, stable per person as in Teams."""
         return "a:1" + hashlib.sha256(member.encode()).hexdigest()[:40]
 
+    def set_installed(self, key: str, installed: bool) -> None:
+        """Nolan installed for a person (their 1:1 chat with it then exists, as in Teams: the
+        activities they send come from it) or a channel's team; or removed."""
+        self.installed[key] = installed
+        channel = self.conversations.get(key)
+        if installed and (channel is None or channel.kind != "channel"):
+            chat = self.personal_id(key)
+            self.conversations.setdefault(chat, Conversation(chat, "personal", key))
+
     def add_channel(self, conversation_id: str, installed: bool = True) -> None:
         self.conversations[conversation_id] = Conversation(conversation_id, "channel", None)
         self.installed[conversation_id] = installed

@@ -120,13 +120,13 @@ class FakeTeams(LocalHTTPFake):
         user = GraphUser(object_id, email, display_name or email.split("@")[0].title())
         with self._cond:
             self.users[email.lower()] = self.users[object_id.lower()] = user
-            self.connector.installed[object_id] = installed
+            self.connector.set_installed(object_id, installed)
         return user
 
     def install(self, object_id: str, installed: bool = True) -> None:
         """Nolan installed for (or removed from) a person or a channel."""
         with self._cond:
-            self.connector.installed[object_id] = installed
+            self.connector.set_installed(object_id, installed)
 
     def add_channel(self, conversation_id: str, installed: bool = True) -> None:
         """A Teams channel (19:…@thread.tacv2) the bot can post to if installed in its team."""

@@ -1,0 +1,60 @@
+"""The Teams adapter assembled from settings: one HTTP client, Nolan's token source, the Bot
+Connector, the token verifier, the router with every feature on it, the outbox's sender and
+the endpoint. Built once by the composition root (bot.runtime) when TEAMS_APP_ID is set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from bot.settings import Settings
+from bot.teams import features
+from bot.teams.auth import KeySet, Verifier
+from bot.teams.connector import Connector
+from bot.teams.edge import Edge
+from bot.teams.router import Router
+from bot.teams.sender import TeamsSender
+from bot.teams.tokens import TokenSource
+from storage.db import Database
+
+# Microsoft answers in well under a second; a stuck call must not hold the outbox for long.
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class TeamsAdapter:
+    http: httpx.Client
+    tokens: TokenSource
+    connector: Connector
+    verifier: Verifier
+    router: Router
+    sender: TeamsSender
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database) -> TeamsAdapter:
+        http = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+        tokens = TokenSource(
+            settings.token_url, settings.teams_app_id, settings.teams_app_password, http=http
+        )
+        connector = Connector(
+            tokens, http, app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id
+        )
+        router = Router()
+        features.register(router)
+        return cls(
+            http=http,
+            tokens=tokens,
+            connector=connector,
+            verifier=Verifier(
+                settings.teams_app_id, KeySet(settings.teams_openid_metadata_url, http)
+            ),
+            router=router,
+            sender=TeamsSender(db, connector, service_url=settings.teams_service_url),
+        )
+
+    def edge(self, db: Database, settings: Settings, clock: Callable[[], datetime]) -> Edge:
+        """The WSGI endpoint for POST /api/messages."""
+        return Edge(self.verifier, self.router, db, settings, clock)

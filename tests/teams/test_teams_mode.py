@@ -1,0 +1,74 @@
+"""Teams mode at the command line: the Runtime builds the Teams adapter and no Slack client,
+and what only Slack does so far is refused in one line, not a traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.cli import main
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from bot.teams.sender import TeamsSender
+from storage.db import Database
+from storage.models import Staff
+from tests.faketeams import APP_ID, APP_PASSWORD, FakeTeams
+
+TEAMS = {
+    "TEAMS_APP_ID": "00000000-0000-0000-0000-00000000a001",
+    "TEAMS_APP_PASSWORD": "client-secret",
+    "TEAMS_TENANT_ID": "00000000-0000-0000-0000-00000000e001",
+}
+
+
+def test_the_runtime_on_teams_has_the_teams_sender_and_no_slack(db: Database) -> None:
+    runtime = Runtime.build(load_settings({**TEAMS, "DATABASE_URL": db.url}, dotenv_path=None),
+                            db=db)
+    assert runtime.teams is not None and isinstance(runtime.outbox.sender, TeamsSender)
+    assert (runtime.client, runtime.notifier, runtime.jobs) == (None, None, ())
+    assert set(runtime.teams.router.commands) >= {"help"}
+    runtime.teams.http.close()
+
+
+@pytest.mark.parametrize("argv", [["reminders", "run"]])
+def test_commands_only_slack_has_yet_are_refused_in_one_line(db: Database, argv: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, environ={**TEAMS, "DATABASE_URL": db.url}, stdout=out, stderr=err)
+    assert code == 2
+    assert err.getvalue() == f"nolan: error: {argv[0]} is not available on Teams yet\n"
+
+
+def test_staff_import_on_teams_resolves_emails_through_graph(db: Database, tmp_path: Path) -> None:
+    """`python -m bot staff import` on Teams: the Runtime's directory is Microsoft Graph, with
+    Nolan's own client-credentials token from TEAMS_TOKEN_URL."""
+    chart = tmp_path / "staff.csv"
+    chart.write_text(
+        "email,name,line_manager_email,roles\n"
+        "ceo@force.police.uk,Chief Executive,,head_of_office\n"
+        "ann@force.police.uk,Ann Smith,ceo@force.police.uk,\n"
+    )
+    with FakeTeams() as fake:
+        fake.add_user("ceo@force.police.uk", "11111111-0000-0000-0000-000000000001")
+        fake.add_user("ann@force.police.uk", "11111111-0000-0000-0000-000000000003")
+        environ = {
+            **TEAMS,
+            "TEAMS_APP_ID": APP_ID,
+            "TEAMS_APP_PASSWORD": APP_PASSWORD,
+            "TEAMS_TOKEN_URL": fake.token_url,
+            "TEAMS_GRAPH_URL": fake.graph_url,
+            "DATABASE_URL": db.url,
+        }
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["staff", "import", str(chart)], environ=environ, stdout=out, stderr=err)
+        assert code == 0, err.getvalue()
+        assert len(fake.calls("graph_user")) == 2
+        fake.assert_clean()
+    with db.session() as session:
+        ids = {p.email: p.teams_id for p in session.exec(select(Staff)).all()}
+    assert ids == {
+        "ceo@force.police.uk": "11111111-0000-0000-0000-000000000001",
+        "ann@force.police.uk": "11111111-0000-0000-0000-000000000003",
+    }
