@@ -10,8 +10,10 @@ Conventions for features:
 - text commands: `router.command("gift", handler)`; the person may type `gift`, `/gift`,
   `GIFT please` (the rest is `turn.args`), or @mention Nolan first;
 - dialogs: a button opening one is `Action.Submit` with data `{"msteams": {"type":
-  "task/fetch"}, "dialog": ID}`; `router.invoke("task/fetch", fetch, key=ID)` and
-  `router.invoke("task/submit", submit, key=ID)` (the key is `value.data.dialog`);
+  "task/fetch"}, "_action": BUTTON_ID}` (bot.teams.cards draws it so);
+  `router.invoke("task/fetch", fetch, key=BUTTON_ID)`; the dialog's form submits
+  `{"_form": FORM_ID, …}` (bot.teams.forms): `router.invoke("task/submit", submit,
+  key=FORM_ID)` — the same ids as the Slack button's action id and the modal's callback id;
 - universal actions (`Action.Execute`): `router.invoke("adaptiveCard/action", handler,
   key=VERB)`;
 - `router.on("conversationUpdate", handler)` (and `installationUpdate`): after the adapter has
@@ -30,11 +32,13 @@ from sqlmodel import Session
 
 from bot import outbox
 from bot.settings import Settings
+from bot.teams.adaptive import ACTION_KEY, FORM_KEY
 from storage.db import Database
 from storage.models import Staff
 
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+TASK_FETCH, TASK_SUBMIT = "task/fetch", "task/submit"
 
 
 @dataclass
@@ -146,7 +150,8 @@ class Router:
 
 
 def invoke_key(name: str, value: Any) -> str | None:
-    """The verb of a universal action, or the dialog id of a task/fetch or task/submit."""
+    """The verb of a universal action; the id of the button that asks for a dialog (task/fetch)
+    or of the form submitted from one (task/submit)."""
     if not isinstance(value, dict):
         return None
     if name == ADAPTIVE_CARD_ACTION:
@@ -154,8 +159,10 @@ def invoke_key(name: str, value: Any) -> str | None:
         verb = action.get("verb") if isinstance(action, dict) else None
         return verb if isinstance(verb, str) else None
     data = value.get("data")
-    dialog = data.get("dialog") if isinstance(data, dict) else None
-    return dialog if isinstance(dialog, str) else None
+    if not isinstance(data, dict):
+        return None
+    key = data.get(ACTION_KEY if name == TASK_FETCH else FORM_KEY)
+    return key if isinstance(key, str) else None
 
 
 def unavailable(name: str, text: str) -> dict[str, Any]:

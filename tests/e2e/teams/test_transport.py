@@ -125,7 +125,7 @@ def test_someone_not_in_the_org_chart_is_told_so_and_nothing_else(
     assert sent.conversation_id == fake.conversation_of(STRANGER.object_id)
     assert "not in Nolan's org chart" in card_text(sent)
     status, reply = nolan.post(nolan.activity(
-        STRANGER, "invoke", name="task/fetch", value={"data": {"dialog": "gift"}}
+        STRANGER, "invoke", name="task/fetch", value={"data": {"_action": "gift"}}
     ))
     assert status == 200 and "not in Nolan's org chart" in reply["task"]["value"]
     with db.session() as session:
@@ -140,7 +140,7 @@ def test_an_invoke_nothing_handles_yet_is_answered_in_the_request(nolan: TeamsNo
     assert status == 200
     assert reply["type"] == "application/vnd.microsoft.activity.message"
     status, reply = nolan.post(nolan.activity(
-        ALICE, "invoke", name="task/submit", value={"data": {"dialog": "nope"}}
+        ALICE, "invoke", name="task/submit", value={"data": {"_form": "nope"}}
     ))
     assert (status, reply["task"]["type"]) == (200, "message")
 
