@@ -144,6 +144,17 @@ def queue(
     return row.id
 
 
+def queue_unless_waiting(
+    session: Session, name: str, *, subject: str, recipient: str, **payload: Any
+) -> bool:
+    """Owe {"card": name, **payload} unless one about `subject` is still waiting to be sent:
+    drawn from the latest state when it goes, that one covers this change too (coalescing:
+    e.g. one Home refresh for many changes). True if queued."""
+    return outbox.queue_unless_waiting(
+        session, kind=name, subject=subject, recipient=recipient, payload={"card": name, **payload}
+    )
+
+
 def backoff(attempts: int, retry_after: float | None) -> float:
     """Seconds before the next try: what the platform asked, else doubling from one second."""
     if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
+from bot.usecases import homes
 from handlers import directory, home
 from handlers.outgoing import SlackSender
 from handlers.reassign import service as reassign
@@ -84,7 +85,19 @@ class Runtime:
             self.db, self.notifier, changes, now=self.clock(), warn=warn
         )
 
-    def attach_homes(self) -> home.HomeRefresher:
-        """Keep each person's Home up to date as the database changes; keep the reference
-        (it is watched weakly)."""
-        return home.attach(self.db, self.notifier, self.settings, self.clock)
+    def attach_homes(self) -> Homes:
+        """Keep each person's Home up to date as the database changes: the refresher queues
+        a refresh in the outbox for everyone a change concerns, and Slack's end draws and
+        publishes it. Keep the reference (both are held weakly)."""
+        return Homes(
+            refresher=homes.HomeRefresher(self.db).watch(),
+            slack=home.attach(self.db, self.notifier, self.settings, self.clock),
+        )
+
+
+@dataclass(frozen=True)
+class Homes:
+    """The Home refreshes' two ends: queueing them (platform-neutral), drawing them (Slack)."""
+
+    refresher: homes.HomeRefresher
+    slack: home.SlackHomes

@@ -14,15 +14,19 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
+from storage import touched
 from storage.models import OutboxMessage
-from storage.types import utcnow
+from storage.types import UTCDateTime, utcnow
 
 # What a worker may still do something about.
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
+_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
+# Not yet in a worker's hands: drawn from the latest state whenever it goes.
+WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
 
 
 def queue(
@@ -48,6 +52,42 @@ def queue(
     session.add(row)
     session.flush()
     return row
+
+
+def queue_unless_waiting(
+    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
+) -> bool:
+    """Owe a message unless one of this kind about this subject is still waiting to be taken
+    (queued, or in back-off): drawn when it goes, that one will show this change too. One
+    already in a worker's hands does not count — it may have been drawn before the change.
+    One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
+    Two transactions racing may both queue: one message more, never one fewer."""
+    waiting = exists().where(
+        col(OutboxMessage.kind) == kind,
+        col(OutboxMessage.subject) == subject,
+        col(OutboxMessage.status).in_(WAITING),
+        col(OutboxMessage.payload).is_not(None),
+    )
+    values = {
+        "kind": kind,
+        "subject": subject,
+        "recipient": recipient,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "payload": json.dumps(payload, sort_keys=True),
+        "claimed_at": None,
+        "created_at": utcnow(),
+    }
+    columns = [getattr(OutboxMessage, name) for name in values]
+    row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
+    added = session.execute(
+        insert(OutboxMessage).from_select(columns, row).execution_options(
+            synchronize_session=False
+        )
+    )
+    if added.rowcount:
+        touched.note_queued(session)
+    return added.rowcount == 1
 
 
 def latest(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
