@@ -24,9 +24,10 @@ from storage.types import UTCDateTime, utcnow
 
 # What a worker may still do something about.
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
-_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
 # Not yet in a worker's hands: drawn from the latest state whenever it goes.
 WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
+# The columns an INSERT … SELECT binds that need their own type (UTC times).
+_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
 
 
 def queue(
@@ -81,22 +82,25 @@ def queue_unless_waiting(
     columns = [getattr(OutboxMessage, name) for name in values]
     row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
     added = session.execute(
-        insert(OutboxMessage).from_select(columns, row).execution_options(
-            synchronize_session=False
-        )
+        insert(OutboxMessage).from_select(columns, row).execution_options(synchronize_session=False)
     )
     if added.rowcount:
         touched.note_queued(session)
     return added.rowcount == 1
 
 
-def latest(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
-    """The newest message of this kind about this subject (e.g. a step's card)."""
-    return session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.subject == subject)
-        .order_by(col(OutboxMessage.id).desc())
-    ).first()
+def latest(
+    session: Session, *, kind: str, subject: str, sent: bool = False
+) -> OutboxMessage | None:
+    """The newest message of this kind about this subject (e.g. a step's card); with `sent`,
+    the newest already sent — where a card to update in place went (Teams' Home card: the
+    refresh being sent is itself the newest)."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.kind == kind, OutboxMessage.subject == subject
+    )
+    if sent:
+        query = query.where(col(OutboxMessage.status) == OutboxStatus.SENT)
+    return session.exec(query.order_by(col(OutboxMessage.id).desc())).first()
 
 
 def on_its_way(session: Session, *, kind: str, subject: str) -> bool:

@@ -103,3 +103,31 @@ def test_the_waiting_message_is_found_by_index(db: Database) -> None:
             ),
         ).all()
     assert any("USING INDEX" in str(step) and "kind=? AND subject=?" in str(step) for step in plan)
+
+
+def test_the_latest_sent_is_where_a_card_to_update_went(db: Database) -> None:
+    """A platform that updates its Home card in place (Teams) finds the last one it sent,
+    not the refresh it is sending."""
+    assert owe(db)
+    with db.session() as session:
+        session.execute(
+            update(OutboxMessage).values(status="sent", channel="staff:1", ts="activity-1")
+        )
+        session.commit()
+    assert owe(db)
+    set_status_of_newest(db, "claimed")
+    with db.session() as session:
+        newest = outbox.latest(session, kind="home", subject="home:1")
+        posted = outbox.latest(session, kind="home", subject="home:1", sent=True)
+        assert newest is not None and newest.status == "claimed"
+        assert posted is not None and (posted.channel, posted.ts) == ("staff:1", "activity-1")
+        assert outbox.latest(session, kind="home", subject="home:2", sent=True) is None
+
+
+def set_status_of_newest(db: Database, status: str) -> None:
+    with db.session() as session:
+        newest = max(r.id or 0 for r in session.exec(select(OutboxMessage)).all())
+        session.execute(
+            update(OutboxMessage).where(col(OutboxMessage.id) == newest).values(status=status)
+        )
+        session.commit()
