@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -22,8 +22,7 @@ from handlers.outgoing import SlackSender
 from storage import audit
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, GiftOffer, OutboxMessage, Staff
-
-T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+from tests.test_outbox import Clock
 
 
 @dataclass
@@ -42,14 +41,6 @@ class Published:
             during, self.during = self.during, None
             during()
         self.views.append((user_id, view.to_dict()))
-
-
-@dataclass
-class Clock:
-    now: datetime = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
