@@ -84,7 +84,7 @@ def queue_unless_waiting(
     added = session.execute(
         insert(OutboxMessage).from_select(columns, row).execution_options(synchronize_session=False)
     )
-    if added.rowcount:
+    if added.rowcount:  # no ORM object for storage.touched to see: it is told
         touched.note_queued(session)
     return added.rowcount == 1
 

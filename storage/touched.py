@@ -136,8 +136,7 @@ def _watched(session: Session) -> bool:
 
 
 def note_queued(session: Session) -> None:
-    """Messages became due without an object the flush sees (a bulk update, an insert from a
-    select): wake the worker on commit."""
+    """Messages became due without a new row (a bulk update): wake the worker on commit."""
     if _watched(session):
         session.info.setdefault(_KEY, Touched()).queued = True
 
