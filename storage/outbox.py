@@ -81,12 +81,16 @@ def queue_unless_waiting(
     }
     columns = [getattr(OutboxMessage, name) for name in values]
     row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
+    # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
     added = session.execute(
-        insert(OutboxMessage).from_select(columns, row).execution_options(synchronize_session=False)
-    )
-    if added.rowcount:  # no ORM object for storage.touched to see: it is told
+        insert(OutboxMessage)
+        .from_select(columns, row)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if added is not None:  # no ORM object for storage.touched to see: it is told
         touched.note_queued(session)
-    return added.rowcount == 1
+    return added is not None
 
 
 def latest(
