@@ -16,7 +16,10 @@ it (Slack: views.publish; Teams: the Home card updated in place), so:
 - a refresh that fails is retried with the outbox's back-off, and one queued survives a
   restart — rather than a publish logged and lost.
 
-Publishing happens on the outbox worker's thread, never on a listener's.
+A refresh is published on the outbox worker's thread, never on a listener's (opening the Home
+or paging it is the adapter's, at once). Each platform adapter settles storage.touched after
+each request it handles (Slack: bot.app.SettlingExecutor), so that one request's changes
+make one refresh per person.
 """
 
 from __future__ import annotations
