@@ -69,7 +69,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         context["settings"] = settings
         context["notifier"] = notifier
         context["clock"] = clock
-        context["homes"] = homes
+        context["homes"] = homes.slack
         return next()
 
     app.middleware(kept_ack)
@@ -92,8 +92,9 @@ def outbox_of(app: App) -> Worker:
 
 def settle(app: App, timeout: float = 15.0) -> bool:
     """The idle barrier on the bot's background work: the listeners still running after
-    their ack (and the Home refreshes after them), then the messages they owe. True once
-    all is done; False if `timeout` passed first. For tests, instead of sleeping."""
+    their ack (and the Home refreshes they queue after them), then the messages they owe,
+    those refreshes included. True once all is done; False if `timeout` passed first. For
+    tests, instead of sleeping."""
     executor = app.listener_runner.listener_executor
     deadline = time.monotonic() + timeout
     if isinstance(executor, SettlingExecutor) and not executor.wait_idle(timeout):
@@ -103,8 +104,9 @@ def settle(app: App, timeout: float = 15.0) -> bool:
 
 class SettlingExecutor(ThreadPoolExecutor):
     """Runs each listener, then the work deferred until it is done (storage.touched.settle:
-    re-publishing the Homes its changes concern), off the ack path and in one place rather
-    than in every listener."""
+    queueing, in one short transaction, a Home refresh for each person its changes concern —
+    the outbox's worker publishes them), in one place rather than in every listener. One
+    listener's changes make one refresh per person."""
 
     def __init__(self, db: Database, max_workers: int = 5) -> None:
         super().__init__(max_workers=max_workers)  # Bolt's default

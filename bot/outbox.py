@@ -124,6 +124,17 @@ def to_staff(staff_id: int) -> str:
     return f"staff:{staff_id}"
 
 
+def queue_unless_waiting(
+    session: Session, name: str, *, subject: str, recipient: str, **payload: Any
+) -> bool:
+    """Owe {"card": name, **payload} unless one about `subject` is still waiting to be sent:
+    drawn from the latest state when it goes, that one covers this change too (coalescing:
+    e.g. one Home refresh for many changes). True if queued."""
+    return outbox.queue_unless_waiting(
+        session, kind=name, subject=subject, recipient=recipient, payload={"card": name, **payload}
+    )
+
+
 def queue(
     session: Session,
     name: str,

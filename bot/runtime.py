@@ -23,7 +23,7 @@ from bot.sweep import Job, SweepReport, run_sweep
 from bot.teams.adapter import TeamsAdapter
 from bot.teams.graph import GraphDirectory
 from bot.teams.tokens import graph_scope
-from bot.usecases import reassign
+from bot.usecases import homes, reassign
 from bot.usecases.moves import send_now
 from handlers import directory, home
 from handlers.outgoing import SlackSender
@@ -102,10 +102,15 @@ class Runtime:
             warn(line)
         return len(followed.moves)
 
-    def attach_homes(self) -> home.HomeRefresher:
-        """Keep each person's Home up to date as the database changes; keep the reference
-        (it is watched weakly)."""
-        return home.attach(self.db, self._slack().notifier, self.settings, self.clock)
+    def attach_homes(self) -> Homes:
+        """Keep each person's Home up to date as the database changes: the refresher queues
+        a refresh in the outbox for everyone a change concerns, and the platform's sender
+        draws it (Slack's end publishes it; Teams' drawer replaces the Home card). Keep the
+        reference (both are held weakly)."""
+        slack = None
+        if self.teams is None:
+            slack = home.attach(self.db, self._slack().notifier, self.settings, self.clock)
+        return Homes(refresher=homes.HomeRefresher(self.db).watch(), slack=slack)
 
     def _slack(self) -> _Slack:
         """The Slack client and notifier, for what only Slack does so far."""
@@ -118,3 +123,12 @@ class Runtime:
 class _Slack:
     client: WebClient
     notifier: Notifier
+
+
+@dataclass(frozen=True)
+class Homes:
+    """The Home refreshes' two ends: queueing them (platform-neutral), drawing them (Slack's
+    end; None on Teams, whose drawer needs nothing attached)."""
+
+    refresher: homes.HomeRefresher
+    slack: home.SlackHomes | None

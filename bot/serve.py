@@ -186,6 +186,7 @@ def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
             file=err,
         )
         return 1
+    homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
     worker = runtime.outbox.start()
     log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
     try:

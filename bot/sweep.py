@@ -142,5 +142,7 @@ def run_sweep(
         except Exception as exc:  # a job that fails outright must not stop the others
             log.warning("Sweep job %r failed", job.name, exc_info=True)
             report.failed(f"{job.name}: {describe_failure(exc)}")
-    touched.settle(db)  # re-publish the Homes of everyone the sweep's changes concern
+    touched.settle(db)  # owe a Home refresh to everyone the sweep's changes concern
+    if outbox is not None:
+        outbox.run_once()  # and send them: `reminders run` has no worker running after it
     return report

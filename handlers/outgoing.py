@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.notifier import Message, Notifier, Posted
@@ -51,10 +52,17 @@ PERMANENT = frozenset(
 
 @dataclass(frozen=True)
 class Drawn:
-    """A message ready to go; `update` is the message it replaces, if any."""
+    """What to send: a message (`update`: the message it replaces, if any), or the
+    recipient's Home tab to publish (`home`: views.publish replaces the whole tab, so there
+    is nothing to keep for later)."""
 
-    message: Message
+    message: Message | None = None
     update: Posted | None = None
+    home: View | None = None
+
+    def __post_init__(self) -> None:
+        if (self.message is None) == (self.home is None):
+            raise ValueError("a drawn message is a message or a Home, one of the two")
 
 
 Draw = Callable[[Session, Queued], Drawn | None]  # None: nothing to say any more
@@ -131,11 +139,15 @@ class SlackSender:
         if drawn is None:
             return MOOT
         try:
-            if drawn.update is not None:
+            if drawn.message is not None and drawn.update is not None:
                 self.notifier.update(drawn.update, drawn.message)
                 return drawn.update
             if to is None:
                 raise SendFailed("no Slack account to send to", permanent=True)
+            if drawn.home is not None:
+                self.notifier.publish_home(to, drawn.home)
+                return None
+            assert drawn.message is not None
             if message.due_at is not None:  # into the person's working hours, as they are then
                 at = max(message.due_at, self.now())
                 return self.notifier.dm_in_hours(to, drawn.message, tz=tz, now=at)

@@ -15,16 +15,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
 from storage import touched
 from storage.models import OutboxMessage
-from storage.types import utcnow
+from storage.types import UTCDateTime, utcnow
 
 # What a worker may still do something about.
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
+# Not yet in a worker's hands: drawn from the latest state whenever it goes.
+# Parked (Teams: Nolan not installed for them yet) counts too: it goes, drawn afresh, once
+# they install Nolan.
+WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.PARKED)
+# The columns an INSERT … SELECT binds that need their own type (UTC times).
+_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
 
 
 def queue(
@@ -52,13 +58,56 @@ def queue(
     return row
 
 
-def latest(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
-    """The newest message of this kind about this subject (e.g. a step's card)."""
-    return session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.subject == subject)
-        .order_by(col(OutboxMessage.id).desc())
+def queue_unless_waiting(
+    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
+) -> bool:
+    """Owe a message unless one of this kind about this subject is still waiting to be taken
+    (queued, or in back-off): drawn when it goes, that one will show this change too. One
+    already in a worker's hands does not count — it may have been drawn before the change.
+    One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
+    Two transactions racing may both queue: one message more, never one fewer."""
+    waiting = exists().where(
+        col(OutboxMessage.kind) == kind,
+        col(OutboxMessage.subject) == subject,
+        col(OutboxMessage.status).in_(WAITING),
+        col(OutboxMessage.payload).is_not(None),
+    )
+    values = {
+        "kind": kind,
+        "subject": subject,
+        "recipient": recipient,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "payload": json.dumps(payload, sort_keys=True),
+        "claimed_at": None,
+        "created_at": utcnow(),
+    }
+    columns = [getattr(OutboxMessage, name) for name in values]
+    row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
+    # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
+    added = session.execute(
+        insert(OutboxMessage)
+        .from_select(columns, row)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
     ).first()
+    if added is not None:  # no ORM object for storage.touched to see: it is told
+        touched.note_queued(session)
+    return added is not None
+
+
+def latest(
+    session: Session, *, kind: str, subject: str, sent: bool = False
+) -> OutboxMessage | None:
+    """The newest message of this kind about this subject (e.g. a step's card); with `sent`,
+    the newest already sent — where a card to update in place went (Teams' Home card: the
+    refresh being sent is itself the newest)."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.kind == kind, OutboxMessage.subject == subject
+    )
+    if sent:
+        query = query.where(col(OutboxMessage.status) == OutboxStatus.SENT)
+    return session.exec(query.order_by(col(OutboxMessage.id).desc())).first()
 
 
 def on_its_way(session: Session, *, kind: str, subject: str) -> bool:

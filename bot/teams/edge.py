@@ -53,7 +53,7 @@ class Edge:
         body = b"" if reply.body is None else json.dumps(reply.body).encode()
         headers = [("Content-Type", "application/json; charset=utf-8")] if body else []
         start_response(_status_line(reply.status), [*headers, ("Content-Length", str(len(body)))])
-        return [body]
+        return _ThenSettle([body], self.db)
 
     def handle(self, environ: dict[str, Any]) -> Reply:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -175,3 +175,15 @@ def _status_line(status: int) -> str:
     from http import HTTPStatus
 
     return f"{status} {HTTPStatus(status).phrase}"
+
+
+class _ThenSettle(list[bytes]):
+    """The response body; once the server has sent it (WSGI calls `close`), the work a change
+    defers — the Home refreshes it queues (bot.usecases.homes) — is done, after the answer."""
+
+    def __init__(self, body: list[bytes], db: Database) -> None:
+        super().__init__(body)
+        self.db = db
+
+    def close(self) -> None:
+        touched.settle(self.db)

@@ -1,7 +1,8 @@
 """The App Home tab for every role (issue 5): what to declare, one's own declarations, the
 decisions waiting (with their buttons), delegation, and for the monitoring officer and the
 head of office the registers' counts and what has waited longest. Re-published after every
-change that concerns the person (handlers.home.refresh)."""
+change that concerns the person: bot.usecases.homes queues the refresh in the outbox, and
+handlers.home.publish draws and publishes it."""
 
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from bot.notifier import Notifier
 from bot.settings import Settings
 from handlers.home import listeners
 from handlers.home.ids import EVENT, Action
-from handlers.home.refresh import HomeRefresher
+from handlers.home.publish import SlackHomes
 from storage.db import Database
 from storage.types import utcnow
 
-__all__ = ["HomeRefresher", "attach", "register"]
+__all__ = ["SlackHomes", "attach", "register"]
 
 
 def attach(
     db: Database, notifier: Notifier, settings: Settings, clock: Callable[[], datetime] = utcnow
-) -> HomeRefresher:
-    """A refresher watching `db`; keep the reference (it is watched weakly)."""
-    return HomeRefresher(db, notifier, settings, clock).watch()
+) -> SlackHomes:
+    """The Slack Homes of `db`'s people, drawing its queued Home refreshes; keep the
+    reference (it is held weakly)."""
+    return SlackHomes(db, notifier, settings, clock).attach()
 
 
 def register(app: App) -> None:

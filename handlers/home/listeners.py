@@ -16,7 +16,7 @@ from bot.settings import Settings
 from handlers.delegation.listeners import delegation_form_for, end_delegations
 from handlers.gifts.listeners import gift_form_for
 from handlers.home.ids import Pages
-from handlers.home.refresh import HomeRefresher
+from handlers.home.publish import SlackHomes
 from handlers.interests.listeners import interest_form_for
 from handlers.notices.listeners import notice_form_for
 from handlers.outside_work.listeners import outside_work_form_for
@@ -24,13 +24,13 @@ from handlers.replies import notice_view
 from storage.db import Database
 
 
-def home_opened(event: dict[str, Any], homes: HomeRefresher) -> None:
+def home_opened(event: dict[str, Any], homes: SlackHomes) -> None:
     """Slack sends app_home_opened for the Messages tab too: only the Home tab is drawn."""
     if event.get("tab", "home") == "home" and event.get("user"):
         homes.publish(event["user"], Pages())  # opening the tab starts at the first pages
 
 
-def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: HomeRefresher) -> None:
+def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: SlackHomes) -> None:
     """ "More" / "Previous": the same Home with another page of one list."""
     ack()
     homes.publish(body["user"]["id"], Pages.read(action.get("value")))

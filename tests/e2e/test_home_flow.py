@@ -13,7 +13,7 @@ from handlers.approvals.ids import decide_action
 from handlers.home.ids import Action, Elsewhere
 from storage import declarations as store
 from storage.db import Database
-from storage.models import Declaration, GiftOffer, Staff
+from storage.models import Declaration, GiftOffer, OutboxMessage, Staff
 from tests.e2e.harness import Clock, Nolan
 from tests.e2e.test_escalation_flow import run
 from tests.e2e.test_gifts_flow import declare, hospitality
@@ -282,3 +282,19 @@ def test_the_daily_sweep_republishes_the_homes_its_changes_concern(
     assert APPROVE in action_ids(head)
     home_saying(nolan, "UMGR", "Nothing is waiting for your decision")
     home_saying(nolan, "UALICE", "Waiting for a decision from Harriet Head")
+
+
+def test_a_home_slack_did_not_take_is_published_again(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    """The refresh is a message in the outbox: Slack failing views.publish once is retried
+    with its back-off, not logged and lost; and each person's refresh went once."""
+    fake.slack_error_next("views.publish", "internal_error")
+    declare(nolan, "UALICE", hospitality(clock))
+    home_saying(nolan, "UALICE", "GH-00001")
+    home_saying(nolan, "UMGR", "GH-00001")
+    nolan.settle()
+    with db.session() as session:
+        homes = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "home")).all()
+    assert {r.status for r in homes} == {"sent"}
+    assert sorted(r.attempts for r in homes)[-1] == 2  # the one Slack refused, tried again

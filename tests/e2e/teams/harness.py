@@ -86,6 +86,7 @@ class TeamsNolan:
         )
         runtime = self.runtime = Runtime.build(settings, db=self.db, clock=self.clock)
         assert runtime.teams is not None and runtime.client is None  # no Slack in Teams mode
+        self._homes = runtime.attach_homes()  # as bot.serve does: Home refreshes queued
         edge = runtime.teams.edge(self.db, settings, self.clock)
         self._server = make_teams_server(edge, self.db, "127.0.0.1", 0)
         self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)

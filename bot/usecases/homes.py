@@ -1,0 +1,92 @@
+"""Keeping every person's Home current, on every platform, through the outbox.
+
+storage.touched reports, after each commit, the declarations and people its audit entries
+name. The refresher notes them (no I/O in the committing thread) and, when the unit of work
+is done — after each listener (bot.app runs listeners on an executor that settles after
+each) and at the end of a sweep (bot.sweep.run_sweep) — owes each active person concerned a
+Home refresh in the outbox, in one short transaction of its own: the card `home` about
+`home:{staff_id}`. The platform's sender draws the Home from the latest state when it sends
+it (Slack: views.publish; Teams: the Home card updated in place), so:
+
+- one refresh still waiting covers every change before it: none is queued beside it
+  (storage.outbox.queue_unless_waiting), and a person whose Home changes ten times while the
+  worker is busy gets one publish showing all ten;
+- a refresh already in a worker's hands may have been drawn before the change: a change
+  then queues another;
+- a refresh that fails is retried with the outbox's back-off, and one queued survives a
+  restart — rather than a publish logged and lost.
+
+A refresh is published on the outbox worker's thread, never on a listener's (opening the Home
+or paging it is the adapter's, at once). Each platform adapter settles storage.touched after
+each request it handles (Slack: bot.app.SettlingExecutor), so that one request's changes
+make one refresh per person.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import Session
+
+from bot.outbox import queue_unless_waiting, to_staff
+from storage import touched as touched_store
+from storage.db import Database
+from storage.touched import Touched
+
+HOME = "home"  # the card every platform draws as the person's Home
+
+
+def subject(staff_id: int) -> str:
+    """What a Home refresh is about: one person's Home."""
+    return f"home:{staff_id}"
+
+
+def owe_home(session: Session, staff_id: int) -> bool:
+    """Owe `staff_id` a Home refresh in the caller's transaction, unless one is waiting."""
+    return queue_unless_waiting(
+        session,
+        HOME,
+        subject=subject(staff_id),
+        recipient=to_staff(staff_id),
+        staff_id=staff_id,
+    )
+
+
+class HomeRefresher:
+    """A storage.touched.Watcher: notes who each commit concerns, and queues their Home
+    refreshes when the work that made the changes has finished (`settle`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._pending = Touched()
+
+    def watch(self) -> HomeRefresher:
+        """Watch `db`'s commits; keep the reference (it is watched weakly)."""
+        touched_store.subscribe(self.db, self)
+        return self
+
+    # -- storage.touched.Watcher ------------------------------------------------------------
+
+    def touched(self, touched: Touched) -> None:
+        with self._lock:
+            self._pending.declaration_ids |= touched.declaration_ids
+            self._pending.staff_ids |= touched.staff_ids
+
+    def settle(self) -> list[int]:
+        """Queue the Home refreshes the changes since the last call owe; returns the staff ids
+        concerned. A failure puts the changes back, for the next call."""
+        with self._lock:
+            pending, self._pending = self._pending, Touched()
+        if not (pending.declaration_ids or pending.staff_ids):
+            return []
+        try:
+            with self.db.session() as session:
+                people = touched_store.concerned(session, pending)
+                for staff_id in people:
+                    owe_home(session, staff_id)
+                session.commit()
+        except Exception:
+            self.touched(pending)
+            raise
+        return people
