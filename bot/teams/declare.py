@@ -5,11 +5,13 @@ in bot.teams.interests; the receipts in bot.teams.receipts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from bot.rules import gifts as gift_rules
 from bot.rules import notices as notice_rules
 from bot.rules import outside_work as outside_work_rules
-from bot.rules.refusal import Refused
-from bot.teams.dialogs import Asked, Submitted, dialog, picked, submit
+from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, picked, submit
 from bot.teams.router import Router
 from bot.ui.forms import Form
 from bot.ui.gifts import FORM_ID as GIFT_FORM
@@ -59,6 +61,23 @@ def manager_pick(sub: Submitted) -> tuple[bool, int | None]:
     return True, chosen.id if chosen else None
 
 
+def routed(sub: Submitted, declare: Callable[..., Declared], **what: Any) -> str:
+    """Record a declaration whose first approver is the line manager, picked on the form
+    when the org chart names none (`declare`: the kind's use case, taking `what`)."""
+    asked, chosen_id = manager_pick(sub)
+    return recorded(
+        declare(
+            sub.turn.db,
+            declarant_id=sub.me_id,
+            settings=sub.turn.settings,
+            now=sub.now,
+            manager_asked=asked,
+            chosen_manager_id=chosen_id,
+            **what,
+        )
+    )
+
+
 # -- a gift or hospitality (combined-authority §15) ------------------------------------------
 
 
@@ -72,23 +91,11 @@ def gift_form_for(asked: Asked) -> Form:
 
 def take_gift(sub: Submitted) -> str:
     settings = sub.turn.settings
-    form, _ = read_gift(sub.answers)
-    try:
-        offer = gift_rules.validate(form, limits_of(settings), office_day(settings, sub.now))
-    except gift_rules.InvalidGift as invalid:
-        raise Refused.on_fields(invalid.errors) from None
-    asked, chosen_id = manager_pick(sub)
-    return recorded(
-        declare_gift(
-            sub.turn.db,
-            declarant_id=sub.me_id,
-            offer=offer,
-            settings=settings,
-            now=sub.now,
-            manager_asked=asked,
-            chosen_manager_id=chosen_id,
+    with at_fields(gift_rules.InvalidGift):
+        offer = gift_rules.validate(
+            read_gift(sub.answers)[0], limits_of(settings), office_day(settings, sub.now)
         )
-    )
+    return routed(sub, declare_gift, offer=offer)
 
 
 # -- outside work (line manager recommends, the head of office decides) -----------------------
@@ -105,24 +112,11 @@ def outside_work_form_for(asked: Asked) -> Form:
 
 
 def take_outside_work(sub: Submitted) -> str:
-    settings = sub.turn.settings
-    form, _ = read_outside_work(sub.answers)
-    try:
-        request = outside_work_rules.validate(form, office_day(settings, sub.now))
-    except outside_work_rules.InvalidOutsideWork as invalid:
-        raise Refused.on_fields(invalid.errors) from None
-    asked, chosen_id = manager_pick(sub)
-    return recorded(
-        request_outside_work(
-            sub.turn.db,
-            declarant_id=sub.me_id,
-            request=request,
-            settings=settings,
-            now=sub.now,
-            manager_asked=asked,
-            chosen_manager_id=chosen_id,
+    with at_fields(outside_work_rules.InvalidOutsideWork):
+        request = outside_work_rules.validate(
+            read_outside_work(sub.answers)[0], office_day(sub.turn.settings, sub.now)
         )
-    )
+    return routed(sub, request_outside_work, request=request)
 
 
 # -- a confidential notice (conduct notify) ---------------------------------------------------
@@ -135,10 +129,8 @@ def notice_form_for(asked: Asked) -> Form:
 
 def take_notice(sub: Submitted) -> str:
     settings = sub.turn.settings
-    try:
+    with at_fields(notice_rules.InvalidNotice):
         details = notice_rules.validate(read_notice(sub.answers), office_day(settings, sub.now))
-    except notice_rules.InvalidNotice as invalid:
-        raise Refused.on_fields(invalid.errors) from None
     return recorded(
         give_notice(
             sub.turn.db, declarant_id=sub.me_id, details=details, settings=settings, now=sub.now

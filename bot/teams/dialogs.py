@@ -19,7 +19,8 @@ is told so. A submission is taken once: the same activity delivered again record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -198,6 +199,17 @@ def _names(session: Session, form: Form, answers: Answers | None) -> dict[str, s
             if person is not None:
                 names[chosen] = person.display_name
     return names
+
+
+@contextmanager
+def at_fields(*invalid: type[Exception]) -> Iterator[None]:
+    """A rule's validation error (`bot.rules.*.Invalid*`, with `errors` by field id) as the
+    refusal that brings the dialog back with each message at its field."""
+    try:
+        yield
+    except invalid as error:
+        errors = getattr(error, "errors", None)
+        raise (Refused.on_fields(errors) if errors else Refused(str(error))) from None
 
 
 def picked(session: Session, object_id: str | None, field_id: str, unknown: str) -> Staff | None:

@@ -6,9 +6,8 @@ bot/usecases/interests.py."""
 from __future__ import annotations
 
 from bot.rules import interests as rules
-from bot.rules.refusal import Refused
 from bot.teams.declare import recorded
-from bot.teams.dialogs import Asked, Submitted, dialog, picked, submit
+from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, picked, submit
 from bot.teams.router import Router
 from bot.ui.forms import Form
 from bot.ui.home_model import Action
@@ -43,15 +42,13 @@ def interest_form_for(asked: Asked) -> Form:
 
 def take_interest(sub: Submitted) -> str:
     settings = sub.turn.settings
-    try:
+    with at_fields(rules.InvalidInterest):
         # The colleague is picked by Entra object id: the declarant is compared by theirs.
         declared = rules.validate(
             read_interest(sub.answers),
             office_day(settings, sub.now),
             declarant=sub.me.teams_id or "",
         )
-    except rules.InvalidInterest as invalid:
-        raise Refused.on_fields(invalid.errors) from None
     with sub.turn.db.session() as session:
         colleague = picked(session, declared.colleague, InterestField.COLLEAGUE, COLLEAGUE_UNKNOWN)
     return recorded(
