@@ -33,7 +33,7 @@ def fetch(nolan: TeamsNolan, person: Person, data: dict[str, Any]) -> dict[str, 
 def send_form(
     nolan: TeamsNolan, person: Person, card: dict[str, Any], answers: dict[str, Any],
     *, activity: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Any:
     """Send the dialog `card` with `answers` (input id → value as Teams sends it): the submit
     button's data merged with the inputs, as Teams merges them."""
     [submit] = [a for a in card.get("actions", []) if a["type"] == "Action.Submit"]
