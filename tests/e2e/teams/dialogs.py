@@ -1,6 +1,7 @@
 """Pressing a button that opens a dialog and sending the dialog's form, as Teams does
 (task/fetch, task/submit), with every card returned checked against the Adaptive Cards 1.5
-schema and the size limit; and reading what a card says."""
+schema and the size limit; reading what a card says; and the org chart, records and outbox
+rows the declaring tests look at."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from sqlmodel import func, select
 
 from storage.db import Database
+from storage.models import OutboxMessage, Staff
 from tests.e2e.teams.harness import Person, TeamsNolan, cards_of
+from tests.faketeams import FakeTeams
 from tests.faketeams.server import Call
 from tests.schemas import MAX_MESSAGE_BYTES, card_problems
 
@@ -96,3 +99,36 @@ def said(call: Call) -> str:
 def count(db: Database, model: Any) -> int:
     with db.session() as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def set_staff(db: Database, person: Person, **values: Any) -> None:
+    with db.session() as session:
+        row = session.exec(select(Staff).where(Staff.email == person.email)).one()
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.add(row)
+        session.commit()
+
+
+def staff_id(db: Database, person: Person) -> int:
+    with db.session() as session:
+        row = session.exec(select(Staff).where(Staff.email == person.email)).one()
+        assert row.id is not None
+        return row.id
+
+
+def owed(nolan: TeamsNolan, card: str) -> list[OutboxMessage]:
+    return [m for m in nolan.outbox() if json.loads(m.payload or "{}").get("card") == card]
+
+
+def to_chat_of(fake: FakeTeams, person: Person) -> Any:
+    chat = fake.conversation_of(person.object_id)
+    return lambda c: c.conversation_id == chat and c.status < 300
+
+
+def rows(db: Database, model: Any) -> list[Any]:
+    with db.session() as session:
+        found = list(session.exec(select(model)))
+        for row in found:
+            session.expunge(row)
+        return found

@@ -5,15 +5,13 @@ receipt reaches the declarant's chat (gift, outside work, confidential notice)."
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from sqlmodel import select
 
 from bot.ui.home_model import Action
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration, OutboxMessage, Staff
+from storage.models import ApprovalStep, Declaration
 from tests.e2e.harness import Clock
 from tests.e2e.teams.dialogs import (
     button_data,
@@ -23,38 +21,18 @@ from tests.e2e.teams.dialogs import (
     error_after,
     fetch,
     inputs,
+    owed,
+    rows,
     said,
     send_form,
+    set_staff,
+    staff_id,
+    to_chat_of,
 )
 from tests.e2e.teams.harness import ORG, STRANGER, Person, TeamsNolan, cards_of
 from tests.faketeams import FakeTeams
 
 ALICE, BOB, MO = ORG
-
-
-def set_staff(db: Database, person: Person, **values: Any) -> None:
-    with db.session() as session:
-        row = session.exec(select(Staff).where(Staff.email == person.email)).one()
-        for key, value in values.items():
-            setattr(row, key, value)
-        session.add(row)
-        session.commit()
-
-
-def staff_id(db: Database, person: Person) -> int:
-    with db.session() as session:
-        row = session.exec(select(Staff).where(Staff.email == person.email)).one()
-        assert row.id is not None
-        return row.id
-
-
-def owed(nolan: TeamsNolan, card: str) -> list[OutboxMessage]:
-    return [m for m in nolan.outbox() if json.loads(m.payload).get("card") == card]
-
-
-def to_chat_of(fake: FakeTeams, person: Person) -> Any:
-    chat = fake.conversation_of(person.object_id)
-    return lambda c: c.conversation_id == chat and c.status < 300
 
 
 def gift_answers(clock: Clock, **more: Any) -> dict[str, Any]:
@@ -148,9 +126,9 @@ def test_a_gift_with_the_manager_picked_is_recorded_owed_and_receipted(
     assert picker["choices.data"]["dataset"] == "graph.microsoft.com/users"
     reply = send_form(nolan, ALICE, card, gift_answers(clock, line_manager=BOB.object_id))
     assert "Recorded as GH-" in closed_with(reply)
-    [declaration] = _all(db, Declaration)
+    [declaration] = rows(db, Declaration)
     assert declaration.kind == "gift" and declaration.status == "pending"
-    [step] = _all(db, ApprovalStep)
+    [step] = rows(db, ApprovalStep)
     assert step.approver_id == staff_id(db, BOB)
     [approval] = owed(nolan, "approval")
     assert approval.recipient == f"staff:{staff_id(db, BOB)}"
@@ -183,7 +161,7 @@ def test_with_a_manager_in_the_org_chart_there_is_no_picker(
     card = dialog_of(fetch(nolan, ALICE, button_data(Action.DECLARE_GIFT)))
     assert "line_manager" not in inputs(card)
     closed_with(send_form(nolan, ALICE, card, gift_answers(clock)))
-    [step] = _all(db, ApprovalStep)
+    [step] = rows(db, ApprovalStep)
     assert step.approver_id == staff_id(db, MO)
 
 
@@ -212,7 +190,7 @@ def test_cash_is_refused_by_the_rule_and_the_manager_gets_an_information_copy(
     set_staff(db, ALICE, line_manager_id=staff_id(db, MO))
     card = dialog_of(fetch(nolan, ALICE, button_data(Action.DECLARE_GIFT)))
     closed_with(send_form(nolan, ALICE, card, gift_answers(clock, gift_type=gift_type)))
-    [declaration] = _all(db, Declaration)
+    [declaration] = rows(db, Declaration)
     assert declaration.status == "refused" and count(db, ApprovalStep) == 0
     told = fake.wait_for("send", to_chat_of(fake, MO))
     [inform] = cards_of(told)
@@ -249,7 +227,7 @@ def test_outside_work_is_asked_with_the_manager_picked_and_receipted(
     assert error_after(again, "hours") and count(db, Declaration) == 0
     reply = send_form(nolan, ALICE, again, {**answers, "line_manager": BOB.object_id})
     assert "Recorded as" in closed_with(reply)
-    [declaration] = _all(db, Declaration)
+    [declaration] = rows(db, Declaration)
     assert declaration.kind == "outside_work"
     [approval] = owed(nolan, "approval")
     assert approval.recipient == f"staff:{staff_id(db, BOB)}"
@@ -267,17 +245,10 @@ def test_a_confidential_notice_goes_to_the_officers_and_is_receipted(
     again = dialog_of(send_form(nolan, ALICE, card, {**answers, "description": ""}))
     assert error_after(again, "description") and count(db, Declaration) == 0
     assert "Recorded as" in closed_with(send_form(nolan, ALICE, again, answers))
-    [declaration] = _all(db, Declaration)
+    [declaration] = rows(db, Declaration)
     assert declaration.kind == "notice"
     assert {m.recipient for m in owed(nolan, "approval")} == {f"staff:{staff_id(db, MO)}"}
     receipt = fake.wait_for("send", lambda c: "gone in confidence" in said(c) and
                             to_chat_of(fake, ALICE)(c))
     assert "Morgan Monitor" in said(receipt)
 
-
-def _all(db: Database, model: Any) -> list[Any]:
-    with db.session() as session:
-        rows = list(session.exec(select(model)))
-        for row in rows:
-            session.expunge(row)
-        return rows

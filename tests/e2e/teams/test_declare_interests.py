@@ -20,11 +20,15 @@ from tests.e2e.teams.dialogs import (
     error_after,
     fetch,
     inputs,
+    owed,
+    rows,
     said,
     send_form,
+    set_staff,
+    staff_id,
+    to_chat_of,
 )
 from tests.e2e.teams.harness import ORG, STRANGER, TeamsNolan, cards_of
-from tests.e2e.teams.test_declare import _all, owed, set_staff, staff_id, to_chat_of
 from tests.faketeams import FakeTeams
 
 ALICE, BOB, MO = ORG
@@ -60,7 +64,7 @@ def test_an_interest_naming_a_colleague_is_recorded_owed_and_receipted(
     assert count(db, Declaration) == 0
     reply = send_form(nolan, ALICE, again, {**relationship, "colleague": BOB.object_id})
     assert "Recorded as" in closed_with(reply)
-    [declaration] = _all(db, Declaration)
+    [declaration] = rows(db, Declaration)
     assert declaration.kind == "interest" and declaration.named_staff_id == staff_id(db, BOB)
     assert [m.recipient for m in owed(nolan, "approval")] == [f"staff:{staff_id(db, MO)}"]
     receipt = fake.wait_for("send", lambda c: "Register of Interests" in said(c))
@@ -93,7 +97,7 @@ def test_an_interest_is_ended_from_its_receipt_once_noted(
     [end] = cards_of(receipt)[0]["actions"]
     # Still waiting to be noted: the dialog says so, and nothing opens.
     assert "still waiting to be noted" in closed_with(fetch(nolan, ALICE, end["data"]))
-    [step] = _all(db, ApprovalStep)
+    [step] = rows(db, ApprovalStep)
     assert step.id is not None
     decide(db, actor_id=staff_id(db, MO), step_id=step.id, outcome="noted", reason=None,
            now=clock())
@@ -105,11 +109,11 @@ def test_an_interest_is_ended_from_its_receipt_once_noted(
     future = (clock.today + timedelta(days=400)).isoformat()
     again = dialog_of(send_form(nolan, ALICE, form, {"end_date": future}))
     assert error_after(again, "end_date")
-    [interest] = _all(db, Interest)
+    [interest] = rows(db, Interest)
     assert interest.ended_on is None
     reply = send_form(nolan, ALICE, again, {"end_date": clock.today.isoformat()})
     assert "ended on" in closed_with(reply)
-    [interest] = _all(db, Interest)
+    [interest] = rows(db, Interest)
     assert interest.ended_on == clock.today
     told = fake.wait_for("send", lambda c: "has ended their interest" in said(c))
     assert to_chat_of(fake, MO)(told)
