@@ -183,6 +183,17 @@ def test_a_bad_answer_comes_back_at_its_field_with_every_answer_kept_and_nothing
     assert count(db, Declaration) == 1
 
 
+def test_a_part_asked_only_for_hospitality_is_checked_on_submit_at_its_field(
+    nolan: TeamsNolan, db: Database, clock: Clock
+) -> None:
+    card = dialog_of(fetch(nolan, ALICE, button_data(Action.DECLARE_GIFT)))
+    assert "event_date" in inputs(card)  # always shown, with its condition under it
+    answers = gift_answers(clock, kind="hospitality", line_manager=BOB.object_id)
+    again = dialog_of(send_form(nolan, ALICE, card, answers))
+    assert error_after(again, "event_date") == "Please give the date of the event."
+    assert count(db, Declaration) == 0
+
+
 @pytest.mark.parametrize("gift_type", ["monetary", "legacy"])
 def test_cash_is_refused_by_the_rule_and_the_manager_gets_an_information_copy(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, clock: Clock, gift_type: str
