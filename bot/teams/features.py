@@ -4,9 +4,13 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import help_card
+from bot.teams import commands, declare, help_card, interests
+from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
 
 
 def register(router: Router) -> None:
     help_card.register(router)
+    commands.register(router)
+    declare.register(router)
+    interests.register(router)

@@ -8,7 +8,8 @@ they say to people goes through the outbox: `Turn.tell`).
 
 Conventions for features:
 - text commands: `router.command("gift", handler)`; the person may type `gift`, `/gift`,
-  `GIFT please` (the rest is `turn.args`), or @mention Nolan first;
+  `GIFT please` (the rest is `turn.args`), or @mention Nolan first; a sub-command is two
+  words (`router.command("conduct notify", handler)`), taken before the first word's own;
 - dialogs: a button opening one is `Action.Submit` with data `{"msteams": {"type":
   "task/fetch"}, "_action": BUTTON_ID}` (bot.teams.cards draws it so);
   `router.invoke("task/fetch", fetch, key=BUTTON_ID)`; the dialog's form submits
@@ -99,8 +100,9 @@ class Router:
     # -- registration ------------------------------------------------------------------------
 
     def command(self, word: str, handler: Handler) -> Handler:
-        """`word` typed in the 1:1 chat (any case, with or without a leading '/')."""
-        self.commands[word.lower().lstrip("/")] = handler
+        """`word` typed in the 1:1 chat (any case, with or without a leading '/'); or a
+        sub-command, "conduct notify"."""
+        self.commands[" ".join(word.lower().lstrip("/").split())] = handler
         return handler
 
     def invoke(self, name: str, handler: Handler, *, key: str | None = None) -> Handler:
@@ -132,8 +134,13 @@ class Router:
 
     def _message(self, turn: Turn) -> None:
         text = _MENTION.sub(" ", str(turn.raw.get("text") or "")).strip()
-        word, _, rest = text.partition(" ")
-        turn.command, turn.args = word.lower().lstrip("/"), rest.strip()
+        words = text.split(None, 2)
+        word = words[0].lower().lstrip("/") if words else ""
+        sub = f"{word} {words[1].lower()}" if len(words) > 1 else ""
+        if sub in self.commands:
+            turn.command, turn.args = sub, words[2].strip() if len(words) > 2 else ""
+        else:
+            turn.command, turn.args = word, text[len(words[0]) :].strip() if words else ""
         handler = self.commands.get(turn.command) if turn.command else None
         handler = handler or self.fallback
         if handler is not None:
