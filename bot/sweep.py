@@ -27,7 +27,9 @@ from bot.notifier import Notifier, describe_failure
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
+from bot.rules.status import OutboxStatus
 from bot.settings import Settings
+from storage import outbox as outbox_rows
 from storage import staff, touched
 from storage.db import Database
 from storage.models import ApprovalStep
@@ -81,6 +83,19 @@ class SweepReport:
         return text
 
 
+@dataclass(frozen=True)
+class Owed:
+    """A message a job queued (bot.ledger.owe_once), and how the report words it: `kind` and
+    `line` (with `n`) once it is sent or queued, `failed` (followed by the platform's error)
+    if the platform refused it."""
+
+    id: int
+    kind: str
+    line: str
+    failed: str
+    n: int = 1
+
+
 @dataclass
 class Sweep:
     """One run: its inputs, its report, and what its jobs share (loaded once)."""
@@ -94,6 +109,42 @@ class Sweep:
     # The runtime's delivery worker, for the job that sends what the outbox still owes (None:
     # a sweep run without one, in tests of other jobs).
     outbox: Worker | None = None
+    owed: list[Owed] = field(default_factory=list)
+
+    def owe(self, owed: Owed) -> None:
+        """Count a message a job queued, worded when the job's delivery is known (`deliver`)."""
+        self.owed.append(owed)
+
+    def deliver(self, kinds: tuple[str, ...]) -> None:
+        """Send what the jobs owe, and what earlier runs left owing of these kinds (a send
+        that failed), through the runtime's worker as at the sweep's now; report each: sent
+        (or held by the platform for working hours), or refused, with the platform's error.
+        Without a worker (the bot's own sends them when committed), a queued one counts."""
+        owed, self.owed = {o.id: o for o in self.owed}, []
+        if self.outbox is None:
+            for o in owed.values():
+                self.report.did(o.kind, o.line, n=o.n)
+            return
+        with self.db.session() as session:  # what failed before is tried again now
+            pending = outbox_rows.pending_of(session, kinds=kinds)
+            outbox_rows.retry_now(session, ids=pending)
+            retried = set(pending) - set(owed)
+            session.commit()
+        self.outbox.run_once(at=self.now)
+        with self.db.session() as session:
+            rows = outbox_rows.by_ids(session, ids=[*owed, *retried])
+        for row_id, row in sorted(rows.items()):
+            refused = row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)
+            o = owed.get(row_id)
+            if o is None:  # an earlier run's: said only if it failed again
+                if refused:
+                    self.report.failed(
+                        f"could not send the {row.kind} owed to {row.recipient}: {row.last_error}"
+                    )
+            elif refused:
+                self.report.failed(f"{o.failed}: {row.last_error}")
+            elif row.status != OutboxStatus.SKIPPED:
+                self.report.did(o.kind, o.line, n=o.n)
 
     @cached_property
     def org(self) -> Org:

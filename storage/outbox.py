@@ -152,12 +152,53 @@ def next_try(session: Session) -> datetime | None:
     ).one()
 
 
+def _itself_and_covered(message_id: int) -> Any:
+    """A message and the reminders' keys it covers (a list's lines, storage.reminders
+    .queue_once): rows without a payload of their own that point at it."""
+    return or_(
+        col(OutboxMessage.id) == message_id,
+        and_(col(OutboxMessage.updates_id) == message_id, col(OutboxMessage.payload).is_(None)),
+    )
+
+
+def pending_of(session: Session, *, kinds: tuple[str, ...]) -> list[int]:
+    """Ids of the messages of these kinds still to be sent (a reminder a run will retry)."""
+    return list(
+        session.exec(
+            select(OutboxMessage.id).where(
+                col(OutboxMessage.kind).in_(kinds),
+                col(OutboxMessage.payload).is_not(None),
+                col(OutboxMessage.status).in_(PENDING),
+            )
+        ).all()
+    )
+
+
+def retry_now(session: Session, *, ids: list[int]) -> None:
+    """End the back-off of these failed messages: a run that retries them (the sweep, for
+    its reminders) tries them now."""
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.status) == OutboxStatus.FAILED)
+        .values(not_before=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def by_ids(session: Session, *, ids: list[int]) -> dict[int, OutboxMessage]:
+    """The messages with these ids (what became of them)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all()
+    return {row.id: row for row in rows if row.id is not None}
+
+
 def mark_sent(
     session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == reminder_id)
+        .where(_itself_and_covered(reminder_id))
         .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
         .execution_options(synchronize_session=False)
     )
@@ -175,7 +216,7 @@ def mark_failed(
     reminder); dead or skipped end it."""
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == reminder_id)
+        .where(_itself_and_covered(reminder_id))
         .values(status=status, last_error=error[:2000], not_before=not_before)
         .execution_options(synchronize_session=False)
     )

@@ -8,8 +8,10 @@ sweep that died between claiming and sending, can be claimed again by a later ru
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,7 +21,16 @@ from bot.rules.status import ReminderStatus
 from storage.models import Reminder
 from storage.outbox import mark_failed, mark_sent
 
-__all__ = ["STALE_CLAIM", "Key", "claim", "latest_sent", "mark_failed", "mark_sent", "sent_keys"]
+__all__ = [
+    "STALE_CLAIM",
+    "Key",
+    "claim",
+    "latest_sent",
+    "mark_failed",
+    "mark_sent",
+    "queue_once",
+    "sent_keys",
+]
 
 # A claim older than this that never became "sent" belongs to a sweep that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -76,6 +87,56 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
         .execution_options(synchronize_session=False)
     ).scalar()
     return int(retaken) if retaken is not None else None
+
+
+def queue_once(
+    session: Session,
+    *,
+    key: Key,
+    payload: dict[str, Any] | None,
+    now: datetime,
+    covered_by: int | None = None,
+) -> int | None:
+    """Owe the reminder `key` as a queued message of the outbox, sent by the delivery worker
+    after the caller commits; None if that key is already owed (queued, sent or failed: the
+    worker retries it), so a rerun, a restart or a second process owes nothing new.
+    `covered_by`: the key is one line of another message (a list), which carries the payload
+    and whose outcome it shares (storage.outbox.mark_sent / mark_failed)."""
+    inserted = session.execute(
+        _insert(session)
+        .values(
+            kind=key.kind,
+            subject=key.subject,
+            recipient=key.recipient,
+            due_on=key.due_on,
+            status=ReminderStatus.QUEUED,
+            attempts=0,
+            claimed_at=None,
+            created_at=now,
+            payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
+            updates_id=covered_by,
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
+        .returning(Reminder.id)
+    ).scalar()
+    return int(inserted) if inserted is not None else None
+
+
+def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[Key, int | None]:
+    """Keys already owed in any state, in one query, so a job skips them without drawing
+    anything: each with the id of its message if that is still to be sent (queued, or failed
+    and to be retried: a list's line gives its list's), else None."""
+    rows = session.exec(
+        select(Reminder).where(col(Reminder.kind).in_(kinds), Reminder.due_on >= since)
+    ).all()
+    pending = (ReminderStatus.QUEUED, ReminderStatus.FAILED, ReminderStatus.CLAIMED)
+    return {
+        Key(r.kind, r.subject, r.recipient, r.due_on): (
+            (r.id if r.payload is not None else r.updates_id) if r.status in pending else None
+        )
+        for r in rows
+        if r.due_on is not None
+    }
 
 
 def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:
