@@ -115,33 +115,25 @@ class Sweep:
         """Count a message a job queued, worded when the job's delivery is known (`deliver`)."""
         self.owed.append(owed)
 
-    def deliver(self, kinds: tuple[str, ...]) -> None:
-        """Send what the jobs owe, and what earlier runs left owing of these kinds (a send
-        that failed), through the runtime's worker as at the sweep's now; report each: sent
-        (or held by the platform for working hours), or refused, with the platform's error.
-        Without a worker (the bot's own sends them when committed), a queued one counts."""
+    def deliver(self) -> None:
+        """Send what the jobs owe — new, or owed by an earlier run and failed (tried again
+        now, once) — through the runtime's worker, drawn as at the sweep's now; report each:
+        sent (or held by the platform for working hours), or refused, with the platform's
+        error. Without a worker (the bot's sends them once committed), queued counts."""
         owed, self.owed = {o.id: o for o in self.owed}, []
         if self.outbox is None:
             for o in owed.values():
                 self.report.did(o.kind, o.line, n=o.n)
             return
-        with self.db.session() as session:  # what failed before is tried again now
-            pending = outbox_rows.pending_of(session, kinds=kinds)
-            outbox_rows.retry_now(session, ids=pending)
-            retried = set(pending) - set(owed)
+        with self.db.session() as session:
+            outbox_rows.retry_now(session, ids=sorted(owed))
             session.commit()
         self.outbox.run_once(at=self.now)
         with self.db.session() as session:
-            rows = outbox_rows.by_ids(session, ids=[*owed, *retried])
+            rows = outbox_rows.by_ids(session, ids=sorted(owed))
         for row_id, row in sorted(rows.items()):
-            refused = row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)
-            o = owed.get(row_id)
-            if o is None:  # an earlier run's: said only if it failed again
-                if refused:
-                    self.report.failed(
-                        f"could not send the {row.kind} owed to {row.recipient}: {row.last_error}"
-                    )
-            elif refused:
+            o = owed[row_id]
+            if row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD):
                 self.report.failed(f"{o.failed}: {row.last_error}")
             elif row.status != OutboxStatus.SKIPPED:
                 self.report.did(o.kind, o.line, n=o.n)

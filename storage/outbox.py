@@ -161,26 +161,18 @@ def _itself_and_covered(message_id: int) -> Any:
     )
 
 
-def pending_of(session: Session, *, kinds: tuple[str, ...]) -> list[int]:
-    """Ids of the messages of these kinds still to be sent (a reminder a run will retry)."""
-    return list(
-        session.exec(
-            select(OutboxMessage.id).where(
-                col(OutboxMessage.kind).in_(kinds),
-                col(OutboxMessage.payload).is_not(None),
-                col(OutboxMessage.status).in_(PENDING),
-            )
-        ).all()
-    )
-
-
 def retry_now(session: Session, *, ids: list[int]) -> None:
-    """End the back-off of these failed messages: a run that retries them (the sweep, for
-    its reminders) tries them now."""
+    """Try these failed messages again now, given up ones included: a sweep's reminders,
+    which each run retries once, as the next run always has (someone invited Nolan to the
+    channel, an account came back)."""
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.status) == OutboxStatus.FAILED)
-        .values(not_before=None)
+        .where(
+            col(OutboxMessage.id).in_(ids),
+            col(OutboxMessage.payload).is_not(None),
+            col(OutboxMessage.status).in_((OutboxStatus.FAILED, OutboxStatus.DEAD)),
+        )
+        .values(status=OutboxStatus.FAILED, not_before=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -124,12 +124,17 @@ def queue_once(
 
 def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[Key, int | None]:
     """Keys already owed in any state, in one query, so a job skips them without drawing
-    anything: each with the id of its message if that is still to be sent (queued, or failed
-    and to be retried: a list's line gives its list's), else None."""
+    anything: each with the id of its message if that is still to be sent (queued, failed,
+    or given up: a list's line gives its list's), else None."""
     rows = session.exec(
         select(Reminder).where(col(Reminder.kind).in_(kinds), Reminder.due_on >= since)
     ).all()
-    pending = (ReminderStatus.QUEUED, ReminderStatus.FAILED, ReminderStatus.CLAIMED)
+    pending = (
+        ReminderStatus.QUEUED,
+        ReminderStatus.CLAIMED,
+        ReminderStatus.FAILED,
+        ReminderStatus.DEAD,  # given up by the outbox; each sweep tries a reminder once more
+    )
     return {
         Key(r.kind, r.subject, r.recipient, r.due_on): (
             (r.id if r.payload is not None else r.updates_id) if r.status in pending else None

@@ -411,7 +411,6 @@ def test_rate_limited_and_failing_slack_calls_are_retried_and_delivered(
 def test_a_reminder_that_failed_is_sent_on_the_next_run(world: World) -> None:
     world.clear("alice", EXPIRES)
     day = EXPIRES - timedelta(days=7)
-    # Slack failing (an error a retry can mend: the outbox gives up on "account_inactive")
     world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
     first = world.sweep(day)
     assert len(first.failures) == 1 and "Alice Able" in first.failures[0]
@@ -562,10 +561,10 @@ def test_reminders_run_on_a_sunday_sends_no_vetting_reminder(world: World) -> No
 
 def test_reminders_run_reports_a_failure_and_exit_1(world: World) -> None:
     world.clear("alice", EXPIRES)
-    world.fake.slack_error_next("chat.postMessage", "internal_error")  # a retry can mend it
+    world.fake.slack_error_next("chat.postMessage", "account_inactive")
     code, out, err = run_cli(world, "2027-03-03")
     assert code == 1
-    assert "nolan: error: could not remind Alice Able" in err and "internal_error" in err
+    assert "nolan: error: could not remind Alice Able" in err and "account_inactive" in err
     assert "Traceback" not in err
     code, out, err = run_cli(world, "2027-03-03")
     assert code == 0 and "Vetting: reminded Alice Able" in out

@@ -103,6 +103,7 @@ def remind_renewals(sweep: Sweep) -> None:
         )
     officers, vetting_ids, head_ids = _officers(sweep)
     lists: dict[int, list[Entry]] = defaultdict(list)
+    again: dict[int, set[int]] = defaultdict(set)  # lists still owed, by officer
     nobody: list[str] = []
     unreachable: set[str] = set()
     for holder in holders:
@@ -127,6 +128,8 @@ def remind_renewals(sweep: Sweep) -> None:
             key = Key(RENEWAL, f"staff:{holder.id}", to_staff(officer_id), due.due_on)
             if key not in owed:
                 lists[officer_id].append(Entry(holder, due))
+            elif (list_id := owed[key]) is not None:
+                again[officer_id].add(list_id)
     if nobody:
         sweep.report.note(
             "Vetting: nobody holds the vetting_officer or head_of_office role in the org chart, "
@@ -141,7 +144,18 @@ def remind_renewals(sweep: Sweep) -> None:
         officer = officers[officer_id]
         for start in range(0, len(entries), messages.PER_MESSAGE):
             _owe_list(sweep, officer, entries[start : start + messages.PER_MESSAGE])
-    sweep.deliver((RENEWAL, RENEWAL_LIST))
+    for officer_id, list_ids in again.items():
+        name = officers[officer_id].name
+        for list_id in sorted(list_ids):
+            sweep.owe(
+                Owed(
+                    list_id,
+                    "vetting_reminded",
+                    f"Vetting: sent {name} a list of renewals due that had failed before.",
+                    failed=f"could not send {name} the vetting renewals due",
+                )
+            )
+    sweep.deliver()
 
 
 def _remind_holder(
@@ -224,8 +238,12 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     with sweep.db.session() as session:
         owed = reminders.owed_keys(session, kinds=(LAPSED,), since=monday)
         recipients = {to_staff(o.id) for o in officers.values() if o.slack_user_id}
-        # This week's lists all owed already: no need to load the lapsed.
-        done = bool(recipients) and all(Key(LAPSED, subject, r, monday) in owed for r in recipients)
+        # This week's lists all owed already, none to try again: no need to load the lapsed.
+        done = bool(recipients) and all(
+            Key(LAPSED, subject, r, monday) in owed
+            and owed[Key(LAPSED, subject, r, monday)] is None
+            for r in recipients
+        )
         holders = [] if done else lapsed(session, before=monday)
     lists: dict[int, list[Holder]] = defaultdict(list)
     for holder in holders:
@@ -234,18 +252,20 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     for officer_id, theirs in lists.items():
         officer = officers[officer_id]
         key = Key(LAPSED, subject, to_staff(officer_id), monday)
-        if not officer.slack_user_id or key in owed:
+        if not officer.slack_user_id or (key in owed and owed[key] is None):
             continue
-        with sweep.db.session() as session:
-            queued = owe_once(
-                session,
-                key,
-                LAPSED,
-                due_at=sweep.now,
-                monday=monday.isoformat(),
-                clearances=clearances(theirs),
-            )
-            session.commit()
+        queued = owed.get(key)  # owed before and failed: tried again
+        if queued is None:
+            with sweep.db.session() as session:
+                queued = owe_once(
+                    session,
+                    key,
+                    LAPSED,
+                    due_at=sweep.now,
+                    monday=monday.isoformat(),
+                    clearances=clearances(theirs),
+                )
+                session.commit()
         if queued is None:
             continue
         n = len(theirs)
@@ -259,7 +279,7 @@ def send_lapsed_lists(sweep: Sweep) -> None:
                 failed=f"could not send {officer.name} the weekly list of lapsed clearances",
             )
         )
-    sweep.deliver((LAPSED,))
+    sweep.deliver()
 
 
 JOBS = [
