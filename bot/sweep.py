@@ -86,8 +86,8 @@ class SweepReport:
 @dataclass(frozen=True)
 class Owed:
     """A message a job queued (bot.ledger.owe_once), and how the report words it: `kind` and
-    `line` (with `n`) once it is sent or queued, `failed` (followed by the platform's error)
-    if the platform refused it."""
+    `line` (with `n`) once it is sent or queued, `failed` (followed by the platform's error,
+    or with it in place of "{error}") if the platform refused it."""
 
     id: int
     kind: str
@@ -134,7 +134,9 @@ class Sweep:
         for row_id, row in sorted(rows.items()):
             o = owed[row_id]
             if row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD):
-                self.report.failed(f"{o.failed}: {row.last_error}")
+                error = str(row.last_error)
+                said = o.failed.replace("{error}", error) if "{error}" in o.failed else None
+                self.report.failed(said or f"{o.failed}: {error}")
             elif row.status != OutboxStatus.SKIPPED:
                 self.report.did(o.kind, o.line, n=o.n)
 
