@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # a job that counts them is in the run).
 ALWAYS = ("reminded", "escalated", "delegations_ended")
 
+# Failures of one delivery said a line each; the rest counted (the report stays readable
+# when the platform is down).
+FAILURE_LINES = 10
+
 # How the summary words a count: (one, many), each with {n}.
 Phrases = Mapping[str, tuple[str, str]]
 
@@ -91,7 +95,7 @@ class Owed:
 
     id: int
     kind: str
-    line: str
+    line: str | None  # None: the job words what went itself (one line for many)
     failed: str
     n: int = 1
 
@@ -115,30 +119,40 @@ class Sweep:
         """Count a message a job queued, worded when the job's delivery is known (`deliver`)."""
         self.owed.append(owed)
 
-    def deliver(self) -> None:
+    def deliver(self) -> list[Owed]:
         """Send what the jobs owe — new, or owed by an earlier run and failed (tried again
         now, once) — through the runtime's worker, drawn as at the sweep's now; report each:
         sent (or held by the platform for working hours), or refused, with the platform's
-        error. Without a worker (the bot's sends them once committed), queued counts."""
+        error. Without a worker (the bot's sends them once committed), queued counts.
+        Returns what went; failures past FAILURE_LINES are counted in one line."""
         owed, self.owed = {o.id: o for o in self.owed}, []
         if self.outbox is None:
             for o in owed.values():
-                self.report.did(o.kind, o.line, n=o.n)
-            return
+                if o.line is not None:
+                    self.report.did(o.kind, o.line, n=o.n)
+            return list(owed.values())
         with self.db.session() as session:
             outbox_rows.retry_now(session, ids=sorted(owed))
             session.commit()
         self.outbox.run_once(at=self.now)
         with self.db.session() as session:
             rows = outbox_rows.by_ids(session, ids=sorted(owed))
+        went, failed = [], []
         for row_id, row in sorted(rows.items()):
             o = owed[row_id]
             if row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD):
                 error = str(row.last_error)
                 said = o.failed.replace("{error}", error) if "{error}" in o.failed else None
-                self.report.failed(said or f"{o.failed}: {error}")
+                failed.append(said or f"{o.failed}: {error}")
             elif row.status != OutboxStatus.SKIPPED:
-                self.report.did(o.kind, o.line, n=o.n)
+                went.append(o)
+                if o.line is not None:
+                    self.report.did(o.kind, o.line, n=o.n)
+        for line in failed[:FAILURE_LINES]:
+            self.report.failed(line)
+        if len(failed) > FAILURE_LINES:
+            self.report.failed(f"{len(failed) - FAILURE_LINES} more messages could not be sent")
+        return went
 
     @cached_property
     def org(self) -> Org:
