@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,6 +57,26 @@ def owe_once(
     return reminders.queue_once(
         session, key=key, payload=_descriptor(card, due_at, payload), now=due_at
     )
+
+
+def owe_unless_sent(
+    db: Database,
+    owed: Mapping[Key, int | None],
+    key: Key,
+    card: str,
+    *,
+    due_at: datetime,
+    **payload: Any,
+) -> int | None:
+    """The message a run should count for `key`: the one still owed by an earlier run (to
+    be tried again), else a new one owed in its own transaction; None if it was sent, or
+    another sweep owes it. `owed`: storage.reminders.owed_keys, loaded once per run."""
+    if key in owed:
+        return owed[key]
+    with db.session() as session:
+        queued = owe_once(session, key, card, due_at=due_at, **payload)
+        session.commit()
+    return queued
 
 
 def owe_list(

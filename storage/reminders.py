@@ -49,26 +49,32 @@ def _insert(session: Session):
     return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
 
 
-def claim(session: Session, *, key: Key, now: datetime) -> int | None:
-    """Take the right to send this reminder; None if it is sent or another sweep holds it.
-    The caller commits before sending, so the claim is visible to every other sweep."""
+def _insert_key(session: Session, key: Key, **values: Any) -> int | None:
+    """Insert the row of `key` unless it exists: its id, or None."""
     inserted = session.execute(
         _insert(session)
         .values(
-            kind=key.kind,
-            subject=key.subject,
-            recipient=key.recipient,
-            due_on=key.due_on,
-            status=ReminderStatus.CLAIMED,
-            attempts=1,
-            claimed_at=now,
-            created_at=now,
+            kind=key.kind, subject=key.subject, recipient=key.recipient, due_on=key.due_on, **values
         )
         .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
         .returning(Reminder.id)
     ).scalar()
+    return int(inserted) if inserted is not None else None
+
+
+def claim(session: Session, *, key: Key, now: datetime) -> int | None:
+    """Take the right to send this reminder; None if it is sent or another sweep holds it.
+    The caller commits before sending, so the claim is visible to every other sweep."""
+    inserted = _insert_key(
+        session,
+        key,
+        status=ReminderStatus.CLAIMED,
+        attempts=1,
+        claimed_at=now,
+        created_at=now,
+    )
     if inserted is not None:
-        return int(inserted)
+        return inserted
     retaken = session.execute(
         update(Reminder)
         .where(
@@ -102,24 +108,16 @@ def queue_once(
     worker retries it), so a rerun, a restart or a second process owes nothing new.
     `covered_by`: the key is one line of another message (a list), which carries the payload
     and whose outcome it shares (storage.outbox.mark_sent / mark_failed)."""
-    inserted = session.execute(
-        _insert(session)
-        .values(
-            kind=key.kind,
-            subject=key.subject,
-            recipient=key.recipient,
-            due_on=key.due_on,
-            status=ReminderStatus.QUEUED,
-            attempts=0,
-            claimed_at=None,
-            created_at=now,
-            payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
-            updates_id=covered_by,
-        )
-        .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
-        .returning(Reminder.id)
-    ).scalar()
-    return int(inserted) if inserted is not None else None
+    return _insert_key(
+        session,
+        key,
+        status=ReminderStatus.QUEUED,
+        attempts=0,
+        claimed_at=None,
+        created_at=now,
+        payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
+        updates_id=covered_by,
+    )
 
 
 def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[Key, int | None]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from bot.ledger import owe_once
+from bot.ledger import owe_unless_sent
 from bot.rules.calendar import next_working_day
 from bot.sweep import Job, Owed, Sweep
 from handlers.digest import messages
@@ -49,12 +49,9 @@ def post_governance_digest(sweep: Sweep) -> None:
     key = Key(DIGEST, f"week:{monday.isoformat()}", f"channel:{channel}", due_on)
     with sweep.db.session() as session:
         owed = reminders.owed_keys(session, kinds=(DIGEST,), since=due_on)
-        if key in owed and owed[key] is None:
-            return  # posted
-        queued = owed.get(key) or owe_once(
-            session, key, DIGEST, due_at=sweep.now, monday=monday.isoformat()
-        )
-        session.commit()
+    queued = owe_unless_sent(
+        sweep.db, owed, key, DIGEST, due_at=sweep.now, monday=monday.isoformat()
+    )
     if queued is not None:
         sweep.owe(
             Owed(

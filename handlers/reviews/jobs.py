@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.ledger import owe_once
+from bot.ledger import owe_unless_sent
 from bot.outbox import to_staff
 from bot.rules import annual as rules
 from bot.sweep import Job, Owed, Sweep
@@ -51,21 +51,16 @@ def outside_work_reviews(sweep: Sweep) -> None:
         if (subject, anniversary.isoformat()) in answered:
             continue
         key = Key(KIND, subject, to_staff(grant.declarant_id), anniversary)
-        queued = owed.get(key)  # owed before and not sent: tried again
-        if key in owed and queued is None:
-            continue
-        if queued is None:
-            with sweep.db.session() as session:
-                queued = owe_once(
-                    session,
-                    key,
-                    KIND,
-                    due_at=sweep.now,
-                    declaration_id=grant.declaration_id,
-                    granted_on=granted_on.isoformat(),
-                    anniversary=anniversary.isoformat(),
-                )
-                session.commit()
+        queued = owe_unless_sent(
+            sweep.db,
+            owed,
+            key,
+            KIND,
+            due_at=sweep.now,
+            declaration_id=grant.declaration_id,
+            granted_on=granted_on.isoformat(),
+            anniversary=anniversary.isoformat(),
+        )
         if queued is not None:
             references[queued] = grant.reference
             sweep.owe(

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.ledger import owe_list, owe_once
+from bot.ledger import owe_list, owe_unless_sent
 from bot.notifier import next_working_hour
 from bot.outbox import to_staff
 from bot.rules import vetting as rules
@@ -113,8 +113,7 @@ def remind_renewals(sweep: Sweep) -> None:
         overseen_by = rules.overseers(holder.id, vetting_ids, head_ids)
         if holder.slack_user_id:
             key = Key(RENEWAL, f"staff:{holder.id}", to_staff(holder.id), due.due_on)
-            if key not in owed or owed[key] is not None:  # new, or to be tried again
-                _remind_holder(sweep, key, holder, overseen_by, owed.get(key))
+            _remind_holder(sweep, owed, key, holder, overseen_by)
         # Said once, on the first working day the reminder is due, not every day after.
         newly_due = due.due_on > last_run
         if not overseen_by and newly_due:
@@ -159,33 +158,26 @@ def remind_renewals(sweep: Sweep) -> None:
 
 
 def _remind_holder(
-    sweep: Sweep, key: Key, holder: Holder, overseer_ids: list[int], owed: int | None
+    sweep: Sweep, owed: dict[Key, int | None], key: Key, holder: Holder, overseer_ids: list[int]
 ) -> None:
-    """Owe the holder their reminder, or (`owed`) report the one owed and tried again."""
-    if owed is not None:
-        _said_to_holder(sweep, owed, holder)
+    """Owe the holder their reminder (or try the one owed again), and count it."""
+    queued = owe_unless_sent(
+        sweep.db,
+        owed,
+        key,
+        RENEWAL,
+        due_at=sweep.now,
+        staff_id=holder.id,
+        expires=holder.expires.isoformat(),
+        overseer_ids=overseer_ids,
+    )
+    if queued is None:
         return
-    with sweep.db.session() as session:
-        owed = owe_once(
-            session,
-            key,
-            RENEWAL,
-            due_at=sweep.now,
-            staff_id=holder.id,
-            expires=holder.expires.isoformat(),
-            overseer_ids=overseer_ids,
-        )
-        session.commit()
-    if owed is not None:  # else another sweep owes it
-        _said_to_holder(sweep, owed, holder)
-
-
-def _said_to_holder(sweep: Sweep, owed: int, holder: Holder) -> None:
     level = f"{holder.level} " if holder.level else ""
     when = messages.relative(holder.expires, sweep.today)
     sweep.owe(
         Owed(
-            owed,
+            queued,
             "vetting_reminded",
             f"Vetting: reminded {holder.name} that their {level}clearance expires "
             f"{messages.long_day(holder.expires)} ({when}){_arrives(sweep, holder.tz)}.",
@@ -252,20 +244,17 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     for officer_id, theirs in lists.items():
         officer = officers[officer_id]
         key = Key(LAPSED, subject, to_staff(officer_id), monday)
-        if not officer.slack_user_id or (key in owed and owed[key] is None):
+        if not officer.slack_user_id:
             continue
-        queued = owed.get(key)  # owed before and failed: tried again
-        if queued is None:
-            with sweep.db.session() as session:
-                queued = owe_once(
-                    session,
-                    key,
-                    LAPSED,
-                    due_at=sweep.now,
-                    monday=monday.isoformat(),
-                    clearances=clearances(theirs),
-                )
-                session.commit()
+        queued = owe_unless_sent(
+            sweep.db,
+            owed,
+            key,
+            LAPSED,
+            due_at=sweep.now,
+            monday=monday.isoformat(),
+            clearances=clearances(theirs),
+        )
         if queued is None:
             continue
         n = len(theirs)
