@@ -139,4 +139,3 @@ class SettlingExecutor(ThreadPoolExecutor):
         """True once no listener (nor its deferred work) is running."""
         with self._idle:
             return self._idle.wait_for(lambda: self._running == 0, timeout)
-

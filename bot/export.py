@@ -28,6 +28,7 @@ from storage.db import Database
 
 FORMATS = ("csv", "xlsx")
 
+
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); the full-width forms count too in some locales.
 class ExportError(Exception):

@@ -77,6 +77,9 @@ class Queued:
     # When a message meant for the recipient's working hours fell due (the sweep's "now"):
     # Slack schedules it into them; a platform that holds, holds it (see the module's doc).
     due_at: datetime | None = None
+    # The time the message is sent as of: the pass's, or the sweep's "now" in a sweep driven
+    # by date (what a drawer counts days from and a sender schedules by).
+    at: datetime | None = None
 
 
 class Moot:
@@ -268,10 +271,11 @@ class Worker:
 
     # -- a pass ------------------------------------------------------------------------------
 
-    def run_once(self) -> int:
+    def run_once(self, *, at: datetime | None = None) -> int:
         """Send everything due now; returns how many messages were sent, settled or held for
         working hours. Passes again while a pass made progress, so an update follows its card
-        in the same call."""
+        in the same call. `at`: the time the messages are drawn as of (the sweep's, driven by
+        date); claims and back-off keep the worker's own clock, which every worker shares."""
         done = 0
         with self._pass_lock:
             while not self._stopping.is_set():
@@ -279,13 +283,13 @@ class Worker:
                     ids = outbox.due(
                         session, now=self.now(), stale_after=self.stale_after, limit=self.batch
                     )
-                progressed = sum(1 for message_id in ids if self._deliver(message_id))
+                progressed = sum(1 for message_id in ids if self._deliver(message_id, at))
                 done += progressed
                 if not progressed:
                     return done
         return done
 
-    def _deliver(self, message_id: int) -> bool:
+    def _deliver(self, message_id: int, at: datetime | None = None) -> bool:
         """Take, send and record one message, or hold it for the recipient's working hours;
         False when it was not ours to send now."""
         with self.db.session() as session:
@@ -318,6 +322,7 @@ class Worker:
                 payload=payload,
                 updates=updates,
                 due_at=datetime.fromisoformat(due_at) if due_at else None,
+                at=at or self.now(),
             )
             until = self._held_until(session, message)
             if until is not None:
@@ -377,7 +382,7 @@ class Worker:
             person = staff.by_id(session, staff_id=int(message.recipient.removeprefix("staff:")))
             tz = person.tz if person is not None else None
         zone = zone_named(tz) or self.office_tz
-        return held_until(max(message.due_at, self.now()), zone)
+        return held_until(max(message.due_at, message.at or self.now()), zone)
 
     def _failed(self, message: Queued, attempts: int, failed: SendFailed) -> None:
         if failed.permanent:

@@ -73,7 +73,9 @@ class Runtime:
             notifier=notifier,
             clock=clock,
             jobs=tuple(handlers.jobs()),
-            outbox=Worker(db, SlackSender(db, notifier), office_tz=settings.policy.tz),
+            outbox=Worker(
+                db, SlackSender(db, notifier, policy=settings.policy), office_tz=settings.policy.tz
+            ),
         )
 
     def sweep(self, today: date, now: datetime) -> SweepReport:

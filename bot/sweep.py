@@ -27,7 +27,9 @@ from bot.notifier import Notifier, describe_failure
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
+from bot.rules.status import OutboxStatus
 from bot.settings import Settings
+from storage import outbox as outbox_rows
 from storage import staff, touched
 from storage.db import Database
 from storage.models import ApprovalStep
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 # The summary's headline: always shown, even at zero, so "nothing to do" reads as such (when
 # a job that counts them is in the run).
 ALWAYS = ("reminded", "escalated", "delegations_ended")
+
+# Failures of one delivery said a line each; the rest counted (the report stays readable
+# when the platform is down).
+FAILURE_LINES = 10
 
 # How the summary words a count: (one, many), each with {n}.
 Phrases = Mapping[str, tuple[str, str]]
@@ -81,6 +87,19 @@ class SweepReport:
         return text
 
 
+@dataclass(frozen=True)
+class Owed:
+    """A message a job queued (bot.ledger.owe_once), and how the report words it: `kind` and
+    `line` (with `n`) once it is sent or queued, `failed` (followed by the platform's error,
+    or with it in place of "{error}") if the platform refused it."""
+
+    id: int
+    kind: str
+    line: str | None  # None: the job words what went itself (one line for many)
+    failed: str
+    n: int = 1
+
+
 @dataclass
 class Sweep:
     """One run: its inputs, its report, and what its jobs share (loaded once)."""
@@ -94,6 +113,46 @@ class Sweep:
     # The runtime's delivery worker, for the job that sends what the outbox still owes (None:
     # a sweep run without one, in tests of other jobs).
     outbox: Worker | None = None
+    owed: list[Owed] = field(default_factory=list)
+
+    def owe(self, owed: Owed) -> None:
+        """Count a message a job queued, worded when the job's delivery is known (`deliver`)."""
+        self.owed.append(owed)
+
+    def deliver(self) -> list[Owed]:
+        """Send what the jobs owe — new, or owed by an earlier run and failed (tried again
+        now, once) — through the runtime's worker, drawn as at the sweep's now; report each:
+        sent (or held by the platform for working hours), or refused, with the platform's
+        error. Without a worker (the bot's sends them once committed), queued counts.
+        Returns what went; failures past FAILURE_LINES are counted in one line."""
+        owed, self.owed = {o.id: o for o in self.owed}, []
+        if self.outbox is None:
+            for o in owed.values():
+                if o.line is not None:
+                    self.report.did(o.kind, o.line, n=o.n)
+            return list(owed.values())
+        with self.db.session() as session:
+            outbox_rows.retry_now(session, ids=sorted(owed))
+            session.commit()
+        self.outbox.run_once(at=self.now)
+        with self.db.session() as session:
+            rows = outbox_rows.by_ids(session, ids=sorted(owed))
+        went, failed = [], []
+        for row_id, row in sorted(rows.items()):
+            o = owed[row_id]
+            if row.status in (OutboxStatus.FAILED, OutboxStatus.DEAD):
+                error = str(row.last_error)
+                said = o.failed.replace("{error}", error) if "{error}" in o.failed else None
+                failed.append(said or f"{o.failed}: {error}")
+            elif row.status != OutboxStatus.SKIPPED:
+                went.append(o)
+                if o.line is not None:
+                    self.report.did(o.kind, o.line, n=o.n)
+        for line in failed[:FAILURE_LINES]:
+            self.report.failed(line)
+        if len(failed) > FAILURE_LINES:
+            self.report.failed(f"{len(failed) - FAILURE_LINES} more messages could not be sent")
+        return went
 
     @cached_property
     def org(self) -> Org:

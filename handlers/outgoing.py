@@ -5,7 +5,10 @@ Messages are queued as descriptors ({"card": "approval", "step_id": 12}), not as
 Slack payloads: the use case that owes a message need not know Block Kit, a card drawn at send
 time shows the latest state (so an update queued twice is harmless), and another platform
 would draw the same descriptors its own way. Each feature registers how its messages are
-drawn with `@card(name)`; `bot.outbox.queue` writes one in the caller's transaction.
+drawn with `@card(name)`; `bot.outbox.queue` writes one in the caller's transaction. A
+drawer that needs the office's policy (its time zone, wording, lead times) or the day it is
+drawn for (a reminder's "in 7 days") registers with `@card(name, office=True)` and is given
+an `Office` as well.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -23,6 +26,7 @@ from sqlmodel import Session
 
 from bot.notifier import Message, Notifier, Posted
 from bot.outbox import MOOT, Moot, Queued, SendFailed
+from bot.settings import Policy
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow
@@ -59,30 +63,50 @@ class Drawn:
     message: Message | None = None
     update: Posted | None = None
     home: View | None = None
+    # Messages that follow it, to the same recipient (a long list in parts): one message of
+    # the outbox, sent whole again if any part fails.
+    more: tuple[Message, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.message is None) == (self.home is None):
             raise ValueError("a drawn message is a message or a Home, one of the two")
 
 
+@dataclass(frozen=True)
+class Office:
+    """What a drawer may need beyond the database: the office's policy, and when the message
+    is drawn for (a reminder: when it fell due, or later if it went later)."""
+
+    policy: Policy
+    at: datetime
+
+    @property
+    def today(self) -> date:
+        """The office's date the message speaks of ("in 7 days")."""
+        return self.at.astimezone(self.policy.tz).date()
+
+
 Draw = Callable[[Session, Queued], Drawn | None]  # None: nothing to say any more
+DrawInOffice = Callable[[Session, Queued, Office], Drawn | None]
 After = Callable[[Session, Queued, Posted | None], None]
 
 
 @dataclass(frozen=True)
 class Card:
-    draw: Draw
+    draw: Callable[..., Drawn | None]
     after: After | None = None  # recorded with "sent", in the same transaction
+    office: bool = False  # the drawer takes an Office as well
 
 
 CARDS: dict[str, Card] = {}
 
 
-def card(name: str, *, after: After | None = None) -> Callable[[Draw], Draw]:
-    """Register how the messages queued as {"card": name, …} are drawn."""
+def card(name: str, *, after: After | None = None, office: bool = False) -> Callable[[Any], Any]:
+    """Register how the messages queued as {"card": name, …} are drawn (a `Draw`, or with
+    `office`, a `DrawInOffice`)."""
 
-    def register(draw: Draw) -> Draw:
-        CARDS[name] = Card(draw, after)
+    def register(draw: Any) -> Any:
+        CARDS[name] = Card(draw, after, office)
         return draw
 
     return register
@@ -125,16 +149,28 @@ class SlackSender:
     holds_outside_working_hours = False
 
     def __init__(
-        self, db: Database, notifier: Notifier, *, now: Callable[[], datetime] = utcnow
+        self,
+        db: Database,
+        notifier: Notifier,
+        *,
+        policy: Policy | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db, self.notifier, self.now = db, notifier, now
+        self.policy = policy or Policy()
 
     def send(self, message: Queued) -> Posted | Moot | None:
         found = CARDS.get(str(message.payload.get("card")))
         if found is None:
             raise SendFailed(f"no card called {message.payload.get('card')!r}", permanent=True)
+        at = message.at or self.now()  # the pass's time: a sweep's is driven by date
+        if message.due_at is not None:  # when it fell due, or later if it goes later
+            at = max(message.due_at, at)
         with self.db.session() as session:
-            drawn = found.draw(session, message)
+            if found.office:
+                drawn = found.draw(session, message, Office(self.policy, at))
+            else:
+                drawn = found.draw(session, message)
             to, tz = self._slack_id(session, message.recipient)
         if drawn is None:
             return MOOT
@@ -148,10 +184,16 @@ class SlackSender:
                 self.notifier.publish_home(to, drawn.home)
                 return None
             assert drawn.message is not None
-            if message.due_at is not None:  # into the person's working hours, as they are then
-                at = max(message.due_at, self.now())
-                return self.notifier.dm_in_hours(to, drawn.message, tz=tz, now=at)
-            return self.notifier.dm(to, drawn.message)
+            first = None
+            for part in (drawn.message, *drawn.more):
+                if message.recipient.startswith("channel:"):
+                    posted = self.notifier.post(to, part)
+                elif message.due_at is not None:  # into the person's working hours, then
+                    posted = self.notifier.dm_in_hours(to, part, tz=tz, now=at)
+                else:
+                    posted = self.notifier.dm(to, part)
+                first = first or posted
+            return first
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except OSError as exc:  # Slack not reached (refused, timed out): tried again later
@@ -165,6 +207,8 @@ class SlackSender:
     @staticmethod
     def _slack_id(session: Session, recipient: str) -> tuple[str | None, str | None]:
         """The Slack user or channel id to send to, and the person's time zone if known."""
+        if recipient.startswith("channel:"):  # a channel, named by its Slack id
+            return recipient.removeprefix("channel:") or None, None
         if not recipient.startswith("staff:"):
             return recipient or None, None
         person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))

@@ -292,7 +292,10 @@ def run(url: str | None, *, staff: int, due: int, slack: str) -> Figures:
             sent_messages = messages()
         with db.session() as session:
             sent = session.exec(
-                select(func.count()).select_from(Reminder).where(Reminder.status == "sent")
+                select(func.count())
+                .select_from(Reminder)
+                # A ledger key has a due date; a list covering several keys has none.
+                .where(Reminder.status == "sent", Reminder.due_on.is_not(None))
             ).one()
         return Figures(
             staff=staff,

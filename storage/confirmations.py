@@ -264,9 +264,12 @@ class Grant:
     granted_at: datetime
 
 
-def granted_outside_work(session: Session, *, today: date) -> list[Grant]:
-    """Every outside-work permission in force today, with when it was granted (the
-    granting step's decision): one query."""
+def granted_outside_work(
+    session: Session, *, today: date, declaration_id: int | None = None
+) -> list[Grant]:
+    """Every outside-work permission in force today (or only this declaration's), with when
+    it was granted (the granting step's decision): one query."""
+    only = [] if declaration_id is None else [col(Declaration.id) == declaration_id]
     rows = session.exec(
         select(
             Declaration.id,
@@ -284,6 +287,7 @@ def granted_outside_work(session: Session, *, today: date) -> list[Grant]:
             ApprovalStep.status == StepStatus.GRANTED,
             col(ApprovalStep.decided_at).is_not(None),
             or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > today),
+            *only,
         )
         .group_by(
             col(Declaration.id),

@@ -203,12 +203,45 @@ def next_try(session: Session) -> datetime | None:
     ).one()
 
 
+def _itself_and_covered(message_id: int) -> Any:
+    """A message and the reminders' keys it covers (a list's lines, storage.reminders
+    .queue_once): rows without a payload of their own that point at it."""
+    return or_(
+        col(OutboxMessage.id) == message_id,
+        and_(col(OutboxMessage.updates_id) == message_id, col(OutboxMessage.payload).is_(None)),
+    )
+
+
+def retry_now(session: Session, *, ids: list[int]) -> None:
+    """Try these failed messages again now, given up ones included: a sweep's reminders,
+    which each run retries once, as the next run always has (someone invited Nolan to the
+    channel, an account came back)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(ids),
+            col(OutboxMessage.payload).is_not(None),
+            col(OutboxMessage.status).in_((OutboxStatus.FAILED, OutboxStatus.DEAD)),
+        )
+        .values(status=OutboxStatus.FAILED, not_before=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def by_ids(session: Session, *, ids: list[int]) -> dict[int, OutboxMessage]:
+    """The messages with these ids (what became of them)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all()
+    return {row.id: row for row in rows if row.id is not None}
+
+
 def mark_sent(
     session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == reminder_id)
+        .where(_itself_and_covered(reminder_id))
         .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
         .execution_options(synchronize_session=False)
     )
@@ -226,7 +259,7 @@ def mark_failed(
     reminder); dead or skipped end it."""
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == reminder_id)
+        .where(_itself_and_covered(reminder_id))
         .values(status=status, last_error=error[:2000], not_before=not_before)
         .execution_options(synchronize_session=False)
     )

@@ -8,8 +8,10 @@ sweep that died between claiming and sending, can be claimed again by a later ru
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,7 +21,16 @@ from bot.rules.status import ReminderStatus
 from storage.models import Reminder
 from storage.outbox import mark_failed, mark_sent
 
-__all__ = ["STALE_CLAIM", "Key", "claim", "latest_sent", "mark_failed", "mark_sent", "sent_keys"]
+__all__ = [
+    "STALE_CLAIM",
+    "Key",
+    "claim",
+    "latest_sent",
+    "mark_failed",
+    "mark_sent",
+    "queue_once",
+    "sent_keys",
+]
 
 # A claim older than this that never became "sent" belongs to a sweep that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -38,26 +49,32 @@ def _insert(session: Session):
     return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
 
 
-def claim(session: Session, *, key: Key, now: datetime) -> int | None:
-    """Take the right to send this reminder; None if it is sent or another sweep holds it.
-    The caller commits before sending, so the claim is visible to every other sweep."""
+def _insert_key(session: Session, key: Key, **values: Any) -> int | None:
+    """Insert the row of `key` unless it exists: its id, or None."""
     inserted = session.execute(
         _insert(session)
         .values(
-            kind=key.kind,
-            subject=key.subject,
-            recipient=key.recipient,
-            due_on=key.due_on,
-            status=ReminderStatus.CLAIMED,
-            attempts=1,
-            claimed_at=now,
-            created_at=now,
+            kind=key.kind, subject=key.subject, recipient=key.recipient, due_on=key.due_on, **values
         )
         .on_conflict_do_nothing(index_elements=["kind", "subject", "recipient", "due_on"])
         .returning(Reminder.id)
     ).scalar()
+    return int(inserted) if inserted is not None else None
+
+
+def claim(session: Session, *, key: Key, now: datetime) -> int | None:
+    """Take the right to send this reminder; None if it is sent or another sweep holds it.
+    The caller commits before sending, so the claim is visible to every other sweep."""
+    inserted = _insert_key(
+        session,
+        key,
+        status=ReminderStatus.CLAIMED,
+        attempts=1,
+        claimed_at=now,
+        created_at=now,
+    )
     if inserted is not None:
-        return int(inserted)
+        return inserted
     retaken = session.execute(
         update(Reminder)
         .where(
@@ -76,6 +93,53 @@ def claim(session: Session, *, key: Key, now: datetime) -> int | None:
         .execution_options(synchronize_session=False)
     ).scalar()
     return int(retaken) if retaken is not None else None
+
+
+def queue_once(
+    session: Session,
+    *,
+    key: Key,
+    payload: dict[str, Any] | None,
+    now: datetime,
+    covered_by: int | None = None,
+) -> int | None:
+    """Owe the reminder `key` as a queued message of the outbox, sent by the delivery worker
+    after the caller commits; None if that key is already owed (queued, sent or failed: the
+    worker retries it), so a rerun, a restart or a second process owes nothing new.
+    `covered_by`: the key is one line of another message (a list), which carries the payload
+    and whose outcome it shares (storage.outbox.mark_sent / mark_failed)."""
+    return _insert_key(
+        session,
+        key,
+        status=ReminderStatus.QUEUED,
+        attempts=0,
+        claimed_at=None,
+        created_at=now,
+        payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
+        updates_id=covered_by,
+    )
+
+
+def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[Key, int | None]:
+    """Keys already owed in any state, in one query, so a job skips them without drawing
+    anything: each with the id of its message if that is still to be sent (queued, failed,
+    or given up: a list's line gives its list's), else None."""
+    rows = session.exec(
+        select(Reminder).where(col(Reminder.kind).in_(kinds), Reminder.due_on >= since)
+    ).all()
+    pending = (
+        ReminderStatus.QUEUED,
+        ReminderStatus.CLAIMED,
+        ReminderStatus.FAILED,
+        ReminderStatus.DEAD,  # given up by the outbox; each sweep tries a reminder once more
+    )
+    return {
+        Key(r.kind, r.subject, r.recipient, r.due_on): (
+            (r.id if r.payload is not None else r.updates_id) if r.status in pending else None
+        )
+        for r in rows
+        if r.due_on is not None
+    }
 
 
 def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.rules.vetting import Clearance
+from storage import staff
 from storage.models import Staff
 
 
@@ -80,3 +81,14 @@ def set_expiry(
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def clearances_of(session: Session, *, expiring: dict[int, date]) -> list[Holder]:
+    """The active staff among these whose clearance still expires on the day given (those
+    renewed since are left out), in the order given."""
+    people = staff.by_ids(session, ids=set(expiring))
+    return [
+        _holder(p)
+        for staff_id, expires in expiring.items()
+        if (p := people.get(staff_id)) is not None and p.active and p.vetting_expires == expires
+    ]

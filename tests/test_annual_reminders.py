@@ -22,10 +22,12 @@ from sqlmodel import col, select
 import handlers
 from bot.cli import main
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.rules.annual import round_of
 from bot.rules.calendar import next_working_day
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport, run_sweep
+from handlers.outgoing import SlackSender
 from storage import confirmations, declarations
 from storage.db import Database
 from storage.models import (
@@ -72,7 +74,12 @@ class World:
         """Our jobs as the sweep runs them (07:00 office time unless `hour` says)."""
         jobs = [j for j in handlers.jobs() if j.name in MY_JOBS]
         assert len(jobs) == len(MY_JOBS)
-        return run_sweep(self.db, self.notifier, self.settings, day, at(day, hour), jobs=jobs)
+        # The runtime's delivery worker sends what the jobs queue, as `reminders run` does.
+        settings = self.settings
+        worker = Worker(self.db, SlackSender(self.db, self.notifier, policy=settings.policy))
+        return run_sweep(
+            self.db, self.notifier, settings, day, at(day, hour), jobs=jobs, outbox=worker
+        )
 
     def id(self, key: str) -> int:
         found = self.org[key].id

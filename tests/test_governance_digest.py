@@ -15,12 +15,15 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Policy as Office
 from bot.settings import Settings
 from bot.sweep import Job, SweepReport, run_sweep
-from handlers.digest.jobs import gather, post_governance_digest
+from handlers.digest.jobs import post_governance_digest
+from handlers.outgoing import SlackSender
 from storage import declarations
 from storage.db import Database
+from storage.governance import gather
 from storage.models import ApprovalStep, Declaration, Policy, Reminder, Staff
 from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
@@ -62,7 +65,17 @@ class World:
         self.notifier = Notifier(WebClient(token="xoxb-sweep", base_url=fake.api_url))
 
     def sweep(self, day: date, *, jobs: list[Job] = JOBS) -> SweepReport:
-        return run_sweep(self.db, self.notifier, self.settings, day, at(day, 7), jobs=jobs)
+        # The runtime's delivery worker posts what the job queues, as `reminders run` does.
+        sender = SlackSender(self.db, self.notifier, policy=self.settings.policy)
+        return run_sweep(
+            self.db,
+            self.notifier,
+            self.settings,
+            day,
+            at(day, 7),
+            jobs=jobs,
+            outbox=Worker(self.db, sender),
+        )
 
     def declare(
         self, kind: str, who: str, on: datetime, *, waiting_since: datetime | None = None
@@ -179,8 +192,14 @@ def test_once_a_week_with_the_right_counts_and_no_names(world: World) -> None:
             for r in session.exec(select(Reminder).order_by(Reminder.id))
         ]
     assert keys == [
-        ("governance_digest", "week:2026-11-23", GOVERNANCE, MONDAY, "sent"),
-        ("governance_digest", "week:2026-11-30", GOVERNANCE, date(2026, 11, 30), "sent"),
+        ("governance_digest", "week:2026-11-23", f"channel:{GOVERNANCE}", MONDAY, "sent"),
+        (
+            "governance_digest",
+            "week:2026-11-30",
+            f"channel:{GOVERNANCE}",
+            date(2026, 11, 30),
+            "sent",
+        ),
     ]
 
 

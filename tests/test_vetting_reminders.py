@@ -19,10 +19,12 @@ from sqlmodel import col, select
 
 from bot.cli import main
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.settings import Policy, Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
+from handlers.outgoing import SlackSender
 from handlers.vetting import jobs
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef
 from storage.db import Database
@@ -90,9 +92,16 @@ class World:
 
     def sweep(self, day: date, *, notifier: Notifier | None = None) -> SweepReport:
         now = datetime.combine(day, time(7, 0), tzinfo=LONDON).astimezone(UTC)
+        notifier = notifier or self.notifier
+        # The runtime's delivery worker sends what the jobs queue, as `reminders run` does.
+        worker = Worker(self.db, SlackSender(self.db, notifier, policy=self.settings.policy))
         return run_sweep(
-            self.db, notifier or self.notifier, self.settings, day, now, jobs=VETTING_JOBS
+            self.db, notifier, self.settings, day, now, jobs=VETTING_JOBS, outbox=worker
         )
+
+    def staff_key(self, who: str) -> str:
+        """A person as the ledger names a recipient (bot.outbox.to_staff)."""
+        return f"staff:{self.org[who].id}"
 
     def dms(self, user: str) -> list[Call]:
         return [c for c in self.fake.calls("chat.postMessage") if c.args["channel"] == user]
@@ -155,8 +164,8 @@ def test_each_lead_time_reminds_the_person_and_the_vetting_officer_once(
 
     keys = {(r.recipient, r.subject, r.due_on, r.status) for r in world.ledger()}
     assert keys == {
-        ("UALICE", f"staff:{alice}", day, "sent"),
-        ("UVET", f"staff:{alice}", day, "sent"),
+        (world.staff_key("alice"), f"staff:{alice}", day, "sent"),
+        (world.staff_key("vetting"), f"staff:{alice}", day, "sent"),
     }
 
     again = world.sweep(day)
@@ -181,7 +190,7 @@ def test_every_day_for_four_months_sends_each_lead_once(world: World) -> None:
     ]
     assert len(world.dms("UALICE")) == 4 and "expires today" in world.dms("UALICE")[3].args["text"]
     assert len(world.dms("UVET")) == 4 + 1  # and the first weekly list of lapsed clearances
-    assert sorted(r.due_on for r in world.ledger() if r.recipient == "UALICE") == [
+    assert sorted(r.due_on for r in world.ledger() if r.recipient == world.staff_key("alice")) == [
         EXPIRES - timedelta(days=d) for d in (90, 30, 7, 0)
     ]
 
@@ -225,7 +234,7 @@ def test_missed_lead_times_send_only_the_latest(world: World) -> None:
     world.sweep(EXPIRES - timedelta(days=20))
     [mine] = world.dms("UALICE")
     assert "in 20 days" in mine.args["text"]
-    assert [r.due_on for r in world.ledger() if r.recipient == "UALICE"] == [
+    assert [r.due_on for r in world.ledger() if r.recipient == world.staff_key("alice")] == [
         EXPIRES - timedelta(days=30)
     ]
 
@@ -267,7 +276,7 @@ def test_the_vetting_officer_gets_one_list_for_everyone_due_that_day(world: Worl
     )
     assert report.counts["vetting_reminded"] == 47 + 50
     # Everyone's key, once each.
-    officer_keys = [r for r in world.ledger() if r.recipient == "UVET"]
+    officer_keys = [r for r in world.ledger() if r.recipient == world.staff_key("vetting")]
     assert len(officer_keys) == len({r.subject for r in officer_keys}) == 50
     world.sweep(day)
     assert len(world.dms("UVET")) == 2
@@ -402,13 +411,13 @@ def test_rate_limited_and_failing_slack_calls_are_retried_and_delivered(
 def test_a_reminder_that_failed_is_sent_on_the_next_run(world: World) -> None:
     world.clear("alice", EXPIRES)
     day = EXPIRES - timedelta(days=7)
-    world.fake.slack_error_next("chat.postMessage", "account_inactive")  # Alice's DM
+    world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
     first = world.sweep(day)
     assert len(first.failures) == 1 and "Alice Able" in first.failures[0]
     assert world.dms("UALICE") == [] and len(world.dms("UVET")) == 1
     assert {(r.recipient, r.status) for r in world.ledger()} == {
-        ("UALICE", "failed"),
-        ("UVET", "sent"),
+        (world.staff_key("alice"), "failed"),
+        (world.staff_key("vetting"), "sent"),
     }
     world.fake.slack_error_next("chat.postMessage", "fatal_error")  # and this time Alice's
     second = world.sweep(day + timedelta(days=1))
@@ -417,7 +426,7 @@ def test_a_reminder_that_failed_is_sent_on_the_next_run(world: World) -> None:
     assert third.failures == [] and len(world.dms("UALICE")) == 1
     assert "in 5 days" in world.dms("UALICE")[0].args["text"]
     assert len(world.dms("UVET")) == 1
-    [alices] = [r for r in world.ledger() if r.recipient == "UALICE"]
+    [alices] = [r for r in world.ledger() if r.recipient == world.staff_key("alice")]
     assert (alices.status, alices.attempts, alices.due_on) == ("sent", 3, day)
 
 

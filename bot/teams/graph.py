@@ -96,7 +96,7 @@ def _account(response: httpx.Response, email: str) -> str | None:
     if status in (401, 403):
         raise ImportAborted(
             f"Microsoft Graph refused the app ({status} {code}): grant it the application "
-            "permission User.Read.All with admin consent (README, \"Create the Teams app\")"
+            'permission User.Read.All with admin consent (README, "Create the Teams app")'
         )
     raise ImportAborted(f"Microsoft Graph answered {status} {code} for {email}")
 

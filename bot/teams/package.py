@@ -47,9 +47,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-_HOST = re.compile(
-    r"(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
+_HOST = re.compile(r"(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 _SEMVER = re.compile(r"\d+\.\d+\.\d+")
 
 
@@ -83,8 +81,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--domain/)",
     )
     parser.add_argument(
-        "--privacy-url", default=None, metavar="URL", help="the office's privacy notice "
-        "(default: the website URL)"
+        "--privacy-url",
+        default=None,
+        metavar="URL",
+        help="the office's privacy notice (default: the website URL)",
     )
     parser.add_argument(
         "--terms-url", default=None, metavar="URL", help="terms of use (default: the website URL)"

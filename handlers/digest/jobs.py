@@ -9,9 +9,10 @@ names, no references, nothing about what was declared. Notifications that cannot
 they go to the named officers, never to a channel, and in a small office even "1" can point
 at someone.
 
-One ledger key per week (kind "governance_digest", subject "week:<Monday>", the channel,
-the day it fell due). The counts (storage.governance) take a constant number of queries
-however many staff or declarations there are.
+One ledger key per week (kind "governance_digest", subject "week:<Monday>", recipient
+"channel:<id>", the day it fell due), owed through the outbox (bot.ledger.owe_once) and
+counted when drawn (Slack: handlers.digest.owed). The counts (storage.governance) take a
+constant number of queries however many staff or declarations there are.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from bot.ledger import send_once
-from bot.notifier import Posted
+from bot.ledger import owe_unless_sent
 from bot.rules.calendar import next_working_day
-from bot.sweep import Job, Sweep
-from handlers.approvals.chasing import problem
+from bot.sweep import Job, Owed, Sweep
 from handlers.digest import messages
 from storage import reminders
-from storage.governance import gather, week_of
+from storage.governance import week_of
 from storage.reminders import Key
 
 log = logging.getLogger(__name__)
@@ -47,40 +46,24 @@ def post_governance_digest(sweep: Sweep) -> None:
     due_on = digest_day(monday)
     if sweep.today < due_on:
         return
-    key = Key(DIGEST, f"week:{monday.isoformat()}", channel, due_on)
+    key = Key(DIGEST, f"week:{monday.isoformat()}", f"channel:{channel}", due_on)
     with sweep.db.session() as session:
-        if key in reminders.sent_keys(session, kinds=(DIGEST,), since=due_on):
-            return
-        counts = gather(
-            session,
-            today=sweep.today,
-            now=sweep.now,
-            tz=sweep.settings.policy.tz,
-            policy_window_days=max(sweep.settings.policy.policy_lead_days),
+        owed = reminders.owed_keys(session, kinds=(DIGEST,), since=due_on)
+    queued = owe_unless_sent(
+        sweep.db, owed, key, DIGEST, due_at=sweep.now, monday=monday.isoformat()
+    )
+    if queued is not None:
+        sweep.owe(
+            Owed(
+                queued,
+                "governance_digest",
+                f"Posted the governance digest for the week of {messages.short_day(monday)} in "
+                f"channel {channel}.",
+                failed=f"could not post the governance digest in channel {channel}: {{error}}. "
+                "Is Nolan a member of it? Invite it with /invite @Nolan; the next run tries again.",
+            )
         )
-    message = messages.digest(counts, office=sweep.settings.policy.office_name)
-    error: list[str] = []
-
-    def send() -> Posted:
-        try:
-            return sweep.notifier.post(channel, message)
-        except Exception as exc:
-            error.append(problem(exc))
-            raise
-
-    result = send_once(sweep.db, key, send, now=sweep.now)
-    if result.error:
-        why = error[0] if error else result.error.splitlines()[0]
-        sweep.report.failed(
-            f"could not post the governance digest in channel {channel}: {why}. Is Nolan a "
-            "member of it? Invite it with /invite @Nolan; the next run tries again."
-        )
-    elif result.sent:
-        sweep.report.did(
-            "governance_digest",
-            f"Posted the governance digest for the week of {messages.short_day(monday)} in "
-            f"channel {channel}.",
-        )
+    sweep.deliver()
 
 
 JOBS = [

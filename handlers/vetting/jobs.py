@@ -1,31 +1,34 @@
 """The sweep's vetting jobs (its JOBS): renewal reminders at each lead time, and the
 vetting officer's weekly list of lapsed clearances.
 
-Every reminder has its own key in the ledger (bot.ledger; storage.reminders): kind
-"vetting_renewal", subject "staff:<id>", the recipient's Slack id, and the day it fell due —
-so each (person, lead time) reaches the person and each overseer exactly once, and after a
-renewal the new expiry's reminders have new keys. The vetting officer gets one message
-listing everyone due that day rather than one per person (forty DMs in a morning would be
-noise); each person in it is still claimed under their own key, so a rerun, a second bot
-process or a failed send never sends anyone twice nor drops them. The weekly lapsed list is
-one key per week ("week:<Monday>").
+Each reminder is owed through the outbox (bot.ledger.owe_once) under its own key: kind
+"vetting_renewal", subject "staff:<id>", the recipient (to_staff(id)), and the day it fell
+due — so each (person, lead time) reaches the person and each overseer exactly once, and
+after a renewal the new expiry's reminders have new keys. The vetting officer gets one
+message listing everyone due that day rather than one per person (forty DMs in a morning
+would be noise); each person in it is still owed under their own key, a line of that list
+(bot.ledger.owe_list), so a rerun, a second bot process or a failed send never sends anyone
+twice nor drops them. The weekly lapsed list is one key per week ("week:<Monday>"). The
+messages are drawn at send time by each platform (Slack: handlers.vetting.owed).
 
-Queries: the people due, the officers, and the keys already sent, once each per sweep.
+Queries: the people due, the officers, and the keys already owed, once each per sweep.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.ledger import send_all_once, send_once
-from bot.notifier import Message, Posted, next_working_hour
+from bot.ledger import owe_list, owe_unless_sent
+from bot.notifier import next_working_hour
+from bot.outbox import to_staff
 from bot.rules import vetting as rules
 from bot.rules.roles import Role
-from bot.sweep import Job, Sweep
+from bot.rules.schedule import Due
+from bot.sweep import Job, Owed, Sweep
 from handlers.vetting import messages
 from storage import reminders, staff
 from storage.reminders import Key
@@ -33,8 +36,17 @@ from storage.vetting import Holder, expiring, lapsed
 
 log = logging.getLogger(__name__)
 
-RENEWAL = "vetting_renewal"
-LAPSED = "vetting_lapsed"
+RENEWAL = "vetting_renewal"  # a card and a key: a holder's reminder, a line of a list
+RENEWAL_LIST = "vetting_renewal_list"  # a card: an overseer's list of renewals due
+LAPSED = "vetting_lapsed"  # a card and a key: an overseer's weekly list of lapsed clearances
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One person in an overseer's list of renewals due, and when their reminder fell due."""
+
+    holder: Holder
+    due: Due
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,12 @@ def _arrives(sweep: Sweep, tz: str | None) -> str:
     return "" if at is None else f" (held until {at:%H:%M} their time)"
 
 
+def clearances(holders: Sequence[Holder]) -> list[dict[str, object]]:
+    """The payload's people: who, and the expiry the message speaks of (a drawer leaves out
+    anyone renewed since)."""
+    return [{"staff_id": h.id, "expires": h.expires.isoformat()} for h in holders]
+
+
 # -- renewals due -------------------------------------------------------------------------------
 
 
@@ -80,11 +98,12 @@ def remind_renewals(sweep: Sweep) -> None:
         holders = expiring(session, first=first, last=last)
         if not holders:
             return
-        sent = reminders.sent_keys(
+        owed = reminders.owed_keys(
             session, kinds=(RENEWAL,), since=first - timedelta(days=max(leads))
         )
     officers, vetting_ids, head_ids = _officers(sweep)
-    lists: dict[int, list[messages.Entry]] = defaultdict(list)
+    lists: dict[int, list[Entry]] = defaultdict(list)
+    again: dict[int, set[int]] = defaultdict(set)  # lists still owed, by officer
     nobody: list[str] = []
     unreachable: set[str] = set()
     for holder in holders:
@@ -93,10 +112,8 @@ def remind_renewals(sweep: Sweep) -> None:
             continue
         overseen_by = rules.overseers(holder.id, vetting_ids, head_ids)
         if holder.slack_user_id:
-            key = Key(RENEWAL, f"staff:{holder.id}", holder.slack_user_id, due.due_on)
-            if key not in sent:
-                names = [officers[o].name for o in overseen_by]
-                _remind_holder(sweep, key, holder, names)
+            key = Key(RENEWAL, f"staff:{holder.id}", to_staff(holder.id), due.due_on)
+            _remind_holder(sweep, owed, key, holder, overseen_by)
         # Said once, on the first working day the reminder is due, not every day after.
         newly_due = due.due_on > last_run
         if not overseen_by and newly_due:
@@ -107,9 +124,11 @@ def remind_renewals(sweep: Sweep) -> None:
                 if newly_due:
                     unreachable.add(officer.name)
                 continue
-            key = Key(RENEWAL, f"staff:{holder.id}", officer.slack_user_id, due.due_on)
-            if key not in sent:
-                lists[officer_id].append(messages.Entry(holder, due))
+            key = Key(RENEWAL, f"staff:{holder.id}", to_staff(officer_id), due.due_on)
+            if key not in owed:
+                lists[officer_id].append(Entry(holder, due))
+            elif (list_id := owed[key]) is not None:
+                again[officer_id].add(list_id)
     if nobody:
         sweep.report.note(
             "Vetting: nobody holds the vetting_officer or head_of_office role in the org chart, "
@@ -123,70 +142,80 @@ def remind_renewals(sweep: Sweep) -> None:
     for officer_id, entries in lists.items():
         officer = officers[officer_id]
         for start in range(0, len(entries), messages.PER_MESSAGE):
-            _send_list(sweep, officer, entries[start : start + messages.PER_MESSAGE])
+            _owe_list(sweep, officer, entries[start : start + messages.PER_MESSAGE])
+    for officer_id, list_ids in again.items():
+        name = officers[officer_id].name
+        for list_id in sorted(list_ids):
+            sweep.owe(
+                Owed(
+                    list_id,
+                    "vetting_reminded",
+                    f"Vetting: sent {name} a list of renewals due that had failed before.",
+                    failed=f"could not send {name} the vetting renewals due",
+                )
+            )
+    sweep.deliver()
 
 
-def _remind_holder(sweep: Sweep, key: Key, holder: Holder, overseer_names: list[str]) -> None:
-    policy = sweep.settings.policy
-    message = messages.member_reminder(
-        holder,
-        sweep.today,
-        overseer_names=overseer_names,
-        officer_title=policy.vetting_officer_title,
-        leads=policy.vetting_lead_days,
-        years=rules.interval_years(holder.level, policy.vetting_intervals),
-    )
-    assert holder.slack_user_id is not None
-    slack_id = holder.slack_user_id
-    result = send_once(
+def _remind_holder(
+    sweep: Sweep, owed: dict[Key, int | None], key: Key, holder: Holder, overseer_ids: list[int]
+) -> None:
+    """Owe the holder their reminder (or try the one owed again), and count it."""
+    queued = owe_unless_sent(
         sweep.db,
+        owed,
         key,
-        lambda: sweep.notifier.dm_in_hours(slack_id, message, tz=holder.tz, now=sweep.now),
-        now=sweep.now,
+        RENEWAL,
+        due_at=sweep.now,
+        staff_id=holder.id,
+        expires=holder.expires.isoformat(),
+        overseer_ids=overseer_ids,
     )
+    if queued is None:
+        return
     level = f"{holder.level} " if holder.level else ""
     when = messages.relative(holder.expires, sweep.today)
-    if result.error:
-        sweep.report.failed(
-            f"could not remind {holder.name} that their {level}vetting clearance expires "
-            f"{when}: {result.error}"
-        )
-    elif result.sent:
-        sweep.report.did(
+    sweep.owe(
+        Owed(
+            queued,
             "vetting_reminded",
             f"Vetting: reminded {holder.name} that their {level}clearance expires "
             f"{messages.long_day(holder.expires)} ({when}){_arrives(sweep, holder.tz)}.",
+            failed=f"could not remind {holder.name} that their {level}vetting clearance "
+            f"expires {when}",
         )
+    )
 
 
-def _send_list(sweep: Sweep, officer: Officer, entries: Sequence[messages.Entry]) -> None:
+def _owe_list(sweep: Sweep, officer: Officer, entries: Sequence[Entry]) -> None:
     """One message listing several people, each under their own ledger key."""
-    assert officer.slack_user_id is not None
-    slack_id = officer.slack_user_id
-    keys = {Key(RENEWAL, f"staff:{e.holder.id}", slack_id, e.due.due_on): e for e in entries}
-
-    def send(claimed: list[Key]) -> Posted | None:
-        chosen = [keys[k] for k in claimed]
-        message = messages.renewal_list(
-            chosen, sweep.today, sweep.settings.policy.vetting_intervals
+    keys = {
+        Key(RENEWAL, f"staff:{e.holder.id}", to_staff(officer.id), e.due.due_on): e for e in entries
+    }
+    with sweep.db.session() as session:
+        owed, taken = owe_list(
+            session,
+            list(keys),
+            RENEWAL_LIST,
+            recipient=to_staff(officer.id),
+            due_at=sweep.now,
+            payload=lambda taken: {"clearances": clearances([keys[k].holder for k in taken])},
         )
-        return sweep.notifier.dm_in_hours(slack_id, message, tz=officer.tz, now=sweep.now)
-
-    claimed, result = send_all_once(sweep.db, list(keys), send, now=sweep.now)
-    error = result.error
-    names = messages.names_list([keys[k].holder.name for k in claimed])
-    if error:
-        sweep.report.failed(
-            f"could not send {officer.name} the vetting renewals due ({names}): {error}"
-        )
-    elif claimed:
-        n = len(claimed)
-        sweep.report.did(
+        session.commit()
+    if owed is None:
+        return
+    n = len(taken)
+    names = messages.names_list([keys[k].holder.name for k in taken])
+    sweep.owe(
+        Owed(
+            owed,
             "vetting_reminded",
             f"Vetting: sent {officer.name} {n} renewal{'' if n == 1 else 's'} due: "
             f"{names}{_arrives(sweep, officer.tz)}.",
+            failed=f"could not send {officer.name} the vetting renewals due ({names})",
             n=n,
         )
+    )
 
 
 # -- lapsed clearances --------------------------------------------------------------------------
@@ -199,58 +228,47 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     officers, vetting_ids, head_ids = _officers(sweep)
     subject = f"week:{monday.isoformat()}"
     with sweep.db.session() as session:
-        sent = reminders.sent_keys(session, kinds=(LAPSED,), since=monday)
-        recipients = {o.slack_user_id for o in officers.values() if o.slack_user_id}
-        if recipients and all(Key(LAPSED, subject, r, monday) in sent for r in recipients):
-            return  # this week's lists are out: no need to load the lapsed
-        holders = lapsed(session, before=monday)
+        owed = reminders.owed_keys(session, kinds=(LAPSED,), since=monday)
+        recipients = {to_staff(o.id) for o in officers.values() if o.slack_user_id}
+        # This week's lists all owed already, none to try again: no need to load the lapsed.
+        done = bool(recipients) and all(
+            Key(LAPSED, subject, r, monday) in owed
+            and owed[Key(LAPSED, subject, r, monday)] is None
+            for r in recipients
+        )
+        holders = [] if done else lapsed(session, before=monday)
     lists: dict[int, list[Holder]] = defaultdict(list)
     for holder in holders:
         for officer_id in rules.overseers(holder.id, vetting_ids, head_ids):
             lists[officer_id].append(holder)
     for officer_id, theirs in lists.items():
         officer = officers[officer_id]
+        key = Key(LAPSED, subject, to_staff(officer_id), monday)
         if not officer.slack_user_id:
             continue
-        slack_id = officer.slack_user_id
-        key = Key(LAPSED, subject, slack_id, monday)
-        if key in sent:
+        queued = owe_unless_sent(
+            sweep.db,
+            owed,
+            key,
+            LAPSED,
+            due_at=sweep.now,
+            monday=monday.isoformat(),
+            clearances=clearances(theirs),
+        )
+        if queued is None:
             continue
-        parts = messages.lapsed_lists(
-            theirs, monday, sweep.today, sweep.settings.policy.vetting_intervals
-        )
-
-        result = send_once(
-            sweep.db, key, _sender(sweep, slack_id, officer.tz, parts), now=sweep.now
-        )
         n = len(theirs)
-        if result.error:
-            sweep.report.failed(
-                f"could not send {officer.name} the weekly list of lapsed clearances: "
-                f"{result.error}"
-            )
-        elif result.sent:
-            sweep.report.did(
+        sweep.owe(
+            Owed(
+                queued,
                 "vetting_lapsed",
                 f"Vetting: sent {officer.name} the weekly list of {n} lapsed "
                 f"clearance{'' if n == 1 else 's'}: {messages.names_list([h.name for h in theirs])}"
                 f"{_arrives(sweep, officer.tz)}.",
+                failed=f"could not send {officer.name} the weekly list of lapsed clearances",
             )
-
-
-def _sender(
-    sweep: Sweep, slack_id: str, tz: str | None, parts: Sequence[Message]
-) -> Callable[[], Posted | None]:
-    """Send a list that may take several messages; where the first went."""
-
-    def send() -> Posted | None:
-        first = None
-        for message in parts:
-            posted = sweep.notifier.dm_in_hours(slack_id, message, tz=tz, now=sweep.now)
-            first = first or posted
-        return first
-
-    return send
+        )
+    sweep.deliver()
 
 
 JOBS = [

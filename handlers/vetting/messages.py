@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -19,7 +18,6 @@ from slack_sdk.models.blocks import (
 
 from bot.notifier import Message
 from bot.rules import vetting as rules
-from bot.rules.schedule import Due
 from bot.ui.text import long_day, relative
 from handlers.text import clip, escape
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef, person_block
@@ -132,14 +130,6 @@ def member_renewed(
 # -- to the vetting officer -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One person in a vetting officer's list of renewals due."""
-
-    holder: Holder
-    due: Due
-
-
 def _renew_button(holder: Holder) -> ButtonElement:
     return ButtonElement(
         text="Renewed on…",
@@ -170,22 +160,21 @@ def _parts(items: Sequence[Holder]) -> list[Sequence[Holder]]:
 
 
 def renewal_list(
-    entries: Sequence[Entry], today: date, intervals: Mapping[str, int], *, part: str = ""
+    holders: Sequence[Holder], today: date, intervals: Mapping[str, int], *, part: str = ""
 ) -> Message:
     """The vetting officer's list of clearances whose reminder fell due today (at most
     PER_MESSAGE people: the caller splits longer lists)."""
-    n = len(entries)
+    n = len(holders)
     head = f"{n} vetting clearance{' is' if n == 1 else 's are'} due for renewal"
     blocks: list[Block] = [_section(f":hourglass_flowing_sand: *{head}*{part}")]
-    for entry in entries:
-        h = entry.holder
+    for h in holders:
         verb = "expired" if h.expires < today else "expires"
         when = f"{verb} *{long_day(h.expires)}* ({relative(h.expires, today)})"
         blocks.append(
             _section(_person_line(h, when), block_id=person_block(h.id), accessory=_renew_button(h))
         )
-    blocks.append(_context(_interval_note([e.holder for e in entries], intervals)))
-    names = [f"{e.holder.name} ({long_day(e.holder.expires)})" for e in entries]
+    blocks.append(_context(_interval_note(holders, intervals)))
+    names = [f"{h.name} ({long_day(h.expires)})" for h in holders]
     return Message(text=clip(f"{head}: {names_list(names)}.", 3000), blocks=tuple(blocks))
 
 

@@ -1,5 +1,8 @@
-"""The Slack drawing of what a recorded renewal owes (bot.usecases.vetting): the person's new
-expiry (held for their working hours), and the confirmation to the vetting officers."""
+"""The Slack drawing of the vetting messages the outbox owes: what a recorded renewal owes
+(bot.usecases.vetting: the person's new expiry, held for their working hours, and the
+confirmation to the vetting officers), and the sweep's reminders (handlers.vetting.jobs: a
+holder's renewal reminder, an overseer's list of renewals due, the weekly lapsed list), each
+drawn as of the day it is sent, leaving out anyone renewed since it was queued."""
 
 from __future__ import annotations
 
@@ -9,11 +12,14 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.outbox import Queued
+from bot.rules import vetting as rules
 from bot.usecases.vetting import CONFIRMED, RENEWED
-from handlers.outgoing import Drawn, card
+from handlers.outgoing import Drawn, Office, card
 from handlers.vetting import messages
+from handlers.vetting.jobs import LAPSED, RENEWAL, RENEWAL_LIST
 from storage import staff
 from storage.models import Staff
+from storage.vetting import Holder, clearances_of
 
 
 def _people(session: Session, payload: dict[str, Any]) -> tuple[Staff, Staff] | None:
@@ -62,3 +68,57 @@ def _draw_confirmed(session: Session, message: Queued) -> Drawn | None:
     if officer.id != actor.id:
         confirmation = messages.recorded_by(confirmation, actor.display_name)
     return Drawn(confirmation)
+
+
+# -- the sweep's reminders ----------------------------------------------------------------------
+
+
+def _clearances(session: Session, payload: dict[str, Any]) -> list[Holder]:
+    return clearances_of(
+        session,
+        expiring={int(c["staff_id"]): _day(c, "expires") for c in payload["clearances"]},
+    )
+
+
+@card(RENEWAL, office=True)
+def _draw_renewal(session: Session, message: Queued, office: Office) -> Drawn | None:
+    payload = message.payload
+    found = clearances_of(session, expiring={int(payload["staff_id"]): _day(payload, "expires")})
+    if not found:
+        return None  # renewed (or left) since: nothing to remind them of
+    [holder] = found
+    overseers = staff.by_ids(session, ids={int(i) for i in payload["overseer_ids"]})
+    policy = office.policy
+    return Drawn(
+        messages.member_reminder(
+            holder,
+            office.today,
+            overseer_names=[
+                overseers[int(i)].display_name
+                for i in payload["overseer_ids"]
+                if int(i) in overseers
+            ],
+            officer_title=policy.vetting_officer_title,
+            leads=policy.vetting_lead_days,
+            years=rules.interval_years(holder.level, policy.vetting_intervals),
+        )
+    )
+
+
+@card(RENEWAL_LIST, office=True)
+def _draw_renewal_list(session: Session, message: Queued, office: Office) -> Drawn | None:
+    holders = _clearances(session, message.payload)
+    if not holders:
+        return None
+    return Drawn(messages.renewal_list(holders, office.today, office.policy.vetting_intervals))
+
+
+@card(LAPSED, office=True)
+def _draw_lapsed(session: Session, message: Queued, office: Office) -> Drawn | None:
+    holders = _clearances(session, message.payload)
+    if not holders:
+        return None
+    first, *more = messages.lapsed_lists(
+        holders, _day(message.payload, "monday"), office.today, office.policy.vetting_intervals
+    )
+    return Drawn(first, more=tuple(more))

@@ -14,8 +14,10 @@ from sqlmodel import col, select
 
 import handlers
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport, run_sweep
+from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, Declaration, Staff
 from tests.e2e.harness import Clock, Nolan, dm_to
@@ -43,7 +45,9 @@ def sweep(nolan: Nolan, day: date, hour: int = 10) -> SweepReport:
     )
     notifier = Notifier(WebClient(token="xoxb-e2e-token", base_url=nolan.fake.api_url))
     jobs = [j for j in handlers.jobs() if j.name in YEARLY]
-    return run_sweep(nolan.db, notifier, settings, day, local(day, hour), jobs=jobs)
+    # The sweep delivers what it queued through a worker, as `reminders run` does.
+    worker = Worker(nolan.db, SlackSender(nolan.db, notifier, policy=settings.policy))
+    return run_sweep(nolan.db, notifier, settings, day, local(day, hour), jobs=jobs, outbox=worker)
 
 
 def blocks_text(call: Call) -> str:

@@ -14,8 +14,10 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Settings
 from bot.sweep import Job, run_sweep
+from handlers.outgoing import SlackSender
 from handlers.vetting import jobs
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef, person_block
 from storage.db import Database
@@ -40,7 +42,11 @@ def sweep(fake: FakeSlack, db: Database, day: date) -> None:
     )
     notifier = Notifier(WebClient(token="xoxb-e2e-token", base_url=fake.api_url))
     now = datetime.combine(day, datetime.min.time().replace(hour=7), tzinfo=LONDON)
-    report = run_sweep(db, notifier, settings, day, now.astimezone(UTC), jobs=VETTING_JOBS)
+    # The sweep delivers what it queued through a worker, as `reminders run` does.
+    worker = Worker(db, SlackSender(db, notifier, policy=settings.policy))
+    report = run_sweep(
+        db, notifier, settings, day, now.astimezone(UTC), jobs=VETTING_JOBS, outbox=worker
+    )
     assert report.failures == []
 
 
