@@ -4,9 +4,11 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import help_card
+from bot.teams import conduct, help_card, home_flow
 from bot.teams.router import Router
 
 
 def register(router: Router) -> None:
     help_card.register(router)
+    home_flow.register(router)
+    conduct.register(router)
