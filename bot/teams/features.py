@@ -4,7 +4,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import conduct, help_card, home_flow
+from bot.teams import conduct, delegation, help_card, home_flow
 from bot.teams.router import Router
 
 
@@ -12,3 +12,4 @@ def register(router: Router) -> None:
     help_card.register(router)
     home_flow.register(router)
     conduct.register(router)
+    delegation.register(router)

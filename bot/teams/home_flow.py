@@ -84,6 +84,11 @@ def office_policy() -> Policy:
     return _homes.policy
 
 
+def load_for(session: Session, staff_id: int) -> Home | None:
+    """The person's Home at the pages they last saw (None: not in the org chart)."""
+    return _homes.load(session, staff_id, _homes.pages(staff_id))
+
+
 def subject_of(staff_id: int) -> str:
     return f"home:{staff_id}"
 
@@ -151,7 +156,7 @@ def draw_home(session: Session, message: Queued) -> Drawn | None:
     staff_id = _staff_id(message)
     if staff_id is None:
         return None
-    home = _homes.load(session, staff_id, _homes.pages(staff_id))
+    home = load_for(session, staff_id)
     if home is None:
         return None
     drawn = home_message(home)

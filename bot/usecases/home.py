@@ -64,7 +64,7 @@ def home_of(
     today = now.astimezone(policy.tz).date()
     code = policies.code_of_conduct(session)
     waiting = _waiting(session, me.id, policy, today, pages.waiting, size)
-    delegation = _delegation(session, me.id)
+    delegation = current_delegation(session, me.id)
     return model.Home(
         name=me.display_name,
         today=today,
@@ -159,7 +159,8 @@ def _waiting(
     return model.Page(items, page, size, total)
 
 
-def _delegation(session: Session, me_id: int) -> model.Delegation | None:
+def current_delegation(session: Session, me_id: int) -> model.Delegation | None:
+    """The delegation the person has in place (in force, or due to start), if any."""
     found = delegations.open_for(session, delegator_id=me_id)
     if not found:
         return None
