@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.outbox import Queued
+from bot.teams import adaptive
 from bot.teams.drawers import Drawn, card, drawer, text_block
 from bot.teams.home import screen_card
 from bot.teams.home_flow import office_policy, send_home
@@ -27,6 +28,7 @@ from bot.usecases.home import own_declarations
 COMMAND = "conduct"
 HELP = "conduct_help"
 MINE = "conduct_mine"
+SAID = "conduct_said"  # a sub-command's answer in words, worked out when typed
 MINE_LIMIT = 20  # as many as Slack's `/conduct mine` lists
 
 
@@ -69,6 +71,13 @@ def tell_help(turn: Turn, unknown: str = "") -> None:
         session.commit()
 
 
+def tell(turn: Turn, said: str) -> None:
+    """Answer the person in words (marked text), in their chat."""
+    with turn.db.session() as session:
+        turn.tell(session, SAID, text=said)
+        session.commit()
+
+
 def tell_mine(turn: Turn) -> None:
     with turn.db.session() as session:
         turn.tell(session, MINE)
@@ -91,6 +100,16 @@ def draw_help(_session: Session, message: Queued) -> Drawn:
             text_block(lines),
         ),
     )
+
+
+def said(marked: str) -> Drawn:
+    """Words (marked text) as a message: a card, and the plain text beside it."""
+    return Drawn(adaptive.markdown(marked), card(*adaptive.rich(marked)))
+
+
+@drawer(SAID)
+def draw_said(_session: Session, message: Queued) -> Drawn:
+    return said(str(message.payload.get("text") or ""))
 
 
 def _staff_id(message: Queued) -> int | None:

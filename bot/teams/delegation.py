@@ -16,7 +16,7 @@ from bot.rules import delegation as rules
 from bot.rules.delegation import Field as DelegationField
 from bot.teams import adaptive
 from bot.teams.cards import action
-from bot.teams.conduct import subcommand
+from bot.teams.conduct import said, subcommand, tell
 from bot.teams.drawers import Drawn, card, drawer
 from bot.teams.forms import answers as read_answers
 from bot.teams.home import home_card
@@ -37,7 +37,6 @@ WORD = "delegate"
 END_WORDS = frozenset({"end", "stop", "cancel"})
 END_COMMAND = "type *conduct delegate end* in this chat"
 PROMPT = "delegation_prompt"  # the card with the button that opens the form
-SAID = "delegation_said"  # what became of `conduct delegate end`, to the person who typed it
 NOT_AN_APPROVER = "Nolan can't find you in the org chart, so you have no approvals to delegate."
 
 
@@ -63,11 +62,11 @@ def _form(turn: Turn, me_id: int) -> Form:
 def conduct_delegate(turn: Turn) -> None:
     """`conduct delegate`: the button to the form; `… end`: end it now. Anything after
     `delegate` else also gets the button: on Teams the deputy is chosen in the form."""
+    if turn.args.lower() in END_WORDS:
+        tell(turn, end_now(turn))
+        return
     with turn.db.session() as session:
-        if turn.args.lower() in END_WORDS:
-            turn.tell(session, SAID, text=end_now(turn))
-        else:
-            turn.tell(session, PROMPT)
+        turn.tell(session, PROMPT)
         session.commit()
 
 
@@ -131,19 +130,13 @@ def end_now(turn: Turn) -> str:
 def end_from_home(turn: Turn) -> dict[str, Any]:
     """The Home's "End delegation": ended, told in the chat, and the Home drawn again."""
     assert turn.actor is not None and turn.actor.id is not None
-    said = end_now(turn)
+    tell(turn, end_now(turn))
     with turn.db.session() as session:
-        turn.tell(session, SAID, text=said)
-        session.commit()
         home = load_for(session, turn.actor.id)
     return card_replaced(home_card(home))
 
 
 # -- what is sent ------------------------------------------------------------------------------
-
-
-def _said(marked: str) -> Drawn:
-    return Drawn(adaptive.markdown(marked), card(*adaptive.rich(marked)))
 
 
 @drawer(PROMPT)
@@ -157,11 +150,6 @@ def draw_prompt(_session: Session, _message: Queued) -> Drawn:
     return Drawn(text, content)
 
 
-@drawer(SAID)
-def draw_said(_session: Session, message: Queued) -> Drawn:
-    return _said(str(message.payload.get("text") or ""))
-
-
 Found = tuple[Delegation, Staff, Staff]
 
 
@@ -172,7 +160,7 @@ def _load(session: Session, message: Queued) -> Found | None:
 def _drawing(draw: Callable[[Queued, Found], str]) -> Callable[[Session, Queued], Drawn | None]:
     def drawn(session: Session, message: Queued) -> Drawn | None:
         found = _load(session, message)
-        return _said(draw(message, found)) if found is not None else None
+        return said(draw(message, found)) if found is not None else None
 
     return drawn
 

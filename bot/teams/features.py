@@ -4,7 +4,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import conduct, delegation, help_card, home_flow
+from bot.teams import conduct, delegation, help_card, home_flow, undertaking
 from bot.teams.router import Router
 
 
@@ -13,3 +13,4 @@ def register(router: Router) -> None:
     home_flow.register(router)
     conduct.register(router)
     delegation.register(router)
+    undertaking.register(router)
