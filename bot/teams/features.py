@@ -4,7 +4,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import conduct, delegation, help_card, home_flow, undertaking
+from bot.teams import conduct, delegation, help_card, home_flow, policies, undertaking
 from bot.teams.router import Router
 
 
@@ -14,3 +14,4 @@ def register(router: Router) -> None:
     conduct.register(router)
     delegation.register(router)
     undertaking.register(router)
+    policies.register(router)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -82,6 +82,11 @@ def configure(policy: Policy, clock: Callable[[], datetime]) -> None:
 def office_policy() -> Policy:
     """The office's policy, for drawing what is sent (drawers get no settings)."""
     return _homes.policy
+
+
+def office_today() -> date:
+    """The office's date now, for drawing what is sent."""
+    return _homes.clock().astimezone(_homes.policy.tz).date()
 
 
 def load_for(session: Session, staff_id: int) -> Home | None:
