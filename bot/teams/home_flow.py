@@ -129,9 +129,10 @@ def send_home(turn: Turn) -> None:
 
 
 def on_install(turn: Turn) -> None:
-    """Nolan installed for the person: their Home, or for someone not in the org chart, why
-    Nolan can do nothing for them yet."""
-    if installed(turn.raw):
+    """Nolan installed for the person (in their personal scope; not a team's install): their
+    Home, or for someone not in the org chart, why Nolan can do nothing for them yet."""
+    conversation = turn.raw.get("conversation") or {}
+    if installed(turn.raw) and conversation.get("conversationType") == "personal":
         send_home(turn)
 
 

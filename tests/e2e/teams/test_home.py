@@ -230,3 +230,13 @@ def _id(nolan: TeamsNolan, person: Person) -> int:
         found = session.exec(select(Staff.id).where(Staff.email == person.email)).one()
     assert found is not None
     return found
+
+
+def test_installing_nolan_in_a_team_sends_no_home_card(nolan: TeamsNolan) -> None:
+    install = nolan.activity(ALICE, "conversationUpdate",
+                             extra={"membersAdded": [{"id": f"28:{nolan.fake.app_id}"}]})
+    install["conversation"] = {"conversationType": "channel", "tenantId": install[
+        "conversation"]["tenantId"], "id": "19:general@thread.tacv2"}
+    assert nolan.post(install)[0] == 200
+    nolan.settle()
+    assert nolan.outbox() == []
