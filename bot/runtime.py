@@ -61,7 +61,7 @@ class Runtime:
         db = db or Database(settings.database_url)
         if settings.platform == "teams":
             # No Slack client. The sweep's jobs are the Slack features' for now: none here.
-            teams = TeamsAdapter.build(settings, db)
+            teams = TeamsAdapter.build(settings, db, clock)
             outbox = Worker(db, teams.sender, office_tz=settings.policy.tz)
             return cls(settings, db, None, None, clock, (), outbox, teams)
         client = client or make_client(settings)

@@ -40,7 +40,7 @@ from bot import platform as chat
 from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
 from bot.rules.chains import DEFAULT_CHAINS, parse_chain
-from bot.rules.policies import valid_channel
+from bot.rules.policies import CHANNEL_EXAMPLE, valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
@@ -142,7 +142,9 @@ def _zone(name: str) -> str:
 
 
 def _channel(raw: str) -> str:
-    if raw and not valid_channel(raw):
+    """A Slack or a Teams channel id; which one the platform takes is checked once it is known
+    (load_settings)."""
+    if raw and not (valid_channel(raw, "slack") or valid_channel(raw, "teams")):
         raise _wrong_form()
     return raw
 
@@ -275,7 +277,7 @@ class _Variables(BaseSettings):
     governance_channel: Annotated[str, AfterValidator(_channel)] = _var(
         _P.governance_channel,
         "GOVERNANCE_CHANNEL",
-        "a channel id such as C0123ABCDEF (not its #name)",
+        "a channel id such as C0123ABCDEF (not its #name), on Teams 19:…@thread.tacv2",
     )
     risk_repeat_offers: Whole = _whole(_P.risk_repeat_offers, "RISK_REPEAT_OFFERS", 2, 1000)
     risk_repeat_value_pence: Pence = _var(
@@ -387,6 +389,12 @@ def load_settings(
     if fake:
         raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
     values = {name: getattr(read, name) for name in Variables.model_fields}
+    channel = values["governance_channel"]
+    if channel and not valid_channel(channel, platform):
+        raise SettingsError(
+            f"GOVERNANCE_CHANNEL must be a {platform.capitalize()} channel id such as "
+            f"{CHANNEL_EXAMPLE[platform]}, got {channel!r}"
+        )
     if platform == "slack":  # a placeholder TEAMS_APP_ID counts as not set
         values["teams_app_id"] = ""
     chains = {kind: values[f"chain_{kind}"] for kind in DEFAULT_CHAINS}

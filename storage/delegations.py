@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from bot.rules.status import StepStatus
-from storage.models import ApprovalStep, Declaration, Delegation
+from storage.models import ApprovalStep, Declaration, Delegation, Staff
 
 
 def in_force(session: Session, *, on: date) -> list[Delegation]:
@@ -67,6 +67,21 @@ def expired(session: Session, *, on: date) -> list[Delegation]:
 
 def get(session: Session, *, delegation_id: int) -> Delegation | None:
     return session.get(Delegation, delegation_id, populate_existing=True)
+
+
+def with_people(
+    session: Session, *, delegation_id: int
+) -> tuple[Delegation, Staff, Staff] | None:
+    """A delegation with its delegator and deputy (None if any of them is gone): what a
+    message about it is drawn from."""
+    delegation = get(session, delegation_id=delegation_id)
+    if delegation is None:
+        return None
+    delegator = session.get(Staff, delegation.delegator_id)
+    deputy = session.get(Staff, delegation.deputy_id)
+    if delegator is None or deputy is None:
+        return None
+    return delegation, delegator, deputy
 
 
 def open_for(session: Session, *, delegator_id: int) -> list[Delegation]:

@@ -110,6 +110,23 @@ def latest(
     return session.exec(query.order_by(col(OutboxMessage.id).desc())).first()
 
 
+def last_sent(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
+    """The newest message of this kind about this subject that went and has a place to be
+    updated at (an update records the place of the message it replaced): e.g. a person's
+    current Home card on Teams."""
+    return session.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.subject == subject,
+            OutboxMessage.status == OutboxStatus.SENT,
+            col(OutboxMessage.channel).is_not(None),
+            col(OutboxMessage.ts).is_not(None),
+        )
+        .order_by(col(OutboxMessage.id).desc())
+    ).first()
+
+
 def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
     """Is the newest such message still to be sent (queued, in hand, or in back-off)?"""
     newest = latest(session, kind=kind, subject=subject)

@@ -278,9 +278,22 @@ def test_teams_when_its_app_id_is_set_with_public_cloud_defaults() -> None:
     assert local.token_url == "http://127.0.0.1:9/t"
 
 
+def test_the_governance_channel_is_the_platforms() -> None:
+    teams_channel = "19:a1b2c3d4e5f6@thread.tacv2"
+    on_teams = load_settings({**TEAMS, "GOVERNANCE_CHANNEL": teams_channel}, dotenv_path=None)
+    assert on_teams.policy.governance_channel == teams_channel
+    on_slack = load_settings({**SECRETS, "GOVERNANCE_CHANNEL": "C0GOV"}, dotenv_path=None)
+    assert on_slack.policy.governance_channel == "C0GOV"
+
+
 @pytest.mark.parametrize(
     ("env", "said"),
     [
+        ({**TEAMS, "GOVERNANCE_CHANNEL": "C0GOV"},
+         "GOVERNANCE_CHANNEL must be a Teams channel id such as 19:…@thread.tacv2, got 'C0GOV'"),
+        ({**SECRETS, "GOVERNANCE_CHANNEL": "19:a1@thread.tacv2"},
+         "GOVERNANCE_CHANNEL must be a Slack channel id such as C0123ABCDEF"),
+        ({**TEAMS, "GOVERNANCE_CHANNEL": "19:a1@thread.v2"}, "GOVERNANCE_CHANNEL must be"),
         ({**SECRETS, **TEAMS}, "both TEAMS_APP_ID and SLACK_BOT_TOKEN are set"),
         ({}, "missing required setting SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET for Slack, or "
              "TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID for Teams"),

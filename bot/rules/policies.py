@@ -126,10 +126,17 @@ def valid_url(raw: str) -> bool:
 # Slack channel ids: C… public, G… private (older private channels). A DM (D…) or a user
 # cannot take a channel's reminders.
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+# A Teams channel's conversation id: 19:…@thread.tacv2 (or @thread.skype, older teams). A
+# group chat (@thread.v2) or a 1:1 chat is not a channel.
+_TEAMS_CHANNEL = re.compile(r"^19:[A-Za-z0-9_.=-]{1,200}@thread\.(?:tacv2|skype)$")
+CHANNEL_EXAMPLE = {"slack": "C0123ABCDEF", "teams": "19:…@thread.tacv2"}
 
 
-def valid_channel(raw: str) -> bool:
-    return bool(_CHANNEL.match(raw))
+def valid_channel(raw: str, platform: str = "slack") -> bool:
+    """A channel's id as `platform` ("slack" or "teams") names it: where the governance digest
+    and a policy's review reminders go (issue 12: the same settings on Teams)."""
+    pattern = _TEAMS_CHANNEL if platform == "teams" else _CHANNEL
+    return bool(pattern.match(raw))
 
 
 def _months(raw: str | None, errors: dict[str, str]) -> int | None:
@@ -144,7 +151,7 @@ def _months(raw: str | None, errors: dict[str, str]) -> int | None:
     return int(text)
 
 
-def validate(form: PolicyForm, today: date) -> ValidPolicy:
+def validate(form: PolicyForm, today: date, platform: str = "slack") -> ValidPolicy:
     """Check the policy form; raise InvalidPolicy with a message per field.
 
     A policy has a title and an owner from the org chart (the person reminded). It needs a
@@ -169,8 +176,12 @@ def validate(form: PolicyForm, today: date) -> ValidPolicy:
         errors[Field.LAST_REVIEWED] = "The last review can't be in the future."
     months = _months(form.review_months, errors)
     channel = (form.channel or "").strip() or None
-    if channel is not None and not valid_channel(channel):
-        errors[Field.CHANNEL] = "Choose a channel (not a direct message) for the reminders."
+    if channel is not None and not valid_channel(channel, platform):
+        errors[Field.CHANNEL] = (
+            "Choose a channel (not a direct message) for the reminders."
+            if platform != "teams"
+            else "Paste the link to a channel of a team Nolan is in (not a chat)."
+        )
     next_review = next_review_date(
         last_reviewed=form.last_reviewed, review_months=months, explicit=form.next_review
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 import httpx
 
 from bot.settings import Settings
-from bot.teams import features
+from bot.teams import features, home_flow
 from bot.teams.auth import KeySet, Verifier
 from bot.teams.connector import Connector
 from bot.teams.edge import Edge
@@ -19,6 +19,7 @@ from bot.teams.router import Router
 from bot.teams.sender import TeamsSender
 from bot.teams.tokens import TokenSource
 from storage.db import Database
+from storage.types import utcnow
 
 # Microsoft answers in well under a second; a stuck call must not hold the outbox for long.
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -34,7 +35,9 @@ class TeamsAdapter:
     sender: TeamsSender
 
     @classmethod
-    def build(cls, settings: Settings, db: Database) -> TeamsAdapter:
+    def build(
+        cls, settings: Settings, db: Database, clock: Callable[[], datetime] = utcnow
+    ) -> TeamsAdapter:
         http = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
         tokens = TokenSource(
             settings.token_url, settings.teams_app_id, settings.teams_app_password, http=http
@@ -44,6 +47,7 @@ class TeamsAdapter:
         )
         router = Router()
         features.register(router)
+        home_flow.configure(settings.policy, clock)  # the Home's drawer draws with these
         return cls(
             http=http,
             tokens=tokens,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.outbox import Queued
-from bot.teams import adaptive
+from bot.teams import adaptive, conduct
 from bot.teams.cards import action
 from bot.teams.dialogs import Prefill
 from bot.teams.drawers import Drawn, drawer
@@ -69,7 +69,11 @@ BY_BUTTON = {o.button: o for o in OPENERS}
 
 def register(router: Router) -> None:
     for opener in OPENERS:
-        router.command(opener.command, _answer(opener))
+        _conduct, _, word = opener.command.partition(" ")
+        if word:  # a `conduct` sub-command, listed by `conduct help` with the others
+            conduct.subcommand(word, _answer(opener), opener.intro)
+        else:
+            router.command(opener.command, _answer(opener))
 
 
 def _answer(opener: Opener) -> Callable[[Turn], None]:

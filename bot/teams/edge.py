@@ -99,7 +99,7 @@ class Edge:
                     conversation_id=str(body["conversation"]["id"]),
                     service_url=str(body["serviceUrl"]),
                 )
-                if changed or _installed(body):
+                if changed or installed(body):
                     outbox.unpark(session, outbox.to_staff(actor.id))
             session.commit()
             if actor is not None:
@@ -160,7 +160,7 @@ def _personal(body: dict[str, Any]) -> bool:
     )
 
 
-def _installed(body: dict[str, Any]) -> bool:
+def installed(body: dict[str, Any]) -> bool:
     """Nolan installed for the person: the bot among the members added, or an install."""
     if body.get("type") == "installationUpdate":
         return body.get("action") in ("add", "add-upgrade")

@@ -4,13 +4,28 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import commands, declare, help_card, interests
+from bot.teams import (
+    commands,
+    conduct,
+    declare,
+    delegation,
+    help_card,
+    home_flow,
+    interests,
+    policies,
+    undertaking,
+)
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
 
 
 def register(router: Router) -> None:
     help_card.register(router)
+    home_flow.register(router)
+    conduct.register(router)  # before the features that add `conduct` sub-commands
     commands.register(router)
     declare.register(router)
     interests.register(router)
+    delegation.register(router)
+    undertaking.register(router)
+    policies.register(router)

@@ -133,7 +133,8 @@ def standing(home: Home) -> Note:
     return _text("\n".join(lines))
 
 
-def _own(item: OwnItem) -> Entry:
+def own_entry(item: OwnItem) -> Entry:
+    """One of the person's own declarations, where it stands, and a "View" button."""
     status = item.status
     at = None
     if item.waiting_on:
@@ -159,7 +160,7 @@ def mine(home: Home) -> Section:
             title, (_text("You have made no declarations yet: the buttons above start one."),)
         )
     return Section(
-        title, (*(_own(i) for i in home.mine.items), *pager("mine", home.mine, home.pages))
+        title, (*(own_entry(i) for i in home.mine.items), *pager("mine", home.mine, home.pages))
     )
 
 

@@ -1,4 +1,4 @@
-"""What a person's Home shows, as plain data (the Slack adapter's handlers.home.store fills
+"""What a person's Home shows, as plain data (bot.usecases.home fills
 it in; bot.ui.home makes it the neutral screen every platform draws), and the ids and payloads
 of the Home's buttons."""
 

@@ -12,16 +12,18 @@ from bot.rules.policies import (
     TITLE_MAX,
     URL_MAX,
     ReviewField,
+    Standing,
     add_months,
     interval_words,
     long_date,
+    standing,
 )
 from bot.rules.policies import (
     Field as PolicyField,
 )
 from bot.ui.forms import Choice, Field, Form, Kind, Note
 from bot.ui.payload import Payload
-from bot.ui.text import escape
+from bot.ui.text import clip, escape
 
 FORM_ID = "policy_form"
 REVIEW_FORM_ID = "policy_review"
@@ -57,6 +59,45 @@ def title_link(policy: PolicyShown) -> str:
     """The title, linked to the policy where it has an address (marked text)."""
     title = escape(policy.title)
     return f"<{policy.url}|{title}>" if policy.url else title
+
+
+STANDING_MARKS = {
+    Standing.OVERDUE: ":warning: *Overdue*",
+    Standing.DUE: ":hourglass_flowing_sand: Due soon",
+    Standing.CURRENT: "",
+    Standing.NO_DATE: "No review date",
+}
+
+
+def policy_line(
+    policy: PolicyShown,
+    owner_name: str | None,
+    today: date,
+    leads: tuple[int, ...],
+    *,
+    channel: str,
+) -> str:
+    """One policy in the list (marked text): its title, whether its review is due, its owner,
+    next review, interval and channel (`channel`: the platform's words for it)."""
+    head = f"*{title_link(policy)}*"
+    if policy.is_code_of_conduct:
+        head += "  · _the code of conduct_"
+    mark = STANDING_MARKS[standing(policy.next_review, today, leads)] if policy.active else ""
+    if mark:
+        head += f"  {mark}"
+    details = [f"Owner: {escape(owner_name) if owner_name else 'nobody'}"]
+    if policy.next_review:
+        details.append(f"next review {long_date(policy.next_review)}")
+    if policy.review_months:
+        details.append(interval_words(policy.review_months))
+    details.append(channel if policy.channel_id else "no channel")
+    return clip(f"{head}\n{' · '.join(details)}", 3000)
+
+
+def lead_words(leads: tuple[int, ...]) -> str:
+    """"60, 30 and 7": the days before a review that reminders go."""
+    numbers = [str(n) for n in leads]
+    return " and ".join([", ".join(numbers[:-1]), numbers[-1]] if len(numbers) > 1 else numbers)
 
 
 def policy_form(*, policy: PolicyShown | None, owner_id: str | None, payload: Payload) -> Form:

@@ -11,21 +11,14 @@ from bot.outbox import Queued
 from bot.usecases.delegate import CONFIRMED, DEPUTY_NOTICE, ENDED
 from handlers.delegation import messages
 from handlers.outgoing import Drawn, card, loading
-from storage import delegations, staff
+from storage import delegations
 from storage.models import Delegation, Staff
 
 Found = tuple[Delegation, Staff, Staff]
 
 
 def _load(session: Session, message: Queued) -> Found | None:
-    delegation = delegations.get(session, delegation_id=int(message.payload["delegation_id"]))
-    if delegation is None:
-        return None
-    people = staff.by_ids(session, ids={delegation.delegator_id, delegation.deputy_id})
-    delegator, deputy = people.get(delegation.delegator_id), people.get(delegation.deputy_id)
-    if delegator is None or deputy is None:
-        return None
-    return delegation, delegator, deputy
+    return delegations.with_people(session, delegation_id=int(message.payload["delegation_id"]))
 
 
 @loading(_load)

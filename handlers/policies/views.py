@@ -18,14 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rules.policies import (
-    Standing,
-    interval_words,
-    long_date,
-    standing,
-)
 from bot.ui import policies as ui
-from bot.ui.policies import title_link
 from handlers import slack_ui
 from handlers.policies.ids import (
     Action,
@@ -34,36 +27,16 @@ from handlers.policies.ids import (
     PolicyRef,
     ReviewMeta,
 )
-from handlers.text import clip, escape
 from storage.models import Policy
 
 # A modal holds at most 100 blocks: the list shows this many policies and counts the rest.
 LIST_LIMIT = 90
 
-STANDING_MARKS = {
-    Standing.OVERDUE: ":warning: *Overdue*",
-    Standing.DUE: ":hourglass_flowing_sand: Due soon",
-    Standing.CURRENT: "",
-    Standing.NO_DATE: "No review date",
-}
-
 
 def _policy_line(
     policy: Policy, owner_name: str | None, today: date, leads: tuple[int, ...]
 ) -> str:
-    head = f"*{title_link(policy)}*"
-    if policy.is_code_of_conduct:
-        head += "  · _the code of conduct_"
-    mark = STANDING_MARKS[standing(policy.next_review, today, leads)] if policy.active else ""
-    if mark:
-        head += f"  {mark}"
-    details = [f"Owner: {escape(owner_name) if owner_name else 'nobody'}"]
-    if policy.next_review:
-        details.append(f"next review {long_date(policy.next_review)}")
-    if policy.review_months:
-        details.append(interval_words(policy.review_months))
-    details.append(f"<#{policy.channel_id}>" if policy.channel_id else "no channel")
-    return clip(f"{head}\n{' · '.join(details)}", 3000)
+    return ui.policy_line(policy, owner_name, today, leads, channel=f"<#{policy.channel_id}>")
 
 
 def _edit_button(policy: Policy) -> ButtonElement:
@@ -80,10 +53,7 @@ def list_modal(
     today: date,
     leads: tuple[int, ...],
 ) -> View:
-    numbers = [str(n) for n in leads]
-    lead_words = " and ".join(
-        [", ".join(numbers[:-1]), numbers[-1]] if len(numbers) > 1 else numbers
-    )
+    lead_words = ui.lead_words(leads)
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(

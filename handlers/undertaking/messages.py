@@ -25,44 +25,15 @@ from slack_sdk.models.blocks import (
 from bot.notifier import Message
 from bot.rules.annual import UNDERTAKING_REMINDER_WEEKS, UNDERTAKING_VERSION
 from bot.settings import Policy
+from bot.ui.undertaking import BUTTON, HEADER, link_line, undertaking_text
 from handlers.text import clip, escape, slack_date
 from handlers.undertaking.ids import Action, UndertakingRef
-
-HEADER = "Code of conduct undertaking"
-BUTTON = "I have read and will comply with the code"
 
 
 class Why(StrEnum):
     STARTER = "starter"  # a later import of the org chart brought them in
     EVERYONE = "everyone"  # an admin sent it to all staff when the office adopted Nolan
     ASKED = "asked"  # they asked for it (/conduct undertaking)
-
-
-def undertaking_text(name: str, policy: Policy) -> str:
-    """The undertaking itself, as a quote, in the person's and the office's names."""
-    office = escape(policy.office_name)
-    officer = escape(policy.monitoring_officer_title)
-    lines = [
-        f"I, *{escape(name)}*, as a member of staff of {office}, declare that I will duly and "
-        "faithfully fulfil the requirements of this role according to the best of my judgement "
-        f"and ability and within the codes adopted by {office}.",
-        "I undertake to observe and comply with the Code of Conduct expected from members of "
-        f"staff, as adopted by {office}, of which I am supplied with a copy.",
-        "I undertake to notify my financial and other interests to the "
-        f"{officer} for entry in the Register of Interests, and to update the {officer} on "
-        "any changes to those notifiable interests.",
-    ]
-    return "\n".join(f"> {line}" for line in lines)
-
-
-def _link_line(policy: Policy, link: str | None) -> str:
-    url = (link or policy.code_of_conduct_url or "").strip()
-    if url and not any(c in url for c in "<>| "):
-        return f"Read the code of conduct: <{url}|the staff code of conduct>."
-    return (
-        f"Ask the {escape(policy.monitoring_officer_title)} for a copy of the code of conduct "
-        "before you accept."
-    )
 
 
 def undertaking_message(
@@ -92,7 +63,7 @@ def undertaking_message(
         HeaderBlock(text=HEADER),
         SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000))),
         SectionBlock(text=MarkdownTextObject(text=clip(undertaking_text(name, policy), 3000))),
-        SectionBlock(text=MarkdownTextObject(text=_link_line(policy, link))),
+        SectionBlock(text=MarkdownTextObject(text=link_line(policy, link))),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -135,6 +106,6 @@ def accepted_message(*, name: str, policy: Policy, link: str | None, at: datetim
                 )
             ),
             SectionBlock(text=MarkdownTextObject(text=clip(undertaking_text(name, policy), 3000))),
-            SectionBlock(text=MarkdownTextObject(text=_link_line(policy, link))),
+            SectionBlock(text=MarkdownTextObject(text=link_line(policy, link))),
         ],
     )

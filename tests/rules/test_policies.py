@@ -200,6 +200,28 @@ def test_channels_not_conversations_with_people() -> None:
     assert not valid_channel("#governance")
 
 
+TEAMS_CHANNEL = "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2"
+
+
+def test_a_teams_channel_on_teams_and_only_there() -> None:
+    assert valid_channel(TEAMS_CHANNEL, "teams")
+    assert valid_channel("19:0aF3-_x.y=@thread.skype", "teams")  # an older team's channel
+    assert not valid_channel(TEAMS_CHANNEL) and not valid_channel(TEAMS_CHANNEL, "slack")
+    assert not valid_channel("C0123ABCD", "teams")  # a Slack id on Teams
+    for chat in ["19:abc@thread.v2", "19:abc@unq.gbl.spaces", "a:1xyz", "19:@thread.tacv2",
+                 f"{TEAMS_CHANNEL} ", "19:a b@thread.tacv2", ""]:
+        assert not valid_channel(chat, "teams"), chat  # group and 1:1 chats, junk
+
+
+def test_a_policy_form_takes_the_platforms_channel() -> None:
+    assert validate(form(channel=TEAMS_CHANNEL), TODAY, "teams").title
+    with pytest.raises(InvalidPolicy) as refused:
+        validate(form(channel="C0123ABCD"), TODAY, "teams")
+    assert "channel" in refused.value.errors[Field.CHANNEL]
+    with pytest.raises(InvalidPolicy):
+        validate(form(channel=TEAMS_CHANNEL), TODAY)
+
+
 def test_a_retired_policy_is_not_the_code_of_conduct() -> None:
     valid = validate(form(is_code_of_conduct=True, retired=True), TODAY)
     assert not valid.active and not valid.is_code_of_conduct

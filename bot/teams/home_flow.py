@@ -1,0 +1,174 @@
+"""The Home on Teams: sent when Nolan is installed for a person and on `home` (and `conduct`
+alone), kept current in place, and paged.
+
+Teams has no Home tab for bots, so the Home is a card in the person's 1:1 chat. Every Home
+goes through the outbox as the card `home` about `home:{staff_id}` (the same message the
+Home refresher queues after each change that concerns someone): the drawer below draws the
+latest state and puts it in place of the last Home card that went (its place is in the
+outbox: an update records the place it replaced), so a person has one Home card that keeps
+itself current. `home` typed (or Nolan installed) posts a fresh card, which is then the one
+kept current.
+
+"Previous"/"More" answer the press with the Home at that page (the card replaced in place)
+and remember the pages the person last saw, so a refresh keeps them there. The pages are
+kept in memory, per process: after a restart a refresh shows the first pages again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import outbox
+from bot.outbox import Queued
+from bot.settings import Policy
+from bot.teams.cards import pressed
+from bot.teams.drawers import Drawn, Where, drawer
+from bot.teams.edge import NOT_IN_ORG_CHART, installed
+from bot.teams.home import PAGE_SIZE, home_card, home_message
+from bot.teams.invoke_responses import action_error, card_replaced
+from bot.teams.router import ADAPTIVE_CARD_ACTION, Router, Turn
+from bot.ui.home_model import Action, Home, Pages
+from bot.usecases.home import load_home
+from storage import outbox as sent_messages
+from storage.types import utcnow
+
+HOME = "home"  # the outbox card, on every platform
+COMMAND = "home"
+FRESH = "fresh"  # payload key: post a new Home card rather than update the last one
+
+
+class _Homes:
+    """What the drawer needs beside the database (the office's policy, the clock) and the
+    pages each person last saw. One per process, set by the adapter (configure)."""
+
+    def __init__(self) -> None:
+        self.policy = Policy()
+        self.clock: Callable[[], datetime] = utcnow
+        self._pages: dict[int, Pages] = {}
+        self._lock = threading.Lock()
+
+    def pages(self, staff_id: int) -> Pages:
+        with self._lock:
+            return self._pages.get(staff_id, Pages())
+
+    def remember(self, staff_id: int, pages: Pages) -> None:
+        with self._lock:
+            self._pages[staff_id] = pages
+
+    def load(self, session: Session, staff_id: int, pages: Pages) -> Home | None:
+        return load_home(
+            session,
+            staff_id=staff_id,
+            policy=self.policy,
+            now=self.clock(),
+            pages=pages,
+            page_size=PAGE_SIZE,
+        )
+
+
+_homes = _Homes()
+
+
+def configure(policy: Policy, clock: Callable[[], datetime]) -> None:
+    """The office's policy and the clock the Home is drawn with (bot.teams.adapter)."""
+    _homes.policy, _homes.clock = policy, clock
+
+
+def office_policy() -> Policy:
+    """The office's policy, for drawing what is sent (drawers get no settings)."""
+    return _homes.policy
+
+
+def office_today() -> date:
+    """The office's date now, for drawing what is sent."""
+    return _homes.clock().astimezone(_homes.policy.tz).date()
+
+
+def load_for(session: Session, staff_id: int) -> Home | None:
+    """The person's Home at the pages they last saw (None: not in the org chart)."""
+    return _homes.load(session, staff_id, _homes.pages(staff_id))
+
+
+def subject_of(staff_id: int) -> str:
+    return f"home:{staff_id}"
+
+
+def queue_home(session: Session, staff_id: int, *, fresh: bool = False) -> int:
+    """Owe the person their Home card, in the caller's transaction: a new card at the first
+    pages (`fresh`), else the last one brought up to date."""
+    extra: dict[str, Any] = {}
+    if fresh:
+        _homes.remember(staff_id, Pages())
+        extra[FRESH] = True
+    return outbox.queue(
+        session, HOME, subject=subject_of(staff_id), recipient=outbox.to_staff(staff_id), **extra
+    )
+
+
+def register(router: Router) -> None:
+    router.command(COMMAND, send_home)
+    router.on("conversationUpdate", on_install)
+    router.on("installationUpdate", on_install)
+    for verb in (Action.MORE, Action.PREVIOUS):
+        router.invoke(ADAPTIVE_CARD_ACTION, turn_page, key=verb.value)
+
+
+def send_home(turn: Turn) -> None:
+    """`home` (and `conduct` alone): a fresh Home card in the person's chat."""
+    with turn.db.session() as session:
+        if turn.actor is None or turn.actor.id is None:
+            turn.tell(session, NOT_IN_ORG_CHART)
+        else:
+            queue_home(session, turn.actor.id, fresh=True)
+        session.commit()
+
+
+def on_install(turn: Turn) -> None:
+    """Nolan installed for the person (in their personal scope; not a team's install): their
+    Home, or for someone not in the org chart, why Nolan can do nothing for them yet."""
+    conversation = turn.raw.get("conversation") or {}
+    if installed(turn.raw) and conversation.get("conversationType") == "personal":
+        send_home(turn)
+
+
+def turn_page(turn: Turn) -> dict[str, Any]:
+    """ "Previous" / "More": the Home at the pages the button carries, in place of the card."""
+    press = pressed(turn.value)
+    if press is None or turn.actor is None or turn.actor.id is None:
+        return action_error("That button didn't come from one of Nolan's cards.")
+    pages = Pages.read(press.payload)
+    _homes.remember(turn.actor.id, pages)
+    with turn.db.session() as session:
+        home = _homes.load(session, turn.actor.id, pages)
+    return card_replaced(home_card(home))
+
+
+def _staff_id(message: Queued) -> int | None:
+    for said in (message.subject.removeprefix("home:"), message.recipient.removeprefix("staff:")):
+        if said.isdigit():
+            return int(said)
+    return None
+
+
+@drawer(HOME)
+def draw_home(session: Session, message: Queued) -> Drawn | None:
+    """The person's Home as it stands, in place of their last Home card (a fresh one when
+    asked for, or when none went yet); nothing for someone no longer in the org chart."""
+    staff_id = _staff_id(message)
+    if staff_id is None:
+        return None
+    home = load_for(session, staff_id)
+    if home is None:
+        return None
+    drawn = home_message(home)
+    update = None
+    if not message.payload.get(FRESH):
+        last = sent_messages.last_sent(session, kind=HOME, subject=message.subject)
+        if last is not None and last.channel and last.ts:
+            update = Where(last.channel, last.ts)
+    return Drawn(drawn["summary"], drawn["attachments"][0]["content"], update)

@@ -1,0 +1,42 @@
+"""`conduct policies` on Teams end to end: the list for admins, a refusal for anyone else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage.db import Database
+from storage.models import Policy, Staff
+from tests.e2e.teams.harness import ORG, TeamsNolan
+from tests.e2e.teams.test_home import shown
+from tests.faketeams import FakeTeams
+
+ALICE, BOB, MO = ORG
+
+
+def test_an_admin_gets_the_policies_and_their_reviews(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
+) -> None:
+    with db.session() as session:
+        alice = session.get(Staff, org["alice"].id)
+        assert alice is not None
+        alice.roles = "admin"
+        session.add(alice)
+        session.add(Policy(title="Staff Code of Conduct", owner_id=org["mo"].id,
+                           url="https://intranet.example/code", next_review=date(2026, 11, 25),
+                           review_months=24, is_code_of_conduct=True))
+        session.add(Policy(title="Old Expenses Policy", active=False))
+        session.commit()
+    nolan.say(ALICE, "conduct policies")
+    text = shown(fake.wait_for("send"))
+    assert "Staff Code of Conduct" in text and "Owner: Morgan Monitor" in text
+    assert "Due soon" in text and "next review 25 November 2026" in text
+    assert "Retired" in text and "Old Expenses Policy" in text
+    assert "not on Teams yet" in text
+    nolan.settle()
+
+
+def test_anyone_else_is_told_only_admins_may(nolan: TeamsNolan, fake: FakeTeams) -> None:
+    nolan.say(ALICE, "conduct policies")
+    said = shown(fake.wait_for("send"))
+    assert "admin" in said and "Policies" not in said
+    nolan.settle()
