@@ -85,7 +85,8 @@ def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
         copies = outbox.sent(session, kind=APPROVAL, subject=step_subject(done.step_id))
         on_its_card = any(c.ts == turn.raw.get("replyToId") for c in copies)
         if found is not None and on_its_card:
-            return card_replaced(adaptive_card(decided_card(session, *found)))
+            step, record = found
+            return card_replaced(adaptive_card(decided_card(session, record, step)))
     spec = rules.spec(done.purpose, done.outcome)
     past = spec.past if spec else done.outcome
     return action_message(f"{past}: {done.reference}. The member of staff will be told.")

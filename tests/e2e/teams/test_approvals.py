@@ -1,0 +1,389 @@
+"""Approvals on Teams end to end: the approver's card in their 1:1 chat (the same facts as
+the Slack card), one-press decisions by Action.Execute replacing the card in place, decisions
+that need words through a dialog, the refusals, double and concurrent presses, and delivery
+that loses nothing (429, 403 until installed, a restart between submission and decision)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot.settings import Settings
+from bot.teams.adaptive import md_escape
+from bot.ui.approval import approval_card
+from bot.ui.text import plain
+from bot.usecases.gifts import declare_gift
+from bot.usecases.kinds import full_card_for
+from storage import declarations
+from storage.db import Database
+from storage.models import ApprovalStep, AuditEntry, Staff
+from tests.e2e.harness import Clock
+from tests.e2e.teams.harness import ORG, Person, TeamsNolan, cards_of
+from tests.faketeams import FakeTeams
+from tests.faketeams.server import Call
+from tests.schemas import card_problems
+from tests.usecases.world import hospitality
+
+ALICE, BOB, MO = ORG
+MANNY = Person(
+    "manny", "manny@opcc.example", "Manny Manager", "eeeeeeee-0000-4000-8000-00000000000e"
+)
+EXECUTE = "adaptiveCard/action"
+
+
+@pytest.fixture
+def manny(fake: FakeTeams, db: Database, org: dict[str, Staff]) -> Staff:
+    """Alice's line manager, with Nolan installed: the approver of her hospitality."""
+    fake.add_user(MANNY.email, MANNY.object_id, MANNY.name)
+    return add_manager(db, org["alice"], MANNY)
+
+
+def add_manager(db: Database, of: Staff, person: Person) -> Staff:
+    with db.session() as session:
+        manager = session.exec(select(Staff).where(Staff.email == person.email)).first()
+        if manager is None:
+            manager = Staff(email=person.email, name=person.name, teams_id=person.object_id)
+            session.add(manager)
+            session.flush()
+        member = session.get(Staff, of.id)
+        assert member is not None
+        member.line_manager_id = manager.id
+        session.add(member)
+        session.commit()
+        session.refresh(manager)
+        session.expunge(manager)
+        return manager
+
+
+def declare(nolan: TeamsNolan, org: dict[str, Staff], **changes: object) -> int:
+    """Alice declares hospitality (as the gift dialog would: the use case itself); its step."""
+    done = declare_gift(
+        nolan.db,
+        declarant_id=org["alice"].id or 0,
+        offer=hospitality(**changes),
+        settings=Settings(policy=nolan.policy),
+        now=nolan.clock(),
+    )
+    return done.steps[0]
+
+
+def card_to(fake: FakeTeams, person: Person, count: int = 1) -> Call:
+    chat = fake.conversation_of(person.object_id)
+    return fake.wait_for(
+        "send", lambda c: c.conversation_id == chat and c.status == 201, count=count
+    )
+
+
+def actions(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every action on a card, those inside a ShowCard too."""
+    for action in card.get("actions") or []:
+        yield action
+        if action.get("type") == "Action.ShowCard":
+            yield from actions(action["card"])
+
+
+def execute(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    return next(a for a in actions(card) if a.get("verb") == verb)
+
+
+def press(nolan: TeamsNolan, person: Person, sent: Call, verb: str) -> tuple[int, Any]:
+    """`person` presses the Action.Execute `verb` on the card `sent` (as Teams invokes it)."""
+    [card] = cards_of(sent)
+    action = execute(card, verb)
+    value = {
+        "action": {"type": "Action.Execute", "verb": verb, "data": action["data"]},
+        "trigger": "manual",
+    }
+    return nolan.post(
+        nolan.activity(person, "invoke", name=EXECUTE, value=value, reply_to_id=sent.response["id"])
+    )
+
+
+def step_of(db: Database, step_id: int) -> ApprovalStep:
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None
+        session.expunge(step)
+        return step
+
+
+def audit(db: Database, action: str) -> list[AuditEntry]:
+    with db.session() as session:
+        return list(session.exec(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def text_of(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def quoted(text: str) -> str:
+    """`text` as it appears inside the card's JSON."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def replaced_card(reply: Any) -> dict[str, Any]:
+    assert reply["statusCode"] == 200, reply
+    assert reply["type"] == "application/vnd.microsoft.card.adaptive", reply
+    card = reply["value"]
+    assert not card_problems(card), card_problems(card)
+    return card
+
+
+def told(reply: Any) -> str:
+    assert reply["type"] == "application/vnd.microsoft.activity.message", reply
+    return str(reply["value"])
+
+
+# -- the card -----------------------------------------------------------------------------------
+
+
+def test_the_approver_gets_the_card_with_what_slack_shows(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    declare(nolan, org, description="Tickets to the opera")  # history for the next one
+    card_to(fake, MANNY)
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY, count=2)
+    [card] = cards_of(sent)  # Adaptive Cards 1.5, under 28 KB
+    with db.session() as session:
+        step = declarations.get_step(session, step_id=step_id)
+        assert step is not None
+        record = declarations.load_record(session, declaration_id=step.declaration_id)
+        assert record is not None
+        neutral = approval_card(full_card_for(session, record, step))
+    shown = text_of(card)
+    assert neutral.history and neutral.facts
+    for label, value in neutral.facts:
+        assert quoted(md_escape(label)) in shown and quoted(md_escape(value)) in shown
+    for line in [*neutral.history, *(f.explanation for f in neutral.flags)]:
+        assert quoted(line) in shown
+    for warning in neutral.warnings:
+        assert quoted(plain(warning).strip()[-40:]) in shown
+    assert neutral.title in shown and sent.body["summary"].startswith("Decision needed")
+    approve = execute(card, "decide_approved")
+    assert (
+        approve["type"] == "Action.Execute"
+        and '"outcome":"approved"' in approve["data"]["_payload"]
+    )
+    decline = next(a for a in actions(card) if a.get("title") == "Decline…")
+    assert decline["type"] == "Action.Submit"
+    assert decline["data"]["msteams"] == {"type": "task/fetch"}
+    nolan.settle()
+    assert [json.loads(a.detail).get("told") for a in audit(db, "notified")].count(
+        ["approver"]
+    ) == 2
+
+
+# -- one press ----------------------------------------------------------------------------------
+
+
+def test_approve_by_one_press_decides_replaces_the_card_and_tells_the_declarant(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    status, reply = press(nolan, MANNY, sent, "decide_approved")
+    assert status == 200
+    decided = text_of(replaced_card(reply))
+    assert "Approved" in decided and "Manny Manager" in decided and "DATE(" in decided
+    assert "Action." not in decided  # no buttons left
+    step = step_of(db, step_id)  # committed before Teams was answered
+    assert (step.status, step.decided_by_id) == ("approved", manny.id)
+    outcome = card_to(fake, ALICE)
+    assert "Manny Manager" in text_of(cards_of(outcome)[0])
+    assert "Approved" in outcome.body["summary"]
+    updated = fake.wait_for("update")  # the copy in the chat, redrawn as it now stands
+    assert updated.activity_id == sent.response["id"]
+    assert "Action." not in text_of(cards_of(updated)[0])
+    nolan.settle()
+    assert len(audit(db, "decided")) == 1
+
+
+def test_a_non_approvers_press_is_refused_told_and_nothing_stored(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    said = {
+        BOB: "Only Manny Manager (or the monitoring officer) can decide",
+        ALICE: "You can't decide on your own declaration",  # the declarant herself
+    }
+    for who, words in said.items():
+        status, reply = press(nolan, who, sent, "decide_approved")
+        assert status == 200 and words in told(reply)
+    assert step_of(db, step_id).status == "pending"
+    assert audit(db, "decided") == [] and len(audit(db, "decision_refused")) == 2
+    nolan.settle()
+    assert fake.calls("update") == []
+
+
+def test_a_double_press_records_one_decision_and_the_second_is_told_who(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    first = press(nolan, MANNY, sent, "decide_approved")[1]
+    second = press(nolan, MANNY, sent, "decide_approved")[1]
+    replaced_card(first)
+    assert "already decided (approved) by Manny Manager" in told(second)
+    nolan.settle()
+    assert len(audit(db, "decided")) == 1
+    assert len(fake.delivered(fake.conversation_of(ALICE.object_id))) == 1  # one outcome
+
+
+def test_two_approvers_pressing_at_once_record_one_decision(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    """The line manager and the monitoring officer (who may decide any step) press together."""
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    start = threading.Barrier(2)
+    replies: dict[str, Any] = {}
+
+    def press_as(person: Person) -> None:
+        start.wait()
+        replies[person.key] = press(nolan, person, sent, "decide_approved")[1]
+
+    threads = [threading.Thread(target=press_as, args=(p,)) for p in (MANNY, MO)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    kinds = sorted(r["type"].rsplit(".", 1)[-1] for r in replies.values())
+    assert kinds == ["adaptive", "message"], replies
+    loser = next(r for r in replies.values() if r["type"].endswith("message"))
+    assert "already decided (approved) by" in loser["value"]
+    assert len(audit(db, "decided")) == 1
+    assert step_of(db, step_id).status == "approved"
+
+
+# -- a decision that needs words ----------------------------------------------------------------
+
+
+def test_decline_takes_its_reason_in_a_dialog_and_a_missing_one_comes_back_at_the_field(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    [card] = cards_of(sent)
+    button = next(a for a in actions(card) if a.get("title") == "Decline…")
+    status, opened = nolan.post(
+        nolan.activity(
+            MANNY,
+            "invoke",
+            name="task/fetch",
+            value={"data": button["data"]},
+            reply_to_id=sent.response["id"],
+        )
+    )
+    assert status == 200 and opened["task"]["type"] == "continue"
+    form = opened["task"]["value"]["card"]["content"]
+    assert not card_problems(form)
+    submit = next(a for a in form["actions"] if a["type"] == "Action.Submit")
+    field = next(b for b in form["body"] if b["type"] == "Input.Text")
+
+    def send(reason: str) -> Any:
+        data = {**submit["data"], field["id"]: reason}
+        return nolan.post(
+            nolan.activity(MANNY, "invoke", name="task/submit", value={"data": data})
+        )[1]
+
+    again = send("   ")
+    assert again["task"]["type"] == "continue"
+    body = again["task"]["value"]["card"]["content"]["body"]
+    at = next(i for i, b in enumerate(body) if b.get("id") == field["id"])
+    assert body[at + 1].get("color") == "Attention"  # the problem right after the field
+    assert step_of(db, step_id).status == "pending" and audit(db, "decided") == []
+    done = send("A contractor bidding for the cleaning contract")
+    assert done["task"]["type"] == "message" and "GH-" in done["task"]["value"]
+    step = step_of(db, step_id)
+    assert (step.status, step.reason) == (
+        "declined",
+        "A contractor bidding for the cleaning contract",
+    )
+    updated = fake.wait_for("update")
+    assert "bidding for the cleaning" in text_of(cards_of(updated)[0])
+    outcome = card_to(fake, ALICE)
+    assert "bidding for the cleaning" in text_of(cards_of(outcome)[0])
+
+
+def test_a_stranger_button_or_forged_payload_is_told_never_an_error_page(
+    nolan: TeamsNolan, org: dict[str, Staff], manny: Staff
+) -> None:
+    value = {
+        "action": {
+            "type": "Action.Execute",
+            "verb": "decide_approved",
+            "data": {"_payload": "{not json"},
+        }
+    }
+    status, reply = nolan.post(nolan.activity(MANNY, "invoke", name=EXECUTE, value=value))
+    assert status == 200 and "older message" in told(reply)
+
+
+# -- delivery -----------------------------------------------------------------------------------
+
+
+def test_a_throttled_card_is_retried_after_retry_after(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    nolan.install(MANNY)
+    chat = fake.conversation_of(MANNY.object_id)
+    fake.fail_next("send", 429, retry_after=2, conversation_id=chat)
+    declare(nolan, org)
+    fake.wait_for("send", lambda c: c.status == 429 and c.conversation_id == chat)
+    seen = time.monotonic()
+    sent = card_to(fake, MANNY)
+    assert time.monotonic() - seen >= 1.5  # as Teams asked
+    assert press(nolan, MANNY, sent, "decide_approved")[0] == 200
+    nolan.settle()
+    assert len(fake.delivered(chat)) == 1 and len(audit(db, "decided")) == 1
+
+
+def test_an_approver_without_nolan_gets_the_card_once_installed(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
+) -> None:
+    add_manager(db, org["alice"], BOB)  # Bob has not got Nolan installed
+    step_id = declare(nolan, org)
+    refused = fake.wait_for("create_conversation", lambda c: c.status == 403)
+    assert refused.body["members"] == [{"id": BOB.object_id}]
+    nolan.settle()
+    parked = [r for r in nolan.outbox() if r.kind == "approval"]
+    assert [r.status for r in parked] == ["parked"]
+    fake.install(BOB.object_id)
+    assert nolan.install(BOB)[0] == 200  # Teams tells the bot: conversationUpdate
+    sent = card_to(fake, BOB)
+    reply = press(nolan, BOB, sent, "decide_approved")[1]
+    assert "Bob Late" in text_of(replaced_card(reply))
+    assert step_of(db, step_id).status == "approved"
+    nolan.settle()
+    assert len(fake.delivered(fake.conversation_of(BOB.object_id))) == 1
+
+
+def test_a_restart_between_submission_and_decision_still_decides_once(
+    nolan: TeamsNolan,
+    fake: FakeTeams,
+    db: Database,
+    clock: Clock,
+    org: dict[str, Staff],
+    manny: Staff,
+) -> None:
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    nolan.settle()
+    nolan.stop()
+    again = TeamsNolan(fake, db, clock).start()
+    try:
+        replaced_card(press(again, MANNY, sent, "decide_approved")[1])
+        assert "already decided" in told(press(again, MANNY, sent, "decide_approved")[1])
+        again.settle()
+    finally:
+        again.stop()
+    assert step_of(db, step_id).status == "approved" and len(audit(db, "decided")) == 1
+    assert len(fake.delivered(fake.conversation_of(MANNY.object_id))) == 1  # not sent twice
