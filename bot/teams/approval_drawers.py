@@ -15,14 +15,13 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.outbox import Queued, queue, to_staff
-from bot.rules.status import StepStatus
 from bot.teams.adaptive import rich
 from bot.teams.cards import adaptive_card
 from bot.teams.drawers import Drawn, Where, card, drawer
 from bot.ui.approval import approval_card, moved_card
 from bot.ui.cards import Card
 from bot.ui.text import plain
-from bot.usecases.kinds import card_for, full_card_for, kind_of
+from bot.usecases.kinds import card_for, kind_of
 from bot.usecases.move_notes import note_text, told_as
 from bot.usecases.moves import MOVE_NOTE, MOVED_AWAY
 from bot.usecases.owed import (
@@ -30,9 +29,11 @@ from bot.usecases.owed import (
     MOVED,
     OUTCOME,
     UPDATE,
+    card_to_send,
     notified,
     outcome_told,
     owe_moved,
+    step_and_record,
     step_subject,
 )
 from bot.usecases.withdraw import WITHDRAWN, withdrawn_text
@@ -52,14 +53,6 @@ def drawn_card(neutral: Card, *, update: Where | None = None) -> Drawn:
 def drawn_text(marked: str) -> Drawn:
     """A short message of marked text, as a card (Teams shows the bold and icons)."""
     return Drawn(plain(marked), card(*rich(marked)))
-
-
-def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
-        return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    return (step, record) if record is not None else None
 
 
 def decided_card(session: Session, record: Record, step: ApprovalStep) -> Card:
@@ -93,14 +86,8 @@ def _card_sent(session: Session, message: Queued, where: Where | None) -> None:
 
 @drawer(APPROVAL, after=_card_sent)
 def draw_card(session: Session, message: Queued) -> Drawn | None:
-    found = step_and_record(session, int(message.payload["step_id"]))
-    if found is None:
-        return None
-    step, record = found
-    # Decided, or handed to someone else, before its card went: nothing to ask of them.
-    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
-        return None
-    return drawn_card(approval_card(full_card_for(session, record, step)))
+    neutral = card_to_send(session, message)
+    return drawn_card(approval_card(neutral)) if neutral is not None else None
 
 
 def _every_copy(session: Session, message: Queued, _where: Where | None) -> None:

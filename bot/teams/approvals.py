@@ -21,7 +21,7 @@ from bot.rules import approvals as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.teams import forms
 from bot.teams.adaptive import read_payload
-from bot.teams.approval_drawers import decided_card, step_and_record
+from bot.teams.approval_drawers import decided_card
 from bot.teams.cards import adaptive_card, pressed
 from bot.teams.invoke_responses import action_message, card_replaced, dialog, dialog_message
 from bot.teams.router import ADAPTIVE_CARD_ACTION, TASK_FETCH, TASK_SUBMIT, Router, Turn
@@ -29,7 +29,7 @@ from bot.ui.approval import TEXT_MAX, Block, Callback, decide_action, decision_t
 from bot.ui.payload import BadPayload, Decision, decode
 from bot.usecases import decide
 from bot.usecases.decide import Outcome
-from bot.usecases.owed import APPROVAL, step_subject
+from bot.usecases.owed import APPROVAL, step_and_record, step_subject
 from storage import outbox
 
 # Every decision button there is: a verb per outcome of every purpose.

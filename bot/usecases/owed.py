@@ -13,9 +13,11 @@ from sqlmodel import Session
 
 from bot.outbox import Queued, queue, to_staff
 from bot.rules import approvals as rules
-from bot.ui.approval import outcome_text
-from bot.usecases.kinds import kind_of
+from bot.rules.status import StepStatus
+from bot.ui.approval import ApprovalCard, outcome_text
+from bot.usecases.kinds import full_card_for, kind_of
 from storage import audit, declarations, outbox
+from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration
 
 log = logging.getLogger(__name__)
@@ -150,13 +152,35 @@ def notified(told: str, **detail: Any) -> Any:
     return after
 
 
+def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
+    """A step and its declaration as they now stand; None when either is gone."""
+    step = declarations.get_step(session, step_id=step_id)
+    if step is None:
+        return None
+    record = declarations.load_record(session, declaration_id=step.declaration_id)
+    return (step, record) if record is not None else None
+
+
+def card_to_send(session: Session, message: Queued) -> ApprovalCard | None:
+    """The APPROVAL message's card, with the history and the risks, as the step now stands;
+    None when it was decided, or handed to someone else, before its card went (nothing to
+    ask of its recipient)."""
+    found = step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
+        return None
+    return full_card_for(session, record, step)
+
+
 def outcome_told(session: Session, message: Queued) -> str | None:
     """The OUTCOME message's words (marked text): what was decided, by whom, and who decides
     next; None when the step is gone or has no outcome to tell."""
-    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
-    record = declarations.load_record(session, declaration_id=step.declaration_id) if step else None
-    if step is None or record is None:
+    found = step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
         return None
+    step, record = found
     spec = rules.spec(step.purpose, step.status)
     if spec is None:
         log.warning("Step %s is %s: no outcome to tell", step.id, step.status)

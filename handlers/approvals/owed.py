@@ -11,18 +11,19 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.notifier import Message, Posted
-from bot.outbox import Queued, to_staff
-from bot.rules.status import StepStatus
-from bot.usecases.kinds import card_for, full_card_for, kind_of
+from bot.outbox import Queued
+from bot.usecases.kinds import card_for, kind_of
 from bot.usecases.owed import (
     APPROVAL,
     INFORM,
     MOVED,
     OUTCOME,
     UPDATE,
+    card_to_send,
     notified,
     outcome_told,
     owe_moved,
+    step_and_record,
 )
 from handlers.approvals.messages import approval_message, moved_message
 from handlers.outgoing import Drawn, card
@@ -50,16 +51,6 @@ def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> Non
 # -- drawn when sent ---------------------------------------------------------------------------
 
 
-def _step_and_record(
-    session: Session, step_id: int
-) -> tuple[ApprovalStep, declarations.Record] | None:
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
-        return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    return (step, record) if record is not None else None
-
-
 def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None:
     """Keep where the card went, for its updates — unless the step moved to someone else
     while it was on its way: then that card loses its buttons too (every copy does)."""
@@ -83,19 +74,13 @@ def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None
 
 @card(APPROVAL, after=_card_sent)
 def draw_card(session: Session, message: Queued) -> Drawn | None:
-    found = _step_and_record(session, int(message.payload["step_id"]))
-    if found is None:
-        return None
-    step, record = found
-    # Decided, or handed to someone else, before its card went: nothing to ask of them.
-    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
-        return None
-    return Drawn(approval_message(full_card_for(session, record, step)))
+    neutral = card_to_send(session, message)
+    return Drawn(approval_message(neutral)) if neutral is not None else None
 
 
 @card(UPDATE)
 def draw_update(session: Session, message: Queued) -> Drawn | None:
-    found = _step_and_record(session, int(message.payload["step_id"]))
+    found = step_and_record(session, int(message.payload["step_id"]))
     if found is None:
         return None
     step, record = found
@@ -110,7 +95,7 @@ def draw_update(session: Session, message: Queued) -> Drawn | None:
 @card(MOVED)
 def draw_moved(session: Session, message: Queued) -> Drawn | None:
     """A card that reached someone the step had already left: its buttons go."""
-    found = _step_and_record(session, int(message.payload["step_id"]))
+    found = step_and_record(session, int(message.payload["step_id"]))
     if found is None or message.updates is None:
         return None
     step, record = found

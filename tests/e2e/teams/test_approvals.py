@@ -93,7 +93,9 @@ def execute(card: dict[str, Any], verb: str) -> dict[str, Any]:
 
 
 def press(nolan: TeamsNolan, person: Person, sent: Call, verb: str) -> tuple[int, Any]:
-    """`person` presses the Action.Execute `verb` on the card `sent` (as Teams invokes it)."""
+    """`person` presses the Action.Execute `verb` on the card `sent` (as Teams invokes it),
+    once Nolan has recorded where the card went (a person is slower than the outbox)."""
+    nolan.settle()
     [card] = cards_of(sent)
     action = execute(card, verb)
     value = {
