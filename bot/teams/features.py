@@ -4,10 +4,11 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import approvals, help_card
+from bot.teams import approvals, help_card, questions
 from bot.teams.router import Router
 
 
 def register(router: Router) -> None:
     help_card.register(router)
     approvals.register(router)
+    questions.register(router)
