@@ -20,7 +20,7 @@ from bot.teams.drawers import Drawn, Where, drawer
 from bot.teams.invoke_responses import dialog, dialog_message
 from bot.teams.router import TASK_FETCH, TASK_SUBMIT, Router, Turn
 from bot.ui import questions as ui
-from bot.ui.forms import Form, Note
+from bot.ui.forms import Answers, Form, Note
 from bot.ui.payload import BadPayload, Payload, StepRef, decode
 from bot.ui.text import plain
 from bot.usecases import questions
@@ -96,53 +96,63 @@ def open_reply(turn: Turn) -> dict[str, Any]:
     return _opened(turn, build)
 
 
-def submit_ask(turn: Turn) -> dict[str, Any]:
+def _submit(
+    turn: Turn,
+    model: type[Payload],
+    form_for: Callable[[Session, Any], Form],
+    record: Callable[[Session, Any, Answers], str],
+    field: str,
+) -> dict[str, Any]:
+    """A dialog's form submitted: recorded (the dialog says `record`'s words), or shown again
+    with the problem at `field` and the words kept; a form that may no longer be sent, told."""
     try:
-        ref, data = _submitted(turn, StepRef)
+        ref, data = _submitted(turn, model)
         with turn.db.session() as session:
-            form = _ask_form(questions.may_ask(session, turn.actor, ref.step_id))
+            form = form_for(session, ref)
     except Refused as refused:
         return dialog_message(refused.text)
     answers = forms.answers(form, data)
     try:
         with turn.db.session() as session:
-            asked = questions.ask(
-                session,
-                asker=turn.actor,
-                step_id=ref.step_id,
-                text=answers.text(ui.Block.QUESTION),
-                now=turn.clock(),
-            )
+            said = record(session, ref, answers)
     except Refused as refused:
-        return dialog(
-            form, answers=answers, errors=refused.errors or {ui.Block.QUESTION: refused.text}
+        return dialog(form, answers=answers, errors=refused.errors or {field: refused.text})
+    return dialog_message(said)
+
+
+def submit_ask(turn: Turn) -> dict[str, Any]:
+    def form_for(session: Session, ref: StepRef) -> Form:
+        return _ask_form(questions.may_ask(session, turn.actor, ref.step_id))
+
+    def record(session: Session, ref: StepRef, answers: Answers) -> str:
+        asked = questions.ask(
+            session,
+            asker=turn.actor,
+            step_id=ref.step_id,
+            text=answers.text(ui.Block.QUESTION),
+            now=turn.clock(),
         )
-    sent = ui.asked_form(asked.declarant_name)
-    return dialog_message(" ".join(plain(p.text) for p in sent.parts if isinstance(p, Note)))
+        sent = ui.asked_form(asked.declarant_name)
+        return " ".join(plain(p.text) for p in sent.parts if isinstance(p, Note))
+
+    return _submit(turn, StepRef, form_for, record, ui.Block.QUESTION)
 
 
 def submit_reply(turn: Turn) -> dict[str, Any]:
-    try:
-        ref, data = _submitted(turn, ui.QuestionRef)
-        with turn.db.session() as session:
-            form = _reply_form(questions.may_answer(session, turn.actor, ref.question_id))
-    except Refused as refused:
-        return dialog_message(refused.text)
-    answers = forms.answers(form, data)
-    try:
-        with turn.db.session() as session:
-            questions.answer(
-                session,
-                declarant=turn.actor,
-                question_id=ref.question_id,
-                text=answers.text(ui.Block.ANSWER),
-                now=turn.clock(),
-            )
-    except Refused as refused:
-        return dialog(
-            form, answers=answers, errors=refused.errors or {ui.Block.ANSWER: refused.text}
+    def form_for(session: Session, ref: ui.QuestionRef) -> Form:
+        return _reply_form(questions.may_answer(session, turn.actor, ref.question_id))
+
+    def record(session: Session, ref: ui.QuestionRef, answers: Answers) -> str:
+        questions.answer(
+            session,
+            declarant=turn.actor,
+            question_id=ref.question_id,
+            text=answers.text(ui.Block.ANSWER),
+            now=turn.clock(),
         )
-    return dialog_message("Your answer has gone back. Thank you.")
+        return "Your answer has gone back. Thank you."
+
+    return _submit(turn, ui.QuestionRef, form_for, record, ui.Block.ANSWER)
 
 
 # -- the messages ------------------------------------------------------------------------------
