@@ -4,7 +4,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 
 from __future__ import annotations
 
-from bot.teams import approvals, help_card, questions
+from bot.teams import approvals, help_card, questions, withdraw
 from bot.teams.router import Router
 
 
@@ -12,3 +12,4 @@ def register(router: Router) -> None:
     help_card.register(router)
     approvals.register(router)
     questions.register(router)
+    withdraw.register(router)
