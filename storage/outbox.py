@@ -321,3 +321,20 @@ def unpark(session: Session, *, recipient: str) -> int:
     if moved.rowcount:
         touched.note_queued(session)
     return moved.rowcount
+
+
+def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
+    """Every message of this kind about this subject that reached the platform, oldest first,
+    with where it went (`channel`, `ts`): each copy of a card, to update them all."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.subject == subject,
+                OutboxMessage.status == OutboxStatus.SENT,
+                col(OutboxMessage.ts).is_not(None),
+            )
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    )

@@ -5,6 +5,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 from __future__ import annotations
 
 from bot.teams import (
+    approvals,
     commands,
     conduct,
     declare,
@@ -13,7 +14,9 @@ from bot.teams import (
     home_flow,
     interests,
     policies,
+    questions,
     undertaking,
+    withdraw,
 )
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
@@ -29,3 +32,6 @@ def register(router: Router) -> None:
     delegation.register(router)
     undertaking.register(router)
     policies.register(router)
+    approvals.register(router)
+    questions.register(router)
+    withdraw.register(router)

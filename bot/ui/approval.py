@@ -171,3 +171,26 @@ def decision_text_form(step_id: int, outcome: str, purpose: str, reference: str)
             ),
         ),
     )
+
+
+def outcome_text(
+    *,
+    reference: str,
+    what: str,
+    past: str,
+    decider: str,
+    text: str | None,
+    text_label: str = "Reason",
+    next_names: list[str] | None = None,
+    advice: str = "",
+) -> str:
+    """A decision told to the member of staff (marked text), naming the declaration in their
+    words: who decided what, their words, who decides next, and what to do now."""
+    lines = [f"{esc(decider)}: *{past}* — {esc(what)} ({reference})."]
+    if text:
+        lines.append(f"{text_label}: {esc(text)}")
+    if next_names:
+        lines.append(f"It now goes to {esc(' and '.join(next_names))} to decide.")
+    if advice:
+        lines.append(advice)
+    return clip("\n".join(lines), 3000)

@@ -6,13 +6,21 @@ declare path every kind shares — a new declaration's cards and receipt."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import queue, to_staff
-from storage import outbox
+from bot.outbox import Queued, queue, to_staff
+from bot.rules import approvals as rules
+from bot.rules.status import StepStatus
+from bot.ui.approval import ApprovalCard, outcome_text
+from bot.usecases.kinds import full_card_for, kind_of
+from storage import audit, declarations, outbox
+from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration
+
+log = logging.getLogger(__name__)
 
 # The cards' names, as queued and as each platform's sender draws them.
 APPROVAL, UPDATE, MOVED, INFORM, OUTCOME = (
@@ -121,4 +129,74 @@ def owe_declared(
         recipient=to_staff(declaration.declarant_id),
         declaration_id=declaration.id,
         **details,
+    )
+
+
+# -- what the messages say and record, on every platform ----------------------------------------
+
+
+def notified(told: str, **detail: Any) -> Any:
+    """What a message's sending writes in the audit trail: "notified", who was told, about
+    the declaration (or step) the message names. A sender's after-hook: (session, message,
+    where it went)."""
+
+    def after(session: Session, message: Queued, _posted: Any) -> None:
+        ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
+        if "step_id" in ids:
+            step = declarations.get_step(session, step_id=ids["step_id"])
+            if step is None:
+                return
+            ids["declaration_id"] = step.declaration_id
+        audit.record(session, action="notified", **ids, told=[told], **detail)
+
+    return after
+
+
+def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
+    """A step and its declaration as they now stand; None when either is gone."""
+    step = declarations.get_step(session, step_id=step_id)
+    if step is None:
+        return None
+    record = declarations.load_record(session, declaration_id=step.declaration_id)
+    return (step, record) if record is not None else None
+
+
+def card_to_send(session: Session, message: Queued) -> ApprovalCard | None:
+    """The APPROVAL message's card, with the history and the risks, as the step now stands;
+    None when it was decided, or handed to someone else, before its card went (nothing to
+    ask of its recipient)."""
+    found = step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
+        return None
+    return full_card_for(session, record, step)
+
+
+def outcome_told(session: Session, message: Queued) -> str | None:
+    """The OUTCOME message's words (marked text): what was decided, by whom, and who decides
+    next; None when the step is gone or has no outcome to tell."""
+    found = step_and_record(session, int(message.payload["step_id"]))
+    if found is None:
+        return None
+    step, record = found
+    spec = rules.spec(step.purpose, step.status)
+    if spec is None:
+        log.warning("Step %s is %s: no outcome to tell", step.id, step.status)
+        return None
+    kind = kind_of(record.declaration.kind)
+    opened = set(message.payload.get("opened") or [])
+    next_names = [
+        record.name_of(s.approver_id) or "the next approver" for s in record.steps if s.id in opened
+    ]
+    return outcome_text(
+        reference=record.declaration.reference or "",
+        what=kind.describe(record),
+        past=spec.past,
+        decider=record.name_of(int(message.payload["decider_id"])) or "someone",
+        text=step.reason,
+        text_label=spec.text_name,
+        next_names=next_names,
+        advice=kind.advice(record, step),
     )

@@ -17,6 +17,7 @@ from bot.rules.refusal import Refused
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
 from bot.ui.questions import ANSWER_MAX, QUESTION_MAX, Block
+from bot.usecases.kinds import card_for, kind_of
 from storage import audit, declarations, outbox, staff
 from storage import questions as store
 from storage.declarations import Record
@@ -210,3 +211,41 @@ def answer(
         owe(session, ANSWER, approver_id, about=_subject(question_id), question_id=question_id)
     session.commit()
     return Answered(question_id, restarted, told)
+
+
+# -- what the messages show ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A question as its messages show it (QUESTION, ANSWERED, ANSWER), on every platform."""
+
+    question: Question
+    step: ApprovalStep
+    record: Record
+    asker: str
+
+    @property
+    def reference(self) -> str:
+        return self.record.declaration.reference or ""
+
+    @property
+    def what(self) -> str:
+        """The declaration in the member of staff's words."""
+        return kind_of(self.record.declaration.kind).describe(self.record)
+
+    @property
+    def heading(self) -> str:
+        """The declaration as its approver's card heads it."""
+        return card_for(self.record, self.step).heading
+
+
+def shown(session: Session, question_id: int) -> Shown | None:
+    """The question, its step and declaration, and who asked; None when any is gone."""
+    question = session.get(Question, question_id)
+    step = declarations.get_step(session, step_id=question.step_id) if question else None
+    record = declarations.load_record(session, declaration_id=step.declaration_id) if step else None
+    if question is None or step is None or record is None:
+        return None
+    asker = staff.by_id(session, staff_id=question.asked_by_id)
+    return Shown(question, step, record, asker.display_name if asker else "The approver")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.outbox import queue, to_staff
 from bot.rules.notices import join_words
@@ -17,7 +17,7 @@ from bot.rules.words import STATUS_WORDS
 from bot.ui.text import clip, escape
 from bot.usecases.decide import UNKNOWN
 from bot.usecases.declare import reachable
-from bot.usecases.kinds import kind_of
+from bot.usecases.kinds import card_for, kind_of
 from bot.usecases.owed import owe_updates, step_subject
 from storage import audit, declarations
 from storage.db import Database
@@ -26,7 +26,15 @@ from storage.models import ApprovalStep, Declaration
 # The approver told that a step waiting for them was withdrawn (payload: step_id).
 WITHDRAWN = "withdrawn"
 
-__all__ = ["NOTICE", "NOT_YOURS", "UNKNOWN", "WITHDRAWN", "Withdrawn", "withdraw"]
+__all__ = [
+    "NOTICE",
+    "NOT_YOURS",
+    "UNKNOWN",
+    "WITHDRAWN",
+    "Withdrawn",
+    "withdraw",
+    "withdrawn_text",
+]
 
 NOT_YOURS = "Only the person who made a declaration can withdraw it."
 NOTICE = (
@@ -141,3 +149,18 @@ def withdraw(db: Database, *, actor_id: int, declaration_id: int) -> Withdrawn:
         approvers=told,
         text=clip(text, 3000),
     )
+
+
+def withdrawn_text(session: Session, step_id: int) -> str | None:
+    """The WITHDRAWN message's words (marked text): the approver told that what waited for
+    them was withdrawn; None when the step or its declaration is gone."""
+    step = declarations.get_step(session, step_id=step_id)
+    record = declarations.load_record(session, declaration_id=step.declaration_id) if step else None
+    if step is None or record is None:
+        return None
+    heading = card_for(record, step).heading
+    text = (
+        f":wastebasket: {escape(record.declarant.display_name)} has withdrawn "
+        f"{record.declaration.reference or ''} ({escape(heading)}): no decision is needed."
+    )
+    return clip(text, 3000)

@@ -16,7 +16,6 @@ from bot.ui.approval import (
     moved_card,
 )
 from handlers import slack_ui
-from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep
 
@@ -28,7 +27,6 @@ __all__ = [
     "decision_elements",
     "decision_text_modal",
     "moved_message",
-    "outcome_message",
     "step_card",
 ]
 
@@ -86,25 +84,3 @@ def moved_message(card: ApprovalCard, to_name: str, why: str) -> Message:
 
 def decision_text_modal(step_id: int, outcome: str, purpose: str, reference: str) -> View:
     return slack_ui.modal(decision_text_form(step_id, outcome, purpose, reference))
-
-
-def outcome_message(
-    *,
-    reference: str,
-    what: str,
-    past: str,
-    decider: str,
-    text: str | None,
-    text_label: str = "Reason",
-    next_names: list[str] | None = None,
-    advice: str = "",
-) -> Message:
-    """A decision, told to the member of staff, naming the declaration in their words."""
-    lines = [f"{escape(decider)}: *{past}* — {escape(what)} ({reference})."]
-    if text:
-        lines.append(f"{text_label}: {escape(text)}")
-    if next_names:
-        lines.append(f"It now goes to {escape(' and '.join(next_names))} to decide.")
-    if advice:
-        lines.append(advice)
-    return Message(text=clip("\n".join(lines), 3000))

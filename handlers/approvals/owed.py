@@ -5,26 +5,33 @@ the declarant; and each kind's receipt (`receipt_card`)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from bot.notifier import Message, Posted
-from bot.outbox import Queued, to_staff
-from bot.rules import approvals as rules
-from bot.rules.status import StepStatus
-from bot.usecases.kinds import card_for, full_card_for, kind_of
-from bot.usecases.owed import APPROVAL, INFORM, MOVED, OUTCOME, UPDATE, owe_moved
-from handlers.approvals.messages import approval_message, moved_message, outcome_message
-from handlers.outgoing import After, Drawn, card
-from storage import audit, declarations
+from bot.outbox import Queued
+from bot.usecases.kinds import card_for, kind_of
+from bot.usecases.owed import (
+    APPROVAL,
+    INFORM,
+    MOVED,
+    OUTCOME,
+    UPDATE,
+    card_to_send,
+    notified,
+    outcome_told,
+    owe_moved,
+    step_and_record,
+)
+from handlers.approvals.messages import approval_message, moved_message
+from handlers.outgoing import Drawn, card
+from storage import declarations
 from storage.declarations import Record
 from storage.models import ApprovalStep
 
-log = logging.getLogger(__name__)
+__all__ = ["notified", "receipt_card"]
 
 
 def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> None:
@@ -41,33 +48,7 @@ def receipt_card(name: str, build: Callable[[Record, str, str], Message]) -> Non
         return Drawn(build(record, payload["explanation"], payload["next_step"]))
 
 
-def notified(told: str, **detail: Any) -> After:
-    """What a message's sending writes in the audit trail: "notified", who was told, about
-    the declaration (or step) the message names."""
-
-    def after(session: Session, message: Queued, _posted: Posted | None) -> None:
-        ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
-        if "step_id" in ids:
-            step = declarations.get_step(session, step_id=ids["step_id"])
-            if step is None:
-                return
-            ids["declaration_id"] = step.declaration_id
-        audit.record(session, action="notified", **ids, told=[told], **detail)
-
-    return after
-
-
 # -- drawn when sent ---------------------------------------------------------------------------
-
-
-def _step_and_record(
-    session: Session, step_id: int
-) -> tuple[ApprovalStep, declarations.Record] | None:
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
-        return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    return (step, record) if record is not None else None
 
 
 def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None:
@@ -93,19 +74,13 @@ def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None
 
 @card(APPROVAL, after=_card_sent)
 def draw_card(session: Session, message: Queued) -> Drawn | None:
-    found = _step_and_record(session, int(message.payload["step_id"]))
-    if found is None:
-        return None
-    step, record = found
-    # Decided, or handed to someone else, before its card went: nothing to ask of them.
-    if step.status != StepStatus.PENDING or message.recipient != to_staff(step.approver_id):
-        return None
-    return Drawn(approval_message(full_card_for(session, record, step)))
+    neutral = card_to_send(session, message)
+    return Drawn(approval_message(neutral)) if neutral is not None else None
 
 
 @card(UPDATE)
 def draw_update(session: Session, message: Queued) -> Drawn | None:
-    found = _step_and_record(session, int(message.payload["step_id"]))
+    found = step_and_record(session, int(message.payload["step_id"]))
     if found is None:
         return None
     step, record = found
@@ -120,7 +95,7 @@ def draw_update(session: Session, message: Queued) -> Drawn | None:
 @card(MOVED)
 def draw_moved(session: Session, message: Queued) -> Drawn | None:
     """A card that reached someone the step had already left: its buttons go."""
-    found = _step_and_record(session, int(message.payload["step_id"]))
+    found = step_and_record(session, int(message.payload["step_id"]))
     if found is None or message.updates is None:
         return None
     step, record = found
@@ -142,28 +117,5 @@ def draw_inform(session: Session, message: Queued) -> Drawn | None:
 
 @card(OUTCOME, after=notified("declarant"))
 def draw_outcome(session: Session, message: Queued) -> Drawn | None:
-    found = _step_and_record(session, int(message.payload["step_id"]))
-    if found is None:
-        return None
-    step, record = found
-    spec = rules.spec(step.purpose, step.status)
-    if spec is None:
-        log.warning("Step %s is %s: no outcome to tell", step.id, step.status)
-        return None
-    kind = kind_of(record.declaration.kind)
-    opened = set(message.payload.get("opened") or [])
-    next_names = [
-        record.name_of(s.approver_id) or "the next approver" for s in record.steps if s.id in opened
-    ]
-    return Drawn(
-        outcome_message(
-            reference=record.declaration.reference or "",
-            what=kind.describe(record),
-            past=spec.past,
-            decider=record.name_of(int(message.payload["decider_id"])) or "someone",
-            text=step.reason,
-            text_label=spec.text_name,
-            next_names=next_names,
-            advice=kind.advice(record, step),
-        )
-    )
+    told = outcome_told(session, message)
+    return Drawn(Message(text=told)) if told is not None else None

@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
 
 from bot.notifier import Posted
 from bot.outbox import Queued
-from bot.usecases.questions import ANSWER, ANSWERED, QUESTION
-from handlers.approvals.delivery import card_for
-from handlers.approvals.kinds import kind_of
+from bot.usecases.questions import ANSWER, ANSWERED, QUESTION, shown
+from bot.usecases.questions import Shown as Asked
 from handlers.outgoing import Drawn, card, loading
 from handlers.questions.views import answer_message, answered_message, question_message
-from storage import declarations, staff
-from storage.declarations import Record
-from storage.models import ApprovalStep, Question
-
-
-@dataclass(frozen=True)
-class Asked:
-    question: Question
-    step: ApprovalStep
-    record: Record
-    asker: str
-
-    @property
-    def reference(self) -> str:
-        return self.record.declaration.reference or ""
-
-    @property
-    def what(self) -> str:
-        """The declaration in the member of staff's words."""
-        return kind_of(self.record.declaration.kind).describe(self.record)
 
 
 def _load(session: Session, message: Queued) -> Asked | None:
-    question = session.get(Question, int(message.payload["question_id"]))
-    step = declarations.get_step(session, step_id=question.step_id) if question else None
-    record = declarations.load_record(session, declaration_id=step.declaration_id) if step else None
-    if question is None or step is None or record is None:
-        return None
-    asker = staff.by_id(session, staff_id=question.asked_by_id)
-    return Asked(question, step, record, asker.display_name if asker else "The approver")
+    return shown(session, int(message.payload["question_id"]))
 
 
 @card(QUESTION)
@@ -86,7 +57,7 @@ def draw_answer(session: Session, message: Queued, asked: Asked) -> Drawn | None
         answer_message(
             declarant=asked.record.declarant.display_name,
             reference=asked.reference,
-            what=card_for(asked.record, asked.step).heading,
+            what=asked.heading,
             question=asked.question.question,
             answer=asked.question.answer or "",
         )

@@ -10,13 +10,10 @@ from sqlmodel import Session
 from bot.notifier import Message
 from bot.outbox import Queued
 from bot.usecases import withdraw as withdrawing
-from bot.usecases.kinds import card_for
 from handlers.approvals.owed import notified
 from handlers.metadata import DeclarationRef
 from handlers.outgoing import Drawn, card
 from handlers.replies import tell
-from handlers.text import clip, escape
-from storage import declarations
 from storage.db import Database
 from storage.models import Staff
 
@@ -39,15 +36,5 @@ def withdraw(
 @card(withdrawing.WITHDRAWN, after=notified("approver"))
 def _draw_withdrawn(session: Session, message: Queued) -> Drawn | None:
     """The approver told that what waited for them was withdrawn: no decision is needed."""
-    step = declarations.get_step(session, step_id=int(message.payload["step_id"]))
-    if step is None:
-        return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    if record is None:
-        return None
-    heading = card_for(record, step).heading
-    text = (
-        f":wastebasket: {escape(record.declarant.display_name)} has withdrawn "
-        f"{record.declaration.reference or ''} ({escape(heading)}): no decision is needed."
-    )
-    return Drawn(Message(text=clip(text, 3000)))
+    text = withdrawing.withdrawn_text(session, int(message.payload["step_id"]))
+    return Drawn(Message(text=text)) if text is not None else None

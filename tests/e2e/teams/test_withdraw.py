@@ -1,0 +1,79 @@
+"""Withdraw on Teams end to end: the member of staff's Withdraw button (drawn by Teams' card
+renderer, as their receipt and Home carry it) takes a waiting declaration back; the approver's
+card loses its buttons in place and the approver is told; only the declarant may, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from bot.teams.cards import action
+from bot.ui.withdraw import WITHDRAW, withdraw_button
+from bot.usecases.gifts import declare_gift
+from storage.db import Database
+from storage.models import Declaration, Staff
+from tests.e2e.teams.approving import (
+    ALICE,
+    BOB,
+    EXECUTE,
+    MANNY,
+    add_manny,
+    card_to,
+    press,
+    step_of,
+    text_of,
+    told,
+)
+from tests.e2e.teams.harness import Person, TeamsNolan, cards_of
+from tests.faketeams import FakeTeams
+from tests.usecases.world import hospitality
+
+
+@pytest.fixture
+def manny(fake: FakeTeams, db: Database, org: dict[str, Staff]) -> Staff:
+    return add_manny(fake, db, org)
+
+
+def press_withdraw(nolan: TeamsNolan, person: Person, declaration_id: int) -> Any:
+    """The Withdraw button as Teams draws it (asked first: a ShowCard), pressed."""
+    shown = action(withdraw_button(declaration_id, "GH-00001"))
+    assert shown["type"] == "Action.ShowCard"
+    [execute] = shown["card"]["actions"]
+    assert execute["verb"] == WITHDRAW
+    value = {"action": {"type": "Action.Execute", "verb": WITHDRAW, "data": execute["data"]}}
+    status, reply = nolan.post(nolan.activity(person, "invoke", name=EXECUTE, value=value))
+    assert status == 200
+    return reply
+
+
+def test_the_declarant_withdraws_and_the_approvers_card_loses_its_buttons(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    done = declare_gift(
+        db,
+        declarant_id=org["alice"].id or 0,
+        offer=hospitality(),
+        settings=Settings(policy=nolan.policy),
+        now=nolan.clock(),
+    )
+    card = card_to(fake, MANNY)
+    nolan.settle()
+    assert "Only the person who made a declaration" in told(
+        press_withdraw(nolan, BOB, done.declaration_id)
+    )
+    said = told(press_withdraw(nolan, ALICE, done.declaration_id))
+    assert said.startswith("Withdrawn: ") and "Manny Manager has been told" in said
+    with db.session() as session:
+        declaration = session.get(Declaration, done.declaration_id)
+        assert declaration is not None and declaration.status == "withdrawn"
+    assert step_of(db, done.steps[0]).status == "withdrawn"
+    redrawn = fake.wait_for("update", lambda c: c.activity_id == card.response["id"])
+    shown = text_of(cards_of(redrawn)[0])
+    assert "Withdrawn by the member of staff" in shown and "Action." not in shown
+    note = card_to(fake, MANNY, count=2)
+    assert "has withdrawn GH-00001" in text_of(cards_of(note)[0])
+    # Twice is once; a press on the old card is told.
+    assert "no longer waiting" in told(press_withdraw(nolan, ALICE, done.declaration_id))
+    assert "no longer waiting" in told(press(nolan, MANNY, card, "decide_approved")[1])
