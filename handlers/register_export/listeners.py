@@ -23,6 +23,7 @@ from bot.rules.refusal import Refused
 from bot.settings import Settings
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.register_export import messages
 from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
 from handlers.register_export.ids import Field
@@ -58,9 +59,7 @@ def submit_export(
     body: dict[str, Any],
     view: dict[str, Any],
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    notifier: Notifier,
+    env: Env,
 ) -> None:
     try:
         wanted = read_export_form(view["state"]["values"])
@@ -73,7 +72,12 @@ def submit_export(
         raise Refused(messages.NOT_ALLOWED, Field.REGISTER)
     ack()  # closes the modal; the file follows in the DM
     send_export(
-        wanted, officer_id=officer_id, user_id=user_id, db=db, settings=settings, notifier=notifier
+        wanted,
+        officer_id=officer_id,
+        user_id=user_id,
+        db=env.db,
+        settings=env.settings,
+        notifier=env.notifier,
     )
 
 
