@@ -15,7 +15,6 @@ from bot.rules import delegation as rules
 from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases import delegate as delegate_
-from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.delegation import messages
 from handlers.delegation.form import (
@@ -130,18 +129,14 @@ def submit_delegation(
     clock: Callable[[], datetime],
 ) -> None:
     values = read_delegation_form(view["state"]["values"])
-    try:
-        _create(
-            db,
-            delegator=actor,
-            values=values,
-            today=_today(settings, clock),
-            now=clock(),
-            confirm=True,
-        )
-    except rules.InvalidDelegation as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    _create(
+        db,
+        delegator=actor,
+        values=values,
+        today=_today(settings, clock),
+        now=clock(),
+        confirm=True,
+    )
     ack()
 
 

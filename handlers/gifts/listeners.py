@@ -16,7 +16,7 @@ from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
-from handlers import manager_picker, slack_ui
+from handlers import manager_picker
 from handlers.approvals import owed
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
@@ -72,11 +72,7 @@ def submit_gift(
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
     now = clock()
-    try:
-        offer = rules.validate(form, limits_of(settings), office_day(settings, now))
-    except rules.InvalidGift as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    offer = rules.validate(form, limits_of(settings), office_day(settings, now))
     with db.session() as session:
         asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
     assert actor.id is not None

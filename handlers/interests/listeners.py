@@ -17,7 +17,6 @@ from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.interests import COLLEAGUE_UNKNOWN, declare_interest
-from handlers import slack_ui
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
@@ -57,11 +56,7 @@ def submit_interest(
     user = body["user"]["id"]
     form = read_interest_form(view["state"]["values"])
     now = clock()
-    try:
-        declared = rules.validate(form, office_day(settings, now), declarant=user)
-    except rules.InvalidInterest as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    declared = rules.validate(form, office_day(settings, now), declarant=user)
     colleague_id: int | None = None
     if declared.colleague:
         with db.session() as session:

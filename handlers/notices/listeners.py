@@ -17,7 +17,6 @@ from bot.rules import notices as rules
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.notices import RECEIPT, give_notice, titles_of
-from handlers import slack_ui
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
 from handlers.notices.cards import receipt
@@ -64,13 +63,7 @@ def submit_notice(
     clock: Callable[[], datetime],
 ) -> None:
     now = clock()
-    try:
-        details = rules.validate(
-            read_notice_form(view["state"]["values"]), office_day(settings, now)
-        )
-    except rules.InvalidNotice as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    details = rules.validate(read_notice_form(view["state"]["values"]), office_day(settings, now))
     assert actor.id is not None
     give_notice(db, declarant_id=actor.id, details=details, settings=settings, now=now)
     ack()

@@ -16,7 +16,7 @@ from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
-from handlers import manager_picker, slack_ui
+from handlers import manager_picker
 from handlers.approvals import owed
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
@@ -68,11 +68,7 @@ def submit_outside_work(
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
     now = clock()
-    try:
-        request = rules.validate(form, office_day(settings, now))
-    except rules.InvalidOutsideWork as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    request = rules.validate(form, office_day(settings, now))
     with db.session() as session:
         asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
     assert actor.id is not None

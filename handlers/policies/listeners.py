@@ -14,7 +14,6 @@ from bot.notifier import Posted
 from bot.rules import policies as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.usecases import policies as usecase
-from handlers import slack_ui
 from handlers.annual.common import pressed_message
 from handlers.conduct import ConductRequest
 from handlers.context import Env
@@ -128,19 +127,15 @@ def submit_policy(
         is_code_of_conduct=typed.is_code_of_conduct,
         retired=typed.retired,
     )
-    try:
-        listed = usecase.save_policy(
-            env.db,
-            actor=actor,
-            policy_id=meta.policy_id,
-            form=form,
-            owner_id=owner_id,
-            settings=env.settings,
-            now=env.now(),
-        )
-    except rules.InvalidPolicy as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    listed = usecase.save_policy(
+        env.db,
+        actor=actor,
+        policy_id=meta.policy_id,
+        form=form,
+        owner_id=owner_id,
+        settings=env.settings,
+        now=env.now(),
+    )
     ack()  # closes the form, back to the list
     if meta.list_view_id:
         try:
@@ -195,18 +190,14 @@ def submit_review(
 ) -> None:
     """Mark it reviewed (bot.usecases.policies.mark_reviewed): its reminders become
     "Reviewed" through the outbox (handlers.policies.owed)."""
-    try:
-        usecase.mark_reviewed(
-            env.db,
-            actor=actor,
-            policy_id=meta.policy_id,
-            due=meta.due,
-            form=read_review_form(view["state"]["values"]),
-            pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
-            settings=env.settings,
-            now=env.now(),
-        )
-    except rules.InvalidPolicy as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    usecase.mark_reviewed(
+        env.db,
+        actor=actor,
+        policy_id=meta.policy_id,
+        due=meta.due,
+        form=read_review_form(view["state"]["values"]),
+        pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
+        settings=env.settings,
+        now=env.now(),
+    )
     ack()

@@ -21,11 +21,10 @@ from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Refused
 from bot.settings import Settings
-from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.register_export import messages
-from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
+from handlers.register_export.form import ExportRequest, read_export_form
 from handlers.register_export.ids import Field
 from handlers.register_export.views import export_modal, refusal_modal
 from storage.db import Database
@@ -61,11 +60,7 @@ def submit_export(
     actor: Staff | None,
     env: Env,
 ) -> None:
-    try:
-        wanted = read_export_form(view["state"]["values"])
-    except InvalidExport as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    wanted = read_export_form(view["state"]["values"])
     user_id = body["user"]["id"]
     officer_id = _officer_id(actor)
     if officer_id is None:
