@@ -16,6 +16,7 @@ from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases import delegate as delegate_
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.delegation import messages
 from handlers.delegation.form import (
     FormValues,
@@ -124,17 +125,15 @@ def submit_delegation(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     values = read_delegation_form(view["state"]["values"])
     _create(
-        db,
+        env.db,
         delegator=actor,
         values=values,
-        today=_today(settings, clock),
-        now=clock(),
+        today=_today(env.settings, env.clock),
+        now=env.now(),
         confirm=True,
     )
     ack()

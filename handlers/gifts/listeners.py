@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -18,6 +16,7 @@ from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
 from handlers import manager_picker
 from handlers.approvals import owed
+from handlers.context import Env
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
@@ -29,10 +28,10 @@ from storage.models import Staff
 log = logging.getLogger(__name__)
 
 
-def open_gift_modal(
-    ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
-) -> None:
-    view = gift_form_for(db, settings, slack_user_id=command["user_id"], text=command.get("text"))
+def open_gift_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
+    view = gift_form_for(
+        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
+    )
     if view is None:
         raise Refused(NOT_IN_ORG_CHART)
     ack()
@@ -66,21 +65,19 @@ def submit_gift(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    now = clock()
-    offer = rules.validate(form, limits_of(settings), office_day(settings, now))
-    with db.session() as session:
+    now = env.now()
+    offer = rules.validate(form, limits_of(env.settings), office_day(env.settings, now))
+    with env.db.session() as session:
         asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
     assert actor.id is not None
     declare_gift(
-        db,
+        env.db,
         declarant_id=actor.id,
         offer=offer,
-        settings=settings,
+        settings=env.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -18,6 +16,7 @@ from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
 from handlers import manager_picker
 from handlers.approvals import owed
+from handlers.context import Env
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
@@ -28,11 +27,9 @@ from storage.models import Staff
 log = logging.getLogger(__name__)
 
 
-def open_outside_work_modal(
-    ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
-) -> None:
+def open_outside_work_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
     view = outside_work_form_for(
-        db, settings, slack_user_id=command["user_id"], text=command.get("text")
+        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
     )
     if view is None:
         raise Refused(NOT_IN_ORG_CHART)
@@ -62,21 +59,19 @@ def submit_outside_work(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    now = clock()
-    request = rules.validate(form, office_day(settings, now))
-    with db.session() as session:
+    now = env.now()
+    request = rules.validate(form, office_day(env.settings, now))
+    with env.db.session() as session:
         asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
     assert actor.id is not None
     request_outside_work(
-        db,
+        env.db,
         declarant_id=actor.id,
         request=request,
-        settings=settings,
+        settings=env.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,

@@ -12,12 +12,12 @@ from bot.outbox import Queued
 from bot.usecases import withdraw as withdrawing
 from bot.usecases.kinds import card_for
 from handlers.approvals.owed import notified
+from handlers.context import Env
 from handlers.metadata import DeclarationRef
 from handlers.outgoing import Drawn, card
 from handlers.replies import tell
 from handlers.text import clip, escape
 from storage import declarations
-from storage.db import Database
 from storage.models import Staff
 
 UNKNOWN = withdrawing.UNKNOWN
@@ -28,11 +28,11 @@ def withdraw(
     meta: DeclarationRef,
     actor: Staff,
     respond: Respond,
-    db: Database,
+    env: Env,
 ) -> None:
     ack()
     assert actor.id is not None
-    done = withdrawing.withdraw(db, actor_id=actor.id, declaration_id=meta.declaration_id)
+    done = withdrawing.withdraw(env.db, actor_id=actor.id, declaration_id=meta.declaration_id)
     tell(respond, done.text)
 
 
