@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import gifts as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
@@ -21,7 +20,7 @@ from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from storage import staff
+from handlers.replies import open_form
 from storage.db import Database
 from storage.models import Staff
 
@@ -29,13 +28,10 @@ log = logging.getLogger(__name__)
 
 
 def open_gift_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    view = gift_form_for(
+    form = gift_form_for(
         env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
     )
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_form(ack, command, client, form)
 
 
 def gift_form_for(
@@ -48,9 +44,7 @@ def gift_form_for(
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
+    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
     if me is None:
         return None
     return gift_modal(
@@ -70,8 +64,7 @@ def submit_gift(
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
     now = env.now()
     offer = rules.validate(form, limits_of(env.settings), office_day(env.settings, now))
-    with env.db.session() as session:
-        asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
+    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
     assert actor.id is not None
     declare_gift(
         env.db,

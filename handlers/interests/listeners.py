@@ -11,13 +11,14 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import interests as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from bot.rules.refusal import Refused
 from bot.usecases.declare import office_day
 from bot.usecases.interests import COLLEAGUE_UNKNOWN, declare_interest
 from handlers.context import Env
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
+from handlers.replies import open_form
 from storage import staff
 from storage.db import Database
 from storage.models import Staff
@@ -26,11 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    view = interest_form_for(env.db, slack_user_id=command["user_id"], text=command.get("text"))
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    form = interest_form_for(env.db, slack_user_id=command["user_id"], text=command.get("text"))
+    open_form(ack, command, client, form)
 
 
 def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = None) -> View | None:

@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import outside_work as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
@@ -20,7 +19,7 @@ from handlers.context import Env
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
-from storage import staff
+from handlers.replies import open_form
 from storage.db import Database
 from storage.models import Staff
 
@@ -28,22 +27,17 @@ log = logging.getLogger(__name__)
 
 
 def open_outside_work_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    view = outside_work_form_for(
+    form = outside_work_form_for(
         env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
     )
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_form(ack, command, client, form)
 
 
 def outside_work_form_for(
     db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
 ) -> View | None:
     """The /outside-work form (None: not in the org chart); also the App Home's button."""
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
+    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
@@ -64,8 +58,7 @@ def submit_outside_work(
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
     now = env.now()
     request = rules.validate(form, office_day(env.settings, now))
-    with env.db.session() as session:
-        asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
+    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
     assert actor.id is not None
     request_outside_work(
         env.db,
