@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.usecases import questions
 from handlers import slack_ui
+from handlers.annual.common import pressed_message
 from handlers.approvals.delivery import card_for
 from handlers.context import Env
 from handlers.metadata import StepRef
@@ -75,11 +76,11 @@ def open_reply_form(
     ack()
     with env.db.session() as session:
         answering = questions.may_answer(session, actor, meta.question_id)
-    container = body.get("container") or {}
+    pressed = pressed_message(body)
     where = QuestionRef(
         question_id=meta.question_id,
-        channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-        ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
+        channel=pressed.channel if pressed else None,
+        ts=pressed.ts if pressed else None,
     )
     client.views_open(
         trigger_id=body["trigger_id"],
