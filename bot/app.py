@@ -19,7 +19,7 @@ from bot.outbox import Worker
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers import unknown
-from handlers.context import kept_ack, load_actor, typed_payload
+from handlers.context import ENV, Env, kept_ack, load_actor, typed_payload
 from handlers.errors import handle_error
 from handlers.replays import once_per_view
 from storage import touched
@@ -59,6 +59,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         listener_executor=SettlingExecutor(db),
     )
     homes = runtime.attach_homes()
+    env = Env(db=db, settings=settings, notifier=notifier, clock=clock)
 
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
     # off, a listener runs on after the middleware chain returns, so a session opened here and
@@ -70,6 +71,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         context["notifier"] = notifier
         context["clock"] = clock
         context["homes"] = homes.slack
+        context[ENV] = env
         return next()
 
     app.middleware(kept_ack)

@@ -4,7 +4,8 @@ Global (every request): the typed payload (`parsed`: Bolt's own `payload` is the
 the person who acted (`actor`: their staff row, or None if the org chart does not know them).
 Per listener: the typed metadata of the pressed button or submitted form (`meta`), and `known`,
 for flows only staff may use. Bolt injects context keys by name, so a listener takes `parsed`,
-`actor` and `meta` as arguments.
+`actor` and `meta` as arguments, and `env` (what every listener works with) in place of
+`db, settings, notifier, clock` spelled one by one.
 A failed check raises `Refused`; handlers.errors answers it.
 """
 
@@ -12,24 +13,43 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 from slack_bolt import Ack, BoltContext, BoltResponse
 
+from bot.notifier import Notifier
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
+from bot.settings import Settings
 from handlers.metadata import BadMetadata, decode
 from handlers.payloads import Malformed, Payload, parse
 from storage import staff
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 PAYLOAD = "parsed"
 ACTOR = "actor"
 META = "meta"
+ENV = "env"
 
 Next = Callable[[], BoltResponse | None]
 Middleware = Callable[..., BoltResponse | None]
+
+
+@dataclass(frozen=True)
+class Env:
+    """The app's database, settings, notifier and clock, injected as `env` (bot.app)."""
+
+    db: Database
+    settings: Settings
+    notifier: Notifier
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime:
+        return self.clock()
 
 
 class KeptAck(Ack):

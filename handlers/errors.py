@@ -1,7 +1,8 @@
 """The one place a listener's failure becomes an answer to the person who acted.
 
 A `Refused` is said to them where they acted: an ephemeral reply to a command or a button, an
-error on a form's field (or the form's first input) for a submission. Anything else is a bug:
+error on a form's field (or the form's first input) for a submission; a form's answers that
+failed the rules (`Invalid`) are shown each on its field. Anything else is a bug:
 they are told "Something went wrong (ref ABC123)" and the log holds the same reference with
 the traceback. Bolt calls this for errors raised in middleware and in listeners, before their
 ack (`response` is the HTTP answer still to be sent) or after it (`response` is None).
@@ -20,7 +21,7 @@ from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.rules.refusal import Refused
+from bot.rules.refusal import Invalid, Refused
 from handlers.replies import notice_view
 from handlers.slack_ui import field_errors
 
@@ -64,6 +65,8 @@ def handle_error(
     for undo in context.get(ON_FAILURE) or ():
         _quietly(undo)
     kind = str(body.get("type") or body.get("command") or "request")
+    if isinstance(error, Invalid) and error.errors:
+        error = Refused.on_fields(error.errors)
     if isinstance(error, Refused):
         log.info("Refused %s: %s", kind, error.text)
         text, field, errors = error.text, error.field, error.errors

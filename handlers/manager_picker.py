@@ -14,8 +14,19 @@ from bot.ui.manager import FIELD_ID, manager_field
 from bot.usecases.manager import NOT_IN_ORG_CHART, needs_choice
 from handlers import slack_ui
 from storage import staff
+from storage.db import Database
+from storage.models import Staff
 
-__all__ = ["ACTION_ID", "BLOCK_ID", "needs_choice", "picked", "picker_block", "picker_shown"]
+__all__ = [
+    "ACTION_ID",
+    "BLOCK_ID",
+    "declarant",
+    "needs_choice",
+    "picked",
+    "picked_in",
+    "picker_block",
+    "picker_shown",
+]
 
 BLOCK_ID = FIELD_ID
 ACTION_ID = slack_ui.action_id(FIELD_ID)
@@ -42,3 +53,19 @@ def picked(
     if chosen is None or chosen.id is None:
         raise Refused(NOT_IN_ORG_CHART, BLOCK_ID)
     return shown, chosen.id
+
+
+def declarant(db: Database, slack_user_id: str) -> tuple[Staff | None, bool]:
+    """Who opens a declaration form (None: not in the org chart), and whether the form must
+    ask for their line manager."""
+    with db.session() as session:
+        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
+        return me, me is not None and needs_choice(session, me)
+
+
+def picked_in(
+    db: Database, view: dict[str, Any], chosen_slack_id: str | None
+) -> tuple[bool, int | None]:
+    """`picked`, in a session of its own."""
+    with db.session() as session:
+        return picked(session, view, chosen_slack_id)

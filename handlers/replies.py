@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from slack_bolt import Respond
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from handlers.text import clip
 
 
@@ -22,3 +26,11 @@ def notice_view(text: str, title: str = "Nolan", *, callback_id: str | None = No
         close=PlainTextObject(text="Close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))],
     )
+
+
+def open_form(ack: Ack, command: dict[str, Any], client: WebClient, view: View | None) -> None:
+    """A slash command's form; None is someone the org chart does not know."""
+    if view is None:
+        raise Refused(NOT_IN_ORG_CHART)
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.rules.refusal import Invalid
+
 # A delegation covers leave or sickness; anything longer is a change of line manager, which
 # belongs in the org chart.
 MAX_LENGTH = timedelta(days=366)
@@ -47,10 +49,8 @@ class Period:
     ends_on: date  # inclusive
 
 
-class InvalidDelegation(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class InvalidDelegation(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 def _day(value: date) -> str:

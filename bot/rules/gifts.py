@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.rules.refusal import Invalid
 from bot.rules.status import DeclarationStatus, StepStatus
 
 E = TypeVar("E", bound=StrEnum)
@@ -121,12 +122,8 @@ class Assessment:
     explanation: str = ""
 
 
-class InvalidGift(ValueError):
-    """Validation failed; `errors` maps each form field to a message for that field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidGift(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 _MONEY = re.compile(r"^(?P<pounds>\d{1,9})(?:\.(?P<pence>\d{1,2}))?$")

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Chain, Seat, with_seat
+from bot.rules.refusal import Invalid
 from bot.rules.roles import ApproverRole
 
 
@@ -87,12 +88,8 @@ class InterestDeclaration:
     proposal: str
 
 
-class InvalidInterest(ValueError):
-    """Validation failed; `errors` maps each form field to a message for that field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidInterest(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 def category_of(raw: str | None) -> Category | None:

@@ -24,6 +24,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.rules.chains import Chain
+from bot.rules.refusal import Invalid
 from bot.rules.roles import ApproverRole, Role
 
 
@@ -66,12 +67,8 @@ class NoticeDetails:
     occurred_on: date | None
 
 
-class InvalidNotice(ValueError):
-    """Validation failed; `errors` maps each form field to a message for that field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidNotice(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 def validate(form: NoticeForm, today: date) -> NoticeDetails:

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.rules.refusal import Invalid
+
 E = TypeVar("E", bound=StrEnum)
 
 WARWICKSHIRE = 'warwickshire "Commitments Outside of Work"'
@@ -101,12 +103,8 @@ class OutsideWorkRequest:
     notes: str = ""
 
 
-class InvalidOutsideWork(ValueError):
-    """Validation failed; `errors` maps each form field to a message for that field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidOutsideWork(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 # "7.5", "7.5 hours", "8 hrs a week", "10h per week", ".5"

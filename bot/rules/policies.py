@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from bot.rules.refusal import Invalid
+
 TITLE_MAX = 200
 URL_MAX = 500
 NOTE_MAX = 1000
@@ -46,12 +48,8 @@ class ReviewField(StrEnum):
     NOTE = "note"
 
 
-class InvalidPolicy(ValueError):
-    """Validation failed; `errors` maps each form field to a message (≤150 characters)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidPolicy(Invalid):
+    """The form's answers failed these rules (refusal.Invalid); each message ≤150 characters."""
 
 
 @dataclass(frozen=True)

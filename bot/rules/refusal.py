@@ -36,6 +36,15 @@ class Refused(Exception):
         return f"Refused({self.text!r}, field={self.field!r})"
 
 
+class Invalid(ValueError):
+    """A form's answers failed the rules; `errors` maps each field to its message (each of
+    at most FIELD_ERROR_MAX characters), all shown at once on their fields."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
 # The refusals every flow shares, worded once.
 STALE_BUTTON = "That button is from an older message Nolan can't read."
 # A button in the person's own list (/conduct mine), which they can ask for again.

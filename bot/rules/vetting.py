@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.rules.calendar import is_working_day
+from bot.rules.refusal import Invalid
 from bot.rules.roles import Role
 from bot.rules.schedule import Due, due_lead
 
@@ -183,10 +184,8 @@ class Renewal:
     years: int
 
 
-class InvalidRenewal(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class InvalidRenewal(Invalid):
+    """The form's answers failed these rules (refusal.Invalid)."""
 
 
 def _day(value: date) -> str:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier
 from bot.rules.refusal import Refused
-from bot.settings import Settings
 from bot.usecases.annual import not_answered, overseer
 from bot.usecases.answers import confirm_annual
 from handlers import manager_picker
@@ -20,9 +16,9 @@ from handlers.annual.common import pressed_message
 from handlers.annual.ids import AnnualRef
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from storage.db import Database
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
@@ -35,17 +31,15 @@ def nothing_changed(
     body: dict[str, Any],
     meta: AnnualRef,
     actor: Staff,
-    db: Database,
-    notifier: Notifier,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
     receipt of the answer that stands."""
     ack()
-    answer = confirm_annual(db, actor=actor, year=meta.year, now=clock())
+    answer = confirm_annual(env.db, actor=actor, year=meta.year, now=env.now())
     where = pressed_message(body)
     if where is not None:
-        notifier.update(
+        env.notifier.update(
             where, recorded_message(year=meta.year, response=answer.response, at=answer.at)
         )
 
@@ -62,18 +56,17 @@ def ask_outside_work(
     body: dict[str, Any],
     actor: Staff,
     client: WebClient,
-    db: Database,
-    settings: Settings,
+    env: Env,
 ) -> None:
     """ "Ask about outside work": the /outside-work form; the request is the answer."""
     ack()
-    with db.session() as session:
+    with env.db.session() as session:
         ask_for_manager = manager_picker.needs_choice(session, actor)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
             ask_for_manager=ask_for_manager,
-            head_title=settings.policy.head_of_office_title,
+            head_title=env.settings.policy.head_of_office_title,
         ),
     )
 

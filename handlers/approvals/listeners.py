@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -11,13 +9,12 @@ from slack_sdk import WebClient
 
 from bot.rules import approvals as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
-from bot.settings import Settings
 from bot.usecases import decide
 from handlers import slack_ui
 from handlers.approvals.ids import Block
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
+from handlers.context import Env
 from handlers.metadata import Decision
-from storage.db import Database
 from storage.models import Staff
 
 
@@ -33,15 +30,13 @@ def decide_by_button(
     meta: Decision,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
     open the form for them first. Pressed in a DM or on the App Home. A decision is stored,
     with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
     actor_id = _actor_id(actor)
-    allowed = decide.check(db, actor_id=actor_id, step_id=meta.step_id)
+    allowed = decide.check(env.db, actor_id=actor_id, step_id=meta.step_id)
     decision = meta
     spec = rules.spec(allowed.purpose, decision.outcome)
     if spec is None:
@@ -56,13 +51,13 @@ def decide_by_button(
         )
         return
     decide.decide(
-        db,
+        env.db,
         actor_id=actor_id,
         step_id=decision.step_id,
         outcome=decision.outcome,
         reason=None,
-        now=clock(),
-        tz=settings.policy.tz,
+        now=env.now(),
+        tz=env.settings.policy.tz,
     )
     ack()
 
@@ -72,9 +67,7 @@ def submit_decision_text(
     view: dict[str, Any],
     meta: Decision,
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     text = (slack_ui.answers(view["state"]["values"]).text(Block.TEXT) or "").strip()
     decision = meta
@@ -82,13 +75,13 @@ def submit_decision_text(
         raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
     try:
         decide.decide(
-            db,
+            env.db,
             actor_id=_actor_id(actor),
             step_id=decision.step_id,
             outcome=decision.outcome,
             reason=text,
-            now=clock(),
-            tz=settings.policy.tz,
+            now=env.now(),
+            tz=env.settings.policy.tz,
         )
     except Refused as refused:
         raise Refused(refused.text, Block.TEXT) from None  # shown on the form's one field

@@ -15,8 +15,8 @@ from bot.rules import delegation as rules
 from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases import delegate as delegate_
-from handlers import slack_ui
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.delegation import messages
 from handlers.delegation.form import (
     FormValues,
@@ -125,23 +125,17 @@ def submit_delegation(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     values = read_delegation_form(view["state"]["values"])
-    try:
-        _create(
-            db,
-            delegator=actor,
-            values=values,
-            today=_today(settings, clock),
-            now=clock(),
-            confirm=True,
-        )
-    except rules.InvalidDelegation as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    _create(
+        env.db,
+        delegator=actor,
+        values=values,
+        today=_today(env.settings, env.clock),
+        now=env.now(),
+        confirm=True,
+    )
     ack()
 
 

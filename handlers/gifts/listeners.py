@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -12,31 +10,28 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import gifts as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
-from handlers import manager_picker, slack_ui
+from handlers import manager_picker
 from handlers.approvals import owed
+from handlers.context import Env
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from storage import staff
+from handlers.replies import open_form
 from storage.db import Database
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def open_gift_modal(
-    ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
-) -> None:
-    view = gift_form_for(db, settings, slack_user_id=command["user_id"], text=command.get("text"))
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+def open_gift_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
+    form = gift_form_for(
+        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
+    )
+    open_form(ack, command, client, form)
 
 
 def gift_form_for(
@@ -49,9 +44,7 @@ def gift_form_for(
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
+    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
     if me is None:
         return None
     return gift_modal(
@@ -66,25 +59,18 @@ def submit_gift(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    now = clock()
-    try:
-        offer = rules.validate(form, limits_of(settings), office_day(settings, now))
-    except rules.InvalidGift as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
-    with db.session() as session:
-        asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
+    now = env.now()
+    offer = rules.validate(form, limits_of(env.settings), office_day(env.settings, now))
+    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
     assert actor.id is not None
     declare_gift(
-        db,
+        env.db,
         declarant_id=actor.id,
         offer=offer,
-        settings=settings,
+        settings=env.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,

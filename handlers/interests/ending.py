@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.rules.refusal import Refused
-from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.interests import NOT_FOUND, end_interest, endable
+from handlers.context import Env
 from handlers.interests.form import read_end_date
 from handlers.interests.ids import END_DATE
 from handlers.interests.views import end_modal
 from handlers.metadata import DeclarationRef
-from storage.db import Database
 from storage.models import Staff
 
 
@@ -34,20 +31,18 @@ def open_end_interest(
     meta: DeclarationRef,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """The "End this interest…" button in /conduct mine: ask for the end date."""
     ack()
-    interest = endable(db, actor_id=_actor_id(actor), declaration_id=meta.declaration_id)
+    interest = endable(env.db, actor_id=_actor_id(actor), declaration_id=meta.declaration_id)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=end_modal(
             declaration_id=interest.declaration_id,
             reference=interest.reference,
             what=interest.what,
-            today=office_day(settings, clock()),
+            today=office_day(env.settings, env.now()),
         ),
     )
 
@@ -57,16 +52,14 @@ def submit_end_interest(
     view: dict[str, Any],
     meta: DeclarationRef,
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     end_interest(
-        db,
+        env.db,
         actor_id=_actor_id(actor, END_DATE),
         declaration_id=meta.declaration_id,
         ended_on=read_end_date(view["state"]["values"]),
-        settings=settings,
-        now=clock(),
+        settings=env.settings,
+        now=env.now(),
     )
     ack()

@@ -4,8 +4,6 @@ Ending an interest from /conduct mine is in handlers.interests.ending."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -13,14 +11,14 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import interests as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from bot.settings import Settings
+from bot.rules.refusal import Refused
 from bot.usecases.declare import office_day
 from bot.usecases.interests import COLLEAGUE_UNKNOWN, declare_interest
-from handlers import slack_ui
+from handlers.context import Env
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
+from handlers.replies import open_form
 from storage import staff
 from storage.db import Database
 from storage.models import Staff
@@ -28,12 +26,9 @@ from storage.models import Staff
 log = logging.getLogger(__name__)
 
 
-def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, db: Database) -> None:
-    view = interest_form_for(db, slack_user_id=command["user_id"], text=command.get("text"))
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
+    form = interest_form_for(env.db, slack_user_id=command["user_id"], text=command.get("text"))
+    open_form(ack, command, client, form)
 
 
 def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = None) -> View | None:
@@ -50,32 +45,26 @@ def submit_interest(
     body: dict[str, Any],
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     user = body["user"]["id"]
     form = read_interest_form(view["state"]["values"])
-    now = clock()
-    try:
-        declared = rules.validate(form, office_day(settings, now), declarant=user)
-    except rules.InvalidInterest as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    now = env.now()
+    declared = rules.validate(form, office_day(env.settings, now), declarant=user)
     colleague_id: int | None = None
     if declared.colleague:
-        with db.session() as session:
+        with env.db.session() as session:
             colleague = staff.by_slack_id(session, slack_user_id=declared.colleague)
         if colleague is None:
             raise Refused(COLLEAGUE_UNKNOWN, Field.COLLEAGUE)
         colleague_id = colleague.id
     assert actor.id is not None
     declare_interest(
-        db,
+        env.db,
         declarant_id=actor.id,
         declared_interest=declared,
         colleague_id=colleague_id,
-        settings=settings,
+        settings=env.settings,
         now=now,
     )
     ack()

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -17,9 +15,9 @@ from bot.rules import notices as rules
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.notices import RECEIPT, give_notice, titles_of
-from handlers import slack_ui
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
 from handlers.notices.views import notice_modal
@@ -59,20 +57,14 @@ def submit_notice(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
-    now = clock()
-    try:
-        details = rules.validate(
-            read_notice_form(view["state"]["values"]), office_day(settings, now)
-        )
-    except rules.InvalidNotice as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    now = env.now()
+    details = rules.validate(
+        read_notice_form(view["state"]["values"]), office_day(env.settings, now)
+    )
     assert actor.id is not None
-    give_notice(db, declarant_id=actor.id, details=details, settings=settings, now=now)
+    give_notice(env.db, declarant_id=actor.id, details=details, settings=env.settings, now=now)
     ack()
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -12,41 +10,34 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import outside_work as rules
-from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
-from handlers import manager_picker, slack_ui
+from handlers import manager_picker
 from handlers.approvals import owed
+from handlers.context import Env
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
-from storage import staff
+from handlers.replies import open_form
 from storage.db import Database
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def open_outside_work_modal(
-    ack: Ack, command: dict[str, Any], client: WebClient, db: Database, settings: Settings
-) -> None:
-    view = outside_work_form_for(
-        db, settings, slack_user_id=command["user_id"], text=command.get("text")
+def open_outside_work_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
+    form = outside_work_form_for(
+        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
     )
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_form(ack, command, client, form)
 
 
 def outside_work_form_for(
     db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
 ) -> View | None:
     """The /outside-work form (None: not in the org chart); also the App Home's button."""
-    with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        ask_for_manager = me is not None and manager_picker.needs_choice(session, me)
+    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
@@ -62,25 +53,18 @@ def submit_outside_work(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    now = clock()
-    try:
-        request = rules.validate(form, office_day(settings, now))
-    except rules.InvalidOutsideWork as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
-    with db.session() as session:
-        asked, chosen_id = manager_picker.picked(session, view, chosen_slack_id)
+    now = env.now()
+    request = rules.validate(form, office_day(env.settings, now))
+    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
     assert actor.id is not None
     request_outside_work(
-        db,
+        env.db,
         declarant_id=actor.id,
         request=request,
-        settings=settings,
+        settings=env.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,

@@ -5,8 +5,6 @@ bot.usecases.policies; a refusal in the list's own buttons is shown over the lis
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -15,11 +13,10 @@ from slack_sdk import WebClient
 from bot.notifier import Posted
 from bot.rules import policies as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
-from bot.settings import Settings
 from bot.usecases import policies as usecase
-from handlers import slack_ui
 from handlers.annual.common import pressed_message
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.metadata import BadMetadata, decode
 from handlers.policies import owed as owed
 from handlers.policies.form import read_policy_form, read_review_form
@@ -27,7 +24,6 @@ from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
 from handlers.policies.views import list_modal, policy_form, review_modal
 from handlers.replies import notice_view
 from storage import staff
-from storage.db import Database
 from storage.models import Staff
 
 log = logging.getLogger(__name__)
@@ -54,11 +50,11 @@ def _push(client: WebClient, body: dict[str, Any], view: Any) -> None:
 
 
 def open_add(
-    ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient, db: Database
+    ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient, env: Env
 ) -> None:
     ack()
     try:
-        usecase.policy_to_edit(db, actor=actor, policy_id=None)
+        usecase.policy_to_edit(env.db, actor=actor, policy_id=None)
     except Refused as refused:
         _push(client, body, notice_view(refused.text, "Policies"))
         return
@@ -76,7 +72,7 @@ def open_edit(
     action: dict[str, Any],
     actor: Staff | None,
     client: WebClient,
-    db: Database,
+    env: Env,
 ) -> None:
     """Edit from the list; a refusal is shown over the list, where the button was."""
     ack()
@@ -86,7 +82,7 @@ def open_edit(
         _push(client, body, notice_view(STALE_BUTTON, "Policies"))
         return
     try:
-        policy, owner = usecase.policy_to_edit(db, actor=actor, policy_id=ref.policy_id)
+        policy, owner = usecase.policy_to_edit(env.db, actor=actor, policy_id=ref.policy_id)
     except Refused as refused:
         _push(client, body, notice_view(refused.text, "Policies"))
         return
@@ -110,15 +106,13 @@ def submit_policy(
     meta: FormMeta,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """Save it (bot.usecases.policies.save_policy); then refresh the list underneath."""
     typed = read_policy_form(view["state"]["values"])
     owner_id = None
     if typed.owner_slack_id:
-        with db.session() as session:
+        with env.db.session() as session:
             owner = staff.by_slack_id(session, slack_user_id=typed.owner_slack_id)
             owner_id = owner.id if owner else None
     form = rules.PolicyForm(
@@ -133,19 +127,15 @@ def submit_policy(
         is_code_of_conduct=typed.is_code_of_conduct,
         retired=typed.retired,
     )
-    try:
-        listed = usecase.save_policy(
-            db,
-            actor=actor,
-            policy_id=meta.policy_id,
-            form=form,
-            owner_id=owner_id,
-            settings=settings,
-            now=clock(),
-        )
-    except rules.InvalidPolicy as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    listed = usecase.save_policy(
+        env.db,
+        actor=actor,
+        policy_id=meta.policy_id,
+        form=form,
+        owner_id=owner_id,
+        settings=env.settings,
+        now=env.now(),
+    )
     ack()  # closes the form, back to the list
     if meta.list_view_id:
         try:
@@ -163,13 +153,16 @@ def open_review(
     meta: ReviewRef,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     ack()
     reviewing = usecase.start_review(
-        db, actor=actor, policy_id=meta.policy_id, due=meta.due, settings=settings, now=clock()
+        env.db,
+        actor=actor,
+        policy_id=meta.policy_id,
+        due=meta.due,
+        settings=env.settings,
+        now=env.now(),
     )
     where = pressed_message(body)
     client.views_open(
@@ -193,24 +186,18 @@ def submit_review(
     view: dict[str, Any],
     meta: ReviewMeta,
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """Mark it reviewed (bot.usecases.policies.mark_reviewed): its reminders become
     "Reviewed" through the outbox (handlers.policies.owed)."""
-    try:
-        usecase.mark_reviewed(
-            db,
-            actor=actor,
-            policy_id=meta.policy_id,
-            due=meta.due,
-            form=read_review_form(view["state"]["values"]),
-            pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
-            settings=settings,
-            now=clock(),
-        )
-    except rules.InvalidPolicy as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    usecase.mark_reviewed(
+        env.db,
+        actor=actor,
+        policy_id=meta.policy_id,
+        due=meta.due,
+        form=read_review_form(view["state"]["values"]),
+        pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
+        settings=env.settings,
+        now=env.now(),
+    )
     ack()

@@ -75,37 +75,23 @@ def list_modal(
                 )
             )
         )
-    shown = 0
-    for policy in active:
-        if shown >= LIST_LIMIT:
-            break
-        blocks.append(
-            SectionBlock(
-                block_id=f"policy_{policy.id}",
-                text=MarkdownTextObject(
-                    text=_policy_line(policy, owner_names.get(policy.owner_id or 0), today, leads)
-                ),
-                accessory=_edit_button(policy),
-            )
+
+    def row(policy: Policy) -> SectionBlock:
+        owner = owner_names.get(policy.owner_id or 0)
+        return SectionBlock(
+            block_id=f"policy_{policy.id}",
+            text=MarkdownTextObject(text=_policy_line(policy, owner, today, leads)),
+            accessory=_edit_button(policy),
         )
-        shown += 1
-    if retired and shown < LIST_LIMIT:
+
+    listed = active[:LIST_LIMIT]
+    blocks += [row(p) for p in listed]
+    if retired and len(listed) < LIST_LIMIT:
         blocks += [DividerBlock(), ContextBlock(elements=[MarkdownTextObject(text="*Retired*")])]
-        for policy in retired:
-            if shown >= LIST_LIMIT:
-                break
-            blocks.append(
-                SectionBlock(
-                    block_id=f"policy_{policy.id}",
-                    text=MarkdownTextObject(
-                        text=_policy_line(
-                            policy, owner_names.get(policy.owner_id or 0), today, leads
-                        )
-                    ),
-                    accessory=_edit_button(policy),
-                )
-            )
-            shown += 1
+        also = retired[: LIST_LIMIT - len(listed)]
+        blocks += [row(p) for p in also]
+        listed += also
+    shown = len(listed)
     if shown < len(policies):
         more = len(policies) - shown
         blocks.append(

@@ -4,8 +4,6 @@ member of staff's DM open their forms; submitting them runs the use cases
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -13,11 +11,12 @@ from slack_sdk import WebClient
 
 from bot.usecases import questions
 from handlers import slack_ui
+from handlers.annual.common import pressed_message
 from handlers.approvals.delivery import card_for
+from handlers.context import Env
 from handlers.metadata import StepRef
 from handlers.questions.ids import Block, QuestionRef
 from handlers.questions.views import ask_modal, asked_view, reply_modal
-from storage.db import Database
 from storage.models import Staff
 
 
@@ -31,10 +30,10 @@ def open_question_form(
     meta: StepRef,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
+    env: Env,
 ) -> None:
     ack()
-    with db.session() as session:
+    with env.db.session() as session:
         asking = questions.may_ask(session, actor, meta.step_id)
     record = asking.record
     client.views_open(
@@ -53,16 +52,15 @@ def submit_question(
     view: dict[str, Any],
     meta: StepRef,
     actor: Staff | None,
-    db: Database,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
-    with db.session() as session:
+    with env.db.session() as session:
         asked = questions.ask(
             session,
             asker=actor,
             step_id=meta.step_id,
             text=_typed(view, Block.QUESTION),
-            now=clock(),
+            now=env.now(),
         )
     ack(response_action="update", view=asked_view(asked.declarant_name))
 
@@ -73,16 +71,16 @@ def open_reply_form(
     meta: QuestionRef,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
+    env: Env,
 ) -> None:
     ack()
-    with db.session() as session:
+    with env.db.session() as session:
         answering = questions.may_answer(session, actor, meta.question_id)
-    container = body.get("container") or {}
+    pressed = pressed_message(body)
     where = QuestionRef(
         question_id=meta.question_id,
-        channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-        ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
+        channel=pressed.channel if pressed else None,
+        ts=pressed.ts if pressed else None,
     )
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -100,16 +98,15 @@ def submit_answer(
     view: dict[str, Any],
     meta: QuestionRef,
     actor: Staff | None,
-    db: Database,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
-    with db.session() as session:
+    with env.db.session() as session:
         questions.answer(
             session,
             declarant=actor,
             question_id=meta.question_id,
             text=_typed(view, Block.ANSWER),
-            now=clock(),
+            now=env.now(),
             shown_at=(meta.channel, meta.ts) if meta.channel and meta.ts else None,
         )
     ack()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from bot.rules.refusal import Refused
 from bot.usecases.reassign import NOBODY, NOT_ADMIN, Reassigned, is_admin, reassign
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.reassign.ids import REASON_MAX, Field
 from handlers.reassign.views import done_view, reassign_modal
 from storage import staff
@@ -124,8 +124,7 @@ def submit_reassign(
     ack: Ack,
     view: dict[str, Any],
     actor: Staff | None,
-    db: Database,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     answers = slack_ui.answers(view["state"]["values"])
     raw_reference = answers.text(Field.REFERENCE) or ""
@@ -146,12 +145,12 @@ def submit_reassign(
         return
     assert reference is not None
     done = _reassign(
-        db,
+        env.db,
         actor,
         reference=reference,
         to_slack_id=to_slack_id,
         from_slack_id=answers.person(Field.CURRENT),
         reason=reason,
-        now=clock(),
+        now=env.now(),
     )
     ack(response_action="update", view=done_view(_confirmation(done)))

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.export import FORMATS
 from bot.registers import REGISTERS
+from bot.rules.refusal import Invalid
 from handlers import slack_ui
 from handlers.register_export.ids import FULL, PUBLIC, Field
 
@@ -27,10 +28,8 @@ class ExportRequest:
         return f"{self.register}-register-{scope}{'-' + days if days else ''}.{self.fmt}"
 
 
-class InvalidExport(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class InvalidExport(Invalid):
+    """The export form's answers failed (refusal.Invalid)."""
 
 
 def read_export_form(values: dict[str, Any]) -> ExportRequest:

@@ -21,10 +21,10 @@ from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Refused
 from bot.settings import Settings
-from handlers import slack_ui
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.register_export import messages
-from handlers.register_export.form import ExportRequest, InvalidExport, read_export_form
+from handlers.register_export.form import ExportRequest, read_export_form
 from handlers.register_export.ids import Field
 from handlers.register_export.views import export_modal, refusal_modal
 from storage.db import Database
@@ -58,22 +58,21 @@ def submit_export(
     body: dict[str, Any],
     view: dict[str, Any],
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    notifier: Notifier,
+    env: Env,
 ) -> None:
-    try:
-        wanted = read_export_form(view["state"]["values"])
-    except InvalidExport as invalid:
-        ack(**slack_ui.field_errors(invalid.errors))
-        return
+    wanted = read_export_form(view["state"]["values"])
     user_id = body["user"]["id"]
     officer_id = _officer_id(actor)
     if officer_id is None:
         raise Refused(messages.NOT_ALLOWED, Field.REGISTER)
     ack()  # closes the modal; the file follows in the DM
     send_export(
-        wanted, officer_id=officer_id, user_id=user_id, db=db, settings=settings, notifier=notifier
+        wanted,
+        officer_id=officer_id,
+        user_id=user_id,
+        db=env.db,
+        settings=env.settings,
+        notifier=env.notifier,
     )
 
 

@@ -5,21 +5,19 @@ handlers.registers.withholding."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import Refused
-from bot.settings import Settings
 from bot.usecases.registers import officer, search_registers, view_record
 from handlers import slack_ui
 from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
     Field,
@@ -37,11 +35,12 @@ from handlers.registers.views import (
     search_form,
 )
 from storage import staff
-from storage.db import Database
 from storage.models import Staff
 from storage.search import Criteria
 
 STALE = "This is out of date: close it and search again."
+
+M = TypeVar("M", bound=SearchMeta | RecordMeta)
 
 
 def _in_modal(body: dict[str, Any]) -> bool:
@@ -77,9 +76,20 @@ def open_search(ack: Ack, body: dict[str, Any], actor: Staff | None, client: Web
     show_view(client, body, view)
 
 
-def _results(
-    db: Database, actor: Staff | None, meta: SearchMeta, settings: Settings, **kw: Any
-) -> View:
+def _paging(
+    body: dict[str, Any], action: dict[str, Any], model: type[M]
+) -> tuple[str | None, int | None, M | None]:
+    """A paging button in a modal: the modal's id, the page it asks for, the modal's metadata
+    (None where unreadable)."""
+    view = body.get("view") or {}
+    try:
+        meta = decode(model, view.get("private_metadata"))
+    except BadMetadata:
+        meta = None
+    return view.get("id"), parse_int(action.get("value")), meta
+
+
+def _results(env: Env, actor: Staff | None, meta: SearchMeta, **kw: Any) -> View:
     criteria = Criteria(
         person_id=meta.person_id,
         offeror=meta.offeror,
@@ -90,10 +100,10 @@ def _results(
         text=meta.text,
     )
     found = search_registers(
-        db,
+        env.db,
         actor=actor,
         criteria=criteria,
-        settings=settings,
+        settings=env.settings,
         offset=meta.offset,
         limit=PAGE_SIZE,
         **kw,
@@ -101,9 +111,7 @@ def _results(
     return results_view(found.page, meta, person=found.person_name)
 
 
-def submit_search(
-    ack: Ack, view: dict[str, Any], actor: Staff | None, db: Database, settings: Settings
-) -> None:
+def submit_search(ack: Ack, view: dict[str, Any], actor: Staff | None, env: Env) -> None:
     """The results in place of the form (bot.usecases.registers.search_registers)."""
     form = slack_ui.answers(view["state"]["values"])
     meta = SearchMeta(
@@ -117,12 +125,12 @@ def submit_search(
     )
     person = None
     if meta.person_slack_id:
-        with db.session() as session:
+        with env.db.session() as session:
             person = staff.by_slack_id(session, slack_user_id=meta.person_slack_id)
         if person is not None:
             meta = meta.model_copy(update={"person_id": person.id})
     unknown = bool(meta.person_slack_id) and person is None
-    results = _results(db, actor, meta, settings, person_unknown=unknown)
+    results = _results(env, actor, meta, person_unknown=unknown)
     ack(response_action="update", view=results)
 
 
@@ -132,24 +140,18 @@ def page_results(
     action: dict[str, Any],
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
+    env: Env,
 ) -> None:
     ack()
-    view = body.get("view") or {}
-    offset = parse_int(action.get("value"))
-    try:
-        meta = decode(SearchMeta, view.get("private_metadata"))
-    except BadMetadata:
-        meta = None
+    view_id, offset, meta = _paging(body, action, SearchMeta)
     try:
         officer(actor)
         if meta is None or offset is None:
             raise Refused(STALE)
-        answer = _results(db, actor, meta.model_copy(update={"offset": offset}), settings)
+        answer = _results(env, actor, meta.model_copy(update={"offset": offset}))
     except Refused as refused:
         answer = notice_view("Registers", refused.text)
-    client.views_update(view_id=view.get("id"), view=answer)
+    client.views_update(view_id=view_id, view=answer)
 
 
 def refine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -168,23 +170,16 @@ def refine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
 # -- the record ------------------------------------------------------------------------------
 
 
-def viewed(
-    db: Database,
-    actor: Staff | None,
-    declaration_id: int | None,
-    settings: Settings,
-    clock: Callable[[], datetime],
-    **kw: Any,
-) -> View:
+def viewed(env: Env, actor: Staff | None, declaration_id: int | None, **kw: Any) -> View:
     """The record view of a declaration (bot.usecases.registers.view_record), or a notice
     saying why it can't be seen."""
     try:
         seen = view_record(
-            db,
+            env.db,
             actor=actor,
             declaration_id=declaration_id,
-            settings=settings,
-            now=clock(),
+            settings=env.settings,
+            now=env.now(),
             trail_size=TRAIL_PAGE_SIZE,
             **kw,
         )
@@ -192,7 +187,7 @@ def viewed(
         return notice_view("Declaration", refused.text)
     record = seen.record
     kind = kind_of(record.declaration.kind)
-    with db.session() as session:
+    with env.db.session() as session:
         history = kind.history(session, record)
     card = replace(kind.card(record, None, history), flags=seen.flags)
     trail = seen.trail
@@ -212,14 +207,11 @@ def open_record(
     action: dict[str, Any],
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """ "View": the whole record. An officer's view of someone else's is audited."""
     ack()
-    declaration_id = parse_int(action.get("value"))
-    show_view(client, body, viewed(db, actor, declaration_id, settings, clock))
+    show_view(client, body, viewed(env, actor, parse_int(action.get("value"))))
 
 
 def page_trail(
@@ -228,22 +220,13 @@ def page_trail(
     action: dict[str, Any],
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     ack()
-    view = body.get("view") or {}
-    page = parse_int(action.get("value"))
-    try:
-        meta = decode(RecordMeta, view.get("private_metadata"))
-    except BadMetadata:
-        meta = None
+    view_id, page, meta = _paging(body, action, RecordMeta)
     if page is None and meta is not None:
         answer = notice_view("Declaration", STALE)
     else:
         declaration_id = meta.declaration_id if meta else None
-        answer = viewed(
-            db, actor, declaration_id, settings, clock, trail_page=page or 0, audited=False
-        )
-    client.views_update(view_id=view.get("id"), view=answer)
+        answer = viewed(env, actor, declaration_id, trail_page=page or 0, audited=False)
+    client.views_update(view_id=view_id, view=answer)

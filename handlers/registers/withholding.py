@@ -4,23 +4,20 @@ again beneath them once changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.rules.refusal import Refused
-from bot.settings import Settings
 from bot.usecases import withhold as usecase
 from handlers import slack_ui
 from handlers.approvals.kinds import kind_of
+from handlers.context import Env
 from handlers.registers.ids import Field, WithholdMeta
 from handlers.registers.listeners import show_view, viewed
 from handlers.registers.record import republish_form, withhold_form
 from handlers.registers.views import notice_view, parse_int
-from storage.db import Database
 from storage.models import Staff
 
 
@@ -30,12 +27,14 @@ def open_withhold(
     action: dict[str, Any],
     actor: Staff | None,
     client: WebClient,
-    db: Database,
+    env: Env,
 ) -> None:
     """ "Withhold from publication…" or "Publish again…" on the record view."""
     ack()
     try:
-        record = usecase.to_decide(db, actor=actor, declaration_id=parse_int(action.get("value")))
+        record = usecase.to_decide(
+            env.db, actor=actor, declaration_id=parse_int(action.get("value"))
+        )
     except Refused as refused:
         show_view(client, body, notice_view("Declaration", refused.text))
         return
@@ -53,17 +52,10 @@ def open_withhold(
     show_view(client, body, view)
 
 
-def _after_change(
-    client: WebClient,
-    db: Database,
-    actor: Staff | None,
-    meta: WithholdMeta,
-    settings: Settings,
-    clock: Callable[[], datetime],
-) -> None:
+def _after_change(client: WebClient, env: Env, actor: Staff | None, meta: WithholdMeta) -> None:
     """The record view beneath the form, refreshed to show the change (its last trail page)."""
     if meta.record_view_id:
-        view = viewed(db, actor, meta.declaration_id, settings, clock, trail_page=-1, audited=False)
+        view = viewed(env, actor, meta.declaration_id, trail_page=-1, audited=False)
         client.views_update(view_id=meta.record_view_id, view=view)
 
 
@@ -73,21 +65,19 @@ def submit_withhold(
     meta: WithholdMeta,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form = slack_ui.answers(view["state"]["values"])
     usecase.withhold(
-        db,
+        env.db,
         actor=actor,
         declaration_id=meta.declaration_id,
         ground=form.choice(Field.GROUND),
         note=form.text(Field.NOTE),
-        now=clock(),
+        now=env.now(),
     )
     ack()
-    _after_change(client, db, actor, meta, settings, clock)
+    _after_change(client, env, actor, meta)
 
 
 def submit_republish(
@@ -96,13 +86,11 @@ def submit_republish(
     meta: WithholdMeta,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     form = slack_ui.answers(view["state"]["values"])
     usecase.publish_again(
-        db, actor=actor, declaration_id=meta.declaration_id, reason=form.text(Field.REASON)
+        env.db, actor=actor, declaration_id=meta.declaration_id, reason=form.text(Field.REASON)
     )
     ack()
-    _after_change(client, db, actor, meta, settings, clock)
+    _after_change(client, env, actor, meta)

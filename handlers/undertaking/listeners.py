@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 
-from bot.notifier import Notifier
-from bot.settings import Settings
 from bot.usecases.answers import accept_undertaking, ask_everyone, my_undertaking
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
+from handlers.context import Env
 from handlers.text import slack_date
 from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
 from storage import audit
-from storage.db import Database
 from storage.models import Staff
 
 USAGE = (
@@ -32,21 +28,21 @@ def accept(
     body: dict[str, Any],
     meta: UndertakingRef,
     actor: Staff,
-    db: Database,
-    notifier: Notifier,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
     receipt."""
     ack()
-    accepted = accept_undertaking(db, actor=actor, version=meta.version, now=clock())
+    accepted = accept_undertaking(env.db, actor=actor, version=meta.version, now=env.now())
     where = pressed_message(body)
     if where is not None:
-        notifier.update(
+        env.notifier.update(
             where,
             accepted_message(
-                name=actor.display_name, policy=settings.policy, link=accepted.link, at=accepted.at
+                name=actor.display_name,
+                policy=env.settings.policy,
+                link=accepted.link,
+                at=accepted.at,
             ),
         )
 

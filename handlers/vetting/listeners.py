@@ -4,20 +4,17 @@ bot.usecases.vetting; its messages are drawn in handlers.vetting.owed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.settings import Settings
 from bot.usecases.vetting import renew_vetting, start_renewal
 from handlers import slack_ui
+from handlers.context import Env
 from handlers.vetting import owed as owed
 from handlers.vetting.ids import ClearanceRef, Field
 from handlers.vetting.views import renewal_modal
-from storage.db import Database
 from storage.models import Staff
 
 STALE_FORM = "This form is out of date: close it and press Renewed on… again."
@@ -29,18 +26,16 @@ def open_renewal_form(
     meta: ClearanceRef,
     actor: Staff | None,
     client: WebClient,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     ack()
     renewing = start_renewal(
-        db,
+        env.db,
         actor=actor,
         staff_id=meta.staff_id,
         expires=meta.expires,
-        settings=settings,
-        now=clock(),
+        settings=env.settings,
+        now=env.now(),
     )
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -59,18 +54,16 @@ def submit_renewal(
     view: dict[str, Any],
     meta: ClearanceRef,
     actor: Staff | None,
-    db: Database,
-    settings: Settings,
-    clock: Callable[[], datetime],
+    env: Env,
 ) -> None:
     answers = slack_ui.answers(view.get("state", {}).get("values", {}))
     renew_vetting(
-        db,
+        env.db,
         actor=actor,
         staff_id=meta.staff_id,
         expires=meta.expires,
         renewed_on=answers.date(Field.RENEWED_ON),
-        settings=settings,
-        now=clock(),
+        settings=env.settings,
+        now=env.now(),
     )
     ack()

@@ -11,10 +11,10 @@ from bot.notifier import Message
 from bot.outbox import Queued
 from bot.usecases import withdraw as withdrawing
 from handlers.approvals.owed import notified
+from handlers.context import Env
 from handlers.metadata import DeclarationRef
 from handlers.outgoing import Drawn, card
 from handlers.replies import tell
-from storage.db import Database
 from storage.models import Staff
 
 UNKNOWN = withdrawing.UNKNOWN
@@ -25,11 +25,11 @@ def withdraw(
     meta: DeclarationRef,
     actor: Staff,
     respond: Respond,
-    db: Database,
+    env: Env,
 ) -> None:
     ack()
     assert actor.id is not None
-    done = withdrawing.withdraw(db, actor_id=actor.id, declaration_id=meta.declaration_id)
+    done = withdrawing.withdraw(env.db, actor_id=actor.id, declaration_id=meta.declaration_id)
     tell(respond, done.text)
 
 

@@ -33,6 +33,7 @@ from tests.fakeslack import (
     slash_command_payload,
     view_submission_payload,
 )
+from tests.handlers.env import env_for
 
 FORM = {
     "callback_id": "gift_declare",
@@ -77,7 +78,9 @@ def submission(private_metadata: str = "", blocks: list[Any] | None = None) -> d
 
 
 def command() -> dict[str, Any]:
-    return slash_command_payload("/gift", "pen", "UALICE", trigger_id="T", response_url="https://hooks.example/c")
+    return slash_command_payload(
+        "/gift", "pen", "UALICE", trigger_id="T", response_url="https://hooks.example/c"
+    )
 
 
 def context_for(body: dict[str, Any], **values: Any) -> BoltContext:
@@ -339,7 +342,7 @@ def test_withdraw_refuses_an_unknown_declaration(db: Database) -> None:
             meta=DeclarationRef(declaration_id=999_999),
             actor=Staff(id=1, email="a@x"),
             respond=create_autospec(Respond, instance=True),
-            db=db,
+            env=env_for(db),
         )
     ack.assert_called_once()
     assert ack.call_args.kwargs == {}

@@ -20,6 +20,7 @@ from handlers.questions.listeners import (
     submit_question,
 )
 from storage.db import Database
+from tests.handlers.env import env_for
 from tests.usecases.office import NOW, Office, seed
 
 
@@ -44,14 +45,16 @@ def test_asking_opens_the_form_and_sending_it_answers_with_what_happens_next(
     ack, client = create_autospec(Ack, instance=True), create_autospec(WebClient, instance=True)
     manager = office.staff("manager")
 
-    open_question_form(ack, {"trigger_id": "T1"}, StepRef(step_id=step.id), manager, client, db)
+    open_question_form(
+        ack, {"trigger_id": "T1"}, StepRef(step_id=step.id), manager, client, env_for(db)
+    )
     assert ack.call_count == 1 and ack.call_args.args == () and ack.call_args.kwargs == {}
     form = client.views_open.call_args.kwargs["view"].to_dict()
     assert form["callback_id"] == "question_ask"
 
     ack = create_autospec(Ack, instance=True)
     view = typed("question", "Who else is going?")
-    submit_question(ack, view, StepRef(step_id=step.id), manager, db, lambda: NOW)
+    submit_question(ack, view, StepRef(step_id=step.id), manager, env_for(db, lambda: NOW))
     assert ack.call_args.kwargs["response_action"] == "update"
     assert "Alice Able" in str(ack.call_args.kwargs["view"].to_dict())
     assert [card for card, _, _ in office.owed()] == ["question"]
@@ -69,8 +72,7 @@ def test_a_refusal_is_raised_for_the_error_handler_and_nothing_is_acked(
             typed("question", "  "),
             StepRef(step_id=step.id),
             office.staff("manager"),
-            db,
-            lambda: NOW,
+            env_for(db, lambda: NOW),
         )
     assert (refused.value.text, refused.value.field) == ("Please write your question.", "question")
     ack.assert_not_called()
@@ -81,7 +83,7 @@ def test_a_refusal_is_raised_for_the_error_handler_and_nothing_is_acked(
             StepRef(step_id=step.id),
             office.staff("eve"),
             client,
-            db,
+            env_for(db),
         )
     client.views_open.assert_not_called()
 
@@ -96,8 +98,7 @@ def test_the_reply_form_keeps_where_the_question_is_and_the_answer_updates_it(
         typed("question", "Who else?"),
         StepRef(step_id=step.id),
         office.staff("manager"),
-        db,
-        lambda: NOW,
+        env_for(db, lambda: NOW),
     )
     question_id = office.owed()[0][2]["question_id"]
     client = create_autospec(WebClient, instance=True)
@@ -109,14 +110,14 @@ def test_the_reply_form_keeps_where_the_question_is_and_the_answer_updates_it(
         QuestionRef(question_id=question_id),
         alice,
         client,
-        db,
+        env_for(db),
     )
     form = client.views_open.call_args.kwargs["view"].to_dict()
     ref = QuestionRef.model_validate_json(form["private_metadata"])
     assert (ref.channel, ref.ts) == ("DALICE", "1.5")
 
     ack = create_autospec(Ack, instance=True)
-    submit_answer(ack, typed("answer", "Only me."), ref, alice, db, lambda: NOW)
+    submit_answer(ack, typed("answer", "Only me."), ref, alice, env_for(db, lambda: NOW))
     assert ack.call_count == 1 and ack.call_args.args == () and ack.call_args.kwargs == {}
     answered = [p for card, _, p in office.owed() if card == "question_answered"]
     # Where the form said the question is, kept for a question sent before the outbox.
