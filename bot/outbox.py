@@ -16,6 +16,11 @@ chat.scheduleMessage); a platform without scheduled messages (Teams) declares
 `holds_outside_working_hours`, and the worker keeps such a message in the outbox until 08:00
 in the recipient's time zone (else the office's), then sends it like any other, once.
 
+Each platform's sender declares its documented pace (`Sender.pace`, bot.pacing): the worker
+spaces its sends to keep under it, per conversation and overall, waiting before it claims a
+message, never while holding one; a 429's Retry-After pauses that conversation (or, for a
+throttle of the whole app, every one).
+
 The worker runs a pass when woken after a commit that queued something, on start-up, and
 every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out,
 messages held for the morning).
@@ -33,14 +38,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
 from sqlmodel import Session
 
+from bot.pacing import Pace, Pacer
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
+from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
 from storage import outbox, staff
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -48,75 +54,21 @@ from storage.reminders import STALE_CLAIM
 from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
+__all__ = [
+    "MOOT", "Moot", "Queued", "Reference", "SendFailed", "Sender", "Worker", "owe", "queue",
+    "to_staff", "unpark",
+]
+
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
 FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
 LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
 DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
+# The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
+# loop comes back then, woken early by a new message or by stop).
+PACED_WAIT = 5.0
 
-
-class Reference(Protocol):
-    """Where the platform put a message (Slack: bot.notifier.Posted)."""
-
-    channel: str
-    ts: str
-
-
-@dataclass(frozen=True)
-class Queued:
-    """One message as the sender sees it: the descriptor and, for an update, where the
-    message it updates went."""
-
-    id: int
-    kind: str
-    subject: str
-    recipient: str
-    payload: dict[str, Any]
-    updates: tuple[str, str] | None = None  # (channel, ts) of the message it updates
-    # When a message meant for the recipient's working hours fell due (the sweep's "now"):
-    # Slack schedules it into them; a platform that holds, holds it (see the module's doc).
-    due_at: datetime | None = None
-
-
-class Moot:
-    """Sent instead of a message that no longer has anything to say (a card for a step
-    decided before it went out): recorded as skipped."""
-
-
-MOOT = Moot()
-
-
-class SendFailed(Exception):
-    """The platform refused or could not be reached. `retry_after` in seconds as the platform
-    asked; `permanent` when no retry can mend it; `parked` when only a change on the
-    recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`."""
-
-    def __init__(
-        self,
-        error: str,
-        *,
-        retry_after: float | None = None,
-        permanent: bool = False,
-        parked: bool = False,
-    ) -> None:
-        super().__init__(error)
-        self.error, self.retry_after, self.permanent = error, retry_after, permanent
-        self.parked = parked
-
-
-class Sender(Protocol):
-    # True on a platform without scheduled messages: the worker holds a message queued with
-    # `due_at` outside the recipient's working hours instead (optional; Slack: False).
-    holds_outside_working_hours: bool
-
-    def send(self, message: Queued) -> Reference | Moot | None:
-        """Render the message from current state and send it. None: sent, with no reference
-        (e.g. scheduled by the platform for later)."""
-
-    def record(self, session: Session, message: Queued, sent: Reference | None) -> None:
-        """Anything to write beside "sent", in the same transaction (where a card went, the
-        audit entry)."""
 
 
 def to_staff(staff_id: int) -> str:
@@ -182,7 +134,10 @@ class Worker:
         stale_after: timedelta = STALE_CLAIM,
         batch: int = 100,
         office_tz: tzinfo = UTC,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
+        """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair."""
         self.db, self.sender, self.now = db, sender, now
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
@@ -192,6 +147,10 @@ class Worker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pass_lock = threading.Lock()  # one pass at a time within this worker
+        self.pace: Pace = getattr(sender, "pace", Pace())
+        self.pacer = Pacer(self.pace, clock=clock)
+        self._sleep = sleep or self._rest
+        self._paced: float | None = None  # seconds from the last pass's end to its next slot
 
     # -- life --------------------------------------------------------------------------------
 
@@ -251,30 +210,64 @@ class Worker:
     def _until_next(self) -> float:
         with self.db.session() as session:
             next_try = outbox.next_try(session)
+        paced = SWEEP_EVERY if self._paced is None else self._paced
         if next_try is None:
-            return SWEEP_EVERY
-        return min(max((next_try - self.now()).total_seconds(), 0.01), SWEEP_EVERY)
+            return min(paced, SWEEP_EVERY)
+        return min(max((next_try - self.now()).total_seconds(), 0.01), paced, SWEEP_EVERY)
+
+    def _rest(self, seconds: float) -> None:
+        """Wait for the pace: cut short by stop, or by a new message (the pass looks again)."""
+        self._wake.wait(seconds)
+        if not self._stopping.is_set():
+            self._wake.clear()
 
     # -- a pass ------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Send everything due now; returns how many messages were sent, settled or held for
-        working hours. Passes again while a pass made progress, so an update follows its card
-        in the same call."""
+        """Send everything due now, at the platform's pace; returns how many messages were
+        sent, settled or held for working hours. Passes again while a pass made progress, so an
+        update follows its card in the same call, and waits for the pace (up to PACED_WAIT at a
+        time) while what is due is only held back by it."""
         done = 0
         with self._pass_lock:
             while not self._stopping.is_set():
-                with self.db.session() as session:
-                    ids = outbox.due(
-                        session, now=self.now(), stale_after=self.stale_after, limit=self.batch
-                    )
-                progressed = sum(1 for message_id in ids if self._deliver(message_id))
+                progressed, self._paced = self._pass()
                 done += progressed
-                if not progressed:
+                if progressed:
+                    continue
+                if self._paced is None or self._paced > PACED_WAIT:
                     return done
+                self._sleep(self._paced)
         return done
 
-    def _deliver(self, message_id: int) -> bool:
+    def _pass(self) -> tuple[int, float | None]:
+        """One batch of what is due, leaving out conversations at their pace; returns how many
+        were done and, if any were left for the pace, the seconds until the soonest may go."""
+        waits: list[float] = []
+        progressed = 0
+        overall, busy = self.pacer.overall_ready_in(), self.pacer.busy()
+        paced_updates, now = self.pace.updates, self.now()
+        with self.db.session() as session:
+            due = outbox.due_to(
+                session, now=now, stale_after=self.stale_after, limit=self.batch, skip=busy,
+                paced_updates=paced_updates,
+            )
+            held = outbox.due_among(
+                session, now=now, stale_after=self.stale_after, recipients=busy,
+                paced_updates=paced_updates,
+            )
+        waits += [self.pacer.ready_in(key) for key in held]
+        for message_id, recipient, is_update in due:
+            paced = paced_updates or not is_update
+            wait = max(overall, self.pacer.ready_in(recipient)) if paced else 0.0
+            if wait > 0:
+                waits.append(wait)
+                continue
+            progressed += self._deliver(message_id, paced=paced)
+            overall = self.pacer.overall_ready_in()
+        return progressed, min(waits, default=None)
+
+    def _deliver(self, message_id: int, *, paced: bool = True) -> bool:
         """Take, send and record one message, or hold it for the recipient's working hours;
         False when it was not ours to send now."""
         with self.db.session() as session:
@@ -335,6 +328,9 @@ class Worker:
             log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
             self._failed(message, attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
             return True
+        finally:  # counted once the platform has answered: its window has seen the request
+            if paced:
+                self.pacer.sent(message.recipient)
         with self.db.session() as session:
             if isinstance(sent, Moot):
                 outbox.mark_failed(
@@ -378,6 +374,9 @@ class Worker:
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
+            if failed.pause is not None:
+                where = message.recipient if failed.pause == "conversation" else None
+                self.pacer.pause(where, wait)
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
         with self.db.session() as session:
             outbox.mark_failed(
