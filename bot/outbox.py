@@ -17,9 +17,8 @@ chat.scheduleMessage); a platform without scheduled messages (Teams) declares
 in the recipient's time zone (else the office's), then sends it like any other, once.
 
 Each platform's sender declares its documented pace (`Sender.pace`, bot.pacing): the worker
-spaces its sends to keep under it, per conversation and overall, waiting before it claims a
-message, never while holding one; a 429's Retry-After pauses that conversation (or, for a
-throttle of the whole app, every one).
+keeps under it, per conversation and overall, claiming only what may go now; a 429's
+Retry-After pauses that conversation (or, for a throttle of the whole app, every one).
 
 The worker runs a pass when woken after a commit that queued something, on start-up, and
 every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out,
@@ -38,12 +37,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlmodel import Session
 
-from bot.pacing import Pace, Pacer
+from bot.pacing import FIRST_RETRY, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
 from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
@@ -55,15 +55,13 @@ from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
 __all__ = [
-    "MOOT", "Moot", "Queued", "Reference", "SendFailed", "Sender", "Worker", "owe", "queue",
-    "to_staff", "unpark",
+    "MOOT", "Moot", "Queued", "Reference", "SendFailed", "Sender", "Worker", "backoff", "owe",
+    "queue", "to_staff", "unpark",
 ]
 
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
-FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
-LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
 DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
 # The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
 # loop comes back then, woken early by a new message or by stop).
@@ -114,11 +112,12 @@ def unpark(session: Session, recipient: str) -> int:
     return outbox.unpark(session, recipient=recipient)
 
 
-def backoff(attempts: int, retry_after: float | None) -> float:
-    """Seconds before the next try: what the platform asked, else doubling from one second."""
-    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
-        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+@dataclass(frozen=True)
+class Claim:
+    """A message taken to send, and its attempt's number (for the back-off)."""
+
+    message: Queued
+    attempts: int
 
 
 class Worker:
@@ -225,9 +224,9 @@ class Worker:
 
     def run_once(self) -> int:
         """Send everything due now, at the platform's pace; returns how many messages were
-        sent, settled or held for working hours. Passes again while a pass made progress, so an
-        update follows its card in the same call, and waits for the pace (up to PACED_WAIT at a
-        time) while what is due is only held back by it."""
+        sent, settled or held for working hours. Passes again while a pass made progress (an
+        update follows its card in the same call) or the pace holds back what is due for no
+        more than PACED_WAIT."""
         done = 0
         with self._pass_lock:
             while not self._stopping.is_set():
@@ -241,93 +240,100 @@ class Worker:
         return done
 
     def _pass(self) -> tuple[int, float | None]:
-        """One batch of what is due, leaving out conversations at their pace; returns how many
-        were done and, if any were left for the pace, the seconds until the soonest may go."""
+        """One batch of what is due, at the pace: what may go now is claimed together (one
+        commit), then sent and recorded one by one. Returns how many were done and, if any
+        were left for the pace, the seconds until the soonest may go."""
         waits: list[float] = []
-        progressed = 0
-        overall, busy = self.pacer.overall_ready_in(), self.pacer.busy()
         paced_updates, now = self.pace.updates, self.now()
+        busy = self.pacer.busy()
+        where = {"now": now, "stale_after": self.stale_after, "paced_updates": paced_updates}
         with self.db.session() as session:
-            due = outbox.due_to(
-                session, now=now, stale_after=self.stale_after, limit=self.batch, skip=busy,
-                paced_updates=paced_updates,
-            )
-            held = outbox.due_among(
-                session, now=now, stale_after=self.stale_after, recipients=busy,
-                paced_updates=paced_updates,
-            )
+            due = outbox.due_to(session, limit=self.batch, skip=busy, **where)
+            held = outbox.due_among(session, recipients=busy, **where)
         waits += [self.pacer.ready_in(key) for key in held]
+        picked: list[tuple[int, bool]] = []
+        room, taken = self.pacer.room(), set()  # one a conversation a pass, within the room
         for message_id, recipient, is_update in due:
             paced = paced_updates or not is_update
-            wait = max(overall, self.pacer.ready_in(recipient)) if paced else 0.0
-            if wait > 0:
-                waits.append(wait)
-                continue
-            progressed += self._deliver(message_id, paced=paced)
-            overall = self.pacer.overall_ready_in()
+            if paced:
+                wait = self.pacer.ready_in(recipient)
+                if wait > 0 or room <= 0:
+                    waits.append(max(wait, self.pacer.overall_ready_in()))
+                    continue
+                if recipient in taken:
+                    continue  # the next pass, which comes at once
+                taken.add(recipient)
+                room -= 1
+            picked.append((message_id, paced))
+        if not picked:
+            return 0, min(waits, default=None)
+        with self.db.session() as session:
+            claims = [(self._claim(session, message_id), paced) for message_id, paced in picked]
+            session.commit()
+        progressed = 0
+        for claim, paced in claims:
+            if isinstance(claim, Claim):  # a 429 met in this batch, or stop, puts the rest back
+                wait = self.pacer.ready_in(claim.message.recipient) if paced else 0.0
+                if wait or self._stopping.is_set():
+                    later = SendFailed("put back", retry_after=wait)
+                    self._failed(claim.message, claim.attempts, later)
+                else:
+                    self._send(claim, paced=paced)
+            progressed += claim is not False
         return progressed, min(waits, default=None)
 
-    def _deliver(self, message_id: int, *, paced: bool = True) -> bool:
-        """Take, send and record one message, or hold it for the recipient's working hours;
-        False when it was not ours to send now."""
-        with self.db.session() as session:
-            row = session.get(OutboxMessage, message_id)
-            if row is None or row.payload is None:
-                return False
-            updates: tuple[str, str] | None = None
-            if row.updates_id is not None:
-                original = session.get(OutboxMessage, row.updates_id)
-                if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
-                    outbox.mark_failed(
-                        session,
-                        reminder_id=message_id,
-                        error="the message it updates was never sent",
-                        status=OutboxStatus.SKIPPED,
-                    )
-                    session.commit()
-                    return True
-                if original.status != OutboxStatus.SENT:
-                    return False  # the card first: this update waits for it
-                if original.channel and original.ts:
-                    updates = (original.channel, original.ts)
-            payload = json.loads(row.payload)
-            due_at = payload.pop(DUE_AT, None)
-            message = Queued(
-                id=message_id,
-                kind=row.kind,
-                subject=row.subject,
-                recipient=row.recipient,
-                payload=payload,
-                updates=updates,
-                due_at=datetime.fromisoformat(due_at) if due_at else None,
-            )
-            until = self._held_until(session, message)
-            if until is not None:
-                held = outbox.hold(
+    def _claim(self, session: Session, message_id: int) -> Claim | bool:
+        """Take one message in the caller's transaction to send; True: settled here (held, or
+        an update of a message never sent); False: not ours to send now."""
+        row = session.get(OutboxMessage, message_id)
+        if row is None or row.payload is None:
+            return False
+        updates: tuple[str, str] | None = None
+        if row.updates_id is not None:
+            original = session.get(OutboxMessage, row.updates_id)
+            if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
+                outbox.mark_failed(
                     session,
-                    message_id=message_id,
-                    until=until,
-                    now=self.now(),
-                    stale_after=self.stale_after,
+                    reminder_id=message_id,
+                    error="the message it updates was never sent",
+                    status=OutboxStatus.SKIPPED,
                 )
-                session.commit()
-                return held
-            if not outbox.take(
-                session, message_id=message_id, now=self.now(), stale_after=self.stale_after
-            ):
-                session.rollback()
-                return False
-            attempts = row.attempts + 1
-            session.commit()
+                return True
+            if original.status != OutboxStatus.SENT:
+                return False  # the card first: this update waits for it
+            if original.channel and original.ts:
+                updates = (original.channel, original.ts)
+        payload = json.loads(row.payload)
+        due_at = payload.pop(DUE_AT, None)
+        message = Queued(
+            id=message_id,
+            kind=row.kind,
+            subject=row.subject,
+            recipient=row.recipient,
+            payload=payload,
+            updates=updates,
+            due_at=datetime.fromisoformat(due_at) if due_at else None,
+        )
+        at = {"message_id": message_id, "now": self.now(), "stale_after": self.stale_after}
+        until = self._held_until(session, message)
+        if until is not None:
+            return outbox.hold(session, until=until, **at)
+        if not outbox.take(session, **at):
+            return False
+        return Claim(message, row.attempts + 1)
+
+    def _send(self, claim: Claim, *, paced: bool) -> None:
+        """Send one claimed message and record what became of it."""
+        message, message_id = claim.message, claim.message.id
         try:
             sent = self.sender.send(message)
         except SendFailed as failed:
-            self._failed(message, attempts, failed)
-            return True
+            self._failed(message, claim.attempts, failed)
+            return
         except Exception as exc:  # a bug in rendering: logged, retried with back-off
             log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
-            self._failed(message, attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
-            return True
+            self._failed(message, claim.attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
+            return
         finally:  # counted once the platform has answered: its window has seen the request
             if paced:
                 self.pacer.sent(message.recipient)
@@ -349,7 +355,6 @@ class Worker:
                     ts=sent.ts if sent else None,
                 )
             session.commit()
-        return True
 
     def _held_until(self, session: Session, message: Queued) -> datetime | None:
         """When a message to hold should go instead: None to send it now. It is judged as

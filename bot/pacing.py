@@ -19,6 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Window = tuple[float, int]  # at most `int` sends in any `float` seconds
+FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
+LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
+
+
+def backoff(attempts: int, retry_after: float | None) -> float:
+    """Seconds before the next try: what the platform asked, else doubling from one second."""
+    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
+        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,18 @@ class Pacer:
             now = self.clock()
             return max(0.0, self._paused.get(None, now) - now,
                        _wait(self._overall, self.pace.overall, now))
+
+    def room(self) -> int:
+        """How many more messages the overall limit lets go now."""
+        with self._lock:
+            now = self.clock()
+            if self._paused.get(None, now) > now:
+                return 0
+            left = [
+                limit - sum(1 for t in self._overall if t > now - span)
+                for span, limit in self.pace.overall
+            ]
+            return max(0, min(left, default=1_000_000))
 
     def sent(self, conversation: str) -> None:
         """A message to `conversation` has just gone (or been refused: it counted too)."""

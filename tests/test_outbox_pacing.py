@@ -163,11 +163,15 @@ def test_a_conversations_429_pauses_only_that_conversation(db: Database) -> None
 
 
 def test_a_429_for_the_whole_app_pauses_every_conversation(db: Database) -> None:
-    worker, sender, _ = paced_worker(db, Pace())
+    worker, sender, clock = paced_worker(db, Pace())
     sender.failures["a1"] = [SendFailed("429", retry_after=3, pause="sender")]
     owe(db, "staff:1", "a1")
-    owe(db, "staff:2", "b1")
-    assert worker.run_once() == 3
+    owe(db, "staff:2", "b1")  # claimed with a1, and put back when a1 met the 429
+    assert worker.run_once() == 2 and sender.sent == []
+    clock.t = 2.9
+    assert worker.run_once() == 0 and sender.sent == []
+    clock.t = 3.0
+    assert worker.run_once() == 2
     assert sender.times("staff:2") == [3.0] and sender.times("staff:1") == [3.0]
 
 
