@@ -68,7 +68,9 @@ class Pacer:
 
     def __init__(self, pace: Pace, *, clock: Callable[[], float]) -> None:
         self.pace, self.clock = pace, clock
-        self._longest = max((span for span, _ in pace.per_conversation + pace.overall), default=0)
+        # How long a send is remembered: the longest window it can count in.
+        self._longest = max((span for span, _ in pace.per_conversation), default=0)
+        self._longest_overall = max((span for span, _ in pace.overall), default=0)
         self._sent: dict[str, deque[float]] = {}
         self._overall: deque[float] = deque()
         self._paused: dict[str | None, float] = {}  # conversation (None: all) -> until
@@ -110,9 +112,9 @@ class Pacer:
         with self._lock:
             now = self.clock()
             seen = self._sent.setdefault(conversation, deque())
-            for times in (seen, self._overall):
+            for times, longest in ((seen, self._longest), (self._overall, self._longest_overall)):
                 times.append(now)
-                while times and times[0] <= now - self._longest:
+                while times and times[0] <= now - longest:
                     times.popleft()
             if len(self._sent) > 10_000:  # forget conversations whose windows have all passed
                 since = now - self._longest
