@@ -273,7 +273,8 @@ class Worker:
         progressed = 0
         for claim, paced in claims:
             if isinstance(claim, Claim):  # a 429 met in this batch, or stop, puts the rest back
-                wait = self.pacer.ready_in(claim.message.recipient) if paced else 0.0
+                to = claim.message.recipient
+                wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
                 if wait or self._stopping.is_set():
                     later = SendFailed("put back", retry_after=wait)
                     self._failed(claim.message, claim.attempts, later)
