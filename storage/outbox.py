@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, true, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
@@ -244,9 +245,21 @@ def due_to(
     paced_updates: bool = True,
 ) -> list[tuple[int, str, bool]]:
     """The messages a worker may take now, oldest first, as (id, recipient, is an update),
-    leaving out those to `skip` (conversations at their pace) that the pace counts."""
-    query = select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id).where(
-        _takeable(now, stale_after)
+    leaving out those to `skip` (conversations at their pace) that the pace counts, and updates
+    still waiting for the message they update (so that they hold up nothing behind them)."""
+    original = aliased(OutboxMessage)
+    settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
+    query = (
+        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id)
+        .outerjoin(original, col(original.id) == col(OutboxMessage.updates_id))
+        .where(
+            _takeable(now, stale_after),
+            or_(
+                col(OutboxMessage.updates_id).is_(None),
+                col(original.id).is_(None),
+                col(original.status).in_(settled),
+            ),
+        )
     )
     if skip:
         query = query.where(

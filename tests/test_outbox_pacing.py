@@ -229,3 +229,17 @@ def test_a_pacer_forgets_sends_whose_windows_have_passed() -> None:
     assert pacer.ready_in("a") == 1.0 and pacer.busy() == {"a"} and pacer.ready_in("b") == 0
     t[0] = 1.0
     assert pacer.ready_in("a") == 0 and pacer.busy() == set()
+
+
+def test_an_update_waiting_for_its_card_holds_up_nothing_behind_it(db: Database) -> None:
+    worker, sender, clock = paced_worker(db, TEAMS_PACE)
+    sender.failures["card"] = [SendFailed("502", retry_after=60)]
+    card = owe(db, "staff:1", "card")
+    assert worker.run_once() == 1 and sender.sent == []  # the card is in back-off for a minute
+    owe(db, "staff:1", "card", updates_id=card)
+    owe(db, "staff:1", "note")
+    assert worker.run_once() == 1
+    assert [s for _, _, s in sender.sent] == ["note"]
+    clock.t = 60.0
+    assert worker.run_once() == 2
+    assert [s for _, _, s in sender.sent] == ["note", "card", "card"]
