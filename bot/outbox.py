@@ -16,6 +16,10 @@ chat.scheduleMessage); a platform without scheduled messages (Teams) declares
 `holds_outside_working_hours`, and the worker keeps such a message in the outbox until 08:00
 in the recipient's time zone (else the office's), then sends it like any other, once.
 
+Each platform's sender declares its documented pace (`Sender.pace`, bot.pacing): the worker
+keeps under it, per conversation and overall, claiming only what may go now; a 429's
+Retry-After pauses that conversation (or, for a throttle of the whole app, every one).
+
 The worker runs a pass when woken after a commit that queued something, on start-up, and
 every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out,
 messages held for the morning).
@@ -35,12 +39,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
 from sqlmodel import Session
 
+from bot.pacing import FIRST_RETRY, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
+from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
 from storage import outbox, staff
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -48,78 +54,19 @@ from storage.reminders import STALE_CLAIM
 from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
+__all__ = [
+    "MOOT", "Moot", "Queued", "Reference", "SendFailed", "Sender", "Worker", "backoff", "owe",
+    "queue", "to_staff", "unpark",
+]
+
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
-FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
-LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
 DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
+# The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
+# loop comes back then, woken early by a new message or by stop).
+PACED_WAIT = 5.0
 
-
-class Reference(Protocol):
-    """Where the platform put a message (Slack: bot.notifier.Posted)."""
-
-    channel: str
-    ts: str
-
-
-@dataclass(frozen=True)
-class Queued:
-    """One message as the sender sees it: the descriptor and, for an update, where the
-    message it updates went."""
-
-    id: int
-    kind: str
-    subject: str
-    recipient: str
-    payload: dict[str, Any]
-    updates: tuple[str, str] | None = None  # (channel, ts) of the message it updates
-    # When a message meant for the recipient's working hours fell due (the sweep's "now"):
-    # Slack schedules it into them; a platform that holds, holds it (see the module's doc).
-    due_at: datetime | None = None
-    # The time the message is sent as of: the pass's, or the sweep's "now" in a sweep driven
-    # by date (what a drawer counts days from and a sender schedules by).
-    at: datetime | None = None
-
-
-class Moot:
-    """Sent instead of a message that no longer has anything to say (a card for a step
-    decided before it went out): recorded as skipped."""
-
-
-MOOT = Moot()
-
-
-class SendFailed(Exception):
-    """The platform refused or could not be reached. `retry_after` in seconds as the platform
-    asked; `permanent` when no retry can mend it; `parked` when only a change on the
-    recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`."""
-
-    def __init__(
-        self,
-        error: str,
-        *,
-        retry_after: float | None = None,
-        permanent: bool = False,
-        parked: bool = False,
-    ) -> None:
-        super().__init__(error)
-        self.error, self.retry_after, self.permanent = error, retry_after, permanent
-        self.parked = parked
-
-
-class Sender(Protocol):
-    # True on a platform without scheduled messages: the worker holds a message queued with
-    # `due_at` outside the recipient's working hours instead (optional; Slack: False).
-    holds_outside_working_hours: bool
-
-    def send(self, message: Queued) -> Reference | Moot | None:
-        """Render the message from current state and send it. None: sent, with no reference
-        (e.g. scheduled by the platform for later)."""
-
-    def record(self, session: Session, message: Queued, sent: Reference | None) -> None:
-        """Anything to write beside "sent", in the same transaction (where a card went, the
-        audit entry)."""
 
 
 def to_staff(staff_id: int) -> str:
@@ -176,11 +123,12 @@ def unpark(session: Session, recipient: str) -> int:
     return outbox.unpark(session, recipient=recipient)
 
 
-def backoff(attempts: int, retry_after: float | None) -> float:
-    """Seconds before the next try: what the platform asked, else doubling from one second."""
-    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
-        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+@dataclass(frozen=True)
+class Claim:
+    """A message taken to send, and its attempt's number (for the back-off)."""
+
+    message: Queued
+    attempts: int
 
 
 class Worker:
@@ -196,7 +144,10 @@ class Worker:
         stale_after: timedelta = STALE_CLAIM,
         batch: int = 100,
         office_tz: tzinfo = UTC,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
+        """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair."""
         self.db, self.sender, self.now = db, sender, now
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
@@ -206,6 +157,11 @@ class Worker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pass_lock = threading.Lock()  # one pass at a time within this worker
+        self.pace: Pace = getattr(sender, "pace", Pace())
+        self.pacer = Pacer(self.pace, clock=clock)
+        self._sleep = sleep or self._rest
+        self._paced: float | None = None  # seconds from the last pass's end to its next slot
+        self._at: datetime | None = None  # run_once's `at`, for the pass under way
 
     # -- life --------------------------------------------------------------------------------
 
@@ -265,92 +221,138 @@ class Worker:
     def _until_next(self) -> float:
         with self.db.session() as session:
             next_try = outbox.next_try(session)
+        paced = SWEEP_EVERY if self._paced is None else self._paced
         if next_try is None:
-            return SWEEP_EVERY
-        return min(max((next_try - self.now()).total_seconds(), 0.01), SWEEP_EVERY)
+            return min(paced, SWEEP_EVERY)
+        return min(max((next_try - self.now()).total_seconds(), 0.01), paced, SWEEP_EVERY)
+
+    def _rest(self, seconds: float) -> None:
+        """Wait for the pace: cut short by stop, or by a new message (the pass looks again)."""
+        self._wake.wait(seconds)
+        if not self._stopping.is_set():
+            self._wake.clear()
 
     # -- a pass ------------------------------------------------------------------------------
 
     def run_once(self, *, at: datetime | None = None) -> int:
-        """Send everything due now; returns how many messages were sent, settled or held for
-        working hours. Passes again while a pass made progress, so an update follows its card
-        in the same call. `at`: the time the messages are drawn as of (the sweep's, driven by
-        date); claims and back-off keep the worker's own clock, which every worker shares."""
+        """Send everything due now, at the platform's pace; returns how many messages were
+        sent, settled or held for working hours. Passes again while a pass made progress (an
+        update follows its card in the same call) or the pace holds back what is due for no
+        more than PACED_WAIT. `at`: the time the messages are drawn as of (the sweep's, driven
+        by date); claims, back-off and the pace keep the worker's own clock."""
         done = 0
         with self._pass_lock:
+            self._at = at
             while not self._stopping.is_set():
-                with self.db.session() as session:
-                    ids = outbox.due(
-                        session, now=self.now(), stale_after=self.stale_after, limit=self.batch
-                    )
-                progressed = sum(1 for message_id in ids if self._deliver(message_id, at))
+                progressed, self._paced = self._pass()
                 done += progressed
-                if not progressed:
+                if progressed:
+                    continue
+                if self._paced is None or self._paced > PACED_WAIT:
                     return done
+                self._sleep(self._paced)
         return done
 
-    def _deliver(self, message_id: int, at: datetime | None = None) -> bool:
-        """Take, send and record one message, or hold it for the recipient's working hours;
-        False when it was not ours to send now."""
+    def _pass(self) -> tuple[int, float | None]:
+        """One batch of what is due, at the pace: what may go now is claimed together (one
+        commit), then sent and recorded one by one. Returns how many were done and, if any
+        were left for the pace, the seconds until the soonest may go."""
+        waits: list[float] = []
+        paced_updates, now = self.pace.updates, self.now()
+        busy = self.pacer.busy()
+        where = {"now": now, "stale_after": self.stale_after, "paced_updates": paced_updates}
         with self.db.session() as session:
-            row = session.get(OutboxMessage, message_id)
-            if row is None or row.payload is None:
-                return False
-            updates: tuple[str, str] | None = None
-            if row.updates_id is not None:
-                original = session.get(OutboxMessage, row.updates_id)
-                if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
-                    outbox.mark_failed(
-                        session,
-                        reminder_id=message_id,
-                        error="the message it updates was never sent",
-                        status=OutboxStatus.SKIPPED,
-                    )
-                    session.commit()
-                    return True
-                if original.status != OutboxStatus.SENT:
-                    return False  # the card first: this update waits for it
-                if original.channel and original.ts:
-                    updates = (original.channel, original.ts)
-            payload = json.loads(row.payload)
-            due_at = payload.pop(DUE_AT, None)
-            message = Queued(
-                id=message_id,
-                kind=row.kind,
-                subject=row.subject,
-                recipient=row.recipient,
-                payload=payload,
-                updates=updates,
-                due_at=datetime.fromisoformat(due_at) if due_at else None,
-                at=at or self.now(),
-            )
-            until = self._held_until(session, message)
-            if until is not None:
-                held = outbox.hold(
-                    session,
-                    message_id=message_id,
-                    until=until,
-                    now=self.now(),
-                    stale_after=self.stale_after,
-                )
-                session.commit()
-                return held
-            if not outbox.take(
-                session, message_id=message_id, now=self.now(), stale_after=self.stale_after
-            ):
-                session.rollback()
-                return False
-            attempts = row.attempts + 1
+            due = outbox.due_to(session, limit=self.batch, skip=busy, **where)
+            held = outbox.due_among(session, recipients=busy, **where)
+        waits += [self.pacer.ready_in(key) for key in held]
+        picked: list[tuple[int, bool]] = []
+        room, taken = self.pacer.room(), set()  # one a conversation a pass, within the room
+        for message_id, recipient, is_update in due:
+            paced = paced_updates or not is_update
+            if paced:
+                wait = self.pacer.ready_in(recipient)
+                if wait > 0 or room <= 0:
+                    waits.append(max(wait, self.pacer.overall_ready_in()))
+                    continue
+                if recipient in taken:
+                    continue  # the next pass, which comes at once
+                taken.add(recipient)
+                room -= 1
+            picked.append((message_id, paced))
+        if not picked:
+            return 0, min(waits, default=None)
+        with self.db.session() as session:
+            claims = [(self._claim(session, message_id), paced) for message_id, paced in picked]
             session.commit()
+        progressed = 0
+        for claim, paced in claims:
+            if isinstance(claim, Claim):  # a 429 met in this batch, or stop, puts the rest back
+                to = claim.message.recipient
+                wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
+                if wait or self._stopping.is_set():
+                    later = SendFailed("put back", retry_after=wait)
+                    self._failed(claim.message, claim.attempts, later)
+                else:
+                    self._send(claim, paced=paced)
+            progressed += claim is not False
+        return progressed, min(waits, default=None)
+
+    def _claim(self, session: Session, message_id: int) -> Claim | bool:
+        """Take one message in the caller's transaction to send; True: settled here (held, or
+        an update of a message never sent); False: not ours to send now."""
+        row = session.get(OutboxMessage, message_id)
+        if row is None or row.payload is None:
+            return False
+        updates: tuple[str, str] | None = None
+        if row.updates_id is not None:
+            original = session.get(OutboxMessage, row.updates_id)
+            if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
+                outbox.mark_failed(
+                    session,
+                    reminder_id=message_id,
+                    error="the message it updates was never sent",
+                    status=OutboxStatus.SKIPPED,
+                )
+                return True
+            if original.status != OutboxStatus.SENT:
+                return False  # the card first: this update waits for it
+            if original.channel and original.ts:
+                updates = (original.channel, original.ts)
+        payload = json.loads(row.payload)
+        due_at = payload.pop(DUE_AT, None)
+        message = Queued(
+            id=message_id,
+            kind=row.kind,
+            subject=row.subject,
+            recipient=row.recipient,
+            payload=payload,
+            updates=updates,
+            due_at=datetime.fromisoformat(due_at) if due_at else None,
+            at=self._at or self.now(),
+        )
+        row_now = {"message_id": message_id, "now": self.now(), "stale_after": self.stale_after}
+        until = self._held_until(session, message)
+        if until is not None:
+            return outbox.hold(session, until=until, **row_now)
+        if not outbox.take(session, **row_now):
+            return False
+        return Claim(message, row.attempts + 1)
+
+    def _send(self, claim: Claim, *, paced: bool) -> None:
+        """Send one claimed message and record what became of it."""
+        message, message_id = claim.message, claim.message.id
         try:
             sent = self.sender.send(message)
         except SendFailed as failed:
-            self._failed(message, attempts, failed)
-            return True
+            self._failed(message, claim.attempts, failed)
+            return
         except Exception as exc:  # a bug in rendering: logged, retried with back-off
             log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
-            self._failed(message, attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
-            return True
+            self._failed(message, claim.attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        finally:  # counted once the platform has answered: its window has seen the request
+            if paced:
+                self.pacer.sent(message.recipient)
         with self.db.session() as session:
             if isinstance(sent, Moot):
                 outbox.mark_failed(
@@ -369,7 +371,6 @@ class Worker:
                     ts=sent.ts if sent else None,
                 )
             session.commit()
-        return True
 
     def _held_until(self, session: Session, message: Queued) -> datetime | None:
         """When a message to hold should go instead: None to send it now. It is judged as
@@ -394,6 +395,9 @@ class Worker:
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
+            if failed.pause is not None:
+                where = message.recipient if failed.pause == "conversation" else None
+                self.pacer.pause(where, wait)
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
         with self.db.session() as session:
             outbox.mark_failed(

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import TextIO
 
 from bot.runtime import Runtime
+from bot.usecases.unreachable import told
 from handlers.delegation.messages import long_day
 
 # Loggers whose chatter would repeat, on stderr, what `reminders run` prints itself.
@@ -50,4 +51,7 @@ def run_reminders(
     for failure in report.failures:
         print(f"nolan: error: {failure}", file=err)
     print(report.summary(), file=out)
+    with runtime.db.session() as session:  # messages parked for want of Nolan installed
+        for line in told(session):
+            print(line, file=out)
     return 1 if report.failures else 0

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from bot.notifier import Message, Notifier, Posted
 from bot.outbox import MOOT, Moot, Queued, SendFailed
+from bot.pacing import Pace
 from bot.settings import Policy
 from storage import staff
 from storage.db import Database
@@ -52,6 +53,13 @@ PERMANENT = frozenset(
         "user_not_found",
     }
 )
+
+
+# Slack's rate limits: posting "generally allows one message per second per channel" (short
+# bursts tolerated); chat.update is a Tier 3 method (50+ a minute), not paced per conversation.
+# The workspace-wide limit on posting is not published: a 429 there pauses every conversation.
+SLACK_PACE = Pace(per_conversation=((1.0, 1),), updates=False)
+POSTING = ("chat.postMessage", "chat.scheduleMessage")
 
 
 @dataclass(frozen=True)
@@ -135,10 +143,14 @@ def _failure(exc: SlackApiError) -> SendFailed:
     response = exc.response
     error = str(response.get("error") or response.status_code)
     retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After")
+    throttled = response.status_code == 429 or error == "ratelimited"
+    # Posting is limited per conversation; every other method per app, across the workspace.
+    posting = str(getattr(response, "api_url", "")).endswith(POSTING)
     return SendFailed(
         f"Slack answered {error}",
         retry_after=float(retry_after) if retry_after else None,
         permanent=error in PERMANENT,
+        pause=("conversation" if posting else "sender") if throttled else None,
     )
 
 
@@ -147,6 +159,7 @@ class SlackSender:
 
     # A message for the recipient's working hours is scheduled by Slack (chat.scheduleMessage).
     holds_outside_working_hours = False
+    pace = SLACK_PACE
 
     def __init__(
         self,

@@ -26,6 +26,9 @@ dropped afterwards; the database named in the URL is never touched. For a throwa
     scripts/with-postgres.sh sh -c '.venv/bin/python scripts/bench_sweep.py \\
         --database-url "$TEST_DATABASE_URL"'
 
+Then the outbox at the platform's pace (scripts/bench_pacing.py): --pacing DMs (0 to skip) to
+--pacing-people people, against fakes that throttle as Slack and Teams do, against the ideal.
+
 This is not a timed test; tests/test_bench_sweep.py runs it small so it does not rot.
 """
 
@@ -365,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         help="also run with this many staff (same --due); 0 to skip",
     )
     parser.add_argument("--slack", choices=("null", "fake"), default="null")
+    parser.add_argument("--pacing", type=int, default=2000, help="DMs at the pace; 0 to skip")
+    parser.add_argument("--pacing-people", type=int, default=40)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
 
@@ -385,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         counts = ", ".join(f"{f.other:,}" for f in results)
         print(f"Queries other than the ledger's writes at {staff} staff: {verdict} ({counts}).")
     bad = any(f.failures or f.keys_sent != f.due for f in results)
+    if args.pacing:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_pacing import report
+
+        bad = not report(args.pacing, args.pacing_people) or bad
     return 1 if bad else 0
 
 

@@ -27,7 +27,7 @@ def test_the_benchmark_runs_and_reports_queries_flat_in_the_staff(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = os.environ.get("TEST_DATABASE_URL")
-    argv = ["--staff", "200", "--due", "20", "--compare", "100"]
+    argv = ["--staff", "200", "--due", "20", "--compare", "100", "--pacing", "0"]
     assert _load().main([*argv, *(["--database-url", url] if url else [])]) == 0
     out = capsys.readouterr().out
     lines = {line[:44].strip(): line[44:].split() for line in out.splitlines()}
@@ -36,3 +36,17 @@ def test_the_benchmark_runs_and_reports_queries_flat_in_the_staff(
     assert lines["reminders sent (ledger keys)"] == ["20", "20"]
     assert lines["failures"] == ["0", "0"]
     assert "staff: the same" in out
+
+
+def test_the_benchmark_reports_the_outbox_at_the_platforms_pace(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--staff", "20", "--due", "4", "--compare", "0", "--pacing", "6"]
+    assert _load().main([*argv, "--pacing-people", "2"]) == 0
+    out = capsys.readouterr().out
+    slack = next(line for line in out.splitlines() if line.startswith("Slack"))
+    teams = next(line for line in out.splitlines() if line.startswith("Teams"))
+    # Three DMs each at one a second a conversation: two seconds at the least.
+    assert "6 DMs to 2 people" in slack and "ideal    2.0 s" in slack and "6 sent" in slack
+    assert "0 of 6 calls answered 429" in slack
+    assert "6 DMs to 2 people" in teams and "6 sent" in teams

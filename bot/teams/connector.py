@@ -97,7 +97,9 @@ def _failure(method: str, response: httpx.Response) -> SendFailed:
     if status in PARKED:
         return SendFailed(said, parked=True)
     if status in RETRIED or status == 401:  # 401 twice: credentials to fix, nothing to lose
-        return SendFailed(said, retry_after=_retry_after(response))
+        # Teams throttles per conversation: a 429 pauses that one (the tenant's pace is kept).
+        pause = "conversation" if status == 429 else None
+        return SendFailed(said, retry_after=_retry_after(response), pause=pause)
     return SendFailed(said, permanent=True)
 
 

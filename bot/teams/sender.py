@@ -17,10 +17,19 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.outbox import MOOT, Moot, Queued, SendFailed
+from bot.pacing import Pace
 from bot.teams.connector import Connector
 from bot.teams.drawers import DRAWERS, Where
 from storage import staff
 from storage.db import Database
+
+# Teams' limits for a bot sending and updating messages, per conversation ("thread"): 7 in a
+# second, 8 in 2 seconds, 60 in 30 seconds, 1,800 in an hour; and about 30 a second per tenant
+# (Microsoft Learn, "Rate limiting for bots").
+TEAMS_PACE = Pace(
+    per_conversation=((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800)),
+    overall=((1.0, 30),),
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class TeamsSender:
     # Teams has no scheduled messages: a reminder due outside working hours is held by the
     # outbox's worker until the morning (main's bot.outbox reads this; ignored before it).
     holds_outside_working_hours = True
+    pace = TEAMS_PACE
 
     def __init__(self, db: Database, connector: Connector, *, service_url: str) -> None:
         self.db, self.connector, self.service_url = db, connector, service_url

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from tests.fakehttp import FakeHTTPServer, LocalHTTPFake, safe
 
 from . import contract
+from .throttle import PostingThrottle
 
 TEAM_ID = "T1"
 TEAM_DOMAIN = "nolan-test"
@@ -102,6 +103,7 @@ class FakeSlack(LocalHTTPFake):
         self._calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
         self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
+        self.throttle: PostingThrottle | None = None  # throttle_posting(): Slack's 1/s/channel
         # The bot's idle barrier, when the test has one: assert_no_call waits on it.
         self.idle: Callable[[], object] | None = None
         self._counter = itertools.count(1)
@@ -208,6 +210,12 @@ class FakeSlack(LocalHTTPFake):
         error = "ratelimited" if status == 429 else "service_unavailable"
         with self._cond:
             self._refused[method] = _Fault(status, error, retry_after, 0)
+
+    def throttle_posting(self, per_second: int = 1) -> PostingThrottle:
+        """From now on answer 429 + Retry-After to posts beyond `per_second` a channel."""
+        with self._cond:
+            self.throttle = PostingThrottle(per_second)
+            return self.throttle
 
     def release(self, method: str) -> None:
         with self._cond:
@@ -316,6 +324,9 @@ class FakeSlack(LocalHTTPFake):
         """Process one /api/<method> request; returns (status, extra headers, JSON body)."""
         with self._cond:
             fault = self._refused.get(method) or self._take_fault(method)
+            wait = self.throttle.retry_after(method, args) if self.throttle and not fault else None
+            if wait is not None:
+                fault = _Fault(429, "ratelimited", wait, 1)
             if fault is not None:
                 self._reject(method, args, token, fault.status, fault.error)
                 headers = (

@@ -1,0 +1,152 @@
+"""Sending at the platform's pace: sliding windows of recent sends per conversation and over
+all of them, so the outbox's worker spaces its messages instead of meeting a 429 on each.
+
+Each platform's `Sender` declares its documented limits as a `Pace` (Slack: one message a
+second per conversation; Teams: 7 a second, 8 in 2 seconds, 60 in 30 seconds and 1,800 an hour
+per conversation, about 30 a second per tenant). The worker asks a `Pacer` when a conversation
+may next be sent to before it claims a message, and tells it of each send once it has
+returned (so the platform has seen the previous request before the window starts counting).
+A 429's Retry-After pauses the conversation, or every conversation when the platform throttled
+the whole app. The pacer is per process: several workers sharing a database each keep their own
+pace, and meet the platform's 429s, honoured as above, for the rest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Window = tuple[float, int]  # at most `int` sends in any `float` seconds
+FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
+LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
+
+
+def backoff(attempts: int, retry_after: float | None) -> float:
+    """Seconds before the next try: what the platform asked, else doubling from one second."""
+    if retry_after is not None:  # at least a second: never a busy loop on "Retry-After: 0"
+        return min(max(retry_after, FIRST_RETRY), LONGEST_WAIT)
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A platform's documented limits (no windows: no limit). `updates`: whether updating a
+    message Nolan sent counts against them as a send does (Teams) or not (Slack's chat.update
+    has a tier of its own)."""
+
+    per_conversation: tuple[Window, ...] = ()
+    overall: tuple[Window, ...] = ()
+    updates: bool = True
+
+    def ideal(self, counts: Iterable[int]) -> float:
+        """The least time in which messages to conversations (`counts`: how many to each) can
+        all be sent at this pace, sends taking no time: the benchmarks' yardstick."""
+        now = last = 0.0
+        pacer = Pacer(self, clock=lambda: now)
+        left = {str(n): c for n, c in enumerate(counts) if c > 0}
+        while left:
+            ready = {key: pacer.ready_in(key) for key in left}
+            soonest = min(ready.values())
+            if soonest > 0:
+                now += soonest
+                continue
+            for key in [k for k, wait in ready.items() if wait == 0]:
+                if pacer.ready_in(key) == 0:
+                    pacer.sent(key)
+                    last = now
+                    left[key] -= 1
+                    if not left[key]:
+                        del left[key]
+        return last
+
+
+class Pacer:
+    """Recent sends per conversation and overall, and pauses asked for by the platform
+    (thread-safe). `clock`: seconds, monotonic."""
+
+    def __init__(self, pace: Pace, *, clock: Callable[[], float]) -> None:
+        self.pace, self.clock = pace, clock
+        # How long a send is remembered: the longest window it can count in.
+        self._longest = max((span for span, _ in pace.per_conversation), default=0)
+        self._longest_overall = max((span for span, _ in pace.overall), default=0)
+        self._sent: dict[str, deque[float]] = {}
+        self._overall: deque[float] = deque()
+        self._paused: dict[str | None, float] = {}  # conversation (None: all) -> until
+        self._lock = threading.Lock()
+
+    def ready_in(self, conversation: str) -> float:
+        """Seconds until a message to `conversation` may go (0: now)."""
+        with self._lock:
+            now = self.clock()
+            waits = [
+                self._paused.get(None, now) - now,
+                self._paused.get(conversation, now) - now,
+                _wait(self._overall, self.pace.overall, now),
+                _wait(self._sent.get(conversation, ()), self.pace.per_conversation, now),
+            ]
+            return max(0.0, *waits)
+
+    def overall_ready_in(self) -> float:
+        """Seconds until any message may go: every conversation waits for the overall limit."""
+        with self._lock:
+            now = self.clock()
+            return max(0.0, self._paused.get(None, now) - now,
+                       _wait(self._overall, self.pace.overall, now))
+
+    def room(self) -> int:
+        """How many more messages the overall limit lets go now."""
+        with self._lock:
+            now = self.clock()
+            if self._paused.get(None, now) > now:
+                return 0
+            left = [
+                limit - sum(1 for t in self._overall if t > now - span)
+                for span, limit in self.pace.overall
+            ]
+            return max(0, min(left, default=1_000_000))
+
+    def sent(self, conversation: str) -> None:
+        """A message to `conversation` has just gone (or been refused: it counted too)."""
+        with self._lock:
+            now = self.clock()
+            seen = self._sent.setdefault(conversation, deque())
+            for times, longest in ((seen, self._longest), (self._overall, self._longest_overall)):
+                times.append(now)
+                while times and times[0] <= now - longest:
+                    times.popleft()
+            if len(self._sent) > 10_000:  # forget conversations whose windows have all passed
+                since = now - self._longest
+                self._sent = {k: v for k, v in self._sent.items() if v and v[-1] > since}
+
+    def pause(self, conversation: str | None, seconds: float) -> None:
+        """The platform asked for `seconds`' rest: for one conversation, or for all (None)."""
+        with self._lock:
+            until = self.clock() + seconds
+            self._paused[conversation] = max(self._paused.get(conversation, until), until)
+            now = self.clock()
+            self._paused = {k: v for k, v in self._paused.items() if v > now}
+
+    def busy(self) -> set[str]:
+        """The conversations that cannot be sent to now (left out of the next claim)."""
+        with self._lock:
+            now = self.clock()
+            busy = {k for k, until in self._paused.items() if k is not None and until > now}
+            if self.pace.per_conversation:
+                busy |= {
+                    key for key, times in self._sent.items()
+                    if _wait(times, self.pace.per_conversation, now) > 0
+                }
+            return busy
+
+
+def _wait(times: Iterable[float], windows: tuple[Window, ...], now: float) -> float:
+    """Seconds until one more send fits every window, given the times of the recent ones."""
+    recent = list(times)
+    wait = 0.0
+    for span, limit in windows:
+        inside = [t for t in recent if t > now - span]
+        if len(inside) >= limit:
+            wait = max(wait, inside[-limit] + span - now)
+    return wait

@@ -1,0 +1,85 @@
+"""What the outbox's worker and a platform's sender say to each other: the message as the
+sender sees it (`Queued`), where the platform put it (`Reference`), nothing to say (`MOOT`),
+a refusal (`SendFailed`), and the `Sender` each platform's adapter provides (Slack:
+handlers.outgoing; Teams: bot.teams.sender). bot.outbox re-exports them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from sqlmodel import Session
+
+from bot.pacing import Pace
+
+
+class Reference(Protocol):
+    """Where the platform put a message (Slack: bot.notifier.Posted)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One message as the sender sees it: the descriptor and, for an update, where the
+    message it updates went."""
+
+    id: int
+    kind: str
+    subject: str
+    recipient: str
+    payload: dict[str, Any]
+    updates: tuple[str, str] | None = None  # (channel, ts) of the message it updates
+    # When a message meant for the recipient's working hours fell due (the sweep's "now"):
+    # Slack schedules it into them; a platform that holds, holds it (see the module's doc).
+    due_at: datetime | None = None
+    # The time the message is sent as of: the pass's, or the sweep's "now" in a sweep driven
+    # by date (what a drawer counts days from and a sender schedules by).
+    at: datetime | None = None
+
+
+class Moot:
+    """Sent instead of a message that no longer has anything to say (a card for a step
+    decided before it went out): recorded as skipped."""
+
+
+MOOT = Moot()
+
+
+class SendFailed(Exception):
+    """The platform refused or could not be reached. `retry_after` in seconds as the platform
+    asked; `permanent` when no retry can mend it; `parked` when only a change on the
+    recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`.
+    `pause`: the platform throttled "conversation" (the recipient's) or "sender" (the whole
+    app): nothing more goes there until `retry_after` has passed."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        parked: bool = False,
+        pause: Literal["conversation", "sender"] | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.error, self.retry_after, self.permanent = error, retry_after, permanent
+        self.parked, self.pause = parked, pause
+
+
+class Sender(Protocol):
+    # True on a platform without scheduled messages: the worker holds a message queued with
+    # `due_at` outside the recipient's working hours instead (optional; Slack: False).
+    holds_outside_working_hours: bool
+    # The platform's documented limits, which the worker keeps under (optional; none).
+    pace: Pace
+
+    def send(self, message: Queued) -> Reference | Moot | None:
+        """Render the message from current state and send it. None: sent, with no reference
+        (e.g. scheduled by the platform for later)."""
+
+    def record(self, session: Session, message: Queued, sent: Reference | None) -> None:
+        """Anything to write beside "sent", in the same transaction (where a card went, the
+        audit entry)."""

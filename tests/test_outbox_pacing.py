@@ -1,0 +1,245 @@
+"""The outbox's worker at the platform's pace (bot.pacing), on an injected clock: messages to
+one person spaced as the pace says, different people in parallel up to the overall cap, a
+429's Retry-After pausing only what it should, and no claim held while waiting."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.notifier import Posted
+from bot.outbox import Queued, SendFailed, Worker, queue
+from bot.pacing import Pace, Pacer
+from bot.rules.status import OutboxStatus
+from bot.teams.sender import TEAMS_PACE
+from handlers.outgoing import SLACK_PACE
+from storage.db import Database
+from storage.models import OutboxMessage
+from tests.faketeams import TEAMS_PER_CONVERSATION, TEAMS_PER_TENANT
+
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Time:
+    """The worker's clocks and its sleep, in step: seconds since T0."""
+
+    t: float = 0.0
+    slept: list[float] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return T0 + timedelta(seconds=self.t)
+
+    def clock(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.t += seconds
+
+
+@dataclass
+class Paced:
+    """A Sender at `pace` that records when it sent what, and fails as told."""
+
+    pace: Pace
+    time: Time
+    sent: list[tuple[float, str, str]] = field(default_factory=list)  # (t, recipient, subject)
+    failures: dict[str, list[SendFailed]] = field(default_factory=dict)
+
+    def send(self, message: Queued) -> Posted:
+        waiting = self.failures.get(message.subject)
+        if waiting:
+            raise waiting.pop(0)
+        self.sent.append((self.time.t, message.recipient, message.subject))
+        return Posted(f"D-{message.recipient}", f"{message.id}.0001")
+
+    def record(self, session: Session, message: Queued, sent: Posted | None) -> None:
+        pass
+
+    def times(self, recipient: str) -> list[float]:
+        return [t for t, to, _ in self.sent if to == recipient]
+
+
+def owe(db: Database, recipient: str, subject: str, updates_id: int | None = None) -> int:
+    with db.session() as session:
+        message_id = queue(
+            session, "note", subject=subject, recipient=recipient, updates_id=updates_id
+        )
+        session.commit()
+    return message_id
+
+
+def paced_worker(db: Database, pace: Pace) -> tuple[Worker, Paced, Time]:
+    clock = Time()
+    sender = Paced(pace, clock)
+    worker = Worker(db, sender, now=clock.now, clock=clock.clock, sleep=clock.sleep)
+    return worker, sender, clock
+
+
+def test_the_platforms_declare_their_documented_pace() -> None:
+    assert SLACK_PACE.per_conversation == ((1.0, 1),) and not SLACK_PACE.updates
+    # The fake connector throttles by the same figures (Microsoft's "Rate limiting for bots").
+    assert TEAMS_PACE.per_conversation == TEAMS_PER_CONVERSATION
+    assert TEAMS_PACE.overall == TEAMS_PER_TENANT and TEAMS_PACE.updates
+
+
+def test_messages_to_one_person_are_spaced_a_second_apart_on_slack(db: Database) -> None:
+    worker, sender, clock = paced_worker(db, SLACK_PACE)
+    for n in range(4):
+        owe(db, "staff:1", f"m{n}")
+    assert worker.run_once() == 4
+    assert sender.times("staff:1") == [0.0, 1.0, 2.0, 3.0]
+    assert [s for _, _, s in sender.sent] == ["m0", "m1", "m2", "m3"]  # in the order owed
+    assert clock.slept == [1.0, 1.0, 1.0]
+
+
+def test_messages_to_one_person_keep_every_teams_window(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, TEAMS_PACE)
+    for n in range(20):
+        owe(db, "staff:1", f"m{n}")
+    assert worker.run_once() == 20
+    times = sender.times("staff:1")
+    assert times[:7] == [0.0] * 7  # 7 in a second
+    assert times[7:9] == [1.0, 2.0]  # then no more than 8 in any 2 seconds
+    for span, limit in TEAMS_PER_CONVERSATION:
+        assert all(
+            len([u for u in times if t - span < u <= t]) <= limit for t in times
+        ), (span, limit)
+
+
+def test_different_people_go_in_parallel_up_to_the_overall_cap(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, Pace(((1.0, 1),), overall=((1.0, 3),)))
+    for n in range(7):
+        owe(db, f"staff:{n}", "hello")
+    assert worker.run_once() == 7
+    assert [t for t, _, _ in sender.sent] == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0]
+    assert len({to for _, to, _ in sender.sent}) == 7
+
+
+def test_one_person_at_their_pace_does_not_hold_up_the_others(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, SLACK_PACE)
+    worker.batch = 3  # the busy person's messages fill a batch: the others are still found
+    for n in range(5):
+        owe(db, "staff:1", f"a{n}")
+    owe(db, "staff:2", "b")
+    owe(db, "staff:3", "c")
+    assert worker.run_once() == 7
+    assert sender.times("staff:2") == sender.times("staff:3") == [0.0]
+    assert sender.times("staff:1") == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_nothing_is_claimed_while_the_worker_waits_for_the_pace(db: Database) -> None:
+    worker, _, clock = paced_worker(db, SLACK_PACE)
+    for n in range(3):
+        owe(db, "staff:1", f"m{n}")
+    claimed_while_waiting: list[int] = []
+
+    def sleep(seconds: float) -> None:
+        with db.session() as session:
+            rows = session.exec(select(OutboxMessage)).all()
+            claimed_while_waiting.extend(r.id or 0 for r in rows if r.status == "claimed")
+        clock.sleep(seconds)
+
+    worker._sleep = sleep
+    assert worker.run_once() == 3
+    assert claimed_while_waiting == [] and clock.slept == [1.0, 1.0]
+
+
+def test_a_conversations_429_pauses_only_that_conversation(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, Pace())
+    sender.failures["a1"] = [SendFailed("429", retry_after=4, pause="conversation")]
+    owe(db, "staff:1", "a1")
+    owe(db, "staff:1", "a2")
+    owe(db, "staff:2", "b1")
+    owe(db, "staff:2", "b2")
+    assert worker.run_once() == 5  # a1 refused, then sent again: five sends in all
+    assert sender.times("staff:2") == [0.0, 0.0]  # the other person is not held up
+    assert [(t, s) for t, to, s in sender.sent if to == "staff:1"] == [(4.0, "a1"), (4.0, "a2")]
+
+
+def test_a_429_for_the_whole_app_pauses_every_conversation(db: Database) -> None:
+    worker, sender, clock = paced_worker(db, Pace())
+    sender.failures["a1"] = [SendFailed("429", retry_after=3, pause="sender")]
+    owe(db, "staff:1", "a1")
+    owe(db, "staff:2", "b1")  # claimed with a1, and put back when a1 met the 429
+    assert worker.run_once() == 2 and sender.sent == []
+    clock.t = 2.9
+    assert worker.run_once() == 0 and sender.sent == []
+    clock.t = 3.0
+    assert worker.run_once() == 2
+    assert sender.times("staff:2") == [3.0] and sender.times("staff:1") == [3.0]
+
+
+def test_a_long_pause_ends_the_pass_and_leaves_the_rest_queued(db: Database) -> None:
+    worker, sender, clock = paced_worker(db, Pace())
+    sender.failures["a1"] = [SendFailed("429", retry_after=60, pause="conversation")]
+    owe(db, "staff:1", "a1")
+    second = owe(db, "staff:1", "a2")
+    assert worker.run_once() == 1 and sender.sent == [] and clock.slept == []
+    with db.session() as session:
+        assert session.get(OutboxMessage, second).status == OutboxStatus.QUEUED  # not claimed
+    clock.t = 60.0
+    assert worker.run_once() == 2 and [s for _, _, s in sender.sent] == ["a1", "a2"]
+
+
+def test_slack_updates_are_not_paced_per_conversation(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, SLACK_PACE)
+    card = owe(db, "staff:1", "card")
+    owe(db, "staff:1", "card", updates_id=card)
+    assert worker.run_once() == 2
+    assert sender.times("staff:1") == [0.0, 0.0]
+
+
+def test_stop_is_not_held_up_by_the_pace(db: Database) -> None:
+    sender = Paced(Pace(((3600.0, 1),)), Time())
+    worker = Worker(db, sender)
+    owe(db, "staff:1", "first")
+    owe(db, "staff:1", "an hour later")
+    worker.start()
+    try:
+        assert worker.wait_idle(timeout=0.5) is False  # the second waits for its hour
+    finally:
+        started = time.monotonic()
+        worker.stop(timeout=5)
+    assert time.monotonic() - started < 2 and [s for _, _, s in sender.sent] == ["first"]
+
+
+@pytest.mark.parametrize(
+    ("pace", "counts", "ideal"),
+    [
+        (SLACK_PACE, [5, 5, 3], 4.0),
+        (SLACK_PACE, [1] * 100, 0.0),
+        (TEAMS_PACE, [1] * 90, 2.0),  # 30 a second across the tenant
+        (TEAMS_PACE, [9], 2.0),  # 7 at once, the 8th a second later, the 9th at 2 s
+    ],
+)
+def test_the_ideal_time_at_a_pace(pace: Pace, counts: list[int], ideal: float) -> None:
+    assert pace.ideal(counts) == pytest.approx(ideal)
+
+
+def test_a_pacer_forgets_sends_whose_windows_have_passed() -> None:
+    t = [0.0]
+    pacer = Pacer(Pace(((1.0, 1),)), clock=lambda: t[0])
+    pacer.sent("a")
+    assert pacer.ready_in("a") == 1.0 and pacer.busy() == {"a"} and pacer.ready_in("b") == 0
+    t[0] = 1.0
+    assert pacer.ready_in("a") == 0 and pacer.busy() == set()
+
+
+def test_an_update_waiting_for_its_card_holds_up_nothing_behind_it(db: Database) -> None:
+    worker, sender, clock = paced_worker(db, TEAMS_PACE)
+    sender.failures["card"] = [SendFailed("502", retry_after=60)]
+    card = owe(db, "staff:1", "card")
+    assert worker.run_once() == 1 and sender.sent == []  # the card is in back-off for a minute
+    owe(db, "staff:1", "card", updates_id=card)
+    owe(db, "staff:1", "note")
+    assert worker.run_once() == 1
+    assert [s for _, _, s in sender.sent] == ["note"]
+    clock.t = 60.0
+    assert worker.run_once() == 2
+    assert [s for _, _, s in sender.sent] == ["note", "card", "card"]
