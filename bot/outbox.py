@@ -1,33 +1,20 @@
 """The delivery worker: sends what the outbox holds, once, after the change that owes it has
 committed, off the request thread.
 
-A use case queues its messages (storage.outbox.queue) in the transaction of its change, so a
-declaration or a decision and the messages it owes are committed together or not at all.
-The worker then takes each message (a conditional update: one worker of however many, in one
-process or several sharing a database), asks the platform's `Sender` to render and send it,
-and records the platform's reference (Slack: the channel and ts) for later updates. An update
-of a card waits for the card itself to be sent. The platform's errors are retried with
-back-off, honouring the platform's Retry-After; errors that no retry can mend (a user who has
-left, a card that is gone) end the message as "dead", in the log.
+A use case queues its messages (`queue`) in its change's transaction: committed together or
+not at all. The worker takes each message (a conditional update: one worker of however many),
+asks the platform's `Sender` to draw and send it, and records where it went for later updates
+(an update waits for its card). Failures are retried with back-off, honouring Retry-After;
+those no retry can mend end as "dead", in the log. A message for one person's working hours
+(`due_at`) is scheduled by Slack itself; a platform without scheduled messages (Teams:
+`holds_outside_working_hours`) has the worker hold it until 08:00 their time. Each sender
+declares its documented pace (bot.pacing): the worker keeps under it, per conversation and
+overall, claiming only what may go now; a 429 pauses that conversation (or every one).
 
-A message for one person that should arrive in their working hours (a reminder: queued with
-`due_at`) goes as the platform can: Slack schedules it itself (its sender posts it with
-chat.scheduleMessage); a platform without scheduled messages (Teams) declares
-`holds_outside_working_hours`, and the worker keeps such a message in the outbox until 08:00
-in the recipient's time zone (else the office's), then sends it like any other, once.
-
-Each platform's sender declares its documented pace (`Sender.pace`, bot.pacing): the worker
-keeps under it, per conversation and overall, claiming only what may go now; a 429's
-Retry-After pauses that conversation (or, for a throttle of the whole app, every one).
-
-The worker runs a pass when woken after a commit that queued something, on start-up, and
-every `SWEEP_EVERY` seconds (messages queued by another process, back-off that has run out,
-messages held for the morning).
-The one window left: the process dies after the platform accepted a message and before the
-worker recorded it; that message is sent again once its claim is stale (at least once,
-rather than lost) — see the README's "Delivery" section.
-
-Platform-neutral: the Slack sender lives with the Slack adapter (handlers.outgoing).
+A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. The
+one window left: the process dies after the platform accepted a message and before the worker
+recorded it; that message goes again once its claim is stale (see the README's "Delivery").
+Platform-neutral: the senders live with the adapters (handlers.outgoing, bot.teams.sender).
 """
 
 from __future__ import annotations
@@ -47,7 +34,7 @@ from bot.pacing import FIRST_RETRY, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
 from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
-from storage import outbox, staff
+from storage import outbox, outbox_pace, staff
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.reminders import STALE_CLAIM
@@ -262,8 +249,8 @@ class Worker:
         busy = self.pacer.busy()
         where = {"now": now, "stale_after": self.stale_after, "paced_updates": paced_updates}
         with self.db.session() as session:
-            due = outbox.due_to(session, limit=self.batch, skip=busy, **where)
-            held = outbox.due_among(session, recipients=busy, **where)
+            due = outbox_pace.due_to(session, limit=self.batch, skip=busy, **where)
+            held = outbox_pace.due_among(session, recipients=busy, **where)
         waits += [self.pacer.ready_in(key) for key in held]
         picked: list[tuple[int, bool]] = []
         room, taken = self.pacer.room(), set()  # one a conversation a pass, within the room

@@ -11,13 +11,11 @@ idempotent: whichever update goes last draws the latest state.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, insert, literal, or_, true, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
@@ -141,7 +139,7 @@ def _stale(now: datetime, stale_after: Any) -> Any:
     )
 
 
-def _takeable(now: datetime, stale_after: Any) -> Any:
+def takeable(now: datetime, stale_after: Any) -> Any:
     ready = or_(col(OutboxMessage.not_before).is_(None), col(OutboxMessage.not_before) <= now)
     return and_(
         col(OutboxMessage.payload).is_not(None),
@@ -157,7 +155,7 @@ def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> lis
     return list(
         session.exec(
             select(OutboxMessage.id)
-            .where(_takeable(now, stale_after))
+            .where(takeable(now, stale_after))
             .order_by(col(OutboxMessage.id))
             .limit(limit)
         ).all()
@@ -169,7 +167,7 @@ def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) 
     commits before sending, so every other worker sees the claim."""
     taken = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, _takeable(now, stale_after))
+        .where(col(OutboxMessage.id) == message_id, takeable(now, stale_after))
         .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -184,7 +182,7 @@ def hold(
     claim goes back to the queue."""
     held = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, _takeable(now, stale_after))
+        .where(col(OutboxMessage.id) == message_id, takeable(now, stale_after))
         .values(
             not_before=until,
             status=case(
@@ -340,72 +338,6 @@ def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
             .order_by(col(OutboxMessage.id))
         ).all()
     )
-
-
-# -- at the platform's pace (bot.pacing) ----------------------------------------------------
-
-
-def _paced(paced_updates: bool) -> Any:
-    """The messages the pace counts: all, or new messages only (a platform whose updates have
-    limits of their own)."""
-    return true() if paced_updates else col(OutboxMessage.updates_id).is_(None)
-
-
-def due_to(
-    session: Session,
-    *,
-    now: datetime,
-    stale_after: Any,
-    limit: int,
-    skip: Collection[str] = (),
-    paced_updates: bool = True,
-) -> list[tuple[int, str, bool]]:
-    """The messages a worker may take now, oldest first, as (id, recipient, is an update),
-    leaving out those to `skip` (conversations at their pace) that the pace counts, and updates
-    still waiting for the message they update (so that they hold up nothing behind them)."""
-    original = aliased(OutboxMessage)
-    settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
-    query = (
-        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id)
-        .outerjoin(original, col(original.id) == col(OutboxMessage.updates_id))
-        .where(
-            _takeable(now, stale_after),
-            or_(
-                col(OutboxMessage.updates_id).is_(None),
-                col(original.id).is_(None),
-                col(original.status).in_(settled),
-            ),
-        )
-    )
-    if skip:
-        query = query.where(
-            ~and_(col(OutboxMessage.recipient).in_(list(skip)), _paced(paced_updates))
-        )
-    rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
-    return [(row_id, recipient, updates is not None) for row_id, recipient, updates in rows]
-
-
-def due_among(
-    session: Session,
-    *,
-    now: datetime,
-    stale_after: Any,
-    recipients: Collection[str],
-    paced_updates: bool = True,
-) -> set[str]:
-    """Which of `recipients` have a message the pace counts that a worker may take now."""
-    if not recipients:
-        return set()
-    found = session.exec(
-        select(OutboxMessage.recipient)
-        .where(
-            _takeable(now, stale_after),
-            col(OutboxMessage.recipient).in_(list(recipients)),
-            _paced(paced_updates),
-        )
-        .distinct()
-    ).all()
-    return set(found)
 
 
 def parked(session: Session) -> dict[str, int]:
