@@ -35,6 +35,7 @@ from tests.e2e.teams.approving import (
     card_to,
     declare,
     execute,
+    incidental,
     press,
     quoted,
     replaced_card,
@@ -347,3 +348,48 @@ def test_a_moved_step_takes_the_old_cards_buttons_and_the_decision_redraws_every
     mo_chat = fake.conversation_of(MO.object_id)
     assert "Action." not in text_of(fake.activity(mo_chat, second.response["id"]))
     assert len(audit(db, "decided")) == 1
+
+
+# -- on the Home card ---------------------------------------------------------------------------
+
+
+def test_a_decision_pressed_on_the_home_card_decides_and_leaves_the_home_card_a_home(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    """The Home lists the step with the same buttons: pressed there, the approver is told
+    (the Home card is not replaced by an approval card), every approval card is redrawn and
+    the Home card is brought up to date in place."""
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    chat = fake.conversation_of(MANNY.object_id)
+    nolan.say(MANNY, "home")
+    home = fake.wait_for("send", lambda c: c.conversation_id == chat and incidental(c))
+    nolan.settle()
+    pending = fake.activity(chat, home.response["id"])
+    [button] = [a for a in actions_in(pending) if a.get("verb") == "decide_approved"]
+    value = {"action": {"type": "Action.Execute", "verb": button["verb"],
+                        "data": button["data"]}, "trigger": "manual"}
+    status, reply = nolan.post(nolan.activity(  # the Home's own button
+        MANNY, "invoke", name=EXECUTE, value=value, reply_to_id=home.response["id"]
+    ))
+    assert status == 200 and "Approved: GH-00001" in told(reply)
+    assert step_of(db, step_id).status == "approved" and len(audit(db, "decided")) == 1
+    refreshed = fake.wait_for(  # the Home card itself, brought up to date in place
+        "update", lambda c: c.activity_id == home.response["id"]
+        and "decide_approved" not in [a.get("verb") for a in actions_in(c.body)]
+    )
+    assert "Hello, Manny Manager" in text_of(cards_of(refreshed)[0])
+    nolan.settle()
+    assert "Action." not in text_of(fake.activity(chat, sent.response["id"]))
+    assert "Hello, Manny Manager" in text_of(fake.activity(chat, home.response["id"]))
+    assert about_approvals(fake, MANNY) == [sent]
+
+
+def actions_in(node: Any) -> list[dict[str, Any]]:
+    """Every action anywhere in a card or message (ActionSets, ShowCards)."""
+    if isinstance(node, list):
+        return [a for item in node for a in actions_in(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if str(node.get("type", "")).startswith("Action.") else []
+    return own + [a for value in node.values() for a in actions_in(value)]
