@@ -73,6 +73,11 @@ def card_to(fake: FakeTeams, person: Person, count: int = 1) -> Call:
     )
 
 
+def about_approvals(fake: FakeTeams, person: Person) -> list[Call]:
+    """The messages delivered to `person` so far, less their Home card and receipts."""
+    return [c for c in fake.delivered(fake.conversation_of(person.object_id)) if not incidental(c)]
+
+
 def incidental(call: Call) -> bool:
     """A Home card or a receipt (bot.teams.home_flow, bot.teams.receipts)."""
     fallback = " ".join(

@@ -27,6 +27,7 @@ from tests.e2e.teams.approving import (
     EXECUTE,
     MANNY,
     MO,
+    about_approvals,
     actions,
     add_manager,
     add_manny,
@@ -34,6 +35,7 @@ from tests.e2e.teams.approving import (
     card_to,
     declare,
     execute,
+    incidental,
     press,
     quoted,
     replaced_card,
@@ -145,7 +147,8 @@ def test_a_double_press_records_one_decision_and_the_second_is_told_who(
     assert "already decided (approved) by Manny Manager" in told(second)
     nolan.settle()
     assert len(audit(db, "decided")) == 1
-    assert len(fake.delivered(fake.conversation_of(ALICE.object_id))) == 1  # one outcome
+    [outcome] = about_approvals(fake, ALICE)  # one outcome
+    assert outcome.body["summary"].startswith("Manny Manager: Approved")
 
 
 def test_two_approvers_pressing_at_once_record_one_decision(
@@ -245,6 +248,7 @@ def test_a_throttled_card_is_retried_after_retry_after(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
 ) -> None:
     nolan.install(MANNY)
+    nolan.settle()  # his Home card has gone: the fault below falls on the approval card
     chat = fake.conversation_of(MANNY.object_id)
     fake.fail_next("send", 429, retry_after=2, conversation_id=chat)
     declare(nolan, org)
@@ -254,7 +258,7 @@ def test_a_throttled_card_is_retried_after_retry_after(
     assert time.monotonic() - seen >= 1.5  # as Teams asked
     assert press(nolan, MANNY, sent, "decide_approved")[0] == 200
     nolan.settle()
-    assert len(fake.delivered(chat)) == 1 and len(audit(db, "decided")) == 1
+    assert about_approvals(fake, MANNY) == [sent] and len(audit(db, "decided")) == 1
 
 
 def test_an_approver_without_nolan_gets_the_card_once_installed(
@@ -274,7 +278,7 @@ def test_an_approver_without_nolan_gets_the_card_once_installed(
     assert "Bob Late" in text_of(replaced_card(reply))
     assert step_of(db, step_id).status == "approved"
     nolan.settle()
-    assert len(fake.delivered(fake.conversation_of(BOB.object_id))) == 1
+    assert about_approvals(fake, BOB) == [sent]
 
 
 def test_a_restart_between_submission_and_decision_still_decides_once(
@@ -297,7 +301,7 @@ def test_a_restart_between_submission_and_decision_still_decides_once(
     finally:
         again.stop()
     assert step_of(db, step_id).status == "approved" and len(audit(db, "decided")) == 1
-    assert len(fake.delivered(fake.conversation_of(MANNY.object_id))) == 1  # not sent twice
+    assert about_approvals(fake, MANNY) == [sent]  # not sent twice
 
 
 # -- every copy ---------------------------------------------------------------------------------
@@ -344,3 +348,48 @@ def test_a_moved_step_takes_the_old_cards_buttons_and_the_decision_redraws_every
     mo_chat = fake.conversation_of(MO.object_id)
     assert "Action." not in text_of(fake.activity(mo_chat, second.response["id"]))
     assert len(audit(db, "decided")) == 1
+
+
+# -- on the Home card ---------------------------------------------------------------------------
+
+
+def test_a_decision_pressed_on_the_home_card_decides_and_leaves_the_home_card_a_home(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    """The Home lists the step with the same buttons: pressed there, the approver is told
+    (the Home card is not replaced by an approval card), every approval card is redrawn and
+    the Home card is brought up to date in place."""
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    chat = fake.conversation_of(MANNY.object_id)
+    nolan.say(MANNY, "home")
+    home = fake.wait_for("send", lambda c: c.conversation_id == chat and incidental(c))
+    nolan.settle()
+    pending = fake.activity(chat, home.response["id"])
+    [button] = [a for a in actions_in(pending) if a.get("verb") == "decide_approved"]
+    value = {"action": {"type": "Action.Execute", "verb": button["verb"],
+                        "data": button["data"]}, "trigger": "manual"}
+    status, reply = nolan.post(nolan.activity(  # the Home's own button
+        MANNY, "invoke", name=EXECUTE, value=value, reply_to_id=home.response["id"]
+    ))
+    assert status == 200 and "Approved: GH-00001" in told(reply)
+    assert step_of(db, step_id).status == "approved" and len(audit(db, "decided")) == 1
+    refreshed = fake.wait_for(  # the Home card itself, brought up to date in place
+        "update", lambda c: c.activity_id == home.response["id"]
+        and "decide_approved" not in [a.get("verb") for a in actions_in(c.body)]
+    )
+    assert "Hello, Manny Manager" in text_of(cards_of(refreshed)[0])
+    nolan.settle()
+    assert "Action." not in text_of(fake.activity(chat, sent.response["id"]))
+    assert "Hello, Manny Manager" in text_of(fake.activity(chat, home.response["id"]))
+    assert about_approvals(fake, MANNY) == [sent]
+
+
+def actions_in(node: Any) -> list[dict[str, Any]]:
+    """Every action anywhere in a card or message (ActionSets, ShowCards)."""
+    if isinstance(node, list):
+        return [a for item in node for a in actions_in(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if str(node.get("type", "")).startswith("Action.") else []
+    return own + [a for value in node.values() for a in actions_in(value)]
