@@ -47,7 +47,12 @@ def sweep(nolan: Nolan, day: date, hour: int = 10) -> SweepReport:
     jobs = [j for j in handlers.jobs() if j.name in YEARLY]
     # The sweep delivers what it queued through a worker, as `reminders run` does.
     worker = Worker(nolan.db, SlackSender(nolan.db, notifier, policy=settings.policy))
-    return run_sweep(nolan.db, notifier, settings, day, local(day, hour), jobs=jobs, outbox=worker)
+    report = run_sweep(
+        nolan.db, notifier, settings, day, local(day, hour), jobs=jobs, outbox=worker
+    )
+    # The bot's own worker may have taken some of them first: wait until they are all sent.
+    assert worker.wait_idle()
+    return report
 
 
 def blocks_text(call: Call) -> str:
