@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bot.rules.policies import CHANNEL_EXAMPLE, valid_channel
+
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 TEAMS_SECRETS = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID")
 
@@ -60,3 +62,24 @@ def choose(app_id: str, bot_token: str, *, needed: bool) -> Platform:
             f"{', '.join(TEAMS_SECRETS)} for Teams (see .env.example)"
         )
     return "teams" if app_id and not bot_token else "slack"
+
+
+def secrets_problem(secrets: dict[str, str]) -> str | None:
+    """What is wrong with the secrets a command needs (by variable name), in one line."""
+    missing = [name for name, value in secrets.items() if not value]
+    if missing:
+        return f"missing required setting {', '.join(missing)} (see .env.example)"
+    fake = [name for name, value in secrets.items() if is_placeholder(value)]
+    if fake:
+        return f"{', '.join(fake)} still holds the placeholder from .env.example"
+    return None
+
+
+def channel_problem(channel: str, platform: Platform) -> str | None:
+    """GOVERNANCE_CHANNEL must be a channel id of the deployment's platform."""
+    if channel and not valid_channel(channel, platform):
+        return (
+            f"GOVERNANCE_CHANNEL must be a {platform.capitalize()} channel id such as "
+            f"{CHANNEL_EXAMPLE[platform]}, got {channel!r}"
+        )
+    return None

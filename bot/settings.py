@@ -1,8 +1,7 @@
 """One typed settings object, read once from the environment and `.env` by pydantic-settings.
 
-The real environment wins over `.env` so a deployment can override a checked-in file. A value
-that is empty (or only spaces) counts as not set: its default applies. A bad value is refused
-in one line naming its variable, so the operator sees what to fix, never a traceback.
+The real environment wins over `.env`. An empty value counts as not set (its default
+applies); a bad one is refused in one line naming its variable, never a traceback.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from bot import platform as chat
 from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
 from bot.rules.chains import DEFAULT_CHAINS, parse_chain
-from bot.rules.policies import CHANNEL_EXAMPLE, valid_channel
+from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
@@ -382,19 +381,12 @@ def load_settings(
     if platform == "teams" and require:
         require = TEAMS_SECRETS
     secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
-    missing = [name for name, value in secrets.items() if not value]
-    if missing:
-        raise SettingsError(f"missing required setting {', '.join(missing)} (see .env.example)")
-    fake = [name for name, value in secrets.items() if chat.is_placeholder(value)]
-    if fake:
-        raise SettingsError(f"{', '.join(fake)} still holds the placeholder from .env.example")
     values = {name: getattr(read, name) for name in Variables.model_fields}
-    channel = values["governance_channel"]
-    if channel and not valid_channel(channel, platform):
-        raise SettingsError(
-            f"GOVERNANCE_CHANNEL must be a {platform.capitalize()} channel id such as "
-            f"{CHANNEL_EXAMPLE[platform]}, got {channel!r}"
-        )
+    problem = chat.secrets_problem(secrets) or chat.channel_problem(
+        values["governance_channel"], platform
+    )
+    if problem:
+        raise SettingsError(problem)
     if platform == "slack":  # a placeholder TEAMS_APP_ID counts as not set
         values["teams_app_id"] = ""
     chains = {kind: values[f"chain_{kind}"] for kind in DEFAULT_CHAINS}
