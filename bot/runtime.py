@@ -14,6 +14,7 @@ from datetime import date, datetime
 from slack_sdk import WebClient
 
 import handlers
+from bot.jobs import all_jobs
 from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Settings
@@ -60,10 +61,10 @@ class Runtime:
         handlers.install_kinds()
         db = db or Database(settings.database_url)
         if settings.platform == "teams":
-            # No Slack client. The sweep's jobs are the Slack features' for now: none here.
+            # No Slack client: the sweep's jobs are those that only queue in the outbox.
             teams = TeamsAdapter.build(settings, db, clock)
             outbox = Worker(db, teams.sender, office_tz=settings.policy.tz)
-            return cls(settings, db, None, None, clock, (), outbox, teams)
+            return cls(settings, db, None, None, clock, tuple(all_jobs()), outbox, teams)
         client = client or make_client(settings)
         notifier = Notifier(client)
         return cls(

@@ -1,0 +1,23 @@
+"""The daily sweep's jobs, platform-neutral: each finds what falls due and queues the messages
+it owes in the durable outbox (bot.outbox), which each platform's sender draws by card name
+(Slack: handlers' `@card`, Teams: bot.teams' `@drawer`). One module per feature, each with its
+`JOBS`; `all_jobs()` gives them in the order they run, to the Slack and the Teams runtime
+alike (bot.runtime).
+
+Moving here from handlers/*/jobs.py (issue 9): a job moved here no longer takes Slack's
+notifier (`Sweep.notifier` is None on Teams)."""
+
+from __future__ import annotations
+
+from bot.sweep import Job
+
+
+def all_jobs() -> list[Job]:
+    """The jobs in the order they run. Delegations first, so the day's steps are with whoever
+    holds them today; the waiting-decisions digest just before the approvers' chase, so a
+    reminder due today goes in the digest rather than a second DM; what the outbox still owes
+    last. (The order of handlers.jobs(), which this replaces as each job moves here.)"""
+    return [
+        # delegation, approvals' redeliver, waiting digest, approvals' chase, annual,
+        # undertaking, reviews, vetting, policies, digest, approvals' deliver
+    ]
