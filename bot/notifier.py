@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -46,6 +49,10 @@ def describe_failure(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+class UploadFailed(Exception):
+    """A file's bytes were not taken by the upload URL Slack gave."""
+
+
 class Notifier:
     def __init__(self, client: WebClient) -> None:
         self.client = client
@@ -80,6 +87,39 @@ class Notifier:
         e.g. the DM's from a Posted; files cannot be sent to a user id."""
         self.client.files_upload_v2(
             channel=channel_id, content=content, filename=filename, title=title, alt_txt=alt_text
+        )
+
+    def upload_file(self, channel_id: str, path: Path, *, filename: str, title: str) -> None:
+        """Share a file from disk in a conversation, streamed (issue 10): Slack's upload URL
+        (files.getUploadURLExternal) takes the bytes as they are read from the file, a block
+        at a time, never the whole file in memory; then files.completeUploadExternal shares
+        it. UploadFailed when the upload URL refuses the bytes."""
+        size = path.stat().st_size
+        asked = self.client.files_getUploadURLExternal(filename=filename, length=size)
+        with path.open("rb") as fh:
+            # A file object as the body: http.client sends it in blocks; the length is given
+            # so that it goes as one plain body, as Slack's upload URL takes it.
+            request = urllib.request.Request(
+                str(asked["upload_url"]),
+                data=fh,
+                method="POST",
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+            )
+            proxy = self.client.proxy
+            handlers: list[urllib.request.BaseHandler] = [
+                urllib.request.HTTPSHandler(context=self.client.ssl)
+            ]
+            if proxy:
+                handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
+            try:
+                with urllib.request.build_opener(*handlers).open(
+                    request, timeout=self.client.timeout
+                ) as response:
+                    response.read()
+            except (urllib.error.URLError, OSError) as exc:
+                raise UploadFailed(f"the upload was refused ({exc})") from exc
+        self.client.files_completeUploadExternal(
+            files=[{"id": asked["file_id"], "title": title}], channel_id=channel_id
         )
 
     def publish_home(self, user_id: str, view: View) -> None:

@@ -51,6 +51,48 @@ def record_report(
         session.commit()
 
 
+def write_report(
+    db: Database,
+    settings: Settings,
+    *,
+    year: FinancialYear,
+    now: datetime,
+    output: Path,
+    via: str,
+    actor_id: int | None = None,
+) -> Summary:
+    """Build the report and write it to `output` (.pdf or .html), recorded in the audit
+    trail; its figures. ExportError, OSError or SQLAlchemyError when it could not be made."""
+    office = settings.policy.office_name
+    summary, drawn = build(db, settings, year=year, now=now)
+    with replacing(output, private=True) as fh:
+        if FORMATS.get(output.suffix.lower()) == "pdf":
+            write_pdf(fh, summary, drawn, office=office)
+        else:
+            fh.write(to_html(summary, drawn, office=office).encode("utf-8"))
+        # Written in full, and recorded before it takes its name (as an export is): no
+        # report file the trail does not know of, and no entry for one never written.
+        record_report(db, year=year, actor_id=actor_id, via=via)
+    return summary
+
+
+class BadYear(ValueError):
+    pass
+
+
+def parse_year(words: list[str]) -> int | None:
+    """The start year asked for ("2026", "2026/27", as FinancialYear.parse reads it), or None
+    for the current year."""
+    if not words:
+        return None
+    if len(words) != 1:
+        raise BadYear(" ".join(words))
+    try:
+        return FinancialYear.parse(words[0]).start_year
+    except ValueError as exc:
+        raise BadYear(str(exc)) from None
+
+
 def run_annual_report(
     *,
     db: Database,
@@ -67,17 +109,8 @@ def run_annual_report(
         print(f"nolan: error: cannot tell the format of {output}: name it .html or .pdf", file=err)
         return 2
     year = year_of(start_year, now, settings)
-    office = settings.policy.office_name
     try:
-        summary, drawn = build(db, settings, year=year, now=now)
-        with replacing(output, private=True) as fh:
-            if fmt == "pdf":
-                write_pdf(fh, summary, drawn, office=office)
-            else:
-                fh.write(to_html(summary, drawn, office=office).encode("utf-8"))
-            # Written in full, and recorded before it takes its name (as an export is): no
-            # report file the trail does not know of, and no entry for one never written.
-            record_report(db, year=year, via=f"cli:{output}")
+        write_report(db, settings, year=year, now=now, output=output, via=f"cli:{output}")
     except ExportError as exc:
         print(f"nolan: error: {exc}", file=err)
         return exc.code

@@ -4,7 +4,6 @@ modal; its submission writes the file exactly as `python -m bot register export`
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 from pathlib import Path
@@ -15,12 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.export import ExportError, export
-from bot.notifier import Notifier
-from bot.registers import REGISTERS, office_timezone
-from bot.rules.access import is_officer
+from bot.export import ExportError
+from bot.notifier import Notifier, UploadFailed
 from bot.rules.refusal import Refused
 from bot.settings import Settings
+from bot.usecases.exports import officer_id as _officer_id
+from bot.usecases.exports import why as _why
+from bot.usecases.exports import write_export
 from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.register_export import messages
@@ -39,10 +39,6 @@ def conduct_export(request: ConductRequest) -> None:
         return
     request.ack()
     request.client.views_open(trigger_id=request.command["trigger_id"], view=export_modal())
-
-
-def _officer_id(actor: Staff | None) -> int | None:
-    return actor.id if actor is not None and is_officer(actor.role_set) else None
 
 
 def open_export(ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient) -> None:
@@ -88,39 +84,26 @@ def send_export(
     with tempfile.TemporaryDirectory(prefix="nolan-export-") as tmp:
         target = Path(tmp) / wanted.filename
         try:
-            with office_timezone(settings.policy.tz):
-                rows = export(
-                    REGISTERS[wanted.register],
-                    db=db,
-                    fmt=wanted.fmt,
-                    public=wanted.public,
-                    output=target,
-                    date_from=wanted.date_from,
-                    date_to=wanted.date_to,
-                    out=io.StringIO(),
-                    actor_id=officer_id,
-                    destination=f"slack:{user_id}",
-                )
+            rows = write_export(
+                wanted,
+                target,
+                db=db,
+                settings=settings,
+                officer_id=officer_id,
+                destination=f"slack:{user_id}",
+            )
         except (ExportError, OSError, SQLAlchemyError) as exc:
             log.warning("Exporting %s for %s", wanted.register, user_id, exc_info=True)
             notifier.dm(user_id, messages.failed(wanted, _why(exc)))
             return
         posted = notifier.dm(user_id, messages.ready(wanted, rows))
         try:
-            notifier.upload(
-                posted.channel,
-                content=target.read_bytes(),
-                filename=wanted.filename,
-                title=messages.title(wanted),
+            notifier.upload_file(
+                posted.channel, target, filename=wanted.filename, title=messages.title(wanted)
             )
         except SlackApiError as exc:
             why = str(exc.response.get("error", "error"))
             notifier.dm(user_id, messages.failed(wanted, f"Slack refused the file ({why})"))
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, ExportError):
-        return str(exc)
-    if isinstance(exc, SQLAlchemyError):
-        return "the registers could not be read; please try again, or ask an admin"
-    return "the file could not be written on the server; please ask an admin"
+        except UploadFailed:
+            log.warning("Uploading %s for %s", wanted.filename, user_id, exc_info=True)
+            notifier.dm(user_id, messages.failed(wanted, "Slack did not take the file"))

@@ -1,40 +1,16 @@
-"""What the register export says in Slack."""
+"""What the register export says in Slack (the words: bot.usecases.exports)."""
 
 from __future__ import annotations
 
 from bot.notifier import Message
-from bot.ui.register_export import REGISTER_NAMES
-from handlers.register_export.form import ExportRequest
+from bot.usecases.exports import NOT_ALLOWED, ExportRequest, failed_text, ready_text, title
 
-NOT_ALLOWED = (
-    "Only the monitoring officer and the head of office can export the registers: they hold "
-    "personal data."
-)
-
-
-def _range(wanted: ExportRequest) -> str:
-    if wanted.date_from and wanted.date_to:
-        return f", {wanted.date_from:%-d %b %Y} to {wanted.date_to:%-d %b %Y}"
-    if wanted.date_from:
-        return f", from {wanted.date_from:%-d %b %Y}"
-    if wanted.date_to:
-        return f", up to {wanted.date_to:%-d %b %Y}"
-    return ""
-
-
-def title(wanted: ExportRequest) -> str:
-    scope = "for publication" if wanted.public else "full, with personal data"
-    return f"{REGISTER_NAMES.get(wanted.register, wanted.register)} register ({scope})"
+__all__ = ["NOT_ALLOWED", "failed", "ready", "title"]
 
 
 def ready(wanted: ExportRequest, rows: int) -> Message:
-    caution = "" if wanted.public else " It holds personal data: keep it within the office."
-    return Message(
-        text=f"Here is the {title(wanted)}{_range(wanted)}: {rows} "
-        f"row{'' if rows == 1 else 's'}, as {wanted.fmt.upper()}.{caution} The export is "
-        "recorded in the audit trail."
-    )
+    return Message(text=ready_text(wanted, rows))
 
 
 def failed(wanted: ExportRequest, why: str) -> Message:
-    return Message(text=f"Nolan could not export the {title(wanted)}: {why}.")
+    return Message(text=failed_text(wanted, why))

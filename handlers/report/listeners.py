@@ -6,30 +6,14 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.report.annual import build, record_report, year_of
+from bot.report.annual import BadYear, build, parse_year, record_report, year_of
 from bot.rules.access import is_officer
-from bot.rules.financial_year import FinancialYear
 from handlers.conduct import ConductRequest
 from handlers.report import messages
 
 log = logging.getLogger(__name__)
 
-
-class BadYear(ValueError):
-    pass
-
-
-def parse_year(words: list[str]) -> int | None:
-    """The start year asked for ("2026", "2026/27", as FinancialYear.parse reads it), or None
-    for the current year."""
-    if not words:
-        return None
-    if len(words) != 1:
-        raise BadYear(" ".join(words))
-    try:
-        return FinancialYear.parse(words[0]).start_year
-    except ValueError as exc:
-        raise BadYear(str(exc)) from None
+__all__ = ["BadYear", "conduct_report", "parse_year"]
 
 
 def conduct_report(request: ConductRequest) -> None:

@@ -1,0 +1,140 @@
+"""A register export for an officer in chat, on any platform: who may have one, the choices
+checked, the file written as `python -m bot register export` writes it (bot.export: rows
+streamed to a file, the export in the audit trail), and what to tell them. The platform
+delivers the file (Slack: an upload in the DM; Teams: the file-consent card)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.export import FORMATS, ExportError, export
+from bot.registers import REGISTERS, office_timezone
+from bot.rules.access import is_officer
+from bot.rules.refusal import Invalid
+from bot.settings import Settings
+from bot.ui.register_export import FULL, PUBLIC, REGISTER_NAMES
+from bot.ui.register_export import ExportField as Field
+from storage.db import Database
+from storage.models import Staff
+
+NOT_ALLOWED = (
+    "Only the monitoring officer and the head of office can export the registers: they hold "
+    "personal data."
+)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    register: str
+    fmt: str
+    public: bool
+    date_from: date | None
+    date_to: date | None
+
+    @property
+    def filename(self) -> str:
+        scope = "public" if self.public else "full"
+        days = "-".join(d.isoformat() for d in (self.date_from, self.date_to) if d is not None)
+        return f"{self.register}-register-{scope}{'-' + days if days else ''}.{self.fmt}"
+
+
+class InvalidExport(Invalid):
+    """The export form's answers failed (refusal.Invalid)."""
+
+
+def officer_id(actor: Staff | None) -> int | None:
+    """The staff id of someone who may export (the monitoring officer, the head of office:
+    the full registers hold personal data), else None."""
+    return actor.id if actor is not None and is_officer(actor.role_set) else None
+
+
+def check_request(
+    register: str | None,
+    fmt: str | None,
+    content: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> ExportRequest:
+    """The choices, or InvalidExport with a message per field."""
+    errors: dict[str, str] = {}
+    if register not in REGISTERS:
+        errors[Field.REGISTER] = "Choose a register."
+    if fmt not in FORMATS:
+        errors[Field.FORMAT] = "Choose CSV or XLSX."
+    if content not in (PUBLIC, FULL):
+        errors[Field.CONTENT] = "Choose what to include."
+    if date_from is not None and date_to is not None and date_from > date_to:
+        errors[Field.DATE_TO] = "This is before the start date."
+    if errors:
+        raise InvalidExport(errors)
+    assert register is not None and fmt is not None
+    return ExportRequest(register, fmt, content == PUBLIC, date_from, date_to)
+
+
+def write_export(
+    wanted: ExportRequest,
+    target: Path,
+    *,
+    db: Database,
+    settings: Settings,
+    officer_id: int,
+    destination: str,
+) -> int:
+    """Write the register to `target` (rows streamed, never all in memory) and record the
+    export in the audit trail; the row count. ExportError, OSError or SQLAlchemyError when
+    it could not be made (`why` words them)."""
+    with office_timezone(settings.policy.tz):
+        return export(
+            REGISTERS[wanted.register],
+            db=db,
+            fmt=wanted.fmt,
+            public=wanted.public,
+            output=target,
+            date_from=wanted.date_from,
+            date_to=wanted.date_to,
+            out=io.StringIO(),
+            actor_id=officer_id,
+            destination=destination,
+        )
+
+
+def why(exc: Exception) -> str:
+    """Why an export could not be made, for the officer."""
+    if isinstance(exc, ExportError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return "the registers could not be read; please try again, or ask an admin"
+    return "the file could not be written on the server; please ask an admin"
+
+
+def _range(wanted: ExportRequest) -> str:
+    if wanted.date_from and wanted.date_to:
+        return f", {wanted.date_from:%-d %b %Y} to {wanted.date_to:%-d %b %Y}"
+    if wanted.date_from:
+        return f", from {wanted.date_from:%-d %b %Y}"
+    if wanted.date_to:
+        return f", up to {wanted.date_to:%-d %b %Y}"
+    return ""
+
+
+def title(wanted: ExportRequest) -> str:
+    scope = "for publication" if wanted.public else "full, with personal data"
+    return f"{REGISTER_NAMES.get(wanted.register, wanted.register)} register ({scope})"
+
+
+def ready_text(wanted: ExportRequest, rows: int) -> str:
+    caution = "" if wanted.public else " It holds personal data: keep it within the office."
+    return (
+        f"Here is the {title(wanted)}{_range(wanted)}: {rows} "
+        f"row{'' if rows == 1 else 's'}, as {wanted.fmt.upper()}.{caution} The export is "
+        "recorded in the audit trail."
+    )
+
+
+def failed_text(wanted: ExportRequest, why: str) -> str:
+    return f"Nolan could not export the {title(wanted)}: {why}."
