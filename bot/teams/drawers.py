@@ -33,14 +33,18 @@ class Where:
 @dataclass(frozen=True)
 class Drawn:
     """A message ready to go: `text` alone, or a card with `text` as its fallback; `update`:
-    the message it replaces instead of sending a new one."""
+    the message it replaces instead of sending a new one; `attachment`: one that is no
+    Adaptive Card (Teams' file consent and file info cards), sent with `text`."""
 
     text: str
     card: dict[str, Any] | None = None
     update: Where | None = None
+    attachment: dict[str, Any] | None = None
 
     def activity(self) -> dict[str, Any]:
         """The message activity the Bot Connector takes."""
+        if self.attachment is not None:
+            return {"type": "message", "text": self.text, "attachments": [self.attachment]}
         if self.card is None:
             return {"type": "message", "text": self.text}
         content = {"fallbackText": self.text, **self.card}

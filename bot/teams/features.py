@@ -10,11 +10,14 @@ from bot.teams import (
     conduct,
     declare,
     delegation,
+    exports,
+    file_consent,
     help_card,
     home_flow,
     interests,
     policies,
     questions,
+    report,
     undertaking,
     withdraw,
 )
@@ -35,3 +38,6 @@ def register(router: Router) -> None:
     approvals.register(router)
     questions.register(router)
     withdraw.register(router)
+    file_consent.register(router)
+    exports.register(router)
+    report.register(router)

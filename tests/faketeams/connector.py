@@ -17,6 +17,8 @@ from typing import Any
 
 from tests.schemas import CARD_CONTENT_TYPE, MAX_MESSAGE_BYTES, card_problems
 
+from .onedrive import file_card_problems
+
 # Teams' limits per bot per conversation ("thread") for sending and updating messages.
 TEAMS_PER_CONVERSATION = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
 # And per bot across the tenant, as the issue gives it.
@@ -247,6 +249,10 @@ class Connector:
                 wrong = card_problems(attachment.get("content"))
                 if wrong:
                     return self._bad(f"attachment {n}: " + "; ".join(wrong))
-            elif kind not in OTHER_CONTENT_TYPES:
+            elif kind in OTHER_CONTENT_TYPES:
+                wrong = file_card_problems(attachment)
+                if wrong:
+                    return self._bad(f"attachment {n}: " + "; ".join(wrong))
+            else:
                 return self._bad(f"attachment {n}: content type {kind!r} is not one Nolan sends")
         return activity

@@ -1,10 +1,11 @@
 """Fakes of Microsoft's services for a Teams bot, over real HTTP on 127.0.0.1, recording calls.
 
-One server plays four services, each under its own path, as Nolan's settings name them:
+One server plays five services, each under its own path, as Nolan's settings name them:
 - OpenID metadata + JWKS of the Bot Framework (`openid_metadata_url`), serving the tests' key;
 - the client-credentials token endpoint (`token_url`), issuing signed JWT access tokens;
 - the Bot Connector (`service_url`), checking the bearer token it issued and every card;
-- Microsoft Graph (`graph_url`): GET /users/{email-or-id}.
+- Microsoft Graph (`graph_url`): GET /users/{email-or-id};
+- OneDrive's upload sessions of file-consent invokes (tests/faketeams/onedrive.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .connector import (
     Throttle,
     error,
 )
+from .onedrive import OneDrive
 from .signing import BOT_FRAMEWORK_ISSUER, SigningKey, rsa_key, signing_key
 
 APP_ID = "00000000-0000-0000-0000-00000000a001"
@@ -46,7 +48,7 @@ Predicate = Callable[["Call"], bool]
 @dataclass(frozen=True, eq=False)
 class Call:
     """One request and what the fake answered. `op` names the operation: openid, jwks, token,
-    graph_user, create_conversation, send, reply, update, or unknown."""
+    graph_user, create_conversation, send, reply, update, upload, or unknown."""
 
     op: str
     method: str
@@ -85,6 +87,7 @@ class FakeTeams(LocalHTTPFake):
         self.clock = clock
         self.connector = Connector(APP_ID, TENANT_ID, clock)
         self.problems = self.connector.problems
+        self.onedrive = OneDrive(self.problems)  # the upload sessions of file-consent invokes
         self.users: dict[str, GraphUser] = {}  # lowercase email and object id -> user
         self._issued: dict[str, tuple[str, float]] = {}  # access token -> scope, expiry
         self._calls: list[Call] = []
@@ -154,6 +157,11 @@ class FakeTeams(LocalHTTPFake):
         """From now on answer 429 + Retry-After to sends beyond Teams' rates."""
         with self._cond:
             self.connector.throttle = Throttle(per_conversation, per_tenant)
+
+    def upload_session(self, name: str) -> dict[str, Any]:
+        """A OneDrive upload session for `name`, as a file-consent invoke's uploadInfo."""
+        with self._cond:
+            return self.onedrive.open(name).upload_info(self.base_url)
 
     def expire_tokens(self) -> None:
         """Every access token issued so far stops working (as after an hour)."""
@@ -226,7 +234,7 @@ class FakeTeams(LocalHTTPFake):
         parts = [unquote(p) for p in url.path.split("/")[1:]]
         with self._cond:
             op, conversation_id, activity_id, reply = self._route(method, parts, headers, raw)
-            body = _parse(raw, headers)
+            body = None if op == "upload" else _parse(raw, headers)  # a file's bytes: kept apart
             self._calls.append(
                 Call(op, method, url.path, body, reply[0], reply[2], conversation_id, activity_id)
             )
@@ -246,6 +254,8 @@ class FakeTeams(LocalHTTPFake):
             case "GET", ["graph", "v1.0", "users", key]:
                 reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_user")
                 return "graph_user", None, None, reply or self._graph_user(key)
+            case "PUT", ["onedrive", "upload", session_id]:
+                return "upload", None, None, self.onedrive.put(session_id, headers, raw)
             case _, ["connector", _region, "v3", "conversations", *rest]:
                 return self._connector(method, rest, headers, raw)
         self.problems.append(f"{method} /{'/'.join(parts)}: not a call these services have")

@@ -1,0 +1,160 @@
+"""Register export on Teams, for the officers who keep the registers: `conduct export` (a card
+whose button opens the form: Teams cannot open a dialog from typed text) or the Home card's
+"Export" button open the same form as Slack's modal; once it is sent, Nolan writes the file
+as `python -m bot register export` does (bot.usecases.exports: rows streamed to a file
+under bot.teams.file_store, the export in the audit trail) and sends the file-consent card
+(bot.teams.file_consent): the file goes to the officer's OneDrive once they allow it.
+
+The file is made when the outbox draws the card (off the request, and again after a restart
+if it was never sent), once per request: the request carries the file's token."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.export import FORMATS, ExportError
+from bot.outbox import Queued
+from bot.registers import REGISTERS
+from bot.rules.refusal import Refused
+from bot.teams import adaptive, file_store
+from bot.teams.cards import action
+from bot.teams.conduct import said, subcommand, tell
+from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
+from bot.teams.drawers import Drawn, card, drawer
+from bot.teams.file_consent import consent, database, settings
+from bot.teams.router import Router, Turn
+from bot.ui.cards import Button, Style
+from bot.ui.forms import Form
+from bot.ui.home_model import Elsewhere
+from bot.ui.register_export import FORM_ID, export_form
+from bot.ui.register_export import ExportField as Field
+from bot.usecases import exports as usecase
+from bot.usecases.exports import NOT_ALLOWED, ExportRequest, officer_id
+
+log = logging.getLogger(__name__)
+
+WORD = "export"
+PROMPT = "export_prompt"  # the card with the button that opens the form
+FILE = "export_file"  # the file-consent card of one export, the file made when drawn
+MAKING = (
+    "Nolan is writing the file: it comes in this chat in a moment. Press Allow on it to put "
+    "it in your OneDrive."
+)
+
+
+def register(router: Router) -> None:
+    subcommand(WORD, conduct_export, "officers: a register as CSV or XLSX, sent to your OneDrive")
+    dialog(router, Elsewhere.EXPORT, form_for)
+    submit(router, FORM_ID, take, form=form_for)
+
+
+def conduct_export(turn: Turn) -> None:
+    if officer_id(turn.actor) is None:
+        tell(turn, NOT_ALLOWED)
+        return
+    with turn.db.session() as session:
+        turn.tell(session, PROMPT)
+        session.commit()
+
+
+def form_for(asked: Asked) -> Form:
+    if officer_id(asked.me) is None:
+        raise Refused(NOT_ALLOWED)
+    return export_form(registers=list(REGISTERS), formats=list(FORMATS))
+
+
+def take(sub: Submitted) -> str:
+    """The form sent: checked (a bad answer brings it back, at its field), then the file
+    queued for the officer; the dialog closes saying it is coming."""
+    me = officer_id(sub.me)
+    if me is None:  # the role was taken away since the form was opened
+        raise Refused(NOT_ALLOWED)
+    a = sub.answers
+    with at_fields(usecase.InvalidExport):
+        wanted = usecase.check_request(
+            a.choice(Field.REGISTER),
+            a.choice(Field.FORMAT),
+            a.choice(Field.CONTENT),
+            a.date(Field.DATE_FROM),
+            a.date(Field.DATE_TO),
+        )
+    with sub.turn.db.session() as session:
+        sub.turn.tell(session, FILE, file=file_store.new_token(), **_payload(wanted))
+        session.commit()
+    return MAKING
+
+
+def _payload(wanted: ExportRequest) -> dict[str, Any]:
+    return {
+        "register": wanted.register,
+        "fmt": wanted.fmt,
+        "public": wanted.public,
+        "date_from": wanted.date_from.isoformat() if wanted.date_from else None,
+        "date_to": wanted.date_to.isoformat() if wanted.date_to else None,
+    }
+
+
+def _request(payload: dict[str, Any]) -> ExportRequest:
+    def day(key: str) -> date | None:
+        raw = payload.get(key)
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+
+    return ExportRequest(
+        str(payload["register"]),
+        str(payload["fmt"]),
+        bool(payload["public"]),
+        day("date_from"),
+        day("date_to"),
+    )
+
+
+# -- what is sent ------------------------------------------------------------------------------
+
+
+@drawer(PROMPT)
+def draw_prompt(_session: Session, _message: Queued) -> Drawn:
+    text = (
+        "Export a register as CSV or XLSX, for publication or in full. Nolan sends the file "
+        "in this chat: press Allow on it and it goes to your OneDrive."
+    )
+    button = Button(id=Elsewhere.EXPORT, label="Export…", style=Style.PRIMARY)
+    return Drawn(text, card(*adaptive.rich(text), actions=[action(button, dialog=True)]))
+
+
+@drawer(FILE)
+def draw_file(_session: Session, message: Queued) -> Drawn | None:
+    """The file made (once: a second drawing finds it) and offered by its consent card."""
+    staff_id = message.recipient.removeprefix("staff:")
+    if not staff_id.isdigit():
+        return None
+    wanted = _request(message.payload)
+    token = str(message.payload["file"])
+    found = file_store.held(token)
+    if found is None:
+        try:
+            with file_store.making(
+                token, owner=int(staff_id), filename=wanted.filename
+            ) as (target, kept):
+                kept["rows"] = usecase.write_export(
+                    wanted,
+                    target,
+                    db=database(),
+                    settings=settings(),
+                    officer_id=int(staff_id),
+                    destination=f"teams:{message.recipient}",
+                )
+        except (ExportError, OSError, SQLAlchemyError) as exc:
+            log.warning("Exporting %s for %s", wanted.register, message.recipient, exc_info=True)
+            return said(usecase.failed_text(wanted, usecase.why(exc)))
+        found = file_store.held(token)
+        if found is None:  # pragma: no cover - made just above
+            return said(usecase.failed_text(wanted, usecase.why(OSError())))
+    rows = int(str(found.detail.get("rows", 0)))
+    text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
+    description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"
+    return consent(found, text=text, description=description)

@@ -1,0 +1,211 @@
+"""Sending a file to an officer on Teams, by the file-consent card Teams provides for bots
+(Microsoft Learn, "Send and receive files using bot": personal chats only, `supportsFiles`
+in the app manifest). The file lands in the officer's OneDrive.
+
+1. A feature makes the file under bot.teams.file_store and draws `consent(...)`: a message
+   holding a FileConsentCard attachment (description, sizeInBytes, acceptContext,
+   declineContext — not an Adaptive Card), whose contexts carry the file's token.
+2. The officer presses Allow or Decline: Teams sends the `fileConsent/invoke` invoke. On
+   `accept`, Nolan PUTs the file to `uploadInfo.uploadUrl` (a OneDrive upload session) in
+   ranges under 4 MB with Content-Range, sends a FileInfoCard to the chat (through the
+   outbox) and answers 200; on `decline`, it says the file was not sent. Either way the file
+   is removed from the server (one never answered is swept: bot.teams.file_store).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlmodel import Session
+
+from bot.outbox import Queued
+from bot.platform import service_url
+from bot.settings import Settings
+from bot.teams import file_store
+from bot.teams.conduct import tell
+from bot.teams.drawers import Drawn, drawer
+from bot.teams.router import Router, Turn
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+INVOKE = "fileConsent/invoke"
+CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
+INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
+FILE_INFO = "file_info"  # the card of a file sent, queued once it is in the OneDrive
+# OneDrive's upload sessions take ranges in multiples of 320 KiB; Teams' docs ask for pieces
+# under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
+PIECE = 10 * 320 * 1024
+UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+GONE = (
+    "That file is no longer on Nolan's server (files wait a day for you to allow them, and "
+    "each is sent once). Ask for it again."
+)
+NOT_YOURS = "That file was made for someone else: Nolan has not sent it."
+
+
+@dataclass
+class _Context:
+    db: Database | None = None
+    settings: Settings | None = None
+    http: httpx.Client | None = None
+
+
+_context = _Context()
+
+
+def configure(db: Database, settings: Settings) -> None:
+    """The database and settings the files are made with (bot.teams.adapter: drawers get
+    neither), and the start-up sweep of files a restart left behind."""
+    _context.db, _context.settings = db, settings
+    file_store.sweep()
+
+
+def database() -> Database:
+    assert _context.db is not None, "bot.teams.file_consent.configure was not called"
+    return _context.db
+
+
+def settings() -> Settings:
+    assert _context.settings is not None, "bot.teams.file_consent.configure was not called"
+    return _context.settings
+
+
+def register(router: Router) -> None:
+    router.invoke(INVOKE, answer)
+
+
+# -- the consent card --------------------------------------------------------------------------
+
+
+def consent(found: file_store.Held, *, text: str, description: str) -> Drawn:
+    """The message asking the officer to allow the file into their OneDrive."""
+    context = {"file": found.token}
+    card = {
+        "contentType": CONSENT_TYPE,
+        "name": found.name,
+        "content": {
+            "description": description[:1000],
+            "sizeInBytes": found.path.stat().st_size,
+            "acceptContext": context,
+            "declineContext": context,
+        },
+    }
+    return Drawn(text, attachment=card)
+
+
+# -- the officer's answer ----------------------------------------------------------------------
+
+
+class UploadFailed(Exception):
+    """The upload session did not take the file."""
+
+
+def answer(turn: Turn) -> None:
+    """`fileConsent/invoke`: Allow (upload, then the file's card) or Decline. Answered 200
+    with no body whatever happened; what happened is said in the chat."""
+    value = turn.value if isinstance(turn.value, Mapping) else {}
+    context = value.get("context")
+    token = context.get("file") if isinstance(context, Mapping) else None
+    found = file_store.held(token) if isinstance(token, str) else None
+    me = turn.actor
+    if found is None or me is None:
+        tell(turn, GONE)
+        return None
+    if found.owner != me.id:
+        log.warning("File consent for %s's file answered by staff %s", found.owner, me.id)
+        tell(turn, NOT_YOURS)
+        return None
+    if value.get("action") != "accept":
+        file_store.discard(found.token)
+        tell(turn, f"Nolan has not sent {found.name}: you declined it. The file is deleted "
+                   "from Nolan's server; ask again whenever you want it.")
+        return None
+    info = value.get("uploadInfo")
+    _accepted(turn, found, info if isinstance(info, Mapping) else {})
+    return None
+
+
+def _accepted(turn: Turn, found: file_store.Held, info: Mapping[str, Any]) -> None:
+    path = file_store.take(found)
+    if path is None:
+        tell(turn, GONE)
+        return
+    try:
+        upload(path, str(info.get("uploadUrl") or ""))
+    except UploadFailed as failed:
+        log.warning("Uploading %s to the officer's OneDrive: %s", found.name, failed)
+        tell(turn, f"Nolan could not put {found.name} in your OneDrive ({failed}). Nothing "
+                   "was kept on Nolan's server: ask for the file again.")
+        return
+    finally:
+        file_store.discard(found.token)
+    with turn.db.session() as session:
+        turn.tell(
+            session,
+            FILE_INFO,
+            file_name=str(info.get("name") or found.name),
+            content_url=str(info.get("contentUrl") or ""),
+            unique_id=str(info.get("uniqueId") or ""),
+            file_type=str(info.get("fileType") or Path(found.name).suffix.lstrip(".")),
+        )
+        session.commit()
+
+
+def _http() -> httpx.Client:
+    if _context.http is None:
+        _context.http = httpx.Client(timeout=UPLOAD_TIMEOUT, follow_redirects=False)
+    return _context.http
+
+
+def upload(path: Path, url: str) -> None:
+    """PUT the file to a OneDrive upload session, PIECE bytes at a time, each with its
+    Content-Range (no Authorization header: the session's URL is its own credential)."""
+    try:
+        service_url(url)
+    except ValueError as bad:
+        raise UploadFailed("Teams gave no upload address Nolan can use") from bad
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadFailed("the file is empty")
+    start = 0
+    with path.open("rb") as fh:
+        while start < size:
+            piece = fh.read(PIECE)
+            if not piece:
+                raise UploadFailed("the file changed while it was sent")
+            end = start + len(piece) - 1
+            headers = {"Content-Range": f"bytes {start}-{end}/{size}"}
+            try:
+                response = _http().put(url, content=piece, headers=headers)
+            except httpx.HTTPError as exc:
+                raise UploadFailed(f"OneDrive not reached: {type(exc).__name__}") from exc
+            last = end + 1 == size
+            if response.status_code not in ((200, 201) if last else (202,)):
+                raise UploadFailed(f"OneDrive answered {response.status_code}")
+            start = end + 1
+
+
+# -- the file's card, once sent ----------------------------------------------------------------
+
+
+@drawer(FILE_INFO)
+def draw_file_info(_session: Session, message: Queued) -> Drawn:
+    p = message.payload
+    name = str(p.get("file_name") or "")
+    card = {
+        "contentType": INFO_TYPE,
+        "contentUrl": str(p.get("content_url") or ""),
+        "name": name,
+        "content": {
+            "uniqueId": str(p.get("unique_id") or ""),
+            "fileType": str(p.get("file_type") or ""),
+        },
+    }
+    return Drawn(f"{name} is in your OneDrive.", attachment=card)

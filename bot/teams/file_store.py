@@ -1,0 +1,136 @@
+"""Files made for an officer on Teams (register exports, the annual report) while they wait for
+the officer's consent: each in its own directory under one root, named by a random token
+that the file-consent card carries, with who it is for beside it.
+
+A file is removed once uploaded or declined; one never answered, or left by a restart, goes
+when the root is swept: at start-up (bot.teams.adapter) and before each new file is made,
+everything older than HOLD. Full registers hold personal data: the root and its files are
+readable by Nolan's user only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+HOLD = 24 * 3600.0  # seconds a file waits for its consent before it is swept
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_META = ".held.json"
+_SENDING = ".sending"  # the file, once taken for upload (a second press finds nothing)
+
+
+def default_root() -> Path:
+    return Path(tempfile.gettempdir()) / "nolan-teams-files"
+
+
+_root = default_root()
+
+
+def configure(root: Path) -> None:
+    """Where the files wait (bot.teams.adapter; tests give their own)."""
+    global _root
+    _root = root
+
+
+def root() -> Path:
+    return _root
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A file waiting for its consent."""
+
+    token: str
+    path: Path
+    owner: int  # the staff id of the officer it was made for
+    detail: dict[str, object]  # what its maker noted (rows, …)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _dir(token: str) -> Path | None:
+    return _root / token if _TOKEN.match(token) else None
+
+
+@contextmanager
+def making(
+    token: str, *, owner: int, filename: str
+) -> Iterator[tuple[Path, dict[str, object]]]:
+    """Where to write the file for `token`, and a dict the block fills with what to keep
+    beside it (its row count: a second drawing says the same). On failure nothing is left."""
+    where = _dir(token)
+    if where is None or "/" in filename or filename.startswith("."):
+        raise ValueError(f"bad file slot {token!r} {filename!r}")
+    sweep()
+    _root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    where.mkdir(mode=0o700, exist_ok=True)
+    detail: dict[str, object] = {}
+    try:
+        yield where / filename, detail
+        meta = {"owner": owner, "name": filename, "detail": detail}
+        (where / _META).write_text(json.dumps(meta, default=str))
+    except BaseException:
+        shutil.rmtree(where, ignore_errors=True)
+        raise
+
+
+def held(token: str) -> Held | None:
+    """The file made for `token`, if it is still here and complete."""
+    where = _dir(token)
+    if where is None:
+        return None
+    try:
+        meta = json.loads((where / _META).read_text())
+        path = where / str(meta["name"])
+        if not path.is_file():
+            return None
+        return Held(token, path, int(meta["owner"]), dict(meta.get("detail") or {}))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def take(found: Held) -> Path | None:
+    """Take the file to send it: only one press gets it (None: already taken)."""
+    sending = found.path.with_name(_SENDING)
+    try:
+        os.rename(found.path, sending)
+    except OSError:
+        return None
+    return sending
+
+
+def discard(token: str) -> None:
+    where = _dir(token)
+    if where is not None:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def sweep(now: float | None = None) -> int:
+    """Remove every file older than HOLD; how many went."""
+    cutoff = (time.time() if now is None else now) - HOLD
+    gone = 0
+    with suppress(FileNotFoundError):
+        for entry in _root.iterdir():
+            with suppress(OSError):
+                if entry.stat().st_mtime < cutoff:
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink()
+                    gone += 1
+    return gone

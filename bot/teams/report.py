@@ -1,0 +1,104 @@
+"""`conduct report [year]` on Teams: the annual report for the audit committee, for the
+monitoring officer or the head of office, as the PDF the committee's papers take
+(`python -m bot report annual` writes the same), sent by the file-consent card
+(bot.teams.file_consent) to the officer's OneDrive. Made when the outbox draws the card
+(off the request; once per request: the request carries the file's token), and recorded
+in the audit trail once made, before it reaches anyone, as on Slack."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.export import ExportError
+from bot.outbox import Queued
+from bot.report.annual import BadYear, parse_year, write_report, year_of
+from bot.rules.financial_year import FinancialYear
+from bot.teams import file_store
+from bot.teams.conduct import said, subcommand, tell
+from bot.teams.drawers import Drawn, drawer
+from bot.teams.file_consent import consent, database, settings
+from bot.teams.router import Router, Turn
+from bot.usecases.exports import officer_id
+
+log = logging.getLogger(__name__)
+
+WORD = "report"
+FILE = "report_file"  # the file-consent card of one report, the PDF made when drawn
+NOT_ALLOWED = (
+    "Only the monitoring officer and the head of office can have the annual report: it "
+    "draws on every register."
+)
+USAGE = (
+    "Type *conduct report* for the current financial year's annual report, or *conduct "
+    "report 2026* for the year starting 1 April 2026 (2026/27 works too)."
+)
+
+
+def register(_router: Router) -> None:
+    subcommand(WORD, conduct_report, "officers: the annual report for the audit committee, "
+               "as a PDF to your OneDrive")
+
+
+def conduct_report(turn: Turn) -> None:
+    try:
+        start = parse_year(turn.args.split())
+    except BadYear:
+        tell(turn, USAGE)
+        return
+    me = officer_id(turn.actor)
+    if me is None:
+        tell(turn, NOT_ALLOWED)
+        return
+    year = year_of(start, turn.clock(), turn.settings)
+    tell(turn, f"Preparing the annual report for {year.label}: it comes in this chat in a "
+               "moment as a PDF. Press Allow on it to put it in your OneDrive.")
+    with turn.db.session() as session:
+        turn.tell(session, FILE, file=file_store.new_token(), year=year.start_year,
+                  at=turn.clock().isoformat())
+        session.commit()
+
+
+@drawer(FILE)
+def draw_file(_session: Session, message: Queued) -> Drawn | None:
+    """The report made (once: a second drawing finds it) and offered by its consent card."""
+    staff_id = message.recipient.removeprefix("staff:")
+    if not staff_id.isdigit():
+        return None
+    year = FinancialYear(int(message.payload["year"]))
+    token = str(message.payload["file"])
+    found = file_store.held(token)
+    if found is None:
+        name = f"annual-report-{year.start_year}.pdf"
+        try:
+            with file_store.making(token, owner=int(staff_id), filename=name) as (target, kept):
+                summary = write_report(
+                    database(),
+                    settings(),
+                    year=year,
+                    now=datetime.fromisoformat(str(message.payload["at"])),
+                    output=target,
+                    via=f"teams:{message.recipient}",
+                    actor_id=int(staff_id),
+                )
+                kept["total"] = summary.total
+        except (ExportError, OSError, SQLAlchemyError):
+            log.exception("Building the annual report for %s", year.label)
+            return said(
+                f"Nolan could not prepare the annual report for {year.label}: something went "
+                "wrong reading the registers. Please try again later; if it keeps happening, "
+                "tell an admin."
+            )
+        found = file_store.held(token)
+        if found is None:  # pragma: no cover - made just above
+            return None
+    total = int(str(found.detail.get("total", 0)))
+    text = (
+        f"Here is the annual report for {year.label}, for the audit committee: {total} "
+        f"declaration{'' if total == 1 else 's'}. The report is recorded in the audit trail. "
+        "Press Allow to put it in your OneDrive."
+    )
+    return consent(found, text=text, description=f"Annual report {year.label} (PDF)")
