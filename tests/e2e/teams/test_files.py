@@ -155,7 +155,11 @@ def test_the_full_xlsx_from_the_home_button(
     add_manny(fake, db, org)
     declare(nolan, org)
     declare(nolan, org)
-    form = dialog_of(fetch(nolan, MO, button_data(EXPORT_BUTTON)))
+    nolan.say(MO, "home")
+    home = fake.wait_for("send", lambda c: to_chat_of(fake, MO)(c) and any(
+        a.get("title") == "Export" for a in actions(cards_of(c))))
+    [export] = [a for a in actions(cards_of(home)) if a.get("title") == "Export"]
+    form = dialog_of(fetch(nolan, MO, export["data"]))
     send_form(nolan, MO, form, {"register": "gifts", "format": "xlsx", "content": "full"})
     card = consent_card(fake, MO)
     assert card["name"] == "gifts-register-full.xlsx"
