@@ -5,8 +5,8 @@ as `python -m bot register export` does (bot.usecases.exports: rows streamed to 
 under bot.teams.file_store, the export in the audit trail) and sends the file-consent card
 (bot.teams.file_consent): the file goes to the officer's OneDrive once they allow it.
 
-The file is made when the outbox draws the card (off the request, and again after a restart
-if it was never sent), once per request: the request carries the file's token."""
+The file is made once the outbox comes to draw the card, on a thread of its own (off the
+request and the outbox), once per request: the request carries the file's token."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from bot.teams.cards import action
 from bot.teams.conduct import said, subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
 from bot.teams.drawers import Drawn, card, drawer
-from bot.teams.file_consent import consent, database, settings
+from bot.teams.file_consent import CouldNotMake, consent, database, prepared, settings
 from bot.teams.router import Router, Turn
 from bot.ui.cards import Button, Style
 from bot.ui.forms import Form
@@ -128,32 +128,35 @@ def draw_prompt(_session: Session, _message: Queued) -> Drawn:
 
 @drawer(FILE)
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
-    """The file made (once: a second drawing finds it) and offered by its consent card."""
+    """The file made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
+    offered by its consent card."""
     staff_id = message.recipient.removeprefix("staff:")
     if not staff_id.isdigit():
         return None
     wanted = _request(message.payload)
-    token = str(message.payload["file"])
-    found = file_store.held(token)
-    if found is None:
+    officer = int(staff_id)
+
+    def make() -> None:
         try:
-            with file_store.making(
-                token, owner=int(staff_id), filename=wanted.filename
-            ) as (target, kept):
+            with file_store.making(token, owner=officer, filename=wanted.filename) as (
+                target, kept
+            ):
                 kept["rows"] = usecase.write_export(
                     wanted,
                     target,
                     db=database(),
                     settings=settings(),
-                    officer_id=int(staff_id),
+                    officer_id=officer,
                     destination=f"teams:{message.recipient}",
                 )
         except (ExportError, OSError, SQLAlchemyError) as exc:
             log.warning("Exporting %s for %s", wanted.register, message.recipient, exc_info=True)
-            return said(usecase.failed_text(wanted, usecase.why(exc)))
-        found = file_store.held(token)
-        if found is None:  # pragma: no cover - made just above
-            return said(usecase.failed_text(wanted, usecase.why(OSError())))
+            raise CouldNotMake(usecase.failed_text(wanted, usecase.why(exc))) from exc
+
+    token = str(message.payload["file"])
+    found = prepared(token, make)
+    if isinstance(found, str):
+        return said(found)
     rows = int(str(found.detail.get("rows", 0)))
     text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
     description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"

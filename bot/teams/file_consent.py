@@ -2,9 +2,10 @@
 (Microsoft Learn, "Send and receive files using bot": personal chats only, `supportsFiles`
 in the app manifest). The file lands in the officer's OneDrive.
 
-1. A feature makes the file under bot.teams.file_store and draws `consent(...)`: a message
-   holding a FileConsentCard attachment (description, sizeInBytes, acceptContext,
-   declineContext — not an Adaptive Card), whose contexts carry the file's token.
+1. A feature's drawer has the file made (`prepared`: on a thread of its own, under
+   bot.teams.file_store) and draws `consent(...)`: a message holding a FileConsentCard
+   attachment (description, sizeInBytes, acceptContext, declineContext — not an Adaptive
+   Card), whose contexts carry the file's token.
 2. The officer presses Allow or Decline: Teams sends the `fileConsent/invoke` invoke. On
    `accept`, Nolan PUTs the file to `uploadInfo.uploadUrl` (a OneDrive upload session) in
    ranges under 4 MB with Content-Range, sends a FileInfoCard to the chat (through the
@@ -15,7 +16,8 @@ in the app manifest). The file lands in the officer's OneDrive.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
-from bot.outbox import Queued
+from bot.outbox import Queued, SendFailed
 from bot.platform import service_url
 from bot.settings import Settings
 from bot.teams import file_store
@@ -42,6 +44,7 @@ FILE_INFO = "file_info"  # the card of a file sent, queued once it is in the One
 # under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
 PIECE = 10 * 320 * 1024
 UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+MAKING_RETRY = 1.0  # seconds before the outbox looks again for a file being made
 
 GONE = (
     "That file is no longer on Nolan's server (files wait a day for you to allow them, and "
@@ -79,6 +82,54 @@ def settings() -> Settings:
 
 def register(router: Router) -> None:
     router.invoke(INVOKE, answer)
+
+
+# -- making the file ---------------------------------------------------------------------------
+
+
+class CouldNotMake(Exception):
+    """The file could not be made; the message says why, for the officer."""
+
+
+_making: set[str] = set()
+_making_lock = threading.Lock()
+
+
+def prepared(token: str, make: Callable[[], None]) -> file_store.Held | str:
+    """The file for `token`, made by `make` (which writes it with file_store.making) on a
+    thread of its own, once: a register of a million rows takes minutes, and neither the
+    request nor the outbox's other messages wait for it. Until it is made, SendFailed asks
+    the outbox to draw the card again shortly; made, the file; failed, why (and the slot is
+    cleared). After a restart the outbox draws again and the file is made afresh."""
+    with _making_lock:
+        found = file_store.held(token)
+        if found is not None:
+            return found
+        why = file_store.failure(token)
+        if why is not None:
+            file_store.discard(token)
+            return why
+        if token not in _making:
+            _making.add(token)
+            threading.Thread(
+                target=_make, args=(token, make), name=f"file-{token[:8]}", daemon=True
+            ).start()
+    raise SendFailed("the file is being written", retry_after=MAKING_RETRY)
+
+
+def _make(token: str, make: Callable[[], None]) -> None:
+    try:
+        make()
+    except CouldNotMake as failed:
+        file_store.fail(token, str(failed))
+    except Exception:
+        log.exception("Making the file %s", token)
+        file_store.fail(token, "Nolan could not make the file: something went wrong on the "
+                               "server. Please try again later; if it keeps happening, tell "
+                               "an admin.")
+    finally:
+        with _making_lock:
+            _making.discard(token)
 
 
 # -- the consent card --------------------------------------------------------------------------

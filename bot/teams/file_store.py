@@ -26,6 +26,7 @@ HOLD = 24 * 3600.0  # seconds a file waits for its consent before it is swept
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _META = ".held.json"
 _SENDING = ".sending"  # the file, once taken for upload (a second press finds nothing)
+_FAILED = ".failed"  # why the file could not be made, for the officer
 
 
 def default_root() -> Path:
@@ -112,6 +113,22 @@ def take(found: Held) -> Path | None:
     except OSError:
         return None
     return sending
+
+
+def fail(token: str, why: str) -> None:
+    """Keep why the file for `token` could not be made (its drawer tells the officer)."""
+    where = _dir(token)
+    if where is not None:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (where / _FAILED).write_text(why)
+
+
+def failure(token: str) -> str | None:
+    where = _dir(token)
+    try:
+        return (where / _FAILED).read_text() if where is not None else None
+    except OSError:
+        return None
 
 
 def discard(token: str) -> None:

@@ -1,9 +1,9 @@
 """`conduct report [year]` on Teams: the annual report for the audit committee, for the
 monitoring officer or the head of office, as the PDF the committee's papers take
 (`python -m bot report annual` writes the same), sent by the file-consent card
-(bot.teams.file_consent) to the officer's OneDrive. Made when the outbox draws the card
-(off the request; once per request: the request carries the file's token), and recorded
-in the audit trail once made, before it reaches anyone, as on Slack."""
+(bot.teams.file_consent) to the officer's OneDrive. Made once the outbox comes to draw the
+card, on a thread of its own (once per request: the request carries the file's token), and
+recorded in the audit trail once made, before it reaches anyone, as on Slack."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from bot.rules.financial_year import FinancialYear
 from bot.teams import file_store
 from bot.teams.conduct import said, subcommand, tell
 from bot.teams.drawers import Drawn, drawer
-from bot.teams.file_consent import consent, database, settings
+from bot.teams.file_consent import CouldNotMake, consent, database, prepared, settings
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 
@@ -64,17 +64,18 @@ def conduct_report(turn: Turn) -> None:
 
 @drawer(FILE)
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
-    """The report made (once: a second drawing finds it) and offered by its consent card."""
+    """The report made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
+    offered by its consent card."""
     staff_id = message.recipient.removeprefix("staff:")
     if not staff_id.isdigit():
         return None
     year = FinancialYear(int(message.payload["year"]))
-    token = str(message.payload["file"])
-    found = file_store.held(token)
-    if found is None:
+    officer = int(staff_id)
+
+    def make() -> None:
         name = f"annual-report-{year.start_year}.pdf"
         try:
-            with file_store.making(token, owner=int(staff_id), filename=name) as (target, kept):
+            with file_store.making(token, owner=officer, filename=name) as (target, kept):
                 summary = write_report(
                     database(),
                     settings(),
@@ -82,19 +83,21 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
                     now=datetime.fromisoformat(str(message.payload["at"])),
                     output=target,
                     via=f"teams:{message.recipient}",
-                    actor_id=int(staff_id),
+                    actor_id=officer,
                 )
                 kept["total"] = summary.total
-        except (ExportError, OSError, SQLAlchemyError):
+        except (ExportError, OSError, SQLAlchemyError) as exc:
             log.exception("Building the annual report for %s", year.label)
-            return said(
+            raise CouldNotMake(
                 f"Nolan could not prepare the annual report for {year.label}: something went "
                 "wrong reading the registers. Please try again later; if it keeps happening, "
                 "tell an admin."
-            )
-        found = file_store.held(token)
-        if found is None:  # pragma: no cover - made just above
-            return None
+            ) from exc
+
+    token = str(message.payload["file"])
+    found = prepared(token, make)
+    if isinstance(found, str):
+        return said(found)
     total = int(str(found.detail.get("total", 0)))
     text = (
         f"Here is the annual report for {year.label}, for the audit committee: {total} "

@@ -5,6 +5,7 @@ shape as Microsoft documents it."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.outbox import SendFailed
 from bot.teams import file_consent, file_store
 from tests.faketeams import FakeTeams
 from tests.faketeams.onedrive import CONSENT_TYPE, INFO_TYPE, file_card_problems
@@ -103,6 +105,49 @@ def test_the_sweep_removes_what_waited_too_long(root: Path) -> None:
     assert file_store.held(old) is None and file_store.held(new) is not None
     # After a restart (bot.teams.adapter configures and sweeps) the same holds.
     assert file_store.sweep(now=time.time() + file_store.HOLD + 60) == 1
+    assert not any(root.iterdir())
+
+
+def settled(token: str, make: Any) -> file_store.Held | str:
+    """What `prepared` gives once the file is made or has failed (the outbox's retries)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return file_consent.prepared(token, make)
+        except SendFailed as waiting:
+            assert waiting.retry_after == file_consent.MAKING_RETRY
+            assert time.monotonic() < deadline, "never made"
+            time.sleep(0.02)
+
+
+def test_a_file_is_made_once_on_a_thread_of_its_own(root: Path) -> None:
+    token, calls, go = file_store.new_token(), [], threading.Event()
+
+    def make() -> None:
+        calls.append(threading.current_thread().name)
+        assert go.wait(10)
+        with file_store.making(token, owner=3, filename="x.csv") as (target, kept):
+            target.write_bytes(b"a\r\n")
+            kept["rows"] = 0
+
+    for _ in range(3):  # the outbox draws again while it is being made: no second making
+        with pytest.raises(SendFailed):
+            file_consent.prepared(token, make)
+    go.set()
+    found = settled(token, make)
+    assert isinstance(found, file_store.Held) and found.owner == 3
+    assert calls == [f"file-{token[:8]}"]
+
+
+def test_a_file_that_could_not_be_made_is_said_and_cleared(root: Path) -> None:
+    token = file_store.new_token()
+
+    def make() -> None:
+        with file_store.making(token, owner=3, filename="x.csv") as (target, _):
+            target.write_bytes(b"half")
+            raise file_consent.CouldNotMake("The registers could not be read.")
+
+    assert settled(token, make) == "The registers could not be read."
     assert not any(root.iterdir())
 
 
