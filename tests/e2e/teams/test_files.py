@@ -9,17 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.teams import file_store
+from bot.usecases import exports as exports_usecase
 from storage.db import Database
 from storage.models import AuditEntry, Staff
+from tests.e2e.harness import Clock
 from tests.e2e.teams.approving import add_manny, declare
 from tests.e2e.teams.dialogs import (
     button_data,
@@ -242,3 +247,38 @@ def test_a_report_year_that_is_not_one_gets_the_usage(
     told(fake, MO, "conduct report 2026")
     nolan.settle()
     assert audit(db, "annual_report") == []
+
+
+def test_an_export_that_cannot_be_made_is_said_and_leaves_nothing(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, files_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable(*_args: Any, **_kwargs: Any) -> int:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(exports_usecase, "write_export", unreadable)
+    ask_export(nolan, fake, register="gifts", format="csv", content="public")
+    assert "the registers could not be read" in told(fake, MO, "could not export")
+    nolan.settle()
+    assert not any(c for c in fake.delivered() if attachment_of(c, CONSENT_TYPE))
+    assert audit(db, "exported") == [] and not any(files_root.iterdir())
+
+
+def test_a_file_left_by_a_restart_is_swept_and_said_to_be_gone(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, clock: Clock, files_root: Path
+) -> None:
+    ask_export(nolan, fake, register="gifts", format="csv", content="full")
+    card = consent_card(fake, MO)
+    nolan.stop()
+    [waiting] = list(files_root.iterdir())
+    long_ago = time.time() - file_store.HOLD - 60
+    os.utime(waiting, (long_ago, long_ago))
+    again = TeamsNolan(fake, db, clock).start()  # its start-up sweeps what waited too long
+    try:
+        assert not any(files_root.iterdir())
+        status, _ = answer(again, MO, card, "accept", fake.upload_session(card["name"]))
+        assert status == 200
+        told(fake, MO, "no longer on Nolan's server")
+        assert fake.calls("upload") == []
+    finally:
+        again.stop()
