@@ -23,10 +23,10 @@ from bot.registers import REGISTERS
 from bot.rules.refusal import Refused
 from bot.teams import adaptive, file_store
 from bot.teams.cards import action
-from bot.teams.conduct import said, subcommand, tell
+from bot.teams.conduct import subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
 from bot.teams.drawers import Drawn, card, drawer
-from bot.teams.file_consent import CouldNotMake, consent, database, prepared, settings
+from bot.teams.file_consent import CouldNotMake, consent, database, offered, settings
 from bot.teams.router import Router, Turn
 from bot.ui.cards import Button, Style
 from bot.ui.forms import Form
@@ -130,13 +130,9 @@ def draw_prompt(_session: Session, _message: Queued) -> Drawn:
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
     """The file made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
     offered by its consent card."""
-    staff_id = message.recipient.removeprefix("staff:")
-    if not staff_id.isdigit():
-        return None
     wanted = _request(message.payload)
-    officer = int(staff_id)
 
-    def make() -> None:
+    def make(token: str, officer: int) -> None:
         try:
             with file_store.making(token, owner=officer, filename=wanted.filename) as (
                 target, kept
@@ -153,11 +149,10 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
             log.warning("Exporting %s for %s", wanted.register, message.recipient, exc_info=True)
             raise CouldNotMake(usecase.failed_text(wanted, usecase.why(exc))) from exc
 
-    token = str(message.payload["file"])
-    found = prepared(token, make)
-    if isinstance(found, str):
-        return said(found)
-    rows = int(str(found.detail.get("rows", 0)))
-    text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
-    description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"
-    return consent(found, text=text, description=description)
+    def offer(found: file_store.Held) -> Drawn:
+        rows = int(str(found.detail.get("rows", 0)))
+        text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
+        description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"
+        return consent(found, text=text, description=description)
+
+    return offered(message, make, offer)

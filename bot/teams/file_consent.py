@@ -29,7 +29,7 @@ from bot.outbox import Queued, SendFailed
 from bot.platform import service_url
 from bot.settings import Settings
 from bot.teams import file_store
-from bot.teams.conduct import tell
+from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, drawer
 from bot.teams.router import Router, Turn
 from storage.db import Database
@@ -115,6 +115,22 @@ def prepared(token: str, make: Callable[[], None]) -> file_store.Held | str:
                 target=_make, args=(token, make), name=f"file-{token[:8]}", daemon=True
             ).start()
     raise SendFailed("the file is being written", retry_after=MAKING_RETRY)
+
+
+def offered(
+    message: Queued,
+    make: Callable[[str, int], None],
+    offer: Callable[[file_store.Held], Drawn],
+) -> Drawn | None:
+    """A file's consent card, drawn: the file made by `make(token, officer)` (the request's
+    token, the officer it goes to; `prepared`), then `offer(file)`'s card; if it could not
+    be made, why. None for someone who is not a member of staff."""
+    staff_id = message.recipient.removeprefix("staff:")
+    if not staff_id.isdigit():
+        return None
+    token = str(message.payload["file"])
+    found = prepared(token, lambda: make(token, int(staff_id)))
+    return said(found) if isinstance(found, str) else offer(found)
 
 
 def _make(token: str, make: Callable[[], None]) -> None:

@@ -18,9 +18,9 @@ from bot.outbox import Queued
 from bot.report.annual import BadYear, parse_year, write_report, year_of
 from bot.rules.financial_year import FinancialYear
 from bot.teams import file_store
-from bot.teams.conduct import said, subcommand, tell
+from bot.teams.conduct import subcommand, tell
 from bot.teams.drawers import Drawn, drawer
-from bot.teams.file_consent import CouldNotMake, consent, database, prepared, settings
+from bot.teams.file_consent import CouldNotMake, consent, database, offered, settings
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 
@@ -66,13 +66,9 @@ def conduct_report(turn: Turn) -> None:
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
     """The report made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
     offered by its consent card."""
-    staff_id = message.recipient.removeprefix("staff:")
-    if not staff_id.isdigit():
-        return None
     year = FinancialYear(int(message.payload["year"]))
-    officer = int(staff_id)
 
-    def make() -> None:
+    def make(token: str, officer: int) -> None:
         name = f"annual-report-{year.start_year}.pdf"
         try:
             with file_store.making(token, owner=officer, filename=name) as (target, kept):
@@ -94,14 +90,13 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
                 "tell an admin."
             ) from exc
 
-    token = str(message.payload["file"])
-    found = prepared(token, make)
-    if isinstance(found, str):
-        return said(found)
-    total = int(str(found.detail.get("total", 0)))
-    text = (
-        f"Here is the annual report for {year.label}, for the audit committee: {total} "
-        f"declaration{'' if total == 1 else 's'}. The report is recorded in the audit trail. "
-        "Press Allow to put it in your OneDrive."
-    )
-    return consent(found, text=text, description=f"Annual report {year.label} (PDF)")
+    def offer(found: file_store.Held) -> Drawn:
+        total = int(str(found.detail.get("total", 0)))
+        text = (
+            f"Here is the annual report for {year.label}, for the audit committee: {total} "
+            f"declaration{'' if total == 1 else 's'}. The report is recorded in the audit "
+            "trail. Press Allow to put it in your OneDrive."
+        )
+        return consent(found, text=text, description=f"Annual report {year.label} (PDF)")
+
+    return offered(message, make, offer)
