@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 WORD = "export"
 PROMPT = "export_prompt"  # the card with the button that opens the form
 FILE = "export_file"  # the file-consent card of one export, the file made when drawn
+ARRIVES = "Nolan sends the file in this chat: press Allow on it to put it in your OneDrive."
 MAKING = (
     "Nolan is writing the file: it comes in this chat in a moment. Press Allow on it to put "
     "it in your OneDrive."
@@ -65,7 +66,7 @@ def conduct_export(turn: Turn) -> None:
 def form_for(asked: Asked) -> Form:
     if officer_id(asked.me) is None:
         raise Refused(NOT_ALLOWED)
-    return export_form(registers=list(REGISTERS), formats=list(FORMATS))
+    return export_form(registers=list(REGISTERS), formats=list(FORMATS), arrives=ARRIVES)
 
 
 def take(sub: Submitted) -> str:

@@ -36,7 +36,13 @@ DATE_HINTS = {
 }
 
 
-def export_form(*, registers: Sequence[str], formats: Sequence[str]) -> Form:
+IN_THE_DM = "The file arrives in your DM with Nolan."
+
+
+def export_form(
+    *, registers: Sequence[str], formats: Sequence[str], arrives: str = IN_THE_DM
+) -> Form:
+    """The form; `arrives`: where the platform sends the file."""
     f = ExportField
     dates = "; ".join(f"{REGISTER_NAMES[k].lower()} by {v}" for k, v in DATE_HINTS.items())
     return Form(
@@ -78,7 +84,7 @@ def export_form(*, registers: Sequence[str], formats: Sequence[str]) -> Form:
             Field(f.DATE_FROM, "From (optional)", Kind.DATE, required=False),
             Field(f.DATE_TO, "To (optional)", Kind.DATE, required=False),
             Note(
-                f"Dates are inclusive: {dates}. The file arrives in your DM with Nolan.",
+                f"Dates are inclusive: {dates}. {arrives}",
                 small=True,
             ),
         ),

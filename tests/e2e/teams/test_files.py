@@ -95,6 +95,7 @@ def ask_export(nolan: TeamsNolan, fake: FakeTeams, **answers: Any) -> str:
     assert button["data"]["_action"] == EXPORT_BUTTON
     form = dialog_of(fetch(nolan, MO, button["data"]))
     assert set(inputs(form)) >= {"register", "format", "content", "date_from", "date_to"}
+    assert "press Allow on it to put it in your OneDrive" in json.dumps(form)
     return closed_with(send_form(nolan, MO, form, answers))
 
 
