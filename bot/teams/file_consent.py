@@ -32,6 +32,7 @@ from bot.teams import file_store
 from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, drawer
 from bot.teams.router import Router, Turn
+from bot.usecases.exports import officer_id
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,10 @@ GONE = (
     "each is sent once). Ask for it again."
 )
 NOT_YOURS = "That file was made for someone else: Nolan has not sent it."
+NO_LONGER = (
+    "Only the monitoring officer and the head of office can have the registers' files, and "
+    "you no longer hold either role: Nolan has not sent the file, and has deleted it."
+)
 
 
 @dataclass
@@ -188,6 +193,10 @@ def answer(turn: Turn) -> None:
     if found.owner != me.id:
         log.warning("File consent for %s's file answered by staff %s", found.owner, me.id)
         tell(turn, NOT_YOURS)
+        return None
+    if value.get("action") == "accept" and officer_id(me) is None:
+        file_store.discard(found.token)  # the role was taken away since it was made
+        tell(turn, NO_LONGER)
         return None
     if value.get("action") != "accept":
         file_store.discard(found.token)

@@ -34,6 +34,7 @@ from tests.e2e.teams.dialogs import (
     inputs,
     said,
     send_form,
+    set_staff,
     staff_id,
     to_chat_of,
 )
@@ -283,3 +284,15 @@ def test_a_file_left_by_a_restart_is_swept_and_said_to_be_gone(
         assert fake.calls("upload") == []
     finally:
         again.stop()
+
+
+def test_an_officer_who_lost_the_role_cannot_take_the_file(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, files_root: Path
+) -> None:
+    ask_export(nolan, fake, register="gifts", format="csv", content="full")
+    card = consent_card(fake, MO)
+    set_staff(db, MO, roles="")
+    status, _ = answer(nolan, MO, card, "accept", fake.upload_session(card["name"]))
+    assert status == 200
+    told(fake, MO, "you no longer hold either role")
+    assert fake.calls("upload") == [] and not any(files_root.iterdir())
