@@ -142,6 +142,18 @@ def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[
     }
 
 
+def id_of(session: Session, *, key: Key) -> int | None:
+    """The id of the message owed under `key` (to update it in place), if any."""
+    return session.exec(
+        select(Reminder.id).where(
+            Reminder.kind == key.kind,
+            Reminder.subject == key.subject,
+            Reminder.recipient == key.recipient,
+            Reminder.due_on == key.due_on,
+        )
+    ).first()
+
+
 def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:
     """Keys already sent (in one query), so a job can skip them without claiming."""
     rows = session.exec(

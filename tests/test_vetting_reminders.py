@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.cli import main
+from bot.jobs import vetting as jobs
 from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
@@ -25,7 +26,6 @@ from bot.settings import Policy, Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
 from handlers.outgoing import SlackSender
-from handlers.vetting import jobs
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef
 from storage.db import Database
 from storage.models import Reminder, Staff

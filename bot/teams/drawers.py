@@ -33,11 +33,13 @@ class Where:
 @dataclass(frozen=True)
 class Drawn:
     """A message ready to go: `text` alone, or a card with `text` as its fallback; `update`:
-    the message it replaces instead of sending a new one."""
+    the message it replaces instead of sending a new one; `more`: messages that follow it (a
+    long list in parts), sent after it and not updated later."""
 
     text: str
     card: dict[str, Any] | None = None
     update: Where | None = None
+    more: tuple[Drawn, ...] = ()
 
     def activity(self) -> dict[str, Any]:
         """The message activity the Bot Connector takes."""
