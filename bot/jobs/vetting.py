@@ -41,7 +41,6 @@ from storage.vetting import Holder, expiring, lapsed
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Entry:
     """One person in an overseer's list of renewals due, and when their reminder fell due."""

@@ -15,7 +15,9 @@ from bot.teams import (
     interests,
     policies,
     questions,
+    reviews,
     undertaking,
+    vetting,
     withdraw,
 )
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
@@ -35,3 +37,5 @@ def register(router: Router) -> None:
     approvals.register(router)
     questions.register(router)
     withdraw.register(router)
+    vetting.register(router)
+    reviews.register(router)

@@ -42,7 +42,5 @@ def reminded(session: Session, payload: dict[str, Any]) -> tuple[Holder, list[st
     if not found:
         return None
     overseers = staff.by_ids(session, ids={int(i) for i in payload["overseer_ids"]})
-    names = [
-        overseers[int(i)].display_name for i in payload["overseer_ids"] if int(i) in overseers
-    ]
+    names = [overseers[int(i)].display_name for i in payload["overseer_ids"] if int(i) in overseers]
     return found[0], names
