@@ -11,6 +11,7 @@ permission has ended is drawn here too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -77,43 +78,38 @@ def _answered(reviewed: usecase.Reviewed, policy: Policy) -> ui.Card:
     )
 
 
-def unchanged(turn: Turn) -> dict[str, Any]:
+def _review(turn: Turn, ref: ui.ReviewRef) -> dict[str, Any]:
+    """Which review a press answers, and who presses, as the use cases take them."""
+    return {
+        "actor": turn.actor,
+        "declaration_id": ref.declaration_id,
+        "period": ref.period,
+        "settings": turn.settings,
+    }
+
+
+def _pressed_answer(
+    turn: Turn, answer: Callable[..., usecase.Reviewed], **more: Any
+) -> dict[str, Any]:
+    """A one-press answer: the card in place, drawn with the answer that stands."""
     ref = _ref(turn)
     if ref is None:
         return action_error(STALE_BUTTON)
     try:
-        reviewed = usecase.answer_review(
-            turn.db,
-            actor=turn.actor,
-            declaration_id=ref.declaration_id,
-            period=ref.period,
-            response="confirmed",
-            settings=turn.settings,
-            now=turn.clock(),
-        )
+        reviewed = answer(turn.db, now=turn.clock(), **_review(turn, ref), **more)
     except Refused as refused:
         return action_message(refused.text)
     return card_replaced(adaptive_card(_answered(reviewed, turn.settings.policy)))
+
+
+def unchanged(turn: Turn) -> dict[str, Any]:
+    return _pressed_answer(turn, usecase.answer_review, response="confirmed")
 
 
 def ended(turn: Turn) -> dict[str, Any]:
     """The permission ends today and the line manager is told (once: pressed again, the
     answer that stands)."""
-    ref = _ref(turn)
-    if ref is None:
-        return action_error(STALE_BUTTON)
-    try:
-        reviewed = usecase.end_at_review(
-            turn.db,
-            actor=turn.actor,
-            declaration_id=ref.declaration_id,
-            period=ref.period,
-            settings=turn.settings,
-            now=turn.clock(),
-        )
-    except Refused as refused:
-        return action_message(refused.text)
-    return card_replaced(adaptive_card(_answered(reviewed, turn.settings.policy)))
+    return _pressed_answer(turn, usecase.end_at_review)
 
 
 def changed(turn: Turn) -> dict[str, Any]:
@@ -123,21 +119,9 @@ def changed(turn: Turn) -> dict[str, Any]:
     if ref is None:
         return dialog_message(STALE_BUTTON)
     try:
-        p = usecase.permission_under_review(
-            turn.db,
-            actor=turn.actor,
-            declaration_id=ref.declaration_id,
-            period=ref.period,
-            settings=turn.settings,
-        )
+        p = usecase.permission_under_review(turn.db, **_review(turn, ref))
         reviewed = usecase.answer_review(
-            turn.db,
-            actor=turn.actor,
-            declaration_id=ref.declaration_id,
-            period=ref.period,
-            response="updated",
-            settings=turn.settings,
-            now=turn.clock(),
+            turn.db, response="updated", now=turn.clock(), **_review(turn, ref)
         )
     except Refused as refused:
         return dialog_message(refused.text)
@@ -150,7 +134,7 @@ def changed(turn: Turn) -> dict[str, Any]:
     return dialog(
         outside_work_form(
             organisation=p.organisation,
-            notes=f"A change to {p.reference} ({p.role}, granted {p.granted_on:%d %b %Y}): ",
+            notes=ui.change_notes(p),
             ask_for_manager=ask_for_manager,
             head_title=turn.settings.policy.head_of_office_title,
         )

@@ -57,6 +57,12 @@ def _years(granted_on: date, anniversary: date) -> str:
     return f"{n} year{'' if n == 1 else 's'}"
 
 
+def change_notes(permission: Reviewed) -> str:
+    """How the outside-work form opened by "It has changed" starts its notes."""
+    p = permission
+    return f"A change to {p.reference} ({p.role}, granted {p.granted_on:%d %b %Y}): "
+
+
 def review_card(permission: Reviewed, anniversary: date, policy: Policy) -> Card:
     head = escape(policy.head_of_office_title)
     ref = ReviewRef(declaration_id=permission.declaration_id, period=anniversary.isoformat())

@@ -76,6 +76,12 @@ def review(nolan: TeamsNolan, fake: FakeTeams) -> Call:
     return asked
 
 
+def changed_button(asked: Call) -> dict[str, Any]:
+    [card] = cards_of(asked)
+    [changed] = [a for a in actions(card) if a.get("title") == "It has changed"]
+    return changed
+
+
 def answer_at_noon(nolan: TeamsNolan) -> None:
     nolan.clock.now = datetime.combine(ANNIVERSARY, time(12), tzinfo=LONDON).astimezone(UTC)
 
@@ -136,8 +142,7 @@ def test_it_has_changed_opens_the_form_and_replaces_the_card(
 ) -> None:
     grant(db, org)
     asked = review(nolan, fake)
-    [card] = cards_of(asked)
-    [changed] = [a for a in actions(card) if a.get("title") == "It has changed"]
+    changed = changed_button(asked)
     assert changed["type"] == "Action.Submit" and changed["data"]["_action"] == "review_changed"
     answer_at_noon(nolan)
     form = dialog_of(fetch(nolan, ALICE, changed["data"]))
@@ -159,8 +164,7 @@ def test_someone_elses_press_and_a_forged_one_are_refused(
     [card] = cards_of(asked)
     status, reply = press(nolan, MO, asked, "review_unchanged")
     assert status == 200 and reply["value"] == NOT_YOURS
-    [changed] = [a for a in actions(card) if a.get("title") == "It has changed"]
-    assert closed_with(fetch(nolan, MO, changed["data"])) == NOT_YOURS
+    assert closed_with(fetch(nolan, MO, changed_button(asked)["data"])) == NOT_YOURS
     junk = {"action": {"type": "Action.Execute", "verb": "review_ended",
                        "data": {"_payload": "junk"}}}
     status, forged = nolan.post(nolan.activity(ALICE, "invoke", name=EXECUTE, value=junk))

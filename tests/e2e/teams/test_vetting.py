@@ -20,6 +20,8 @@ from storage.models import Staff
 from tests.e2e.teams.dialogs import closed_with, dialog_of, error_after, fetch, send_form
 from tests.e2e.teams.harness import ORG, Person, TeamsNolan, cards_of
 from tests.e2e.teams.test_home import actions, shown
+from tests.e2e.test_vetting_flow import expiry_of
+from tests.e2e.test_vetting_flow import set_clearance as clear
 from tests.faketeams import FakeTeams
 from tests.faketeams.server import Call
 
@@ -44,21 +46,6 @@ def vera(fake: FakeTeams, db: Database, nolan: TeamsNolan) -> Iterator[Staff]:
         session.refresh(row)
         session.expunge(row)
     yield row
-
-
-def clear(db: Database, person: Staff, expires: date, level: str = "NPPV3") -> None:
-    with db.session() as session:
-        row = session.get(Staff, person.id)
-        assert row is not None
-        row.vetting_level, row.vetting_expires = level, expires
-        session.commit()
-
-
-def expiry_of(db: Database, person: Staff) -> date | None:
-    with db.session() as session:
-        row = session.get(Staff, person.id)
-        assert row is not None
-        return row.vetting_expires
 
 
 def sweep(nolan: TeamsNolan, day: date, hour: int = 10) -> SweepReport:
