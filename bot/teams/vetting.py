@@ -27,7 +27,17 @@ from bot.ui.screens import Screen, Section
 from bot.ui.text import long_day
 from bot.ui.vetting import FORM_ID, ClearanceRef, renewal_form
 from bot.usecases.vetting import CONFIRMED, RENEWED, renew_vetting, start_renewal
-from bot.usecases.vetting_owed import LAPSED, RENEWAL, RENEWAL_LIST, day, listed, reminded
+from bot.usecases.vetting_owed import (
+    LAPSED,
+    RENEWAL,
+    RENEWAL_LIST,
+    confirmation,
+    day,
+    listed,
+    member_reminder,
+    member_renewed,
+    reminded,
+)
 from storage import staff
 from storage.models import Staff
 
@@ -94,15 +104,7 @@ def draw_renewed(session: Session, message: Queued) -> Drawn | None:
     person, actor = _person(session, payload["staff_id"]), _person(session, payload["actor_id"])
     if person is None or actor is None or not person.teams_id:
         return None  # not on Teams: the officers' confirmation says to tell them
-    return drawn_card(
-        ui.member_renewed(
-            person.vetting_level,
-            day(payload, "renewed_on"),
-            day(payload, "new_expiry"),
-            by_name=actor.display_name,
-            leads=tuple(int(d) for d in payload["leads"]),
-        )
-    )
+    return drawn_card(member_renewed(person, actor, payload))
 
 
 @teams_drawer(CONFIRMED)
@@ -112,16 +114,8 @@ def draw_confirmed(session: Session, message: Queued) -> Drawn | None:
     officer = _person(session, message.recipient.removeprefix("staff:"))
     if person is None or actor is None or officer is None:
         return None
-    card = ui.officer_renewed(
-        person.display_name,
-        person.vetting_level,
-        day(payload, "renewed_on"),
-        day(payload, "new_expiry"),
-        int(payload["years"]),
-        told=bool(person.teams_id),
-        platform=TEAMS,
-    )
-    return drawn_card(ui.recorded_by(card, actor.display_name) if officer.id != actor.id else card)
+    told = bool(person.teams_id)
+    return drawn_card(confirmation(person, actor, officer, payload, told, TEAMS))
 
 
 # -- the sweep's reminders --------------------------------------------------------------------
@@ -133,17 +127,8 @@ def draw_renewal(session: Session, message: Queued) -> Drawn | None:
     if found is None:
         return None  # renewed (or left) since: nothing to remind them of
     holder, overseer_names = found
-    policy = office_policy()
-    return drawn_card(
-        ui.member_reminder(
-            holder,
-            office_day_of(message),
-            overseer_names=overseer_names,
-            officer_title=policy.vetting_officer_title,
-            leads=policy.vetting_lead_days,
-            years=rules.interval_years(holder.level, policy.vetting_intervals),
-        )
-    )
+    today = office_day_of(message)
+    return drawn_card(member_reminder(holder, overseer_names, today, office_policy()))
 
 
 def _drawn(listings: list[ui.Listing], title: str) -> Drawn:

@@ -11,7 +11,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.rules import vetting as rules
+from bot.settings import Policy
+from bot.ui import vetting_messages as ui
+from bot.ui.cards import Card
 from storage import staff
+from storage.models import Staff
 from storage.vetting import Holder, clearances_of
 
 RENEWAL = "vetting_renewal"  # a card and a key: a holder's reminder, a line of a list
@@ -44,3 +49,46 @@ def reminded(session: Session, payload: dict[str, Any]) -> tuple[Holder, list[st
     overseers = staff.by_ids(session, ids={int(i) for i in payload["overseer_ids"]})
     names = [overseers[int(i)].display_name for i in payload["overseer_ids"] if int(i) in overseers]
     return found[0], names
+
+
+# -- the cards, as every platform draws them ------------------------------------------------
+
+
+def member_reminder(holder: Holder, overseer_names: list[str], today: date, policy: Policy) -> Card:
+    """A holder's reminder as of `today`."""
+    return ui.member_reminder(
+        holder,
+        today,
+        overseer_names=overseer_names,
+        officer_title=policy.vetting_officer_title,
+        leads=policy.vetting_lead_days,
+        years=rules.interval_years(holder.level, policy.vetting_intervals),
+    )
+
+
+def member_renewed(person: Staff, actor: Staff, payload: dict[str, Any]) -> Card:
+    """The person's new expiry (bot.usecases.vetting.RENEWED)."""
+    return ui.member_renewed(
+        person.vetting_level,
+        day(payload, "renewed_on"),
+        day(payload, "new_expiry"),
+        by_name=actor.display_name,
+        leads=tuple(int(d) for d in payload["leads"]),
+    )
+
+
+def confirmation(
+    person: Staff, actor: Staff, officer: Staff, payload: dict[str, Any], told: bool, platform: str
+) -> Card:
+    """An officer's confirmation (bot.usecases.vetting.CONFIRMED): who recorded it, when
+    another did; `told`: whether the person was (they are on `platform`)."""
+    card = ui.officer_renewed(
+        person.display_name,
+        person.vetting_level,
+        day(payload, "renewed_on"),
+        day(payload, "new_expiry"),
+        int(payload["years"]),
+        told,
+        platform=platform,
+    )
+    return ui.recorded_by(card, actor.display_name) if officer.id != actor.id else card

@@ -12,11 +12,22 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.outbox import Queued
-from bot.rules import vetting as rules
+from bot.ui.vetting_messages import lapsed_lists, renewal_list
 from bot.usecases.vetting import CONFIRMED, RENEWED
-from bot.usecases.vetting_owed import LAPSED, RENEWAL, RENEWAL_LIST, day, listed, reminded
+from bot.usecases.vetting_owed import (
+    LAPSED,
+    RENEWAL,
+    RENEWAL_LIST,
+    confirmation,
+    day,
+    listed,
+    member_reminder,
+    member_renewed,
+    reminded,
+)
 from handlers.outgoing import Drawn, Office, card
 from handlers.vetting import messages
+from handlers.vetting.messages import SLACK
 from storage import staff
 from storage.models import Staff
 
@@ -34,14 +45,7 @@ def _draw_renewed(session: Session, message: Queued) -> Drawn | None:
         return None  # not on Slack: the officers' confirmation says to tell them
     person, actor = found
     payload = message.payload
-    renewed = messages.member_renewed(
-        person.vetting_level,
-        day(payload, "renewed_on"),
-        day(payload, "new_expiry"),
-        by_name=actor.display_name,
-        leads=tuple(int(d) for d in payload["leads"]),
-    )
-    return Drawn(renewed)
+    return Drawn(messages.said(member_renewed(person, actor, payload)))
 
 
 @card(CONFIRMED)
@@ -52,16 +56,8 @@ def _draw_confirmed(session: Session, message: Queued) -> Drawn | None:
         return None
     person, actor = found
     payload = message.payload
-    confirmation = messages.officer_renewed(
-        person.display_name,
-        person.vetting_level,
-        day(payload, "renewed_on"),
-        day(payload, "new_expiry"),
-        int(payload["years"]),
-        told=bool(person.slack_user_id),
-        recorded_by=actor.display_name if officer.id != actor.id else None,
-    )
-    return Drawn(confirmation)
+    told = bool(person.slack_user_id)
+    return Drawn(messages.said(confirmation(person, actor, officer, payload, told, SLACK)))
 
 
 # -- the sweep's reminders ----------------------------------------------------------------------
@@ -74,16 +70,7 @@ def _draw_renewal(session: Session, message: Queued, office: Office) -> Drawn | 
         return None  # renewed (or left) since: nothing to remind them of
     holder, overseer_names = found
     policy = office.policy
-    return Drawn(
-        messages.member_reminder(
-            holder,
-            office.today,
-            overseer_names=overseer_names,
-            officer_title=policy.vetting_officer_title,
-            leads=policy.vetting_lead_days,
-            years=rules.interval_years(holder.level, policy.vetting_intervals),
-        )
-    )
+    return Drawn(messages.said(member_reminder(holder, overseer_names, office.today, policy)))
 
 
 @card(RENEWAL_LIST, office=True)
@@ -91,7 +78,8 @@ def _draw_renewal_list(session: Session, message: Queued, office: Office) -> Dra
     holders = listed(session, message.payload)
     if not holders:
         return None
-    return Drawn(messages.renewal_list(holders, office.today, office.policy.vetting_intervals))
+    intervals = office.policy.vetting_intervals
+    return Drawn(messages.listed(renewal_list(holders, office.today, intervals, platform=SLACK)))
 
 
 @card(LAPSED, office=True)
@@ -99,7 +87,14 @@ def _draw_lapsed(session: Session, message: Queued, office: Office) -> Drawn | N
     holders = listed(session, message.payload)
     if not holders:
         return None
-    first, *more = messages.lapsed_lists(
-        holders, day(message.payload, "monday"), office.today, office.policy.vetting_intervals
-    )
+    first, *more = [
+        messages.listed(part)
+        for part in lapsed_lists(
+            holders,
+            day(message.payload, "monday"),
+            office.today,
+            office.policy.vetting_intervals,
+            platform=SLACK,
+        )
+    ]
     return Drawn(first, more=tuple(more))
