@@ -637,3 +637,33 @@ def test_vetting_settings_are_read_and_checked() -> None:
     ]:
         with pytest.raises(SettingsError, match=words):
             policy(**env)
+
+
+def test_reminders_the_ledger_keyed_by_slack_id_are_not_sent_again(world: World) -> None:
+    """Reminders sent before the ledger named recipients by staff id (their Slack id then):
+    the sweep does not send them again under the new key; the next lead time goes."""
+    world.clear("alice", EXPIRES)
+    day = EXPIRES - timedelta(days=30)
+    alice = world.org["alice"].id
+    sent_at = datetime.combine(day, time(7, 0), tzinfo=LONDON)
+    with world.db.session() as session:
+        for recipient in ("UALICE", "UVET"):
+            session.add(
+                Reminder(
+                    kind=jobs.RENEWAL,
+                    subject=f"staff:{alice}",
+                    recipient=recipient,
+                    due_on=day,
+                    status="sent",
+                    attempts=1,
+                    claimed_at=sent_at,
+                    sent_at=sent_at,
+                    created_at=sent_at,
+                )
+            )
+        session.commit()
+    report = world.sweep(day + timedelta(days=1))
+    assert world.fake.calls("chat.postMessage") == []
+    assert report.counts["vetting_reminded"] == 0
+    world.sweep(EXPIRES - timedelta(days=7))
+    assert {c.args["channel"] for c in world.fake.calls("chat.postMessage")} == {"UALICE", "UVET"}
