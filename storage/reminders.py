@@ -149,8 +149,9 @@ def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[
 
 
 def _sent_to_slack_ids(session: Session, rows: Sequence[Reminder]) -> dict[Key, None]:
-    """Reminders sent before the ledger named recipients by staff id (bot.outbox.to_staff):
-    their key under it too, so a job keying by staff id does not send them again."""
+    """Reminders sent before the ledger named recipients as the outbox does (a person by
+    staff id, bot.outbox.to_staff; a channel as "channel:<id>"), by their Slack id: their
+    key under the new name too, so a job keying by it does not send them again."""
     legacy = {
         r.recipient
         for r in rows
@@ -163,11 +164,14 @@ def _sent_to_slack_ids(session: Session, rows: Sequence[Reminder]) -> dict[Key, 
             select(Staff.slack_user_id, Staff.id).where(col(Staff.slack_user_id).in_(legacy))
         ).all()
     )
-    return {
-        Key(r.kind, r.subject, f"staff:{ids[r.recipient]}", r.due_on): None
-        for r in rows
-        if r.due_on is not None and r.status == ReminderStatus.SENT and r.recipient in ids
-    }
+    renamed: dict[Key, None] = {}
+    for r in rows:
+        if r.due_on is None or r.status != ReminderStatus.SENT or r.recipient not in legacy:
+            continue
+        person = ids.get(r.recipient)
+        named = f"staff:{person}" if person is not None else f"channel:{r.recipient}"
+        renamed[Key(r.kind, r.subject, named, r.due_on)] = None
+    return renamed
 
 
 def id_of(session: Session, *, key: Key) -> int | None:
