@@ -27,6 +27,7 @@ from bot.ledger import owe_list, owe_unless_sent
 from bot.notifier import next_working_hour
 from bot.outbox import to_staff
 from bot.rules import vetting as rules
+from bot.rules.calendar import held_until, zone_named
 from bot.rules.roles import Role
 from bot.rules.schedule import Due
 from bot.sweep import Job, Owed, Sweep
@@ -73,8 +74,13 @@ def _officers(sweep: Sweep) -> tuple[dict[int, Officer], list[int], list[int]]:
 
 
 def _arrives(sweep: Sweep, tz: str | None) -> str:
-    """How a report line says when a DM held for the recipient's working hours arrives."""
-    at = next_working_hour(sweep.now, tz)
+    """How a report line says when a DM held for the recipient's working hours arrives:
+    Slack schedules it for 09:00 in their zone, if known; a platform whose sender holds it
+    (Teams) sends it when their hours open (the office's zone when theirs is not known)."""
+    if sweep.outbox is not None and sweep.outbox.holds:
+        at = held_until(sweep.now, zone_named(tz) or sweep.settings.policy.tz)
+    else:
+        at = next_working_hour(sweep.now, tz)
     return "" if at is None else f" (held until {at:%H:%M} their time)"
 
 

@@ -161,3 +161,17 @@ def test_the_weekly_list_of_lapsed_clearances(
     assert len(renew_buttons(lapsed)) == 2
     sweep(nolan, monday + timedelta(days=1))  # once a week
     assert len(to(fake, VERA, "have lapsed")) == 1
+
+
+def test_a_reminder_due_before_working_hours_is_held_until_they_open(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], vera: Staff
+) -> None:
+    clear(db, org["alice"], EXPIRES)
+    early = sweep(nolan, DUE, hour=7)
+    assert any("Alice Able" in line and "(held until 08:00 their time)" in line
+               for line in early.lines)
+    assert to(fake, ALICE, "vetting clearance") == []  # Teams has no scheduled messages
+    opens = datetime.combine(DUE, time(8), tzinfo=LONDON)
+    held = [r for r in nolan.outbox() if r.kind in ("vetting_renewal", "vetting_renewal_list")
+            and r.payload is not None]
+    assert len(held) == 2 and all(r.not_before == opens for r in held)
