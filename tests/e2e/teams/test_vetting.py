@@ -79,6 +79,7 @@ def test_the_sweep_reminds_the_holder_and_lists_them_for_the_officer_once(
     [reminder] = to(fake, ALICE, "Your NPPV3 vetting clearance expires on")
     said = shown(reminder)
     assert "Wed 3 Mar 2027" in said and "in 30 days" in said and "Vera Vetting" in said
+    assert said.startswith("⏳") and ":" + "hourglass" not in said  # Slack's icon, drawn
     assert "Nolan reminds you 90, 30 and 7 days before it expires, and on the day" in said
     assert renew_buttons(reminder) == []  # the holder records nothing
     [listed] = to(fake, VERA, "1 vetting clearance is due for renewal")
