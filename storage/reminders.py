@@ -9,6 +9,7 @@ sweep that died between claiming and sending, can be claimed again by a later ru
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
-from storage.models import Reminder
+from storage.models import Reminder, Staff
 from storage.outbox import mark_failed, mark_sent
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
     "queue_once",
     "sent_keys",
 ]
+
+# Recipients as the outbox names them ("staff:12", "channel:C0…"); before, a Slack id.
+NAMED = ("staff:", "channel:", "teams:")
 
 # A claim older than this that never became "sent" belongs to a sweep that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -133,13 +137,53 @@ def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[
         ReminderStatus.FAILED,
         ReminderStatus.DEAD,  # given up by the outbox; each sweep tries a reminder once more
     )
-    return {
+    owed = {
         Key(r.kind, r.subject, r.recipient, r.due_on): (
             (r.id if r.payload is not None else r.updates_id) if r.status in pending else None
         )
         for r in rows
         if r.due_on is not None
     }
+    owed.update(_sent_to_slack_ids(session, rows))
+    return owed
+
+
+def _sent_to_slack_ids(session: Session, rows: Sequence[Reminder]) -> dict[Key, None]:
+    """Reminders sent before the ledger named recipients as the outbox does (a person by
+    staff id, bot.outbox.to_staff; a channel as "channel:<id>"), by their Slack id: their
+    key under the new name too, so a job keying by it does not send them again."""
+    legacy = {
+        r.recipient
+        for r in rows
+        if r.status == ReminderStatus.SENT and not r.recipient.startswith(NAMED)
+    }
+    if not legacy:
+        return {}
+    ids = dict(
+        session.exec(
+            select(Staff.slack_user_id, Staff.id).where(col(Staff.slack_user_id).in_(legacy))
+        ).all()
+    )
+    renamed: dict[Key, None] = {}
+    for r in rows:
+        if r.due_on is None or r.status != ReminderStatus.SENT or r.recipient not in legacy:
+            continue
+        person = ids.get(r.recipient)
+        named = f"staff:{person}" if person is not None else f"channel:{r.recipient}"
+        renamed[Key(r.kind, r.subject, named, r.due_on)] = None
+    return renamed
+
+
+def id_of(session: Session, *, key: Key) -> int | None:
+    """The id of the message owed under `key` (to update it in place), if any."""
+    return session.exec(
+        select(Reminder.id).where(
+            Reminder.kind == key.kind,
+            Reminder.subject == key.subject,
+            Reminder.recipient == key.recipient,
+            Reminder.due_on == key.due_on,
+        )
+    ).first()
 
 
 def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[Key]:

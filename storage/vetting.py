@@ -24,6 +24,7 @@ class Holder:
     tz: str | None
     level: str | None
     expires: date
+    teams_id: str | None = None
 
     @property
     def clearance(self) -> Clearance:
@@ -39,6 +40,7 @@ def _holder(person: Staff) -> Holder:
         tz=person.tz,
         level=person.vetting_level,
         expires=person.vetting_expires,
+        teams_id=person.teams_id,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.cli import main
+from bot.jobs import vetting as jobs
 from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
@@ -25,7 +26,6 @@ from bot.settings import Policy, Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
 from handlers.outgoing import SlackSender
-from handlers.vetting import jobs
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef
 from storage.db import Database
 from storage.models import Reminder, Staff
@@ -637,3 +637,33 @@ def test_vetting_settings_are_read_and_checked() -> None:
     ]:
         with pytest.raises(SettingsError, match=words):
             policy(**env)
+
+
+def test_reminders_the_ledger_keyed_by_slack_id_are_not_sent_again(world: World) -> None:
+    """Reminders sent before the ledger named recipients by staff id (their Slack id then):
+    the sweep does not send them again under the new key; the next lead time goes."""
+    world.clear("alice", EXPIRES)
+    day = EXPIRES - timedelta(days=30)
+    alice = world.org["alice"].id
+    sent_at = datetime.combine(day, time(7, 0), tzinfo=LONDON)
+    with world.db.session() as session:
+        for recipient in ("UALICE", "UVET"):
+            session.add(
+                Reminder(
+                    kind=jobs.RENEWAL,
+                    subject=f"staff:{alice}",
+                    recipient=recipient,
+                    due_on=day,
+                    status="sent",
+                    attempts=1,
+                    claimed_at=sent_at,
+                    sent_at=sent_at,
+                    created_at=sent_at,
+                )
+            )
+        session.commit()
+    report = world.sweep(day + timedelta(days=1))
+    assert world.fake.calls("chat.postMessage") == []
+    assert report.counts["vetting_reminded"] == 0
+    world.sweep(EXPIRES - timedelta(days=7))
+    assert {c.args["channel"] for c in world.fake.calls("chat.postMessage")} == {"UALICE", "UVET"}

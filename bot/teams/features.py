@@ -18,7 +18,9 @@ from bot.teams import (
     policies,
     questions,
     report,
+    reviews,
     undertaking,
+    vetting,
     withdraw,
 )
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
@@ -41,3 +43,5 @@ def register(router: Router) -> None:
     file_consent.register(router)
     exports.register(router)
     report.register(router)
+    vetting.register(router)
+    reviews.register(router)

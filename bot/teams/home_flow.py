@@ -89,6 +89,15 @@ def office_today() -> date:
     return _homes.clock().astimezone(_homes.policy.tz).date()
 
 
+def office_day_of(message: Queued) -> date:
+    """The office's date a message speaks of ("in 7 days"): when it fell due, or later if it
+    goes later (the pass's time: a sweep's is driven by date), as Slack's Office does."""
+    at = message.at or _homes.clock()
+    if message.due_at is not None:
+        at = max(message.due_at, at)
+    return at.astimezone(_homes.policy.tz).date()
+
+
 def load_for(session: Session, staff_id: int) -> Home | None:
     """The person's Home at the pages they last saw (None: not in the org chart)."""
     return _homes.load(session, staff_id, _homes.pages(staff_id))

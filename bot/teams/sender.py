@@ -73,6 +73,8 @@ class TeamsSender:
             return drawn.update
         conversation_id = chat.conversation_id or self._open(chat)
         activity_id = self.connector.send(chat.service_url, conversation_id, drawn.activity())
+        for then in drawn.more:
+            self.connector.send(chat.service_url, conversation_id, then.activity())
         if chat.staff_id is None:
             return None  # someone outside the org chart: nothing to update later
         return Where(message.recipient, activity_id)

@@ -38,6 +38,8 @@ ICONS = {
     "large_orange_circle": "🟠",
     "scroll": "📜",
     "bell": "🔔",
+    "hourglass_flowing_sand": "⏳",
+    "pencil2": "✏",
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")

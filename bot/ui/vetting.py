@@ -3,6 +3,7 @@ rule's field name (bot.rules.vetting.Field), so a validation error lands on its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.rules.vetting import Field as VettingField
@@ -11,6 +12,17 @@ from bot.ui.payload import Payload
 from bot.ui.text import clip, escape, long_day, relative
 
 FORM_ID = "vetting_renewal"
+# People per list message: Slack allows 50 blocks; each person is one, plus a heading and a
+# footer (the sweep splits longer lists, bot.jobs.vetting).
+PER_MESSAGE = 40
+# Names in a notification's plain text (the message itself carries everyone).
+TEXT_NAMES = 10
+
+
+def names_list(names: Sequence[str]) -> str:
+    shown = list(names[:TEXT_NAMES])
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
 class ClearanceRef(Payload):

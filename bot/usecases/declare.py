@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -89,7 +89,17 @@ def office_day(settings: Settings, now: datetime) -> date:
     return now.astimezone(settings.policy.tz).date()
 
 
-def reachable(person: Staff | None) -> bool:
+class Account(Protocol):
+    """A member of staff's chat accounts (a Staff row, or a query's copy of one)."""
+
+    @property
+    def slack_user_id(self) -> str | None: ...
+
+    @property
+    def teams_id(self) -> str | None: ...
+
+
+def reachable(person: Account | None) -> bool:
     """Someone Nolan can send a message to, on some platform."""
     return person is not None and bool(person.slack_user_id or person.teams_id)
 

@@ -1,14 +1,14 @@
 """The yearly review of outside-work permissions: on each anniversary of the grant the member
 of staff confirms it continues unchanged, says it has changed (a new request), or that it
-has ended. Sent from the daily sweep (handlers.reviews.jobs)."""
+has ended. Sent from the daily sweep (bot.jobs.reviews)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.reviews import JOBS as JOBS
 from handlers.context import meta
 from handlers.reviews.ids import Action, ReviewRef
-from handlers.reviews.jobs import JOBS as JOBS
 from handlers.reviews.listeners import changed, ended, unchanged
 
 

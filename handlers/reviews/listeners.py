@@ -9,6 +9,7 @@ from typing import Any, Literal
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.ui.reviews import change_notes
 from bot.usecases import reviews as usecase
 from handlers import manager_picker
 from handlers.annual.common import pressed_message
@@ -92,7 +93,7 @@ def changed(
         trigger_id=body["trigger_id"],
         view=outside_work_modal(
             organisation=p.organisation,
-            notes=f"A change to {p.reference} ({p.role}, granted {p.granted_on:%d %b %Y}): ",
+            notes=change_notes(p),
             ask_for_manager=ask_for_manager,
             head_title=env.settings.policy.head_of_office_title,
         ),

@@ -1,13 +1,13 @@
 """Vetting renewal: reminders before a clearance expires, the weekly list of lapsed ones
-(handlers.vetting.jobs, run by the daily sweep), and recording a renewal from the DM."""
+(bot.jobs.vetting, run by the daily sweep), and recording a renewal from the DM."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.vetting import JOBS as JOBS
 from handlers.context import meta
 from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION, ClearanceRef, Field
-from handlers.vetting.jobs import JOBS as JOBS
 from handlers.vetting.listeners import STALE_FORM, open_renewal_form, submit_renewal
 
 

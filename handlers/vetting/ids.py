@@ -7,20 +7,13 @@ from __future__ import annotations
 from bot.rules.vetting import Field
 from bot.ui.vetting import FORM_ID as CALLBACK_ID
 from bot.ui.vetting import ClearanceRef
+from bot.ui.vetting_messages import RENEW_ACTION, person_block
 from handlers.slack_ui import ACTION_SUFFIX
 from handlers.slack_ui import action_id as _action_id
-
-# "Renewed on…" beside each person in the vetting officer's lists.
-RENEW_ACTION = "vetting_renewed_on"
 
 
 def action_id(field: Field) -> str:
     return _action_id(field.value)
-
-
-def person_block(staff_id: int) -> str:
-    """One person's line in a list (block ids must be unique within a message)."""
-    return f"vetting_person_{staff_id}"
 
 
 __all__ = [

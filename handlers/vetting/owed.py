@@ -1,35 +1,41 @@
 """The Slack drawing of the vetting messages the outbox owes: what a recorded renewal owes
 (bot.usecases.vetting: the person's new expiry, held for their working hours, and the
-confirmation to the vetting officers), and the sweep's reminders (handlers.vetting.jobs: a
+confirmation to the vetting officers), and the sweep's reminders (bot.jobs.vetting: a
 holder's renewal reminder, an overseer's list of renewals due, the weekly lapsed list), each
-drawn as of the day it is sent, leaving out anyone renewed since it was queued."""
+drawn as of the day it is sent, leaving out anyone renewed since it was queued
+(bot.usecases.vetting_owed)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.outbox import Queued
-from bot.rules import vetting as rules
+from bot.ui.vetting_messages import lapsed_lists, renewal_list
 from bot.usecases.vetting import CONFIRMED, RENEWED
+from bot.usecases.vetting_owed import (
+    LAPSED,
+    RENEWAL,
+    RENEWAL_LIST,
+    confirmation,
+    day,
+    listed,
+    member_reminder,
+    member_renewed,
+    reminded,
+)
 from handlers.outgoing import Drawn, Office, card
 from handlers.vetting import messages
-from handlers.vetting.jobs import LAPSED, RENEWAL, RENEWAL_LIST
+from handlers.vetting.messages import SLACK
 from storage import staff
 from storage.models import Staff
-from storage.vetting import Holder, clearances_of
 
 
 def _people(session: Session, payload: dict[str, Any]) -> tuple[Staff, Staff] | None:
     person = staff.by_id(session, staff_id=int(payload["staff_id"]))
     actor = staff.by_id(session, staff_id=int(payload["actor_id"]))
     return (person, actor) if person is not None and actor is not None else None
-
-
-def _day(payload: dict[str, Any], key: str) -> date:
-    return date.fromisoformat(str(payload[key]))
 
 
 @card(RENEWED)
@@ -39,14 +45,7 @@ def _draw_renewed(session: Session, message: Queued) -> Drawn | None:
         return None  # not on Slack: the officers' confirmation says to tell them
     person, actor = found
     payload = message.payload
-    renewed = messages.member_renewed(
-        person.vetting_level,
-        _day(payload, "renewed_on"),
-        _day(payload, "new_expiry"),
-        by_name=actor.display_name,
-        leads=tuple(int(d) for d in payload["leads"]),
-    )
-    return Drawn(renewed)
+    return Drawn(messages.said(member_renewed(person, actor, payload)))
 
 
 @card(CONFIRMED)
@@ -57,68 +56,45 @@ def _draw_confirmed(session: Session, message: Queued) -> Drawn | None:
         return None
     person, actor = found
     payload = message.payload
-    confirmation = messages.officer_renewed(
-        person.display_name,
-        person.vetting_level,
-        _day(payload, "renewed_on"),
-        _day(payload, "new_expiry"),
-        int(payload["years"]),
-        told=bool(person.slack_user_id),
-    )
-    if officer.id != actor.id:
-        confirmation = messages.recorded_by(confirmation, actor.display_name)
-    return Drawn(confirmation)
+    told = bool(person.slack_user_id)
+    return Drawn(messages.said(confirmation(person, actor, officer, payload, told, SLACK)))
 
 
 # -- the sweep's reminders ----------------------------------------------------------------------
 
 
-def _clearances(session: Session, payload: dict[str, Any]) -> list[Holder]:
-    return clearances_of(
-        session,
-        expiring={int(c["staff_id"]): _day(c, "expires") for c in payload["clearances"]},
-    )
-
-
 @card(RENEWAL, office=True)
 def _draw_renewal(session: Session, message: Queued, office: Office) -> Drawn | None:
-    payload = message.payload
-    found = clearances_of(session, expiring={int(payload["staff_id"]): _day(payload, "expires")})
-    if not found:
+    found = reminded(session, message.payload)
+    if found is None:
         return None  # renewed (or left) since: nothing to remind them of
-    [holder] = found
-    overseers = staff.by_ids(session, ids={int(i) for i in payload["overseer_ids"]})
+    holder, overseer_names = found
     policy = office.policy
-    return Drawn(
-        messages.member_reminder(
-            holder,
-            office.today,
-            overseer_names=[
-                overseers[int(i)].display_name
-                for i in payload["overseer_ids"]
-                if int(i) in overseers
-            ],
-            officer_title=policy.vetting_officer_title,
-            leads=policy.vetting_lead_days,
-            years=rules.interval_years(holder.level, policy.vetting_intervals),
-        )
-    )
+    return Drawn(messages.said(member_reminder(holder, overseer_names, office.today, policy)))
 
 
 @card(RENEWAL_LIST, office=True)
 def _draw_renewal_list(session: Session, message: Queued, office: Office) -> Drawn | None:
-    holders = _clearances(session, message.payload)
+    holders = listed(session, message.payload)
     if not holders:
         return None
-    return Drawn(messages.renewal_list(holders, office.today, office.policy.vetting_intervals))
+    intervals = office.policy.vetting_intervals
+    return Drawn(messages.listed(renewal_list(holders, office.today, intervals, platform=SLACK)))
 
 
 @card(LAPSED, office=True)
 def _draw_lapsed(session: Session, message: Queued, office: Office) -> Drawn | None:
-    holders = _clearances(session, message.payload)
+    holders = listed(session, message.payload)
     if not holders:
         return None
-    first, *more = messages.lapsed_lists(
-        holders, _day(message.payload, "monday"), office.today, office.policy.vetting_intervals
-    )
+    first, *more = [
+        messages.listed(part)
+        for part in lapsed_lists(
+            holders,
+            day(message.payload, "monday"),
+            office.today,
+            office.policy.vetting_intervals,
+            platform=SLACK,
+        )
+    ]
     return Drawn(first, more=tuple(more))

@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime
 from bot.rules import approvals as rules
 from bot.rules.risk import Code, RiskFlag
 from bot.rules.status import StepStatus
+from bot.settings import Policy
+from bot.ui import reviews
+from bot.ui import vetting_messages as vetting
 from bot.ui.approval import ApprovalCard, approval_card, decision_text_form, moved_card
 from bot.ui.cards import Card
 from bot.ui.delegation import Current, delegate_form
@@ -33,6 +36,8 @@ from bot.ui.register_export import export_form, refusal_form
 from bot.ui.registers import SearchMeta, search_form
 from bot.ui.vetting import ClearanceRef, renewal_form
 from bot.ui.withholding import WithholdMeta, republish_form, withhold_form
+from bot.usecases.reviews import Permission
+from storage.vetting import Holder
 
 TODAY = date(2026, 3, 2)
 LONG = "A long answer, with <angle brackets> & [a](https://x.example) *stars* _under_. " * 40
@@ -180,5 +185,44 @@ def cards() -> dict[str, Card]:
     )
     found["answer"] = answer_card(
         declarant="Ann", reference="G-1", what="a pen", question="Why?", answer=LONG[:1500]
+    )
+    found.update(vetting_cards())
+    found.update(review_cards())
+    return found
+
+
+def vetting_cards() -> dict[str, Card]:
+    name = f"Ann <Able> {LONG[:150]}"
+    found: dict[str, Card] = {}
+    days = (("ahead", date(2026, 4, 1)), ("today", TODAY), ("lapsed", date(2026, 1, 5)))
+    for when, expires in days:
+        holder = Holder(1, name, None, None, "NPPV3 *", expires, "aad")
+        found[f"vetting reminder, {when}"] = vetting.member_reminder(
+            holder, TODAY, overseer_names=["Vera <V>"], officer_title="Vetting Officer",
+            leads=(90, 30, 7, 0), years=3,
+        )
+    found["vetting renewed"] = vetting.member_renewed(
+        "SC", TODAY, date(2031, 3, 2), by_name=name, leads=(30,)
+    )
+    for told in (True, False):
+        found[f"vetting confirmed, told {told}"] = vetting.officer_renewed(
+            "Ann <Able>", None, TODAY, date(2029, 3, 2), 3, told, platform="Teams"
+        )
+    found["vetting recorded by"] = vetting.recorded_by(
+        found["vetting confirmed, told True"], "Vera <V>"
+    )
+    return found
+
+
+def review_cards() -> dict[str, Card]:
+    p = Permission(7, "OW-00007", f"Coach <b> {LONG[:200]}", "Club *x*", date(2025, 3, 2))
+    found: dict[str, Card] = {"review": reviews.review_card(p, TODAY, Policy())}
+    for response in ("confirmed", "updated", "ended"):
+        found[f"reviewed, {response}"] = reviews.reviewed_card(
+            p, response=response, when="Mon 2 Mar 2026 at 10:00", policy=Policy(),
+            ended_on=TODAY if response == "ended" else None,
+        )
+    found["review ended, to the manager"] = reviews.ended_card(
+        p, declarant="Ann <Able>", ended_on=TODAY
     )
     return found

@@ -1,5 +1,5 @@
-"""The sweep's vetting jobs (its JOBS): renewal reminders at each lead time, and the
-vetting officer's weekly list of lapsed clearances.
+"""The sweep's vetting jobs (its JOBS, run on Slack and Teams alike): renewal reminders at
+each lead time, and the vetting officer's weekly list of lapsed clearances.
 
 Each reminder is owed through the outbox (bot.ledger.owe_once) under its own key: kind
 "vetting_renewal", subject "staff:<id>", the recipient (to_staff(id)), and the day it fell
@@ -9,7 +9,8 @@ message listing everyone due that day rather than one per person (forty DMs in a
 would be noise); each person in it is still owed under their own key, a line of that list
 (bot.ledger.owe_list), so a rerun, a second bot process or a failed send never sends anyone
 twice nor drops them. The weekly lapsed list is one key per week ("week:<Monday>"). The
-messages are drawn at send time by each platform (Slack: handlers.vetting.owed).
+messages are drawn at send time by each platform (Slack: handlers.vetting.owed, Teams:
+bot.teams.vetting).
 
 Queries: the people due, the officers, and the keys already owed, once each per sweep.
 """
@@ -26,19 +27,19 @@ from bot.ledger import owe_list, owe_unless_sent
 from bot.notifier import next_working_hour
 from bot.outbox import to_staff
 from bot.rules import vetting as rules
+from bot.rules.calendar import held_until, zone_named
 from bot.rules.roles import Role
 from bot.rules.schedule import Due
 from bot.sweep import Job, Owed, Sweep
-from handlers.vetting import messages
+from bot.ui.text import long_day, relative
+from bot.ui.vetting import PER_MESSAGE, names_list
+from bot.usecases.declare import reachable
+from bot.usecases.vetting_owed import LAPSED, RENEWAL, RENEWAL_LIST, clearances
 from storage import reminders, staff
 from storage.reminders import Key
 from storage.vetting import Holder, expiring, lapsed
 
 log = logging.getLogger(__name__)
-
-RENEWAL = "vetting_renewal"  # a card and a key: a holder's reminder, a line of a list
-RENEWAL_LIST = "vetting_renewal_list"  # a card: an overseer's list of renewals due
-LAPSED = "vetting_lapsed"  # a card and a key: an overseer's weekly list of lapsed clearances
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Officer:
 
     id: int
     name: str
-    slack_user_id: str | None
+    reachable: bool  # on Slack or Teams
     tz: str | None
 
 
@@ -65,7 +66,7 @@ def _officers(sweep: Sweep) -> tuple[dict[int, Officer], list[int], list[int]]:
         vetting = staff.holders_of(session, role=Role.VETTING_OFFICER)
         heads = staff.holders_of(session, role=Role.HEAD_OF_OFFICE)
     people = {
-        p.id: Officer(p.id, p.display_name, p.slack_user_id, p.tz)
+        p.id: Officer(p.id, p.display_name, reachable(p), p.tz)
         for p in [*vetting, *heads]
         if p.id is not None
     }
@@ -73,15 +74,14 @@ def _officers(sweep: Sweep) -> tuple[dict[int, Officer], list[int], list[int]]:
 
 
 def _arrives(sweep: Sweep, tz: str | None) -> str:
-    """How a report line says when a DM held for the recipient's working hours arrives."""
-    at = next_working_hour(sweep.now, tz)
+    """How a report line says when a DM held for the recipient's working hours arrives:
+    Slack schedules it for 09:00 in their zone, if known; a platform whose sender holds it
+    (Teams) sends it when their hours open (the office's zone when theirs is not known)."""
+    if sweep.outbox is not None and sweep.outbox.holds:
+        at = held_until(sweep.now, zone_named(tz) or sweep.settings.policy.tz)
+    else:
+        at = next_working_hour(sweep.now, tz)
     return "" if at is None else f" (held until {at:%H:%M} their time)"
-
-
-def clearances(holders: Sequence[Holder]) -> list[dict[str, object]]:
-    """The payload's people: who, and the expiry the message speaks of (a drawer leaves out
-    anyone renewed since)."""
-    return [{"staff_id": h.id, "expires": h.expires.isoformat()} for h in holders]
 
 
 # -- renewals due -------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ def remind_renewals(sweep: Sweep) -> None:
         if due is None:
             continue
         overseen_by = rules.overseers(holder.id, vetting_ids, head_ids)
-        if holder.slack_user_id:
+        if reachable(holder):
             key = Key(RENEWAL, f"staff:{holder.id}", to_staff(holder.id), due.due_on)
             _remind_holder(sweep, owed, key, holder, overseen_by)
         # Said once, on the first working day the reminder is due, not every day after.
@@ -120,7 +120,7 @@ def remind_renewals(sweep: Sweep) -> None:
             nobody.append(holder.name)
         for officer_id in overseen_by:
             officer = officers[officer_id]
-            if not officer.slack_user_id:
+            if not officer.reachable:
                 if newly_due:
                     unreachable.add(officer.name)
                 continue
@@ -132,17 +132,17 @@ def remind_renewals(sweep: Sweep) -> None:
     if nobody:
         sweep.report.note(
             "Vetting: nobody holds the vetting_officer or head_of_office role in the org chart, "
-            f"so only the staff themselves were reminded ({messages.names_list(nobody)})."
+            f"so only the staff themselves were reminded ({names_list(nobody)})."
         )
     for name in sorted(unreachable):
         sweep.report.note(
-            f"Vetting: {name} has no Slack account in the org chart, so their list of "
+            f"Vetting: {name} has no Slack or Teams account in the org chart, so their list of "
             "renewals due was not sent."
         )
     for officer_id, entries in lists.items():
         officer = officers[officer_id]
-        for start in range(0, len(entries), messages.PER_MESSAGE):
-            _owe_list(sweep, officer, entries[start : start + messages.PER_MESSAGE])
+        for start in range(0, len(entries), PER_MESSAGE):
+            _owe_list(sweep, officer, entries[start : start + PER_MESSAGE])
     for officer_id, list_ids in again.items():
         name = officers[officer_id].name
         for list_id in sorted(list_ids):
@@ -174,13 +174,13 @@ def _remind_holder(
     if queued is None:
         return
     level = f"{holder.level} " if holder.level else ""
-    when = messages.relative(holder.expires, sweep.today)
+    when = relative(holder.expires, sweep.today)
     sweep.owe(
         Owed(
             queued,
             "vetting_reminded",
             f"Vetting: reminded {holder.name} that their {level}clearance expires "
-            f"{messages.long_day(holder.expires)} ({when}){_arrives(sweep, holder.tz)}.",
+            f"{long_day(holder.expires)} ({when}){_arrives(sweep, holder.tz)}.",
             failed=f"could not remind {holder.name} that their {level}vetting clearance "
             f"expires {when}",
         )
@@ -205,7 +205,7 @@ def _owe_list(sweep: Sweep, officer: Officer, entries: Sequence[Entry]) -> None:
     if owed is None:
         return
     n = len(taken)
-    names = messages.names_list([keys[k].holder.name for k in taken])
+    names = names_list([keys[k].holder.name for k in taken])
     sweep.owe(
         Owed(
             owed,
@@ -229,7 +229,7 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     subject = f"week:{monday.isoformat()}"
     with sweep.db.session() as session:
         owed = reminders.owed_keys(session, kinds=(LAPSED,), since=monday)
-        recipients = {to_staff(o.id) for o in officers.values() if o.slack_user_id}
+        recipients = {to_staff(o.id) for o in officers.values() if o.reachable}
         # This week's lists all owed already, none to try again: no need to load the lapsed.
         done = bool(recipients) and all(
             Key(LAPSED, subject, r, monday) in owed
@@ -244,7 +244,7 @@ def send_lapsed_lists(sweep: Sweep) -> None:
     for officer_id, theirs in lists.items():
         officer = officers[officer_id]
         key = Key(LAPSED, subject, to_staff(officer_id), monday)
-        if not officer.slack_user_id:
+        if not officer.reachable:
             continue
         queued = owe_unless_sent(
             sweep.db,
@@ -263,7 +263,7 @@ def send_lapsed_lists(sweep: Sweep) -> None:
                 queued,
                 "vetting_lapsed",
                 f"Vetting: sent {officer.name} the weekly list of {n} lapsed "
-                f"clearance{'' if n == 1 else 's'}: {messages.names_list([h.name for h in theirs])}"
+                f"clearance{'' if n == 1 else 's'}: {names_list([h.name for h in theirs])}"
                 f"{_arrives(sweep, officer.tz)}.",
                 failed=f"could not send {officer.name} the weekly list of lapsed clearances",
             )

@@ -1,4 +1,5 @@
-"""The anniversary review of outside-work permissions in the daily sweep (its JOBS).
+"""The anniversary review of outside-work permissions in the daily sweep (its JOBS, run on
+Slack and Teams alike).
 
 A permission in force is put up for review on each anniversary of its grant (the local date
 of the granting step's decision; a 29 February grant on 28 February in other years). The
@@ -6,8 +7,8 @@ member of staff gets one DM per anniversary, owed through the outbox by its ledg
 ledger.owe_once): kind "outside_work_review", subject "declaration:<id>", to_staff(id), due
 on the anniversary (sent the next working day when it falls on a weekend or bank holiday;
 not sent at all if more than REVIEW_GRACE_DAYS late), drawn when sent (Slack: handlers.
-reviews.owed, which records "outside_work_review_sent" with it). Loading is four queries,
-however many permissions.
+reviews.owed, Teams: bot.teams.reviews; each records "outside_work_review_sent" with it).
+Loading is four queries, however many permissions.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from bot.ledger import owe_unless_sent
 from bot.outbox import to_staff
 from bot.rules import annual as rules
 from bot.sweep import Job, Owed, Sweep
+from bot.usecases.declare import reachable
+from bot.usecases.reviews_owed import KIND
 from storage import confirmations as store
 from storage import staff
 from storage.reminders import Key, owed_keys
-
-KIND = store.OUTSIDE_WORK_REVIEW
 
 
 def outside_work_reviews(sweep: Sweep) -> None:
@@ -45,7 +46,7 @@ def outside_work_reviews(sweep: Sweep) -> None:
     references: dict[int, str] = {}  # by outbox id, for the report
     for grant, granted_on, anniversary in due:
         person = people.get(grant.declarant_id)
-        if person is None or not person.active or not person.slack_user_id:
+        if person is None or not person.active or not reachable(person):
             continue
         subject = store.declaration_subject(grant.declaration_id)
         if (subject, anniversary.isoformat()) in answered:
