@@ -21,13 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.teams import adaptive
-from bot.teams.cards import CARD_BUDGET, FALLBACK_MAX, TEXT_MAX, action
+from bot.teams.cards import CARD_BUDGET, FALLBACK_MAX, TEXT_MAX, action, body
 from bot.ui.cards import Button, Flag
 from bot.ui.forms import Note
 from bot.ui.home import home_screen, unknown_home_screen
 from bot.ui.home_model import OPENS_FORM, Home
 from bot.ui.plain import screen_text
-from bot.ui.screens import Buttons, Entry, Part, Screen
+from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import clip
 
 # The Home's lists on Teams are best loaded five to a page (bot.ui.home_model.Page.size):
@@ -100,6 +100,8 @@ def _part(part: Part, text_max: int) -> list[dict[str, Any]]:
     if isinstance(part, Buttons):
         set_: dict[str, Any] = {"type": "ActionSet", "actions": [button(b) for b in part.buttons]}
         return [set_] if part.buttons else []
+    if isinstance(part, CardBody):
+        return body(part.card, text_max=text_max)
     return _fields(part.texts, text_max)
 
 

@@ -5,7 +5,6 @@ handlers.registers.withholding."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from slack_bolt import Ack
@@ -13,9 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import Refused
-from bot.usecases.registers import officer, search_registers, view_record
+from bot.usecases.register_views import viewed_doc
+from bot.usecases.registers import officer, search_registers
 from handlers import slack_ui
-from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.metadata import BadMetadata, decode
@@ -24,11 +23,9 @@ from handlers.registers.ids import (
     RecordMeta,
     SearchMeta,
 )
-from handlers.registers.record import TrailPage, record_view, withholding_of
-from handlers.registers.trail import entry_words
+from handlers.registers.record import record_modal
 from handlers.registers.views import (
     PAGE_SIZE,
-    TRAIL_PAGE_SIZE,
     notice_view,
     parse_int,
     results_view,
@@ -174,31 +171,17 @@ def viewed(env: Env, actor: Staff | None, declaration_id: int | None, **kw: Any)
     """The record view of a declaration (bot.usecases.registers.view_record), or a notice
     saying why it can't be seen."""
     try:
-        seen = view_record(
+        doc = viewed_doc(
             env.db,
             actor=actor,
             declaration_id=declaration_id,
             settings=env.settings,
             now=env.now(),
-            trail_size=TRAIL_PAGE_SIZE,
             **kw,
         )
     except Refused as refused:
         return notice_view("Declaration", refused.text)
-    record = seen.record
-    kind = kind_of(record.declaration.kind)
-    with env.db.session() as session:
-        history = kind.history(session, record)
-    card = replace(kind.card(record, None, history), flags=seen.flags)
-    trail = seen.trail
-    lines = [(e.at, entry_words(e, trail.names, officer=seen.officer)) for e in trail.entries]
-    return record_view(
-        record,
-        card,
-        TrailPage(lines, trail.page, trail.pages, trail.total),
-        withholding=withholding_of(record, seen.withheld_by, trail.note),
-        may_withhold=seen.may_withhold,
-    )
+    return record_modal(doc)
 
 
 def open_record(
