@@ -15,8 +15,11 @@ from bot.teams import (
     interests,
     policies,
     questions,
+    reassign,
+    registers,
     undertaking,
     withdraw,
+    withholding,
 )
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
@@ -35,3 +38,6 @@ def register(router: Router) -> None:
     approvals.register(router)
     questions.register(router)
     withdraw.register(router)
+    registers.register(router)
+    withholding.register(router)
+    reassign.register(router)
