@@ -10,6 +10,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.teams.cards import action
+from bot.ui.payload import DeclarationRef
 from bot.ui.withdraw import WITHDRAW, withdraw_button
 from bot.usecases.gifts import declare_gift
 from storage.db import Database
@@ -94,9 +95,8 @@ def test_conduct_mine_offers_withdraw_beside_what_is_still_waiting(
     mine = fake.wait_for("send", lambda c: "Your declarations" in str(c.body))
     [card] = cards_of(mine)
     buttons = [a for a in actions(card) if a.get("verb") == WITHDRAW]
-    assert len(buttons) == 1 and buttons[0]["data"]["_payload"] == (
-        '{"declaration_id":%d}' % waiting.declaration_id
-    )
+    ref = DeclarationRef(declaration_id=waiting.declaration_id).encode()
+    assert len(buttons) == 1 and buttons[0]["data"]["_payload"] == ref
     value = {"action": {"type": "Action.Execute", "verb": WITHDRAW, "data": buttons[0]["data"]}}
     status, reply = nolan.post(nolan.activity(BOB, "invoke", name=EXECUTE, value=value))
     assert status == 200 and "Only the person who made a declaration" in told(reply)
