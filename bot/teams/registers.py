@@ -31,20 +31,17 @@ from bot.ui.forms import Form
 from bot.ui.home_model import RecordRef
 from bot.ui.payload import BadPayload, Payload, decode
 from bot.ui.register_views import (
-    PAGE_SIZE,
     Action,
     Number,
     RecordMeta,
     When,
     record_screen,
-    results_screen,
 )
 from bot.ui.registers import FORM_ID, SearchField, SearchMeta, search_form
-from bot.usecases.register_views import result_rows, viewed_doc
-from bot.usecases.registers import officer, search_registers
+from bot.usecases.register_views import searched, viewed_doc
+from bot.usecases.registers import officer
 from storage import staff
 from storage.models import Staff
-from storage.search import Criteria
 
 WORD = "search"
 PROMPT = "registers_prompt"  # the card with the button that opens the search form
@@ -114,27 +111,12 @@ def _search_form(asked: Asked) -> Form:
 
 
 def _results(turn: Turn, meta: SearchMeta, *, person_unknown: bool = False) -> dict[str, Any]:
-    criteria = Criteria(
-        person_id=meta.person_id,
-        offeror=meta.offeror,
-        kind=meta.kind,
-        status=meta.status,
-        date_from=meta.date_from,
-        date_to=meta.date_to,
-        text=meta.text,
-    )
-    found = search_registers(
+    screen = searched(
         turn.db,
         actor=turn.actor,
-        criteria=criteria,
-        person_unknown=person_unknown,
+        meta=meta,
         settings=turn.settings,
-        offset=meta.offset,
-        limit=PAGE_SIZE,
-    )
-    page = found.page
-    screen = results_screen(
-        result_rows(page), meta, offset=page.offset, total=page.total, person=found.person_name
+        person_unknown=person_unknown,
     )
     return screen_dialog(screen)
 

@@ -13,21 +13,25 @@ from bot.rules.notices import CATEGORY_WORDS, Category
 from bot.settings import Settings
 from bot.ui.approval import ApprovalCard, approval_card
 from bot.ui.register_views import (
+    PAGE_SIZE,
     TRAIL_PAGE_SIZE,
     RecordDoc,
     ResultRow,
     StepRow,
     TrailPage,
     Withholding,
+    results_screen,
 )
+from bot.ui.registers import SearchMeta
+from bot.ui.screens import Screen
 from bot.ui.text import clip
 from bot.usecases.kinds import kind_of
-from bot.usecases.registers import Viewed, view_record
+from bot.usecases.registers import Viewed, search_registers, view_record
 from bot.usecases.trail_words import entry_words
 from storage.db import Database
 from storage.declarations import Record
 from storage.models import GiftOffer, Interest, Notice, OutsideWork, Staff
-from storage.search import Hit, Page
+from storage.search import Criteria, Hit, Page
 
 
 def summary(hit: Hit) -> str:
@@ -68,6 +72,44 @@ def result_rows(page: Page) -> list[ResultRow]:
         )
         for hit in page.hits
     ]
+
+
+def criteria_of(meta: SearchMeta) -> Criteria:
+    return Criteria(
+        person_id=meta.person_id,
+        offeror=meta.offeror,
+        kind=meta.kind,
+        status=meta.status,
+        date_from=meta.date_from,
+        date_to=meta.date_to,
+        text=meta.text,
+    )
+
+
+def searched(
+    db: Database,
+    *,
+    actor: Staff | None,
+    meta: SearchMeta,
+    settings: Settings,
+    person_unknown: bool = False,
+) -> Screen:
+    """The page of results the search `meta` asks for (bot.usecases.registers.search_registers:
+    Refused, with every field found wrong, where it may not be)."""
+    found = search_registers(
+        db,
+        actor=actor,
+        criteria=criteria_of(meta),
+        person_unknown=person_unknown,
+        settings=settings,
+        offset=meta.offset,
+        limit=PAGE_SIZE,
+    )
+    page = found.page
+    rows = result_rows(page)
+    return results_screen(
+        rows, meta, offset=page.offset, total=page.total, person=found.person_name
+    )
 
 
 def _steps(record: Record) -> list[StepRow]:

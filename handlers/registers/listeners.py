@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import Refused
-from bot.usecases.register_views import viewed_doc
-from bot.usecases.registers import officer, search_registers
+from bot.usecases.register_views import searched, viewed_doc
+from bot.usecases.registers import officer
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.context import Env
@@ -25,15 +25,13 @@ from handlers.registers.ids import (
 )
 from handlers.registers.record import record_modal
 from handlers.registers.views import (
-    PAGE_SIZE,
     notice_view,
     parse_int,
-    results_view,
+    results_modal,
     search_form,
 )
 from storage import staff
 from storage.models import Staff
-from storage.search import Criteria
 
 STALE = "This is out of date: close it and search again."
 
@@ -87,25 +85,7 @@ def _paging(
 
 
 def _results(env: Env, actor: Staff | None, meta: SearchMeta, **kw: Any) -> View:
-    criteria = Criteria(
-        person_id=meta.person_id,
-        offeror=meta.offeror,
-        kind=meta.kind,
-        status=meta.status,
-        date_from=meta.date_from,
-        date_to=meta.date_to,
-        text=meta.text,
-    )
-    found = search_registers(
-        env.db,
-        actor=actor,
-        criteria=criteria,
-        settings=env.settings,
-        offset=meta.offset,
-        limit=PAGE_SIZE,
-        **kw,
-    )
-    return results_view(found.page, meta, person=found.person_name)
+    return results_modal(searched(env.db, actor=actor, meta=meta, settings=env.settings, **kw))
 
 
 def submit_search(ack: Ack, view: dict[str, Any], actor: Staff | None, env: Env) -> None:

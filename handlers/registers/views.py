@@ -14,6 +14,7 @@ from bot.ui.register_views import PAGE_SIZE as PAGE_SIZE
 from bot.ui.register_views import TRAIL_PAGE_SIZE as TRAIL_PAGE_SIZE
 from bot.ui.register_views import results_screen
 from bot.ui.registers import STATUSES as STATUSES
+from bot.ui.screens import Screen
 from bot.usecases.register_views import result_rows
 from bot.usecases.register_views import summary as summary
 from handlers import replies, slack_ui
@@ -45,13 +46,18 @@ def search_form(meta: SearchMeta | None = None) -> View:
     return slack_ui.modal(registers_ui.search_form(meta))
 
 
-def results_view(page: Page, meta: SearchMeta, *, person: str | None = None) -> View:
-    screen = results_screen(
-        result_rows(page), meta, offset=page.offset, total=page.total, person=person
-    )
+def results_modal(screen: Screen) -> View:
+    """A page of results (bot.ui.register_views.results_screen) in a modal that carries the
+    search for paging and "Change search"."""
     blocks = [b for section in screen.sections for b in slack_ui.parts_blocks(section.parts)]
-    return close_only(
-        screen.title, blocks, callback_id=Callback.RESULTS, private_metadata=meta.encode()
+    metadata = screen.payload.encode() if screen.payload else None
+    return close_only(screen.title, blocks, callback_id=Callback.RESULTS, private_metadata=metadata)
+
+
+def results_view(page: Page, meta: SearchMeta, *, person: str | None = None) -> View:
+    rows = result_rows(page)
+    return results_modal(
+        results_screen(rows, meta, offset=page.offset, total=page.total, person=person)
     )
 
 
