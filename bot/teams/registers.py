@@ -68,6 +68,7 @@ def register(router: Router) -> None:
     router.invoke(TASK_SUBMIT, open_record, key=Action.RECORD)
     for way in ("earlier", "later"):
         router.invoke(TASK_SUBMIT, turn_trail_page, key=f"{Action.TRAIL_PAGE}_{way}")
+    router.invoke(TASK_SUBMIT, back_to_results, key=Action.BACK)
 
 
 def when_for(turn: Turn) -> When:
@@ -177,11 +178,17 @@ def refine(turn: Turn) -> dict[str, Any]:
 
 
 def record_dialog(
-    turn: Turn, declaration_id: int | None, *, trail_page: int = 0, audited: bool = True
+    turn: Turn,
+    declaration_id: int | None,
+    *,
+    trail_page: int = 0,
+    audited: bool = True,
+    back: SearchMeta | None = None,
 ) -> dict[str, Any]:
     """The record in the dialog, or the line saying why it can't be seen (the access rule:
     someone else's is shown only to those it was sent to and the register keepers; an
-    officer's look is audited unless `audited` is False: a page turned, a change shown)."""
+    officer's look is audited unless `audited` is False: a page turned, a change shown).
+    `back`: the search whose results it replaces."""
     try:
         doc = viewed_doc(
             turn.db,
@@ -194,16 +201,21 @@ def record_dialog(
         )
     except Refused as refused:
         return dialog_message(refused.text)
-    return screen_dialog(record_screen(doc, when_for(turn)), title=doc.reference or "Declaration")
+    screen = record_screen(doc, when_for(turn), back=back)
+    return screen_dialog(screen, title=doc.reference or "Declaration")
 
 
 def open_record(turn: Turn) -> dict[str, Any]:
-    """ "View": the whole record."""
+    """ "View": the whole record (from the results: with the way back to them)."""
     try:
         ref = adaptive.read_payload(RecordRef, _data(turn))
     except BadPayload:
         return dialog_message(STALE_BUTTON)
-    return record_dialog(turn, ref.declaration_id)
+    try:
+        search = _state(SearchMeta, turn)
+    except BadPayload:  # from the Home: no results to go back to
+        search = None
+    return record_dialog(turn, ref.declaration_id, back=search)
 
 
 def turn_trail_page(turn: Turn) -> dict[str, Any]:
@@ -213,7 +225,20 @@ def turn_trail_page(turn: Turn) -> dict[str, Any]:
         page = adaptive.read_payload(Number, _data(turn)).n
     except BadPayload:
         return dialog_message(STALE)
-    return record_dialog(turn, meta.declaration_id, trail_page=page, audited=False)
+    return record_dialog(
+        turn, meta.declaration_id, trail_page=page, audited=False, back=meta.search
+    )
+
+
+def back_to_results(turn: Turn) -> dict[str, Any]:
+    """ "Back to the results": the search the record was opened from, at its page."""
+    try:
+        meta = adaptive.read_payload(SearchMeta, _data(turn))
+        return _results(turn, meta)
+    except BadPayload:
+        return dialog_message(STALE)
+    except Refused as refused:
+        return dialog_message(refused.text)
 
 
 # -- what is sent ------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Action(StrEnum):
     REFINE = "registers_refine"  # back from the results to the form, filled in
     TRAIL_PAGE = "registers_trail_page"  # earlier / later audit entries: payload Number
     WITHHOLD = "registers_withhold"  # payload RecordRef
+    BACK = "registers_back"  # from a record to the results it was opened from: SearchMeta
     REPUBLISH = "registers_republish"  # payload RecordRef
 
 
@@ -68,6 +69,7 @@ class RecordMeta(Payload):
 
     declaration_id: int
     trail_page: int = 0
+    search: SearchMeta | None = None  # the results it was opened from, where there is no stack
 
 
 When = Callable[[datetime], str]
@@ -276,10 +278,12 @@ def _trail(trail: TrailPage, when: When) -> list[Part]:
     return parts
 
 
-def record_screen(record: RecordDoc, when: When) -> Screen:
+def record_screen(record: RecordDoc, when: When, *, back: SearchMeta | None = None) -> Screen:
     """The record: what was declared and where it stands, its approval steps, whether it is
     withheld from publication (and, for a register keeper, the button to change that), and a
-    page of its audit trail. Its payload says which record and which page."""
+    page of its audit trail. Its payload says which record and which page. `back`: the
+    search whose results it replaced (a Teams dialog has no stack of views, as Slack's
+    modals have): a button back to them."""
     status = STATUSES.get(record.status, record.status)
     opening = (
         f"*{record.reference}* · {KIND_WORDS.get(record.kind, record.kind)} · declared "
@@ -298,5 +302,10 @@ def record_screen(record: RecordDoc, when: When) -> Screen:
     if record.withholding is not None or record.may_withhold:
         sections.append(Section(parts=tuple(_withholding(record, when))))
     sections.append(Section(parts=tuple(_trail(record.trail, when))))
-    meta = RecordMeta(declaration_id=record.declaration_id, trail_page=record.trail.page)
+    if back is not None:
+        to_results = Button(Action.BACK, "Back to the results", payload=back)
+        sections.append(Section(parts=(Buttons((to_results,)),)))
+    meta = RecordMeta(
+        declaration_id=record.declaration_id, trail_page=record.trail.page, search=back
+    )
     return Screen(clip(record.card.title, 150), tuple(sections), payload=meta)

@@ -85,3 +85,24 @@ def test_a_full_page_of_long_results_in_a_dialog() -> None:
     assert nxt[adaptive.PAYLOAD_KEY] == "40"
     assert SearchMeta.model_validate_json(nxt[adaptive.STATE_KEY]) == meta
     assert "21–40 of 45" in screen_text(screen)
+
+
+def test_a_record_opened_from_results_keeps_the_way_back() -> None:
+    record = _record()
+    doc = record_doc(
+        record,
+        gift_card(record, None, []),
+        TrailPage([(AT, "Declared")], 0, 2, 30),
+        withholding=None,
+        may_withhold=False,
+    )
+    search = SearchMeta(text="dinner", offset=20)
+    content = _card(screen_dialog(record_screen(doc, when, back=search)))
+    buttons = {a["title"]: a["data"] for a in _submits(content)}
+    assert (
+        SearchMeta.model_validate_json(buttons["Back to the results"][adaptive.PAYLOAD_KEY])
+        == search
+    )
+    state = RecordMeta.model_validate_json(buttons["Later entries"][adaptive.STATE_KEY])
+    assert state.search == search  # kept while the trail is paged
+    assert "Back to the results" not in str(record_screen(doc, when))

@@ -80,6 +80,9 @@ def test_conduct_search_opens_the_form_and_a_record_from_the_results(
     assert "Approval steps" in said and "Audit trail" in said and "Viewed by Morgan Monitor" in said
     assert "Declared by Alice Able" in said
     assert [e.actor_id for e in rows(db, AuditEntry) if e.action == "viewed"] == [org["mo"].id]
+    # Back to the results (a dialog has no stack of views as Slack's modals have).
+    back = dialog_of(press(nolan, MO, record, "Back to the results"))
+    assert "1–1 of 1" in shown(back) and "Brick Builders plc" in shown(back)
     # "Change search": the form again, filled in as it was.
     again = dialog_of(press(nolan, MO, results, "Change search"))
     assert '"value": "brick"' in str(again).replace("'", '"')
@@ -164,3 +167,4 @@ def test_the_homes_register_buttons_open_their_dialogs(
     assert view["data"]["_payload"] == str(declaration)
     record = dialog_of(fetch(nolan, MO, view["data"]))
     assert "Audit trail" in shown(record)
+    assert not [a for a in actions(record) if a.get("title") == "Back to the results"]
