@@ -102,7 +102,7 @@ def searched(
         criteria=criteria_of(meta),
         person_unknown=person_unknown,
         settings=settings,
-        offset=meta.offset,
+        offset=max(meta.offset, 0),  # a forged page can't ask for a negative one
         limit=PAGE_SIZE,
     )
     page = found.page

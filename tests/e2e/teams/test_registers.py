@@ -168,3 +168,12 @@ def test_the_homes_register_buttons_open_their_dialogs(
     record = dialog_of(fetch(nolan, MO, view["data"]))
     assert "Audit trail" in shown(record)
     assert not [a for a in actions(record) if a.get("title") == "Back to the results"]
+
+
+def test_forged_paging_is_answered_politely(nolan: TeamsNolan, org: dict[str, Staff]) -> None:
+    declare(nolan, org["alice"])
+    forged = {"_form": "registers_page_next", "_payload": "-5", "_state": '{"offset": -5}'}
+    assert "1–1 of 1" in shown(dialog_of(submit(nolan, MO, forged)))
+    for junk in ({"_form": "registers_page_next", "_payload": "x", "_state": "[]"},
+                 {"_form": "registers_back", "_payload": '{"nope": 1}'}):
+        assert "out of date" in closed_with(submit(nolan, MO, junk))
