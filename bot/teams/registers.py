@@ -37,7 +37,7 @@ from bot.ui.register_views import (
     When,
     record_screen,
 )
-from bot.ui.registers import FORM_ID, SearchField, SearchMeta, search_form
+from bot.ui.registers import FORM_ID, SearchMeta, asked, search_form
 from bot.usecases.register_views import searched, viewed_doc
 from bot.usecases.registers import officer
 from storage import staff
@@ -132,19 +132,11 @@ def _person(turn: Turn, object_id: str | None) -> Staff | None:
 def take_search(sent: Submitted) -> dict[str, Any]:
     """The results in place of the form (bot.usecases.registers.search_registers); a wrong
     answer brings the form back with the message at its field."""
-    f, a = SearchField, sent.answers
-    picked = a.person(f.PERSON)
+    meta = asked(sent.answers)  # the person by their Entra object id
+    picked = meta.person_slack_id
     person = _person(sent.turn, picked)
-    meta = SearchMeta(
-        person_id=person.id if person else None,
-        person_slack_id=picked,  # the platform's id: Teams' Entra object id
-        offeror=(a.text(f.OFFEROR) or "").strip(),
-        kind=a.choice(f.KIND),
-        status=a.choice(f.STATUS),
-        date_from=a.date(f.DATE_FROM),
-        date_to=a.date(f.DATE_TO),
-        text=(a.text(f.TEXT) or "").strip(),
-    )
+    if person is not None:
+        meta = meta.model_copy(update={"person_id": person.id})
     return _results(sent.turn, meta, person_unknown=bool(picked) and person is None)
 
 

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import Refused
+from bot.ui.registers import asked
 from bot.usecases.register_views import searched, viewed_doc
 from bot.usecases.registers import officer
 from handlers import slack_ui
@@ -19,7 +20,6 @@ from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
-    Field,
     RecordMeta,
     SearchMeta,
 )
@@ -90,16 +90,7 @@ def _results(env: Env, actor: Staff | None, meta: SearchMeta, **kw: Any) -> View
 
 def submit_search(ack: Ack, view: dict[str, Any], actor: Staff | None, env: Env) -> None:
     """The results in place of the form (bot.usecases.registers.search_registers)."""
-    form = slack_ui.answers(view["state"]["values"])
-    meta = SearchMeta(
-        person_slack_id=form.person(Field.PERSON),
-        offeror=(form.text(Field.OFFEROR) or "").strip(),
-        kind=form.choice(Field.KIND),
-        status=form.choice(Field.STATUS),
-        date_from=form.date(Field.DATE_FROM),
-        date_to=form.date(Field.DATE_TO),
-        text=(form.text(Field.TEXT) or "").strip(),
-    )
+    meta = asked(slack_ui.answers(view["state"]["values"]))
     person = None
     if meta.person_slack_id:
         with env.db.session() as session:
