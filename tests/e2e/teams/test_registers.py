@@ -54,8 +54,9 @@ def press(nolan: TeamsNolan, person: Person, card: dict[str, Any], title: str) -
 
 
 def search(nolan: TeamsNolan, person: Person, **answers: Any) -> Any:
-    form = dialog_of(fetch(nolan, person, {"msteams": {"type": "task/fetch"},
-                                            "_action": "registers_search"}))
+    form = dialog_of(
+        fetch(nolan, person, {"msteams": {"type": "task/fetch"}, "_action": "registers_search"})
+    )
     [send] = [a for a in form["actions"] if a["type"] == "Action.Submit"]
     return submit(nolan, person, {**send["data"], **answers})
 
@@ -136,8 +137,10 @@ def test_someone_without_access_sees_nothing_of_anothers_record(
 ) -> None:
     theirs = declare(nolan, org["alice"], description="Dinner at the Secret Club")
     for opener in (fetch, submit):
-        data = {"_action" if opener is fetch else "_form": "registers_record",
-                "_payload": str(theirs)}
+        data = {
+            "_action" if opener is fetch else "_form": "registers_record",
+            "_payload": str(theirs),
+        }
         if opener is fetch:
             data["msteams"] = {"type": "task/fetch"}
         reply = opener(nolan, BOB, data)
@@ -174,6 +177,48 @@ def test_forged_paging_is_answered_politely(nolan: TeamsNolan, org: dict[str, St
     declare(nolan, org["alice"])
     forged = {"_form": "registers_page_next", "_payload": "-5", "_state": '{"offset": -5}'}
     assert "1–1 of 1" in shown(dialog_of(submit(nolan, MO, forged)))
-    for junk in ({"_form": "registers_page_next", "_payload": "x", "_state": "[]"},
-                 {"_form": "registers_back", "_payload": '{"nope": 1}'}):
+    for junk in (
+        {"_form": "registers_page_next", "_payload": "x", "_state": "[]"},
+        {"_form": "registers_back", "_payload": '{"nope": 1}'},
+    ):
         assert "out of date" in closed_with(submit(nolan, MO, junk))
+
+
+KEYS = [
+    ("task/fetch", "_action", "registers_search"),
+    ("task/fetch", "_action", "registers_record"),
+    ("task/fetch", "_action", "reassign_open"),
+    ("task/submit", "_form", "registers_search_form"),
+    ("task/submit", "_form", "registers_page_next"),
+    ("task/submit", "_form", "registers_refine"),
+    ("task/submit", "_form", "registers_record"),
+    ("task/submit", "_form", "registers_trail_page_earlier"),
+    ("task/submit", "_form", "registers_back"),
+    ("task/submit", "_form", "registers_withhold"),
+    ("task/submit", "_form", "registers_withhold_form"),
+    ("task/submit", "_form", "registers_republish_form"),
+    ("task/submit", "_form", "reassign_submit"),
+]
+JUNK: list[dict[str, Any]] = [
+    {},
+    {"_payload": "{", "_state": "{"},
+    {"_payload": "99999", "_state": '{"declaration_id": 99999, "offset": 3}'},
+    {"_payload": '{"declaration_id": "x"}', "person": ["not", "a", "string"], "date_from": 7},
+    {"_payload": "1" * 5000, "text": "w" * 50_000, "reason": None, "ground": {"a": 1}},
+]
+
+
+def test_junk_in_every_register_dialog_is_answered_politely(
+    nolan: TeamsNolan, org: dict[str, Staff]
+) -> None:
+    declare(nolan, org["alice"])
+    for invoke, key, name in KEYS:
+        for junk in JUNK:
+            for person in (MO, ALICE):
+                data = {**junk, key: name}
+                value = {"data": data, "context": {"theme": "default"}}
+                status, reply = nolan.post(
+                    nolan.activity(person, "invoke", name=invoke, value=value)
+                )
+                assert status == 200, (name, junk, reply)
+                assert "Something went wrong" not in str(reply), (name, junk, reply)
