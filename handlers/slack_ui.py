@@ -8,6 +8,7 @@ a button's id is its action id and its payload the button's value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -43,7 +44,7 @@ from bot.notifier import Message
 from bot.rules.refusal import FIELD_ERROR_MAX
 from bot.ui.cards import Button, Card, Decided, Flag
 from bot.ui.forms import Answers, Choice, Field, FieldErrors, Form, Kind, Note
-from bot.ui.screens import Buttons, Entry, Part, Screen
+from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import clip, escape
 from handlers.text import slack_date
 
@@ -310,20 +311,27 @@ def entry_text(entry: Entry) -> str:
     return clip(text, 3000)
 
 
-def _screen_part(part: Part) -> Block:
+def _screen_part(part: Part) -> list[Block]:
     if isinstance(part, Note):
-        return _part(part)
+        return [_part(part)]
     if isinstance(part, Entry):
-        return SectionBlock(
+        section = SectionBlock(
             block_id=part.id or None,
             text=MarkdownTextObject(text=entry_text(part)),
             accessory=button(part.button) if part.button else None,
         )
+        return [section]
     if isinstance(part, Buttons):
-        return ActionsBlock(
-            block_id=part.id or None, elements=[button(b) for b in part.buttons[:25]]
-        )
-    return SectionBlock(fields=[MarkdownTextObject(text=clip(t, 2000)) for t in part.texts[:10]])
+        elements = [button(b) for b in part.buttons[:25]]
+        return [ActionsBlock(block_id=part.id or None, elements=elements)]
+    if isinstance(part, CardBody):
+        return body(part.card, max_sections=part.max_sections)
+    return [SectionBlock(fields=[MarkdownTextObject(text=clip(t, 2000)) for t in part.texts[:10]])]
+
+
+def parts_blocks(parts: Iterable[Part]) -> list[Block]:
+    """A screen's parts as blocks, without its title (a modal has its own)."""
+    return [block for part in parts for block in _screen_part(part)]
 
 
 def screen_blocks(screen: Screen) -> list[Block]:
@@ -334,5 +342,5 @@ def screen_blocks(screen: Screen) -> list[Block]:
             blocks.append(DividerBlock())
         if section.title:
             blocks.append(HeaderBlock(text=clip(section.title, 150)))
-        blocks += [_screen_part(p) for p in section.parts]
+        blocks += parts_blocks(section.parts)
     return blocks

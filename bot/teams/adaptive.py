@@ -25,9 +25,10 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 FORM_KEY = "_form"  # the form's id (Slack: a modal's callback id)
 ACTION_KEY = "_action"  # the button's id, for a button that opens a dialog (no verb there)
 PAYLOAD_KEY = "_payload"  # the typed payload's JSON (Slack: private_metadata, a button's value)
+STATE_KEY = "_state"  # a screen's own payload, in a dialog (Slack: a modal's private_metadata)
 MAX_LINES = 30  # lines of one text drawn as blocks of their own
 
-RESERVED = frozenset({FORM_KEY, ACTION_KEY, PAYLOAD_KEY, "msteams"})
+RESERVED = frozenset({FORM_KEY, ACTION_KEY, PAYLOAD_KEY, STATE_KEY, "msteams"})
 
 P = TypeVar("P", bound=Payload)
 

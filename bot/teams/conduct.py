@@ -22,7 +22,8 @@ from bot.teams.home_flow import office_policy, send_home
 from bot.teams.router import Router, Turn
 from bot.ui.forms import Note
 from bot.ui.home import own_entry
-from bot.ui.screens import Part, Screen, Section
+from bot.ui.screens import Buttons, Part, Screen, Section
+from bot.ui.withdraw import withdraw_button
 from bot.usecases.home import own_declarations
 
 COMMAND = "conduct"
@@ -131,7 +132,11 @@ def draw_mine(session: Session, message: Queued) -> Drawn | None:
             "permission for other work."
         )
         return Drawn(text, card(text_block(text)))
-    parts: list[Part] = [own_entry(item) for item in page.items]
+    parts: list[Part] = []
+    for item in page.items:
+        parts.append(own_entry(item))
+        if item.withdrawable:  # as Slack's `/conduct mine` offers it
+            parts.append(Buttons((withdraw_button(item.declaration_id, item.reference),)))
     if page.total > MINE_LIMIT:
         parts.append(Note(f"Showing your latest {MINE_LIMIT} of {page.total}.", small=True))
     screen = Screen("Your declarations", (Section("", tuple(parts)),))

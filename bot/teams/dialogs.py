@@ -8,7 +8,8 @@ A feature registers, on the router:
 - `submit(router, FORM_ID, handle, form=build)`: its `task/submit` (`_form` = FORM_ID) is read
   against the form `build` gives for the person now (`forms.answers`), and `handle(submitted)`
   checks it by the feature's rule and calls its use case (which commits), returning the line
-  the dialog closes with (None: it just closes; the receipt comes in the chat).
+  the dialog closes with (None: it just closes; the receipt comes in the chat), or the next
+  screen in the same dialog (an invoke answer: bot.teams.dialog_screens).
 
 `Refused` from a builder or a handler is the answer: with field errors (a rule's
 `Refused.on_fields(invalid.errors)`, a use case's `Refused(text, field)`) the dialog comes
@@ -99,7 +100,9 @@ class Submitted:
 
 
 FormBuilder = Callable[[Asked], Form]
-SubmitHandler = Callable[[Submitted], str | None]
+# The line the dialog closes with (None: it just closes), or the invoke's whole answer (a
+# dict: the next screen in the same dialog).
+SubmitHandler = Callable[[Submitted], str | dict[str, Any] | None]
 
 
 def dialog(router: Router, button_id: str, build: FormBuilder) -> None:
@@ -140,7 +143,7 @@ def _open(turn: Turn, me: Staff, data: Mapping[str, Any], build: FormBuilder) ->
             form = build(Asked(turn, me, session, data))
         except Refused as refused:
             return dialog_message(refused.text)
-        return dialog_response(form, names=_names(session, form, None))
+        return dialog_response(form, names=names_in(session, form, None))
 
 
 def _take(
@@ -166,11 +169,13 @@ def _take(
         if not refused.errors:
             return dialog_message(refused.text)
         with turn.db.session() as session:
-            names = _names(session, form, answers)
+            names = names_in(session, form, answers)
         return dialog_response(form, answers=answers, errors=refused.errors, names=names)
     except BaseException:
         claim()
         raise
+    if isinstance(said, dict):
+        return said
     return dialog_message(said) if said else None
 
 
@@ -186,7 +191,7 @@ def _claim(turn: Turn, form_id: str) -> Callable[[], None] | None:
     return lambda: replays.release(turn.db, view_id=view_id, view_hash=form_id)
 
 
-def _names(session: Session, form: Form, answers: Answers | None) -> dict[str, str]:
+def names_in(session: Session, form: Form, answers: Answers | None) -> dict[str, str]:
     """The names of the people already chosen in the form's pickers (Entra object id →
     name), so a dialog shown again shows them by name."""
     names: dict[str, str] = {}

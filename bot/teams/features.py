@@ -17,11 +17,14 @@ from bot.teams import (
     interests,
     policies,
     questions,
+    reassign,
+    registers,
     report,
     reviews,
     undertaking,
     vetting,
     withdraw,
+    withholding,
 )
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
@@ -45,3 +48,6 @@ def register(router: Router) -> None:
     report.register(router)
     vetting.register(router)
     reviews.register(router)
+    registers.register(router)
+    withholding.register(router)
+    reassign.register(router)

@@ -18,16 +18,17 @@ Pure: a function of the screen, no storage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.teams import adaptive
-from bot.teams.cards import CARD_BUDGET, FALLBACK_MAX, TEXT_MAX, action
+from bot.teams.cards import CARD_BUDGET, FALLBACK_MAX, TEXT_MAX, action, body
 from bot.ui.cards import Button, Flag
 from bot.ui.forms import Note
 from bot.ui.home import home_screen, unknown_home_screen
 from bot.ui.home_model import OPENS_FORM, Home
 from bot.ui.plain import screen_text
-from bot.ui.screens import Buttons, Entry, Part, Screen
+from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import clip
 
 # The Home's lists on Teams are best loaded five to a page (bot.ui.home_model.Page.size):
@@ -36,6 +37,8 @@ from bot.ui.text import clip
 PAGE_SIZE = 5
 FIELDS_A_ROW = 3
 FLAGS_EXPLAINED = 1000  # below this cut, a card names an entry's flags without explaining them
+
+Draw = Callable[[Button], dict[str, Any]]
 
 
 def button(spec: Button) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def _flags(flags: tuple[Flag, ...], text_max: int) -> dict[str, Any]:
     return {"type": "FactSet", "facts": facts, "spacing": "Small"}
 
 
-def _entry(entry: Entry, text_max: int) -> dict[str, Any]:
+def _entry(entry: Entry, text_max: int, draw: Draw) -> dict[str, Any]:
     items = adaptive.rich(_clip_lines(entry.text, text_max))
     if entry.flags:
         items.append(_flags(entry.flags, text_max))
@@ -77,7 +80,7 @@ def _entry(entry: Entry, text_max: int) -> dict[str, Any]:
             {"type": "TextBlock", "text": status, "wrap": True, "isSubtle": True, "spacing": "None"}
         )
     if entry.button:
-        items.append({"type": "ActionSet", "actions": [button(entry.button)], "spacing": "Small"})
+        items.append({"type": "ActionSet", "actions": [draw(entry.button)], "spacing": "Small"})
     return {"type": "Container", "spacing": "Medium", "items": items}
 
 
@@ -92,18 +95,20 @@ def _fields(texts: tuple[str, ...], text_max: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _part(part: Part, text_max: int) -> list[dict[str, Any]]:
+def _part(part: Part, text_max: int, draw: Draw) -> list[dict[str, Any]]:
     if isinstance(part, Note):
         return adaptive.rich(_clip_lines(part.text, text_max), small=part.small)
     if isinstance(part, Entry):
-        return [_entry(part, text_max)]
+        return [_entry(part, text_max, draw)]
     if isinstance(part, Buttons):
-        set_: dict[str, Any] = {"type": "ActionSet", "actions": [button(b) for b in part.buttons]}
+        set_: dict[str, Any] = {"type": "ActionSet", "actions": [draw(b) for b in part.buttons]}
         return [set_] if part.buttons else []
+    if isinstance(part, CardBody):
+        return body(part.card, text_max=text_max)
     return _fields(part.texts, text_max)
 
 
-def _body(screen: Screen, text_max: int) -> list[dict[str, Any]]:
+def _body(screen: Screen, text_max: int, draw: Draw) -> list[dict[str, Any]]:
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
@@ -118,7 +123,7 @@ def _body(screen: Screen, text_max: int) -> list[dict[str, Any]]:
         if section.title:
             items.append(adaptive.heading(section.title, size="Medium"))
         for part in section.parts:
-            items += _part(part, text_max)
+            items += _part(part, text_max, draw)
         if not items:
             continue
         container: dict[str, Any] = {"type": "Container", "items": items}
@@ -128,14 +133,15 @@ def _body(screen: Screen, text_max: int) -> list[dict[str, Any]]:
     return body
 
 
-def screen_card(screen: Screen) -> dict[str, Any]:
+def screen_card(screen: Screen, draw: Draw = button) -> dict[str, Any]:
     """A screen as an Adaptive Card, drawn again with its texts cut shorter while it is over
     Teams' size limit (the full texts are a "View" away). A Home whose lists are PAGE_SIZE
-    to a page fits whatever their texts; longer pages may not."""
+    to a page fits whatever their texts; longer pages may not. `draw`: how a button is drawn
+    (a screen shown in a dialog draws its own: bot.teams.dialog_screens)."""
     fallback = screen_text(screen)
     for text_max in TEXT_MAX:
         content = adaptive.card(
-            _body(screen, text_max),
+            _body(screen, text_max, draw),
             fallback=clip(fallback, min(FALLBACK_MAX, text_max)),
             msteams={"width": "full"},
         )

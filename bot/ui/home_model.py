@@ -116,6 +116,7 @@ class OwnItem:
     waiting_on: tuple[str, ...] = ()
     decided_by: str | None = None
     decided_at: datetime | None = None
+    withdrawable: bool = False  # still waiting, and not a confidential notification
 
 
 @dataclass(frozen=True)

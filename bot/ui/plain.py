@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from bot.ui.cards import Button, Card
 from bot.ui.forms import Field, FieldErrors, Form, Kind, Note
-from bot.ui.screens import Buttons, Entry, Part, Screen
+from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import plain
 
 
@@ -83,15 +83,9 @@ def _at(at: datetime) -> str:
     return at.strftime("%d %b %Y %H:%M UTC")
 
 
-def card_text(card: Card) -> str:
-    """The card as plain text, drawn for its moment: buttons while waiting, the decision once
-    decided."""
-    lines = [card.title.upper()] if card.title else []
-    if card.intro:
-        lines.append(plain(card.intro))
-    if card.note:
-        lines.append(plain(card.note))
-    lines += [f"{label}: {value}" for label, value in card.facts]
+def body_lines(card: Card) -> list[str]:
+    """What a card says: facts, sections, risk flags, warnings and related history."""
+    lines = [f"{label}: {value}" for label, value in card.facts]
     lines += [f"{label}:\n  {value}" for label, value in card.sections if value]
     if card.flags:
         lines.append("Risk flags:")
@@ -100,6 +94,18 @@ def card_text(card: Card) -> str:
     if card.history:
         lines.append("Related history:")
         lines += [f"  - {h}" for h in card.history]
+    return lines
+
+
+def card_text(card: Card) -> str:
+    """The card as plain text, drawn for its moment: buttons while waiting, the decision once
+    decided."""
+    lines = [card.title.upper()] if card.title else []
+    if card.intro:
+        lines.append(plain(card.intro))
+    if card.note:
+        lines.append(plain(card.note))
+    lines += body_lines(card)
     if card.actions:
         lines.append("  ".join(_button(b) for b in card.actions))
     if card.decided:
@@ -124,6 +130,8 @@ def _screen_part(part: Part) -> list[str]:
         return lines + ([f"  {_button(part.button)}"] if part.button else [])
     if isinstance(part, Buttons):
         return ["  ".join(_button(b) for b in part.buttons)]
+    if isinstance(part, CardBody):
+        return body_lines(part.card)
     return [plain(text) for text in part.texts]
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.rules.status import DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
-from bot.ui.forms import Choice, Field, Form, Kind, Note
+from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note
 from bot.ui.payload import Payload
 
 FORM_ID = "registers_search_form"
@@ -44,6 +44,21 @@ class SearchMeta(Payload):
     date_to: date | None = None
     text: str = ""
     offset: int = 0
+
+
+def asked(answers: Answers) -> SearchMeta:
+    """The search as the form was answered: the person by their id on the platform (the
+    adapter adds their staff id)."""
+    f = SearchField
+    return SearchMeta(
+        person_slack_id=answers.person(f.PERSON),
+        offeror=(answers.text(f.OFFEROR) or "").strip(),
+        kind=answers.choice(f.KIND),
+        status=answers.choice(f.STATUS),
+        date_from=answers.date(f.DATE_FROM),
+        date_to=answers.date(f.DATE_TO),
+        text=(answers.text(f.TEXT) or "").strip(),
+    )
 
 
 def _menu(field_id: str, label: str, labels: dict[str, str], initial: str | None) -> Field:

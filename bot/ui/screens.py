@@ -3,8 +3,9 @@ App Home tab; Teams: the Home card; plain text).
 
 A `Screen` is a title and sections; a section is a title and parts, drawn in order: notes
 (`bot.ui.forms.Note`, marked text; small print when `small`), entries (a text with its risk
-flags, a status line and a button beside it), rows of buttons, and fields side by side. Each
-renderer draws the sections apart (Slack: a divider) and every button with its typed payload.
+flags, a status line and a button beside it), rows of buttons, fields side by side, and a
+card's body. Each renderer draws the sections apart (Slack: a divider) and every button with
+its typed payload.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ui.cards import Button, Flag
+from bot.ui.cards import Button, Card, Flag
 from bot.ui.forms import Note
 from bot.ui.payload import Payload
 
@@ -46,7 +47,16 @@ class Fields:
     texts: tuple[str, ...]
 
 
-Part = Note | Entry | Buttons | Fields
+@dataclass(frozen=True)
+class CardBody:
+    """What a card says (its facts, longer texts, risk flags, warnings and related history)
+    inside a screen: a declaration's record shows it as its approval card does."""
+
+    card: Card
+    max_sections: int = 20
+
+
+Part = Note | Entry | Buttons | Fields | CardBody
 
 
 @dataclass(frozen=True)

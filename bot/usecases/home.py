@@ -15,7 +15,7 @@ from bot.rules import annual as annual_rules
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.roles import Role
-from bot.rules.status import StepStatus
+from bot.rules.status import DeclarationStatus, StepStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from bot.ui import home_model as model
@@ -113,6 +113,7 @@ def _own(record: Record, policy: Policy) -> model.OwnItem:
         waiting_on=waiting,
         decided_by=record.name_of(decided.decided_by_id) if decided else None,
         decided_at=decided.decided_at if decided else None,
+        withdrawable=d.status == DeclarationStatus.PENDING and d.kind != "notice",
     )
 
 

@@ -6,6 +6,7 @@ loses its buttons, the new approver gets the card, and the member of staff is to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from bot.rules.refusal import Refused
 from bot.rules.roles import ApproverRole, Role
 from bot.rules.routing import Approver, approver_for
 from bot.rules.status import DeclarationStatus
+from bot.ui.reassign import REASON_MAX
 from bot.ui.reassign import ReassignField as Field
 from bot.usecases.moves import Because, Owed, owe_moved
 from storage import declarations, staff
@@ -26,13 +28,42 @@ from storage.models import Staff
 from storage.staff import ManagerChange
 
 NOT_ADMIN = "Only an admin can reassign approvals. Ask an admin, or the monitoring officer."
+BAD_REFERENCE = "Give the reference as in the messages, e.g. GH-00001."
+NO_APPROVER = "Please choose the new approver."
+NO_REASON = "Please say why: it goes in the audit trail."
 ORG_CHART_CHANGED = "the org chart changed"
 # A person chosen on the form whom the org chart does not know (staff ids start at 1).
 NOBODY = 0
 
 
+_REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{1,9}$")
+
+
 def is_admin(person: Staff | None) -> bool:
     return person is not None and Role.ADMIN in person.role_set
+
+
+def parse_reference(raw: str) -> str | None:
+    text = raw.strip()
+    return text.upper() if _REFERENCE.match(text) else None
+
+
+def check_form(raw_reference: str, *, approver_chosen: bool, reason: str) -> str:
+    """The reassign form's answers, checked before anything is looked up: the reference
+    (upper case); Refused with every field found wrong."""
+    errors: dict[str, str] = {}
+    reference = parse_reference(raw_reference)
+    if reference is None:
+        errors[Field.REFERENCE] = BAD_REFERENCE
+    if not approver_chosen:
+        errors[Field.APPROVER] = NO_APPROVER
+    if not reason:
+        errors[Field.REASON] = NO_REASON
+    elif len(reason) > REASON_MAX:
+        errors[Field.REASON] = f"Please keep this to {REASON_MAX} characters or fewer."
+    if errors or reference is None:
+        raise Refused.on_fields(errors)
+    return reference
 
 
 @dataclass(frozen=True)
@@ -42,6 +73,14 @@ class Reassigned:
     from_name: str
     to_name: str
     owed: list[Owed] = field(default_factory=list)
+
+    @property
+    def confirmation(self) -> str:
+        """What the admin is told."""
+        return (
+            f"{self.reference} is now with {self.to_name} (it was with {self.from_name}). "
+            "They, and the member of staff, have been told."
+        )
 
 
 def reassign(

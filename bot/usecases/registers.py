@@ -16,7 +16,7 @@ from bot.rules.access import Access, is_officer, may_withhold, officer_sees
 from bot.rules.refusal import Refused
 from bot.rules.risk import RiskFlag
 from bot.settings import Settings
-from bot.ui.registers import SearchField
+from bot.ui.registers import OFFEROR_MAX, TEXT_MAX, SearchField
 from storage import audit, declarations, risk, staff
 from storage.access import access_to, viewer_of
 from storage.db import Database
@@ -32,6 +32,10 @@ NOT_YOURS = "You can't see this declaration: it isn't yours, and it wasn't sent 
 UNKNOWN = "Nolan can't find that declaration, or can't find you in the org chart."
 NOT_IN_ORG = "This person isn't in the org chart, so has no declarations."
 DATES_REVERSED = "This is before the “From” date."
+
+
+def too_long(most: int) -> str:
+    return f"Please keep this to {most} characters or fewer."
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,13 @@ def search_registers(
         errors[SearchField.DATE_TO] = DATES_REVERSED
     if person_unknown:
         errors[SearchField.PERSON] = NOT_IN_ORG
+    # The form limits them; a forged or replayed answer may not have been.
+    for field_id, said, most in (
+        (SearchField.OFFEROR, criteria.offeror, OFFEROR_MAX),
+        (SearchField.TEXT, criteria.text, TEXT_MAX),
+    ):
+        if len(said or "") > most:
+            errors[field_id] = too_long(most)
     if errors:
         raise Refused.on_fields(errors)
     with db.session() as session:

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from bot.rules.access import may_withhold
 from bot.rules.refusal import Refused
 from bot.rules.withholding import Ground
-from bot.ui.withholding import WithholdField
-from bot.usecases.registers import NOT_YOURS, UNKNOWN
+from bot.ui.withholding import NOTE_MAX, WithholdField
+from bot.usecases.registers import NOT_YOURS, UNKNOWN, too_long
 from storage import declarations
 from storage import withholding as store
 from storage.access import access_to, viewer_of
@@ -75,6 +75,8 @@ def withhold(
         errors[WithholdField.GROUND] = NO_GROUND
     if not note:
         errors[WithholdField.NOTE] = NO_NOTE
+    elif len(note) > NOTE_MAX:  # the form limits it; a forged answer may not have been
+        errors[WithholdField.NOTE] = too_long(NOTE_MAX)
     with db.session() as session:
         actor_id, _ = _keeper(session, actor, declaration_id, WithholdField.NOTE)
         if errors:
@@ -101,6 +103,8 @@ def publish_again(
         actor_id, record = _keeper(session, actor, declaration_id, WithholdField.REASON)
         if not reason:
             raise Refused(NO_REASON, WithholdField.REASON)
+        if len(reason) > NOTE_MAX:
+            raise Refused(too_long(NOTE_MAX), WithholdField.REASON)
         if not store.publish_again(
             session,
             declaration_id=declaration_id,

@@ -11,7 +11,15 @@ from slack_bolt import Ack
 from sqlmodel import Session
 
 from bot.rules.refusal import Refused
-from bot.usecases.reassign import NOBODY, NOT_ADMIN, Reassigned, is_admin, reassign
+from bot.usecases.reassign import (
+    NOBODY,
+    NOT_ADMIN,
+    Reassigned,
+    check_form,
+    is_admin,
+    parse_reference,
+    reassign,
+)
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
 from handlers.context import Env
@@ -27,14 +35,8 @@ USAGE = (
 )
 SHORTCUT_REASON = "reassigned by an admin"
 
-_REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{1,9}$")
 # With should_escape, Slack sends a mention as <@U123|name> (or <@U123>).
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-
-
-def parse_reference(raw: str) -> str | None:
-    text = raw.strip()
-    return text.upper() if _REFERENCE.match(text) else None
 
 
 def parse_mention(raw: str) -> str | None:
@@ -71,13 +73,6 @@ def _reassign(
             reason=reason,
             now=now,
         )
-
-
-def _confirmation(done: Reassigned) -> str:
-    return (
-        f"{done.reference} is now with {done.to_name} (it was with {done.from_name}). "
-        "They, and the member of staff, have been told."
-    )
 
 
 def reassign_command(request: ConductRequest) -> None:
@@ -117,7 +112,7 @@ def reassign_command(request: ConductRequest) -> None:
         hint = " Use `/conduct reassign` for the form." if refused.field == Field.CURRENT else ""
         request.reply(refused.text + hint)
         return
-    request.reply(_confirmation(done))
+    request.reply(done.confirmation)
 
 
 def submit_reassign(
@@ -127,23 +122,15 @@ def submit_reassign(
     env: Env,
 ) -> None:
     answers = slack_ui.answers(view["state"]["values"])
-    raw_reference = answers.text(Field.REFERENCE) or ""
     reason = (answers.text(Field.REASON) or "").strip()
-    errors: dict[str, str] = {}
-    reference = parse_reference(raw_reference)
-    if reference is None:
-        errors[Field.REFERENCE] = "Give the reference as in the messages, e.g. GH-00001."
     to_slack_id = answers.person(Field.APPROVER)
-    if not to_slack_id:
-        errors[Field.APPROVER] = "Please choose the new approver."
-    if not reason:
-        errors[Field.REASON] = "Please say why: it goes in the audit trail."
-    elif len(reason) > REASON_MAX:
-        errors[Field.REASON] = f"Please keep this to {REASON_MAX} characters or fewer."
-    if errors:
-        ack(**slack_ui.field_errors(errors))
+    try:
+        reference = check_form(
+            answers.text(Field.REFERENCE) or "", approver_chosen=bool(to_slack_id), reason=reason
+        )
+    except Refused as refused:
+        ack(**slack_ui.field_errors(refused.errors))
         return
-    assert reference is not None
     done = _reassign(
         env.db,
         actor,
@@ -153,4 +140,4 @@ def submit_reassign(
         reason=reason,
         now=env.now(),
     )
-    ack(response_action="update", view=done_view(_confirmation(done)))
+    ack(response_action="update", view=done_view(done.confirmation))

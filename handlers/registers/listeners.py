@@ -5,7 +5,6 @@ handlers.registers.withholding."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from slack_bolt import Ack
@@ -13,30 +12,26 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import Refused
-from bot.usecases.registers import officer, search_registers, view_record
+from bot.ui.registers import asked
+from bot.usecases.register_views import searched, viewed_doc
+from bot.usecases.registers import officer
 from handlers import slack_ui
-from handlers.approvals.kinds import kind_of
 from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.metadata import BadMetadata, decode
 from handlers.registers.ids import (
-    Field,
     RecordMeta,
     SearchMeta,
 )
-from handlers.registers.record import TrailPage, record_view, withholding_of
-from handlers.registers.trail import entry_words
+from handlers.registers.record import record_modal
 from handlers.registers.views import (
-    PAGE_SIZE,
-    TRAIL_PAGE_SIZE,
     notice_view,
     parse_int,
-    results_view,
+    results_modal,
     search_form,
 )
 from storage import staff
 from storage.models import Staff
-from storage.search import Criteria
 
 STALE = "This is out of date: close it and search again."
 
@@ -90,39 +85,12 @@ def _paging(
 
 
 def _results(env: Env, actor: Staff | None, meta: SearchMeta, **kw: Any) -> View:
-    criteria = Criteria(
-        person_id=meta.person_id,
-        offeror=meta.offeror,
-        kind=meta.kind,
-        status=meta.status,
-        date_from=meta.date_from,
-        date_to=meta.date_to,
-        text=meta.text,
-    )
-    found = search_registers(
-        env.db,
-        actor=actor,
-        criteria=criteria,
-        settings=env.settings,
-        offset=meta.offset,
-        limit=PAGE_SIZE,
-        **kw,
-    )
-    return results_view(found.page, meta, person=found.person_name)
+    return results_modal(searched(env.db, actor=actor, meta=meta, settings=env.settings, **kw))
 
 
 def submit_search(ack: Ack, view: dict[str, Any], actor: Staff | None, env: Env) -> None:
     """The results in place of the form (bot.usecases.registers.search_registers)."""
-    form = slack_ui.answers(view["state"]["values"])
-    meta = SearchMeta(
-        person_slack_id=form.person(Field.PERSON),
-        offeror=(form.text(Field.OFFEROR) or "").strip(),
-        kind=form.choice(Field.KIND),
-        status=form.choice(Field.STATUS),
-        date_from=form.date(Field.DATE_FROM),
-        date_to=form.date(Field.DATE_TO),
-        text=(form.text(Field.TEXT) or "").strip(),
-    )
+    meta = asked(slack_ui.answers(view["state"]["values"]))
     person = None
     if meta.person_slack_id:
         with env.db.session() as session:
@@ -174,31 +142,17 @@ def viewed(env: Env, actor: Staff | None, declaration_id: int | None, **kw: Any)
     """The record view of a declaration (bot.usecases.registers.view_record), or a notice
     saying why it can't be seen."""
     try:
-        seen = view_record(
+        doc = viewed_doc(
             env.db,
             actor=actor,
             declaration_id=declaration_id,
             settings=env.settings,
             now=env.now(),
-            trail_size=TRAIL_PAGE_SIZE,
             **kw,
         )
     except Refused as refused:
         return notice_view("Declaration", refused.text)
-    record = seen.record
-    kind = kind_of(record.declaration.kind)
-    with env.db.session() as session:
-        history = kind.history(session, record)
-    card = replace(kind.card(record, None, history), flags=seen.flags)
-    trail = seen.trail
-    lines = [(e.at, entry_words(e, trail.names, officer=seen.officer)) for e in trail.entries]
-    return record_view(
-        record,
-        card,
-        TrailPage(lines, trail.page, trail.pages, trail.total),
-        withholding=withholding_of(record, seen.withheld_by, trail.note),
-        may_withhold=seen.may_withhold,
-    )
+    return record_modal(doc)
 
 
 def open_record(

@@ -1,101 +1,36 @@
-"""A declaration's full record with its audit trail, page by page, and the forms that withhold
-it from publication or publish it again. Pure: built from plain values."""
+"""A declaration's full record with its audit trail, page by page (the neutral screen
+bot.ui.register_views.record_screen drawn in a Slack modal), and the forms that withhold it
+from publication or publish it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
 from slack_sdk.models.views import View
 
-from bot.rules.status import StepStatus
-from bot.rules.words import KIND_WORDS
 from bot.ui import withholding
-from bot.ui.withholding import ground_label
+from bot.ui.approval import ApprovalCard
+from bot.ui.register_views import RecordDoc, record_screen
+from bot.ui.register_views import TrailPage as TrailPage
+from bot.ui.register_views import Withholding as Withholding
+from bot.usecases.register_views import record_doc
+from bot.usecases.register_views import withholding_of as withholding_of
 from handlers import slack_ui
-from handlers.approvals.messages import ApprovalCard, card_body
-from handlers.registers.ids import (
-    Action,
-    Callback,
-    RecordMeta,
-    WithholdMeta,
-)
-from handlers.registers.views import STATUSES, close_only
-from handlers.text import clip, escape, slack_date
+from handlers.registers.ids import Callback, RecordMeta, WithholdMeta
+from handlers.registers.views import close_only
+from handlers.text import clip, slack_date
 from storage.declarations import Record
 
-# -- the record ------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Withholding:
-    ground: str
-    by: str | None
-    at: datetime | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class TrailPage:
-    lines: list[tuple[datetime, str]]  # this page, oldest first
-    page: int
-    pages: int
-    total: int
-
-
-def withholding_of(record: Record, by: str | None, note: str | None) -> Withholding | None:
-    declaration = record.declaration
-    if declaration.withheld_at is None:
-        return None
-    return Withholding(declaration.withheld_reason or "", by, declaration.withheld_at, note)
-
-
-def _step_line(record: Record, step_index: int) -> str:
-    step = record.steps[step_index]
-    who = record.name_of(step.approver_id) or "someone"
-    if step.delegated_from_id:
-        who += f" (deputy for {record.name_of(step.delegated_from_id) or 'a colleague'})"
-    role = step.role.replace("_", " ")
-    line = f"*{escape(who)}* · {role}, to {step.purpose}: "
-    if step.status == StepStatus.PENDING:
-        line += "_waiting_"
-        if step.clock_started_at:
-            line += f" since {slack_date(step.clock_started_at)}"
-    else:
-        line += STATUSES.get(step.status, step.status.replace("_", " ").capitalize())
-        decider = record.name_of(step.decided_by_id)
-        if decider and step.decided_by_id != step.approver_id:
-            line += f" by {escape(decider)}"
-        if step.decided_at:
-            line += f" on {slack_date(step.decided_at)}"
-        if step.reason:
-            line += f"\n>{escape(clip(step.reason, 500))}"
-    return line
-
-
-def _chunks(lines: list[str], limit: int = 2900) -> list[str]:
-    """Lines joined into texts each within a section's 3000 characters."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
+def record_modal(doc: RecordDoc) -> View:
+    """The record in a modal titled with its reference; each time in the reader's own zone."""
+    screen = record_screen(doc, slack_date)
+    return close_only(
+        clip(doc.reference or "Declaration", 24),
+        slack_ui.screen_blocks(screen)[:100],
+        callback_id=Callback.RECORD,
+        private_metadata=RecordMeta(
+            declaration_id=doc.declaration_id, trail_page=doc.trail.page
+        ).encode(),
+    )
 
 
 def record_view(
@@ -106,93 +41,8 @@ def record_view(
     withholding: Withholding | None,
     may_withhold: bool,
 ) -> View:
-    declaration = record.declaration
-    assert declaration.id is not None
-    status = STATUSES.get(declaration.status, declaration.status)
-    blocks: list[Block] = [
-        HeaderBlock(text=clip(card.heading, 150)),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=clip(
-                    f"*{declaration.reference}* · "
-                    f"{KIND_WORDS.get(declaration.kind, declaration.kind)} · declared "
-                    f"{slack_date(declaration.created_at)}\n*Status:* {status}",
-                    3000,
-                )
-            )
-        ),
-    ]
-    blocks += card_body(card, max_details=8)
-    blocks.append(DividerBlock())
-    blocks.append(SectionBlock(text=MarkdownTextObject(text="*Approval steps*")))
-    step_lines = [_step_line(record, i) for i in range(len(record.steps))]
-    for chunk in _chunks(step_lines or ["_None: it needed no decision._"])[:10]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
-
-    if withholding is not None or may_withhold:
-        blocks.append(DividerBlock())
-    if withholding is not None:
-        text = f":no_entry_sign: *Withheld from publication* — {ground_label(withholding.ground)}"
-        if withholding.by or withholding.at:
-            text += "\n" + " ".join(
-                p
-                for p in (
-                    f"by {escape(withholding.by)}" if withholding.by else "",
-                    f"on {slack_date(withholding.at)}" if withholding.at else "",
-                )
-                if p
-            )
-        if withholding.note:
-            text += f"\n>{escape(clip(withholding.note, 1500))}"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(text, 3000))))
-    if may_withhold:
-        button = (
-            ButtonElement(
-                text="Publish again…", action_id=Action.REPUBLISH, value=str(declaration.id)
-            )
-            if withholding is not None
-            else ButtonElement(
-                text="Withhold from publication…",
-                action_id=Action.WITHHOLD,
-                value=str(declaration.id),
-                style="danger",
-            )
-        )
-        blocks.append(ActionsBlock(elements=[button]))
-
-    blocks.append(DividerBlock())
-    heading = "*Audit trail*"
-    if trail.pages > 1:
-        heading += f" · page {trail.page + 1} of {trail.pages} ({trail.total} entries)"
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=heading)))
-    lines = [f"{slack_date(at)} · {escape(words)}" for at, words in trail.lines]
-    for chunk in _chunks(lines or ["_No entries._"])[:20]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
-    paging = []
-    if trail.page > 0:
-        paging.append(
-            ButtonElement(
-                text="Earlier entries",
-                action_id=f"{Action.TRAIL_PAGE}_earlier",
-                value=str(trail.page - 1),
-            )
-        )
-    if trail.page + 1 < trail.pages:
-        paging.append(
-            ButtonElement(
-                text="Later entries",
-                action_id=f"{Action.TRAIL_PAGE}_later",
-                value=str(trail.page + 1),
-            )
-        )
-    if paging:
-        blocks.append(ActionsBlock(elements=paging))
-    return close_only(
-        clip(declaration.reference or "Declaration", 24),
-        blocks[:100],
-        callback_id=Callback.RECORD,
-        private_metadata=RecordMeta(declaration_id=declaration.id, trail_page=trail.page).encode(),
-    )
+    doc = record_doc(record, card, trail, withholding=withholding, may_withhold=may_withhold)
+    return record_modal(doc)
 
 
 # -- withholding -------------------------------------------------------------------------------

@@ -162,3 +162,29 @@ def test_nobody_decides_the_publication_of_their_own_or_without_the_role(
     with pytest.raises(Refused) as refused:
         to_decide(db, actor=people["head"], declaration_id=declared["notice"])
     assert "monitoring officer and the head" in refused.value.text  # a notice is never published
+
+
+def test_answers_longer_than_the_form_allows_are_refused_at_their_fields(
+    db: Database, people: dict[str, Staff], declared: dict[str, int]
+) -> None:
+    """The forms limit them; a forged or replayed answer may not have been."""
+    with pytest.raises(Refused) as refused:
+        search_registers(
+            db,
+            actor=people["mo"],
+            criteria=Criteria(offeror="a" * 101, text="w" * 50_000),
+            settings=SETTINGS,
+            limit=20,
+        )
+    assert set(refused.value.errors) == {SearchField.OFFEROR, SearchField.TEXT}
+    work, mo = declared["work"], people["mo"]
+    with pytest.raises(Refused) as refused:
+        withhold(db, actor=mo, declaration_id=work, ground="commercial", note="n" * 1001, now=NOW)
+    assert set(refused.value.errors) == {WithholdField.NOTE}
+    withhold(db, actor=mo, declaration_id=work, ground="commercial", note="n" * 1000, now=NOW)
+    with pytest.raises(Refused) as refused:
+        publish_again(db, actor=mo, declaration_id=work, reason="r" * 1001)
+    assert refused.value.field == WithholdField.REASON
+    with db.session() as session:
+        row = session.get(Declaration, work)
+        assert row is not None and row.withheld_at is not None

@@ -10,6 +10,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.teams.cards import action
+from bot.ui.payload import DeclarationRef
 from bot.ui.withdraw import WITHDRAW, withdraw_button
 from bot.usecases.gifts import declare_gift
 from storage.db import Database
@@ -27,6 +28,7 @@ from tests.e2e.teams.approving import (
     told,
 )
 from tests.e2e.teams.harness import Person, TeamsNolan, cards_of
+from tests.e2e.teams.test_home import actions
 from tests.faketeams import FakeTeams
 from tests.usecases.world import hospitality
 
@@ -77,3 +79,30 @@ def test_the_declarant_withdraws_and_the_approvers_card_loses_its_buttons(
     # Twice is once; a press on the old card is told.
     assert "no longer waiting" in told(press_withdraw(nolan, ALICE, done.declaration_id))
     assert "no longer waiting" in told(press(nolan, MANNY, card, "decide_approved")[1])
+
+
+def test_conduct_mine_offers_withdraw_beside_what_is_still_waiting(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
+) -> None:
+    waiting = declare_gift(
+        db,
+        declarant_id=org["alice"].id or 0,
+        offer=hospitality(),
+        settings=Settings(policy=nolan.policy),
+        now=nolan.clock(),
+    )
+    nolan.say(ALICE, "conduct mine")
+    mine = fake.wait_for("send", lambda c: "Your declarations" in str(c.body))
+    [card] = cards_of(mine)
+    buttons = [a for a in actions(card) if a.get("verb") == WITHDRAW]
+    ref = DeclarationRef(declaration_id=waiting.declaration_id).encode()
+    assert len(buttons) == 1 and buttons[0]["data"]["_payload"] == ref
+    value = {"action": {"type": "Action.Execute", "verb": WITHDRAW, "data": buttons[0]["data"]}}
+    status, reply = nolan.post(nolan.activity(BOB, "invoke", name=EXECUTE, value=value))
+    assert status == 200 and "Only the person who made a declaration" in told(reply)
+    status, reply = nolan.post(nolan.activity(ALICE, "invoke", name=EXECUTE, value=value))
+    assert status == 200 and told(reply).startswith("Withdrawn: ")
+    # Once withdrawn, `conduct mine` offers nothing to withdraw.
+    nolan.say(ALICE, "conduct mine")
+    again = fake.wait_for("send", lambda c: "Your declarations" in str(c.body), count=2)
+    assert not [a for a in actions(cards_of(again)[0]) if a.get("verb") == WITHDRAW]
