@@ -9,6 +9,7 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
+from bot.jobs import digest, policies
 from bot.sweep import Job
 
 
@@ -19,5 +20,8 @@ def all_jobs() -> list[Job]:
     last. (The order of handlers.jobs(), which this replaces as each job moves here.)"""
     return [
         # delegation, approvals' redeliver, waiting digest, approvals' chase, annual,
-        # undertaking, reviews, vetting, policies, digest, approvals' deliver
+        # undertaking, reviews, vetting,
+        *policies.JOBS,
+        *digest.JOBS,
+        # approvals' deliver
     ]
