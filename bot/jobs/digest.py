@@ -25,13 +25,13 @@ from datetime import date
 from bot.ledger import owe_unless_sent
 from bot.rules.calendar import next_working_day
 from bot.sweep import Job, Owed, Sweep
+from bot.usecases.governance import DIGEST
 from storage import reminders
 from storage.governance import week_of
 from storage.reminders import Key
 
 log = logging.getLogger(__name__)
 
-DIGEST = "governance_digest"
 # What the report says when the post failed, in each platform's words.
 NOT_A_MEMBER = {
     "slack": "Is Nolan a member of it? Invite it with /invite @Nolan; the next run tries again.",

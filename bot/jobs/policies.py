@@ -29,6 +29,7 @@ from bot.rules.policies import long_date
 from bot.rules.schedule import due_lead, weekly_due
 from bot.sweep import Job, Owed, Sweep
 from bot.usecases.declare import reachable
+from bot.usecases.governance import CHANNEL_REMINDER, OWNER_REMINDER
 from storage import policies as store
 from storage import reminders, staff
 from storage.models import Policy, Staff
@@ -37,9 +38,6 @@ from storage.reminders import Key
 log = logging.getLogger(__name__)
 
 REMINDED = "policy_reminded"
-# The outbox cards: the post in the policy's channel, and the owner's own copy.
-CHANNEL_REMINDER = "policy_reminder_channel"
-OWNER_REMINDER = "policy_reminder_owner"
 # Where an admin changes a policy, in each platform's words.
 FIX_IT = {"slack": "/conduct policies", "teams": "conduct policies"}
 INVITE = {

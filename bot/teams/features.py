@@ -18,6 +18,7 @@ from bot.teams import (
     undertaking,
     withdraw,
 )
+from bot.teams import digest as digest  # the governance digest's drawer, on import
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.jobs.digest import DIGEST
 from bot.outbox import Queued
+from bot.usecases.governance import DIGEST
 from bot.usecases.unreachable import people_unreachable
 from handlers.digest import messages
 from handlers.outgoing import Drawn, Office, card

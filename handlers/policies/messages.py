@@ -17,22 +17,12 @@ from slack_sdk.models.blocks import (
 from bot.notifier import Message
 from bot.rules.policies import long_date
 from bot.ui.policies import title_link
+from bot.ui.policy_reminders import days, when
 from handlers.policies.ids import Action, ReviewRef
 from handlers.text import clip, escape
 from storage.models import Policy, Staff
 
 NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def _when(next_review: date, today: date) -> str:
-    left = (next_review - today).days
-    if left == 0:
-        return f"today, {long_date(next_review)}"
-    return f"on {long_date(next_review)} (in {_days(left)})"
 
 
 def _button(policy: Policy) -> ActionsBlock:
@@ -65,13 +55,13 @@ def channel_reminder(policy: Policy, *, owner: Staff | None, today: date) -> Mes
         head = f":warning: *Policy review overdue*: {title}"
         line = (
             f"{head} was due for review on {long_date(policy.next_review)}, "
-            f"{_days(late)} ago. Owner: {_owner_words(owner)}."
+            f"{days(late)} ago. Owner: {_owner_words(owner)}."
         )
         plain = f"Policy review overdue: {policy.title}"
     else:
         line = (
             f":spiral_calendar_pad: *Policy review due*: {title} is due for review "
-            f"{_when(policy.next_review, today)}. Owner: {_owner_words(owner)}."
+            f"{when(policy.next_review, today)}. Owner: {_owner_words(owner)}."
         )
         plain = f"Policy review due: {policy.title}"
     blocks: list[Block] = [
@@ -98,13 +88,13 @@ def owner_reminder(policy: Policy, *, today: date, channel_problem: str | None =
         late = (today - policy.next_review).days
         line = (
             f":warning: Your policy {title} was due for review on "
-            f"{long_date(policy.next_review)}, {_days(late)} ago: it is overdue."
+            f"{long_date(policy.next_review)}, {days(late)} ago: it is overdue."
         )
         plain = f"Your policy {policy.title} is overdue for review"
     else:
         line = (
             f":spiral_calendar_pad: Your policy {title} is due for review "
-            f"{_when(policy.next_review, today)}."
+            f"{when(policy.next_review, today)}."
         )
         plain = f"Your policy {policy.title} is due for review"
     line += " When the review is done, mark it reviewed here."

@@ -8,44 +8,17 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.jobs.policies import CHANNEL_REMINDER, OWNER_REMINDER
 from bot.notifier import Posted
 from bot.outbox import Queued
-from bot.rules.status import OutboxStatus
+from bot.usecases.governance import CHANNEL_REMINDER, OWNER_REMINDER, channel_failure, still_due
 from bot.usecases.policies import REVIEWED
 from handlers.outgoing import Drawn, Office, card
 from handlers.policies import messages
 from handlers.policies.messages import reviewed_message
-from storage import outbox, staff
 from storage import policies as store
-from storage.models import Policy, Staff
+from storage import staff
 
-# What became of a channel post that its owner's message tells them about.
-NOT_POSTED = (OutboxStatus.FAILED, OutboxStatus.DEAD, OutboxStatus.PARKED)
-SLACK_ANSWERED = "Slack answered "
-
-
-def still_due(session: Session, message: Queued) -> tuple[Policy, Staff | None] | None:
-    """The policy a reminder is about and its owner; None once there is nothing to remind of
-    (retired, or its review marked done since the reminder was owed)."""
-    policy = store.get(session, policy_id=int(message.payload["policy_id"]))
-    if policy is None or not policy.active or policy.next_review is None:
-        return None
-    if policy.next_review.isoformat() != message.payload.get("due"):
-        return None
-    owner = staff.by_id(session, staff_id=policy.owner_id) if policy.owner_id else None
-    return policy, owner
-
-
-def channel_failure(session: Session, message: Queued) -> str | None:
-    """The error of the channel post the owner's reminder follows, if it did not go."""
-    channel_message = message.payload.get("channel_message")
-    if channel_message is None:
-        return None
-    row = outbox.by_ids(session, ids=[int(channel_message)]).get(int(channel_message))
-    if row is None or row.status not in NOT_POSTED:
-        return None
-    return row.last_error or "an error"
+SLACK_ANSWERED = "Slack answered "  # handlers.outgoing's words before Slack's error code
 
 
 @card(CHANNEL_REMINDER, office=True)
@@ -64,8 +37,9 @@ def _draw_owner(session: Session, message: Queued, office: Office) -> Drawn | No
         return None
     policy, _owner = found
     problem = None
-    if (error := channel_failure(session, message)) is not None and policy.channel_id:
-        problem = messages.channel_problem(policy.channel_id, error.removeprefix(SLACK_ANSWERED))
+    if (failed := channel_failure(session, message)) is not None and policy.channel_id:
+        code = failed.error.removeprefix(SLACK_ANSWERED)
+        problem = messages.channel_problem(policy.channel_id, code)
     return Drawn(messages.owner_reminder(policy, today=office.today, channel_problem=problem))
 
 

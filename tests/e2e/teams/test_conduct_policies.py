@@ -1,4 +1,5 @@
-"""`conduct policies` on Teams end to end: the list for admins, a refusal for anyone else."""
+"""`conduct policies` on Teams end to end: the list for admins (its buttons open the forms:
+tests/e2e/teams/test_policies.py), a refusal for anyone else."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from datetime import date
 
 from storage.db import Database
 from storage.models import Policy, Staff
-from tests.e2e.teams.harness import ORG, TeamsNolan
-from tests.e2e.teams.test_home import shown
+from tests.e2e.teams.harness import ORG, TeamsNolan, cards_of
+from tests.e2e.teams.test_home import actions, shown
 from tests.faketeams import FakeTeams
 
 ALICE, BOB, MO = ORG
@@ -27,11 +28,14 @@ def test_an_admin_gets_the_policies_and_their_reviews(
         session.add(Policy(title="Old Expenses Policy", active=False))
         session.commit()
     nolan.say(ALICE, "conduct policies")
-    text = shown(fake.wait_for("send"))
+    listed = fake.wait_for("send")
+    text = shown(listed)
     assert "Staff Code of Conduct" in text and "Owner: Morgan Monitor" in text
     assert "Due soon" in text and "next review 25 November 2026" in text
     assert "Retired" in text and "Old Expenses Policy" in text
-    assert "not on Teams yet" in text
+    # Adding, and editing each one, open the policy form (tests/e2e/teams/test_policies.py).
+    titles = [a["title"] for a in actions(cards_of(listed))]
+    assert titles == ["Add a policy…", "Edit…", "Edit…"]
     nolan.settle()
 
 
