@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.teams import (
     approvals,
+    channels,
     commands,
     conduct,
     declare,
@@ -36,3 +37,4 @@ def register(router: Router) -> None:
     approvals.register(router)
     questions.register(router)
     withdraw.register(router)
+    channels.register(router)

@@ -178,6 +178,19 @@ def test_a_channel_without_nolan_is_said_to_the_owner_and_the_digest_counts_the_
     assert advice in lines
     assert "Bob" not in shown(digest)
 
+    # Nolan added to the channel's team: the reminder parked for the channel goes.
+    fake.add_channel(CHANNEL)
+    install = nolan.activity(ALICE, "conversationUpdate",
+                             extra={"membersAdded": [{"id": f"28:{fake.app_id}"}]})
+    install["conversation"] = {**install["conversation"], "conversationType": "channel",
+                               "id": CHANNEL}
+    assert nolan.post(install)[0] == 200
+    nolan.settle()
+    assert [c.status for c in sends_to(fake, CHANNEL)] == [403, 201]
+    assert "Policy review due" in shown(sends_to(fake, CHANNEL)[-1])
+    rows = {r.recipient: r.status for r in nolan.outbox() if r.kind.startswith("policy_")}
+    assert rows[f"channel:{CHANNEL}"] == "sent" and rows[f"staff:{org['bob'].id}"] == "parked"
+
 
 def test_nobody_to_tell_is_noted_and_no_governance_channel_means_no_digest(
     fake: FakeTeams, db: Database, clock: Clock, org: dict[str, Staff]
