@@ -10,8 +10,7 @@ from sqlmodel import Session
 
 from bot.outbox import Queued
 from bot.rules import policies as rules
-from bot.rules.policies import Field as PolicyField
-from bot.rules.policies import InvalidPolicy, ReviewField
+from bot.rules.policies import InvalidPolicy
 from bot.rules.refusal import Refused
 from bot.teams import adaptive
 from bot.teams import policy_reminders as policy_reminders  # the reminders' drawers, on import
@@ -25,13 +24,13 @@ from bot.ui.cards import Button, Style
 from bot.ui.forms import Form, Note
 from bot.ui.payload import Payload
 from bot.ui.policies import (
-    CODE_OF_CONDUCT,
     FORM_ID,
-    RETIRED,
     REVIEW_FORM_ID,
     lead_words,
     policy_form,
     policy_line,
+    read_policy,
+    read_review,
     review_form,
 )
 from bot.ui.policy_reminders import MARK_REVIEWED, ReviewRef
@@ -93,24 +92,11 @@ def _form(asked: Asked) -> Form:
 def save(submitted: Submitted) -> str:
     """Save it (bot.usecases.policies.save_policy): refusals and the rules' errors come back
     at their fields, nothing saved."""
-    answers = submitted.answers
+    typed = read_policy(submitted.answers)
     ref = submitted.payload(PolicyRef)
-    picked = answers.person(PolicyField.OWNER)
     with submitted.turn.db.session() as session:
-        owner = staff.by_teams_id(session, teams_id=picked) if picked else None
-    ticked = answers.choices(PolicyField.FLAGS)
-    form = rules.PolicyForm(
-        title=answers.text(PolicyField.TITLE),
-        owner_chosen=bool(picked),
-        owner_in_org=owner is not None,
-        url=answers.text(PolicyField.URL),
-        last_reviewed=answers.date(PolicyField.LAST_REVIEWED),
-        review_months=answers.text(PolicyField.REVIEW_MONTHS),
-        next_review=answers.date(PolicyField.NEXT_REVIEW),
-        channel=answers.channel(PolicyField.CHANNEL),
-        is_code_of_conduct=CODE_OF_CONDUCT in ticked,
-        retired=RETIRED in ticked,
-    )
+        owner = staff.by_teams_id(session, teams_id=typed.owner) if typed.owner else None
+    form = typed.form(owner_in_org=owner is not None)
     turn = submitted.turn
     with at_fields(InvalidPolicy):
         listed = usecase.save_policy(
@@ -154,7 +140,6 @@ def mark_reviewed(submitted: Submitted) -> str:
     """Record the review (bot.usecases.policies.mark_reviewed): each reminder of it is then
     replaced in place by "Reviewed" (bot.teams.policy_reminders)."""
     ref = submitted.payload(ReviewRef)
-    answers = submitted.answers
     turn = submitted.turn
     with at_fields(InvalidPolicy):
         done = usecase.mark_reviewed(
@@ -162,11 +147,7 @@ def mark_reviewed(submitted: Submitted) -> str:
             actor=submitted.me,
             policy_id=ref.policy_id,
             due=ref.due,
-            form=rules.ReviewForm(
-                reviewed_on=answers.date(ReviewField.REVIEWED_ON),
-                next_review=answers.date(ReviewField.NEXT_REVIEW),
-                note=answers.text(ReviewField.NOTE),
-            ),
+            form=read_review(submitted.answers),
             pressed=None,  # each reminder Nolan sent is known to the outbox, and updated
             settings=turn.settings,
             now=submitted.now,

@@ -38,6 +38,8 @@ ICONS = {
     "large_orange_circle": "🟠",
     "scroll": "📜",
     "bell": "🔔",
+    "spiral_calendar_pad": "🗓",
+    "exclamation": "❗",
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")
