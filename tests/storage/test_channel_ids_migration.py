@@ -1,6 +1,7 @@
 """Migration 0009 widens a policy's channel and the outbox's places for Teams' ids: the rows
 stay as they were, a Teams channel id fits after it, and it goes back while every id fits
-(refusing, and changing nothing, when one would not)."""
+(refusing, and changing nothing, when one would not). The policy reminders sent before it
+keep their keys in the platform-neutral job's terms, so none goes twice."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ POLICY = "INSERT INTO policy (title, url, channel_id, is_code_of_conduct, active
 POLICY += "VALUES (:title, '', :channel, false, true, :at)"
 OUTBOX = (
     "INSERT INTO outbox (kind, subject, recipient, due_on, status, attempts, claimed_at, "
-    "channel, ts, payload, created_at) VALUES ('policy_review', 'policy:1', :to, :due, 'sent', "
+    "channel, ts, payload, created_at) VALUES (:kind, 'policy:1', :to, :due, 'sent', "
     "1, :at, :channel, :ts, '{}', :at)"
 )
+STAFF = "INSERT INTO staff (email, name, slack_user_id, roles, politically_restricted, active, "
+STAFF += "updated_at) VALUES (:email, :name, :slack, '', false, true, :at)"
 
 
 def _rows(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -38,22 +41,31 @@ def test_0009_widens_the_channel_ids_and_goes_back(fresh_db_url: str) -> None:
     command.upgrade(config, "0008")
     with db.engine.begin() as conn:
         conn.execute(text(POLICY), {"title": "Code", "channel": "C0POLICIES", "at": AT})
-        values = {"due": date(2026, 12, 1), "at": AT}
+        conn.execute(text(STAFF), {"email": "a@x.example", "name": "A", "slack": "UALICE",
+                                   "at": AT})
+        values = {"kind": "vetting_renewal", "due": date(2026, 12, 1), "at": AT}
         conn.execute(text(OUTBOX), {**values, "to": "C0POLICIES", "channel": "C0POLICIES",
                                     "ts": "1.1"})
         conn.execute(text(OUTBOX), {**values, "to": "staff:1", "channel": "D0ALICE", "ts": "2.2",
                                     "due": date(2026, 12, 2)})
         conn.execute(text("UPDATE outbox SET updates_id = 1 WHERE id = 2"))
+        # A policy's reminders as the Slack-only job keyed them: the channel, the Slack id.
+        values["kind"] = "policy_review"
+        for to in ("C0POLICIES", "UALICE"):
+            conn.execute(text(OUTBOX), {**values, "to": to, "channel": "C0POLICIES", "ts": "3.3"})
     before = _rows(db)
 
     command.upgrade(config, "0009")
-    assert _rows(db) == before  # every row as it was, the outbox's own link kept
+    upgraded = policies, sent = _rows(db)
+    assert policies == before[0]
+    assert sent[:2] == before[1][:2]  # every row as it was, the outbox's own link kept
+    assert [r[0] for r in sent[2:]] == ["channel:C0POLICIES", "staff:1"]
     teams = f"channel:{TEAMS_CHANNEL}"
     activity = "1:1XyZabcdefghijklmnopqrstuvwxyz0123456789"
     with db.engine.begin() as conn:  # PostgreSQL would refuse these at 32 characters
         conn.execute(text(POLICY), {"title": "Teams", "channel": TEAMS_CHANNEL, "at": AT})
         conn.execute(text(OUTBOX), {"to": teams, "channel": teams, "ts": activity,
-                                    "due": date(2026, 12, 3), "at": AT})
+                                    "due": date(2026, 12, 3), "at": AT, "kind": "note"})
     policies, sent = _rows(db)
     assert policies[-1] == ("Teams", TEAMS_CHANNEL) and sent[-1] == (teams, teams, activity, None)
 
@@ -67,5 +79,5 @@ def test_0009_widens_the_channel_ids_and_goes_back(fresh_db_url: str) -> None:
     command.downgrade(config, "0008")
     assert _rows(db) == before
     command.upgrade(config, "head")
-    assert _rows(db) == before
+    assert _rows(db) == upgraded
     db.dispose()

@@ -8,6 +8,11 @@ A Teams channel is named by its conversation id (19:…@thread.tacv2, 50 charact
 and the outbox records where a message went ("channel:19:…@thread.tacv2") and the Bot
 Connector's activity id: Slack's 32 characters no longer hold them. A downgrade narrows them
 back only when every value still fits; otherwise it stops and says which, changing nothing.
+
+The policy review reminders already sent keep their place in the ledger under the keys the
+platform-neutral job now owes them by (bot.jobs.policies): the channel as "channel:<id>", the
+owner as "staff:<id>" rather than their Slack id. So a reminder sent before the upgrade is not
+sent again after it. (The governance digest's keys were already so.)
 """
 
 from collections.abc import Sequence
@@ -70,9 +75,38 @@ def _by_table(downgrade: bool) -> dict[str, dict[str, tuple[int, int, bool]]]:
     return tables
 
 
+POLICY_KINDS = "('policy_review', 'policy_overdue')"
+_LEGACY = (
+    f"kind IN {POLICY_KINDS} AND recipient NOT LIKE 'staff:%' AND recipient NOT LIKE 'channel:%'"
+)
+_BY_SLACK_ID = "SELECT {0} FROM staff WHERE staff.slack_user_id = outbox.recipient"
+_BY_STAFF_ID = "SELECT {0} FROM staff WHERE 'staff:' || staff.id = outbox.recipient"
+
+
+def _policy_keys_neutral() -> None:
+    op.execute(
+        f"UPDATE outbox SET recipient = 'staff:' || ({_BY_SLACK_ID.format('MIN(id)')}) "
+        f"WHERE {_LEGACY} AND EXISTS ({_BY_SLACK_ID.format('1')})"
+    )
+    op.execute(f"UPDATE outbox SET recipient = 'channel:' || recipient WHERE {_LEGACY}")
+
+
+def _policy_keys_slack() -> None:
+    op.execute(
+        f"UPDATE outbox SET recipient = SUBSTR(recipient, 9) "
+        f"WHERE kind IN {POLICY_KINDS} AND recipient LIKE 'channel:%'"
+    )
+    has_slack_id = _BY_STAFF_ID.format("1") + " AND staff.slack_user_id IS NOT NULL"
+    op.execute(
+        f"UPDATE outbox SET recipient = ({_BY_STAFF_ID.format('slack_user_id')}) "
+        f"WHERE kind IN {POLICY_KINDS} AND recipient LIKE 'staff:%' AND EXISTS ({has_slack_id})"
+    )
+
+
 def upgrade() -> None:
     for table, widths in _by_table(downgrade=False).items():
         _alter_keeping_links(table, widths)
+    _policy_keys_neutral()
 
 
 def downgrade() -> None:
@@ -90,5 +124,6 @@ def downgrade() -> None:
             + ", ".join(too_long)
             + "; nothing was changed"
         )
+    _policy_keys_slack()
     for table, widths in _by_table(downgrade=True).items():
         _alter_keeping_links(table, widths)
