@@ -22,12 +22,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.jobs import parked
 from bot.ledger import owe_unless_sent
 from bot.notifier import describe_failure
 from bot.outbox import to_staff
 from bot.rules.policies import long_date
 from bot.rules.schedule import due_lead, weekly_due
-from bot.sweep import Job, Owed, Sweep
+from bot.sweep import Job, Sweep
 from bot.usecases.declare import reachable
 from bot.usecases.governance import CHANNEL_REMINDER, OWNER_REMINDER
 from storage import policies as store
@@ -109,22 +110,27 @@ def remind_policy_reviews(sweep: Sweep) -> None:
         )
     due_now = [Reminding(p, owners.get(p.owner_id or 0), w) for p, w in found]
     posts: dict[int, int] = {}  # policy id → its channel message (owed now, or still owed)
+    words: dict[int, parked.Said] = {}
     # The channel posts go first: each owner's message reads its channel post's outcome.
     for step in (_post_in_channel, _remind_owner):
         for item in due_now:
             try:
-                step(sweep, item, owed, posts)
+                step(sweep, item, owed, posts, words)
             except Exception as exc:  # one policy must not stop the others
                 log.warning("Policy %s reminder", item.policy.id, exc_info=True)
                 sweep.report.failed(
                     f"could not remind about policy “{item.policy.title}”: "
                     f"{describe_failure(exc)}"
                 )
-        sweep.deliver()
+        parked.deliver(sweep, words)
 
 
 def _post_in_channel(
-    sweep: Sweep, item: Reminding, owed: dict[Key, int | None], posts: dict[int, int]
+    sweep: Sweep,
+    item: Reminding,
+    owed: dict[Key, int | None],
+    posts: dict[int, int],
+    words: dict[int, parked.Said],
 ) -> None:
     policy = item.policy
     if not policy.channel_id:
@@ -142,21 +148,26 @@ def _post_in_channel(
     if queued is None:
         return  # sent by an earlier run, or another sweep owes it
     posts[policy.id] = queued
-    platform = sweep.settings.platform
-    sweep.owe(
-        Owed(
-            queued,
-            REMINDED,
-            f"Posted in channel {channel} that policy “{policy.title}” is due for review "
-            f"{item.when}.",
-            failed=f"could not post the review reminder for policy “{policy.title}” in "
-            f"channel {channel}: {{error}}. {INVITE[platform]}",
-        )
+    said = parked.Said(
+        REMINDED,
+        f"Posted in channel {channel} that policy “{policy.title}” is due for review "
+        f"{item.when}.",
+        f"The review reminder for policy “{policy.title}” waits until Nolan is installed in "
+        f"the team of channel {channel}.",
     )
+    failed = (
+        f"could not post the review reminder for policy “{policy.title}” in channel "
+        f"{channel}: {{error}}. {INVITE[sweep.settings.platform]}"
+    )
+    parked.owe(sweep, queued, said, failed=failed, words=words)
 
 
 def _remind_owner(
-    sweep: Sweep, item: Reminding, owed: dict[Key, int | None], posts: dict[int, int]
+    sweep: Sweep,
+    item: Reminding,
+    owed: dict[Key, int | None],
+    posts: dict[int, int],
+    words: dict[int, parked.Said],
 ) -> None:
     policy, owner = item.policy, item.owner
     assert policy.id is not None
@@ -179,15 +190,15 @@ def _remind_owner(
     )
     if queued is None:
         return
-    sweep.owe(
-        Owed(
-            queued,
-            REMINDED,
-            f"Reminded {owner.display_name} that policy “{policy.title}” is due for review "
-            f"{item.when}.",
-            failed=f"could not remind {owner.display_name} about policy “{policy.title}”",
-        )
+    said = parked.Said(
+        REMINDED,
+        f"Reminded {owner.display_name} that policy “{policy.title}” is due for review "
+        f"{item.when}.",
+        f"The review reminder for policy “{policy.title}” waits until Nolan is installed for "
+        f"{owner.display_name}.",
     )
+    failed = f"could not remind {owner.display_name} about policy “{policy.title}”"
+    parked.owe(sweep, queued, said, failed=failed, words=words)
 
 
 JOBS = [

@@ -163,7 +163,16 @@ def test_a_channel_without_nolan_is_said_to_the_owner_and_the_digest_counts_the_
     fake.add_channel(CHANNEL, installed=False)
     add_policy(db, org["alice"])
     add_policy(db, org["bob"], title="Expenses Policy", channel_id=None)  # Bob hasn't Nolan
-    sweep(nolan)
+    report = sweep(nolan)
+    # What waits for Nolan to be installed is said so, not counted as sent nor as failed.
+    assert report.counts["policy_reminded"] == 1 and report.failures == []
+    waiting = [line for line in report.lines if "waits until Nolan is installed" in line]
+    assert waiting == [
+        "The review reminder for policy “Staff Code of Conduct” waits until Nolan is installed "
+        f"in the team of channel {CHANNEL}.",
+        "The review reminder for policy “Expenses Policy” waits until Nolan is installed for "
+        "Bob Late.",
+    ]
 
     assert [c.status for c in sends_to(fake, CHANNEL)] == [403]
     [dm] = sends_to(fake, chat_of(fake, ALICE))
