@@ -44,3 +44,24 @@ def test_anyone_else_is_told_only_admins_may(nolan: TeamsNolan, fake: FakeTeams)
     said = shown(fake.wait_for("send"))
     assert "admin" in said and "Policies" not in said
     nolan.settle()
+
+
+def test_a_long_list_stays_one_card_under_the_size_limit(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
+) -> None:
+    with db.session() as session:
+        alice = session.get(Staff, org["alice"].id)
+        assert alice is not None
+        alice.roles = "admin"
+        session.add(alice)
+        for n in range(45):  # past the list's limit, each as long as the form allows
+            session.add(Policy(title=f"{n:02} " + "Policy " * 28, owner_id=org["mo"].id,
+                               url="https://intranet.example/" + "p" * 470,
+                               next_review=date(2027, 1, 1), channel_id="19:x@thread.tacv2"))
+        session.commit()
+    nolan.say(ALICE, "conduct policies")
+    listed = fake.wait_for("send")
+    [card] = cards_of(listed)  # schema-checked, under Teams' message limit
+    assert "…and 5 more not shown." in shown(card)
+    assert len([a for a in actions(card) if a["title"] == "Edit…"]) == 40
+    nolan.settle()
