@@ -19,7 +19,7 @@ Queries: the policies, their owners and the keys already owed, once each per swe
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.jobs import parked
@@ -93,6 +93,16 @@ class Reminding:
         return {"policy_id": self.policy.id, "due": self.policy.next_review.isoformat()}
 
 
+@dataclass
+class Run:
+    """What one run of the job keeps: the keys already owed (loaded once), each policy's
+    channel message (owed now, or still owed), and how the report words each message."""
+
+    owed: dict[Key, int | None]
+    posts: dict[int, int] = field(default_factory=dict)
+    words: dict[int, parked.Said] = field(default_factory=dict)
+
+
 def remind_policy_reviews(sweep: Sweep) -> None:
     leads = sweep.settings.policy.policy_lead_days
     with sweep.db.session() as session:
@@ -109,29 +119,22 @@ def remind_policy_reviews(sweep: Sweep) -> None:
             session, kinds=store.KINDS, since=min(w.due_on for _, w in found)
         )
     due_now = [Reminding(p, owners.get(p.owner_id or 0), w) for p, w in found]
-    posts: dict[int, int] = {}  # policy id → its channel message (owed now, or still owed)
-    words: dict[int, parked.Said] = {}
+    run = Run(owed)
     # The channel posts go first: each owner's message reads its channel post's outcome.
     for step in (_post_in_channel, _remind_owner):
         for item in due_now:
             try:
-                step(sweep, item, owed, posts, words)
+                step(sweep, item, run)
             except Exception as exc:  # one policy must not stop the others
                 log.warning("Policy %s reminder", item.policy.id, exc_info=True)
                 sweep.report.failed(
                     f"could not remind about policy “{item.policy.title}”: "
                     f"{describe_failure(exc)}"
                 )
-        parked.deliver(sweep, words)
+        parked.deliver(sweep, run.words)
 
 
-def _post_in_channel(
-    sweep: Sweep,
-    item: Reminding,
-    owed: dict[Key, int | None],
-    posts: dict[int, int],
-    words: dict[int, parked.Said],
-) -> None:
+def _post_in_channel(sweep: Sweep, item: Reminding, run: Run) -> None:
     policy = item.policy
     if not policy.channel_id:
         return
@@ -139,7 +142,7 @@ def _post_in_channel(
     channel = policy.channel_id
     queued = owe_unless_sent(
         sweep.db,
-        owed,
+        run.owed,
         item.key(channel_of(channel)),
         CHANNEL_REMINDER,
         due_at=sweep.now,
@@ -147,7 +150,7 @@ def _post_in_channel(
     )
     if queued is None:
         return  # sent by an earlier run, or another sweep owes it
-    posts[policy.id] = queued
+    run.posts[policy.id] = queued
     said = parked.Said(
         REMINDED,
         f"Posted in channel {channel} that policy “{policy.title}” is due for review "
@@ -159,16 +162,10 @@ def _post_in_channel(
         f"could not post the review reminder for policy “{policy.title}” in channel "
         f"{channel}: {{error}}. {INVITE[sweep.settings.platform]}"
     )
-    parked.owe(sweep, queued, said, failed=failed, words=words)
+    parked.owe(sweep, queued, said, failed=failed, words=run.words)
 
 
-def _remind_owner(
-    sweep: Sweep,
-    item: Reminding,
-    owed: dict[Key, int | None],
-    posts: dict[int, int],
-    words: dict[int, parked.Said],
-) -> None:
+def _remind_owner(sweep: Sweep, item: Reminding, run: Run) -> None:
     policy, owner = item.policy, item.owner
     assert policy.id is not None
     if owner is None or owner.id is None or not owner.active or not reachable(owner):
@@ -181,11 +178,11 @@ def _remind_owner(
         return
     queued = owe_unless_sent(
         sweep.db,
-        owed,
+        run.owed,
         item.key(to_staff(owner.id)),
         OWNER_REMINDER,
         due_at=sweep.now,
-        channel_message=posts.get(policy.id),
+        channel_message=run.posts.get(policy.id),
         **item.payload(),
     )
     if queued is None:
@@ -198,7 +195,7 @@ def _remind_owner(
         f"{owner.display_name}.",
     )
     failed = f"could not remind {owner.display_name} about policy “{policy.title}”"
-    parked.owe(sweep, queued, said, failed=failed, words=words)
+    parked.owe(sweep, queued, said, failed=failed, words=run.words)
 
 
 JOBS = [

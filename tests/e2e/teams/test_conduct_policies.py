@@ -7,6 +7,7 @@ from datetime import date
 
 from storage.db import Database
 from storage.models import Policy, Staff
+from tests.e2e.teams.dialogs import set_staff
 from tests.e2e.teams.harness import ORG, TeamsNolan, cards_of
 from tests.e2e.teams.test_home import actions, shown
 from tests.faketeams import FakeTeams
@@ -17,11 +18,8 @@ ALICE, BOB, MO = ORG
 def test_an_admin_gets_the_policies_and_their_reviews(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
 ) -> None:
+    set_staff(db, ALICE, roles="admin")
     with db.session() as session:
-        alice = session.get(Staff, org["alice"].id)
-        assert alice is not None
-        alice.roles = "admin"
-        session.add(alice)
         session.add(Policy(title="Staff Code of Conduct", owner_id=org["mo"].id,
                            url="https://intranet.example/code", next_review=date(2026, 11, 25),
                            review_months=24, is_code_of_conduct=True))
@@ -49,11 +47,8 @@ def test_anyone_else_is_told_only_admins_may(nolan: TeamsNolan, fake: FakeTeams)
 def test_a_long_list_stays_one_card_under_the_size_limit(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
 ) -> None:
+    set_staff(db, ALICE, roles="admin")
     with db.session() as session:
-        alice = session.get(Staff, org["alice"].id)
-        assert alice is not None
-        alice.roles = "admin"
-        session.add(alice)
         for n in range(45):  # past the list's limit, each as long as the form allows
             session.add(Policy(title=f"{n:02} " + "Policy " * 28, owner_id=org["mo"].id,
                                url="https://intranet.example/" + "p" * 470,
