@@ -258,16 +258,18 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40, index=True)
     subject: str = Field(max_length=80)  # e.g. "staff:12", "policy:3", "step:40"
-    # A Slack user or channel id (reminders), or "staff:12" resolved when it is sent.
-    recipient: str = Field(max_length=80)
+    # "staff:12" (resolved when it is sent), "channel:<a Slack or Teams channel id>", or a
+    # Slack user or channel id (reminders owed before the outbox).
+    recipient: str = Field(max_length=256)
     due_on: date | None = None  # set for scheduled reminders only
     # queued|claimed|sent|failed|skipped|dead; "failed" is tried again after `not_before`.
     status: str = Field(default="claimed", max_length=20, index=True)
     attempts: int = 0
     claimed_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    channel: str | None = Field(default=None, max_length=32)  # where it went, for updates
-    ts: str | None = Field(default=None, max_length=32)
+    # Where it went, for updates (Teams: "channel:19:…@thread.tacv2", the activity's id).
+    channel: str | None = Field(default=None, max_length=256)
+    ts: str | None = Field(default=None, max_length=256)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     # What to send, as a platform-neutral descriptor (JSON); None for a sweep's reminder,
     # which is rendered and sent by the job that claimed it.
@@ -294,7 +296,7 @@ class Policy(SQLModel, table=True):
     last_reviewed: date | None = None
     review_months: int | None = None
     next_review: date | None = None
-    channel_id: str | None = Field(default=None, max_length=32)
+    channel_id: str | None = Field(default=None, max_length=256)  # Slack C…, Teams 19:…
     is_code_of_conduct: bool = False
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,7 +9,7 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
-from bot.jobs import reviews, vetting
+from bot.jobs import digest, policies, reviews, vetting
 from bot.sweep import Job
 
 
@@ -23,5 +23,7 @@ def all_jobs() -> list[Job]:
         # undertaking,
         *reviews.JOBS,
         *vetting.JOBS,
-        # policies, digest, approvals' deliver
+        *policies.JOBS,
+        *digest.JOBS,
+        # approvals' deliver
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.teams import (
     approvals,
+    channels,
     commands,
     conduct,
     declare,
@@ -26,6 +27,7 @@ from bot.teams import (
     withdraw,
     withholding,
 )
+from bot.teams import digest as digest  # the governance digest's drawer, on import
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
 from bot.teams.router import Router
 
@@ -51,3 +53,4 @@ def register(router: Router) -> None:
     registers.register(router)
     withholding.register(router)
     reassign.register(router)
+    channels.register(router)

@@ -7,6 +7,10 @@ teams_service_url, kept by bot.teams.edge); if Nolan has never heard from them, 
 chat itself (POST /v3/conversations with their Entra object id, at TEAMS_SERVICE_URL) and
 keeps where it is. Teams answers 403 to someone who has not got Nolan installed: the message
 is parked until they install it (bot.teams.edge re-queues it).
+
+A message for a channel ("channel:19:…@thread.tacv2": a policy's channel, the governance
+digest's) is posted as a new conversation in it, at TEAMS_SERVICE_URL, and kept for updates
+like a person's; Teams answers 403 there too until Nolan is installed in the channel's team.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from bot.teams.connector import Connector
 from bot.teams.drawers import DRAWERS, Where
 from storage import staff
 from storage.db import Database
+
+CHANNEL = "channel:"  # a recipient named by its channel's conversation id
 
 # Teams' limits for a bot sending and updating messages, per conversation ("thread"): 7 in a
 # second, 8 in 2 seconds, 60 in 30 seconds, 1,800 in an hour; and about 30 a second per tenant
@@ -75,7 +81,7 @@ class TeamsSender:
         activity_id = self.connector.send(chat.service_url, conversation_id, drawn.activity())
         for then in drawn.more:
             self.connector.send(chat.service_url, conversation_id, then.activity())
-        if chat.staff_id is None:
+        if chat.staff_id is None and not message.recipient.startswith(CHANNEL):
             return None  # someone outside the org chart: nothing to update later
         return Where(message.recipient, activity_id)
 
@@ -85,6 +91,11 @@ class TeamsSender:
             found.after(session, message, sent)
 
     def _chat(self, session: Session, recipient: str, message: Queued) -> Chat:
+        if recipient.startswith(CHANNEL):
+            channel_id = recipient.removeprefix(CHANNEL)
+            if not channel_id:
+                raise SendFailed("no Teams channel to post in", permanent=True)
+            return Chat(self.service_url, channel_id, None, None)
         if recipient.startswith("staff:"):
             person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))
             if person is None or not person.teams_id:

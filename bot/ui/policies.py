@@ -3,6 +3,7 @@ rule's field names (bot.rules.policies.Field / ReviewField), so an error lands o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -11,7 +12,9 @@ from bot.rules.policies import (
     NOTE_MAX,
     TITLE_MAX,
     URL_MAX,
+    PolicyForm,
     ReviewField,
+    ReviewForm,
     Standing,
     add_months,
     interval_words,
@@ -21,7 +24,7 @@ from bot.rules.policies import (
 from bot.rules.policies import (
     Field as PolicyField,
 )
-from bot.ui.forms import Choice, Field, Form, Kind, Note
+from bot.ui.forms import Answers, Choice, Field, Form, Kind, Note
 from bot.ui.payload import Payload
 from bot.ui.text import clip, escape
 
@@ -227,4 +230,62 @@ def review_form(
                 max_length=NOTE_MAX,
             ),
         ),
+    )
+
+
+# -- reading them back (every platform's reader gives the neutral answers) --------------------
+
+
+@dataclass(frozen=True)
+class PolicyAnswers:
+    """The policy form as typed; the owner is the platform's id of a person still to be found
+    in the org chart."""
+
+    title: str | None
+    owner: str | None
+    url: str | None
+    last_reviewed: date | None
+    review_months: str | None
+    next_review: date | None
+    channel: str | None
+    is_code_of_conduct: bool
+    retired: bool
+
+    def form(self, *, owner_in_org: bool) -> PolicyForm:
+        """What the rules check (bot.rules.policies.validate)."""
+        return PolicyForm(
+            title=self.title,
+            owner_chosen=bool(self.owner),
+            owner_in_org=owner_in_org,
+            url=self.url,
+            last_reviewed=self.last_reviewed,
+            review_months=self.review_months,
+            next_review=self.next_review,
+            channel=self.channel,
+            is_code_of_conduct=self.is_code_of_conduct,
+            retired=self.retired,
+        )
+
+
+def read_policy(answers: Answers) -> PolicyAnswers:
+    f = PolicyField
+    ticked = answers.choices(f.FLAGS)
+    return PolicyAnswers(
+        title=answers.text(f.TITLE),
+        owner=answers.person(f.OWNER),
+        url=answers.text(f.URL),
+        last_reviewed=answers.date(f.LAST_REVIEWED),
+        review_months=answers.text(f.REVIEW_MONTHS),
+        next_review=answers.date(f.NEXT_REVIEW),
+        channel=answers.channel(f.CHANNEL),
+        is_code_of_conduct=CODE_OF_CONDUCT in ticked,
+        retired=RETIRED in ticked,
+    )
+
+
+def read_review(answers: Answers) -> ReviewForm:
+    return ReviewForm(
+        reviewed_on=answers.date(ReviewField.REVIEWED_ON),
+        next_review=answers.date(ReviewField.NEXT_REVIEW),
+        note=answers.text(ReviewField.NOTE),
     )

@@ -40,6 +40,8 @@ ICONS = {
     "bell": "🔔",
     "hourglass_flowing_sand": "⏳",
     "pencil2": "✏",
+    "spiral_calendar_pad": "🗓",
+    "exclamation": "❗",
 }
 _ICON = re.compile(r":([a-z_]+):")
 _BOLD = re.compile(r"\*([^*\n]+)\*")

@@ -115,7 +115,10 @@ def save_policy(
     today = today_of(settings, now)
     with db.session() as session:
         owner = staff.by_id(session, staff_id=owner_id) if owner_id else None
-        valid = rules.validate(replace(form, owner_in_org=owner is not None), today)
+        # A channel as the deployment's platform names it (Slack C…, Teams 19:…@thread.tacv2).
+        valid = rules.validate(
+            replace(form, owner_in_org=owner is not None), today, settings.platform
+        )
         assert owner is not None and owner.id is not None
         if policy_id is None:
             policy = store.add(session, valid=valid, owner_id=owner.id)

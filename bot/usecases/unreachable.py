@@ -34,6 +34,11 @@ def unreachable(session: Session) -> list[Unreachable]:
     return found
 
 
+def people_unreachable(session: Session) -> int:
+    """How many people have messages parked (the governance digest's count: no names)."""
+    return sum(1 for recipient in outbox.parked(session) if recipient.startswith("staff:"))
+
+
 def told(session: Session) -> list[str]:
     """What to tell an admin: a headline and a line per person; nothing when all are reached."""
     found = unreachable(session)

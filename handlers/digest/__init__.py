@@ -1,7 +1,7 @@
 """The weekly governance digest in GOVERNANCE_CHANNEL (counts only): a sweep job, no
-listeners (handlers.digest.jobs.post_governance_digest)."""
+listeners (bot.jobs.digest.post_governance_digest); its Slack drawing here."""
 
+from bot.jobs.digest import JOBS
 from handlers.digest import owed as owed  # registers the digest's drawer
-from handlers.digest.jobs import JOBS
 
 __all__ = ["JOBS"]

@@ -1,17 +1,17 @@
 """Policy review: admins keep the office's policies in `/conduct policies`; the sweep
 reminds each policy's channel and owner before its review date and while it is overdue
-(handlers.policies.jobs); the owner marks the review done from the reminder."""
+(bot.jobs.policies); the owner marks the review done from the reminder."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.policies import JOBS as JOBS
 from bot.rules.policies import Field, ReviewField
 from bot.usecases.policies import OUT_OF_DATE
 from handlers.conduct import Subcommand
 from handlers.context import meta
 from handlers.policies.ids import Action, Callback, FormMeta, ReviewMeta, ReviewRef
-from handlers.policies.jobs import JOBS as JOBS
 from handlers.policies.listeners import (
     open_add,
     open_edit,

@@ -11,7 +11,6 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.notifier import Posted
-from bot.rules import policies as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.usecases import policies as usecase
 from handlers.annual.common import pressed_message
@@ -111,22 +110,11 @@ def submit_policy(
     """Save it (bot.usecases.policies.save_policy); then refresh the list underneath."""
     typed = read_policy_form(view["state"]["values"])
     owner_id = None
-    if typed.owner_slack_id:
+    if typed.owner:
         with env.db.session() as session:
-            owner = staff.by_slack_id(session, slack_user_id=typed.owner_slack_id)
+            owner = staff.by_slack_id(session, slack_user_id=typed.owner)
             owner_id = owner.id if owner else None
-    form = rules.PolicyForm(
-        title=typed.title,
-        owner_chosen=bool(typed.owner_slack_id),
-        owner_in_org=owner_id is not None,
-        url=typed.url,
-        last_reviewed=typed.last_reviewed,
-        review_months=typed.review_months,
-        next_review=typed.next_review,
-        channel=typed.channel,
-        is_code_of_conduct=typed.is_code_of_conduct,
-        retired=typed.retired,
-    )
+    form = typed.form(owner_in_org=owner_id is not None)
     listed = usecase.save_policy(
         env.db,
         actor=actor,

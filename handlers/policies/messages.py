@@ -15,24 +15,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
-from bot.rules.policies import long_date
-from bot.ui.policies import title_link
+from bot.ui.policy_reminders import WHEN_DONE, channel_line, owner_line, reviewed_line
 from handlers.policies.ids import Action, ReviewRef
 from handlers.text import clip, escape
 from storage.models import Policy, Staff
 
 NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def _when(next_review: date, today: date) -> str:
-    left = (next_review - today).days
-    if left == 0:
-        return f"today, {long_date(next_review)}"
-    return f"on {long_date(next_review)} (in {_days(left)})"
 
 
 def _button(policy: Policy) -> ActionsBlock:
@@ -58,32 +46,10 @@ def _owner_words(owner: Staff | None) -> str:
 
 def channel_reminder(policy: Policy, *, owner: Staff | None, today: date) -> Message:
     """Posted in the policy's channel: a lead-time reminder, or overdue."""
-    assert policy.next_review is not None
-    title = title_link(policy)
-    if policy.next_review < today:
-        late = (today - policy.next_review).days
-        head = f":warning: *Policy review overdue*: {title}"
-        line = (
-            f"{head} was due for review on {long_date(policy.next_review)}, "
-            f"{_days(late)} ago. Owner: {_owner_words(owner)}."
-        )
-        plain = f"Policy review overdue: {policy.title}"
-    else:
-        line = (
-            f":spiral_calendar_pad: *Policy review due*: {title} is due for review "
-            f"{_when(policy.next_review, today)}. Owner: {_owner_words(owner)}."
-        )
-        plain = f"Policy review due: {policy.title}"
+    line, plain = channel_line(policy, owner=_owner_words(owner), today=today)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=clip(line, 3000))),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="When the review is done, the owner (or an admin) marks it here: "
-                    "Nolan then counts to the next one."
-                )
-            ]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=WHEN_DONE)]),
         _button(policy),
     ]
     return Message(text=clip(plain, 3000), blocks=blocks)
@@ -92,22 +58,7 @@ def channel_reminder(policy: Policy, *, owner: Staff | None, today: date) -> Mes
 def owner_reminder(policy: Policy, *, today: date, channel_problem: str | None = None) -> Message:
     """The owner's own copy, with the same button (so a policy whose channel Nolan can't
     post in can still be marked reviewed)."""
-    assert policy.next_review is not None
-    title = title_link(policy)
-    if policy.next_review < today:
-        late = (today - policy.next_review).days
-        line = (
-            f":warning: Your policy {title} was due for review on "
-            f"{long_date(policy.next_review)}, {_days(late)} ago: it is overdue."
-        )
-        plain = f"Your policy {policy.title} is overdue for review"
-    else:
-        line = (
-            f":spiral_calendar_pad: Your policy {title} is due for review "
-            f"{_when(policy.next_review, today)}."
-        )
-        plain = f"Your policy {policy.title} is due for review"
-    line += " When the review is done, mark it reviewed here."
+    line, plain = owner_line(policy, today=today)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)))]
     if channel_problem:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=channel_problem)]))
@@ -142,11 +93,9 @@ def reviewed_message(
         if marked_by.slack_user_id
         else escape(marked_by.display_name)
     )
-    line = (
-        f":white_check_mark: *Reviewed*: {title_link(policy)} was reviewed on "
-        f"{long_date(reviewed_on)} (marked by {who}). Next review: {long_date(next_review)}."
+    line, plain = reviewed_line(
+        policy, reviewed_on=reviewed_on, next_review=next_review, marked_by=who
     )
-    plain = f"Reviewed: {policy.title}. Next review {long_date(next_review)}."
     return Message(
         text=clip(plain, 3000),
         blocks=[SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)))],

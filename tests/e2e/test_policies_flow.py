@@ -11,10 +11,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
+from bot.jobs.policies import remind_policy_reviews
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.settings import Settings
 from bot.sweep import Job, run_sweep
-from handlers.policies.jobs import remind_policy_reviews
+from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import AuditEntry, Policy, Reminder, Staff
 from tests.e2e.harness import SECRET, Clock, Nolan
@@ -275,8 +277,12 @@ def reminded(nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dic
     notifier = Notifier(WebClient(token="xoxb-e2e-token", base_url=fake.api_url))
     today = clock.now.astimezone(settings.policy.tz).date()
     jobs = [Job("policy reviews", remind_policy_reviews)]
-    report = run_sweep(db, notifier, settings, today, clock.now, jobs=jobs)
+    # The sweep delivers what it queued through a worker, as `reminders run` does.
+    worker = Worker(db, SlackSender(db, notifier, policy=settings.policy))
+    report = run_sweep(db, notifier, settings, today, clock.now, jobs=jobs, outbox=worker)
     assert report.failures == []
+    # The bot's own worker may have taken some of them first: wait until they are all sent.
+    assert worker.wait_idle()
     channel_post = fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)
     dm = fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UALICE")
     return policy_id, channel_post, dm

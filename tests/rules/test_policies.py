@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.jobs.policies import Due, due
 from bot.rules.policies import (
     MONTHS_MAX,
     Field,
@@ -26,7 +27,6 @@ from bot.rules.policies import (
     validate,
     validate_review,
 )
-from handlers.policies.jobs import Due, due
 from storage.policies import OVERDUE_KIND, REVIEW_KIND
 
 TODAY = date(2026, 11, 20)

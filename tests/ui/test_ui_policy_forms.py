@@ -50,7 +50,7 @@ def test_the_policy_form() -> None:
         },
     )
     typed = read_policy_form(values)
-    assert (typed.title, typed.owner_slack_id, typed.review_months) == ("Code", "U1", "36")
+    assert (typed.title, typed.owner, typed.review_months) == ("Code", "U1", "36")
     assert typed.channel == "C2" and typed.retired and not typed.is_code_of_conduct
     new = slack_ui.modal(policy_form(policy=None, owner_id=None, payload=FormMeta())).to_dict()
     assert contract.view_problems(new, "new policy", "modal") == []

@@ -1,7 +1,8 @@
-"""The weekly governance digest (a job of the daily sweep): on Monday, or the next working day when
-Monday is a bank holiday, Nolan posts in GOVERNANCE_CHANNEL how the office stands — counts
-only: declarations made last week by kind, decisions waiting, lapsed vetting clearances,
-policies due or overdue for review.
+"""The weekly governance digest (a job of the daily sweep): on Monday, or the next working day
+when Monday is a bank holiday, Nolan posts in GOVERNANCE_CHANNEL how the office stands —
+counts only: declarations made last week by kind, decisions waiting, lapsed vetting
+clearances, policies due or overdue for review; and how many people Nolan can't reach
+(Teams: Nolan not installed for them), with what IT should do.
 
 Never a person's private details (cumbria "Disclosure of Information"; derbyshire §8): no
 names, no references, nothing about what was declared. Notifications that cannot wait
@@ -10,9 +11,10 @@ they go to the named officers, never to a channel, and in a small office even "1
 at someone.
 
 One ledger key per week (kind "governance_digest", subject "week:<Monday>", recipient
-"channel:<id>", the day it fell due), owed through the outbox (bot.ledger.owe_once) and
-counted when drawn (Slack: handlers.digest.owed). The counts (storage.governance) take a
-constant number of queries however many staff or declarations there are.
+"channel:<id>", the day it fell due), owed through the outbox (bot.ledger.owe_unless_sent)
+and counted when drawn (Slack: handlers.digest.owed; Teams: bot.teams.digest). The counts
+(storage.governance) take a constant number of queries however many staff or declarations
+there are.
 """
 
 from __future__ import annotations
@@ -20,22 +22,32 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from bot.jobs import parked
 from bot.ledger import owe_unless_sent
 from bot.rules.calendar import next_working_day
-from bot.sweep import Job, Owed, Sweep
-from handlers.digest import messages
+from bot.sweep import Job, Sweep
+from bot.usecases.governance import DIGEST
 from storage import reminders
 from storage.governance import week_of
 from storage.reminders import Key
 
 log = logging.getLogger(__name__)
 
-DIGEST = "governance_digest"
+# What the report says when the post failed, in each platform's words.
+NOT_A_MEMBER = {
+    "slack": "Is Nolan a member of it? Invite it with /invite @Nolan; the next run tries again.",
+    "teams": "Is Nolan installed in that channel's team? Add it to the team; the next run tries "
+    "again.",
+}
 
 
 def digest_day(monday: date) -> date:
     """Monday, or the next working day if Monday is a bank holiday."""
     return next_working_day(monday)
+
+
+def short_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def post_governance_digest(sweep: Sweep) -> None:
@@ -52,18 +64,21 @@ def post_governance_digest(sweep: Sweep) -> None:
     queued = owe_unless_sent(
         sweep.db, owed, key, DIGEST, due_at=sweep.now, monday=monday.isoformat()
     )
+    words: dict[int, parked.Said] = {}
     if queued is not None:
-        sweep.owe(
-            Owed(
-                queued,
-                "governance_digest",
-                f"Posted the governance digest for the week of {messages.short_day(monday)} in "
-                f"channel {channel}.",
-                failed=f"could not post the governance digest in channel {channel}: {{error}}. "
-                "Is Nolan a member of it? Invite it with /invite @Nolan; the next run tries again.",
-            )
+        said = parked.Said(
+            "governance_digest",
+            f"Posted the governance digest for the week of {short_day(monday)} in channel "
+            f"{channel}.",
+            f"The governance digest waits until Nolan is installed in the team of channel "
+            f"{channel}.",
         )
-    sweep.deliver()
+        failed = (
+            f"could not post the governance digest in channel {channel}: {{error}}. "
+            + NOT_A_MEMBER[sweep.settings.platform]
+        )
+        parked.owe(sweep, queued, said, failed=failed, words=words)
+    parked.deliver(sweep, words)
 
 
 JOBS = [
