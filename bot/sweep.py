@@ -90,14 +90,19 @@ class SweepReport:
 @dataclass(frozen=True)
 class Owed:
     """A message a job queued (bot.ledger.owe_once), and how the report words it: `kind` and
-    `line` (with `n`) once it is sent or queued, `failed` (followed by the platform's error,
-    or with it in place of "{error}") if the platform refused it."""
+    `line` (with `n`) once it is sent or queued, `waiting` while it is parked, `failed`
+    (followed by the platform's error, or with it in place of "{error}") if the platform
+    refused it."""
 
     id: int
     kind: str
     line: str | None  # None: the job words what went itself (one line for many)
     failed: str
     n: int = 1
+    # Said instead of `line` while the message is parked (Teams answers 403 where Nolan is not
+    # installed, for a person or a channel's team): it goes by itself once Nolan is installed
+    # (bot.teams.edge, bot.teams.channels), so it is neither sent nor failed.
+    waiting: str | None = None
 
 
 @dataclass
@@ -146,6 +151,8 @@ class Sweep:
                 error = str(row.last_error)
                 said = o.failed.replace("{error}", error) if "{error}" in o.failed else None
                 failed.append(said or f"{o.failed}: {error}")
+            elif row.status == OutboxStatus.PARKED and o.waiting is not None:
+                self.report.note(o.waiting)
             elif row.status != OutboxStatus.SKIPPED:
                 went.append(o)
                 if o.line is not None:

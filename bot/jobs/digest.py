@@ -22,10 +22,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from bot.jobs import parked
 from bot.ledger import owe_unless_sent
 from bot.rules.calendar import next_working_day
-from bot.sweep import Job, Sweep
+from bot.sweep import Job, Owed, Sweep
 from bot.usecases.governance import DIGEST
 from storage import reminders
 from storage.governance import week_of
@@ -64,21 +63,20 @@ def post_governance_digest(sweep: Sweep) -> None:
     queued = owe_unless_sent(
         sweep.db, owed, key, DIGEST, due_at=sweep.now, monday=monday.isoformat()
     )
-    words: dict[int, parked.Said] = {}
     if queued is not None:
-        said = parked.Said(
-            "governance_digest",
-            f"Posted the governance digest for the week of {short_day(monday)} in channel "
-            f"{channel}.",
-            f"The governance digest waits until Nolan is installed in the team of channel "
-            f"{channel}.",
+        sweep.owe(
+            Owed(
+                queued,
+                "governance_digest",
+                f"Posted the governance digest for the week of {short_day(monday)} in channel "
+                f"{channel}.",
+                failed=f"could not post the governance digest in channel {channel}: {{error}}. "
+                + NOT_A_MEMBER[sweep.settings.platform],
+                waiting=f"The governance digest waits until Nolan is installed in the team of "
+                f"channel {channel}.",
+            )
         )
-        failed = (
-            f"could not post the governance digest in channel {channel}: {{error}}. "
-            + NOT_A_MEMBER[sweep.settings.platform]
-        )
-        parked.owe(sweep, queued, said, failed=failed, words=words)
-    parked.deliver(sweep, words)
+    sweep.deliver()
 
 
 JOBS = [

@@ -22,13 +22,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.jobs import parked
 from bot.ledger import owe_unless_sent
 from bot.notifier import describe_failure
 from bot.outbox import to_staff
 from bot.rules.policies import long_date
 from bot.rules.schedule import due_lead, weekly_due
-from bot.sweep import Job, Sweep
+from bot.sweep import Job, Owed, Sweep
 from bot.usecases.declare import reachable
 from bot.usecases.governance import CHANNEL_REMINDER, OWNER_REMINDER
 from storage import policies as store
@@ -96,11 +95,10 @@ class Reminding:
 @dataclass
 class Run:
     """What one run of the job keeps: the keys already owed (loaded once), each policy's
-    channel message (owed now, or still owed), and how the report words each message."""
+    channel message (owed now, or still owed)."""
 
     owed: dict[Key, int | None]
     posts: dict[int, int] = field(default_factory=dict)
-    words: dict[int, parked.Said] = field(default_factory=dict)
 
 
 def remind_policy_reviews(sweep: Sweep) -> None:
@@ -131,7 +129,7 @@ def remind_policy_reviews(sweep: Sweep) -> None:
                     f"could not remind about policy “{item.policy.title}”: "
                     f"{describe_failure(exc)}"
                 )
-        parked.deliver(sweep, run.words)
+        sweep.deliver()
 
 
 def _post_in_channel(sweep: Sweep, item: Reminding, run: Run) -> None:
@@ -151,18 +149,18 @@ def _post_in_channel(sweep: Sweep, item: Reminding, run: Run) -> None:
     if queued is None:
         return  # sent by an earlier run, or another sweep owes it
     run.posts[policy.id] = queued
-    said = parked.Said(
-        REMINDED,
-        f"Posted in channel {channel} that policy “{policy.title}” is due for review "
-        f"{item.when}.",
-        f"The review reminder for policy “{policy.title}” waits until Nolan is installed in "
-        f"the team of channel {channel}.",
+    sweep.owe(
+        Owed(
+            queued,
+            REMINDED,
+            f"Posted in channel {channel} that policy “{policy.title}” is due for review "
+            f"{item.when}.",
+            failed=f"could not post the review reminder for policy “{policy.title}” in channel "
+            f"{channel}: {{error}}. {INVITE[sweep.settings.platform]}",
+            waiting=f"The review reminder for policy “{policy.title}” waits until Nolan is "
+            f"installed in the team of channel {channel}.",
+        )
     )
-    failed = (
-        f"could not post the review reminder for policy “{policy.title}” in channel "
-        f"{channel}: {{error}}. {INVITE[sweep.settings.platform]}"
-    )
-    parked.owe(sweep, queued, said, failed=failed, words=run.words)
 
 
 def _remind_owner(sweep: Sweep, item: Reminding, run: Run) -> None:
@@ -187,15 +185,17 @@ def _remind_owner(sweep: Sweep, item: Reminding, run: Run) -> None:
     )
     if queued is None:
         return
-    said = parked.Said(
-        REMINDED,
-        f"Reminded {owner.display_name} that policy “{policy.title}” is due for review "
-        f"{item.when}.",
-        f"The review reminder for policy “{policy.title}” waits until Nolan is installed for "
-        f"{owner.display_name}.",
+    sweep.owe(
+        Owed(
+            queued,
+            REMINDED,
+            f"Reminded {owner.display_name} that policy “{policy.title}” is due for review "
+            f"{item.when}.",
+            failed=f"could not remind {owner.display_name} about policy “{policy.title}”",
+            waiting=f"The review reminder for policy “{policy.title}” waits until Nolan is "
+            f"installed for {owner.display_name}.",
+        )
     )
-    failed = f"could not remind {owner.display_name} about policy “{policy.title}”"
-    parked.owe(sweep, queued, said, failed=failed, words=run.words)
 
 
 JOBS = [
