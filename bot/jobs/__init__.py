@@ -9,6 +9,7 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
+from bot.jobs import annual, undertaking
 from bot.sweep import Job
 
 
@@ -20,4 +21,6 @@ def all_jobs() -> list[Job]:
     return [
         # delegation, approvals' redeliver, waiting digest, approvals' chase, annual,
         # undertaking, reviews, vetting, policies, digest, approvals' deliver
+        *annual.JOBS,
+        *undertaking.JOBS,
     ]
