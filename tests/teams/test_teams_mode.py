@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.cli import main
+from bot.jobs import all_jobs
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.teams.sender import TeamsSender
@@ -28,7 +29,10 @@ def test_the_runtime_on_teams_has_the_teams_sender_and_no_slack(db: Database) ->
     runtime = Runtime.build(load_settings({**TEAMS, "DATABASE_URL": db.url}, dotenv_path=None),
                             db=db)
     assert runtime.teams is not None and isinstance(runtime.outbox.sender, TeamsSender)
-    assert (runtime.client, runtime.notifier, runtime.jobs) == (None, None, ())
+    assert (runtime.client, runtime.notifier) == (None, None)
+    # The sweep's platform-neutral jobs (bot.jobs), in their order.
+    assert [j.name for j in runtime.jobs] == [j.name for j in all_jobs()]
+    assert {"annual declaration", "code of conduct undertaking"} <= {j.name for j in runtime.jobs}
     assert set(runtime.teams.router.commands) >= {"help"}
     runtime.teams.http.close()
 
