@@ -124,19 +124,33 @@ class Person:
     slack_user_id: str | None
     tz: str | None
     starter_since: date | None
+    teams_id: str | None = None
+
+    @property
+    def reachable(self) -> bool:
+        """Nolan can send them a message, on some platform."""
+        return bool(self.slack_user_id or self.teams_id)
 
 
 def active_people(session: Session) -> list[Person]:
     rows = session.exec(
         select(
-            Staff.id, Staff.name, Staff.email, Staff.slack_user_id, Staff.tz, Staff.starter_since
+            Staff.id,
+            Staff.name,
+            Staff.email,
+            Staff.slack_user_id,
+            Staff.tz,
+            Staff.starter_since,
+            Staff.teams_id,
         )
         .where(col(Staff.active).is_(True))
         .order_by(col(Staff.id))
     ).all()
     return [
-        Person(id=i, name=name or email, slack_user_id=slack, tz=tz, starter_since=since)
-        for i, name, email, slack, tz, since in rows
+        Person(
+            id=i, name=name or email, slack_user_id=slack, tz=tz, starter_since=since, teams_id=t
+        )
+        for i, name, email, slack, tz, since, t in rows
         if i is not None
     ]
 

@@ -18,6 +18,7 @@ import sys
 import time as clock
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from sqlmodel import select
 
 from bot import engine
 from bot.notifier import Notifier
+from bot.outbox import Worker
 from bot.rules.chains import parse_chain
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
@@ -179,10 +181,22 @@ def twice(messages: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 
 def sweep_all(
-    db: Database, notifier: Notifier, settings: Settings, today: date, now: datetime
+    db: Database,
+    notifier: Notifier,
+    settings: Settings,
+    today: date,
+    now: datetime,
+    *,
+    outbox_at_now: bool = False,
 ) -> SweepReport:
-    """The sweep as the bot and `reminders run` run it: the runtime's whole list of jobs."""
-    return Runtime.build(settings, db=db, client=notifier.client).sweep(today, now)
+    """The sweep as the bot and `reminders run` run it: the runtime's whole list of jobs.
+    `outbox_at_now`: the outbox's worker keeps the sweep's clock too (its claims grow stale
+    as the sweep's time passes, not the test's)."""
+    runtime = Runtime.build(settings, db=db, client=notifier.client)
+    if outbox_at_now:
+        worker = Worker(db, runtime.outbox.sender, now=lambda: now, office_tz=settings.policy.tz)
+        runtime = replace(runtime, outbox=worker)
+    return runtime.sweep(today, now)
 
 
 @pytest.fixture
@@ -294,17 +308,22 @@ def test_a_crash_mid_run_then_a_rerun_sends_the_rest_exactly_once(
     crashing = CrashingClient(
         after=after, dies_with=dies_with, token=settings.slack_bot_token, base_url=fake.api_url
     )
+    # The sweep's clock is the outbox's too: its claims (the sweep's messages it was sending)
+    # grow stale with the sweep's time.
     with pytest.raises(dies_with):
-        sweep_all(db, Notifier(crashing), settings, MONDAY, NOW)
+        sweep_all(db, Notifier(crashing), settings, MONDAY, NOW, outbox_at_now=True)
     assert len(sends(fake)) == after  # it died mid-run
     assert "claimed" in ledger(db).values()  # …holding a claim it never sent
 
     # A rerun before the claim is stale leaves that one alone (its sweep may be alive)…
-    sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, NOW + timedelta(minutes=1))
+    soon = NOW + timedelta(minutes=1)
+    sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, soon, outbox_at_now=True)
     assert "claimed" in ledger(db).values()
     # …and the next one after it sends it: everything once, nothing twice.
     later = NOW + STALE_CLAIM + timedelta(minutes=1)
-    report = sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, later)
+    report = sweep_all(
+        db, Notifier(make_client(settings)), settings, MONDAY, later, outbox_at_now=True
+    )
     assert report.failures == []
     check_against(expected, db, sends(fake))
 

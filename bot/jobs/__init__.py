@@ -9,7 +9,7 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
-from bot.jobs import digest, policies, reviews, vetting
+from bot.jobs import annual, digest, policies, reviews, undertaking, vetting
 from bot.sweep import Job
 
 
@@ -19,8 +19,9 @@ def all_jobs() -> list[Job]:
     reminder due today goes in the digest rather than a second DM; what the outbox still owes
     last. (The order of handlers.jobs(), which this replaces as each job moves here.)"""
     return [
-        # delegation, approvals' redeliver, waiting digest, approvals' chase, annual,
-        # undertaking,
+        # delegation, approvals' redeliver, waiting digest, approvals' chase,
+        *annual.JOBS,
+        *undertaking.JOBS,
         *reviews.JOBS,
         *vetting.JOBS,
         *policies.JOBS,

@@ -5,6 +5,7 @@ except drawers (bot.teams.drawers), as the Slack cards do."""
 from __future__ import annotations
 
 from bot.teams import (
+    annual,
     approvals,
     channels,
     commands,
@@ -41,6 +42,7 @@ def register(router: Router) -> None:
     interests.register(router)
     delegation.register(router)
     undertaking.register(router)
+    annual.register(router)
     policies.register(router)
     approvals.register(router)
     questions.register(router)

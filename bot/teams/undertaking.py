@@ -1,6 +1,8 @@
 """`conduct undertaking` on Teams: the person's own code of conduct undertaking — when they
 accepted it, or the undertaking with its button to accept it now (an `Action.Execute`; the
-press answers with the receipt in place of the card)."""
+press answers with the receipt in place of the card); `conduct undertaking send-all` (admins)
+sends it to everyone who has not accepted it; and the undertaking the daily sweep owes new
+starters, and everyone after a send-all (bot.jobs.undertaking), with its weekly reminders."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlmodel import Session
 
 from bot.outbox import Queued
 from bot.rules.annual import UNDERTAKING_VERSION
+from bot.rules.refusal import Refused
 from bot.teams.cards import adaptive_card, pressed
 from bot.teams.conduct import subcommand, tell
 from bot.teams.drawers import Drawn, drawer
@@ -17,31 +20,41 @@ from bot.teams.home_flow import office_policy
 from bot.teams.invoke_responses import action_error, card_replaced
 from bot.teams.router import ADAPTIVE_CARD_ACTION, Router, Turn
 from bot.ui.payload import BadPayload, decode
-from bot.ui.text import long_day
+from bot.ui.text import long_date, long_day
 from bot.ui.undertaking import (
     ACCEPT,
     UndertakingVersion,
+    Why,
     accepted_card,
+    intro,
     undertaking_card,
 )
 from bot.usecases.answers import accept_undertaking, my_undertaking
+from bot.usecases.yearly import UNDERTAKING, send_to_everyone, undertaking_as_sent
 from storage import confirmations, staff
 
 WORD = "undertaking"
 CARD = "undertaking_teams"  # the undertaking asked for in the chat
+SEND_ALL = "send-all"
 USAGE = (
-    "Type *conduct undertaking* for your own code of conduct undertaking. Sending it to "
-    "everyone (send-all) is not on Teams yet: an admin can do it from the daily sweep."
+    "Type *conduct undertaking* for your own code of conduct undertaking, or *conduct "
+    "undertaking send-all* (admins) to send it to everyone who has not accepted it."
 )
 
 
 def register(router: Router) -> None:
-    subcommand(WORD, conduct_undertaking, "your code of conduct undertaking: when you "
-               "accepted it, or accept it now")
+    subcommand(
+        WORD,
+        conduct_undertaking,
+        "your code of conduct undertaking: when you accepted it, or accept it now",
+    )
     router.invoke(ADAPTIVE_CARD_ACTION, accept, key=ACCEPT)
 
 
 def conduct_undertaking(turn: Turn) -> None:
+    if turn.args.lower() == SEND_ALL:
+        send_all(turn)
+        return
     if turn.args:
         tell(turn, USAGE)
         return
@@ -49,7 +62,10 @@ def conduct_undertaking(turn: Turn) -> None:
     counts = ""
     if mine.counts is not None:
         n, of = mine.counts
-        counts = f"\n{n} of {of} active members of staff have accepted it."
+        counts = (
+            f"\n{n} of {of} active members of staff have accepted it. *conduct undertaking "
+            "send-all* (admins) sends it to everyone who has not."
+        )
     if mine.accepted_at is not None:
         on = long_day(mine.accepted_at.astimezone(turn.settings.policy.tz).date())
         tell(turn, f"You accepted the code of conduct undertaking on {on}." + counts)
@@ -59,6 +75,33 @@ def conduct_undertaking(turn: Turn) -> None:
     with turn.db.session() as session:
         turn.tell(session, CARD)
         session.commit()
+
+
+def send_all(turn: Turn) -> None:
+    """An admin sends the undertaking to every active member of staff who has not accepted it
+    (when the office adopts Nolan): the request is recorded (the sweep reads it), then each
+    is owed it through the outbox, in their working hours; anyone else is refused."""
+    now = turn.clock()
+    today = now.astimezone(turn.settings.policy.tz).date()
+    try:
+        n = send_to_everyone(turn.db, actor=turn.actor, now=now, policy=turn.settings.policy)
+    except Refused as refused:
+        tell(turn, refused.text)
+        return
+    if not n:
+        tell(
+            turn,
+            "Nobody is waiting for the undertaking: everyone Nolan can reach has "
+            "accepted it or was sent it today.",
+        )
+        return
+    tell(
+        turn,
+        f"Queued the code of conduct undertaking for {n} {'person' if n == 1 else 'people'} "
+        "who have not accepted it. Nolan sends each in its recipient's working hours; any "
+        f"that fail go with the next daily sweep. You asked on {long_date(today)}; *conduct "
+        "undertaking* shows how many have accepted.",
+    )
 
 
 def accept(turn: Turn) -> dict[str, Any]:
@@ -89,10 +132,20 @@ def draw_undertaking(session: Session, message: Queued) -> Drawn | None:
     if me is None or me.id is None:
         return None
     link = confirmations.code_of_conduct_link(session)
-    card = undertaking_card(
-        name=me.display_name,
-        policy=office_policy(),
-        link=link,
-        intro="Here is the code of conduct undertaking. Please read it, then press the button.",
-    )
+    return _drawn(me.display_name, link, Why.ASKED, 0)
+
+
+@drawer(UNDERTAKING)
+def draw_owed(session: Session, message: Queued) -> Drawn | None:
+    """The undertaking the sweep (or a send-all) owes; nothing once accepted."""
+    found = undertaking_as_sent(session, message)
+    if found is None:
+        return None
+    return _drawn(found.person.display_name, found.link, found.why, found.reminder)
+
+
+def _drawn(name: str, link: str | None, why: Why, reminder: int) -> Drawn:
+    policy = office_policy()
+    said = intro(name=name, policy=policy, why=why, reminder=reminder, platform="Teams")
+    card = undertaking_card(name=name, policy=policy, link=link, intro=said)
     return Drawn(card.summary, adaptive_card(card))

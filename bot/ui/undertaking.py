@@ -12,8 +12,9 @@ interests kept up to date with the monitoring officer.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from bot.rules.annual import UNDERTAKING_VERSION
+from bot.rules.annual import UNDERTAKING_REMINDER_WEEKS, UNDERTAKING_VERSION
 from bot.settings import Policy
 from bot.ui.cards import Button, Card, Decided, Style
 from bot.ui.payload import Payload
@@ -22,6 +23,14 @@ from bot.ui.text import escape
 HEADER = "Code of conduct undertaking"
 BUTTON = "I have read and will comply with the code"
 ACCEPT = "undertaking_accept"  # the button's id, as on Slack
+
+
+class Why(StrEnum):
+    """Why the undertaking is sent to someone."""
+
+    STARTER = "starter"  # a later import of the org chart brought them in
+    EVERYONE = "everyone"  # an admin sent it to all staff when the office adopted Nolan
+    ASKED = "asked"  # they asked for it (conduct undertaking)
 
 
 class UndertakingVersion(Payload):
@@ -59,6 +68,29 @@ def link_line(policy: Policy, link: str | None) -> str:
     )
 
 
+def intro(*, name: str, policy: Policy, why: Why, reminder: int, platform: str) -> str:
+    """Why the undertaking came (marked text); `platform` names where Nolan keeps the code."""
+    office = escape(policy.office_name)
+    if reminder:
+        return (
+            f"*Reminder {reminder} of {UNDERTAKING_REMINDER_WEEKS}:* you haven't yet accepted "
+            f"the code of conduct undertaking of {office}. Please read it and press the button."
+        )
+    if why is Why.STARTER:
+        return (
+            f"Welcome to {office}, {escape(name)}. Every member of staff makes this "
+            "undertaking when they join. Please read the code of conduct and the undertaking, "
+            "then press the button."
+        )
+    if why is Why.EVERYONE:
+        return (
+            f"{office} now keeps its staff code of conduct in {platform}, with Nolan. Every "
+            "member of staff makes this undertaking: please read the code and the undertaking, "
+            "then press the button."
+        )
+    return "Here is the code of conduct undertaking. Please read it, then press the button."
+
+
 def undertaking_card(*, name: str, policy: Policy, link: str | None, intro: str) -> Card:
     """The undertaking to accept, with its button; `intro` says why it came (marked text)."""
     return Card(
@@ -76,8 +108,10 @@ def undertaking_card(*, name: str, policy: Policy, link: str | None, intro: str)
                 style=Style.PRIMARY,
             ),
         ),
-        footnotes=("Nolan records your acceptance with its date and time. (Wording from "
-                   "Cumbria OPCC's Codes of Conduct Undertaking.)",),
+        footnotes=(
+            "Nolan records your acceptance with its date and time. (Wording from "
+            "Cumbria OPCC's Codes of Conduct Undertaking.)",
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """The annual declaration's round as the monitoring officer sees it: who was asked, who has
 answered (confirmed, or updated by declaring something since the annual day) and who has
 not. Shared by `/conduct annual` and the sweep's list at the end of the reminders
-(handlers.annual.jobs). Answering it is bot.usecases.answers.confirm_annual."""
+(bot.jobs.annual). Answering it is bot.usecases.answers.confirm_annual."""
 
 from __future__ import annotations
 

@@ -174,7 +174,7 @@ NOT_ADMIN = "Only an admin can send the code of conduct undertaking to everyone.
 def ask_everyone(db: Database, *, actor: Staff | None, on: date) -> None:
     """An admin asks for the undertaking to go to every active member of staff who has not
     accepted it (when the office adopts Nolan): recorded with its day, which the sweep reads
-    (handlers.undertaking.jobs) — the sending goes under the reminder ledger's keys."""
+    (bot.jobs.undertaking) — the sending goes under the reminder ledger's keys."""
     if actor is None or actor.id is None or Role.ADMIN not in actor.role_set:
         raise Refused(NOT_ADMIN)
     with db.session() as session:

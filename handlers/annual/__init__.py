@@ -1,5 +1,5 @@
 """The yearly round. The annual declaration: once a year everyone confirms their interests
-and outside work are current, or updates them (handlers.annual.jobs, from the daily sweep);
+and outside work are current, or updates them (bot.jobs.annual, from the daily sweep);
 `/conduct annual` shows the monitoring officer who has not answered. Its siblings, the code of
 conduct undertaking for new starters (handlers.undertaking, `/conduct undertaking`) and the
 anniversary review of outside-work permissions (handlers.reviews), share its small pieces
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.annual import JOBS as JOBS
+from handlers.annual import owed as owed  # its Slack drawers, on import
 from handlers.annual.ids import Action, AnnualRef
-from handlers.annual.jobs import JOBS as JOBS
 from handlers.annual.listeners import (
     ask_outside_work,
     conduct_annual,

@@ -8,9 +8,8 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.rules.refusal import Refused
-from bot.usecases.annual import not_answered, overseer
 from bot.usecases.answers import confirm_annual
+from bot.usecases.yearly import asked_not_answered
 from handlers import manager_picker
 from handlers.annual.common import pressed_message
 from handlers.annual.ids import AnnualRef
@@ -74,15 +73,12 @@ def ask_outside_work(
 def conduct_annual(request: ConductRequest) -> None:
     """`/conduct annual [YEAR]`: the monitoring officer's (or an admin's) list of who has not
     answered this year's annual declaration (or YEAR's), as it stands."""
-    args = request.args
     now = request.clock()
-    overseer(request.actor)
-    if len(args) > 1 or (args and not _is_year(args[0])):
-        raise Refused(USAGE)
-    report = not_answered(
+    report = asked_not_answered(
         request.db,
         actor=request.actor,
-        year=int(args[0]) if args else None,
+        words=request.args,
+        usage=USAGE,
         settings=request.settings,
         now=now,
     )
@@ -92,7 +88,3 @@ def conduct_annual(request: ConductRequest) -> None:
     today = now.astimezone(request.settings.policy.tz).date()
     message = outstanding_message(report, final=False, today=today)
     request.ack(response_type="ephemeral", **message.as_kwargs())
-
-
-def _is_year(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 2000

@@ -4,7 +4,7 @@ reminders), the answer recorded, and the monitoring officer's list of who has no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from bot.notifier import Message
 from bot.rules.annual import Round
 from bot.settings import Policy
+from bot.ui.annual import answer_by, intro, summary
 from bot.usecases.annual import Outstanding as Outstanding
 from handlers.annual.common import bullet_sections, long_date
 from handlers.annual.ids import Action, AnnualRef
@@ -64,30 +65,12 @@ def _register(title: str, lines: Sequence[str], none: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*\n{body}", 3000)))
 
 
-def answer_by(round_: Round) -> str:
-    return long_date(round_.closes_on - timedelta(days=1))
-
-
 def annual_message(
     *, name: str, round_: Round, holdings: Holdings | None, policy: Policy, reminder: int = 0
 ) -> Message:
     """The yearly DM: what the registers hold for this person, and the three answers.
     `reminder` is 0 for the first message, k for the k-th weekly reminder."""
     held = holdings or Holdings()
-    office = escape(policy.office_name)
-    if reminder:
-        intro = (
-            f"*Reminder {reminder} of {round_.weeks}:* you haven't answered this year's annual "
-            f"declaration yet (sent on {long_date(round_.opens_on)}). Please check your "
-            f"entries below and answer by {answer_by(round_)}."
-        )
-    else:
-        intro = (
-            f"Hello {escape(name)}. Once a year everyone at {office} checks that their entries "
-            "in the registers are still right: the code asks you to keep them up to date as "
-            f"things change. Please check what Nolan holds for you and answer by "
-            f"{answer_by(round_)}."
-        )
     interests = [
         _interest_line(ref, i, held.waiting_for.get(i.declaration_id)) for ref, i in held.interests
     ]
@@ -95,7 +78,11 @@ def annual_message(
     value = AnnualRef(year=round_.year).encode()
     blocks: list[Block] = [
         HeaderBlock(text=f"Annual declaration {round_.year}"),
-        SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000))),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=clip(intro(name=name, round_=round_, policy=policy, reminder=reminder), 3000)
+            )
+        ),
         _register("Your interests (Register of Interests)", interests, "None declared."),
         _register("Your outside work (permissions granted)", work, "None."),
         ActionsBlock(
@@ -124,11 +111,7 @@ def annual_message(
             ]
         ),
     ]
-    if reminder:
-        text = f"Reminder: please answer the annual declaration {round_.year}."
-    else:
-        text = f"Annual declaration {round_.year}: are your interests and outside work up to date?"
-    return Message(text=text, blocks=blocks)
+    return Message(text=summary(round_, reminder), blocks=blocks)
 
 
 def recorded_message(*, year: int, response: str, at: datetime) -> Message:

@@ -1,15 +1,16 @@
 """The code of conduct undertaking: new starters (and, on an admin's request, everyone) are
 sent Cumbria's undertaking in the office's name, with a button to accept it; the acceptance
-is recorded with its time. Sent from the daily sweep (handlers.undertaking.jobs)."""
+is recorded with its time. Sent from the daily sweep (bot.jobs.undertaking)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.undertaking import JOBS as JOBS
 from handlers.conduct import Subcommand
 from handlers.context import known, meta
+from handlers.undertaking import owed as owed  # its Slack drawer, on import
 from handlers.undertaking.ids import Action, UndertakingRef
-from handlers.undertaking.jobs import JOBS as JOBS
 from handlers.undertaking.listeners import accept, conduct_undertaking
 
 SUBCOMMANDS: dict[str, Subcommand] = {"undertaking": conduct_undertaking}

@@ -6,15 +6,14 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.usecases.answers import accept_undertaking, ask_everyone, my_undertaking
+from bot.usecases.answers import accept_undertaking, my_undertaking
+from bot.usecases.yearly import send_to_everyone
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
 from handlers.context import Env
 from handlers.text import slack_date
-from handlers.undertaking import jobs
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
-from storage import audit
 from storage.models import Staff
 
 USAGE = (
@@ -91,22 +90,18 @@ def _own(request: ConductRequest) -> None:
 def _send_all(request: ConductRequest) -> None:
     """An admin sends the undertaking to every active member of staff who has not accepted
     it (when the office adopts Nolan). The request is recorded first (the sweep reads it),
-    the reply says how many are queued, then the DMs go from here; any that fail go with the
-    next sweep, under the same ledger keys."""
+    then each DM is owed through the outbox (bot.jobs.undertaking), sent by the bot's worker
+    in its recipient's working hours; any that fail go again, under the same ledger keys."""
     policy = request.settings.policy
     now = request.clock()
     today = now.astimezone(policy.tz).date()
-    me = request.actor
-    ask_everyone(request.db, actor=me, on=today)
-    due, link = jobs.load_due(request.db, today)
-    due = [d for d in due if d.key.due_on == today and not d.reminder]
-    if not due:
+    n = send_to_everyone(request.db, actor=request.actor, now=now, policy=policy)
+    if not n:
         request.reply(
             "Nobody is waiting for the undertaking: everyone with a Slack account has accepted "
             "it or was sent it today."
         )
         return
-    n = len(due)
     request.reply(
         f"Queued the code of conduct undertaking for {n} "
         f"{'person' if n == 1 else 'people'} who have not accepted it. Nolan is sending the "
@@ -114,16 +109,3 @@ def _send_all(request: ConductRequest) -> None:
         f"daily sweep. You asked on {long_date(today)}; `/conduct undertaking` shows how many "
         "have accepted."
     )
-    sent, _, failures = jobs.send_all(
-        request.db, request.notifier, due, policy=policy, link=link, now=now
-    )
-    with request.db.session() as session:
-        audit.record(
-            session,
-            action="undertaking_sent",
-            actor_id=me.id,
-            sent=sent,
-            failed=len(failures),
-            on=today,
-        )
-        session.commit()

@@ -10,7 +10,6 @@ interests kept up to date with the monitoring officer.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,45 +22,20 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.notifier import Message
-from bot.rules.annual import UNDERTAKING_REMINDER_WEEKS, UNDERTAKING_VERSION
+from bot.rules.annual import UNDERTAKING_VERSION
 from bot.settings import Policy
-from bot.ui.undertaking import BUTTON, HEADER, link_line, undertaking_text
-from handlers.text import clip, escape, slack_date
+from bot.ui.undertaking import BUTTON, HEADER, Why, intro, link_line, undertaking_text
+from handlers.text import clip, slack_date
 from handlers.undertaking.ids import Action, UndertakingRef
-
-
-class Why(StrEnum):
-    STARTER = "starter"  # a later import of the org chart brought them in
-    EVERYONE = "everyone"  # an admin sent it to all staff when the office adopted Nolan
-    ASKED = "asked"  # they asked for it (/conduct undertaking)
 
 
 def undertaking_message(
     *, name: str, policy: Policy, link: str | None, why: Why, reminder: int = 0
 ) -> Message:
-    office = escape(policy.office_name)
-    if reminder:
-        intro = (
-            f"*Reminder {reminder} of {UNDERTAKING_REMINDER_WEEKS}:* you haven't yet accepted "
-            f"the code of conduct undertaking of {office}. Please read it and press the button."
-        )
-    elif why is Why.STARTER:
-        intro = (
-            f"Welcome to {office}, {escape(name)}. Every member of staff makes this "
-            "undertaking when they join. Please read the code of conduct and the undertaking, "
-            "then press the button."
-        )
-    elif why is Why.EVERYONE:
-        intro = (
-            f"{office} now keeps its staff code of conduct in Slack, with Nolan. Every member "
-            "of staff makes this undertaking: please read the code and the undertaking, then "
-            "press the button."
-        )
-    else:
-        intro = "Here is the code of conduct undertaking. Please read it, then press the button."
+    said = intro(name=name, policy=policy, why=why, reminder=reminder, platform="Slack")
     blocks: list[Block] = [
         HeaderBlock(text=HEADER),
-        SectionBlock(text=MarkdownTextObject(text=clip(intro, 3000))),
+        SectionBlock(text=MarkdownTextObject(text=clip(said, 3000))),
         SectionBlock(text=MarkdownTextObject(text=clip(undertaking_text(name, policy), 3000))),
         SectionBlock(text=MarkdownTextObject(text=link_line(policy, link))),
         ActionsBlock(

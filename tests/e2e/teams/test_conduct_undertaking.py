@@ -61,11 +61,11 @@ def test_the_monitoring_officer_sees_how_many_have_accepted(
     nolan.settle()
 
 
-def test_send_all_and_a_forged_press_are_answered_without_harm(
+def test_send_all_by_a_non_admin_and_a_forged_press_are_answered_without_harm(
     nolan: TeamsNolan, fake: FakeTeams, db: Database
 ) -> None:
     nolan.say(ALICE, "conduct undertaking send-all")
-    assert "not on Teams yet" in shown(fake.wait_for("send"))
+    assert "Only an admin can send" in shown(fake.wait_for("send"))
     reply = press(nolan, ALICE, {"verb": "undertaking_accept", "data": {"_payload": "junk"}})
     assert reply["statusCode"] == 400
     old = press(nolan, ALICE, {"verb": "undertaking_accept",
@@ -73,3 +73,4 @@ def test_send_all_and_a_forged_press_are_answered_without_harm(
     assert old["statusCode"] == 400
     nolan.settle()
     assert accepted(db) == []
+    assert not [m for m in nolan.outbox() if m.kind == "undertaking"]  # nothing owed

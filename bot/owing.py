@@ -1,0 +1,83 @@
+"""Owing a scheduled message once, by its natural key in the reminder ledger: the key's row
+of the outbox is inserted as a queued message descriptor — unless that key is already owed,
+whatever became of it — and the delivery worker sends it like any other message (see
+bot.ledger, which re-exports these beside the older claim-and-send of `send_once`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.outbox import DUE_AT
+from storage import outbox, reminders
+from storage.db import Database
+from storage.reminders import Key
+
+
+def _descriptor(card: str, due_at: datetime, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"card": card, **payload, DUE_AT: due_at.astimezone(UTC).isoformat()}
+
+
+def owe_once(
+    session: Session, key: Key, card: str, *, due_at: datetime, **payload: Any
+) -> int | None:
+    """Owe the reminder `key` as {"card": card, **payload} to `key.recipient` (to_staff(id)
+    or "channel:<id>"), for their working hours from `due_at` (the sweep's now; see
+    bot.outbox.queue). Its id, or None if the key is already owed."""
+    return reminders.queue_once(
+        session, key=key, payload=_descriptor(card, due_at, payload), now=due_at
+    )
+
+
+def owe_unless_sent(
+    db: Database,
+    owed: Mapping[Key, int | None],
+    key: Key,
+    card: str,
+    *,
+    due_at: datetime,
+    **payload: Any,
+) -> int | None:
+    """The message a run should count for `key`: the one still owed by an earlier run (to
+    be tried again), else a new one owed in its own transaction; None if it was sent, or
+    another sweep owes it. `owed`: storage.reminders.owed_keys, loaded once per run."""
+    if key in owed:
+        return owed[key]
+    with db.session() as session:
+        queued = owe_once(session, key, card, due_at=due_at, **payload)
+        session.commit()
+    return queued
+
+
+def owe_list(
+    session: Session,
+    keys: Sequence[Key],
+    card: str,
+    *,
+    recipient: str,
+    due_at: datetime,
+    payload: Callable[[list[Key]], dict[str, Any]],
+) -> tuple[int | None, list[Key]]:
+    """One message covering several reminders (a list for an officer): each key not yet
+    owed becomes a line of it, and shares its outcome; `payload` draws the descriptor from
+    the keys taken. The message's id (None when every key was already owed) and those keys."""
+    message = outbox.queue(session, kind=card, subject="list", recipient=recipient, payload={})
+    assert message.id is not None
+    taken = [
+        key
+        for key in keys
+        if reminders.queue_once(session, key=key, payload=None, now=due_at, covered_by=message.id)
+        is not None
+    ]
+    if not taken:
+        session.delete(message)
+        session.flush()
+        return None, []
+    message.payload = json.dumps(_descriptor(card, due_at, payload(taken)), sort_keys=True)
+    session.add(message)
+    session.flush()
+    return message.id, taken

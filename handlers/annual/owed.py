@@ -1,0 +1,34 @@
+"""The Slack drawing of the annual declaration's messages the sweep owes (bot.jobs.annual):
+each person's DM with its three buttons, and the monitoring officer's list of who has not
+answered, drawn as they stand when sent (bot.usecases.yearly)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.outbox import Queued
+from bot.usecases.yearly import ANNUAL, NONRESPONDERS, annual_as_sent, nonresponders
+from handlers.annual.messages import annual_message, outstanding_message
+from handlers.outgoing import Drawn, Office, card
+
+
+@card(ANNUAL, office=True)
+def _draw_annual(session: Session, message: Queued, office: Office) -> Drawn | None:
+    found = annual_as_sent(session, message, office.policy, office.today)
+    if found is None:
+        return None
+    return Drawn(
+        annual_message(
+            name=found.person.display_name,
+            round_=found.round_,
+            holdings=found.holdings,
+            policy=office.policy,
+            reminder=found.reminder,
+        )
+    )
+
+
+@card(NONRESPONDERS, office=True)
+def _draw_nonresponders(session: Session, message: Queued, office: Office) -> Drawn:
+    report = nonresponders(session, message, office.policy)
+    return Drawn(outstanding_message(report, final=True, today=office.today))
