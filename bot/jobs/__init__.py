@@ -9,6 +9,7 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
+from bot.jobs import approvals, delegation, waiting
 from bot.sweep import Job
 
 
@@ -20,4 +21,9 @@ def all_jobs() -> list[Job]:
     return [
         # delegation, approvals' redeliver, waiting digest, approvals' chase, annual,
         # undertaking, reviews, vetting, policies, digest, approvals' deliver
+        *delegation.JOBS,
+        approvals.REDELIVER,
+        *waiting.JOBS,
+        approvals.CHASE,
+        approvals.DELIVER,
     ]
