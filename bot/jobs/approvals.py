@@ -77,7 +77,7 @@ def redeliver_cards(sweep: Sweep) -> None:
             w
             for w in candidates
             if (step_subject(w.step.id or 0), to_staff(w.step.approver_id)) not in reached
-            and not outbox.on_its_way(session, kind=APPROVAL, subject=step_subject(w.step.id or 0))
+            and not _on_its_way(session, w.step.id or 0)
         ]
         if not due:
             return
@@ -96,6 +96,13 @@ def redeliver_cards(sweep: Sweep) -> None:
             "redelivered",
             f"Re-sent the card for {reference} to {name}, which had not reached them.",
         )
+
+
+def _on_its_way(session: Session, step_id: int) -> bool:
+    """The step's newest card is still to go: queued, in back-off, in a worker's hands, or
+    parked until its approver installs Nolan (Teams; it goes then)."""
+    newest = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
+    return newest is not None and newest.status in (*outbox.PENDING, OutboxStatus.PARKED)
 
 
 # -- chasing ---------------------------------------------------------------------------------
@@ -293,9 +300,10 @@ def _try_refused_again(sweep: Sweep, queued: set[int]) -> None:
 def deliver_owed(sweep: Sweep) -> None:
     """Whatever the outbox still owes (a worker that died, the platform down for a while)
     goes now, through the runtime's worker: the bot's runs all day, and `reminders run` has
-    no other."""
+    no other. As of the sweep's time, so `reminders run --at 08:00` sends what Teams held
+    until the morning."""
     if sweep.outbox is not None:
-        sweep.outbox.run_once()
+        sweep.outbox.run_once(at=sweep.now)
 
 
 REDELIVER = Job(
