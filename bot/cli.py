@@ -198,7 +198,7 @@ def _required_secrets(args: argparse.Namespace) -> tuple[str, ...]:
     if args.command == "staff" and not args.check:
         return ("SLACK_BOT_TOKEN",)  # users.lookupByEmail
     if args.command == "reminders":
-        return ("SLACK_BOT_TOKEN",)  # the reminders are DMs
+        return ("SLACK_BOT_TOKEN",)  # the reminders are DMs (on Teams: its secrets)
     return ()
 
 
@@ -267,10 +267,6 @@ def _run(
     if args.command == "migrate":
         print("Database schema is up to date.", file=out)
         return 0
-    if args.command == "reminders" and settings.platform == "teams":
-        # Issue 12: the sweep's Teams messages come next.
-        print(f"nolan: error: {args.command} is not available on Teams yet", file=err)
-        return 2
     if args.command == "staff":
         from bot.runtime import Runtime
         from bot.staff_import import run_import

@@ -149,6 +149,9 @@ class Worker:
         self._sleep = sleep or self._rest
         self._paced: float | None = None  # seconds from the last pass's end to its next slot
         self._at: datetime | None = None  # run_once's `at`, for the pass under way
+        # Held by this run_once: a sweep driven by a past date holds until a time already
+        # gone by the clock, so such a message is due again at once; held once a run.
+        self._held_now: set[int] = set()
 
     # -- life --------------------------------------------------------------------------------
 
@@ -230,6 +233,7 @@ class Worker:
         done = 0
         with self._pass_lock:
             self._at = at
+            self._held_now = set()
             while not self._stopping.is_set():
                 progressed, self._paced = self._pass()
                 done += progressed
@@ -320,6 +324,9 @@ class Worker:
         row_now = {"message_id": message_id, "now": self.now(), "stale_after": self.stale_after}
         until = self._held_until(session, message)
         if until is not None:
+            if message_id in self._held_now:
+                return False
+            self._held_now.add(message_id)
             return outbox.hold(session, until=until, **row_now)
         if not outbox.take(session, **row_now):
             return False

@@ -168,9 +168,9 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
 
 
 def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
-    """Teams: POST /api/messages and /health on HOST:PORT, and the outbox's delivery worker.
-    No Bolt app and no Slack client. (The daily sweep's jobs are the Slack features' so far:
-    not scheduled here.)"""
+    """Teams: POST /api/messages and /health on HOST:PORT, the outbox's delivery worker and
+    the daily sweep's scheduler (bot.jobs.all_jobs(), each job queueing in the outbox). No
+    Bolt app and no Slack client."""
     from bot.server import make_teams_server
 
     settings, teams = runtime.settings, runtime.teams
@@ -188,14 +188,19 @@ def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
         return 1
     homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
     worker = runtime.outbox.start()
+    sweep = _Sweep(runtime)
     log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
     try:
+        # Nothing to reach first: the connector is called per message, each retried by the
+        # outbox, so the sweep (and its catch-up run) starts with the server.
+        sweep.start()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         log.info("Stopping")
         server.close()
+        sweep.stop()
         worker.stop()
         teams.http.close()
     return 0
@@ -241,7 +246,8 @@ def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
 
 class _Sweep:
     """The daily sweep (reminders, escalation, delegations ending) runs in this process,
-    started once Slack is reached (its catch-up run sends DMs) and never after stopping."""
+    started once Slack is reached (its catch-up run sends DMs), on Teams with the server,
+    and never after stopping."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

@@ -212,5 +212,6 @@ def run_sweep(
             report.failed(f"{job.name}: {describe_failure(exc)}")
     touched.settle(db)  # owe a Home refresh to everyone the sweep's changes concern
     if outbox is not None:
-        outbox.run_once()  # and send them: `reminders run` has no worker running after it
+        # and send them, as of the sweep's time: `reminders run` has no worker after it
+        outbox.run_once(at=now)
     return report

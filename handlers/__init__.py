@@ -70,20 +70,20 @@ def register(app: App) -> None:
 def jobs() -> list[Job]:
     """The daily sweep's jobs, in the order they run. Delegations first, so the day's steps
     are with whoever holds them today; the waiting-decisions digest just before the chase, so
-    a reminder due today goes in the digest rather than a second DM (handlers.waiting.jobs);
-    what the outbox still owes last (handlers.approvals.jobs)."""
+    a reminder due today goes in the digest rather than a second DM (bot.jobs.waiting);
+    what the outbox still owes last (bot.jobs.approvals)."""
     return [
         *delegation.JOBS,
-        approvals.jobs.REDELIVER,
+        approvals.REDELIVER,
         *waiting.JOBS,
-        approvals.jobs.CHASE,
+        approvals.CHASE,
         *annual.JOBS,
         *undertaking.JOBS,
         *reviews.JOBS,
         *vetting.JOBS,
         *policies.JOBS,
         *digest.JOBS,
-        approvals.jobs.DELIVER,
+        approvals.DELIVER,
     ]
 
 

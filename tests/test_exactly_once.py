@@ -18,7 +18,6 @@ import sys
 import time as clock
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from sqlmodel import select
 
 from bot import engine
 from bot.notifier import Notifier
-from bot.outbox import Worker
 from bot.rules.chains import parse_chain
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
@@ -186,16 +184,13 @@ def sweep_all(
     settings: Settings,
     today: date,
     now: datetime,
-    *,
-    outbox_at_now: bool = False,
 ) -> SweepReport:
-    """The sweep as the bot and `reminders run` run it: the runtime's whole list of jobs.
-    `outbox_at_now`: the outbox's worker keeps the sweep's clock too (its claims grow stale
-    as the sweep's time passes, not the test's)."""
+    """The sweep as the bot and `reminders run` run it: the runtime's whole list of jobs. Its
+    delivery worker's clock starts at the sweep's `now` and runs on (claims it takes are as
+    old as the sweeps driven by date say; back-off still passes)."""
     runtime = Runtime.build(settings, db=db, client=notifier.client)
-    if outbox_at_now:
-        worker = Worker(db, runtime.outbox.sender, now=lambda: now, office_tz=settings.policy.tz)
-        runtime = replace(runtime, outbox=worker)
+    started = datetime.now(UTC)
+    runtime.outbox.now = lambda: now + (datetime.now(UTC) - started)
     return runtime.sweep(today, now)
 
 
@@ -311,18 +306,18 @@ def test_a_crash_mid_run_then_a_rerun_sends_the_rest_exactly_once(
     # The sweep's clock is the outbox's too: its claims (the sweep's messages it was sending)
     # grow stale with the sweep's time.
     with pytest.raises(dies_with):
-        sweep_all(db, Notifier(crashing), settings, MONDAY, NOW, outbox_at_now=True)
+        sweep_all(db, Notifier(crashing), settings, MONDAY, NOW)
     assert len(sends(fake)) == after  # it died mid-run
     assert "claimed" in ledger(db).values()  # …holding a claim it never sent
 
     # A rerun before the claim is stale leaves that one alone (its sweep may be alive)…
     soon = NOW + timedelta(minutes=1)
-    sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, soon, outbox_at_now=True)
+    sweep_all(db, Notifier(make_client(settings)), settings, MONDAY, soon)
     assert "claimed" in ledger(db).values()
     # …and the next one after it sends it: everything once, nothing twice.
     later = NOW + STALE_CLAIM + timedelta(minutes=1)
     report = sweep_all(
-        db, Notifier(make_client(settings)), settings, MONDAY, later, outbox_at_now=True
+        db, Notifier(make_client(settings)), settings, MONDAY, later
     )
     assert report.failures == []
     check_against(expected, db, sends(fake))

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 import handlers
 from bot.cli import main
+from bot.jobs import approvals as approval_jobs
 from bot.notifier import Notifier
 from bot.rules.delegation import Period
 from bot.runtime import Runtime
@@ -25,7 +26,6 @@ from bot.settings import Policy, Settings
 from bot.sweep import SweepReport
 from bot.usecases import delegate as delegation
 from bot.usecases.moves import Because, owe_card, owe_moves
-from handlers.approvals import jobs as approval_jobs
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database
@@ -211,13 +211,19 @@ def test_a_slack_failure_during_a_reminder_is_retried_on_the_next_run(world: Wor
     failed = world.sweep(date(2026, 11, 25))
     assert failed.counts["reminded"] == 0
     assert failed.failures and "channel_not_found" in failed.failures[0]
-    assert world.step(declaration_id).reminded_at is None  # the claim was given back
+    assert failed.failures[0].startswith("could not remind Manny Manager about GH-")
+    # The reminder is taken and stays owed in the outbox (not lost, not sent twice): it is
+    # recorded in the audit trail once it is sent.
+    assert world.step(declaration_id).reminded_at is not None
     assert world.audit("reminded", declaration_id) == []
+    assert world.dms("UMGR") == []
 
     retried = world.sweep(date(2026, 11, 25))
     assert retried.counts["reminded"] == 1 and retried.failures == []
     assert len(world.dms("UMGR")) == 1
+    assert len(world.audit("reminded", declaration_id)) == 1
     assert world.sweep(date(2026, 11, 26)).lines == []
+    assert len(world.dms("UMGR")) == 1
 
 
 def test_a_claimed_reminder_cannot_be_claimed_twice(world: World) -> None:

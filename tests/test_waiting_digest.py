@@ -14,11 +14,11 @@ from sqlalchemy import event
 from sqlmodel import select
 
 import handlers
+from bot.jobs import waiting
 from bot.rules import approvals as rules
 from bot.sweep import Job, run_sweep
 from handlers.approvals.ids import DECIDE_PATTERN, decide_action
 from handlers.metadata import Decision, decode
-from handlers.waiting import jobs as waiting
 from handlers.waiting.messages import DIGEST_LIMIT, DigestItem, digest_message
 from storage.db import Database
 from storage.models import Question, Reminder, Staff
@@ -113,7 +113,7 @@ def test_an_approver_gets_one_digest_with_the_cards_buttons(world: World) -> Non
     assert (row.kind, row.subject, row.recipient, row.due_on, row.status) == (
         "waiting_digest",
         f"approver:{world.id('manager')}",
-        "UMGR",
+        f"staff:{world.id('manager')}",
         MON,
         "sent",
     )
@@ -244,25 +244,29 @@ def test_with_nobody_above_the_step_stays_in_the_digest(world: World) -> None:
     assert world.step(declaration_id).reminded_at is not None
 
 
-def test_a_failed_digest_gives_the_reminder_back_to_the_chase_and_is_retried(
-    world: World,
-) -> None:
+def test_a_failed_digest_keeps_its_reminder_owed_and_is_retried(world: World) -> None:
     declaration_id = world.declare("alice")
     world.fake.reset()
     world.fake.slack_error_next("chat.postMessage", "account_inactive")
 
     failed = world.sweep(WED)
     assert any("digest" in f and "account_inactive" in f for f in failed.failures)
-    # The chase, next, found the reminder given back and sent its own.
-    [reminder] = world.dms("UMGR")
-    assert reminder.args["text"].startswith("Reminder") and not has_buttons(reminder)
-    assert [a.get("via") for a in world.audit("reminded", declaration_id)] == [None]
-    assert [r.status for r in ledger(world)] == ["failed"]
+    # The digest took the reminder with it and stays owed: the chase, next, found the step
+    # reminded and sent no second message; nothing is recorded as reminded until it goes.
+    assert world.dms("UMGR") == []
+    assert world.step(declaration_id).reminded_at is not None
+    assert world.audit("reminded", declaration_id) == []
+    assert failed.counts["reminded"] == 0
+    assert [r.status for r in ledger(world)] == ["dead"]
 
-    retried = world.sweep(WED)  # the next run that day sends the digest
+    retried = world.sweep(WED)  # the next run that day sends the digest, reminder and all
     assert retried.failures == [] and retried.counts["waiting_digest"] == 1
+    assert retried.counts["reminded"] == 1
     assert [r.status for r in ledger(world)] == ["sent"]
-    assert len(digests(world, "UMGR")) == 1
+    [digest] = digests(world, "UMGR")
+    assert "*Reminder:*" in text_of(digest) and has_buttons(digest)
+    assert [a.get("via") for a in world.audit("reminded", declaration_id)] == ["waiting_digest"]
+    assert world.sweep(THU).failures == []
     assert len(world.audit("reminded", declaration_id)) == 1
 
 

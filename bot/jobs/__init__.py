@@ -9,7 +9,17 @@ notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
-from bot.jobs import annual, digest, policies, reviews, undertaking, vetting
+from bot.jobs import (
+    annual,
+    approvals,
+    delegation,
+    digest,
+    policies,
+    reviews,
+    undertaking,
+    vetting,
+    waiting,
+)
 from bot.sweep import Job
 
 
@@ -19,12 +29,15 @@ def all_jobs() -> list[Job]:
     reminder due today goes in the digest rather than a second DM; what the outbox still owes
     last. (The order of handlers.jobs(), which this replaces as each job moves here.)"""
     return [
-        # delegation, approvals' redeliver, waiting digest, approvals' chase,
+        *delegation.JOBS,
+        approvals.REDELIVER,
+        *waiting.JOBS,
+        approvals.CHASE,
         *annual.JOBS,
         *undertaking.JOBS,
         *reviews.JOBS,
         *vetting.JOBS,
         *policies.JOBS,
         *digest.JOBS,
-        # approvals' deliver
+        approvals.DELIVER,
     ]

@@ -30,6 +30,7 @@ from bot.teams import (
 )
 from bot.teams import digest as digest  # the governance digest's drawer, on import
 from bot.teams import receipts as receipts  # the declaring messages' drawers, on import
+from bot.teams import waiting as waiting  # the sweep's digest and reminder drawers, on import
 from bot.teams.router import Router
 
 

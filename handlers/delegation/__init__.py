@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.jobs.delegation import JOBS as JOBS
 from bot.rules.delegation import Field
 from handlers.conduct import Subcommand
 from handlers.context import known
 from handlers.delegation import cards as cards
 from handlers.delegation.ids import CALLBACK_ID, SUBCOMMAND
-from handlers.delegation.jobs import JOBS as JOBS
 from handlers.delegation.listeners import NOT_KNOWN_ON_FORM, delegate, submit_delegation
 
 SUBCOMMANDS: dict[str, Subcommand] = {SUBCOMMAND: delegate}

@@ -1,8 +1,9 @@
 """Decisions waiting: a morning digest to each approver of what has waited more than a day,
 with its decision buttons (issue 4, "Waiting decisions"). A job of the daily sweep
-(handlers.waiting.jobs, its JOBS); presses go to the approvals decision listener, so
-there is nothing to register here."""
+(bot.jobs.waiting, re-exported as JOBS); its Slack drawer is handlers.waiting.owed; presses
+go to the approvals decision listener, so there is nothing to register here."""
 
-from handlers.waiting.jobs import JOBS
+from bot.jobs.waiting import JOBS
+from handlers.waiting import owed as owed  # the digest's Slack drawer, registered on import
 
 __all__ = ["JOBS"]

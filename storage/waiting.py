@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from bot.rules.status import StepStatus
+from bot.rules.status import OutboxStatus, StepStatus
 from storage import chasing
 from storage.declarations import DETAIL_MODELS, Record
-from storage.models import ApprovalStep, AuditEntry, Declaration, Staff
+from storage.models import ApprovalStep, AuditEntry, Declaration, OutboxMessage, Staff
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def claim_reminders(
 ) -> list[int]:
     """Take the one escalation reminder of these steps for the digest that carries it, in one
     conditional UPDATE: only steps still waiting with this approver and not yet reminded are
-    taken, so the chase (handlers.approvals.jobs) that runs next finds them reminded. The
+    taken, so the chase (bot.jobs.approvals) that runs next finds them reminded. The
     caller commits before sending, and gives them back (storage.chasing.release_reminders)
     if the digest cannot be sent."""
     if not step_ids:
@@ -128,3 +128,35 @@ def claim_reminders(
         .execution_options(synchronize_session=False)
     )
     return sorted(int(i) for i in rows.scalars())
+
+
+def still_waiting(session: Session, *, step_ids: Collection[int], approver_id: int) -> set[int]:
+    """Which of these steps still wait for this approver (a message listing them, drawn when
+    it is sent, leaves out those decided or moved since it was owed)."""
+    if not step_ids:
+        return set()
+    rows = session.exec(
+        select(ApprovalStep.id).where(
+            col(ApprovalStep.id).in_(list(step_ids)),
+            col(ApprovalStep.status) == StepStatus.PENDING,
+            col(ApprovalStep.approver_id) == approver_id,
+        )
+    )
+    return {int(i) for i in rows if i is not None}
+
+
+def cards_reached(
+    session: Session, *, kind: str, subjects: Collection[str]
+) -> set[tuple[str, str]]:
+    """(subject, recipient) of every message of `kind` about these subjects that reached the
+    platform, in one query: where a step's card went (on Teams, the only record of it)."""
+    if not subjects:
+        return set()
+    rows = session.exec(
+        select(OutboxMessage.subject, OutboxMessage.recipient).where(
+            OutboxMessage.kind == kind,
+            col(OutboxMessage.subject).in_(list(subjects)),
+            OutboxMessage.status == OutboxStatus.SENT,
+        )
+    )
+    return {(str(s), str(r)) for s, r in rows}

@@ -1,51 +1,57 @@
 """The sweep's waiting-decisions job: each working morning, every approver with decisions
-waiting more than a day gets one digest DM listing them, each with its decision buttons.
+waiting more than a day is owed one digest listing them, each with its decision buttons.
 
-How it fits with the escalation chase (handlers.approvals.jobs, issue 3), which runs right
-after it and sends a one-off reminder at ESCALATION_WORKING_DAYS working days:
+How it fits with the escalation chase (bot.jobs.approvals, issue 3), which runs right after
+it and owes a one-off reminder at ESCALATION_WORKING_DAYS working days:
 
 - an item due its reminder today goes in the digest, marked as the reminder, with when and to
   whom it escalates; the digest takes the step's reminder (the same conditional update on
-  `reminded_at` the chase uses) just before it is sent, so the chase finds it reminded and
-  the approver gets one message that morning, not two. If the digest cannot be sent the
-  reminder is given back and the chase sends its own;
+  `reminded_at` the chase uses) in the transaction that owes it, so the chase finds it
+  reminded and the approver gets one message that morning, not two. A digest the platform
+  refuses stays owed, reminder and all, and each run tries it once more;
 - an item the chase escalates this morning is left out (it is about to move, and the chase
   tells the approver it has); one with nobody above to go to stays in;
 - an item whose approver asked the member of staff a question is left out, as the chase
   leaves it: the approver is waiting on the answer.
 
-Exactly once: one digest per approver per day, through the reminder ledger (bot.ledger,
-key "waiting_digest", "approver:<id>", the approver's Slack id, today). Everything is loaded
-in a constant number of queries (handlers.waiting.store); per digest there are the ledger's
-claim and mark, one update taking the reminders it carries, and their audit entries.
+Exactly once: one digest per approver per day, owed through the outbox (bot.ledger, key
+"waiting_digest", "approver:<id>", to_staff(id), today), for the approver's working hours
+(`due_at`). Drawn at send time by each platform (Slack: handlers.waiting.owed; Teams:
+bot.teams.waiting), leaving out what was decided meanwhile; the "reminded" audit entries are
+written once it is sent (bot.usecases.waiting.record_reminded). Everything is loaded in a
+constant number of queries (storage.waiting); per digest there is one transaction owing it
+and taking the reminders it carries.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.ledger import send_once
-from bot.notifier import Posted
+from bot.jobs.approvals import no_account, problem
+from bot.ledger import owe_once
+from bot.notifier import next_working_hour
+from bot.outbox import to_staff
 from bot.rules.approvals import Chase, chase
-from bot.rules.calendar import add_working_days, working_days_between
+from bot.rules.calendar import add_working_days, held_until, working_days_between, zone_named
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
-from bot.sweep import Job, Sweep
+from bot.rules.status import OutboxStatus
+from bot.sweep import Job, Owed, Sweep
+from bot.ui.waiting import DigestItem, as_payload
+from bot.usecases.declare import reachable
 from bot.usecases.kinds import kind_of
-from handlers.approvals import chasing
-from handlers.waiting import store
-from handlers.waiting.messages import DigestItem, digest_message
-from storage import audit, staff
-from storage import chasing as chase_store
+from bot.usecases.waiting import DIGEST as KIND
+from storage import outbox, reminders, staff
+from storage import waiting as store
 from storage.models import Staff
-from storage.reminders import Key, sent_keys
+from storage.reminders import Key
 
 log = logging.getLogger(__name__)
 
-KIND = "waiting_digest"
 # "Decisions waiting longer than a day" (issue 4), counted from when the step came to the
 # approver (a move restarts it, as it restarts escalation). A day or more, so a step that came
 # at one morning's sweep (a hand-over to a deputy) is in the next morning's digest.
@@ -66,32 +72,62 @@ def send_digests(sweep: Sweep) -> None:
     limit = sweep.settings.policy.escalation_working_days
     with sweep.db.session() as session:
         snapshot = store.load(session)
-        sent = sent_keys(session, kinds=(KIND,), since=sweep.today)
+        owed = reminders.owed_keys(session, kinds=(KIND,), since=sweep.today)
     pending: dict[int, set[int]] = defaultdict(set)
     for w in snapshot.waiting:
         pending[w.step.declaration_id].add(w.step.approver_id)
     due: dict[int, list[_Entry]] = defaultdict(list)
     for w in snapshot.waiting:
-        approver = snapshot.people.get(w.step.approver_id)
-        if approver is not None and _key(approver, sweep.today) in sent:
-            continue  # already sent today: nothing to work out
+        key = _key(w.step.approver_id, sweep.today)
+        if key in owed:
+            continue  # owed already today: nothing to work out (a refused one: see below)
         entry = _entry(sweep, snapshot, w, pending, limit)
         if entry is not None:
             due[w.step.approver_id].append(entry)
     _name_next(sweep, snapshot, [e for entries in due.values() for e in entries])
+    carrying: set[int | None] = set()
     for approver_id, entries in due.items():
         try:
-            _send(sweep, approver_id, snapshot.people.get(approver_id), entries)
+            carrying.add(_owe(sweep, approver_id, snapshot.people.get(approver_id), entries))
         except Exception as exc:  # one approver's digest must not stop the others'
             log.warning("Digest for staff %s", approver_id, exc_info=True)
             sweep.report.failed(
                 f"could not send the digest of decisions waiting to staff {approver_id}: "
-                f"{chasing.problem(exc)}"
+                f"{problem(exc)}"
             )
+    _try_refused_again(sweep, snapshot, owed, carrying)
+    # A digest that carries reminders counts as reminding its approver, once it has gone.
+    sweep.report.counts["reminded"] += sum(o.id in carrying for o in sweep.deliver())
 
 
-def _key(approver: Staff, today: date) -> Key:
-    return Key(KIND, f"approver:{approver.id}", approver.slack_user_id or "", today)
+def _try_refused_again(
+    sweep: Sweep, snapshot: store.Snapshot, owed: dict[Key, int | None], carrying: set[int | None]
+) -> None:
+    """Digests an earlier run owed today and the platform refused are tried once more now."""
+    again = {key: i for key, i in owed.items() if i is not None}
+    with sweep.db.session() as session:
+        rows = outbox.by_ids(session, ids=sorted(again.values()))
+    for key, row_id in again.items():
+        person = snapshot.people.get(int(key.subject.removeprefix("approver:")))
+        name = person.display_name if person else key.subject
+        row = rows.get(row_id)
+        if row is None or row.status not in (OutboxStatus.FAILED, OutboxStatus.DEAD):
+            continue  # still on its way (held for working hours, or in another's hands)
+        items = json.loads(row.payload or "{}").get("items", [])
+        if any(i.get("reminder") for i in items):
+            carrying.add(row_id)
+        sweep.owe(
+            Owed(
+                row_id,
+                KIND,
+                f"Sent {name} the digest of decisions waiting that had failed before.",
+                failed=f"could not send {name} the digest of decisions waiting",
+            )
+        )
+
+
+def _key(approver_id: int, today: date) -> Key:
+    return Key(KIND, f"approver:{approver_id}", to_staff(approver_id), today)
 
 
 def _target(
@@ -126,11 +162,7 @@ def _entry(
     target = _target(sweep, snapshot, w, pending)
     if what is Chase.ESCALATE and isinstance(target, Approver):
         return None  # the chase moves it up this morning
-    # Reminded today already: by this digest in a run that died before sending it.
-    reminded_today = (
-        step.reminded_at is not None and sweep.local_day(step.reminded_at) == sweep.today
-    )
-    remind = (what is not Chase.NOTHING and step.reminded_at is None) or reminded_today
+    remind = what is not Chase.NOTHING and step.reminded_at is None
     if not remind and sweep.now - started_at < WAITED:
         return None
     going = isinstance(target, Approver)
@@ -172,72 +204,78 @@ def _refs(entries: Sequence[_Entry]) -> str:
     return shown if more <= 0 else f"{shown} and {more} more"
 
 
-def _send(sweep: Sweep, approver_id: int, approver: Staff | None, entries: list[_Entry]) -> None:
+def _owe(
+    sweep: Sweep, approver_id: int, approver: Staff | None, entries: list[_Entry]
+) -> int | None:
+    """Owe the approver's digest and take the reminders it carries, in one transaction; the
+    message's id if it carries any reminder."""
     name = approver.display_name if approver else f"staff {approver_id}"
-    if approver is None or not approver.active or not approver.slack_user_id:
+    if approver is None or not approver.active or not reachable(approver):
         sweep.report.note(
-            f"Cannot send {name} the digest of decisions waiting ({_refs(entries)}): no Slack "
-            "account."
+            f"Cannot send {name} the digest of decisions waiting ({_refs(entries)}): "
+            f"{no_account(sweep)}."
         )
-        return
-    slack_id, tz = approver.slack_user_id, approver.tz
+        return None
     entries.sort(key=lambda e: (e.item.waiting_since, e.item.reference))
-    message = digest_message([e.item for e in entries])
-    claimed: list[int] = []
-    problems: list[str] = []
-
-    def send() -> Posted | None:
-        # Take the reminders the digest carries first (committed), so a chase in another
-        # process running now finds them taken; give them back if Slack refuses.
-        with sweep.db.session() as session:
-            claimed[:] = store.claim_reminders(
+    with sweep.db.session() as session:
+        # Taken first, so a chase in another process running now finds them taken.
+        claimed = set(
+            store.claim_reminders(
                 session,
                 step_ids=[e.item.step_id for e in entries if e.remind],
                 approver_id=approver_id,
                 at=sweep.now,
             )
-            session.commit()
-        try:
-            return sweep.notifier.dm_in_hours(slack_id, message, tz=tz, now=sweep.now)
-        except Exception as exc:
-            problems.append(chasing.problem(exc))
-            with sweep.db.session() as session:
-                chase_store.release_reminders(session, step_ids=claimed, approver_id=approver_id)
-                session.commit()
-            raise
-
-    result = send_once(sweep.db, _key(approver, sweep.today), send, now=sweep.now)
-    if result.error is not None:
-        why = problems[0] if problems else result.error
-        sweep.report.failed(f"could not send {name} the digest of decisions waiting: {why}")
-        return
-    if not result.sent:
-        return  # sent already, or another sweep is sending it right now
-    reminded = [e for e in entries if e.item.step_id in claimed]
-    if reminded:
-        with sweep.db.session() as session:
-            for e in reminded:
-                audit.record(
-                    session,
-                    action="reminded",
-                    declaration_id=e.declaration_id,
-                    step_id=e.item.step_id,
-                    approver_id=approver_id,
-                    working_days=e.item.working_days,
-                    via=KIND,
-                )
-            session.commit()
+        )
+        # A reminder another sweep took meanwhile is not this digest's to carry.
+        entries = [
+            replace(e, item=replace(e.item, reminder=False), remind=False)
+            if e.remind and e.item.step_id not in claimed
+            else e
+            for e in entries
+        ]
+        owed = owe_once(
+            session,
+            _key(approver_id, sweep.today),
+            KIND,
+            due_at=sweep.now,
+            approver_id=approver_id,
+            items=[
+                {
+                    **as_payload(e.item),
+                    "declaration_id": e.declaration_id,
+                }
+                for e in entries
+            ],
+        )
+        if owed is None:
+            session.rollback()  # owed already, by another sweep running now
+            return None
+        session.commit()
     n = len(entries)
     what = f"{n} decision{'' if n == 1 else 's'} waiting ({_refs(entries)})"
+    held = arrives(sweep, approver.tz)
     line = (
         f"Sent {name} the digest of {what}."
-        if result.posted is not None
+        if held is None
         else f"Scheduled {name}'s digest of {what} for their working hours."
     )
+    reminded = [e for e in entries if e.item.step_id in claimed]
     if reminded:
         line += f" It carries the reminder for {_refs(reminded)}."
-        sweep.report.counts["reminded"] += 1
-    sweep.report.did(KIND, line)
+    sweep.owe(
+        Owed(owed, KIND, line, failed=f"could not send {name} the digest of decisions waiting")
+    )
+    return owed if reminded else None
+
+
+def arrives(sweep: Sweep, tz: str | None) -> datetime | None:
+    """When a DM owed now for the recipient's working hours arrives, if not now: Slack
+    schedules it for 09:00 their time (zone known); Teams' outbox holds it until 08:00
+    (their zone, else the office's)."""
+    if sweep.settings.platform == "teams":
+        return held_until(sweep.now, zone_named(tz) or sweep.settings.policy.tz)
+    return next_working_hour(sweep.now, tz)
 
 
 JOBS = [
@@ -246,7 +284,7 @@ JOBS = [
         send_digests,
         working_days_only=True,
         phrases={
-            "waiting_digest": (
+            KIND: (
                 "sent {n} waiting-decisions digest",
                 "sent {n} waiting-decisions digests",
             ),
