@@ -41,7 +41,7 @@ class Runtime:
     notifier: Notifier | None  # None on Teams
     # Injected so tests drive dates without sleeping.
     clock: Callable[[], datetime]
-    # The daily sweep's jobs, gathered from the features (handlers.jobs), in order.
+    # The daily sweep's jobs (bot.jobs.all_jobs), in order: the same on both platforms.
     jobs: tuple[Job, ...]
     # Sends what the outbox owes: on its own thread in the bot (bot.app.build_app starts it,
     # bot.server.drain stops it), and in each sweep, so `reminders run` delivers it too.
@@ -73,7 +73,7 @@ class Runtime:
             client=client,
             notifier=notifier,
             clock=clock,
-            jobs=tuple(handlers.jobs()),
+            jobs=tuple(all_jobs()),
             outbox=Worker(
                 db, SlackSender(db, notifier, policy=settings.policy), office_tz=settings.policy.tz
             ),
@@ -82,7 +82,7 @@ class Runtime:
     def sweep(self, today: date, now: datetime) -> SweepReport:
         """The daily sweep as of `today` (the office's date), stamped `now`."""
         return run_sweep(
-            self.db, self.notifier, self.settings, today, now, jobs=self.jobs, outbox=self.outbox
+            self.db, self.settings, today, now, jobs=self.jobs, outbox=self.outbox
         )
 
     def directory(self) -> Directory:

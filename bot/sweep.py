@@ -1,8 +1,8 @@
 """The daily sweep: everything that falls due on a day, done once.
 
 The sweep is a list of `Job`s run in order; it imports no feature. Each feature declares its
-jobs next to its listeners (`JOBS` in its package, beside `register(app)`), the composition
-root gathers them (`handlers.jobs()`, in `bot.runtime.Runtime`) and passes the list here, so
+jobs, platform-neutral, in `bot/jobs/<feature>.py` (`JOBS`); `bot.jobs.all_jobs()` orders
+them, the composition root (`bot.runtime.Runtime`) passes the list here, so
 `python -m bot reminders run [--today YYYY-MM-DD]` and the scheduler inside the bot run the
 same jobs and the sweep can be driven by date.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from bot.notifier import Notifier, describe_failure
+from bot.notifier import describe_failure
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
@@ -110,9 +110,6 @@ class Sweep:
     """One run: its inputs, its report, and what its jobs share (loaded once)."""
 
     db: Database
-    # Slack's, for the jobs not yet moved to the outbox (handlers/*/jobs.py); None on Teams,
-    # whose jobs (bot.jobs) only queue messages in the outbox.
-    notifier: Notifier | None
     settings: Settings
     today: date
     now: datetime
@@ -188,7 +185,6 @@ class Job:
 
 def run_sweep(
     db: Database,
-    notifier: Notifier | None,
     settings: Settings,
     today: date,
     now: datetime,
@@ -201,7 +197,7 @@ def run_sweep(
     report = SweepReport(today=today, working_day=is_working_day(today))
     for job in jobs:
         report.phrases.update(job.phrases)
-    sweep = Sweep(db, notifier, settings, today, now, report, outbox)
+    sweep = Sweep(db, settings, today, now, report, outbox)
     for job in jobs:
         if job.working_days_only and not report.working_day:
             continue

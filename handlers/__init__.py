@@ -1,19 +1,18 @@
 """The Slack glue: one package per feature, each with `register(app)`, and where it has them
-its scheduled jobs (`JOBS`) and its kinds of declaration (`KINDS`). This module gathers them
-for the composition root (bot.app, bot.runtime); nothing registers itself at import time."""
+its kinds of declaration (`KINDS`) and the Slack drawers of the sweep's messages (the jobs
+themselves are platform-neutral: bot.jobs). This module gathers them for the composition
+root (bot.app, bot.runtime); nothing registers itself at import time but drawers."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.sweep import Job
 from bot.usecases import kinds
 from handlers import (
     annual,
     approvals,
     conduct,
     delegation,
-    digest,
     gifts,
     home,
     interests,
@@ -28,9 +27,10 @@ from handlers import (
     reviews,
     undertaking,
     vetting,
-    waiting,
     withdraw,
 )
+from handlers import digest as digest  # the governance digest's Slack drawer, on import
+from handlers import waiting as waiting  # the waiting digest's Slack drawer, on import
 
 
 def register(app: App) -> None:
@@ -65,26 +65,6 @@ def register(app: App) -> None:
             **register_export.SUBCOMMANDS,
         },
     )
-
-
-def jobs() -> list[Job]:
-    """The daily sweep's jobs, in the order they run. Delegations first, so the day's steps
-    are with whoever holds them today; the waiting-decisions digest just before the chase, so
-    a reminder due today goes in the digest rather than a second DM (bot.jobs.waiting);
-    what the outbox still owes last (bot.jobs.approvals)."""
-    return [
-        *delegation.JOBS,
-        approvals.REDELIVER,
-        *waiting.JOBS,
-        approvals.CHASE,
-        *annual.JOBS,
-        *undertaking.JOBS,
-        *reviews.JOBS,
-        *vetting.JOBS,
-        *policies.JOBS,
-        *digest.JOBS,
-        approvals.DELIVER,
-    ]
 
 
 def install_kinds() -> None:

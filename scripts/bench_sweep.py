@@ -9,7 +9,7 @@ Monday 23 November 2026: half are waiting-decisions digests (one approver each, 
 declaration waiting since the Friday before) and half vetting renewal reminders (a quarter of
 --due people whose clearance expires in 30 days: each is one key for them and one for the
 vetting officer). Everyone else has a clearance that is not due, or none. It then runs ONE
-sweep — every job the features declare (handlers.jobs), as `python -m bot reminders run`
+sweep — every job (bot.jobs.all_jobs), as `python -m bot reminders run`
 would — counting the statements sent to the database with a SQLAlchemy
 `before_cursor_execute` listener, and does the same again with --compare staff (same --due)
 to show that the queries do not grow with the number of staff.

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from sqlalchemy import event
 from sqlmodel import col, select
 
-import handlers
 from bot.cli import main
+from bot.jobs import all_jobs
 from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.rules.annual import round_of
@@ -73,13 +73,13 @@ class World:
     def sweep(self, day: date, hour: int = 7, *, deliver: bool = True) -> SweepReport:
         """Our jobs as the sweep runs them (07:00 office time unless `hour` says); without
         `deliver`, what they owe is left in the outbox (`worker` sends it)."""
-        jobs = [j for j in handlers.jobs() if j.name in MY_JOBS]
+        jobs = [j for j in all_jobs() if j.name in MY_JOBS]
         assert len(jobs) == len(MY_JOBS)
         # The runtime's delivery worker sends what the jobs queue, as `reminders run` does.
         settings = self.settings
         worker = self.worker() if deliver else None
         return run_sweep(
-            self.db, self.notifier, settings, day, at(day, hour), jobs=jobs, outbox=worker
+            self.db, settings, day, at(day, hour), jobs=jobs, outbox=worker
         )
 
     def worker(self) -> Worker:

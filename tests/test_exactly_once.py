@@ -1,4 +1,4 @@
-"""Exactly once, across every kind of scheduled message the sweep sends (handlers.jobs() as it
+"""Exactly once, across every kind of scheduled message the sweep sends (bot.jobs.all_jobs() as it
 stands: the waiting-decisions digest, vetting, policies, the annual declaration, the
 governance digest…), against the fake Slack Web API with the clock injected.
 

@@ -68,9 +68,7 @@ class World:
         # The runtime's delivery worker posts what the job queues, as `reminders run` does.
         sender = SlackSender(self.db, self.notifier, policy=self.settings.policy)
         return run_sweep(
-            self.db,
-            self.notifier,
-            self.settings,
+            self.db, self.settings,
             day,
             at(day, 7),
             jobs=jobs,

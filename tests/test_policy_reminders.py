@@ -82,7 +82,7 @@ class World:
         # The runtime's delivery worker sends what the job owes, as `reminders run` does.
         sender = SlackSender(self.db, self.notifier, policy=self.settings.policy)
         outbox = Worker(self.db, sender)
-        return run_sweep(self.db, self.notifier, self.settings, day, now, jobs=JOBS, outbox=outbox)
+        return run_sweep(self.db, self.settings, day, now, jobs=JOBS, outbox=outbox)
 
     def posts(self, channel: str) -> list[Call]:
         return [c for c in self.fake.calls("chat.postMessage") if c.args["channel"] == channel]

@@ -27,7 +27,7 @@ DAY = EXPIRES - timedelta(days=7)  # Wednesday 24 February 2027
 
 def sweep_at(world: World, day: date, *, at: time = time(7, 0), outbox: Worker | None) -> None:
     now = datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
-    run_sweep(world.db, world.notifier, world.settings, day, now, jobs=VETTING_JOBS, outbox=outbox)
+    run_sweep(world.db, world.settings, day, now, jobs=VETTING_JOBS, outbox=outbox)
 
 
 def rows(world: World) -> list[OutboxMessage]:

@@ -11,8 +11,11 @@ from importlib import import_module
 
 import pytest
 
+import bot.jobs
 import handlers
+from bot import runtime
 from bot.cli import main
+from bot.jobs import all_jobs
 from bot.notifier import Message
 from bot.outbox import queue
 from bot.runtime import Runtime
@@ -37,8 +40,12 @@ def _features() -> list[object]:
 
 
 def test_every_job_a_feature_declares_is_in_the_sweep_once() -> None:
-    declared = [job for feature in _features() for job in getattr(feature, "JOBS", [])]
-    gathered = handlers.jobs()
+    declared = [
+        job
+        for m in pkgutil.iter_modules(bot.jobs.__path__)
+        for job in getattr(import_module(f"bot.jobs.{m.name}"), "JOBS", [])
+    ]
+    gathered = all_jobs()
     assert len(declared) >= 12
     assert sorted(j.name for j in gathered) == sorted(j.name for j in declared)
     assert len({j.name for j in gathered}) == len(gathered)
@@ -64,7 +71,7 @@ def test_an_unknown_kind_is_a_clear_error() -> None:
 def test_the_scheduler_and_the_cli_run_the_same_jobs(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both build their list through the Runtime (handlers.jobs): a job the features declare
+    """Both build their list through the Runtime (bot.jobs.all_jobs): a job the features declare
     runs from either, with nothing else to wire."""
     ran: list[date] = []
 
@@ -73,8 +80,8 @@ def test_the_scheduler_and_the_cli_run_the_same_jobs(
         sweep.report.did("probed", "Probed.")
 
     monkeypatch.setattr(
-        handlers,
-        "jobs",
+        runtime,
+        "all_jobs",
         lambda: [Job("probe", probe, phrases={"probed": ("probed {n}", "probed {n}")})],
     )
     out, err = io.StringIO(), io.StringIO()

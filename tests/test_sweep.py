@@ -15,8 +15,9 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
-import handlers
+from bot import runtime
 from bot.cli import main
+from bot.jobs import all_jobs
 from bot.jobs import approvals as approval_jobs
 from bot.notifier import Notifier
 from bot.rules.delegation import Period
@@ -55,11 +56,10 @@ def org(db: Database) -> dict[str, Staff]:
 
 
 def without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sweep's jobs as the features declare them (handlers.jobs, gathered by the runtime
-    for the bot and the CLI alike), less the waiting-decisions digest."""
-    every = handlers.jobs
+    """The sweep's jobs (bot.jobs.all_jobs, gathered by the runtime for the bot and the CLI
+    alike), less the waiting-decisions digest."""
     monkeypatch.setattr(
-        handlers, "jobs", lambda: [j for j in every() if j.name != "waiting digest"]
+        runtime, "all_jobs", lambda: [j for j in all_jobs() if j.name != "waiting digest"]
     )
 
 

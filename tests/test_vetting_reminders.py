@@ -96,7 +96,7 @@ class World:
         # The runtime's delivery worker sends what the jobs queue, as `reminders run` does.
         worker = Worker(self.db, SlackSender(self.db, notifier, policy=self.settings.policy))
         return run_sweep(
-            self.db, notifier, self.settings, day, now, jobs=VETTING_JOBS, outbox=worker
+            self.db, self.settings, day, now, jobs=VETTING_JOBS, outbox=worker
         )
 
     def staff_key(self, who: str) -> str:

@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-import handlers
-from bot.jobs import waiting
+from bot.jobs import all_jobs, waiting
 from bot.rules import approvals as rules
 from bot.sweep import Job, run_sweep
 from handlers.approvals.ids import DECIDE_PATTERN, decide_action
@@ -322,7 +321,7 @@ def test_loading_takes_a_constant_number_of_queries_whatever_the_staff(world: Wo
 
         event.listen(world.db.engine, "before_cursor_execute", record)
         try:
-            run_sweep(world.db, world.notifier, world.settings, day, _at(day), jobs=DIGEST)
+            run_sweep(world.db, world.settings, day, _at(day), jobs=DIGEST)
         finally:
             event.remove(world.db.engine, "before_cursor_execute", record)
         return len(seen)
@@ -366,5 +365,5 @@ def _at(day: date) -> datetime:
 
 
 def test_the_digest_runs_before_the_chase_in_the_sweep() -> None:
-    names = [j.name for j in handlers.jobs()]
+    names = [j.name for j in all_jobs()]
     assert names.index("waiting digest") < names.index("chase approvals")

@@ -3,9 +3,7 @@ it owes in the durable outbox (bot.outbox), which each platform's sender draws b
 (Slack: handlers' `@card`, Teams: bot.teams' `@drawer`). One module per feature, each with its
 `JOBS`; `all_jobs()` gives them in the order they run, to the Slack and the Teams runtime
 alike (bot.runtime).
-
-Moving here from handlers/*/jobs.py (issue 9): a job moved here no longer takes Slack's
-notifier (`Sweep.notifier` is None on Teams)."""
+No job here takes Slack's notifier (`Sweep.notifier` is None on Teams)."""
 
 from __future__ import annotations
 
@@ -27,7 +25,7 @@ def all_jobs() -> list[Job]:
     """The jobs in the order they run. Delegations first, so the day's steps are with whoever
     holds them today; the waiting-decisions digest just before the approvers' chase, so a
     reminder due today goes in the digest rather than a second DM; what the outbox still owes
-    last. (The order of handlers.jobs(), which this replaces as each job moves here.)"""
+    last."""
     return [
         *delegation.JOBS,
         approvals.REDELIVER,

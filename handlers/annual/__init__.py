@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.annual import JOBS as JOBS
 from handlers.annual import owed as owed  # its Slack drawers, on import
 from handlers.annual.ids import Action, AnnualRef
 from handlers.annual.listeners import (

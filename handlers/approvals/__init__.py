@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-# The sweep's jobs (bot.jobs.approvals), in handlers.jobs()'s order there.
-from bot.jobs.approvals import CHASE as CHASE
-from bot.jobs.approvals import DELIVER as DELIVER
-from bot.jobs.approvals import JOBS as JOBS
-from bot.jobs.approvals import REDELIVER as REDELIVER
-
 # The Slack drawers of the approval messages the use cases owe, registered on import.
 from handlers.approvals import moves as moves
 from handlers.approvals import owed as owed

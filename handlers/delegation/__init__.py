@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.delegation import JOBS as JOBS
 from bot.rules.delegation import Field
 from handlers.conduct import Subcommand
 from handlers.context import known

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.policies import JOBS as JOBS
 from bot.rules.policies import Field, ReviewField
 from bot.usecases.policies import OUT_OF_DATE
 from handlers.conduct import Subcommand

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.reviews import JOBS as JOBS
 from handlers.context import meta
 from handlers.reviews.ids import Action, ReviewRef
 from handlers.reviews.listeners import changed, ended, unchanged

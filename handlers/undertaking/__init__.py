@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.undertaking import JOBS as JOBS
 from handlers.conduct import Subcommand
 from handlers.context import known, meta
 from handlers.undertaking import owed as owed  # its Slack drawer, on import

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.jobs.vetting import JOBS as JOBS
 from handlers.context import meta
 from handlers.vetting.ids import CALLBACK_ID, RENEW_ACTION, ClearanceRef, Field
 from handlers.vetting.listeners import STALE_FORM, open_renewal_form, submit_renewal

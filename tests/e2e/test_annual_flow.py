@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
-import handlers
+from bot.jobs import all_jobs
 from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Policy, Settings
@@ -44,11 +44,11 @@ def sweep(nolan: Nolan, day: date, hour: int = 10) -> SweepReport:
         policy=nolan.policy,
     )
     notifier = Notifier(WebClient(token="xoxb-e2e-token", base_url=nolan.fake.api_url))
-    jobs = [j for j in handlers.jobs() if j.name in YEARLY]
+    jobs = [j for j in all_jobs() if j.name in YEARLY]
     # The sweep delivers what it queued through a worker, as `reminders run` does.
     worker = Worker(nolan.db, SlackSender(nolan.db, notifier, policy=settings.policy))
     report = run_sweep(
-        nolan.db, notifier, settings, day, local(day, hour), jobs=jobs, outbox=worker
+        nolan.db, settings, day, local(day, hour), jobs=jobs, outbox=worker
     )
     # The bot's own worker may have taken some of them first: wait until they are all sent.
     assert worker.wait_idle()

@@ -279,7 +279,7 @@ def reminded(nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dic
     jobs = [Job("policy reviews", remind_policy_reviews)]
     # The sweep delivers what it queued through a worker, as `reminders run` does.
     worker = Worker(db, SlackSender(db, notifier, policy=settings.policy))
-    report = run_sweep(db, notifier, settings, today, clock.now, jobs=jobs, outbox=worker)
+    report = run_sweep(db, settings, today, clock.now, jobs=jobs, outbox=worker)
     assert report.failures == []
     # The bot's own worker may have taken some of them first: wait until they are all sent.
     assert worker.wait_idle()

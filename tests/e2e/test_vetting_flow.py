@@ -45,7 +45,7 @@ def sweep(fake: FakeSlack, db: Database, day: date) -> None:
     # The sweep delivers what it queued through a worker, as `reminders run` does.
     worker = Worker(db, SlackSender(db, notifier, policy=settings.policy))
     report = run_sweep(
-        db, notifier, settings, day, now.astimezone(UTC), jobs=VETTING_JOBS, outbox=worker
+        db, settings, day, now.astimezone(UTC), jobs=VETTING_JOBS, outbox=worker
     )
     assert report.failures == []
     # The bot's own worker may have taken some of them first: wait until they are all sent.

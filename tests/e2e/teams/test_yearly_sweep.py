@@ -48,7 +48,7 @@ def sweep(nolan: TeamsNolan, day: date, hour: int = 10) -> SweepReport:
     assert names.index("annual declaration") < names.index("code of conduct undertaking")
     nolan.clock.now = local(day, hour)
     return run_sweep(
-        nolan.db, None, runtime.settings, day, nolan.clock.now, jobs=runtime.jobs,
+        nolan.db, runtime.settings, day, nolan.clock.now, jobs=runtime.jobs,
         outbox=worker(nolan),
     )
 
