@@ -91,3 +91,20 @@ $(BROWSER_DIR)/node_modules/.package-lock.json: $(BROWSER_DIR)/package-lock.json
 	fi
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Nolan in Teams mode on SQLite with a sample org chart (examples/playground), and Microsoft's
+# Agents Playground (npm, pinned in tools/playground) as two people's Teams, on this machine
+# only: no tenant, no tokens (bot/playground.py). npm is installed if missing.
+PLAYGROUND_DIR := tools/playground
+
+.PHONY: playground
+playground: $(STAMP) $(PLAYGROUND_DIR)/node_modules/.package-lock.json
+	$(PY) -m bot.playground
+
+$(PLAYGROUND_DIR)/node_modules/.package-lock.json: $(PLAYGROUND_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "installing npm for the Agents Playground"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	fi
+	cd $(PLAYGROUND_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@

@@ -167,15 +167,18 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     return 0
 
 
-def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
+def _serve_teams(
+    runtime: Runtime, *, err: TextIO, front: Callable[[Any], Any] | None = None
+) -> int:
     """Teams: POST /api/messages and /health on HOST:PORT, and the outbox's delivery worker.
     No Bolt app and no Slack client. (The daily sweep's jobs are the Slack features' so far:
-    not scheduled here.)"""
+    not scheduled here.) `front` wraps the edge (bot.playground's dialogs)."""
     from bot.server import make_teams_server
 
     settings, teams = runtime.settings, runtime.teams
     assert teams is not None
     edge = teams.edge(runtime.db, settings, runtime.clock)
+    edge = front(edge) if front is not None else edge
     try:
         server = make_teams_server(edge, runtime.db, settings.host, settings.port)
     except OSError as exc:
