@@ -119,12 +119,12 @@ class Directory:
         return next((p.object_id for p in (*PLAYERS, *OTHERS) if p.email == email.lower()), None)
 
 
-def settings(database_url: str, port: int) -> Settings:
+def settings(database_url: str, port: int, players: Sequence[Player] = PLAYERS) -> Settings:
     """Teams mode at the first playground, on 127.0.0.1; no secret, no Microsoft host."""
     return Settings(
         teams_app_id=BOT_ID,
         teams_tenant_id=TENANT_ID,
-        teams_service_url=PLAYERS[0].service_url,
+        teams_service_url=players[0].service_url,
         teams_token_url="http://127.0.0.1:9/unused",  # never called: NoTokens
         teams_openid_metadata_url="http://127.0.0.1:9/unused",  # never read: LoopbackGate
         teams_graph_url="http://127.0.0.1:9/unused",  # the sample's ids are PLAYERS'
@@ -135,14 +135,16 @@ def settings(database_url: str, port: int) -> Settings:
     )
 
 
-def build(settings: Settings, db: Database) -> Runtime:
+def build(settings: Settings, db: Database, players: Sequence[Player] = PLAYERS) -> Runtime:
     """The runtime of the playground mode: Teams, with the gate and no tokens."""
-    gate = LoopbackGate([p.service_url for p in PLAYERS])
+    gate = LoopbackGate([p.service_url for p in players])
     teams = TeamsAdapter.build(settings, db, gate=gate, tokens=NoTokens())
     return Runtime.build(settings, db=db, teams=teams)
 
 
-def prepare(runtime: Runtime, *, out: TextIO, err: TextIO) -> int:
+def prepare(
+    runtime: Runtime, *, out: TextIO, err: TextIO, players: Sequence[Player] = PLAYERS
+) -> int:
     """The schema, the sample org chart, and each player's chat at their playground."""
     runtime.db.migrate()
     code = run_import(
@@ -156,7 +158,7 @@ def prepare(runtime: Runtime, *, out: TextIO, err: TextIO) -> int:
     if code:
         return code
     with runtime.db.session() as session:
-        for player in PLAYERS:
+        for player in players:
             person = staff.by_teams_id(session, teams_id=player.object_id)
             assert person is not None and person.id is not None, player.email
             staff.note_teams_chat(
