@@ -33,11 +33,13 @@ class Where:
 @dataclass(frozen=True)
 class Drawn:
     """A message ready to go: `text` alone, or a card with `text` as its fallback; `update`:
-    the message it replaces instead of sending a new one."""
+    the message it replaces instead of sending a new one; `repost`: if that message is gone
+    (deleted, or the chat refuses the update), send it anew (the Home card)."""
 
     text: str
     card: dict[str, Any] | None = None
     update: Where | None = None
+    repost: bool = False
 
     def activity(self) -> dict[str, Any]:
         """The message activity the Bot Connector takes."""
