@@ -84,12 +84,13 @@ browser-deps: $(BROWSER_DIR)/node_modules/.package-lock.json
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-$(BROWSER_DIR)/node_modules/.package-lock.json: $(BROWSER_DIR)/package-lock.json
+# A folder's npm packages, as its package-lock.json pins them (npm from Debian if missing).
+%/node_modules/.package-lock.json: %/package-lock.json
 	@if ! command -v npm >/dev/null 2>&1; then \
-		echo "installing npm for the browser tests"; \
+		echo "installing npm (for $*)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
 	fi
-	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Nolan in Teams mode on SQLite with a sample org chart (examples/playground), and Microsoft's
@@ -100,11 +101,3 @@ PLAYGROUND_DIR := tools/playground
 .PHONY: playground
 playground: $(STAMP) $(PLAYGROUND_DIR)/node_modules/.package-lock.json
 	$(PY) -m bot.playground
-
-$(PLAYGROUND_DIR)/node_modules/.package-lock.json: $(PLAYGROUND_DIR)/package-lock.json
-	@if ! command -v npm >/dev/null 2>&1; then \
-		echo "installing npm for the Agents Playground"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
-	fi
-	cd $(PLAYGROUND_DIR) && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
