@@ -84,10 +84,20 @@ browser-deps: $(BROWSER_DIR)/node_modules/.package-lock.json
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-$(BROWSER_DIR)/node_modules/.package-lock.json: $(BROWSER_DIR)/package-lock.json
+# A folder's npm packages, as its package-lock.json pins them (npm from Debian if missing).
+%/node_modules/.package-lock.json: %/package-lock.json
 	@if ! command -v npm >/dev/null 2>&1; then \
-		echo "installing npm for the browser tests"; \
+		echo "installing npm (for $*)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
 	fi
-	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Nolan in Teams mode on SQLite with a sample org chart (examples/playground), and Microsoft's
+# Agents Playground (npm, pinned in tools/playground) as two people's Teams, on this machine
+# only: no tenant, no tokens (bot/playground.py). npm is installed if missing.
+PLAYGROUND_DIR := tools/playground
+
+.PHONY: playground
+playground: $(STAMP) $(PLAYGROUND_DIR)/node_modules/.package-lock.json
+	$(PY) -m bot.playground

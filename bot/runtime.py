@@ -56,13 +56,15 @@ class Runtime:
         db: Database | None = None,
         client: WebClient | None = None,
         clock: Callable[[], datetime] = utcnow,
+        teams: TeamsAdapter | None = None,
     ) -> Runtime:
-        """`db` and `client` default to those `settings` name (DATABASE_URL, SLACK_API_URL)."""
+        """`db` and `client` default to those `settings` name (DATABASE_URL, SLACK_API_URL);
+        `teams` to the adapter they name (bot.playground passes its own)."""
         handlers.install_kinds()
         db = db or Database(settings.database_url)
         if settings.platform == "teams":
             # No Slack client: the sweep's jobs are those that only queue in the outbox.
-            teams = TeamsAdapter.build(settings, db, clock)
+            teams = teams or TeamsAdapter.build(settings, db, clock)
             outbox = Worker(db, teams.sender, office_tz=settings.policy.tz)
             return cls(settings, db, None, None, clock, tuple(all_jobs()), outbox, teams)
         client = client or make_client(settings)

@@ -167,15 +167,18 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     return 0
 
 
-def _serve_teams(runtime: Runtime, *, err: TextIO) -> int:
+def _serve_teams(
+    runtime: Runtime, *, err: TextIO, front: Callable[[Any], Any] | None = None
+) -> int:
     """Teams: POST /api/messages and /health on HOST:PORT, the outbox's delivery worker and
     the daily sweep's scheduler (bot.jobs.all_jobs(), each job queueing in the outbox). No
-    Bolt app and no Slack client."""
+    Bolt app and no Slack client. `front` wraps the edge (bot.playground's dialogs)."""
     from bot.server import make_teams_server
 
     settings, teams = runtime.settings, runtime.teams
     assert teams is not None
     edge = teams.edge(runtime.db, settings, runtime.clock)
+    edge = front(edge) if front is not None else edge
     try:
         server = make_teams_server(edge, runtime.db, settings.host, settings.port)
     except OSError as exc:

@@ -14,10 +14,10 @@ from bot.settings import Settings
 from bot.teams import features, file_consent, home_flow
 from bot.teams.auth import KeySet, Verifier
 from bot.teams.connector import Connector
-from bot.teams.edge import Edge
+from bot.teams.edge import Edge, Gate
 from bot.teams.router import Router
 from bot.teams.sender import TeamsSender
-from bot.teams.tokens import TokenSource
+from bot.teams.tokens import Tokens, TokenSource
 from storage.db import Database
 from storage.types import utcnow
 
@@ -28,18 +28,26 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 @dataclass(frozen=True)
 class TeamsAdapter:
     http: httpx.Client
-    tokens: TokenSource
+    tokens: Tokens
     connector: Connector
-    verifier: Verifier
+    verifier: Gate
     router: Router
     sender: TeamsSender
 
     @classmethod
     def build(
-        cls, settings: Settings, db: Database, clock: Callable[[], datetime] = utcnow
+        cls,
+        settings: Settings,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        gate: Gate | None = None,
+        tokens: Tokens | None = None,
     ) -> TeamsAdapter:
+        """`gate` and `tokens` default to the Bot Framework's JWT check and Nolan's own
+        client-credentials tokens; only bot.playground passes others (no settings can)."""
         http = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
-        tokens = TokenSource(
+        tokens = tokens or TokenSource(
             settings.token_url, settings.teams_app_id, settings.teams_app_password, http=http
         )
         connector = Connector(
@@ -53,9 +61,8 @@ class TeamsAdapter:
             http=http,
             tokens=tokens,
             connector=connector,
-            verifier=Verifier(
-                settings.teams_app_id, KeySet(settings.teams_openid_metadata_url, http)
-            ),
+            verifier=gate
+            or Verifier(settings.teams_app_id, KeySet(settings.teams_openid_metadata_url, http)),
             router=router,
             sender=TeamsSender(db, connector, service_url=settings.teams_service_url),
         )

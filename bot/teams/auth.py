@@ -107,6 +107,13 @@ class Verifier:
     def __init__(self, app_id: str, keys: KeySet) -> None:
         self.app_id, self.keys = app_id, keys
 
+    def admit(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """The request's token claims (bot.teams.edge.Gate): its Authorization header's."""
+        return self.claims(environ.get("HTTP_AUTHORIZATION"))
+
+    def check_service_url(self, claims: dict[str, Any], service_url: Any) -> None:
+        check_service_url(claims, service_url)
+
     def claims(self, authorization: str | None) -> dict[str, Any]:
         """The token's claims, once its signature, issuer, audience and validity are right.
         The service URL is checked against the activity by `check_service_url`."""

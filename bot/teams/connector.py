@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.outbox import SendFailed
-from bot.teams.tokens import BOT_CONNECTOR_SCOPE, TokenError, TokenSource
+from bot.teams.tokens import BOT_CONNECTOR_SCOPE, TokenError, Tokens
 
 RETRIED = frozenset({412, 429, 500, 502, 503, 504})
 PARKED = frozenset({403})
@@ -36,7 +36,7 @@ class Connector:
     """Calls to the Bot Connector as the bot `app_id` of tenant `tenant_id`."""
 
     def __init__(
-        self, tokens: TokenSource, http: httpx.Client, *, app_id: str, tenant_id: str
+        self, tokens: Tokens, http: httpx.Client, *, app_id: str, tenant_id: str
     ) -> None:
         self.tokens, self.http = tokens, http
         self.app_id, self.tenant_id = app_id, tenant_id
@@ -73,9 +73,8 @@ class Connector:
             except TokenError as exc:
                 raise SendFailed(str(exc)) from exc
             try:
-                response = self.http.request(
-                    method, url, json=body, headers={"Authorization": f"Bearer {token}"}
-                )
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                response = self.http.request(method, url, json=body, headers=headers)
             except httpx.HTTPError as exc:
                 raise SendFailed(f"Bot Connector not reached: {exc}") from exc
             if response.status_code == 401 and attempt == 1:

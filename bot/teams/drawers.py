@@ -33,15 +33,18 @@ class Where:
 @dataclass(frozen=True)
 class Drawn:
     """A message ready to go: `text` alone, or a card with `text` as its fallback; `update`:
-    the message it replaces instead of sending a new one; `attachment`: one that is no
-    Adaptive Card (Teams' file consent and file info cards), sent with `text`; `more`: messages
-    that follow it (a long list in parts), sent after it and not updated later."""
+    the message it replaces instead of sending a new one; `repost`: if that message is gone
+    (deleted, or the chat refuses the update), send it anew (the Home card); `attachment`: one
+    that is no Adaptive Card (Teams' file consent and file info cards), sent with `text`;
+    `more`: messages that follow it (a long list in parts), sent after it and not updated
+    later."""
 
     text: str
     card: dict[str, Any] | None = None
     update: Where | None = None
     attachment: dict[str, Any] | None = None
     more: tuple[Drawn, ...] = ()
+    repost: bool = False
 
     def activity(self) -> dict[str, Any]:
         """The message activity the Bot Connector takes."""

@@ -14,13 +14,13 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from bot import outbox
 from bot.settings import Settings
-from bot.teams.auth import Unauthorized, Verifier, check_service_url
+from bot.teams.auth import Unauthorized
 from bot.teams.router import Reply, Router, Turn, unavailable
 from storage import staff, touched
 from storage.db import Database
@@ -32,12 +32,25 @@ MAX_BODY = 256 * 1024
 NOT_IN_ORG_CHART = "not_in_org_chart"
 
 
+class Gate(Protocol):
+    """Who may post activities: bot.teams.auth.Verifier (the Bot Framework's JWT). Each
+    method raises Unauthorized to refuse."""
+
+    def admit(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """The request's claims, before its body is read."""
+        ...
+
+    def check_service_url(self, claims: dict[str, Any], service_url: Any) -> None:
+        """The activity's serviceUrl is one the claims vouch for."""
+        ...
+
+
 class Edge:
     """The WSGI side of POST /api/messages."""
 
     def __init__(
         self,
-        verifier: Verifier,
+        verifier: Gate,
         router: Router,
         db: Database,
         settings: Settings,
@@ -59,7 +72,7 @@ class Edge:
         if environ.get("REQUEST_METHOD") != "POST":
             return Reply(405, {"error": "POST only"})
         try:
-            claims = self.verifier.claims(environ.get("HTTP_AUTHORIZATION"))
+            claims = self.verifier.admit(environ)
         except Unauthorized as refused:
             log.warning("Refused an activity (401): %s", refused)
             return Reply(401, {"error": "unauthorized"})
@@ -72,7 +85,7 @@ class Edge:
             return Reply(400, {"error": parsed})
         body, activity = parsed
         try:
-            check_service_url(claims, body.get("serviceUrl"))
+            self.verifier.check_service_url(claims, body.get("serviceUrl"))
         except Unauthorized as refused:
             log.warning("Refused an activity (401): %s", refused)
             return Reply(401, {"error": "unauthorized"})

@@ -1,8 +1,9 @@
 """The office's people in Microsoft Entra, for the org chart import on Teams: a person's Entra
-object id from their email, by `GET {TEAMS_GRAPH_URL}/users/{email}` with the app's own token
-(application permission User.Read.All, admin-consented).
+object id from their email, by `GET {TEAMS_GRAPH_URL}/users/{email}` (the user principal name),
+then, if that is 404, `GET /users?$filter=mail eq '{email}'` (the primary SMTP address), with
+the app's own token (application permission User.Read.All, admin-consented).
 
-An email Graph does not know (404) is a bad row; a disabled account is one too. Throttling
+An email Graph knows by neither is a bad row; a disabled account is one too. Throttling
 (429) and Graph's passing failures (502, 503, 504) are waited out as Graph asks (Retry-After),
 a few times; anything else — a refused token, a missing permission, Graph unreachable — stops
 the import with one line saying what to check, since the answers cannot be trusted.
@@ -46,9 +47,19 @@ class GraphDirectory:
         self.client = client or httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
 
     def look_up(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
-        """The Entra object id of the account with this email (Graph gives no time zone)."""
-        url = f"{self.graph_url}/users/{quote(email, safe='@')}"
-        params = {"$select": "id,accountEnabled"}
+        """The Entra object id of the account with this email (Graph gives no time zone): by
+        user principal name, else by primary SMTP address (`mail`), which differs from the
+        UPN in many tenants."""
+        found = _account(self._get(f"{self.graph_url}/users/{quote(email, safe='@')}"), email)
+        if found is not None:
+            return found
+        quoted = email.replace("'", "''")  # OData doubles a quote inside a string
+        by_mail = self._get(f"{self.graph_url}/users", {"$filter": f"mail eq '{quoted}'"})
+        return _only_account(by_mail, email)
+
+    def _get(self, url: str, params: dict[str, str] | None = None) -> httpx.Response:
+        """Graph's answer, throttling and passing failures waited out a few times."""
+        params = {**(params or {}), "$select": "id,accountEnabled"}
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 response = self.client.get(
@@ -62,8 +73,8 @@ class GraphDirectory:
             if response.status_code in RETRIED and attempt < ATTEMPTS:
                 self.sleep(_wait(response, attempt))
                 continue
-            return _account(response, email)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            return response
+        raise AssertionError("unreachable: the last attempt returns")
 
     def _token(self) -> str:
         try:
@@ -82,23 +93,45 @@ def _account(response: httpx.Response, email: str) -> str | None:
     if status == 404:
         return None
     if status == 200:
-        try:
-            user = response.json()
-        except ValueError:
-            user = None
-        object_id = user.get("id") if isinstance(user, dict) else None
-        if not isinstance(object_id, str) or not object_id:
-            raise ImportAborted(f"Microsoft Graph answered for {email} without an object id")
-        if user.get("accountEnabled") is False:  # approvals routed there would never be seen
-            return DEACTIVATED
-        return object_id[:64]
-    code = _error_code(response)
+        return _user_id(_body(response), email)
+    raise _refused(response, email)
+
+
+def _only_account(response: httpx.Response, email: str) -> str | None:
+    """The one account a `$filter` found; none, or two sharing the address, is no account."""
+    if response.status_code != 200:
+        raise _refused(response, email)
+    body = _body(response)
+    users = body.get("value") if isinstance(body, dict) else None
+    if not isinstance(users, list):
+        raise ImportAborted(f"Microsoft Graph answered for {email} without a list of users")
+    return _user_id(users[0], email) if len(users) == 1 else None
+
+
+def _user_id(user: object, email: str) -> str:
+    object_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user, dict) or not isinstance(object_id, str) or not object_id:
+        raise ImportAborted(f"Microsoft Graph answered for {email} without an object id")
+    if user.get("accountEnabled") is False:  # approvals routed there would never be seen
+        return DEACTIVATED
+    return object_id[:64]
+
+
+def _body(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _refused(response: httpx.Response, email: str) -> ImportAborted:
+    status, code = response.status_code, _error_code(response)
     if status in (401, 403):
-        raise ImportAborted(
+        return ImportAborted(
             f"Microsoft Graph refused the app ({status} {code}): grant it the application "
             'permission User.Read.All with admin consent (README, "Create the Teams app")'
         )
-    raise ImportAborted(f"Microsoft Graph answered {status} {code} for {email}")
+    return ImportAborted(f"Microsoft Graph answered {status} {code} for {email}")
 
 
 def _wait(response: httpx.Response, attempt: int) -> float:

@@ -180,4 +180,5 @@ def draw_home(session: Session, message: Queued) -> Drawn | None:
         last = sent_messages.last_sent(session, kind=HOME, subject=message.subject)
         if last is not None and last.channel and last.ts:
             update = Where(last.channel, last.ts)
-    return Drawn(drawn["summary"], drawn["attachments"][0]["content"], update)
+    # A Home card the person deleted cannot be updated: a new one goes, and is kept current.
+    return Drawn(drawn["summary"], drawn["attachments"][0]["content"], update, repost=True)

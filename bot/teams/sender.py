@@ -71,12 +71,19 @@ class TeamsSender:
             where = drawn.update.channel if drawn.update else message.recipient
             chat = self._chat(session, where, message)
         if drawn.update is not None:
-            if chat.conversation_id is None:
-                raise SendFailed("the chat of the message to update is not known", permanent=True)
-            self.connector.update(
-                chat.service_url, chat.conversation_id, drawn.update.ts, drawn.activity()
-            )
-            return drawn.update
+            try:
+                if chat.conversation_id is None:
+                    raise SendFailed("the chat of the message to update is unknown", permanent=True)
+                self.connector.update(
+                    chat.service_url, chat.conversation_id, drawn.update.ts, drawn.activity()
+                )
+                return drawn.update
+            except SendFailed as failed:
+                # 404 (deleted) is permanent, 403 parked: neither mends the old message.
+                if not drawn.repost or not (failed.permanent or failed.parked):
+                    raise
+            with self.db.session() as session:
+                chat = self._chat(session, message.recipient, message)
         conversation_id = chat.conversation_id or self._open(chat)
         activity_id = self.connector.send(chat.service_url, conversation_id, drawn.activity())
         for then in drawn.more:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,6 +34,15 @@ def graph_scope(graph_url: str) -> str:
     if parts.hostname in ("127.0.0.1", "localhost", "::1"):
         return PUBLIC_GRAPH_SCOPE
     return f"{parts.scheme}://{parts.netloc}/.default"
+
+
+class Tokens(Protocol):
+    """Where the Bot Connector's and Graph's tokens come from: TokenSource. An empty token
+    means none is sent."""
+
+    def token(self, scope: str) -> str: ...
+
+    def invalidate(self, scope: str, token: str | None = None) -> None: ...
 
 
 class TokenSource:

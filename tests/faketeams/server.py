@@ -11,6 +11,7 @@ One server plays five services, each under its own path, as Nolan's settings nam
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -65,6 +66,7 @@ class GraphUser:
     id: str
     mail: str
     display_name: str
+    upn: str | None = None  # the user principal name, when it is not the mail address
 
     def resource(self) -> dict[str, Any]:
         return {
@@ -72,7 +74,7 @@ class GraphUser:
             "id": self.id,
             "displayName": self.display_name,
             "mail": self.mail,
-            "userPrincipalName": self.mail,
+            "userPrincipalName": self.upn or self.mail,
         }
 
 
@@ -117,12 +119,13 @@ class FakeTeams(LocalHTTPFake):
 
     def add_user(
         self, email: str, object_id: str, display_name: str | None = None, *,
-        installed: bool = True,
+        installed: bool = True, upn: str | None = None,
     ) -> GraphUser:
-        """A person in the tenant: known to Graph, and with or without Nolan installed."""
-        user = GraphUser(object_id, email, display_name or email.split("@")[0].title())
+        """A person in the tenant: known to Graph (by `upn`, default the email, and object
+        id; by the email as `mail` in a $filter), with or without Nolan installed."""
+        user = GraphUser(object_id, email, display_name or email.split("@")[0].title(), upn)
         with self._cond:
-            self.users[email.lower()] = self.users[object_id.lower()] = user
+            self.users[(upn or email).lower()] = self.users[object_id.lower()] = user
             self.connector.set_installed(object_id, installed)
         return user
 
@@ -233,7 +236,9 @@ class FakeTeams(LocalHTTPFake):
         url = urlsplit(target)
         parts = [unquote(p) for p in url.path.split("/")[1:]]
         with self._cond:
-            op, conversation_id, activity_id, reply = self._route(method, parts, headers, raw)
+            op, conversation_id, activity_id, reply = self._route(
+                method, parts, headers, raw, url.query
+            )
             body = None if op == "upload" else _parse(raw, headers)  # a file's bytes: kept apart
             self._calls.append(
                 Call(op, method, url.path, body, reply[0], reply[2], conversation_id, activity_id)
@@ -242,7 +247,7 @@ class FakeTeams(LocalHTTPFake):
         return reply
 
     def _route(
-        self, method: str, parts: list[str], headers: dict[str, str], raw: bytes
+        self, method: str, parts: list[str], headers: dict[str, str], raw: bytes, query: str = ""
     ) -> tuple[str, str | None, str | None, Reply]:
         match method, parts:
             case "GET", ["botframework", "v1", ".well-known", "openidconfiguration"]:
@@ -256,6 +261,9 @@ class FakeTeams(LocalHTTPFake):
                 return "graph_user", None, None, reply or self._graph_user(key)
             case "PUT", ["onedrive", "upload", session_id]:
                 return "upload", None, None, self.onedrive.put(session_id, headers, raw)
+            case "GET", ["graph", "v1.0", "users"]:
+                reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_users")
+                return "graph_users", None, None, reply or self._graph_users(query)
             case _, ["connector", _region, "v3", "conversations", *rest]:
                 return self._connector(method, rest, headers, raw)
         self.problems.append(f"{method} /{'/'.join(parts)}: not a call these services have")
@@ -355,6 +363,22 @@ class FakeTeams(LocalHTTPFake):
             return error(404, f"Resource '{key}' does not exist or one of its queried "
                          "reference-property objects are not present.", "Request_ResourceNotFound")
         return 200, {}, user.resource()
+
+
+    def _graph_users(self, query: str) -> Reply:
+        """`GET /users?$filter=mail eq '…'`: the users with that mail address (Graph compares
+        it without regard to case), the only filter Nolan asks for."""
+        asked = {k: v[-1] for k, v in parse_qs(query).items()}
+        found = re.fullmatch(r"mail eq '((?:[^']|'')*)'", asked.get("$filter", ""))
+        if found is None:
+            self.problems.append(f"GET /users?{query}: a filter the fake does not support")
+            return error(400, "Unsupported query.", "Request_UnsupportedQuery")
+        mail = found[1].replace("''", "'").lower()
+        users = {id(u): u for u in self.users.values() if u.mail.lower() == mail}.values()
+        resources = [{k: v for k, v in u.resource().items() if k != "@odata.context"}
+                     for u in users]
+        return 200, {}, {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+                         "value": resources}
 
 
 def _parse(raw: bytes, headers: dict[str, str]) -> Any:

@@ -166,3 +166,51 @@ def test_no_token_or_no_graph_is_one_line(
     assert importer.err.startswith(f"nolan: error: cannot reach Microsoft Graph at {closed} (")
     assert "TEAMS_GRAPH_URL" in importer.err and importer.err.count("\n") == 1
     assert importer.teams_ids() == {}
+
+
+def test_an_email_that_is_not_the_upn_is_found_by_its_mail_address(
+    importer: Importer, fake: FakeTeams
+) -> None:
+    # Ben signs in as b.jones@… but his mail address, the one in the org chart, differs.
+    fake.add_user("ben.jones@force.police.uk", "11111111-0000-0000-0000-000000000004",
+                  upn="b.jones@force.police.uk")
+    fake.add_user("o'neil@force.police.uk", "11111111-0000-0000-0000-000000000005",
+                  upn="k.oneil@force.police.uk")
+    rows = [*CHART, "ben.jones@force.police.uk,Ben Jones,ann@force.police.uk,",
+            "o'neil@force.police.uk,Kim O'Neil,ann@force.police.uk,"]
+    assert importer.run(*rows) == 0, importer.err
+    ids = importer.teams_ids()
+    assert ids["ben.jones@force.police.uk"] == "11111111-0000-0000-0000-000000000004"
+    assert ids["o'neil@force.police.uk"] == "11111111-0000-0000-0000-000000000005"
+    by_upn = {c.path.rsplit("/", 1)[1]: c.status for c in fake.calls("graph_user")}
+    assert by_upn["ben.jones@force.police.uk"] == 404  # asked by UPN first
+    filters = fake.calls("graph_users")
+    assert len(filters) == 2 and {c.status for c in filters} == {200}  # then by mail, once each
+
+
+def test_an_email_graph_knows_by_neither_upn_nor_mail_is_a_bad_row(
+    importer: Importer, fake: FakeTeams
+) -> None:
+    assert importer.run(*CHART, "zed@force.police.uk,Zed,ann@force.police.uk,") == 1
+    assert "no Teams user has the email zed@force.police.uk" in importer.err
+    assert [c.status for c in fake.calls("graph_users")] == [200]  # the filter found none
+    assert importer.teams_ids() == {}
+
+
+def test_two_accounts_sharing_a_mail_address_are_no_account(
+    importer: Importer, fake: FakeTeams
+) -> None:
+    for n in (6, 7):
+        fake.add_user("shared@force.police.uk", f"11111111-0000-0000-0000-00000000000{n}",
+                      upn=f"user{n}@force.police.uk")
+    assert importer.run(*CHART, "shared@force.police.uk,Shared,ann@force.police.uk,") == 1
+    assert "no Teams user has the email shared@force.police.uk" in importer.err
+
+
+def test_a_refused_mail_lookup_stops_the_import_in_one_line(
+    importer: Importer, fake: FakeTeams
+) -> None:
+    fake.fail_next("graph_users", 403)
+    assert importer.run(*CHART, "zed@force.police.uk,Zed,ann@force.police.uk,") == 1
+    assert "User.Read.All" in importer.err and importer.err.count("\n") == 1
+    assert importer.teams_ids() == {}

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bot.rules.gifts import GiftOffer, GiftType, OfferKind, Relationship, Response
@@ -249,3 +250,25 @@ def test_installing_nolan_in_a_team_sends_no_home_card(nolan: TeamsNolan) -> Non
     assert nolan.post(install)[0] == 200
     nolan.settle()
     assert nolan.outbox() == []
+
+
+@pytest.mark.parametrize("status", [404, 403])
+def test_a_home_card_that_cannot_be_updated_is_posted_anew_and_kept_current(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, clock: Clock, org: dict[str, Staff],
+    status: int,
+) -> None:
+    nolan.install(ALICE)
+    first = fake.wait_for("send", is_home)
+    nolan.settle()
+    declare(db, clock, org["alice"])
+    fake.fail_next("update", status)  # she deleted the card (404), or the chat refuses (403)
+    owe_home(db, org["alice"])
+    fake.wait_for("update")
+    fresh = fake.wait_for("send", is_home, count=2)  # a new Home card, up to date
+    assert fresh.response["id"] != first.response["id"]
+    assert "A box of chocolates number 1" in shown(fresh)
+    nolan.settle()
+    assert [row.status for row in nolan.outbox() if row.kind == "home"] == ["sent", "sent"]
+    owe_home(db, org["alice"])  # the new card is the one kept current
+    assert fake.wait_for("update", count=2).activity_id == fresh.response["id"]
+    nolan.settle()
