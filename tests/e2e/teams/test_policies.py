@@ -8,6 +8,7 @@ from the reminder, each reminder then replaced in place. Refusals as on Slack.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import quote
@@ -71,9 +72,12 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def sweep(nolan: TeamsNolan, day: date = MONDAY) -> SweepReport:
-    """The daily sweep of the Teams runtime (bot.jobs.all_jobs), everything it owes sent."""
+    """The daily sweep of the Teams runtime, its policy and digest jobs (the others, such as
+    the undertaking, would message the same people), everything it owes sent."""
     assert nolan.runtime is not None
-    report = nolan.runtime.sweep(day, at(day))
+    jobs = tuple(j for j in nolan.runtime.jobs if j.name in ("policy reviews", "governance digest"))
+    assert len(jobs) == 2
+    report = replace(nolan.runtime, jobs=jobs).sweep(day, at(day))
     nolan.settle()
     return report
 
