@@ -3,6 +3,7 @@
 
     scripts/bench_ack.py [--platform slack|teams] [--db sqlite|postgres] [--database-url URL]
                          [--staff 100|50000] [--concurrency 1,10,50] [--requests 100]
+                         [--threads N]
 
 Slack: both apps run under the same waitress server (bot.server.make_server) and talk to the same
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
@@ -14,7 +15,7 @@ chat.postMessage, chat.update). For each request and each level of concurrency i
 latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or were not
 answered 200, and Nolan's figures over the bare app's. Teams (`--platform teams`): the Approve
 press on the manager's approval card, against a bare Teams SDK app (bench_ack_teams.py).
-Both servers handle as many requests at once as Nolan's HTTP_THREADS gives for the database.
+Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import logging
 
-from bench_latency import Result, table
+from bench_latency import Result, served, table
 from bench_latency import measure as measure_with
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
@@ -52,7 +53,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.server import drain, make_server
+from bot.server import EVENTS_PATH, drain, make_server
 from bot.settings import Settings
 from handlers.approvals.ids import decide_action
 from storage.db import Database
@@ -120,21 +121,12 @@ _BARE_VIEW = {
 
 @contextmanager
 def serving(app: App, db: Database, threads: int) -> Iterator[str]:
-    server = make_server(app, db, "127.0.0.1", 0, threads=threads)
-    thread = threading.Thread(target=_run, args=(server,), daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}/slack/events"
+        with served(make_server(app, db, "127.0.0.1", 0, threads=threads), EVENTS_PATH) as url:
+            yield url
     finally:
-        server.close()
-        thread.join(timeout=5)
         with suppress(Exception):
             drain(app)
-
-
-def _run(server: Any) -> None:
-    with suppress(OSError, ValueError):
-        server.run()
 
 
 def _answers() -> dict[str, Any]:
@@ -241,7 +233,7 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
     fake = FakeSlack().start()
     results: list[Result] = []
     try:
-        threads = Settings(database_url=url or "sqlite://").request_threads
+        threads = args.threads
         with scratch_database(url, args.staff, threads) as db:
             people = seed(db, args.staff)
             for person in people:
@@ -252,11 +244,12 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                 slack_signing_secret=SECRET,
                 slack_api_url=fake.api_url,
                 database_url=db.url,
+                http_threads=threads,
             )
             nolan = create_app(settings, db)
             bare = bare_app(fake)
-            served = serving(nolan, db, threads), serving(bare, db, threads)
-            with served[0] as nolan_url, served[1] as bare_url:
+            servers = serving(nolan, db, threads), serving(bare, db, threads)
+            with servers[0] as nolan_url, servers[1] as bare_url:
                 post(
                     nolan_url,
                     slash_command_form(
@@ -318,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--staff", type=int, default=100)
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=0, help="HTTP_THREADS (0: its default)")
     args = parser.parse_args(argv)
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     if args.staff < 20:
@@ -327,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.database_url:
             parser.error("--db postgres needs --database-url (or TEST_DATABASE_URL)")
         url = args.database_url
+    args.threads = args.threads or Settings(database_url=url or "sqlite://").request_threads
     logging.basicConfig(level=logging.ERROR)
     warnings.simplefilter("ignore")  # the Teams SDK's notes on its preview features
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -338,9 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         results = run_teams(args, url, notes.append)
     else:
         results = run(args, url)
-    threads = Settings(database_url=url or "sqlite://").request_threads
     print(
-        f"{args.platform}, {args.db}, {args.staff:,} staff, {threads} threads, "
+        f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
         f"{os.cpu_count()} cores, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )

@@ -26,11 +26,11 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from bench_latency import Result, measure
+from bench_latency import Result, measure, served
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
 from sqlmodel import func, select
@@ -38,6 +38,7 @@ from sqlmodel import func, select
 from bot.runtime import Runtime
 from bot.server import make_teams_server
 from bot.settings import Settings
+from bot.teams.edge import MESSAGES_PATH
 from bot.usecases.gifts import declare_gift
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
@@ -179,7 +180,7 @@ def object_id(staff_id: int) -> str:
 def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) -> list[Result]:
     fake = FakeTeams().start()
     results: list[Result] = []
-    threads = Settings(database_url=url or "sqlite://").request_threads
+    threads = args.threads
     try:
         with scratch_database(url, args.staff, threads) as db:
             people = [{**p, "slack_user_id": None, "teams_id": object_id(p["id"])}
@@ -192,6 +193,7 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                 teams_openid_metadata_url=fake.openid_metadata_url,
                 teams_token_url=fake.token_url, teams_graph_url=fake.graph_url,
                 teams_service_url=fake.service_url("default"), database_url=db.url,
+                http_threads=threads,
             )
             runtime = Runtime.build(settings, db=db)
             assert runtime.teams is not None
@@ -205,9 +207,9 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
             presses = Presses(fake, {fake.conversation_of(object_id(m)): object_id(m)
                                      for m in managers})
             presses.collect()
-            with _serving(nolan) as nolan_url, bare_teams_app(fake) as bare:
+            with served(nolan, MESSAGES_PATH) as nolan_url, bare_teams_app(fake) as bare:
                 bare_server = make_teams_server(bare, db, "127.0.0.1", 0, threads=threads)
-                with _serving(bare_server) as bare_url:
+                with served(bare_server, MESSAGES_PATH) as bare_url:
                     for level, count in zip(args.concurrency, counts, strict=True):
                         cards = list(presses.cards)
                         results.append(measure("bare", KIND, bare_url, presses.body, level,
@@ -243,18 +245,3 @@ def _decided(db: Database) -> int:
             .where(ApprovalStep.decided_by_id.is_not(None))  # type: ignore[union-attr]
         ).one())
 
-
-@contextmanager
-def _serving(server: Any) -> Iterator[str]:
-    thread = threading.Thread(target=_run, args=(server,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}/api/messages"
-    finally:
-        server.close()
-        thread.join(timeout=5)
-
-
-def _run(server: Any) -> None:
-    with suppress(OSError, ValueError):
-        server.run()

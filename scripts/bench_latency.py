@@ -7,6 +7,7 @@ import threading
 import time as timer
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +84,20 @@ def table(results: list[Result]) -> Iterator[str]:
                 f" {r.percentile(99) / bare.percentile(99):>5.1f}×"
             )
         yield line
+
+
+@contextmanager
+def served(server: Any, path: str) -> Iterator[str]:
+    """A waitress server run on a thread of its own while in the block; its URL at `path`."""
+    thread = threading.Thread(target=_run, args=(server,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}{path}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def _run(server: Any) -> None:
+    with suppress(OSError, ValueError):
+        server.run()

@@ -18,7 +18,7 @@ from bot.teams.sender import TEAMS_PACE
 from handlers.outgoing import SLACK_PACE
 from storage.db import Database
 from tests.faketeams import TEAMS_PER_CONVERSATION, TEAMS_PER_TENANT
-from tests.test_outbox_pacing import Paced, Time, owe
+from tests.test_outbox_pacing import Paced, Time, owe, paced_worker
 
 WAIT = 10.0  # seconds: how long a send waits for another one before the test fails
 
@@ -63,11 +63,8 @@ class InFlight(Paced):
 
 
 def worker_of(db: Database, pace: Pace, senders: int = 8) -> tuple[Worker, InFlight, Time]:
-    clock = Time()
-    sender = InFlight(pace, clock)
-    worker = Worker(
-        db, sender, now=clock.now, clock=clock.clock, sleep=clock.sleep, senders=senders
-    )
+    worker, sender, clock = paced_worker(db, pace, senders, InFlight)
+    assert isinstance(sender, InFlight)
     return worker, sender, clock
 
 

@@ -74,9 +74,12 @@ def owe(db: Database, recipient: str, subject: str, updates_id: int | None = Non
     return message_id
 
 
-def paced_worker(db: Database, pace: Pace, senders: int = 8) -> tuple[Worker, Paced, Time]:
+def paced_worker(
+    db: Database, pace: Pace, senders: int = 8, kind: type[Paced] = Paced
+) -> tuple[Worker, Paced, Time]:
+    """A worker on the fake clock, sending with a `kind` of Paced sender."""
     clock = Time()
-    sender = Paced(pace, clock)
+    sender = kind(pace, clock)
     worker = Worker(
         db, sender, now=clock.now, clock=clock.clock, sleep=clock.sleep, senders=senders
     )
