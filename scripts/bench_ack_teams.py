@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench_latency import Result, measure, served
+from bench_pacing import CHECK_EVERY, sampled
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
 from sqlmodel import func, select
@@ -179,6 +180,9 @@ def object_id(staff_id: int) -> str:
 
 def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) -> list[Result]:
     fake = FakeTeams().start()
+    # Nolan's cards are the tests' to check: here one in CHECK_EVERY, so that the fake's
+    # checking, in this process, does not weigh on what is measured.
+    fake.connector.card_problems = sampled(fake.connector.card_problems, CHECK_EVERY)
     results: list[Result] = []
     threads = args.threads
     try:
