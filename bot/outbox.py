@@ -58,6 +58,7 @@ PACED_WAIT = 5.0
 # platform, and the pace, not this, bounds the rate.
 SENDERS = 8
 
+
 def to_staff(staff_id: int) -> str:
     """A recipient named by the org chart, resolved to their account on the platform when sent."""
     return f"staff:{staff_id}"
