@@ -35,9 +35,9 @@ def rows(world: World) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
-def slack_worker(world: World, clock: Clock | None = None) -> Worker:
+def slack_worker(world: World, clock: Clock | None = None, senders: int = 8) -> Worker:
     sender = SlackSender(world.db, world.notifier, policy=world.settings.policy)
-    return Worker(world.db, sender, now=clock or Clock())
+    return Worker(world.db, sender, now=clock or Clock(), senders=senders)
 
 
 def test_a_reminder_queued_by_two_runs_is_sent_once(world: World) -> None:
@@ -63,7 +63,7 @@ def test_a_reminder_whose_send_failed_is_retried_by_the_outbox_once(world: World
     world.clear("alice", EXPIRES)
     world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
     clock = Clock()
-    worker = slack_worker(world, clock)
+    worker = slack_worker(world, clock, senders=1)  # one at a time: hers is the next post
     sweep_at(world, DAY, outbox=worker)
     [alices] = [r for r in rows(world) if r.recipient == world.staff_key("alice")]
     assert (alices.status, alices.attempts) == ("failed", 1) and alices.not_before is not None
