@@ -35,9 +35,9 @@ def rows(world: World) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
-def slack_worker(world: World, clock: Clock | None = None, senders: int = 8) -> Worker:
+def slack_worker(world: World, clock: Clock | None = None) -> Worker:
     sender = SlackSender(world.db, world.notifier, policy=world.settings.policy)
-    return Worker(world.db, sender, now=clock or Clock(), senders=senders)
+    return Worker(world.db, sender, now=clock or Clock())
 
 
 def test_a_reminder_queued_by_two_runs_is_sent_once(world: World) -> None:
@@ -61,9 +61,9 @@ def test_a_reminder_queued_by_two_runs_is_sent_once(world: World) -> None:
 
 def test_a_reminder_whose_send_failed_is_retried_by_the_outbox_once(world: World) -> None:
     world.clear("alice", EXPIRES)
-    world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
+    world.fake.slack_error_next("chat.postMessage", "internal_error", channel="UALICE")
     clock = Clock()
-    worker = slack_worker(world, clock, senders=1)  # one at a time: hers is the next post
+    worker = slack_worker(world, clock)
     sweep_at(world, DAY, outbox=worker)
     [alices] = [r for r in rows(world) if r.recipient == world.staff_key("alice")]
     assert (alices.status, alices.attempts) == ("failed", 1) and alices.not_before is not None
