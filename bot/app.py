@@ -56,7 +56,8 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         process_before_response=False,
         token_verification_enabled=verify_token,
         raise_error_for_unhandled_request=False,
-        listener_executor=SettlingExecutor(db),
+        # As many listeners finishing after their ack as requests handled at once.
+        listener_executor=SettlingExecutor(db, max_workers=settings.request_threads),
     )
     homes = runtime.attach_homes()
     env = Env(db=db, settings=settings, notifier=notifier, clock=clock)

@@ -247,7 +247,7 @@ def main(
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, threads=settings.request_threads)
     try:
         db.migrate()
     except Exception as exc:

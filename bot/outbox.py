@@ -9,7 +9,8 @@ those no retry can mend end as "dead", in the log. A message for one person's wo
 (`due_at`) is scheduled by Slack itself; a platform without scheduled messages (Teams:
 `holds_outside_working_hours`) has the worker hold it until 08:00 their time. Each sender
 declares its documented pace (bot.pacing): the worker keeps under it, per conversation and
-overall, claiming only what may go now; a 429 pauses that conversation (or every one).
+overall, claiming only what may go now; a 429 pauses that conversation (or every one). What a
+pass claims goes out on a few threads at once, one conversation to a thread (bot.pacing.Lanes).
 
 A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. The
 one window left: the process dies after the platform accepted a message and before the worker
@@ -30,7 +31,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.pacing import FIRST_RETRY, Pace, Pacer, backoff
+from bot.pacing import FIRST_RETRY, Lanes, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
 from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
@@ -53,7 +54,9 @@ DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out befor
 # The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
 # loop comes back then, woken early by a new message or by stop).
 PACED_WAIT = 5.0
-
+# Messages in flight at once, each to a different conversation: a send mostly waits on the
+# platform, and the pace, not this, bounds the rate.
+SENDERS = 8
 
 
 def to_staff(staff_id: int) -> str:
@@ -133,8 +136,10 @@ class Worker:
         office_tz: tzinfo = UTC,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] | None = None,
+        senders: int = SENDERS,
     ) -> None:
-        """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair."""
+        """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair. `senders`:
+        how many conversations are sent to at once."""
         self.db, self.sender, self.now = db, sender, now
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
@@ -147,6 +152,7 @@ class Worker:
         self.pace: Pace = getattr(sender, "pace", Pace())
         self.pacer = Pacer(self.pace, clock=clock)
         self._sleep = sleep or self._rest
+        self.lanes = Lanes(senders)
         self._paced: float | None = None  # seconds from the last pass's end to its next slot
         self._at: datetime | None = None  # run_once's `at`, for the pass under way
         # Held by this run_once: a sweep driven by a past date holds until a time already
@@ -172,6 +178,7 @@ class Worker:
         if self._thread is not None:
             self._thread.join(timeout)
         self._thread = None
+        self.lanes.close()
 
     def wake(self) -> None:
         self._wake.set()
@@ -246,8 +253,9 @@ class Worker:
 
     def _pass(self) -> tuple[int, float | None]:
         """One batch of what is due, at the pace: what may go now is claimed together (one
-        commit), then sent and recorded one by one. Returns how many were done and, if any
-        were left for the pace, the seconds until the soonest may go."""
+        commit), then sent and recorded, each conversation's in order on its lane. Returns how
+        many were done and, if any were left for the pace, the seconds until the soonest may
+        go."""
         waits: list[float] = []
         paced_updates, now = self.pace.updates, self.now()
         busy = self.pacer.busy()
@@ -275,18 +283,22 @@ class Worker:
         with self.db.session() as session:
             claims = [(self._claim(session, message_id), paced) for message_id, paced in picked]
             session.commit()
-        progressed = 0
+        lanes: dict[str, list[tuple[Claim, bool]]] = {}
         for claim, paced in claims:
-            if isinstance(claim, Claim):  # a 429 met in this batch, or stop, puts the rest back
-                to = claim.message.recipient
-                wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
-                if wait or self._stopping.is_set():
-                    later = SendFailed("put back", retry_after=wait)
-                    self._failed(claim.message, claim.attempts, later)
-                else:
-                    self._send(claim, paced=paced)
-            progressed += claim is not False
-        return progressed, min(waits, default=None)
+            if isinstance(claim, Claim):
+                lanes.setdefault(claim.message.recipient, []).append((claim, paced))
+        self.lanes.run(lanes.values(), self._send_unless_paused)
+        return sum(claim is not False for claim, _ in claims), min(waits, default=None)
+
+    def _send_unless_paused(self, claimed: tuple[Claim, bool]) -> None:
+        """A 429 met in this pass, or stop, puts the message back instead."""
+        claim, paced = claimed
+        to = claim.message.recipient
+        wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
+        if wait or self._stopping.is_set():
+            self._failed(claim.message, claim.attempts, SendFailed("put back", retry_after=wait))
+        else:
+            self._send(claim, paced=paced)
 
     def _claim(self, session: Session, message_id: int) -> Claim | bool:
         """Take one message in the caller's transaction to send; True: settled here (held, or
@@ -298,11 +310,9 @@ class Worker:
         if row.updates_id is not None:
             original = session.get(OutboxMessage, row.updates_id)
             if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
+                never = "the message it updates was never sent"
                 outbox.mark_failed(
-                    session,
-                    reminder_id=message_id,
-                    error="the message it updates was never sent",
-                    status=OutboxStatus.SKIPPED,
+                    session, reminder_id=message_id, error=never, status=OutboxStatus.SKIPPED
                 )
                 return True
             if original.status != OutboxStatus.SENT:
@@ -350,19 +360,14 @@ class Worker:
         with self.db.session() as session:
             if isinstance(sent, Moot):
                 outbox.mark_failed(
-                    session,
-                    reminder_id=message_id,
-                    error="nothing to say",
+                    session, reminder_id=message_id, error="nothing to say",
                     status=OutboxStatus.SKIPPED,
                 )
             else:
                 self.sender.record(session, message, sent)
+                channel, ts = (sent.channel, sent.ts) if sent else (None, None)
                 outbox.mark_sent(
-                    session,
-                    reminder_id=message_id,
-                    now=self.now(),
-                    channel=sent.channel if sent else None,
-                    ts=sent.ts if sent else None,
+                    session, reminder_id=message_id, now=self.now(), channel=channel, ts=ts
                 )
             session.commit()
 
@@ -395,10 +400,7 @@ class Worker:
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
         with self.db.session() as session:
             outbox.mark_failed(
-                session,
-                reminder_id=message.id,
-                error=failed.error,
-                status=status,
+                session, reminder_id=message.id, error=failed.error, status=status,
                 not_before=not_before,
             )
             session.commit()

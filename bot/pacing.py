@@ -9,15 +9,22 @@ returned (so the platform has seen the previous request before the window starts
 A 429's Retry-After pauses the conversation, or every conversation when the platform throttled
 the whole app. The pacer is per process: several workers sharing a database each keep their own
 pace, and meet the platform's 429s, honoured as above, for the rest.
+
+What a pass may send goes out on `Lanes`: a few conversations at once (a send is mostly waiting
+for the platform), each conversation's messages one after another in their order.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as all_done
 from dataclasses import dataclass
+from typing import TypeVar
 
+T = TypeVar("T")
 Window = tuple[float, int]  # at most `int` sends in any `float` seconds
 FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
 LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
@@ -150,3 +157,42 @@ def _wait(times: Iterable[float], windows: tuple[Window, ...], now: float) -> fl
         if len(inside) >= limit:
             wait = max(wait, inside[-limit] + span - now)
     return wait
+
+
+class Lanes:
+    """Several conversations' messages sent at once, on at most `width` threads: a lane is one
+    conversation's messages, sent one after another in its order; `run` returns when every
+    lane is done, so a pass's sends are all counted by the pacer before the next pass."""
+
+    def __init__(self, width: int) -> None:
+        self.width = max(1, width)
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(self, lanes: Iterable[Sequence[T]], send: Callable[[T], None]) -> None:
+        """`send` each item of each lane; re-raises the first failure once all are done."""
+        busy = [lane for lane in lanes if lane]
+        if self.width == 1 or len(busy) <= 1:
+            for lane in busy:
+                _in_order(lane, send)
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.width, thread_name_prefix="outbox-send")
+            pool = self._pool
+        futures = [pool.submit(_in_order, lane, send) for lane in busy]
+        all_done(futures)
+        for future in futures:
+            future.result()
+
+    def close(self) -> None:
+        """Let the threads go (a later `run` starts them again)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+def _in_order(lane: Sequence[T], send: Callable[[T], None]) -> None:
+    for item in lane:
+        send(item)

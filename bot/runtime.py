@@ -61,7 +61,7 @@ class Runtime:
         """`db` and `client` default to those `settings` name (DATABASE_URL, SLACK_API_URL);
         `teams` to the adapter they name (bot.playground passes its own)."""
         handlers.install_kinds()
-        db = db or Database(settings.database_url)
+        db = db or Database(settings.database_url, threads=settings.request_threads)
         if settings.platform == "teams":
             # No Slack client: the sweep's jobs are those that only queue in the outbox.
             teams = teams or TeamsAdapter.build(settings, db, clock)

@@ -125,7 +125,10 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     refused: list[SlackFailure] = []
     sweep = _Sweep(runtime)
     try:
-        server = make_server(app, db, settings.host, settings.port, slack=status)
+        server = make_server(
+            app, db, settings.host, settings.port, slack=status,
+            threads=settings.request_threads,
+        )
     except OSError as exc:  # the port is taken, or the address is not this machine's
         drain(app)  # the delivery worker, started with the app, stops with it
         where = f"{settings.host}:{settings.port}"
@@ -180,7 +183,9 @@ def _serve_teams(
     edge = teams.edge(runtime.db, settings, runtime.clock)
     edge = front(edge) if front is not None else edge
     try:
-        server = make_teams_server(edge, runtime.db, settings.host, settings.port)
+        server = make_teams_server(
+            edge, runtime.db, settings.host, settings.port, threads=settings.request_threads
+        )
     except OSError as exc:
         teams.http.close()
         where = f"{settings.host}:{settings.port}"

@@ -101,18 +101,24 @@ def _health(db: Database, slack_status: Readiness | None) -> tuple[str, dict[str
 
 
 def make_server(
-    app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None
+    app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None,
+    threads: int = 8,
 ) -> Any:
-    """A waitress server, not yet serving; `.run()` serves, `.close()` stops."""
-    return _waitress(wsgi_app(app, db, slack), host, port, MAX_BODY)
+    """A waitress server, not yet serving; `.run()` serves, `.close()` stops. `threads`:
+    requests handled at once (Settings.request_threads)."""
+    return _waitress(wsgi_app(app, db, slack), host, port, MAX_BODY, threads)
 
 
-def make_teams_server(edge: WSGIApp, db: Database, host: str, port: int) -> Any:
+def make_teams_server(
+    edge: WSGIApp, db: Database, host: str, port: int, *, threads: int = 8
+) -> Any:
     """The Teams mode's waitress server (no Bolt app), not yet serving."""
-    return _waitress(teams_wsgi_app(edge, db), host, port, TEAMS_MAX_BODY)
+    return _waitress(teams_wsgi_app(edge, db), host, port, TEAMS_MAX_BODY, threads)
 
 
-def _waitress(application: WSGIApp, host: str, port: int, max_body: int) -> Any:
+def _waitress(
+    application: WSGIApp, host: str, port: int, max_body: int, threads: int
+) -> Any:
     # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
@@ -120,7 +126,7 @@ def _waitress(application: WSGIApp, host: str, port: int, max_body: int) -> Any:
         application,
         host=host,
         port=port,
-        threads=8,
+        threads=threads,
         ident="nolan",
         # waitress answers 413 itself past this, before the edge reads a byte.
         max_request_body_size=4 * max_body,

@@ -65,6 +65,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "0.0.0.0"
     port: int = 3000
+    http_threads: int = 0  # requests handled at once; 0: by the database (request_threads)
     log_level: str = "INFO"
     teams_app_id: str = ""
     teams_app_password: str = ""
@@ -85,7 +86,11 @@ class Settings:
         """Where Nolan gets its own Microsoft tokens (client credentials)."""
         return self.teams_token_url or chat.ENTRA_TOKEN_URL.format(tenant=self.teams_tenant_id)
 
-
+    @property
+    def request_threads(self) -> int:
+        """HTTP_THREADS, else by the database: SQLite has one writer at a time (more threads
+        would only queue for it), PostgreSQL takes many."""
+        return self.http_threads or (16 if self.database_url.startswith("postgres") else 8)
 
 
 def normalise_api_url(url: str) -> str:
@@ -226,6 +231,7 @@ class _Variables(BaseSettings):
     database_url: str = _var(_S.database_url, "DATABASE_URL")
     host: str = _var(_S.host, "HOST")
     port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
+    http_threads: Whole = _whole(_S.http_threads, "HTTP_THREADS", 0, 256)
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _text(str.upper)
     ] = _var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark how fast Slack's requests are answered: a bare slack-bolt App against Nolan.
+"""Benchmark how fast Slack's (or Teams') requests are answered: a bare app against Nolan.
 
-    scripts/bench_ack.py [--db sqlite|postgres] [--database-url URL] [--staff 100|50000]
-                         [--concurrency 1,10,50] [--requests 100]
+    scripts/bench_ack.py [--platform slack|teams] [--db sqlite|postgres] [--database-url URL]
+                         [--staff 100|50000] [--concurrency 1,10,50] [--requests 100]
+                         [--threads N]
 
-Both apps run under the same waitress server (bot.server.make_server) and talk to the same
+Slack: both apps run under the same waitress server (bot.server.make_server) and talk to the same
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
 slash command (opens a modal), the gift form submitted (a hospitality offer to be authorised:
 Nolan records it and routes it to the line manager), and the Approve button on the manager's
@@ -12,13 +13,15 @@ card. The bare app does the least Bolt needs: ack, then the one Web API call (vi
 chat.postMessage, chat.update). For each request and each level of concurrency it sends
 --requests requests (at least the concurrency) from that many threads at once and prints the
 latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or were not
-answered 200, and Nolan's figures over the bare app's.
+answered 200, and Nolan's figures over the bare app's. Teams (`--platform teams`): the Approve
+press on the manager's approval card, against a bare Teams SDK app (bench_ack_teams.py).
+Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
 server of --database-url (or TEST_DATABASE_URL), dropped afterwards.
 
-This is not a timed test; tests/test_bench_ack.py runs it small so it does not rot.
+This is not a timed test; tests/test_bench_scripts.py runs it small so it does not rot.
 """
 
 from __future__ import annotations
@@ -30,10 +33,9 @@ import re
 import sys
 import threading
 import time as timer
+import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,13 +45,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import logging
 
+from bench_latency import Result, served, table
+from bench_latency import measure as measure_with
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.server import drain, make_server
+from bot.server import EVENTS_PATH, drain, make_server
 from bot.settings import Settings
 from handlers.approvals.ids import decide_action
 from storage.db import Database
@@ -65,30 +69,7 @@ from tests.fakeslack.signing import (
 
 SECRET = "bench-signing-secret"
 APPROVE = decide_action("approved")
-SLOW = 3.0  # seconds: Slack shows the person an error past this
 KINDS = ("slash-command", "view-submission", "button")
-
-
-@dataclass
-class Result:
-    app: str
-    kind: str
-    concurrency: int
-    latencies: list[float]
-    failed: int  # not answered 200
-    seconds: float
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] * 1000
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    @property
-    def slow(self) -> int:
-        return sum(1 for t in self.latencies if t > SLOW)
 
 
 def bare_app(fake: FakeSlack) -> App:
@@ -139,22 +120,13 @@ _BARE_VIEW = {
 
 
 @contextmanager
-def serving(app: App, db: Database) -> Iterator[str]:
-    server = make_server(app, db, "127.0.0.1", 0)
-    thread = threading.Thread(target=_run, args=(server,), daemon=True)
-    thread.start()
+def serving(app: App, db: Database, threads: int) -> Iterator[str]:
     try:
-        yield f"http://127.0.0.1:{server.effective_port}/slack/events"
+        with served(make_server(app, db, "127.0.0.1", 0, threads=threads), EVENTS_PATH) as url:
+            yield url
     finally:
-        server.close()
-        thread.join(timeout=5)
         with suppress(Exception):
             drain(app)
-
-
-def _run(server: Any) -> None:
-    with suppress(OSError, ValueError):
-        server.run()
 
 
 def _answers() -> dict[str, Any]:
@@ -241,30 +213,14 @@ def _approve_button(blocks: list[dict[str, Any]]) -> tuple[str, str]:
     raise LookupError("no Approve button")
 
 
+def slack_post(url: str, body: str) -> int:
+    return post(url, body, SECRET)[0]
+
+
 def measure(
     app: str, kind: str, url: str, make: Callable[[str], str], concurrency: int, count: int
 ) -> Result:
-    bodies = [make(kind) for _ in range(count)]
-    latencies: list[float] = []
-    failed = 0
-    lock = threading.Lock()
-
-    def send(body: str) -> None:
-        nonlocal failed
-        started = timer.perf_counter()
-        try:
-            status, _headers, _reply = post(url, body, SECRET)
-        except OSError:
-            status = 0
-        took = timer.perf_counter() - started
-        with lock:
-            latencies.append(took)
-            failed += status != 200
-
-    started = timer.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(send, bodies))
-    return Result(app, kind, concurrency, latencies, failed, timer.perf_counter() - started)
+    return measure_with(app, kind, url, make, concurrency, count, slack_post)
 
 
 def seed(db: Database, staff: int) -> list[dict[str, Any]]:
@@ -277,7 +233,8 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
     fake = FakeSlack().start()
     results: list[Result] = []
     try:
-        with scratch_database(url, args.staff) as db:
+        threads = args.threads
+        with scratch_database(url, args.staff, threads) as db:
             people = seed(db, args.staff)
             for person in people:
                 fake.add_user(person["email"], person["slack_user_id"], name=person["name"])
@@ -287,10 +244,12 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                 slack_signing_secret=SECRET,
                 slack_api_url=fake.api_url,
                 database_url=db.url,
+                http_threads=threads,
             )
             nolan = create_app(settings, db)
             bare = bare_app(fake)
-            with serving(nolan, db) as nolan_url, serving(bare, db) as bare_url:
+            servers = serving(nolan, db, threads), serving(bare, db, threads)
+            with servers[0] as nolan_url, servers[1] as bare_url:
                 post(
                     nolan_url,
                     slash_command_form(
@@ -344,34 +303,15 @@ def _wait_settled(fake: FakeSlack, quiet: float = 1.0, limit: float = 120.0) -> 
         timer.sleep(quiet)
 
 
-def table(results: list[Result]) -> Iterator[str]:
-    yield (
-        f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"
-        f"{'>3s':>5}{'non-200':>8}   nolan/bare p50 p99"
-    )
-    by_key = {(r.kind, r.concurrency, r.app): r for r in results}
-    for r in results:
-        line = (
-            f"{r.kind:<16}{r.concurrency:>5} {r.app:<6}{r.percentile(50):>8.0f}"
-            f"{r.percentile(95):>8.0f}{r.percentile(99):>8.0f}{r.per_second:>8.1f}"
-            f"{r.slow:>5}{r.failed:>8}"
-        )
-        bare = by_key.get((r.kind, r.concurrency, "bare"))
-        if r.app == "nolan" and bare is not None and bare.latencies and r.latencies:
-            line += (
-                f"   {r.percentile(50) / bare.percentile(50):>5.1f}×"
-                f" {r.percentile(99) / bare.percentile(99):>5.1f}×"
-            )
-        yield line
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--platform", choices=("slack", "teams"), default="slack")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--staff", type=int, default=100)
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=0, help="HTTP_THREADS (0: its default)")
     args = parser.parse_args(argv)
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     if args.staff < 20:
@@ -381,15 +321,24 @@ def main(argv: list[str] | None = None) -> int:
         if not args.database_url:
             parser.error("--db postgres needs --database-url (or TEST_DATABASE_URL)")
         url = args.database_url
+    args.threads = args.threads or Settings(database_url=url or "sqlite://").request_threads
     logging.basicConfig(level=logging.ERROR)
+    warnings.simplefilter("ignore")  # the Teams SDK's notes on its preview features
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     started = timer.perf_counter()
-    results = run(args, url)
+    notes: list[str] = []  # said after the table
+    if args.platform == "teams":
+        from bench_ack_teams import run as run_teams
+
+        results = run_teams(args, url, notes.append)
+    else:
+        results = run(args, url)
     print(
-        f"{args.db}, {args.staff:,} staff, {os.cpu_count()} cores, "
+        f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
+        f"{os.cpu_count()} cores, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )
-    for line in table(results):
+    for line in [*table(results), *notes]:
         print(line)
     return 0
 

@@ -117,11 +117,12 @@ class Figures:
 
 
 @contextmanager
-def scratch_database(url: str | None, staff: int) -> Iterator[Database]:
-    """A new, migrated database for one run, removed afterwards."""
+def scratch_database(url: str | None, staff: int, threads: int = 8) -> Iterator[Database]:
+    """A new, migrated database for one run, removed afterwards; `threads`: the requests it
+    serves at once (its pool: storage.db.make_engine)."""
     if url is None or make_url(url).get_backend_name() == "sqlite":
         with tempfile.TemporaryDirectory(prefix="nolan-bench-") as tmp:
-            db = Database(f"sqlite:///{tmp}/bench.db")
+            db = Database(f"sqlite:///{tmp}/bench.db", threads=threads)
             db.migrate()
             try:
                 yield db
@@ -133,7 +134,9 @@ def scratch_database(url: str | None, staff: int) -> Iterator[Database]:
     with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
+    db = Database(
+        make_url(url).set(database=name).render_as_string(hide_password=False), threads=threads
+    )
     try:
         db.migrate()
         yield db

@@ -31,17 +31,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, threads: int = 8) -> Engine:
+    """`threads`: the requests handled at once (Settings.request_threads). Each may hold a
+    connection, and as many listeners after their ack; the overflow covers the outbox's
+    senders, its pass and the sweep. Connections open only when wanted."""
     parsed = make_url(url)
+    pool: dict[str, Any] = {"pool_size": 2 * threads, "max_overflow": 16}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            pool = {}  # one in-memory database: SQLAlchemy's own pool for it
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -54,9 +61,9 @@ def alembic_config(engine: Engine) -> Config:
 class Database:
     """Owns the engine; hands out sessions that always close."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, threads: int = 8) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, threads=threads)
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""

@@ -1,5 +1,5 @@
-"""scripts/bench_registers.py and scripts/bench_ack.py, run tiny so they do not rot (the
-figures come from running them by hand: see the README's "Benchmarks")."""
+"""scripts/bench_registers.py and scripts/bench_ack.py (Slack and Teams), run tiny so they do
+not rot (the figures come from running them by hand: see the README's "Benchmarks")."""
 
 from __future__ import annotations
 
@@ -46,3 +46,16 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
         assert (slow, failed) == ("0", "0"), (request, app)  # none past 3 s, all answered 200
         if app == "nolan":
             assert figures[-1].endswith("×")  # its figures over the bare app's
+
+
+def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_press() -> None:
+    out = run("bench_ack.py", "--platform", "teams", "--staff", "20", "--concurrency", "2",
+              "--requests", "2")
+    lines = [line.split() for line in out.splitlines()[2:]]
+    assert [line[:3] for line in lines[:2]] == [
+        ["approve-press", "2", "bare"], ["approve-press", "2", "nolan"]
+    ]
+    for _request, _concurrency, app, *figures in lines[:2]:
+        assert figures[4:6] == ["0", "0"], app  # none past 3 s, all answered 200
+    assert lines[1][-1].endswith("×")
+    assert out.splitlines()[-1] == "decided by Nolan: 2 of 2 cards pressed"

@@ -74,10 +74,15 @@ def owe(db: Database, recipient: str, subject: str, updates_id: int | None = Non
     return message_id
 
 
-def paced_worker(db: Database, pace: Pace) -> tuple[Worker, Paced, Time]:
+def paced_worker(
+    db: Database, pace: Pace, senders: int = 8, kind: type[Paced] = Paced
+) -> tuple[Worker, Paced, Time]:
+    """A worker on the fake clock, sending with a `kind` of Paced sender."""
     clock = Time()
-    sender = Paced(pace, clock)
-    worker = Worker(db, sender, now=clock.now, clock=clock.clock, sleep=clock.sleep)
+    sender = kind(pace, clock)
+    worker = Worker(
+        db, sender, now=clock.now, clock=clock.clock, sleep=clock.sleep, senders=senders
+    )
     return worker, sender, clock
 
 
@@ -163,7 +168,8 @@ def test_a_conversations_429_pauses_only_that_conversation(db: Database) -> None
 
 
 def test_a_429_for_the_whole_app_pauses_every_conversation(db: Database) -> None:
-    worker, sender, clock = paced_worker(db, Pace())
+    # One conversation at a time, so b1 comes after a1 (test_outbox_lanes: several at once).
+    worker, sender, clock = paced_worker(db, Pace(), senders=1)
     sender.failures["a1"] = [SendFailed("429", retry_after=3, pause="sender")]
     owe(db, "staff:1", "a1")
     owe(db, "staff:2", "b1")  # claimed with a1, and put back when a1 met the 429

@@ -61,7 +61,7 @@ def test_a_reminder_queued_by_two_runs_is_sent_once(world: World) -> None:
 
 def test_a_reminder_whose_send_failed_is_retried_by_the_outbox_once(world: World) -> None:
     world.clear("alice", EXPIRES)
-    world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
+    world.fake.slack_error_next("chat.postMessage", "internal_error", channel="UALICE")
     clock = Clock()
     worker = slack_worker(world, clock)
     sweep_at(world, DAY, outbox=worker)

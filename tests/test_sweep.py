@@ -666,7 +666,7 @@ def test_an_escalation_message_slack_refuses_is_reported_and_the_move_stands(
     declaration_id = world.declare()
     world.sweep(date(2026, 11, 25))
     world.fake.reset()
-    world.fake.slack_error_next("chat.postMessage", "account_inactive")
+    world.fake.slack_error_next("chat.postMessage", "account_inactive", channel="UHEAD")
 
     report = world.sweep(date(2026, 11, 30))
 

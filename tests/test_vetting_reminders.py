@@ -411,7 +411,7 @@ def test_rate_limited_and_failing_slack_calls_are_retried_and_delivered(
 def test_a_reminder_that_failed_is_sent_on_the_next_run(world: World) -> None:
     world.clear("alice", EXPIRES)
     day = EXPIRES - timedelta(days=7)
-    world.fake.slack_error_next("chat.postMessage", "internal_error")  # Alice's DM
+    world.fake.slack_error_next("chat.postMessage", "internal_error", channel="UALICE")
     first = world.sweep(day)
     assert len(first.failures) == 1 and "Alice Able" in first.failures[0]
     assert world.dms("UALICE") == [] and len(world.dms("UVET")) == 1
@@ -419,7 +419,7 @@ def test_a_reminder_that_failed_is_sent_on_the_next_run(world: World) -> None:
         (world.staff_key("alice"), "failed"),
         (world.staff_key("vetting"), "sent"),
     }
-    world.fake.slack_error_next("chat.postMessage", "fatal_error")  # and this time Alice's
+    world.fake.slack_error_next("chat.postMessage", "fatal_error", channel="UALICE")  # again
     second = world.sweep(day + timedelta(days=1))
     assert second.failures and world.dms("UALICE") == []
     third = world.sweep(day + timedelta(days=2))
@@ -561,7 +561,7 @@ def test_reminders_run_on_a_sunday_sends_no_vetting_reminder(world: World) -> No
 
 def test_reminders_run_reports_a_failure_and_exit_1(world: World) -> None:
     world.clear("alice", EXPIRES)
-    world.fake.slack_error_next("chat.postMessage", "account_inactive")
+    world.fake.slack_error_next("chat.postMessage", "account_inactive", channel="UALICE")
     code, out, err = run_cli(world, "2027-03-03")
     assert code == 1
     assert "nolan: error: could not remind Alice Able" in err and "account_inactive" in err

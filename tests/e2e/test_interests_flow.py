@@ -176,6 +176,7 @@ def test_declare_goes_to_the_line_manager_and_noted_tells_the_member_of_staff(
         None,
     )
     assert not interest.restricted_post and interest.action is None
+    nolan.settle()  # the DMs arrived: their audit entries are written as each is recorded sent
     assert actions(db, declaration.id)[:3] == ["submitted", "routed", "notified"]
 
     nolan.press("UMGR", card, NOTED)

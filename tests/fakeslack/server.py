@@ -80,6 +80,7 @@ class _Fault:
     error: str
     retry_after: int | None
     times: int
+    channel: str | None = None  # only calls to this channel (None: any)
 
 
 def _any(_: Call) -> bool:
@@ -198,11 +199,15 @@ class FakeSlack(LocalHTTPFake):
             )
 
     def slack_error_next(
-        self, method: str, error: str = "channel_not_found", times: int = 1
+        self, method: str, error: str = "channel_not_found", times: int = 1,
+        channel: str | None = None,
     ) -> None:
-        """Answer the next call(s) of `method` with HTTP 200 {"ok": false, "error": error}."""
+        """Answer the next call(s) of `method` (to `channel`, if given: the bot sends to
+        several people at once, in no set order) with HTTP 200 {"ok": false, "error": error}."""
         with self._cond:
-            self._faults.setdefault(method, deque()).append(_Fault(200, error, None, times))
+            self._faults.setdefault(method, deque()).append(
+                _Fault(200, error, None, times, channel)
+            )
 
     def refuse(self, method: str, status: int = 503, retry_after: int | None = 3) -> None:
         """Answer every call of `method` with HTTP `status` (and Retry-After) until
@@ -302,14 +307,16 @@ class FakeSlack(LocalHTTPFake):
 
     # -- request handling (called from server threads) ------------------------------------
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, args: dict[str, Any]) -> _Fault | None:
         queue = self._faults.get(method)
-        if not queue:
+        fault = next(
+            (f for f in queue or () if f.channel in (None, args.get("channel"))), None
+        )
+        if fault is None or queue is None:
             return None
-        fault = queue[0]
         fault.times -= 1
         if fault.times <= 0:
-            queue.popleft()
+            queue.remove(fault)
         return fault
 
     def _reject(
@@ -323,7 +330,7 @@ class FakeSlack(LocalHTTPFake):
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         """Process one /api/<method> request; returns (status, extra headers, JSON body)."""
         with self._cond:
-            fault = self._refused.get(method) or self._take_fault(method)
+            fault = self._refused.get(method) or self._take_fault(method, args)
             wait = self.throttle.retry_after(method, args) if self.throttle and not fault else None
             if wait is not None:
                 fault = _Fault(429, "ratelimited", wait, 1)
@@ -356,7 +363,7 @@ class FakeSlack(LocalHTTPFake):
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         method = "response_url"
         with self._cond:
-            fault = self._take_fault(method)
+            fault = self._take_fault(method, {})
             if fault is not None:
                 self._reject(method, body, None, fault.status, fault.error)
                 headers = (
