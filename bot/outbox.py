@@ -27,10 +27,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlmodel import Session
 
+# Owing a message (queue, owe, to_staff…) is the outbox's API too: re-exported here.
+from bot.owing import DUE_AT as DUE_AT
+from bot.owing import owe as owe
+from bot.owing import queue as queue
+from bot.owing import queue_unless_waiting as queue_unless_waiting
+from bot.owing import to_staff as to_staff
+from bot.owing import unpark as unpark
 from bot.pacing import FIRST_RETRY, Lanes, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
@@ -50,67 +56,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
-DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
 # The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
 # loop comes back then, woken early by a new message or by stop).
 PACED_WAIT = 5.0
 # Messages in flight at once, each to a different conversation: a send mostly waits on the
 # platform, and the pace, not this, bounds the rate.
 SENDERS = 8
-
-
-def to_staff(staff_id: int) -> str:
-    """A recipient named by the org chart, resolved to their account on the platform when sent."""
-    return f"staff:{staff_id}"
-
-
-def queue_unless_waiting(
-    session: Session, name: str, *, subject: str, recipient: str, **payload: Any
-) -> bool:
-    """Owe {"card": name, **payload} unless one about `subject` is still waiting to be sent:
-    drawn from the latest state when it goes, that one covers this change too (coalescing:
-    e.g. one Home refresh for many changes). True if queued."""
-    return outbox.queue_unless_waiting(
-        session, kind=name, subject=subject, recipient=recipient, payload={"card": name, **payload}
-    )
-
-
-def queue(
-    session: Session,
-    name: str,
-    *,
-    subject: str,
-    recipient: str,
-    updates_id: int | None = None,
-    due_at: datetime | None = None,
-    **payload: Any,
-) -> int:
-    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
-    id (for an update to follow it). `due_at`: a message for the recipient alone, due then,
-    that should arrive in their working hours (a reminder; see the module's doc)."""
-    if due_at is not None:
-        payload[DUE_AT] = due_at.astimezone(UTC).isoformat()
-    row = outbox.queue(
-        session,
-        kind=name,
-        subject=subject,
-        recipient=recipient,
-        payload={"card": name, **payload},
-        updates_id=updates_id,
-    )
-    assert row.id is not None
-    return row.id
-
-
-def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
-    """`queue` the message `name` to a member of staff; `about` is its subject."""
-    return queue(session, name, subject=about, recipient=to_staff(staff_id), **payload)
-
-
-def unpark(session: Session, recipient: str) -> int:
-    """The messages parked for `recipient` go again (Teams: Nolan has just been installed for
-    them), in the caller's transaction; returns how many."""
-    return outbox.unpark(session, recipient=recipient)
 
 
 @dataclass(frozen=True)

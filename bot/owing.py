@@ -1,7 +1,9 @@
-"""Owing a scheduled message once, by its natural key in the reminder ledger: the key's row
-of the outbox is inserted as a queued message descriptor — unless that key is already owed,
-whatever became of it — and the delivery worker sends it like any other message (see
-bot.ledger, which re-exports these beside the older claim-and-send of `send_once`)."""
+"""Owing a message: `queue` (and `owe`, to a member of staff) writes it to the outbox in the
+caller's transaction, for the delivery worker (bot.outbox, which re-exports these) to send.
+A scheduled message is owed once, by its natural key in the reminder ledger (`owe_once`): the
+key's row of the outbox is inserted as a queued message descriptor — unless that key is
+already owed, whatever became of it (bot.ledger re-exports these beside the older
+claim-and-send of `send_once`)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,65 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import DUE_AT
 from storage import outbox, reminders
 from storage.db import Database
 from storage.reminders import Key
+
+DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
+
+
+def to_staff(staff_id: int) -> str:
+    """A recipient named by the org chart, resolved to their account on the platform when sent."""
+    return f"staff:{staff_id}"
+
+
+def queue_unless_waiting(
+    session: Session, name: str, *, subject: str, recipient: str, **payload: Any
+) -> bool:
+    """Owe {"card": name, **payload} unless one about `subject` is still waiting to be sent:
+    drawn from the latest state when it goes, that one covers this change too (coalescing:
+    e.g. one Home refresh for many changes). True if queued."""
+    return outbox.queue_unless_waiting(
+        session, kind=name, subject=subject, recipient=recipient, payload={"card": name, **payload}
+    )
+
+
+def queue(
+    session: Session,
+    name: str,
+    *,
+    subject: str,
+    recipient: str,
+    updates_id: int | None = None,
+    due_at: datetime | None = None,
+    **payload: Any,
+) -> int:
+    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
+    id (for an update to follow it). `due_at`: a message for the recipient alone, due then,
+    that should arrive in their working hours (a reminder; see the module's doc)."""
+    if due_at is not None:
+        payload[DUE_AT] = due_at.astimezone(UTC).isoformat()
+    row = outbox.queue(
+        session,
+        kind=name,
+        subject=subject,
+        recipient=recipient,
+        payload={"card": name, **payload},
+        updates_id=updates_id,
+    )
+    assert row.id is not None
+    return row.id
+
+
+def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
+    """`queue` the message `name` to a member of staff; `about` is its subject."""
+    return queue(session, name, subject=about, recipient=to_staff(staff_id), **payload)
+
+
+def unpark(session: Session, recipient: str) -> int:
+    """The messages parked for `recipient` go again (Teams: Nolan has just been installed for
+    them), in the caller's transaction; returns how many."""
+    return outbox.unpark(session, recipient=recipient)
 
 
 def _descriptor(card: str, due_at: datetime, payload: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,12 @@ def service_url(raw: str) -> str:
     return raw
 
 
+def slack_api_url(url: str) -> str:
+    """slack_sdk joins method names onto the base URL, so it must end with a slash."""
+    url = url.strip()
+    return url if url.endswith("/") else url + "/"
+
+
 def choose(app_id: str, bot_token: str, *, needed: bool) -> Platform:
     """Teams when TEAMS_APP_ID is set, Slack when SLACK_BOT_TOKEN is (placeholders count as
     not set). ValueError, in one line, for both, and for neither when the command needs a

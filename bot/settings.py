@@ -93,12 +93,6 @@ class Settings:
         return self.http_threads or (16 if self.database_url.startswith("postgres") else 8)
 
 
-def normalise_api_url(url: str) -> str:
-    """slack_sdk joins method names onto the base URL, so it must end with a slash."""
-    url = url.strip()
-    return url if url.endswith("/") else url + "/"
-
-
 # -- how each kind of value is read ------------------------------------------------------------
 # A value of the wrong form raises _wrong_form(): the message then says what the variable must
 # be (its field's description). A rule's parser raises ValueError with its own reason instead.
@@ -216,7 +210,7 @@ class _Variables(BaseSettings):
     slack_bot_token: str = _var("", "SLACK_BOT_TOKEN")
     slack_signing_secret: str = _var("", "SLACK_SIGNING_SECRET")
     slack_app_token: str | None = _var(None, "SLACK_APP_TOKEN")
-    slack_api_url: Annotated[str, AfterValidator(normalise_api_url)] = _var(
+    slack_api_url: Annotated[str, AfterValidator(chat.slack_api_url)] = _var(
         _S.slack_api_url, "SLACK_API_URL"
     )
     teams_app_id: str = _var("", "TEAMS_APP_ID")
