@@ -58,9 +58,7 @@ def conduct_export(turn: Turn) -> None:
     if officer_id(turn.actor) is None:
         tell(turn, NOT_ALLOWED)
         return
-    with turn.db.session() as session:
-        turn.tell(session, PROMPT)
-        session.commit()
+    turn.tell_now(PROMPT)
 
 
 def form_for(asked: Asked) -> Form:
@@ -84,9 +82,7 @@ def take(sub: Submitted) -> str:
             a.date(Field.DATE_FROM),
             a.date(Field.DATE_TO),
         )
-    with sub.turn.db.session() as session:
-        sub.turn.tell(session, FILE, file=file_store.new_token(), **_payload(wanted))
-        session.commit()
+    sub.turn.tell_now(FILE, file=file_store.new_token(), **_payload(wanted))
     return MAKING
 
 

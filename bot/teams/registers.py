@@ -101,9 +101,7 @@ def conduct_search(turn: Turn) -> None:
     except Refused as refused:
         tell(turn, refused.text)
         return
-    with turn.db.session() as session:
-        turn.tell(session, PROMPT)
-        session.commit()
+    turn.tell_now(PROMPT)
 
 
 def _search_form(asked: Asked) -> Form:
