@@ -55,6 +55,19 @@ def route_seat(
     return found
 
 
+def _record_empty_seat(
+    session: Session, action: str, declaration: Declaration, seat: Seat, empty: NoApprover
+) -> None:
+    """Audit a seat nobody holds: "rerouted" to the monitoring officer, or "unrouted"."""
+    audit.record(
+        session,
+        action=action,
+        declaration_id=declaration.id,
+        role=seat.role.value,
+        reason=empty.reason,
+    )
+
+
 def open_stage(
     session: Session,
     *,
@@ -78,23 +91,11 @@ def open_stage(
             fallback = Seat(ApproverRole.MONITORING_OFFICER, seat.purpose)
             rescued = route_seat(fallback, declaration, declarant, org)
             if isinstance(rescued, Approver):
-                audit.record(
-                    session,
-                    action="rerouted",
-                    declaration_id=declaration.id,
-                    role=seat.role.value,
-                    reason=target.reason,
-                )
+                _record_empty_seat(session, "rerouted", declaration, seat, target)
                 target = rescued
         if isinstance(target, NoApprover):
             opened.unrouted.append(target.reason)
-            audit.record(
-                session,
-                action="unrouted",
-                declaration_id=declaration.id,
-                role=seat.role.value,
-                reason=target.reason,
-            )
+            _record_empty_seat(session, "unrouted", declaration, seat, target)
             continue
         position += 1
         step = ApprovalStep(

@@ -39,6 +39,24 @@ class ExportError(Exception):
         self.code = code
 
 
+# What writing files from the database can raise, each explained by `explain`.
+FILE_ERRORS = (ExportError, OSError, SQLAlchemyError)
+
+
+def explain(exc: Exception, err: TextIO, *, writing: str, reading: str) -> int:
+    """Tell the operator in one line why a command writing files failed (`writing`: where it
+    wrote, `reading`: what it read) and return its exit status."""
+    if isinstance(exc, ExportError):
+        print(f"nolan: error: {exc}", file=err)
+        return exc.code
+    if isinstance(exc, OSError):
+        print(f"nolan: error: cannot write {writing}: {exc.strerror or exc}", file=err)
+        return 1
+    first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+    print(f"nolan: error: cannot read {reading}: {first_line}", file=err)
+    return 1
+
+
 def csv_text(column_type: ColumnType, value: Value) -> str:
     """One value as CSV text: ISO 8601 dates, UTC times, pounds with two decimals."""
     if value is None:
@@ -232,17 +250,9 @@ def run_export(
             date_to=date_to,
             out=out,
         )
-    except ExportError as exc:
-        print(f"nolan: error: {exc}", file=err)
-        return exc.code
-    except OSError as exc:
+    except FILE_ERRORS as exc:
         where = output if output is not None else "standard output"
-        print(f"nolan: error: cannot write {where}: {exc.strerror or exc}", file=err)
-        return 1
-    except SQLAlchemyError as exc:
-        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        print(f"nolan: error: cannot read the register: {first_line}", file=err)
-        return 1
+        return explain(exc, err, writing=str(where), reading="the register")
     if output is not None:
         what = f"the public {spec.name} register" if public else f"the {spec.name} register"
         print(f"Wrote {rows} row{'' if rows == 1 else 's'} of {what} to {output}.", file=out)

@@ -33,6 +33,7 @@ _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _BATCH = 1000
 _NEWEST = "recorded as the newest entry's"  # by audit_head
 _NOTED = "noted for it"  # outside the database, given to verify
+_HASHED = ("id", "at", "actor_id", "action", "declaration_id", "detail")  # entry_hash's columns
 
 
 def entry_hash(
@@ -55,15 +56,7 @@ def entry_hash(
 
 def hash_of(row: Any, prev_hash: str) -> str:
     """The hash of an AuditEntry or a row with the same column names."""
-    return entry_hash(
-        id=row.id,
-        at=row.at,
-        actor_id=row.actor_id,
-        action=row.action,
-        declaration_id=row.declaration_id,
-        detail=row.detail,
-        prev_hash=prev_hash,
-    )
+    return entry_hash(**{name: getattr(row, name) for name in _HASHED}, prev_hash=prev_hash)
 
 
 def append(session: Session, entry: AuditEntry) -> None:

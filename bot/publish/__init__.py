@@ -17,10 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.export import ExportError, _operator, replacing, write_csv_file
+from bot.export import FILE_ERRORS, _operator, explain, replacing, write_csv_file
 from bot.publish.pages import (
     PUBLICATIONS,
     Page,
@@ -233,16 +232,8 @@ def run_publish(
         return 1
     try:
         pages = publish(db, policy=policy, year=year, out_dir=out_dir, generated=today)
-    except ExportError as exc:
-        print(f"nolan: error: {exc}", file=err)
-        return exc.code
-    except OSError as exc:
-        print(f"nolan: error: cannot write to {out_dir}: {exc.strerror or exc}", file=err)
-        return 1
-    except SQLAlchemyError as exc:
-        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        print(f"nolan: error: cannot read the registers: {first_line}", file=err)
-        return 1
+    except FILE_ERRORS as exc:
+        return explain(exc, err, writing=f"to {out_dir}", reading="the registers")
     for page in pages:
         withheld = sum(page.withheld.values())
         note = f", {entries(withheld)} withheld" if withheld else ""

@@ -7,9 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.export import ExportError, replacing
+from bot.export import FILE_ERRORS, explain, replacing
 from bot.report.charts import Chart, charts
 from bot.report.gather import annual_summary
 from bot.report.render import to_html, write_pdf
@@ -111,15 +109,7 @@ def run_annual_report(
     year = year_of(start_year, now, settings)
     try:
         write_report(db, settings, year=year, now=now, output=output, via=f"cli:{output}")
-    except ExportError as exc:
-        print(f"nolan: error: {exc}", file=err)
-        return exc.code
-    except OSError as exc:
-        print(f"nolan: error: cannot write {output}: {exc.strerror or exc}", file=err)
-        return 1
-    except SQLAlchemyError as exc:
-        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        print(f"nolan: error: cannot read the registers: {first_line}", file=err)
-        return 1
+    except FILE_ERRORS as exc:
+        return explain(exc, err, writing=str(output), reading="the registers")
     print(f"Wrote the annual report for {year.label} to {output}.", file=out)
     return 0

@@ -78,9 +78,7 @@ def register(router: Router) -> None:
 
 def _answer(opener: Opener) -> Callable[[Turn], None]:
     def answer(turn: Turn) -> None:
-        with turn.db.session() as session:
-            turn.tell(session, OPENER, button=opener.button, text=clip(turn.args, PREFILL_MAX))
-            session.commit()
+        turn.tell_now(OPENER, button=opener.button, text=clip(turn.args, PREFILL_MAX))
 
     return answer
 

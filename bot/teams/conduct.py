@@ -67,22 +67,16 @@ def conduct(turn: Turn) -> None:
 
 
 def tell_help(turn: Turn, unknown: str = "") -> None:
-    with turn.db.session() as session:
-        turn.tell(session, HELP, unknown=unknown[:40])
-        session.commit()
+    turn.tell_now(HELP, unknown=unknown[:40])
 
 
 def tell(turn: Turn, said: str) -> None:
     """Answer the person in words (marked text), in their chat."""
-    with turn.db.session() as session:
-        turn.tell(session, SAID, text=said)
-        session.commit()
+    turn.tell_now(SAID, text=said)
 
 
 def tell_mine(turn: Turn) -> None:
-    with turn.db.session() as session:
-        turn.tell(session, MINE)
-        session.commit()
+    turn.tell_now(MINE)
 
 
 @drawer(HELP)

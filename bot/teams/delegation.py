@@ -14,10 +14,8 @@ from sqlmodel import Session
 from bot.outbox import Queued
 from bot.rules import delegation as rules
 from bot.rules.delegation import Field as DelegationField
-from bot.teams import adaptive
-from bot.teams.cards import action
 from bot.teams.conduct import said, subcommand, tell
-from bot.teams.drawers import Drawn, card, drawer
+from bot.teams.drawers import Drawn, drawer, prompt
 from bot.teams.forms import answers as read_answers
 from bot.teams.home import home_card
 from bot.teams.home_flow import load_for
@@ -37,6 +35,10 @@ WORD = "delegate"
 END_WORDS = frozenset({"end", "stop", "cancel"})
 END_COMMAND = "type *conduct delegate end* in this chat"
 PROMPT = "delegation_prompt"  # the card with the button that opens the form
+INTRO = (
+    "Hand your approvals to a colleague while you are away: anything waiting for you "
+    "moves to them until the last day you choose."
+)
 NOT_AN_APPROVER = "Nolan can't find you in the org chart, so you have no approvals to delegate."
 
 
@@ -141,13 +143,7 @@ def end_from_home(turn: Turn) -> dict[str, Any]:
 
 @drawer(PROMPT)
 def draw_prompt(_session: Session, _message: Queued) -> Drawn:
-    text = (
-        "Hand your approvals to a colleague while you are away: anything waiting for you "
-        "moves to them until the last day you choose."
-    )
-    button = Button(id=Action.SET_DELEGATION, label="Delegate…", style=Style.PRIMARY)
-    content = card(*adaptive.rich(text), actions=[action(button, dialog=True)])
-    return Drawn(text, content)
+    return prompt(INTRO, Button(id=Action.SET_DELEGATION, label="Delegate…", style=Style.PRIMARY))
 
 
 Found = tuple[Delegation, Staff, Staff]

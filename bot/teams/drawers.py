@@ -16,6 +16,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.outbox import Queued
+from bot.teams import adaptive
+from bot.teams.cards import action
+from bot.ui.cards import Button
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"  # what Teams renders; the SDK's models know later elements: keep to 1.5
@@ -89,6 +92,11 @@ def card(*body: dict[str, Any], actions: list[dict[str, Any]] | None = None) -> 
     if actions:
         content["actions"] = actions
     return content
+
+
+def prompt(text: str, button: Button) -> Drawn:
+    """A message whose one button opens a dialog: its marked `text` and the button."""
+    return Drawn(text, card(*adaptive.rich(text), actions=[action(button, dialog=True)]))
 
 
 def text_block(text: str, **style: Any) -> dict[str, Any]:

@@ -21,11 +21,10 @@ from bot.export import FORMATS, ExportError
 from bot.outbox import Queued
 from bot.registers import REGISTERS
 from bot.rules.refusal import Refused
-from bot.teams import adaptive, file_store
-from bot.teams.cards import action
+from bot.teams import file_store
 from bot.teams.conduct import subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
-from bot.teams.drawers import Drawn, card, drawer
+from bot.teams.drawers import Drawn, drawer, prompt
 from bot.teams.file_consent import CouldNotMake, consent, database, offered, settings
 from bot.teams.router import Router, Turn
 from bot.ui.cards import Button, Style
@@ -40,6 +39,10 @@ log = logging.getLogger(__name__)
 
 WORD = "export"
 PROMPT = "export_prompt"  # the card with the button that opens the form
+INTRO = (
+    "Export a register as CSV or XLSX, for publication or in full. Nolan sends the file "
+    "in this chat: press Allow on it and it goes to your OneDrive."
+)
 FILE = "export_file"  # the file-consent card of one export, the file made when drawn
 ARRIVES = "Nolan sends the file in this chat: press Allow on it to put it in your OneDrive."
 MAKING = (
@@ -58,9 +61,7 @@ def conduct_export(turn: Turn) -> None:
     if officer_id(turn.actor) is None:
         tell(turn, NOT_ALLOWED)
         return
-    with turn.db.session() as session:
-        turn.tell(session, PROMPT)
-        session.commit()
+    turn.tell_now(PROMPT)
 
 
 def form_for(asked: Asked) -> Form:
@@ -84,9 +85,7 @@ def take(sub: Submitted) -> str:
             a.date(Field.DATE_FROM),
             a.date(Field.DATE_TO),
         )
-    with sub.turn.db.session() as session:
-        sub.turn.tell(session, FILE, file=file_store.new_token(), **_payload(wanted))
-        session.commit()
+    sub.turn.tell_now(FILE, file=file_store.new_token(), **_payload(wanted))
     return MAKING
 
 
@@ -119,12 +118,7 @@ def _request(payload: dict[str, Any]) -> ExportRequest:
 
 @drawer(PROMPT)
 def draw_prompt(_session: Session, _message: Queued) -> Drawn:
-    text = (
-        "Export a register as CSV or XLSX, for publication or in full. Nolan sends the file "
-        "in this chat: press Allow on it and it goes to your OneDrive."
-    )
-    button = Button(id=Elsewhere.EXPORT, label="Export…", style=Style.PRIMARY)
-    return Drawn(text, card(*adaptive.rich(text), actions=[action(button, dialog=True)]))
+    return prompt(INTRO, Button(id=Elsewhere.EXPORT, label="Export…", style=Style.PRIMARY))
 
 
 @drawer(FILE)

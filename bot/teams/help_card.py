@@ -28,9 +28,7 @@ def register(router: Router) -> None:
 
 
 def tell_help(turn: Turn) -> None:
-    with turn.db.session() as session:
-        turn.tell(session, HELP, unknown=turn.command if turn.command != HELP else "")
-        session.commit()
+    turn.tell_now(HELP, unknown=turn.command if turn.command != HELP else "")
 
 
 @drawer(HELP)

@@ -70,9 +70,7 @@ def conduct_policies(turn: Turn) -> None:
     except Refused as refused:
         tell(turn, refused.text)
         return
-    with turn.db.session() as session:
-        turn.tell(session, CARD)
-        session.commit()
+    turn.tell_now(CARD)
 
 
 # -- adding and editing ------------------------------------------------------------------------
@@ -109,9 +107,7 @@ def save(submitted: Submitted) -> str:
             now=submitted.now,
         )
     title = " ".join((form.title or "").split())
-    with turn.db.session() as session:  # the list as it now stands, in the chat
-        turn.tell(session, CARD)
-        session.commit()
+    turn.tell_now(CARD)  # the list as it now stands, in the chat
     return f"Saved “{title}”. The office now has {len(listed.policies)} policies listed."
 
 

@@ -168,15 +168,7 @@ def draw_question(session: Session, message: Queued) -> Drawn | None:
     asked = _shown(session, message)
     if asked is None or asked.question.id is None:
         return None
-    return drawn_card(
-        ui.question_card(
-            question_id=asked.question.id,
-            asker=asked.asker,
-            reference=asked.reference,
-            what=asked.what,
-            question=asked.question.question,
-        )
-    )
+    return drawn_card(asked.question_card())
 
 
 @drawer(ANSWERED)
@@ -185,14 +177,7 @@ def draw_answered(session: Session, message: Queued) -> Drawn | None:
     asked = _shown(session, message)
     if asked is None or message.updates is None:
         return None
-    redrawn = ui.answered_card(
-        asker=asked.asker,
-        reference=asked.reference,
-        what=asked.what,
-        question=asked.question.question,
-        answer=asked.question.answer or "",
-    )
-    return drawn_card(redrawn, update=Where(*message.updates))
+    return drawn_card(asked.answered_card(), update=Where(*message.updates))
 
 
 @drawer(ANSWER)
@@ -201,12 +186,4 @@ def draw_answer(session: Session, message: Queued) -> Drawn | None:
     asked = _shown(session, message)
     if asked is None:
         return None
-    return drawn_card(
-        ui.answer_card(
-            declarant=asked.record.declarant.display_name,
-            reference=asked.reference,
-            what=asked.heading,
-            question=asked.question.question,
-            answer=asked.question.answer or "",
-        )
-    )
+    return drawn_card(asked.answer_card())

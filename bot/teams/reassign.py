@@ -12,11 +12,9 @@ from sqlmodel import Session
 
 from bot.outbox import Queued
 from bot.rules.refusal import Refused
-from bot.teams import adaptive
-from bot.teams.cards import action
 from bot.teams.conduct import subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, dialog, picked, submit
-from bot.teams.drawers import Drawn, card, drawer
+from bot.teams.drawers import Drawn, drawer, prompt
 from bot.teams.router import Router, Turn
 from bot.ui.cards import Button, Style
 from bot.ui.forms import Form
@@ -113,4 +111,4 @@ def take_reassign(sent: Submitted) -> str:
 def draw_prompt(_session: Session, message: Queued) -> Drawn:
     reference = str(message.payload.get("reference") or "")
     button = Button(OPEN, "Reassign…", payload=Reference(reference=reference), style=Style.PRIMARY)
-    return Drawn(INTRO, card(*adaptive.rich(INTRO), actions=[action(button, dialog=True)]))
+    return prompt(INTRO, button)

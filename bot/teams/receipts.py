@@ -113,16 +113,7 @@ def _interest(record: Record, payload: dict[str, Any]) -> tuple[list[str], tuple
 
 def _notice(record: Record, payload: dict[str, Any]) -> tuple[list[str], tuple[Button, ...]]:
     """To whom it went (by name and title), and who to tell if Nolan found no one."""
-    titles = notice_rules.Titles(**payload["titles"])
-    recipients: list[str] = []
-    for step in record.steps:
-        person = record.people.get(step.approver_id)
-        if person is None:
-            continue
-        title = notice_rules.title_of(person.role_set, titles)
-        said = f"{person.display_name} ({title})" if title else person.display_name
-        if said not in recipients:
-            recipients.append(said)
+    recipients = notices.receivers(record, payload)
     ref, what, unrouted = record.declaration.reference, _what(record), payload["unrouted"]
     if not recipients:
         reason = f" ({escape(unrouted[0])})" if unrouted else ""

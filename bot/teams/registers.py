@@ -18,11 +18,10 @@ from sqlmodel import Session
 from bot.outbox import Queued
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.teams import adaptive
-from bot.teams.cards import action
 from bot.teams.conduct import subcommand, tell
 from bot.teams.dialog_screens import screen_dialog
 from bot.teams.dialogs import Asked, Submitted, dialog, names_in, submit
-from bot.teams.drawers import Drawn, card, drawer
+from bot.teams.drawers import Drawn, drawer, prompt
 from bot.teams.invoke_responses import dialog as dialog_response
 from bot.teams.invoke_responses import dialog_message
 from bot.teams.router import TASK_FETCH, TASK_SUBMIT, Router, Turn
@@ -101,9 +100,7 @@ def conduct_search(turn: Turn) -> None:
     except Refused as refused:
         tell(turn, refused.text)
         return
-    with turn.db.session() as session:
-        turn.tell(session, PROMPT)
-        session.commit()
+    turn.tell_now(PROMPT)
 
 
 def _search_form(asked: Asked) -> Form:
@@ -238,5 +235,4 @@ def back_to_results(turn: Turn) -> dict[str, Any]:
 
 @drawer(PROMPT)
 def draw_prompt(_session: Session, _message: Queued) -> Drawn:
-    button = Button(Action.SEARCH, "Search the registers…", style=Style.PRIMARY)
-    return Drawn(INTRO, card(*adaptive.rich(INTRO), actions=[action(button, dialog=True)]))
+    return prompt(INTRO, Button(Action.SEARCH, "Search the registers…", style=Style.PRIMARY))

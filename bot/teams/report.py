@@ -56,10 +56,8 @@ def conduct_report(turn: Turn) -> None:
     year = year_of(start, turn.clock(), turn.settings)
     tell(turn, f"Preparing the annual report for {year.label}: it comes in this chat in a "
                "moment as a PDF. Press Allow on it to put it in your OneDrive.")
-    with turn.db.session() as session:
-        turn.tell(session, FILE, file=file_store.new_token(), year=year.start_year,
-                  at=turn.clock().isoformat())
-        session.commit()
+    token, at = file_store.new_token(), turn.clock().isoformat()
+    turn.tell_now(FILE, file=token, year=year.start_year, at=at)
 
 
 @drawer(FILE)

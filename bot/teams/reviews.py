@@ -153,18 +153,13 @@ def _replace(
     sent = reminders.id_of(session, key=Key(KIND, subject, to_staff(staff_id), anniversary))
     if sent is None:
         return
-    p = reviewed.permission
     queue(
         session,
         ANSWERED,
         subject=subject,
         recipient=to_staff(staff_id),
         updates_id=sent,
-        declaration_id=p.declaration_id,
-        reference=p.reference,
-        role=p.role,
-        organisation=p.organisation,
-        granted_on=p.granted_on.isoformat(),
+        **reviewed.permission.as_payload(),
         response=reviewed.response,
         at=reviewed.at.isoformat(),
         ended_on=reviewed.ended_on.isoformat() if reviewed.ended_on else None,

@@ -78,6 +78,13 @@ class Turn:
             **payload,
         )
 
+    def tell_now(self, card: str, **payload: Any) -> int:
+        """`tell`, in a transaction of its own (an answer that records nothing else)."""
+        with self.db.session() as session:
+            queued = self.tell(session, card, **payload)
+            session.commit()
+        return queued
+
 
 Handler = Callable[[Turn], Any]
 

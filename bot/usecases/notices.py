@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Any
 
 from bot import engine
 from bot.rules import notices as rules
@@ -15,6 +16,7 @@ from bot.settings import Policy, Settings
 from bot.usecases.declare import Declared, declarant, office_day, owe_and_report
 from storage import audit, declarations, staff
 from storage.db import Database
+from storage.declarations import Record
 from storage.models import Notice
 
 # The declarant's receipt, as queued (payload: declaration_id, titles — rules.Titles as a
@@ -79,3 +81,19 @@ def give_notice(
         )
         session.commit()
         return done
+
+
+def receivers(record: Record, payload: dict[str, Any]) -> list[str]:
+    """Whom a notice's receipt (payload as queued) says it went to: each approver once, by
+    name and, where they hold one, the title the office gives their role."""
+    titles = rules.Titles(**payload["titles"])
+    said: list[str] = []
+    for step in record.steps:
+        person = record.people.get(step.approver_id)
+        if person is None:
+            continue
+        title = rules.title_of(person.role_set, titles)
+        name = f"{person.display_name} ({title})" if title else person.display_name
+        if name not in said:
+            said.append(name)
+    return said

@@ -40,17 +40,40 @@ def declaration_subject(declaration_id: int) -> str:
     return f"declaration:{declaration_id}"
 
 
+def owe_about_step(
+    session: Session, card: str, step_id: int, recipient: str, **payload: Any
+) -> None:
+    """`queue` the message `card` about a step (its subject, and step_id first in the payload)."""
+    subject = step_subject(step_id)
+    queue(session, card, subject=subject, recipient=recipient, step_id=step_id, **payload)
+
+
+def owe_to_approver(session: Session, card: str, step: ApprovalStep) -> None:
+    """The message `card` to the step's approver (payload: step_id)."""
+    assert step.id is not None
+    owe_about_step(session, card, step.id, to_staff(step.approver_id))
+
+
+def _owe_about_declaration(
+    session: Session, card: str, declaration_id: int, staff_id: int, **payload: Any
+) -> None:
+    """`queue` the message `card` to a member of staff about a declaration (declaration_id
+    first in the payload)."""
+    subject, recipient = declaration_subject(declaration_id), to_staff(staff_id)
+    queue(
+        session,
+        card,
+        subject=subject,
+        recipient=recipient,
+        declaration_id=declaration_id,
+        **payload,
+    )
+
+
 def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
     """Each step's approver is sent its card, with the buttons (payload: step_id)."""
     for step in steps:
-        assert step.id is not None
-        queue(
-            session,
-            APPROVAL,
-            subject=step_subject(step.id),
-            recipient=to_staff(step.approver_id),
-            step_id=step.id,
-        )
+        owe_to_approver(session, APPROVAL, step)
 
 
 def owe_updates(session: Session, step_ids: list[int]) -> None:
@@ -58,52 +81,27 @@ def owe_updates(session: Session, step_ids: list[int]) -> None:
     card itself, if that has not gone yet."""
     for step_id in step_ids:
         posted = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
-        queue(
-            session,
-            UPDATE,
-            subject=step_subject(step_id),
-            recipient=posted.recipient if posted else "",
-            updates_id=posted.id if posted else None,
-            step_id=step_id,
-        )
+        recipient = posted.recipient if posted else ""
+        updates_id = posted.id if posted else None
+        owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id)
 
 
 def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:
     """A card that reached someone the step had already left loses its buttons."""
-    queue(
-        session,
-        MOVED,
-        subject=step_subject(step_id),
-        recipient=recipient,
-        updates_id=updates_id,
-        step_id=step_id,
-    )
+    owe_about_step(session, MOVED, step_id, recipient, updates_id=updates_id)
 
 
 def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
     """An information copy of the card, with no buttons (a refused gift, to the manager)."""
-    queue(
-        session,
-        INFORM,
-        subject=declaration_subject(declaration_id),
-        recipient=to_staff(staff_id),
-        declaration_id=declaration_id,
-    )
+    _owe_about_declaration(session, INFORM, declaration_id, staff_id)
 
 
 def owe_outcome(
     session: Session, *, declarant_id: int, step_id: int, opened: list[int], decider_id: int
 ) -> None:
     """The declarant is told what was decided, by whom, and who decides next."""
-    queue(
-        session,
-        OUTCOME,
-        subject=step_subject(step_id),
-        recipient=to_staff(declarant_id),
-        step_id=step_id,
-        opened=opened,
-        decider_id=decider_id,
-    )
+    recipient = to_staff(declarant_id)
+    owe_about_step(session, OUTCOME, step_id, recipient, opened=opened, decider_id=decider_id)
 
 
 def owe_declared(
@@ -122,14 +120,7 @@ def owe_declared(
     owe_cards(session, steps)
     if inform_staff_id is not None:
         owe_inform(session, declaration.id, inform_staff_id)
-    queue(
-        session,
-        receipt,
-        subject=declaration_subject(declaration.id),
-        recipient=to_staff(declaration.declarant_id),
-        declaration_id=declaration.id,
-        **details,
-    )
+    _owe_about_declaration(session, receipt, declaration.id, declaration.declarant_id, **details)
 
 
 # -- what the messages say and record, on every platform ----------------------------------------

@@ -16,6 +16,8 @@ from bot.rules.permissions import Why, may_decide_step
 from bot.rules.refusal import Refused
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
+from bot.ui import questions as ui
+from bot.ui.cards import Card
 from bot.ui.questions import ANSWER_MAX, QUESTION_MAX, Block
 from bot.usecases.kinds import card_for, kind_of
 from storage import audit, declarations, outbox, staff
@@ -238,6 +240,40 @@ class Shown:
     def heading(self) -> str:
         """The declaration as its approver's card heads it."""
         return card_for(self.record, self.step).heading
+
+    def question_card(self) -> Card:
+        """QUESTION: to the member of staff, with a Reply button."""
+        assert self.question.id is not None
+        q = self.question
+        return ui.question_card(
+            question_id=q.id,
+            asker=self.asker,
+            reference=self.reference,
+            what=self.what,
+            question=q.question,
+        )
+
+    def answered_card(self) -> Card:
+        """ANSWERED: the question's message once answered: no button, and what they said."""
+        q = self.question
+        return ui.answered_card(
+            asker=self.asker,
+            reference=self.reference,
+            what=self.what,
+            question=q.question,
+            answer=q.answer or "",
+        )
+
+    def answer_card(self) -> Card:
+        """ANSWER: to the approver, the question and its answer."""
+        q = self.question
+        return ui.answer_card(
+            declarant=self.record.declarant.display_name,
+            reference=self.reference,
+            what=self.heading,
+            question=q.question,
+            answer=q.answer or "",
+        )
 
 
 def shown(session: Session, question_id: int) -> Shown | None:

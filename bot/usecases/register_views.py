@@ -75,15 +75,8 @@ def result_rows(page: Page) -> list[ResultRow]:
 
 
 def criteria_of(meta: SearchMeta) -> Criteria:
-    return Criteria(
-        person_id=meta.person_id,
-        offeror=meta.offeror,
-        kind=meta.kind,
-        status=meta.status,
-        date_from=meta.date_from,
-        date_to=meta.date_to,
-        text=meta.text,
-    )
+    """The search's criteria: the fields of the same names the results view carries."""
+    return Criteria(**{f.name: getattr(meta, f.name) for f in dataclasses.fields(Criteria)})
 
 
 def searched(

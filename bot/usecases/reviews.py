@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel import Session
 
@@ -45,6 +45,17 @@ class Permission:
     role: str
     organisation: str
     granted_on: date
+
+    def as_payload(self) -> dict[str, Any]:
+        """The permission as a message about it carries it (read back by
+        bot.usecases.reviews_owed.ended_permission)."""
+        return {
+            "declaration_id": self.declaration_id,
+            "reference": self.reference,
+            "role": self.role,
+            "organisation": self.organisation,
+            "granted_on": self.granted_on.isoformat(),
+        }
 
 
 @dataclass(frozen=True)
@@ -187,18 +198,13 @@ def end_at_review(
         reviewed = _answer(session, review, period, "ended", now)
         manager_id = _line_manager(session, review, declaration_id, today)
         if manager_id is not None:
-            p = review.permission
             queue(
                 session,
                 ENDED,
                 subject=store.declaration_subject(declaration_id),
                 recipient=to_staff(manager_id),
-                declaration_id=declaration_id,
+                **review.permission.as_payload(),
                 declarant_id=review.staff_id,
-                reference=p.reference,
-                role=p.role,
-                organisation=p.organisation,
-                granted_on=p.granted_on.isoformat(),
                 ended_on=today.isoformat(),
             )
         session.commit()

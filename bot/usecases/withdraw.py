@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.outbox import queue, to_staff
 from bot.rules.notices import join_words
 from bot.rules.refusal import Refused
 from bot.rules.status import DeclarationStatus, StepStatus
@@ -18,7 +17,7 @@ from bot.ui.text import clip, escape
 from bot.usecases.decide import UNKNOWN
 from bot.usecases.declare import reachable
 from bot.usecases.kinds import card_for, kind_of
-from bot.usecases.owed import owe_updates, step_subject
+from bot.usecases.owed import owe_to_approver, owe_updates
 from storage import audit, declarations
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration
@@ -121,13 +120,7 @@ def withdraw(db: Database, *, actor_id: int, declaration_id: int) -> Withdrawn:
         told: list[int] = []
         for step in record.steps:
             if step.id in step_ids and reachable(record.people.get(step.approver_id)):
-                queue(
-                    session,
-                    WITHDRAWN,
-                    subject=step_subject(step.id),
-                    recipient=to_staff(step.approver_id),
-                    step_id=step.id,
-                )
+                owe_to_approver(session, WITHDRAWN, step)
                 told.append(step.approver_id)
         session.commit()
     names: list[str] = []

@@ -14,7 +14,7 @@ from bot.outbox import Queued
 from bot.rules import notices as rules
 from bot.settings import Settings
 from bot.usecases.declare import office_day
-from bot.usecases.notices import RECEIPT, give_notice, titles_of
+from bot.usecases.notices import RECEIPT, give_notice, receivers, titles_of
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
 from handlers.context import Env
@@ -71,20 +71,9 @@ def submit_notice(
 @card(RECEIPT, after=owed.notified("declarant"))
 def _draw_receipt(session: Session, message: Queued) -> Drawn | None:
     """To whom it went (by name and title), and who to tell if Nolan found no one."""
-    record = declarations.load_record(
-        session, declaration_id=int(message.payload["declaration_id"])
-    )
+    payload = message.payload
+    record = declarations.load_record(session, declaration_id=int(payload["declaration_id"]))
     if record is None:
         return None
-    titles = rules.Titles(**message.payload["titles"])
-    recipients = []
-    for step in record.steps:
-        person = record.people.get(step.approver_id)
-        if person is None:
-            continue
-        title = rules.title_of(person.role_set, titles)
-        said = f"{person.display_name} ({title})" if title else person.display_name
-        if said not in recipients:
-            recipients.append(said)
-    payload = message.payload
+    recipients = receivers(record, payload)
     return Drawn(receipt(record, recipients, payload["unrouted"], payload["fallback"]))

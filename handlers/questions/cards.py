@@ -8,8 +8,8 @@ from bot.notifier import Posted
 from bot.outbox import Queued
 from bot.usecases.questions import ANSWER, ANSWERED, QUESTION, shown
 from bot.usecases.questions import Shown as Asked
+from handlers import slack_ui
 from handlers.outgoing import Drawn, card, loading
-from handlers.questions.views import answer_message, answered_message, question_message
 
 
 def _load(session: Session, message: Queued) -> Asked | None:
@@ -20,16 +20,7 @@ def _load(session: Session, message: Queued) -> Asked | None:
 @loading(_load)
 def draw_question(session: Session, message: Queued, asked: Asked) -> Drawn | None:
     """To the member of staff: the question, with a Reply button."""
-    assert asked.question.id is not None
-    return Drawn(
-        question_message(
-            question_id=asked.question.id,
-            asker=asked.asker,
-            reference=asked.reference,
-            what=asked.what,
-            question=asked.question.question,
-        )
-    )
+    return Drawn(slack_ui.message(asked.question_card()))
 
 
 @card(ANSWERED)
@@ -39,13 +30,7 @@ def draw_answered(session: Session, message: Queued, asked: Asked) -> Drawn | No
     where = message.updates or (message.payload.get("channel"), message.payload.get("ts"))
     if not all(where):
         return None
-    redrawn = answered_message(
-        asker=asked.asker,
-        reference=asked.reference,
-        what=asked.what,
-        question=asked.question.question,
-        answer=asked.question.answer or "",
-    )
+    redrawn = slack_ui.message(asked.answered_card())
     return Drawn(redrawn, update=Posted(str(where[0]), str(where[1])))
 
 
@@ -53,12 +38,4 @@ def draw_answered(session: Session, message: Queued, asked: Asked) -> Drawn | No
 @loading(_load)
 def draw_answer(session: Session, message: Queued, asked: Asked) -> Drawn | None:
     """To the approver: the question and its answer."""
-    return Drawn(
-        answer_message(
-            declarant=asked.record.declarant.display_name,
-            reference=asked.reference,
-            what=asked.heading,
-            question=asked.question.question,
-            answer=asked.question.answer or "",
-        )
-    )
+    return Drawn(slack_ui.message(asked.answer_card()))
