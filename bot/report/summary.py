@@ -31,6 +31,11 @@ ACCEPTED = frozenset({DeclarationStatus.APPROVED})
 NOT_ACCEPTED = frozenset({DeclarationStatus.DECLINED, DeclarationStatus.REFUSED})
 # A gift asked to be accepted: the member of staff accepted it or wants to.
 ASKING = frozenset({"accepted", "wants_to_accept"})
+# The most rows a list in the report shows (items waiting, repeat offerors, policies): an
+# audit committee reads the longest-waiting and the most frequent, and the register export
+# has every one. The counts stay exact; only the lists stop, so a report of a register of
+# any size is a few pages and takes the memory of a few pages to print.
+LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,25 @@ class Summary:
     accepted: int
     decision_days: tuple[float, ...]  # submission to final decision, sorted
     decisions_by_month: tuple[tuple[date, int], ...]  # first of each month of the year
-    overdue: tuple[Overdue, ...]  # longest waiting first
-    repeat_offerors: tuple[RepeatOfferor, ...]  # most offers first
+    overdue: tuple[Overdue, ...]  # longest waiting first: the first LISTED when more wait
+    repeat_offerors: tuple[RepeatOfferor, ...]  # most offers first: the first LISTED
     vetting_lapsed: int = 0
     policies_overdue: tuple[str, ...] = field(default_factory=tuple)  # titles
     escalation_days: int = 3
     repeat_threshold: int = 3
+    # How many there are in all, when the tuples above hold only the first of them.
+    overdue_total: int | None = None
+    repeat_offerors_total: int | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) if self.overdue_total is None else self.overdue_total
+
+    @property
+    def repeat_offerors_count(self) -> int:
+        if self.repeat_offerors_total is None:
+            return len(self.repeat_offerors)
+        return self.repeat_offerors_total
 
     @property
     def total(self) -> int:
@@ -116,8 +134,9 @@ def rate(part: int, whole: int) -> float | None:
 
 class Tally:
     """The report's figures gathered one item at a time, so a year of any size is summed
-    without holding its items: counts, the decision times (eight bytes each), and the
-    offerors, overdue items and decision days that are few beside the rows."""
+    without holding its items: counts, the decision times (eight bytes each), the offerors
+    and decision days that are few beside the rows, and the `listed` longest-waiting items
+    (with how many wait in all)."""
 
     def __init__(
         self,
@@ -126,14 +145,16 @@ class Tally:
         local_day: Callable[[datetime], date] | None = None,
         escalation_days: int = 3,
         repeat_threshold: int = 3,
+        listed: int = LISTED,
     ) -> None:
-        self.as_of, self.local_day = as_of, local_day
+        self.as_of, self.local_day, self.listed = as_of, local_day, listed
         self.escalation_days, self.repeat_threshold = escalation_days, repeat_threshold
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.asked = self.accepted = 0
         self.days = array("d")
         self.decided_on: Counter[date] = Counter()
-        self.waiting: list[Overdue] = []
+        self.waiting: list[Overdue] = []  # at most 2 × listed: cut back as it fills
+        self.waiting_count = 0
         self.names: dict[str, str] = {}
         self.offers: Counter[str] = Counter()
         self.values: Counter[str] = Counter()
@@ -164,7 +185,10 @@ class Tally:
             # The point at which the sweep reminds the approver (bot.rules.approvals.chase).
             waited = _working_days(item.waiting_since, self.as_of)
             if waited >= self.escalation_days:
+                self.waiting_count += 1
                 self.waiting.append(Overdue(item.reference, item.kind, waited))
+                if len(self.waiting) >= 2 * self.listed:
+                    self.waiting = list(self.overdue())
         if item.kind == "gift" and item.offered_by and item.status != DeclarationStatus.WITHDRAWN:
             key = offeror_key(item.offered_by)
             if key:
@@ -182,15 +206,21 @@ class Tally:
         return tuple(sorted(self.days))
 
     def overdue(self) -> tuple[Overdue, ...]:
-        return tuple(sorted(self.waiting, key=lambda o: (-o.working_days, o.reference)))
+        """The `listed` longest waiting, longest first (waiting_count says how many wait)."""
+        ordered = sorted(self.waiting, key=lambda o: (-o.working_days, o.reference))
+        return tuple(ordered[: self.listed])
 
-    def repeat_offerors(self) -> tuple[RepeatOfferor, ...]:
+    def all_repeat_offerors(self) -> list[RepeatOfferor]:
         found = [
             RepeatOfferor(self.names[k], n, self.values[k])
             for k, n in self.offers.items()
             if n >= self.repeat_threshold
         ]
-        return tuple(sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold())))
+        return sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold()))
+
+    def repeat_offerors(self) -> tuple[RepeatOfferor, ...]:
+        """The `listed` most frequent repeat offerors, most offers first."""
+        return tuple(self.all_repeat_offerors()[: self.listed])
 
 
 @lru_cache(maxsize=4096)
@@ -200,7 +230,7 @@ def _working_days(since: date, as_of: date) -> int:
 
 def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOfferor, ...]:
     """Offerors of `threshold` or more offers (whatever the response) in the items given;
-    withdrawn declarations do not count."""
+    withdrawn declarations do not count. The LISTED most frequent."""
     return Tally.of(items, repeat_threshold=threshold).repeat_offerors()
 
 
@@ -235,7 +265,7 @@ def _by_month(decided_on: Counter[date], year: FinancialYear) -> tuple[tuple[dat
 
 def overdue(items: Iterable[Item], *, as_of: date, limit_days: int) -> tuple[Overdue, ...]:
     """Items still waiting that have waited `limit_days` working days or more: the point at
-    which the sweep reminds the approver (bot.rules.approvals.chase)."""
+    which the sweep reminds the approver (bot.rules.approvals.chase). The LISTED longest."""
     return Tally.of(items, as_of=as_of, escalation_days=limit_days).overdue()
 
 
@@ -270,6 +300,7 @@ def summarise(
         escalation_days=escalation_days,
         repeat_threshold=repeat_threshold,
     )
+    repeat = tally.all_repeat_offerors()
     return Summary(
         year=year,
         as_of=as_of,
@@ -279,9 +310,11 @@ def summarise(
         decision_days=tally.decision_days(),
         decisions_by_month=_by_month(tally.decided_on, year),
         overdue=tally.overdue(),
-        repeat_offerors=tally.repeat_offerors(),
+        repeat_offerors=tuple(repeat[:LISTED]),
         vetting_lapsed=vetting_lapsed,
         policies_overdue=tuple(policies_overdue),
         escalation_days=escalation_days,
         repeat_threshold=repeat_threshold,
+        overdue_total=tally.waiting_count,
+        repeat_offerors_total=len(repeat),
     )
