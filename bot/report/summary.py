@@ -8,7 +8,6 @@ figures need.
 from __future__ import annotations
 
 import math
-import statistics
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -72,7 +71,8 @@ class Summary:
     volumes: dict[str, dict[str, int]]  # kind -> status -> count, every kind in KINDS
     asked_to_accept: int  # gifts/hospitality asked to accept and decided
     accepted: int
-    decision_days: tuple[float, ...]  # submission to final decision, sorted
+    # Submission to final decision, sorted: an array of floats from a tally (8 bytes each).
+    decision_days: Sequence[float]
     decisions_by_month: tuple[tuple[date, int], ...]  # first of each month of the year
     overdue: tuple[Overdue, ...]  # longest waiting first: the first LISTED when more wait
     repeat_offerors: tuple[RepeatOfferor, ...]  # most offers first: the first LISTED
@@ -104,26 +104,38 @@ class Summary:
 
     @property
     def median_days(self) -> float | None:
-        return median(self.decision_days)
+        return _middle(self.decision_days)
 
     @property
     def p90_days(self) -> float | None:
-        return percentile(self.decision_days, 90)
+        return _nearest_rank(self.decision_days, 90)
 
 
 def median(values: Sequence[float]) -> float | None:
     """None when there is nothing to take the middle of."""
-    return float(statistics.median(values)) if values else None
+    return _middle(sorted(values))
+
+
+def _middle(ordered: Sequence[float]) -> float | None:
+    """The median of values already sorted (statistics.median would sort a copy: a float
+    object per value)."""
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return float(ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2)
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The nearest-rank percentile: a value that actually occurred, so "90% of decisions took
     at most N days" is literally true. None for no values."""
+    return _nearest_rank(sorted(values), p)
+
+
+def _nearest_rank(ordered: Sequence[float], p: float) -> float | None:
     if not 0 < p <= 100:
         raise ValueError(f"percentile must be in (0, 100], not {p}")
-    if not values:
+    if not ordered:
         return None
-    ordered = sorted(values)
     return float(ordered[math.ceil(p / 100 * len(ordered)) - 1])
 
 
@@ -202,8 +214,13 @@ class Tally:
             table[kind] = dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])))
         return table
 
-    def decision_days(self) -> tuple[float, ...]:
-        return tuple(sorted(self.days))
+    def decision_days(self) -> array[float]:
+        """Sorted, as an array of floats: sorted() would make an object of each (32 bytes
+        a decision, and as much again while sorting)."""
+        import numpy  # with matplotlib, only when a report is made
+
+        ordered = numpy.sort(numpy.frombuffer(self.days, dtype=numpy.float64))
+        return array("d", ordered.tobytes())
 
     def overdue(self) -> tuple[Overdue, ...]:
         """The `listed` longest waiting, longest first (waiting_count says how many wait)."""
@@ -234,7 +251,7 @@ def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOffero
     return Tally.of(items, repeat_threshold=threshold).repeat_offerors()
 
 
-def decision_days(items: Iterable[Item]) -> tuple[float, ...]:
+def decision_days(items: Iterable[Item]) -> array[float]:
     """Days (fractional) from submission to final decision, for items an approver decided."""
     return Tally.of(items).decision_days()
 

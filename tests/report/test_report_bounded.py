@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 import re
+import statistics
+from array import array
 from datetime import UTC, date, datetime, timedelta
 
 from bot.report.render import headline, tables, to_html
-from bot.report.summary import LISTED, Item, Summary, Tally, summarise
+from bot.report.summary import LISTED, Item, Summary, Tally, percentile, summarise
 from bot.rules.financial_year import FinancialYear
 from handlers.report.messages import TABLE_LINES, report_message
 
@@ -121,3 +123,30 @@ def test_slack_says_how_many_more_of_the_whole_count() -> None:
     text = str(report_message(summary(), office="O").as_kwargs())
     assert f"… and {WAITING - TABLE_LINES:,} more." in text
     assert f"… and {OFFERORS - TABLE_LINES:,} more." in text
+
+
+def test_decision_times_are_kept_as_floats_and_their_median_and_p90_as_before() -> None:
+    decided = [
+        Item(
+            reference=f"GH-{n}",
+            kind="gift",
+            status="approved",
+            submitted_at=T0,
+            decided_at=T0 + timedelta(hours=(n * 37) % 500),
+        )
+        for n in range(1, 102)
+    ]
+    for some in (decided, decided[:-1]):  # an odd and an even count
+        found = summarise(
+            some,
+            year=FY,
+            as_of=AS_OF,
+            local_day=lambda at: at.date(),
+            escalation_days=3,
+            repeat_threshold=3,
+        )
+        days = [(i.decided_at - i.submitted_at).total_seconds() / 86400 for i in some]  # type: ignore[operator]
+        assert isinstance(found.decision_days, array)  # 8 bytes a decision, not an object
+        assert list(found.decision_days) == sorted(days)
+        assert found.median_days == statistics.median(days)
+        assert found.p90_days == percentile(days, 90)
