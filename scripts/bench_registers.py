@@ -42,7 +42,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sweep import _bulk, scratch_database
 from sqlalchemy import text, update
 
 from storage.audit_chain import GENESIS, HEAD_ID, entry_hash
@@ -226,6 +225,8 @@ def _chunk(first: int, last: int, staff: list[dict[str, Any]], chain: list[Any])
 
 def seed(db: Database, *, rows: int, staff: int) -> int:
     """Bulk-insert the org chart and `rows` declarations; returns the audit entries written."""
+    from bench_sweep import _bulk  # not in the child: it loads the Slack app and its fakes
+
     people = _staff(staff)
     _bulk(db, Staff.__table__, people)
     chain: list[Any] = [1, GENESIS]
@@ -333,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown task(s) {', '.join(unknown)}; choose from {', '.join(TASKS)}")
     if args.staff < 3:
         parser.error("--staff must be at least 3")
+    # Imported here, not at the top: bench_sweep loads the whole Slack app (handlers) and
+    # its fakes, about 30 MB that a child measuring one command must not count.
+    from bench_sweep import scratch_database
+
     with scratch_database(args.database_url, args.staff) as db:
         started = timer.perf_counter()
         entries = seed(db, rows=args.rows, staff=args.staff)

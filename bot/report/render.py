@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from bot.report.charts import Chart
-from bot.report.summary import KINDS, Summary
+from bot.report.summary import KINDS, LISTED, Summary
 from bot.report.words import days, kind_word, percent, pounds, status_word
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a report is drawn, never at start-up
@@ -24,6 +24,34 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     empty: str = "None."  # said instead of an empty table
+    more: int = 0  # rows there are beyond those listed
+    where: str = ""  # where the rest are: "see …", said with `more`
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + self.more
+
+    @property
+    def more_note(self) -> str:
+        """The word on the rows left out ("And 9,950 more, …"); "" when every row is listed."""
+        if not self.more:
+            return ""
+        return f"And {self.more:,} more, not listed here: {self.where}."
+
+
+def listed(
+    caption: str,
+    headers: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    *,
+    total: int,
+    empty: str,
+    where: str,
+) -> Table:
+    """A table of at most LISTED rows, saying how many of `total` it leaves out and where
+    they are: a register of any size makes a report of a few pages."""
+    shown = tuple(rows[:LISTED])
+    return Table(caption, headers, shown, empty, more=max(total - len(shown), 0), where=where)
 
 
 def headline(summary: Summary) -> Table:
@@ -41,11 +69,11 @@ def headline(summary: Summary) -> Table:
             ("Time to decision: 90th percentile", days(summary.p90_days)),
             (
                 f"Waiting {summary.escalation_days} working days or more",
-                str(len(summary.overdue)),
+                f"{summary.overdue_count:,}",
             ),
             (
                 f"Repeat offerors ({summary.repeat_threshold} or more offers)",
-                str(len(summary.repeat_offerors)),
+                f"{summary.repeat_offerors_count:,}",
             ),
             ("Vetting clearances lapsed", str(summary.vetting_lapsed)),
             ("Policies overdue for review", str(len(summary.policies_overdue))),
@@ -62,23 +90,30 @@ def tables(summary: Summary) -> list[Table]:
     return [
         headline(summary),
         Table("Declarations by kind and outcome", ("Kind", "Outcome", "Number"), volume_rows),
-        Table(
+        listed(
             "Items waiting longest for a decision",
             ("Reference", "Kind", "Working days waiting"),
-            tuple((o.reference, kind_word(o.kind), str(o.working_days)) for o in summary.overdue),
-            "No item has waited past the reminder point.",
+            [(o.reference, kind_word(o.kind), str(o.working_days)) for o in summary.overdue],
+            total=summary.overdue_count,
+            empty="No item has waited past the reminder point.",
+            where="see the register exports (gifts, interests, outside work), which list every "
+            "item waiting",
         ),
-        Table(
+        listed(
             "Repeat offerors",
             ("Offeror", "Offers", "Total value"),
-            tuple((r.name, str(r.offers), pounds(r.value_pence)) for r in summary.repeat_offerors),
-            f"No offeror made {summary.repeat_threshold} or more offers.",
+            [(r.name, str(r.offers), pounds(r.value_pence)) for r in summary.repeat_offerors],
+            total=summary.repeat_offerors_count,
+            empty=f"No offeror made {summary.repeat_threshold} or more offers.",
+            where="see the gifts and hospitality register export, which lists every offer",
         ),
-        Table(
+        listed(
             "Policies overdue for review",
             ("Policy",),
-            tuple((title,) for title in summary.policies_overdue),
-            "Every policy is within its review date.",
+            [(title,) for title in summary.policies_overdue],
+            total=len(summary.policies_overdue),
+            empty="Every policy is within its review date.",
+            where="see the list of policies (/conduct policies)",
         ),
     ]
 
@@ -104,6 +139,7 @@ body { font-family: system-ui, "DejaVu Sans", sans-serif; max-width: 60rem; marg
        padding: 0 1rem; color: #1a1a1a; line-height: 1.5; }
 h1 { string-set: title content(); }
 table { border-collapse: collapse; margin: 0 0 2rem; min-width: 50%; }
+p.more { margin: -1.5rem 0 2rem; font-style: italic; }
 caption { text-align: left; font-weight: bold; font-size: 1.15rem; padding: .5rem 0; }
 th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; }
 thead { display: table-header-group; }
@@ -142,9 +178,10 @@ def _html_table(table: Table) -> str:
         return f"<h2>{html.escape(table.caption)}</h2>\n<p>{html.escape(table.empty)}</p>"
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.headers)
     body = "\n".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
+    more = f'\n<p class="more">{html.escape(table.more_note)}</p>' if table.more else ""
     return (
         f"<table>\n<caption>{html.escape(table.caption)}</caption>\n"
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>{more}"
     )
 
 

@@ -8,7 +8,6 @@ figures need.
 from __future__ import annotations
 
 import math
-import statistics
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +30,11 @@ ACCEPTED = frozenset({DeclarationStatus.APPROVED})
 NOT_ACCEPTED = frozenset({DeclarationStatus.DECLINED, DeclarationStatus.REFUSED})
 # A gift asked to be accepted: the member of staff accepted it or wants to.
 ASKING = frozenset({"accepted", "wants_to_accept"})
+# The most rows a list in the report shows (items waiting, repeat offerors, policies): an
+# audit committee reads the longest-waiting and the most frequent, and the register export
+# has every one. The counts stay exact; only the lists stop, so a report of a register of
+# any size is a few pages and takes the memory of a few pages to print.
+LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,28 @@ class Summary:
     volumes: dict[str, dict[str, int]]  # kind -> status -> count, every kind in KINDS
     asked_to_accept: int  # gifts/hospitality asked to accept and decided
     accepted: int
-    decision_days: tuple[float, ...]  # submission to final decision, sorted
+    # Submission to final decision, sorted: an array of floats from a tally (8 bytes each).
+    decision_days: Sequence[float]
     decisions_by_month: tuple[tuple[date, int], ...]  # first of each month of the year
-    overdue: tuple[Overdue, ...]  # longest waiting first
-    repeat_offerors: tuple[RepeatOfferor, ...]  # most offers first
+    overdue: tuple[Overdue, ...]  # longest waiting first: the first LISTED when more wait
+    repeat_offerors: tuple[RepeatOfferor, ...]  # most offers first: the first LISTED
     vetting_lapsed: int = 0
     policies_overdue: tuple[str, ...] = field(default_factory=tuple)  # titles
     escalation_days: int = 3
     repeat_threshold: int = 3
+    # How many there are in all, when the tuples above hold only the first of them.
+    overdue_total: int | None = None
+    repeat_offerors_total: int | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) if self.overdue_total is None else self.overdue_total
+
+    @property
+    def repeat_offerors_count(self) -> int:
+        if self.repeat_offerors_total is None:
+            return len(self.repeat_offerors)
+        return self.repeat_offerors_total
 
     @property
     def total(self) -> int:
@@ -86,26 +104,38 @@ class Summary:
 
     @property
     def median_days(self) -> float | None:
-        return median(self.decision_days)
+        return _middle(self.decision_days)
 
     @property
     def p90_days(self) -> float | None:
-        return percentile(self.decision_days, 90)
+        return _nearest_rank(self.decision_days, 90)
 
 
 def median(values: Sequence[float]) -> float | None:
     """None when there is nothing to take the middle of."""
-    return float(statistics.median(values)) if values else None
+    return _middle(sorted(values))
+
+
+def _middle(ordered: Sequence[float]) -> float | None:
+    """The median of values already sorted (statistics.median would sort a copy: a float
+    object per value)."""
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return float(ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2)
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The nearest-rank percentile: a value that actually occurred, so "90% of decisions took
     at most N days" is literally true. None for no values."""
+    return _nearest_rank(sorted(values), p)
+
+
+def _nearest_rank(ordered: Sequence[float], p: float) -> float | None:
     if not 0 < p <= 100:
         raise ValueError(f"percentile must be in (0, 100], not {p}")
-    if not values:
+    if not ordered:
         return None
-    ordered = sorted(values)
     return float(ordered[math.ceil(p / 100 * len(ordered)) - 1])
 
 
@@ -116,8 +146,9 @@ def rate(part: int, whole: int) -> float | None:
 
 class Tally:
     """The report's figures gathered one item at a time, so a year of any size is summed
-    without holding its items: counts, the decision times (eight bytes each), and the
-    offerors, overdue items and decision days that are few beside the rows."""
+    without holding its items: counts, the decision times (eight bytes each), the offerors
+    and the days decided on (few beside the rows), and the `listed` longest-waiting items
+    (with how many wait in all)."""
 
     def __init__(
         self,
@@ -126,14 +157,16 @@ class Tally:
         local_day: Callable[[datetime], date] | None = None,
         escalation_days: int = 3,
         repeat_threshold: int = 3,
+        listed: int = LISTED,
     ) -> None:
-        self.as_of, self.local_day = as_of, local_day
+        self.as_of, self.local_day, self.listed = as_of, local_day, listed
         self.escalation_days, self.repeat_threshold = escalation_days, repeat_threshold
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.asked = self.accepted = 0
         self.days = array("d")
         self.decided_on: Counter[date] = Counter()
-        self.waiting: list[Overdue] = []
+        self.waiting: list[Overdue] = []  # at most 2 × listed: cut back as it fills
+        self.waiting_count = 0
         self.names: dict[str, str] = {}
         self.offers: Counter[str] = Counter()
         self.values: Counter[str] = Counter()
@@ -164,7 +197,10 @@ class Tally:
             # The point at which the sweep reminds the approver (bot.rules.approvals.chase).
             waited = _working_days(item.waiting_since, self.as_of)
             if waited >= self.escalation_days:
+                self.waiting_count += 1
                 self.waiting.append(Overdue(item.reference, item.kind, waited))
+                if len(self.waiting) >= 2 * self.listed:
+                    self.waiting = list(self.overdue())
         if item.kind == "gift" and item.offered_by and item.status != DeclarationStatus.WITHDRAWN:
             key = offeror_key(item.offered_by)
             if key:
@@ -178,19 +214,32 @@ class Tally:
             table[kind] = dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])))
         return table
 
-    def decision_days(self) -> tuple[float, ...]:
-        return tuple(sorted(self.days))
+    def decision_days(self) -> array[float]:
+        """The decision times, sorted in place: no copy, and no object per value as sorted()
+        would make (a copy of 32 bytes a decision at a million rows)."""
+        import numpy  # with matplotlib, only when a report is made
+
+        view = numpy.frombuffer(self.days, dtype=numpy.float64)
+        view.sort()
+        del view  # gives the buffer back, so that the tally may add to it again
+        return self.days
 
     def overdue(self) -> tuple[Overdue, ...]:
-        return tuple(sorted(self.waiting, key=lambda o: (-o.working_days, o.reference)))
+        """The `listed` longest waiting, longest first (waiting_count says how many wait)."""
+        ordered = sorted(self.waiting, key=lambda o: (-o.working_days, o.reference))
+        return tuple(ordered[: self.listed])
 
-    def repeat_offerors(self) -> tuple[RepeatOfferor, ...]:
+    def all_repeat_offerors(self) -> list[RepeatOfferor]:
         found = [
             RepeatOfferor(self.names[k], n, self.values[k])
             for k, n in self.offers.items()
             if n >= self.repeat_threshold
         ]
-        return tuple(sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold())))
+        return sorted(found, key=lambda r: (-r.offers, -r.value_pence, r.name.casefold()))
+
+    def repeat_offerors(self) -> tuple[RepeatOfferor, ...]:
+        """The `listed` most frequent repeat offerors, most offers first."""
+        return tuple(self.all_repeat_offerors()[: self.listed])
 
 
 @lru_cache(maxsize=4096)
@@ -200,11 +249,11 @@ def _working_days(since: date, as_of: date) -> int:
 
 def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOfferor, ...]:
     """Offerors of `threshold` or more offers (whatever the response) in the items given;
-    withdrawn declarations do not count."""
+    withdrawn declarations do not count. The LISTED most frequent."""
     return Tally.of(items, repeat_threshold=threshold).repeat_offerors()
 
 
-def decision_days(items: Iterable[Item]) -> tuple[float, ...]:
+def decision_days(items: Iterable[Item]) -> array[float]:
     """Days (fractional) from submission to final decision, for items an approver decided."""
     return Tally.of(items).decision_days()
 
@@ -235,7 +284,7 @@ def _by_month(decided_on: Counter[date], year: FinancialYear) -> tuple[tuple[dat
 
 def overdue(items: Iterable[Item], *, as_of: date, limit_days: int) -> tuple[Overdue, ...]:
     """Items still waiting that have waited `limit_days` working days or more: the point at
-    which the sweep reminds the approver (bot.rules.approvals.chase)."""
+    which the sweep reminds the approver (bot.rules.approvals.chase). The LISTED longest."""
     return Tally.of(items, as_of=as_of, escalation_days=limit_days).overdue()
 
 
@@ -270,6 +319,7 @@ def summarise(
         escalation_days=escalation_days,
         repeat_threshold=repeat_threshold,
     )
+    repeat = tally.all_repeat_offerors()
     return Summary(
         year=year,
         as_of=as_of,
@@ -279,9 +329,11 @@ def summarise(
         decision_days=tally.decision_days(),
         decisions_by_month=_by_month(tally.decided_on, year),
         overdue=tally.overdue(),
-        repeat_offerors=tally.repeat_offerors(),
+        repeat_offerors=tuple(repeat[:LISTED]),
         vetting_lapsed=vetting_lapsed,
         policies_overdue=tuple(policies_overdue),
         escalation_days=escalation_days,
         repeat_threshold=repeat_threshold,
+        overdue_total=tally.waiting_count,
+        repeat_offerors_total=len(repeat),
     )

@@ -24,7 +24,8 @@ USAGE = (
     "Usage: `/conduct report [year]` — the financial year starting 1 April of that year, e.g. "
     "`/conduct report 2026` for 2026/27; without a year, the current one."
 )
-# Lines of a long table shown in Slack; the HTML/PDF report (CLI) has them all.
+# Lines of a long table shown in Slack; the HTML/PDF report (CLI) shows more (LISTED), the
+# register exports all of them.
 TABLE_LINES = 10
 
 
@@ -50,8 +51,8 @@ def _table_text(table: Table) -> str:
     if not table.rows:
         return f"*{escape(table.caption)}*\n{escape(table.empty)}"
     lines = [" · ".join(escape(v) for v in row) for row in table.rows[:TABLE_LINES]]
-    if len(table.rows) > TABLE_LINES:
-        lines.append(f"… and {len(table.rows) - TABLE_LINES} more.")
+    if table.count > TABLE_LINES:
+        lines.append(f"… and {table.count - TABLE_LINES:,} more.")
     return f"*{escape(table.caption)}*\n" + "\n".join(f"• {line}" for line in lines)
 
 

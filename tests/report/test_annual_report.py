@@ -47,7 +47,7 @@ def test_summary_of_a_seeded_year(db: Database) -> None:
         "outside_work": {"pending": 1},
     }
     assert (summary.asked_to_accept, summary.accepted) == (3, 2)
-    assert summary.decision_days == (1.0, 2.0, 3.0, 10.0)
+    assert tuple(summary.decision_days) == (1.0, 2.0, 3.0, 10.0)
     assert summary.median_days == 2.5
     assert summary.p90_days == 10.0
     assert [(o.kind, o.working_days) for o in summary.overdue] == [("outside_work", 14)]
