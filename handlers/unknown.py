@@ -1,7 +1,7 @@
 """A button or form no feature listens for (an old message, a retired feature): answered
 at once, in one log line, instead of Bolt's 404 after its multi-line suggestion. Registered
 after every feature, so it matches last. Commands and events are left to Bolt: Slack sends
-only those the manifest declares, and tests/test_manifest.py holds the two lists equal."""
+only those the manifest declares, and tests/bot/test_manifest.py holds the two lists equal."""
 
 from __future__ import annotations
 

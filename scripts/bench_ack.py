@@ -21,7 +21,7 @@ Nolan's database is a scratch one with --staff people (one line manager to every
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
 server of --database-url (or TEST_DATABASE_URL), dropped afterwards.
 
-This is not a timed test; tests/test_bench_scripts.py runs it small so it does not rot.
+This is not a timed test; tests/bot/test_bench_scripts.py runs it small so it does not rot.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ resident memory is its own, and prints a line per command: wall time, peak RSS, 
 Database: a temporary SQLite file by default; with --database-url postgresql+psycopg://… a
 scratch database on that server, dropped afterwards (as scripts/bench_sweep.py does).
 
-This is not a timed test; tests/test_bench_registers.py runs it small so it does not rot.
+This is not a timed test; tests/bot/test_bench_scripts.py runs it small so it does not rot.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ dropped afterwards; the database named in the URL is never touched. For a throwa
 Then the outbox at the platform's pace (scripts/bench_pacing.py): --pacing DMs (0 to skip) to
 --pacing-people people, against fakes that throttle as Slack and Teams do, against the ideal.
 
-This is not a timed test; tests/test_bench_sweep.py runs it small so it does not rot.
+This is not a timed test; tests/bot/test_bench_sweep.py runs it small so it does not rot.
 """
 
 from __future__ import annotations

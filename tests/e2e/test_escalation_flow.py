@@ -18,11 +18,11 @@ from bot.settings import Settings
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import AuditEntry, Staff
+from tests.bot.test_sweep import without_the_digest
 from tests.e2e.harness import Clock, Nolan, dm_to
 from tests.e2e.test_delegation_flow import steps, text_of
 from tests.e2e.test_gifts_flow import declarations, declare, has_buttons, hospitality
 from tests.fakeslack import FakeSlack
-from tests.test_sweep import without_the_digest
 
 APPROVE = decide_action("approved")
 
@@ -30,7 +30,7 @@ APPROVE = decide_action("approved")
 @pytest.fixture(autouse=True)
 def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the chase on its own. On working mornings the waiting-decisions
-    digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
+    digest runs just before it and carries its reminder (tests/jobs/test_waiting_digest.py)."""
     without_the_digest(monkeypatch)
 
 

@@ -23,8 +23,8 @@ from bot.ui.register_views import (
 from bot.ui.registers import SearchMeta
 from bot.usecases.register_views import record_doc
 from handlers.gifts.cards import gift_card
+from tests.handlers.test_registers_views import _record
 from tests.schemas import MAX_MESSAGE_BYTES, assert_valid_card
-from tests.test_registers_views import _record
 
 AT = datetime(2026, 11, 20, 10, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.test_staff_import import (  # noqa: F401 (fixtures)
+from tests.bot.test_staff_import import (  # noqa: F401 (fixtures)
     BAD_FILES,
     CHART,
     HEADER,
@@ -20,7 +20,7 @@ from tests.test_staff_import import (  # noqa: F401 (fixtures)
     importer,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # Problems found by asking Slack, which --check does not do.
 NEEDS_SLACK = {"email Slack cannot resolve", "two emails on one Slack account"}
 

@@ -66,7 +66,7 @@ def without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _chase_without_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the chase on its own. On working mornings the waiting-decisions
-    digest runs just before it and carries its reminder (tests/test_waiting_digest.py)."""
+    digest runs just before it and carries its reminder (tests/jobs/test_waiting_digest.py)."""
     without_the_digest(monkeypatch)
 
 

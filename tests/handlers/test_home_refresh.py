@@ -22,7 +22,7 @@ from handlers.outgoing import SlackSender
 from storage import audit
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, GiftOffer, OutboxMessage, Staff
-from tests.test_outbox import Clock
+from tests.bot.test_outbox import Clock
 
 
 @dataclass

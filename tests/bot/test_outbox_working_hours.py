@@ -24,8 +24,8 @@ from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
 from storage.db import Database
 from storage.models import Staff
+from tests.bot.test_outbox import Clock, Recorder, rows
 from tests.fakeslack import FakeSlack
-from tests.test_outbox import Clock, Recorder, rows
 
 LONDON = ZoneInfo("Europe/London")
 DAY = datetime(2026, 11, 24, tzinfo=LONDON).date()  # a Tuesday

@@ -120,7 +120,7 @@ def test_bad_risk_setting_is_named(name: str, value: str, tmp_path: Path) -> Non
 
 # -- every variable documented, and .env.example a working copy of the defaults -----------------
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _documented(names: set[str], read: list[str]) -> tuple[set[str], set[str]]:

@@ -17,7 +17,7 @@ from bot.server import drain
 from bot.settings import Settings
 from storage.db import Database
 
-MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 MINIMAL_BOT_SCOPES = {
     "commands",
     "chat:write",

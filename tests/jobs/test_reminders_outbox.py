@@ -16,10 +16,10 @@ from bot.rules.status import OutboxStatus
 from bot.sweep import run_sweep
 from handlers.outgoing import SlackSender
 from storage.models import OutboxMessage
-from tests.test_outbox import Clock, Recorder
-from tests.test_vetting_reminders import EXPIRES, VETTING_JOBS, World, fake, world
+from tests.bot.test_outbox import Clock, Recorder
+from tests.jobs.test_vetting_reminders import EXPIRES, VETTING_JOBS, World, fake, world
 
-__all__ = ["fake", "world"]  # the fixtures, shared with tests.test_vetting_reminders
+__all__ = ["fake", "world"]  # the fixtures, shared with tests.jobs.test_vetting_reminders
 
 LONDON = ZoneInfo("Europe/London")
 DAY = EXPIRES - timedelta(days=7)  # Wednesday 24 February 2027

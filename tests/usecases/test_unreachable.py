@@ -18,7 +18,7 @@ from bot.usecases.unreachable import told, unreachable
 from storage import outbox
 from storage.db import Database
 from storage.models import Staff
-from tests.test_outbox import Clock, Recorder
+from tests.bot.test_outbox import Clock, Recorder
 
 MONDAY = date(2026, 11, 23)
 

@@ -21,10 +21,10 @@ from handlers.metadata import Decision, decode
 from handlers.waiting.messages import DIGEST_LIMIT, DigestItem, digest_message
 from storage.db import Database
 from storage.models import Question, Reminder, Staff
+from tests.bot.test_sweep import LONDON, World, has_buttons, text_of
 from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
-from tests.test_sweep import LONDON, World, has_buttons, text_of
 
 MON, TUE, WED, THU = (date(2026, 11, d) for d in (23, 24, 25, 26))
 SAT = date(2026, 11, 28)
@@ -169,7 +169,7 @@ def test_a_step_waiting_on_the_declarants_answer_is_left_out(world: World) -> No
 
 
 def test_a_deputy_sees_whose_decisions_they_hold(world: World) -> None:
-    from tests.test_sweep import delegate
+    from tests.bot.test_sweep import delegate
 
     world.declare("alice", on=date(2026, 11, 19))
     delegate(world, "manager", "eve", today=date(2026, 11, 19), starts=MON, ends=THU)

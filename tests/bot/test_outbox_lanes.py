@@ -17,8 +17,8 @@ from bot.pacing import Lanes, Pace
 from bot.teams.sender import TEAMS_PACE
 from handlers.outgoing import SLACK_PACE
 from storage.db import Database
+from tests.bot.test_outbox_pacing import Paced, Time, owe, paced_worker
 from tests.faketeams import TEAMS_PER_CONVERSATION, TEAMS_PER_TENANT
-from tests.test_outbox_pacing import Paced, Time, owe, paced_worker
 
 WAIT = 10.0  # seconds: how long a send waits for another one before the test fails
 

@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "bench_sweep.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_sweep.py"
 
 
 def _load() -> ModuleType:

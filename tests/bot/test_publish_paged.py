@@ -11,8 +11,8 @@ from bot.publish import publish
 from bot.rules.financial_year import FinancialYear
 from bot.settings import Policy
 from storage.db import Database
+from tests.bot.test_publish import GIFTS_STEM, table
 from tests.publish_seed import seed
-from tests.test_publish import GIFTS_STEM, table
 
 YEAR = FinancialYear(2026)
 
