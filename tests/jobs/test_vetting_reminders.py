@@ -403,7 +403,8 @@ def test_rate_limited_and_failing_slack_calls_are_retried_and_delivered(
     )
     assert report.failures == []
     assert [r.status for r in world.fake.rejected] == [429, 500]
-    assert slept[0] >= 2  # Retry-After honoured
+    # Retry-After honoured (the DMs go on lanes of their own: the 500's shorter wait may come first)
+    assert max(slept) >= 2
     assert len(world.dms("UALICE")) == 1 and len(world.dms("UVET")) == 1
     assert {r.status for r in world.ledger()} == {"sent"}
 

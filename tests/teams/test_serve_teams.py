@@ -52,7 +52,7 @@ def test_the_teams_server_starts_and_stops_the_daily_sweep(
         return seen["scheduler"]
 
     monkeypatch.setattr(bot.scheduler, "start_scheduler", started)
-    monkeypatch.setattr(bot.server, "make_teams_server", lambda *_args: FakeServer(seen))
+    monkeypatch.setattr(bot.server, "make_teams_server", lambda *_args, **_kwargs: FakeServer(seen))
     assert serve._serve_teams(runtime, err=io.StringIO()) == 0
     assert seen["running"] and seen["job"] is not None
     assert seen["job"].next_run_time.weekday() == 0  # Monday morning: working days only
