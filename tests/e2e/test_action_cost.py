@@ -125,10 +125,11 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
     for (large_queries, large_rows, large_sends), (small_queries, small_rows, small_sends) in zip(
         large, small, strict=True
     ):
-        # The request's statements and the staff rows read by every thread are the same
-        # whatever the size of the office; the worker's work on its messages too, but for a
-        # claim given back when the pace holds a message (its update and its claim again).
-        assert large_rows == small_rows
+        # The request's statements are the same whatever the size of the office; the staff
+        # rows read by every thread and the worker's work on its messages too, but for a claim
+        # given back when the pace holds a message (its update and its claim again, and the
+        # recipient read again when it goes) — a timing of the pace, not of the office's size.
+        assert abs(large_rows - small_rows) <= 2, (large, small)
         assert large_queries == small_queries, (large, small)
         assert abs(large_sends - small_sends) <= 4, (large, small)
     (_, declared_staff, _), (_, approved_staff, _) = small
