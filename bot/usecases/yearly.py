@@ -45,16 +45,15 @@ def key_of(kind: str, staff_id: int, due_on: date) -> Key:
 
 
 def owed_to_staff(session: Session, *, kind: str, since: date) -> dict[Key, int | None]:
-    """The keys of `kind` owed since `since` (storage.reminders.owed_keys), each under
-    `key_of`: a key the ledger kept under the person's Slack id, before these messages went
-    through the outbox, counts as sent to them (so a round under way is not sent again)."""
-    owed: dict[Key, int | None] = {}
-    for key, pending in owed_keys(session, kinds=(kind,), since=since).items():
-        if key.recipient == key.subject:
-            owed[key] = pending
-        else:
-            owed.setdefault(Key(key.kind, key.subject, key.subject, key.due_on), None)
-    return owed
+    """The keys of `kind` owed since `since`, under `key_of`. A message the ledger sent under
+    the person's Slack id, before these went through the outbox, is among them under its new
+    name (storage.reminders.owed_keys renames it: a round under way is not sent again); one
+    that failed then is owed anew, as the other jobs' old keys are."""
+    return {
+        key: pending
+        for key, pending in owed_keys(session, kinds=(kind,), since=since).items()
+        if key.recipient == key.subject
+    }
 
 
 def addressee(session: Session, message: Queued) -> Staff | None:
