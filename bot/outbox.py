@@ -59,8 +59,9 @@ SWEEP_EVERY = 30.0  # seconds between passes when nothing wakes the worker
 # The longest a pass waits for the pace to let a message go; longer, and it ends (the worker's
 # loop comes back then, woken early by a new message or by stop).
 PACED_WAIT = 5.0
-# Messages in flight at once, each to a different conversation: a send mostly waits on the
-# platform, and the pace, not this, bounds the rate.
+# Messages in flight at once, each to a different conversation, for a sender that declares
+# `senders` (Teams: a send mostly waits on the platform, and the pace bounds the rate); one
+# at a time otherwise (Slack, whose pace alone keeps the sweep near its ideal time).
 SENDERS = 8
 
 
@@ -87,10 +88,10 @@ class Worker:
         office_tz: tzinfo = UTC,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] | None = None,
-        senders: int = SENDERS,
+        senders: int | None = None,
     ) -> None:
         """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair. `senders`:
-        how many conversations are sent to at once."""
+        how many conversations are sent to at once (default: as many as the sender says)."""
         self.db, self.sender, self.now = db, sender, now
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
@@ -103,7 +104,7 @@ class Worker:
         self.pace: Pace = getattr(sender, "pace", Pace())
         self.pacer = Pacer(self.pace, clock=clock)
         self._sleep = sleep or self._rest
-        self.lanes = Lanes(senders)
+        self.lanes = Lanes(senders if senders is not None else getattr(sender, "senders", 1))
         self._paced: float | None = None  # seconds from the last pass's end to its next slot
         self._at: datetime | None = None  # run_once's `at`, for the pass under way
         # Held by this run_once: a sweep driven by a past date holds until a time already

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import MOOT, Moot, Queued, SendFailed
+from bot.outbox import MOOT, SENDERS, Moot, Queued, SendFailed
 from bot.pacing import Pace
 from bot.teams.connector import Connector
 from bot.teams.drawers import DRAWERS, Where
@@ -55,6 +55,7 @@ class TeamsSender:
     # outbox's worker until the morning (main's bot.outbox reads this; ignored before it).
     holds_outside_working_hours = True
     pace = TEAMS_PACE
+    senders = SENDERS  # conversations sent to at once (bot.outbox)
 
     def __init__(self, db: Database, connector: Connector, *, service_url: str) -> None:
         self.db, self.connector, self.service_url = db, connector, service_url
