@@ -97,3 +97,26 @@ def _kinds() -> None:
     """The kinds of declaration the features add, as the composition root installs them
     (bot.runtime.Runtime.build), for tests that call the approval engine's Slack side directly."""
     handlers.install_kinds()
+
+
+DATABASE_FIXTURES = frozenset({"_template", "fresh_db_url"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "database: reads TEST_DATABASE_URL itself (runs in the PostgreSQL pass too)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that reach a database: the others (rules,
+    cards, forms, fakes) ran in the SQLite pass and would give the same answer again."""
+    if not PG_URL:
+        return
+    keep, skip = [], []
+    for item in items:
+        uses = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses or item.get_closest_marker("database") else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database  # the scripts take TEST_DATABASE_URL when it is set
+
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 

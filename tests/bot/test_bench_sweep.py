@@ -23,6 +23,7 @@ def _load() -> ModuleType:
     return module
 
 
+@pytest.mark.database  # the script takes TEST_DATABASE_URL when it is set
 def test_the_benchmark_runs_and_reports_queries_flat_in_the_staff(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -3,9 +3,7 @@ it the way Slack does: signed requests with real payload shapes."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +12,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.app import create_app, settle
+from bot.app import create_app, outbox_of, settle
+from bot.pacing import Pace, Pacer
 from bot.server import drain, make_server
 from bot.settings import Policy, Settings
 from storage.db import Database
@@ -30,6 +29,7 @@ from tests.fakeslack import (
     view_submission_form,
 )
 from tests.fakeslack.server import Call
+from tests.serving import Serving
 
 SECRET = "e2e-signing-secret"
 
@@ -94,9 +94,8 @@ class Nolan:
     ) -> None:
         self.fake, self.db, self.clock = fake, db, clock
         self.policy = policy or Policy()
-        self._server: Any = None
+        self._serving: Serving | None = None
         self.app: Any = None
-        self._thread: threading.Thread | None = None
 
     def start(self) -> Nolan:
         settings = Settings(
@@ -107,9 +106,10 @@ class Nolan:
             policy=self.policy,
         )
         app = self.app = create_app(settings, self.db, clock=self.clock)
-        self._server = make_server(app, self.db, "127.0.0.1", 0)
-        self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)
-        self._thread.start()
+        # Slack's pace (a message a second to each person) is the subject of tests/bot's
+        # pacing tests and of bench_pacing; here it would only add seconds of waiting.
+        outbox_of(app).pacer = Pacer(Pace(), clock=time.monotonic)
+        self._serving = Serving(make_server(app, self.db, "127.0.0.1", 0))
         self.fake.idle = self.settle  # assert_no_call waits on the bot, not on a clock
         return self
 
@@ -120,13 +120,11 @@ class Nolan:
 
     def stop(self) -> None:
         self.fake.idle = None
-        if self._server is not None:
-            self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._serving is not None:
+            self._serving.stop()
         if self.app is not None:
             drain(self.app)
-        self._server = self._thread = self.app = None
+        self._serving = self.app = None
 
     def restart(self) -> None:
         """A new process in all but name: a new app and server over the same database."""
@@ -135,7 +133,8 @@ class Nolan:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.effective_port}"
+        assert self._serving is not None
+        return f"http://127.0.0.1:{self._serving.port}"
 
     @property
     def events_url(self) -> str:
@@ -257,12 +256,6 @@ def _check_reply(reply: str, where: str) -> None:
         if not isinstance(message, str) or not message or len(message) > 150:
             problems.append(f"{where}: error for {block_id!r} is not 1-150 characters")
     assert not problems, problems
-
-
-def _serve(server: Any) -> None:
-    # Closing waitress from another thread pulls the socket out from under its select().
-    with contextlib.suppress(OSError, ValueError):
-        server.run()
 
 
 def _find_button(

@@ -163,6 +163,9 @@ def test_a_slack_outage_during_the_reminder_is_made_good_next_run(
     declare(nolan, "UALICE", hospitality(clock))
     dm_to(fake, "UMGR", has_buttons)
     dm_to(fake, "UALICE")  # the receipt: the bot has finished posting
+    # Stopped, as its worker could otherwise take the reminder (and the outage) from the
+    # command's own: the command, run from cron, is what must report the failure.
+    nolan.stop()
     fake.slack_error_next("chat.postMessage", "service_unavailable")
     code, out, err = run(fake, db, date(2026, 11, 25))
     assert code == 1

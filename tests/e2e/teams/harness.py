@@ -4,9 +4,7 @@ signed with the tests' key, served as the Bot Framework's JWKS behind a local Op
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from tests.e2e.harness import Clock
 from tests.faketeams import APP_ID, APP_PASSWORD, TENANT_ID, FakeTeams, Forgery, activity, signed
 from tests.faketeams.server import Call
 from tests.schemas import CARD_CONTENT_TYPE, MAX_MESSAGE_BYTES, card_problems
+from tests.serving import Serving
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,7 @@ class TeamsNolan:
         self.fake, self.db, self.clock = fake, db, clock
         self.policy = policy or Policy()
         self.runtime: Runtime | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
 
     def start(self) -> TeamsNolan:
         settings = Settings(
@@ -88,22 +86,18 @@ class TeamsNolan:
         assert runtime.teams is not None and runtime.client is None  # no Slack in Teams mode
         self._homes = runtime.attach_homes()  # as bot.serve does: Home refreshes queued
         edge = runtime.teams.edge(self.db, settings, self.clock)
-        self._server = make_teams_server(edge, self.db, "127.0.0.1", 0)
-        self._thread = threading.Thread(target=_serve, args=(self._server,), daemon=True)
-        self._thread.start()
+        self._serving = Serving(make_teams_server(edge, self.db, "127.0.0.1", 0))
         runtime.outbox.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._serving is not None:
+            self._serving.stop()
         if self.runtime is not None:
             self.runtime.outbox.stop()
             assert self.runtime.teams is not None
             self.runtime.teams.http.close()
-        self._server = self._thread = self.runtime = None
+        self._serving = self.runtime = None
 
     def settle(self) -> None:
         """Wait until every message the bot owes has been sent (or settled otherwise)."""
@@ -111,7 +105,8 @@ class TeamsNolan:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.effective_port}"
+        assert self._serving is not None
+        return f"http://127.0.0.1:{self._serving.port}"
 
     # -- what Teams sends --------------------------------------------------------------------
 
@@ -190,6 +185,3 @@ def card_text(call: Call) -> str:
     )
 
 
-def _serve(server: Any) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        server.run()

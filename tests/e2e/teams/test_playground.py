@@ -32,6 +32,7 @@ from storage.models import ApprovalStep, Declaration, OutboxMessage, Staff
 from tests.e2e.teams.harness import TeamsNolan
 from tests.faketeams import FakeTeams
 from tests.schemas import card_problems
+from tests.serving import Serving
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -153,13 +154,10 @@ def served(db: Database, players: tuple[Player, Player]) -> Iterator[str]:
     assert teams is not None and isinstance(teams.verifier, LoopbackGate)
     homes = runtime.attach_homes()  # noqa: F841 (held weakly)
     edge = InlineDialogs(teams.edge(db, config, runtime.clock), teams.connector)
-    server = make_teams_server(edge, db, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    serving = Serving(make_teams_server(edge, db, "127.0.0.1", 0))
     runtime.outbox.start()
-    yield f"http://127.0.0.1:{server.effective_port}/api/messages"
-    server.close()
-    thread.join(timeout=5)
+    yield f"http://127.0.0.1:{serving.port}/api/messages"
+    serving.stop()
     runtime.outbox.stop()
     teams.http.close()
 
