@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.notifier import Posted, describe_failure
 from bot.owing import owe_list as owe_list
 from bot.owing import owe_once as owe_once
 from bot.owing import owe_unless_sent as owe_unless_sent
+from bot.sending import Posted, describe_failure
 from storage import reminders
 from storage.db import Database
 from storage.reminders import Key

@@ -40,7 +40,16 @@ from bot.owing import unpark as unpark
 from bot.pacing import FIRST_RETRY, Lanes, Pace, Pacer, backoff
 from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
-from bot.sending import MOOT, Moot, Queued, Reference, Sender, SendFailed
+from bot.sending import (
+    MOOT,
+    Moot,
+    Posted,
+    Queued,
+    Reference,
+    Sender,
+    SendFailed,
+    describe_failure,
+)
 from storage import outbox, outbox_pace, staff
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -49,8 +58,8 @@ from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
 __all__ = [
-    "MOOT", "Moot", "Queued", "Reference", "SendFailed", "Sender", "Worker", "backoff", "owe",
-    "queue", "to_staff", "unpark",
+    "MOOT", "Moot", "Posted", "Queued", "Reference", "SendFailed", "Sender", "Worker", "backoff",
+    "describe_failure", "owe", "queue", "to_staff", "unpark",
 ]
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 
 import handlers
 from bot.jobs import all_jobs
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.slack_client import make_client
@@ -27,6 +26,7 @@ from bot.teams.tokens import graph_scope
 from bot.usecases import homes, reassign
 from bot.usecases.moves import send_now
 from handlers import directory, home
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.staff import ManagerChange

@@ -1,7 +1,9 @@
 """What the outbox's worker and a platform's sender say to each other: the message as the
-sender sees it (`Queued`), where the platform put it (`Reference`), nothing to say (`MOOT`),
-a refusal (`SendFailed`), and the `Sender` each platform's adapter provides (Slack:
-handlers.outgoing; Teams: bot.teams.sender). bot.outbox re-exports them."""
+sender sees it (`Queued`), where the platform put it (`Reference`; `Posted`, the one Slack's
+sender gives and an update names), nothing to say (`MOOT`), a refusal (`SendFailed`, worded
+by the platform's adapter, and `describe_failure`, its one line for an operator), and the
+`Sender` each platform's adapter provides (Slack: handlers.outgoing; Teams:
+bot.teams.sender). bot.outbox re-exports them."""
 
 from __future__ import annotations
 
@@ -15,7 +17,16 @@ from bot.pacing import Pace
 
 
 class Reference(Protocol):
-    """Where the platform put a message (Slack: bot.notifier.Posted)."""
+    """Where the platform put a message (Slack: `Posted`)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message went: its conversation's id and the message's id there (Slack's
+    channel and ts), what an update of it needs."""
 
     channel: str
     ts: str
@@ -67,6 +78,15 @@ class SendFailed(Exception):
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent
         self.parked, self.pause = parked, pause
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A failed send or job in one line, for an operator (the sweep's report, the ledger):
+    the first line of what went wrong. A platform's refusal reaches the core as a `SendFailed`
+    its adapter has already worded ("Slack answered channel_not_found"), so nothing here
+    knows a platform."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 class Sender(Protocol):

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from bot.notifier import describe_failure
-from bot.outbox import Worker
+from bot.outbox import Worker, describe_failure
 from bot.rules.calendar import is_working_day
 from bot.rules.routing import Org
 from bot.rules.status import OutboxStatus

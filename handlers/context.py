@@ -20,10 +20,10 @@ from typing import Any
 from pydantic import BaseModel
 from slack_bolt import Ack, BoltContext, BoltResponse
 
-from bot.notifier import Notifier
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
 from bot.settings import Settings
 from handlers.metadata import BadMetadata, decode
+from handlers.notifier import Notifier
 from handlers.payloads import Malformed, Payload, parse
 from storage import staff
 from storage.db import Database

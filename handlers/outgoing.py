@@ -24,10 +24,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.notifier import Message, Notifier, Posted
-from bot.outbox import MOOT, Moot, Queued, SendFailed
+from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed
 from bot.pacing import Pace
 from bot.settings import Policy
+from handlers.notifier import Message, Notifier
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow

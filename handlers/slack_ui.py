@@ -40,12 +40,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.notifier import Message
 from bot.rules.refusal import FIELD_ERROR_MAX
 from bot.ui.cards import Button, Card, Decided, Flag
 from bot.ui.forms import Answers, Choice, Field, FieldErrors, Form, Kind, Note
 from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import clip, escape
+from handlers.notifier import Message
 from handlers.text import slack_date
 
 ACTION_SUFFIX = "_input"

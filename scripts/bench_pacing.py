@@ -42,7 +42,6 @@ from slack_sdk import WebClient
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from bot.notifier import Message, Notifier
 from bot.outbox import Queued, Sender, Worker, queue, to_staff
 from bot.pacing import Pace
 from bot.rules.status import OutboxStatus
@@ -50,6 +49,7 @@ from bot.teams import drawers
 from bot.teams.connector import Connector
 from bot.teams.sender import TeamsSender
 from bot.teams.tokens import TokenSource
+from handlers.notifier import Message, Notifier
 from handlers.outgoing import Drawn, SlackSender, card
 from storage.db import Database
 from storage.models import OutboxMessage, Staff

@@ -57,9 +57,9 @@ from sqlalchemy import event, func, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.notifier import Notifier
 from bot.runtime import Runtime
 from bot.settings import Policy, Settings
+from handlers.notifier import Notifier
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, GiftOffer, Reminder, Staff
 

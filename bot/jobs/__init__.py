@@ -3,7 +3,8 @@ it owes in the durable outbox (bot.outbox), which each platform's sender draws b
 (Slack: handlers' `@card`, Teams: bot.teams' `@drawer`). One module per feature, each with its
 `JOBS`; `all_jobs()` gives them in the order they run, to the Slack and the Teams runtime
 alike (bot.runtime).
-No job here takes Slack's notifier (`Sweep.notifier` is None on Teams)."""
+No job here knows a platform: a failure is reported in the outbox's words
+(bot.outbox.describe_failure), working hours are bot.rules.calendar's."""
 
 from __future__ import annotations
 

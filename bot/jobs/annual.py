@@ -16,7 +16,7 @@ staff, the year's answers and the keys already owed. Only owing is per person.
 
 from __future__ import annotations
 
-from bot.jobs.yearly import owe, people, report_sent
+from bot.jobs.yearly import audited, owe, people, report_sent
 from bot.outbox import to_staff
 from bot.rules import annual as rules
 from bot.rules.annual import Round
@@ -25,8 +25,8 @@ from bot.sweep import Job, Sweep
 from bot.usecases.annual import current_round, note_updates, outstanding, went_out
 from bot.usecases.declare import reachable
 from bot.usecases.yearly import ANNUAL, NONRESPONDERS, key_of, owed_to_staff
-from storage import audit, staff
 from storage import confirmations as store
+from storage import staff
 from storage.reminders import Key, owed_keys
 
 
@@ -86,16 +86,14 @@ def _ask(sweep: Sweep, round_: Round) -> None:
         reminded_line=f"Reminded {{people}} to answer the annual declaration {round_.year}.",
     )
     if asked or reminded:
-        with sweep.db.session() as session:
-            audit.record(
-                session,
-                action="annual_declaration_sent",
-                year=round_.year,
-                asked=asked,
-                reminded=reminded,
-                on=sweep.today,
-            )
-            session.commit()
+        audited(
+            sweep,
+            "annual_declaration_sent",
+            year=round_.year,
+            asked=asked,
+            reminded=reminded,
+            on=sweep.today,
+        )
 
 
 def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
@@ -145,15 +143,7 @@ def _tell_monitoring_officer(sweep: Sweep, round_: Round) -> None:
         f"Sent {officer.display_name} the list of {people(n)} who have not answered the "
         f"annual declaration {round_.year}.",
     )
-    with sweep.db.session() as session:
-        audit.record(
-            session,
-            action="annual_nonresponders_sent",
-            year=round_.year,
-            not_answered=n,
-            to_id=officer.id,
-        )
-        session.commit()
+    audited(sweep, "annual_nonresponders_sent", year=round_.year, not_answered=n, to_id=officer.id)
 
 
 JOBS = [

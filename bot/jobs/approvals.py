@@ -26,7 +26,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.ledger import owe_list
-from bot.notifier import describe_failure as problem
+from bot.outbox import describe_failure as problem
 from bot.outbox import to_staff
 from bot.rules.approvals import Chase, chase
 from bot.rules.calendar import add_working_days, working_days_between

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.notifier import describe_failure as problem
+from bot.outbox import describe_failure as problem
 from bot.sweep import Job, Sweep
 from bot.ui.text import long_day
 from bot.usecases import delegate

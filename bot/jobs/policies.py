@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.ledger import owe_unless_sent
-from bot.notifier import describe_failure
-from bot.outbox import to_staff
+from bot.outbox import describe_failure, to_staff
 from bot.rules.policies import long_date
 from bot.rules.schedule import due_lead, weekly_due
 from bot.sweep import Job, Owed, Sweep

@@ -14,10 +14,9 @@ when sent (Slack: handlers.undertaking.owed; Teams: bot.teams.undertaking).
 
 from __future__ import annotations
 
-from bot.jobs.yearly import owe, report_sent
+from bot.jobs.yearly import audited, owe, report_sent
 from bot.sweep import Job, Sweep
 from bot.usecases.yearly import undertakings_due
-from storage import audit
 
 
 def undertakings(sweep: Sweep) -> None:
@@ -42,11 +41,7 @@ def undertakings(sweep: Sweep) -> None:
         reminded_line="Reminded {people} to accept the code of conduct undertaking.",
     )
     if sent or reminded:
-        with sweep.db.session() as session:
-            audit.record(
-                session, action="undertaking_sent", sent=sent, reminded=reminded, on=sweep.today
-            )
-            session.commit()
+        audited(sweep, "undertaking_sent", sent=sent, reminded=reminded, on=sweep.today)
 
 
 JOBS = [

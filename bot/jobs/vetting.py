@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.ledger import owe_list, owe_unless_sent
-from bot.notifier import next_working_hour
 from bot.outbox import to_staff
 from bot.rules import vetting as rules
-from bot.rules.calendar import held_until, zone_named
+from bot.rules.calendar import held_until, next_working_hour, zone_named
 from bot.rules.roles import Role
 from bot.rules.schedule import Due
 from bot.sweep import Job, Owed, Sweep

@@ -34,10 +34,15 @@ from datetime import date, datetime, timedelta
 
 from bot.jobs.approvals import no_account, problem
 from bot.ledger import owe_once
-from bot.notifier import next_working_hour
 from bot.outbox import to_staff
 from bot.rules.approvals import Chase, chase
-from bot.rules.calendar import add_working_days, held_until, working_days_between, zone_named
+from bot.rules.calendar import (
+    add_working_days,
+    held_until,
+    next_working_hour,
+    working_days_between,
+    zone_named,
+)
 from bot.rules.routing import Approver, NoApprover, step_escalation_target
 from bot.rules.status import OutboxStatus
 from bot.sweep import Job, Owed, Sweep

@@ -1,6 +1,6 @@
 """What the sweep's jobs that write to many people once a year or once ever (the annual
-declaration, the undertaking) share: each person's message owed once by its key, and what
-the sweep's report says of them."""
+declaration, the undertaking) share: each person's message owed once by its key, what the
+sweep's report says of them, and the audit entry of what went."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.ledger import owe_unless_sent
 from bot.sweep import Owed, Sweep
+from storage import audit
 from storage.reminders import Key
 
 
@@ -45,3 +46,11 @@ def report_sent(
             f"{action}_reminded", reminded_line.format(people=people(reminded)), n=reminded
         )
     return sent, reminded
+
+
+def audited(sweep: Sweep, action: str, **detail: Any) -> None:
+    """The audit entry for what a run sent, in a transaction of its own (the messages are
+    already owed and delivered in theirs)."""
+    with sweep.db.session() as session:
+        audit.record(session, action=action, **detail)
+        session.commit()

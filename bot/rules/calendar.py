@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 WORKING_HOURS = (time(8, 0), time(19, 0))
+# A reminder the platform schedules into working hours (Slack's) arrives at nine, not as
+# they open.
+ARRIVE_AT = time(9, 0)
 
 
 @lru_cache(maxsize=64)
@@ -67,3 +70,11 @@ def held_until(at: datetime, zone: tzinfo, *, arrive: time | None = None) -> dat
         return None
     day = local.date() if local.time() < start else local.date() + timedelta(days=1)
     return datetime.combine(day, arrive or start, tzinfo=zone)
+
+
+def next_working_hour(now: datetime, tz: str | None) -> datetime | None:
+    """None if `now` is within working hours in `tz` (or tz is unknown), else the next 09:00
+    there: when Slack is asked to post a reminder held for the recipient's working hours.
+    Issue 12, "Reminders in working hours"."""
+    zone = zone_named(tz)
+    return None if zone is None else held_until(now, zone, arrive=ARRIVE_AT)

@@ -63,18 +63,30 @@ def decide_by_button(turn: Turn) -> dict[str, Any]:
     """`adaptiveCard/action` on a decision button: decided at once, the card replaced."""
     try:
         meta = _pressed_decision(turn)
-        done = decide.decide(
-            turn.db,
-            actor_id=_actor_id(turn),
-            step_id=meta.step_id,
-            outcome=meta.outcome,
-            reason=None,
-            now=turn.clock(),
-            tz=turn.settings.policy.tz,
-        )
+        done = _decide(turn, _actor_id(turn), meta, None)
     except Refused as refused:
         return action_message(refused.text)
     return _answered(turn, done)
+
+
+def _decide(turn: Turn, actor_id: int, meta: Decision, reason: str | None) -> Outcome:
+    """The decision the button or form names, as of now in the office's time zone."""
+    return decide.decide(
+        turn.db,
+        actor_id=actor_id,
+        step_id=meta.step_id,
+        outcome=meta.outcome,
+        reason=reason,
+        now=turn.clock(),
+        tz=turn.settings.policy.tz,
+    )
+
+
+def _told(done: Outcome) -> str:
+    """What the approver is told of a decision taken away from its card."""
+    spec = rules.spec(done.purpose, done.outcome)
+    past = spec.past if spec else done.outcome
+    return f"{past}: {done.reference}. The member of staff will be told."
 
 
 def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
@@ -87,9 +99,7 @@ def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
         if found is not None and on_its_card:
             step, record = found
             return card_replaced(adaptive_card(decided_card(session, record, step)))
-    spec = rules.spec(done.purpose, done.outcome)
-    past = spec.past if spec else done.outcome
-    return action_message(f"{past}: {done.reference}. The member of staff will be told.")
+    return action_message(_told(done))
 
 
 def open_decision_text(turn: Turn) -> dict[str, Any]:
@@ -124,17 +134,7 @@ def submit_decision_text(turn: Turn) -> dict[str, Any]:
     try:
         if len(text) > TEXT_MAX:
             raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
-        done = decide.decide(
-            turn.db,
-            actor_id=actor_id,
-            step_id=meta.step_id,
-            outcome=meta.outcome,
-            reason=text,
-            now=turn.clock(),
-            tz=turn.settings.policy.tz,
-        )
+        done = _decide(turn, actor_id, meta, text)
     except Refused as refused:  # shown on the form's one field, as on Slack
         return dialog(form, answers=answers, errors={Block.TEXT: refused.text})
-    spec = rules.spec(done.purpose, done.outcome)
-    past = spec.past if spec else done.outcome
-    return dialog_message(f"{past}: {done.reference}. The member of staff will be told.")
+    return dialog_message(_told(done))

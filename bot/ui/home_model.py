@@ -8,11 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from pydantic import model_validator
-
-from bot.ui.payload import BadPayload, Payload, decode
+from bot.ui.payload import BadPayload, BareNumber, Payload, decode
 
 T = TypeVar("T")
 
@@ -71,19 +69,11 @@ class Pages(Payload):
             return cls()
 
 
-class RecordRef(Payload):
+class RecordRef(BareNumber):
     """A "View" button's declaration. On the wire it is the bare id ("42"), as the registers'
-    record listener has always read it; decoding takes that or the object."""
+    record listener has always read it."""
 
     declaration_id: int
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_id(cls, value: Any) -> Any:
-        return {"declaration_id": value} if isinstance(value, int) else value
-
-    def encode(self) -> str:
-        return str(self.declaration_id)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -16,6 +16,22 @@ class Payload(BaseModel):
 
     def encode(self) -> str:
         return self.model_dump_json(exclude_none=True)
+
+
+class BareNumber(Payload):
+    """A payload of one whole number that goes on the wire as the bare number ("42"), as the
+    Slack buttons have always carried it; decoding takes that or the object. A subclass
+    declares its one field."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        (name,) = cls.model_fields
+        return {name: value} if isinstance(value, int) else value
+
+    def encode(self) -> str:
+        (value,) = self.model_dump().values()
+        return str(value)
 
 
 class BadPayload(ValueError):

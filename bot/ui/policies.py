@@ -3,7 +3,7 @@ rule's field names (bot.rules.policies.Field / ReviewField), so an error lands o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Protocol
 
@@ -252,19 +252,10 @@ class PolicyAnswers:
     retired: bool
 
     def form(self, *, owner_in_org: bool) -> PolicyForm:
-        """What the rules check (bot.rules.policies.validate)."""
-        return PolicyForm(
-            title=self.title,
-            owner_chosen=bool(self.owner),
-            owner_in_org=owner_in_org,
-            url=self.url,
-            last_reviewed=self.last_reviewed,
-            review_months=self.review_months,
-            next_review=self.next_review,
-            channel=self.channel,
-            is_code_of_conduct=self.is_code_of_conduct,
-            retired=self.retired,
-        )
+        """What the rules check (bot.rules.policies.validate): these answers as they are, but
+        the owner, who the rules know only as chosen and found in the org chart or not."""
+        typed = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "owner"}
+        return PolicyForm(**typed, owner_chosen=bool(self.owner), owner_in_org=owner_in_org)
 
 
 def read_policy(answers: Answers) -> PolicyAnswers:

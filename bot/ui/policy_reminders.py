@@ -46,41 +46,34 @@ def _button(policy_id: int, due: date | None) -> Button:
     )
 
 
-def channel_line(policy: PolicyShown, *, owner: str, today: date) -> tuple[str, str]:
-    """The channel's reminder (marked text) and its plain summary; `owner`: marked text."""
+def _review_words(policy: PolicyShown, today: date) -> tuple[bool, str]:
+    """Whether the review is overdue, and its date as both reminders word it: "was due for
+    review on 1 May 2027, 3 days ago" or "is due for review on … (in 7 days)"."""
     assert policy.next_review is not None
-    title = title_link(policy)
     if policy.next_review < today:
         late = (today - policy.next_review).days
-        line = (
-            f":warning: *Policy review overdue*: {title} was due for review on "
-            f"{long_date(policy.next_review)}, {days(late)} ago. Owner: {owner}."
-        )
-        return line, f"Policy review overdue: {policy.title}"
-    line = (
-        f":spiral_calendar_pad: *Policy review due*: {title} is due for review "
-        f"{when(policy.next_review, today)}. Owner: {owner}."
-    )
-    return line, f"Policy review due: {policy.title}"
+        return True, f"was due for review on {long_date(policy.next_review)}, {days(late)} ago"
+    return False, f"is due for review {when(policy.next_review, today)}"
+
+
+def _mark(overdue: bool) -> str:
+    return ":warning:" if overdue else ":spiral_calendar_pad:"
+
+
+def channel_line(policy: PolicyShown, *, owner: str, today: date) -> tuple[str, str]:
+    """The channel's reminder (marked text) and its plain summary; `owner`: marked text."""
+    overdue, words = _review_words(policy, today)
+    head = "Policy review overdue" if overdue else "Policy review due"
+    line = f"{_mark(overdue)} *{head}*: {title_link(policy)} {words}. Owner: {owner}."
+    return line, f"{head}: {policy.title}"
 
 
 def owner_line(policy: PolicyShown, *, today: date) -> tuple[str, str]:
     """The owner's reminder (marked text) and its plain summary."""
-    assert policy.next_review is not None
-    title = title_link(policy)
-    if policy.next_review < today:
-        late = (today - policy.next_review).days
-        line = (
-            f":warning: Your policy {title} was due for review on "
-            f"{long_date(policy.next_review)}, {days(late)} ago: it is overdue."
-        )
-        plain = f"Your policy {policy.title} is overdue for review"
-    else:
-        line = (
-            f":spiral_calendar_pad: Your policy {title} is due for review "
-            f"{when(policy.next_review, today)}."
-        )
-        plain = f"Your policy {policy.title} is due for review"
+    overdue, words = _review_words(policy, today)
+    line = f"{_mark(overdue)} Your policy {title_link(policy)} {words}"
+    line += ": it is overdue." if overdue else "."
+    plain = f"Your policy {policy.title} is {'overdue' if overdue else 'due'} for review"
     return line + " When the review is done, mark it reviewed here.", plain
 
 

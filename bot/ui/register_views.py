@@ -13,16 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
-
-from pydantic import model_validator
 
 from bot.rules.status import StepStatus
 from bot.rules.words import KIND_WORDS
 from bot.ui.cards import Button, Card, Style
 from bot.ui.forms import Note
 from bot.ui.home_model import Elsewhere, RecordRef
-from bot.ui.payload import Payload
+from bot.ui.payload import BareNumber, Payload
 from bot.ui.registers import STATUSES, SearchMeta
 from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen, Section
 from bot.ui.text import clip, escape
@@ -49,19 +46,10 @@ class Action(StrEnum):
     REPUBLISH = "registers_republish"  # payload RecordRef
 
 
-class Number(Payload):
-    """A page's number or a list's offset; on the wire the bare number ("20"), as the Slack
-    buttons have always carried it."""
+class Number(BareNumber):
+    """A page's number or a list's offset; on the wire the bare number ("20")."""
 
     n: int
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare(cls, value: Any) -> Any:
-        return {"n": value} if isinstance(value, int) else value
-
-    def encode(self) -> str:
-        return str(self.n)
 
 
 class RecordMeta(Payload):

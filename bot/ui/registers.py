@@ -74,6 +74,19 @@ def _menu(field_id: str, label: str, labels: dict[str, str], initial: str | None
     )
 
 
+def _term(field_id: str, label: str, hint: str, initial: str, *, max_length: int) -> Field:
+    """Optional words to look for: left empty, the search does not filter by them."""
+    return Field(
+        field_id,
+        label,
+        Kind.SHORT_TEXT,
+        hint=hint,
+        required=False,
+        max_length=max_length,
+        initial=initial or None,
+    )
+
+
 def search_form(meta: SearchMeta | None = None) -> Form:
     """Every field optional; filled in from `meta` when coming back to change the search."""
     meta = meta or SearchMeta()
@@ -95,14 +108,12 @@ def search_form(meta: SearchMeta | None = None) -> Form:
                 required=False,
                 initial=meta.person_slack_id,
             ),
-            Field(
+            _term(
                 f.OFFEROR,
                 "Offered by",
-                Kind.SHORT_TEXT,
-                hint="Part of the name of whoever offered a gift or hospitality",
-                required=False,
+                "Part of the name of whoever offered a gift or hospitality",
+                meta.offeror,
                 max_length=OFFEROR_MAX,
-                initial=meta.offeror or None,
             ),
             _menu(f.KIND, "Register", KIND_WORDS, meta.kind),
             _menu(f.STATUS, "Status", STATUSES, meta.status),
@@ -115,14 +126,12 @@ def search_form(meta: SearchMeta | None = None) -> Form:
                 initial=meta.date_from,
             ),
             Field(f.DATE_TO, "To", Kind.DATE, required=False, initial=meta.date_to),
-            Field(
+            _term(
                 f.TEXT,
                 "Words",
-                Kind.SHORT_TEXT,
-                hint="In the description, organisation, offeror or reference",
-                required=False,
+                "In the description, organisation, offeror or reference",
+                meta.text,
                 max_length=TEXT_MAX,
-                initial=meta.text or None,
             ),
         ),
     )

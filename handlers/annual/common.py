@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.notifier import Posted
+from bot.outbox import Posted
 from bot.ui.text import long_date as long_date
 from handlers.text import clip
 

@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.rules.annual import Round
 from bot.settings import Policy
 from bot.ui.annual import answer_by, intro, summary
@@ -24,6 +23,7 @@ from bot.usecases.annual import Outstanding as Outstanding
 from handlers.annual.common import bullet_sections, long_date
 from handlers.annual.ids import Action, AnnualRef
 from handlers.interests.views import CATEGORY_OPTIONS
+from handlers.notifier import Message
 from handlers.text import clip, escape, slack_date
 from storage.confirmations import Holdings
 from storage.models import Interest, OutsideWork

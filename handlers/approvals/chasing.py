@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.notifier import Message, describe_failure
 from bot.ui.waiting import (
     REMINDER_LIMIT,
     ReminderItem,
@@ -18,8 +17,9 @@ from bot.ui.waiting import (
     reminder_more,
     reminder_summary,
 )
+from handlers.notifier import Message
 
-__all__ = ["REMINDER_LIMIT", "ReminderItem", "problem", "reminder_message"]
+__all__ = ["REMINDER_LIMIT", "ReminderItem", "reminder_message"]
 
 
 def reminder_message(items: Sequence[ReminderItem], limit_days: int) -> Message:
@@ -34,7 +34,3 @@ def reminder_message(items: Sequence[ReminderItem], limit_days: int) -> Message:
     if more := reminder_more(len(items)):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return Message(text=reminder_summary(items), blocks=blocks)
-
-
-# Failures are worded the same wherever the sweep reports them.
-problem = describe_failure

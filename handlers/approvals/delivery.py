@@ -3,8 +3,8 @@ approval card's drawing (`card_for`, now bot.usecases.kinds), kept importable he
 
 from __future__ import annotations
 
-from bot.notifier import Message, Notifier
 from bot.usecases.kinds import card_for
+from handlers.notifier import Message, Notifier
 
 __all__ = ["card_for", "tell"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ButtonElement
 from slack_sdk.models.views import View
 
-from bot.notifier import Message
 from bot.ui.approval import (
     TEXT_MAX,
     ApprovalCard,
@@ -16,6 +15,7 @@ from bot.ui.approval import (
     moved_card,
 )
 from handlers import slack_ui
+from handlers.notifier import Message
 from storage.declarations import Record
 from storage.models import ApprovalStep
 

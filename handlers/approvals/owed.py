@@ -10,8 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from bot.notifier import Message, Posted
-from bot.outbox import Queued
+from bot.outbox import Posted, Queued
 from bot.usecases.kinds import card_for, kind_of
 from bot.usecases.owed import (
     APPROVAL,
@@ -26,6 +25,7 @@ from bot.usecases.owed import (
     step_and_record,
 )
 from handlers.approvals.messages import approval_message, moved_message
+from handlers.notifier import Message
 from handlers.outgoing import Drawn, card
 from storage import declarations
 from storage.declarations import Record

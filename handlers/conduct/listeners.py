@@ -11,9 +11,9 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier
 from bot.settings import Settings
 from handlers.conduct.messages import MINE_LIMIT, help_message, mine_message
+from handlers.notifier import Notifier
 from storage import declarations
 from storage.db import Database
 from storage.models import Staff

@@ -13,13 +13,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.rules.status import INTEREST_NOTED, DeclarationStatus
 from bot.rules.words import KIND_WORDS, STATUS_WORDS
 from bot.settings import Policy
 from bot.usecases.kinds import kind_of
 from handlers.conduct.ids import Action
 from handlers.metadata import DeclarationRef
+from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import Record
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.notifier import Message
 from bot.outbox import Queued
 from bot.usecases.delegate import CONFIRMED, DEPUTY_NOTICE, ENDED
 from handlers.delegation import messages
+from handlers.notifier import Message
 from handlers.outgoing import Drawn, card, loading
 from storage import delegations
 from storage.models import Delegation, Staff

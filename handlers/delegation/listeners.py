@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk.models.views import View
 
-from bot.notifier import Notifier
 from bot.rules import delegation as rules
 from bot.rules.refusal import Refused
 from bot.settings import Settings
@@ -25,6 +24,7 @@ from handlers.delegation.form import (
     read_delegation_form,
 )
 from handlers.delegation.views import Current, delegate_modal
+from handlers.notifier import Notifier
 from storage import delegations, staff
 from storage.db import Database
 from storage.models import Staff

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.notifier import Message
 from bot.ui.digest import footnote, heading, lines
+from handlers.notifier import Message
 from handlers.text import clip
 from storage.governance import Counts
 

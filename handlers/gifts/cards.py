@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.notifier import Message
 from bot.rules.gifts import Flag, OfferKind, format_pounds
 from bot.rules.status import StepStatus
 from bot.rules.words import offer_words, relationship_word, response_word
 from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import GiftRecord
 from storage.models import ApprovalStep

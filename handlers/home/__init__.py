@@ -11,11 +11,11 @@ from datetime import datetime
 
 from slack_bolt import App
 
-from bot.notifier import Notifier
 from bot.settings import Settings
 from handlers.home import listeners
 from handlers.home.ids import EVENT, Action
 from handlers.home.publish import SlackHomes
+from handlers.notifier import Notifier
 from storage.db import Database
 from storage.types import utcnow
 

@@ -10,7 +10,6 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.notifier import Notifier
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from handlers.delegation.listeners import delegation_form_for, end_delegations
@@ -19,6 +18,7 @@ from handlers.home.ids import Pages
 from handlers.home.publish import SlackHomes
 from handlers.interests.listeners import interest_form_for
 from handlers.notices.listeners import notice_form_for
+from handlers.notifier import Notifier
 from handlers.outside_work.listeners import outside_work_form_for
 from handlers.replies import notice_view
 from storage.db import Database

@@ -21,13 +21,13 @@ from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.notifier import Notifier
 from bot.outbox import Queued, SendFailed
 from bot.settings import Settings
 from bot.usecases.homes import HOME
 from handlers.home.ids import Pages
 from handlers.home.store import load_home
 from handlers.home.views import home_view, unknown_home_view
+from handlers.notifier import Notifier
 from handlers.outgoing import Drawn, card
 from storage import staff
 from storage.db import Database

@@ -6,10 +6,10 @@ from datetime import date
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.notifier import Message
 from bot.rules.interests import RESTRICTED_WARNING, Category, category_name, category_of
 from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, Interest

@@ -5,10 +5,10 @@ say only that a confidential notification arrived, never what it is about."""
 
 from __future__ import annotations
 
-from bot.notifier import Message
 from bot.rules.notices import CATEGORY_WORDS, Category, join_words
 from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, Notice

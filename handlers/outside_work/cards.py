@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.notifier import Message
 from bot.rules.outside_work import (
     USE_WORDS,
     WHEN_WORDS,
@@ -18,6 +17,7 @@ from bot.rules.outside_work import (
 )
 from bot.rules.status import StepStatus
 from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import Record
 from storage.models import ApprovalStep, OutsideWork

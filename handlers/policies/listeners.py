@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.notifier import Posted
+from bot.outbox import Posted
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.usecases import policies as usecase
 from handlers.annual.common import pressed_message

@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.ui.policy_reminders import WHEN_DONE, channel_line, owner_line, reviewed_line
+from handlers.notifier import Message
 from handlers.policies.ids import Action, ReviewRef
 from handlers.text import clip, escape
 from storage.models import Policy, Staff

@@ -8,8 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.notifier import Posted
-from bot.outbox import Queued
+from bot.outbox import Posted, Queued
 from bot.usecases.governance import CHANNEL_REMINDER, OWNER_REMINDER, channel_failure, still_due
 from bot.usecases.policies import REVIEWED
 from handlers.outgoing import Drawn, Office, card

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.notifier import Posted
-from bot.outbox import Queued
+from bot.outbox import Posted, Queued
 from bot.usecases.questions import ANSWER, ANSWERED, QUESTION, shown
 from bot.usecases.questions import Shown as Asked
 from handlers import slack_ui

@@ -15,7 +15,6 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.export import ExportError
-from bot.notifier import Notifier, UploadFailed
 from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases.exports import officer_id as _officer_id
@@ -23,6 +22,7 @@ from bot.usecases.exports import why as _why
 from bot.usecases.exports import write_export
 from handlers.conduct import ConductRequest
 from handlers.context import Env
+from handlers.notifier import Notifier, UploadFailed
 from handlers.register_export import messages
 from handlers.register_export.form import ExportRequest, read_export_form
 from handlers.register_export.ids import Field

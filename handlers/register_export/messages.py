@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.notifier import Message
 from bot.usecases.exports import NOT_ALLOWED, ExportRequest, failed_text, ready_text, title
+from handlers.notifier import Message
 
 __all__ = ["NOT_ALLOWED", "failed", "ready", "title"]
 

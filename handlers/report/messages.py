@@ -11,9 +11,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.report.render import Table, headline, scope_note, tables
 from bot.report.summary import Summary
+from handlers.notifier import Message
 from handlers.text import clip, escape
 
 NOT_ALLOWED = (

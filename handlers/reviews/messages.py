@@ -17,10 +17,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.settings import Policy
 from bot.ui import reviews as ui
 from bot.ui.cards import Button, Card
+from handlers.notifier import Message
 from handlers.text import slack_date
 
 

@@ -21,10 +21,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.rules.annual import UNDERTAKING_VERSION
 from bot.settings import Policy
 from bot.ui.undertaking import BUTTON, HEADER, Why, intro, link_line, undertaking_text
+from handlers.notifier import Message
 from handlers.text import clip, slack_date
 from handlers.undertaking.ids import Action, UndertakingRef
 

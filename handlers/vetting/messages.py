@@ -13,9 +13,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.ui import vetting_messages as ui
 from bot.ui.cards import Card
+from handlers.notifier import Message
 from handlers.text import clip
 
 SLACK = "Slack"  # the platform a person may not be on

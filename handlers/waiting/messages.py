@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.notifier import Message
 from bot.ui.waiting import (
     DIGEST_LIMIT,
     DIGEST_TITLE,
@@ -31,6 +30,7 @@ from bot.ui.waiting import (
     digest_summary,
 )
 from handlers.approvals.messages import decision_elements
+from handlers.notifier import Message
 
 __all__ = ["DIGEST_LIMIT", "DigestItem", "digest_message"]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from slack_bolt import Ack, Respond
 from sqlmodel import Session
 
-from bot.notifier import Message
 from bot.outbox import Queued
 from bot.usecases import withdraw as withdrawing
 from handlers.approvals.owed import notified
 from handlers.context import Env
 from handlers.metadata import DeclarationRef
+from handlers.notifier import Message
 from handlers.outgoing import Drawn, card
 from handlers.replies import tell
 from storage.models import Staff

@@ -28,12 +28,12 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot import engine
-from bot.notifier import Notifier
 from bot.rules.chains import parse_chain
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from bot.slack_client import make_client
 from bot.sweep import SweepReport
+from handlers.notifier import Notifier
 from storage import declarations, staff
 from storage.db import Database
 from storage.models import GiftOffer, Policy, Reminder, Staff

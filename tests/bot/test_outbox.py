@@ -13,8 +13,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import Session, select
 
-from bot.notifier import Message, Notifier, Posted
-from bot.outbox import MOOT, Moot, Queued, SendFailed, Worker, backoff, queue
+from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed, Worker, backoff, queue
+from handlers.notifier import Message, Notifier
 from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
 from storage.db import Database

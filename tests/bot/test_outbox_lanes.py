@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from bot.notifier import Posted
-from bot.outbox import Queued, SendFailed, Worker
+from bot.outbox import Posted, Queued, SendFailed, Worker
 from bot.pacing import Lanes, Pace
 from bot.teams.sender import TEAMS_PACE
 from handlers.outgoing import SLACK_PACE

@@ -11,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.notifier import Posted
-from bot.outbox import Queued, SendFailed, Worker, queue
+from bot.outbox import Posted, Queued, SendFailed, Worker, queue
 from bot.pacing import Pace, Pacer
 from bot.rules.status import OutboxStatus
 from bot.teams.sender import TEAMS_PACE

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk import WebClient
 
-from bot.notifier import Message, Notifier
 from bot.outbox import Queued, SendFailed, Worker, queue, to_staff
 from bot.reminders import run_reminders
 from bot.runtime import Runtime
 from bot.settings import Policy, Settings
 from bot.sweep import Job, Sweep
+from handlers.notifier import Message, Notifier
 from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
 from storage.db import Database

@@ -16,7 +16,6 @@ import handlers
 from bot import runtime
 from bot.cli import main
 from bot.jobs import all_jobs
-from bot.notifier import Message
 from bot.outbox import queue
 from bot.runtime import Runtime
 from bot.scheduler import sweep_job
@@ -24,6 +23,7 @@ from bot.settings import Policy, Settings
 from bot.sweep import Job, Sweep
 from bot.usecases import kinds
 from handlers import outgoing
+from handlers.notifier import Message
 from storage import outbox
 from storage.db import Database
 from tests.fakeslack import FakeSlack

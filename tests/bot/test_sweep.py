@@ -19,7 +19,6 @@ from bot import runtime
 from bot.cli import main
 from bot.jobs import all_jobs
 from bot.jobs import approvals as approval_jobs
-from bot.notifier import Notifier
 from bot.rules.delegation import Period
 from bot.runtime import Runtime
 from bot.scheduler import JOB_ID, MISFIRE_GRACE, make_scheduler, sweep_job, sweep_trigger
@@ -27,6 +26,7 @@ from bot.settings import Policy, Settings
 from bot.sweep import SweepReport
 from bot.usecases import delegate as delegation
 from bot.usecases.moves import Because, owe_card, owe_moves
+from handlers.notifier import Notifier
 from storage import chasing as store
 from storage import declarations, staff
 from storage.db import Database

@@ -13,10 +13,10 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.jobs import all_jobs
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, Declaration, Staff

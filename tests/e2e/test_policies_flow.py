@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.jobs.policies import remind_policy_reviews
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.sweep import Job, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import AuditEntry, Policy, Reminder, Staff

@@ -14,10 +14,10 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.jobs import vetting as jobs
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.sweep import Job, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef, person_block
 from storage.db import Database

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from unittest.mock import create_autospec
 
-from bot.notifier import Notifier
 from bot.settings import Settings
 from handlers.context import Env
+from handlers.notifier import Notifier
 from storage.db import Database
 
 

@@ -12,11 +12,12 @@ from unittest.mock import create_autospec
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier, Posted
+from bot.outbox import Posted
 from bot.rules.refusal import Refused
 from handlers.annual.ids import AnnualRef
 from handlers.annual.listeners import nothing_changed
 from handlers.errors import handle_error
+from handlers.notifier import Notifier
 from storage.db import Database
 from tests.handlers.env import env_for
 from tests.usecases.people import audited, seed

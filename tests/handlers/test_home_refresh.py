@@ -27,7 +27,7 @@ from tests.bot.test_outbox import Clock
 
 @dataclass
 class Published:
-    """Stands in for bot.notifier.Notifier: keeps what each Home showed; `during` runs inside
+    """Stands in for handlers.notifier.Notifier: keeps what each Home showed; `during` runs inside
     the next publish (a change landing while one is sent), `failures` are raised first."""
 
     views: list[tuple[str, dict[str, Any]]] = field(default_factory=list)

@@ -21,12 +21,12 @@ from sqlmodel import col, select
 
 from bot.cli import main
 from bot.jobs import all_jobs
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.rules.annual import round_of
 from bot.rules.calendar import next_working_day
 from bot.settings import Policy, Settings
 from bot.sweep import SweepReport, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage import confirmations, declarations
 from storage.db import Database

@@ -15,11 +15,11 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from bot.jobs.digest import post_governance_digest
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Policy as Office
 from bot.settings import Settings
 from bot.sweep import Job, SweepReport, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage import declarations
 from storage.db import Database

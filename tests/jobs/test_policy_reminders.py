@@ -17,11 +17,11 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.jobs.policies import remind_policy_reviews
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.settings import Policy as Office
 from bot.settings import Settings
 from bot.sweep import Job, SweepReport, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import Policy, Reminder, Staff

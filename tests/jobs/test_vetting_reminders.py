@@ -19,12 +19,12 @@ from sqlmodel import col, select
 
 from bot.cli import main
 from bot.jobs import vetting as jobs
-from bot.notifier import Notifier
 from bot.outbox import Worker
 from bot.rules.calendar import is_working_day
 from bot.settings import Policy, Settings
 from bot.slack_client import make_client
 from bot.sweep import Job, SweepReport, run_sweep
+from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from handlers.vetting.ids import RENEW_ACTION, ClearanceRef
 from storage.db import Database

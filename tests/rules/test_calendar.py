@@ -1,9 +1,10 @@
-"""Working days (weekends and England-and-Wales bank holidays skipped) and when a waiting
-step is chased."""
+"""Working days (weekends and England-and-Wales bank holidays skipped), when a waiting step
+is chased, and when a reminder scheduled into working hours arrives."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from bot.rules.calendar import (
     add_working_days,
     is_working_day,
     next_working_day,
+    next_working_hour,
     working_days_between,
 )
 
@@ -116,3 +118,24 @@ def test_chase_over_christmas_waits_for_working_days() -> None:
 def test_chase_with_a_limit_of_one_day() -> None:
     assert chase(FRIDAY, date(2026, 11, 23), limit_days=1, reminded=False) is Chase.REMIND
     assert chase(FRIDAY, date(2026, 11, 24), limit_days=1, reminded=True) is Chase.ESCALATE
+
+
+# -- working hours: when a reminder scheduled into them arrives ---------------------------------
+
+MORNING_UTC = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)  # 07:30 in London
+
+
+def test_within_hours_or_unknown_zone_goes_now() -> None:
+    assert next_working_hour(datetime(2026, 11, 20, 10, tzinfo=UTC), "Europe/London") is None
+    assert next_working_hour(MORNING_UTC, None) is None
+    assert next_working_hour(MORNING_UTC, "Not/AZone") is None
+
+
+def test_too_early_or_too_late_waits_for_nine_local() -> None:
+    assert next_working_hour(MORNING_UTC, "Europe/London") == datetime(
+        2026, 11, 20, 9, tzinfo=ZoneInfo("Europe/London")
+    )
+    # 07:30 UTC is 23:30 the day before in Los Angeles: nine the next morning there.
+    assert next_working_hour(MORNING_UTC, "America/Los_Angeles") == datetime(
+        2026, 11, 20, 9, tzinfo=ZoneInfo("America/Los_Angeles")
+    )

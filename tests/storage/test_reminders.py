@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 from bot.ledger import send_once
-from bot.notifier import Posted
+from bot.outbox import Posted
 from storage.db import Database
 from storage.reminders import STALE_CLAIM, Key, claim
 

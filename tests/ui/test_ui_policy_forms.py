@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.rules.policies import PolicyForm
 from bot.ui.plain import form_text
 from bot.ui.policies import policy_form, review_form
 from handlers import slack_ui
@@ -52,6 +53,19 @@ def test_the_policy_form() -> None:
     typed = read_policy_form(values)
     assert (typed.title, typed.owner, typed.review_months) == ("Code", "U1", "36")
     assert typed.channel == "C2" and typed.retired and not typed.is_code_of_conduct
+    # What the rules check: the same answers, the owner as chosen and (not) in the org chart.
+    assert typed.form(owner_in_org=False) == PolicyForm(
+        title="Code",
+        owner_chosen=True,
+        owner_in_org=False,
+        url=None,
+        last_reviewed=None,
+        review_months="36",
+        next_review=None,
+        channel="C2",
+        is_code_of_conduct=False,
+        retired=True,
+    )
     new = slack_ui.modal(policy_form(policy=None, owner_id=None, payload=FormMeta())).to_dict()
     assert contract.view_problems(new, "new policy", "modal") == []
     assert len(new["blocks"][-1]["element"]["options"]) == 1

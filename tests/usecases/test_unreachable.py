@@ -8,8 +8,7 @@ import io
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from bot.notifier import Posted
-from bot.outbox import Moot, Queued, SendFailed, Worker, queue, to_staff, unpark
+from bot.outbox import Moot, Posted, Queued, SendFailed, Worker, queue, to_staff, unpark
 from bot.reminders import run_reminders
 from bot.runtime import Runtime
 from bot.settings import Policy, Settings

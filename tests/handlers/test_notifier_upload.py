@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from slack_sdk import WebClient
 
-from bot.notifier import Notifier, UploadFailed
+from handlers.notifier import Notifier, UploadFailed
 from tests.fakeslack import FakeSlack
 
 

@@ -1,4 +1,7 @@
-"""Every message Nolan sends leaves through here: one place for retries, limits and tests."""
+"""Every message Nolan sends to Slack leaves through here: one place for retries, limits and
+tests. Slack's end of the outbox (handlers.outgoing) turns its errors into the core's
+bot.outbox.SendFailed, worded for an operator ("Slack answered channel_not_found"); where a
+message went is the core's bot.outbox.Posted."""
 
 from __future__ import annotations
 
@@ -6,15 +9,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.rules.calendar import held_until, zone_named
+from bot.outbox import Posted
+from bot.rules.calendar import next_working_hour
 
 
 @dataclass(frozen=True)
@@ -29,24 +32,6 @@ class Message:
         if self.blocks:
             kwargs["blocks"] = [b.to_dict() for b in self.blocks]
         return kwargs
-
-
-@dataclass(frozen=True)
-class Posted:
-    """Where a message went: chat.update needs the DM's conversation id and the ts."""
-
-    channel: str
-    ts: str
-
-
-def describe_failure(exc: BaseException) -> str:
-    """A failed send in one line, for an operator: the platform's error code (Slack's), or
-    the first line. Here, beside the platform's client, so the ledger and the sweep that
-    report failures need not know the platform."""
-    if isinstance(exc, SlackApiError):
-        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 class UploadFailed(Exception):
@@ -140,13 +125,3 @@ class Notifier:
             channel=channel, post_at=int(post_at.timestamp()), **message.as_kwargs()
         )
         return None
-
-
-ARRIVE_AT = time(9, 0)  # Slack's scheduled reminders arrive at nine, not as the day opens
-
-
-def next_working_hour(now: datetime, tz: str | None) -> datetime | None:
-    """None if `now` is within working hours in `tz` (or tz is unknown), else the next 09:00
-    there."""
-    zone = zone_named(tz)
-    return None if zone is None else held_until(now, zone, arrive=ARRIVE_AT)
