@@ -1,8 +1,8 @@
 """Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
 
-`make test` runs the suite twice: on SQLite files, then against a real PostgreSQL server that
-scripts/with-postgres.sh starts. On PostgreSQL each xdist worker gets its own database,
-migrated once and truncated between tests.
+`make test` runs the suite on SQLite files, then the tests that reach a database again against
+a real PostgreSQL server that scripts/with-postgres.sh starts. On PostgreSQL each xdist worker
+gets its own database, migrated once and truncated between tests.
 """
 
 from __future__ import annotations
