@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -111,11 +112,10 @@ def open_stage(
         session.add(step)
         session.flush()
         opened.steps.append(step)
-        audit.record(
+        audit.for_step(
             session,
+            step,
             action="routed",
-            declaration_id=declaration.id,
-            step_id=step.id,
             approver_id=target.person_id,
             role=seat.role.value,
             purpose=seat.purpose.value,
@@ -256,17 +256,29 @@ def move(
     )
     if result.rowcount != 1:
         return None
-    audit.record(
+    moved = Moved(
+        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
+    )
+    record_move(
         session,
+        moved,
         action="reassigned",
         actor_id=actor_id,
-        declaration_id=step.declaration_id,
-        step_id=step.id,
-        from_id=step.approver_id,
-        to_id=to.person_id,
         delegated_from=to.delegated_from,
         why=why,
     )
-    return Moved(
-        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
+    return moved
+
+
+def record_move(session: Session, moved: Moved, *, action: str, **detail: Any) -> None:
+    """A step handed on, in the trail: the step, from whom and to whom, then `actor_id` and
+    the detail as for audit.record."""
+    audit.record(
+        session,
+        action=action,
+        declaration_id=moved.declaration_id,
+        step_id=moved.step_id,
+        from_id=moved.from_id,
+        to_id=moved.to_id,
+        **detail,
     )
