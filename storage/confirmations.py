@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -317,21 +317,6 @@ def granted_outside_work(
         for i, ref, declarant, organisation, role, granted in rows
         if i is not None and granted is not None
     ]
-
-
-def end_permission(session: Session, *, declaration_id: int, on: date) -> bool:
-    """End an outside-work permission on `on`, unless it has ended by then already (a
-    conditional update: two presses end it once). The caller commits."""
-    result = session.execute(
-        update(OutsideWork)
-        .where(
-            col(OutsideWork.declaration_id) == declaration_id,
-            or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > on),
-        )
-        .values(ended_on=on)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 # -- the undertaking ----------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from bot.rules.routing import Approver
 from bot.rules.status import StepStatus
 from bot.settings import Settings
 from bot.usecases.answers import answer_once
-from storage import audit, declarations, staff
 from storage import confirmations as store
+from storage import declarations, endings, staff
 from storage.db import Database
 from storage.models import OutsideWork, Staff
 
@@ -182,19 +182,17 @@ def end_at_review(
     today = now.astimezone(settings.policy.tz).date()
     with db.session() as session:
         review = _load(session, actor, declaration_id, period, settings)
-        if not store.end_permission(session, declaration_id=declaration_id, on=today):
+        if not endings.end_permission(
+            session,
+            declaration_id=declaration_id,
+            on=today,
+            actor_id=review.staff_id,
+            via="yearly review",
+        ):
             if review.answered is not None:
                 response, at = review.answered
                 return Reviewed(review.permission, response, at, review.ended_on)
             raise Refused(f"{review.permission.reference} has already ended.")
-        audit.record(
-            session,
-            action="ended",
-            actor_id=review.staff_id,
-            declaration_id=declaration_id,
-            ended_on=today,
-            via="yearly review",
-        )
         reviewed = _answer(session, review, period, "ended", now)
         manager_id = _line_manager(session, review, declaration_id, today)
         if manager_id is not None:
