@@ -76,6 +76,11 @@ class _Review:
     answered: tuple[str, datetime] | None  # an earlier answer to this review
 
 
+def _asked(declaration_id: int, period: str) -> store.Asked:
+    """The review of this permission for this anniversary."""
+    return store.Asked(store.OUTSIDE_WORK_REVIEW, store.declaration_subject(declaration_id), period)
+
+
 def _load(
     session: Session, actor: Staff | None, declaration_id: int, period: str, settings: Settings
 ) -> _Review:
@@ -91,12 +96,7 @@ def _load(
         s.decided_at for s in record.steps if s.status == StepStatus.GRANTED and s.decided_at
     ]
     granted_on = max(granted).astimezone(settings.policy.tz).date() if granted else work.start_date
-    first = store.get(
-        session,
-        kind=store.OUTSIDE_WORK_REVIEW,
-        subject=store.declaration_subject(declaration_id),
-        period=period,
-    )
+    first = store.get(session, _asked(declaration_id, period))
     return _Review(
         staff_id=actor.id,
         permission=Permission(
@@ -123,9 +123,7 @@ def _answer(
 ) -> Reviewed:
     answer = answer_once(
         session,
-        kind=store.OUTSIDE_WORK_REVIEW,
-        subject=store.declaration_subject(review.permission.declaration_id),
-        period=period,
+        _asked(review.permission.declaration_id, period),
         staff_id=review.staff_id,
         response=response,
         now=now,
