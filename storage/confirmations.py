@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, or_
@@ -64,14 +64,7 @@ def confirm(session: Session, asked: Asked, *, staff_id: int, response: str, at:
     """Record the answer; False if one was already recorded (the first answer stands)."""
     inserted = session.execute(
         conflict_insert(session, Confirmation)
-        .values(
-            kind=asked.kind,
-            subject=asked.subject,
-            period=asked.period,
-            staff_id=staff_id,
-            response=response,
-            responded_at=at,
-        )
+        .values(**asdict(asked), staff_id=staff_id, response=response, responded_at=at)
         .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
         .returning(Confirmation.id)
     ).scalar()
