@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -259,26 +258,14 @@ def move(
     moved = Moved(
         step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
     )
-    record_move(
+    audit.for_step(
         session,
-        moved,
+        step,
         action="reassigned",
         actor_id=actor_id,
+        from_id=moved.from_id,
+        to_id=moved.to_id,
         delegated_from=to.delegated_from,
         why=why,
     )
     return moved
-
-
-def record_move(session: Session, moved: Moved, *, action: str, **detail: Any) -> None:
-    """A step handed on, in the trail: the step, from whom and to whom, then `actor_id` and
-    the detail as for audit.record."""
-    audit.record(
-        session,
-        action=action,
-        declaration_id=moved.declaration_id,
-        step_id=moved.step_id,
-        from_id=moved.from_id,
-        to_id=moved.to_id,
-        **detail,
-    )

@@ -14,7 +14,7 @@ from bot import engine
 from bot.rules.routing import Approver, NoApprover, Org, step_escalation_target
 from bot.rules.status import StepStatus
 from bot.usecases.moves import Because, Owed, owe_moved
-from storage import chasing, declarations, staff
+from storage import audit, chasing, declarations, staff
 from storage.models import ApprovalStep, Declaration
 
 
@@ -100,8 +100,14 @@ def escalate(
     if moved is None:
         session.rollback()
         return None
-    engine.record_move(
-        session, moved, action="escalated", working_days=waited, waiting_since=waiting_since
+    audit.for_step(
+        session,
+        step,
+        action="escalated",
+        from_id=moved.from_id,
+        to_id=moved.to_id,
+        working_days=waited,
+        waiting_since=waiting_since,
     )
     new = staff.by_id(session, staff_id=moved.to_id)
     new_name = new.display_name if new else "the next person up"
