@@ -56,6 +56,26 @@ def _noted_hash(raw: str) -> tuple[int, str]:
     return int(number), digest
 
 
+_Commands = argparse._SubParsersAction  # add_subparsers' return: add_parser adds to it
+
+
+def _actions(commands: _Commands, name: str, *, about: str) -> _Commands:
+    """A command whose ACTION must be given (`register export`): its subcommands."""
+    return commands.add_parser(name, help=about).add_subparsers(
+        dest=f"{name}_command", metavar="ACTION", required=True
+    )
+
+
+def _year_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--year",
+        type=_financial_year,
+        default=None,
+        help="the financial year by the year it starts: 2026 is 1 April 2026 to 31 March 2027 "
+        "(default: the current one)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -65,9 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the bot (the default)")
     commands.add_parser("migrate", help="create or upgrade the database schema, then exit")
 
-    staff = commands.add_parser("staff", help="the org chart").add_subparsers(
-        dest="staff_command", metavar="ACTION", required=True
-    )
+    staff = _actions(commands, "staff", about="the org chart")
     imp = staff.add_parser("import", help="load the org chart from a CSV file")
     imp.add_argument("file", type=Path, metavar="FILE.csv")
     imp.add_argument(
@@ -77,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nothing is imported",
     )
 
-    register = commands.add_parser("register", help="the registers").add_subparsers(
-        dest="register_command", metavar="ACTION", required=True
-    )
+    register = _actions(commands, "register", about="the registers")
     export = register.add_parser("export", help="write a register as CSV or XLSX")
     export.add_argument(
         "register", choices=["gifts", "interests", "outside-work"], help="which register"
@@ -123,25 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="directory to write into"
     )
-    publish.add_argument(
-        "--year",
-        type=_financial_year,
-        default=None,
-        help="the financial year by the year it starts: 2026 is 1 April 2026 to 31 March 2027 "
-        "(default: the current one)",
-    )
+    _year_option(publish)
 
-    report = commands.add_parser("report", help="reports for the audit committee").add_subparsers(
-        dest="report_command", metavar="ACTION", required=True
-    )
+    report = _actions(commands, "report", about="reports for the audit committee")
     annual = report.add_parser("annual", help="the annual report for a financial year")
-    annual.add_argument(
-        "--year",
-        type=_financial_year,
-        default=None,
-        help="the financial year by the year it starts: 2026 is 1 April 2026 to 31 March 2027 "
-        "(default: the current one)",
-    )
+    _year_option(annual)
     annual.add_argument(
         "--out",
         type=Path,
@@ -149,9 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write: report.html (self-contained page) or report.pdf",
     )
 
-    reminders = commands.add_parser(
-        "reminders", help="reminders, escalation and delegations (the daily sweep)"
-    ).add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
+    reminders = _actions(
+        commands, "reminders", about="reminders, escalation and delegations (the daily sweep)"
+    )
     run = reminders.add_parser("run", help="do everything due as of a day, once")
     run.add_argument(
         "--today",
@@ -167,16 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         "waits for the morning (default: SWEEP_TIME with --today, else now)",
     )
 
-    teams = commands.add_parser("teams", help="Microsoft Teams").add_subparsers(
-        dest="teams_command", metavar="ACTION", required=True
-    )
+    teams = _actions(commands, "teams", about="Microsoft Teams")
     package.add_arguments(
         teams.add_parser("package", help="write the Teams app package (manifest and icons)")
     )
 
-    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
-        dest="audit_command", metavar="ACTION", required=True
-    )
+    audit = _actions(commands, "audit", about="the audit trail")
     verify = audit.add_parser(
         "verify", help="recompute the audit trail's hash chain and name the first break"
     )
@@ -293,21 +291,13 @@ def _run(
             err=err,
         )
     if args.command == "register":
-        from bot.export import run_export
+        from bot.export import ExportRequest, format_for, run_export
         from bot.registers import office_timezone
 
+        fmt = args.format or format_for(args.output)
+        wanted = ExportRequest(args.register, fmt, args.public, args.date_from, args.date_to)
         with office_timezone(settings.policy.tz):  # registers dated by a moment use local days
-            return run_export(
-                args.register,
-                db=db,
-                fmt=args.format,
-                public=args.public,
-                output=args.output,
-                date_from=args.date_from,
-                date_to=args.date_to,
-                out=out,
-                err=err,
-            )
+            return run_export(wanted, db=db, output=args.output, out=out, err=err)
     if args.command == "report":
         from bot.report.annual import run_annual_report
 

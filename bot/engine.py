@@ -111,11 +111,10 @@ def open_stage(
         session.add(step)
         session.flush()
         opened.steps.append(step)
-        audit.record(
+        audit.for_step(
             session,
+            step,
             action="routed",
-            declaration_id=declaration.id,
-            step_id=step.id,
             approver_id=target.person_id,
             role=seat.role.value,
             purpose=seat.purpose.value,
@@ -256,17 +255,17 @@ def move(
     )
     if result.rowcount != 1:
         return None
-    audit.record(
+    moved = Moved(
+        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
+    )
+    audit.for_step(
         session,
+        step,
         action="reassigned",
         actor_id=actor_id,
-        declaration_id=step.declaration_id,
-        step_id=step.id,
-        from_id=step.approver_id,
-        to_id=to.person_id,
+        from_id=moved.from_id,
+        to_id=moved.to_id,
         delegated_from=to.delegated_from,
         why=why,
     )
-    return Moved(
-        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
-    )
+    return moved

@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -22,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.cells import as_utc, neutralise
-from bot.registers import REGISTERS, Column, ColumnType, Register, Value
+from bot.registers import REGISTERS, Column, ColumnType, Value
 from storage import audit
 from storage.db import Database
 
@@ -145,15 +146,28 @@ def write_csv_file(fh: IO[bytes], columns: Sequence[Column[Any]], records: Itera
     return rows
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """Which register, in which format, public or full, over which days (inclusive)."""
+
+    register: str
+    fmt: str
+    public: bool
+    date_from: date | None
+    date_to: date | None
+
+    @property
+    def filename(self) -> str:
+        scope = "public" if self.public else "full"
+        days = "-".join(d.isoformat() for d in (self.date_from, self.date_to) if d is not None)
+        return f"{self.register}-register-{scope}{'-' + days if days else ''}.{self.fmt}"
+
+
 def export(
-    spec: Register[Any],
+    wanted: ExportRequest,
     *,
     db: Database,
-    fmt: str,
-    public: bool,
     output: Path | None,
-    date_from: date | None,
-    date_to: date | None,
     out: TextIO,
     actor_id: int | None = None,
     destination: str | None = None,
@@ -166,6 +180,8 @@ def export(
     The audit entry is committed before the file takes its name, so there is never an
     exported file the trail does not know about.
     """
+    spec = REGISTERS[wanted.register]
+    public = wanted.public
     columns = spec.columns_for(public=public)
     withheld: Counter[str] = Counter()  # filled as the rows stream past
 
@@ -179,17 +195,17 @@ def export(
             register=spec.name,
             public=public,
             rows=rows,
-            format=fmt,
+            format=wanted.fmt,
             output=destination or (str(output) if output is not None else "stdout"),
-            date_from=date_from,
-            date_to=date_to,
+            date_from=wanted.date_from,
+            date_to=wanted.date_to,
             operator=_operator(),
             **extra,
         )
         session.commit()
 
     with db.session() as session:
-        loaded = spec.load(session, date_from, date_to)
+        loaded = spec.load(session, wanted.date_from, wanted.date_to)
         records = spec.rows_for(loaded, public=public, withheld=withheld)
         if output is None:
             _ensure_utf8(out)
@@ -198,62 +214,42 @@ def export(
             record_export(session, rows)
             return rows
         with replacing(output, private=not public) as fh:
-            rows = _write_file(fh, fmt, columns, records, spec.title)
+            rows = _write_file(fh, wanted.fmt, columns, records, spec.title)
             record_export(session, rows)
         return rows
 
 
-def _option_problem(
-    register: str, fmt: str, output: Path | None, date_from: date | None, date_to: date | None
-) -> str | None:
-    if register not in REGISTERS:
-        return f"no register called {register!r} (choose from {', '.join(REGISTERS)})"
-    if fmt not in FORMATS:
-        return f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})"
-    if date_from is not None and date_to is not None and date_from > date_to:
+def _option_problem(wanted: ExportRequest, output: Path | None) -> str | None:
+    if wanted.register not in REGISTERS:
+        return f"no register called {wanted.register!r} (choose from {', '.join(REGISTERS)})"
+    if wanted.fmt not in FORMATS:
+        return f"unknown format {wanted.fmt!r} (choose from {', '.join(FORMATS)})"
+    start, end = wanted.date_from, wanted.date_to
+    if start is not None and end is not None and start > end:
         return "--from is after --to"
-    if fmt == "xlsx" and output is None:
+    if wanted.fmt == "xlsx" and output is None:
         return "xlsx is a binary file format: give --output FILE.xlsx"
     return None
 
 
 def run_export(
-    register: str,
-    *,
-    db: Database,
-    fmt: str | None,
-    public: bool,
-    output: Path | None,
-    date_from: date | None,
-    date_to: date | None,
-    out: TextIO,
-    err: TextIO,
+    wanted: ExportRequest, *, db: Database, output: Path | None, out: TextIO, err: TextIO
 ) -> int:
     """The CLI command: check the options, export, and turn failures into one-line errors.
 
     Returns the exit status: 0 done, 1 could not read or write, 2 bad options.
     """
-    fmt = fmt or format_for(output)
-    problem = _option_problem(register, fmt, output, date_from, date_to)
+    problem = _option_problem(wanted, output)
     if problem is not None:
         print(f"nolan: error: {problem}", file=err)
         return 2
-    spec = REGISTERS[register]
+    spec = REGISTERS[wanted.register]
     try:
-        rows = export(
-            spec,
-            db=db,
-            fmt=fmt,
-            public=public,
-            output=output,
-            date_from=date_from,
-            date_to=date_to,
-            out=out,
-        )
+        rows = export(wanted, db=db, output=output, out=out)
     except FILE_ERRORS as exc:
         where = output if output is not None else "standard output"
         return explain(exc, err, writing=str(where), reading="the register")
     if output is not None:
-        what = f"the public {spec.name} register" if public else f"the {spec.name} register"
+        what = f"the public {spec.name} register" if wanted.public else f"the {spec.name} register"
         print(f"Wrote {rows} row{'' if rows == 1 else 's'} of {what} to {output}.", file=out)
     return 0

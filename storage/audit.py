@@ -14,7 +14,7 @@ from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col, select
 
 from storage import audit_chain
-from storage.models import AuditEntry
+from storage.models import ApprovalStep, AuditEntry
 
 
 def record(
@@ -37,6 +37,14 @@ def record(
     session.connection()  # begin the transaction, so that its rollback drops the entry too
     session.info.setdefault(_PENDING, []).append(entry)
     return entry
+
+
+def for_step(session: Session, step: ApprovalStep, *, action: str, **detail: Any) -> AuditEntry:
+    """An entry about one approval step: its declaration and the step's id, then `actor_id`
+    and the detail as for `record`."""
+    return record(
+        session, action=action, declaration_id=step.declaration_id, step_id=step.id, **detail
+    )
 
 
 _PENDING = "nolan.audit.pending"

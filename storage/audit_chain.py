@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from storage.db import conflict_insert
 from storage.models import AuditEntry, AuditHead, Declaration
 
 GENESIS = "0" * 64  # the prev_hash of the first entry
@@ -95,9 +94,8 @@ def _claim_head(session: Session) -> str | None:
 
     An upsert, so a head row that has gone (a table emptied) starts again from the genesis
     value — if entries remain, `verify` shows the break — at no extra query."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     claim = (
-        insert(_HEAD)
+        conflict_insert(session, _HEAD)
         .values(id=HEAD_ID, last_id=None, last_hash=None)
         .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
         .returning(_HEAD.c.last_hash)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.rules.status import INTEREST_NOTED, DeclarationStatus, StepStatus
+from storage.db import conflict_insert
 from storage.models import (
     ApprovalStep,
     AuditEntry,
@@ -50,44 +50,33 @@ def declaration_subject(declaration_id: int) -> str:
     return f"declaration:{declaration_id}"
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Confirmation)
+@dataclass(frozen=True)
+class Asked:
+    """What a confirmation answers — one kind of question, about one subject (a person, a
+    declaration), for one period — and so its key: one answer each."""
+
+    kind: str
+    subject: str
+    period: str
 
 
-def confirm(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    period: str,
-    staff_id: int,
-    response: str,
-    at: datetime,
-) -> bool:
+def confirm(session: Session, asked: Asked, *, staff_id: int, response: str, at: datetime) -> bool:
     """Record the answer; False if one was already recorded (the first answer stands)."""
     inserted = session.execute(
-        _insert(session)
-        .values(
-            kind=kind,
-            subject=subject,
-            period=period,
-            staff_id=staff_id,
-            response=response,
-            responded_at=at,
-        )
+        conflict_insert(session, Confirmation)
+        .values(**asdict(asked), staff_id=staff_id, response=response, responded_at=at)
         .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
         .returning(Confirmation.id)
     ).scalar()
     return inserted is not None
 
 
-def get(session: Session, *, kind: str, subject: str, period: str) -> Confirmation | None:
+def get(session: Session, asked: Asked) -> Confirmation | None:
     return session.exec(
         select(Confirmation).where(
-            Confirmation.kind == kind,
-            Confirmation.subject == subject,
-            Confirmation.period == period,
+            Confirmation.kind == asked.kind,
+            Confirmation.subject == asked.subject,
+            Confirmation.period == asked.period,
         )
     ).first()
 
@@ -186,15 +175,8 @@ def record_updates(session: Session, *, period: str, since: datetime, now: datet
     for staff_id, first in rows:
         if staff_id in answered:
             continue
-        if confirm(
-            session,
-            kind=ANNUAL,
-            subject=staff_subject(staff_id),
-            period=period,
-            staff_id=staff_id,
-            response="updated",
-            at=first,
-        ):
+        asked = Asked(ANNUAL, staff_subject(staff_id), period)
+        if confirm(session, asked, staff_id=staff_id, response="updated", at=first):
             added += 1
     return added
 
@@ -317,21 +299,6 @@ def granted_outside_work(
         for i, ref, declarant, organisation, role, granted in rows
         if i is not None and granted is not None
     ]
-
-
-def end_permission(session: Session, *, declaration_id: int, on: date) -> bool:
-    """End an outside-work permission on `on`, unless it has ended by then already (a
-    conditional update: two presses end it once). The caller commits."""
-    result = session.execute(
-        update(OutsideWork)
-        .where(
-            col(OutsideWork.declaration_id) == declaration_id,
-            or_(col(OutsideWork.ended_on).is_(None), col(OutsideWork.ended_on) > on),
-        )
-        .values(ended_on=on)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 # -- the undertaking ----------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from bot.rules.status import StepStatus
+from storage import audit
 from storage.models import ApprovalStep, Declaration, Delegation, Staff
 
 
@@ -136,3 +138,16 @@ def excluded_deciders(session: Session, *, ids: set[int]) -> dict[int, frozenset
         for d in rows
         if d.id is not None
     }
+
+
+def audited(session: Session, delegation: Delegation, *, action: str, **detail: Any) -> None:
+    """An entry about a delegation — which, whose approvals, to whom — then `actor_id` and
+    the detail as for audit.record."""
+    audit.record(
+        session,
+        action=action,
+        delegation_id=delegation.id,
+        delegator_id=delegation.delegator_id,
+        deputy_id=delegation.deputy_id,
+        **detail,
+    )

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.rules.status import OutboxStatus
 from storage import touched
@@ -115,16 +116,19 @@ def last_sent(session: Session, *, kind: str, subject: str) -> OutboxMessage | N
     updated at (an update records the place of the message it replaced): e.g. a person's
     current Home card on Teams."""
     return session.exec(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.kind == kind,
-            OutboxMessage.subject == subject,
-            OutboxMessage.status == OutboxStatus.SENT,
-            col(OutboxMessage.channel).is_not(None),
-            col(OutboxMessage.ts).is_not(None),
-        )
+        _sent_about(kind, subject)
+        .where(col(OutboxMessage.channel).is_not(None), col(OutboxMessage.ts).is_not(None))
         .order_by(col(OutboxMessage.id).desc())
     ).first()
+
+
+def _sent_about(kind: str, subject: str) -> SelectOfScalar[OutboxMessage]:
+    """The messages of this kind about this subject that reached the platform."""
+    return select(OutboxMessage).where(
+        OutboxMessage.kind == kind,
+        OutboxMessage.subject == subject,
+        OutboxMessage.status == OutboxStatus.SENT,
+    )
 
 
 def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
@@ -328,13 +332,8 @@ def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
     with where it went (`channel`, `ts`): each copy of a card, to update them all."""
     return list(
         session.exec(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.kind == kind,
-                OutboxMessage.subject == subject,
-                OutboxMessage.status == OutboxStatus.SENT,
-                col(OutboxMessage.ts).is_not(None),
-            )
+            _sent_about(kind, subject)
+            .where(col(OutboxMessage.ts).is_not(None))
             .order_by(col(OutboxMessage.id))
         ).all()
     )

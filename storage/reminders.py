@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
+from storage.db import conflict_insert
 from storage.models import Reminder, Staff
 from storage.outbox import mark_failed, mark_sent
 
@@ -48,15 +48,10 @@ class Key:
     due_on: date
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
-
-
 def _insert_key(session: Session, key: Key, **values: Any) -> int | None:
     """Insert the row of `key` unless it exists: its id, or None."""
     inserted = session.execute(
-        _insert(session)
+        conflict_insert(session, Reminder)
         .values(
             kind=key.kind, subject=key.subject, recipient=key.recipient, due_on=key.due_on, **values
         )

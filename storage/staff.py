@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -141,6 +141,13 @@ class ImportSummary:
     # Emails whose file gave a vetting expiry earlier than a renewal recorded in Slack: kept.
     renewals_kept: tuple[str, ...] = ()
 
+    def counts(self) -> dict[str, int]:
+        """How many of each, as the trail records them."""
+        return {
+            f.name: len(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in fields(self)
+        }
+
 
 def manager_changes(
     before: Mapping[int, int | None], after: Mapping[int, int | None]
@@ -273,19 +280,7 @@ def apply_org_chart(
         managers_changed=tuple(manager_changes(managers_before, after)),
         renewals_kept=tuple(renewals_kept),
     )
-    audit.record(
-        session,
-        action="staff_imported",
-        source=source,
-        total=summary.total,
-        added=summary.added,
-        updated=summary.updated,
-        unchanged=summary.unchanged,
-        deactivated=summary.deactivated,
-        reactivated=summary.reactivated,
-        managers_changed=len(summary.managers_changed),
-        renewals_kept=len(renewals_kept),
-    )
+    audit.record(session, action="staff_imported", source=source, **summary.counts())
     session.flush()
     return summary
 

@@ -54,10 +54,8 @@ class Accepted:
 
 def answer_once(
     session: Session,
+    asked: store.Asked,
     *,
-    kind: str,
-    subject: str,
-    period: str,
     staff_id: int,
     response: str,
     now: datetime,
@@ -66,18 +64,10 @@ def answer_once(
 ) -> Answer:
     """Record `response` and audit it as `action` with `detail`, unless an answer stands
     already: then that one. The caller commits."""
-    if store.confirm(
-        session,
-        kind=kind,
-        subject=subject,
-        period=period,
-        staff_id=staff_id,
-        response=response,
-        at=now,
-    ):
+    if store.confirm(session, asked, staff_id=staff_id, response=response, at=now):
         audit.record(session, action=action, actor_id=staff_id, **dict(detail))
         return Answer(response, now, recorded=True)
-    first = store.get(session, kind=kind, subject=subject, period=period)
+    first = store.get(session, asked)
     assert first is not None
     return Answer(first.response, first.responded_at, recorded=False)
 
@@ -99,9 +89,7 @@ def _answer_as_staff(
     with db.session() as session:
         answer = answer_once(
             session,
-            kind=kind,
-            subject=store.staff_subject(actor.id),
-            period=period,
+            store.Asked(kind, store.staff_subject(actor.id), period),
             staff_id=actor.id,
             response=response,
             now=now,
@@ -152,12 +140,8 @@ def my_undertaking(db: Database, *, actor: Staff | None) -> Undertaking:
     if actor is None or actor.id is None:
         raise Refused(NOT_IN_ORG_CHART)
     with db.session() as session:
-        mine = store.get(
-            session,
-            kind=store.UNDERTAKING,
-            subject=store.staff_subject(actor.id),
-            period=UNDERTAKING_VERSION,
-        )
+        asked = store.Asked(store.UNDERTAKING, store.staff_subject(actor.id), UNDERTAKING_VERSION)
+        mine = store.get(session, asked)
         counts = None
         if {Role.ADMIN, Role.MONITORING_OFFICER} & actor.role_set:
             people = store.active_people(session)

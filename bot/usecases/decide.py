@@ -113,13 +113,8 @@ def decide(
         actor, step, record, verdict = _load(session, actor_id, step_id)
         assert actor.id is not None
         if not verdict.allowed:
-            audit.record(
-                session,
-                action="decision_refused",
-                actor_id=actor.id,
-                declaration_id=step.declaration_id,
-                step_id=step_id,
-                outcome=outcome,
+            audit.for_step(
+                session, step, action="decision_refused", actor_id=actor.id, outcome=outcome
             )
             session.commit()
             raise Refused(verdict.reason)
@@ -144,12 +139,11 @@ def decide(
         record = declarations.load_record(session, declaration_id=step.declaration_id)
         assert record is not None
         step = next(s for s in record.steps if s.id == step_id)
-        audit.record(
+        audit.for_step(
             session,
+            step,
             action="decided",
             actor_id=actor.id,
-            declaration_id=step.declaration_id,
-            step_id=step_id,
             outcome=outcome,
             reason=reason,
             on_behalf_of=step.approver_id if step.approver_id != actor.id else None,

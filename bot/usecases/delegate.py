@@ -21,7 +21,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
 from bot.ui.text import long_day
 from bot.usecases.moves import Because, Owed, owe_moves
-from storage import audit, delegations, staff
+from storage import delegations, staff
 from storage.models import ApprovalStep, Delegation, Staff
 
 # The messages a delegation owes, drawn by each platform.
@@ -113,14 +113,12 @@ def start(
         ends_on=period.ends_on,
         now=now,
     )
-    audit.record(
+    delegations.audited(
         session,
+        delegation,
         action="delegated",
         actor_id=delegator.id,
-        delegation_id=delegation.id,
-        delegator_id=delegator.id,
         delegator=delegator.display_name,
-        deputy_id=deputy.id,
         deputy=deputy.display_name,
         starts_on=period.starts_on,
         ends_on=period.ends_on,
@@ -179,13 +177,11 @@ def end(
     moves = hand_back(
         session, delegator_id=delegation.delegator_id, why=why, actor_id=actor_id, now=now
     )
-    audit.record(
+    delegations.audited(
         session,
+        delegation,
         action="delegation_ended",
         actor_id=actor_id,
-        delegation_id=delegation.id,
-        delegator_id=delegation.delegator_id,
-        deputy_id=delegation.deputy_id,
         ends_on=delegation.ends_on,
         by_itself=by_itself,
         moved_back=len(moves),

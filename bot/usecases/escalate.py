@@ -100,11 +100,10 @@ def escalate(
     if moved is None:
         session.rollback()
         return None
-    audit.record(
+    audit.for_step(
         session,
+        step,
         action="escalated",
-        declaration_id=step.declaration_id,
-        step_id=step.id,
         from_id=moved.from_id,
         to_id=moved.to_id,
         working_days=waited,

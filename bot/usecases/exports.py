@@ -6,13 +6,12 @@ delivers the file (Slack: an upload in the DM; Teams: the file-consent card)."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.export import FORMATS, ExportError, export
+from bot.export import FORMATS, ExportError, ExportRequest, export
 from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Invalid
@@ -26,21 +25,6 @@ NOT_ALLOWED = (
     "Only the monitoring officer and the head of office can export the registers: they hold "
     "personal data."
 )
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    register: str
-    fmt: str
-    public: bool
-    date_from: date | None
-    date_to: date | None
-
-    @property
-    def filename(self) -> str:
-        scope = "public" if self.public else "full"
-        days = "-".join(d.isoformat() for d in (self.date_from, self.date_to) if d is not None)
-        return f"{self.register}-register-{scope}{'-' + days if days else ''}.{self.fmt}"
 
 
 class InvalidExport(Invalid):
@@ -90,13 +74,9 @@ def write_export(
     it could not be made (`why` words them)."""
     with office_timezone(settings.policy.tz):
         return export(
-            REGISTERS[wanted.register],
+            wanted,
             db=db,
-            fmt=wanted.fmt,
-            public=wanted.public,
             output=target,
-            date_from=wanted.date_from,
-            date_to=wanted.date_to,
             out=io.StringIO(),
             actor_id=officer_id,
             destination=destination,

@@ -206,11 +206,9 @@ def _annual(session: Session, me: Staff, policy: Policy, today: date) -> model.A
         return model.Annual(due=False, next_on=next_round.opens_on)
     if me.starter_since is not None and me.starter_since > round_.opens_on:
         return model.Annual(due=False, next_on=next_round.opens_on)
+    subject = confirmations.staff_subject(me.id)
     mine = confirmations.get(
-        session,
-        kind=confirmations.ANNUAL,
-        subject=confirmations.staff_subject(me.id),
-        period=round_.period,
+        session, confirmations.Asked(confirmations.ANNUAL, subject, round_.period)
     )
     answered = mine.response if mine is not None else None
     if answered is None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot import engine
 from bot.outbox import queue, to_staff
@@ -31,7 +30,7 @@ from bot.usecases.declare import (
 )
 from bot.usecases.kinds import kind_of
 from bot.usecases.owed import declaration_subject
-from storage import audit, declarations, staff
+from storage import audit, declarations, endings, staff
 from storage.db import Database
 from storage.declarations import Record
 from storage.models import Declaration, Interest, Staff
@@ -277,25 +276,12 @@ def end_interest(
             )
         if problem is not None or record is None or me is None or ended_on is None:
             raise Refused(problem or NOT_FOUND, END_DATE)
-        result = session.execute(
-            update(Interest)
-            .where(
-                col(Interest.declaration_id) == declaration_id,
-                col(Interest.ended_on).is_(None),
-            )
-            .values(ended_on=ended_on)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        assert me.id is not None
+        if not endings.end_interest(
+            session, declaration_id=declaration_id, on=ended_on, actor_id=me.id
+        ):
             session.rollback()
             raise Refused(ALREADY_ENDED, END_DATE)
-        audit.record(
-            session,
-            action="ended",
-            actor_id=me.id,
-            declaration_id=declaration_id,
-            ended_on=ended_on,
-        )
         told = _who_to_tell(session, record, me, settings, now)
         _owe_ended(session, declaration_id, told=told, declarant_id=me.id or 0)
         if told:

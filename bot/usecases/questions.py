@@ -115,12 +115,11 @@ def ask(
     session.flush()
     assert question.id is not None
     record = asking.record
-    audit.record(
+    audit.for_step(
         session,
+        asking.step,
         action="question_asked",
         actor_id=asking.asker.id,
-        declaration_id=record.declaration.id,
-        step_id=step_id,
         question_id=question.id,
     )
     declarant_id = record.declaration.declarant_id
@@ -187,12 +186,11 @@ def answer(
     assert answering.step.id is not None
     restarted = store.restart_clock(session, step_id=answering.step.id, at=now)
     record = answering.record
-    audit.record(
+    audit.for_step(
         session,
+        answering.step,
         action="question_answered",
         actor_id=record.declarant.id,
-        declaration_id=record.declaration.id,
-        step_id=answering.step.id,
         question_id=question_id,
         clock_restarted=restarted,
     )

@@ -22,8 +22,8 @@ from bot.rules.routing import Approver
 from bot.rules.status import StepStatus
 from bot.settings import Settings
 from bot.usecases.answers import answer_once
-from storage import audit, declarations, staff
 from storage import confirmations as store
+from storage import declarations, endings, staff
 from storage.db import Database
 from storage.models import OutsideWork, Staff
 
@@ -76,6 +76,11 @@ class _Review:
     answered: tuple[str, datetime] | None  # an earlier answer to this review
 
 
+def _asked(declaration_id: int, period: str) -> store.Asked:
+    """The review of this permission for this anniversary."""
+    return store.Asked(store.OUTSIDE_WORK_REVIEW, store.declaration_subject(declaration_id), period)
+
+
 def _load(
     session: Session, actor: Staff | None, declaration_id: int, period: str, settings: Settings
 ) -> _Review:
@@ -91,12 +96,7 @@ def _load(
         s.decided_at for s in record.steps if s.status == StepStatus.GRANTED and s.decided_at
     ]
     granted_on = max(granted).astimezone(settings.policy.tz).date() if granted else work.start_date
-    first = store.get(
-        session,
-        kind=store.OUTSIDE_WORK_REVIEW,
-        subject=store.declaration_subject(declaration_id),
-        period=period,
-    )
+    first = store.get(session, _asked(declaration_id, period))
     return _Review(
         staff_id=actor.id,
         permission=Permission(
@@ -123,9 +123,7 @@ def _answer(
 ) -> Reviewed:
     answer = answer_once(
         session,
-        kind=store.OUTSIDE_WORK_REVIEW,
-        subject=store.declaration_subject(review.permission.declaration_id),
-        period=period,
+        _asked(review.permission.declaration_id, period),
         staff_id=review.staff_id,
         response=response,
         now=now,
@@ -182,19 +180,17 @@ def end_at_review(
     today = now.astimezone(settings.policy.tz).date()
     with db.session() as session:
         review = _load(session, actor, declaration_id, period, settings)
-        if not store.end_permission(session, declaration_id=declaration_id, on=today):
+        if not endings.end_permission(
+            session,
+            declaration_id=declaration_id,
+            on=today,
+            actor_id=review.staff_id,
+            via="yearly review",
+        ):
             if review.answered is not None:
                 response, at = review.answered
                 return Reviewed(review.permission, response, at, review.ended_on)
             raise Refused(f"{review.permission.reference} has already ended.")
-        audit.record(
-            session,
-            action="ended",
-            actor_id=review.staff_id,
-            declaration_id=declaration_id,
-            ended_on=today,
-            via="yearly review",
-        )
         reviewed = _answer(session, review, period, "ended", now)
         manager_id = _line_manager(session, review, declaration_id, today)
         if manager_id is not None:

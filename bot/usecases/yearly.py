@@ -95,7 +95,7 @@ def annual_as_sent(
         return None
     round_ = round_in(message, policy)
     subject = store.staff_subject(person.id)
-    if store.get(session, kind=ANNUAL, subject=subject, period=round_.period) is not None:
+    if store.get(session, store.Asked(ANNUAL, subject, round_.period)) is not None:
         return None
     held = store.current_holdings(session, today=today, staff_ids=[person.id])
     return AnnualAsked(
@@ -150,7 +150,7 @@ def undertaking_as_sent(session: Session, message: Queued) -> UndertakingAsked |
     if person is None or person.id is None:
         return None
     subject = store.staff_subject(person.id)
-    if store.get(session, kind=UNDERTAKING, subject=subject, period=rules.UNDERTAKING_VERSION):
+    if store.get(session, store.Asked(UNDERTAKING, subject, rules.UNDERTAKING_VERSION)):
         return None
     payload = message.payload
     return UndertakingAsked(

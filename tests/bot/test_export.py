@@ -302,20 +302,11 @@ def test_from_after_to_is_an_error(
     assert exc.value.code == 2
     assert "--from is after --to" in capsys.readouterr().err
 
-    from bot.export import run_export
+    from bot.export import ExportRequest, run_export
 
     err = io.StringIO()
-    code = run_export(
-        "gifts",
-        db=db,
-        fmt=None,
-        public=False,
-        output=None,
-        date_from=date(2026, 3, 4),
-        date_to=date(2026, 3, 2),
-        out=io.StringIO(),
-        err=err,
-    )
+    wanted = ExportRequest("gifts", "csv", False, date(2026, 3, 4), date(2026, 3, 2))
+    code = run_export(wanted, db=db, output=None, out=io.StringIO(), err=err)
     assert code == 2
     assert err.getvalue() == "nolan: error: --from is after --to\n"
     assert exports(db) == []

@@ -101,9 +101,7 @@ class World:
         with self.db.session() as session:
             assert confirmations.confirm(
                 session,
-                kind="annual_declaration",
-                subject=f"staff:{self.id(key)}",
-                period=str(year),
+                confirmations.Asked("annual_declaration", f"staff:{self.id(key)}", str(year)),
                 staff_id=self.id(key),
                 response=response,
                 at=at(ANNUAL_DAY, 12),
@@ -347,7 +345,7 @@ def test_weekly_reminders_to_those_who_have_not_answered_then_the_list(world: Wo
     assert "Reminder 1 of 4" in text_of(world.dms("UBOB")[0])
     with world.db.session() as session:
         eve = confirmations.get(
-            session, kind="annual_declaration", subject=f"staff:{world.id('eve')}", period="2027"
+            session, confirmations.Asked("annual_declaration", f"staff:{world.id('eve')}", "2027")
         )
     assert eve is not None and eve.response == "updated"
 
@@ -473,9 +471,7 @@ def test_the_query_count_does_not_grow_with_the_staff(db: Database, fake: FakeSl
             assert staff_id is not None
             confirmations.confirm(
                 session,
-                kind="annual_declaration",
-                subject=f"staff:{staff_id}",
-                period="2027",
+                confirmations.Asked("annual_declaration", f"staff:{staff_id}", "2027"),
                 staff_id=staff_id,
                 response="confirmed",
                 at=at(ANNUAL_DAY),
@@ -488,9 +484,7 @@ def test_the_query_count_does_not_grow_with_the_staff(db: Database, fake: FakeSl
             assert staff_id is not None
             confirmations.confirm(
                 session,
-                kind="annual_declaration",
-                subject=f"staff:{staff_id}",
-                period="2027",
+                confirmations.Asked("annual_declaration", f"staff:{staff_id}", "2027"),
                 staff_id=staff_id,
                 response="confirmed",
                 at=at(ANNUAL_DAY),
@@ -600,9 +594,7 @@ def test_undertaking_reminders_weekly_until_accepted(world: World, db: Database)
     with db.session() as session:
         confirmations.confirm(
             session,
-            kind="undertaking",
-            subject=f"staff:{world.id('eve')}",
-            period="v1",
+            confirmations.Asked("undertaking", f"staff:{world.id('eve')}", "v1"),
             staff_id=world.id("eve"),
             response="accepted",
             at=at(start, 12),
@@ -703,9 +695,9 @@ def test_an_answered_review_is_not_sent_again(world: World) -> None:
     with world.db.session() as session:
         confirmations.confirm(
             session,
-            kind="outside_work_review",
-            subject=f"declaration:{declaration_id}",
-            period="2027-06-15",
+            confirmations.Asked(
+                "outside_work_review", f"declaration:{declaration_id}", "2027-06-15"
+            ),
             staff_id=world.id("alice"),
             response="confirmed",
             at=at(date(2027, 6, 14)),
@@ -735,15 +727,10 @@ def test_one_answer_per_kind_subject_and_period(db: Database) -> None:
         session.add(staff_row)
         session.flush()
         assert staff_row.id is not None
-        kwargs: dict[str, Any] = {
-            "kind": "undertaking",
-            "subject": f"staff:{staff_row.id}",
-            "period": "v1",
-            "staff_id": staff_row.id,
-            "at": at(ANNUAL_DAY),
-        }
-        assert confirmations.confirm(session, response="accepted", **kwargs)
-        assert not confirmations.confirm(session, response="updated", **kwargs)
+        asked = confirmations.Asked("undertaking", f"staff:{staff_row.id}", "v1")
+        kwargs: dict[str, Any] = {"staff_id": staff_row.id, "at": at(ANNUAL_DAY)}
+        assert confirmations.confirm(session, asked, response="accepted", **kwargs)
+        assert not confirmations.confirm(session, asked, response="updated", **kwargs)
         session.commit()
         rows = session.exec(select(Confirmation)).all()
     assert [(r.response, r.responded_at) for r in rows] == [("accepted", at(ANNUAL_DAY))]
