@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from slack_bolt import Ack, BoltContext, BoltResponse
@@ -42,6 +42,7 @@ META = "meta"
 ENV = "env"
 TURN = "turn"
 
+T = TypeVar("T")
 Next = Callable[[], BoltResponse | None]
 Middleware = Callable[..., BoltResponse | None]
 
@@ -85,6 +86,14 @@ class Turn:
 
     def now(self) -> datetime:
         return self.env.now()
+
+    def call(self, use_case: Callable[..., T], /, now: datetime | None = None, **args: Any) -> T:
+        """Run a use case as the person who acted: `use_case(db, actor=…, settings=…,
+        now=…, **args)`, the four every such use case takes, from this turn (`now` if the
+        time was taken earlier in the request)."""
+        return use_case(
+            self.db, actor=self.actor, settings=self.settings, now=now or self.now(), **args
+        )
 
     @property
     def user_id(self) -> str:

@@ -82,15 +82,7 @@ def submit_policy(turn: Turn, meta: FormMeta) -> None:
             owner = staff.by_slack_id(session, slack_user_id=typed.owner)
             owner_id = owner.id if owner else None
     form = typed.form(owner_in_org=owner_id is not None)
-    listed = usecase.save_policy(
-        turn.db,
-        actor=turn.actor,
-        policy_id=meta.policy_id,
-        form=form,
-        owner_id=owner_id,
-        settings=turn.settings,
-        now=turn.now(),
-    )
+    listed = turn.call(usecase.save_policy, policy_id=meta.policy_id, form=form, owner_id=owner_id)
     turn.ack()  # closes the form, back to the list
     if meta.list_view_id:
         try:
@@ -104,14 +96,7 @@ def submit_policy(turn: Turn, meta: FormMeta) -> None:
 
 def open_review(turn: Turn, meta: ReviewRef) -> None:
     turn.ack()
-    reviewing = usecase.start_review(
-        turn.db,
-        actor=turn.actor,
-        policy_id=meta.policy_id,
-        due=meta.due,
-        settings=turn.settings,
-        now=turn.now(),
-    )
+    reviewing = turn.call(usecase.start_review, policy_id=meta.policy_id, due=meta.due)
     where = pressed_message(turn.body)
     turn.open(
         review_modal(
@@ -131,14 +116,11 @@ def open_review(turn: Turn, meta: ReviewRef) -> None:
 def submit_review(turn: Turn, meta: ReviewMeta) -> None:
     """Mark it reviewed (bot.usecases.policies.mark_reviewed): its reminders become
     "Reviewed" through the outbox (handlers.policies.owed)."""
-    usecase.mark_reviewed(
-        turn.db,
-        actor=turn.actor,
+    turn.call(
+        usecase.mark_reviewed,
         policy_id=meta.policy_id,
         due=meta.due,
         form=read_review_form(turn.view["state"]["values"]),
         pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
-        settings=turn.settings,
-        now=turn.now(),
     )
     turn.ack()

@@ -35,13 +35,11 @@ def _show(turn: Turn, reviewed: usecase.Reviewed) -> None:
 def _answer(
     turn: Turn, meta: ReviewRef, response: Literal["confirmed", "updated"], now: datetime
 ) -> None:
-    reviewed = usecase.answer_review(
-        turn.db,
-        actor=turn.actor,
+    reviewed = turn.call(
+        usecase.answer_review,
         declaration_id=meta.declaration_id,
         period=meta.period,
         response=response,
-        settings=turn.settings,
         now=now,
     )
     _show(turn, reviewed)
@@ -82,12 +80,7 @@ def ended(turn: Turn, meta: ReviewRef) -> None:
     """End the permission today; the line manager is told through the outbox
     (handlers.reviews.owed)."""
     turn.ack()
-    reviewed = usecase.end_at_review(
-        turn.db,
-        actor=turn.actor,
-        declaration_id=meta.declaration_id,
-        period=meta.period,
-        settings=turn.settings,
-        now=turn.now(),
+    reviewed = turn.call(
+        usecase.end_at_review, declaration_id=meta.declaration_id, period=meta.period
     )
     _show(turn, reviewed)

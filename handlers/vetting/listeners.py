@@ -15,14 +15,7 @@ STALE_FORM = "This form is out of date: close it and press Renewed on… again."
 
 def open_renewal_form(turn: Turn, meta: ClearanceRef) -> None:
     turn.ack()
-    renewing = start_renewal(
-        turn.db,
-        actor=turn.actor,
-        staff_id=meta.staff_id,
-        expires=meta.expires,
-        settings=turn.settings,
-        now=turn.now(),
-    )
+    renewing = turn.call(start_renewal, staff_id=meta.staff_id, expires=meta.expires)
     turn.open(
         renewal_modal(
             ref=meta,
@@ -35,13 +28,10 @@ def open_renewal_form(turn: Turn, meta: ClearanceRef) -> None:
 
 
 def submit_renewal(turn: Turn, meta: ClearanceRef) -> None:
-    renew_vetting(
-        turn.db,
-        actor=turn.actor,
+    turn.call(
+        renew_vetting,
         staff_id=meta.staff_id,
         expires=meta.expires,
         renewed_on=turn.answers().date(Field.RENEWED_ON),
-        settings=turn.settings,
-        now=turn.now(),
     )
     turn.ack()
