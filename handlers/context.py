@@ -96,6 +96,20 @@ class Turn:
         )
 
     @property
+    def staff(self) -> Staff:
+        """The person who acted, for the listeners behind `known` (anyone else is refused)."""
+        if self.actor is None or self.actor.id is None:
+            raise Refused(NOT_IN_ORG_CHART)
+        return self.actor
+
+    @property
+    def staff_id(self) -> int:
+        """`staff`'s id."""
+        staff = self.staff
+        assert staff.id is not None  # `staff` has checked
+        return staff.id
+
+    @property
     def user_id(self) -> str:
         """The Slack id of the person who acted."""
         return str((self.body.get("user") or {}).get("id") or "")

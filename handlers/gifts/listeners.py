@@ -15,14 +15,13 @@ from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
 from handlers import manager_picker
 from handlers.approvals import owed
-from handlers.context import Env
+from handlers.context import Env, Turn
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
 from handlers.replies import open_form
 from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -55,28 +54,22 @@ def gift_form_for(
     )
 
 
-def submit_gift(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    now = env.now()
-    offer = rules.validate(form, limits_of(env.settings), office_day(env.settings, now))
-    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
-    assert actor.id is not None
+def submit_gift(turn: Turn) -> None:
+    form, chosen_slack_id = read_gift_form(turn.view["state"]["values"])
+    now = turn.now()
+    offer = rules.validate(form, limits_of(turn.settings), office_day(turn.settings, now))
+    asked, chosen_id = manager_picker.picked_in(turn.db, turn.view, chosen_slack_id)
     declare_gift(
-        env.db,
-        declarant_id=actor.id,
+        turn.db,
+        declarant_id=turn.staff_id,
         offer=offer,
-        settings=env.settings,
+        settings=turn.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,
-        source=_source(view),
+        source=_source(turn.view),
     )
-    ack()
+    turn.ack()
 
 
 def _source(view: dict[str, Any]) -> str | None:

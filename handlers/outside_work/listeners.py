@@ -15,13 +15,12 @@ from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
 from handlers import manager_picker
 from handlers.approvals import owed
-from handlers.context import Env
+from handlers.context import Env, Turn
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
 from handlers.replies import open_form
 from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -49,27 +48,21 @@ def outside_work_form_for(
     )
 
 
-def submit_outside_work(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    now = env.now()
-    request = rules.validate(form, office_day(env.settings, now))
-    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
-    assert actor.id is not None
+def submit_outside_work(turn: Turn) -> None:
+    form, chosen_slack_id = read_outside_work_form(turn.view["state"]["values"])
+    now = turn.now()
+    request = rules.validate(form, office_day(turn.settings, now))
+    asked, chosen_id = manager_picker.picked_in(turn.db, turn.view, chosen_slack_id)
     request_outside_work(
-        env.db,
-        declarant_id=actor.id,
+        turn.db,
+        declarant_id=turn.staff_id,
         request=request,
-        settings=env.settings,
+        settings=turn.settings,
         now=now,
         manager_asked=asked,
         chosen_manager_id=chosen_id,
     )
-    ack()
+    turn.ack()
 
 
 owed.receipt_card(RECEIPT, declarant_receipt)

@@ -4,6 +4,9 @@ again beneath them once changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from bot.rules.refusal import Refused
 from bot.usecases import withhold as usecase
 from handlers.approvals.kinds import kind_of
@@ -36,34 +39,28 @@ def open_withhold(turn: Turn) -> None:
     show_view(turn, view)
 
 
-def _after_change(turn: Turn, meta: WithholdMeta) -> None:
-    """The record view beneath the form, refreshed to show the change (its last trail page)."""
-    if meta.record_view_id:
-        view = viewed(turn.env, turn.actor, meta.declaration_id, trail_page=-1, audited=False)
-        turn.client.views_update(view_id=meta.record_view_id, view=view)
-
-
 def submit_withhold(turn: Turn, meta: WithholdMeta) -> None:
     form = turn.answers()
-    usecase.withhold(
-        turn.db,
-        actor=turn.actor,
-        declaration_id=meta.declaration_id,
+    _change(
+        turn,
+        meta,
+        usecase.withhold,
         ground=form.choice(Field.GROUND),
         note=form.text(Field.NOTE),
         now=turn.now(),
     )
-    turn.ack()
-    _after_change(turn, meta)
 
 
 def submit_republish(turn: Turn, meta: WithholdMeta) -> None:
-    form = turn.answers()
-    usecase.publish_again(
-        turn.db,
-        actor=turn.actor,
-        declaration_id=meta.declaration_id,
-        reason=form.text(Field.REASON),
-    )
+    _change(turn, meta, usecase.publish_again, reason=turn.answers().text(Field.REASON))
+
+
+def _change(turn: Turn, meta: WithholdMeta, change: Callable[..., None], **args: Any) -> None:
+    """Withhold or publish again (bot.usecases.withhold) as the officer who sent the form;
+    then the record view beneath the form, refreshed to show the change (its last trail
+    page)."""
+    change(turn.db, actor=turn.actor, declaration_id=meta.declaration_id, **args)
     turn.ack()
-    _after_change(turn, meta)
+    if meta.record_view_id:
+        view = viewed(turn.env, turn.actor, meta.declaration_id, trail_page=-1, audited=False)
+        turn.client.views_update(view_id=meta.record_view_id, view=view)

@@ -237,7 +237,8 @@ def test_a_declaration_and_its_messages_are_committed_before_the_ack(
     ack = _ack_noting(lambda: len(owed(db)) == 2)  # the manager's card, the receipt
     with db.session() as session:
         alice = staff.by_slack_id(session, slack_user_id="UALICE")
-    submit_gift(ack, body["view"], alice, env_for(db, clock, settings=_settings(nolan)))
+    env = env_for(db, clock, settings=_settings(nolan))
+    submit_gift(turn_for(env, alice, body=body, ack=ack))
     assert ack.seen == [True]
     nolan.settle()  # the running bot's worker sends them
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
