@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import gifts as rules
-from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
 from handlers import manager_picker
@@ -20,22 +17,12 @@ from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from handlers.replies import open_form
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def open_gift_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = gift_form_for(
-        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
-    )
-    open_form(ack, command, client, form)
-
-
 def gift_form_for(
-    db: Database,
-    settings: Settings,
+    env: Env,
     *,
     slack_user_id: str,
     text: str | None = None,
@@ -43,13 +30,13 @@ def gift_form_for(
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
-    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
+    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
     if me is None:
         return None
     return gift_modal(
         description=(text or "").strip(),
         ask_for_manager=ask_for_manager,
-        token_threshold_pence=settings.policy.token_gift_threshold_pence,
+        token_threshold_pence=env.settings.policy.token_gift_threshold_pence,
         source=source,
     )
 

@@ -4,10 +4,7 @@ Ending an interest from /conduct mine is in handlers.interests.ending."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import interests as rules
@@ -18,21 +15,14 @@ from handlers.context import Env, Turn
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
-from handlers.replies import open_form
 from storage import staff
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = interest_form_for(env.db, slack_user_id=command["user_id"], text=command.get("text"))
-    open_form(ack, command, client, form)
-
-
-def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = None) -> View | None:
+def interest_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
     """The /interest form (None: not in the org chart); also the App Home's button."""
-    with db.session() as session:
+    with env.db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
     if me is None:
         return None

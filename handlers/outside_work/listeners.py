@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import outside_work as rules
-from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
 from handlers import manager_picker
@@ -19,24 +15,13 @@ from handlers.context import Env, Turn
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import open_form
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def open_outside_work_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = outside_work_form_for(
-        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
-    )
-    open_form(ack, command, client, form)
-
-
-def outside_work_form_for(
-    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
-) -> View | None:
+def outside_work_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
     """The /outside-work form (None: not in the org chart); also the App Home's button."""
-    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
+    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
@@ -44,7 +29,7 @@ def outside_work_form_for(
         organisation=organisation,
         notes=notes,
         ask_for_manager=ask_for_manager,
-        head_title=settings.policy.head_of_office_title,
+        head_title=env.settings.policy.head_of_office_title,
     )
 
 
