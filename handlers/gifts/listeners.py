@@ -45,18 +45,14 @@ def submit_gift(turn: Turn) -> None:
     form, chosen_slack_id = read_gift_form(turn.view["state"]["values"])
     now = turn.now()
     offer = rules.validate(form, limits_of(turn.settings), office_day(turn.settings, now))
-    asked, chosen_id = manager_picker.picked_in(turn.db, turn.view, chosen_slack_id)
-    declare_gift(
-        turn.db,
-        declarant_id=turn.staff_id,
-        offer=offer,
-        settings=turn.settings,
+    manager_picker.declare(
+        turn,
+        declare_gift,
+        chosen_slack_id=chosen_slack_id,
         now=now,
-        manager_asked=asked,
-        chosen_manager_id=chosen_id,
+        offer=offer,
         source=_source(turn.view),
     )
-    turn.ack()
 
 
 def _source(view: dict[str, Any]) -> str | None:

@@ -37,17 +37,9 @@ def submit_outside_work(turn: Turn) -> None:
     form, chosen_slack_id = read_outside_work_form(turn.view["state"]["values"])
     now = turn.now()
     request = rules.validate(form, office_day(turn.settings, now))
-    asked, chosen_id = manager_picker.picked_in(turn.db, turn.view, chosen_slack_id)
-    request_outside_work(
-        turn.db,
-        declarant_id=turn.staff_id,
-        request=request,
-        settings=turn.settings,
-        now=now,
-        manager_asked=asked,
-        chosen_manager_id=chosen_id,
+    manager_picker.declare(
+        turn, request_outside_work, chosen_slack_id=chosen_slack_id, now=now, request=request
     )
-    turn.ack()
 
 
 owed.receipt_card(RECEIPT, declarant_receipt)
