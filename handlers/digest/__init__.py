@@ -2,3 +2,4 @@
 listeners (bot.jobs.digest.post_governance_digest); its Slack drawing here."""
 
 from handlers.digest import owed as owed  # registers the digest's drawer
+

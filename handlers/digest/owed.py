@@ -25,5 +25,7 @@ def _draw_digest(session: Session, message: Queued, office: Office) -> Drawn:
         policy_window_days=max(policy.policy_lead_days),
     )
     return Drawn(
-        messages.digest(counts, office=policy.office_name, unreachable=people_unreachable(session))
+        messages.digest(
+            counts, office=policy.office_name, unreachable=people_unreachable(session)
+        )
     )

@@ -4,3 +4,4 @@ with its decision buttons (issue 4, "Waiting decisions"). A job of the daily swe
 go to the approvals decision listener, so there is nothing to register here."""
 
 from handlers.waiting import owed as owed  # the digest's Slack drawer, registered on import
+
