@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import create_autospec
 
@@ -19,17 +18,7 @@ from slack_sdk.web import SlackResponse
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
 from bot.usecases.withdraw import NOT_YOURS, UNKNOWN
 from handlers import slack_ui
-from handlers.context import (
-    ACTOR,
-    META,
-    PAYLOAD,
-    TURN,
-    KeptAck,
-    known,
-    load_actor,
-    load_turn,
-    meta,
-)
+from handlers.context import ACTOR, META, PAYLOAD, KeptAck, known, load_actor, meta
 from handlers.edge import Accepted, Refusal, admit
 from handlers.errors import ON_FAILURE, handle_error
 from handlers.metadata import Decision, DeclarationRef
@@ -188,49 +177,6 @@ def test_load_actor_finds_the_staff_row_by_slack_id(db: Database) -> None:
     assert context[ACTOR].name == "Alice"
     context = context_for({**button("{}"), "user": {"id": "USTRANGER"}}, db=db)
     assert passes(load_actor, context) and context[ACTOR] is None
-
-
-def test_load_turn_gathers_what_a_button_or_form_listener_works_with(
-    db: Database, client: Any
-) -> None:
-    env, ack, alice = env_for(db), KeptAck(), Staff(id=7, email="alice@x", name="Alice")
-    body = button('{"declaration_id": 3}')
-    context = context_for(body, env=env, ack=ack, client=client, actor=alice)
-    called: list[bool] = []
-    load_turn(body=body, context=context, next=lambda: called.append(True))
-    turn = context[TURN]
-    assert called == [True]
-    assert (turn.env, turn.ack, turn.body, turn.client, turn.actor) == (
-        env,
-        ack,
-        body,
-        client,
-        alice,
-    )
-    assert turn.action_value == '{"declaration_id": 3}'
-    assert (turn.staff_id, turn.user_id) == (7, body["user"]["id"])
-
-
-def test_a_turn_runs_a_use_case_as_the_person_who_acted(db: Database) -> None:
-    now, earlier = datetime(2027, 4, 2, 10, tzinfo=UTC), datetime(2027, 4, 2, 9, tzinfo=UTC)
-    alice = Staff(id=7, email="alice@x")
-    turn = turn_for(env_for(db, lambda: now), alice)
-    seen: list[tuple[Any, ...]] = []
-
-    def use_case(db: Database, *, actor: Staff, settings: Any, now: datetime, x: int) -> str:
-        seen.append((db, actor, settings, now, x))
-        return "done"
-
-    assert turn.call(use_case, x=1) == "done"
-    turn.call(use_case, x=2, now=earlier)  # a time taken earlier in the request
-    assert seen == [(db, alice, turn.settings, now, 1), (db, alice, turn.settings, earlier, 2)]
-
-
-def test_a_turn_without_a_staff_row_is_refused_where_staff_is_needed(db: Database) -> None:
-    turn = turn_for(env_for(db), None)
-    with pytest.raises(Refused) as refused:
-        assert turn.staff_id is None  # not reached: refused
-    assert refused.value.text == NOT_IN_ORG_CHART
 
 
 # -- Refused and unexpected errors, answered in one place ----------------------------------
