@@ -19,7 +19,7 @@ from bot.outbox import Worker
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers import unknown
-from handlers.context import ENV, Env, kept_ack, load_actor, typed_payload
+from handlers.context import ENV, Env, kept_ack, load_actor, load_turn, typed_payload
 from handlers.errors import handle_error
 from handlers.replays import once_per_view
 from storage import touched
@@ -79,6 +79,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     app.middleware(typed_payload)
     app.middleware(load_actor)
     app.middleware(once_per_view)
+    app.middleware(load_turn)  # last: it takes the ack once_per_view may have replaced
     app.error(handle_error)
     handlers.register(app)
     unknown.register(app)

@@ -5,7 +5,8 @@ the person who acted (`actor`: their staff row, or None if the org chart does no
 Per listener: the typed metadata of the pressed button or submitted form (`meta`), and `known`,
 for flows only staff may use. Bolt injects context keys by name, so a listener takes `parsed`,
 `actor` and `meta` as arguments, and `env` (what every listener works with) in place of
-`db, settings, notifier, clock` spelled one by one.
+`db, settings, notifier, clock` spelled one by one — or, for a button or a form, `turn` (the
+env with this request's ack, body, client and actor) and `meta`, and nothing else.
 A failed check raises `Refused`; handlers.errors answers it.
 """
 
@@ -15,18 +16,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from slack_bolt import Ack, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
 from bot.settings import Settings
+from bot.ui.forms import Answers
 from handlers.metadata import BadMetadata, decode
 from handlers.notifier import Notifier
 from handlers.payloads import Malformed, Payload, parse
+from handlers.slack_ui import answers
 from storage import staff
 from storage.db import Database
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +40,9 @@ PAYLOAD = "parsed"
 ACTOR = "actor"
 META = "meta"
 ENV = "env"
+TURN = "turn"
 
+T = TypeVar("T")
 Next = Callable[[], BoltResponse | None]
 Middleware = Callable[..., BoltResponse | None]
 
@@ -50,6 +58,84 @@ class Env:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A button pressed or a form submitted, as its listener sees it (injected as `turn`):
+    the app's env, this request's ack, raw body and client, and the person who acted (their
+    staff row, or None if the org chart does not know them)."""
+
+    env: Env
+    ack: Ack
+    body: dict[str, Any]
+    client: WebClient
+    actor: Staff | None
+
+    @property
+    def db(self) -> Database:
+        return self.env.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    @property
+    def notifier(self) -> Notifier:
+        return self.env.notifier
+
+    def now(self) -> datetime:
+        return self.env.now()
+
+    def call(self, use_case: Callable[..., T], /, now: datetime | None = None, **args: Any) -> T:
+        """Run a use case as the person who acted: `use_case(db, actor=…, settings=…,
+        now=…, **args)`, the four every such use case takes, from this turn (`now` if the
+        time was taken earlier in the request)."""
+        return use_case(
+            self.db, actor=self.actor, settings=self.settings, now=now or self.now(), **args
+        )
+
+    @property
+    def staff(self) -> Staff:
+        """The person who acted, for the listeners behind `known` (anyone else is refused)."""
+        if self.actor is None or self.actor.id is None:
+            raise Refused(NOT_IN_ORG_CHART)
+        return self.actor
+
+    @property
+    def staff_id(self) -> int:
+        """`staff`'s id."""
+        staff = self.staff
+        assert staff.id is not None  # `staff` has checked
+        return staff.id
+
+    @property
+    def user_id(self) -> str:
+        """The Slack id of the person who acted."""
+        return str((self.body.get("user") or {}).get("id") or "")
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """The modal the request came from or submitted ({} for a message's button)."""
+        return self.body.get("view") or {}
+
+    @property
+    def action_value(self) -> str | None:
+        """The pressed button's value."""
+        actions = self.body.get("actions") or [{}]
+        return actions[0].get("value")
+
+    def answers(self) -> Answers:
+        """The submitted form's answers, by field."""
+        return answers((self.view.get("state") or {}).get("values") or {})
+
+    def open(self, view: View) -> None:
+        """A new modal, on this request's trigger."""
+        self.client.views_open(trigger_id=self.body["trigger_id"], view=view)
+
+    def push(self, view: View) -> None:
+        """A modal over the one the button was pressed in."""
+        self.client.views_push(trigger_id=self.body["trigger_id"], view=view)
 
 
 class KeptAck(Ack):
@@ -91,6 +177,15 @@ def load_actor(context: BoltContext, next: Next) -> BoltResponse | None:
     if user:
         with context["db"].session() as session:
             context[ACTOR] = staff.by_slack_id(session, slack_user_id=user)
+    return next()
+
+
+def load_turn(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
+    """Everything a button's or a form's listener works with, in one: after load_actor and
+    after any middleware that replaces the ack (handlers.replays)."""
+    context[TURN] = Turn(
+        env=context[ENV], ack=context.ack, body=body, client=context.client, actor=context[ACTOR]
+    )
     return next()
 
 

@@ -1,9 +1,11 @@
 """The line-manager picker a form shows when the org chart names no manager (the decision
-whether to show it, and the routing of the pick, are bot.usecases.manager's): its block, and
-the pick read back as a staff id."""
+whether to show it, and the routing of the pick, are bot.usecases.manager's): its block, the
+pick read back as a staff id, and a form's declaration made with it (`declare`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import InputBlock
@@ -13,6 +15,7 @@ from bot.rules.refusal import Refused
 from bot.ui.manager import FIELD_ID, manager_field
 from bot.usecases.manager import NOT_IN_ORG_CHART, needs_choice
 from handlers import slack_ui
+from handlers.context import Turn
 from storage import staff
 from storage.db import Database
 from storage.models import Staff
@@ -21,9 +24,9 @@ __all__ = [
     "ACTION_ID",
     "BLOCK_ID",
     "declarant",
+    "declare",
     "needs_choice",
     "picked",
-    "picked_in",
     "picker_block",
     "picker_shown",
 ]
@@ -63,9 +66,25 @@ def declarant(db: Database, slack_user_id: str) -> tuple[Staff | None, bool]:
         return me, me is not None and needs_choice(session, me)
 
 
-def picked_in(
-    db: Database, view: dict[str, Any], chosen_slack_id: str | None
-) -> tuple[bool, int | None]:
-    """`picked`, in a session of its own."""
-    with db.session() as session:
-        return picked(session, view, chosen_slack_id)
+def declare(
+    turn: Turn,
+    use_case: Callable[..., object],
+    *,
+    chosen_slack_id: str | None,
+    now: datetime,
+    **declared: Any,
+) -> None:
+    """Declare (a bot.usecases declaring function, with the form's validated `declared`) as
+    the person who sent the form, with the line manager they picked if it asked; then ack."""
+    with turn.db.session() as session:
+        asked, chosen_id = picked(session, turn.view, chosen_slack_id)
+    use_case(
+        turn.db,
+        declarant_id=turn.staff_id,
+        settings=turn.settings,
+        now=now,
+        manager_asked=asked,
+        chosen_manager_id=chosen_id,
+        **declared,
+    )
+    turn.ack()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -10,6 +11,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, Section
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from handlers.context import Env
 from handlers.text import clip
 
 
@@ -28,9 +30,22 @@ def notice_view(text: str, title: str = "Nolan", *, callback_id: str | None = No
     )
 
 
-def open_form(ack: Ack, command: dict[str, Any], client: WebClient, view: View | None) -> None:
-    """A slash command's form; None is someone the org chart does not know."""
-    if view is None:
-        raise Refused(NOT_IN_ORG_CHART)
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+class FormFor(Protocol):
+    """A declaration's form for the person with this Slack id, pre-filled from `text`; None
+    for someone the org chart does not know."""
+
+    def __call__(self, env: Env, *, slack_user_id: str, text: str | None = None) -> View | None: ...
+
+
+def form_command(form_for: FormFor) -> Callable[[Ack, dict[str, Any], WebClient, Env], None]:
+    """The listener of a slash command that opens a form (`/gift pen`: the gift form, its
+    description "pen")."""
+
+    def open_form(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
+        view = form_for(env, slack_user_id=command["user_id"], text=command.get("text"))
+        if view is None:
+            raise Refused(NOT_IN_ORG_CHART)
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    return open_form

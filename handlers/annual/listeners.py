@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from slack_bolt import Ack
-from slack_sdk import WebClient
 
 from bot.usecases.answers import confirm_annual
 from bot.usecases.yearly import asked_not_answered
@@ -15,58 +11,44 @@ from handlers.annual.common import pressed_message
 from handlers.annual.ids import AnnualRef
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual declaration."
 
 
-def nothing_changed(
-    ack: Ack,
-    body: dict[str, Any],
-    meta: AnnualRef,
-    actor: Staff,
-    env: Env,
-) -> None:
+def nothing_changed(turn: Turn, meta: AnnualRef) -> None:
     """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
     receipt of the answer that stands."""
-    ack()
-    answer = confirm_annual(env.db, actor=actor, year=meta.year, now=env.now())
-    where = pressed_message(body)
+    turn.ack()
+    answer = confirm_annual(turn.db, actor=turn.staff, year=meta.year, now=turn.now())
+    where = pressed_message(turn.body)
     if where is not None:
-        env.notifier.update(
+        turn.notifier.update(
             where, recorded_message(year=meta.year, response=answer.response, at=answer.at)
         )
 
 
-def declare_interest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def declare_interest(turn: Turn) -> None:
     """ "Declare an interest": the /interest form; the declaration is the answer (the
     middleware has checked the person is in the org chart)."""
-    ack()
-    client.views_open(trigger_id=body["trigger_id"], view=interest_modal())
+    turn.ack()
+    turn.open(interest_modal())
 
 
-def ask_outside_work(
-    ack: Ack,
-    body: dict[str, Any],
-    actor: Staff,
-    client: WebClient,
-    env: Env,
-) -> None:
+def ask_outside_work(turn: Turn) -> None:
     """ "Ask about outside work": the /outside-work form; the request is the answer."""
-    ack()
-    with env.db.session() as session:
-        ask_for_manager = manager_picker.needs_choice(session, actor)
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=outside_work_modal(
+    turn.ack()
+    with turn.db.session() as session:
+        ask_for_manager = manager_picker.needs_choice(session, turn.staff)
+    turn.open(
+        outside_work_modal(
             ask_for_manager=ask_for_manager,
-            head_title=env.settings.policy.head_of_office_title,
-        ),
+            head_title=turn.settings.policy.head_of_office_title,
+        )
     )
 
 

@@ -16,6 +16,7 @@ from bot.ui.approval import (
 )
 from handlers import slack_ui
 from handlers.notifier import Message
+from handlers.text import clip
 from storage.declarations import Record
 from storage.models import ApprovalStep
 
@@ -80,6 +81,15 @@ def approval_message(card: ApprovalCard) -> Message:
 def moved_message(card: ApprovalCard, to_name: str, why: str) -> Message:
     """The old approver's DM once a step has moved on: no buttons, and where it went."""
     return slack_ui.message(moved_card(card, to_name, why))
+
+
+def receipt(recorded: str, explanation: str, next_step: str) -> Message:
+    """What the member of staff is told straight after declaring: what was recorded, what
+    happens now, and what they should do next (if anything)."""
+    text = f"{recorded}\n{explanation}"
+    if next_step:
+        text += f"\n{next_step}"
+    return Message(text=clip(text, 3000))
 
 
 def decision_text_modal(step_id: int, outcome: str, purpose: str, reference: str) -> View:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
-from slack_bolt import Ack
 from slack_sdk.models.views import View
 
 from bot.rules import delegation as rules
@@ -15,7 +13,7 @@ from bot.rules.refusal import Refused
 from bot.settings import Settings
 from bot.usecases import delegate as delegate_
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.delegation import messages
 from handlers.delegation.form import (
     FormValues,
@@ -121,22 +119,17 @@ def _create(
         )
 
 
-def submit_delegation(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff | None,
-    env: Env,
-) -> None:
-    values = read_delegation_form(view["state"]["values"])
+def submit_delegation(turn: Turn) -> None:
+    values = read_delegation_form(turn.view["state"]["values"])
     _create(
-        env.db,
-        delegator=actor,
+        turn.db,
+        delegator=turn.actor,
         values=values,
-        today=_today(env.settings, env.clock),
-        now=env.now(),
+        today=_today(turn.settings, turn.env.clock),
+        now=turn.now(),
         confirm=True,
     )
-    ack()
+    turn.ack()
 
 
 def _shortcut(request: ConductRequest) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.rules.gifts import Flag, OfferKind, format_pounds
 from bot.rules.status import StepStatus
 from bot.rules.words import offer_words, relationship_word, response_word
-from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.approvals.messages import ApprovalCard, receipt, step_card
 from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import GiftRecord
@@ -63,13 +63,8 @@ def gift_card(
 def declarant_receipt(record: GiftRecord, explanation: str, next_step: str) -> Message:
     """What the member of staff is told straight after declaring."""
     ref = record.declaration.reference
-    text = (
-        f"Thank you: your declaration of {escape(what_it_was(record))} is recorded as {ref}.\n"
-        f"{explanation}"
-    )
-    if next_step:
-        text += f"\n{next_step}"
-    return Message(text=clip(text, 3000))
+    recorded = f"Thank you: your declaration of {escape(what_it_was(record))} is recorded as {ref}."
+    return receipt(recorded, explanation, next_step)
 
 
 def advice(record: GiftRecord, step: ApprovalStep) -> str:

@@ -5,38 +5,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import gifts as rules
-from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.gifts import RECEIPT, declare_gift, limits_of
 from handlers import manager_picker
 from handlers.approvals import owed
-from handlers.context import Env
+from handlers.context import Env, Turn
 from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
-from handlers.replies import open_form
-from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def open_gift_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = gift_form_for(
-        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
-    )
-    open_form(ack, command, client, form)
-
-
 def gift_form_for(
-    db: Database,
-    settings: Settings,
+    env: Env,
     *,
     slack_user_id: str,
     text: str | None = None,
@@ -44,39 +30,29 @@ def gift_form_for(
 ) -> View | None:
     """The /gift form for this person (None: not in the org chart); /gift and the App Home's
     button both open it."""
-    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
+    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
     if me is None:
         return None
     return gift_modal(
         description=(text or "").strip(),
         ask_for_manager=ask_for_manager,
-        token_threshold_pence=settings.policy.token_gift_threshold_pence,
+        token_threshold_pence=env.settings.policy.token_gift_threshold_pence,
         source=source,
     )
 
 
-def submit_gift(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    form, chosen_slack_id = read_gift_form(view["state"]["values"])
-    now = env.now()
-    offer = rules.validate(form, limits_of(env.settings), office_day(env.settings, now))
-    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
-    assert actor.id is not None
-    declare_gift(
-        env.db,
-        declarant_id=actor.id,
-        offer=offer,
-        settings=env.settings,
+def submit_gift(turn: Turn) -> None:
+    form, chosen_slack_id = read_gift_form(turn.view["state"]["values"])
+    now = turn.now()
+    offer = rules.validate(form, limits_of(turn.settings), office_day(turn.settings, now))
+    manager_picker.declare(
+        turn,
+        declare_gift,
+        chosen_slack_id=chosen_slack_id,
         now=now,
-        manager_asked=asked,
-        chosen_manager_id=chosen_id,
-        source=_source(view),
+        offer=offer,
+        source=_source(turn.view),
     )
-    ack()
 
 
 def _source(view: dict[str, Any]) -> str | None:

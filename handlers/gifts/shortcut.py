@@ -10,11 +10,10 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from bot.settings import Settings
+from handlers.context import Env
 from handlers.gifts.listeners import gift_form_for
 from handlers.metadata import MessageSource
 from handlers.payloads import MessageShortcut
-from storage.db import Database
 
 
 def message_link(shortcut: MessageShortcut) -> str:
@@ -32,17 +31,10 @@ def message_link(shortcut: MessageShortcut) -> str:
     return link
 
 
-def declare_this_offer(
-    ack: Ack,
-    parsed: MessageShortcut,
-    client: WebClient,
-    db: Database,
-    settings: Settings,
-) -> None:
+def declare_this_offer(ack: Ack, parsed: MessageShortcut, client: WebClient, env: Env) -> None:
     """`parsed` is the shortcut as the edge read it (handlers.payloads)."""
     view = gift_form_for(
-        db,
-        settings,
+        env,
         slack_user_id=parsed.user.id,
         text=parsed.message.text,  # the form cuts it to the description's limit
         source=MessageSource(link=message_link(parsed)),

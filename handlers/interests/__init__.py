@@ -13,15 +13,16 @@ from handlers.interests import owed as owed
 from handlers.interests.ending import open_end_interest, submit_end_interest
 from handlers.interests.ids import CALLBACK_ID, END_ACTION, END_CALLBACK_ID, END_DATE, Field
 from handlers.interests.kind import KIND
-from handlers.interests.listeners import open_interest_modal, submit_interest
+from handlers.interests.listeners import interest_form_for, submit_interest
 from handlers.metadata import DeclarationRef
+from handlers.replies import form_command
 
 # The kind of declaration this feature adds, for the approval engine (bot.usecases.kinds).
 KINDS: dict[str, Kind] = {"interest": KIND}
 
 
 def register(app: App) -> None:
-    app.command("/interest")(open_interest_modal)
+    app.command("/interest")(form_command(interest_form_for))
     app.view(CALLBACK_ID, middleware=[known(NOT_IN_ORG_CHART_SHORT, field=Field.CATEGORY)])(
         submit_interest
     )

@@ -4,67 +4,48 @@ Ending an interest from /conduct mine is in handlers.interests.ending."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import interests as rules
 from bot.rules.refusal import Refused
 from bot.usecases.declare import office_day
 from bot.usecases.interests import COLLEAGUE_UNKNOWN, declare_interest
-from handlers.context import Env
+from handlers.context import Env, Turn
 from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
-from handlers.replies import open_form
 from storage import staff
-from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def open_interest_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = interest_form_for(env.db, slack_user_id=command["user_id"], text=command.get("text"))
-    open_form(ack, command, client, form)
-
-
-def interest_form_for(db: Database, *, slack_user_id: str, text: str | None = None) -> View | None:
+def interest_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
     """The /interest form (None: not in the org chart); also the App Home's button."""
-    with db.session() as session:
+    with env.db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
     if me is None:
         return None
     return interest_modal(description=(text or "").strip())
 
 
-def submit_interest(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    user = body["user"]["id"]
-    form = read_interest_form(view["state"]["values"])
-    now = env.now()
-    declared = rules.validate(form, office_day(env.settings, now), declarant=user)
+def submit_interest(turn: Turn) -> None:
+    form = read_interest_form(turn.view["state"]["values"])
+    now = turn.now()
+    declared = rules.validate(form, office_day(turn.settings, now), declarant=turn.user_id)
     colleague_id: int | None = None
     if declared.colleague:
-        with env.db.session() as session:
+        with turn.db.session() as session:
             colleague = staff.by_slack_id(session, slack_user_id=declared.colleague)
         if colleague is None:
             raise Refused(COLLEAGUE_UNKNOWN, Field.COLLEAGUE)
         colleague_id = colleague.id
-    assert actor.id is not None
     declare_interest(
-        env.db,
-        declarant_id=actor.id,
+        turn.db,
+        declarant_id=turn.staff_id,
         declared_interest=declared,
         colleague_id=colleague_id,
-        settings=env.settings,
+        settings=turn.settings,
         now=now,
     )
-    ack()
+    turn.ack()

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
@@ -17,14 +15,13 @@ from bot.usecases.declare import office_day
 from bot.usecases.notices import RECEIPT, give_notice, receivers, titles_of
 from handlers.approvals import owed
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.notices.cards import receipt
 from handlers.notices.form import read_notice_form
 from handlers.notices.views import notice_modal
 from handlers.outgoing import Drawn, card
 from storage import declarations, staff
 from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +50,15 @@ def notice_form_for(db: Database, settings: Settings, *, slack_user_id: str) -> 
     return notice_modal(audience=rules.audience(policy.chain("notice"), titles_of(policy)))
 
 
-def submit_notice(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    now = env.now()
+def submit_notice(turn: Turn) -> None:
+    now = turn.now()
     details = rules.validate(
-        read_notice_form(view["state"]["values"]), office_day(env.settings, now)
+        read_notice_form(turn.view["state"]["values"]), office_day(turn.settings, now)
     )
-    assert actor.id is not None
-    give_notice(env.db, declarant_id=actor.id, details=details, settings=env.settings, now=now)
-    ack()
+    give_notice(
+        turn.db, declarant_id=turn.staff_id, details=details, settings=turn.settings, now=now
+    )
+    turn.ack()
 
 
 @card(RECEIPT, after=owed.notified("declarant"))

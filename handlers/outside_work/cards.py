@@ -16,7 +16,7 @@ from bot.rules.outside_work import (
     warnings,
 )
 from bot.rules.status import StepStatus
-from handlers.approvals.messages import ApprovalCard, step_card
+from handlers.approvals.messages import ApprovalCard, receipt, step_card
 from handlers.notifier import Message
 from handlers.text import clip, escape
 from storage.declarations import Record
@@ -130,13 +130,9 @@ def outside_work_card(
 
 def declarant_receipt(record: Record, explanation: str, next_step: str) -> Message:
     """What the member of staff is told straight after asking."""
-    text = (
-        f"Thank you: {escape(what_it_was(record))} is recorded as "
-        f"{record.declaration.reference}.\n{explanation}"
-    )
-    if next_step:
-        text += f"\n{next_step}"
-    return Message(text=clip(text, 3000))
+    ref = record.declaration.reference
+    recorded = f"Thank you: {escape(what_it_was(record))} is recorded as {ref}."
+    return receipt(recorded, explanation, next_step)
 
 
 INCOME_AND_PRIVACY = (

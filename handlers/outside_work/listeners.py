@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.rules import outside_work as rules
-from bot.settings import Settings
 from bot.usecases.declare import office_day
 from bot.usecases.outside_work import RECEIPT, request_outside_work
 from handlers import manager_picker
 from handlers.approvals import owed
-from handlers.context import Env
+from handlers.context import Env, Turn
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import open_form
-from storage.db import Database
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def open_outside_work_modal(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-    form = outside_work_form_for(
-        env.db, env.settings, slack_user_id=command["user_id"], text=command.get("text")
-    )
-    open_form(ack, command, client, form)
-
-
-def outside_work_form_for(
-    db: Database, settings: Settings, *, slack_user_id: str, text: str | None = None
-) -> View | None:
+def outside_work_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
     """The /outside-work form (None: not in the org chart); also the App Home's button."""
-    me, ask_for_manager = manager_picker.declarant(db, slack_user_id)
+    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
@@ -45,31 +29,17 @@ def outside_work_form_for(
         organisation=organisation,
         notes=notes,
         ask_for_manager=ask_for_manager,
-        head_title=settings.policy.head_of_office_title,
+        head_title=env.settings.policy.head_of_office_title,
     )
 
 
-def submit_outside_work(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff,
-    env: Env,
-) -> None:
-    form, chosen_slack_id = read_outside_work_form(view["state"]["values"])
-    now = env.now()
-    request = rules.validate(form, office_day(env.settings, now))
-    asked, chosen_id = manager_picker.picked_in(env.db, view, chosen_slack_id)
-    assert actor.id is not None
-    request_outside_work(
-        env.db,
-        declarant_id=actor.id,
-        request=request,
-        settings=env.settings,
-        now=now,
-        manager_asked=asked,
-        chosen_manager_id=chosen_id,
+def submit_outside_work(turn: Turn) -> None:
+    form, chosen_slack_id = read_outside_work_form(turn.view["state"]["values"])
+    now = turn.now()
+    request = rules.validate(form, office_day(turn.settings, now))
+    manager_picker.declare(
+        turn, request_outside_work, chosen_slack_id=chosen_slack_id, now=now, request=request
     )
-    ack()
 
 
 owed.receipt_card(RECEIPT, declarant_receipt)

@@ -7,15 +7,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
-
 from bot.outbox import Posted
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.usecases import policies as usecase
 from handlers.annual.common import pressed_message
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.metadata import BadMetadata, decode
 from handlers.policies import owed as owed
 from handlers.policies.form import read_policy_form, read_review_form
@@ -23,7 +20,6 @@ from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
 from handlers.policies.views import list_modal, policy_form, review_modal
 from handlers.replies import notice_view
 from storage import staff
-from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -44,90 +40,53 @@ def policies_command(request: ConductRequest) -> None:
     request.client.views_open(trigger_id=request.command["trigger_id"], view=_list_view(listed))
 
 
-def _push(client: WebClient, body: dict[str, Any], view: Any) -> None:
-    client.views_push(trigger_id=body["trigger_id"], view=view)
-
-
-def open_add(
-    ack: Ack, body: dict[str, Any], actor: Staff | None, client: WebClient, env: Env
-) -> None:
-    ack()
+def open_add(turn: Turn) -> None:
+    turn.ack()
     try:
-        usecase.policy_to_edit(env.db, actor=actor, policy_id=None)
+        usecase.policy_to_edit(turn.db, actor=turn.actor, policy_id=None)
     except Refused as refused:
-        _push(client, body, notice_view(refused.text, "Policies"))
+        turn.push(notice_view(refused.text, "Policies"))
         return
-    list_id = (body.get("view") or {}).get("id")
-    _push(
-        client,
-        body,
-        policy_form(policy=None, owner_slack_id=None, meta=FormMeta(list_view_id=list_id)),
-    )
+    list_id = turn.view.get("id")
+    turn.push(policy_form(policy=None, owner_slack_id=None, meta=FormMeta(list_view_id=list_id)))
 
 
-def open_edit(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    actor: Staff | None,
-    client: WebClient,
-    env: Env,
-) -> None:
+def open_edit(turn: Turn) -> None:
     """Edit from the list; a refusal is shown over the list, where the button was."""
-    ack()
+    turn.ack()
     try:
-        ref = decode(PolicyRef, action.get("value"))
+        ref = decode(PolicyRef, turn.action_value)
     except BadMetadata:
-        _push(client, body, notice_view(STALE_BUTTON, "Policies"))
+        turn.push(notice_view(STALE_BUTTON, "Policies"))
         return
     try:
-        policy, owner = usecase.policy_to_edit(env.db, actor=actor, policy_id=ref.policy_id)
+        policy, owner = usecase.policy_to_edit(turn.db, actor=turn.actor, policy_id=ref.policy_id)
     except Refused as refused:
-        _push(client, body, notice_view(refused.text, "Policies"))
+        turn.push(notice_view(refused.text, "Policies"))
         return
     assert policy is not None
-    meta = FormMeta(policy_id=policy.id, list_view_id=(body.get("view") or {}).get("id"))
-    _push(
-        client,
-        body,
-        policy_form(
-            policy=policy, owner_slack_id=owner.slack_user_id if owner else None, meta=meta
-        ),
-    )
+    meta = FormMeta(policy_id=policy.id, list_view_id=turn.view.get("id"))
+    owner_slack_id = owner.slack_user_id if owner else None
+    turn.push(policy_form(policy=policy, owner_slack_id=owner_slack_id, meta=meta))
 
 
 # -- the form --------------------------------------------------------------------------------
 
 
-def submit_policy(
-    ack: Ack,
-    view: dict[str, Any],
-    meta: FormMeta,
-    actor: Staff | None,
-    client: WebClient,
-    env: Env,
-) -> None:
+def submit_policy(turn: Turn, meta: FormMeta) -> None:
     """Save it (bot.usecases.policies.save_policy); then refresh the list underneath."""
-    typed = read_policy_form(view["state"]["values"])
+    typed = read_policy_form(turn.view["state"]["values"])
     owner_id = None
     if typed.owner:
-        with env.db.session() as session:
+        with turn.db.session() as session:
             owner = staff.by_slack_id(session, slack_user_id=typed.owner)
             owner_id = owner.id if owner else None
     form = typed.form(owner_in_org=owner_id is not None)
-    listed = usecase.save_policy(
-        env.db,
-        actor=actor,
-        policy_id=meta.policy_id,
-        form=form,
-        owner_id=owner_id,
-        settings=env.settings,
-        now=env.now(),
-    )
-    ack()  # closes the form, back to the list
+    listed = turn.call(usecase.save_policy, policy_id=meta.policy_id, form=form, owner_id=owner_id)
+    turn.ack()  # closes the form, back to the list
     if meta.list_view_id:
         try:
-            client.views_update(view_id=meta.list_view_id, view=_list_view(listed))
+            turn.client.views_update(view_id=meta.list_view_id, view=_list_view(listed))
         except Exception:  # the list may have been closed meanwhile: the save stands
             log.info("Could not refresh the policy list %s", meta.list_view_id, exc_info=True)
 
@@ -135,27 +94,12 @@ def submit_policy(
 # -- "Mark reviewed…" -----------------------------------------------------------------------
 
 
-def open_review(
-    ack: Ack,
-    body: dict[str, Any],
-    meta: ReviewRef,
-    actor: Staff | None,
-    client: WebClient,
-    env: Env,
-) -> None:
-    ack()
-    reviewing = usecase.start_review(
-        env.db,
-        actor=actor,
-        policy_id=meta.policy_id,
-        due=meta.due,
-        settings=env.settings,
-        now=env.now(),
-    )
-    where = pressed_message(body)
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=review_modal(
+def open_review(turn: Turn, meta: ReviewRef) -> None:
+    turn.ack()
+    reviewing = turn.call(usecase.start_review, policy_id=meta.policy_id, due=meta.due)
+    where = pressed_message(turn.body)
+    turn.open(
+        review_modal(
             reviewing.policy,
             meta=ReviewMeta(
                 policy_id=meta.policy_id,
@@ -165,27 +109,18 @@ def open_review(
             ),
             owner_name=reviewing.owner_name,
             today=reviewing.today,
-        ),
+        )
     )
 
 
-def submit_review(
-    ack: Ack,
-    view: dict[str, Any],
-    meta: ReviewMeta,
-    actor: Staff | None,
-    env: Env,
-) -> None:
+def submit_review(turn: Turn, meta: ReviewMeta) -> None:
     """Mark it reviewed (bot.usecases.policies.mark_reviewed): its reminders become
     "Reviewed" through the outbox (handlers.policies.owed)."""
-    usecase.mark_reviewed(
-        env.db,
-        actor=actor,
+    turn.call(
+        usecase.mark_reviewed,
         policy_id=meta.policy_id,
         due=meta.due,
-        form=read_review_form(view["state"]["values"]),
+        form=read_review_form(turn.view["state"]["values"]),
         pressed=Posted(meta.channel, meta.ts) if meta.channel and meta.ts else None,
-        settings=env.settings,
-        now=env.now(),
     )
-    ack()
+    turn.ack()

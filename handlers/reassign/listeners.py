@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
-from slack_bolt import Ack
 from sqlmodel import Session
 
 from bot.rules.refusal import Refused
@@ -22,7 +20,7 @@ from bot.usecases.reassign import (
 )
 from handlers import slack_ui
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.reassign.ids import REASON_MAX, Field
 from handlers.reassign.views import done_view, reassign_modal
 from storage import staff
@@ -115,13 +113,8 @@ def reassign_command(request: ConductRequest) -> None:
     request.reply(done.confirmation)
 
 
-def submit_reassign(
-    ack: Ack,
-    view: dict[str, Any],
-    actor: Staff | None,
-    env: Env,
-) -> None:
-    answers = slack_ui.answers(view["state"]["values"])
+def submit_reassign(turn: Turn) -> None:
+    answers = turn.answers()
     reason = (answers.text(Field.REASON) or "").strip()
     to_slack_id = answers.person(Field.APPROVER)
     try:
@@ -129,15 +122,15 @@ def submit_reassign(
             answers.text(Field.REFERENCE) or "", approver_chosen=bool(to_slack_id), reason=reason
         )
     except Refused as refused:
-        ack(**slack_ui.field_errors(refused.errors))
+        turn.ack(**slack_ui.field_errors(refused.errors))
         return
     done = _reassign(
-        env.db,
-        actor,
+        turn.db,
+        turn.actor,
         reference=reference,
         to_slack_id=to_slack_id,
         from_slack_id=answers.person(Field.CURRENT),
         reason=reason,
-        now=env.now(),
+        now=turn.now(),
     )
-    ack(response_action="update", view=done_view(done.confirmation))
+    turn.ack(response_action="update", view=done_view(done.confirmation))

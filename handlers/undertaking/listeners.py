@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack
-
 from bot.usecases.answers import accept_undertaking, my_undertaking
 from bot.usecases.yearly import send_to_everyone
 from handlers.annual.common import long_date, pressed_message
 from handlers.conduct import ConductRequest
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.text import slack_date
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message
-from storage.models import Staff
 
 USAGE = (
     "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
@@ -22,24 +17,18 @@ USAGE = (
 )
 
 
-def accept(
-    ack: Ack,
-    body: dict[str, Any],
-    meta: UndertakingRef,
-    actor: Staff,
-    env: Env,
-) -> None:
+def accept(turn: Turn, meta: UndertakingRef) -> None:
     """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
     receipt."""
-    ack()
-    accepted = accept_undertaking(env.db, actor=actor, version=meta.version, now=env.now())
-    where = pressed_message(body)
+    turn.ack()
+    accepted = accept_undertaking(turn.db, actor=turn.staff, version=meta.version, now=turn.now())
+    where = pressed_message(turn.body)
     if where is not None:
-        env.notifier.update(
+        turn.notifier.update(
             where,
             accepted_message(
-                name=actor.display_name,
-                policy=env.settings.policy,
+                name=turn.staff.display_name,
+                policy=turn.settings.policy,
                 link=accepted.link,
                 at=accepted.at,
             ),

@@ -4,32 +4,24 @@ register as withdrawn; each approver's DM is updated in place and the approver t
 
 from __future__ import annotations
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Respond
 from sqlmodel import Session
 
 from bot.outbox import Queued
 from bot.usecases import withdraw as withdrawing
 from handlers.approvals.owed import notified
-from handlers.context import Env
+from handlers.context import Turn
 from handlers.metadata import DeclarationRef
 from handlers.notifier import Message
 from handlers.outgoing import Drawn, card
 from handlers.replies import tell
-from storage.models import Staff
 
 UNKNOWN = withdrawing.UNKNOWN
 
 
-def withdraw(
-    ack: Ack,
-    meta: DeclarationRef,
-    actor: Staff,
-    respond: Respond,
-    env: Env,
-) -> None:
-    ack()
-    assert actor.id is not None
-    done = withdrawing.withdraw(env.db, actor_id=actor.id, declaration_id=meta.declaration_id)
+def withdraw(turn: Turn, meta: DeclarationRef, respond: Respond) -> None:
+    turn.ack()
+    done = withdrawing.withdraw(turn.db, actor_id=turn.staff_id, declaration_id=meta.declaration_id)
     tell(respond, done.text)
 
 

@@ -136,12 +136,12 @@ def test_a_form_slack_will_not_open_is_told(
 def test_a_bug_is_told_with_a_reference_the_log_also_holds(
     nolan: Nolan, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import handlers.gifts.listeners as gifts
+    from handlers import manager_picker
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(gifts, "gift_form_for", broken)
+    monkeypatch.setattr(manager_picker, "declarant", broken)  # drawing the /gift form
     status, reply = nolan.command("UALICE", "/gift", "pen")
     assert status == 200
     said = json.loads(reply)

@@ -33,7 +33,7 @@ from storage.models import ApprovalStep, Declaration, OutboxMessage
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.e2e.test_gifts_flow import has_buttons, hospitality
 from tests.fakeslack import FakeSlack, block_actions_payload, view_state, view_submission_payload
-from tests.handlers.env import env_for
+from tests.handlers.env import env_for, turn_for
 
 REPO = Path(__file__).resolve().parents[2]
 SENDS = ("chat.postMessage", "chat.update")
@@ -237,7 +237,8 @@ def test_a_declaration_and_its_messages_are_committed_before_the_ack(
     ack = _ack_noting(lambda: len(owed(db)) == 2)  # the manager's card, the receipt
     with db.session() as session:
         alice = staff.by_slack_id(session, slack_user_id="UALICE")
-    submit_gift(ack, body["view"], alice, env_for(db, clock, settings=_settings(nolan)))
+    env = env_for(db, clock, settings=_settings(nolan))
+    submit_gift(turn_for(env, alice, body=body, ack=ack))
     assert ack.seen == [True]
     nolan.settle()  # the running bot's worker sends them
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
@@ -276,9 +277,8 @@ def test_a_decision_and_its_messages_are_committed_before_the_ack(
     meta = decode(Decision, value)
     with db.session() as session:
         manager = staff.by_slack_id(session, slack_user_id="UMGR")
-    decide_by_button(
-        ack, body, meta, manager, Mock(), env_for(db, clock, settings=_settings(nolan))
-    )
+    env = env_for(db, clock, settings=_settings(nolan))
+    decide_by_button(turn_for(env, manager, body=body, ack=ack, client=Mock()), meta)
     assert ack.seen == [True]
     nolan.settle()
     update = fake.wait_for("chat.update")

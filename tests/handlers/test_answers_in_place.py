@@ -19,7 +19,7 @@ from handlers.annual.listeners import nothing_changed
 from handlers.errors import handle_error
 from handlers.notifier import Notifier
 from storage.db import Database
-from tests.handlers.env import env_for
+from tests.handlers.env import env_for, turn_for
 from tests.usecases.people import audited, seed
 
 NOW = datetime(2027, 4, 2, 10, 0, tzinfo=UTC)
@@ -37,9 +37,8 @@ def test_nothing_has_changed_is_recorded_and_the_dm_becomes_its_receipt(db: Data
     alice = seed(db)["alice"]
     ack, notifier = create_autospec(Ack), create_autospec(Notifier, instance=True)
     for _ in range(2):  # a second press finds the first answer
-        nothing_changed(
-            ack, pressed(), AnnualRef(year=2027), alice, env_for(db, lambda: NOW, notifier)
-        )
+        env = env_for(db, lambda: NOW, notifier)
+        nothing_changed(turn_for(env, alice, body=pressed(), ack=ack), AnnualRef(year=2027))
     assert ack.call_count == 2
     assert len(audited(db, "annual_declaration_confirmed")) == 1
     where, receipt = notifier.update.call_args.args

@@ -33,7 +33,7 @@ from tests.fakeslack import (
     slash_command_payload,
     view_submission_payload,
 )
-from tests.handlers.env import env_for
+from tests.handlers.env import env_for, turn_for
 
 FORM = {
     "callback_id": "gift_declare",
@@ -338,11 +338,9 @@ def test_withdraw_refuses_an_unknown_declaration(db: Database) -> None:
     ack = create_autospec(Ack, instance=True)
     with pytest.raises(Refused) as refused:
         withdraw(
-            ack=ack,
+            turn=turn_for(env_for(db), Staff(id=1, email="a@x"), ack=ack),
             meta=DeclarationRef(declaration_id=999_999),
-            actor=Staff(id=1, email="a@x"),
             respond=create_autospec(Respond, instance=True),
-            env=env_for(db),
         )
     ack.assert_called_once()
     assert ack.call_args.kwargs == {}

@@ -11,7 +11,6 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from bot.settings import Settings
 from handlers.errors import handle_error
 from handlers.gifts.ids import MESSAGE_SHORTCUT_ID
 from handlers.gifts.shortcut import declare_this_offer, message_link
@@ -20,6 +19,7 @@ from handlers.payloads import Malformed, MessageShortcut, parse
 from storage.db import Database
 from storage.models import Staff
 from tests.fakeslack import message_action_payload
+from tests.handlers.env import env_for
 
 CHANNEL, TS = "C0FWD", "1700000000.123456"
 
@@ -75,7 +75,7 @@ def test_someone_not_in_the_org_chart_is_refused_before_any_form(db: Database, c
     ack = create_autospec(Ack, instance=True)
     parsed = parse(shortcut("USTRANGER"))
     with pytest.raises(Refused) as refused:
-        declare_this_offer(ack=ack, parsed=parsed, client=client, db=db, settings=Settings())  # type: ignore[arg-type]
+        declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db))  # type: ignore[arg-type]
     assert refused.value.text == NOT_IN_ORG_CHART
     ack.assert_not_called()
     client.views_open.assert_not_called()
@@ -87,7 +87,7 @@ def test_the_form_opens_with_the_message_and_its_link(db: Database, client: Any)
         session.commit()
     ack = create_autospec(Ack, instance=True)
     parsed = parse(shortcut())
-    declare_this_offer(ack=ack, parsed=parsed, client=client, db=db, settings=Settings())  # type: ignore[arg-type]
+    declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db))  # type: ignore[arg-type]
     ack.assert_called_once()
     assert ack.call_args.kwargs == {}
     view = client.views_open.call_args.kwargs["view"].to_dict()

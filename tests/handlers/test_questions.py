@@ -20,7 +20,7 @@ from handlers.questions.listeners import (
     submit_question,
 )
 from storage.db import Database
-from tests.handlers.env import env_for
+from tests.handlers.env import env_for, turn_for
 from tests.usecases.office import NOW, Office, seed
 
 
@@ -46,7 +46,8 @@ def test_asking_opens_the_form_and_sending_it_answers_with_what_happens_next(
     manager = office.staff("manager")
 
     open_question_form(
-        ack, {"trigger_id": "T1"}, StepRef(step_id=step.id), manager, client, env_for(db)
+        turn_for(env_for(db), manager, body={"trigger_id": "T1"}, ack=ack, client=client),
+        StepRef(step_id=step.id),
     )
     assert ack.call_count == 1 and ack.call_args.args == () and ack.call_args.kwargs == {}
     form = client.views_open.call_args.kwargs["view"].to_dict()
@@ -54,7 +55,10 @@ def test_asking_opens_the_form_and_sending_it_answers_with_what_happens_next(
 
     ack = create_autospec(Ack, instance=True)
     view = typed("question", "Who else is going?")
-    submit_question(ack, view, StepRef(step_id=step.id), manager, env_for(db, lambda: NOW))
+    submit_question(
+        turn_for(env_for(db, lambda: NOW), manager, body={"view": view}, ack=ack),
+        StepRef(step_id=step.id),
+    )
     assert ack.call_args.kwargs["response_action"] == "update"
     assert "Alice Able" in str(ack.call_args.kwargs["view"].to_dict())
     assert [card for card, _, _ in office.owed()] == ["question"]
@@ -68,22 +72,20 @@ def test_a_refusal_is_raised_for_the_error_handler_and_nothing_is_acked(
     ack, client = create_autospec(Ack, instance=True), create_autospec(WebClient, instance=True)
     with pytest.raises(Refused) as refused:
         submit_question(
-            ack,
-            typed("question", "  "),
+            turn_for(
+                env_for(db, lambda: NOW),
+                office.staff("manager"),
+                body={"view": typed("question", "  ")},
+                ack=ack,
+            ),
             StepRef(step_id=step.id),
-            office.staff("manager"),
-            env_for(db, lambda: NOW),
         )
     assert (refused.value.text, refused.value.field) == ("Please write your question.", "question")
     ack.assert_not_called()
     with pytest.raises(Refused):
         open_question_form(
-            create_autospec(Ack, instance=True),
-            {"trigger_id": "T1"},
+            turn_for(env_for(db), office.staff("eve"), body={"trigger_id": "T1"}, client=client),
             StepRef(step_id=step.id),
-            office.staff("eve"),
-            client,
-            env_for(db),
         )
     client.views_open.assert_not_called()
 
@@ -94,30 +96,32 @@ def test_the_reply_form_keeps_where_the_question_is_and_the_answer_updates_it(
     step = office.declare("alice")
     assert step.id is not None
     submit_question(
-        create_autospec(Ack, instance=True),
-        typed("question", "Who else?"),
+        turn_for(
+            env_for(db, lambda: NOW),
+            office.staff("manager"),
+            body={"view": typed("question", "Who else?")},
+        ),
         StepRef(step_id=step.id),
-        office.staff("manager"),
-        env_for(db, lambda: NOW),
     )
     question_id = office.owed()[0][2]["question_id"]
     client = create_autospec(WebClient, instance=True)
     body = {"trigger_id": "T2", "container": {"channel_id": "DALICE", "message_ts": "1.5"}}
     alice = office.staff("alice")
     open_reply_form(
-        create_autospec(Ack, instance=True),
-        body,
+        turn_for(env_for(db), alice, body=body, client=client),
         QuestionRef(question_id=question_id),
-        alice,
-        client,
-        env_for(db),
     )
     form = client.views_open.call_args.kwargs["view"].to_dict()
     ref = QuestionRef.model_validate_json(form["private_metadata"])
     assert (ref.channel, ref.ts) == ("DALICE", "1.5")
 
     ack = create_autospec(Ack, instance=True)
-    submit_answer(ack, typed("answer", "Only me."), ref, alice, env_for(db, lambda: NOW))
+    submit_answer(
+        turn_for(
+            env_for(db, lambda: NOW), alice, body={"view": typed("answer", "Only me.")}, ack=ack
+        ),
+        ref,
+    )
     assert ack.call_count == 1 and ack.call_args.args == () and ack.call_args.kwargs == {}
     answered = [p for card, _, p in office.owed() if card == "question_answered"]
     # Where the form said the question is, kept for a question sent before the outbox.
