@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import engine
 from bot.rules import approvals as rules
-from bot.rules.permissions import Verdict, may_decide
+from bot.rules.permissions import Verdict, may_decide_step
 from bot.rules.refusal import Refused
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
@@ -61,17 +61,15 @@ def _load(
         raise Refused(UNKNOWN)
     record = declarations.load_record(session, declaration_id=step.declaration_id)
     assert record is not None
-    verdict = may_decide(
+    verdict = may_decide_step(
         actor.id,
         approver_id=step.approver_id,
         declarant_id=record.declarant.id or 0,
+        named_staff_id=record.declaration.named_staff_id,
+        delegated_from_id=step.delegated_from_id,
         actor_is_monitoring_officer=Role.MONITORING_OFFICER in actor.role_set,
         approver_name=record.name_of(step.approver_id) or "the assigned approver",
     )
-    if verdict.allowed and actor.id == record.declaration.named_staff_id:
-        verdict = Verdict(False, "You are named in this declaration, so you can't decide it.")
-    if not verdict.allowed and actor.id == step.delegated_from_id:
-        verdict = Verdict(True)  # the approver who delegated may still decide their own
     return actor, step, record, verdict
 
 

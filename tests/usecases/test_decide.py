@@ -9,7 +9,7 @@ from bot.rules.refusal import Refused
 from bot.usecases import decide, owed
 from bot.usecases.outside_work import request_outside_work as requesting
 from storage.db import Database
-from storage.models import ApprovalStep, Staff
+from storage.models import ApprovalStep, Declaration, Staff
 from tests.e2e.harness import seed_org
 from tests.usecases.world import NOW, audit_actions, outside_work_request, settings, to
 from tests.usecases.world import owed as owed_messages
@@ -101,6 +101,36 @@ def test_the_declarant_cannot_decide_their_own(db: Database, org: dict[str, Staf
             reason="",
             now=NOW,
         )
+
+
+def test_the_declarant_cannot_decide_their_own_even_as_its_steps_delegator(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    """The delegator's own step stays theirs to decide (bot.rules.permissions.may_decide_step)
+    — but never a step of their own declaration."""
+    step_id = request_outside_work(db, org, "line_manager:grant")
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None
+        step.delegated_from_id = org["alice"].id
+        session.add(step)
+        session.commit()
+    with pytest.raises(Refused, match="your own declaration"):
+        decide.check(db, actor_id=org["alice"].id or 0, step_id=step_id)
+
+
+def test_someone_named_in_it_is_told_so(db: Database, org: dict[str, Staff]) -> None:
+    step_id = request_outside_work(db, org, "line_manager:grant")
+    with db.session() as session:
+        step = session.get(ApprovalStep, step_id)
+        assert step is not None
+        declaration = session.get(Declaration, step.declaration_id)
+        assert declaration is not None
+        declaration.named_staff_id = org["eve"].id
+        session.add(declaration)
+        session.commit()
+    with pytest.raises(Refused, match="You are named in this declaration"):
+        decide.check(db, actor_id=org["eve"].id or 0, step_id=step_id)
 
 
 def test_a_second_decision_records_nothing(db: Database, org: dict[str, Staff]) -> None:
