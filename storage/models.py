@@ -63,7 +63,12 @@ class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
     # The registers dated by the day declared (interests, outside work) read a range of one kind
     # in this order; so does the search's date range.
-    __table_args__ = (Index("ix_declaration_kind_created_at", "kind", "created_at"),)
+    # An officer's Home reads the declarations of the risk window and counts the year's, of
+    # every kind: by the day declared alone.
+    __table_args__ = (
+        Index("ix_declaration_kind_created_at", "kind", "created_at"),
+        Index("ix_declaration_created_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True, index=True)

@@ -99,7 +99,7 @@ def actions_cost(
 ) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """Queries of a declaration and of its approval (the second of each: the first warms
     caches) in an office of `staff`; `cards` is how many cards the manager had before. The
-    statements of all four go to `seen`."""
+    statements of all four, and of the monitoring officer's Home opened after, go to `seen`."""
     seed_org(db)
     add_staff(db, staff)
     nolan = Nolan(fake, db, clock)
@@ -124,7 +124,10 @@ def actions_cost(
 
     queries(db, nolan, declare(1), seen)
     queries(db, nolan, approve(1), seen)
-    return queries(db, nolan, declare(2), seen), queries(db, nolan, approve(2), seen)
+    cost = queries(db, nolan, declare(2), seen), queries(db, nolan, approve(2), seen)
+    if seen is not None:  # and an officer's Home: the risk window's flags, the year's counts
+        queries(db, nolan, lambda: nolan.open_home("UMO") and None, seen)
+    return cost
 
 
 def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_office(

@@ -12,6 +12,7 @@ ADDED = {
     "staff": {"ix_staff_office_holders", "ix_staff_line_manager_id"},
     "delegation": {"ix_delegation_open"},
     "outbox": {"ix_outbox_updates_id"},
+    "declaration": {"ix_declaration_created_at"},
 }
 
 

@@ -9,8 +9,10 @@ What the query plans of a declaration, its routing and its approval showed as fu
 LIKE on `roles`: partial on the rows with a role, over `id`, the order they are read in),
 whether someone manages anyone (the Home's approvals, on every refresh: staff.line_manager_id),
 the delegations in force (partial on those not ended: the few the sweep has not closed yet),
-and a card's later updates in the outbox (outbox.updates_id, which SQLite also scans on every
-message queued, for the self-referencing foreign key).
+a card's later updates in the outbox (outbox.updates_id, which SQLite also scans on every
+message queued, for the self-referencing foreign key), and, for an officer's Home, the
+declarations of the risk window and of the year, of every kind (declaration.created_at: the
+index by kind and day serves only one kind's).
 """
 
 from collections.abc import Sequence
@@ -29,6 +31,7 @@ INDEXES = (
     ("ix_staff_line_manager_id", "staff", ["line_manager_id"], None),
     ("ix_delegation_open", "delegation", ["id"], "ended_at IS NULL"),
     ("ix_outbox_updates_id", "outbox", ["updates_id"], None),
+    ("ix_declaration_created_at", "declaration", ["created_at"], None),
 )
 
 
