@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from storage.db import Database
 
@@ -22,6 +24,25 @@ Captured = tuple[str, Any]  # a statement and its parameters, as the driver was 
 _SQLITE_SCAN = re.compile(r"^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
 _ALIAS = re.compile(r"\b(\w+) AS (\w+)\b")
 _PLANNED = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+@contextmanager
+def captured(db: Database) -> Iterator[list[Captured]]:
+    """The statements the bot's threads send to `db` meanwhile (not the caller's own)."""
+    seen: list[Captured] = []
+    caller = threading.get_ident()
+
+    def capture(
+        _conn: object, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> None:
+        if threading.get_ident() != caller:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
 
 
 def full_scans(db: Database, captured: Iterable[Captured]) -> list[str]:

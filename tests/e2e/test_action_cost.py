@@ -21,11 +21,12 @@ from tests.fakeslack import FakeSlack
 SMALL, LARGE = 100, 50_000
 
 
-def add_staff(db: Database, upto: int) -> None:
-    """Colleagues in other teams, up to `upto` people in all, reporting to the head."""
+def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
+    """Colleagues in other teams, up to `upto` people in all, reporting to the head (or to
+    `manager_id`)."""
     with db.session() as session:
         have = session.query(Staff).count()
-        head = session.query(Staff).filter(Staff.roles == "head_of_office").one().id
+        head = manager_id or session.query(Staff).filter(Staff.roles == "head_of_office").one().id
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [
         {
