@@ -16,6 +16,16 @@ class Staff(SQLModel, table=True):
     """A person in the org chart. Never deleted: people who leave are marked inactive."""
 
     __tablename__ = "staff"
+    # The office holders (storage.staff.holders_of): the few people with a role, read on every
+    # declaration's routing without scanning everyone. Partial: the rest hold no role.
+    __table_args__ = (
+        Index(
+            "ix_staff_office_holders",
+            "id",
+            sqlite_where=text("roles <> ''"),
+            postgresql_where=text("roles <> ''"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
@@ -26,7 +36,8 @@ class Staff(SQLModel, table=True):
     teams_id: str | None = Field(default=None, max_length=64, index=True)
     teams_conversation_id: str | None = Field(default=None, max_length=256)
     teams_service_url: str | None = Field(default=None, max_length=512)
-    line_manager_id: int | None = Field(default=None, foreign_key="staff.id")
+    # Indexed: whether someone manages anyone (the Home's approvals) is asked on every refresh.
+    line_manager_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     roles: str = Field(default="", max_length=200)  # ';'-separated role names
     vetting_level: str | None = Field(default=None, max_length=50)
     vetting_expires: date | None = Field(default=None, index=True)  # the daily sweep's range
@@ -52,7 +63,12 @@ class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
     # The registers dated by the day declared (interests, outside work) read a range of one kind
     # in this order; so does the search's date range.
-    __table_args__ = (Index("ix_declaration_kind_created_at", "kind", "created_at"),)
+    # An officer's Home reads the declarations of the risk window and counts the year's, of
+    # every kind: by the day declared alone.
+    __table_args__ = (
+        Index("ix_declaration_kind_created_at", "kind", "created_at"),
+        Index("ix_declaration_created_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str | None = Field(default=None, max_length=32, unique=True, index=True)
@@ -220,6 +236,16 @@ class Delegation(SQLModel, table=True):
     """An approver hands their approvals to a deputy for a period (leave, sickness)."""
 
     __tablename__ = "delegation"
+    # The delegations in force, asked on every routing: read among those not ended (the sweep
+    # ends them on their last day), in order, not by a scan of every delegation ever made.
+    __table_args__ = (
+        Index(
+            "ix_delegation_open",
+            "id",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     delegator_id: int = Field(foreign_key="staff.id", index=True)
@@ -275,7 +301,9 @@ class OutboxMessage(SQLModel, table=True):
     # which is rendered and sent by the job that claimed it.
     payload: str | None = Field(default=None, sa_column=Column(Text))
     # The earlier message this one updates (a card redrawn): sent only after that one is.
-    updates_id: int | None = Field(default=None, foreign_key="outbox.id")
+    # Indexed: a message's updates are looked up by it, and SQLite checks the foreign key on
+    # every message queued.
+    updates_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
     not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)  # back-off
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

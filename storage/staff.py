@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -34,24 +35,35 @@ def by_ids(session: Session, *, ids: set[int]) -> dict[int, Staff]:
     return {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(ids))) if s.id}
 
 
+def _role_holders(session: Session) -> list[Staff]:
+    """Active staff with any role, oldest record first: the office's few holders, read through
+    their partial index (ix_staff_office_holders, whose condition this repeats word for word so
+    that SQLite matches it) rather than by a scan of everyone."""
+    return list(
+        session.exec(
+            select(Staff)
+            .where(col(Staff.active).is_(True), text("staff.roles <> ''"))
+            .order_by(col(Staff.id))
+        )
+    )
+
+
 def holders_of(session: Session, *, role: Role) -> list[Staff]:
     """Active staff holding `role`, oldest record first (a stable choice if there are two)."""
-    rows = session.exec(
-        select(Staff)
-        .where(col(Staff.active).is_(True), col(Staff.roles).contains(role.value))
-        .order_by(col(Staff.id))
-    )
-    return [s for s in rows if role.value in s.role_set]
+    return [s for s in _role_holders(session) if role.value in s.role_set]
 
 
 def office_holders(session: Session) -> OfficeHolders:
-    head = holders_of(session, role=Role.HEAD_OF_OFFICE)
-    monitoring = holders_of(session, role=Role.MONITORING_OFFICER)
-    vetting = holders_of(session, role=Role.VETTING_OFFICER)
+    """Who holds each office-wide role (the first, if several do), in one read."""
+    holders = _role_holders(session)
+
+    def first(role: Role) -> int | None:
+        return next((s.id for s in holders if role.value in s.role_set), None)
+
     return OfficeHolders(
-        head_of_office_id=head[0].id if head else None,
-        monitoring_officer_id=monitoring[0].id if monitoring else None,
-        vetting_officer_id=vetting[0].id if vetting else None,
+        head_of_office_id=first(Role.HEAD_OF_OFFICE),
+        monitoring_officer_id=first(Role.MONITORING_OFFICER),
+        vetting_officer_id=first(Role.VETTING_OFFICER),
     )
 
 

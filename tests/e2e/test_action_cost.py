@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import event, insert
 
 from storage.db import Database
 from storage.models import Staff
 from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
+from tests.e2e.plans import Captured, full_scans
 from tests.e2e.test_delegation_flow import APPROVE, has_buttons
 from tests.e2e.test_gifts_flow import hospitality
 from tests.fakeslack import FakeSlack
@@ -19,11 +21,12 @@ from tests.fakeslack import FakeSlack
 SMALL, LARGE = 100, 50_000
 
 
-def add_staff(db: Database, upto: int) -> None:
-    """Colleagues in other teams, up to `upto` people in all, reporting to the head."""
+def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
+    """Colleagues in other teams, up to `upto` people in all, reporting to the head (or to
+    `manager_id`)."""
     with db.session() as session:
         have = session.query(Staff).count()
-        head = session.query(Staff).filter(Staff.roles == "head_of_office").one().id
+        head = manager_id or session.query(Staff).filter(Staff.roles == "head_of_office").one().id
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [
         {
@@ -43,15 +46,22 @@ def add_staff(db: Database, upto: int) -> None:
             conn.execute(insert(Staff), rows[start : start + 5000])
 
 
-def queries(db: Database, nolan: Nolan, action: Callable[[], None]) -> tuple[int, int, int]:
+def queries(
+    db: Database, nolan: Nolan, action: Callable[[], None], seen: list[Captured] | None = None
+) -> tuple[int, int, int]:
     """Statements sent to the database by one action and all the work it sets off — the
     request's and its listeners', then the outbox worker's — and the staff rows they read (the
     bot settles — its listeners, then the outbox, Home refreshes included — and stops before
-    counting ends). One query can read the whole org chart: the rows tell."""
+    counting ends). One query can read the whole org chart: the rows tell. The bot's statements
+    and their parameters go to `seen`, for their plans."""
     count = [0, 0, 0]
     test_thread = threading.get_ident()
 
-    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+    def counted(
+        _conn: object, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> None:
+        if seen is not None and threading.get_ident() != test_thread:
+            seen.append((statement, parameters))
         if threading.current_thread().name == "outbox":
             # The delivery worker's work on each message; not its looks at what is due, whose
             # number follows its passes (woken by each commit, kept to the platform's pace).
@@ -81,10 +91,16 @@ def queries(db: Database, nolan: Nolan, action: Callable[[], None]) -> tuple[int
 
 
 def actions_cost(
-    fake: FakeSlack, db: Database, clock: Clock, staff: int, cards: int
+    fake: FakeSlack,
+    db: Database,
+    clock: Clock,
+    staff: int,
+    cards: int,
+    seen: list[Captured] | None = None,
 ) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """Queries of a declaration and of its approval (the second of each: the first warms
-    caches) in an office of `staff`; `cards` is how many cards the manager had before."""
+    caches) in an office of `staff`; `cards` is how many cards the manager had before. The
+    statements of all four, and of the monitoring officer's Home opened after, go to `seen`."""
     seed_org(db)
     add_staff(db, staff)
     nolan = Nolan(fake, db, clock)
@@ -107,9 +123,12 @@ def actions_cost(
 
         return run
 
-    queries(db, nolan, declare(1))
-    queries(db, nolan, approve(1))
-    return queries(db, nolan, declare(2)), queries(db, nolan, approve(2))
+    queries(db, nolan, declare(1), seen)
+    queries(db, nolan, approve(1), seen)
+    cost = queries(db, nolan, declare(2), seen), queries(db, nolan, approve(2), seen)
+    if seen is not None:  # and an officer's Home: the risk window's flags, the year's counts
+        queries(db, nolan, lambda: nolan.open_home("UMO") and None, seen)
+    return cost
 
 
 def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_office(
@@ -118,8 +137,10 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
     small = actions_cost(fake, db, clock, SMALL, cards=0)
     large_db = Database(fresh_db_url)
     large_db.migrate()
+    statements: list[Captured] = []
     try:
-        large = actions_cost(fake, large_db, clock, LARGE, cards=2)
+        large = actions_cost(fake, large_db, clock, LARGE, cards=2, seen=statements)
+        scans = full_scans(large_db, statements)
     finally:
         large_db.dispose()
     for (large_queries, large_rows, large_sends), (small_queries, small_rows, small_sends) in zip(
@@ -134,3 +155,7 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
         assert abs(large_sends - small_sends) <= 4, (large, small)
     (_, declared_staff, _), (_, approved_staff, _) = small
     assert declared_staff < 50 and approved_staff < 50  # the people concerned, not everyone
+    # Nor does any statement read a whole table to find them: the same number of statements
+    # can still cost more with every person added (a role looked for by LIKE in everyone's,
+    # whether someone manages anyone asked of every row) — by its plan, not by its time.
+    assert statements and scans == [], "\n".join(scans)

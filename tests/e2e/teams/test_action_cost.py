@@ -1,0 +1,29 @@
+"""On Teams too, an approval reads only the rows it concerns: in a police force of fifty
+thousand, no statement of an Approve press, or of the work it sets off (the declarant told,
+the card redrawn, the Homes), reads a whole table (by its plan: tests/e2e/plans.py)."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.models import Staff
+from tests.e2e.plans import captured, full_scans
+from tests.e2e.teams.approving import MANNY, add_manny, card_to, declare, press, step_of
+from tests.e2e.teams.harness import TeamsNolan
+from tests.e2e.test_action_cost import LARGE, add_staff
+from tests.faketeams import FakeTeams
+
+
+def test_an_approve_press_reads_no_whole_table_at_fifty_thousand_staff(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff]
+) -> None:
+    add_manny(fake, db, org)
+    add_staff(db, LARGE, manager_id=org["mo"].id)
+    step_id = declare(nolan, org)
+    sent = card_to(fake, MANNY)
+    nolan.settle()
+    with captured(db) as statements:
+        status, _ = press(nolan, MANNY, sent, "decide_approved")
+        nolan.settle()
+    assert status == 200 and step_of(db, step_id).status == "approved"
+    scans = full_scans(db, statements)
+    assert statements and scans == [], "\n".join(scans)
