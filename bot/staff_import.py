@@ -128,6 +128,7 @@ def run_import(
                 time_zones=time_zones,
             )
             session.commit()
+            staff.refresh_statistics(session)
     except SQLAlchemyError as exc:
         # The driver's message comes first; the SQL and parameters after it are noise here.
         reason = str(exc).splitlines()[0]

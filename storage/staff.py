@@ -343,3 +343,12 @@ def note_teams_chat(
     person.teams_conversation_id, person.teams_service_url = conversation_id, service_url
     session.add(person)
     return True
+
+
+def refresh_statistics(session: Session) -> None:
+    """After an org chart import, on PostgreSQL: its planner reads the office holders through
+    a partial index only once the table's statistics say few rows have roles, and autovacuum
+    refreshes them only a while after a bulk change. (SQLite plans without statistics.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE staff"))
+        session.commit()
