@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,11 @@ import handlers
 from storage.db import Database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Property tests check what a function answers, not how fast: hypothesis's 200 ms deadline
+# only fails them on a busy machine (speed is the benchmarks' business).
+settings.register_profile("nolan", deadline=None)
+settings.load_profile("nolan")
 
 
 def _worker(request: pytest.FixtureRequest) -> str:
