@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
@@ -133,21 +133,39 @@ def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
     return newest is not None and newest.status in PENDING
 
 
-def _stale(now: datetime, stale_after: Any) -> Any:
+def _stale(stale_before: Any) -> Any:
     return (col(OutboxMessage.status) == OutboxStatus.CLAIMED) & (
-        col(OutboxMessage.claimed_at) < now - stale_after
+        col(OutboxMessage.claimed_at) < stale_before
     )
 
 
-def takeable(now: datetime, stale_after: Any) -> Any:
+def _takeable(now: Any, stale_before: Any) -> Any:
     ready = or_(col(OutboxMessage.not_before).is_(None), col(OutboxMessage.not_before) <= now)
     return and_(
         col(OutboxMessage.payload).is_not(None),
         or_(
             and_(col(OutboxMessage.status).in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)), ready),
-            _stale(now, stale_after),
+            _stale(stale_before),
         ),
     )
+
+
+def takeable(now: datetime, stale_after: Any) -> Any:
+    """The messages a worker may take at `now`: queued or in back-off and due, or claimed by
+    a worker longer ago than `stale_after` (it died)."""
+    return _takeable(now, now - stale_after)
+
+
+# The delivery worker's statements are built once, their values bound at each call: building
+# a statement and its cache key cost the worker more than running it did (issue 10).
+TAKEABLE_NOW = _takeable(
+    bindparam("now", type_=UTCDateTime()), bindparam("stale_before", type_=UTCDateTime())
+)
+
+
+def takeable_params(now: datetime, stale_after: Any) -> dict[str, Any]:
+    """The values TAKEABLE_NOW binds."""
+    return {"now": now, "stale_before": now - stale_after}
 
 
 def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> list[int]:
@@ -162,14 +180,23 @@ def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> lis
     )
 
 
+_TAKE = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id) == bindparam("message_id"), TAKEABLE_NOW)
+    .values(
+        status=OutboxStatus.CLAIMED,
+        claimed_at=bindparam("now", type_=UTCDateTime()),
+        attempts=OutboxMessage.attempts + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) -> bool:
     """Claim one queued message; False if another worker has it or it is done. The caller
     commits before sending, so every other worker sees the claim."""
     taken = session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, takeable(now, stale_after))
-        .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
+        _TAKE, {"message_id": message_id, **takeable_params(now, stale_after)}
     )
     return taken.rowcount == 1
 
@@ -220,7 +247,7 @@ def next_try(session: Session) -> datetime | None:
     ).one()
 
 
-def _itself_and_covered(message_id: int) -> Any:
+def _itself_and_covered(message_id: Any) -> Any:
     """A message and the reminders' keys it covers (a list's lines, storage.reminders
     .queue_once): rows without a payload of their own that point at it."""
     return or_(
@@ -253,15 +280,39 @@ def by_ids(session: Session, *, ids: list[int]) -> dict[int, OutboxMessage]:
     return {row.id: row for row in rows if row.id is not None}
 
 
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(_itself_and_covered(bindparam("message_id")))
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        channel=bindparam("sent_channel"),
+        ts=bindparam("sent_ts"),
+        last_error=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def mark_sent(
     session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
     session.execute(
-        update(OutboxMessage)
-        .where(_itself_and_covered(reminder_id))
-        .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
-        .execution_options(synchronize_session=False)
+        _MARK_SENT,
+        {"message_id": reminder_id, "now": now, "sent_channel": channel, "sent_ts": ts},
     )
+
+
+_MARK_FAILED = (
+    update(OutboxMessage)
+    .where(_itself_and_covered(bindparam("message_id")))
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        not_before=bindparam("retry_at", type_=UTCDateTime()),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 def mark_failed(
@@ -275,10 +326,13 @@ def mark_failed(
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
     reminder); dead or skipped end it."""
     session.execute(
-        update(OutboxMessage)
-        .where(_itself_and_covered(reminder_id))
-        .values(status=status, last_error=error[:2000], not_before=not_before)
-        .execution_options(synchronize_session=False)
+        _MARK_FAILED,
+        {
+            "message_id": reminder_id,
+            "new_status": status,
+            "error": error[:2000],
+            "retry_at": not_before,
+        },
     )
 
 
