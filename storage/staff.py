@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -44,14 +45,30 @@ def holders_of(session: Session, *, role: Role) -> list[Staff]:
     return [s for s in rows if role.value in s.role_set]
 
 
+_OFFICES = (Role.HEAD_OF_OFFICE, Role.MONITORING_OFFICER, Role.VETTING_OFFICER)
+# The three offices' holders in one statement, built once: every declaration routed and
+# every decision reads them (issue 10).
+_HOLDERS = (
+    select(Staff.id, Staff.roles)
+    .where(
+        col(Staff.active).is_(True), or_(*(col(Staff.roles).contains(r.value) for r in _OFFICES))
+    )
+    .order_by(col(Staff.id))
+)
+
+
 def office_holders(session: Session) -> OfficeHolders:
-    head = holders_of(session, role=Role.HEAD_OF_OFFICE)
-    monitoring = holders_of(session, role=Role.MONITORING_OFFICER)
-    vetting = holders_of(session, role=Role.VETTING_OFFICER)
+    """Who holds each office-wide role: the oldest record of each, as `holders_of` finds."""
+    first: dict[Role, int] = {}
+    for staff_id, roles in session.exec(_HOLDERS):
+        held = frozenset(r for r in roles.split(";") if r)
+        for role in _OFFICES:
+            if role.value in held:
+                first.setdefault(role, staff_id)
     return OfficeHolders(
-        head_of_office_id=head[0].id if head else None,
-        monitoring_officer_id=monitoring[0].id if monitoring else None,
-        vetting_officer_id=vetting[0].id if vetting else None,
+        head_of_office_id=first.get(Role.HEAD_OF_OFFICE),
+        monitoring_officer_id=first.get(Role.MONITORING_OFFICER),
+        vetting_officer_id=first.get(Role.VETTING_OFFICER),
     )
 
 
