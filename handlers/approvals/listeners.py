@@ -7,8 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.rules import approvals as rules
-from bot.rules.refusal import STALE_BUTTON, Refused
+from bot.rules.refusal import Refused
 from bot.usecases import decide
 from handlers import slack_ui
 from handlers.approvals.ids import Block
@@ -35,30 +34,23 @@ def decide_by_button(
     """Decide at once, or, where the decision needs words (a refusal's reason, conditions),
     open the form for them first. Pressed in a DM or on the App Home. A decision is stored,
     with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
-    actor_id = _actor_id(actor)
-    allowed = decide.check(env.db, actor_id=actor_id, step_id=meta.step_id)
-    decision = meta
-    spec = rules.spec(allowed.purpose, decision.outcome)
-    if spec is None:
-        raise Refused(STALE_BUTTON)
-    if spec.text is not rules.Text.NONE:
+    pressed = decide.press(
+        env.db,
+        actor_id=_actor_id(actor),
+        step_id=meta.step_id,
+        outcome=meta.outcome,
+        now=env.now(),
+        tz=env.settings.policy.tz,
+    )
+    if isinstance(pressed, decide.Decidable):  # its words first, in a form
         ack()
         client.views_open(
             trigger_id=body["trigger_id"],
             view=decision_text_modal(
-                decision.step_id, decision.outcome, allowed.purpose, allowed.reference
+                meta.step_id, meta.outcome, pressed.purpose, pressed.reference
             ),
         )
         return
-    decide.decide(
-        env.db,
-        actor_id=actor_id,
-        step_id=decision.step_id,
-        outcome=decision.outcome,
-        reason=None,
-        now=env.now(),
-        tz=env.settings.policy.tz,
-    )
     ack()
 
 
