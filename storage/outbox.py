@@ -10,90 +10,25 @@ idempotent: whichever update goes last draws the latest state.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, update
+from sqlalchemy import and_, bindparam, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
 from storage import touched
 from storage.models import OutboxMessage
-from storage.types import UTCDateTime, utcnow
+
+# Queueing is the outbox's too (storage.outbox_queue), re-exported here.
+from storage.outbox_queue import WAITING as WAITING
+from storage.outbox_queue import queue as queue
+from storage.outbox_queue import queue_unless_waiting as queue_unless_waiting
+from storage.types import UTCDateTime
 
 # What a worker may still do something about.
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
-# Not yet in a worker's hands: drawn from the latest state whenever it goes.
-# Parked (Teams: Nolan not installed for them yet) counts too: it goes, drawn afresh, once
-# they install Nolan.
-WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.PARKED)
-# The columns an INSERT … SELECT binds that need their own type (UTC times).
-_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
-
-
-def queue(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    recipient: str,
-    payload: dict[str, Any],
-    updates_id: int | None = None,
-) -> OutboxMessage:
-    """Owe a message: it goes when the caller's transaction commits, never if it rolls back."""
-    row = OutboxMessage(
-        kind=kind,
-        subject=subject,
-        recipient=recipient,
-        status=OutboxStatus.QUEUED,
-        claimed_at=None,
-        payload=json.dumps(payload, sort_keys=True),
-        updates_id=updates_id,
-        created_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def queue_unless_waiting(
-    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
-) -> bool:
-    """Owe a message unless one of this kind about this subject is still waiting to be taken
-    (queued, or in back-off): drawn when it goes, that one will show this change too. One
-    already in a worker's hands does not count — it may have been drawn before the change.
-    One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
-    Two transactions racing may both queue: one message more, never one fewer."""
-    waiting = exists().where(
-        col(OutboxMessage.kind) == kind,
-        col(OutboxMessage.subject) == subject,
-        col(OutboxMessage.status).in_(WAITING),
-        col(OutboxMessage.payload).is_not(None),
-    )
-    values = {
-        "kind": kind,
-        "subject": subject,
-        "recipient": recipient,
-        "status": OutboxStatus.QUEUED.value,
-        "attempts": 0,
-        "payload": json.dumps(payload, sort_keys=True),
-        "claimed_at": None,
-        "created_at": utcnow(),
-    }
-    columns = [getattr(OutboxMessage, name) for name in values]
-    row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
-    # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
-    added = session.execute(
-        insert(OutboxMessage)
-        .from_select(columns, row)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if added is not None:  # no ORM object for storage.touched to see: it is told
-        touched.note_queued(session)
-    return added is not None
 
 
 def latest(
