@@ -15,13 +15,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from storage.db import conflict_insert
 from storage.models import AuditEntry, AuditHead, Declaration
 
 GENESIS = "0" * 64  # the prev_hash of the first entry
@@ -80,9 +82,36 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
         entry.hash = prev = hash_of(entry, prev)
         session.add(entry)
         session.flush()
-    session.execute(
-        update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=entries[-1].id, last_hash=prev)
+    session.execute(_SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
+
+
+# Every audited commit runs these: built once (per database kind), not at each commit.
+_SET_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_id=bindparam("head_id"), last_hash=bindparam("head_hash"))
+)
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(_HEAD)
+        .values(id=HEAD_ID, last_id=None, last_hash=None)
+        .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
+        .returning(_HEAD.c.last_hash)
     )
+
+
+@cache
+def _take_id(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return select(func.nextval(func.pg_get_serial_sequence("audit_entry", "id")))
+    # Never reuse the number of an entry that has been deleted from the end.
+    highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
+    newest = select(_HEAD.c.last_id).where(_HEAD.c.id == HEAD_ID).scalar_subquery()
+    return select(func.max(func.coalesce(highest, 0), func.coalesce(newest, 0)) + 1)
 
 
 def _claim_head(session: Session) -> str | None:
@@ -94,27 +123,13 @@ def _claim_head(session: Session) -> str | None:
 
     An upsert, so a head row that has gone (a table emptied) starts again from the genesis
     value — if entries remain, `verify` shows the break — at no extra query."""
-    claim = (
-        conflict_insert(session, _HEAD)
-        .values(id=HEAD_ID, last_id=None, last_hash=None)
-        .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
-        .returning(_HEAD.c.last_hash)
-    )
-    return session.execute(claim).scalar_one()
+    return session.execute(_claim(session.get_bind().dialect.name)).scalar_one()
 
 
 def _next_id(session: Session) -> int:
-    if session.get_bind().dialect.name == "postgresql":
-        nextval = func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
-        return int(session.execute(select(nextval)).scalar_one())
-    # Never reuse the number of an entry that has been deleted from the end.
-    highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
-    newest = select(_HEAD.c.last_id).where(_HEAD.c.id == HEAD_ID).scalar_subquery()
-    return int(
-        session.execute(
-            select(func.max(func.coalesce(highest, 0), func.coalesce(newest, 0)) + 1)
-        ).scalar_one()
-    )
+    """The next entry's id: the sequence's on PostgreSQL, one past the highest (or the head's)
+    on SQLite."""
+    return int(session.execute(_take_id(session.get_bind().dialect.name)).scalar_one())
 
 
 @dataclass(frozen=True)

@@ -10,91 +10,26 @@ idempotent: whichever update goes last draws the latest state.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, insert, literal, or_, update
+from sqlalchemy import and_, bindparam, case, func, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.rules.status import OutboxStatus
 from storage import touched
 from storage.models import OutboxMessage
-from storage.types import UTCDateTime, utcnow
+
+# Queueing is the outbox's too (storage.outbox_queue), re-exported here.
+from storage.outbox_queue import WAITING as WAITING
+from storage.outbox_queue import queue as queue
+from storage.outbox_queue import queue_unless_waiting as queue_unless_waiting
+from storage.types import UTCDateTime
 
 # What a worker may still do something about.
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.CLAIMED)
-# Not yet in a worker's hands: drawn from the latest state whenever it goes.
-# Parked (Teams: Nolan not installed for them yet) counts too: it goes, drawn afresh, once
-# they install Nolan.
-WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.PARKED)
-# The columns an INSERT … SELECT binds that need their own type (UTC times).
-_TYPES = {"claimed_at": UTCDateTime(), "created_at": UTCDateTime()}
-
-
-def queue(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    recipient: str,
-    payload: dict[str, Any],
-    updates_id: int | None = None,
-) -> OutboxMessage:
-    """Owe a message: it goes when the caller's transaction commits, never if it rolls back."""
-    row = OutboxMessage(
-        kind=kind,
-        subject=subject,
-        recipient=recipient,
-        status=OutboxStatus.QUEUED,
-        claimed_at=None,
-        payload=json.dumps(payload, sort_keys=True),
-        updates_id=updates_id,
-        created_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def queue_unless_waiting(
-    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
-) -> bool:
-    """Owe a message unless one of this kind about this subject is still waiting to be taken
-    (queued, or in back-off): drawn when it goes, that one will show this change too. One
-    already in a worker's hands does not count — it may have been drawn before the change.
-    One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
-    Two transactions racing may both queue: one message more, never one fewer."""
-    waiting = exists().where(
-        col(OutboxMessage.kind) == kind,
-        col(OutboxMessage.subject) == subject,
-        col(OutboxMessage.status).in_(WAITING),
-        col(OutboxMessage.payload).is_not(None),
-    )
-    values = {
-        "kind": kind,
-        "subject": subject,
-        "recipient": recipient,
-        "status": OutboxStatus.QUEUED.value,
-        "attempts": 0,
-        "payload": json.dumps(payload, sort_keys=True),
-        "claimed_at": None,
-        "created_at": utcnow(),
-    }
-    columns = [getattr(OutboxMessage, name) for name in values]
-    row = select(*(literal(v, _TYPES.get(name)) for name, v in values.items())).where(~waiting)
-    # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
-    added = session.execute(
-        insert(OutboxMessage)
-        .from_select(columns, row)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if added is not None:  # no ORM object for storage.touched to see: it is told
-        touched.note_queued(session)
-    return added is not None
 
 
 def latest(
@@ -137,21 +72,39 @@ def on_its_way(session: Session, *, kind: str, subject: str) -> bool:
     return newest is not None and newest.status in PENDING
 
 
-def _stale(now: datetime, stale_after: Any) -> Any:
+def _stale(stale_before: Any) -> Any:
     return (col(OutboxMessage.status) == OutboxStatus.CLAIMED) & (
-        col(OutboxMessage.claimed_at) < now - stale_after
+        col(OutboxMessage.claimed_at) < stale_before
     )
 
 
-def takeable(now: datetime, stale_after: Any) -> Any:
+def _takeable(now: Any, stale_before: Any) -> Any:
     ready = or_(col(OutboxMessage.not_before).is_(None), col(OutboxMessage.not_before) <= now)
     return and_(
         col(OutboxMessage.payload).is_not(None),
         or_(
             and_(col(OutboxMessage.status).in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)), ready),
-            _stale(now, stale_after),
+            _stale(stale_before),
         ),
     )
+
+
+def takeable(now: datetime, stale_after: Any) -> Any:
+    """The messages a worker may take at `now`: queued or in back-off and due, or claimed by
+    a worker longer ago than `stale_after` (it died)."""
+    return _takeable(now, now - stale_after)
+
+
+# The delivery worker's statements are built once, their values bound at each call: building
+# a statement and its cache key cost the worker more than running it did (issue 10).
+TAKEABLE_NOW = _takeable(
+    bindparam("now", type_=UTCDateTime()), bindparam("stale_before", type_=UTCDateTime())
+)
+
+
+def takeable_params(now: datetime, stale_after: Any) -> dict[str, Any]:
+    """The values TAKEABLE_NOW binds."""
+    return {"now": now, "stale_before": now - stale_after}
 
 
 def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> list[int]:
@@ -166,14 +119,23 @@ def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> lis
     )
 
 
+_TAKE = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id) == bindparam("message_id"), TAKEABLE_NOW)
+    .values(
+        status=OutboxStatus.CLAIMED,
+        claimed_at=bindparam("now", type_=UTCDateTime()),
+        attempts=OutboxMessage.attempts + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) -> bool:
     """Claim one queued message; False if another worker has it or it is done. The caller
     commits before sending, so every other worker sees the claim."""
     taken = session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, takeable(now, stale_after))
-        .values(status=OutboxStatus.CLAIMED, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
+        _TAKE, {"message_id": message_id, **takeable_params(now, stale_after)}
     )
     return taken.rowcount == 1
 
@@ -224,7 +186,7 @@ def next_try(session: Session) -> datetime | None:
     ).one()
 
 
-def _itself_and_covered(message_id: int) -> Any:
+def _itself_and_covered(message_id: Any) -> Any:
     """A message and the reminders' keys it covers (a list's lines, storage.reminders
     .queue_once): rows without a payload of their own that point at it."""
     return or_(
@@ -257,15 +219,39 @@ def by_ids(session: Session, *, ids: list[int]) -> dict[int, OutboxMessage]:
     return {row.id: row for row in rows if row.id is not None}
 
 
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(_itself_and_covered(bindparam("message_id")))
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        channel=bindparam("sent_channel"),
+        ts=bindparam("sent_ts"),
+        last_error=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def mark_sent(
     session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
     session.execute(
-        update(OutboxMessage)
-        .where(_itself_and_covered(reminder_id))
-        .values(status=OutboxStatus.SENT, sent_at=now, channel=channel, ts=ts, last_error=None)
-        .execution_options(synchronize_session=False)
+        _MARK_SENT,
+        {"message_id": reminder_id, "now": now, "sent_channel": channel, "sent_ts": ts},
     )
+
+
+_MARK_FAILED = (
+    update(OutboxMessage)
+    .where(_itself_and_covered(bindparam("message_id")))
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        not_before=bindparam("retry_at", type_=UTCDateTime()),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 def mark_failed(
@@ -279,10 +265,13 @@ def mark_failed(
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
     reminder); dead or skipped end it."""
     session.execute(
-        update(OutboxMessage)
-        .where(_itself_and_covered(reminder_id))
-        .values(status=status, last_error=error[:2000], not_before=not_before)
-        .execution_options(synchronize_session=False)
+        _MARK_FAILED,
+        {
+            "message_id": reminder_id,
+            "new_status": status,
+            "error": error[:2000],
+            "retry_at": not_before,
+        },
     )
 
 

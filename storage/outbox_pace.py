@@ -5,21 +5,46 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, or_, true
+from sqlalchemy import and_, bindparam, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
 from storage.models import OutboxMessage
-from storage.outbox import takeable
+from storage.outbox import TAKEABLE_NOW, takeable_params
 
 
 def _paced(paced_updates: bool) -> Any:
     """The messages the pace counts: all, or new messages only (a platform whose updates have
     limits of their own)."""
     return true() if paced_updates else col(OutboxMessage.updates_id).is_(None)
+
+
+# Built once for each shape (with or without conversations to skip; updates paced or not),
+# their values bound at each call: the worker runs them at every pass (issue 10).
+@cache
+def _due_to(skipping: bool, paced_updates: bool) -> Any:
+    original = aliased(OutboxMessage)
+    settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
+    query = (
+        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id)
+        .outerjoin(original, col(original.id) == col(OutboxMessage.updates_id))
+        .where(
+            TAKEABLE_NOW,
+            or_(
+                col(OutboxMessage.updates_id).is_(None),
+                col(original.id).is_(None),
+                col(original.status).in_(settled),
+            ),
+        )
+    )
+    if skipping:
+        skip = bindparam("skip", expanding=True)
+        query = query.where(~and_(col(OutboxMessage.recipient).in_(skip), _paced(paced_updates)))
+    return query.order_by(col(OutboxMessage.id)).limit(bindparam("limit"))
 
 
 def due_to(
@@ -34,26 +59,24 @@ def due_to(
     """The messages a worker may take now, oldest first, as (id, recipient, is an update),
     leaving out those to `skip` (conversations at their pace) that the pace counts, and updates
     still waiting for the message they update (so that they hold up nothing behind them)."""
-    original = aliased(OutboxMessage)
-    settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
-    query = (
-        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id)
-        .outerjoin(original, col(original.id) == col(OutboxMessage.updates_id))
-        .where(
-            takeable(now, stale_after),
-            or_(
-                col(OutboxMessage.updates_id).is_(None),
-                col(original.id).is_(None),
-                col(original.status).in_(settled),
-            ),
-        )
-    )
+    params = {**takeable_params(now, stale_after), "limit": limit}
     if skip:
-        query = query.where(
-            ~and_(col(OutboxMessage.recipient).in_(list(skip)), _paced(paced_updates))
-        )
-    rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
+        params["skip"] = list(skip)
+    rows = session.exec(_due_to(bool(skip), paced_updates), params=params).all()
     return [(row_id, recipient, updates is not None) for row_id, recipient, updates in rows]
+
+
+@cache
+def _due_among(paced_updates: bool) -> Any:
+    return (
+        select(OutboxMessage.recipient)
+        .where(
+            TAKEABLE_NOW,
+            col(OutboxMessage.recipient).in_(bindparam("recipients", expanding=True)),
+            _paced(paced_updates),
+        )
+        .distinct()
+    )
 
 
 def due_among(
@@ -67,13 +90,5 @@ def due_among(
     """Which of `recipients` have a message the pace counts that a worker may take now."""
     if not recipients:
         return set()
-    found = session.exec(
-        select(OutboxMessage.recipient)
-        .where(
-            takeable(now, stale_after),
-            col(OutboxMessage.recipient).in_(list(recipients)),
-            _paced(paced_updates),
-        )
-        .distinct()
-    ).all()
-    return set(found)
+    params = {**takeable_params(now, stale_after), "recipients": list(recipients)}
+    return set(session.exec(_due_among(paced_updates), params=params).all())

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot import engine
 from bot.rules import approvals as rules
 from bot.rules.permissions import Verdict, may_decide_step
-from bot.rules.refusal import Refused
+from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.rules.roles import Role
 from bot.rules.status import StepStatus
 from bot.usecases import owed
@@ -108,68 +108,106 @@ def decide(
     for someone who may not decide it, a decision the step can't take, missing words, or a
     step no longer waiting; a refused attempt is in the audit trail."""
     with db.session() as session:
-        actor, step, record, verdict = _load(session, actor_id, step_id)
-        assert actor.id is not None
+        return _decide(
+            session, _load(session, actor_id, step_id), step_id=step_id, outcome=outcome,
+            reason=reason, now=now, tz=tz,
+        )
+
+
+def press(
+    db: Database, *, actor_id: int, step_id: int, outcome: str, now: datetime, tz: tzinfo = UTC
+) -> Outcome | Decidable:
+    """A decision button pressed: decided at once (as `decide`), or, where the decision needs
+    words (a refusal's reason, conditions), the step to ask them for, nothing decided. Refused
+    as `check` refuses (nothing audited), and for an outcome the step cannot take. One
+    transaction: the step is read once, not once to check and again to decide (issue 10)."""
+    with db.session() as session:
+        loaded = _load(session, actor_id, step_id)
+        _actor, step, record, verdict = loaded
         if not verdict.allowed:
-            audit.for_step(
-                session, step, action="decision_refused", actor_id=actor.id, outcome=outcome
-            )
-            session.commit()
             raise Refused(verdict.reason)
-        if not rules.valid_outcome(step.purpose, outcome):
-            raise Refused(NOT_A_DECISION)
-        problem = rules.text_problem(step.purpose, outcome, reason or "")
-        if problem:
-            raise Refused(problem)
-        if not engine.claim(
-            session,
-            step_id=step_id,
-            outcome=outcome,
-            decided_by_id=actor.id,
-            reason=reason or None,
-            at=now,
-        ):
-            session.rollback()
-            fresh = declarations.load_record(session, declaration_id=step.declaration_id)
-            fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
-            raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
-        session.expire_all()  # the decision was a Core UPDATE: reload what it changed
-        record = declarations.load_record(session, declaration_id=step.declaration_id)
-        assert record is not None
-        step = next(s for s in record.steps if s.id == step_id)
-        audit.for_step(
-            session,
-            step,
-            action="decided",
-            actor_id=actor.id,
-            outcome=outcome,
-            reason=reason,
-            on_behalf_of=step.approver_id if step.approver_id != actor.id else None,
+        if step.status != StepStatus.PENDING:
+            raise Refused(_already(record, step))
+        spec = rules.spec(step.purpose, outcome)
+        if spec is None:
+            raise Refused(STALE_BUTTON)
+        if spec.text is not rules.Text.NONE:
+            return Decidable(step_id, record.declaration.reference or "", step.purpose)
+        return _decide(
+            session, loaded, step_id=step_id, outcome=outcome, reason=None, now=now, tz=tz
         )
-        kind_of(record.declaration.kind).on_decided(session, record, step)
-        # Delegations run by the office's calendar days.
-        org = staff.org_view(session, on=now.astimezone(tz).date())
-        advanced = engine.advance(session, record=record, step=step, org=org, now=now)
-        opened = [s.id for s in advanced.opened.steps if s.id]
-        closed = [s.id for s in advanced.closed if s.id]
-        owed.owe_updates(session, [step_id, *closed])
-        owed.owe_cards(session, list(advanced.opened.steps))
-        owed.owe_outcome(
-            session,
-            declarant_id=record.declarant.id or 0,
-            step_id=step_id,
-            opened=opened,
-            decider_id=actor.id,
-        )
+
+
+def _decide(
+    session: Session,
+    loaded: tuple[Staff, ApprovalStep, Record, Verdict],
+    *,
+    step_id: int,
+    outcome: str,
+    reason: str | None,
+    now: datetime,
+    tz: tzinfo,
+) -> Outcome:
+    actor, step, record, verdict = loaded
+    assert actor.id is not None
+    if not verdict.allowed:
+        audit.for_step(session, step, action="decision_refused", actor_id=actor.id, outcome=outcome)
         session.commit()
-        return Outcome(
-            step_id=step_id,
-            declaration_id=step.declaration_id,
-            reference=record.declaration.reference or "",
-            purpose=step.purpose,
-            outcome=outcome,
-            status=advanced.status,
-            decider_name=actor.display_name,
-            opened=opened,
-            closed=closed,
-        )
+        raise Refused(verdict.reason)
+    if not rules.valid_outcome(step.purpose, outcome):
+        raise Refused(NOT_A_DECISION)
+    problem = rules.text_problem(step.purpose, outcome, reason or "")
+    if problem:
+        raise Refused(problem)
+    if not engine.claim(
+        session,
+        step_id=step_id,
+        outcome=outcome,
+        decided_by_id=actor.id,
+        reason=reason or None,
+        at=now,
+    ):
+        session.rollback()
+        fresh = declarations.load_record(session, declaration_id=step.declaration_id)
+        fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
+        raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
+    session.expire_all()  # the decision was a Core UPDATE: reload what it changed
+    record = declarations.load_record(session, declaration_id=step.declaration_id)
+    assert record is not None
+    step = next(s for s in record.steps if s.id == step_id)
+    audit.for_step(
+        session,
+        step,
+        action="decided",
+        actor_id=actor.id,
+        outcome=outcome,
+        reason=reason,
+        on_behalf_of=step.approver_id if step.approver_id != actor.id else None,
+    )
+    kind_of(record.declaration.kind).on_decided(session, record, step)
+    # Delegations run by the office's calendar days.
+    org = staff.org_view(session, on=now.astimezone(tz).date())
+    advanced = engine.advance(session, record=record, step=step, org=org, now=now)
+    opened = [s.id for s in advanced.opened.steps if s.id]
+    closed = [s.id for s in advanced.closed if s.id]
+    owed.owe_updates(session, [step_id, *closed])
+    owed.owe_cards(session, list(advanced.opened.steps))
+    owed.owe_outcome(
+        session,
+        declarant_id=record.declarant.id or 0,
+        step_id=step_id,
+        opened=opened,
+        decider_id=actor.id,
+    )
+    session.commit()
+    return Outcome(
+        step_id=step_id,
+        declaration_id=step.declaration_id,
+        reference=record.declaration.reference or "",
+        purpose=step.purpose,
+        outcome=outcome,
+        status=advanced.status,
+        decider_name=actor.display_name,
+        opened=opened,
+        closed=closed,
+    )

@@ -6,12 +6,19 @@ from __future__ import annotations
 import pytest
 
 from bot.rules.refusal import Refused
-from bot.usecases import decide, owed
+from bot.usecases import decide, gifts, owed
 from bot.usecases.outside_work import request_outside_work as requesting
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Staff
 from tests.e2e.harness import seed_org
-from tests.usecases.world import NOW, audit_actions, outside_work_request, settings, to
+from tests.usecases.world import (
+    NOW,
+    audit_actions,
+    hospitality,
+    outside_work_request,
+    settings,
+    to,
+)
 from tests.usecases.world import owed as owed_messages
 
 TWO_STAGES = "line_manager:recommend,head_of_office:grant"
@@ -179,3 +186,31 @@ def test_an_unknown_step_or_person_is_refused(db: Database, org: dict[str, Staff
             reason="",
             now=NOW,
         )
+
+
+def test_a_press_decides_at_once_or_asks_for_the_words_first(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    """A button: decided in the one transaction that checks it, or, for a decision with
+    words, the step to ask them for and nothing decided; refused as `check` refuses."""
+    manager = org["manager"].id or 0
+    asked = request_outside_work(db, org, "line_manager:grant")
+    wants_words = decide.press(db, actor_id=manager, step_id=asked, outcome="granted", now=NOW)
+    assert isinstance(wants_words, decide.Decidable)
+    assert (wants_words.step_id, wants_words.purpose) == (asked, "grant")
+    with pytest.raises(Refused, match="older message"):  # not an outcome of this step
+        decide.press(db, actor_id=manager, step_id=asked, outcome="kept", now=NOW)
+    with pytest.raises(Refused, match="Only Manny Manager"):
+        decide.press(db, actor_id=org["eve"].id or 0, step_id=asked, outcome="granted", now=NOW)
+    assert "decided" not in audit_actions(db) and "decision_refused" not in audit_actions(db)
+
+    declared = gifts.declare_gift(
+        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+    )
+    [step_id] = declared.steps
+    done = decide.press(db, actor_id=manager, step_id=step_id, outcome="approved", now=NOW)
+    assert isinstance(done, decide.Outcome)
+    assert (done.step_id, done.outcome, done.status) == (step_id, "approved", "approved")
+    with pytest.raises(Refused, match="already decided"):
+        decide.press(db, actor_id=manager, step_id=step_id, outcome="approved", now=NOW)
+    assert audit_actions(db).count("decided") == 1

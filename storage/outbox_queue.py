@@ -1,0 +1,102 @@
+"""Owing a message in the caller's transaction (storage.outbox's queueing, re-exported
+there): `queue` adds one; `queue_unless_waiting` adds one unless the same is still waiting."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import String, bindparam, exists, insert, literal
+from sqlmodel import Session, col, select
+
+from bot.rules.status import OutboxStatus
+from storage import touched
+from storage.models import OutboxMessage
+from storage.types import UTCDateTime, utcnow
+
+# Not yet in a worker's hands: drawn from the latest state whenever it goes.
+# Parked (Teams: Nolan not installed for them yet) counts too: it goes, drawn afresh, once
+# they install Nolan.
+WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.PARKED)
+
+
+def queue(
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    recipient: str,
+    payload: dict[str, Any],
+    updates_id: int | None = None,
+) -> OutboxMessage:
+    """Owe a message: it goes when the caller's transaction commits, never if it rolls back."""
+    row = OutboxMessage(
+        kind=kind,
+        subject=subject,
+        recipient=recipient,
+        status=OutboxStatus.QUEUED,
+        claimed_at=None,
+        payload=json.dumps(payload, sort_keys=True),
+        updates_id=updates_id,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _queue_unless_waiting() -> Any:
+    """queue_unless_waiting's INSERT … SELECT, built once (every change owes Home refreshes
+    through it): the row's values bound at each call."""
+    kind, subject = bindparam("q_kind", type_=String()), bindparam("q_subject", type_=String())
+    waiting = exists().where(
+        col(OutboxMessage.kind) == kind,
+        col(OutboxMessage.subject) == subject,
+        col(OutboxMessage.status).in_(WAITING),
+        col(OutboxMessage.payload).is_not(None),
+    )
+    values = {
+        "kind": kind,
+        "subject": subject,
+        "recipient": bindparam("q_recipient", type_=String()),
+        "status": literal(OutboxStatus.QUEUED.value),
+        "attempts": literal(0),
+        "payload": bindparam("q_payload", type_=String()),
+        "claimed_at": literal(None, UTCDateTime()),
+        "created_at": bindparam("q_created_at", type_=UTCDateTime()),
+    }
+    # On the table, not the model: the ORM would take bound values for a bulk insert.
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in values]
+    return (
+        insert(table)
+        .from_select(columns, select(*values.values()).where(~waiting))
+        .returning(table.c.id)
+    )
+
+
+_QUEUE_UNLESS_WAITING = _queue_unless_waiting()
+
+
+def queue_unless_waiting(
+    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
+) -> bool:
+    """Owe a message unless one of this kind about this subject is still waiting to be taken
+    (queued, or in back-off): drawn when it goes, that one will show this change too. One
+    already in a worker's hands does not count — it may have been drawn before the change.
+    One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
+    Two transactions racing may both queue: one message more, never one fewer."""
+    # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
+    added = session.execute(
+        _QUEUE_UNLESS_WAITING,
+        {
+            "q_kind": kind,
+            "q_subject": subject,
+            "q_recipient": recipient,
+            "q_payload": json.dumps(payload, sort_keys=True),
+            "q_created_at": utcnow(),
+        },
+    ).first()
+    if added is not None:  # no ORM object for storage.touched to see: it is told
+        touched.note_queued(session)
+    return added is not None
