@@ -351,13 +351,17 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args, url)
     print(
         f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
-        f"{'in this process' if not args.processes else f'{args.processes} processes'}, "
-        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+        f"{_processes(args.processes)}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )
     for line in [*table(results), *notes]:
         print(line)
     return 0
+
+
+def _processes(count: int) -> str:
+    return "Nolan in this process" if not count else f"{count} process{'es' * (count > 1)}"
 
 
 if __name__ == "__main__":

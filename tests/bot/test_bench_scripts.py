@@ -56,7 +56,7 @@ def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
     processes = "2" if os.environ.get("TEST_DATABASE_URL") else "1"  # SQLite: one process
     out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2",
               "--processes", processes)
-    assert f"{processes} processes" in out.splitlines()[0]
+    assert f"{processes} process" in out.splitlines()[0]
     lines = [line.split() for line in out.splitlines()[2:]]
     assert len(lines) == 6
     for request, _concurrency, app, *figures in lines:

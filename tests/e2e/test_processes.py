@@ -44,11 +44,12 @@ def stopped(pid: int) -> Iterator[None]:
 
 
 def gone(pid: int) -> bool:
+    """Exited (a zombie counts: an orphan waits for whoever adopted it to reap it)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return True
-    return False
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 @pytest.fixture
@@ -106,6 +107,22 @@ def test_a_process_that_dies_is_replaced(bot: NolanProcess, fake: FakeSlack) -> 
     assert bot.process.wait(timeout=30) == 0, full_log(bot)
     bot.process = None
     assert gone(second) and gone(third)
+
+
+def test_the_processes_stop_when_their_parent_is_killed(bot: NolanProcess) -> None:
+    bot.start()
+    _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
+    first, second = reached(full_log(bot))
+    assert bot.process is not None
+    bot.process.kill()  # SIGKILL: the parent forwards nothing
+    bot.process.wait(timeout=10)
+    bot.process = None
+    _until("both processes to stop", lambda: gone(first) and gone(second), timeout=30)
+    log = full_log(bot)
+    for pid in (first, second):
+        assert f"[{pid}]: The parent process is gone; stopping" in log
+        assert f"[{pid}]: Stopping" in log
+    assert "Traceback" not in log
 
 
 def test_a_process_that_cannot_start_stops_them_all_in_one_line(
