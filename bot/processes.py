@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.serve import Share, serve
+from bot.serve import Share, cannot_listen, serve
 from bot.settings import Settings
 from storage.db import Database
 
@@ -228,12 +228,7 @@ def serve_processes(settings: Settings, db: Database, *, err: TextIO) -> int:
     try:
         sockets = bind(settings.host, settings.port)
     except OSError as exc:
-        where = f"{settings.host}:{settings.port}"
-        print(
-            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
-            file=err,
-        )
-        return 1
+        return cannot_listen(settings, exc, err)
     # Each line says which process wrote it.
     for handler in logging.getLogger().handlers:
         handler.setFormatter(

@@ -147,12 +147,7 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO, share: Share | None 
         )
     except OSError as exc:  # the port is taken, or the address is not this machine's
         drain(app)  # the delivery worker, started with the app, stops with it
-        where = f"{settings.host}:{settings.port}"
-        print(
-            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
-            file=err,
-        )
-        return 1
+        return cannot_listen(settings, exc, err)
 
     def connect() -> None:
         try:
@@ -211,12 +206,7 @@ def _serve_teams(
         )
     except OSError as exc:
         teams.http.close()
-        where = f"{settings.host}:{settings.port}"
-        print(
-            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
-            file=err,
-        )
-        return 1
+        return cannot_listen(settings, exc, err)
     homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
     worker = runtime.outbox.start()
     sweep = _Sweep(runtime, runs=share is None or share.sweeps)
@@ -303,6 +293,16 @@ class _Sweep:
             scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             stop_scheduler(scheduler)
+
+
+def cannot_listen(settings: Settings, exc: OSError, err: TextIO) -> int:
+    """The port is taken, or the address is not this machine's: one line, exit status 1."""
+    where = f"{settings.host}:{settings.port}"
+    print(
+        f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
+        file=err,
+    )
+    return 1
 
 
 def _sleep(seconds: float) -> bool:
