@@ -242,6 +242,12 @@ def main(
             out=out,
             err=err,
         )
+    if args.command in (None, "serve"):
+        from bot.processes import refusal
+
+        if refused := refusal(settings):
+            print(f"nolan: error: {refused}", file=err)
+            return 2
     if args.command not in (None, "serve"):
         # A CLI user wants the one-line answer, not slack_sdk's retry chatter.
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
@@ -318,6 +324,10 @@ def _run(
         return run_reminders(runtime, args.today, at=args.at, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
+    if settings.http_processes > 1:
+        from bot.processes import serve_processes
+
+        return serve_processes(settings, db, err=err)
     from bot.serve import serve
 
     return serve(settings, db, err=err)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import _thread
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.settings import Settings
@@ -97,46 +99,55 @@ def wait_for_slack(
                 return False
 
 
-def serve(settings: Settings, db: Database, *, err: TextIO) -> int:
+@dataclass(frozen=True)
+class Share:
+    """This process's part when several serve one port (bot.processes): the sockets its
+    parent bound and listens on, whether it runs the daily sweep (one process does), and what
+    to call once it serves."""
+
+    sockets: Sequence[socket.socket]
+    sweeps: bool
+    serving: Callable[[], None]
+
+
+def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None = None) -> int:
     """Teams when TEAMS_APP_ID is set; on Slack, Socket Mode when SLACK_APP_TOKEN is set (no
     public URL needed), else HTTP mode."""
     from bot.app import build_app
     from bot.runtime import Runtime
 
     runtime = Runtime.build(settings, db=db)
-    if runtime.teams is not None:
+    # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
+    if share is None:
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        return _serve_teams(runtime, err=err)
+    else:  # the parent forwards its signal, and systemd or a terminal signals every process
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, _interrupt_once)
+    if runtime.teams is not None:
+        return _serve_teams(runtime, err=err, share=share)
     # The token is checked below, with retries, rather than once inside Bolt.
     app = build_app(runtime, verify_token=False)
-    # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     if settings.slack_app_token:
         return _serve_socket_mode(app, runtime, err=err)
-    return _serve_http(app, runtime, err=err)
+    return _serve_http(app, runtime, err=err, share=share)
 
 
-def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
+def _serve_http(app: Any, runtime: Runtime, *, err: TextIO, share: Share | None = None) -> int:
     from bot.server import drain, make_server
 
     settings, db = runtime.settings, runtime.db
     status = SlackStatus()
     stopping = threading.Event()
     refused: list[SlackFailure] = []
-    sweep = _Sweep(runtime)
+    sweep = _Sweep(runtime, runs=share is None or share.sweeps)
     try:
         server = make_server(
             app, db, settings.host, settings.port, slack=status,
-            threads=settings.request_threads,
+            threads=settings.request_threads, sockets=share.sockets if share else (),
         )
     except OSError as exc:  # the port is taken, or the address is not this machine's
         drain(app)  # the delivery worker, started with the app, stops with it
-        where = f"{settings.host}:{settings.port}"
-        print(
-            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
-            file=err,
-        )
-        return 1
+        return cannot_listen(settings, exc, err)
 
     def connect() -> None:
         try:
@@ -154,6 +165,8 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     try:
         # Started inside the try: a refusal may interrupt the main thread at once.
         threading.Thread(target=connect, name="nolan-connect", daemon=True).start()
+        if share is not None:
+            share.serving()
         server.run()  # returns on Ctrl-C or SIGTERM (waitress catches KeyboardInterrupt)
     except KeyboardInterrupt:
         pass
@@ -171,7 +184,11 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO) -> int:
 
 
 def _serve_teams(
-    runtime: Runtime, *, err: TextIO, front: Callable[[Any], Any] | None = None
+    runtime: Runtime,
+    *,
+    err: TextIO,
+    front: Callable[[Any], Any] | None = None,
+    share: Share | None = None,
 ) -> int:
     """Teams: POST /api/messages and /health on HOST:PORT, the outbox's delivery worker and
     the daily sweep's scheduler (bot.jobs.all_jobs(), each job queueing in the outbox). No
@@ -184,24 +201,22 @@ def _serve_teams(
     edge = front(edge) if front is not None else edge
     try:
         server = make_teams_server(
-            edge, runtime.db, settings.host, settings.port, threads=settings.request_threads
+            edge, runtime.db, settings.host, settings.port, threads=settings.request_threads,
+            sockets=share.sockets if share else (),
         )
     except OSError as exc:
         teams.http.close()
-        where = f"{settings.host}:{settings.port}"
-        print(
-            f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
-            file=err,
-        )
-        return 1
+        return cannot_listen(settings, exc, err)
     homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
     worker = runtime.outbox.start()
-    sweep = _Sweep(runtime)
+    sweep = _Sweep(runtime, runs=share is None or share.sweeps)
     log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
     try:
         # Nothing to reach first: the connector is called per message, each retried by the
         # outbox, so the sweep (and its catch-up run) starts with the server.
         sweep.start()
+        if share is not None:
+            share.serving()
         server.run()
     except KeyboardInterrupt:
         pass
@@ -255,13 +270,13 @@ def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
 class _Sweep:
     """The daily sweep (reminders, escalation, delegations ending) runs in this process,
     started once Slack is reached (its catch-up run sends DMs), on Teams with the server,
-    and never after stopping."""
+    and never after stopping; of several processes serving one port, in one (`runs`)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, runs: bool = True) -> None:
         self.runtime = runtime
         self._lock = threading.Lock()
         self._scheduler: Any = None
-        self._stopped = False
+        self._stopped = not runs
 
     def start(self) -> None:
         from bot.scheduler import start_scheduler
@@ -280,10 +295,27 @@ class _Sweep:
             stop_scheduler(scheduler)
 
 
+def cannot_listen(settings: Settings, exc: OSError, err: TextIO) -> int:
+    """The port is taken, or the address is not this machine's: one line, exit status 1."""
+    where = f"{settings.host}:{settings.port}"
+    print(
+        f"nolan: error: cannot listen on {where}: {exc.strerror or exc} (check HOST and PORT)",
+        file=err,
+    )
+    return 1
+
+
 def _sleep(seconds: float) -> bool:
     time.sleep(seconds)  # SIGTERM or Ctrl-C interrupts it with KeyboardInterrupt
     return False
 
 
 def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupt_once(_signum: int, _frame: object) -> None:
+    """The first stop signal stops; later ones must not break into the clean-up."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
     raise KeyboardInterrupt

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+import socket
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -102,30 +103,36 @@ def _health(db: Database, slack_status: Readiness | None) -> tuple[str, dict[str
 
 def make_server(
     app: App, db: Database, host: str, port: int, *, slack: Readiness | None = None,
-    threads: int = 8,
+    threads: int = 8, sockets: Sequence[socket.socket] = (),
 ) -> Any:
     """A waitress server, not yet serving; `.run()` serves, `.close()` stops. `threads`:
-    requests handled at once (Settings.request_threads)."""
-    return _waitress(wsgi_app(app, db, slack), host, port, MAX_BODY, threads)
+    requests handled at once (Settings.request_threads). `sockets`: already listening (bound
+    by bot.processes' parent), served in place of binding host:port."""
+    return _waitress(wsgi_app(app, db, slack), (host, port, sockets), MAX_BODY, threads)
 
 
 def make_teams_server(
-    edge: WSGIApp, db: Database, host: str, port: int, *, threads: int = 8
+    edge: WSGIApp, db: Database, host: str, port: int, *, threads: int = 8,
+    sockets: Sequence[socket.socket] = (),
 ) -> Any:
     """The Teams mode's waitress server (no Bolt app), not yet serving."""
-    return _waitress(teams_wsgi_app(edge, db), host, port, TEAMS_MAX_BODY, threads)
+    return _waitress(teams_wsgi_app(edge, db), (host, port, sockets), TEAMS_MAX_BODY, threads)
 
 
 def _waitress(
-    application: WSGIApp, host: str, port: int, max_body: int, threads: int
+    application: WSGIApp,
+    where: tuple[str, int, Sequence[socket.socket]],
+    max_body: int,
+    threads: int,
 ) -> Any:
     # Imported here: a process loads only the server of the mode it runs in.
     from waitress.server import create_server
 
+    host, port, sockets = where
+    listen: dict[str, Any] = {"sockets": list(sockets)} if sockets else {"host": host, "port": port}
     return create_server(
         application,
-        host=host,
-        port=port,
+        **listen,
         threads=threads,
         ident="nolan",
         # waitress answers 413 itself past this, before the edge reads a byte.

@@ -43,8 +43,7 @@ from bot.rules.policies import valid_channel
 from bot.rules.schedule import parse_leads
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
 
-__all__ = ["SLACK_SECRETS", "TEAMS_SECRETS", "Policy", "Settings", "SettingsError"]
-__all__ += ["load_settings"]
+__all__ = ["SLACK_SECRETS", "TEAMS_SECRETS", "Policy", "Settings", "SettingsError", "load_settings"]
 SLACK_SECRETS, TEAMS_SECRETS = chat.SLACK_SECRETS, chat.TEAMS_SECRETS
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -66,6 +65,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3000
     http_threads: int = 0  # requests handled at once; 0: by the database (request_threads)
+    http_processes: int = 1  # processes serving PORT (bot.processes)
     log_level: str = "INFO"
     teams_app_id: str = ""
     teams_app_password: str = ""
@@ -226,6 +226,7 @@ class _Variables(BaseSettings):
     host: str = _var(_S.host, "HOST")
     port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
     http_threads: Whole = _whole(_S.http_threads, "HTTP_THREADS", 0, 256)
+    http_processes: Whole = _whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _text(str.upper)
     ] = _var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")
@@ -264,11 +265,8 @@ class _Variables(BaseSettings):
         _P.annual_declaration_day, "ANNUAL_DECLARATION_DATE"
     )
     annual_declaration_reminder_weeks: Whole = _whole(
-        _P.annual_declaration_reminder_weeks,
-        "ANNUAL_DECLARATION_REMINDER_WEEKS",
-        0,
-        26,
-        "a whole number of weeks from 0 to 26",
+        _P.annual_declaration_reminder_weeks, "ANNUAL_DECLARATION_REMINDER_WEEKS", 0, 26,
+        "a whole number of weeks from 0 to 26"
     )
     policy_lead_days: Annotated[Leads, _text(_leads(366))] = _var(
         _P.policy_lead_days, "POLICY_LEAD_DAYS"

@@ -3,7 +3,7 @@
 
     scripts/bench_ack.py [--platform slack|teams] [--db sqlite|postgres] [--database-url URL]
                          [--staff 100|50000] [--concurrency 1,10,50] [--requests 100]
-                         [--threads N]
+                         [--threads N] [--processes N]
 
 Slack: both apps run under the same waitress server (bot.server.make_server) and talk to the same
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
@@ -16,6 +16,9 @@ latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or 
 answered 200, and Nolan's figures over the bare app's. Teams (`--platform teams`): the Approve
 press on the manager's approval card, against a bare Teams SDK app (bench_ack_teams.py).
 Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
+With --processes N, Nolan runs as `python -m bot` with HTTP_PROCESSES=N (processes of its own,
+as an operator runs it; N above 1 on PostgreSQL only) instead of in this process; the bare app
+stays one server in this process.
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
@@ -47,6 +50,7 @@ import logging
 
 from bench_latency import Result, served, table
 from bench_latency import measure as measure_with
+from bench_process import bot_processes
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
 from slack_bolt import App
@@ -251,9 +255,13 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                 database_url=db.url,
                 http_threads=threads,
             )
-            nolan = create_app(settings, db)
+            nolan = None if args.processes else create_app(settings, db)
             bare = bare_app(fake)
-            servers = serving(nolan, db, threads), serving(bare, db, threads)
+            servers = (
+                bot_processes(settings, args.processes) if args.processes
+                else serving(nolan, db, threads),
+                serving(bare, db, threads),
+            )
             with servers[0] as nolan_url, servers[1] as bare_url:
                 post(
                     nolan_url,
@@ -290,7 +298,8 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                                 measure(app_name, kind, where, requests.body, level, count)
                             )
                         _wait_settled(fake)
-            drain(nolan)
+            if nolan is not None:
+                drain(nolan)
     finally:
         fake.stop()
     return results
@@ -317,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--threads", type=int, default=0, help="HTTP_THREADS (0: its default)")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="HTTP_PROCESSES (0: Nolan in this process)"
+    )
     args = parser.parse_args(argv)
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     if args.staff < 20:
@@ -326,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.database_url:
             parser.error("--db postgres needs --database-url (or TEST_DATABASE_URL)")
         url = args.database_url
+    if args.processes > 1 and args.db != "postgres":
+        parser.error("--processes above 1 needs --db postgres")
+    if args.processes and args.platform == "teams":
+        parser.error("--processes is for Slack")
     args.threads = args.threads or Settings(database_url=url or "sqlite://").request_threads
     logging.basicConfig(level=logging.ERROR)
     warnings.simplefilter("ignore")  # the Teams SDK's notes on its preview features
@@ -340,12 +356,17 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args, url)
     print(
         f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
-        f"{os.cpu_count()} cores, "
+        f"{_processes(args.processes)}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )
     for line in [*table(results), *notes]:
         print(line)
     return 0
+
+
+def _processes(count: int) -> str:
+    return "Nolan in this process" if not count else f"{count} process{'es' * (count > 1)}"
 
 
 if __name__ == "__main__":

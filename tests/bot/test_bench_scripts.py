@@ -52,6 +52,17 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
             assert figures[-1].endswith("×")  # its figures over the bare app's
 
 
+def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
+    processes = "2" if os.environ.get("TEST_DATABASE_URL") else "1"  # SQLite: one process
+    out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2",
+              "--processes", processes)
+    assert f"{processes} process" in out.splitlines()[0]
+    lines = [line.split() for line in out.splitlines()[2:]]
+    assert len(lines) == 6
+    for request, _concurrency, app, *figures in lines:
+        assert figures[4:6] == ["0", "0"], (request, app)  # none past 3 s, all answered 200
+
+
 def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_press() -> None:
     out = run("bench_ack.py", "--platform", "teams", "--staff", "20", "--concurrency", "2",
               "--requests", "2")

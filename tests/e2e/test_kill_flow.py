@@ -62,9 +62,9 @@ def _until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
 class NolanProcess(Nolan):
     """`python -m bot` in its own process, over the test's database: it can be killed."""
 
-    def __init__(self, fake: FakeSlack, db: Database, workdir: Path) -> None:
+    def __init__(self, fake: FakeSlack, db: Database, workdir: Path, **env: str) -> None:
         super().__init__(fake, db, Clock(datetime.now(UTC)))
-        self.workdir = workdir
+        self.workdir, self.env = workdir, env
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -79,6 +79,7 @@ class NolanProcess(Nolan):
             HOST="127.0.0.1",
             PORT=str(self.port),
             PYTHONPATH=str(REPO),
+            **self.env,
         )
         log = (self.workdir / "bot.log").open("ab")
         self.process = subprocess.Popen(

@@ -4,6 +4,7 @@ serves, stopped (after the server closes) when it stops."""
 from __future__ import annotations
 
 import io
+import socket
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,3 +59,36 @@ def test_the_teams_server_starts_and_stops_the_daily_sweep(
     assert seen["job"].next_run_time.weekday() == 0  # Monday morning: working days only
     assert seen["closed_while_running"]  # the server closes first, then the sweep stops
     assert not seen["scheduler"].running
+
+
+class StoppedServer:
+    def run(self) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C makes it
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("sweeps", [True, False])
+def test_of_several_teams_processes_each_serves_the_parents_socket_and_one_sweeps(
+    db: Database, monkeypatch: pytest.MonkeyPatch, sweeps: bool
+) -> None:
+    settings = load_settings({**TEAMS, "DATABASE_URL": db.url}, dotenv_path=None)
+    runtime = Runtime.build(settings, db=db, clock=lambda: SATURDAY_NOON)
+    started: list[Runtime] = []
+    monkeypatch.setattr(bot.scheduler, "start_scheduler", started.append)
+    monkeypatch.setattr(bot.scheduler, "stop_scheduler", lambda _scheduler: None)
+    made: dict[str, Any] = {}
+
+    def make(*_args: Any, **kwargs: Any) -> StoppedServer:
+        made.update(kwargs)
+        return StoppedServer()
+
+    monkeypatch.setattr(bot.server, "make_teams_server", make)
+    told: list[str] = []
+    with socket.socket() as sock:
+        share = serve.Share([sock], sweeps=sweeps, serving=lambda: told.append("serving"))
+        assert serve._serve_teams(runtime, err=io.StringIO(), share=share) == 0
+        assert made["sockets"] == [sock]
+    assert told == ["serving"]
+    assert started == ([runtime] if sweeps else [])
