@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from bot.rules import approvals as rules
@@ -214,6 +215,16 @@ def advance(
 claim = declarations.claim_decision
 
 
+# A card's place is recorded once per approver; one more read covers a record that landed
+# between the read and the update (on SQLite that update has taken the write lock by then).
+_MOVE_TRIES = 3
+
+
+def _is(column: Any, value: str | None) -> Any:
+    """`column` still holds `value` (NULL included)."""
+    return col(column).is_(None) if value is None else col(column) == value
+
+
 @dataclass(frozen=True)
 class Moved:
     step_id: int
@@ -234,30 +245,43 @@ def move(
     now: datetime,
 ) -> Moved | None:
     """Hand a waiting step to someone else; the clock starts again for them. Conditional on
-    the step still waiting for the same person, so a decision in between wins."""
+    the step still waiting for the same person, so a decision in between wins.
+
+    Where the old card went is read afresh and the update made only if it is still so: the
+    outbox's worker records it (`dm_channel`/`dm_ts`) in a transaction of its own, which can
+    commit after `step` was read and before the move — the move would then clear a place it
+    never saw and owe no update, leaving the old card its buttons."""
     assert step.id is not None
-    result = session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.id) == step.id,
-            col(ApprovalStep.status) == StepStatus.PENDING,
-            col(ApprovalStep.approver_id) == step.approver_id,
-        )
-        .values(
-            approver_id=to.person_id,
-            delegated_from_id=to.delegated_from,
-            clock_started_at=now,
-            reminded_at=None,
-            dm_channel=None,
-            dm_ts=None,
-        )
-        .execution_options(synchronize_session=False)
+    waiting = (
+        col(ApprovalStep.id) == step.id,
+        col(ApprovalStep.status) == StepStatus.PENDING,
+        col(ApprovalStep.approver_id) == step.approver_id,
     )
-    if result.rowcount != 1:
+    for _ in range(_MOVE_TRIES):
+        read = session.execute(
+            select(ApprovalStep.dm_channel, ApprovalStep.dm_ts).where(*waiting)
+        ).first()
+        if read is None:
+            return None
+        channel, ts = read
+        result = session.execute(
+            update(ApprovalStep)
+            .where(*waiting, _is(ApprovalStep.dm_channel, channel), _is(ApprovalStep.dm_ts, ts))
+            .values(
+                approver_id=to.person_id,
+                delegated_from_id=to.delegated_from,
+                clock_started_at=now,
+                reminded_at=None,
+                dm_channel=None,
+                dm_ts=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            break
+    else:
         return None
-    moved = Moved(
-        step.id, step.declaration_id, step.approver_id, to.person_id, step.dm_channel, step.dm_ts
-    )
+    moved = Moved(step.id, step.declaration_id, step.approver_id, to.person_id, channel, ts)
     audit.for_step(
         session,
         step,

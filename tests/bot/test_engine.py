@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlmodel import select
+from sqlalchemy import event, update
+from sqlmodel import col, select
 
 from bot import engine
 from bot.rules.chains import parse_chain
@@ -13,7 +14,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
 from storage import declarations
 from storage.db import Database
-from storage.models import AuditEntry, Notice, OutsideWork
+from storage.models import ApprovalStep, AuditEntry, Notice, OutsideWork
 from storage.staff import org_view
 from tests.e2e.harness import seed_org
 
@@ -145,3 +146,63 @@ def test_a_step_moves_once_and_not_after_a_decision(db: Database) -> None:
         assert again is None  # it no longer waits for the person it was read with
         audit = session.exec(select(AuditEntry).where(AuditEntry.action == "reassigned")).all()
         assert len(audit) == 1
+
+
+def _record_card(db: Database, step_id: int, ts: str) -> None:
+    """What the outbox's worker does once the card has gone (handlers.approvals.owed)."""
+    with db.session() as session:
+        session.execute(
+            update(ApprovalStep)
+            .where(col(ApprovalStep.id) == step_id)
+            .values(dm_channel="DMGR", dm_ts=ts)
+        )
+        session.commit()
+
+
+def test_a_move_sees_the_card_recorded_after_the_step_was_read(db: Database) -> None:
+    """The delegation shortcut's race: the card is recorded after the step was read, before
+    the move — the move must still know where the card went, so that it loses its buttons."""
+    org = seed_org(db)
+    _id, opened = _outside_work(db, org, "line_manager:recommend")
+    step_id = opened.steps[0].id
+    with db.session() as session:
+        step = declarations.get_step(session, step_id=step_id)
+        assert step.dm_ts is None
+        _record_card(db, step_id, "1.000100")
+        moved = engine.move(
+            session, step=step, to=Approver(org["eve"].id, ApproverRole.LINE_MANAGER),
+            why="delegated", actor_id=None, now=NOW,
+        )
+        session.commit()
+    assert moved is not None and (moved.old_channel, moved.old_ts) == ("DMGR", "1.000100")
+
+
+def test_a_move_sees_the_card_recorded_between_its_read_and_its_update(db: Database) -> None:
+    """The same race a step later: the record commits just before the move's update runs.
+    The update finds the place changed, and the move reads it again."""
+    org = seed_org(db)
+    _id, opened = _outside_work(db, org, "line_manager:recommend")
+    step_id = opened.steps[0].id
+    recorded: list[str] = []
+
+    def record_first(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith("UPDATE APPROVAL_STEP") and not recorded:
+            recorded.append("1.000200")
+            _record_card(db, step_id, recorded[0])
+
+    with db.session() as session:
+        step = declarations.get_step(session, step_id=step_id)
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", record_first)
+        try:
+            moved = engine.move(
+                session, step=step, to=Approver(org["eve"].id, ApproverRole.LINE_MANAGER),
+                why="delegated", actor_id=None, now=NOW,
+            )
+        finally:
+            event.remove(connection, "before_cursor_execute", record_first)
+        session.commit()
+        session.expire_all()
+        stored = session.get(ApprovalStep, step_id)
+        assert stored.approver_id == org["eve"].id and stored.dm_ts is None
+    assert recorded and moved is not None and moved.old_ts == "1.000200"
