@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import insort
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
@@ -27,7 +26,7 @@ class DecisionTimes(Sequence[float]):
 
     def __init__(self) -> None:
         self.counts = array("I")  # decisions in minute m, for m up to the longest so far
-        self.longer: list[int] = []  # minutes past LONGEST, sorted (rare)
+        self.longer: list[int] = []  # minutes past LONGEST (rare), sorted when read
         self.total = 0
 
     @classmethod
@@ -41,7 +40,7 @@ class DecisionTimes(Sequence[float]):
         minute = math.floor(max(0.0, seconds) / 60)
         self.total += 1
         if minute >= LONGEST:
-            insort(self.longer, minute)
+            self.longer.append(minute)
             return
         if minute >= len(self.counts):
             self.counts.frombytes(bytes(4 * (minute + 1 - len(self.counts))))  # zeros
@@ -55,6 +54,7 @@ class DecisionTimes(Sequence[float]):
         for minute, n in enumerate(self.counts):
             if n:
                 yield minute, n
+        self.longer.sort()
         for minute in self.longer:
             yield minute, 1
 
@@ -84,7 +84,7 @@ class DecisionTimes(Sequence[float]):
         minutes wide from the shortest time past the longest, so that every decision is in
         the bar its exact time would be in."""
         first = next(self.minutes(), (0, 0))[0]
-        last = (self.longer[-1] if self.longer else len(self.counts) - 1) + 1
+        last = (max(self.longer) if self.longer else len(self.counts) - 1) + 1
         width = max(1, math.ceil((last - first) / bins))
         sums = [0] * bins
         for minute, n in self.minutes():
