@@ -3,6 +3,7 @@
 
     scripts/bench_registers.py [--rows 1000000] [--staff 1000] [--database-url URL]
                                [--only export-csv,export-xlsx,publish,report,audit-verify]
+                               [--keep FILE.db]
 
 Seeds --rows declarations in the financial year 2026/27 (85% gifts and hospitality, 10%
 interests, 5% outside work; nine in ten decided, one in ten waiting) with their approval steps
@@ -18,7 +19,9 @@ resident memory is its own, and prints a line per command: wall time, peak RSS, 
     audit-verify   audit verify
 
 Database: a temporary SQLite file by default; with --database-url postgresql+psycopg://… a
-scratch database on that server, dropped afterwards (as scripts/bench_sweep.py does).
+scratch database on that server, dropped afterwards (as scripts/bench_sweep.py does). With
+--keep FILE.db the SQLite file is kept, and a later run given the same file and --rows reuses
+it without seeding again (a million rows take a while to seed).
 
 This is not a timed test; tests/bot/test_bench_scripts.py runs it small so it does not rot.
 """
@@ -35,6 +38,7 @@ import sys
 import tempfile
 import time as timer
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +46,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import text, update
+from sqlalchemy import func, select, text, update
 
 from storage.audit_chain import GENESIS, HEAD_ID, entry_hash
 from storage.db import Database
@@ -262,6 +266,25 @@ def seed(db: Database, *, rows: int, staff: int) -> int:
     return entries
 
 
+@contextmanager
+def kept_database(path: str) -> Iterator[Database]:
+    """A SQLite file that outlives the run, migrated (a no-op when it already is)."""
+    db = Database(f"sqlite:///{Path(path).resolve()}")
+    db.migrate()
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def seeded_rows(db: Database) -> tuple[int, int]:
+    """The declarations and audit entries a kept database already holds."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(Declaration.__table__)).scalar_one()
+        entries = conn.execute(select(func.count()).select_from(AuditEntry.__table__))
+        return int(rows), int(entries.scalar_one())
+
+
 def run_task(task: str, url: str, out: str) -> dict[str, Any]:
     """In the child: one command through the CLI, its time and this process's peak RSS."""
     from bot.cli import main
@@ -322,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--staff", type=int, default=1000)
     parser.add_argument("--database-url")
     parser.add_argument("--only", default=",".join(TASKS))
+    parser.add_argument("--keep", metavar="FILE.db", help="seed into this SQLite file, or reuse it")
     parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)  # the child's part
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -334,18 +358,34 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown task(s) {', '.join(unknown)}; choose from {', '.join(TASKS)}")
     if args.staff < 3:
         parser.error("--staff must be at least 3")
+    if args.keep and args.database_url:
+        parser.error("--keep is a SQLite file: give it or --database-url, not both")
     # Imported here, not at the top: bench_sweep loads the whole Slack app (handlers) and
     # its fakes, about 30 MB that a child measuring one command must not count.
     from bench_sweep import scratch_database
 
-    with scratch_database(args.database_url, args.staff) as db:
-        started = timer.perf_counter()
-        entries = seed(db, rows=args.rows, staff=args.staff)
-        seeded = timer.perf_counter() - started
-        print(
-            f"{db.engine.dialect.name}: seeded {args.rows:,} declarations, {args.staff:,} staff "
-            f"and {entries:,} audit entries in {seeded:.0f} s (cpu count {os.cpu_count()})"
-        )
+    opened = (
+        kept_database(args.keep) if args.keep else scratch_database(args.database_url, args.staff)
+    )
+    with opened as db:
+        rows, entries = seeded_rows(db) if args.keep else (0, 0)
+        if rows and rows != args.rows:
+            parser.error(f"{args.keep} holds {rows:,} declarations, not --rows {args.rows:,}")
+        if rows:
+            print(
+                f"{db.engine.dialect.name}: reused {rows:,} declarations and {entries:,} audit "
+                f"entries in {args.keep} (cpu count {os.cpu_count()})"
+            )
+        else:
+            started = timer.perf_counter()
+            entries = seed(db, rows=args.rows, staff=args.staff)
+            seeded = timer.perf_counter() - started
+            print(
+                f"{db.engine.dialect.name}: seeded {args.rows:,} declarations, {args.staff:,} "
+                f"staff and {entries:,} audit entries in {seeded:.0f} s "
+                f"(cpu count {os.cpu_count()})",
+                flush=True,
+            )
         url = db.engine.url.render_as_string(hide_password=False)
         results = [_child(task, url) for task in tasks]
     for line in _lines(results):

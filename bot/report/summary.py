@@ -8,7 +8,6 @@ figures need.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from bot.report.timing import DecisionTimes
 from bot.rules.calendar import working_days_between
 from bot.rules.financial_year import FinancialYear
 from bot.rules.risk import offeror_key
@@ -71,7 +71,8 @@ class Summary:
     volumes: dict[str, dict[str, int]]  # kind -> status -> count, every kind in KINDS
     asked_to_accept: int  # gifts/hospitality asked to accept and decided
     accepted: int
-    # Submission to final decision, sorted: an array of floats from a tally (8 bytes each).
+    # Submission to final decision, shortest first: counted to the minute by a tally
+    # (bot.report.timing), so its memory does not grow with the decisions.
     decision_days: Sequence[float]
     decisions_by_month: tuple[tuple[date, int], ...]  # first of each month of the year
     overdue: tuple[Overdue, ...]  # longest waiting first: the first LISTED when more wait
@@ -146,9 +147,9 @@ def rate(part: int, whole: int) -> float | None:
 
 class Tally:
     """The report's figures gathered one item at a time, so a year of any size is summed
-    without holding its items: counts, the decision times (eight bytes each), the offerors
-    and the days decided on (few beside the rows), and the `listed` longest-waiting items
-    (with how many wait in all)."""
+    without holding its items: counts, the decision times (counted to the minute), the
+    offerors and the days decided on (few beside the rows), and the `listed` longest-waiting
+    items (with how many wait in all)."""
 
     def __init__(
         self,
@@ -163,7 +164,7 @@ class Tally:
         self.escalation_days, self.repeat_threshold = escalation_days, repeat_threshold
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.asked = self.accepted = 0
-        self.days = array("d")
+        self.days = DecisionTimes()
         self.decided_on: Counter[date] = Counter()
         self.waiting: list[Overdue] = []  # at most 2 × listed: cut back as it fills
         self.waiting_count = 0
@@ -188,8 +189,7 @@ class Tally:
             elif item.status in NOT_ACCEPTED:
                 self.asked += 1
         if item.decided_at is not None and item.status not in UNDECIDED:
-            seconds = (item.decided_at - item.submitted_at).total_seconds()
-            self.days.append(max(0.0, seconds / 86400))
+            self.days.add((item.decided_at - item.submitted_at).total_seconds())
             if self.local_day is not None:
                 self.decided_on[self.local_day(item.decided_at)] += 1
         waiting = item.status == DeclarationStatus.PENDING and item.waiting_since is not None
@@ -214,14 +214,8 @@ class Tally:
             table[kind] = dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])))
         return table
 
-    def decision_days(self) -> array[float]:
-        """The decision times, sorted in place: no copy, and no object per value as sorted()
-        would make (a copy of 32 bytes a decision at a million rows)."""
-        import numpy  # with matplotlib, only when a report is made
-
-        view = numpy.frombuffer(self.days, dtype=numpy.float64)
-        view.sort()
-        del view  # gives the buffer back, so that the tally may add to it again
+    def decision_days(self) -> DecisionTimes:
+        """The decision times, shortest first, each to the minute."""
         return self.days
 
     def overdue(self) -> tuple[Overdue, ...]:
@@ -253,7 +247,7 @@ def repeat_offerors(items: Iterable[Item], threshold: int) -> tuple[RepeatOffero
     return Tally.of(items, repeat_threshold=threshold).repeat_offerors()
 
 
-def decision_days(items: Iterable[Item]) -> array[float]:
+def decision_days(items: Iterable[Item]) -> DecisionTimes:
     """Days (fractional) from submission to final decision, for items an approver decided."""
     return Tally.of(items).decision_days()
 

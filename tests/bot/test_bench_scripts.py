@@ -40,6 +40,23 @@ def test_bench_registers_times_every_command_and_each_succeeds() -> None:
         assert float(figures[2]) > 0  # peak RSS, MB
 
 
+def test_bench_registers_keeps_a_seeded_sqlite_file_and_reuses_it(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.db"
+
+    def bench(*argv: str) -> subprocess.CompletedProcess[str]:
+        script = [sys.executable, str(SCRIPTS / "bench_registers.py"), "--keep", str(kept)]
+        return subprocess.run([*script, *argv], capture_output=True, text=True, timeout=600)
+
+    first = bench("--rows", "30", "--staff", "5", "--only", "audit-verify")
+    assert first.returncode == 0 and "seeded 30 declarations" in first.stdout, first.stderr
+    again = bench("--rows", "30", "--staff", "5", "--only", "audit-verify")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "reused 30 declarations and 57 audit entries" in again.stdout  # not seeded twice
+    assert again.stdout.splitlines()[-1].split()[:2] == ["audit-verify", "0"]  # the chain holds
+    other = bench("--rows", "31", "--only", "audit-verify")
+    assert other.returncode == 2 and "holds 30 declarations, not --rows 31" in other.stderr
+
+
 def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
     out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2")
     lines = [line.split() for line in out.splitlines()[2:]]
