@@ -19,6 +19,7 @@ from tests.e2e.test_gifts_flow import hospitality
 from tests.fakeslack import FakeSlack
 
 SMALL, LARGE = 100, 50_000
+HOME_DRAWN = 12  # the outbox worker's statements to draw and publish one Home
 
 
 def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
@@ -147,12 +148,14 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
         large, small, strict=True
     ):
         # The request's statements are the same whatever the size of the office; the staff
-        # rows read by every thread and the worker's work on its messages too, but for a claim
-        # given back when the pace holds a message (its update and its claim again, and the
-        # recipient read again when it goes) — a timing of the pace, not of the office's size.
+        # rows read by every thread and the worker's work on its messages too, but for timings
+        # that are not the office's size: a claim given back when the pace holds a message (its
+        # update and its claim again, the recipient read again when it goes), and a person's
+        # Home drawn twice when the refresh a sent card owes comes after the listener's went
+        # (refreshes merge only while one waits: about a dozen statements and its person).
         assert abs(large_rows - small_rows) <= 2, (large, small)
         assert large_queries == small_queries, (large, small)
-        assert abs(large_sends - small_sends) <= 4, (large, small)
+        assert abs(large_sends - small_sends) <= 4 + HOME_DRAWN, (large, small)
     (_, declared_staff, _), (_, approved_staff, _) = small
     assert declared_staff < 50 and approved_staff < 50  # the people concerned, not everyone
     # Nor does any statement read a whole table to find them: the same number of statements
