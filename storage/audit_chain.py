@@ -19,11 +19,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from storage.db import dialect_insert
 from storage.models import AuditEntry, AuditHead, Declaration
 
 GENESIS = "0" * 64  # the prev_hash of the first entry
@@ -95,9 +94,8 @@ _SET_HEAD = (
 
 @cache
 def _claim(dialect: str) -> Any:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
-        insert(_HEAD)
+        dialect_insert(dialect, _HEAD)
         .values(id=HEAD_ID, last_id=None, last_hash=None)
         .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
         .returning(_HEAD.c.last_hash)

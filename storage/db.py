@@ -34,7 +34,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def conflict_insert(session: Session, table: Any) -> Any:
     """An INSERT into `table` that takes ON CONFLICT clauses, in the session's dialect."""
-    dialect = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """`conflict_insert` for a dialect named ahead (a statement built once per dialect)."""
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
