@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 # The suite waits on sockets, subprocesses and PostgreSQL as much as on the interpreter: three
 # workers a core (at most 12) keep the cores busy (on 2 cores, 6: a pass in half the time of 2).
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); w=$$((n * 3)); [ $$w -gt 12 ] && w=12; echo $$w)
+# Tests handed out one at a time, the slow modules first (tests/conftest.py's FIRST): xdist's
+# default hands out runs of consecutive tests, which would give every slow one to one worker.
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --maxschedchunk 1
 
 .PHONY: install run test lint clean
 .PHONY: browser
@@ -22,14 +25,21 @@ run: $(STAMP)
 # Lint (ruff, then the import contracts in pyproject.toml: the layers, no Slack below the
 # adapter, no cycles), then the whole suite on SQLite, then again on a PostgreSQL server of its
 # own. Both passes run even if the first fails; the target fails if either did.
+# Python's bytecode caches are kept even where the environment turns them off: without them
+# each of the twelve xdist workers rewrote every test module's asserts anew (8 s a worker), and
+# each subprocess a test starts compiled Nolan from source. Two collections side by side, while
+# the linters run, write the caches once before the workers start.
+unexport PYTHONDONTWRITEBYTECODE
+
 test: $(STAMP) browser
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	@$(VENV)/bin/pytest --collect-only -q -p no:xdist tests/e2e >/dev/null 2>&1 & \
+	$(VENV)/bin/pytest --collect-only -q -p no:xdist --ignore=tests/e2e >/dev/null 2>&1 & \
+	$(VENV)/bin/ruff check . && $(VENV)/bin/lint-imports; linted=$$?; wait; exit $$linted
 	@status=0; \
 	echo "== tests on SQLite"; \
-	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest $(PYTEST_XDIST) || status=$$?; \
 	echo "== tests on PostgreSQL"; \
-	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) || status=$$?; \
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_XDIST) || status=$$?; \
 	exit $$status
 
 lint: $(STAMP)

@@ -114,9 +114,35 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Modules whose tests take seconds each (subprocesses, servers, PDFs, 50,000 staff): run
+# first, so that the xdist workers do not finish on one of them while the others sit idle.
+FIRST = tuple(
+    f"tests/{module}.py"
+    for module in (
+        "bot/test_bench_scripts",
+        "e2e/test_kill_flow",
+        "e2e/test_fuzz",
+        "bot/test_exactly_once",
+        "bot/test_startup_imports",
+        "e2e/test_processes",
+        "e2e/test_action_cost",
+        "e2e/teams/test_action_cost",
+        "e2e/test_entry_point",
+        "e2e/test_startup",
+        "report/test_annual_report",
+        "e2e/teams/test_files",
+        "rules/test_org_chart",
+        "e2e/teams/test_dialogs",
+        "e2e/teams/test_yearly_sweep",
+    )
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The PostgreSQL pass runs only the tests that reach a database: the others (rules,
-    cards, forms, fakes) ran in the SQLite pass and would give the same answer again."""
+    """The slow modules first (FIRST). The PostgreSQL pass runs only the tests that reach a
+    database: the others (rules, cards, forms, fakes) ran in the SQLite pass and would give
+    the same answer again."""
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))  # stable: order kept else
     if not PG_URL:
         return
     keep, skip = [], []

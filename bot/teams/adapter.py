@@ -11,7 +11,7 @@ from datetime import datetime
 import httpx
 
 from bot.settings import Settings
-from bot.teams import features, file_consent, home_flow
+from bot.teams import features, file_consent, home_flow, tls
 from bot.teams.auth import KeySet, Verifier
 from bot.teams.connector import Connector
 from bot.teams.edge import Edge, Gate
@@ -46,7 +46,7 @@ class TeamsAdapter:
     ) -> TeamsAdapter:
         """`gate` and `tokens` default to the Bot Framework's JWT check and Nolan's own
         client-credentials tokens; only bot.playground passes others (no settings can)."""
-        http = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+        http = tls.client(timeout=TIMEOUT, follow_redirects=False)
         tokens = tokens or TokenSource(
             settings.token_url, settings.teams_app_id, settings.teams_app_password, http=http
         )

@@ -28,7 +28,7 @@ from sqlmodel import Session
 from bot.outbox import Queued, SendFailed
 from bot.platform import service_url
 from bot.settings import Settings
-from bot.teams import file_store
+from bot.teams import file_store, tls
 from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, drawer
 from bot.teams.router import Router, Turn
@@ -236,7 +236,7 @@ def _accepted(turn: Turn, found: file_store.Held, info: Mapping[str, Any]) -> No
 
 def _http() -> httpx.Client:
     if _context.http is None:
-        _context.http = httpx.Client(timeout=UPLOAD_TIMEOUT, follow_redirects=False)
+        _context.http = tls.client(timeout=UPLOAD_TIMEOUT, follow_redirects=False)
     return _context.http
 
 

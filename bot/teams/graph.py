@@ -19,6 +19,7 @@ import httpx
 
 from bot.outbox import backoff
 from bot.staff_import import DEACTIVATED, ImportAborted
+from bot.teams import tls
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 RETRIED = frozenset({429, 502, 503, 504})
@@ -44,7 +45,7 @@ class GraphDirectory:
     ) -> None:
         self.graph_url = graph_url.rstrip("/")
         self.token, self.scope, self.sleep = token, scope, sleep
-        self.client = client or httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
+        self.client = client or tls.client(timeout=httpx.Timeout(10.0, connect=5.0))
 
     def look_up(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
         """The Entra object id of the account with this email (Graph gives no time zone): by

@@ -40,6 +40,9 @@ def test_bench_registers_times_every_command_and_each_succeeds() -> None:
         assert float(figures[2]) > 0  # peak RSS, MB
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")), reason="--keep is a SQLite file, whatever the pass"
+)
 def test_bench_registers_keeps_a_seeded_sqlite_file_and_reuses_it(tmp_path: Path) -> None:
     kept = tmp_path / "kept.db"
 
