@@ -61,7 +61,9 @@ def _mutants(card: dict[str, Any], rng: random.Random, count: int) -> list[Any]:
 
 def test_the_catalogue_is_valid_to_both() -> None:
     for name, card in CARDS.items():
+        before = copy.deepcopy(card)
         assert card_schema_valid(card), name
+        assert card == before, name  # checking a card leaves it as it was
         assert _card_validator().is_valid(card), name
 
 
