@@ -81,8 +81,10 @@ def _few_rows(conn: Connection, below: int = 1000) -> frozenset[str]:
     return frozenset(
         table
         for table in list(tables)
-        if conn.exec_driver_sql(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT {below}) t')
-        .scalar_one() < below
+        if conn.exec_driver_sql(
+            f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT {below}) t'
+        ).scalar_one()
+        < below
     )
 
 
