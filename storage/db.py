@@ -51,7 +51,7 @@ def _restore_synchronous(dbapi_connection: Any, record: Any) -> None:
     """Back in the pool (its transaction already rolled back), a relaxed connection is made
     durable again for whoever takes it next."""
     level = record.info.pop(_RELAXED, None)
-    if level is not None:
+    if level is not None and dbapi_connection is not None:  # None: invalidated, closed
         dbapi_connection.execute(f"PRAGMA synchronous={int(level)}")
 
 
