@@ -29,30 +29,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    # Each commit on disk before it returns (SQLite's default, said here: `_relax` lowers it
+    # for the sessions that may lose their last commits to a power cut, and restores this).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
-_RELAXED = "nolan_relaxed_synchronous"  # a pooled connection's info: the level to restore
+_RELAXED = "nolan_relaxed_synchronous"  # a pooled connection's info: it is relaxed
 
 
 def _relax(_session: Session, _transaction: Any, connection: Any) -> None:
     """A session's commits need not reach the disk before returning: they survive the process
-    dying (the OS has them), not a power cut, and never leave the database inconsistent."""
+    dying (the OS has them), not a power cut, and never leave the database inconsistent. Set
+    on the DBAPI connection, as at connect: configuration, not one of the session's queries."""
+    dbapi_connection = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")  # this transaction
+        with dbapi_connection.cursor() as cursor:  # for this transaction only
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     elif connection.dialect.name == "sqlite" and _RELAXED not in connection.info:
         # Per connection, and not inside a transaction: pysqlite has not begun one yet.
-        level = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
-        connection.info[_RELAXED] = level
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        connection.info[_RELAXED] = True
 
 
 def _restore_synchronous(dbapi_connection: Any, record: Any) -> None:
     """Back in the pool (its transaction already rolled back), a relaxed connection is made
     durable again for whoever takes it next."""
-    level = record.info.pop(_RELAXED, None)
-    if level is not None and dbapi_connection is not None:  # None: invalidated, closed
-        dbapi_connection.execute(f"PRAGMA synchronous={int(level)}")
+    if record.info.pop(_RELAXED, None) and dbapi_connection is not None:  # None: invalidated
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
 
 
 def conflict_insert(session: Session, table: Any) -> Any:
