@@ -47,7 +47,11 @@ def _relax(_session: Session, _transaction: Any, connection: Any) -> None:
         with dbapi_connection.cursor() as cursor:  # for this transaction only
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     elif connection.dialect.name == "sqlite" and _RELAXED not in connection.info:
-        # Per connection, and not inside a transaction: pysqlite has not begun one yet.
+        # Per connection, and only outside a transaction: pysqlite begins one at the first
+        # write, so none is open here unless a connection is shared (an in-memory database's
+        # single one, where durability means nothing): that one is left as it is.
+        if dbapi_connection.in_transaction:
+            return
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         connection.info[_RELAXED] = True
 
