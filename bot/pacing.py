@@ -81,6 +81,9 @@ class Pacer:
         self._sent: dict[str, deque[float]] = {}
         self._overall: deque[float] = deque()
         self._paused: dict[str | None, float] = {}  # conversation (None: all) -> until
+        # Conversations at their pace -> until when: known at each send (the windows only
+        # slide until the next), so `busy` looks at these few, not at every conversation.
+        self._busy_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def ready_in(self, conversation: str) -> float:
@@ -123,6 +126,9 @@ class Pacer:
                 times.append(now)
                 while times and times[0] <= now - longest:
                     times.popleft()
+            wait = _wait(seen, self.pace.per_conversation, now)
+            if wait > 0:
+                self._busy_until[conversation] = now + wait
             if len(self._sent) > 10_000:  # forget conversations whose windows have all passed
                 since = now - self._longest
                 self._sent = {k: v for k, v in self._sent.items() if v and v[-1] > since}
@@ -139,13 +145,9 @@ class Pacer:
         """The conversations that cannot be sent to now (left out of the next claim)."""
         with self._lock:
             now = self.clock()
-            busy = {k for k, until in self._paused.items() if k is not None and until > now}
-            if self.pace.per_conversation:
-                busy |= {
-                    key for key, times in self._sent.items()
-                    if _wait(times, self.pace.per_conversation, now) > 0
-                }
-            return busy
+            self._busy_until = {k: u for k, u in self._busy_until.items() if u > now}
+            paused = {k for k, until in self._paused.items() if k is not None and until > now}
+            return paused | self._busy_until.keys()
 
 
 def _wait(times: Iterable[float], windows: tuple[Window, ...], now: float) -> float:

@@ -248,3 +248,59 @@ def test_an_update_waiting_for_its_card_holds_up_nothing_behind_it(db: Database)
     clock.t = 60.0
     assert worker.run_once() == 2
     assert [s for _, _, s in sender.sent] == ["note", "card", "card"]
+
+
+def test_the_conversations_at_their_pace_are_those_the_pace_holds_back() -> None:
+    # What `busy` keeps from each send must agree with `ready_in`, window by window.
+    t = [0.0]
+    pacer = Pacer(Pace(((1.0, 2), (10.0, 3))), clock=lambda: t[0])
+    sends = {0.0: "ab", 0.5: "a", 1.2: "b", 2.0: "c", 3.0: "b", 11.0: "a"}
+    for step in range(0, 130):
+        t[0] = step / 10
+        for key in sends.get(t[0], ""):
+            pacer.sent(key)
+        held = {key for key in "abc" if pacer.ready_in(key) > 0}
+        assert pacer.busy() == held, t[0]
+    pacer.pause("c", 5.0)
+    assert pacer.busy() == {"c"}
+
+
+def test_a_pass_that_sends_does_not_ask_which_waiting_conversations_have_mail(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import outbox_pace
+
+    asked: list[set[str]] = []
+    due_among = outbox_pace.due_among
+
+    def counted(session: Session, **where: object) -> set[str]:
+        asked.append(set(where["recipients"]))  # type: ignore[call-overload]
+        return due_among(session, **where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox_pace, "due_among", counted)
+    worker, sender, clock = paced_worker(db, SLACK_PACE)
+    for n in range(3):
+        owe(db, f"staff:{n}", "hello")
+    owe(db, "staff:0", "again")
+    assert worker.run_once() == 4
+    assert sender.times("staff:0") == [0.0, 1.0] and clock.slept == [1.0]
+    # Only the passes that sent nothing: before the wait, and the last.
+    assert asked == [{"staff:0", "staff:1", "staff:2"}, {"staff:0"}]
+
+
+def test_the_workers_own_commits_are_not_flushed_one_by_one(db: Database) -> None:
+    worker, sender, _ = paced_worker(db, SLACK_PACE)
+    opened: list[bool] = []
+    session = db.session
+
+    def noted(*, durable: bool = True) -> object:
+        opened.append(durable)
+        return session(durable=durable)
+
+    db.session = noted  # type: ignore[method-assign]
+    owe(db, "staff:1", "hello")
+    owe(db, "staff:2", "hello")
+    assert worker.run_once() == 2 and len(sender.sent) == 2
+    queued, worked = opened[:2], opened[2:]
+    assert queued == [True, True]  # what is owed is committed to disk before it is owed
+    assert worked and not any(worked)  # claims and records: storage.db's durable=False

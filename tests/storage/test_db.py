@@ -51,3 +51,39 @@ def test_audit_trail_refuses_updates_and_deletes(db: Database, statement: str) -
     with db.session() as session:
         [entry] = session.exec(select(AuditEntry)).all()
     assert entry.action == "submitted"
+
+
+def _durability(session: object, dialect: str) -> str:
+    query = "PRAGMA synchronous" if dialect == "sqlite" else "SHOW synchronous_commit"
+    return str(session.execute(text(query)).scalar())  # type: ignore[attr-defined]
+
+
+def test_a_relaxed_session_skips_the_flush_to_disk_and_leaves_the_others_durable(
+    db: Database,
+) -> None:
+    dialect = db.engine.dialect.name
+    with db.session() as session:  # the server's own (the tests' PostgreSQL runs with it off)
+        durable = "2" if dialect == "sqlite" else _durability(session, dialect)
+    relaxed = "1" if dialect == "sqlite" else "off"
+    with db.session(durable=False) as session:
+        assert _durability(session, dialect) == relaxed
+        raw = session.connection().connection.dbapi_connection
+        session.commit()
+        assert _durability(session, dialect) == relaxed  # each transaction of it
+    with db.session() as session:
+        assert _durability(session, dialect) == durable
+    if dialect == "sqlite":  # the very connection it used, back in the pool: durable again
+        assert raw is not None and raw.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_a_relaxed_session_on_a_connection_shared_mid_write_leaves_it_as_it_is() -> None:
+    # An in-memory SQLite database has one connection for the thread: another session's write
+    # may be open on it, and SQLite refuses to change its durability inside a transaction.
+    db = Database("sqlite://")
+    with db.session() as writing:
+        writing.execute(text("CREATE TABLE t (a INTEGER)"))
+        writing.execute(text("INSERT INTO t VALUES (1)"))
+        with db.session(durable=False) as relaxed:
+            assert relaxed.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        writing.commit()
+    db.dispose()
