@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.rules import risk as rules
@@ -117,18 +118,42 @@ def _work(
     )
 
 
+# The columns an offer's rules read, not ORM objects: every gift declared and every card drawn
+# reads the whole window's offers (issue 10), built once and bound at each call.
+_OFFERS_BETWEEN = (
+    sa_select(
+        Declaration.id, Declaration.declarant_id, Declaration.created_at, GiftOffer.offered_by,
+        GiftOffer.kind, GiftOffer.relationship, GiftOffer.response, GiftOffer.value_pence,
+        GiftOffer.date_offered, GiftOffer.event_date, GiftOffer.flags,
+    )
+    .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+    .where(
+        col(GiftOffer.date_offered) >= bindparam("first"),
+        col(GiftOffer.date_offered) <= bindparam("last"),
+        col(Declaration.status) != DeclarationStatus.WITHDRAWN,
+    )
+)
+
+
 def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
     """Every offer dated in [first, last], by anyone, except withdrawn declarations."""
-    rows = session.exec(
-        select(Declaration, GiftOffer)
-        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
-        .where(
-            col(GiftOffer.date_offered) >= first,
-            col(GiftOffer.date_offered) <= last,
-            Declaration.status != DeclarationStatus.WITHDRAWN,
+    rows = session.execute(_OFFERS_BETWEEN, {"first": first, "last": last})
+    return [
+        rules.Offer(
+            id=row.id,
+            declarant_id=row.declarant_id,
+            offered_by=row.offered_by,
+            kind=row.kind,
+            relationship=row.relationship,
+            response=row.response,
+            value_pence=row.value_pence,
+            date_offered=row.date_offered,
+            declared_on=row.created_at.astimezone(policy.tz).date(),
+            event_date=row.event_date,
+            retrospective="retrospective" in row.flags.split(";"),
         )
-    ).all()
-    return [_offer(d, g, policy) for d, g in rows]
+        for row in rows
+    ]
 
 
 def _window_start(day: date, th: rules.Thresholds) -> date:
