@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Row, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -47,11 +47,14 @@ def thresholds(policy: Policy) -> rules.Thresholds:
     )
 
 
-def _declared_on(declaration: Declaration, policy: Policy) -> date:
+def _declared_on(declaration: Declaration | Row[Any], policy: Policy) -> date:
     return declaration.created_at.astimezone(policy.tz).date()
 
 
-def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Offer:
+def _offer(
+    declaration: Declaration | Row[Any], row: GiftOffer | Row[Any], policy: Policy
+) -> rules.Offer:
+    """An offer as the rules see it, from its rows (or one row of their columns)."""
     assert declaration.id is not None
     return rules.Offer(
         id=declaration.id,
@@ -64,7 +67,7 @@ def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Of
         date_offered=row.date_offered,
         declared_on=_declared_on(declaration, policy),
         event_date=row.event_date,
-        retrospective="retrospective" in row.flag_set,
+        retrospective="retrospective" in row.flags.split(";"),
     )
 
 
@@ -138,22 +141,7 @@ _OFFERS_BETWEEN = (
 def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
     """Every offer dated in [first, last], by anyone, except withdrawn declarations."""
     rows = session.execute(_OFFERS_BETWEEN, {"first": first, "last": last})
-    return [
-        rules.Offer(
-            id=row.id,
-            declarant_id=row.declarant_id,
-            offered_by=row.offered_by,
-            kind=row.kind,
-            relationship=row.relationship,
-            response=row.response,
-            value_pence=row.value_pence,
-            date_offered=row.date_offered,
-            declared_on=row.created_at.astimezone(policy.tz).date(),
-            event_date=row.event_date,
-            retrospective="retrospective" in row.flags.split(";"),
-        )
-        for row in rows
-    ]
+    return [_offer(row, row, policy) for row in rows]
 
 
 def _window_start(day: date, th: rules.Thresholds) -> date:
