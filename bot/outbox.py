@@ -103,10 +103,13 @@ class Worker:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] | None = None,
         senders: int | None = None,
+        merging: timedelta = timedelta(0),
     ) -> None:
         """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair. `senders`:
-        how many conversations are sent to at once (default: as many as the sender says)."""
-        self.db, self.sender, self.now = db, sender, now
+        how many conversations are sent to at once (default: as many as the sender says).
+        `merging`: the most a message is queued ahead to merge changes into it (a Home
+        refresh: HOME_REFRESH_SECONDS), which `wait_idle` does not wait out."""
+        self.db, self.sender, self.now, self.merging = db, sender, now, merging
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
         self.office_tz = office_tz
@@ -159,12 +162,16 @@ class Worker:
 
     def wait_idle(self, timeout: float = 15.0) -> bool:
         """The idle barrier for tests and shutdown: True once nothing queued is left to send
-        (sent, skipped or dead), False if `timeout` passed first."""
+        (sent, skipped or dead), False if `timeout` passed first. What waits only to merge
+        changes (`merging`) is made due at once rather than waited for."""
         deadline = time.monotonic() + timeout
         while True:
             with self.db.session() as session:
-                if outbox.waiting(session, now=self.now()) == 0:
+                now = self.now()
+                if outbox.waiting(session, now=now + self.merging) == 0:
                     return True
+                if self.merging and outbox.hurry(session, now=now, within=self.merging):
+                    session.commit()
             if time.monotonic() >= deadline:
                 return False
             self.wake()

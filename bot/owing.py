@@ -27,13 +27,25 @@ def to_staff(staff_id: int) -> str:
 
 
 def queue_unless_waiting(
-    session: Session, name: str, *, subject: str, recipient: str, **payload: Any
+    session: Session,
+    name: str,
+    *,
+    subject: str,
+    recipient: str,
+    not_before: datetime | None = None,
+    **payload: Any,
 ) -> bool:
     """Owe {"card": name, **payload} unless one about `subject` is still waiting to be sent:
     drawn from the latest state when it goes, that one covers this change too (coalescing:
-    e.g. one Home refresh for many changes). True if queued."""
+    e.g. one Home refresh for many changes; `not_before`, when it is due, widens the window).
+    True if queued."""
     return outbox.queue_unless_waiting(
-        session, kind=name, subject=subject, recipient=recipient, payload={"card": name, **payload}
+        session,
+        kind=name,
+        subject=subject,
+        recipient=recipient,
+        payload={"card": name, **payload},
+        not_before=not_before,
     )
 
 

@@ -34,7 +34,7 @@ def run_reminders(
     levels = {name: logging.getLogger(name).level for name in _QUIET_FOR_CLI}
     for name in _QUIET_FOR_CLI:
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it)
+    homes = runtime.attach_homes(at_once=True)  # noqa: F841 (watched weakly: keep it)
     try:
         report = runtime.sweep(today, now)
     finally:

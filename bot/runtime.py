@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -62,10 +62,11 @@ class Runtime:
         `teams` to the adapter they name (bot.playground passes its own)."""
         handlers.install_kinds()
         db = db or Database(settings.database_url, threads=settings.request_threads)
+        merging = timedelta(seconds=settings.home_refresh_seconds)  # the Homes' (attach_homes)
         if settings.platform == "teams":
             # No Slack client: the sweep's jobs are those that only queue in the outbox.
             teams = teams or TeamsAdapter.build(settings, db, clock)
-            outbox = Worker(db, teams.sender, office_tz=settings.policy.tz)
+            outbox = Worker(db, teams.sender, office_tz=settings.policy.tz, merging=merging)
             return cls(settings, db, None, None, clock, tuple(all_jobs()), outbox, teams)
         client = client or make_client(settings)
         notifier = Notifier(client)
@@ -77,7 +78,10 @@ class Runtime:
             clock=clock,
             jobs=tuple(all_jobs()),
             outbox=Worker(
-                db, SlackSender(db, notifier, policy=settings.policy), office_tz=settings.policy.tz
+                db,
+                SlackSender(db, notifier, policy=settings.policy),
+                office_tz=settings.policy.tz,
+                merging=merging,
             ),
         )
 
@@ -107,15 +111,18 @@ class Runtime:
             warn(line)
         return len(followed.moves)
 
-    def attach_homes(self) -> Homes:
+    def attach_homes(self, *, at_once: bool = False) -> Homes:
         """Keep each person's Home up to date as the database changes: the refresher queues
-        a refresh in the outbox for everyone a change concerns, and the platform's sender
-        draws it (Slack's end publishes it; Teams' drawer replaces the Home card). Keep the
-        reference (both are held weakly)."""
+        a refresh in the outbox for everyone a change concerns, due HOME_REFRESH_SECONDS
+        later (`at_once`: due at once, for a run that sends what it owes before it exits),
+        and the platform's sender draws it (Slack's end publishes it; Teams' drawer replaces
+        the Home card). Keep the reference (both are held weakly)."""
         slack = None
         if self.teams is None:
             slack = home.attach(self.db, self._slack().notifier, self.settings, self.clock)
-        return Homes(refresher=homes.HomeRefresher(self.db).watch(), slack=slack)
+        delay = timedelta(0) if at_once else self.outbox.merging
+        refresher = homes.HomeRefresher(self.db, delay=delay, now=self.outbox.now)
+        return Homes(refresher=refresher.watch(), slack=slack)
 
     def _slack(self) -> _Slack:
         """The Slack client and notifier, for what only Slack does so far."""

@@ -13,8 +13,10 @@ card. The bare app does the least Bolt needs: ack, then the one Web API call (vi
 chat.postMessage, chat.update). For each request and each level of concurrency it sends
 --requests requests (at least the concurrency) from that many threads at once and prints the
 latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or were not
-answered 200, and Nolan's figures over the bare app's. Teams (`--platform teams`): the Approve
-press on the manager's approval card, against a bare Teams SDK app (bench_ack_teams.py).
+answered 200, and Nolan's figures over the bare app's; with --processes, also the CPU Nolan's
+processes used a request, the work after the ack included (until the Web API calls stop).
+Teams (`--platform teams`): the Approve press on the manager's approval card, against a bare
+Teams SDK app (bench_ack_teams.py).
 Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
 With --processes N, Nolan runs as `python -m bot` with HTTP_PROCESSES=N (processes of its own,
 as an operator runs it; N above 1 on PostgreSQL only) instead of in this process; the bare app
@@ -294,9 +296,14 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                                 )
                                 requests.cards, requests.pressed = cards, pressed
                                 continue
+                            cpu = getattr(where, "cpu", None)  # Nolan in processes of its own
+                            used = cpu() if cpu else 0.0
                             results.append(
                                 measure(app_name, kind, where, requests.body, level, count)
                             )
+                            if cpu:
+                                _wait_settled(fake)
+                                results[-1].cpu_ms = (cpu() - used) * 1000 / count
                         _wait_settled(fake)
             if nolan is not None:
                 drain(nolan)

@@ -22,6 +22,7 @@ class Result:
     latencies: list[float]
     failed: int  # not answered 200
     seconds: float
+    cpu_ms: float | None = None  # the app's CPU an action, its work after the ack included
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -68,7 +69,7 @@ def measure(
 def table(results: list[Result]) -> Iterator[str]:
     yield (
         f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"
-        f"{'>3s':>5}{'non-200':>8}   nolan/bare p50 p99"
+        f"{'>3s':>5}{'non-200':>8}{'cpu ms':>8}   nolan/bare p50 p99"
     )
     by_key = {(r.kind, r.concurrency, r.app): r for r in results}
     for r in results:
@@ -76,6 +77,7 @@ def table(results: list[Result]) -> Iterator[str]:
             f"{r.kind:<16}{r.concurrency:>5} {r.app:<6}{r.percentile(50):>8.0f}"
             f"{r.percentile(95):>8.0f}{r.percentile(99):>8.0f}{r.per_second:>8.1f}"
             f"{r.slow:>5}{r.failed:>8}"
+            f"{'' if r.cpu_ms is None else f'{r.cpu_ms:.0f}':>8}"
         )
         bare = by_key.get((r.kind, r.concurrency, "bare"))
         if r.app == "nolan" and bare is not None and bare.latencies and r.latencies:

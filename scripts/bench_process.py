@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from bot.server import EVENTS_PATH
@@ -20,8 +20,38 @@ from bot.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 
 
+class Served(str):
+    """The events URL of Nolan's processes, and the CPU they have used so far (`cpu()`)."""
+
+    pid: int
+
+    def cpu(self) -> float:
+        """Seconds of CPU (user and system, every thread) used by the bot's process and its
+        children (HTTP_PROCESSES), from /proc; 0.0 where there is no /proc."""
+        return sum(_cpu_of(pid) for pid in _family(self.pid))
+
+
+def _family(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        for task in Path(f"/proc/{pids[i]}/task").glob("*/children"):
+            with suppress(OSError):
+                pids += [int(child) for child in task.read_text().split()]
+        i += 1
+    return pids
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # utime and stime: the 14th and 15th fields, the 12th and 13th after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> Iterator[str]:
+def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> Iterator[Served]:
     """`python -m bot` serving `settings`' Slack in `processes` processes, until the block ends;
     its events URL once every process has reached Slack."""
     with socket.socket() as probe:
@@ -52,7 +82,9 @@ def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> I
                 if bot.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"python -m bot did not start:\n{log.read_text()}")
                 time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}{EVENTS_PATH}"
+            served = Served(f"http://127.0.0.1:{port}{EVENTS_PATH}")
+            served.pid = bot.pid
+            yield served
         finally:
             bot.terminate()
             bot.wait(timeout=60)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
@@ -139,13 +140,7 @@ def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:
 
 
 def steps_for(session: Session, *, declaration_id: int) -> list[ApprovalStep]:
-    return list(
-        session.exec(
-            select(ApprovalStep)
-            .where(ApprovalStep.declaration_id == declaration_id)
-            .order_by(col(ApprovalStep.position))
-        )
-    )
+    return list(session.exec(_STEPS_OF, params={"ids": [declaration_id]}))
 
 
 @dataclass(frozen=True)
@@ -182,6 +177,22 @@ class Record:
 GiftRecord = Record
 
 
+# Built once, the ids bound at each call: every Home and card loads records through these,
+# and building a statement and its cache key cost more than running it (issue 10).
+@cache
+def _where_in(model: type[SQLModel], column: str) -> Any:
+    """The rows of `model` whose `column` is among :ids, read afresh (populate_existing)."""
+    among = col(getattr(model, column)).in_(bindparam("ids", expanding=True))
+    return select(model).where(among).execution_options(populate_existing=True)
+
+
+_STEPS_OF = (
+    select(ApprovalStep)
+    .where(col(ApprovalStep.declaration_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
+)
+
+
 def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
     ids = {declaration.declarant_id}
     for step in steps:
@@ -200,9 +211,7 @@ def load_record(session: Session, *, declaration_id: int) -> Record | None:
     ids = _people_ids(declaration, steps)
     people = {
         p.id: p
-        for p in session.exec(
-            select(Staff).where(col(Staff.id).in_(ids)).execution_options(populate_existing=True)
-        )
+        for p in session.exec(_where_in(Staff, "id"), params={"ids": list(ids)})
         if p.id
     }
     return Record(declaration, detail, people[declaration.declarant_id], steps, people)
@@ -214,41 +223,21 @@ def load_records(session: Session, ids: Sequence[int]) -> list[Record]:
     steps and one for the people — rather than four per declaration. For a page of a list."""
     if not ids:
         return []
-    found = {
-        d.id: d
-        for d in session.exec(
-            select(Declaration)
-            .where(col(Declaration.id).in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    }
+    found = {d.id: d for d in session.exec(_where_in(Declaration, "id"), params={"ids": list(ids)})}
     details: dict[int, SQLModel] = {}
     for kind in {d.kind for d in found.values()}:
-        model = DETAIL_MODELS[kind]
-        key = model.declaration_id  # type: ignore[attr-defined]
-        for row in session.exec(
-            select(model)
-            .where(col(key).in_([i for i, d in found.items() if d.kind == kind]))
-            .execution_options(populate_existing=True)
-        ):
+        of_kind = [i for i, d in found.items() if d.kind == kind]
+        query = _where_in(DETAIL_MODELS[kind], "declaration_id")
+        for row in session.exec(query, params={"ids": of_kind}):
             details[row.declaration_id] = row  # type: ignore[attr-defined]
     steps: dict[int, list[ApprovalStep]] = {i: [] for i in found if i is not None}
-    for step in session.exec(
-        select(ApprovalStep)
-        .where(col(ApprovalStep.declaration_id).in_(list(steps)))
-        .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
-    ):
+    for step in session.exec(_STEPS_OF, params={"ids": list(steps)}):
         steps[step.declaration_id].append(step)
     wanted: set[int] = set()
     for i, declaration in found.items():
         wanted |= _people_ids(declaration, steps[i or 0])
-    people = {
-        p.id: p
-        for p in session.exec(
-            select(Staff).where(col(Staff.id).in_(wanted)).execution_options(populate_existing=True)
-        )
-        if p.id
-    }
+    by_id = session.exec(_where_in(Staff, "id"), params={"ids": list(wanted)})
+    people = {p.id: p for p in by_id if p.id}
     return [
         Record(found[i], details[i], people[found[i].declarant_id], steps[i], people)
         for i in ids

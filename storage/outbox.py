@@ -24,6 +24,7 @@ from storage.models import OutboxMessage
 
 # Queueing is the outbox's too (storage.outbox_queue), re-exported here.
 from storage.outbox_queue import WAITING as WAITING
+from storage.outbox_queue import hurry as hurry
 from storage.outbox_queue import queue as queue
 from storage.outbox_queue import queue_unless_waiting as queue_unless_waiting
 from storage.types import UTCDateTime

@@ -1,12 +1,15 @@
 """Owing a message in the caller's transaction (storage.outbox's queueing, re-exported
-there): `queue` adds one; `queue_unless_waiting` adds one unless the same is still waiting."""
+there): `queue` adds one; `queue_unless_waiting` adds one unless the same is still waiting,
+due at once or a moment later (so that the changes of that moment merge into it); `hurry`
+brings such a moment forward."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, exists, insert, literal
+from sqlalchemy import String, bindparam, exists, insert, literal, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
@@ -64,6 +67,7 @@ def _queue_unless_waiting() -> Any:
         "payload": bindparam("q_payload", type_=String()),
         "claimed_at": literal(None, UTCDateTime()),
         "created_at": bindparam("q_created_at", type_=UTCDateTime()),
+        "not_before": bindparam("q_not_before", type_=UTCDateTime()),
     }
     # On the table, not the model: the ORM would take bound values for a bulk insert.
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -79,11 +83,19 @@ _QUEUE_UNLESS_WAITING = _queue_unless_waiting()
 
 
 def queue_unless_waiting(
-    session: Session, *, kind: str, subject: str, recipient: str, payload: dict[str, Any]
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    recipient: str,
+    payload: dict[str, Any],
+    not_before: datetime | None = None,
 ) -> bool:
     """Owe a message unless one of this kind about this subject is still waiting to be taken
     (queued, or in back-off): drawn when it goes, that one will show this change too. One
     already in a worker's hands does not count — it may have been drawn before the change.
+    `not_before`: due then rather than at once, so that what changes until then merges into
+    it (a Home refresh: one publish for a burst of changes).
     One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
     Two transactions racing may both queue: one message more, never one fewer."""
     # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
@@ -95,8 +107,30 @@ def queue_unless_waiting(
             "q_recipient": recipient,
             "q_payload": json.dumps(payload, sort_keys=True),
             "q_created_at": utcnow(),
+            "q_not_before": not_before,
         },
     ).first()
     if added is not None:  # no ORM object for storage.touched to see: it is told
         touched.note_queued(session)
     return added is not None
+
+
+_HURRY = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.status) == OutboxStatus.QUEUED,
+        col(OutboxMessage.payload).is_not(None),
+        col(OutboxMessage.not_before) > bindparam("now", type_=UTCDateTime()),
+        col(OutboxMessage.not_before) <= bindparam("until", type_=UTCDateTime()),
+    )
+    .values(not_before=None)
+    .execution_options(synchronize_session=False)
+)
+
+
+def hurry(session: Session, *, now: datetime, within: timedelta) -> int:
+    """The queued messages due within `within` of `now` (those queued a moment later to merge
+    changes) are due at once, in the caller's transaction: for an idle barrier, which should
+    not wait out the moment. Held messages (until someone's working hours) are hours away and
+    stay. Returns how many."""
+    return session.execute(_HURRY, {"now": now, "until": now + within}).rowcount

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Row, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.rules import risk as rules
@@ -46,11 +47,14 @@ def thresholds(policy: Policy) -> rules.Thresholds:
     )
 
 
-def _declared_on(declaration: Declaration, policy: Policy) -> date:
+def _declared_on(declaration: Declaration | Row[Any], policy: Policy) -> date:
     return declaration.created_at.astimezone(policy.tz).date()
 
 
-def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Offer:
+def _offer(
+    declaration: Declaration | Row[Any], row: GiftOffer | Row[Any], policy: Policy
+) -> rules.Offer:
+    """An offer as the rules see it, from its rows (or one row of their columns)."""
     assert declaration.id is not None
     return rules.Offer(
         id=declaration.id,
@@ -63,7 +67,7 @@ def _offer(declaration: Declaration, row: GiftOffer, policy: Policy) -> rules.Of
         date_offered=row.date_offered,
         declared_on=_declared_on(declaration, policy),
         event_date=row.event_date,
-        retrospective="retrospective" in row.flag_set,
+        retrospective="retrospective" in row.flags.split(";"),
     )
 
 
@@ -117,18 +121,27 @@ def _work(
     )
 
 
+# The columns an offer's rules read, not ORM objects: every gift declared and every card drawn
+# reads the whole window's offers (issue 10), built once and bound at each call.
+_OFFERS_BETWEEN = (
+    sa_select(
+        Declaration.id, Declaration.declarant_id, Declaration.created_at, GiftOffer.offered_by,
+        GiftOffer.kind, GiftOffer.relationship, GiftOffer.response, GiftOffer.value_pence,
+        GiftOffer.date_offered, GiftOffer.event_date, GiftOffer.flags,
+    )
+    .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+    .where(
+        col(GiftOffer.date_offered) >= bindparam("first"),
+        col(GiftOffer.date_offered) <= bindparam("last"),
+        col(Declaration.status) != DeclarationStatus.WITHDRAWN,
+    )
+)
+
+
 def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
     """Every offer dated in [first, last], by anyone, except withdrawn declarations."""
-    rows = session.exec(
-        select(Declaration, GiftOffer)
-        .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
-        .where(
-            col(GiftOffer.date_offered) >= first,
-            col(GiftOffer.date_offered) <= last,
-            Declaration.status != DeclarationStatus.WITHDRAWN,
-        )
-    ).all()
-    return [_offer(d, g, policy) for d, g in rows]
+    rows = session.execute(_OFFERS_BETWEEN, {"first": first, "last": last})
+    return [_offer(row, row, policy) for row in rows]
 
 
 def _window_start(day: date, th: rules.Thresholds) -> date:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Code(StrEnum):
@@ -103,6 +104,7 @@ _SUFFIXES = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # every offer in the window is compared at each declaration
 def offeror_key(name: str) -> str:
     """A giver's name reduced so that spellings of one organisation compare equal:
     "ACME Ltd.", "Acme Limited" and "acme" all give "acme". Case, accents, punctuation,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import Queued, queue, to_staff
+from bot.outbox import Queued, queue
 from bot.teams.adaptive import rich
 from bot.teams.cards import adaptive_card
 from bot.teams.drawers import Drawn, Where, card, drawer
@@ -40,6 +40,7 @@ from bot.usecases.withdraw import WITHDRAWN, withdrawn_text
 from storage import declarations, outbox
 from storage.declarations import Record
 from storage.models import ApprovalStep
+from storage.step_cards import still_with
 
 COPY = "copy"  # an UPDATE's payload key: one of the other copies (it does not fan out again)
 PASSED_ON = "it was passed on"
@@ -67,17 +68,18 @@ def decided_card(session: Session, record: Record, step: ApprovalStep) -> Card:
 
 def _card_sent(session: Session, message: Queued, where: Where | None) -> None:
     """A card reached its approver: if the step moved meanwhile, it loses its buttons at
-    once; and the copies earlier approvers hold (before a delegation, an escalation) do."""
+    once; and the copies earlier approvers hold (before a delegation, an escalation) do.
+    Judged under the step's row lock (storage.step_cards), first: a move committing beside
+    this, or another approver's card recorded beside it, is seen, never missed by both."""
     if where is None:
         return
     step_id = int(message.payload["step_id"])
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
+    approver_id = int(message.recipient.removeprefix("staff:"))
+    if not still_with(session, step_id=step_id, approver_id=approver_id):
+        if declarations.get_step(session, step_id=step_id) is not None:
+            owe_moved(session, step_id=step_id, recipient=message.recipient, updates_id=message.id)
         return
     subject = step_subject(step_id)
-    if message.recipient != to_staff(step.approver_id):
-        owe_moved(session, step_id=step_id, recipient=message.recipient, updates_id=message.id)
-        return
     for copy in outbox.sent(session, kind=APPROVAL, subject=subject):
         if copy.recipient != message.recipient and copy.id is not None:
             owe_moved(session, step_id=step_id, recipient=copy.recipient, updates_id=copy.id)

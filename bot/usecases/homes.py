@@ -11,6 +11,10 @@ it (Slack: views.publish; Teams: the Home card updated in place), so:
 - one refresh still waiting covers every change before it: none is queued beside it
   (storage.outbox.queue_unless_waiting), and a person whose Home changes ten times while the
   worker is busy gets one publish showing all ten;
+- a refresh is due a moment after it is owed (HOME_REFRESH_SECONDS; the running bot's), so
+  that changes in that moment merge into it even when the worker is idle: under load a
+  manager whose Home twenty decisions touch gets one publish every few seconds, not twenty
+  (the outbox's idle barrier, for tests, does not wait the moment out: Worker.wait_idle);
 - a refresh already in a worker's hands may have been drawn before the change: a change
   then queues another;
 - a refresh that fails is retried with the outbox's back-off, and one queued survives a
@@ -25,6 +29,8 @@ make one refresh per person.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -32,6 +38,7 @@ from bot.outbox import queue_unless_waiting, to_staff
 from storage import touched as touched_store
 from storage.db import Database
 from storage.touched import Touched
+from storage.types import utcnow
 
 HOME = "home"  # the card every platform draws as the person's Home
 
@@ -41,13 +48,15 @@ def subject(staff_id: int) -> str:
     return f"home:{staff_id}"
 
 
-def owe_home(session: Session, staff_id: int) -> bool:
-    """Owe `staff_id` a Home refresh in the caller's transaction, unless one is waiting."""
+def owe_home(session: Session, staff_id: int, *, not_before: datetime | None = None) -> bool:
+    """Owe `staff_id` a Home refresh in the caller's transaction, unless one is waiting;
+    due at `not_before` (default: at once)."""
     return queue_unless_waiting(
         session,
         HOME,
         subject=subject(staff_id),
         recipient=to_staff(staff_id),
+        not_before=not_before,
         staff_id=staff_id,
     )
 
@@ -56,8 +65,16 @@ class HomeRefresher:
     """A storage.touched.Watcher: notes who each commit concerns, and queues their Home
     refreshes when the work that made the changes has finished (`settle`)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(
+        self,
+        db: Database,
+        *,
+        delay: timedelta = timedelta(0),
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        """`delay`: how long after it is owed a refresh is due (changes until then merge
+        into it); `now` must be the clock of the worker that sends them."""
+        self.db, self.delay, self.now = db, delay, now
         self._lock = threading.Lock()
         self._pending = Touched()
 
@@ -81,10 +98,11 @@ class HomeRefresher:
         if not (pending.declaration_ids or pending.staff_ids):
             return []
         try:
+            due = self.now() + self.delay if self.delay else None
             with self.db.session() as session:
                 people = touched_store.concerned(session, pending)
                 for staff_id in people:
-                    owe_home(session, staff_id)
+                    owe_home(session, staff_id, not_before=due)
                 session.commit()
         except Exception:
             self.touched(pending)

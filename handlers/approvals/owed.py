@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.outbox import Posted, Queued
 from bot.usecases.kinds import card_for, kind_of
@@ -29,7 +28,7 @@ from handlers.notifier import Message
 from handlers.outgoing import Drawn, card
 from storage import declarations
 from storage.declarations import Record
-from storage.models import ApprovalStep
+from storage.step_cards import still_with
 
 __all__ = ["notified", "receipt_card"]
 
@@ -57,16 +56,9 @@ def _card_sent(session: Session, message: Queued, posted: Posted | None) -> None
     step_id = int(message.payload["step_id"])
     if posted is None:
         return
-    held = session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.id) == step_id,
-            col(ApprovalStep.approver_id) == int(message.recipient.removeprefix("staff:")),
-        )
-        .values(dm_channel=posted.channel, dm_ts=posted.ts)
-        .execution_options(synchronize_session=False)
-    )
-    if held.rowcount != 1:
+    approver_id = int(message.recipient.removeprefix("staff:"))
+    place = {"dm_channel": posted.channel, "dm_ts": posted.ts}
+    if not still_with(session, step_id=step_id, approver_id=approver_id, **place):
         owe_moved(session, step_id=step_id, recipient=message.recipient, updates_id=message.id)
         return
     notified("approver")(session, message, posted)

@@ -31,6 +31,7 @@ from handlers.notifier import Notifier
 from handlers.outgoing import Drawn, card
 from storage import staff
 from storage.db import Database
+from storage.models import Staff
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,16 @@ class SlackHomes:
             return False
         return True
 
-    def view(self, session: Session, slack_user_id: str, pages: Pages | None = None) -> View:
+    def view(
+        self,
+        session: Session,
+        slack_user_id: str,
+        pages: Pages | None = None,
+        *,
+        me: Staff | None = None,
+    ) -> View:
         """The person's Home at `pages` (default: the pages they last saw), remembered as
-        the pages they see next."""
+        the pages they see next. `me`: the person, if the caller has loaded them."""
         with self._lock:
             if pages is None:
                 pages = self._pages.get(slack_user_id, Pages())
@@ -82,6 +90,7 @@ class SlackHomes:
             policy=self.settings.policy,
             now=self.clock(),
             pages=pages,
+            me=me,
         )
         return home_view(home) if home is not None else unknown_home_view()
 
@@ -100,4 +109,4 @@ def draw_home(session: Session, message: Queued) -> Drawn | None:
     person = staff.by_id(session, staff_id=int(message.payload["staff_id"]))
     if person is None or not person.active or not person.slack_user_id:
         return None
-    return Drawn(home=homes.view(session, person.slack_user_id))
+    return Drawn(home=homes.view(session, person.slack_user_id, me=person))

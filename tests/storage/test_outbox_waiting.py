@@ -1,9 +1,11 @@
 """storage.outbox.queue_unless_waiting: one message waiting per subject, whatever the changes;
-a message already in a worker's hands, or done, does not count."""
+a message already in a worker's hands, or done, does not count. One due a moment later covers
+the changes of that moment; `hurry` makes it due at once, and leaves messages held for hours."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, update
@@ -14,7 +16,7 @@ from storage.db import Database
 from storage.models import OutboxMessage
 
 
-def owe(db: Database, subject: str = "home:1") -> bool:
+def owe(db: Database, subject: str = "home:1", not_before: datetime | None = None) -> bool:
     with db.session() as session:
         queued = outbox.queue_unless_waiting(
             session,
@@ -22,6 +24,7 @@ def owe(db: Database, subject: str = "home:1") -> bool:
             subject=subject,
             recipient="staff:1",
             payload={"card": "home", "staff_id": 1},
+            not_before=not_before,
         )
         session.commit()
     return queued
@@ -97,6 +100,7 @@ def test_the_waiting_message_is_found_by_index(db: Database) -> None:
                 "{}",
                 None,
                 None,
+                None,
                 "home",
                 "home:1",
                 *(status.value for status in outbox.WAITING),
@@ -131,3 +135,27 @@ def set_status_of_newest(db: Database, status: str) -> None:
             update(OutboxMessage).where(col(OutboxMessage.id) == newest).values(status=status)
         )
         session.commit()
+
+
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def test_one_due_a_moment_later_covers_the_changes_meanwhile(db: Database) -> None:
+    assert owe(db, not_before=NOW + timedelta(seconds=2))
+    assert not owe(db, not_before=NOW + timedelta(seconds=3))
+    (row,) = rows(db)
+    assert row.not_before == NOW + timedelta(seconds=2)
+    with db.session() as session:
+        assert outbox.waiting(session, now=NOW) == 0  # not yet due
+        assert outbox.waiting(session, now=NOW + timedelta(seconds=2)) == 1
+
+
+def test_hurry_brings_the_moment_forward_and_leaves_held_messages(db: Database) -> None:
+    owe(db, "home:1", not_before=NOW + timedelta(seconds=2))
+    owe(db, "home:2", not_before=NOW + timedelta(hours=10))  # held until the morning
+    with db.session() as session:
+        assert outbox.hurry(session, now=NOW, within=timedelta(seconds=2)) == 1
+        session.commit()
+    soon, held = rows(db)
+    assert soon.not_before is None
+    assert held.not_before == NOW + timedelta(hours=10)
