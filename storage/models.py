@@ -356,3 +356,16 @@ class ViewSubmission(SQLModel, table=True):
     view_id: str = Field(max_length=64, primary_key=True)
     view_hash: str = Field(max_length=128, primary_key=True)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class TeamsChannel(SQLModel, table=True):
+    """Where a Teams channel's Bot Connector is: the serviceUrl its team's activities carry
+    (it differs by region and tenant), so a post to the channel goes there."""
+
+    __tablename__ = "teams_channel"
+
+    conversation_id: str = Field(max_length=256, primary_key=True)  # 19:…@thread.tacv2
+    team_id: str | None = Field(default=None, max_length=256)
+    service_url: str = Field(max_length=512)
+    installed: bool = False  # from the team's own install, not a guess from elsewhere
+    noted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -329,6 +329,17 @@ def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
     )
 
 
+def updates_of(session: Session, *, message_id: int, kind: str) -> list[OutboxMessage]:
+    """The updates of this kind queued for a message, oldest first (e.g. what answered it)."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.updates_id == message_id, OutboxMessage.kind == kind)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    )
+
+
 def parked(session: Session) -> dict[str, int]:
     """The recipients whose messages are parked (Teams: Nolan not installed for them), with
     how many each, most first."""

@@ -148,6 +148,6 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
         rows = int(str(found.detail.get("rows", 0)))
         text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
         description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"
-        return consent(found, text=text, description=description)
+        return consent(found, message, text=text, description=description)
 
     return offered(message, make, offer)

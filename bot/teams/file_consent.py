@@ -10,30 +10,36 @@ in the app manifest). The file lands in the officer's OneDrive.
    `accept`, Nolan PUTs the file to `uploadInfo.uploadUrl` (a OneDrive upload session) in
    ranges under 4 MB with Content-Range, sends a FileInfoCard to the chat (through the
    outbox) and answers 200; on `decline`, it says the file was not sent. Either way the file
-   is removed from the server (one never answered is swept: bot.teams.file_store).
+   is removed from the server (one never answered is swept: bot.teams.file_store), and the
+   consent card (its outbox message named in the card's contexts) is replaced in place by
+   what became of it, so it cannot be pressed again; a press on an old one is told what
+   was answered, and nothing goes twice.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlmodel import Session
 
-from bot.outbox import Queued, SendFailed
+from bot.outbox import Queued, SendFailed, queue, to_staff
 from bot.platform import service_url
 from bot.settings import Settings
 from bot.teams import file_store, tls
 from bot.teams.conduct import said, tell
-from bot.teams.drawers import Drawn, drawer
+from bot.teams.drawers import Drawn, Where, drawer
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
+from storage import outbox
 from storage.db import Database
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,7 @@ INVOKE = "fileConsent/invoke"
 CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
 FILE_INFO = "file_info"  # the card of a file sent, queued once it is in the OneDrive
+ANSWERED = "file_consent_answered"  # a consent card replaced by what became of its file
 # OneDrive's upload sessions take ranges in multiples of 320 KiB; Teams' docs ask for pieces
 # under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
 PIECE = 10 * 320 * 1024
@@ -50,6 +57,10 @@ MAKING_RETRY = 1.0  # seconds before the outbox looks again for a file being mad
 GONE = (
     "That file is no longer on Nolan's server (files wait a day for you to allow them, and "
     "each is sent once). Ask for it again."
+)
+ALREADY = (
+    "That card has been answered already ({earlier}), and the file is no longer on Nolan's "
+    "server: each file is sent once. Ask for it again if you need it."
 )
 NOT_YOURS = "That file was made for someone else: Nolan has not sent it."
 NO_LONGER = (
@@ -156,9 +167,12 @@ def _make(token: str, make: Callable[[], None]) -> None:
 # -- the consent card --------------------------------------------------------------------------
 
 
-def consent(found: file_store.Held, *, text: str, description: str) -> Drawn:
-    """The message asking the officer to allow the file into their OneDrive."""
-    context = {"file": found.token}
+def consent(
+    found: file_store.Held, message: Queued, *, text: str, description: str
+) -> Drawn:
+    """The message asking the officer to allow the file into their OneDrive; its contexts
+    name the file and the outbox message (`message`) the card is, to replace once answered."""
+    context = {"file": found.token, "card": message.id}
     card = {
         "contentType": CONSENT_TYPE,
         "name": found.name,
@@ -181,14 +195,22 @@ class UploadFailed(Exception):
 
 def answer(turn: Turn) -> None:
     """`fileConsent/invoke`: Allow (upload, then the file's card) or Decline. Answered 200
-    with no body whatever happened; what happened is said in the chat."""
+    with no body whatever happened; what happened is said in the chat, and on the card."""
     value = turn.value if isinstance(turn.value, Mapping) else {}
     context = value.get("context")
-    token = context.get("file") if isinstance(context, Mapping) else None
+    context = context if isinstance(context, Mapping) else {}
+    token = context.get("file")
     found = file_store.held(token) if isinstance(token, str) else None
     me = turn.actor
-    if found is None or me is None:
+    if me is None:
         tell(turn, GONE)
+        return None
+    pressed = _Pressed(turn, context)
+    if found is None:
+        earlier = pressed.earlier()
+        tell(turn, ALREADY.format(earlier=earlier) if earlier else GONE)
+        if earlier is None:
+            pressed.settle("Not sent: the file is no longer on Nolan's server.")
         return None
     if found.owner != me.id:
         log.warning("File consent for %s's file answered by staff %s", found.owner, me.id)
@@ -197,20 +219,61 @@ def answer(turn: Turn) -> None:
     if value.get("action") == "accept" and officer_id(me) is None:
         file_store.discard(found.token)  # the role was taken away since it was made
         tell(turn, NO_LONGER)
+        pressed.settle(f"Not sent: {found.name}. You no longer hold the officer's role.")
         return None
     if value.get("action") != "accept":
         file_store.discard(found.token)
         tell(turn, f"Nolan has not sent {found.name}: you declined it. The file is deleted "
                    "from Nolan's server; ask again whenever you want it.")
+        pressed.settle(f"Not sent: you declined {found.name}.")
         return None
     info = value.get("uploadInfo")
-    _accepted(turn, found, info if isinstance(info, Mapping) else {})
+    _accepted(turn, found, info if isinstance(info, Mapping) else {}, pressed)
     return None
 
 
-def _accepted(turn: Turn, found: file_store.Held, info: Mapping[str, Any]) -> None:
+@dataclass(frozen=True)
+class _Pressed:
+    """The consent card pressed: the outbox message its contexts name, if it is the one that
+    offered this file to the person pressing."""
+
+    turn: Turn
+    context: Mapping[str, Any]
+
+    def _card(self, session: Session) -> OutboxMessage | None:
+        card_id, me = self.context.get("card"), self.turn.actor
+        if not isinstance(card_id, int) or me is None or me.id is None:
+            return None
+        row = session.get(OutboxMessage, card_id)
+        if row is None or row.recipient != to_staff(me.id) or row.payload is None:
+            return None
+        return row if json.loads(row.payload).get("file") == self.context.get("file") else None
+
+    def earlier(self) -> str | None:
+        """What became of the file, if this card was answered already."""
+        with self.turn.db.session() as session:
+            row = self._card(session)
+            if row is None or row.id is None:
+                return None
+            answers = outbox.updates_of(session, message_id=row.id, kind=ANSWERED)
+        return json.loads(answers[0].payload or "{}").get("text") if answers else None
+
+    def settle(self, text: str) -> None:
+        """Replace the card by `text` (what became of the file): it cannot be pressed again."""
+        with self.turn.db.session() as session:
+            row = self._card(session)
+            if row is None:
+                return
+            queue(session, ANSWERED, subject=row.recipient, recipient=row.recipient,
+                  updates_id=row.id, text=text)
+            session.commit()
+
+
+def _accepted(
+    turn: Turn, found: file_store.Held, info: Mapping[str, Any], pressed: _Pressed
+) -> None:
     path = file_store.take(found)
-    if path is None:
+    if path is None:  # a second press at the same moment: the first one sends it
         tell(turn, GONE)
         return
     try:
@@ -219,6 +282,7 @@ def _accepted(turn: Turn, found: file_store.Held, info: Mapping[str, Any]) -> No
         log.warning("Uploading %s to the officer's OneDrive: %s", found.name, failed)
         tell(turn, f"Nolan could not put {found.name} in your OneDrive ({failed}). Nothing "
                    "was kept on Nolan's server: ask for the file again.")
+        pressed.settle(f"Not sent: {found.name}. OneDrive did not take it; ask again.")
         return
     finally:
         file_store.discard(found.token)
@@ -232,6 +296,7 @@ def _accepted(turn: Turn, found: file_store.Held, info: Mapping[str, Any]) -> No
             file_type=str(info.get("fileType") or Path(found.name).suffix.lstrip(".")),
         )
         session.commit()
+    pressed.settle(f"Sent to your OneDrive: {found.name}")
 
 
 def _http() -> httpx.Client:
@@ -285,3 +350,11 @@ def draw_file_info(_session: Session, message: Queued) -> Drawn:
         },
     }
     return Drawn(f"{name} is in your OneDrive.", attachment=card)
+
+
+@drawer(ANSWERED)
+def draw_answered(_session: Session, message: Queued) -> Drawn | None:
+    """The consent card, answered: what became of its file, with nothing to press."""
+    if message.updates is None:
+        return None
+    return replace(said(str(message.payload.get("text") or "")), update=Where(*message.updates))

@@ -14,6 +14,7 @@ from bot.rules.policies import InvalidPolicy
 from bot.rules.refusal import Refused
 from bot.teams import adaptive
 from bot.teams import policy_reminders as policy_reminders  # the reminders' drawers, on import
+from bot.teams.channels import note_configured
 from bot.teams.conduct import subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
 from bot.teams.drawers import Drawn, drawer
@@ -106,6 +107,9 @@ def save(submitted: Submitted) -> str:
             settings=turn.settings,
             now=submitted.now,
         )
+    with turn.db.session() as session:  # where the channel's posts are to go
+        note_configured(session, turn, (form.channel or "").strip() or None)
+        session.commit()
     title = " ".join((form.title or "").split())
     turn.tell_now(CARD)  # the list as it now stands, in the chat
     return f"Saved “{title}”. The office now has {len(listed.policies)} policies listed."

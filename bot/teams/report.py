@@ -95,6 +95,6 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
             f"declaration{'' if total == 1 else 's'}. The report is recorded in the audit "
             "trail. Press Allow to put it in your OneDrive."
         )
-        return consent(found, text=text, description=f"Annual report {year.label} (PDF)")
+        return consent(found, message, text=text, description=f"Annual report {year.label} (PDF)")
 
     return offered(message, make, offer)

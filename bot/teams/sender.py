@@ -9,8 +9,10 @@ keeps where it is. Teams answers 403 to someone who has not got Nolan installed:
 is parked until they install it (bot.teams.edge re-queues it).
 
 A message for a channel ("channel:19:…@thread.tacv2": a policy's channel, the governance
-digest's) is posted as a new conversation in it, at TEAMS_SERVICE_URL, and kept for updates
-like a person's; Teams answers 403 there too until Nolan is installed in the channel's team.
+digest's) is posted as a new conversation in it, at the channel's own service URL (kept by
+bot.teams.channels when Nolan is installed in its team or the channel is configured for
+posts; TEAMS_SERVICE_URL for a channel unheard of), and kept for updates like a person's;
+Teams answers 403 there too until Nolan is installed in the channel's team.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bot.outbox import MOOT, SENDERS, Moot, Queued, SendFailed
 from bot.pacing import Pace
 from bot.teams.connector import Connector
 from bot.teams.drawers import DRAWERS, Where
-from storage import staff
+from storage import staff, teams_channels
 from storage.db import Database
 
 CHANNEL = "channel:"  # a recipient named by its channel's conversation id
@@ -103,7 +105,8 @@ class TeamsSender:
             channel_id = recipient.removeprefix(CHANNEL)
             if not channel_id:
                 raise SendFailed("no Teams channel to post in", permanent=True)
-            return Chat(self.service_url, channel_id, None, None)
+            known = teams_channels.service_url(session, conversation_id=channel_id)
+            return Chat(known or self.service_url, channel_id, None, None)
         if recipient.startswith("staff:"):
             person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))
             if person is None or not person.teams_id:

@@ -62,6 +62,7 @@ class Conversation:
     id: str
     kind: str  # "personal" or "channel"
     member: str | None  # the person's Entra object id, for a personal chat
+    region: str | None = None  # a channel served only at its team's service URL (None: any)
     activities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # id -> versions
 
 
@@ -126,9 +127,21 @@ class Connector:
             chat = self.personal_id(key)
             self.conversations.setdefault(chat, Conversation(chat, "personal", key))
 
-    def add_channel(self, conversation_id: str, installed: bool = True) -> None:
-        self.conversations[conversation_id] = Conversation(conversation_id, "channel", None)
+    def add_channel(
+        self, conversation_id: str, installed: bool = True, region: str | None = None
+    ) -> None:
+        self.conversations[conversation_id] = Conversation(
+            conversation_id, "channel", None, region
+        )
         self.installed[conversation_id] = installed
+
+    def elsewhere(self, conversation_id: str | None, region: str) -> Reply | None:
+        """A call for a channel at another region's service URL than its team's: that
+        service does not know the conversation."""
+        found = self.conversations.get(conversation_id or "")
+        if found is None or found.region in (None, region):
+            return None
+        return error(404, f"Conversation {conversation_id} not found at {region}", "NotFound")
 
     # -- operations -------------------------------------------------------------------------
 

@@ -134,10 +134,13 @@ class FakeTeams(LocalHTTPFake):
         with self._cond:
             self.connector.set_installed(object_id, installed)
 
-    def add_channel(self, conversation_id: str, installed: bool = True) -> None:
-        """A Teams channel (19:…@thread.tacv2) the bot can post to if installed in its team."""
+    def add_channel(
+        self, conversation_id: str, installed: bool = True, region: str | None = None
+    ) -> None:
+        """A Teams channel (19:…@thread.tacv2) the bot can post to if installed in its team;
+        with `region`, only at that region's service URL (as `service_url(region)`)."""
         with self._cond:
-            self.connector.add_channel(conversation_id, installed)
+            self.connector.add_channel(conversation_id, installed, region)
 
     def fail_next(
         self, op: str, status: int = 429, *, retry_after: int | None = None, times: int = 1,
@@ -264,13 +267,13 @@ class FakeTeams(LocalHTTPFake):
             case "GET", ["graph", "v1.0", "users"]:
                 reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_users")
                 return "graph_users", None, None, reply or self._graph_users(query)
-            case _, ["connector", _region, "v3", "conversations", *rest]:
-                return self._connector(method, rest, headers, raw)
+            case _, ["connector", region, "v3", "conversations", *rest]:
+                return self._connector(method, rest, headers, raw, region)
         self.problems.append(f"{method} /{'/'.join(parts)}: not a call these services have")
         return "unknown", None, None, error(404, "Not found", "NotFound")
 
     def _connector(
-        self, method: str, rest: list[str], headers: dict[str, str], raw: bytes
+        self, method: str, rest: list[str], headers: dict[str, str], raw: bytes, region: str
     ) -> tuple[str, str | None, str | None, Reply]:
         denied = self._authorised(headers, BOT_SCOPE, connector=True)
         match method, rest:
@@ -286,7 +289,8 @@ class FakeTeams(LocalHTTPFake):
                 self.problems.append(f"{method} connector /v3/conversations/{'/'.join(rest)}: "
                                      "not a call the fake connector supports")
                 return "unknown", None, None, error(404, "Not found", "NotFound")
-        reply = denied or self.connector.take_fault(op, cid)
+        reply = denied or self.connector.elsewhere(cid, region)
+        reply = reply or self.connector.take_fault(op, cid)
         if reply is None and op != "create_conversation":
             reply = self.connector.throttled(cid)
         if reply is None:

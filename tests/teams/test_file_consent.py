@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.outbox import SendFailed
+from bot.outbox import Queued, SendFailed
 from bot.teams import file_consent, file_store
 from tests.faketeams import FakeTeams
 from tests.faketeams.onedrive import CONSENT_TYPE, INFO_TYPE, file_card_problems
@@ -165,9 +165,13 @@ def consent(**changes: Any) -> dict[str, Any]:
 def test_the_file_cards_are_checked_by_what_microsoft_documents(tmp_path: Path) -> None:
     held = file_store.Held("0" * 32, tmp_path / "gifts.csv", 1, {})
     held.path.write_bytes(b"a,b\r\n1,2\r\n")
-    drawn = file_consent.consent(held, text="Here it is.", description="Gifts")
+    offer = Queued(7, "export_file", "staff:3", "staff:3", {"file": held.token})
+    drawn = file_consent.consent(held, offer, text="Here it is.", description="Gifts")
     [sent] = drawn.activity()["attachments"]
     assert file_card_problems(sent) == []
+    # Its contexts name the file and the outbox message the card is (replaced once answered).
+    context = {"file": held.token, "card": 7}
+    assert sent["content"]["acceptContext"] == sent["content"]["declineContext"] == context
     assert sent["content"]["sizeInBytes"] == 10
     assert file_card_problems(consent()) == []
     assert file_card_problems(consent(sizeInBytes="12"))

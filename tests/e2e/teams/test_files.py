@@ -2,7 +2,9 @@
 export` (or the Home's Export button) opens the form, Nolan makes the file and sends the
 file-consent card; Allow uploads it to the OneDrive upload session Teams gives (the fake
 checks every range) and the file's card follows; Decline sends nothing; the file never stays
-on the server. Staff are refused, as on Slack."""
+on the server. Once answered, the consent card is replaced in place by what became of the
+file, and a press on an old one is answered and uploads nothing. Staff are refused, as on
+Slack."""
 
 from __future__ import annotations
 
@@ -88,6 +90,16 @@ def answer(
     return nolan.post(nolan.activity(person, "invoke", name="fileConsent/invoke", value=value))
 
 
+def consent_replaced(fake: FakeTeams, card: dict[str, Any]) -> Call:
+    """The update that replaced the consent card `card` where it was sent."""
+    [sent] = [c for c in fake.calls("send") if attachment_of(c, CONSENT_TYPE) == card]
+    update = fake.wait_for("update", lambda c: c.activity_id == sent.activity_id)
+    assert update.status == 200 and update.conversation_id == sent.conversation_id
+    assert attachment_of(update, CONSENT_TYPE) is None  # no Allow, no Decline any more
+    assert list(actions(cards_of(update))) == []
+    return update
+
+
 def ask_export(nolan: TeamsNolan, fake: FakeTeams, **answers: Any) -> str:
     """MO types `conduct export`, presses the card's button and sends the form."""
     nolan.say(MO, "conduct export")
@@ -150,10 +162,17 @@ def test_an_officer_exports_the_public_csv_to_their_onedrive(
     assert not any(files_root.iterdir())  # sent: nothing kept on the server
     assert len(audit(db, "exported")) == 1
 
-    # A second press on the same card: nothing is sent twice.
+    # The card says what happened; a second press on it: nothing is sent twice.
+    replaced = consent_replaced(fake, card)
+    assert said(replaced) == "Sent to your OneDrive: gifts-register-public.csv"
+    uploads = len(fake.calls("upload"))
     status, _ = answer(nolan, MO, card, "accept", fake.upload_session(card["name"]))
     assert status == 200
-    told(fake, MO, "no longer on Nolan's server")
+    again = told(fake, MO, "no longer on Nolan's server")
+    assert "answered already (Sent to your OneDrive: gifts-register-public.csv)" in again
+    assert len(fake.calls("upload")) == uploads
+    nolan.settle()
+    assert len(fake.calls("update")) == 1  # the card replaced once
 
 
 def test_the_full_xlsx_from_the_home_button(
@@ -186,6 +205,13 @@ def test_declined_sends_nothing_and_keeps_nothing(
     assert "declined" in told(fake, MO, "not sent")
     assert fake.calls("upload") == []
     assert not any(files_root.iterdir())
+    replaced = consent_replaced(fake, card)
+    assert said(replaced) == f"Not sent: you declined {card['name']}."
+    # Allow pressed on the old card after all: answered, nothing uploaded.
+    status, _ = answer(nolan, MO, card, "accept", fake.upload_session(card["name"]))
+    assert status == 200
+    assert "you declined" in told(fake, MO, "answered already")
+    assert fake.calls("upload") == []
 
 
 def test_dates_the_wrong_way_round_bring_the_form_back(
@@ -282,6 +308,8 @@ def test_a_file_left_by_a_restart_is_swept_and_said_to_be_gone(
         assert status == 200
         told(fake, MO, "no longer on Nolan's server")
         assert fake.calls("upload") == []
+        replaced = consent_replaced(fake, card)
+        assert said(replaced) == "Not sent: the file is no longer on Nolan's server."
     finally:
         again.stop()
 
@@ -296,3 +324,4 @@ def test_an_officer_who_lost_the_role_cannot_take_the_file(
     assert status == 200
     told(fake, MO, "you no longer hold either role")
     assert fake.calls("upload") == [] and not any(files_root.iterdir())
+    assert "Not sent" in said(consent_replaced(fake, card))

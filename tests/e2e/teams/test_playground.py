@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from bot import playground
 from bot.playground import LoopbackGate, Player
-from bot.playground_dialogs import InlineDialogs
+from bot.playground_dialogs import ALREADY_SENT, SENT, FormCards, InlineDialogs
 from bot.server import make_teams_server
 from bot.settings import load_settings, variables
 from bot.teams.adapter import TeamsAdapter
@@ -288,6 +288,18 @@ def test_a_declaration_and_its_approval_flow_through_the_playground(
     status, _ = unsigned(served, from_playground(alex, "message", value={**submit["data"],
                                                                          **answers}))
     assert status == 200
+    # The form's cards (the first, and the one shown again) are replaced in place, and a
+    # repeat press of the same form records nothing twice.
+    replaced = [m for m in pg.messages if m["method"] == "PUT"
+                and m["conversation"] == alex.conversation_id]
+    assert [m["body"]["text"] for m in replaced] == [SENT, SENT]
+    assert len({m["body"]["id"] for m in replaced}) == 2
+    status, _ = unsigned(served, from_playground(alex, "message", value={**submit["data"],
+                                                                         **answers}))
+    assert status == 200
+    assert pg.wait_for(alex.conversation_id, ALREADY_SENT)["text"] == ALREADY_SENT
+    with db.session() as session:
+        assert len(session.exec(select(Declaration)).all()) == 1
     # Megan, Alex's line manager, gets the approval card in her chat and approves.
     approval = pg.wait_for(megan.conversation_id, "Decision needed")
     approve = next(a for c in cards(approval) for a in actions(c)
@@ -323,3 +335,14 @@ def test_an_activity_naming_another_service_url_is_refused(
     status, _ = unsigned(served, body)
     assert status == 401
     assert pg.messages == []
+
+
+def test_a_form_card_is_taken_once_even_when_pressed_twice_at_once() -> None:
+    forms = FormCards()
+    assert forms.claim("card")
+    assert not forms.claim("card")  # a second press while the first is being handled
+    forms.shown_at("card", "1001")  # the form shown again with its errors
+    assert forms.release("card", sent=False) == []  # refused: it may be sent again
+    assert forms.claim("card")
+    assert forms.release("card", sent=True) == ["1001"]  # taken: where to replace it
+    assert not forms.claim("card")
