@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,9 +46,20 @@ class SigningKey:
         )
 
 
-@cache
+_KEYS = threading.Lock()
+
+
 def rsa_key(seed: str) -> rsa.RSAPrivateKey:
-    del seed  # one key per name, generated once per test process (≈50 ms each)
+    """One key per name, generated once per test process (≈50 ms each). Under a lock: two
+    threads signing their first tokens at once would each make a key, and one of them would
+    sign with a key the JWKS no longer serves."""
+    with _KEYS:
+        return _rsa_key(seed)
+
+
+@cache
+def _rsa_key(seed: str) -> rsa.RSAPrivateKey:
+    del seed
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
