@@ -68,12 +68,12 @@ $(PY):
 	fi
 
 # Re-install whenever pyproject.toml changes. uv installs in seconds what pip takes a minute
-# over (pip also compiles every package's bytecode up front; uv leaves it to the first import);
-# pip installs if uv cannot be had.
+# over, compiling the packages' bytecode up front on every core (left to the first import, the
+# test workers each compiled the same packages at once); pip installs if uv cannot be had.
 UV_VERSION := 0.13.9
 $(STAMP): pyproject.toml | $(PY) system-packages
 	@if $(PY) -m pip install --quiet uv==$(UV_VERSION); then \
-		$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'; \
+		$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'; \
 	else \
 		echo "uv could not be installed; installing with pip"; \
 		$(PY) -m pip install --quiet -e '.[dev]'; \
