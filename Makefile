@@ -72,10 +72,11 @@ $(PY):
 # test workers each compiled the same packages at once); pip installs if uv cannot be had.
 UV_VERSION := 0.13.9
 $(STAMP): pyproject.toml | $(PY) system-packages
-	@if $(PY) -m pip install --quiet uv==$(UV_VERSION); then \
-		$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'; \
+	@if $(PY) -m pip install --quiet uv==$(UV_VERSION) \
+		&& $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'; then \
+		:; \
 	else \
-		echo "uv could not be installed; installing with pip"; \
+		echo "uv could not install the packages; installing with pip"; \
 		$(PY) -m pip install --quiet -e '.[dev]'; \
 	fi
 	touch $@
