@@ -60,6 +60,10 @@ def test_bench_registers_keeps_a_seeded_sqlite_file_and_reuses_it(tmp_path: Path
     assert other.returncode == 2 and "holds 30 declarations, not --rows 31" in other.stderr
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="on PostgreSQL the next test runs the same benchmark, in two processes",
+)
 def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
     out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2")
     lines = [line.split() for line in out.splitlines()[2:]]
