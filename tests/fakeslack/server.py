@@ -223,8 +223,10 @@ class FakeSlack(LocalHTTPFake):
             return self.throttle
 
     def release(self, method: str) -> None:
+        """Answer `method` again: end `refuse`, and drop its faults not yet met."""
         with self._cond:
             self._refused.pop(method, None)
+            self._faults.pop(method, None)
 
     def reset(self) -> None:
         """Forget calls, rejections, problems and pending faults (users and socket_url stay)."""
