@@ -91,7 +91,8 @@ class NolanProcess(Nolan):
     def _healthy(self) -> bool:
         assert self.process is not None and self.process.poll() is None, self._log()
         try:
-            with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
+            # Generous: on a loaded machine a healthy bot may take a second or two to answer.
+            with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
                 return json.loads(response.read()) == {"status": "ok"}
         except OSError:
             return False
