@@ -63,8 +63,9 @@ class LocalHTTPFake(Startable):
         address the bot was already trying)."""
         self._httpd = FakeHTTPServer(("127.0.0.1", port), self.handler)
         self._httpd.fake = self
+        # The poll interval is how long stop() waits for the loop to notice: once a test.
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
         return self

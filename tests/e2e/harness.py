@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import create_app, outbox_of, settle
 from bot.pacing import Pace, Pacer
@@ -81,9 +81,8 @@ def seed_org(db: Database, people: list[Person] = ORG) -> dict[str, Staff]:
             if p.manager:
                 rows[p.key].line_manager_id = rows[p.manager].id
         session.commit()
-        return {
-            k: session.exec(select(Staff).where(Staff.id == v.id)).one() for k, v in rows.items()
-        }
+        ids = {v.id: k for k, v in rows.items()}
+        return {ids[s.id]: s for s in session.exec(select(Staff).where(col(Staff.id).in_(ids)))}
 
 
 class Nolan:
