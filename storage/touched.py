@@ -121,6 +121,13 @@ def subscribe(db: Database, watcher: Watcher) -> None:
     _watchers.setdefault(db.engine, weakref.WeakSet()).add(watcher)
 
 
+def forget(db: Database) -> None:
+    """Drop every watcher of `db`, for when the apps that subscribed are done with it and
+    others run on the same engine next (the tests keep one engine from test to test): held
+    weakly, a stopped app's watchers would otherwise hear commits until collected."""
+    _watchers.pop(db.engine, None)
+
+
 def settle(db: Database) -> None:
     """Run every subscriber's deferred work; a failure is logged, never raised."""
     for watcher in list(_watchers.get(db.engine, ())):

@@ -8,7 +8,7 @@ gets its own database, migrated once and truncated between tests.
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 import handlers
+from handlers.home import publish
+from storage import touched
 from storage.db import Database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -101,21 +103,66 @@ def _emptying(_template: str) -> Iterator[Callable[[], None]]:
     db.dispose()
 
 
+@pytest.fixture(scope="session")
+def _kept_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worker's SQLite test database: one path, its contents the template's at each test."""
+    return tmp_path_factory.mktemp("db") / "nolan.db"
+
+
+def _restore(template: str, target: Path) -> None:
+    """The template's contents into `target` through SQLite's backup API: under SQLite's own
+    locking, whatever the last test left in the file (its WAL included) is replaced."""
+    source = sqlite3.connect(make_url(template).database or "")
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
 @pytest.fixture
-def db_url(_template: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def db_url(_template: str, request: pytest.FixtureRequest) -> str:
     if PG_URL:
         request.getfixturevalue("_emptying")()
         return _template
-    target = tmp_path / "nolan.db"
-    shutil.copy(make_url(_template).database or "", target)
-    return f"sqlite:///{target}"
+    path: Path = request.getfixturevalue("_kept_path")
+    _restore(_template, path)
+    return f"sqlite:///{path}"
+
+
+# The worker's Database, kept from test to test while its engine is as it was made: SQLAlchemy
+# compiles a statement once an engine, so a new engine a test compiled every statement of
+# every test anew (a tenth of a database test's time), and on PostgreSQL opened new
+# connections. An engine a test added a listener to (or to its pool) is left to no other.
+_KEPT: dict[str, tuple[Database, tuple[int, ...]]] = {}
+
+
+def _listening(database: Database) -> tuple[int, ...]:
+    engine = database.engine
+    return tuple(
+        len(getattr(dispatch, name))
+        for dispatch in (engine.dispatch, engine.pool.dispatch)
+        for name in dispatch._event_names
+    )
 
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
+    database, listening = _KEPT.pop(db_url, None) or (None, ())
+    if database is None:
+        database = Database(db_url)
+        listening = _listening(database)
     yield database
-    database.dispose()
+    # What the test's apps hung on the engine goes with them (they are stopped by now).
+    touched.forget(database)
+    publish.detach(database)
+    if not PG_URL:
+        database.dispose()  # SQLite: no connection held over the next test's restore
+    if _listening(database) == listening:
+        _KEPT[db_url] = (database, listening)
+    else:
+        database.dispose()
 
 
 @pytest.fixture

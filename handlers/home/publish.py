@@ -98,6 +98,11 @@ class SlackHomes:
 _attached: weakref.WeakKeyDictionary[Engine, SlackHomes] = weakref.WeakKeyDictionary()
 
 
+def detach(db: Database) -> None:
+    """No Slack Home drawn from `db`'s queue any longer (as `storage.touched.forget`)."""
+    _attached.pop(db.engine, None)
+
+
 @card(HOME)
 def draw_home(session: Session, message: Queued) -> Drawn | None:
     """A Home refresh: the person's Home as it is now, at the pages they last saw; nothing

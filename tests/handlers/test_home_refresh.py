@@ -16,6 +16,7 @@ from sqlmodel import select
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.usecases.homes import HomeRefresher
+from handlers.home import publish
 from handlers.home.ids import Pages
 from handlers.home.publish import SlackHomes
 from handlers.outgoing import SlackSender
@@ -212,3 +213,19 @@ def test_only_the_active_people_concerned_are_owed_a_refresh(rig: Rig) -> None:
         session.commit()
     assert rig.refresher.settle() == [alice, deputy, manager]
     assert sorted(r.subject for r in rig.rows()) == [f"home:{i}" for i in (alice, deputy, manager)]
+
+
+def test_a_detached_database_draws_no_home_until_an_app_attaches_again(rig: Rig) -> None:
+    """After `detach` (the app that drew Homes is gone), a queued refresh is tried again
+    later, by the next app, rather than drawn by the old one."""
+    alice = person(rig.db, "UALICE", "Alice")
+    gift(rig.db, alice, "Acme")
+    rig.refresher.settle()
+    publish.detach(rig.db)
+    rig.worker.run_once()
+    assert rig.published.views == []
+    assert [r.status for r in rig.rows() if r.kind == "home"] == ["failed"]  # tried again
+    rig.homes.attach()
+    rig.clock.now += timedelta(minutes=5)
+    rig.worker.run_once()
+    assert len(rig.homes_of("UALICE")) == 1

@@ -67,3 +67,18 @@ def test_looks_and_messages_change_no_ones_home(db: Database) -> None:
         audit.record(session, action="escalated", actor_id=None, from_id=8, to_id=9)
         session.commit()
     assert [t.staff_ids for t in watcher.seen] == [{8, 9}]
+
+
+def test_a_forgotten_database_tells_its_old_watchers_nothing(db: Database) -> None:
+    """What the tests' kept engine relies on: a stopped app's watchers, not yet collected,
+    hear nothing of the next test's commits."""
+    old, new = Recorder(), Recorder()
+    touched.subscribe(db, old)
+    touched.forget(db)
+    touched.subscribe(db, new)
+    with db.session() as session:
+        audit.record(session, action="vetting_renewed", actor_id=None, staff_id=6, years=3)
+        session.commit()
+    touched.settle(db)
+    assert (len(old.seen), old.settled) == (0, 0)
+    assert (len(new.seen), new.settled) == (1, 1)
