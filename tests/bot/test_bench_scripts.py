@@ -56,8 +56,9 @@ def test_bench_registers_keeps_a_seeded_sqlite_file_and_reuses_it(tmp_path: Path
         script = [sys.executable, str(SCRIPTS / "bench_registers.py"), "--keep", str(kept)]
         return subprocess.run([*script, *argv], capture_output=True, text=True, timeout=600)
 
-    first = bench("--rows", "30", "--staff", "5", "--only", "audit-verify")
+    first = bench("--rows", "30", "--staff", "5", "--only", "")  # seeding alone: no command
     assert first.returncode == 0 and "seeded 30 declarations" in first.stdout, first.stderr
+    assert first.stdout.splitlines()[-1].split()[0] == "command"  # the table's head, no row
     again = bench("--rows", "30", "--staff", "5", "--only", "audit-verify")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "reused 30 declarations and 57 audit entries" in again.stdout  # not seeded twice
