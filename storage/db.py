@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -61,6 +62,17 @@ def _restore_synchronous(dbapi_connection: Any, record: Any) -> None:
     durable again for whoever takes it next."""
     if record.info.pop(_RELAXED, None) and dbapi_connection is not None:  # None: invalidated
         dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def run(session: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+    """Execute a Core statement — a bulk UPDATE, DELETE or INSERT that keeps no loaded object
+    in step (synchronize_session=False), or a select of columns — on the session's connection,
+    in its transaction, after flushing what is pending as Session.execute would. The ORM's
+    path adds nothing to such a statement but its cost: about 0.3 ms of CPU a DML statement,
+    more than SQLite takes to run it, on every one of the outbox's claims and records, the
+    audit chain's head and the Home refreshes owed (issue 10)."""
+    session._autoflush()  # a no-op when nothing is pending, or while flushing
+    return session.connection().execute(statement, params or {})
 
 
 def conflict_insert(session: Session, table: Any) -> Any:

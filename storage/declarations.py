@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
 from bot.rules.status import StepStatus
+from storage.db import run
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
 
@@ -126,7 +127,8 @@ def claim_decision(
     A plain read-then-write would let both presses win; the WHERE clause makes the database
     the referee. The caller commits (and updates the declaration in the same transaction).
     """
-    result = session.execute(
+    result = run(
+        session,
         update(ApprovalStep)
         .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
@@ -180,6 +182,7 @@ GiftRecord = Record
 # Built once, the ids bound at each call: every Home and card loads records through these,
 # and building a statement and its cache key cost more than running it (issue 10).
 @cache
+@cache  # built once a model and column: a new statement is a new cache key to compute
 def _where_in(model: type[SQLModel], column: str) -> Any:
     """The rows of `model` whose `column` is among :ids, read afresh (populate_existing)."""
     among = col(getattr(model, column)).in_(bindparam("ids", expanding=True))

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
 from storage import touched
+from storage.db import run
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime, utcnow
 
@@ -99,7 +100,8 @@ def queue_unless_waiting(
     One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
     Two transactions racing may both queue: one message more, never one fewer."""
     # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
-    added = session.execute(
+    added = run(
+        session,
         _QUEUE_UNLESS_WAITING,
         {
             "q_kind": kind,
@@ -133,4 +135,4 @@ def hurry(session: Session, *, now: datetime, within: timedelta) -> int:
     changes) are due at once, in the caller's transaction: for an idle barrier, which should
     not wait out the moment. Held messages (until someone's working hours) are hours away and
     stay. Returns how many."""
-    return session.execute(_HURRY, {"now": now, "until": now + within}).rowcount
+    return int(run(session, _HURRY, {"now": now, "until": now + within}).rowcount)
