@@ -8,7 +8,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -16,6 +17,7 @@ from bot.rules.org_chart import OrgRow
 from bot.rules.roles import Role
 from bot.rules.routing import OfficeHolders, Org, Person
 from storage import audit, delegations
+from storage.db import run
 from storage.models import AuditEntry, Staff
 
 
@@ -27,6 +29,16 @@ def by_slack_id(session: Session, *, slack_user_id: str) -> Staff | None:
 
 def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
+
+
+_ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindparam("staff_id"))
+
+
+def slack_address(session: Session, *, staff_id: int) -> tuple[str | None, str | None]:
+    """A person's Slack user id and time zone (None, None for no one): two columns, for the
+    outbox's every message, rather than the whole row through the ORM."""
+    found = run(session, _ADDRESS, {"staff_id": staff_id}).first()
+    return (found[0], found[1]) if found is not None else (None, None)
 
 
 def by_ids(session: Session, *, ids: set[int]) -> dict[int, Staff]:
