@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
@@ -139,6 +140,16 @@ def claim_decision(
 
 def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:
     return session.get(ApprovalStep, step_id, populate_existing=True)
+
+
+_DECLARATION_OF_STEP = sa_select(ApprovalStep.declaration_id).where(
+    col(ApprovalStep.id) == bindparam("step_id")
+)
+
+
+def declaration_of_step(session: Session, *, step_id: int) -> int | None:
+    """The declaration a step belongs to (None: no such step), by one column."""
+    return run(session, _DECLARATION_OF_STEP, {"step_id": step_id}).scalar()  # type: ignore[no-any-return]
 
 
 def steps_for(session: Session, *, declaration_id: int) -> list[ApprovalStep]:

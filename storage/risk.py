@@ -19,6 +19,7 @@ from bot.rules.outside_work import split_notes
 from bot.rules.risk import RiskFlag
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy
+from storage.db import run
 from storage.models import AuditEntry, Declaration, GiftOffer, Interest, OutsideWork, Staff
 
 KINDS = ("gift", "interest", "outside_work")
@@ -159,12 +160,12 @@ def _offers_from(
     """`_offers_between` from the one giver `key` names (rules.offeror_key): the only ones
     one declaration's flags compare. The window's givers are read by name alone and the few
     that match in full, rather than every offer in the window made an Offer."""
-    window = session.execute(_GIVERS_BETWEEN, {"first": first, "last": last})
+    window = run(session, _GIVERS_BETWEEN, {"first": first, "last": last})
     ids = [i for i, name in window if rules.offeror_key(name) == key]
     return [
         _offer(row, row, policy)
         for at in range(0, len(ids), CHUNK)
-        for row in session.execute(_OFFERS_AMONG, {"ids": ids[at : at + CHUNK]})
+        for row in run(session, _OFFERS_AMONG, {"ids": ids[at : at + CHUNK]})
     ]
 
 

@@ -145,11 +145,12 @@ def notified(told: str, **detail: Any) -> Any:
 
 def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
     """A step and its declaration as they now stand; None when either is gone."""
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
+    declaration_id = declarations.declaration_of_step(session, step_id=step_id)
+    if declaration_id is None:
         return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    return (step, record) if record is not None else None
+    record = declarations.load_record(session, declaration_id=declaration_id)
+    step = next((s for s in record.steps if s.id == step_id), None) if record else None
+    return (step, record) if step is not None and record is not None else None
 
 
 def card_to_send(session: Session, message: Queued) -> ApprovalCard | None:
