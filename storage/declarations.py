@@ -215,11 +215,26 @@ def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]
     return ids - {0}
 
 
+_KINDS = tuple(DETAIL_MODELS)
+# A declaration with its kind's detail row in one statement (each kind's joined; one matches),
+# read afresh: every card, outcome and receipt drawn loads one.
+_WITH_DETAIL = (
+    select(Declaration, *DETAIL_MODELS.values())  # type: ignore[call-overload]
+    .where(col(Declaration.id) == bindparam("declaration_id"))
+    .execution_options(populate_existing=True)
+)
+for _model in DETAIL_MODELS.values():
+    _WITH_DETAIL = _WITH_DETAIL.outerjoin(
+        _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
+    )
+
+
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
-    declaration = session.get(Declaration, declaration_id, populate_existing=True)
-    if declaration is None:
+    found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).first()
+    if found is None:
         return None
-    detail = session.get(DETAIL_MODELS[declaration.kind], declaration_id, populate_existing=True)
+    declaration, *details = found
+    detail = details[_KINDS.index(declaration.kind)]
     assert detail is not None
     steps = steps_for(session, declaration_id=declaration_id)
     ids = _people_ids(declaration, steps)
