@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from storage import touched
 from storage.db import dialect_insert, run
 from storage.models import AuditEntry, AuditHead, Declaration
 
@@ -79,9 +80,14 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
         entry.id = _next_id(session)
         entry.prev_hash = prev
         entry.hash = prev = hash_of(entry, prev)
-        session.add(entry)
-        session.flush()
+        # A Core INSERT, before the next id is taken: no ORM flush a link (issue 10).
+        run(session, _ADD, {name: getattr(entry, name) for name in _WRITTEN})
+    touched.note_entries(session, entries)
     run(session, _SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
+
+
+_WRITTEN = (*_HASHED, "prev_hash", "hash")
+_ADD = _ENTRIES.insert()
 
 
 # Every audited commit runs these: built once (per database kind), not at each commit.

@@ -133,6 +133,14 @@ def _watched(session: Session) -> bool:
     return isinstance(bind, Engine) and bool(_watchers.get(bind))
 
 
+def note_entries(session: Session, entries: list[AuditEntry]) -> None:
+    """Audit entries written without the ORM (storage.audit_chain): noted as a flush would."""
+    if _watched(session):
+        noted = session.info.setdefault(_KEY, Touched())
+        for entry in entries:
+            noted.add(entry)
+
+
 def note_queued(session: Session) -> None:
     """Messages became due without a new row (a bulk update): wake the worker on commit."""
     if _watched(session):
