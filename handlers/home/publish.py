@@ -86,18 +86,6 @@ class SlackHomes:
         self._remember(slack_user_id, _digest(home))
         return True
 
-    def view(
-        self,
-        session: Session,
-        slack_user_id: str,
-        pages: Pages | None = None,
-        *,
-        me: Staff | None = None,
-    ) -> View:
-        """The person's Home at `pages` (default: the pages they last saw), remembered as
-        the pages they see next. `me`: the person, if the caller has loaded them."""
-        return _view(self.home(session, slack_user_id, pages, me=me))
-
     def home(
         self,
         session: Session,
@@ -106,7 +94,9 @@ class SlackHomes:
         *,
         me: Staff | None = None,
     ) -> Home | None:
-        """`view`'s neutral Home, not yet drawn; None for someone not in the org chart."""
+        """The person's Home at `pages` (default: the pages they last saw), remembered as
+        the pages they see next, not yet drawn; None for someone not in the org chart. `me`:
+        the person, if the caller has loaded them."""
         with self._lock:
             if pages is None:
                 pages = self._pages.get(slack_user_id, Pages())
