@@ -49,6 +49,23 @@ def latest(
     return session.exec(query.order_by(col(OutboxMessage.id).desc())).first()
 
 
+_NEWEST_ABOUT = (
+    sa_select(OutboxMessage.id, OutboxMessage.recipient)
+    .where(
+        col(OutboxMessage.kind) == bindparam("kind"),
+        col(OutboxMessage.subject) == bindparam("subject"),
+    )
+    .order_by(col(OutboxMessage.id).desc())
+    .limit(1)
+)
+
+
+def newest_about(session: Session, *, kind: str, subject: str) -> tuple[int, str] | None:
+    """`latest`'s id and recipient alone (a decision's card to update: every decision)."""
+    found = run(session, _NEWEST_ABOUT, {"kind": kind, "subject": subject}).first()
+    return (found.id, found.recipient) if found is not None else None
+
+
 def last_sent(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
     """The newest message of this kind about this subject that went and has a place to be
     updated at (an update records the place of the message it replaced): e.g. a person's

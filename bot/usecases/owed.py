@@ -80,9 +80,8 @@ def owe_updates(session: Session, step_ids: list[int]) -> None:
     """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
     card itself, if that has not gone yet."""
     for step_id in step_ids:
-        posted = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
-        recipient = posted.recipient if posted else ""
-        updates_id = posted.id if posted else None
+        posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
+        updates_id, recipient = posted if posted else (None, "")
         owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id)
 
 
