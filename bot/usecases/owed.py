@@ -133,10 +133,10 @@ def notified(told: str, **detail: Any) -> Any:
     def after(session: Session, message: Queued, _posted: Any) -> None:
         ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
         if "step_id" in ids:
-            step = declarations.get_step(session, step_id=ids["step_id"])
-            if step is None:
+            declaration_id = declarations.declaration_of_step(session, step_id=ids["step_id"])
+            if declaration_id is None:
                 return
-            ids["declaration_id"] = step.declaration_id
+            ids["declaration_id"] = declaration_id
         audit.record(session, action="notified", **ids, told=[told], **detail)
 
     return after
