@@ -100,15 +100,19 @@ def with_people(
     return delegation, delegator, deputy
 
 
-def open_for(session: Session, *, delegator_id: int) -> list[Delegation]:
-    """The delegator's delegations not yet ended: in force, or due to start."""
-    return list(
-        session.exec(
-            select(Delegation)
-            .where(Delegation.delegator_id == delegator_id, col(Delegation.ended_at).is_(None))
-            .order_by(col(Delegation.id))
-        )
+_OPEN_FOR = (
+    select(Delegation)
+    .where(
+        col(Delegation.delegator_id) == bindparam("delegator_id"),
+        col(Delegation.ended_at).is_(None),
     )
+    .order_by(col(Delegation.id))
+)
+
+
+def open_for(session: Session, *, delegator_id: int) -> list[Delegation]:
+    """The delegator's delegations not yet ended: in force, or due to start (every Home)."""
+    return list(session.exec(_OPEN_FOR, params={"delegator_id": delegator_id}))
 
 
 def end(session: Session, *, delegation_id: int, at: datetime) -> bool:

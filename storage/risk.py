@@ -283,14 +283,21 @@ def snapshot(
     ]
 
 
+# Through the session (not storage.db.run): a read of the trail writes its pending entries.
+_SUBMITTED_DETAIL = (
+    select(AuditEntry.detail)
+    .where(
+        col(AuditEntry.declaration_id) == bindparam("declaration_id"),
+        AuditEntry.action == "submitted",
+    )
+    .order_by(col(AuditEntry.id))
+    .limit(1)
+)
+
+
 def recorded(session: Session, declaration_id: int) -> list[RiskFlag]:
     """The flags kept at submission (none for declarations made before risk flags)."""
-    detail = session.exec(
-        select(AuditEntry.detail)
-        .where(AuditEntry.declaration_id == declaration_id, AuditEntry.action == "submitted")
-        .order_by(col(AuditEntry.id))
-        .limit(1)
-    ).first()
+    detail = session.exec(_SUBMITTED_DETAIL, params={"declaration_id": declaration_id}).first()
     if not detail:
         return []
     flags = []

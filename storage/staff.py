@@ -20,11 +20,14 @@ from storage import audit, delegations
 from storage.db import run
 from storage.models import AuditEntry, Staff, role_set
 
+# Built once: every request loads the person acting by their Slack id.
+_BY_SLACK_ID = select(Staff).where(
+    col(Staff.slack_user_id) == bindparam("slack_user_id"), col(Staff.active).is_(True)
+)
+
 
 def by_slack_id(session: Session, *, slack_user_id: str) -> Staff | None:
-    return session.exec(
-        select(Staff).where(Staff.slack_user_id == slack_user_id, col(Staff.active).is_(True))
-    ).first()
+    return session.exec(_BY_SLACK_ID, params={"slack_user_id": slack_user_id}).first()
 
 
 def by_id(session: Session, *, staff_id: int) -> Staff | None:
