@@ -55,7 +55,6 @@ from bot.sending import (
 )
 from storage import outbox, outbox_pace, staff
 from storage.db import Database
-from storage.models import OutboxMessage
 from storage.reminders import STALE_CLAIM
 from storage.touched import Touched, subscribe
 from storage.types import utcnow
@@ -283,22 +282,21 @@ class Worker:
     def _claim(self, session: Session, message_id: int) -> Claim | bool:
         """Take one message in the caller's transaction to send; True: settled here (held, or
         an update of a message never sent); False: not ours to send now."""
-        row = session.get(OutboxMessage, message_id)
+        row = outbox.claimable(session, message_id=message_id)
         if row is None or row.payload is None:
             return False
         updates: tuple[str, str] | None = None
         if row.updates_id is not None:
-            original = session.get(OutboxMessage, row.updates_id)
-            if original is None or original.status in (OutboxStatus.SKIPPED, OutboxStatus.DEAD):
+            if row.original_status in (None, OutboxStatus.SKIPPED, OutboxStatus.DEAD):
                 never = "the message it updates was never sent"
                 outbox.mark_failed(
                     session, reminder_id=message_id, error=never, status=OutboxStatus.SKIPPED
                 )
                 return True
-            if original.status != OutboxStatus.SENT:
+            if row.original_status != OutboxStatus.SENT:
                 return False  # the card first: this update waits for it
-            if original.channel and original.ts:
-                updates = (original.channel, original.ts)
+            if row.original_channel and row.original_ts:
+                updates = (row.original_channel, row.original_ts)
         payload = json.loads(row.payload)
         due_at = payload.pop(DUE_AT, None)
         message = Queued(

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from storage import outbox, reminders
 from storage.db import Database
+from storage.models import OutboxMessage
 from storage.reminders import Key
 
 DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
@@ -64,7 +65,7 @@ def queue(
     that should arrive in their working hours (a reminder; see the module's doc)."""
     if due_at is not None:
         payload[DUE_AT] = due_at.astimezone(UTC).isoformat()
-    row = outbox.queue(
+    return outbox.queue(
         session,
         kind=name,
         subject=subject,
@@ -72,8 +73,6 @@ def queue(
         payload={"card": name, **payload},
         updates_id=updates_id,
     )
-    assert row.id is not None
-    return row.id
 
 
 def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
@@ -134,8 +133,9 @@ def owe_list(
     """One message covering several reminders (a list for an officer): each key not yet
     owed becomes a line of it, and shares its outcome; `payload` draws the descriptor from
     the keys taken. The message's id (None when every key was already owed) and those keys."""
-    message = outbox.queue(session, kind=card, subject="list", recipient=recipient, payload={})
-    assert message.id is not None
+    message_id = outbox.queue(session, kind=card, subject="list", recipient=recipient, payload={})
+    message = session.get(OutboxMessage, message_id)
+    assert message is not None and message.id is not None
     taken = [
         key
         for key in keys

@@ -224,7 +224,5 @@ class SlackSender:
             return recipient.removeprefix("channel:") or None, None
         if not recipient.startswith("staff:"):
             return recipient or None, None
-        person = staff.by_id(session, staff_id=int(recipient.removeprefix("staff:")))
-        if person is None or not person.slack_user_id:
-            return None, None
-        return person.slack_user_id, person.tz
+        slack_id, tz = staff.slack_address(session, staff_id=int(recipient.removeprefix("staff:")))
+        return (slack_id, tz) if slack_id else (None, None)

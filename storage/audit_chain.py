@@ -22,7 +22,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from storage.db import dialect_insert
+from storage import touched
+from storage.db import dialect_insert, run
 from storage.models import AuditEntry, AuditHead, Declaration
 
 GENESIS = "0" * 64  # the prev_hash of the first entry
@@ -79,9 +80,14 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
         entry.id = _next_id(session)
         entry.prev_hash = prev
         entry.hash = prev = hash_of(entry, prev)
-        session.add(entry)
-        session.flush()
-    session.execute(_SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
+        # A Core INSERT, before the next id is taken: no ORM flush a link (issue 10).
+        run(session, _ADD, {name: getattr(entry, name) for name in _WRITTEN})
+    touched.note_entries(session, entries)
+    run(session, _SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
+
+
+_WRITTEN = (*_HASHED, "prev_hash", "hash")
+_ADD = _ENTRIES.insert()
 
 
 # Every audited commit runs these: built once (per database kind), not at each commit.
@@ -121,13 +127,13 @@ def _claim_head(session: Session) -> str | None:
 
     An upsert, so a head row that has gone (a table emptied) starts again from the genesis
     value — if entries remain, `verify` shows the break — at no extra query."""
-    return session.execute(_claim(session.get_bind().dialect.name)).scalar_one()
+    return run(session, _claim(session.get_bind().dialect.name)).scalar_one()  # type: ignore[no-any-return]
 
 
 def _next_id(session: Session) -> int:
     """The next entry's id: the sequence's on PostgreSQL, one past the highest (or the head's)
     on SQLite."""
-    return int(session.execute(_take_id(session.get_bind().dialect.name)).scalar_one())
+    return int(run(session, _take_id(session.get_bind().dialect.name)).scalar_one())
 
 
 @dataclass(frozen=True)

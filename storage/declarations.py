@@ -9,10 +9,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.gifts import Assessment, GiftOffer
 from bot.rules.status import StepStatus
+from storage.db import run
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
 
@@ -126,7 +128,8 @@ def claim_decision(
     A plain read-then-write would let both presses win; the WHERE clause makes the database
     the referee. The caller commits (and updates the declaration in the same transaction).
     """
-    result = session.execute(
+    result = run(
+        session,
         update(ApprovalStep)
         .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
@@ -137,6 +140,16 @@ def claim_decision(
 
 def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:
     return session.get(ApprovalStep, step_id, populate_existing=True)
+
+
+_DECLARATION_OF_STEP = sa_select(ApprovalStep.declaration_id).where(
+    col(ApprovalStep.id) == bindparam("step_id")
+)
+
+
+def declaration_of_step(session: Session, *, step_id: int) -> int | None:
+    """The declaration a step belongs to (None: no such step), by one column."""
+    return run(session, _DECLARATION_OF_STEP, {"step_id": step_id}).scalar()  # type: ignore[no-any-return]
 
 
 def steps_for(session: Session, *, declaration_id: int) -> list[ApprovalStep]:
@@ -180,6 +193,7 @@ GiftRecord = Record
 # Built once, the ids bound at each call: every Home and card loads records through these,
 # and building a statement and its cache key cost more than running it (issue 10).
 @cache
+@cache  # built once a model and column: a new statement is a new cache key to compute
 def _where_in(model: type[SQLModel], column: str) -> Any:
     """The rows of `model` whose `column` is among :ids, read afresh (populate_existing)."""
     among = col(getattr(model, column)).in_(bindparam("ids", expanding=True))
@@ -201,11 +215,26 @@ def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]
     return ids - {0}
 
 
+_KINDS = tuple(DETAIL_MODELS)
+# A declaration with its kind's detail row in one statement (each kind's joined; one matches),
+# read afresh: every card, outcome and receipt drawn loads one.
+_WITH_DETAIL = (
+    select(Declaration, *DETAIL_MODELS.values())  # type: ignore[call-overload]
+    .where(col(Declaration.id) == bindparam("declaration_id"))
+    .execution_options(populate_existing=True)
+)
+for _model in DETAIL_MODELS.values():
+    _WITH_DETAIL = _WITH_DETAIL.outerjoin(
+        _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
+    )
+
+
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
-    declaration = session.get(Declaration, declaration_id, populate_existing=True)
-    if declaration is None:
+    found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).first()
+    if found is None:
         return None
-    detail = session.get(DETAIL_MODELS[declaration.kind], declaration_id, populate_existing=True)
+    declaration, *details = found
+    detail = details[_KINDS.index(declaration.kind)]
     assert detail is not None
     steps = steps_for(session, declaration_id=declaration_id)
     ids = _people_ids(declaration, steps)

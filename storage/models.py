@@ -12,6 +12,11 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime, utcnow
 
 
+def role_set(roles: str) -> frozenset[str]:
+    """A person's roles, stored as "role;role"."""
+    return frozenset(r for r in roles.split(";") if r)
+
+
 class Staff(SQLModel, table=True):
     """A person in the org chart. Never deleted: people who leave are marked inactive."""
 
@@ -52,7 +57,7 @@ class Staff(SQLModel, table=True):
 
     @property
     def role_set(self) -> frozenset[str]:
-        return frozenset(r for r in self.roles.split(";") if r)
+        return role_set(self.roles)
 
     @property
     def display_name(self) -> str:

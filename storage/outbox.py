@@ -15,11 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.rules.status import OutboxStatus
 from storage import touched
+from storage.db import run
 from storage.models import OutboxMessage
 
 # Queueing is the outbox's too (storage.outbox_queue), re-exported here.
@@ -45,6 +47,23 @@ def latest(
     if sent:
         query = query.where(col(OutboxMessage.status) == OutboxStatus.SENT)
     return session.exec(query.order_by(col(OutboxMessage.id).desc())).first()
+
+
+_NEWEST_ABOUT = (
+    sa_select(OutboxMessage.id, OutboxMessage.recipient)
+    .where(
+        col(OutboxMessage.kind) == bindparam("kind"),
+        col(OutboxMessage.subject) == bindparam("subject"),
+    )
+    .order_by(col(OutboxMessage.id).desc())
+    .limit(1)
+)
+
+
+def newest_about(session: Session, *, kind: str, subject: str) -> tuple[int, str] | None:
+    """`latest`'s id and recipient alone (a decision's card to update: every decision)."""
+    found = run(session, _NEWEST_ABOUT, {"kind": kind, "subject": subject}).first()
+    return (found.id, found.recipient) if found is not None else None
 
 
 def last_sent(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:
@@ -132,10 +151,31 @@ _TAKE = (
 )
 
 
+_MESSAGES = OutboxMessage.__table__  # type: ignore[attr-defined]
+_ORIGINAL = _MESSAGES.alias("original")
+_CLAIMABLE = (
+    sa_select(
+        _MESSAGES.c.kind, _MESSAGES.c.subject, _MESSAGES.c.recipient, _MESSAGES.c.payload,
+        _MESSAGES.c.attempts, _MESSAGES.c.updates_id,
+        _ORIGINAL.c.status.label("original_status"),
+        _ORIGINAL.c.channel.label("original_channel"), _ORIGINAL.c.ts.label("original_ts"),
+    )
+    .select_from(_MESSAGES.outerjoin(_ORIGINAL, _ORIGINAL.c.id == _MESSAGES.c.updates_id))
+    .where(_MESSAGES.c.id == bindparam("message_id"))
+)
+
+
+def claimable(session: Session, *, message_id: int) -> Any:
+    """A message as a worker claims it, with the state of the message it updates (its
+    `original_*` columns: None when there is none, or it has gone); None if it has gone."""
+    return run(session, _CLAIMABLE, {"message_id": message_id}).first()
+
+
 def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) -> bool:
     """Claim one queued message; False if another worker has it or it is done. The caller
     commits before sending, so every other worker sees the claim."""
-    taken = session.execute(
+    taken = run(
+        session,
         _TAKE, {"message_id": message_id, **takeable_params(now, stale_after)}
     )
     return taken.rowcount == 1
@@ -147,7 +187,8 @@ def hold(
     """Keep a queued message back until `until` (a platform without scheduled messages, outside
     the recipient's working hours); False if another worker has it or it is done. A stale
     claim goes back to the queue."""
-    held = session.execute(
+    held = run(
+        session,
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id, takeable(now, stale_after))
         .values(
@@ -237,7 +278,8 @@ _MARK_SENT = (
 def mark_sent(
     session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
 ) -> None:
-    session.execute(
+    run(
+        session,
         _MARK_SENT,
         {"message_id": reminder_id, "now": now, "sent_channel": channel, "sent_ts": ts},
     )
@@ -265,7 +307,8 @@ def mark_failed(
 ) -> None:
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
     reminder); dead or skipped end it."""
-    session.execute(
+    run(
+        session,
         _MARK_FAILED,
         {
             "message_id": reminder_id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
+from storage.db import run
 from storage.models import OutboxMessage
 from storage.outbox import TAKEABLE_NOW, takeable_params
 
@@ -24,7 +25,7 @@ def _paced(paced_updates: bool) -> Any:
 
 
 # Built once for each shape (with or without conversations to skip; updates paced or not),
-# their values bound at each call: the worker runs them at every pass (issue 10).
+# their values bound at each call, and run as Core: the worker runs them at every pass.
 @cache
 def _due_to(skipping: bool, paced_updates: bool) -> Any:
     original = aliased(OutboxMessage)
@@ -62,7 +63,7 @@ def due_to(
     params = {**takeable_params(now, stale_after), "limit": limit}
     if skip:
         params["skip"] = list(skip)
-    rows = session.exec(_due_to(bool(skip), paced_updates), params=params).all()
+    rows = run(session, _due_to(bool(skip), paced_updates), params).all()
     return [(row_id, recipient, updates is not None) for row_id, recipient, updates in rows]
 
 
@@ -91,4 +92,4 @@ def due_among(
     if not recipients:
         return set()
     params = {**takeable_params(now, stale_after), "recipients": list(recipients)}
-    return set(session.exec(_due_among(paced_updates), params=params).all())
+    return set(run(session, _due_among(paced_updates), params).scalars())

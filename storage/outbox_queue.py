@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus
 from storage import touched
+from storage.db import run
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime, utcnow
 
@@ -21,6 +22,11 @@ from storage.types import UTCDateTime, utcnow
 # Parked (Teams: Nolan not installed for them yet) counts too: it goes, drawn afresh, once
 # they install Nolan.
 WAITING = (OutboxStatus.QUEUED, OutboxStatus.FAILED, OutboxStatus.PARKED)
+
+
+_QUEUE = insert(OutboxMessage.__table__).returning(  # type: ignore[attr-defined]
+    OutboxMessage.__table__.c.id  # type: ignore[attr-defined]
+)
 
 
 def queue(
@@ -31,21 +37,23 @@ def queue(
     recipient: str,
     payload: dict[str, Any],
     updates_id: int | None = None,
-) -> OutboxMessage:
-    """Owe a message: it goes when the caller's transaction commits, never if it rolls back."""
-    row = OutboxMessage(
-        kind=kind,
-        subject=subject,
-        recipient=recipient,
-        status=OutboxStatus.QUEUED,
-        claimed_at=None,
-        payload=json.dumps(payload, sort_keys=True),
-        updates_id=updates_id,
-        created_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return row
+) -> int:
+    """Owe a message: it goes when the caller's transaction commits, never if it rolls back.
+    Returns its id. One Core INSERT, no ORM object (several a declaration and a decision)."""
+    row = {
+        "kind": kind,
+        "subject": subject,
+        "recipient": recipient,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "claimed_at": None,
+        "payload": json.dumps(payload, sort_keys=True),
+        "updates_id": updates_id,
+        "created_at": utcnow(),
+    }
+    message_id = int(run(session, _QUEUE, row).scalar_one())
+    touched.note_queued(session)  # no ORM object for storage.touched to see: it is told
+    return message_id
 
 
 def _queue_unless_waiting() -> Any:
@@ -99,7 +107,8 @@ def queue_unless_waiting(
     One statement (the (kind, subject, …) unique index finds the waiting one); True if queued.
     Two transactions racing may both queue: one message more, never one fewer."""
     # RETURNING rather than rowcount, which psycopg does not report for an INSERT … SELECT.
-    added = session.execute(
+    added = run(
+        session,
         _QUEUE_UNLESS_WAITING,
         {
             "q_kind": kind,
@@ -133,4 +142,4 @@ def hurry(session: Session, *, now: datetime, within: timedelta) -> int:
     changes) are due at once, in the caller's transaction: for an idle barrier, which should
     not wait out the moment. Held messages (until someone's working hours) are hours away and
     stay. Returns how many."""
-    return session.execute(_HURRY, {"now": now, "until": now + within}).rowcount
+    return int(run(session, _HURRY, {"now": now, "until": now + within}).rowcount)

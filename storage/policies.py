@@ -43,11 +43,15 @@ def get(session: Session, *, policy_id: int) -> Policy | None:
     return session.get(Policy, policy_id)
 
 
+_CODE_OF_CONDUCT = select(Policy).where(
+    col(Policy.is_code_of_conduct).is_(True), col(Policy.active).is_(True)
+)
+
+
 def code_of_conduct(session: Session) -> Policy | None:
-    """The policy marked as the office's code of conduct, if any (at most one is)."""
-    return session.exec(
-        select(Policy).where(col(Policy.is_code_of_conduct).is_(True), col(Policy.active).is_(True))
-    ).first()
+    """The policy marked as the office's code of conduct, if any (at most one is): every
+    Home shows it (a statement built once)."""
+    return session.exec(_CODE_OF_CONDUCT).first()
 
 
 def reviewable(session: Session) -> list[Policy]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
@@ -208,9 +208,12 @@ def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None
 def any_sent(session: Session, *, kind: str, due_on: date) -> bool:
     """Whether a reminder of `kind` due on `due_on` reached anyone (e.g. the year's annual
     declaration, not sent for a year whose day passed before Nolan was installed)."""
-    found = session.exec(
-        select(Reminder.id).where(
-            Reminder.kind == kind, Reminder.due_on == due_on, Reminder.status == ReminderStatus.SENT
-        )
-    ).first()
+    found = session.exec(_SENT_ONE, params={"kind": kind, "due_on": due_on}).first()
     return found is not None
+
+
+_SENT_ONE = select(Reminder.id).where(
+    col(Reminder.kind) == bindparam("kind"),
+    col(Reminder.due_on) == bindparam("due_on"),
+    col(Reminder.status) == ReminderStatus.SENT,
+)

@@ -19,6 +19,7 @@ from bot.rules.outside_work import split_notes
 from bot.rules.risk import RiskFlag
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy
+from storage.db import run
 from storage.models import AuditEntry, Declaration, GiftOffer, Interest, OutsideWork, Staff
 
 KINDS = ("gift", "interest", "outside_work")
@@ -123,19 +124,28 @@ def _work(
 
 # The columns an offer's rules read, not ORM objects: every gift declared and every card drawn
 # reads the whole window's offers (issue 10), built once and bound at each call.
-_OFFERS_BETWEEN = (
-    sa_select(
-        Declaration.id, Declaration.declarant_id, Declaration.created_at, GiftOffer.offered_by,
-        GiftOffer.kind, GiftOffer.relationship, GiftOffer.response, GiftOffer.value_pence,
-        GiftOffer.date_offered, GiftOffer.event_date, GiftOffer.flags,
-    )
-    .join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
-    .where(
-        col(GiftOffer.date_offered) >= bindparam("first"),
-        col(GiftOffer.date_offered) <= bindparam("last"),
-        col(Declaration.status) != DeclarationStatus.WITHDRAWN,
-    )
+_OFFER_COLUMNS = (
+    Declaration.id, Declaration.declarant_id, Declaration.created_at, GiftOffer.offered_by,
+    GiftOffer.kind, GiftOffer.relationship, GiftOffer.response, GiftOffer.value_pence,
+    GiftOffer.date_offered, GiftOffer.event_date, GiftOffer.flags,
 )
+_IN_WINDOW = (
+    col(GiftOffer.date_offered) >= bindparam("first"),
+    col(GiftOffer.date_offered) <= bindparam("last"),
+    col(Declaration.status) != DeclarationStatus.WITHDRAWN,
+)
+
+
+def _offers(*columns: Any) -> Any:
+    return sa_select(*columns).join(GiftOffer, col(GiftOffer.declaration_id) == col(Declaration.id))
+
+
+_OFFERS_BETWEEN = _offers(*_OFFER_COLUMNS).where(*_IN_WINDOW)
+_GIVERS_BETWEEN = _offers(Declaration.id, GiftOffer.offered_by).where(*_IN_WINDOW)
+_OFFERS_AMONG = _offers(*_OFFER_COLUMNS).where(
+    col(Declaration.id).in_(bindparam("ids", expanding=True))
+)
+CHUNK = 500  # ids per IN (…)
 
 
 def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
@@ -144,12 +154,27 @@ def _offers_between(session: Session, first: date, last: date, policy: Policy) -
     return [_offer(row, row, policy) for row in rows]
 
 
+def _offers_from(
+    session: Session, key: str, first: date, last: date, policy: Policy
+) -> list[rules.Offer]:
+    """`_offers_between` from the one giver `key` names (rules.offeror_key): the only ones
+    one declaration's flags compare. The window's givers are read by name alone and the few
+    that match in full, rather than every offer in the window made an Offer."""
+    window = run(session, _GIVERS_BETWEEN, {"first": first, "last": last})
+    ids = [i for i, name in window if rules.offeror_key(name) == key]
+    return [
+        _offer(row, row, policy)
+        for at in range(0, len(ids), CHUNK)
+        for row in run(session, _OFFERS_AMONG, {"ids": ids[at : at + CHUNK]})
+    ]
+
+
 def _window_start(day: date, th: rules.Thresholds) -> date:
     return day - timedelta(days=th.window_days - 1)
 
 
 def flags_for(session: Session, declaration_id: int, policy: Policy, today: date) -> list[RiskFlag]:
-    """The flags on one declaration as of `today` (the office's date): two queries."""
+    """The flags on one declaration as of `today` (the office's date): a few queries."""
     found = session.exec(
         select(Declaration, Staff)
         .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
@@ -163,14 +188,16 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
         row = session.get(GiftOffer, declaration_id)
         assert row is not None
         offer = _offer(declaration, row, policy)
-        others = _offers_between(
-            session, _window_start(offer.date_offered, th), offer.date_offered, policy
+        key = rules.offeror_key(offer.offered_by)
+        others = _offers_from(
+            session, key, _window_start(offer.date_offered, th), offer.date_offered, policy
         )
         return rules.offer_flags(offer, others, th)
     if declaration.kind == "interest":
         interest = session.get(Interest, declaration_id)
         assert interest is not None
-        offers = _offers_between(session, _window_start(today, th), today, policy)
+        key = rules.offeror_key(interest.organisation)
+        offers = _offers_from(session, key, _window_start(today, th), today, policy) if key else []
         return rules.interest_flags(
             _interest(declaration, interest, declarant, policy, went_live(session, policy)),
             offers,
@@ -256,14 +283,21 @@ def snapshot(
     ]
 
 
+# Through the session (not storage.db.run): a read of the trail writes its pending entries.
+_SUBMITTED_DETAIL = (
+    select(AuditEntry.detail)
+    .where(
+        col(AuditEntry.declaration_id) == bindparam("declaration_id"),
+        AuditEntry.action == "submitted",
+    )
+    .order_by(col(AuditEntry.id))
+    .limit(1)
+)
+
+
 def recorded(session: Session, declaration_id: int) -> list[RiskFlag]:
     """The flags kept at submission (none for declarations made before risk flags)."""
-    detail = session.exec(
-        select(AuditEntry.detail)
-        .where(AuditEntry.declaration_id == declaration_id, AuditEntry.action == "submitted")
-        .order_by(col(AuditEntry.id))
-        .limit(1)
-    ).first()
+    detail = session.exec(_SUBMITTED_DETAIL, params={"declaration_id": declaration_id}).first()
     if not detail:
         return []
     flags = []

@@ -8,7 +8,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -16,17 +17,31 @@ from bot.rules.org_chart import OrgRow
 from bot.rules.roles import Role
 from bot.rules.routing import OfficeHolders, Org, Person
 from storage import audit, delegations
-from storage.models import AuditEntry, Staff
+from storage.db import run
+from storage.models import AuditEntry, Staff, role_set
+
+# Built once: every request loads the person acting by their Slack id.
+_BY_SLACK_ID = select(Staff).where(
+    col(Staff.slack_user_id) == bindparam("slack_user_id"), col(Staff.active).is_(True)
+)
 
 
 def by_slack_id(session: Session, *, slack_user_id: str) -> Staff | None:
-    return session.exec(
-        select(Staff).where(Staff.slack_user_id == slack_user_id, col(Staff.active).is_(True))
-    ).first()
+    return session.exec(_BY_SLACK_ID, params={"slack_user_id": slack_user_id}).first()
 
 
 def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
+
+
+_ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindparam("staff_id"))
+
+
+def slack_address(session: Session, *, staff_id: int) -> tuple[str | None, str | None]:
+    """A person's Slack user id and time zone (None, None for no one): two columns, for the
+    outbox's every message, rather than the whole row through the ORM."""
+    found = run(session, _ADDRESS, {"staff_id": staff_id}).first()
+    return (found[0], found[1]) if found is not None else (None, None)
 
 
 def by_ids(session: Session, *, ids: set[int]) -> dict[int, Staff]:
@@ -53,12 +68,25 @@ def holders_of(session: Session, *, role: Role) -> list[Staff]:
     return [s for s in _role_holders(session) if role.value in s.role_set]
 
 
+# Routing's reads, built once and run as Core selects of the columns it uses: every
+# declaration and decision routes (issue 10: the ORM's rows cost more than the statements).
+_HOLDER_ROLES = (
+    sa_select(Staff.id, Staff.roles)
+    .where(col(Staff.active).is_(True), text("staff.roles <> ''"))
+    .order_by(col(Staff.id))
+)
+_PERSON = sa_select(Staff.id, Staff.roles, Staff.line_manager_id).where(
+    col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True)
+)
+
+
 def office_holders(session: Session) -> OfficeHolders:
-    """Who holds each office-wide role (the first, if several do), in one read."""
-    holders = _role_holders(session)
+    """Who holds each office-wide role (the first, if several do), in one read (the same
+    partial index as `_role_holders`)."""
+    holders = [(i, role_set(roles)) for i, roles in run(session, _HOLDER_ROLES)]
 
     def first(role: Role) -> int | None:
-        return next((s.id for s in holders if role.value in s.role_set), None)
+        return next((i for i, roles in holders if role.value in roles), None)
 
     return OfficeHolders(
         head_of_office_id=first(Role.HEAD_OF_OFFICE),
@@ -79,10 +107,12 @@ class PeopleById(Mapping[int, Person]):
 
     def __getitem__(self, staff_id: int) -> Person:
         if staff_id not in self._read:
-            row = self._session.exec(
-                select(Staff).where(col(Staff.id) == staff_id, col(Staff.active).is_(True))
-            ).first()
-            self._read[staff_id] = as_person(row) if row is not None else None
+            row = run(self._session, _PERSON, {"staff_id": staff_id}).first()
+            self._read[staff_id] = (
+                Person(id=row.id, roles=role_set(row.roles), line_manager_id=row.line_manager_id)
+                if row is not None
+                else None
+            )
         person = self._read[staff_id]
         if person is None:
             raise KeyError(staff_id)

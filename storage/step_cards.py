@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from storage.db import run
 from storage.models import ApprovalStep
 
 
@@ -22,7 +23,8 @@ def still_with(session: Session, *, step_id: int, approver_id: int, **place: obj
     `place` (Slack's dm_channel and dm_ts: where the card went) if so. False when it moved on,
     or is gone."""
     values: dict[str, object] = dict(place) or {"approver_id": col(ApprovalStep.approver_id)}
-    held = session.execute(
+    held = run(
+        session,
         update(ApprovalStep)
         .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.approver_id) == approver_id)
         .values(values)

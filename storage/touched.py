@@ -18,11 +18,12 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from storage.db import Database
+from storage.db import Database, run
 from storage.models import ApprovalStep, AuditEntry, Declaration, OutboxMessage, Staff
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,15 @@ class Touched:
             }
 
 
+_IDS = bindparam("ids", expanding=True)
+# Built once: every listener that changed something runs them after it (Core statements).
+_DECLARANTS = sa_select(Declaration.declarant_id).where(col(Declaration.id).in_(_IDS))
+_APPROVERS = sa_select(ApprovalStep.approver_id, ApprovalStep.delegated_from_id).where(
+    col(ApprovalStep.declaration_id).in_(_IDS)
+)
+_ACTIVE = sa_select(Staff.id).where(col(Staff.id).in_(_IDS), col(Staff.active).is_(True))
+
+
 def concerned(session: Session, touched: Touched) -> list[int]:
     """The active staff a change concerns: the people it names, and each declaration's
     declarant and everyone in its approval chain (a deputy's principal too). Reads those ids
@@ -83,25 +93,13 @@ def concerned(session: Session, touched: Touched) -> list[int]:
     ids = set(touched.staff_ids)
     declaration_ids = sorted(touched.declaration_ids)
     for i in range(0, len(declaration_ids), CHUNK):
-        chunk = declaration_ids[i : i + CHUNK]
-        ids |= set(
-            session.exec(
-                select(Declaration.declarant_id).where(col(Declaration.id).in_(chunk))
-            ).all()
-        )
-        for approver, deputy_for in session.exec(
-            select(ApprovalStep.approver_id, ApprovalStep.delegated_from_id).where(
-                col(ApprovalStep.declaration_id).in_(chunk)
-            )
-        ).all():
+        chunk = {"ids": declaration_ids[i : i + CHUNK]}
+        ids |= set(run(session, _DECLARANTS, chunk).scalars())
+        for approver, deputy_for in run(session, _APPROVERS, chunk):
             ids |= {approver, deputy_for or approver}
     wanted, active = sorted(ids), []
     for i in range(0, len(wanted), CHUNK):
-        active += session.exec(
-            select(Staff.id).where(
-                col(Staff.id).in_(wanted[i : i + CHUNK]), col(Staff.active).is_(True)
-            )
-        ).all()
+        active += run(session, _ACTIVE, {"ids": wanted[i : i + CHUNK]}).scalars().all()
     return sorted(i for i in active if i is not None)
 
 
@@ -140,6 +138,14 @@ def settle(db: Database) -> None:
 def _watched(session: Session) -> bool:
     bind = session.bind
     return isinstance(bind, Engine) and bool(_watchers.get(bind))
+
+
+def note_entries(session: Session, entries: list[AuditEntry]) -> None:
+    """Audit entries written without the ORM (storage.audit_chain): noted as a flush would."""
+    if _watched(session):
+        noted = session.info.setdefault(_KEY, Touched())
+        for entry in entries:
+            noted.add(entry)
 
 
 def note_queued(session: Session) -> None:

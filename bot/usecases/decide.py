@@ -56,11 +56,10 @@ def _load(
 ) -> tuple[Staff, ApprovalStep, Record, Verdict]:
     """The actor, the step, its declaration, and whether the actor may decide it."""
     actor = staff.by_id(session, staff_id=actor_id)
-    step = declarations.get_step(session, step_id=step_id)
-    if actor is None or actor.id is None or step is None:
+    found = owed.step_and_record(session, step_id)
+    if actor is None or actor.id is None or found is None:
         raise Refused(UNKNOWN)
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    assert record is not None
+    step, record = found
     verdict = may_decide_step(
         actor.id,
         approver_id=step.approver_id,

@@ -23,6 +23,7 @@ from bot.ui.home_model import Pages
 from bot.usecases.annual import current_round, day_start, went_out
 from bot.usecases.kinds import kind_of
 from storage import confirmations, declarations, delegations, policies, risk, staff
+from storage.db import run
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, Staff
 
@@ -118,9 +119,9 @@ def own_declarations(
     session: Session, me_id: int, page: int, policy: Policy, size: int
 ) -> model.Page[model.OwnItem]:
     """A page of the person's own declarations, newest first, and where each stands."""
-    total = session.exec(_MINE_COUNT, params={"me": me_id}).one()
+    total = run(session, _MINE_COUNT, {"me": me_id}).scalar_one()
     page = _clamp(page, total, size)
-    ids = session.exec(_MINE_PAGE, params=_paged(me_id, page, size)).all()
+    ids = run(session, _MINE_PAGE, _paged(me_id, page, size)).scalars().all()
     items = [_own(r, policy) for r in declarations.load_records(session, [i for i in ids if i])]
     return model.Page(items, page, size, total)
 
@@ -150,7 +151,7 @@ def _started(step: ApprovalStep) -> datetime:
 def _waiting(
     session: Session, me_id: int, policy: Policy, today: date, page: int, size: int
 ) -> model.Page[model.WaitingItem]:
-    total = session.exec(_WAITING_COUNT, params={"me": me_id}).one()
+    total = run(session, _WAITING_COUNT, {"me": me_id}).scalar_one()
     page = _clamp(page, total, size)
     steps = session.exec(_WAITING_PAGE, params=_paged(me_id, page, size)).all()
     records = {
@@ -189,14 +190,14 @@ def current_delegation(session: Session, me_id: int) -> model.Delegation | None:
     )
 
 
+_MANAGES = select(Staff.id).where(col(Staff.line_manager_id) == bindparam("me")).limit(1)
+
+
 def _approves(session: Session, me: Staff) -> bool:
     """Whoever decides others' declarations: a line manager, or an office holder."""
     if me.role_set & OFFICERS:
         return True
-    return (
-        session.exec(select(Staff.id).where(Staff.line_manager_id == me.id).limit(1)).first()
-        is not None
-    )
+    return run(session, _MANAGES, {"me": me.id}).first() is not None
 
 
 def _vetting(me: Staff, today: date, policy: Policy) -> model.Vetting | None:

@@ -80,9 +80,8 @@ def owe_updates(session: Session, step_ids: list[int]) -> None:
     """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
     card itself, if that has not gone yet."""
     for step_id in step_ids:
-        posted = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
-        recipient = posted.recipient if posted else ""
-        updates_id = posted.id if posted else None
+        posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
+        updates_id, recipient = posted if posted else (None, "")
         owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id)
 
 
@@ -134,10 +133,10 @@ def notified(told: str, **detail: Any) -> Any:
     def after(session: Session, message: Queued, _posted: Any) -> None:
         ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
         if "step_id" in ids:
-            step = declarations.get_step(session, step_id=ids["step_id"])
-            if step is None:
+            declaration_id = declarations.declaration_of_step(session, step_id=ids["step_id"])
+            if declaration_id is None:
                 return
-            ids["declaration_id"] = step.declaration_id
+            ids["declaration_id"] = declaration_id
         audit.record(session, action="notified", **ids, told=[told], **detail)
 
     return after
@@ -145,11 +144,12 @@ def notified(told: str, **detail: Any) -> Any:
 
 def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
     """A step and its declaration as they now stand; None when either is gone."""
-    step = declarations.get_step(session, step_id=step_id)
-    if step is None:
+    declaration_id = declarations.declaration_of_step(session, step_id=step_id)
+    if declaration_id is None:
         return None
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    return (step, record) if record is not None else None
+    record = declarations.load_record(session, declaration_id=declaration_id)
+    step = next((s for s in record.steps if s.id == step_id), None) if record else None
+    return (step, record) if step is not None and record is not None else None
 
 
 def card_to_send(session: Session, message: Queued) -> ApprovalCard | None:

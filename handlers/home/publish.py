@@ -7,10 +7,18 @@ payload: paging is how Slack's Home tab draws long lists (Teams draws its own), 
 refresh is queued once for many changes, any of them before the person's latest page turn —
 so it is drawn at the pages they were on when it is sent. Kept in memory: after a restart,
 or in another process, a refresh shows the first pages, as opening the tab does.
+
+A refresh whose Home is the one this process last published to that person (the neutral
+Home's digest: the same model draws the same view) is not drawn as Block Kit nor published
+(issue 10: drawing and validating the blocks was a quarter of a publish). Only where one
+process publishes (HTTP_PROCESSES=1): another's publish in between would make the digest
+wrong. After a restart none is known, so the first refresh publishes; a failed publish
+forgets it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import weakref
@@ -23,6 +31,7 @@ from sqlmodel import Session
 
 from bot.outbox import Queued, SendFailed
 from bot.settings import Settings
+from bot.ui.home_model import Home
 from bot.usecases.homes import HOME
 from handlers.home.ids import Pages
 from handlers.home.store import load_home
@@ -51,6 +60,11 @@ class SlackHomes:
         self.db, self.notifier, self.settings, self.clock = db, notifier, settings, clock
         self._lock = threading.Lock()
         self._pages: dict[str, Pages] = {}
+        # The digest of the Home last published to each person, where this process is the only
+        # one publishing; and of each refresh drawn, by outbox id, until Slack has taken it.
+        self._unchanged_skipped = settings.http_processes == 1
+        self._published: dict[str, bytes] = {}
+        self._drawing: dict[int, tuple[str, bytes]] = {}
 
     def attach(self) -> SlackHomes:
         """Draw the `home` refreshes queued in this database (held weakly: keep the
@@ -63,28 +77,31 @@ class SlackHomes:
         remember them; False (logged) if it could not be."""
         try:
             with self.db.session() as session:
-                view = self.view(session, slack_user_id, pages)
-            self.notifier.publish_home(slack_user_id, view)
+                home = self.home(session, slack_user_id, pages)
+            self._forget(slack_user_id)
+            self.notifier.publish_home(slack_user_id, _view(home))
         except Exception:
             log.warning("Could not publish the Home of %s", slack_user_id, exc_info=True)
             return False
+        self._remember(slack_user_id, _digest(home))
         return True
 
-    def view(
+    def home(
         self,
         session: Session,
         slack_user_id: str,
         pages: Pages | None = None,
         *,
         me: Staff | None = None,
-    ) -> View:
+    ) -> Home | None:
         """The person's Home at `pages` (default: the pages they last saw), remembered as
-        the pages they see next. `me`: the person, if the caller has loaded them."""
+        the pages they see next, not yet drawn; None for someone not in the org chart. `me`:
+        the person, if the caller has loaded them."""
         with self._lock:
             if pages is None:
                 pages = self._pages.get(slack_user_id, Pages())
             self._pages[slack_user_id] = pages
-        home = load_home(
+        return load_home(
             session,
             slack_user_id=slack_user_id,
             policy=self.settings.policy,
@@ -92,7 +109,43 @@ class SlackHomes:
             pages=pages,
             me=me,
         )
-        return home_view(home) if home is not None else unknown_home_view()
+
+    def refresh(self, message_id: int, slack_user_id: str, home: Home | None) -> View | None:
+        """The view a refresh (outbox message `message_id`) publishes; None when it is the
+        Home this process last published to the person. `sent` records it once Slack took it."""
+        digest = _digest(home)
+        with self._lock:
+            if self._unchanged_skipped and self._published.get(slack_user_id) == digest:
+                return None
+            self._published.pop(slack_user_id, None)  # unknown until this publish is answered
+            self._drawing[message_id] = (slack_user_id, digest)
+        return _view(home)
+
+    def sent(self, message_id: int) -> None:
+        """The refresh `message_id` was published: its Home is what the person now sees."""
+        with self._lock:
+            drawn = self._drawing.pop(message_id, None)
+        if drawn is not None:
+            self._remember(*drawn)
+
+    def _remember(self, slack_user_id: str, digest: bytes) -> None:
+        if self._unchanged_skipped:
+            with self._lock:
+                self._published[slack_user_id] = digest
+
+    def _forget(self, slack_user_id: str) -> None:
+        with self._lock:
+            self._published.pop(slack_user_id, None)
+
+
+def _view(home: Home | None) -> View:
+    return home_view(home) if home is not None else unknown_home_view()
+
+
+def _digest(home: Home | None) -> bytes:
+    """The neutral Home's fingerprint: equal models draw equal views (home_view reads nothing
+    else), and the model's repr spells out every value it holds."""
+    return hashlib.blake2b(repr(home).encode(), digest_size=16).digest()
 
 
 _attached: weakref.WeakKeyDictionary[Engine, SlackHomes] = weakref.WeakKeyDictionary()
@@ -103,15 +156,27 @@ def detach(db: Database) -> None:
     _attached.pop(db.engine, None)
 
 
-@card(HOME)
-def draw_home(session: Session, message: Queued) -> Drawn | None:
-    """A Home refresh: the person's Home as it is now, at the pages they last saw; nothing
-    for someone who has left or has no Slack account."""
+def _homes(session: Session) -> SlackHomes:
     bind = session.get_bind()
     homes = _attached.get(bind) if isinstance(bind, Engine) else None
     if homes is None:  # a process that does not draw Homes (e.g. a CLI run): another will
         raise SendFailed("no Slack Home attached to draw it")
+    return homes
+
+
+def _published(session: Session, message: Queued, _posted: object) -> None:
+    _homes(session).sent(message.id)
+
+
+@card(HOME, after=_published)
+def draw_home(session: Session, message: Queued) -> Drawn | None:
+    """A Home refresh: the person's Home as it is now, at the pages they last saw; nothing
+    for someone who has left or has no Slack account, nor when it is the Home they were
+    last shown."""
+    homes = _homes(session)
     person = staff.by_id(session, staff_id=int(message.payload["staff_id"]))
     if person is None or not person.active or not person.slack_user_id:
         return None
-    return Drawn(home=homes.view(session, person.slack_user_id, me=person))
+    home = homes.home(session, person.slack_user_id, me=person)
+    view = homes.refresh(message.id, person.slack_user_id, home)
+    return None if view is None else Drawn(home=view)

@@ -122,14 +122,12 @@ def test_a_refresh_keeps_the_page_the_person_was_on(rig: Rig) -> None:
 
     assert rig.homes.publish("UALICE", Pages(mine=2))  # pressed "More" twice
     assert "GH-00005" in rig.homes_of("UALICE")[-1]  # the third page: the oldest five
-    with rig.db.session() as session:
-        audit.record(session, action="delegated", delegator_id=alice, deputy_id=alice)
-        session.commit()
+    gift(rig.db, alice, "Giver 25")  # a change the Home shows (one that it did not: no publish)
     rig.refresher.settle()
     assert rig.worker.run_once() == 1
     latest = rig.homes_of("UALICE")[-1]
     assert len(rig.homes_of("UALICE")) == 3
-    assert "GH-00005" in latest and "GH-00025" not in latest
+    assert "GH-00005" in latest and "GH-00025" not in latest and "GH-00026" not in latest
 
     assert rig.homes.publish("UALICE", Pages())  # opening the tab again: the newest first
     assert "GH-00025" in rig.homes_of("UALICE")[-1]
@@ -229,3 +227,50 @@ def test_a_detached_database_draws_no_home_until_an_app_attaches_again(rig: Rig)
     rig.clock.now += timedelta(minutes=5)
     rig.worker.run_once()
     assert len(rig.homes_of("UALICE")) == 1
+
+
+def unseen_change(rig: Rig, staff_id: int) -> None:
+    """A change that concerns the person but that their Home does not show."""
+    with rig.db.session() as session:
+        audit.record(session, action="delegated", delegator_id=staff_id, deputy_id=staff_id)
+        session.commit()
+    rig.refresher.settle()
+
+
+def test_a_refresh_that_would_show_the_same_home_is_not_published_again(rig: Rig) -> None:
+    alice = person(rig.db, "UALICE", "Alice")
+    gift(rig.db, alice, "Acme")
+    rig.refresher.settle()
+    assert rig.worker.run_once() == 1
+    unseen_change(rig, alice)
+    assert rig.worker.run_once() == 1
+    assert len(rig.homes_of("UALICE")) == 1
+    assert [r.status for r in rig.rows()] == ["sent", "skipped"]
+
+    newer = gift(rig.db, alice, "Globex")  # a change it shows: published
+    rig.refresher.settle()
+    assert rig.worker.run_once() == 1
+    assert len(rig.homes_of("UALICE")) == 2 and newer in rig.homes_of("UALICE")[-1]
+
+
+def test_after_a_failed_publish_the_next_refresh_is_published_even_if_the_same(rig: Rig) -> None:
+    alice = person(rig.db, "UALICE", "Alice")
+    gift(rig.db, alice, "Acme")
+    rig.refresher.settle()
+    rig.worker.run_once()
+    rig.published.failures = [OSError("timed out")]  # Slack may or may not have taken it
+    assert not rig.homes.publish("UALICE", Pages())
+    unseen_change(rig, alice)
+    assert rig.worker.run_once() == 1
+    assert len(rig.homes_of("UALICE")) == 2
+
+
+def test_where_several_processes_publish_every_refresh_is_published(rig: Rig) -> None:
+    homes = SlackHomes(rig.db, rig.published, Settings(http_processes=2)).attach()  # type: ignore[arg-type]
+    alice = person(rig.db, "UALICE", "Alice")
+    gift(rig.db, alice, "Acme")
+    rig.refresher.settle()
+    rig.worker.run_once()
+    unseen_change(rig, alice)  # another process may have published a different Home since
+    assert rig.worker.run_once() == 1
+    assert len(rig.homes_of("UALICE")) == 2 and homes is not rig.homes

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, select
 
 from storage import audit
-from storage.db import Database
-from storage.models import AuditEntry
+from storage.db import Database, run
+from storage.models import AuditEntry, Staff
 
 
 def test_migrations_build_exactly_the_models(fresh_db_url: str) -> None:
@@ -87,3 +88,19 @@ def test_a_relaxed_session_on_a_connection_shared_mid_write_leaves_it_as_it_is()
             assert relaxed.execute(text("SELECT count(*) FROM t")).scalar() == 1
         writing.commit()
     db.dispose()
+
+
+def test_a_core_statement_sees_what_is_pending_and_is_in_the_sessions_transaction(
+    db: Database,
+) -> None:
+    """storage.db.run: a Core statement on the session's connection flushes what the session
+    holds first (as Session.execute would) and rolls back with it."""
+    count = sa_select(func.count()).select_from(Staff)
+    with db.session() as session:
+        session.add(Staff(email="pending@x", name="Pending"))
+        assert run(session, count).scalar_one() == 1  # flushed before it ran
+        run(session, Staff.__table__.delete())  # type: ignore[attr-defined]
+        assert session.exec(select(Staff)).all() == []
+        session.rollback()
+    with db.session() as session:
+        assert run(session, count).scalar_one() == 0  # rolled back with the session
