@@ -192,8 +192,7 @@ GiftRecord = Record
 
 # Built once, the ids bound at each call: every Home and card loads records through these,
 # and building a statement and its cache key cost more than running it (issue 10).
-@cache
-@cache  # built once a model and column: a new statement is a new cache key to compute
+@cache  # once a model and column: a new statement is a new cache key to compute
 def _where_in(model: type[SQLModel], column: str) -> Any:
     """The rows of `model` whose `column` is among :ids, read afresh (populate_existing)."""
     among = col(getattr(model, column)).in_(bindparam("ids", expanding=True))
@@ -314,23 +313,6 @@ def stream_gifts(
     )
 
 
-def register_records(
-    session: Session,
-    *,
-    kind: str,
-    date_column: Any,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> list[Record]:
-    """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
-    range, inclusive, ordered by that date: `stream_register` gathered into a list."""
-    return list(
-        stream_register(
-            session, kind=kind, date_column=date_column, date_from=date_from, date_to=date_to
-        )
-    )
-
-
 # Rows read and completed at a time: small enough that a batch's steps and people fit well
 # within any driver's bound-parameter limit, large enough that the round trips do not count.
 BATCH_ROWS = 1000
@@ -345,7 +327,8 @@ def stream_register(
     date_to: date | None = None,
     batch: int = BATCH_ROWS,
 ) -> Iterator[Record]:
-    """`register_records` one row at a time, for a register of any size.
+    """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
+    range, inclusive, ordered by that date, one at a time, for a register of any size.
 
     The declarations (with their detail rows and declarants) come from one query read
     `batch` rows at a time (a server-side cursor on PostgreSQL); each batch then takes one
