@@ -79,7 +79,8 @@ def run(session: Session, statement: Executable, params: Mapping[str, Any] | Non
     path adds nothing to such a statement but its cost: about 0.3 ms of CPU a DML statement,
     more than SQLite takes to run it, on every one of the outbox's claims and records, the
     audit chain's head and the Home refreshes owed (issue 10)."""
-    session._autoflush()  # a no-op when nothing is pending, or while flushing
+    if session.autoflush:  # as Session.execute would (off in a no_autoflush block)
+        session.flush()  # a no-op when nothing is pending
     return session.connection().execute(statement, params or {})
 
 
