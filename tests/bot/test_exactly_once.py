@@ -11,8 +11,10 @@ each once, and the reminder ledger must hold the same keys, all sent.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time as clock
@@ -20,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from slack_sdk import WebClient
@@ -207,31 +209,48 @@ def fake() -> Iterator[FakeSlack]:
         server.assert_clean()
 
 
+# The reference of each size is made once a run, by the first xdist worker to want it, and
+# read from a file by the others (they wait on its lock): a clean run over a fresh database
+# (its migrations, seeding and sweep: a second or two of CPU) gives the same messages each time.
+Reference = tuple[list[tuple[str, ...]], dict[Any, str]]
+
+
 @pytest.fixture
-def reference(fresh_db_url: str, fake: FakeSlack) -> Any:
+def reference(
+    request: pytest.FixtureRequest, fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
     """Seed a second, identical database and run the sweep once, cleanly: what every test
     must end up having sent. Returns a function of the number of pairs to seed."""
-    made: dict[int, tuple[list[tuple[str, ...]], dict[Any, str]]] = {}
     databases: list[Database] = []
+    shared = tmp_path_factory.getbasetemp()  # this run's
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent  # an xdist worker's is inside the run's, which they share
 
-    def build(pairs: int) -> tuple[list[tuple[str, ...]], dict[Any, str]]:
-        if pairs not in made:
-            ref = Database(fresh_db_url)
-            databases.append(ref)
-            ref.migrate()
-            seed(ref, fake, pairs)
-            fake.reset()
-            report = sweep_all(
-                ref,
-                Notifier(make_client(settings_for(ref, fake))),
-                settings_for(ref, fake),
-                MONDAY,
-                NOW,
-            )
-            assert report.failures == [], report.failures
-            made[pairs] = (sends(fake), ledger(ref))
-            fake.reset()
-        return made[pairs]
+    def make(pairs: int) -> Reference:
+        ref = Database(request.getfixturevalue("fresh_db_url"))
+        databases.append(ref)
+        ref.migrate()
+        seed(ref, fake, pairs)
+        fake.reset()
+        report = sweep_all(
+            ref, Notifier(make_client(settings_for(ref, fake))), settings_for(ref, fake),
+            MONDAY, NOW,
+        )
+        assert report.failures == [], report.failures
+        made = (sends(fake), ledger(ref))
+        fake.reset()
+        return made
+
+    def build(pairs: int) -> Reference:
+        database = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+        kept = shared / f"exactly-once-reference-{database}-{pairs}.pickle"
+        with open(shared / f"{kept.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if kept.exists():
+                return cast(Reference, pickle.loads(kept.read_bytes()))
+            made = make(pairs)
+            kept.write_bytes(pickle.dumps(made))
+            return made
 
     yield build
     for database in databases:
