@@ -45,6 +45,9 @@ from tests.e2e.harness import ORG, seed_org
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
 
+# Every test here reaches a database (the reference one through a fixture of its own making).
+pytestmark = pytest.mark.database
+
 REPO = Path(__file__).resolve().parents[2]
 LONDON = "Europe/London"
 MONDAY = date(2026, 11, 23)
