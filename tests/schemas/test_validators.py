@@ -1,5 +1,5 @@
 """The card check's quick path (fastjsonschema) agrees with jsonschema: on every card Nolan
-draws, and on mutations of each (two a card) that break it in the ways the schema can see (a
+draws, and on mutations of each (four a card) that break it in the ways the schema can see (a
 required key gone, a value of the wrong type, an enum's value unknown, a property not in the
 schema, an element of the wrong kind where one is expected). If the quick path ever let through
 what jsonschema refuses, every card test would silently weaken: this is what keeps them honest.
@@ -73,8 +73,8 @@ def test_both_validators_agree_on_broken_cards(seed: int) -> None:
     names = sorted(CARDS)[seed::4]
     refused = 0
     for name in names:
-        for mutant in _mutants(CARDS[name], rng, 2):
+        for mutant in _mutants(CARDS[name], rng, 4):
             slow = _card_validator().is_valid(mutant)
             assert card_schema_valid(mutant) == slow, (name, mutant)
             refused += not slow
-    assert refused > len(names) // 2  # the mutations do break cards, most of the time
+    assert refused > len(names)  # the mutations do break cards, most of the time
