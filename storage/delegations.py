@@ -14,35 +14,28 @@ from storage import audit
 from storage.db import run
 from storage.models import ApprovalStep, Declaration, Delegation, Staff
 
-
-def in_force(session: Session, *, on: date) -> list[Delegation]:
-    return list(
-        session.exec(
-            select(Delegation)
-            .where(
-                col(Delegation.ended_at).is_(None),
-                Delegation.starts_on <= on,
-                Delegation.ends_on >= on,
-            )
-            .order_by(col(Delegation.id))
-        )
-    )
-
-
+# In force on :on: not ended, and the day within its dates. Both statements built once (every
+# routing asks who deputises).
+_ON = (
+    col(Delegation.ended_at).is_(None),
+    col(Delegation.starts_on) <= bindparam("on"),
+    col(Delegation.ends_on) >= bindparam("on"),
+)
+_IN_FORCE = select(Delegation).where(*_ON).order_by(col(Delegation.id))
 _DEPUTIES = (
     sa_select(Delegation.delegator_id, Delegation.deputy_id)
-    .where(
-        col(Delegation.ended_at).is_(None),
-        col(Delegation.starts_on) <= bindparam("on"),
-        col(Delegation.ends_on) >= bindparam("on"),
-    )
+    .where(*_ON)
     .order_by(col(Delegation.id))
 )
 
 
+def in_force(session: Session, *, on: date) -> list[Delegation]:
+    return list(session.exec(_IN_FORCE, params={"on": on}))
+
+
 def deputies(session: Session, *, on: date) -> dict[int, int]:
     """delegator -> deputy for delegations in force on `on` (the latest wins): `in_force`'s
-    two columns, a Core select built once (every routing asks)."""
+    two columns, as a Core select."""
     return {delegator: deputy for delegator, deputy in run(session, _DEPUTIES, {"on": on})}
 
 
