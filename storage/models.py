@@ -5,10 +5,12 @@ hang off the shared row so the approval engine serves every kind."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
+from bot.rules.risk import offeror_key
 from storage.types import UTCDateTime, utcnow
 
 
@@ -93,15 +95,27 @@ class Declaration(SQLModel, table=True):
     withheld_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+def _offeror_key_of(context: Any) -> str:
+    """A Core insert's key (the seeds and benchmarks insert rows in bulk)."""
+    return offeror_key(context.get_current_parameters()["offered_by"])
+
+
 class GiftOffer(SQLModel, table=True):
     """One offer of a gift or hospitality: a row of the Register of Hospitality and Gifts."""
 
     __tablename__ = "gift_offer"
+    # A declaration's risk flags count the offers from its giver in the window (storage.risk):
+    # found by the giver's key and day, whatever the size of the register.
+    __table_args__ = (Index("ix_gift_offer_offeror_key", "offeror_key", "date_offered"),)
 
     declaration_id: int = Field(foreign_key="declaration.id", primary_key=True)
     kind: str = Field(max_length=20)  # gift | hospitality
     gift_type: str | None = Field(default=None, max_length=20)  # item | monetary | legacy
     offered_by: str = Field(max_length=200)
+    # bot.rules.risk.offeror_key(offered_by), set on insert (below): never given by a caller.
+    offeror_key: str = Field(
+        default="", max_length=200, sa_column_kwargs={"default": _offeror_key_of}
+    )
     relationship: str = Field(max_length=20)
     description: str = Field(sa_column=Column(Text, nullable=False))
     value_pence: int
@@ -117,6 +131,11 @@ class GiftOffer(SQLModel, table=True):
     @property
     def flag_set(self) -> frozenset[str]:
         return frozenset(f for f in self.flags.split(";") if f)
+
+
+@event.listens_for(GiftOffer, "before_insert")
+def _keyed(_mapper: Any, _connection: Any, offer: GiftOffer) -> None:
+    offer.offeror_key = offeror_key(offer.offered_by)
 
 
 class ApprovalStep(SQLModel, table=True):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func
+from sqlalchemy import Row, bindparam, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -122,8 +122,8 @@ def _work(
     )
 
 
-# The columns an offer's rules read, not ORM objects: every gift declared and every card drawn
-# reads the whole window's offers (issue 10), built once and bound at each call.
+# The columns an offer's rules read, not ORM objects: the officers' list of flagged declarations
+# reads the whole window's offers, built once and bound at each call.
 _OFFER_COLUMNS = (
     Declaration.id, Declaration.declarant_id, Declaration.created_at, GiftOffer.offered_by,
     GiftOffer.kind, GiftOffer.relationship, GiftOffer.response, GiftOffer.value_pence,
@@ -141,11 +141,6 @@ def _offers(*columns: Any) -> Any:
 
 
 _OFFERS_BETWEEN = _offers(*_OFFER_COLUMNS).where(*_IN_WINDOW)
-_GIVERS_BETWEEN = _offers(Declaration.id, GiftOffer.offered_by).where(*_IN_WINDOW)
-_OFFERS_AMONG = _offers(*_OFFER_COLUMNS).where(
-    col(Declaration.id).in_(bindparam("ids", expanding=True))
-)
-CHUNK = 500  # ids per IN (…)
 
 
 def _offers_between(session: Session, first: date, last: date, policy: Policy) -> list[rules.Offer]:
@@ -154,19 +149,43 @@ def _offers_between(session: Session, first: date, last: date, policy: Policy) -
     return [_offer(row, row, policy) for row in rows]
 
 
-def _offers_from(
-    session: Session, key: str, first: date, last: date, policy: Policy
-) -> list[rules.Offer]:
-    """`_offers_between` from the one giver `key` names (rules.offeror_key): the only ones
-    one declaration's flags compare. The window's givers are read by name alone and the few
-    that match in full, rather than every offer in the window made an Offer."""
-    window = run(session, _GIVERS_BETWEEN, {"first": first, "last": last})
-    ids = [i for i, name in window if rules.offeror_key(name) == key]
-    return [
-        _offer(row, row, policy)
-        for at in range(0, len(ids), CHUNK)
-        for row in run(session, _OFFERS_AMONG, {"ids": ids[at : at + CHUNK]})
-    ]
+# One giver's offers in a window, counted in SQL through the key's index (whatever the size of
+# the register): `before` leaves out the offer being flagged and those declared after it.
+_OF_GIVER = (
+    col(GiftOffer.offeror_key) == bindparam("key"),
+    col(GiftOffer.date_offered) >= bindparam("first"),
+    col(GiftOffer.date_offered) <= bindparam("last"),
+    col(Declaration.status) != DeclarationStatus.WITHDRAWN,
+)
+_OTHER = case((col(Declaration.declarant_id) != bindparam("me"), Declaration.declarant_id))
+_OTHERS = func.count(func.distinct(_OTHER))  # people other than the declarant
+_TALLY = _offers(
+    func.count(), func.coalesce(func.sum(GiftOffer.value_pence), 0), _OTHERS,
+    func.max(GiftOffer.date_offered),
+).where(*_OF_GIVER)
+_BEFORE = _TALLY.where(
+    or_(
+        col(GiftOffer.date_offered) < bindparam("last"),
+        col(Declaration.id) < bindparam("id"),
+    )
+)
+
+
+def _repeats(session: Session, offer: rules.Offer, first: date) -> rules.Tally:
+    """rules.repeats_of(offer, …) of the offers in the database from `first` on."""
+    count, total, others, _latest = run(session, _BEFORE, {
+        "key": rules.offeror_key(offer.offered_by), "first": first, "last": offer.date_offered,
+        "id": offer.id, "me": offer.declarant_id,
+    }).one()
+    return rules.Tally(count + 1, total + offer.value_pence, others + 1, offer.date_offered)
+
+
+def _to_interest(session: Session, key: str, first: date, last: date) -> rules.Tally:
+    """rules.offers_to_interest(…) of the offers in the database: from `first` to `last`."""
+    count, total, _, latest = run(session, _TALLY, {
+        "key": key, "first": first, "last": last, "me": 0,
+    }).one()
+    return rules.Tally(count, total, 0, latest)
 
 
 def _window_start(day: date, th: rules.Thresholds) -> date:
@@ -188,16 +207,15 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
         row = session.get(GiftOffer, declaration_id)
         assert row is not None
         offer = _offer(declaration, row, policy)
-        key = rules.offeror_key(offer.offered_by)
-        others = _offers_from(
-            session, key, _window_start(offer.date_offered, th), offer.date_offered, policy
-        )
-        return rules.offer_flags(offer, others, th)
+        first = _window_start(offer.date_offered, th)
+        return rules.offer_flags(offer, _repeats(session, offer, first), th)
     if declaration.kind == "interest":
         interest = session.get(Interest, declaration_id)
         assert interest is not None
         key = rules.offeror_key(interest.organisation)
-        offers = _offers_from(session, key, _window_start(today, th), today, policy) if key else []
+        last = min(today, interest.ended_on) if interest.ended_on else today
+        first = _window_start(today, th)
+        offers = _to_interest(session, key, first, last) if key else rules.Tally()
         return rules.interest_flags(
             _interest(declaration, interest, declarant, policy, went_live(session, policy)),
             offers,

@@ -143,16 +143,31 @@ def in_window(earlier: date, later: date, window_days: int) -> bool:
     return 0 <= (later - earlier).days < window_days
 
 
-def repeated_offers(offer: Offer, offers: Iterable[Offer], th: Thresholds) -> RiskFlag | None:
-    """Offers from one giver, to anyone in the office, within the window up to this one:
-    `repeat_offers` or more, or more than one adding up to more than `repeat_value_pence`.
+@dataclass(frozen=True)
+class Tally:
+    """Offers from one giver that a flag counts: how many, their value, to how many people,
+    and the latest day offered. Counted here from a list of offers, or by storage in SQL."""
 
-    Acceptance from anyone "who have, or may in the future have, dealings of any kind" with
-    the office "could cause suspicion as to the motives involved" (cumbria "Hospitality and
-    Gifts"; combined-authority §15.1); hospitality or gifts that "could reasonably be seen as
-    likely to influence" judgement are not accepted (derbyshire §3 g). A pattern is what a
-    single register row cannot show. Offers on one day count in the order declared.
-    """
+    count: int = 0
+    total_pence: int = 0
+    people: int = 0
+    latest: date | None = None
+
+
+def tally(offers: Iterable[Offer]) -> Tally:
+    found = list(offers)
+    return Tally(
+        count=len(found),
+        total_pence=sum(o.value_pence for o in found),
+        people=len({o.declarant_id for o in found}),
+        latest=max((o.date_offered for o in found), default=None),
+    )
+
+
+def repeats_of(offer: Offer, offers: Iterable[Offer], th: Thresholds) -> Tally:
+    """What `repeated_offers` counts: offers from the same giver, to anyone in the office,
+    within the window up to this one (offers on one day in the order declared), this one
+    included."""
     key = offeror_key(offer.offered_by)
     mine = (offer.date_offered, offer.id)
     matching = [
@@ -164,12 +179,27 @@ def repeated_offers(offer: Offer, offers: Iterable[Offer], th: Thresholds) -> Ri
     ]
     if offer.id not in {o.id for o in matching}:
         matching.append(offer)
-    count = len(matching)
-    total = sum(o.value_pence for o in matching)
+    return tally(matching)
+
+
+def repeated_offers(
+    offer: Offer, offers: Iterable[Offer] | Tally, th: Thresholds
+) -> RiskFlag | None:
+    """Offers from one giver, to anyone in the office, within the window up to this one:
+    `repeat_offers` or more, or more than one adding up to more than `repeat_value_pence`.
+    `offers`: the office's offers, or what `repeats_of` would count from them.
+
+    Acceptance from anyone "who have, or may in the future have, dealings of any kind" with
+    the office "could cause suspicion as to the motives involved" (cumbria "Hospitality and
+    Gifts"; combined-authority §15.1); hospitality or gifts that "could reasonably be seen as
+    likely to influence" judgement are not accepted (derbyshire §3 g). A pattern is what a
+    single register row cannot show. Offers on one day count in the order declared.
+    """
+    counted = offers if isinstance(offers, Tally) else repeats_of(offer, offers, th)
+    count, total = counted.count, counted.total_pence
     if count < th.repeat_offers and not (count > 1 and total > th.repeat_value_pence):
         return None
-    people = len({o.declarant_id for o in matching})
-    to = f" (to {people} people)" if people > 1 else ""
+    to = f" (to {counted.people} people)" if counted.people > 1 else ""
     return RiskFlag.of(
         Code.REPEAT_OFFERS,
         f"{ordinal(count)} offer from {offer.offered_by} in {_window(th.window_days)}{to}, "
@@ -274,32 +304,43 @@ def contractor_work(work: OutsideWorkItem) -> RiskFlag | None:
     )
 
 
-def offeror_interest(
+def offers_to_interest(
     interest: InterestItem, offers: Iterable[Offer], th: Thresholds, today: date
+) -> Tally:
+    """What `offeror_interest` counts: offers from the interest's organisation, to anyone,
+    within the window up to `today`, and not after the interest ended."""
+    key = offeror_key(interest.organisation)
+    return tally(
+        o
+        for o in offers
+        if key
+        and offeror_key(o.offered_by) == key
+        and in_window(o.date_offered, today, th.window_days)
+        and (interest.ended_on is None or o.date_offered <= interest.ended_on)
+    )
+
+
+def offeror_interest(
+    interest: InterestItem, offers: Iterable[Offer] | Tally, th: Thresholds, today: date
 ) -> RiskFlag | None:
     """An interest in an organisation that has offered gifts or hospitality to anyone in the
     office within the window up to `today`: relationships with contractors are declared
     (combined-authority §5.2; warwickshire "Contractors and Suppliers"), and gifts from those
-    with dealings with the office invite suspicion (§15.1)."""
-    key = offeror_key(interest.organisation)
-    if not key:
+    with dealings with the office invite suspicion (§15.1). `offers`: the office's offers, or
+    what `offers_to_interest` would count from them."""
+    if not offeror_key(interest.organisation):
         return None
-    matching = [
-        o
-        for o in offers
-        if offeror_key(o.offered_by) == key and in_window(o.date_offered, today, th.window_days)
-    ]
-    if interest.ended_on is not None:
-        matching = [o for o in matching if o.date_offered <= interest.ended_on]
-    if not matching:
+    counted = (
+        offers if isinstance(offers, Tally) else offers_to_interest(interest, offers, th, today)
+    )
+    if not counted.count or counted.latest is None:
         return None
-    latest = max(matching, key=lambda o: (o.date_offered, o.id))
-    times = "once" if len(matching) == 1 else f"{len(matching)} times"
+    times = "once" if counted.count == 1 else f"{counted.count} times"
     return RiskFlag.of(
         Code.OFFEROR_INTEREST,
         f"{interest.organisation} offered gifts or hospitality {times} in "
-        f"{_window(th.window_days)} (latest {_day(latest.date_offered)}, "
-        f"{_pounds(sum(o.value_pence for o in matching))} in all)",
+        f"{_window(th.window_days)} (latest {_day(counted.latest)}, "
+        f"{_pounds(counted.total_pence)} in all)",
     )
 
 
@@ -307,8 +348,11 @@ def _present(*flags: RiskFlag | None) -> list[RiskFlag]:
     return [f for f in flags if f is not None]
 
 
-def offer_flags(offer: Offer, offers: Iterable[Offer], th: Thresholds) -> list[RiskFlag]:
-    """Every flag on an offer; `offers` are the office's other offers (any declarant)."""
+def offer_flags(
+    offer: Offer, offers: Iterable[Offer] | Tally, th: Thresholds
+) -> list[RiskFlag]:
+    """Every flag on an offer; `offers` are the office's other offers (any declarant), or
+    their `repeats_of` this one."""
     return _present(
         repeated_offers(offer, offers, th),
         bidder(offer, th),
@@ -318,7 +362,7 @@ def offer_flags(offer: Offer, offers: Iterable[Offer], th: Thresholds) -> list[R
 
 
 def interest_flags(
-    interest: InterestItem, offers: Iterable[Offer], th: Thresholds, today: date
+    interest: InterestItem, offers: Iterable[Offer] | Tally, th: Thresholds, today: date
 ) -> list[RiskFlag]:
     return _present(late_interest(interest, th), offeror_interest(interest, offers, th, today))
 

@@ -3,6 +3,7 @@ at submission. Runs on SQLite and PostgreSQL (the `db` fixture)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -11,12 +12,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from bot.rules import risk as rules
 from bot.rules.risk import Code
 from bot.settings import Policy
 from storage import audit, declarations
 from storage.db import Database
-from storage.models import AuditEntry, GiftOffer, Interest, OutsideWork, Staff
-from storage.risk import flagged, flags_for, recorded, snapshot
+from storage.models import AuditEntry, Declaration, GiftOffer, Interest, OutsideWork, Staff
+from storage.risk import (
+    _interest,
+    _offer,
+    _offers_between,
+    flagged,
+    flags_for,
+    recorded,
+    snapshot,
+    thresholds,
+    went_live,
+)
 
 POLICY = Policy()
 TODAY = date(2026, 11, 20)
@@ -361,3 +373,49 @@ def test_the_snapshot_is_kept_with_the_submitted_entry(db: Database) -> None:
         assert codes(recorded(session, late)) == {Code.LATE}
         assert recorded(session, plain) == []
         assert recorded(session, 9999) == []
+
+
+def test_one_declarations_flags_counted_in_sql_agree_with_the_rules_over_the_whole_register(
+    db: Database,
+) -> None:
+    """flags_for counts a giver's offers in SQL by the stored key; the rules count them from
+    every offer (as the officers' list does): on a register with spellings of one giver,
+    several on one day, withdrawn ones, a window's edges and ended interests, both agree."""
+    rng = random.Random(12)
+    spellings = ["ACME Ltd.", "acme", "The Acme Company", "Apex plc", "APEX", "Zed & Co"]
+    ids: list[int] = []
+    with db.session() as session:
+        people = [person(session, f"p{n}@x") for n in range(4)]
+        for _ in range(70):
+            day = TODAY - rng.randrange(0, 420) * DAY
+            ids.append(gift(
+                session, rng.choice(people), offered_on=day, offered_by=rng.choice(spellings),
+                value_pence=rng.choice([500, 2_000, 9_000]),
+                status=rng.choice(["pending", "pending", "approved", "withdrawn"]),
+                declared=at(day, rng.randrange(8, 18)),
+            ))
+        for n, organisation in enumerate(["Acme Limited", "apex", "Nobody Ltd", "Zed and Co"]):
+            ids.append(interest(
+                session, people[n], organisation=organisation, started_on=TODAY - 30 * DAY,
+                declared=at(TODAY),
+            ))
+            if n == 1:  # ended: only the offers up to its end count
+                session.get_one(Interest, ids[-1]).ended_on = TODAY - 200 * DAY
+        session.commit()
+        th = thresholds(POLICY)
+        everything = _offers_between(session, TODAY - 900 * DAY, TODAY, POLICY)
+        flagged_some = 0
+        for declaration_id in ids:
+            found = flags_for(session, declaration_id, POLICY, TODAY)
+            row = session.get_one(Declaration, declaration_id)
+            if row.kind == "gift":
+                offer = _offer(row, session.get_one(GiftOffer, declaration_id), POLICY)
+                expected = rules.offer_flags(offer, everything, th)
+            else:
+                declarant = session.get_one(Staff, row.declarant_id)
+                item = _interest(row, session.get_one(Interest, declaration_id), declarant,
+                                 POLICY, went_live(session, POLICY))
+                expected = rules.interest_flags(item, everything, th, TODAY)
+            assert found == expected, declaration_id
+            flagged_some += bool(found)
+    assert flagged_some > 10  # the register exercised the flags, not only their absence
