@@ -23,6 +23,10 @@ class Result:
     failed: int  # not answered 200
     seconds: float
     cpu_ms: float | None = None  # the app's CPU an action, its work after the ack included
+    # Actions a second end to end: from the first request sent to the last message it caused
+    # delivered (the manager's DM, the card updated), not only acknowledged.
+    done_per_second: float | None = None
+    began: float = 0.0  # time.monotonic() when the first request was sent
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -60,16 +64,17 @@ def measure(
             latencies.append(took)
             failed += status != 200
 
-    started = timer.perf_counter()
+    began, started = timer.monotonic(), timer.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(send, bodies))
-    return Result(app, kind, concurrency, latencies, failed, timer.perf_counter() - started)
+    took = timer.perf_counter() - started
+    return Result(app, kind, concurrency, latencies, failed, took, began=began)
 
 
 def table(results: list[Result]) -> Iterator[str]:
     yield (
         f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"
-        f"{'>3s':>5}{'non-200':>8}{'cpu ms':>8}   nolan/bare p50 p99"
+        f"{'>3s':>5}{'non-200':>8}{'done/s':>8}{'cpu ms':>8}   nolan/bare p50 p99"
     )
     by_key = {(r.kind, r.concurrency, r.app): r for r in results}
     for r in results:
@@ -77,6 +82,7 @@ def table(results: list[Result]) -> Iterator[str]:
             f"{r.kind:<16}{r.concurrency:>5} {r.app:<6}{r.percentile(50):>8.0f}"
             f"{r.percentile(95):>8.0f}{r.percentile(99):>8.0f}{r.per_second:>8.1f}"
             f"{r.slow:>5}{r.failed:>8}"
+            f"{'' if r.done_per_second is None else f'{r.done_per_second:.1f}':>8}"
             f"{'' if r.cpu_ms is None else f'{r.cpu_ms:.0f}':>8}"
         )
         bare = by_key.get((r.kind, r.concurrency, "bare"))

@@ -47,6 +47,7 @@ class Call:
     token: str | None
     response_name: str | None = None
     response: dict[str, Any] = field(default_factory=dict, repr=False)
+    at: float = field(default_factory=time.monotonic, repr=False)  # when it was accepted
 
 
 @dataclass(frozen=True)
