@@ -12,9 +12,11 @@ declares its documented pace (bot.pacing): the worker keeps under it, per conver
 overall, claiming only what may go now; a 429 pauses that conversation (or every one). What a
 pass claims goes out on a few threads at once, one conversation to a thread (bot.pacing.Lanes).
 
-A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. The
-one window left: the process dies after the platform accepted a message and before the worker
-recorded it; that message goes again once its claim is stale (see the README's "Delivery").
+A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. A
+claim that waited its turn for half its lease is renewed as its send starts (or left to a
+worker that took it as stale): none is taken over in flight (a send lasts far less). The window
+left (README, "Delivery"): the process dies, or the platform's answer is lost, after the platform
+accepted a message and before the worker recorded it; that message goes again.
 The worker's own commits (claims, records of what went) are not flushed to disk one by one
 (storage.db `durable=False`): a power cut may lose the last few, which sends those messages
 again, as in that window; the process dying loses none.
@@ -84,6 +86,7 @@ class Claim:
 
     message: Queued
     attempts: int
+    claimed_at: datetime  # the claim's token: one taken over is stamped later (keep)
 
 
 class Worker:
@@ -272,6 +275,8 @@ class Worker:
     def _send_unless_paused(self, claimed: tuple[Claim, bool]) -> None:
         """A 429 met in this pass, or stop, puts the message back instead."""
         claim, paced = claimed
+        if self.now() - claim.claimed_at >= self.stale_after / 2 and not self._kept(claim):
+            return  # another worker took it while it waited its turn: it is theirs to send
         to = claim.message.recipient
         wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
         if wait or self._stopping.is_set():
@@ -309,7 +314,8 @@ class Worker:
             due_at=datetime.fromisoformat(due_at) if due_at else None,
             at=self._at or self.now(),
         )
-        row_now = {"message_id": message_id, "now": self.now(), "stale_after": self.stale_after}
+        now = self.now()
+        row_now = {"message_id": message_id, "now": now, "stale_after": self.stale_after}
         until = self._held_until(session, message)
         if until is not None:
             if message_id in self._held_now:
@@ -318,7 +324,16 @@ class Worker:
             return outbox.hold(session, until=until, **row_now)
         if not outbox.take(session, **row_now):
             return False
-        return Claim(message, row.attempts + 1)
+        return Claim(message, row.attempts + 1, now)
+
+    def _kept(self, claim: Claim) -> bool:
+        """Renew a claim that waited its turn; False if another worker has taken it since."""
+        with self.db.session(durable=False) as session:
+            kept = outbox_pace.keep(
+                session, message_id=claim.message.id, claimed_at=claim.claimed_at, now=self.now()
+            )
+            session.commit()
+        return kept
 
     def _send(self, claim: Claim, *, paced: bool) -> None:
         """Send one claimed message and record what became of it."""

@@ -1,5 +1,6 @@
 """The outbox's queries at the platform's pace (bot.pacing): which messages a worker may take
-now, leaving out the conversations that are at their pace."""
+now, leaving out the conversations that are at their pace; and keeping a claim that waited its
+turn behind slow sends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, true
+from sqlalchemy import and_, bindparam, or_, true, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,7 @@ from bot.rules.status import OutboxStatus
 from storage.db import run
 from storage.models import OutboxMessage
 from storage.outbox import TAKEABLE_NOW, takeable_params
+from storage.types import UTCDateTime
 
 
 def _paced(paced_updates: bool) -> Any:
@@ -93,3 +95,22 @@ def due_among(
         return set()
     params = {**takeable_params(now, stale_after), "recipients": list(recipients)}
     return set(run(session, _due_among(paced_updates), params).scalars())
+
+
+_KEEP = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id) == bindparam("message_id"),
+        col(OutboxMessage.status) == OutboxStatus.CLAIMED,
+        col(OutboxMessage.claimed_at) == bindparam("claimed_at", type_=UTCDateTime()),
+    )
+    .values(claimed_at=bindparam("now", type_=UTCDateTime()))
+    .execution_options(synchronize_session=False)
+)
+
+
+def keep(session: Session, *, message_id: int, claimed_at: datetime, now: datetime) -> bool:
+    """Renew the claim taken at `claimed_at` (its token: a claim taken over is stamped later)
+    as of `now`; False if it is no longer that claim (another worker took it, as stale)."""
+    kept = run(session, _KEEP, {"message_id": message_id, "claimed_at": claimed_at, "now": now})
+    return kept.rowcount == 1
