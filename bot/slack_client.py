@@ -1,15 +1,22 @@
 """The one place a Slack Web API client is made, so every call honours SLACK_API_URL and
-retries what Slack asks to be retried; and the one place a failure to use Slack is put into
-the single line an operator reads, naming the setting to check."""
+retries what Slack asks to be retried, over connections kept alive; and the one place a failure
+to use Slack is put into the single line an operator reads, naming the setting to check."""
 
 from __future__ import annotations
 
 import http.client
+import io
 import logging
+import ssl
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.request import Request
 
+import httpx
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -35,9 +42,52 @@ _QUIET.propagate = False
 _QUIET.addHandler(logging.NullHandler())
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """What urllib verifies Slack's certificate with when slack_sdk is given no context, made
+    once: building one reads the whole CA bundle."""
+    return ssl.create_default_context()
+
+
+class KeptAliveClient(WebClient):
+    """slack_sdk's WebClient, each call sent over a pool of kept-alive connections (httpx)
+    instead of urllib's new connection, with its TLS handshake, per call: the outbox's worker
+    sends one message after another to the same host. slack_sdk still builds each request,
+    retries and reads each answer; only the transport is replaced, and it answers as urllib
+    does (HTTPError for an error status, URLError when Slack was not reached), so the retry
+    handlers and callers see the same."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._http = httpx.Client(
+            verify=self.ssl or _tls(),
+            proxy=self.proxy or None,
+            timeout=self.timeout,
+            trust_env=False,  # slack_sdk has read the proxy from the environment already
+        )
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        if not url.lower().startswith("http"):
+            raise SlackRequestError(f"Invalid URL detected: {url}")
+        try:
+            answer = self._http.post(url, content=req.data, headers=dict(req.header_items()))
+        except httpx.TransportError as exc:  # the retry handlers' "connection" errors
+            raise URLError(exc) from exc
+        headers = http.client.HTTPMessage()
+        for name, value in answer.headers.multi_items():
+            headers[name] = value
+        if not 200 <= answer.status_code < 300:  # as urllib, which follows no redirect here
+            raise HTTPError(url, answer.status_code, answer.reason_phrase, headers,
+                            io.BytesIO(answer.content))
+        body: str | bytes = answer.content
+        if headers.get_content_type() != "application/gzip":  # as slack_sdk: a file stays bytes
+            body = answer.content.decode(headers.get_content_charset() or "utf-8")
+        return {"status": answer.status_code, "headers": headers, "body": body}
+
+
 def make_client(settings: Settings) -> WebClient:
     """slack_sdk retries nothing on HTTP 429 or 5xx unless handlers are added."""
-    return WebClient(
+    return KeptAliveClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,

@@ -3,9 +3,11 @@ thread, recording calls under a condition that tests wait on."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -18,13 +20,31 @@ class FakeHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     fake: Any  # the LocalHTTPFake it serves; handlers reach it as self.server.fake
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted = 0  # connections, kept alive or not
+        self._open: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._open_lock = threading.Lock()
+
     def get_request(self) -> tuple[socket.socket, Any]:
         """No Nagle: a handler writes its headers and its body apart, and on a kept-alive
         connection (httpx's) the body then waited for the client's delayed ACK, 40 ms a call
         that the real services do not take."""
         conn, address = super().get_request()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._open_lock:
+            self.accepted += 1
+            self._open.add(conn)
         return conn, address
+
+    def drop_connections(self) -> None:
+        """Close the connections clients keep alive, as a service that goes down does: the
+        handler threads would otherwise go on answering on them after stop()."""
+        with self._open_lock:
+            kept = list(self._open)
+        for conn in kept:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class Startable:
@@ -70,10 +90,16 @@ class LocalHTTPFake(Startable):
         self._thread.start()
         return self
 
+    @property
+    def connections(self) -> int:
+        """How many connections clients have opened to this fake since it started."""
+        return self._httpd.accepted if self._httpd is not None else 0
+
     def stop(self) -> None:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+            self._httpd.drop_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._httpd = self._thread = None

@@ -1,0 +1,73 @@
+"""The Slack client Nolan makes (bot.slack_client): calls go over kept-alive connections, and
+what comes back — an answer, an error status, a 429's Retry-After, Slack out of reach — reaches
+slack_sdk, its retry handlers and Nolan's callers exactly as urllib's would."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack_client import KeptAliveClient, describe_failure, make_client
+from tests.fakeslack import FakeSlack
+
+
+@pytest.fixture
+def fake() -> FakeSlack:
+    with FakeSlack() as running:
+        yield running
+
+
+def bare(fake: FakeSlack) -> KeptAliveClient:
+    """No retry handlers: each call is one request."""
+    return KeptAliveClient(token="xoxb-test", base_url=fake.api_url, timeout=5)
+
+
+def test_calls_one_after_another_share_one_connection(fake: FakeSlack) -> None:
+    client = make_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.api_url))
+    for _ in range(10):
+        assert client.auth_test()["ok"] is True
+    assert len(fake.calls("auth.test")) == 10
+    assert fake.connections == 1
+
+
+def test_calls_at_once_open_no_more_connections_than_calls_in_flight(fake: FakeSlack) -> None:
+    client = bare(fake)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: client.auth_test()["ok"], range(40)))
+    assert answers == [True] * 40
+    assert 1 <= fake.connections <= 4
+
+
+def test_an_error_status_and_a_429_reach_the_caller_with_their_headers(fake: FakeSlack) -> None:
+    client = bare(fake)
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as limited:
+        client.chat_postMessage(channel="U0000001", text="hello")
+    assert limited.value.response.status_code == 429
+    assert limited.value.response.headers.get("Retry-After") == "7"
+    assert limited.value.response["error"] == "ratelimited"
+    fake.fail_next("chat.postMessage", status=503)
+    with pytest.raises(SlackApiError) as down:
+        client.chat_postMessage(channel="U0000001", text="hello")
+    assert down.value.response.status_code == 503
+    assert client.auth_test()["ok"] is True  # the connection is still good after both
+
+
+def test_slack_gone_is_a_connection_error_and_back_again_a_new_connection(
+    fake: FakeSlack,
+) -> None:
+    client = bare(fake)
+    assert client.auth_test()["ok"] is True
+    url = fake.api_url
+    port = int(url.split(":")[2].split("/")[0])
+    fake.stop()
+    with pytest.raises(OSError) as unreachable:  # urllib's URLError, as slack_sdk raised it
+        client.auth_test()
+    failure = describe_failure(unreachable.value, method="auth.test", base_url=url)
+    assert failure is not None and failure.line.startswith("cannot reach Slack at ")
+    fake.start(port)
+    assert client.auth_test()["ok"] is True
+    assert fake.connections == 1  # a new server: the old connection was not reused
