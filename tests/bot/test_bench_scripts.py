@@ -1,5 +1,6 @@
-"""scripts/bench_registers.py and scripts/bench_ack.py (Slack and Teams), run tiny so they do
-not rot (the figures come from running them by hand: see the README's "Benchmarks")."""
+"""scripts/bench_registers.py, bench_ack.py (Slack and Teams) and bench_slack_client.py, run
+tiny so they do not rot (the figures come from running them by hand: see the README's
+"Benchmarks")."""
 
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
         assert (slow, failed) == ("0", "0"), (request, app)  # none past 3 s, all answered 200
         if app == "nolan":
             assert figures[-1].endswith("×")  # its figures over the bare app's
+            assert float(figures[6]) > 0  # done/s: its actions a second end to end
 
 
 def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
@@ -99,3 +101,12 @@ def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_pres
         assert figures[4:6] == ["0", "0"], app  # none past 3 s, all answered 200
     assert lines[1][-1].endswith("×")
     assert out.splitlines()[-1] == "decided by Nolan: 2 of 2 cards pressed"
+
+
+def test_bench_slack_client_sends_over_one_kept_connection_where_slack_sdk_opens_one_each() -> (
+    None
+):
+    out = run("bench_slack_client.py", "--calls", "5", "--rtt-ms", "1")
+    rows = {line[:22].strip(): line[22:].split() for line in out.splitlines()[2:]}
+    assert rows["slack_sdk WebClient"][-1] == "5"  # connections opened for 5 calls
+    assert rows["KeptAliveClient"][-1] == "0"  # the one opened before the figures, kept
