@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import logging
 
-from bench_latency import Result, served, table
+from bench_latency import Result, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_process import bot_processes
 from bench_registers import _staff
@@ -315,11 +315,8 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
 
 
 def _done(result: Result, calls: list[Any]) -> None:
-    """Actions a second end to end: until the last message the actions caused was delivered.
-    A Home refresh is left out: it waits HOME_REFRESH_SECONDS on purpose, to merge a burst."""
-    delivered = [c.at for c in calls if c.method != "views.publish"]
-    if delivered and max(delivered) > result.began:
-        result.done_per_second = len(result.latencies) / (max(delivered) - result.began)
+    """A Home refresh is left out: it waits HOME_REFRESH_SECONDS on purpose, to merge a burst."""
+    record_done(result, [c.at for c in calls if c.method != "views.publish"])
 
 
 def _wait_settled(fake: FakeSlack, quiet: float = 1.0, limit: float = 120.0) -> None:

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from bench_latency import Result, measure, served
+from bench_latency import Result, measure, record_done, served
 from bench_pacing import CHECK_EVERY, sampled
 from bench_registers import _staff
 from bench_sweep import _bulk, scratch_database
@@ -219,8 +219,13 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                         results.append(measure("bare", KIND, bare_url, presses.body, level,
                                                count, teams_post))
                         presses.cards = cards
+                        before = len(fake.calls())
                         results.append(measure("nolan", KIND, nolan_url, presses.body, level,
                                                count, teams_post))
+                        runtime.outbox.wait_idle(timeout=600)
+                        record_done(results[-1], [
+                            c.at for c in fake.calls()[before:] if c.op in SENDING
+                        ])
             runtime.outbox.wait_idle(timeout=600)
             runtime.outbox.stop()
             runtime.teams.http.close()
@@ -228,6 +233,9 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
     finally:
         fake.stop()
     return results
+
+
+SENDING = ("create_conversation", "send", "reply", "update")  # the fake's ops that deliver
 
 
 def _declare(db: Database, people: list[dict[str, Any]], settings: Settings, n: int) -> set[int]:

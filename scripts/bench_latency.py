@@ -71,6 +71,13 @@ def measure(
     return Result(app, kind, concurrency, latencies, failed, took, began=began)
 
 
+def record_done(result: Result, delivered: list[float]) -> None:
+    """`result`'s actions a second end to end, from the times (time.monotonic()) at which the
+    platform received the messages they caused."""
+    if delivered and max(delivered) > result.began:
+        result.done_per_second = len(result.latencies) / (max(delivered) - result.began)
+
+
 def table(results: list[Result]) -> Iterator[str]:
     yield (
         f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"

@@ -59,6 +59,7 @@ class Call:
     response: Any = field(repr=False)
     conversation_id: str | None = None
     activity_id: str | None = None
+    at: float = field(default_factory=time.monotonic, repr=False)  # when it was answered
 
 
 @dataclass
