@@ -150,14 +150,15 @@ class Pacer:
             return paused | self._busy_until.keys()
 
 
-def _wait(times: Iterable[float], windows: tuple[Window, ...], now: float) -> float:
-    """Seconds until one more send fits every window, given the times of the recent ones."""
-    recent = list(times)
+def _wait(times: Sequence[float], windows: tuple[Window, ...], now: float) -> float:
+    """Seconds until one more send fits every window, given the times of the recent ones, in
+    the order sent. A window is full exactly while its limit-th latest send is inside it, and
+    frees when that send leaves: one look a window, not a count of the hour's sends (Teams
+    keeps up to 1,800 a conversation), at each message a pass considers."""
     wait = 0.0
     for span, limit in windows:
-        inside = [t for t in recent if t > now - span]
-        if len(inside) >= limit:
-            wait = max(wait, inside[-limit] + span - now)
+        if len(times) >= limit:
+            wait = max(wait, times[-limit] + span - now)
     return wait
 
 

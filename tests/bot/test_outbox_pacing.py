@@ -4,6 +4,7 @@ one person spaced as the pace says, different people in parallel up to the overa
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -304,3 +305,28 @@ def test_the_workers_own_commits_are_not_flushed_one_by_one(db: Database) -> Non
     queued, worked = opened[:2], opened[2:]
     assert queued == [True, True]  # what is owed is committed to disk before it is owed
     assert worked and not any(worked)  # claims and records: storage.db's durable=False
+
+
+def test_the_wait_looks_at_one_send_a_window_and_agrees_with_counting_every_send() -> None:
+    """ready_in, after each of a few thousand sends to one conversation at random moments
+    (bursts and lulls, past Teams' hour), is what counting every recent send in every window
+    gives: the earliest moment at which each window holds fewer than its limit."""
+    rng = random.Random(3)
+    now = 0.0
+    pacer = Pacer(TEAMS_PACE, clock=lambda: now)
+    sent: list[float] = []
+
+    def counted() -> float:
+        wait = 0.0
+        for span, limit in TEAMS_PACE.per_conversation:
+            inside = [t for t in sent if t > now - span]
+            if len(inside) >= limit:
+                wait = max(wait, inside[-limit] + span - now)
+        return wait
+
+    for _ in range(3_000):
+        now += rng.choice([0.01, 0.05, 0.2, 1.0, 5.0]) * rng.random()
+        assert pacer.ready_in("19:a@thread.v2") == pytest.approx(counted()), now
+        pacer.sent("19:a@thread.v2")
+        sent.append(now)
+    assert pacer.ready_in("19:a@thread.v2") > 0  # the windows did fill
