@@ -1,0 +1,61 @@
+"""A message the delivery worker (bot.outbox) has taken to send, and what it does under that
+claim. The claim's token is its `claimed_at`: one taken over by another worker, as stale, is
+stamped later. So a claim that waited its turn is renewed only if the token still holds
+(`kept`), and what became of the message is recorded only while it does (storage.outbox
+.mark_sent / mark_failed, one statement each): a send that outlasted its lease and was taken
+over records nothing when it ends, and says so once (`taken_over`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.rules.status import OutboxStatus
+from bot.sending import Queued
+from storage import outbox, outbox_pace
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message taken to send, and its attempt's number (for the back-off)."""
+
+    message: Queued
+    attempts: int
+    claimed_at: datetime  # the claim's token
+
+
+def kept(db: Database, claim: Claim, now: datetime) -> Claim | None:
+    """The claim renewed as of `now`; None if another worker has taken it since."""
+    with db.session(durable=False) as session:
+        renewed = outbox_pace.keep(
+            session, message_id=claim.message.id, claimed_at=claim.claimed_at, now=now
+        )
+        session.commit()
+    return replace(claim, claimed_at=now) if renewed else None
+
+
+def record_failed(
+    db: Database, claim: Claim, *, error: str, status: OutboxStatus, not_before: datetime | None
+) -> None:
+    """A failed attempt (to retry after `not_before`; dead, parked or put back), under the
+    claim."""
+    with db.session(durable=False) as session:
+        marked = outbox.mark_failed(
+            session, reminder_id=claim.message.id, claimed_at=claim.claimed_at, error=error,
+            status=status, not_before=not_before,
+        )
+        session.commit()
+    if not marked:
+        taken_over(claim)
+
+
+def taken_over(claim: Claim) -> None:
+    """A record that found its claim taken over (the send outlasted the lease) changed nothing."""
+    log.info(
+        "Outbox message %s (%s) was taken over by another worker while it was sent: what this"
+        " one saw of it is not recorded", claim.message.id, claim.message.kind,
+    )
