@@ -89,13 +89,8 @@ _MARK_FAILED = (
 
 
 def mark_failed(
-    session: Session,
-    *,
-    reminder_id: int,
-    claimed_at: datetime,
-    error: str,
-    status: OutboxStatus = OutboxStatus.FAILED,
-    not_before: datetime | None = None,
+    session: Session, *, reminder_id: int, claimed_at: datetime, error: str,
+    status: OutboxStatus = OutboxStatus.FAILED, not_before: datetime | None = None,
 ) -> bool:
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
     reminder); dead or skipped end it. Under the claim taken at `claimed_at`, as `mark_sent`."""
