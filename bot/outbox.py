@@ -303,7 +303,7 @@ class Worker:
             if row.original_channel and row.original_ts:
                 updates = (row.original_channel, row.original_ts)
         payload = json.loads(row.payload)
-        due_at = payload.pop(DUE_AT, None)
+        due_at, went = payload.pop(DUE_AT, None), claims.went_of(payload)
         message = Queued(
             id=message_id,
             kind=row.kind,
@@ -313,6 +313,7 @@ class Worker:
             updates=updates,
             due_at=datetime.fromisoformat(due_at) if due_at else None,
             at=self._at or self.now(),
+            went=went,
         )
         until = self._held_until(session, message)
         if until is not None:
@@ -322,7 +323,7 @@ class Worker:
             return outbox.hold(session, until=until, **row_now)
         if not outbox.take(session, **row_now):
             return False
-        return Claim(message, row.attempts + 1, now)
+        return Claim(message, row.attempts + 1, now, row.payload)
 
     def _send(self, claim: Claim, *, paced: bool) -> None:
         """Send one claimed message and record what became of it."""
@@ -383,5 +384,6 @@ class Worker:
                 self.pacer.pause(where, wait)
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
         claims.record_failed(
-            self.db, claim, error=failed.error, status=status, not_before=not_before
+            self.db, claim, error=failed.error, status=status, not_before=not_before,
+            went=failed.went,
         )

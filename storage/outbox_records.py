@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, or_, update
+from sqlalchemy import Text, and_, bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -83,6 +83,14 @@ _MARK_FAILED = (
         status=bindparam("new_status"),
         last_error=bindparam("error"),
         not_before=bindparam("retry_at", type_=UTCDateTime()),
+        # The message's own descriptor only: the lines it covers have none, and must not.
+        payload=case(
+            (
+                col(OutboxMessage.id) == bindparam("message_id"),
+                func.coalesce(bindparam("kept_payload", type_=Text()), OutboxMessage.payload),
+            ),
+            else_=OutboxMessage.payload,
+        ),
     )
     .execution_options(synchronize_session=False)
 )
@@ -91,9 +99,11 @@ _MARK_FAILED = (
 def mark_failed(
     session: Session, *, reminder_id: int, claimed_at: datetime, error: str,
     status: OutboxStatus = OutboxStatus.FAILED, not_before: datetime | None = None,
+    payload: str | None = None,
 ) -> bool:
     """A failed attempt, tried again after `not_before` (or by the next sweep, for a
-    reminder); dead or skipped end it. Under the claim taken at `claimed_at`, as `mark_sent`."""
+    reminder); dead or skipped end it. Under the claim taken at `claimed_at`, as `mark_sent`.
+    `payload`: the message's descriptor anew (what went of a message in parts)."""
     marked = run(
         session,
         _MARK_FAILED,
@@ -103,6 +113,7 @@ def mark_failed(
             "new_status": status,
             "error": error[:2000],
             "retry_at": not_before,
+            "kept_payload": payload,
         },
     )
     return bool(marked.rowcount)
