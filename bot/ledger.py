@@ -68,19 +68,26 @@ def send_all_once(
         error = describe_failure(exc)
         log.warning("Reminders %s failed: %s", list(claimed), error)
         with db.session() as session:
-            for reminder_id in claimed.values():
-                reminders.mark_failed(session, reminder_id=reminder_id, error=error)
+            for reminder_id in claimed.values():  # under each claim, taken at `now`
+                _unless_taken_over(
+                    reminders.mark_failed(
+                        session, reminder_id=reminder_id, claimed_at=now, error=error
+                    ),
+                    reminder_id,
+                )
             session.commit()
         return list(claimed), Result(sent=False, error=error)
     with db.session() as session:
         for reminder_id in claimed.values():
-            reminders.mark_sent(
+            marked = reminders.mark_sent(
                 session,
                 reminder_id=reminder_id,
+                claimed_at=now,
                 now=now,
                 channel=posted.channel if posted else None,
                 ts=posted.ts if posted else None,
             )
+            _unless_taken_over(marked, reminder_id)
         session.commit()
     return list(claimed), Result(sent=True, posted=posted)
 
@@ -91,3 +98,10 @@ def send_once(
     """Claim `key`, call `send` (which talks to Slack), and record the outcome."""
     _claimed, result = send_all_once(db, [key], lambda _keys: send(), now=now)
     return result
+
+
+def _unless_taken_over(recorded: bool, reminder_id: int) -> None:
+    """A record under a claim another sweep took over (this one's send outlasted
+    STALE_CLAIM) changes nothing: what became of the reminder is the other's to record."""
+    if not recorded:
+        log.info("Reminder %s was taken over by another sweep while it was sent", reminder_id)

@@ -14,7 +14,9 @@ pass claims goes out on a few threads at once, one conversation to a thread (bot
 
 A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. A
 claim that waited its turn for half its lease is renewed as its send starts (or left to a
-worker that took it as stale): none is taken over in flight (a send lasts far less). The window
+worker that took it as stale): none is taken over in flight (a send lasts far less). What
+became of a message is recorded only under its claim (bot.claims): should a send outlast its
+lease all the same, the worker that took it over keeps its record. The window
 left (README, "Delivery"): the process dies, or the platform's answer is lost, after the platform
 accepted a message and before the worker recorded it; that message goes again.
 The worker's own commits (claims, records of what went) are not flushed to disk one by one
@@ -30,10 +32,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
+
+from bot import claims
+from bot.claims import Claim
 
 # Owing a message (queue, owe, to_staff…) is the outbox's API too: re-exported here.
 from bot.owing import DUE_AT as DUE_AT
@@ -78,15 +82,6 @@ PACED_WAIT = 5.0
 # lane, which holds every conversation in step behind the slowest (1.45x the ideal on eight
 # lanes against 1.05x on one, bench_pacing).
 SENDERS = 8
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A message taken to send, and its attempt's number (for the back-off)."""
-
-    message: Queued
-    attempts: int
-    claimed_at: datetime  # the claim's token: one taken over is stamped later (keep)
 
 
 class Worker:
@@ -275,12 +270,15 @@ class Worker:
     def _send_unless_paused(self, claimed: tuple[Claim, bool]) -> None:
         """A 429 met in this pass, or stop, puts the message back instead."""
         claim, paced = claimed
-        if self.now() - claim.claimed_at >= self.stale_after / 2 and not self._kept(claim):
-            return  # another worker took it while it waited its turn: it is theirs to send
+        if self.now() - claim.claimed_at >= self.stale_after / 2:
+            kept = claims.kept(self.db, claim, self.now())
+            if kept is None:
+                return  # another worker took it while it waited its turn: it is theirs to send
+            claim = kept
         to = claim.message.recipient
         wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
         if wait or self._stopping.is_set():
-            self._failed(claim.message, claim.attempts, SendFailed("put back", retry_after=wait))
+            self._failed(claim, SendFailed("put back", retry_after=wait))
         else:
             self._send(claim, paced=paced)
 
@@ -291,19 +289,21 @@ class Worker:
         if row is None or row.payload is None:
             return False
         updates: tuple[str, str] | None = None
+        now = self.now()
+        row_now = {"message_id": message_id, "now": now, "stale_after": self.stale_after}
         if row.updates_id is not None:
             if row.original_status in (None, OutboxStatus.SKIPPED, OutboxStatus.DEAD):
-                never = "the message it updates was never sent"
-                outbox.mark_failed(
-                    session, reminder_id=message_id, error=never, status=OutboxStatus.SKIPPED
+                never = "the message it updates was never sent"  # settled under a claim too
+                return outbox.take(session, **row_now) and outbox.mark_failed(
+                    session, reminder_id=message_id, claimed_at=now, error=never,
+                    status=OutboxStatus.SKIPPED,
                 )
-                return True
             if row.original_status != OutboxStatus.SENT:
                 return False  # the card first: this update waits for it
             if row.original_channel and row.original_ts:
                 updates = (row.original_channel, row.original_ts)
         payload = json.loads(row.payload)
-        due_at = payload.pop(DUE_AT, None)
+        due_at, went = payload.pop(DUE_AT, None), claims.went_of(payload)
         message = Queued(
             id=message_id,
             kind=row.kind,
@@ -313,9 +313,8 @@ class Worker:
             updates=updates,
             due_at=datetime.fromisoformat(due_at) if due_at else None,
             at=self._at or self.now(),
+            went=went,
         )
-        now = self.now()
-        row_now = {"message_id": message_id, "now": now, "stale_after": self.stale_after}
         until = self._held_until(session, message)
         if until is not None:
             if message_id in self._held_now:
@@ -324,16 +323,7 @@ class Worker:
             return outbox.hold(session, until=until, **row_now)
         if not outbox.take(session, **row_now):
             return False
-        return Claim(message, row.attempts + 1, now)
-
-    def _kept(self, claim: Claim) -> bool:
-        """Renew a claim that waited its turn; False if another worker has taken it since."""
-        with self.db.session(durable=False) as session:
-            kept = outbox_pace.keep(
-                session, message_id=claim.message.id, claimed_at=claim.claimed_at, now=self.now()
-            )
-            session.commit()
-        return kept
+        return Claim(message, row.attempts + 1, now, row.payload)
 
     def _send(self, claim: Claim, *, paced: bool) -> None:
         """Send one claimed message and record what became of it."""
@@ -341,27 +331,28 @@ class Worker:
         try:
             sent = self.sender.send(message)
         except SendFailed as failed:
-            self._failed(message, claim.attempts, failed)
+            self._failed(claim, failed)
             return
         except Exception as exc:  # a bug in rendering: logged, retried with back-off
             log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
-            self._failed(message, claim.attempts, SendFailed(f"{type(exc).__name__}: {exc}"))
+            self._failed(claim, SendFailed(f"{type(exc).__name__}: {exc}"))
             return
         finally:  # counted once the platform has answered: its window has seen the request
             if paced:
                 self.pacer.sent(message.recipient)
+        under = {"reminder_id": message_id, "claimed_at": claim.claimed_at}
         with self.db.session(durable=False) as session:
             if isinstance(sent, Moot):
-                outbox.mark_failed(
-                    session, reminder_id=message_id, error="nothing to say",
-                    status=OutboxStatus.SKIPPED,
+                marked = outbox.mark_failed(
+                    session, **under, error="nothing to say", status=OutboxStatus.SKIPPED
                 )
             else:
                 self.sender.record(session, message, sent)
                 channel, ts = (sent.channel, sent.ts) if sent else (None, None)
-                outbox.mark_sent(
-                    session, reminder_id=message_id, now=self.now(), channel=channel, ts=ts
-                )
+                marked = outbox.mark_sent(session, **under, now=self.now(), channel=channel, ts=ts)
+            if not marked:  # what goes with "sent" (a card's place, an audit entry) goes too
+                claims.taken_over(claim)
+                return
             session.commit()
 
     def _held_until(self, session: Session, message: Queued) -> datetime | None:
@@ -377,7 +368,8 @@ class Worker:
         zone = zone_named(tz) or self.office_tz
         return held_until(max(message.due_at, message.at or self.now()), zone)
 
-    def _failed(self, message: Queued, attempts: int, failed: SendFailed) -> None:
+    def _failed(self, claim: Claim, failed: SendFailed) -> None:
+        message, attempts = claim.message, claim.attempts
         if failed.permanent:
             log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
             status, not_before = OutboxStatus.DEAD, None
@@ -391,9 +383,7 @@ class Worker:
                 where = message.recipient if failed.pause == "conversation" else None
                 self.pacer.pause(where, wait)
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)
-        with self.db.session(durable=False) as session:
-            outbox.mark_failed(
-                session, reminder_id=message.id, error=failed.error, status=status,
-                not_before=not_before,
-            )
-            session.commit()
+        claims.record_failed(
+            self.db, claim, error=failed.error, status=status, not_before=not_before,
+            went=failed.went,
+        )

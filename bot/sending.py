@@ -1,15 +1,17 @@
 """What the outbox's worker and a platform's sender say to each other: the message as the
 sender sees it (`Queued`), where the platform put it (`Reference`; `Posted`, the one Slack's
 sender gives and an update names), nothing to say (`MOOT`), a refusal (`SendFailed`, worded
-by the platform's adapter, and `describe_failure`, its one line for an operator), and the
+by the platform's adapter, and `describe_failure`, its one line for an operator), a message
+in parts sent with a retry resuming after the parts that went (`send_in_parts`), and the
 `Sender` each platform's adapter provides (Slack: handlers.outgoing; Teams:
 bot.teams.sender). bot.outbox re-exports them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -33,6 +35,15 @@ class Posted:
 
 
 @dataclass(frozen=True)
+class Partly:
+    """What of a message in parts (a long list) reached the platform before a part failed: how
+    many parts, and where the first went (the message's place, for updates)."""
+
+    parts: int
+    first: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Queued:
     """One message as the sender sees it: the descriptor and, for an update, where the
     message it updates went."""
@@ -49,6 +60,8 @@ class Queued:
     # The time the message is sent as of: the pass's, or the sweep's "now" in a sweep driven
     # by date (what a drawer counts days from and a sender schedules by).
     at: datetime | None = None
+    # What an earlier attempt delivered of a message in parts: the retry sends the rest.
+    went: Partly | None = None
 
 
 class Moot:
@@ -64,7 +77,8 @@ class SendFailed(Exception):
     asked; `permanent` when no retry can mend it; `parked` when only a change on the
     recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`.
     `pause`: the platform throttled "conversation" (the recipient's) or "sender" (the whole
-    app): nothing more goes there until `retry_after` has passed."""
+    app): nothing more goes there until `retry_after` has passed. `went`: the parts of a
+    message in parts that did go (`send_in_parts`), kept with the message for its retry."""
 
     def __init__(
         self,
@@ -78,6 +92,30 @@ class SendFailed(Exception):
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent
         self.parked, self.pause = parked, pause
+        self.went: Partly | None = None
+
+
+Part = TypeVar("Part")
+
+
+def send_in_parts(
+    message: Queued, parts: Sequence[Part], send: Callable[[Part], tuple[str, str]]
+) -> tuple[str, str] | None:
+    """Send a message's parts in order, but those an earlier attempt delivered (`message.went`);
+    `send` returns where a part went. Returns where the first went. A part refused after others
+    went is raised with what went (`SendFailed.went`): its retry resumes there, and no part
+    reaches the recipient twice (a crash between parts aside, as between send and record)."""
+    went = message.went or Partly(0)
+    first = went.first
+    for n, part in enumerate(parts[went.parts :], start=went.parts):
+        try:
+            where = send(part)
+        except SendFailed as failed:
+            if n:
+                failed.went = Partly(n, first)
+            raise
+        first = where if n == 0 else first
+    return first
 
 
 def describe_failure(exc: BaseException) -> str:

@@ -1,6 +1,7 @@
 """The outbox's SQL: queue a message in the caller's transaction, take it (once, across
-workers and processes), and record what became of it. The sweep's reminders claim their rows
-by natural key (storage.reminders); both end through `mark_sent` / `mark_failed` here.
+workers and processes), and record what became of it, under its claim (storage.outbox_records,
+re-exported). The sweep's reminders claim their rows by natural key (storage.reminders); both
+end through `mark_sent` / `mark_failed`.
 
 A message's `payload` is a platform-neutral descriptor — e.g. {"card": "approval",
 "step_id": 12} — that the platform's adapter renders from the database's state when it sends.
@@ -29,6 +30,10 @@ from storage.outbox_queue import WAITING as WAITING
 from storage.outbox_queue import hurry as hurry
 from storage.outbox_queue import queue as queue
 from storage.outbox_queue import queue_unless_waiting as queue_unless_waiting
+
+# So are the records of what became of a message (storage.outbox_records).
+from storage.outbox_records import mark_failed as mark_failed
+from storage.outbox_records import mark_sent as mark_sent
 from storage.types import UTCDateTime
 
 # What a worker may still do something about.
@@ -228,15 +233,6 @@ def next_try(session: Session) -> datetime | None:
     ).one()
 
 
-def _itself_and_covered(message_id: Any) -> Any:
-    """A message and the reminders' keys it covers (a list's lines, storage.reminders
-    .queue_once): rows without a payload of their own that point at it."""
-    return or_(
-        col(OutboxMessage.id) == message_id,
-        and_(col(OutboxMessage.updates_id) == message_id, col(OutboxMessage.payload).is_(None)),
-    )
-
-
 def retry_now(session: Session, *, ids: list[int]) -> None:
     """Try these failed messages again now, given up ones included: a sweep's reminders,
     which each run retries once, as the next run always has (someone invited Nolan to the
@@ -259,64 +255,6 @@ def by_ids(session: Session, *, ids: list[int]) -> dict[int, OutboxMessage]:
         return {}
     rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all()
     return {row.id: row for row in rows if row.id is not None}
-
-
-_MARK_SENT = (
-    update(OutboxMessage)
-    .where(_itself_and_covered(bindparam("message_id")))
-    .values(
-        status=OutboxStatus.SENT,
-        sent_at=bindparam("now", type_=UTCDateTime()),
-        channel=bindparam("sent_channel"),
-        ts=bindparam("sent_ts"),
-        last_error=None,
-    )
-    .execution_options(synchronize_session=False)
-)
-
-
-def mark_sent(
-    session: Session, *, reminder_id: int, now: datetime, channel: str | None, ts: str | None
-) -> None:
-    run(
-        session,
-        _MARK_SENT,
-        {"message_id": reminder_id, "now": now, "sent_channel": channel, "sent_ts": ts},
-    )
-
-
-_MARK_FAILED = (
-    update(OutboxMessage)
-    .where(_itself_and_covered(bindparam("message_id")))
-    .values(
-        status=bindparam("new_status"),
-        last_error=bindparam("error"),
-        not_before=bindparam("retry_at", type_=UTCDateTime()),
-    )
-    .execution_options(synchronize_session=False)
-)
-
-
-def mark_failed(
-    session: Session,
-    *,
-    reminder_id: int,
-    error: str,
-    status: OutboxStatus = OutboxStatus.FAILED,
-    not_before: datetime | None = None,
-) -> None:
-    """A failed attempt, tried again after `not_before` (or by the next sweep, for a
-    reminder); dead or skipped end it."""
-    run(
-        session,
-        _MARK_FAILED,
-        {
-            "message_id": reminder_id,
-            "new_status": status,
-            "error": error[:2000],
-            "retry_at": not_before,
-        },
-    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
+from storage import touched
 from storage.db import conflict_insert
 from storage.models import Reminder, Staff
 from storage.outbox import mark_failed, mark_sent
@@ -107,7 +108,7 @@ def queue_once(
     worker retries it), so a rerun, a restart or a second process owes nothing new.
     `covered_by`: the key is one line of another message (a list), which carries the payload
     and whose outcome it shares (storage.outbox.mark_sent / mark_failed)."""
-    return _insert_key(
+    queued = _insert_key(
         session,
         key,
         status=ReminderStatus.QUEUED,
@@ -117,6 +118,9 @@ def queue_once(
         payload=json.dumps(payload, sort_keys=True) if payload is not None else None,
         updates_id=covered_by,
     )
+    if queued is not None and payload is not None:  # a message to send: the worker woken
+        touched.note_queued(session)  # on commit (an INSERT no ORM flush sees)
+    return queued
 
 
 def owed_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> dict[Key, int | None]:

@@ -24,8 +24,9 @@ from sqlmodel import Session
 
 from bot.outbox import MOOT, SENDERS, Moot, Queued, SendFailed
 from bot.pacing import Pace
+from bot.sending import send_in_parts
 from bot.teams.connector import Connector
-from bot.teams.drawers import DRAWERS, Where
+from bot.teams.drawers import DRAWERS, Drawn, Where
 from storage import staff, teams_channels
 from storage.db import Database
 
@@ -87,13 +88,17 @@ class TeamsSender:
                     raise
             with self.db.session() as session:
                 chat = self._chat(session, message.recipient, message)
-        conversation_id = chat.conversation_id or self._open(chat)
-        activity_id = self.connector.send(chat.service_url, conversation_id, drawn.activity())
-        for then in drawn.more:
-            self.connector.send(chat.service_url, conversation_id, then.activity())
-        if chat.staff_id is None and not message.recipient.startswith(CHANNEL):
+        service_url, conversation_id = chat.service_url, chat.conversation_id or self._open(chat)
+
+        def post(part: Drawn) -> tuple[str, str]:
+            sent = self.connector.send(service_url, conversation_id, part.activity())
+            return message.recipient, sent
+
+        # A list in parts: a retry after a part failed sends only the parts that did not go.
+        first = send_in_parts(message, (drawn, *drawn.more), post)
+        if first is None or (chat.staff_id is None and not message.recipient.startswith(CHANNEL)):
             return None  # someone outside the org chart: nothing to update later
-        return Where(message.recipient, activity_id)
+        return Where(*first)
 
     def record(self, session: Session, message: Queued, sent: Any) -> None:
         found = DRAWERS.get(str(message.payload.get("card")))

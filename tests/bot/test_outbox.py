@@ -184,7 +184,11 @@ def test_what_an_earlier_process_left_is_picked_up_on_start(
     dead_claim = owe(db, "claimed long ago")
     live_claim = owe(db, "claimed just now")
     with db.session() as session:
-        outbox.mark_failed(session, reminder_id=failed, error="x", not_before=T0)
+        claimed_at = T0 - STALE_CLAIM * 3
+        assert outbox.take(session, message_id=failed, now=claimed_at, stale_after=STALE_CLAIM)
+        outbox.mark_failed(
+            session, reminder_id=failed, claimed_at=claimed_at, error="x", not_before=T0
+        )
         for message_id, at in ((dead_claim, T0 - STALE_CLAIM * 2), (live_claim, T0)):
             assert outbox.take(session, message_id=message_id, now=at, stale_after=STALE_CLAIM)
         session.commit()

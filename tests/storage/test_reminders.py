@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from sqlmodel import select
+
 from bot.ledger import send_once
 from bot.outbox import Posted
 from storage.db import Database
+from storage.models import Reminder
 from storage.reminders import STALE_CLAIM, Key, claim
 
 NOW = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
@@ -43,6 +47,24 @@ def test_a_claim_left_by_a_dead_sweep_is_taken_again_only_when_stale(db: Databas
     assert not send_once(db, KEY, lambda: Posted("D", "1"), now=NOW + timedelta(minutes=1)).sent
     later = NOW + STALE_CLAIM + timedelta(seconds=1)
     assert send_once(db, KEY, lambda: Posted("D", "1"), now=later).sent
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_send_taken_over_by_another_sweep_records_nothing_when_it_ends(
+    db: Database, fails: bool
+) -> None:
+    later = NOW + STALE_CLAIM + timedelta(minutes=1)
+
+    def slow() -> Posted:  # outlasts the lease: another sweep takes the key over and sends it
+        assert send_once(db, KEY, lambda: Posted("D", "theirs"), now=later).sent
+        if fails:
+            raise ConnectionError("timed out")
+        return Posted("D", "mine")
+
+    send_once(db, KEY, slow, now=NOW)
+    with db.session() as session:
+        row = session.exec(select(Reminder)).one()
+    assert (row.status, row.ts, row.sent_at, row.last_error) == ("sent", "theirs", later, None)
 
 
 def test_sweeps_racing_for_one_key_send_it_once(db: Database) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage import audit, touched
+from datetime import UTC, date, datetime
+
+from storage import audit, reminders, touched
 from storage.db import Database
 from storage.touched import Touched
 
@@ -82,3 +84,20 @@ def test_a_forgotten_database_tells_its_old_watchers_nothing(db: Database) -> No
     touched.settle(db)
     assert (len(old.seen), old.settled) == (0, 0)
     assert (len(new.seen), new.settled) == (1, 1)
+
+
+def test_a_reminder_owed_by_a_sweep_wakes_the_outbox_worker(db: Database) -> None:
+    """reminders.queue_once inserts without the ORM: it says a message was queued, so the
+    worker sends it at once rather than at its next 30-second pass; a key already owed, or a
+    list's line (no message of its own), queues nothing."""
+    watcher = Recorder()
+    touched.subscribe(db, watcher)
+    key = reminders.Key("vetting_renewal", "staff:1", "staff:1", date(2027, 1, 4))
+    now = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    for payload in ({"card": "vetting_renewal"}, {"card": "vetting_renewal"}, None):
+        with db.session() as session:
+            line = reminders.Key("line", "staff:2", "staff:1", date(2027, 1, 4))
+            reminders.queue_once(session, key=key if payload else line, payload=payload, now=now)
+            session.commit()
+    assert [t.queued for t in watcher.seen] == [True]
+

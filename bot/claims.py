@@ -1,0 +1,86 @@
+"""A message the delivery worker (bot.outbox) has taken to send, and what it does under that
+claim. The claim's token is its `claimed_at`: one taken over by another worker, as stale, is
+stamped later. So a claim that waited its turn is renewed only if the token still holds
+(`kept`), and what became of the message is recorded only while it does (storage.outbox
+.mark_sent / mark_failed, one statement each): a send that outlasted its lease and was taken
+over records nothing when it ends, and says so once (`taken_over`). A message in parts whose
+later part failed keeps what went (`SendFailed.went`) in its descriptor, under the claim too,
+for its retry to resume after it (`went_of`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.rules.status import OutboxStatus
+from bot.sending import Partly, Queued
+from storage import outbox, outbox_pace
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class Claim:
+    """A message taken to send, and its attempt's number (for the back-off)."""
+
+    message: Queued
+    attempts: int
+    claimed_at: datetime  # the claim's token
+    descriptor: str  # the message's payload as queued
+
+
+def kept(db: Database, claim: Claim, now: datetime) -> Claim | None:
+    """The claim renewed as of `now`; None if another worker has taken it since."""
+    with db.session(durable=False) as session:
+        renewed = outbox_pace.keep(
+            session, message_id=claim.message.id, claimed_at=claim.claimed_at, now=now
+        )
+        session.commit()
+    return replace(claim, claimed_at=now) if renewed else None
+
+
+# The descriptor's key for what went of a message in parts, taken out before a sender sees it.
+WENT = "_went"
+
+
+def went_of(payload: dict[str, Any]) -> Partly | None:
+    """What went of a message in parts before an attempt failed, taken out of its descriptor."""
+    went = payload.pop(WENT, None)
+    if not isinstance(went, dict):
+        return None
+    first = went.get("first")
+    return Partly(int(went["parts"]), (str(first[0]), str(first[1])) if first else None)
+
+
+def _keeping(descriptor: str, went: Partly) -> str:
+    payload = json.loads(descriptor)
+    payload[WENT] = {"parts": went.parts, "first": list(went.first) if went.first else None}
+    return json.dumps(payload, sort_keys=True)
+
+
+def record_failed(
+    db: Database, claim: Claim, *, error: str, status: OutboxStatus, not_before: datetime | None,
+    went: Partly | None = None,
+) -> None:
+    """A failed attempt (to retry after `not_before`; dead, parked or put back), under the
+    claim, with what went of it if it is in parts."""
+    descriptor = _keeping(claim.descriptor, went) if went is not None else None
+    with db.session(durable=False) as session:
+        marked = outbox.mark_failed(
+            session, reminder_id=claim.message.id, claimed_at=claim.claimed_at, error=error,
+            status=status, not_before=not_before, payload=descriptor,
+        )
+        session.commit()
+    if not marked:
+        taken_over(claim)
+
+
+def taken_over(claim: Claim) -> None:
+    """A record that found its claim taken over (the send outlasted the lease) changed nothing."""
+    log.info(
+        "Outbox message %s (%s) was taken over by another worker while it was sent: what this"
+        " one saw of it is not recorded", claim.message.id, claim.message.kind,
+    )
