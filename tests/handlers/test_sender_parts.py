@@ -21,7 +21,7 @@ from storage.models import Staff
 from storage.reminders import Key, queue_once
 from tests.bot.test_outbox_pacing import Time
 from tests.fakeslack.server import FakeSlack
-from tests.teams.test_sender_parts import rows
+from tests.teams.test_sender_parts import fail_then_retry, rows
 
 MONDAY = date(2026, 11, 16)  # the week of the list; Time's T0 is Friday 20 November, 10:00
 LAPSED_ON = date(2026, 10, 1)
@@ -52,10 +52,11 @@ class RefusingPart(Notifier):
         return super().dm(user_id, message)
 
 
-@pytest.mark.parametrize(
-    ("refused", "how"),
-    [(1, "ratelimited"), (2, "503"), (3, "service_unavailable"), (2, "ratelimited")],
-)
+# Which part is refused, and how.
+CASES = [(1, "ratelimited"), (2, "503"), (3, "service_unavailable"), (2, "ratelimited")]
+
+
+@pytest.mark.parametrize(("refused", "how"), CASES)
 def test_a_retry_sends_only_the_parts_that_did_not_go(
     db: Database, refused: int, how: str
 ) -> None:
@@ -87,15 +88,7 @@ def test_a_retry_sends_only_the_parts_that_did_not_go(
         client = WebClient(token="xoxb-t", base_url=fake.api_url)
         sender = SlackSender(db, RefusingPart(client, fake, refused, how), now=time.now)
         worker = Worker(db, sender, now=time.now, clock=time.clock, sleep=time.sleep)
-        try:
-            worker.run_once()
-            failed = rows(db)
-            assert failed["list"].status == failed["line"].status == "failed"
-            assert failed["line"].payload is None  # still the list's line, not a message
-            time.t += 3600  # past the back-off
-            worker.run_once()
-        finally:
-            worker.stop()
+        fail_then_retry(db, worker, time)
         posts = fake.calls("chat.postMessage")
         assert len(fake.rejected) == 1 and not fake.problems
     parts = [f"(part {n} of 3)" for n in (1, 2, 3)]
