@@ -99,12 +99,13 @@ Part = TypeVar("Part")
 
 
 def send_in_parts(
-    message: Queued, parts: Sequence[Part], send: Callable[[Part], tuple[str, str]]
+    message: Queued, parts: Sequence[Part], send: Callable[[Part], tuple[str, str] | None]
 ) -> tuple[str, str] | None:
     """Send a message's parts in order, but those an earlier attempt delivered (`message.went`);
-    `send` returns where a part went. Returns where the first went. A part refused after others
-    went is raised with what went (`SendFailed.went`): its retry resumes there, and no part
-    reaches the recipient twice (a crash between parts aside, as between send and record)."""
+    `send` returns where a part went (None: nowhere to name, as a message Slack schedules),
+    raising a refusal as `SendFailed`. Returns where the first went. A part refused after
+    others went is raised with what went (`SendFailed.went`): its retry resumes there, and no
+    part reaches the recipient twice (a crash between parts aside, as between send and record)."""
     went = message.went or Partly(0)
     first = went.first
     for n, part in enumerate(parts[went.parts :], start=went.parts):

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from sqlmodel import Session
 
 from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed
 from bot.pacing import Pace
+from bot.sending import send_in_parts
 from bot.settings import Policy
 from handlers.notifier import Message, Notifier
 from storage import staff
@@ -72,7 +74,8 @@ class Drawn:
     update: Posted | None = None
     home: View | None = None
     # Messages that follow it, to the same recipient (a long list in parts): one message of
-    # the outbox, sent whole again if any part fails.
+    # the outbox, whose place is the first part's; a retry after a part failed sends only the
+    # parts that did not go (bot.sending.send_in_parts).
     more: tuple[Message, ...] = ()
 
     def __post_init__(self) -> None:
@@ -154,6 +157,17 @@ def _failure(exc: SlackApiError) -> SendFailed:
     )
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Slack's refusal, or Slack out of reach, as the SendFailed the worker understands."""
+    try:
+        yield
+    except SlackApiError as exc:
+        raise _failure(exc) from exc
+    except OSError as exc:  # Slack not reached (refused, timed out): tried again later
+        raise SendFailed(f"Slack not reached: {exc}") from exc
+
+
 class SlackSender:
     """bot.outbox.Sender for Slack."""
 
@@ -187,30 +201,31 @@ class SlackSender:
             to, tz = self._slack_id(session, message.recipient)
         if drawn is None:
             return MOOT
-        try:
-            if drawn.message is not None and drawn.update is not None:
+        if drawn.message is not None and drawn.update is not None:
+            with _refusals():
                 self.notifier.update(drawn.update, drawn.message)
-                return drawn.update
-            if to is None:
-                raise SendFailed("no Slack account to send to", permanent=True)
-            if drawn.home is not None:
+            return drawn.update
+        if to is None:
+            raise SendFailed("no Slack account to send to", permanent=True)
+        if drawn.home is not None:
+            with _refusals():
                 self.notifier.publish_home(to, drawn.home)
-                return None
-            assert drawn.message is not None
-            first = None
-            for part in (drawn.message, *drawn.more):
+            return None
+        assert drawn.message is not None
+
+        def post(part: Message) -> tuple[str, str] | None:
+            with _refusals():  # each part's own: what went before it is kept (send_in_parts)
                 if message.recipient.startswith("channel:"):
                     posted = self.notifier.post(to, part)
                 elif message.due_at is not None:  # into the person's working hours, then
                     posted = self.notifier.dm_in_hours(to, part, tz=tz, now=at)
                 else:
                     posted = self.notifier.dm(to, part)
-                first = first or posted
-            return first
-        except SlackApiError as exc:
-            raise _failure(exc) from exc
-        except OSError as exc:  # Slack not reached (refused, timed out): tried again later
-            raise SendFailed(f"Slack not reached: {exc}") from exc
+            return None if posted is None else (posted.channel, posted.ts)
+
+        # A list in parts: a retry after a part failed sends only the parts that did not go.
+        first = send_in_parts(message, (drawn.message, *drawn.more), post)
+        return None if first is None else Posted(*first)
 
     def record(self, session: Session, message: Queued, sent: Any) -> None:
         found = CARDS.get(str(message.payload.get("card")))

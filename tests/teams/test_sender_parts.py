@@ -57,21 +57,26 @@ def test_a_retry_sends_only_the_parts_that_did_not_go(
         line = Key("line", "line", CHANNEL, date(2027, 1, 4))  # one the list covers
         queue_once(session, key=line, payload=None, now=time.now(), covered_by=listed)
         session.commit()
-    try:
-        worker.run_once()
-        failed = rows(db)
-        assert failed["list"].status == failed["line"].status == "failed"
-        assert failed["line"].payload is None  # still the list's line, not a message
-        time.t += 3600  # past the back-off
-        worker.run_once()
-    finally:
-        worker.stop()
+    fail_then_retry(db, worker, time)
     assert chats.delivered == ["one", "two", "three"]  # none twice, none lost
     sent = rows(db)
     assert (sent["list"].status, sent["list"].channel, sent["list"].ts) == (
         "sent", CHANNEL, "activity-1"
     )
     assert sent["line"].status == "sent"
+
+
+def fail_then_retry(db: Database, worker: Worker, time: Time) -> None:
+    """A pass in which a part of the list is refused, then one past its back-off."""
+    try:
+        worker.run_once()
+        failed = rows(db)
+        assert failed["list"].status == failed["line"].status == "failed"
+        assert failed["line"].payload is None  # still the list's line, not a message
+        time.t += 3600
+        worker.run_once()
+    finally:
+        worker.stop()
 
 
 def rows(db: Database) -> dict[str, OutboxMessage]:
