@@ -22,6 +22,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Claim:
     """A message taken to send, and its attempt's number (for the back-off)."""
