@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import Queued, queue
+from bot.outbox import REDRAWN, Queued, queue
 from bot.teams.adaptive import rich
 from bot.teams.cards import adaptive_card
 from bot.teams.drawers import Drawn, Where, card, drawer
@@ -99,6 +99,9 @@ def _every_copy(session: Session, message: Queued, _where: Where | None) -> None
         return
     step_id = int(message.payload["step_id"])
     subject = step_subject(step_id)
+    # The copy the decision was pressed on, if any, was replaced by the answer to the press:
+    # its update is recorded as made, not sent (bot.outbox.REDRAWN).
+    redrawn = {REDRAWN: r} if (r := message.payload.get(REDRAWN)) else {}
     for copy in outbox.sent(session, kind=APPROVAL, subject=subject):
         if (copy.channel, copy.ts) == message.updates:
             continue
@@ -109,7 +112,7 @@ def _every_copy(session: Session, message: Queued, _where: Where | None) -> None
             recipient=copy.recipient,
             updates_id=copy.id,
             step_id=step_id,
-            **{COPY: True},
+            **{COPY: True, **redrawn},
         )
 
 

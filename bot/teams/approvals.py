@@ -4,8 +4,10 @@ decision buttons are drawn: the Home card, the digest).
 - A one-press decision (Approve, Noted…) is an `Action.Execute`: verb `decide_<outcome>`,
   `_payload` the typed Decision. It is decided (bot.usecases.decide, one conditional update:
   a double press or two approvers at once record one decision) and committed before Teams is
-  answered; the answer replaces the pressed card in place with the decided card. Every other
-  copy is replaced by the UPDATE the decision owes (bot.teams.approval_drawers).
+  answered; the answer replaces the pressed card in place with the decided card, so the
+  decision's UPDATE of that copy is recorded as made, not sent (bot.outbox.REDRAWN: one
+  request fewer to Microsoft, whose 30 a second a tenant bound decisions). Every other copy
+  is replaced by the UPDATE the decision owes (bot.teams.approval_drawers).
 - A decision that needs words (its label ends "…") opens the same form Slack opens in a modal
   as a dialog (task/fetch keyed by the button id); the dialog's submit (task/submit, form
   id) decides with the reason, or comes back with the problem at the field.
@@ -63,14 +65,20 @@ def decide_by_button(turn: Turn) -> dict[str, Any]:
     """`adaptiveCard/action` on a decision button: decided at once, the card replaced."""
     try:
         meta = _pressed_decision(turn)
-        done = _decide(turn, _actor_id(turn), meta, None)
+        pressed_on = turn.raw.get("replyToId")
+        redrawn = pressed_on if isinstance(pressed_on, str) else None
+        done = _decide(turn, _actor_id(turn), meta, None, redrawn=redrawn)
     except Refused as refused:
         return action_message(refused.text)
     return _answered(turn, done)
 
 
-def _decide(turn: Turn, actor_id: int, meta: Decision, reason: str | None) -> Outcome:
-    """The decision the button or form names, as of now in the office's time zone."""
+def _decide(
+    turn: Turn, actor_id: int, meta: Decision, reason: str | None, *, redrawn: str | None = None
+) -> Outcome:
+    """The decision the button or form names, as of now in the office's time zone. `redrawn`:
+    the card pressed (replyToId), which the answer replaces when it is a copy of the step's
+    card (`_answered`): the outbox records that copy's update as made rather than sending it."""
     return decide.decide(
         turn.db,
         actor_id=actor_id,
@@ -79,6 +87,7 @@ def _decide(turn: Turn, actor_id: int, meta: Decision, reason: str | None) -> Ou
         reason=reason,
         now=turn.clock(),
         tz=turn.settings.policy.tz,
+        redrawn=redrawn,
     )
 
 
