@@ -10,6 +10,7 @@ step's card reaches a new approver, the earlier approvers' copies lose their but
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlmodel import Session
@@ -56,11 +57,12 @@ def drawn_text(marked: str) -> Drawn:
     return Drawn(plain(marked), card(*rich(marked)))
 
 
-def decided_card(session: Session, record: Record, step: ApprovalStep) -> Card:
+def decided_card(session: Session, record: Record, step: ApprovalStep, note: str = "") -> Card:
     """A step's card as it now stands, without the history: after a decision, who, when and
-    why (the flags stay: they are part of what was decided on)."""
+    why (the flags stay: they are part of what was decided on). `note`: marked text above."""
     flags = kind_of(record.declaration.kind).risks(session, record)
-    return approval_card(card_for(record, step, None, flags))
+    neutral = card_for(record, step, None, flags)
+    return approval_card(dataclasses.replace(neutral, note=note) if note else neutral)
 
 
 # -- the approver's card -----------------------------------------------------------------------

@@ -143,12 +143,16 @@ def test_a_non_approvers_press_is_refused_told_and_nothing_stored(
 def test_a_double_press_records_one_decision_and_the_second_is_told_who(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
 ) -> None:
+    """The second press — as when the first's answer was lost and the card kept its buttons —
+    gets the card as it now stands, with who decided it above."""
     declare(nolan, org)
     sent = card_to(fake, MANNY)
     first = press(nolan, MANNY, sent, "decide_approved")[1]
     second = press(nolan, MANNY, sent, "decide_approved")[1]
     replaced_card(first)
-    assert "already decided (approved) by Manny Manager" in told(second)
+    mended = text_of(replaced_card(second))
+    assert "already decided (approved) by Manny Manager" in mended and "Action." not in mended
+    told(press(nolan, BOB, sent, "decide_approved")[1])  # not his copy: words, never the card
     nolan.settle()
     assert len(audit(db, "decided")) == 1
     [outcome] = about_approvals(fake, ALICE)  # one outcome
@@ -173,10 +177,15 @@ def test_two_approvers_pressing_at_once_record_one_decision(
         thread.start()
     for thread in threads:
         thread.join(timeout=20)
-    kinds = sorted(r["type"].rsplit(".", 1)[-1] for r in replies.values())
-    assert kinds == ["adaptive", "message"], replies
-    loser = next(r for r in replies.values() if r["type"].endswith("message"))
-    assert "already decided (approved) by" in loser["value"]
+    [(loser, lost)] = [
+        (who, r) for who, r in replies.items() if "already decided (approved) by" in json.dumps(r)
+    ]
+    [won] = [r for who, r in replies.items() if who != loser]
+    assert "Action." not in text_of(replaced_card(won))
+    if loser == MANNY.key:  # his own copy: the card as it now stands, the words above it
+        assert "Action." not in text_of(replaced_card(lost))
+    else:  # someone else's copy: told in words
+        told(lost)
     assert len(audit(db, "decided")) == 1
     assert step_of(db, step_id).status == "approved"
 
@@ -300,7 +309,8 @@ def test_a_restart_between_submission_and_decision_still_decides_once(
     again = TeamsNolan(fake, db, clock).start()
     try:
         replaced_card(press(again, MANNY, sent, "decide_approved")[1])
-        assert "already decided" in told(press(again, MANNY, sent, "decide_approved")[1])
+        again_pressed = replaced_card(press(again, MANNY, sent, "decide_approved")[1])
+        assert "already decided" in text_of(again_pressed)
         again.settle()
     finally:
         again.stop()
