@@ -13,34 +13,22 @@ from bot.usecases.delegate import delegate
 from bot.usecases.reassign import reassign
 from storage.db import Database
 from storage.models import Staff
-from tests.e2e.teams.approving import (
-    ALICE,
-    MANNY,
-    MO,
-    add_manny,
-    audit,
-    card_to,
-    declare,
-    press,
-    replaced_card,
-    step_of,
-    text_of,
-    told,
-)
+from tests.e2e.teams import approving as on
+from tests.e2e.teams.approving import ALICE, MANNY, MO
 from tests.e2e.teams.harness import TeamsNolan, cards_of
 from tests.faketeams import FakeTeams
 
 
 @pytest.fixture
 def manny(fake: FakeTeams, db: Database, org: dict[str, Staff]) -> Staff:
-    return add_manny(fake, db, org)
+    return on.add_manny(fake, db, org)
 
 
 def test_a_moved_step_takes_the_old_cards_buttons_and_the_decision_redraws_every_copy(
     nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], manny: Staff
 ) -> None:
-    declare(nolan, org)
-    first = card_to(fake, MANNY)
+    on.declare(nolan, org)
+    first = on.card_to(fake, MANNY)
     nolan.settle()
     with db.session() as session:  # an admin hands it to the monitoring officer
         admin = session.get(Staff, org["mo"].id)
@@ -57,29 +45,29 @@ def test_a_moved_step_takes_the_old_cards_buttons_and_the_decision_redraws_every
             reason="Manny is on leave",
             now=nolan.clock(),
         )
-    second = card_to(fake, MO)
+    second = on.card_to(fake, MO)
     manny_chat = fake.conversation_of(MANNY.object_id)
     moved = fake.wait_for("update", lambda c: c.conversation_id == manny_chat)
     assert moved.activity_id == first.response["id"]
-    moved_text = text_of(cards_of(moved)[0])
+    moved_text = on.text_of(cards_of(moved)[0])
     assert "Now with Morgan Monitor" in moved_text and "Action." not in moved_text
-    note = card_to(fake, ALICE)
-    assert "is now with Morgan Monitor, who will decide it" in text_of(cards_of(note)[0])
+    note = on.card_to(fake, ALICE)
+    assert "is now with Morgan Monitor, who will decide it" in on.text_of(cards_of(note)[0])
     # The old card, pressed before it was redrawn: told, nothing decided.
-    assert "Only Morgan Monitor" in told(press(nolan, MANNY, first, "decide_approved")[1])
-    assert "Morgan Monitor" in text_of(
-        replaced_card(press(nolan, MO, second, "decide_approved")[1])
+    assert "Only Morgan Monitor" in on.told(on.press(nolan, MANNY, first, "decide_approved")[1])
+    assert "Morgan Monitor" in on.text_of(
+        on.replaced_card(on.press(nolan, MO, second, "decide_approved")[1])
     )
     nolan.settle()
     versions = fake.versions(manny_chat, first.response["id"])
     assert len(versions) == 3  # sent, moved, decided: the other copy is still updated
-    assert "Approved" in text_of(versions[-1]) and "Morgan Monitor" in text_of(versions[-1])
+    assert "Approved" in on.text_of(versions[-1]) and "Morgan Monitor" in on.text_of(versions[-1])
     # The copy pressed was replaced by the answer to the press: not updated again.
     mo_chat = fake.conversation_of(MO.object_id)
     pressed = (mo_chat, second.response["id"])
     assert [c for c in fake.calls("update") if (c.conversation_id, c.activity_id) == pressed] == []
-    assert "Action." in text_of(fake.activity(*pressed))  # the fake holds it as sent
-    assert len(audit(db, "decided")) == 1
+    assert "Action." in on.text_of(fake.activity(*pressed))  # the fake holds it as sent
+    assert len(on.audit(db, "decided")) == 1
 
 
 
@@ -90,8 +78,8 @@ def test_the_delegators_press_on_their_own_card_updates_the_deputys_copy_alone(
     card. Manny may still decide his own (issue 3). Pressed on his old card, the answer
     replaces that card; the deputy's copy — the newest, the one the decision's update names —
     is updated through the Bot Connector, and Manny's is not updated again."""
-    step_id = declare(nolan, org)
-    first = card_to(fake, MANNY)
+    step_id = on.declare(nolan, org)
+    first = on.card_to(fake, MANNY)
     nolan.settle()
     today = nolan.clock().date()
     with db.session() as session:
@@ -104,14 +92,14 @@ def test_the_delegators_press_on_their_own_card_updates_the_deputys_copy_alone(
         )
     mo_chat, manny_chat = (fake.conversation_of(p.object_id) for p in (MO, MANNY))
     second = fake.wait_for(
-        "send", lambda c: c.conversation_id == mo_chat and "decide_approved" in text_of(c.body)
+        "send", lambda c: c.conversation_id == mo_chat and "decide_approved" in on.text_of(c.body)
     )
     nolan.settle()
     assert len(fake.versions(manny_chat, first.response["id"])) == 2  # sent, passed on
-    decided = text_of(replaced_card(press(nolan, MANNY, first, "decide_approved")[1]))
+    decided = on.text_of(on.replaced_card(on.press(nolan, MANNY, first, "decide_approved")[1]))
     assert "Approved" in decided and "Action." not in decided
     nolan.settle()
-    assert step_of(db, step_id).status == "approved" and len(audit(db, "decided")) == 1
+    assert on.step_of(db, step_id).status == "approved" and len(on.audit(db, "decided")) == 1
     assert len(fake.versions(manny_chat, first.response["id"])) == 2  # not updated again
-    deputys = text_of(fake.activity(mo_chat, second.response["id"]))
+    deputys = on.text_of(fake.activity(mo_chat, second.response["id"]))
     assert "Approved" in deputys and "Action." not in deputys
