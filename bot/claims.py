@@ -5,7 +5,8 @@ stamped later. So a claim that waited its turn is renewed only if the token stil
 .mark_sent / mark_failed, one statement each): a send that outlasted its lease and was taken
 over records nothing when it ends, and says so once (`taken_over`). A message in parts whose
 later part failed keeps what went (`SendFailed.went`) in its descriptor, under the claim too,
-for its retry to resume after it (`went_of`)."""
+for its retry to resume after it (`went_of`). An update the platform's answer to a press
+already made is recorded as sent without being sent (`made_in_place`)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
 from bot.rules.status import OutboxStatus
-from bot.sending import Partly, Queued
+from bot.sending import Partly, Posted, Queued, Sender
 from storage import outbox, outbox_pace
 from storage.db import Database
 
@@ -84,4 +87,23 @@ def taken_over(claim: Claim) -> None:
     log.info(
         "Outbox message %s (%s) was taken over by another worker while it was sent: what this"
         " one saw of it is not recorded", claim.message.id, claim.message.kind,
+    )
+
+
+def made_in_place(
+    session: Session, sender: Sender, message: Queued, *, message_id: int, now: datetime,
+    stale_after: Any,
+) -> bool:
+    """An update the platform's answer to a press already made (payload REDRAWN: Teams'
+    invoke response replaced the pressed card): taken and recorded as sent at that card's
+    place, with what its sender writes beside it (Teams: the updates of the card's other
+    copies), in the caller's transaction. No request to the platform, so nothing counted
+    against its pace. False if another worker has it."""
+    assert message.updates is not None
+    if not outbox.take(session, message_id=message_id, now=now, stale_after=stale_after):
+        return False
+    channel, ts = message.updates
+    sender.record(session, message, Posted(channel, ts))
+    return outbox.mark_sent(
+        session, reminder_id=message_id, claimed_at=now, now=now, channel=channel, ts=ts
     )

@@ -41,6 +41,7 @@ from bot.claims import Claim
 
 # Owing a message (queue, owe, to_staff…) is the outbox's API too: re-exported here.
 from bot.owing import DUE_AT as DUE_AT
+from bot.owing import REDRAWN as REDRAWN
 from bot.owing import owe as owe
 from bot.owing import queue as queue
 from bot.owing import queue_unless_waiting as queue_unless_waiting
@@ -315,6 +316,8 @@ class Worker:
             at=self._at or self.now(),
             went=went,
         )
+        if updates is not None and payload.get(REDRAWN) == updates[1]:  # not sent: made already
+            return claims.made_in_place(session, self.sender, message, **row_now)
         until = self._held_until(session, message)
         if until is not None:
             if message_id in self._held_now:

@@ -20,6 +20,10 @@ from storage.models import OutboxMessage
 from storage.reminders import Key
 
 DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out before a sender sees it
+# An update's payload key: the place (ts) of a copy of its card that the platform's answer to
+# a press has already redrawn (Teams' invoke response). An update of that copy is recorded as
+# made there (bot.claims.made_in_place), never sent: no second request for the same card.
+REDRAWN = "_redrawn"
 
 
 def to_staff(staff_id: int) -> str:

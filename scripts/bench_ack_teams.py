@@ -223,9 +223,9 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                         results.append(measure("nolan", KIND, nolan_url, presses.body, level,
                                                count, teams_post))
                         runtime.outbox.wait_idle(timeout=600)
-                        record_done(results[-1], [
-                            c.at for c in fake.calls()[before:] if c.op in SENDING
-                        ])
+                        delivered = [c for c in fake.calls()[before:] if c.op in SENDING]
+                        record_done(results[-1], [c.at for c in delivered])
+                        note(_per_press(delivered, count))
             runtime.outbox.wait_idle(timeout=600)
             runtime.outbox.stop()
             runtime.teams.http.close()
@@ -236,6 +236,14 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
 
 
 SENDING = ("create_conversation", "send", "reply", "update")  # the fake's ops that deliver
+
+
+def _per_press(delivered: list[Any], presses: int) -> str:
+    """The Bot Connector calls the presses caused (Teams' 30 a second a tenant bounds them)."""
+    ops = {op: sum(c.op == op for c in delivered) for op in SENDING}
+    each = ", ".join(f"{op} {n / presses:.2f}" for op, n in ops.items() if n)
+    total = len(delivered)
+    return f"Connector calls after {presses} presses: {total}, {total / presses:.2f} each ({each})"
 
 
 def _declare(db: Database, people: list[dict[str, Any]], settings: Settings, n: int) -> set[int]:

@@ -10,11 +10,12 @@ step's card reaches a new approver, the earlier approvers' copies lose their but
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import Queued, queue
+from bot.outbox import REDRAWN, Queued, queue
 from bot.teams.adaptive import rich
 from bot.teams.cards import adaptive_card
 from bot.teams.drawers import Drawn, Where, card, drawer
@@ -56,11 +57,12 @@ def drawn_text(marked: str) -> Drawn:
     return Drawn(plain(marked), card(*rich(marked)))
 
 
-def decided_card(session: Session, record: Record, step: ApprovalStep) -> Card:
+def decided_card(session: Session, record: Record, step: ApprovalStep, note: str = "") -> Card:
     """A step's card as it now stands, without the history: after a decision, who, when and
-    why (the flags stay: they are part of what was decided on)."""
+    why (the flags stay: they are part of what was decided on). `note`: marked text above."""
     flags = kind_of(record.declaration.kind).risks(session, record)
-    return approval_card(card_for(record, step, None, flags))
+    neutral = card_for(record, step, None, flags)
+    return approval_card(dataclasses.replace(neutral, note=note) if note else neutral)
 
 
 # -- the approver's card -----------------------------------------------------------------------
@@ -99,6 +101,9 @@ def _every_copy(session: Session, message: Queued, _where: Where | None) -> None
         return
     step_id = int(message.payload["step_id"])
     subject = step_subject(step_id)
+    # The copy the decision was pressed on, if any, was replaced by the answer to the press:
+    # its update is recorded as made, not sent (bot.outbox.REDRAWN).
+    redrawn = {REDRAWN: r} if (r := message.payload.get(REDRAWN)) else {}
     for copy in outbox.sent(session, kind=APPROVAL, subject=subject):
         if (copy.channel, copy.ts) == message.updates:
             continue
@@ -109,7 +114,7 @@ def _every_copy(session: Session, message: Queued, _where: Where | None) -> None
             recipient=copy.recipient,
             updates_id=copy.id,
             step_id=step_id,
-            **{COPY: True},
+            **{COPY: True, **redrawn},
         )
 
 

@@ -4,21 +4,30 @@ decision buttons are drawn: the Home card, the digest).
 - A one-press decision (Approve, Noted…) is an `Action.Execute`: verb `decide_<outcome>`,
   `_payload` the typed Decision. It is decided (bot.usecases.decide, one conditional update:
   a double press or two approvers at once record one decision) and committed before Teams is
-  answered; the answer replaces the pressed card in place with the decided card. Every other
-  copy is replaced by the UPDATE the decision owes (bot.teams.approval_drawers).
+  answered; the answer replaces the pressed card in place with the decided card, so the
+  decision's UPDATE of that copy is recorded as made, not sent (bot.outbox.REDRAWN: one
+  request fewer to Microsoft, whose 30 a second a tenant bound decisions). Every other copy
+  is replaced by the UPDATE the decision owes (bot.teams.approval_drawers).
 - A decision that needs words (its label ends "…") opens the same form Slack opens in a modal
   as a dialog (task/fetch keyed by the button id); the dialog's submit (task/submit, form
   id) decides with the reason, or comes back with the problem at the field.
 - A refusal (not theirs to decide, already decided by someone, moved) never is an error page:
-  the person is told why, and the card is left to be redrawn as it now stands.
+  the person is told why, and the card is left to be redrawn as it now stands. A press on
+  their own copy of a card whose step no longer waits is answered with that card as it now
+  stands, the reason above: a copy still showing buttons (the answer to the deciding press
+  lost on its way) is mended by the next press.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
+from bot.outbox import to_staff
 from bot.rules import approvals as rules
 from bot.rules.refusal import STALE_BUTTON, Refused
+from bot.rules.status import StepStatus
 from bot.teams import forms
 from bot.teams.adaptive import read_payload
 from bot.teams.approval_drawers import decided_card
@@ -27,6 +36,7 @@ from bot.teams.invoke_responses import action_message, card_replaced, dialog, di
 from bot.teams.router import ADAPTIVE_CARD_ACTION, TASK_FETCH, TASK_SUBMIT, Router, Turn
 from bot.ui.approval import TEXT_MAX, Block, Callback, decide_action, decision_text_form
 from bot.ui.payload import BadPayload, Decision, decode
+from bot.ui.text import escape
 from bot.usecases import decide
 from bot.usecases.decide import Outcome
 from bot.usecases.owed import APPROVAL, step_and_record, step_subject
@@ -63,14 +73,47 @@ def decide_by_button(turn: Turn) -> dict[str, Any]:
     """`adaptiveCard/action` on a decision button: decided at once, the card replaced."""
     try:
         meta = _pressed_decision(turn)
-        done = _decide(turn, _actor_id(turn), meta, None)
+        actor_id = _actor_id(turn)
     except Refused as refused:
         return action_message(refused.text)
+    try:
+        done = _decide(turn, actor_id, meta, None, redrawn=_pressed_on(turn))
+    except Refused as refused:
+        with turn.db.session() as session:
+            mended = _as_it_stands(turn, session, meta.step_id, actor_id, refused.text)
+        return mended or action_message(refused.text)
     return _answered(turn, done)
 
 
-def _decide(turn: Turn, actor_id: int, meta: Decision, reason: str | None) -> Outcome:
-    """The decision the button or form names, as of now in the office's time zone."""
+def _pressed_on(turn: Turn) -> str | None:
+    """The id of the message whose button was pressed (Teams' replyToId)."""
+    pressed_on = turn.raw.get("replyToId")
+    return pressed_on if isinstance(pressed_on, str) and pressed_on else None
+
+
+def _as_it_stands(
+    turn: Turn, session: Session, step_id: int, actor_id: int, why: str
+) -> dict[str, Any] | None:
+    """A refused press on the presser's own copy of the step's card, the step no longer
+    waiting: that copy replaced by the card as it stands, with why above it. None otherwise
+    (a step still waiting, for someone else: the refusal alone)."""
+    found = step_and_record(session, step_id)
+    if found is None or found[0].status == StepStatus.PENDING:
+        return None
+    copies = outbox.sent(session, kind=APPROVAL, subject=step_subject(step_id))
+    theirs = any(c.ts == _pressed_on(turn) and c.recipient == to_staff(actor_id) for c in copies)
+    if not theirs:
+        return None
+    step, record = found
+    return card_replaced(adaptive_card(decided_card(session, record, step, escape(why))))
+
+
+def _decide(
+    turn: Turn, actor_id: int, meta: Decision, reason: str | None, *, redrawn: str | None = None
+) -> Outcome:
+    """The decision the button or form names, as of now in the office's time zone. `redrawn`:
+    the card pressed (replyToId), which the answer replaces when it is a copy of the step's
+    card (`_answered`): the outbox records that copy's update as made rather than sending it."""
     return decide.decide(
         turn.db,
         actor_id=actor_id,
@@ -79,6 +122,7 @@ def _decide(turn: Turn, actor_id: int, meta: Decision, reason: str | None) -> Ou
         reason=reason,
         now=turn.clock(),
         tz=turn.settings.policy.tz,
+        redrawn=redrawn,
     )
 
 
@@ -95,7 +139,7 @@ def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
     with turn.db.session() as session:
         found = step_and_record(session, done.step_id)
         copies = outbox.sent(session, kind=APPROVAL, subject=step_subject(done.step_id))
-        on_its_card = any(c.ts == turn.raw.get("replyToId") for c in copies)
+        on_its_card = any(c.ts == _pressed_on(turn) for c in copies)
         if found is not None and on_its_card:
             step, record = found
             return card_replaced(adaptive_card(decided_card(session, record, step)))

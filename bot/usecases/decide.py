@@ -100,16 +100,20 @@ def decide(
     reason: str | None,
     now: datetime,
     tz: tzinfo = UTC,
+    redrawn: str | None = None,
 ) -> Outcome:
     """Record the decision once, move the chain on, and owe its messages — the card redrawn
     without buttons, the next stage's cards, the outcome to the declarant — in one short
     transaction, committed before the platform is answered. Raises Refused (nothing decided)
     for someone who may not decide it, a decision the step can't take, missing words, or a
-    step no longer waiting; a refused attempt is in the audit trail."""
+    step no longer waiting; a refused attempt is in the audit trail. `redrawn`: the place
+    (ts) of the copy of the card pressed, when the platform's answer to the press redraws it
+    (Teams: the invoke response replaces the pressed card): that copy's update is recorded as
+    made, not sent again (owed.owe_updates)."""
     with db.session() as session:
         return _decide(
             session, _load(session, actor_id, step_id), step_id=step_id, outcome=outcome,
-            reason=reason, now=now, tz=tz,
+            reason=reason, now=now, tz=tz, redrawn=redrawn,
         )
 
 
@@ -146,6 +150,7 @@ def _decide(
     reason: str | None,
     now: datetime,
     tz: tzinfo,
+    redrawn: str | None = None,
 ) -> Outcome:
     actor, step, record, verdict = loaded
     assert actor.id is not None
@@ -189,7 +194,8 @@ def _decide(
     advanced = engine.advance(session, record=record, step=step, org=org, now=now)
     opened = [s.id for s in advanced.opened.steps if s.id]
     closed = [s.id for s in advanced.closed if s.id]
-    owed.owe_updates(session, [step_id, *closed])
+    owed.owe_updates(session, [step_id], redrawn=redrawn)
+    owed.owe_updates(session, closed)
     owed.owe_cards(session, list(advanced.opened.steps))
     owed.owe_outcome(
         session,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import Queued, queue, to_staff
+from bot.outbox import REDRAWN, Queued, queue, to_staff
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
 from bot.ui.approval import ApprovalCard, outcome_text
@@ -76,13 +76,15 @@ def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
         owe_to_approver(session, APPROVAL, step)
 
 
-def owe_updates(session: Session, step_ids: list[int]) -> None:
+def owe_updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> None:
     """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
-    card itself, if that has not gone yet."""
+    card itself, if that has not gone yet. `redrawn`: the place (ts) of a copy the answer to
+    the press already redrew (bot.outbox.REDRAWN): that copy's update is recorded, not sent."""
+    marked = {REDRAWN: redrawn} if redrawn else {}
     for step_id in step_ids:
         posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
         updates_id, recipient = posted if posted else (None, "")
-        owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id)
+        owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id, **marked)
 
 
 def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:

@@ -13,7 +13,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import Session, select
 
-from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed, Worker, backoff, queue
+from bot.outbox import MOOT, REDRAWN, Moot, Posted, Queued, SendFailed, Worker, backoff, queue
 from handlers.notifier import Message, Notifier
 from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
@@ -165,6 +165,34 @@ def test_an_update_waits_for_its_card_and_is_sent_where_the_card_went(
     worker.run_once()
     assert [m.id for m in sender.sent] == [card, first, second]
     assert sender.sent[1].updates == ("D-UALICE", f"{card}.0001") == sender.sent[2].updates
+
+
+def test_an_update_the_answer_to_a_press_made_is_recorded_there_not_sent(
+    db: Database, worker: Worker, sender: Recorder
+) -> None:
+    """Teams' invoke response replaced the pressed card (REDRAWN names its place): its update
+    is recorded as sent there, with what the sender writes beside it (Teams: the other copies'
+    updates), never sent. An update naming another place goes; so does a later one of the
+    same card, to where the card is."""
+    card = owe(db, "card")
+    worker.run_once()
+    place = ("D-UALICE", f"{card}.0001")
+
+    def update(redrawn: str) -> int:
+        with db.session() as session:
+            message_id = queue(session, "note", subject="update", recipient="UALICE",
+                               updates_id=card, **{REDRAWN: redrawn})
+            session.commit()
+        return message_id
+
+    made, elsewhere = update(place[1]), update("another.0001")
+    assert worker.run_once() == 2
+    assert [m.id for m in sender.sent] == [card, elsewhere] and made in sender.recorded
+    row = rows(db)[made]
+    assert (row.status, row.channel, row.ts, row.attempts) == ("sent", *place, 1)
+    later = owe(db, "update", updates_id=card)  # a withdrawal, a move: the card changes again
+    assert worker.run_once() == 1
+    assert sender.sent[-1].id == later and sender.sent[-1].updates == place
 
 
 def test_a_message_with_nothing_left_to_say_is_skipped(

@@ -3,13 +3,17 @@ called with staff ids. What it owes is read back from the outbox."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from sqlmodel import col, select
+
+from bot.outbox import REDRAWN
 from bot.rules.refusal import Refused
 from bot.usecases import decide, gifts, owed
 from bot.usecases.outside_work import request_outside_work as requesting
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration, Staff
+from storage.models import ApprovalStep, Declaration, OutboxMessage, Staff
 from tests.e2e.harness import seed_org
 from tests.usecases.world import (
     NOW,
@@ -214,3 +218,31 @@ def test_a_press_decides_at_once_or_asks_for_the_words_first(
     with pytest.raises(Refused, match="already decided"):
         decide.press(db, actor_id=manager, step_id=step_id, outcome="approved", now=NOW)
     assert audit_actions(db).count("decided") == 1
+
+
+def test_the_card_the_press_redrew_is_named_on_its_update_alone(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    """A platform whose answer to a press redraws the pressed card (Teams) names that card:
+    the decided step's update carries it (bot.outbox.REDRAWN), to be recorded as made rather
+    than sent; a decision that names none owes a plain update."""
+    step_id = request_outside_work(db, org)
+    first = decide.decide(
+        db, actor_id=org["manager"].id or 0, step_id=step_id, outcome="supported",
+        reason="Fits with the job", now=NOW, redrawn="1700000000001",
+    )
+    [next_step] = first.opened
+    decide.decide(
+        db, actor_id=org["head"].id or 0, step_id=next_step, outcome="granted", reason="Fine",
+        now=NOW,
+    )
+    with db.session() as session:
+        updates = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == owed.UPDATE).order_by(
+                col(OutboxMessage.id)
+            )
+        ).all()
+        payloads = [json.loads(u.payload or "{}") for u in updates]
+    assert [(p["step_id"], p.get(REDRAWN)) for p in payloads] == [
+        (step_id, "1700000000001"), (next_step, None)
+    ]
