@@ -4,10 +4,8 @@ links in one executemany, chained exactly as one at a time (issue 10)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from storage import audit
@@ -15,20 +13,7 @@ from storage.audit_chain import GENESIS, hash_of, verify
 from storage.db import Database
 from storage.models import AuditEntry
 from tests.storage.test_audit_chain import tampering
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+from tests.storage.test_risk import counting
 
 
 def record(db: Database, count: int) -> list[str]:
@@ -36,7 +21,7 @@ def record(db: Database, count: int) -> list[str]:
     with db.session() as session:
         for n in range(count):
             audit.record(session, action="noted", n=n)
-        with statements(db) as seen:
+        with counting(db) as seen:
             session.commit()
     return seen
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from storage import replays
 from storage.db import Database
-from tests.storage.test_audit_batch import statements
+from tests.storage.test_risk import counting
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
@@ -41,11 +41,11 @@ def rows(db: Database) -> set[str]:
 def test_old_claims_go_at_most_once_a_minute(db: Database) -> None:
     assert replays.claim(db, view_id="V1", view_hash="h", now=NOW)
     past = NOW + replays.KEPT + timedelta(seconds=1)
-    with statements(db) as seen:
+    with counting(db) as seen:
         assert replays.claim(db, view_id="V2", view_hash="h", now=past)
     assert rows(db) == {"V2"} and len(seen) == 2  # V1 purged, V2 taken
     soon = past + replays.PURGE_EVERY - timedelta(seconds=1)
-    with statements(db) as seen:
+    with counting(db) as seen:
         assert replays.claim(db, view_id="V3", view_hash="h", now=soon)
     assert rows(db) == {"V2", "V3"} and len(seen) == 1  # no purge within the minute
     later = soon + replays.KEPT + timedelta(seconds=1)  # V2, V3 past it; a minute on
