@@ -78,11 +78,13 @@ def open_stage(
     stage: int,
     org: Org,
     now: datetime,
+    new: bool = False,
 ) -> Opened:
-    """Create the steps of `stage` (1-based) of the chain; the caller commits."""
+    """Create the steps of `stage` (1-based) of the chain; the caller commits. `new`: the
+    declaration has no steps yet, so none are read to number these after."""
     assert declaration.id is not None
     opened = Opened()
-    existing = declarations.steps_for(session, declaration_id=declaration.id)
+    existing = () if new else declarations.steps_for(session, declaration_id=declaration.id)
     position = max((s.position for s in existing), default=0)
     for seat in chain[stage - 1]:
         target = route_seat(seat, declaration, declarant, org)
@@ -133,7 +135,8 @@ def start(
     org: Org,
     now: datetime,
 ) -> Opened:
-    """Put a declaration on its chain and open the first stage."""
+    """Put a declaration made in this transaction (it has no steps yet) on its chain and open
+    the first stage."""
     declaration.chain = format_chain(chain)
     session.add(declaration)
     return open_stage(
@@ -144,6 +147,7 @@ def start(
         stage=1,
         org=org,
         now=now,
+        new=True,
     )
 
 

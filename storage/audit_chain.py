@@ -69,19 +69,24 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
     """Insert `entries`, in order, as the chain's newest links, each complete — id,
     prev_hash and hash.
 
-    The rows are append-only, so nothing is written twice: each id is taken before its insert
-    (the sequence on PostgreSQL; one past the highest on SQLite, which holds the write lock).
-    The head's lock lasts until the caller's transaction ends, so the chain never forks:
-    `storage.audit.record` calls this as the transaction commits, to hold it briefly.
+    The rows are append-only, so nothing is written twice: the batch's ids are taken in one
+    statement once the head is held (the sequence's on PostgreSQL; on SQLite, which holds the
+    write lock, one past the highest and the next ones), then the links go in one executemany
+    — two statements a batch, not two an entry (issue 10). The head's lock lasts until the
+    caller's transaction ends, so the chain never forks: `storage.audit.record` calls this as
+    the transaction commits, to hold it briefly.
     """
+    if not entries:
+        return
     session.flush()  # what the entries refer to (a new declaration, say) go in first
     prev = _claim_head(session) or GENESIS
-    for entry in entries:
-        entry.id = _next_id(session)
+    rows = []
+    for entry, id_ in zip(entries, _take_ids(session, len(entries)), strict=True):
+        entry.id = id_
         entry.prev_hash = prev
         entry.hash = prev = hash_of(entry, prev)
-        # A Core INSERT, before the next id is taken: no ORM flush a link (issue 10).
-        run(session, _ADD, {name: getattr(entry, name) for name in _WRITTEN})
+        rows.append({name: getattr(entry, name) for name in _WRITTEN})
+    run(session, _ADD, rows)  # a Core INSERT: no ORM flush a link
     touched.note_entries(session, entries)
     run(session, _SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
 
@@ -109,9 +114,11 @@ def _claim(dialect: str) -> Any:
 
 
 @cache
-def _take_id(dialect: str) -> Any:
+def _take_ids_statement(dialect: str) -> Any:
     if dialect == "postgresql":
-        return select(func.nextval(func.pg_get_serial_sequence("audit_entry", "id")))
+        # n numbers from the sequence in one round trip; sorted, they keep the entries' order.
+        taken = func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
+        return select(taken).select_from(func.generate_series(1, bindparam("n")))
     # Never reuse the number of an entry that has been deleted from the end.
     highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
     newest = select(_HEAD.c.last_id).where(_HEAD.c.id == HEAD_ID).scalar_subquery()
@@ -130,10 +137,16 @@ def _claim_head(session: Session) -> str | None:
     return run(session, _claim(session.get_bind().dialect.name)).scalar_one()  # type: ignore[no-any-return]
 
 
-def _next_id(session: Session) -> int:
-    """The next entry's id: the sequence's on PostgreSQL, one past the highest (or the head's)
-    on SQLite."""
-    return int(run(session, _take_id(session.get_bind().dialect.name)).scalar_one())
+def _take_ids(session: Session, n: int) -> list[int]:
+    """The next `n` entries' ids, ascending: the sequence's on PostgreSQL; on SQLite one past
+    the highest (or the head's) and the n - 1 after it, which no one else can take while
+    this transaction holds the write lock."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        taken = run(session, _take_ids_statement(dialect), {"n": n}).scalars()
+        return sorted(int(id_) for id_ in taken)
+    first = int(run(session, _take_ids_statement(dialect)).scalar_one())
+    return list(range(first, first + n))
 
 
 @dataclass(frozen=True)

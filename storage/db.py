@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,13 +72,18 @@ def _restore_synchronous(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
 
 
-def run(session: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+def run(
+    session: Session,
+    statement: Executable,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+) -> Any:
     """Execute a Core statement — a bulk UPDATE, DELETE or INSERT that keeps no loaded object
-    in step (synchronize_session=False), or a select of columns — on the session's connection,
-    in its transaction, after flushing what is pending as Session.execute would. The ORM's
-    path adds nothing to such a statement but its cost: about 0.3 ms of CPU a DML statement,
-    more than SQLite takes to run it, on every one of the outbox's claims and records, the
-    audit chain's head and the Home refreshes owed (issue 10)."""
+    in step (synchronize_session=False), or a select of columns; given a list of parameter
+    sets, an executemany — on the session's connection, in its transaction, after flushing
+    what is pending as Session.execute would. The ORM's path adds nothing to such a statement
+    but its cost: about 0.3 ms of CPU a DML statement, more than SQLite takes to run it, on
+    every one of the outbox's claims and records, the audit chain's head and the Home
+    refreshes owed (issue 10)."""
     if session.autoflush:  # as Session.execute would (off in a no_autoflush block)
         session.flush()  # a no-op when nothing is pending
     return session.connection().execute(statement, params or {})

@@ -192,16 +192,22 @@ def _window_start(day: date, th: rules.Thresholds) -> date:
     return day - timedelta(days=th.window_days - 1)
 
 
-def flags_for(session: Session, declaration_id: int, policy: Policy, today: date) -> list[RiskFlag]:
-    """The flags on one declaration as of `today` (the office's date): a few queries."""
-    found = session.exec(
-        select(Declaration, Staff)
-        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
-        .where(Declaration.id == declaration_id)
-    ).first()
+def flags_for(
+    session: Session,
+    declaration_id: int,
+    policy: Policy,
+    today: date,
+    *,
+    known: tuple[Declaration, Staff] | None = None,
+) -> list[RiskFlag]:
+    """The flags on one declaration as of `today` (the office's date): a few queries.
+    `known`: the declaration and its declarant, when the caller has them (made them in this
+    session, say), so they are not read again."""
+    found = known if known and _belong(known, declaration_id) else _read(session, declaration_id)
     if found is None or found[0].kind not in KINDS:
         return []
     declaration, declarant = found
+    session.flush()  # a detail row just added is then the identity map's, not read back
     th = thresholds(policy)
     if declaration.kind == "gift":
         row = session.get(GiftOffer, declaration_id)
@@ -227,6 +233,21 @@ def flags_for(session: Session, declaration_id: int, policy: Policy, today: date
     return rules.outside_work_flags(
         _work(declaration, work, declarant, policy, went_live(session, policy)), th
     )
+
+
+def _belong(known: tuple[Declaration, Staff], declaration_id: int) -> bool:
+    declaration, declarant = known
+    return declaration.id == declaration_id and declarant.id == declaration.declarant_id
+
+
+def _read(session: Session, declaration_id: int) -> tuple[Declaration, Staff] | None:
+    """A declaration with its declarant, in one statement."""
+    found = session.exec(
+        select(Declaration, Staff)
+        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
+        .where(Declaration.id == declaration_id)
+    ).first()
+    return (found[0], found[1]) if found else None
 
 
 def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> list[Flagged]:
@@ -291,13 +312,16 @@ def flagged(session: Session, policy: Policy, today: date, limit: int = 20) -> l
 
 
 def snapshot(
-    session: Session, declaration_id: int, policy: Policy, today: date
+    session: Session, declaration: Declaration, declarant: Staff, policy: Policy, today: date
 ) -> list[dict[str, str]]:
     """The flags as of submission, for the `submitted` audit entry's `risks` (what the
-    approvers were shown, kept in the tamper-evident trail)."""
+    approvers were shown, kept in the tamper-evident trail): of the `declaration` that
+    `declarant` has just made in this session, which are not read again (issue 10)."""
+    assert declaration.id is not None
+    known = (declaration, declarant)
     return [
         {"code": f.code.value, "label": f.label, "explanation": f.explanation}
-        for f in flags_for(session, declaration_id, policy, today)
+        for f in flags_for(session, declaration.id, policy, today, known=known)
     ]
 
 

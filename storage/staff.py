@@ -129,9 +129,12 @@ class PeopleById(Mapping[int, Person]):
         return len(self.everyone())
 
 
-def org_view(session: Session, *, on: date, whole: bool = False) -> Org:
+def org_view(
+    session: Session, *, on: date, whole: bool = False, holders: OfficeHolders | None = None
+) -> Org:
     """The org chart as routing sees it on a given day: who manages whom (read as asked),
-    who holds the office-wide roles, and whose approvals a deputy holds.
+    who holds the office-wide roles (`holders`, when this transaction has read them already),
+    and whose approvals a deputy holds.
 
     `whole` reads everyone at once: for the sweep, which routes many items and keeps the view
     after its session closes (read as asked, a closed session would quietly open another
@@ -139,7 +142,7 @@ def org_view(session: Session, *, on: date, whole: bool = False) -> Org:
     people = PeopleById(session)
     return Org(
         people=people.everyone() if whole else people,
-        holders=office_holders(session),
+        holders=holders if holders is not None else office_holders(session),
         deputies=delegations.deputies(session, on=on),
     )
 

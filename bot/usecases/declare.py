@@ -130,5 +130,5 @@ def audit_submitted(
         actor_id=me.id,
         declaration_id=declaration.id,
         **detail,
-        risks=snapshot(session, declaration.id, settings.policy, office_day(settings, now)),
+        risks=snapshot(session, declaration, me, settings.policy, office_day(settings, now)),
     )

@@ -105,7 +105,7 @@ def _record(
     next_step = ""
     opened = None
     if chain:
-        org = staff.org_view(session, on=office_day(settings, now))
+        org = staff.org_view(session, on=office_day(settings, now), holders=choice.holders)
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )

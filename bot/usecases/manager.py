@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.rules.refusal import Refused
-from bot.rules.routing import NeedsChoice, NoApprover, Routing, line_approver
+from bot.rules.routing import NeedsChoice, NoApprover, OfficeHolders, Routing, line_approver
 from bot.ui.manager import FIELD_ID
 from storage import staff
 from storage.models import Staff
@@ -26,7 +26,11 @@ def needs_choice(session: Session, me: Staff) -> bool:
 
 @dataclass(frozen=True)
 class ManagerChoice:
+    """`holders`: the office holders the routing was found with, for the rest of the same
+    transaction's routing (a declaration changes no one's roles), not read again."""
+
     routing: Routing
+    holders: OfficeHolders
     chosen: Staff | None = None
 
 
@@ -39,11 +43,10 @@ def line_routing(
     chosen = staff.by_id(session, staff_id=chosen_id) if asked and chosen_id else None
     if asked and chosen_id and chosen is None:
         raise Refused(NOT_IN_ORG_CHART, FIELD_ID)
-    routing = line_approver(
-        staff.as_person(me), staff.office_holders(session), chosen.id if chosen else None
-    )
+    holders = staff.office_holders(session)
+    routing = line_approver(staff.as_person(me), holders, chosen.id if chosen else None)
     if asked and isinstance(routing, NoApprover):
         raise Refused(routing.reason[:150], FIELD_ID)
     if asked and isinstance(routing, NeedsChoice):
         raise Refused(CHOOSE, FIELD_ID)
-    return ManagerChoice(routing, chosen)
+    return ManagerChoice(routing, holders, chosen)

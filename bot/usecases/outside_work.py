@@ -51,7 +51,8 @@ def request_outside_work(
     manager can't stand."""
     with db.session() as session:
         me = declarant(session, declarant_id)
-        chosen = line_routing(session, me, asked=manager_asked, chosen_id=chosen_manager_id).chosen
+        choice = line_routing(session, me, asked=manager_asked, chosen_id=chosen_manager_id)
+        chosen = choice.chosen
         flags = rules.flags_for(request, office_day(settings, now))
         declaration = declarations.create_declaration(
             session,
@@ -78,7 +79,7 @@ def request_outside_work(
         )
         audit_submitted(session, me, declaration, settings, now, flags=sorted(flags))
         chain = settings.policy.chain(KIND)
-        org = staff.org_view(session, on=office_day(settings, now))
+        org = staff.org_view(session, on=office_day(settings, now), holders=choice.holders)
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )

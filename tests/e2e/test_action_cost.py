@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event, insert
@@ -162,3 +163,50 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
     # can still cost more with every person added (a role looked for by LIKE in everyone's,
     # whether someone manages anyone asked of every row) — by its plan, not by its time.
     assert statements and scans == [], "\n".join(scans)
+
+
+# What one request's transaction may send, at most: the submission's own (its replay claim,
+# the declaration, its routing, risk flags, messages owed and audit links) and the Approve's.
+# Each statement is a round trip on PostgreSQL, so this count is the request's latency at low
+# load: lower it when a change saves some, never raise it to let a regression through.
+SUBMISSION_STATEMENTS, APPROVAL_STATEMENTS = 24, 26
+
+
+def request_statements(db: Database, nolan: Nolan, act: Callable[[], object]) -> list[str]:
+    """The statements the request threads (the server's and its listeners', not the outbox
+    worker's) send in `act`, until the bot settles."""
+    seen: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if threading.current_thread().name.startswith(("waitress", "ThreadPoolExecutor")):
+            seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        act()
+        nolan.settle()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return seen
+
+
+def test_a_submission_and_an_approval_send_no_more_statements_than_they_did(
+    fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    seed_org(db)
+    nolan = Nolan(fake, db, clock)
+    nolan.start()
+    nolan.settle()
+    try:
+        views = [nolan.open_modal("UALICE", "/gift", "Dinner") for _ in range(2)]
+        for number, view in enumerate(views, start=1):  # the first warms the caches
+            answers = hospitality(clock, offered_by_input=f"Giver {number}")
+            submit = partial(nolan.submit, "UALICE", view, answers)
+            submitted = request_statements(db, nolan, submit)
+            dm_to(fake, "UMGR", has_buttons, count=number)
+        card = dm_to(fake, "UMGR", has_buttons, count=2)
+        approved = request_statements(db, nolan, partial(nolan.press, "UMGR", card, APPROVE))
+    finally:
+        nolan.stop()
+    assert len(submitted) <= SUBMISSION_STATEMENTS, "\n".join(submitted)
+    assert len(approved) <= APPROVAL_STATEMENTS, "\n".join(approved)

@@ -359,12 +359,13 @@ def test_the_snapshot_is_kept_with_the_submitted_entry(db: Database) -> None:
     with db.session() as session:
         alice = person(session, "alice@x")
         late = gift(session, alice, offered_on=TODAY - 40 * DAY, declared=at(TODAY))
+        made, _offer = session.get_one(Declaration, late), session.get_one(GiftOffer, late)
+        with counting(db) as statements:  # what was just made is not read again
+            risks = snapshot(session, made, alice, POLICY, TODAY)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 1  # the giver's earlier offers counted, nothing else
         audit.record(
-            session,
-            action="submitted",
-            actor_id=alice.id,
-            declaration_id=late,
-            risks=snapshot(session, late, POLICY, TODAY),
+            session, action="submitted", actor_id=alice.id, declaration_id=late, risks=risks
         )
         plain = gift(session, alice, offered_on=TODAY, offered_by="Apex")
         audit.record(session, action="submitted", actor_id=alice.id, declaration_id=plain)
