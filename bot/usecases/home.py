@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
@@ -64,12 +66,20 @@ def home_of(
     size = page_size
     today = now.astimezone(policy.tz).date()
     code = policies.code_of_conduct(session)
-    waiting = _waiting(session, me.id, policy, today, pages.waiting, size)
+    steps, waiting_total, waiting_page = _page_of(
+        session, _WAITING_PAGE, _WAITING_COUNT, me.id, pages.waiting, size, orm=True
+    )
+    mine, mine_total, mine_page = _page_of(
+        session, _MINE_PAGE, _MINE_COUNT, me.id, pages.mine, size
+    )
+    # Both lists' declarations in one load: a manager's own and those waiting on them.
+    records = _records(session, [s.declaration_id for s in steps] + mine)
+    waiting = _waiting(steps, records, policy, today, waiting_page, size, waiting_total)
     delegation = current_delegation(session, me.id)
     return model.Home(
         name=me.display_name,
         today=today,
-        mine=own_declarations(session, me.id, pages.mine, policy, size),
+        mine=_own_page(mine, records, policy, mine_page, size, mine_total),
         code_url=(code.url if code and code.url else policy.code_of_conduct_url),
         code_title=code.title if code and code.url else "the code of conduct",
         vetting=_vetting(me, today, policy),
@@ -87,12 +97,17 @@ def _local_day(at: datetime, policy: Policy) -> date:
 
 
 # The lists' statements, built once and bound at each draw: building a statement and its cache
-# key cost more than running it, and a Home is drawn after most actions (issue 10).
+# key cost more than running it, and a Home is drawn after most actions (issue 10). Each page
+# carries its list's total in a window count, worked out before the page is cut: one statement
+# a list, not a count and then a page.
 _MINE = select(Declaration.id).where(col(Declaration.declarant_id) == bindparam("me"))
 _MINE_COUNT = select(func.count()).select_from(_MINE.subquery())
 _PAGE = {"offset": bindparam("offset"), "limit": bindparam("limit")}
 _MINE_PAGE = (
-    _MINE.order_by(col(Declaration.id).desc()).offset(_PAGE["offset"]).limit(_PAGE["limit"])
+    _MINE.add_columns(func.count().over())
+    .order_by(col(Declaration.id).desc())
+    .offset(_PAGE["offset"])
+    .limit(_PAGE["limit"])
 )
 _WAITING = (
     col(ApprovalStep.approver_id) == bindparam("me"),
@@ -100,7 +115,7 @@ _WAITING = (
 )
 _WAITING_COUNT = select(func.count()).select_from(ApprovalStep).where(*_WAITING)
 _WAITING_PAGE = (
-    select(ApprovalStep)
+    select(ApprovalStep, func.count().over())
     .where(*_WAITING)
     .order_by(
         func.coalesce(col(ApprovalStep.clock_started_at), col(ApprovalStep.created_at)),
@@ -115,14 +130,38 @@ def _paged(me_id: int, page: int, size: int) -> dict[str, int]:
     return {"me": me_id, "offset": page * size, "limit": size}
 
 
+def _page_of(
+    session: Session, query: Any, count: Any, me_id: int, page: int, size: int, orm: bool = False
+) -> tuple[list[Any], int, int]:
+    """A page of one of the person's lists (its rows' first column), the list's total and the
+    page it is. Past the last page (the list shrank since it was shown) no row carries the
+    total: it is counted, and the last page read instead."""
+    execute = session.execute if orm else partial(run, session)
+    page = max(page, 0)
+    rows = execute(query, _paged(me_id, page, size)).all()
+    if not rows and page:
+        page = _clamp(page, run(session, count, {"me": me_id}).scalar_one(), size)
+        rows = execute(query, _paged(me_id, page, size)).all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0), page
+
+
+def _records(session: Session, ids: list[int]) -> dict[int, Record]:
+    found = declarations.load_records(session, list(dict.fromkeys(i for i in ids if i)))
+    return {r.declaration.id or 0: r for r in found}
+
+
 def own_declarations(
     session: Session, me_id: int, page: int, policy: Policy, size: int
 ) -> model.Page[model.OwnItem]:
     """A page of the person's own declarations, newest first, and where each stands."""
-    total = run(session, _MINE_COUNT, {"me": me_id}).scalar_one()
-    page = _clamp(page, total, size)
-    ids = run(session, _MINE_PAGE, _paged(me_id, page, size)).scalars().all()
-    items = [_own(r, policy) for r in declarations.load_records(session, [i for i in ids if i])]
+    ids, total, page = _page_of(session, _MINE_PAGE, _MINE_COUNT, me_id, page, size)
+    return _own_page(ids, _records(session, ids), policy, page, size, total)
+
+
+def _own_page(
+    ids: list[int], records: dict[int, Record], policy: Policy, page: int, size: int, total: int
+) -> model.Page[model.OwnItem]:
+    items = [_own(records[i], policy) for i in ids if i in records]
     return model.Page(items, page, size, total)
 
 
@@ -149,15 +188,14 @@ def _started(step: ApprovalStep) -> datetime:
 
 
 def _waiting(
-    session: Session, me_id: int, policy: Policy, today: date, page: int, size: int
+    steps: list[ApprovalStep],
+    records: dict[int, Record],
+    policy: Policy,
+    today: date,
+    page: int,
+    size: int,
+    total: int,
 ) -> model.Page[model.WaitingItem]:
-    total = run(session, _WAITING_COUNT, {"me": me_id}).scalar_one()
-    page = _clamp(page, total, size)
-    steps = session.exec(_WAITING_PAGE, params=_paged(me_id, page, size)).all()
-    records = {
-        r.declaration.id: r
-        for r in declarations.load_records(session, [s.declaration_id for s in steps])
-    }
     items = []
     for step in steps:
         record = records.get(step.declaration_id)
