@@ -11,6 +11,9 @@ from typing import Any
 
 from sqlalchemy import event, insert
 
+from bot.sending import Queued
+from bot.usecases.homes import HOME
+from handlers.home.publish import draw_home
 from storage.db import Database
 from storage.models import Staff
 from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
@@ -20,7 +23,7 @@ from tests.e2e.test_gifts_flow import hospitality
 from tests.fakeslack import FakeSlack
 
 SMALL, LARGE = 100, 50_000
-HOME_DRAWN = 12  # the outbox worker's statements to draw and publish one Home
+HOME_DRAWN = 11  # the outbox worker's statements to draw one Home (the `home` card)
 
 
 def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
@@ -210,3 +213,40 @@ def test_a_submission_and_an_approval_send_no_more_statements_than_they_did(
         nolan.stop()
     assert len(submitted) <= SUBMISSION_STATEMENTS, "\n".join(submitted)
     assert len(approved) <= APPROVAL_STATEMENTS, "\n".join(approved)
+
+
+def test_one_home_draw_sends_no_more_statements_than_home_drawn(
+    fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    """A Home refresh drawn by the outbox worker (the `home` card: the person, then their
+    Home) costs a fixed number of statements, whatever is on it: here a manager with gifts of
+    their own and two waiting on them, and a declarant with theirs and none to decide."""
+    people = seed_org(db)
+    nolan = Nolan(fake, db, clock)
+    nolan.start()
+    nolan.settle()
+    try:
+        for number, who in enumerate(("UALICE", "UALICE", "UMGR"), start=1):
+            view = nolan.open_modal(who, "/gift", "Dinner")
+            answers = hospitality(clock, offered_by_input=f"Giver {number}")
+            assert nolan.submit(who, view, answers) == {}
+            nolan.settle()
+    finally:
+        nolan.stop()
+    drawn: dict[str, list[str]] = {}
+    for key in ("manager", "alice", "manager", "alice"):  # the first two warm the caches
+        drawn[key] = []
+
+        def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            drawn[key].append(" ".join(statement.split()))  # noqa: B023
+
+        message = Queued(0, HOME, "home", "", {"staff_id": people[key].id})
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            with db.session() as session:
+                draw_home(session, message)  # None when it is the Home last published
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+    for key, statements in drawn.items():
+        assert any("FROM gift_offer" in s for s in statements), key  # the Home was drawn
+        assert len(statements) <= HOME_DRAWN, (key, "\n".join(s[:100] for s in statements))
