@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, func
@@ -136,12 +135,16 @@ def _page_of(
     """A page of one of the person's lists (its rows' first column), the list's total and the
     page it is. Past the last page (the list shrank since it was shown) no row carries the
     total: it is counted, and the last page read instead."""
-    execute = session.execute if orm else partial(run, session)
+
+    def read(at: int) -> list[Any]:
+        params = _paged(me_id, at, size)
+        return list(session.exec(query, params=params) if orm else run(session, query, params))
+
     page = max(page, 0)
-    rows = execute(query, _paged(me_id, page, size)).all()
+    rows = read(page)
     if not rows and page:
         page = _clamp(page, run(session, count, {"me": me_id}).scalar_one(), size)
-        rows = execute(query, _paged(me_id, page, size)).all()
+        rows = read(page)
     return [row[0] for row in rows], (rows[0][-1] if rows else 0), page
 
 
