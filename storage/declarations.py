@@ -126,16 +126,19 @@ def claim_decision(
     """Record a decision only if the step is still pending: two presses, one winner.
 
     A plain read-then-write would let both presses win; the WHERE clause makes the database
-    the referee. The caller commits (and updates the declaration in the same transaction).
+    the referee. The row it changed comes back in the same statement (RETURNING) and
+    refreshes the step loaded in this session, as the database now holds it: nothing read
+    again to see the decision. The caller commits (and updates the declaration in the same
+    transaction).
     """
-    result = run(
-        session,
+    won = session.execute(
         update(ApprovalStep)
         .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
-        .execution_options(synchronize_session=False)
+        .returning(ApprovalStep)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    return result.rowcount == 1
+    return won.first() is not None
 
 
 def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:
@@ -217,25 +220,37 @@ def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]
 _KINDS = tuple(DETAIL_MODELS)
 # A declaration with its kind's detail row in one statement (each kind's joined; one matches),
 # read afresh: every card, outcome and receipt drawn loads one.
-_WITH_DETAIL = (
-    select(Declaration, *DETAIL_MODELS.values())  # type: ignore[call-overload]
-    .where(col(Declaration.id) == bindparam("declaration_id"))
-    .execution_options(populate_existing=True)
+_DETAILED = select(Declaration, *DETAIL_MODELS.values()).execution_options(  # type: ignore[call-overload]
+    populate_existing=True
 )
 for _model in DETAIL_MODELS.values():
-    _WITH_DETAIL = _WITH_DETAIL.outerjoin(
+    _DETAILED = _DETAILED.outerjoin(
         _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
     )
+_WITH_DETAIL = _DETAILED.where(col(Declaration.id) == bindparam("declaration_id"))
+# A step's declaration found by the step, in the same statement.
+_OF_STEP = _DETAILED.where(col(Declaration.id) == _DECLARATION_OF_STEP.scalar_subquery())
 
 
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
     found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).first()
+    return _completed(session, found)
+
+
+def record_of_step(session: Session, *, step_id: int) -> Record | None:
+    """The declaration a step belongs to, as load_record has it (None: no such step), without
+    a statement first to find which it is."""
+    return _completed(session, session.exec(_OF_STEP, params={"step_id": step_id}).first())
+
+
+def _completed(session: Session, found: Any) -> Record | None:
+    """A declaration and its detail read: its steps and people added."""
     if found is None:
         return None
     declaration, *details = found
     detail = details[_KINDS.index(declaration.kind)]
-    assert detail is not None
-    steps = steps_for(session, declaration_id=declaration_id)
+    assert detail is not None and declaration.id is not None
+    steps = steps_for(session, declaration_id=declaration.id)
     ids = _people_ids(declaration, steps)
     people = {
         p.id: p
