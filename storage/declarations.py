@@ -12,11 +12,13 @@ from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.rules.chains import Chain, format_chain
 from bot.rules.gifts import Assessment, GiftOffer
 from bot.rules.status import StepStatus
 from storage.db import run
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
+from storage.types import utcnow
 
 # Each kind of declaration: its reference prefix and its detail table.
 REFERENCE_PREFIX = {"gift": "GH", "interest": "INT", "outside_work": "OW", "notice": "CN"}
@@ -34,19 +36,23 @@ def create_declaration(
     kind: str,
     declarant: Staff,
     status: str,
-    chain: str = "",
+    chain: Chain = (),
     chosen_approver_id: int | None = None,
     named_staff_id: int | None = None,
+    created_at: datetime | None = None,
 ) -> Declaration:
-    """Insert the shared row and give it its reference; the caller adds the detail row."""
+    """Insert the shared row and give it its reference; the caller adds the detail row. The
+    chain and the time declared (the injected clock's; default now) given here go in with
+    the row: its reference is then its one UPDATE, not one more for each (issue 10)."""
     assert declarant.id is not None
     declaration = Declaration(
         kind=kind,
         declarant_id=declarant.id,
         status=status,
-        chain=chain,
+        chain=format_chain(chain),
         chosen_approver_id=chosen_approver_id,
         named_staff_id=named_staff_id,
+        created_at=created_at or utcnow(),
     )
     session.add(declaration)
     session.flush()
@@ -62,14 +68,19 @@ def create_gift(
     offer: GiftOffer,
     assessment: Assessment,
     chosen_approver_id: int | None = None,
+    chain: Chain = (),
+    created_at: datetime | None = None,
 ) -> tuple[Declaration, GiftRow]:
-    """Insert the declaration and its register row; the caller commits."""
+    """Insert the declaration and its register row; the caller commits. `chain` and
+    `created_at`: as create_declaration's."""
     declaration = create_declaration(
         session,
         kind="gift",
         declarant=declarant,
         status=assessment.status,
         chosen_approver_id=chosen_approver_id,
+        chain=chain,
+        created_at=created_at,
     )
     assert declaration.id is not None
     row = GiftRow(
