@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -220,7 +220,8 @@ _STEPS_OF = (
 )
 
 
-def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
+def people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
+    """The staff a declaration and its steps name: a Record's people."""
     ids = {declaration.declarant_id}
     for step in steps:
         ids |= {step.approver_id, step.decided_by_id or 0, step.delegated_from_id or 0}
@@ -231,9 +232,9 @@ def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]
 _KINDS = tuple(DETAIL_MODELS)
 # A declaration with its kind's detail row in one statement (each kind's joined; one matches),
 # read afresh: every card, outcome and receipt drawn loads one.
-_DETAILED = select(Declaration, *DETAIL_MODELS.values()).execution_options(  # type: ignore[call-overload]
-    populate_existing=True
-)
+_DETAILED = select(
+    Declaration, *DETAIL_MODELS.values()  # type: ignore[call-overload]
+).execution_options(populate_existing=True)
 for _model in DETAIL_MODELS.values():
     _DETAILED = _DETAILED.outerjoin(
         _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
@@ -262,7 +263,7 @@ def _completed(session: Session, found: Any) -> Record | None:
     detail = details[_KINDS.index(declaration.kind)]
     assert detail is not None and declaration.id is not None
     steps = steps_for(session, declaration_id=declaration.id)
-    ids = _people_ids(declaration, steps)
+    ids = people_ids(declaration, steps)
     people = {
         p.id: p
         for p in session.exec(_where_in(Staff, "id"), params={"ids": list(ids)})
@@ -289,7 +290,7 @@ def load_records(session: Session, ids: Sequence[int]) -> list[Record]:
         steps[step.declaration_id].append(step)
     wanted: set[int] = set()
     for i, declaration in found.items():
-        wanted |= _people_ids(declaration, steps[i or 0])
+        wanted |= people_ids(declaration, steps[i or 0])
     by_id = session.exec(_where_in(Staff, "id"), params={"ids": list(wanted)})
     people = {p.id: p for p in by_id if p.id}
     return [
@@ -317,105 +318,3 @@ def records_of(
 
 def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Record]:
     return records_of(session, declarant_id=declarant_id, kinds=("gift",), limit=limit)
-
-
-def gift_register(
-    session: Session, *, date_from: date | None = None, date_to: date | None = None
-) -> list[Record]:
-    """Every offer in the register, oldest offer first; dates offered inclusive."""
-    return list(stream_gifts(session, date_from=date_from, date_to=date_to))
-
-
-def stream_gifts(
-    session: Session, *, date_from: date | None = None, date_to: date | None = None
-) -> Iterator[Record]:
-    """`gift_register` a batch at a time (stream_register)."""
-    return stream_register(
-        session,
-        kind="gift",
-        date_column=col(GiftRow.date_offered),
-        date_from=date_from,
-        date_to=date_to,
-    )
-
-
-# Rows read and completed at a time: small enough that a batch's steps and people fit well
-# within any driver's bound-parameter limit, large enough that the round trips do not count.
-BATCH_ROWS = 1000
-
-
-def stream_register(
-    session: Session,
-    *,
-    kind: str,
-    date_column: Any,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    batch: int = BATCH_ROWS,
-) -> Iterator[Record]:
-    """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
-    range, inclusive, ordered by that date, one at a time, for a register of any size.
-
-    The declarations (with their detail rows and declarants) come from one query read
-    `batch` rows at a time (a server-side cursor on PostgreSQL); each batch then takes one
-    query for its steps and one for the people they name. Memory stays that of one batch
-    whatever the register's size, and the query count is 1 + 2 per batch.
-    """
-    model = DETAIL_MODELS[kind]
-    detail_id = model.declaration_id  # type: ignore[attr-defined]
-    query = (
-        select(Declaration, model, Staff)
-        .join(model, col(detail_id) == col(Declaration.id))
-        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
-        .where(Declaration.kind == kind)
-    )
-    if date_from is not None:
-        query = query.where(date_column >= date_from)
-    if date_to is not None:
-        query = query.where(date_column <= date_to)
-    result = session.exec(
-        query.order_by(date_column, col(Declaration.id)).execution_options(
-            populate_existing=True, yield_per=batch
-        )
-    )
-    for rows in result.partitions():
-        yield from _complete(session, rows)
-
-
-def _complete(session: Session, rows: Sequence[Any]) -> list[Record]:
-    """Records for a batch of (declaration, detail, declarant) rows: two queries."""
-    ids = [declaration.id for declaration, _, _ in rows]
-    steps_by_declaration: dict[int, list[ApprovalStep]] = {}
-    for step in session.exec(
-        select(ApprovalStep)
-        .where(col(ApprovalStep.declaration_id).in_(ids))
-        .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
-        .execution_options(populate_existing=True)
-    ):
-        steps_by_declaration.setdefault(step.declaration_id, []).append(step)
-    wanted: set[int] = set()
-    for declaration, _, _ in rows:
-        wanted |= _people_ids(declaration, steps_by_declaration.get(declaration.id, []))
-    wanted -= {declarant.id for _, _, declarant in rows}
-    named = (
-        {
-            p.id: p
-            for p in session.exec(
-                select(Staff)
-                .where(col(Staff.id).in_(wanted))
-                .execution_options(populate_existing=True)
-            )
-            if p.id is not None
-        }
-        if wanted
-        else {}
-    )
-    for _, _, declarant in rows:
-        named[declarant.id] = declarant
-    records = []
-    for declaration, detail, declarant in rows:
-        assert declaration.id is not None and declarant.id is not None
-        steps = steps_by_declaration.get(declaration.id, [])
-        people = {i: named[i] for i in _people_ids(declaration, steps) if i in named}
-        records.append(Record(declaration, detail, declarant, steps, people))
-    return records
