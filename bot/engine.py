@@ -137,7 +137,9 @@ def start(
 ) -> Opened:
     """Put a declaration made in this transaction (it has no steps yet) on its chain and open
     the first stage."""
-    declaration.chain = format_chain(chain)
+    formatted = format_chain(chain)
+    if declaration.chain != formatted:  # made with it (create_declaration): no UPDATE to send
+        declaration.chain = formatted
     session.add(declaration)
     return open_stage(
         session,

@@ -24,8 +24,9 @@ from bot.rules.interests import PUBLIC_CATEGORIES, category_name, category_of
 from bot.rules.outside_work import split_notes
 from bot.rules.status import UNDECIDED, DeclarationStatus, StepStatus
 from bot.settings import Policy
-from storage.declarations import GiftRecord, Record, stream_gifts, stream_register
+from storage.declarations import GiftRecord, Record
 from storage.models import ApprovalStep, Declaration, Interest, OutsideWork
+from storage.register_stream import stream_gifts, stream_register
 
 R = TypeVar("R")
 

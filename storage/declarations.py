@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -12,11 +12,13 @@ from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.rules.chains import Chain, format_chain
 from bot.rules.gifts import Assessment, GiftOffer
 from bot.rules.status import StepStatus
 from storage.db import run
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
+from storage.types import utcnow
 
 # Each kind of declaration: its reference prefix and its detail table.
 REFERENCE_PREFIX = {"gift": "GH", "interest": "INT", "outside_work": "OW", "notice": "CN"}
@@ -34,19 +36,23 @@ def create_declaration(
     kind: str,
     declarant: Staff,
     status: str,
-    chain: str = "",
+    chain: Chain = (),
     chosen_approver_id: int | None = None,
     named_staff_id: int | None = None,
+    created_at: datetime | None = None,
 ) -> Declaration:
-    """Insert the shared row and give it its reference; the caller adds the detail row."""
+    """Insert the shared row and give it its reference; the caller adds the detail row. The
+    chain and the time declared (the injected clock's; default now) given here go in with
+    the row: its reference is then its one UPDATE, not one more for each (issue 10)."""
     assert declarant.id is not None
     declaration = Declaration(
         kind=kind,
         declarant_id=declarant.id,
         status=status,
-        chain=chain,
+        chain=format_chain(chain),
         chosen_approver_id=chosen_approver_id,
         named_staff_id=named_staff_id,
+        created_at=created_at or utcnow(),
     )
     session.add(declaration)
     session.flush()
@@ -62,14 +68,19 @@ def create_gift(
     offer: GiftOffer,
     assessment: Assessment,
     chosen_approver_id: int | None = None,
+    chain: Chain = (),
+    created_at: datetime | None = None,
 ) -> tuple[Declaration, GiftRow]:
-    """Insert the declaration and its register row; the caller commits."""
+    """Insert the declaration and its register row; the caller commits. `chain` and
+    `created_at`: as create_declaration's."""
     declaration = create_declaration(
         session,
         kind="gift",
         declarant=declarant,
         status=assessment.status,
         chosen_approver_id=chosen_approver_id,
+        chain=chain,
+        created_at=created_at,
     )
     assert declaration.id is not None
     row = GiftRow(
@@ -126,16 +137,19 @@ def claim_decision(
     """Record a decision only if the step is still pending: two presses, one winner.
 
     A plain read-then-write would let both presses win; the WHERE clause makes the database
-    the referee. The caller commits (and updates the declaration in the same transaction).
+    the referee. The row it changed comes back in the same statement (RETURNING) and
+    refreshes the step loaded in this session, as the database now holds it: nothing read
+    again to see the decision. The caller commits (and updates the declaration in the same
+    transaction).
     """
-    result = run(
-        session,
+    won = session.execute(
         update(ApprovalStep)
         .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
         .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
-        .execution_options(synchronize_session=False)
+        .returning(ApprovalStep)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    return result.rowcount == 1
+    return won.first() is not None
 
 
 def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:
@@ -206,7 +220,8 @@ _STEPS_OF = (
 )
 
 
-def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
+def people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]:
+    """The staff a declaration and its steps name: a Record's people."""
     ids = {declaration.declarant_id}
     for step in steps:
         ids |= {step.approver_id, step.decided_by_id or 0, step.delegated_from_id or 0}
@@ -217,26 +232,38 @@ def _people_ids(declaration: Declaration, steps: list[ApprovalStep]) -> set[int]
 _KINDS = tuple(DETAIL_MODELS)
 # A declaration with its kind's detail row in one statement (each kind's joined; one matches),
 # read afresh: every card, outcome and receipt drawn loads one.
-_WITH_DETAIL = (
-    select(Declaration, *DETAIL_MODELS.values())  # type: ignore[call-overload]
-    .where(col(Declaration.id) == bindparam("declaration_id"))
-    .execution_options(populate_existing=True)
-)
+_DETAILED = select(
+    Declaration, *DETAIL_MODELS.values()  # type: ignore[call-overload]
+).execution_options(populate_existing=True)
 for _model in DETAIL_MODELS.values():
-    _WITH_DETAIL = _WITH_DETAIL.outerjoin(
+    _DETAILED = _DETAILED.outerjoin(
         _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
     )
+_WITH_DETAIL = _DETAILED.where(col(Declaration.id) == bindparam("declaration_id"))
+# A step's declaration found by the step, in the same statement.
+_OF_STEP = _DETAILED.where(col(Declaration.id) == _DECLARATION_OF_STEP.scalar_subquery())
 
 
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
     found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).first()
+    return _completed(session, found)
+
+
+def record_of_step(session: Session, *, step_id: int) -> Record | None:
+    """The declaration a step belongs to, as load_record has it (None: no such step), without
+    a statement first to find which it is."""
+    return _completed(session, session.exec(_OF_STEP, params={"step_id": step_id}).first())
+
+
+def _completed(session: Session, found: Any) -> Record | None:
+    """A declaration and its detail read: its steps and people added."""
     if found is None:
         return None
     declaration, *details = found
     detail = details[_KINDS.index(declaration.kind)]
-    assert detail is not None
-    steps = steps_for(session, declaration_id=declaration_id)
-    ids = _people_ids(declaration, steps)
+    assert detail is not None and declaration.id is not None
+    steps = steps_for(session, declaration_id=declaration.id)
+    ids = people_ids(declaration, steps)
     people = {
         p.id: p
         for p in session.exec(_where_in(Staff, "id"), params={"ids": list(ids)})
@@ -263,7 +290,7 @@ def load_records(session: Session, ids: Sequence[int]) -> list[Record]:
         steps[step.declaration_id].append(step)
     wanted: set[int] = set()
     for i, declaration in found.items():
-        wanted |= _people_ids(declaration, steps[i or 0])
+        wanted |= people_ids(declaration, steps[i or 0])
     by_id = session.exec(_where_in(Staff, "id"), params={"ids": list(wanted)})
     people = {p.id: p for p in by_id if p.id}
     return [
@@ -291,105 +318,3 @@ def records_of(
 
 def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Record]:
     return records_of(session, declarant_id=declarant_id, kinds=("gift",), limit=limit)
-
-
-def gift_register(
-    session: Session, *, date_from: date | None = None, date_to: date | None = None
-) -> list[Record]:
-    """Every offer in the register, oldest offer first; dates offered inclusive."""
-    return list(stream_gifts(session, date_from=date_from, date_to=date_to))
-
-
-def stream_gifts(
-    session: Session, *, date_from: date | None = None, date_to: date | None = None
-) -> Iterator[Record]:
-    """`gift_register` a batch at a time (stream_register)."""
-    return stream_register(
-        session,
-        kind="gift",
-        date_column=col(GiftRow.date_offered),
-        date_from=date_from,
-        date_to=date_to,
-    )
-
-
-# Rows read and completed at a time: small enough that a batch's steps and people fit well
-# within any driver's bound-parameter limit, large enough that the round trips do not count.
-BATCH_ROWS = 1000
-
-
-def stream_register(
-    session: Session,
-    *,
-    kind: str,
-    date_column: Any,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    batch: int = BATCH_ROWS,
-) -> Iterator[Record]:
-    """Every declaration of `kind` whose `date_column` (of its detail table) falls in the
-    range, inclusive, ordered by that date, one at a time, for a register of any size.
-
-    The declarations (with their detail rows and declarants) come from one query read
-    `batch` rows at a time (a server-side cursor on PostgreSQL); each batch then takes one
-    query for its steps and one for the people they name. Memory stays that of one batch
-    whatever the register's size, and the query count is 1 + 2 per batch.
-    """
-    model = DETAIL_MODELS[kind]
-    detail_id = model.declaration_id  # type: ignore[attr-defined]
-    query = (
-        select(Declaration, model, Staff)
-        .join(model, col(detail_id) == col(Declaration.id))
-        .join(Staff, col(Staff.id) == col(Declaration.declarant_id))
-        .where(Declaration.kind == kind)
-    )
-    if date_from is not None:
-        query = query.where(date_column >= date_from)
-    if date_to is not None:
-        query = query.where(date_column <= date_to)
-    result = session.exec(
-        query.order_by(date_column, col(Declaration.id)).execution_options(
-            populate_existing=True, yield_per=batch
-        )
-    )
-    for rows in result.partitions():
-        yield from _complete(session, rows)
-
-
-def _complete(session: Session, rows: Sequence[Any]) -> list[Record]:
-    """Records for a batch of (declaration, detail, declarant) rows: two queries."""
-    ids = [declaration.id for declaration, _, _ in rows]
-    steps_by_declaration: dict[int, list[ApprovalStep]] = {}
-    for step in session.exec(
-        select(ApprovalStep)
-        .where(col(ApprovalStep.declaration_id).in_(ids))
-        .order_by(col(ApprovalStep.declaration_id), col(ApprovalStep.position))
-        .execution_options(populate_existing=True)
-    ):
-        steps_by_declaration.setdefault(step.declaration_id, []).append(step)
-    wanted: set[int] = set()
-    for declaration, _, _ in rows:
-        wanted |= _people_ids(declaration, steps_by_declaration.get(declaration.id, []))
-    wanted -= {declarant.id for _, _, declarant in rows}
-    named = (
-        {
-            p.id: p
-            for p in session.exec(
-                select(Staff)
-                .where(col(Staff.id).in_(wanted))
-                .execution_options(populate_existing=True)
-            )
-            if p.id is not None
-        }
-        if wanted
-        else {}
-    )
-    for _, _, declarant in rows:
-        named[declarant.id] = declarant
-    records = []
-    for declaration, detail, declarant in rows:
-        assert declaration.id is not None and declarant.id is not None
-        steps = steps_by_declaration.get(declaration.id, [])
-        people = {i: named[i] for i in _people_ids(declaration, steps) if i in named}
-        records.append(Record(declaration, detail, declarant, steps, people))
-    return records

@@ -175,10 +175,9 @@ def _decide(
         fresh = declarations.load_record(session, declaration_id=step.declaration_id)
         fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
         raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
-    session.expire_all()  # the decision was a Core UPDATE: reload what it changed
-    record = declarations.load_record(session, declaration_id=step.declaration_id)
-    assert record is not None
-    step = next(s for s in record.steps if s.id == step_id)
+    # The claim refreshed `step`, one of record.steps, with the row it changed; its decider
+    # is one of the record's people now, as a reload would have made them.
+    record.people.setdefault(actor.id, actor)
     audit.for_step(
         session,
         step,

@@ -78,15 +78,21 @@ def _record(
     source: str | None,
 ) -> Declared:
     routing, chosen = choice.routing, choice.chosen
+    chain: Chain = ()
+    if assessment.route is rules.Route.AUTHORISE:
+        chain = settings.policy.chain("gift")
+    elif assessment.route is rules.Route.DISPOSE:
+        chain = DISPOSAL_CHAIN
     declaration, _row = declarations.create_gift(
         session,
         declarant=me,
         offer=offer,
         assessment=assessment,
         chosen_approver_id=chosen.id if chosen else None,
+        chain=chain,
+        created_at=now,  # the injected clock: "declared on" follows it
     )
     assert declaration.id is not None
-    declaration.created_at = now  # the injected clock: "declared on" follows it
     audit_submitted(
         session,
         me,
@@ -97,11 +103,6 @@ def _record(
         flags=sorted(assessment.flags),
         **({"source": source} if source else {}),
     )
-    chain: Chain = ()
-    if assessment.route is rules.Route.AUTHORISE:
-        chain = settings.policy.chain("gift")
-    elif assessment.route is rules.Route.DISPOSE:
-        chain = DISPOSAL_CHAIN
     next_step = ""
     opened = None
     if chain:

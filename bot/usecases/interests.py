@@ -90,8 +90,8 @@ def _record(
         declarant=me,
         status=DeclarationStatus.PENDING,
         named_staff_id=colleague.id if colleague else None,
+        created_at=now,  # the injected clock: "declared on" follows it
     )
-    declaration.created_at = now  # the injected clock: "declared on" follows it
     assert declaration.id is not None
     d = declared_interest
     session.add(

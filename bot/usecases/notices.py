@@ -43,8 +43,9 @@ def give_notice(
     """Record the validated notice (rules.validate) and send it to the officers."""
     with db.session() as session:
         me = declarant(session, declarant_id)
+        chain = settings.policy.chain("notice")
         declaration = declarations.create_declaration(
-            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING
+            session, kind="notice", declarant=me, status=DeclarationStatus.PENDING, chain=chain
         )
         assert declaration.id is not None
         session.add(
@@ -66,7 +67,7 @@ def give_notice(
             session,
             declaration=declaration,
             declarant=me,
-            chain=settings.policy.chain("notice"),
+            chain=chain,
             org=staff.org_view(session, on=office_day(settings, now)),
             now=now,
         )

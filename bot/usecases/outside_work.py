@@ -54,15 +54,17 @@ def request_outside_work(
         choice = line_routing(session, me, asked=manager_asked, chosen_id=chosen_manager_id)
         chosen = choice.chosen
         flags = rules.flags_for(request, office_day(settings, now))
+        chain = settings.policy.chain(KIND)
         declaration = declarations.create_declaration(
             session,
             kind=KIND,
             declarant=me,
             status=DeclarationStatus.PENDING,
+            chain=chain,
             chosen_approver_id=chosen.id if chosen else None,
+            created_at=now,  # the injected clock: the request's day is the clock's
         )
         assert declaration.id is not None
-        declaration.created_at = now  # the injected clock: the request's day is the clock's
         session.add(
             OutsideWork(
                 declaration_id=declaration.id,
@@ -78,7 +80,6 @@ def request_outside_work(
             )
         )
         audit_submitted(session, me, declaration, settings, now, flags=sorted(flags))
-        chain = settings.policy.chain(KIND)
         org = staff.org_view(session, on=office_day(settings, now), holders=choice.holders)
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now

@@ -146,10 +146,7 @@ def notified(told: str, **detail: Any) -> Any:
 
 def step_and_record(session: Session, step_id: int) -> tuple[ApprovalStep, Record] | None:
     """A step and its declaration as they now stand; None when either is gone."""
-    declaration_id = declarations.declaration_of_step(session, step_id=step_id)
-    if declaration_id is None:
-        return None
-    record = declarations.load_record(session, declaration_id=declaration_id)
+    record = declarations.record_of_step(session, step_id=step_id)
     step = next((s for s in record.steps if s.id == step_id), None) if record else None
     return (step, record) if step is not None and record is not None else None
 

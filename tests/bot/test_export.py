@@ -31,9 +31,10 @@ from bot.rules.gifts import (
     assess,
 )
 from storage.db import Database
-from storage.declarations import add_step, claim_decision, create_gift, gift_register, load_gift
+from storage.declarations import add_step, claim_decision, create_gift, load_gift
 from storage.models import AuditEntry, Declaration, Staff
 from storage.models import GiftOffer as GiftRow
+from storage.register_stream import gift_register
 
 CONTRACT = [
     "reference",
