@@ -318,3 +318,24 @@ def records_of(
 
 def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Record]:
     return records_of(session, declarant_id=declarant_id, kinds=("gift",), limit=limit)
+
+
+_AS_THEY_STAND = (
+    select(ApprovalStep, Declaration)
+    .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
+    .where(col(ApprovalStep.declaration_id) == bindparam("declaration_id"))
+    .order_by(col(ApprovalStep.position))
+    .execution_options(populate_existing=True)
+)
+
+
+def refresh_steps(session: Session, record: Record) -> None:
+    """`record`'s declaration and steps re-read as they stand, in one statement: after a
+    decision's claim, what other approvers of the stage decided meanwhile, for the chain to
+    move on from (the objects are refreshed in place; a step added since joins the list)."""
+    rows = session.exec(_AS_THEY_STAND, params={"declaration_id": record.declaration.id}).all()
+    record.steps[:] = [step for step, _declaration in rows]
+    for person_id in people_ids(record.declaration, record.steps) - record.people.keys():
+        person = session.get(Staff, person_id)  # someone a move named meanwhile: rare
+        if person is not None:
+            record.people[person_id] = person

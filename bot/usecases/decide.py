@@ -176,8 +176,10 @@ def _decide(
         fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
         raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
     # The claim refreshed `step`, one of record.steps, with the row it changed; its decider
-    # is one of the record's people now, as a reload would have made them.
+    # is one of the record's people now. The other steps are read again as they stand: an
+    # approver of the same stage may have decided since they were read.
     record.people.setdefault(actor.id, actor)
+    declarations.refresh_steps(session, record)
     audit.for_step(
         session,
         step,

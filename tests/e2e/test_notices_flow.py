@@ -7,10 +7,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
+from bot import engine
 from bot.registers import REGISTERS
 from bot.settings import Policy
+from bot.usecases import decide
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Notice, Staff
@@ -207,3 +210,33 @@ def test_a_notice_is_listed_for_its_author_without_withdraw_and_never_exported(
             rows = list(register.load(session, None, None))
             kinds = {getattr(getattr(r, "declaration", None), "kind", None) for r in rows}
             assert "notice" not in kinds, register.name
+
+
+def test_both_officers_acknowledging_at_once_end_the_notice(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dict[str, Staff],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The vetting officer's acknowledgement commits after the head's press has read the
+    notice and before it claims the head's step: the head's decision moves on from the steps
+    as they stand then, so the notice ends rather than waiting for an acknowledgement that
+    has already come."""
+    view = nolan.open_modal("UALICE", "/conduct", "notify")
+    assert nolan.submit("UALICE", view, charge(clock)) == {}
+    head = dm_to(fake, "UHEAD", has_buttons)
+    with db.session() as session:
+        vetting_step = session.exec(
+            select(ApprovalStep).where(ApprovalStep.approver_id == org["vetting"].id)
+        ).one()
+    claim = engine.claim
+
+    def vetting_first(session: Any, **args: Any) -> bool:
+        if args["step_id"] != vetting_step.id:
+            monkeypatch.setattr(engine, "claim", claim)  # once
+            decide.decide(db, actor_id=org["vetting"].id, step_id=vetting_step.id,
+                          outcome="acknowledged", reason=None, now=clock())
+        return claim(session, **args)
+
+    monkeypatch.setattr(engine, "claim", vetting_first)
+    nolan.press("UHEAD", head, ACKNOWLEDGE)
+    fake.wait_for("chat.update", count=2)
+    assert notices(db)[0][0].status == "acknowledged"
