@@ -137,9 +137,7 @@ def start(
 ) -> Opened:
     """Put a declaration made in this transaction (it has no steps yet) on its chain and open
     the first stage."""
-    formatted = format_chain(chain)
-    if declaration.chain != formatted:  # made with it (create_declaration): no UPDATE to send
-        declaration.chain = formatted
+    declaration.chain = format_chain(chain)  # no UPDATE when it was made with it
     session.add(declaration)
     return open_stage(
         session,
