@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -320,22 +320,56 @@ def gifts_of(session: Session, *, declarant_id: int, limit: int = 20) -> list[Re
     return records_of(session, declarant_id=declarant_id, kinds=("gift",), limit=limit)
 
 
-_AS_THEY_STAND = (
-    select(ApprovalStep, Declaration)
-    .join(Declaration, col(Declaration.id) == col(ApprovalStep.declaration_id))
-    .where(col(ApprovalStep.declaration_id) == bindparam("declaration_id"))
-    .order_by(col(ApprovalStep.position))
-    .execution_options(populate_existing=True)
+# -- a declaration's writers, one at a time --------------------------------------------------
+# Whatever changes a declaration or its steps — a decision, a withdrawal, a move, a reminder
+# taken — holds the declaration first, before reading any of it: then two approvers of one
+# stage deciding at once take turns, and the second reads the first's decision (at READ
+# COMMITTED each statement after the lock sees every commit before it). Declarations, then
+# their steps; several in id order: two writers never wait for each other in a circle.
+
+
+def _held(where: Any) -> Any:
+    """The declarations `where` picks, locked in id order until the transaction ends. FOR NO
+    KEY UPDATE: a row inserted elsewhere that refers to the declaration (an audit entry, by
+    its foreign key) does not wait for it, as it would behind FOR UPDATE."""
+    return (
+        sa_select(Declaration.id)
+        .where(where)
+        .order_by(Declaration.id)
+        .with_for_update(key_share=True)
+    )
+
+
+_LOCK = _held(col(Declaration.id).in_(bindparam("ids", expanding=True)))
+_LOCK_OF_STEPS = _held(
+    col(Declaration.id).in_(
+        sa_select(ApprovalStep.declaration_id).where(
+            col(ApprovalStep.id).in_(bindparam("ids", expanding=True))
+        )
+    )
 )
 
 
-def refresh_steps(session: Session, record: Record) -> None:
-    """`record`'s declaration and steps re-read as they stand, in one statement: after a
-    decision's claim, what other approvers of the stage decided meanwhile, for the chain to
-    move on from (the objects are refreshed in place; a step added since joins the list)."""
-    rows = session.exec(_AS_THEY_STAND, params={"declaration_id": record.declaration.id}).all()
-    record.steps[:] = [step for step, _declaration in rows]
-    for person_id in people_ids(record.declaration, record.steps) - record.people.keys():
-        person = session.get(Staff, person_id)  # someone a move named meanwhile: rare
-        if person is not None:
-            record.people[person_id] = person
+def lock(session: Session, declaration_ids: Iterable[int]) -> None:
+    """Hold these declarations for the caller's transaction (see above): the first thing a
+    writer of a declaration or its steps does."""
+    _hold(session, _LOCK, declaration_ids)
+
+
+def lock_of_steps(session: Session, step_ids: Iterable[int]) -> None:
+    """`lock` the declarations these steps belong to, found in the same statement."""
+    _hold(session, _LOCK_OF_STEPS, step_ids)
+
+
+def _hold(session: Session, statement: Any, ids: Iterable[int]) -> None:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        run(session, statement, {"ids": wanted})
+    elif not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        # SQLite locks the whole database for a writer: taken now, not at the first write, so
+        # what is read next is as the last writer left it. (Inside a transaction already, a
+        # write has taken it.)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,6 +1,8 @@
 """Deciding a step: the guard, the conditional update, the chain moving on, and the messages
 it owes, in one transaction (the outbox's worker sends them after the ack). For every
-decision button and form, on every platform, for every kind of declaration."""
+decision button and form, on every platform, for every kind of declaration. The declaration
+is locked before it is read (storage.declarations.lock): two approvers of one stage deciding
+at once take turns, and the second moves the chain on from the first's decision."""
 
 from __future__ import annotations
 
@@ -111,6 +113,7 @@ def decide(
     (Teams: the invoke response replaces the pressed card): that copy's update is recorded as
     made, not sent again (owed.owe_updates)."""
     with db.session() as session:
+        declarations.lock_of_steps(session, [step_id])  # before anything of it is read
         return _decide(
             session, _load(session, actor_id, step_id), step_id=step_id, outcome=outcome,
             reason=reason, now=now, tz=tz, redrawn=redrawn,
@@ -125,6 +128,7 @@ def press(
     as `check` refuses (nothing audited), and for an outcome the step cannot take. One
     transaction: the step is read once, not once to check and again to decide (issue 10)."""
     with db.session() as session:
+        declarations.lock_of_steps(session, [step_id])  # before anything of it is read
         loaded = _load(session, actor_id, step_id)
         _actor, step, record, verdict = loaded
         if not verdict.allowed:
@@ -176,10 +180,9 @@ def _decide(
         fresh_step = next(s for s in fresh.steps if s.id == step_id) if fresh else None
         raise Refused(_already(fresh, fresh_step) if fresh and fresh_step else UNKNOWN)
     # The claim refreshed `step`, one of record.steps, with the row it changed; its decider
-    # is one of the record's people now. The other steps are read again as they stand: an
-    # approver of the same stage may have decided since they were read.
+    # is one of the record's people now. The other steps were read under the declaration's
+    # lock, after any other approver's decision committed: the chain moves on from them.
     record.people.setdefault(actor.id, actor)
-    declarations.refresh_steps(session, record)
     audit.for_step(
         session,
         step,

@@ -67,6 +67,9 @@ def withdraw(db: Database, *, actor_id: int, declaration_id: int) -> Withdrawn:
     """Withdraw the declaration if it is the actor's and still waits; Refused otherwise (a
     notice, which the officers have already had, can't be withdrawn)."""
     with db.session() as session:
+        # Held first, as a decision holds it: one waits for the other, then sees what it did
+        # (the steps a decision opened meanwhile close with it too).
+        declarations.lock(session, [declaration_id])
         declaration = session.get(Declaration, declaration_id, populate_existing=True)
         if declaration is None:
             raise Refused(UNKNOWN)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import engine
 from bot.registers import REGISTERS
 from bot.settings import Policy
 from bot.usecases import decide
 from handlers.approvals.ids import decide_action
+from storage import declarations
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Notice, Staff
 from tests.e2e.harness import Clock, Nolan, dm_to
@@ -216,10 +216,11 @@ def test_both_officers_acknowledging_at_once_end_the_notice(
     nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock, org: dict[str, Staff],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The vetting officer's acknowledgement commits after the head's press has read the
-    notice and before it claims the head's step: the head's decision moves on from the steps
+    """The vetting officer's acknowledgement commits after the head's press has begun and
+    before it holds the notice: the head's decision reads the steps under the notice's lock,
     as they stand then, so the notice ends rather than waiting for an acknowledgement that
-    has already come."""
+    has already come. (Both at the same moment, on PostgreSQL: the second waits for the
+    first's commit — tests/usecases/test_decision_races.py.)"""
     view = nolan.open_modal("UALICE", "/conduct", "notify")
     assert nolan.submit("UALICE", view, charge(clock)) == {}
     head = dm_to(fake, "UHEAD", has_buttons)
@@ -227,16 +228,15 @@ def test_both_officers_acknowledging_at_once_end_the_notice(
         vetting_step = session.exec(
             select(ApprovalStep).where(ApprovalStep.approver_id == org["vetting"].id)
         ).one()
-    claim = engine.claim
+    lock = declarations.lock_of_steps
 
-    def vetting_first(session: Any, **args: Any) -> bool:
-        if args["step_id"] != vetting_step.id:
-            monkeypatch.setattr(engine, "claim", claim)  # once
-            decide.decide(db, actor_id=org["vetting"].id, step_id=vetting_step.id,
-                          outcome="acknowledged", reason=None, now=clock())
-        return claim(session, **args)
+    def vetting_first(session: Any, step_ids: Any) -> None:
+        monkeypatch.setattr(declarations, "lock_of_steps", lock)  # once
+        decide.decide(db, actor_id=org["vetting"].id, step_id=vetting_step.id,
+                      outcome="acknowledged", reason=None, now=clock())
+        lock(session, step_ids)
 
-    monkeypatch.setattr(engine, "claim", vetting_first)
+    monkeypatch.setattr(declarations, "lock_of_steps", vetting_first)
     nolan.press("UHEAD", head, ACKNOWLEDGE)
     fake.wait_for("chat.update", count=2)
     assert notices(db)[0][0].status == "acknowledged"

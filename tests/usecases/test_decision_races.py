@@ -1,0 +1,278 @@
+"""Two people acting on one declaration at the same moment, on PostgreSQL: two approvers of
+one stage, or an approver and the member of staff withdrawing it. At READ COMMITTED each would
+read the other's change as not yet made; the declaration's lock (storage.declarations.lock)
+makes them take turns. Driven, not timed: the first runs to its commit and holds there until
+the second has finished or is seen waiting for a lock (PostgreSQL's pg_stat_activity), then
+both run to the end. SQLite has one writer at a time and shows no wait to watch for: there the
+second's wait happens inside SQLite (tests/e2e/test_notices_flow.py covers what it can see).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session, col, select
+
+from bot.rules import notices
+from bot.rules.refusal import Refused
+from bot.rules.status import StepStatus
+from bot.usecases import decide
+from bot.usecases.gifts import declare_gift
+from bot.usecases.notices import give_notice
+from bot.usecases.outside_work import request_outside_work
+from bot.usecases.withdraw import Withdrawn, withdraw
+from storage.db import Database
+from storage.models import ApprovalStep, Declaration, Staff
+from tests.e2e.harness import seed_org
+from tests.usecases.world import NOW, TODAY, hospitality, outside_work_request, settings
+
+# However slow the machine, a turn is never this long: past it the test fails, never hangs.
+PATIENCE_SECONDS = 20
+
+
+@pytest.fixture
+def org(db: Database) -> dict[str, Staff]:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the wait for the other's lock is seen in PostgreSQL's pg_stat_activity")
+    return seed_org(db)
+
+
+def _someone_waits_for_a_lock(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+        ).scalar()
+    return bool(waiting)
+
+
+@pytest.fixture
+def patient_db(db: Database) -> Iterator[Database]:
+    """The test's database, its sessions giving up on a lock (an error, not a hang) after
+    PATIENCE_SECONDS: a deadlock between the two fails the test."""
+    patient = Database(db.url)
+
+    @event.listens_for(patient.engine, "connect")
+    def _patience(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{PATIENCE_SECONDS}s'")
+        dbapi_connection.commit()
+
+    yield patient
+    patient.dispose()
+
+
+def at_once(db: Database, first: Callable[[], Any], second: Callable[[], Any]) -> list[Any]:
+    """Run `first` up to its commit; there, run `second` until it has finished or waits for a
+    lock `first` holds; then let both finish. What each returned or raised, in that order."""
+    results: list[Any] = [None, None]
+    threads: list[threading.Thread] = []
+    held: list[str] = []
+
+    def running(index: int, action: Callable[[], Any]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                results[index] = action()
+            except Exception as exc:  # what it raised is the result
+                results[index] = exc
+
+        return run
+
+    def before_commit(_session: Session) -> None:
+        if threads[0] is not threading.current_thread() or held:
+            return
+        held.append("first, at its commit")
+        threads[1].start()
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while threads[1].is_alive() and not _someone_waits_for_a_lock(db):
+            if time.monotonic() > deadline:
+                raise AssertionError("the second neither finished nor waited for a lock")
+            time.sleep(0.01)
+
+    threads[:] = [
+        threading.Thread(target=running(0, first), daemon=True),
+        threading.Thread(target=running(1, second), daemon=True),
+    ]
+    event.listen(Session, "before_commit", before_commit)
+    try:
+        threads[0].start()
+        threads[0].join(2 * PATIENCE_SECONDS)
+        assert held, "the first never came to its commit"
+        threads[1].join(2 * PATIENCE_SECONDS)
+    finally:
+        event.remove(Session, "before_commit", before_commit)
+    assert not any(t.is_alive() for t in threads), "still running: a deadlock"
+    return results
+
+
+def deciding(
+    db: Database, person: Staff, step_id: int, outcome: str, reason: str | None = None
+) -> Callable[[], decide.Outcome]:
+    return lambda: decide.decide(
+        db, actor_id=person.id or 0, step_id=step_id, outcome=outcome, reason=reason, now=NOW
+    )
+
+
+def steps_of(db: Database, declaration_id: int) -> dict[int, str]:
+    """Each step's approver and status."""
+    return {approver: status for _step, approver, status in _steps(db, declaration_id)}
+
+
+def step_of(db: Database, declaration_id: int) -> dict[int, int]:
+    """Each step's approver and its id."""
+    return {approver: step for step, approver, _status in _steps(db, declaration_id)}
+
+
+def _steps(db: Database, declaration_id: int) -> list[tuple[int, int, str]]:
+    with db.session() as session:
+        steps = session.exec(
+            select(ApprovalStep)
+            .where(ApprovalStep.declaration_id == declaration_id)
+            .order_by(col(ApprovalStep.id))
+        ).all()
+        return [(s.id or 0, s.approver_id, s.status) for s in steps]
+
+
+def status_of(db: Database, declaration_id: int) -> str:
+    with db.session() as session:
+        declaration = session.get(Declaration, declaration_id)
+        assert declaration is not None
+        return declaration.status
+
+
+def two_approvers(db: Database, org: dict[str, Staff]) -> tuple[int, dict[str, int]]:
+    """A gift the manager and the monitoring officer both authorise, at the same stage: the
+    declaration, and each one's step."""
+    both = settings(gift="line_manager:authorise+monitoring_officer:authorise")
+    done = declare_gift(
+        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=both, now=NOW
+    )
+    steps = step_of(db, done.declaration_id)
+    return done.declaration_id, {key: steps[org[key].id or 0] for key in ("manager", "mo")}
+
+
+def test_two_approvers_of_one_stage_approving_at_once_approve_it(
+    patient_db: Database, org: dict[str, Staff]
+) -> None:
+    db = patient_db
+    declaration_id, steps = two_approvers(db, org)
+    first, second = at_once(
+        db,
+        deciding(db, org["manager"], steps["manager"], "approved"),
+        deciding(db, org["mo"], steps["mo"], "approved"),
+    )
+    assert isinstance(first, decide.Outcome) and first.status == "pending", first
+    assert isinstance(second, decide.Outcome) and second.status == "approved", second
+    assert status_of(db, declaration_id) == "approved"
+    assert set(steps_of(db, declaration_id).values()) == {StepStatus.APPROVED}
+
+
+def test_an_approval_and_a_decline_at_once_end_declined_and_the_approval_stands(
+    patient_db: Database, org: dict[str, Staff]
+) -> None:
+    """The decline ends the declaration; the approval, made first, is not overwritten as
+    closed (it is in the trail as decided)."""
+    db = patient_db
+    declaration_id, steps = two_approvers(db, org)
+    first, second = at_once(
+        db,
+        deciding(db, org["manager"], steps["manager"], "approved"),
+        deciding(db, org["mo"], steps["mo"], "declined", "Too lavish for a contractor"),
+    )
+    assert isinstance(first, decide.Outcome) and first.status == "pending", first
+    assert isinstance(second, decide.Outcome) and second.status == "declined", second
+    assert second.closed == []  # nothing left waiting to close
+    assert status_of(db, declaration_id) == "declined"
+    assert steps_of(db, declaration_id) == {
+        org["manager"].id: StepStatus.APPROVED,
+        org["mo"].id: StepStatus.DECLINED,
+    }
+
+
+def test_a_decline_and_an_approval_at_once_end_declined_and_the_approval_is_refused(
+    patient_db: Database, org: dict[str, Staff]
+) -> None:
+    db = patient_db
+    declaration_id, steps = two_approvers(db, org)
+    first, second = at_once(
+        db,
+        deciding(db, org["mo"], steps["mo"], "declined", "Too lavish for a contractor"),
+        deciding(db, org["manager"], steps["manager"], "approved"),
+    )
+    assert isinstance(first, decide.Outcome) and first.status == "declined", first
+    assert first.closed == [steps["manager"]]
+    assert isinstance(second, Refused) and "no longer waiting" in str(second), second
+    assert status_of(db, declaration_id) == "declined"
+    assert steps_of(db, declaration_id) == {
+        org["manager"].id: StepStatus.CLOSED,
+        org["mo"].id: StepStatus.DECLINED,
+    }
+
+
+def test_both_officers_acknowledging_a_notice_at_once_end_it(
+    patient_db: Database, org: dict[str, Staff]
+) -> None:
+    db = patient_db
+    details = notices.validate(
+        notices.NoticeForm(category="vetting", description="I have moved house"), TODAY
+    )
+    notice = give_notice(
+        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
+    )
+    steps = step_of(db, notice.declaration_id)
+    first, second = at_once(
+        db,
+        deciding(db, org["head"], steps[org["head"].id or 0], "acknowledged"),
+        deciding(db, org["vetting"], steps[org["vetting"].id or 0], "acknowledged"),
+    )
+    assert isinstance(first, decide.Outcome) and isinstance(second, decide.Outcome)
+    assert status_of(db, notice.declaration_id) == "acknowledged"
+    assert set(steps_of(db, notice.declaration_id).values()) == {StepStatus.ACKNOWLEDGED}
+
+
+@pytest.mark.parametrize("withdrawn_first", [False, True])
+def test_a_withdrawal_and_a_decision_at_once_leave_nothing_waiting_on_a_withdrawn_one(
+    patient_db: Database, org: dict[str, Staff], withdrawn_first: bool
+) -> None:
+    """The manager supports a request for outside work — opening the head of office's stage —
+    as Alice withdraws it. Whichever goes first wins cleanly: withdrawn, with no step left
+    waiting (the head's too, if it opened first); or decided, the withdrawal refused."""
+    db = patient_db
+    done = request_outside_work(
+        db,
+        declarant_id=org["alice"].id or 0,
+        request=outside_work_request(),
+        settings=settings(outside_work="line_manager:recommend,head_of_office:grant"),
+        now=NOW,
+    )
+    [step_id] = done.steps
+    support = deciding(db, org["manager"], step_id, "supported")
+
+    def withdrawing() -> Withdrawn:
+        return withdraw(db, actor_id=org["alice"].id or 0, declaration_id=done.declaration_id)
+
+    if withdrawn_first:
+        withdrew, decided = at_once(db, withdrawing, support)
+    else:
+        decided, withdrew = at_once(db, support, withdrawing)
+    assert status_of(db, done.declaration_id) == "withdrawn"
+    assert isinstance(withdrew, Withdrawn), withdrew
+    steps = steps_of(db, done.declaration_id)
+    assert StepStatus.PENDING not in steps.values(), steps
+    if withdrawn_first:
+        assert isinstance(decided, Refused) and "no longer waiting" in str(decided), decided
+        assert steps == {org["manager"].id: StepStatus.WITHDRAWN}
+    else:
+        assert isinstance(decided, decide.Outcome) and decided.opened, decided
+        assert steps == {
+            org["manager"].id: StepStatus.SUPPORTED,
+            org["head"].id: StepStatus.WITHDRAWN,
+        }
+        assert withdrew.steps == decided.opened  # the head's card loses its buttons
