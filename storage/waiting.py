@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.status import OutboxStatus, StepStatus
 from storage import chasing
-from storage.declarations import DETAIL_MODELS, Record
+from storage.declarations import DETAIL_MODELS, Record, lock_of_steps
 from storage.models import ApprovalStep, AuditEntry, Declaration, OutboxMessage, Staff
 
 
@@ -115,6 +115,9 @@ def claim_reminders(
     if the digest cannot be sent."""
     if not step_ids:
         return []
+    # Their declarations held first, as a decision holds one: a decision closing one of these
+    # steps and this taking them never wait for each other in a circle.
+    lock_of_steps(session, step_ids)
     rows = session.execute(
         update(ApprovalStep)
         .where(

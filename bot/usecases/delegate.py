@@ -21,7 +21,7 @@ from bot.rules.roles import ApproverRole
 from bot.rules.routing import Approver
 from bot.ui.text import long_day
 from bot.usecases.moves import Because, Owed, owe_moves
-from storage import delegations, staff
+from storage import declarations, delegations, staff
 from storage.models import ApprovalStep, Delegation, Staff
 
 # The messages a delegation owes, drawn by each platform.
@@ -35,6 +35,12 @@ def _role(step: ApprovalStep) -> ApproverRole:
         return ApproverRole(step.role)
     except ValueError:
         return ApproverRole.LINE_MANAGER
+
+
+def held(session: Session, steps: list[ApprovalStep]) -> None:
+    """The declarations of steps about to move, held as a decision holds one (each move is
+    conditional on the step as read: one decided meanwhile stays where it is)."""
+    declarations.lock(session, [s.declaration_id for s in steps])
 
 
 def hand_over(
@@ -54,6 +60,7 @@ def hand_over(
         for s in delegations.waiting_for(session, delegator_id=delegator_id)
         if s.approver_id != deputy_id
     ]
+    held(session, steps)
     excluded = delegations.excluded_deciders(session, ids={s.declaration_id for s in steps})
     moves: list[Moved] = []
     for step in steps:
@@ -74,7 +81,9 @@ def hand_back(
     if delegator is None or not delegator.active:
         return []  # they have left: the deputy keeps it (reassignment is an admin's call)
     moves: list[Moved] = []
-    for step in delegations.waiting_for(session, delegator_id=delegator_id):
+    steps = delegations.waiting_for(session, delegator_id=delegator_id)
+    held(session, steps)
+    for step in steps:
         if step.delegated_from_id != delegator_id:
             continue  # already with them
         to = Approver(delegator_id, _role(step))

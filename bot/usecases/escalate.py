@@ -75,6 +75,7 @@ def escalate(
 ) -> Escalated | NobodyAbove | None:
     """Move the step (still waiting for `approver_id`) up and owe its messages; commits.
     None when it was decided or moved since it was found waiting: nothing to do."""
+    declarations.lock_of_steps(session, [step_id])  # as a decision does: one at a time
     step = declarations.get_step(session, step_id=step_id)
     declaration = session.get(Declaration, step.declaration_id) if step else None
     if (

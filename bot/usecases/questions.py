@@ -179,6 +179,9 @@ def answer(
     redrawn with the answer and the answer to the approvers; commits. `shown_at`: where the
     question's message is (the platform's reference), if it was not sent through the outbox."""
     answer_text = _checked(text, Block.ANSWER, "answer", ANSWER_MAX)
+    asked = session.get(Question, question_id)
+    if asked is not None:  # its declaration held before the step is read, as a decision does
+        declarations.lock_of_steps(session, [asked.step_id])
     answering = may_answer(session, declarant, question_id)
     if not store.record_answer(session, question_id=question_id, answer=answer_text, at=now):
         session.rollback()

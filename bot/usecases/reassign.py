@@ -103,6 +103,7 @@ def reassign(
     declaration = store.by_reference(session, reference=reference)
     if declaration is None or declaration.id is None:
         raise Refused(f"No declaration has the reference {reference}.", Field.REFERENCE)
+    declarations.lock(session, [declaration.id])  # as a decision does: one at a time
     record = declarations.load_record(session, declaration_id=declaration.id)
     assert record is not None
     waiting = record.pending_steps
@@ -180,41 +181,46 @@ def follow_new_managers(
     if not wanted:
         return followed
     org = staff.org_view(session, on=now.date())
-    for change in wanted:
-        assert change.old_manager_id is not None
-        held = store.held_as_line_manager(
-            session, declarant_id=change.staff_id, manager_id=change.old_manager_id
+    held = [
+        found
+        for change in wanted
+        for found in store.held_as_line_manager(
+            session, declarant_id=change.staff_id, manager_id=change.old_manager_id or 0
         )
-        for step, declaration in held:
-            declarant = staff.by_id(session, staff_id=declaration.declarant_id)
-            assert declarant is not None
-            person = org.people.get(declarant.id or 0) or staff.as_person(declarant)
-            named = frozenset({declaration.named_staff_id} - {None})
-            target = approver_for(
-                ApproverRole.LINE_MANAGER,
-                person,
-                org,
-                named=named,  # type: ignore[arg-type]
-                chosen_id=declaration.chosen_approver_id,
+    ]
+    # Every declaration whose step may move, held at once (as a decision holds one): each
+    # move is conditional on the step as read, so one decided meanwhile stays.
+    declarations.lock(session, [d.id for _step, d in held if d.id is not None])
+    for step, declaration in held:
+        declarant = staff.by_id(session, staff_id=declaration.declarant_id)
+        assert declarant is not None
+        person = org.people.get(declarant.id or 0) or staff.as_person(declarant)
+        named = frozenset({declaration.named_staff_id} - {None})
+        target = approver_for(
+            ApproverRole.LINE_MANAGER,
+            person,
+            org,
+            named=named,  # type: ignore[arg-type]
+            chosen_id=declaration.chosen_approver_id,
+        )
+        if not isinstance(target, Approver) or target.person_id == step.approver_id:
+            continue
+        moved = engine.move(
+            session, step=step, to=target, why=ORG_CHART_CHANGED, actor_id=None, now=now
+        )
+        if moved is None:
+            continue
+        people = staff.by_ids(session, ids={moved.from_id, moved.to_id})
+        followed.moves.append(moved)
+        followed.owed.extend(
+            owe_moved(
+                session,
+                moved,
+                why=ORG_CHART_CHANGED,
+                because=Because.ORG_CHART,
+                names={i: p.display_name for i, p in people.items()},
+                reference=declaration.reference or "",
             )
-            if not isinstance(target, Approver) or target.person_id == step.approver_id:
-                continue
-            moved = engine.move(
-                session, step=step, to=target, why=ORG_CHART_CHANGED, actor_id=None, now=now
-            )
-            if moved is None:
-                continue
-            people = staff.by_ids(session, ids={moved.from_id, moved.to_id})
-            followed.moves.append(moved)
-            followed.owed.extend(
-                owe_moved(
-                    session,
-                    moved,
-                    why=ORG_CHART_CHANGED,
-                    because=Because.ORG_CHART,
-                    names={i: p.display_name for i, p in people.items()},
-                    reference=declaration.reference or "",
-                )
-            )
+        )
     session.commit()
     return followed
