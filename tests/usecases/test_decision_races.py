@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.rules import notices
 from bot.rules.refusal import Refused
@@ -26,8 +26,9 @@ from bot.usecases.gifts import declare_gift
 from bot.usecases.notices import give_notice
 from bot.usecases.outside_work import request_outside_work
 from bot.usecases.withdraw import Withdrawn, withdraw
+from storage import declarations
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration, Staff
+from storage.models import Declaration, Staff
 from tests.e2e.harness import seed_org
 from tests.usecases.world import NOW, TODAY, hospitality, outside_work_request, settings
 
@@ -132,11 +133,7 @@ def step_of(db: Database, declaration_id: int) -> dict[int, int]:
 
 def _steps(db: Database, declaration_id: int) -> list[tuple[int, int, str]]:
     with db.session() as session:
-        steps = session.exec(
-            select(ApprovalStep)
-            .where(ApprovalStep.declaration_id == declaration_id)
-            .order_by(col(ApprovalStep.id))
-        ).all()
+        steps = declarations.steps_for(session, declaration_id=declaration_id)
         return [(s.id or 0, s.approver_id, s.status) for s in steps]
 
 
@@ -174,46 +171,34 @@ def test_two_approvers_of_one_stage_approving_at_once_approve_it(
     assert set(steps_of(db, declaration_id).values()) == {StepStatus.APPROVED}
 
 
-def test_an_approval_and_a_decline_at_once_end_declined_and_the_approval_stands(
-    patient_db: Database, org: dict[str, Staff]
+@pytest.mark.parametrize("decline_first", [False, True])
+def test_an_approval_and_a_decline_at_once_end_declined_whichever_goes_first(
+    patient_db: Database, org: dict[str, Staff], decline_first: bool
 ) -> None:
-    """The decline ends the declaration; the approval, made first, is not overwritten as
-    closed (it is in the trail as decided)."""
+    """The decline ends the declaration. Approved first, the approval stands (it is in the
+    trail as decided: not overwritten as closed); declined first, the manager's step closes
+    with it and the approval is refused."""
     db = patient_db
     declaration_id, steps = two_approvers(db, org)
-    first, second = at_once(
-        db,
-        deciding(db, org["manager"], steps["manager"], "approved"),
-        deciding(db, org["mo"], steps["mo"], "declined", "Too lavish for a contractor"),
-    )
-    assert isinstance(first, decide.Outcome) and first.status == "pending", first
-    assert isinstance(second, decide.Outcome) and second.status == "declined", second
-    assert second.closed == []  # nothing left waiting to close
+    approve = deciding(db, org["manager"], steps["manager"], "approved")
+    decline = deciding(db, org["mo"], steps["mo"], "declined", "Too lavish for a contractor")
+    if decline_first:
+        declined, approved = at_once(db, decline, approve)
+    else:
+        approved, declined = at_once(db, approve, decline)
+    assert isinstance(declined, decide.Outcome) and declined.status == "declined", declined
     assert status_of(db, declaration_id) == "declined"
+    managers = StepStatus.CLOSED if decline_first else StepStatus.APPROVED
     assert steps_of(db, declaration_id) == {
-        org["manager"].id: StepStatus.APPROVED,
+        org["manager"].id: managers,
         org["mo"].id: StepStatus.DECLINED,
     }
-
-
-def test_a_decline_and_an_approval_at_once_end_declined_and_the_approval_is_refused(
-    patient_db: Database, org: dict[str, Staff]
-) -> None:
-    db = patient_db
-    declaration_id, steps = two_approvers(db, org)
-    first, second = at_once(
-        db,
-        deciding(db, org["mo"], steps["mo"], "declined", "Too lavish for a contractor"),
-        deciding(db, org["manager"], steps["manager"], "approved"),
-    )
-    assert isinstance(first, decide.Outcome) and first.status == "declined", first
-    assert first.closed == [steps["manager"]]
-    assert isinstance(second, Refused) and "no longer waiting" in str(second), second
-    assert status_of(db, declaration_id) == "declined"
-    assert steps_of(db, declaration_id) == {
-        org["manager"].id: StepStatus.CLOSED,
-        org["mo"].id: StepStatus.DECLINED,
-    }
+    if decline_first:
+        assert declined.closed == [steps["manager"]]
+        assert isinstance(approved, Refused) and "no longer waiting" in str(approved), approved
+    else:
+        assert declined.closed == []  # nothing else was waiting
+        assert isinstance(approved, decide.Outcome) and approved.status == "pending", approved
 
 
 def test_both_officers_acknowledging_a_notice_at_once_end_it(
