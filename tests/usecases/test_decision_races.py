@@ -1,5 +1,6 @@
 """Two people acting on one declaration at the same moment, on PostgreSQL: two approvers of
-one stage, or an approver and the member of staff withdrawing it. At READ COMMITTED each would
+one stage, an approver and the member of staff withdrawing it, or an approver and the sweep
+escalating their step. At READ COMMITTED each would
 read the other's change as not yet made; the declaration's lock (storage.declarations.lock)
 makes them take turns. Driven, not timed: the first runs to its commit and holds there until
 the second has finished or is seen waiting for a lock (PostgreSQL's pg_stat_activity), then
@@ -22,11 +23,12 @@ from bot.rules import notices
 from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
 from bot.usecases import decide
+from bot.usecases.escalate import Escalated, NobodyAbove, escalate
 from bot.usecases.gifts import declare_gift
 from bot.usecases.notices import give_notice
 from bot.usecases.outside_work import request_outside_work
 from bot.usecases.withdraw import Withdrawn, withdraw
-from storage import declarations
+from storage import declarations, staff
 from storage.db import Database
 from storage.models import Declaration, Staff
 from tests.e2e.harness import seed_org
@@ -261,3 +263,31 @@ def test_a_withdrawal_and_a_decision_at_once_leave_nothing_waiting_on_a_withdraw
             org["head"].id: StepStatus.WITHDRAWN,
         }
         assert withdrew.steps == decided.opened  # the head's card loses its buttons
+
+
+def test_an_approval_as_the_step_is_escalated_away_is_refused(
+    patient_db: Database, org: dict[str, Staff]
+) -> None:
+    """The sweep escalates the manager's step to the head of office as the manager approves
+    it: once the escalation has committed the manager no longer holds the step, so the
+    approval is refused rather than recorded on a step that is now the head's."""
+    db = patient_db
+    done = declare_gift(
+        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+    )
+    [step_id] = done.steps
+
+    def escalating() -> Escalated | NobodyAbove | None:
+        with db.session() as session:
+            return escalate(
+                session, step_id=step_id, approver_id=org["manager"].id or 0, waited=10,
+                waiting_since=TODAY, org=staff.org_view(session, on=TODAY), now=NOW,
+            )
+
+    escalated, approved = at_once(
+        db, escalating, deciding(db, org["manager"], step_id, "approved")
+    )
+    assert isinstance(escalated, Escalated) and escalated.moved.to_id == org["head"].id
+    assert isinstance(approved, Refused) and "Harriet Head" in str(approved), approved
+    assert status_of(db, done.declaration_id) == "pending"
+    assert steps_of(db, done.declaration_id) == {org["head"].id: StepStatus.PENDING}
