@@ -368,8 +368,10 @@ def _hold(session: Session, statement: Any, ids: Iterable[int]) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         run(session, statement, {"ids": wanted})
-    elif not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        # SQLite locks the whole database for a writer: taken now, not at the first write, so
-        # what is read next is as the last writer left it. (Inside a transaction already, a
-        # write has taken it.)
+        return
+    # SQLite locks the whole database for a writer: taken now, not at the first write, so
+    # what is read next is as the last writer left it. (In a transaction already, a write
+    # has taken it: pysqlite begins one at the first write.)
+    sqlite: Any = connection.connection.dbapi_connection
+    if not sqlite.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

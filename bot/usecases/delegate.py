@@ -37,7 +37,7 @@ def _role(step: ApprovalStep) -> ApproverRole:
         return ApproverRole.LINE_MANAGER
 
 
-def held(session: Session, steps: list[ApprovalStep]) -> None:
+def _held(session: Session, steps: list[ApprovalStep]) -> None:
     """The declarations of steps about to move, held as a decision holds one (each move is
     conditional on the step as read: one decided meanwhile stays where it is)."""
     declarations.lock(session, [s.declaration_id for s in steps])
@@ -60,7 +60,7 @@ def hand_over(
         for s in delegations.waiting_for(session, delegator_id=delegator_id)
         if s.approver_id != deputy_id
     ]
-    held(session, steps)
+    _held(session, steps)
     excluded = delegations.excluded_deciders(session, ids={s.declaration_id for s in steps})
     moves: list[Moved] = []
     for step in steps:
@@ -82,7 +82,7 @@ def hand_back(
         return []  # they have left: the deputy keeps it (reassignment is an admin's call)
     moves: list[Moved] = []
     steps = delegations.waiting_for(session, delegator_id=delegator_id)
-    held(session, steps)
+    _held(session, steps)
     for step in steps:
         if step.delegated_from_id != delegator_id:
             continue  # already with them
