@@ -46,8 +46,9 @@ def create_app(
     return build_app(runtime, verify_token=verify_token)
 
 
-def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
-    """The Bolt app over `runtime`: middleware, every feature's listeners, the error handler."""
+def build_app(runtime: Runtime, *, verify_token: bool = True, deliver: bool = True) -> App:
+    """The Bolt app over `runtime`: middleware, every feature's listeners, the error handler;
+    and the outbox's delivery worker, started unless another process delivers (`deliver`)."""
     settings, db, notifier, clock = runtime.settings, runtime.db, runtime.notifier, runtime.clock
     app = App(
         # Named: unnamed, Bolt names an app by walking the call stack (inspect.stack reads the
@@ -88,7 +89,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     unknown.register(app)
     # Sends what the listeners' transactions queued, after their ack; on start, whatever an
     # earlier process left unsent.
-    _workers[app] = runtime.outbox.start()
+    _workers[app] = runtime.outbox.start() if deliver else runtime.outbox
     return app
 
 

@@ -62,7 +62,7 @@ class SlackHomes:
         self._pages: dict[str, Pages] = {}
         # The digest of the Home last published to each person, where this process is the only
         # one publishing; and of each refresh drawn, by outbox id, until Slack has taken it.
-        self._unchanged_skipped = settings.http_processes == 1
+        self._unchanged_skipped = settings.http_processes == 1 or settings.delivery_process
         self._published: dict[str, bytes] = {}
         self._drawing: dict[int, tuple[str, bytes]] = {}
 
