@@ -106,6 +106,8 @@ def deliver(
     except KeyboardInterrupt:
         pass
     finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):  # stopping already: nothing to break into
+            signal.signal(signum, signal.SIG_IGN)
         log.info("Stopping")
         sweep.stop()
         worker.stop()

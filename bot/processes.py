@@ -254,7 +254,8 @@ def _serve_child(
     pid = os.getpid()
 
     def report(what: str) -> None:
-        os.write(report_to, f"{pid} {what}\n".encode())
+        with contextlib.suppress(BrokenPipeError):  # the parent gone: watch_parent stops us
+            os.write(report_to, f"{pid} {what}\n".encode())
 
     def watch_parent() -> None:
         os.read(alive, 1)  # returns only when the parent is gone

@@ -24,7 +24,7 @@ from storage.models import OutboxMessage
 from storage.types import utcnow
 from tests.e2e.test_gifts_flow import hospitality
 from tests.e2e.test_kill_flow import NolanProcess, _until, owed, sends
-from tests.e2e.test_processes import full_log, gone
+from tests.e2e.test_processes import delivery_pids, full_log, gone
 from tests.fakeslack import FakeSlack
 
 # Far below the worker's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this quick.
@@ -38,10 +38,6 @@ def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[Nol
     yield process
     process.stop()
     print(process._log())  # shown when the test fails
-
-
-def delivery_pids(log: str) -> list[int]:
-    return [int(pid) for pid in re.findall(r"Delivery process started \(pid (\d+)\)", log)]
 
 
 def server_pids(log: str) -> list[int]:

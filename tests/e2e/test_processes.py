@@ -1,7 +1,8 @@
 """HTTP_PROCESSES=2 as an operator runs it (bot.processes): `python -m bot` binds the port once
-and two children serve it on PostgreSQL. Each answers on its own (the other stopped with
-SIGSTOP meanwhile), a declaration made through either is routed once, a child that dies is
-replaced, one that cannot start stops them all with one line, and SIGTERM stops every one.
+and two children serve it on PostgreSQL, the delivery process beside them. Each answers on its
+own (the other stopped with SIGSTOP meanwhile), a declaration made through either is routed
+once, a child that dies is replaced, one that cannot start stops them all with one line, and
+SIGTERM stops every one.
 On SQLite several processes are refused (tests/bot/test_processes.py)."""
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def reached(log: str) -> list[int]:
-    """The pids of the processes that have reached Slack (each line names its process)."""
-    return sorted({int(pid) for pid in re.findall(r"\[(\d+)\]: Slack reached", log)})
+    """The pids of the HTTP processes that have reached Slack (each line names its process;
+    the delivery process's says it is that one)."""
+    return sorted({int(pid) for pid in re.findall(r"\[(\d+)\]: Slack reached at \S+$", log, re.M)})
+
+
+def delivery_pids(log: str) -> list[int]:
+    """The delivery processes started so far, in order."""
+    return [int(pid) for pid in re.findall(r"Delivery process started \(pid (\d+)\)", log)]
 
 
 @contextmanager
@@ -113,13 +120,14 @@ def test_the_processes_stop_when_their_parent_is_killed(bot: NolanProcess) -> No
     bot.start()
     _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
     first, second = reached(full_log(bot))
+    [delivery] = delivery_pids(full_log(bot))
     assert bot.process is not None
     bot.process.kill()  # SIGKILL: the parent forwards nothing
     bot.process.wait(timeout=10)
     bot.process = None
-    _until("both processes to stop", lambda: gone(first) and gone(second), timeout=30)
+    _until("every process to stop", lambda: all(map(gone, (first, second, delivery))), timeout=30)
     log = full_log(bot)
-    for pid in (first, second):
+    for pid in (first, second, delivery):
         assert f"[{pid}]: The parent process is gone; stopping" in log
         assert f"[{pid}]: Stopping" in log
     assert "Traceback" not in log
