@@ -280,7 +280,7 @@ def _serve_child(
                 touched.subscribe(db, doorbell)  # held weakly: kept by this frame
             share = Share(
                 sockets, sweeps=slot == 1 and not delivery, serving=lambda: report("serving"),
-                delivers=not delivery,
+                bell=doorbell,
             )
             return_code = serve(settings, db, err=said, share=share)
     finally:

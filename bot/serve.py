@@ -23,6 +23,7 @@ from bot.slack_client import SlackFailure, describe_failure, make_probe_client
 from storage.db import Database
 
 if TYPE_CHECKING:
+    from bot.delivery_process import Doorbell
     from bot.runtime import Runtime
 
 log = logging.getLogger("nolan")
@@ -103,13 +104,13 @@ def wait_for_slack(
 class Share:
     """This process's part when several serve one port (bot.processes): the sockets its
     parent bound and listens on, whether it runs the daily sweep (one process does), what
-    to call once it serves, and whether it runs the outbox's delivery worker (not beside a
-    delivery process: bot.delivery_process)."""
+    to call once it serves, and the delivery process's bell when that process delivers
+    (bot.delivery_process; None: the outbox's worker runs here)."""
 
     sockets: Sequence[socket.socket]
     sweeps: bool
     serving: Callable[[], None]
-    delivers: bool = True
+    bell: Doorbell | None = None
 
 
 def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None = None) -> int:
@@ -128,7 +129,7 @@ def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None 
     if runtime.teams is not None:
         return _serve_teams(runtime, err=err, share=share)
     # The token is checked below, with retries, rather than once inside Bolt.
-    app = build_app(runtime, verify_token=False, deliver=share is None or share.delivers)
+    app = build_app(runtime, verify_token=False, bell=share.bell if share else None)
     if settings.slack_app_token:
         return _serve_socket_mode(app, runtime, err=err)
     return _serve_http(app, runtime, err=err, share=share)
@@ -209,8 +210,9 @@ def _serve_teams(
     except OSError as exc:
         teams.http.close()
         return cannot_listen(settings, exc, err)
-    homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
-    worker = runtime.outbox.start() if share is None or share.delivers else runtime.outbox
+    bell = share.bell if share else None
+    homes = runtime.attach_homes(told=bell.shown if bell else None)  # noqa: F841 (held weakly)
+    worker = runtime.outbox if bell else runtime.outbox.start()
     sweep = Sweep(runtime, runs=share is None or share.sweeps)
     log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
     try:
