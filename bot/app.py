@@ -27,7 +27,7 @@ from storage.db import Database
 from storage.types import utcnow
 
 if TYPE_CHECKING:
-    from bot.delivery_process import Doorbell
+    from bot.bell import Doorbell
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
-from bot.delivery_process import Doorbell, deliver
+from bot.bell import Doorbell
+from bot.delivery_process import deliver
 from bot.serve import Share, cannot_listen, serve
 from bot.settings import Settings
 from storage import touched

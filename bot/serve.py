@@ -23,7 +23,7 @@ from bot.slack_client import SlackFailure, describe_failure, make_probe_client
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.delivery_process import Doorbell
+    from bot.bell import Doorbell
     from bot.runtime import Runtime
 
 log = logging.getLogger("nolan")

@@ -1,4 +1,4 @@
-"""The delivery process's bell (bot.delivery_process): what an HTTP process writes down the pipe
+"""The delivery process's bell (bot.bell): what an HTTP process writes down the pipe
 reaches the delivery process whole — a wake-up for its worker, and each Home shown at once, so
 that the refreshes it draws keep the person's pages and (Slack) skip the Home they see. The
 processes themselves: tests/e2e/test_delivery_process.py."""
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.delivery_process import Doorbell, answer
+from bot.bell import Doorbell, answer
 from bot.runtime import Homes
 from bot.settings import Settings
 from bot.teams import home_flow
