@@ -270,7 +270,7 @@ def _serve_child(
     try:
         if slot == DELIVERY:
             log.info("Delivery process started (pid %d)", pid)
-            return_code = deliver(
+            code = deliver(
                 settings, db, bell=bell, serving=lambda: report("serving"), err=said,
                 retake_before=died_at,
             )
@@ -283,12 +283,12 @@ def _serve_child(
                 sockets, sweeps=slot == 1 and not delivery, serving=lambda: report("serving"),
                 bell=doorbell,
             )
-            return_code = serve(settings, db, err=said, share=share)
+            code = serve(settings, db, err=said, share=share)
     finally:
         db.dispose()
     for line in said.getvalue().splitlines():
         report(line.removeprefix("nolan: error: "))
-    return return_code
+    return code
 
 
 def serve_processes(settings: Settings, db: Database, *, err: TextIO) -> int:

@@ -84,8 +84,10 @@ def test_the_delivery_process_sends_what_a_request_queued_at_once_and_alone(
     cards_to_manager(fake, 1)
     assert time.monotonic() - acked < PROMPTLY
     _until("the receipt", lambda: len(sends(fake, "chat.postMessage", "UALICE")) == 1)
+    # The Home refresh the HTTP process queued after the request, drawn by the delivery process.
+    fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE", timeout=PROMPTLY)
     log = full_log(bot)
-    assert posted_by(log, "chat.postMessage") == {delivery}
+    assert posted_by(log, "chat.postMessage") == posted_by(log, "views.publish") == {delivery}
     assert posted_by(log, "views.open") == {server}  # the request's own call, in its process
 
     assert bot.process is not None
