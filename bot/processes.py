@@ -230,6 +230,8 @@ class Supervisor:
             code = _serve_child(
                 self.settings, slot, self.sockets, self._report_to, self._alive_r, bell, died_at
             )
+        except KeyboardInterrupt:  # stopped while starting (another could not start)
+            code = 0
         except BaseException:
             log.exception("Process %d (slot %d) failed", os.getpid(), slot)
         finally:

@@ -146,4 +146,4 @@ def test_a_process_that_cannot_start_stops_them_all_in_one_line(
     assert errors == [
         "nolan: error: Slack refused auth.test (invalid_auth): check SLACK_BOT_TOKEN"
     ], bot.output()
-    assert "Traceback" not in bot.output()
+    assert "Traceback" not in bot.output(), bot.output()
