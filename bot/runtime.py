@@ -46,7 +46,8 @@ class Runtime:
     # The daily sweep's jobs (bot.jobs.all_jobs), in order: the same on both platforms.
     jobs: tuple[Job, ...]
     # Sends what the outbox owes: on its own thread in the bot (bot.app.build_app starts it,
-    # bot.server.drain stops it), and in each sweep, so `reminders run` delivers it too.
+    # bot.server.drain stops it; in HTTP mode, in the delivery process: bot.delivery_process),
+    # and in each sweep, so `reminders run` delivers it too.
     outbox: Worker
     teams: TeamsAdapter | None = None  # on Teams only
 
