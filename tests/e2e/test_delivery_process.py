@@ -23,7 +23,7 @@ from storage.db import Database
 from storage.models import OutboxMessage
 from storage.types import utcnow
 from tests.e2e.test_gifts_flow import hospitality
-from tests.e2e.test_kill_flow import NolanProcess, _until, owed, sends
+from tests.e2e.test_kill_flow import NolanProcess, _until, owed, running, sends
 from tests.e2e.test_processes import delivery_pids, full_log, gone
 from tests.fakeslack import FakeSlack
 
@@ -34,10 +34,7 @@ PROMPTLY = 8.0
 @pytest.fixture
 def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
     # DEBUG: slack_sdk logs each Web API call, on a line naming its process.
-    process = NolanProcess(fake, db, tmp_path, LOG_LEVEL="DEBUG")
-    yield process
-    process.stop()
-    print(process._log())  # shown when the test fails
+    yield from running(fake, db, tmp_path, LOG_LEVEL="DEBUG")
 
 
 def server_pids(log: str) -> list[int]:

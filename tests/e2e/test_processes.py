@@ -21,7 +21,7 @@ from storage.db import Database
 from tests.conftest import PG_URL
 from tests.e2e.process import Bot
 from tests.e2e.test_gifts_flow import hospitality
-from tests.e2e.test_kill_flow import NolanProcess, _until, delivered, sends
+from tests.e2e.test_kill_flow import NolanProcess, _until, delivered, running, sends
 from tests.fakeslack import FakeSlack
 
 pytestmark = pytest.mark.skipif(
@@ -61,10 +61,7 @@ def gone(pid: int) -> bool:
 
 @pytest.fixture
 def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
-    process = NolanProcess(fake, db, tmp_path, HTTP_PROCESSES="2")
-    yield process
-    process.stop()
-    print(process._log())  # shown when the test fails
+    yield from running(fake, db, tmp_path, HTTP_PROCESSES="2")
 
 
 def full_log(bot: NolanProcess) -> str:
