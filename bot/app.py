@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -25,6 +25,9 @@ from handlers.replays import once_per_view
 from storage import touched
 from storage.db import Database
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.bell import Doorbell
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,12 @@ def create_app(
     return build_app(runtime, verify_token=verify_token)
 
 
-def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
-    """The Bolt app over `runtime`: middleware, every feature's listeners, the error handler."""
+def build_app(
+    runtime: Runtime, *, verify_token: bool = True, bell: Doorbell | None = None
+) -> App:
+    """The Bolt app over `runtime`: middleware, every feature's listeners, the error handler;
+    and the outbox's delivery worker, started unless the delivery process sends (`bell`: it
+    is told of the Homes published here)."""
     settings, db, notifier, clock = runtime.settings, runtime.db, runtime.notifier, runtime.clock
     app = App(
         # Named: unnamed, Bolt names an app by walking the call stack (inspect.stack reads the
@@ -62,7 +69,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         # As many listeners finishing after their ack as requests handled at once.
         listener_executor=SettlingExecutor(db, max_workers=settings.request_threads),
     )
-    homes = runtime.attach_homes()
+    homes = runtime.attach_homes(told=bell.shown if bell else None)
     env = Env(db=db, settings=settings, notifier=notifier, clock=clock)
 
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
@@ -88,7 +95,7 @@ def build_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     unknown.register(app)
     # Sends what the listeners' transactions queued, after their ack; on start, whatever an
     # earlier process left unsent.
-    _workers[app] = runtime.outbox.start()
+    _workers[app] = runtime.outbox if bell else runtime.outbox.start()
     return app
 
 

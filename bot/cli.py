@@ -324,9 +324,9 @@ def _run(
         return run_reminders(runtime, args.today, at=args.at, out=out, err=err)
     if args.command == "audit":
         return verify_audit(db, dict(args.expect), out=out, err=err)
-    if settings.http_processes > 1:
-        from bot.processes import serve_processes
+    from bot.processes import serve_processes, supervised
 
+    if supervised(settings):
         return serve_processes(settings, db, err=err)
     from bot.serve import serve
 

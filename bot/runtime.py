@@ -20,9 +20,11 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
+from bot.teams import home_flow
 from bot.teams.adapter import TeamsAdapter
 from bot.teams.graph import GraphDirectory
 from bot.teams.tokens import graph_scope
+from bot.ui.home_model import Pages
 from bot.usecases import homes, reassign
 from bot.usecases.moves import send_now
 from handlers import directory, home
@@ -44,7 +46,8 @@ class Runtime:
     # The daily sweep's jobs (bot.jobs.all_jobs), in order: the same on both platforms.
     jobs: tuple[Job, ...]
     # Sends what the outbox owes: on its own thread in the bot (bot.app.build_app starts it,
-    # bot.server.drain stops it), and in each sweep, so `reminders run` delivers it too.
+    # bot.server.drain stops it; in HTTP mode, in the delivery process: bot.delivery_process),
+    # and in each sweep, so `reminders run` delivers it too.
     outbox: Worker
     teams: TeamsAdapter | None = None  # on Teams only
 
@@ -111,15 +114,20 @@ class Runtime:
             warn(line)
         return len(followed.moves)
 
-    def attach_homes(self, *, at_once: bool = False) -> Homes:
+    def attach_homes(self, *, at_once: bool = False, told: homes.Shown | None = None) -> Homes:
         """Keep each person's Home up to date as the database changes: the refresher queues
         a refresh in the outbox for everyone a change concerns, due HOME_REFRESH_SECONDS
         later (`at_once`: due at once, for a run that sends what it owes before it exits),
         and the platform's sender draws it (Slack's end publishes it; Teams' drawer replaces
-        the Home card). Keep the reference (both are held weakly)."""
+        the Home card). `told`: where the Homes shown here at once are told, when another
+        process draws the refreshes (bot.delivery_process). Keep the reference (both are
+        held weakly)."""
         slack = None
         if self.teams is None:
             slack = home.attach(self.db, self._slack().notifier, self.settings, self.clock)
+            slack.told = told
+        else:
+            home_flow.tell(told)
         delay = timedelta(0) if at_once else self.outbox.merging
         refresher = homes.HomeRefresher(self.db, delay=delay, now=self.outbox.now)
         return Homes(refresher=refresher.watch(), slack=slack)
@@ -144,3 +152,11 @@ class Homes:
 
     refresher: homes.HomeRefresher
     slack: home.SlackHomes | None
+
+    def shown(self, key: str, pages: Pages, digest: bytes | None) -> None:
+        """A Home another process showed at once (a homes.Shown): the refreshes drawn here
+        keep its pages (and on Slack know it is what the person sees)."""
+        if self.slack is not None:
+            self.slack.shown(key, pages, digest)
+        elif key.isdigit():
+            home_flow.shown(int(key), pages)

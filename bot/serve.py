@@ -23,6 +23,7 @@ from bot.slack_client import SlackFailure, describe_failure, make_probe_client
 from storage.db import Database
 
 if TYPE_CHECKING:
+    from bot.bell import Doorbell
     from bot.runtime import Runtime
 
 log = logging.getLogger("nolan")
@@ -102,12 +103,14 @@ def wait_for_slack(
 @dataclass(frozen=True)
 class Share:
     """This process's part when several serve one port (bot.processes): the sockets its
-    parent bound and listens on, whether it runs the daily sweep (one process does), and what
-    to call once it serves."""
+    parent bound and listens on, whether it runs the daily sweep (one process does), what
+    to call once it serves, and the delivery process's bell when that process delivers
+    (bot.delivery_process; None: the outbox's worker runs here)."""
 
     sockets: Sequence[socket.socket]
     sweeps: bool
     serving: Callable[[], None]
+    bell: Doorbell | None = None
 
 
 def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None = None) -> int:
@@ -122,11 +125,11 @@ def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None 
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     else:  # the parent forwards its signal, and systemd or a terminal signals every process
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, _interrupt_once)
+            signal.signal(signum, interrupt_once)
     if runtime.teams is not None:
         return _serve_teams(runtime, err=err, share=share)
     # The token is checked below, with retries, rather than once inside Bolt.
-    app = build_app(runtime, verify_token=False)
+    app = build_app(runtime, verify_token=False, bell=share.bell if share else None)
     if settings.slack_app_token:
         return _serve_socket_mode(app, runtime, err=err)
     return _serve_http(app, runtime, err=err, share=share)
@@ -139,7 +142,7 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO, share: Share | None 
     status = SlackStatus()
     stopping = threading.Event()
     refused: list[SlackFailure] = []
-    sweep = _Sweep(runtime, runs=share is None or share.sweeps)
+    sweep = Sweep(runtime, runs=share is None or share.sweeps)
     try:
         server = make_server(
             app, db, settings.host, settings.port, slack=status,
@@ -207,9 +210,10 @@ def _serve_teams(
     except OSError as exc:
         teams.http.close()
         return cannot_listen(settings, exc, err)
-    homes = runtime.attach_homes()  # noqa: F841 (watched weakly: keep it while serving)
-    worker = runtime.outbox.start()
-    sweep = _Sweep(runtime, runs=share is None or share.sweeps)
+    bell = share.bell if share else None
+    homes = runtime.attach_homes(told=bell.shown if bell else None)  # noqa: F841 (held weakly)
+    worker = runtime.outbox if bell else runtime.outbox.start()
+    sweep = Sweep(runtime, runs=share is None or share.sweeps)
     log.info("Serving Teams at http://%s:%s/api/messages", settings.host, settings.port)
     try:
         # Nothing to reach first: the connector is called per message, each retried by the
@@ -235,10 +239,10 @@ def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     settings = runtime.settings
     assert settings.slack_app_token
     log.info("Starting in Socket Mode")
-    sweep = _Sweep(runtime)
+    sweep = Sweep(runtime)
     runner = None
     try:
-        wait_for_slack(lambda: check_slack(settings), sleep=_sleep)
+        wait_for_slack(lambda: check_slack(settings), sleep=stoppable_sleep)
         sweep.start()
         runner = make_socket_handler(app, settings.slack_app_token)
         try:
@@ -267,7 +271,7 @@ def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     return 0
 
 
-class _Sweep:
+class Sweep:
     """The daily sweep (reminders, escalation, delegations ending) runs in this process,
     started once Slack is reached (its catch-up run sends DMs), on Teams with the server,
     and never after stopping; of several processes serving one port, in one (`runs`)."""
@@ -305,7 +309,7 @@ def cannot_listen(settings: Settings, exc: OSError, err: TextIO) -> int:
     return 1
 
 
-def _sleep(seconds: float) -> bool:
+def stoppable_sleep(seconds: float) -> bool:
     time.sleep(seconds)  # SIGTERM or Ctrl-C interrupts it with KeyboardInterrupt
     return False
 
@@ -314,7 +318,7 @@ def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _interrupt_once(_signum: int, _frame: object) -> None:
+def interrupt_once(_signum: int, _frame: object) -> None:
     """The first stop signal stops; later ones must not break into the clean-up."""
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)

@@ -66,6 +66,7 @@ class Settings:
     port: int = 3000
     http_threads: int = 0  # requests handled at once; 0: by the database (request_threads)
     http_processes: int = 1  # processes serving PORT (bot.processes)
+    delivery_process: bool = True  # the outbox and sweep in a process of their own (HTTP mode)
     home_refresh_seconds: int = 2  # a Home refresh's wait, merging the changes meanwhile
     log_level: str = "INFO"
     teams_app_id: str = ""
@@ -228,6 +229,9 @@ class _Variables(BaseSettings):
     port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
     http_threads: Whole = _whole(_S.http_threads, "HTTP_THREADS", 0, 256)
     http_processes: Whole = _whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
+    delivery_process: Annotated[bool, _text(_yes_no)] = _var(
+        _S.delivery_process, "DELIVERY_PROCESS", "yes or no"
+    )
     home_refresh_seconds: Whole = _whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _text(str.upper)

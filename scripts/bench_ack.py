@@ -3,7 +3,7 @@
 
     scripts/bench_ack.py [--platform slack|teams] [--db sqlite|postgres] [--database-url URL]
                          [--staff 100|50000] [--concurrency 1,10,50] [--requests 100]
-                         [--threads N] [--processes N]
+                         [--threads N] [--processes N] [--delivery-process 0|1]
 
 Slack: both apps run under the same waitress server (bot.server.make_server) and talk to the same
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
@@ -19,8 +19,9 @@ Teams (`--platform teams`): the Approve press on the manager's approval card, ag
 Teams SDK app (bench_ack_teams.py).
 Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
 With --processes N, Nolan runs as `python -m bot` with HTTP_PROCESSES=N (processes of its own,
-as an operator runs it; N above 1 on PostgreSQL only) instead of in this process; the bare app
-stays one server in this process.
+as an operator runs it; N above 1 on PostgreSQL only) instead of in this process, with the
+delivery process beside them unless --delivery-process 0 (DELIVERY_PROCESS); its CPU counts
+with theirs. The bare app stays one server in this process.
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
@@ -256,6 +257,7 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                 slack_api_url=fake.api_url,
                 database_url=db.url,
                 http_threads=threads,
+                delivery_process=bool(args.delivery_process),
             )
             nolan = None if args.processes else create_app(settings, db)
             bare = bare_app(fake)
@@ -343,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--processes", type=int, default=0, help="HTTP_PROCESSES (0: Nolan in this process)"
     )
+    parser.add_argument(
+        "--delivery-process", type=int, choices=(0, 1), default=1,
+        help="DELIVERY_PROCESS with --processes (1: the outbox in a process of its own)",
+    )
     args = parser.parse_args(argv)
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     if args.staff < 20:
@@ -370,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args, url)
     print(
         f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
-        f"{_processes(args.processes)}, {os.cpu_count()} cores, "
+        f"{_processes(args.processes, args.delivery_process)}, {os.cpu_count()} cores, "
         f"load {os.getloadavg()[0]:.1f}, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )
@@ -379,8 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _processes(count: int) -> str:
-    return "Nolan in this process" if not count else f"{count} process{'es' * (count > 1)}"
+def _processes(count: int, delivery: int) -> str:
+    if not count:
+        return "Nolan in this process"
+    beside = " and the delivery process" if delivery else ", no delivery process"
+    return f"{count} process{'es' * (count > 1)}{beside}"
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Nolan as an operator runs it, for the benchmarks: `python -m bot` with HTTP_PROCESSES=N in
-processes of its own (not sharing this one's interpreter with the load and the fake Slack)."""
+processes of its own (not sharing this one's interpreter with the load and the fake Slack), the
+delivery process beside them as `settings` say (DELIVERY_PROCESS)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ class Served(str):
 
     def cpu(self) -> float:
         """Seconds of CPU (user and system, every thread) used by the bot's process and its
-        children (HTTP_PROCESSES), from /proc; 0.0 where there is no /proc."""
+        children (HTTP_PROCESSES, the delivery process), from /proc; 0.0 where there is no
+        /proc."""
         return sum(_cpu_of(pid) for pid in _family(self.pid))
 
 
@@ -53,7 +55,7 @@ def _cpu_of(pid: int) -> float:
 @contextmanager
 def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> Iterator[Served]:
     """`python -m bot` serving `settings`' Slack in `processes` processes, until the block ends;
-    its events URL once every process has reached Slack."""
+    its events URL once every process has reached Slack (the delivery process too)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -65,6 +67,7 @@ def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> I
         DATABASE_URL=settings.database_url,
         HTTP_THREADS=str(settings.http_threads),
         HTTP_PROCESSES=str(processes),
+        DELIVERY_PROCESS="1" if settings.delivery_process else "0",
         HOST="127.0.0.1",
         PORT=str(port),
         LOG_LEVEL="INFO",
@@ -78,7 +81,8 @@ def bot_processes(settings: Settings, processes: int, timeout: float = 120) -> I
             )
         try:
             deadline = time.monotonic() + timeout
-            while len(re.findall(r"Slack reached", log.read_text(errors="replace"))) < processes:
+            every = processes + settings.delivery_process
+            while len(re.findall(r"Slack reached", log.read_text(errors="replace"))) < every:
                 if bot.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"python -m bot did not start:\n{log.read_text()}")
                 time.sleep(0.2)

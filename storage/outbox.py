@@ -186,6 +186,19 @@ def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) 
     return taken.rowcount == 1
 
 
+def release(session: Session, *, claimed_before: datetime) -> int:
+    """Put back the claims taken before `claimed_before` by a worker known to be dead (the
+    delivery process started in place of one that died: bot.delivery_process), due at once
+    rather than after STALE_CLAIM; how many. The caller commits."""
+    released = session.execute(
+        update(OutboxMessage)
+        .where(_stale(claimed_before))
+        .values(status=OutboxStatus.QUEUED)
+        .execution_options(synchronize_session=False)
+    )
+    return released.rowcount
+
+
 def hold(
     session: Session, *, message_id: int, until: datetime, now: datetime, stale_after: Any
 ) -> bool:

@@ -11,7 +11,8 @@ kept current.
 
 "Previous"/"More" answer the press with the Home at that page (the card replaced in place)
 and remember the pages the person last saw, so a refresh keeps them there. The pages are
-kept in memory, per process: after a restart a refresh shows the first pages again.
+kept in memory: after a restart a refresh shows the first pages again. Where another process
+draws the refreshes (the delivery process), the pages are told to it too (`tell`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.teams.invoke_responses import action_error, card_replaced
 from bot.teams.router import ADAPTIVE_CARD_ACTION, Router, Turn
 from bot.ui.home_model import Action, Home, Pages
 from bot.usecases.home import load_home
+from bot.usecases.homes import Shown
 from storage import outbox as sent_messages
 from storage.types import utcnow
 
@@ -51,14 +53,17 @@ class _Homes:
         self.clock: Callable[[], datetime] = utcnow
         self._pages: dict[int, Pages] = {}
         self._lock = threading.Lock()
+        self.told: Shown | None = None  # the process that draws the refreshes, if another
 
     def pages(self, staff_id: int) -> Pages:
         with self._lock:
             return self._pages.get(staff_id, Pages())
 
-    def remember(self, staff_id: int, pages: Pages) -> None:
+    def remember(self, staff_id: int, pages: Pages, *, tell: bool = True) -> None:
         with self._lock:
             self._pages[staff_id] = pages
+        if tell and self.told is not None:
+            self.told(str(staff_id), pages, None)
 
     def load(self, session: Session, staff_id: int, pages: Pages) -> Home | None:
         return load_home(
@@ -72,6 +77,17 @@ class _Homes:
 
 
 _homes = _Homes()
+
+
+def tell(told: Shown | None) -> None:
+    """Where the pages each person turns to are told (bot.usecases.homes.Shown): the process
+    that draws the refreshes, when it is another."""
+    _homes.told = told
+
+
+def shown(staff_id: int, pages: Pages) -> None:
+    """Another process showed the person their Home at `pages`: a refresh here keeps them."""
+    _homes.remember(staff_id, pages, tell=False)
 
 
 def configure(policy: Policy, clock: Callable[[], datetime]) -> None:

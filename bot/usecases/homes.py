@@ -35,12 +35,19 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.outbox import queue_unless_waiting, to_staff
+from bot.ui.home_model import Pages
 from storage import touched as touched_store
 from storage.db import Database
 from storage.touched import Touched
 from storage.types import utcnow
 
 HOME = "home"  # the card every platform draws as the person's Home
+
+# A Home shown at once (the tab opened, a page turned) where the refreshes are not drawn, told
+# to the process that draws them (bot.delivery_process) so that a refresh keeps the person at
+# their pages: their key on the platform (Slack user id, Teams staff id), the pages, and the
+# digest of the Home shown where the platform's end keeps one (Slack), else None.
+Shown = Callable[[str, Pages, bytes | None], None]
 
 
 def subject(staff_id: int) -> str:

@@ -5,15 +5,17 @@ worker sends a Home refresh a change owed them (the card `home`, bot.usecases.ho
 The pages each person last saw are kept here, in the Slack end, not in the refresh's
 payload: paging is how Slack's Home tab draws long lists (Teams draws its own), and a
 refresh is queued once for many changes, any of them before the person's latest page turn —
-so it is drawn at the pages they were on when it is sent. Kept in memory: after a restart,
-or in another process, a refresh shows the first pages, as opening the tab does.
+so it is drawn at the pages they were on when it is sent. Kept in memory: after a restart a
+refresh shows the first pages, as opening the tab does. Where another process draws the
+refreshes (the delivery process), each Home published here at once is told to it (`told`, its
+`shown`), pages and digest.
 
 A refresh whose Home is the one this process last published to that person (the neutral
 Home's digest: the same model draws the same view) is not drawn as Block Kit nor published
 (issue 10: drawing and validating the blocks was a quarter of a publish). Only where one
-process publishes (HTTP_PROCESSES=1): another's publish in between would make the digest
-wrong. After a restart none is known, so the first refresh publishes; a failed publish
-forgets it.
+process draws the refreshes (the delivery process, or HTTP_PROCESSES=1): another's refresh in
+between would make the digest wrong. After a restart none is known, so the first refresh
+publishes; a failed publish forgets it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlmodel import Session
 from bot.outbox import Queued, SendFailed
 from bot.settings import Settings
 from bot.ui.home_model import Home
-from bot.usecases.homes import HOME
+from bot.usecases.homes import HOME, Shown
 from handlers.home.ids import Pages
 from handlers.home.store import load_home
 from handlers.home.views import home_view, unknown_home_view
@@ -62,9 +64,10 @@ class SlackHomes:
         self._pages: dict[str, Pages] = {}
         # The digest of the Home last published to each person, where this process is the only
         # one publishing; and of each refresh drawn, by outbox id, until Slack has taken it.
-        self._unchanged_skipped = settings.http_processes == 1
+        self._unchanged_skipped = settings.http_processes == 1 or settings.delivery_process
         self._published: dict[str, bytes] = {}
         self._drawing: dict[int, tuple[str, bytes]] = {}
+        self.told: Shown | None = None  # the process that draws the refreshes, if another
 
     def attach(self) -> SlackHomes:
         """Draw the `home` refreshes queued in this database (held weakly: keep the
@@ -83,8 +86,21 @@ class SlackHomes:
         except Exception:
             log.warning("Could not publish the Home of %s", slack_user_id, exc_info=True)
             return False
-        self._remember(slack_user_id, _digest(home))
+        digest = _digest(home)
+        self._remember(slack_user_id, digest)
+        if self.told is not None:
+            self.told(slack_user_id, home.pages if home is not None else Pages(), digest)
         return True
+
+    def shown(self, slack_user_id: str, pages: Pages, digest: bytes | None) -> None:
+        """Another process published this person's Home at `pages` (its digest): a refresh
+        drawn here draws those pages, and is skipped if it is that Home."""
+        with self._lock:
+            self._pages[slack_user_id] = pages
+        if digest is None:
+            self._forget(slack_user_id)
+        else:
+            self._remember(slack_user_id, digest)
 
     def home(
         self,

@@ -117,12 +117,17 @@ class NolanProcess(Nolan):
             self.process = None
 
 
-@pytest.fixture
-def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
-    process = NolanProcess(fake, db, tmp_path)
+def running(fake: FakeSlack, db: Database, workdir: Path, **env: str) -> Iterator[NolanProcess]:
+    """A fixture's bot process: stopped after the test, its log shown if the test failed."""
+    process = NolanProcess(fake, db, workdir, **env)
     yield process
     process.stop()
-    print(process._log())  # shown when the test fails
+    print(process._log())
+
+
+@pytest.fixture
+def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
+    yield from running(fake, db, tmp_path)
 
 
 def owed(db: Database) -> list[OutboxMessage]:

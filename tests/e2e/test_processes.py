@@ -1,7 +1,8 @@
 """HTTP_PROCESSES=2 as an operator runs it (bot.processes): `python -m bot` binds the port once
-and two children serve it on PostgreSQL. Each answers on its own (the other stopped with
-SIGSTOP meanwhile), a declaration made through either is routed once, a child that dies is
-replaced, one that cannot start stops them all with one line, and SIGTERM stops every one.
+and two children serve it on PostgreSQL, the delivery process beside them. Each answers on its
+own (the other stopped with SIGSTOP meanwhile), a declaration made through either is routed
+once, a child that dies is replaced, one that cannot start stops them all with one line, and
+SIGTERM stops every one.
 On SQLite several processes are refused (tests/bot/test_processes.py)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from storage.db import Database
 from tests.conftest import PG_URL
 from tests.e2e.process import Bot
 from tests.e2e.test_gifts_flow import hospitality
-from tests.e2e.test_kill_flow import NolanProcess, _until, delivered, sends
+from tests.e2e.test_kill_flow import NolanProcess, _until, delivered, running, sends
 from tests.fakeslack import FakeSlack
 
 pytestmark = pytest.mark.skipif(
@@ -29,8 +30,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def reached(log: str) -> list[int]:
-    """The pids of the processes that have reached Slack (each line names its process)."""
-    return sorted({int(pid) for pid in re.findall(r"\[(\d+)\]: Slack reached", log)})
+    """The pids of the HTTP processes that have reached Slack (each line names its process;
+    the delivery process's says it is that one)."""
+    return sorted({int(pid) for pid in re.findall(r"\[(\d+)\]: Slack reached at \S+$", log, re.M)})
+
+
+def delivery_pids(log: str) -> list[int]:
+    """The delivery processes started so far, in order."""
+    return [int(pid) for pid in re.findall(r"Delivery process started \(pid (\d+)\)", log)]
 
 
 @contextmanager
@@ -54,10 +61,7 @@ def gone(pid: int) -> bool:
 
 @pytest.fixture
 def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
-    process = NolanProcess(fake, db, tmp_path, HTTP_PROCESSES="2")
-    yield process
-    process.stop()
-    print(process._log())  # shown when the test fails
+    yield from running(fake, db, tmp_path, HTTP_PROCESSES="2")
 
 
 def full_log(bot: NolanProcess) -> str:
@@ -113,13 +117,14 @@ def test_the_processes_stop_when_their_parent_is_killed(bot: NolanProcess) -> No
     bot.start()
     _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
     first, second = reached(full_log(bot))
+    [delivery] = delivery_pids(full_log(bot))
     assert bot.process is not None
     bot.process.kill()  # SIGKILL: the parent forwards nothing
     bot.process.wait(timeout=10)
     bot.process = None
-    _until("both processes to stop", lambda: gone(first) and gone(second), timeout=30)
+    _until("every process to stop", lambda: all(map(gone, (first, second, delivery))), timeout=30)
     log = full_log(bot)
-    for pid in (first, second):
+    for pid in (first, second, delivery):
         assert f"[{pid}]: The parent process is gone; stopping" in log
         assert f"[{pid}]: Stopping" in log
     assert "Traceback" not in log
@@ -138,4 +143,4 @@ def test_a_process_that_cannot_start_stops_them_all_in_one_line(
     assert errors == [
         "nolan: error: Slack refused auth.test (invalid_auth): check SLACK_BOT_TOKEN"
     ], bot.output()
-    assert "Traceback" not in bot.output()
+    assert "Traceback" not in bot.output(), bot.output()

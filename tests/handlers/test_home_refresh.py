@@ -266,7 +266,8 @@ def test_after_a_failed_publish_the_next_refresh_is_published_even_if_the_same(r
 
 
 def test_where_several_processes_publish_every_refresh_is_published(rig: Rig) -> None:
-    homes = SlackHomes(rig.db, rig.published, Settings(http_processes=2)).attach()  # type: ignore[arg-type]
+    several = Settings(http_processes=2, delivery_process=False)
+    homes = SlackHomes(rig.db, rig.published, several).attach()  # type: ignore[arg-type]
     alice = person(rig.db, "UALICE", "Alice")
     gift(rig.db, alice, "Acme")
     rig.refresher.settle()
