@@ -119,7 +119,10 @@ def _first_ack(process: subprocess.Popen, url: str, fake: FakeSlack, log: Path) 
         if process.poll() is not None:
             raise RuntimeError(f"{process.args} exited {process.returncode}:\n{log.read_text()}")
         body = slash_command_form(
-            "/gift", "", "U0BENCH", trigger_id=fake.new_trigger_id(),
+            "/gift",
+            "",
+            "U0BENCH",
+            trigger_id=fake.new_trigger_id(),
             response_url=fake.response_url(f"start-{time.monotonic_ns()}"),
         )
         try:
@@ -144,8 +147,13 @@ def measure(
     else:
         command = [sys.executable, "-m", "bot"]
         env.update(
-            SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-            DATABASE_URL=database, HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="WARNING",
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.api_url,
+            DATABASE_URL=database,
+            HOST="127.0.0.1",
+            PORT=str(port),
+            LOG_LEVEL="WARNING",
             **extra,
         )
     with tempfile.TemporaryDirectory() as cwd, _started(command, env, cwd) as process:
@@ -159,7 +167,10 @@ def _migrated(workdir: str) -> str:
     database = f"sqlite:///{workdir}/nolan.db"
     env = {**os.environ, "DATABASE_URL": database, "PYTHONPATH": str(REPO)}
     subprocess.run(
-        [sys.executable, "-m", "bot", "migrate"], cwd=workdir, env=env, check=True,
+        [sys.executable, "-m", "bot", "migrate"],
+        cwd=workdir,
+        env=env,
+        check=True,
         capture_output=True,
     )
     return database
@@ -183,16 +194,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         fake.stop()
     settings = " ".join(args.env) or "defaults"
-    print(f"{args.runs} runs each, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
-          f"Nolan's settings: {settings}")
+    print(
+        f"{args.runs} runs each, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+        f"Nolan's settings: {settings}"
+    )
     print("| app | processes | first ack s | idle PSS MB (all processes) | largest RSS MB |")
     print("|---|---|---|---|---|")
     med = {which: _medians(figures) for which, figures in results.items()}
     for which, (first, pss, rss, count) in med.items():
         print(f"| {which} | {count:.0f} | {first:.2f} | {pss:.0f} | {rss:.0f} |")
     bare, nolan = med["bare"], med["nolan"]
-    print(f"Nolan/bare: first ack {nolan[0] / bare[0]:.1f}x, idle PSS {nolan[1] / bare[1]:.1f}x "
-          "(target: within 2x each)")
+    print(
+        f"Nolan/bare: first ack {nolan[0] / bare[0]:.1f}x, idle PSS {nolan[1] / bare[1]:.1f}x "
+        "(target: within 2x each)"
+    )
     return 0
 
 
