@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
@@ -18,13 +19,7 @@ from bot.jobs import all_jobs
 from bot.outbox import Worker
 from bot.settings import Settings
 from bot.slack_client import make_client
-from bot.staff_import import Directory
 from bot.sweep import Job, SweepReport, run_sweep
-from bot.teams import home_flow
-from bot.teams.adapter import TeamsAdapter
-from bot.teams.graph import GraphDirectory
-from bot.teams.tokens import graph_scope
-from bot.ui.home_model import Pages
 from bot.usecases import homes, reassign
 from bot.usecases.moves import send_now
 from handlers import directory, home
@@ -33,6 +28,11 @@ from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.staff import ManagerChange
 from storage.types import utcnow
+
+if TYPE_CHECKING:  # loaded only when used: Teams' adapter on Teams, the import's CLI
+    from bot.staff_import import Directory
+    from bot.teams.adapter import TeamsAdapter
+    from bot.ui.home_model import Pages
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class Runtime:
         merging = timedelta(seconds=settings.home_refresh_seconds)  # the Homes' (attach_homes)
         if settings.platform == "teams":
             # No Slack client: the sweep's jobs are those that only queue in the outbox.
+            from bot.teams.adapter import TeamsAdapter
+
             teams = teams or TeamsAdapter.build(settings, db, clock)
             outbox = Worker(db, teams.sender, office_tz=settings.policy.tz, merging=merging)
             return cls(settings, db, None, None, clock, tuple(all_jobs()), outbox, teams)
@@ -99,6 +101,9 @@ class Runtime:
         users, or on Teams Microsoft Graph's (emails to Entra object ids)."""
         if self.teams is not None:
             url = self.settings.teams_graph_url
+            from bot.teams.graph import GraphDirectory
+            from bot.teams.tokens import graph_scope
+
             return GraphDirectory(url, self.teams.tokens.token, scope=graph_scope(url))
         return directory.SlackDirectory(self._slack().client)
 
@@ -127,6 +132,8 @@ class Runtime:
             slack = home.attach(self.db, self._slack().notifier, self.settings, self.clock)
             slack.told = told
         else:
+            from bot.teams import home_flow
+
             home_flow.tell(told)
         delay = timedelta(0) if at_once else self.outbox.merging
         refresher = homes.HomeRefresher(self.db, delay=delay, now=self.outbox.now)
@@ -159,4 +166,6 @@ class Homes:
         if self.slack is not None:
             self.slack.shown(key, pages, digest)
         elif key.isdigit():
+            from bot.teams import home_flow
+
             home_flow.shown(int(key), pages)

@@ -15,8 +15,8 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from sqlalchemy import text
 
 from bot.app import outbox_of
-from bot.teams.edge import MAX_BODY as TEAMS_MAX_BODY
-from bot.teams.edge import MESSAGES_PATH
+from bot.teams.paths import MAX_BODY as TEAMS_MAX_BODY
+from bot.teams.paths import MESSAGES_PATH
 from handlers.edge import MAX_BODY, Refusal, admit
 from storage.db import Database
 

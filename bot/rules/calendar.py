@@ -7,8 +7,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 WORKING_HOURS = (time(8, 0), time(19, 0))
 # A reminder the platform schedules into working hours (Slack's) arrives at nine, not as
 # they open.
@@ -17,6 +15,8 @@ ARRIVE_AT = time(9, 0)
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
+    import holidays  # its calendars load in a twentieth of a second: wanted only once a day
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 

@@ -21,14 +21,14 @@ from pydantic import ValidationError
 from bot import outbox
 from bot.settings import Settings
 from bot.teams.auth import Unauthorized
+from bot.teams.paths import MAX_BODY as MAX_BODY
+from bot.teams.paths import MESSAGES_PATH as MESSAGES_PATH
 from bot.teams.router import Reply, Router, Turn, unavailable
 from storage import staff, touched
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-MESSAGES_PATH = "/api/messages"
-MAX_BODY = 256 * 1024
 NOT_IN_ORG_CHART = "not_in_org_chart"
 
 

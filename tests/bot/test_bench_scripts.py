@@ -110,3 +110,20 @@ def test_bench_slack_client_sends_over_one_kept_connection_where_slack_sdk_opens
     rows = {line[:22].strip(): line[22:].split() for line in out.splitlines()[2:]}
     assert rows["slack_sdk WebClient"][-1] == "5"  # connections opened for 5 calls
     assert rows["KeptAliveClient"][-1] == "0"  # the one opened before the figures, kept
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")), reason="bench_startup runs Nolan on SQLite"
+)
+def test_bench_startup_times_the_first_ack_and_reads_idle_memory_of_both_apps() -> None:
+    out = run("bench_startup.py", "--runs", "1", "--idle", "0.2", database=False)
+    rows = {
+        cells[0]: cells[1:]
+        for line in out.splitlines()
+        if line.startswith("| bare") or line.startswith("| nolan")
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    assert set(rows) == {"bare", "nolan"}
+    for processes, first_ack, pss, rss in rows.values():
+        assert int(processes) >= 1 and float(first_ack) > 0 and float(pss) > 0 and float(rss) > 0
+    assert "Nolan/bare: first ack" in out.splitlines()[-1]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, select
 
 from storage import audit
-from storage.db import Database, run
+from storage.db import MIGRATIONS, Database, alembic_config, head_revision, run
 from storage.models import AuditEntry, Staff
 
 
@@ -23,6 +27,41 @@ def test_migrations_build_exactly_the_models(fresh_db_url: str) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
     db.dispose()
+
+
+def test_the_migration_files_names_give_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == head_revision()
+    for script in scripts.walk_revisions():  # named after its revision, one line of history
+        assert Path(script.path).name.startswith(f"{script.revision}_")
+        if script.down_revision is not None:
+            assert int(script.down_revision) == int(script.revision) - 1
+
+
+def test_a_schema_behind_is_upgraded_and_one_at_head_is_left_without_loading_alembic(
+    fresh_db_url: str,
+) -> None:
+    from alembic import command
+
+    db = Database(fresh_db_url)
+    assert db.revision() is None
+    command.upgrade(alembic_config(db.engine), "0011")
+    db.migrate()  # behind: upgraded
+    assert db.revision() == head_revision()
+    db.dispose()
+    check = (
+        "import sys; from storage.db import Database; db = Database(sys.argv[1]); "
+        "db.migrate(); print(db.revision(), 'alembic' in sys.modules)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", check, fresh_db_url], capture_output=True, text=True, timeout=60
+    )
+    assert ran.stdout.split() == [head_revision(), "False"], ran.stderr
 
 
 def test_sqlite_runs_in_wal_mode(db: Database) -> None:
