@@ -161,7 +161,7 @@ def test_outside_work_goes_to_the_manager_then_the_head(
 
     head_step = decide.decide(
         db,
-        actor_id=org["manager"].id or 0,
+        actor=org["manager"],
         step_id=done.steps[0],
         outcome="supported",
         reason="Fine",

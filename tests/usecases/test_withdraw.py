@@ -72,7 +72,7 @@ def test_withdrawing_closes_the_waiting_steps_and_tells_the_approver(
     with pytest.raises(Refused, match="no longer waiting"):
         decide.decide(
             db,
-            actor_id=org["manager"].id or 0,
+            actor=org["manager"],
             step_id=step_id,
             outcome="approved",
             reason=None,
@@ -100,7 +100,7 @@ def test_a_decided_declaration_or_a_notice_cannot_be_withdrawn(
     declaration_id, step_id = declared_hospitality(db, org)
     decide.decide(
         db,
-        actor_id=org["manager"].id or 0,
+        actor=org["manager"],
         step_id=step_id,
         outcome="approved",
         reason=None,
