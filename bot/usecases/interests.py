@@ -84,14 +84,18 @@ def _record(
     settings: Settings,
     now: datetime,
 ) -> Declared:
-    declaration = declarations.create_declaration(
-        session,
+    draft = declarations.draft_declaration(
         kind="interest",
         declarant=me,
         status=DeclarationStatus.PENDING,
         named_staff_id=colleague.id if colleague else None,
         created_at=now,  # the injected clock: "declared on" follows it
     )
+    # Its chain depends on whom routing finds: chosen first, so the row goes in with it and
+    # its reference is its one UPDATE (issue 10).
+    org = staff.org_view(session, on=office_day(settings, now))
+    chain = _chain(draft, me, assessment, settings, org)
+    declaration = declarations.insert_declaration(session, draft, chain)
     assert declaration.id is not None
     d = declared_interest
     session.add(
@@ -117,8 +121,6 @@ def _record(
         restricted_post=assessment.restricted_post,
         named_staff_id=colleague.id if colleague else None,
     )
-    org = staff.org_view(session, on=office_day(settings, now))
-    chain = _chain(declaration, me, assessment, settings, org)
     opened = engine.start(
         session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.rules import interests, notices
@@ -267,6 +268,44 @@ def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[s
     assert owed_messages(db)[0] == (RESTRICTED_POST, to(org["alice"]))
     assert owed_messages(db)[-1] == (INTEREST_RECEIPT, to(org["alice"]))
     assert "politically restricted" in done.explanation
+
+
+@pytest.mark.parametrize("restricted", [False, True])
+def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
+    db: Database, org: dict[str, Staff], restricted: bool
+) -> None:
+    """Its chain depends on whom routing finds (a restricted post's adds the monitoring
+    officer): chosen before the row is inserted, not written after it (issue 10)."""
+    with db.session() as session:
+        alice = session.get(Staff, org["alice"].id)
+        assert alice is not None
+        alice.politically_restricted = restricted
+        session.add(alice)
+        session.commit()
+    updates: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("UPDATE declaration"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        done = declare_interest(
+            db,
+            declarant_id=org["alice"].id or 0,
+            declared_interest=interest(category="political", organisation="A party"),
+            colleague_id=None,
+            settings=settings(),
+            now=NOW,
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(updates) == 1 and "SET reference" in updates[0], updates
+    with db.session() as session:
+        declaration = session.get(Declaration, done.declaration_id)
+        assert declaration is not None
+        mo_too = "monitoring_officer:" in declaration.chain
+        assert mo_too == restricted, declaration.chain
 
 
 # -- notices ---------------------------------------------------------------------------------
