@@ -22,7 +22,7 @@ from bot.ui.interests import END_DATE, InterestField
 from bot.usecases.declare import (
     Declared,
     audit_submitted,
-    declarant,
+    in_org_chart,
     office_day,
     owe_and_report,
     reachable,
@@ -51,7 +51,7 @@ LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
 def declare_interest(
     db: Database,
     *,
-    declarant_id: int,
+    declarant: Staff | None,
     declared_interest: rules.InterestDeclaration,
     colleague_id: int | None,
     settings: Settings,
@@ -61,7 +61,7 @@ def declare_interest(
     politically restricted post is warned at once. `colleague_id`: the staff id of the
     colleague it names (its `colleague` is the platform's id), who won't decide it."""
     with db.session() as session:
-        me = declarant(session, declarant_id)
+        me = in_org_chart(declarant)
         colleague = staff.by_id(session, staff_id=colleague_id) if colleague_id else None
         if colleague_id and colleague is None:
             raise Refused(COLLEAGUE_UNKNOWN, InterestField.COLLEAGUE)

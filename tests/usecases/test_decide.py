@@ -32,7 +32,7 @@ def request_outside_work(db: Database, org: dict[str, Staff], chain: str = TWO_S
     """Alice's request, its first stage open: the id of its one step."""
     done = requesting(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(outside_work=chain),
         now=NOW,
@@ -209,7 +209,7 @@ def test_a_press_decides_at_once_or_asks_for_the_words_first(
     assert "decided" not in audit_actions(db) and "decision_refused" not in audit_actions(db)
 
     declared = gifts.declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     [step_id] = declared.steps
     done = decide.press(db, actor=manager, step_id=step_id, outcome="approved", now=NOW)

@@ -57,7 +57,7 @@ def steps_of(session: Session, declaration_id: int) -> list[ApprovalStep]:
 
 def test_hospitality_goes_to_the_line_manager(db: Database, org: dict[str, Staff]) -> None:
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     assert done.reference == "GH-00001" and done.status == "pending"
     assert done.approvers == [org["manager"].id] and done.informed == []
@@ -79,7 +79,7 @@ def test_a_declined_gift_needs_no_decision_and_the_manager_is_told(
 ) -> None:
     done = declare_gift(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         offer=hospitality(response="declined", reason=""),
         settings=settings(),
         now=NOW,
@@ -94,11 +94,11 @@ def test_a_declined_gift_needs_no_decision_and_the_manager_is_told(
 def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
     db: Database, org: dict[str, Staff]
 ) -> None:
-    bob = org["bob"].id or 0
+    bob = org["bob"]
     with pytest.raises(Refused) as refused:
         declare_gift(
             db,
-            declarant_id=bob,
+            declarant=bob,
             offer=hospitality(),
             settings=settings(),
             now=NOW,
@@ -108,7 +108,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
     with pytest.raises(Refused, match="org chart") as refused:
         declare_gift(
             db,
-            declarant_id=bob,
+            declarant=bob,
             offer=hospitality(),
             settings=settings(),
             now=NOW,
@@ -122,7 +122,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
 
     done = declare_gift(
         db,
-        declarant_id=bob,
+        declarant=bob,
         offer=hospitality(),
         settings=settings(),
         now=NOW,
@@ -134,7 +134,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
 
 def test_someone_not_in_the_org_chart_is_refused(db: Database, org: dict[str, Staff]) -> None:
     with pytest.raises(Refused, match="org chart"):
-        declare_gift(db, declarant_id=9999, offer=hospitality(), settings=settings(), now=NOW)
+        declare_gift(db, declarant=None, offer=hospitality(), settings=settings(), now=NOW)
 
 
 # -- outside work ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_outside_work_goes_to_the_manager_then_the_head(
 ) -> None:
     done = request_outside_work(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(),
         now=NOW,
@@ -177,7 +177,7 @@ def test_a_chain_with_nobody_to_decide_says_so(db: Database) -> None:
     org = seed_org(db, [p for p in ORG if p.key not in ("vetting", "mo")])
     done = request_outside_work(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(outside_work="vetting_officer:grant"),  # an office with neither
         now=NOW,
@@ -204,7 +204,7 @@ def interest(**changes: object) -> interests.InterestDeclaration:
 def test_an_interest_goes_to_the_manager_to_note(db: Database, org: dict[str, Staff]) -> None:
     done = declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         declared_interest=interest(),
         colleague_id=None,
         settings=settings(),
@@ -230,7 +230,7 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     with pytest.raises(Refused, match="name yourself") as refused:
         declare_interest(
             db,
-            declarant_id=org["alice"].id or 0,
+            declarant=org["alice"],
             declared_interest=relationship,
             colleague_id=org["alice"].id,
             settings=settings(),
@@ -239,7 +239,7 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     assert refused.value.field == InterestField.COLLEAGUE
     done = declare_interest(
         db,
-        declarant_id=org["eve"].id or 0,
+        declarant=org["eve"],
         declared_interest=relationship,
         colleague_id=org["manager"].id,  # Eve's own manager: someone else must note it
         settings=settings(),
@@ -258,7 +258,7 @@ def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[s
         session.commit()
     done = declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=alice,
         declared_interest=interest(category="political", organisation="A party"),
         colleague_id=None,
         settings=settings(),
@@ -292,7 +292,7 @@ def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
     try:
         done = declare_interest(
             db,
-            declarant_id=org["alice"].id or 0,
+            declarant=alice,
             declared_interest=interest(category="political", organisation="A party"),
             colleague_id=None,
             settings=settings(),
@@ -319,7 +319,7 @@ def test_a_notice_goes_to_the_head_and_the_vetting_officer(
         TODAY,
     )
     done = give_notice(
-        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
+        db, declarant=org["alice"], details=details, settings=settings(), now=NOW
     )
     assert done.approvers == [org["head"].id, org["vetting"].id]
     assert owed_messages(db) == [

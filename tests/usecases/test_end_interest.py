@@ -40,7 +40,7 @@ def declared_interest(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
     )
     done = declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         declared_interest=interests.validate(form, TODAY, declarant="platform-id"),
         colleague_id=None,
         settings=settings(),

@@ -36,7 +36,7 @@ def org(db: Database) -> dict[str, Staff]:
 
 def declared_hospitality(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     return done.declaration_id, done.steps[0]
 
@@ -113,7 +113,7 @@ def test_a_decided_declaration_or_a_notice_cannot_be_withdrawn(
         notices.NoticeForm(category="vetting", description="I have moved house"), TODAY
     )
     notice = give_notice(
-        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
+        db, declarant=org["alice"], details=details, settings=settings(), now=NOW
     )
     with pytest.raises(Refused, match="notification can't be withdrawn"):
         withdraw(db, actor_id=org["alice"].id or 0, declaration_id=notice.declaration_id)
