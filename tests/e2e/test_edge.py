@@ -221,3 +221,16 @@ def test_a_bug_is_told_with_a_reference_the_log_also_holds(
     assert reference, said
     logged = [r for r in caplog.records if reference.group(1) in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info is not None
+
+
+def test_a_listeners_calls_go_over_the_apps_kept_alive_connections(
+    nolan: Nolan, fake: FakeSlack
+) -> None:
+    """Not over the plain client Bolt makes for each request, a connection (over HTTPS, a
+    handshake) a call: each form opened here would open one."""
+    nolan.open_modal("UALICE", "/gift", "pen")
+    nolan.settle()
+    before = fake.connections
+    for _ in range(5):
+        nolan.open_modal("UALICE", "/gift", "pen")
+    assert fake.connections - before <= 2
