@@ -132,7 +132,5 @@ def take_notice(sub: Submitted) -> str:
     with at_fields(notice_rules.InvalidNotice):
         details = notice_rules.validate(read_notice(sub.answers), office_day(settings, sub.now))
     return recorded(
-        give_notice(
-            sub.turn.db, declarant=sub.me, details=details, settings=settings, now=sub.now
-        )
+        give_notice(sub.turn.db, declarant=sub.me, details=details, settings=settings, now=sub.now)
     )

@@ -110,7 +110,8 @@ def _record(
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )
-        names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
+        found = (staff.display_name(session, staff_id=s.approver_id) for s in opened.steps)
+        names = [name for name in found if name]
         if names:
             next_step = (
                 f"It has gone to {' and '.join(names)} to decide; you'll get a "
@@ -133,8 +134,3 @@ def _record(
         next_step=next_step.strip(),
         informed=informed,
     )
-
-
-def _name(session: Session, staff_id: int) -> str | None:
-    person = staff.by_id(session, staff_id=staff_id)
-    return person.display_name if person else None

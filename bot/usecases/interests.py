@@ -163,11 +163,11 @@ def _next_step(
 ) -> str:
     names = []
     for step in opened.steps:
-        person = staff.by_id(session, staff_id=step.approver_id)
-        if person is None:
+        name = staff.display_name(session, staff_id=step.approver_id)
+        if name is None:
             continue
         title = _role_title(policy, step.role)
-        names.append(f"{person.display_name} ({title})" if title else person.display_name)
+        names.append(f"{name} ({title})" if title else name)
     next_step = ""
     if names:
         next_step = (

@@ -80,7 +80,10 @@ def test_no_request_acts_unless_freshly_signed_with_the_secret(
     nolan.settle()
     bodies = {
         "command": slash_command_form(
-            "/gift", "pen", "UALICE", trigger_id=fake.new_trigger_id(),
+            "/gift",
+            "pen",
+            "UALICE",
+            trigger_id=fake.new_trigger_id(),
             response_url=fake.response_url("unsigned-command"),
         ),
         "submission": view_submission_form("UALICE", view, view_state(view, hospitality(clock))),

@@ -318,9 +318,7 @@ def test_a_notice_goes_to_the_head_and_the_vetting_officer(
         notices.NoticeForm(category="criminal_charge", description="Charged with speeding"),
         TODAY,
     )
-    done = give_notice(
-        db, declarant=org["alice"], details=details, settings=settings(), now=NOW
-    )
+    done = give_notice(db, declarant=org["alice"], details=details, settings=settings(), now=NOW)
     assert done.approvers == [org["head"].id, org["vetting"].id]
     assert owed_messages(db) == [
         (owed.APPROVAL, to(org["head"])),

@@ -56,9 +56,7 @@ def test_a_noted_interest_is_ended_once_and_the_manager_told(
     declaration_id, step_id = declared_interest(db, org)
     with pytest.raises(Refused, match="still waiting to be noted"):
         endable(db, actor_id=alice, declaration_id=declaration_id)
-    decide.decide(
-        db, actor=org["manager"], step_id=step_id, outcome="noted", reason=None, now=NOW
-    )
+    decide.decide(db, actor=org["manager"], step_id=step_id, outcome="noted", reason=None, now=NOW)
 
     asked = endable(db, actor_id=alice, declaration_id=declaration_id)
     assert asked.reference.startswith("INT-") and "Acme Holdings plc" in asked.what

@@ -112,8 +112,6 @@ def test_a_decided_declaration_or_a_notice_cannot_be_withdrawn(
     details = notices.validate(
         notices.NoticeForm(category="vetting", description="I have moved house"), TODAY
     )
-    notice = give_notice(
-        db, declarant=org["alice"], details=details, settings=settings(), now=NOW
-    )
+    notice = give_notice(db, declarant=org["alice"], details=details, settings=settings(), now=NOW)
     with pytest.raises(Refused, match="notification can't be withdrawn"):
         withdraw(db, actor_id=org["alice"].id or 0, declaration_id=notice.declaration_id)
