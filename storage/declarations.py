@@ -30,29 +30,12 @@ DETAIL_MODELS: dict[str, type[SQLModel]] = {
 }
 
 
-def create_declaration(
-    session: Session,
-    *,
-    kind: str,
-    declarant: Staff,
-    status: str,
-    chain: Chain = (),
-    chosen_approver_id: int | None = None,
-    named_staff_id: int | None = None,
-    created_at: datetime | None = None,
-) -> Declaration:
-    """Insert the shared row and give it its reference; the caller adds the detail row. The
-    chain and the time declared (the injected clock's; default now) given here go in with
-    the row: its reference is then its one UPDATE, not one more for each (issue 10)."""
-    draft = draft_declaration(
-        kind=kind,
-        declarant=declarant,
-        status=status,
-        chosen_approver_id=chosen_approver_id,
-        named_staff_id=named_staff_id,
-        created_at=created_at,
-    )
-    return insert_declaration(session, draft, chain)
+def create_declaration(session: Session, *, chain: Chain = (), **draft: Any) -> Declaration:
+    """Insert the shared row (`draft`: draft_declaration's fields) and give it its reference;
+    the caller adds the detail row. The chain and the time declared (the injected clock's;
+    default now) go in with the row: its reference is then its one UPDATE, not one more for
+    each (issue 10)."""
+    return insert_declaration(session, draft_declaration(**draft), chain)
 
 
 def draft_declaration(

@@ -14,6 +14,7 @@ from bot.rules.refusal import Refused
 from bot.ui.interests import InterestField
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD
 from bot.usecases import decide, owed
+from bot.usecases.declare import Declared
 from bot.usecases.gifts import RECEIPT as GIFT_RECEIPT
 from bot.usecases.gifts import declare_gift
 from bot.usecases.interests import RECEIPT as INTEREST_RECEIPT
@@ -249,39 +250,44 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     assert "As you named Manny Manager" in done.next_step
 
 
-def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[str, Staff]) -> None:
+def restricted(db: Database, person: Staff, politically: bool = True) -> Staff:
+    """`person` with their post marked politically restricted (or not), as now stored."""
     with db.session() as session:
-        alice = session.get(Staff, org["alice"].id)
-        assert alice is not None
-        alice.politically_restricted = True
-        session.add(alice)
+        found = session.get(Staff, person.id)
+        assert found is not None
+        found.politically_restricted = politically
+        session.add(found)
         session.commit()
-    done = declare_interest(
+        return found
+
+
+def political_interest(db: Database, declarant: Staff) -> Declared:
+    """`declarant` declares their membership of a political party."""
+    return declare_interest(
         db,
-        declarant=alice,
+        declarant=declarant,
         declared_interest=interest(category="political", organisation="A party"),
         colleague_id=None,
         settings=settings(),
         now=NOW,
     )
+
+
+def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[str, Staff]) -> None:
+    done = political_interest(db, restricted(db, org["alice"]))
     assert set(done.approvers) == {org["manager"].id, org["mo"].id}
     assert owed_messages(db)[0] == (RESTRICTED_POST, to(org["alice"]))
     assert owed_messages(db)[-1] == (INTEREST_RECEIPT, to(org["alice"]))
     assert "politically restricted" in done.explanation
 
 
-@pytest.mark.parametrize("restricted", [False, True])
+@pytest.mark.parametrize("post_restricted", [False, True])
 def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
-    db: Database, org: dict[str, Staff], restricted: bool
+    db: Database, org: dict[str, Staff], post_restricted: bool
 ) -> None:
     """Its chain depends on whom routing finds (a restricted post's adds the monitoring
     officer): chosen before the row is inserted, not written after it (issue 10)."""
-    with db.session() as session:
-        alice = session.get(Staff, org["alice"].id)
-        assert alice is not None
-        alice.politically_restricted = restricted
-        session.add(alice)
-        session.commit()
+    alice = restricted(db, org["alice"], politically=post_restricted)
     updates: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -290,14 +296,7 @@ def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
 
     event.listen(db.engine, "before_cursor_execute", seen)
     try:
-        done = declare_interest(
-            db,
-            declarant=alice,
-            declared_interest=interest(category="political", organisation="A party"),
-            colleague_id=None,
-            settings=settings(),
-            now=NOW,
-        )
+        done = political_interest(db, alice)
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert len(updates) == 1 and "SET reference" in updates[0], updates
@@ -305,7 +304,7 @@ def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
         declaration = session.get(Declaration, done.declaration_id)
         assert declaration is not None
         mo_too = "monitoring_officer:" in declaration.chain
-        assert mo_too == restricted, declaration.chain
+        assert mo_too == post_restricted, declaration.chain
 
 
 # -- notices ---------------------------------------------------------------------------------
