@@ -39,13 +39,8 @@ def create_declaration(session: Session, *, chain: Chain = (), **draft: Any) -> 
 
 
 def draft_declaration(
-    *,
-    kind: str,
-    declarant: Staff,
-    status: str,
-    chosen_approver_id: int | None = None,
-    named_staff_id: int | None = None,
-    created_at: datetime | None = None,
+    kind: str, declarant: Staff, status: str, *, chosen_approver_id: int | None = None,
+    named_staff_id: int | None = None, created_at: datetime | None = None,
 ) -> Declaration:
     """The shared row, not yet inserted: for a chain chosen by routing the declaration
     (bot.engine.route_seat reads who declared it, named and chose), so that the row goes in

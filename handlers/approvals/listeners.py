@@ -36,14 +36,10 @@ def submit_decision_text(turn: Turn, meta: Decision) -> None:
     if len(text) > TEXT_MAX:
         raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
     try:
+        step_id, outcome, tz = meta.step_id, meta.outcome, turn.settings.policy.tz
         decide.decide(
-            turn.db,
-            actor=turn.actor,
-            step_id=meta.step_id,
-            outcome=meta.outcome,
-            reason=text,
-            now=turn.now(),
-            tz=turn.settings.policy.tz,
+            turn.db, actor=turn.actor, step_id=step_id, outcome=outcome, reason=text,
+            now=turn.now(), tz=tz,
         )
     except Refused as refused:
         raise Refused(refused.text, Block.TEXT) from None  # shown on the form's one field
