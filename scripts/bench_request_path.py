@@ -8,9 +8,11 @@ Nolan's WSGI app (bot.server.wsgi_app: the edge, Bolt, the middleware) is called
 thread with signed requests, as waitress would call it, and each listener is waited for
 before the next request. The delivery worker is stopped, so the process's CPU in that time
 (time.process_time: every thread) is the request's: `to ack` until the app answers, `with
-after` until the listener has finished (a command's views.open, Home refreshes queued). Its
-messages stay queued. `bench_ack.py` measures the whole: the delivery worker included, at
-concurrency, over HTTP. SQLite, a scratch file with --staff people (as bench_ack.py's).
+after` until the listener has finished (a command's views.open, Home refreshes queued). The
+requests are bench_ack.py's; before the presses, another app's worker delivers what the forms
+owe, so each press carries its card as Slack sends it. `bench_ack.py` measures the whole: the
+delivery worker included, at concurrency, over HTTP. SQLite, a scratch file with --staff
+people (as bench_ack.py's).
 
 Prints the median and mean CPU ms of each kind. Not a timed test;
 tests/bot/test_bench_scripts.py runs it small so it does not rot.
@@ -26,30 +28,20 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ack import APPROVE, SECRET, _answers, seed
+from bench_ack import KINDS, SECRET, Requests, seed
 from bench_sweep import scratch_database
-from sqlmodel import select
 
 from bot.app import create_app, outbox_of
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
-from bot.ui.payload import Decision
-from storage.models import ApprovalStep, Staff
 from tests.fakeslack import FakeSlack
-from tests.fakeslack.signing import (
-    block_actions_form,
-    sign,
-    slash_command_form,
-    view_state,
-    view_submission_form,
-)
+from tests.fakeslack.signing import sign
 
 WARM = 10  # requests of each kind first, not counted
 
@@ -94,62 +86,30 @@ def run(staff: int, requests: int) -> dict[str, list[tuple[float, float]]]:
                 assert answered == ["200 OK"], answered
                 return (acked - started) * 1000, (time.process_time() - started) * 1000
 
-            turn = iter(range(10**9))
-
-            def command() -> str:
-                return slash_command_form(
-                    "/gift", "Dinner", members[next(turn) % len(members)],
-                    trigger_id=fake.new_trigger_id(), response_url=fake.response_url("bench"),
-                )
-
-            send(command())
+            send(Requests(fake, members, {}).body("slash-command"))
             view = fake.wait_for("views.open").args["view"]
-            view = json.loads(view) if isinstance(view, str) else view
-
-            def submission() -> str:
-                person = members[next(turn) % len(members)]
-                return view_submission_form(person, view, view_state(view, _answers()))
-
+            made = Requests(fake, members, json.loads(view) if isinstance(view, str) else view)
             results: dict[str, list[tuple[float, float]]] = {}
-            kinds: list[tuple[str, Callable[[], str]]] = [
-                ("slash-command", command), ("view-submission", submission)
-            ]
-            for kind, make in kinds:
+            for kind in KINDS:
+                if kind == "button":  # the managers' cards, as Slack shows them
+                    deliver(settings, db)
+                    assert made.collect_cards() >= WARM + requests, "too few cards"
                 for _ in range(WARM):
-                    send(make())
-                results[kind] = [send(make()) for _ in range(requests)]
-            presses = [press(fake, step_id, approver) for step_id, approver in pending(db)]
-            for body in presses[:WARM]:
-                send(body)
-            results["button"] = [send(body) for body in presses[WARM : WARM + requests]]
+                    send(made.body(kind))
+                results[kind] = [send(made.body(kind)) for _ in range(requests)]
             listeners.shutdown(wait=True)
             return results
     finally:
         fake.stop()
 
 
-def pending(db: Any) -> list[tuple[int, str]]:
-    """The steps waiting, with their approver's Slack id (the cards the worker did not send)."""
-    with db.session() as session:
-        return [
-            (step_id, slack_id)
-            for step_id, slack_id in session.exec(
-                select(ApprovalStep.id, Staff.slack_user_id)
-                .join(Staff, Staff.id == ApprovalStep.approver_id)  # type: ignore[arg-type]
-                .where(ApprovalStep.status == "pending")
-            )
-            if step_id is not None and slack_id
-        ]
-
-
-def press(fake: FakeSlack, step_id: int, approver: str) -> str:
-    """Approve pressed on the step's card (as the card's button carries it)."""
-    return block_actions_form(
-        approver, APPROVE, Decision(step_id=step_id, outcome="approved").encode(),
-        block_id="decide", channel_id=f"D{approver}", message_ts="1.2",
-        message={"ts": "1.2", "blocks": []}, response_url=fake.response_url("bench"),
-        trigger_id=fake.new_trigger_id(),
-    )
+def deliver(settings: Settings, db: Any) -> None:
+    """Send what the requests owe (the approvers' cards among it) with a worker of another
+    app, before the presses are timed: this one's has been stopped."""
+    sender = create_app(settings, db)
+    worker = outbox_of(sender)
+    assert worker.wait_idle(300), "the cards were not delivered"
+    worker.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
