@@ -77,6 +77,11 @@ def build_app(
     # closed in a finally would be closed under it.
     @app.middleware
     def inject(context: Any, next: Any) -> BoltResponse:
+        # Bolt gives each request a plain WebClient of its own (for apps whose token varies by
+        # request: Nolan's does not), whose every call opens a connection and, over HTTPS, a
+        # handshake: a listener's calls (views.open) go over the app's kept-alive one instead
+        # (bot.slack_client, issue 10).
+        context["client"] = app.client
         context["db"] = db
         context["settings"] = settings
         context["notifier"] = notifier

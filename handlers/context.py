@@ -161,7 +161,10 @@ def kept_ack(context: BoltContext, next: Next) -> BoltResponse | None:
 
 
 def typed_payload(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
-    """The HTTP edge has checked this already; Socket Mode's envelopes arrive here unchecked."""
+    """The HTTP edge has typed the payload already (bot.server); Socket Mode's envelopes
+    arrive here unchecked."""
+    if context.get(PAYLOAD) is not None:
+        return next()
     try:
         context[PAYLOAD] = parse(body)
     except Malformed as malformed:

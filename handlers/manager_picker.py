@@ -80,7 +80,7 @@ def declare(
         asked, chosen_id = picked(session, turn.view, chosen_slack_id)
     use_case(
         turn.db,
-        declarant_id=turn.staff_id,
+        declarant=turn.staff,
         settings=turn.settings,
         now=now,
         manager_asked=asked,

@@ -252,9 +252,9 @@ def _declare(db: Database, people: list[dict[str, Any]], settings: Settings, n: 
     members = [p for p in people if p["line_manager_id"] and p["id"] > 2 + len(people) // 10]
     now = datetime.now(UTC)
     for i in range(n):
-        person = members[i % len(members)]
-        declare_gift(db, declarant_id=person["id"], offer=hospitality(), settings=settings,
-                     now=now)
+        with db.session() as session:
+            person = session.get(Staff, members[i % len(members)]["id"])
+        declare_gift(db, declarant=person, offer=hospitality(), settings=settings, now=now)
     return {p["line_manager_id"] for p in members[: min(n, len(members))]}
 
 

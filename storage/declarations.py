@@ -30,35 +30,40 @@ DETAIL_MODELS: dict[str, type[SQLModel]] = {
 }
 
 
-def create_declaration(
-    session: Session,
-    *,
-    kind: str,
-    declarant: Staff,
-    status: str,
-    chain: Chain = (),
-    chosen_approver_id: int | None = None,
-    named_staff_id: int | None = None,
-    created_at: datetime | None = None,
+def create_declaration(session: Session, *, chain: Chain = (), **draft: Any) -> Declaration:
+    """Insert the shared row (`draft`: draft_declaration's fields) and give it its reference;
+    the caller adds the detail row. The chain and the time declared (the injected clock's;
+    default now) go in with the row: its reference is then its one UPDATE, not one more for
+    each (issue 10)."""
+    return insert_declaration(session, draft_declaration(**draft), chain)
+
+
+def draft_declaration(
+    kind: str, declarant: Staff, status: str, *, chosen_approver_id: int | None = None,
+    named_staff_id: int | None = None, created_at: datetime | None = None,
 ) -> Declaration:
-    """Insert the shared row and give it its reference; the caller adds the detail row. The
-    chain and the time declared (the injected clock's; default now) given here go in with
-    the row: its reference is then its one UPDATE, not one more for each (issue 10)."""
+    """The shared row, not yet inserted: for a chain chosen by routing the declaration
+    (bot.engine.route_seat reads who declared it, named and chose), so that the row goes in
+    with its chain (`insert_declaration`)."""
     assert declarant.id is not None
-    declaration = Declaration(
+    return Declaration(
         kind=kind,
         declarant_id=declarant.id,
         status=status,
-        chain=format_chain(chain),
         chosen_approver_id=chosen_approver_id,
         named_staff_id=named_staff_id,
         created_at=created_at or utcnow(),
     )
-    session.add(declaration)
+
+
+def insert_declaration(session: Session, draft: Declaration, chain: Chain) -> Declaration:
+    """Insert a drafted declaration with its chain, and give it its reference."""
+    draft.chain = format_chain(chain)
+    session.add(draft)
     session.flush()
-    assert declaration.id is not None
-    declaration.reference = f"{REFERENCE_PREFIX[kind]}-{declaration.id:05d}"
-    return declaration
+    assert draft.id is not None
+    draft.reference = f"{REFERENCE_PREFIX[draft.kind]}-{draft.id:05d}"
+    return draft
 
 
 def create_gift(

@@ -44,6 +44,16 @@ def slack_address(session: Session, *, staff_id: int) -> tuple[str | None, str |
     return (found[0], found[1]) if found is not None else (None, None)
 
 
+_NAME = sa_select(Staff.name, Staff.email).where(col(Staff.id) == bindparam("staff_id"))
+
+
+def display_name(session: Session, *, staff_id: int) -> str | None:
+    """A person's name as Staff.display_name gives it (None for no one): two columns, for a
+    receipt's "it has gone to", rather than the whole row through the ORM (issue 10)."""
+    found = run(session, _NAME, {"staff_id": staff_id}).first()
+    return (found[0] or found[1]) if found is not None else None
+
+
 def by_ids(session: Session, *, ids: set[int]) -> dict[int, Staff]:
     if not ids:
         return {}

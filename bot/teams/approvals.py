@@ -77,7 +77,7 @@ def decide_by_button(turn: Turn) -> dict[str, Any]:
     except Refused as refused:
         return action_message(refused.text)
     try:
-        done = _decide(turn, actor_id, meta, None, redrawn=_pressed_on(turn))
+        done = _decide(turn, meta, None, redrawn=_pressed_on(turn))
     except Refused as refused:
         with turn.db.session() as session:
             mended = _as_it_stands(turn, session, meta.step_id, actor_id, refused.text)
@@ -109,14 +109,14 @@ def _as_it_stands(
 
 
 def _decide(
-    turn: Turn, actor_id: int, meta: Decision, reason: str | None, *, redrawn: str | None = None
+    turn: Turn, meta: Decision, reason: str | None, *, redrawn: str | None = None
 ) -> Outcome:
     """The decision the button or form names, as of now in the office's time zone. `redrawn`:
     the card pressed (replyToId), which the answer replaces when it is a copy of the step's
     card (`_answered`): the outbox records that copy's update as made rather than sending it."""
     return decide.decide(
         turn.db,
-        actor_id=actor_id,
+        actor=turn.actor,
         step_id=meta.step_id,
         outcome=meta.outcome,
         reason=reason,
@@ -150,7 +150,7 @@ def open_decision_text(turn: Turn) -> dict[str, Any]:
     """task/fetch from a decision button that needs words: its form, as a dialog."""
     try:
         meta = _pressed_decision(turn)
-        allowed = decide.check(turn.db, actor_id=_actor_id(turn), step_id=meta.step_id)
+        allowed = decide.check(turn.db, actor=turn.actor, step_id=meta.step_id)
     except Refused as refused:
         return dialog_message(refused.text)
     if rules.spec(allowed.purpose, meta.outcome) is None:
@@ -166,8 +166,7 @@ def submit_decision_text(turn: Turn) -> dict[str, Any]:
     data = turn.value.get("data") if isinstance(turn.value, dict) else None
     try:
         meta = read_payload(Decision, data)
-        actor_id = _actor_id(turn)
-        allowed = decide.check(turn.db, actor_id=actor_id, step_id=meta.step_id)
+        allowed = decide.check(turn.db, actor=turn.actor, step_id=meta.step_id)
     except BadPayload:
         return dialog_message(STALE_BUTTON)
     except Refused as refused:
@@ -178,7 +177,7 @@ def submit_decision_text(turn: Turn) -> dict[str, Any]:
     try:
         if len(text) > TEXT_MAX:
             raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
-        done = _decide(turn, actor_id, meta, text)
+        done = _decide(turn, meta, text)
     except Refused as refused:  # shown on the form's one field, as on Slack
         return dialog(form, answers=answers, errors={Block.TEXT: refused.text})
     return dialog_message(_told(done))

@@ -68,7 +68,7 @@ def routed(sub: Submitted, declare: Callable[..., Declared], **what: Any) -> str
     return recorded(
         declare(
             sub.turn.db,
-            declarant_id=sub.me_id,
+            declarant=sub.me,
             settings=sub.turn.settings,
             now=sub.now,
             manager_asked=asked,
@@ -132,7 +132,5 @@ def take_notice(sub: Submitted) -> str:
     with at_fields(notice_rules.InvalidNotice):
         details = notice_rules.validate(read_notice(sub.answers), office_day(settings, sub.now))
     return recorded(
-        give_notice(
-            sub.turn.db, declarant_id=sub.me_id, details=details, settings=settings, now=sub.now
-        )
+        give_notice(sub.turn.db, declarant=sub.me, details=details, settings=settings, now=sub.now)
     )

@@ -54,7 +54,7 @@ def take_interest(sub: Submitted) -> str:
     return recorded(
         declare_interest(
             sub.turn.db,
-            declarant_id=sub.me_id,
+            declarant=sub.me,
             declared_interest=declared,
             colleague_id=colleague.id if colleague else None,
             settings=settings,

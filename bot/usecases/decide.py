@@ -54,11 +54,11 @@ class Outcome:
 
 
 def _load(
-    session: Session, actor_id: int, step_id: int
+    session: Session, actor: Staff | None, step_id: int
 ) -> tuple[Staff, ApprovalStep, Record, Verdict]:
-    """The actor, the step, its declaration, and whether the actor may decide it."""
-    actor = staff.by_id(session, staff_id=actor_id)
-    found = owed.step_and_record(session, step_id)
+    """The step, its declaration, and whether the actor may decide it. The actor is the
+    adapter's row, read in this request (by the platform's id): not read again (issue 10)."""
+    found = owed.step_and_record(session, step_id) if actor is not None else None
     if actor is None or actor.id is None or found is None:
         raise Refused(UNKNOWN)
     step, record = found
@@ -81,11 +81,11 @@ def _already(record: Record, step: ApprovalStep) -> str:
     return f"This was already decided ({step.status.replace('_', ' ')}) by {name}."
 
 
-def check(db: Database, *, actor_id: int, step_id: int) -> Decidable:
+def check(db: Database, *, actor: Staff | None, step_id: int) -> Decidable:
     """May this person decide this step now? (Before opening a form for its words.) Raises
     Refused with the reason when not."""
     with db.session() as session:
-        _actor, step, record, verdict = _load(session, actor_id, step_id)
+        _actor, step, record, verdict = _load(session, actor, step_id)
         if not verdict.allowed:
             raise Refused(verdict.reason)
         if step.status != StepStatus.PENDING:
@@ -96,7 +96,7 @@ def check(db: Database, *, actor_id: int, step_id: int) -> Decidable:
 def decide(
     db: Database,
     *,
-    actor_id: int,
+    actor: Staff | None,
     step_id: int,
     outcome: str,
     reason: str | None,
@@ -115,13 +115,19 @@ def decide(
     with db.session() as session:
         declarations.lock_of_steps(session, [step_id])  # before anything of it is read
         return _decide(
-            session, _load(session, actor_id, step_id), step_id=step_id, outcome=outcome,
+            session, _load(session, actor, step_id), step_id=step_id, outcome=outcome,
             reason=reason, now=now, tz=tz, redrawn=redrawn,
         )
 
 
 def press(
-    db: Database, *, actor_id: int, step_id: int, outcome: str, now: datetime, tz: tzinfo = UTC
+    db: Database,
+    *,
+    actor: Staff | None,
+    step_id: int,
+    outcome: str,
+    now: datetime,
+    tz: tzinfo = UTC,
 ) -> Outcome | Decidable:
     """A decision button pressed: decided at once (as `decide`), or, where the decision needs
     words (a refusal's reason, conditions), the step to ask them for, nothing decided. Refused
@@ -129,7 +135,7 @@ def press(
     transaction: the step is read once, not once to check and again to decide (issue 10)."""
     with db.session() as session:
         declarations.lock_of_steps(session, [step_id])  # before anything of it is read
-        loaded = _load(session, actor_id, step_id)
+        loaded = _load(session, actor, step_id)
         _actor, step, record, verdict = loaded
         if not verdict.allowed:
             raise Refused(verdict.reason)

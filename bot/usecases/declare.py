@@ -16,7 +16,7 @@ from bot import engine
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.settings import Settings
 from bot.usecases.owed import owe_declared
-from storage import audit, staff
+from storage import audit
 from storage.models import Declaration, Staff
 from storage.risk import snapshot
 
@@ -77,12 +77,12 @@ def owe_and_report(
     )
 
 
-def declarant(session: Session, staff_id: int) -> Staff:
-    """The person declaring, as the org chart has them now."""
-    me = staff.by_id(session, staff_id=staff_id)
-    if me is None or me.id is None:
+def in_org_chart(declarant: Staff | None) -> Staff:
+    """The person declaring: the adapter's row, read in this request by the platform's id
+    (None: not in the org chart), and not read again here (issue 10)."""
+    if declarant is None or declarant.id is None:
         raise Refused(NOT_IN_ORG_CHART)
-    return me
+    return declarant
 
 
 def office_day(settings: Settings, now: datetime) -> date:

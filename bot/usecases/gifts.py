@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.usecases.declare import (
     Declared,
     audit_submitted,
-    declarant,
+    in_org_chart,
     office_day,
     owe_and_report,
     reachable,
@@ -46,7 +46,7 @@ def limits_of(settings: Settings) -> rules.Limits:
 def declare_gift(
     db: Database,
     *,
-    declarant_id: int,
+    declarant: Staff | None,
     offer: rules.GiftOffer,
     settings: Settings,
     now: datetime,
@@ -59,7 +59,7 @@ def declare_gift(
     `chosen_manager_id`; `source`: a link to the message it was declared from. Refused, with
     nothing recorded, when the declarant or the chosen manager can't stand."""
     with db.session() as session:
-        me = declarant(session, declarant_id)
+        me = in_org_chart(declarant)
         choice = line_routing(session, me, asked=manager_asked, chosen_id=chosen_manager_id)
         assessment = rules.assess(offer, limits_of(settings), office_day(settings, now))
         done = _record(session, me, offer, assessment, choice, settings, now, source)
@@ -110,7 +110,8 @@ def _record(
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )
-        names = [n for s in opened.steps if (n := _name(session, s.approver_id))]
+        found = (staff.display_name(session, staff_id=s.approver_id) for s in opened.steps)
+        names = [name for name in found if name]
         if names:
             next_step = (
                 f"It has gone to {' and '.join(names)} to decide; you'll get a "
@@ -133,8 +134,3 @@ def _record(
         next_step=next_step.strip(),
         informed=informed,
     )
-
-
-def _name(session: Session, staff_id: int) -> str | None:
-    person = staff.by_id(session, staff_id=staff_id)
-    return person.display_name if person else None

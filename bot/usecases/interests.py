@@ -22,7 +22,7 @@ from bot.ui.interests import END_DATE, InterestField
 from bot.usecases.declare import (
     Declared,
     audit_submitted,
-    declarant,
+    in_org_chart,
     office_day,
     owe_and_report,
     reachable,
@@ -51,7 +51,7 @@ LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.NOTE)
 def declare_interest(
     db: Database,
     *,
-    declarant_id: int,
+    declarant: Staff | None,
     declared_interest: rules.InterestDeclaration,
     colleague_id: int | None,
     settings: Settings,
@@ -61,7 +61,7 @@ def declare_interest(
     politically restricted post is warned at once. `colleague_id`: the staff id of the
     colleague it names (its `colleague` is the platform's id), who won't decide it."""
     with db.session() as session:
-        me = declarant(session, declarant_id)
+        me = in_org_chart(declarant)
         colleague = staff.by_id(session, staff_id=colleague_id) if colleague_id else None
         if colleague_id and colleague is None:
             raise Refused(COLLEAGUE_UNKNOWN, InterestField.COLLEAGUE)
@@ -84,14 +84,18 @@ def _record(
     settings: Settings,
     now: datetime,
 ) -> Declared:
-    declaration = declarations.create_declaration(
-        session,
+    draft = declarations.draft_declaration(
         kind="interest",
         declarant=me,
         status=DeclarationStatus.PENDING,
         named_staff_id=colleague.id if colleague else None,
         created_at=now,  # the injected clock: "declared on" follows it
     )
+    # Its chain depends on whom routing finds: chosen first, so the row goes in with it and
+    # its reference is its one UPDATE (issue 10).
+    org = staff.org_view(session, on=office_day(settings, now))
+    chain = _chain(draft, me, assessment, settings, org)
+    declaration = declarations.insert_declaration(session, draft, chain)
     assert declaration.id is not None
     d = declared_interest
     session.add(
@@ -117,8 +121,6 @@ def _record(
         restricted_post=assessment.restricted_post,
         named_staff_id=colleague.id if colleague else None,
     )
-    org = staff.org_view(session, on=office_day(settings, now))
-    chain = _chain(declaration, me, assessment, settings, org)
     opened = engine.start(
         session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
     )
@@ -161,11 +163,11 @@ def _next_step(
 ) -> str:
     names = []
     for step in opened.steps:
-        person = staff.by_id(session, staff_id=step.approver_id)
-        if person is None:
+        name = staff.display_name(session, staff_id=step.approver_id)
+        if name is None:
             continue
         title = _role_title(policy, step.role)
-        names.append(f"{person.display_name} ({title})" if title else person.display_name)
+        names.append(f"{name} ({title})" if title else name)
     next_step = ""
     if names:
         next_step = (

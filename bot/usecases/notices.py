@@ -13,11 +13,11 @@ from bot import engine
 from bot.rules import notices as rules
 from bot.rules.status import DeclarationStatus
 from bot.settings import Policy, Settings
-from bot.usecases.declare import Declared, declarant, office_day, owe_and_report
+from bot.usecases.declare import Declared, in_org_chart, office_day, owe_and_report
 from storage import audit, declarations, staff
 from storage.db import Database
 from storage.declarations import Record
-from storage.models import Notice
+from storage.models import Notice, Staff
 
 # The declarant's receipt, as queued (payload: declaration_id, titles — rules.Titles as a
 # dict —, unrouted, fallback: who to tell when Nolan found no one).
@@ -35,14 +35,14 @@ def titles_of(policy: Policy) -> rules.Titles:
 def give_notice(
     db: Database,
     *,
-    declarant_id: int,
+    declarant: Staff | None,
     details: rules.NoticeDetails,
     settings: Settings,
     now: datetime,
 ) -> Declared:
     """Record the validated notice (rules.validate) and send it to the officers."""
     with db.session() as session:
-        me = declarant(session, declarant_id)
+        me = in_org_chart(declarant)
         chain = settings.policy.chain("notice")
         declaration = declarations.create_declaration(
             session, kind="notice", declarant=me, status=DeclarationStatus.PENDING, chain=chain

@@ -19,7 +19,7 @@ from bot.ui.text import escape
 from bot.usecases.declare import (
     Declared,
     audit_submitted,
-    declarant,
+    in_org_chart,
     office_day,
     owe_and_report,
     unrouted_sentence,
@@ -38,7 +38,7 @@ VERBS = {"recommend": "to recommend", "grant": "to decide", "note": "to note"}
 def request_outside_work(
     db: Database,
     *,
-    declarant_id: int,
+    declarant: Staff | None,
     request: rules.OutsideWorkRequest,
     settings: Settings,
     now: datetime,
@@ -50,7 +50,7 @@ def request_outside_work(
     `chosen_manager_id`. Refused, with nothing recorded, when the declarant or the chosen
     manager can't stand."""
     with db.session() as session:
-        me = declarant(session, declarant_id)
+        me = in_org_chart(declarant)
         choice = line_routing(session, me, asked=manager_asked, chosen_id=chosen_manager_id)
         chosen = choice.chosen
         flags = rules.flags_for(request, office_day(settings, now))

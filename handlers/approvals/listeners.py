@@ -8,13 +8,6 @@ from handlers.approvals.ids import Block
 from handlers.approvals.messages import TEXT_MAX, decision_text_modal
 from handlers.context import Turn
 from handlers.metadata import Decision
-from storage.models import Staff
-
-
-def _actor_id(actor: Staff | None) -> int:
-    if actor is None or actor.id is None:
-        raise Refused(decide.UNKNOWN)
-    return actor.id
 
 
 def decide_by_button(turn: Turn, meta: Decision) -> None:
@@ -23,7 +16,7 @@ def decide_by_button(turn: Turn, meta: Decision) -> None:
     with the messages it owes, before the ack: once Slack hears "ok", nothing is lost."""
     pressed = decide.press(
         turn.db,
-        actor_id=_actor_id(turn.actor),
+        actor=turn.actor,
         step_id=meta.step_id,
         outcome=meta.outcome,
         now=turn.now(),
@@ -43,14 +36,10 @@ def submit_decision_text(turn: Turn, meta: Decision) -> None:
     if len(text) > TEXT_MAX:
         raise Refused(f"Please keep this to {TEXT_MAX} characters or fewer.", Block.TEXT)
     try:
+        step_id, outcome, tz = meta.step_id, meta.outcome, turn.settings.policy.tz
         decide.decide(
-            turn.db,
-            actor_id=_actor_id(turn.actor),
-            step_id=meta.step_id,
-            outcome=meta.outcome,
-            reason=text,
-            now=turn.now(),
-            tz=turn.settings.policy.tz,
+            turn.db, actor=turn.actor, step_id=step_id, outcome=outcome, reason=text,
+            now=turn.now(), tz=tz,
         )
     except Refused as refused:
         raise Refused(refused.text, Block.TEXT) from None  # shown on the form's one field

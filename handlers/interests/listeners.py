@@ -42,7 +42,7 @@ def submit_interest(turn: Turn) -> None:
         colleague_id = colleague.id
     declare_interest(
         turn.db,
-        declarant_id=turn.staff_id,
+        declarant=turn.staff,
         declared_interest=declared,
         colleague_id=colleague_id,
         settings=turn.settings,

@@ -55,9 +55,7 @@ def submit_notice(turn: Turn) -> None:
     details = rules.validate(
         read_notice_form(turn.view["state"]["values"]), office_day(turn.settings, now)
     )
-    give_notice(
-        turn.db, declarant_id=turn.staff_id, details=details, settings=turn.settings, now=now
-    )
+    give_notice(turn.db, declarant=turn.staff, details=details, settings=turn.settings, now=now)
     turn.ack()
 
 

@@ -1,6 +1,6 @@
-"""scripts/bench_registers.py, bench_ack.py (Slack and Teams) and bench_slack_client.py, run
-tiny so they do not rot (the figures come from running them by hand: see the README's
-"Benchmarks")."""
+"""scripts/bench_registers.py, bench_ack.py (Slack and Teams), bench_request_path.py and
+bench_slack_client.py, run tiny so they do not rot (the figures come from running them by
+hand: see the README's "Benchmarks")."""
 
 from __future__ import annotations
 
@@ -77,6 +77,15 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
         if app == "nolan":
             assert figures[-1].endswith("×")  # its figures over the bare app's
             assert float(figures[6]) > 0  # done/s: its actions a second end to end
+
+
+def test_bench_request_path_times_each_kind_of_request_to_its_ack() -> None:
+    out = run("bench_request_path.py", "--staff", "20", "--requests", "2", database=False)
+    lines = [line.split() for line in out.splitlines()[2:]]
+    assert [line[0] for line in lines] == ["slash-command", "view-submission", "button"]
+    for _kind, *figures in lines:
+        to_ack, _mean, with_after, _ = (float(f) for f in figures)
+        assert 0 < to_ack <= with_after
 
 
 def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:

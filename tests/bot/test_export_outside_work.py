@@ -134,7 +134,7 @@ def request(db: Database, who: str, asked: OutsideWorkRequest, at: datetime) -> 
     with db.session() as session:
         me = staff.by_slack_id(session, slack_user_id=who)
         assert me is not None and me.id is not None
-    done = request_outside_work(db, declarant_id=me.id, request=asked, settings=Settings(), now=at)
+    done = request_outside_work(db, declarant=me, request=asked, settings=Settings(), now=at)
     return done.declaration_id
 
 
@@ -148,7 +148,7 @@ def decide(db: Database, declaration_id: int, who: str, outcome: str, reason: st
         actor = staff.by_slack_id(session, slack_user_id=who)
         assert actor is not None and actor.id is not None
     deciding.decide(
-        db, actor_id=actor.id, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
+        db, actor=actor, step_id=step.id or 0, outcome=outcome, reason=reason, now=DECIDED
     )
 
 

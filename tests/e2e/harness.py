@@ -171,13 +171,20 @@ class Nolan:
 
     def press(self, user: str, message: Call, action_id: str) -> tuple[int, str]:
         """Press the button `action_id` on a message the bot posted (found in fake calls)."""
+        status, _headers, reply = post(
+            self.events_url, self.press_body(user, message, action_id), SECRET
+        )
+        return status, reply
+
+    def press_body(self, user: str, message: Call, action_id: str) -> str:
+        """The form Slack sends when `user` presses `action_id` on the bot's `message`."""
         block_id, value = _find_button(message.args["blocks"], action_id)
         posted = self.fake.calls("chat.postMessage")
         channel = message.args.get("channel")
         ts = message.args.get("ts")
         if message.method == "chat.postMessage":
             channel, ts = _where_posted(self.fake, message, posted)
-        body = block_actions_form(
+        return block_actions_form(
             user,
             action_id,
             value,
@@ -192,8 +199,6 @@ class Nolan:
             response_url=self.fake.response_url(f"press-{user}-{time.monotonic_ns()}"),
             trigger_id=self.fake.new_trigger_id(),
         )
-        status, _headers, reply = post(self.events_url, body, SECRET)
-        return status, reply
 
     def published_homes(self, user: str) -> list[Call]:
         return [c for c in self.fake.calls("views.publish") if c.args.get("user_id") == user]

@@ -11,15 +11,25 @@ import time
 import urllib.request
 
 import pytest
+from slack_bolt import BoltRequest
 from sqlmodel import func, select
 
 from storage.db import Database
-from storage.models import Declaration
-from tests.e2e.harness import SECRET, Clock, Nolan
-from tests.e2e.test_gifts_flow import gift
-from tests.fakeslack import FakeSlack, post, sign, view_state, view_submission_form
+from storage.models import ApprovalStep, Declaration
+from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
+from tests.e2e.test_gifts_flow import APPROVE, gift, has_buttons, hospitality
+from tests.fakeslack import (
+    FakeSlack,
+    event_callback_payload,
+    post,
+    sign,
+    slash_command_form,
+    view_state,
+    view_submission_form,
+)
 
 GIFT = gift(Clock())
+FORM = "application/x-www-form-urlencoded"
 
 
 def raw_post(url: str, data: bytes, headers: dict[str, str]) -> int:
@@ -58,6 +68,64 @@ def test_unsigned_or_badly_signed_requests_are_401(
     assert len([r for r in caplog.records if r.name == "handlers.edge"]) == 1
 
 
+def test_no_request_acts_unless_freshly_signed_with_the_secret(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    """Bolt takes the edge's word for a request's signature (bot.server.CHECKED): each kind
+    of request that reaches Bolt over HTTP, unsigned, signed with another secret, signed over
+    other bytes or too old, is refused 401 with nothing done; signed, the same bodies act."""
+    view = nolan.open_modal("UALICE", "/gift", "Dinner")
+    assert nolan.submit("UALICE", view, hospitality(clock)) == {}
+    card = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()
+    bodies = {
+        "command": slash_command_form(
+            "/gift",
+            "pen",
+            "UALICE",
+            trigger_id=fake.new_trigger_id(),
+            response_url=fake.response_url("unsigned-command"),
+        ),
+        "submission": view_submission_form("UALICE", view, view_state(view, hospitality(clock))),
+        "press": nolan.press_body("UMGR", card, APPROVE),
+        "event": json.dumps(
+            event_callback_payload(
+                {"type": "app_home_opened", "user": "UALICE", "channel": "DUALICE", "tab": "home"}
+            )
+        ),
+    }
+    calls, stale = len(fake.calls()), int(time.time()) - 301
+    for kind, body in bodies.items():
+        data = body.encode()
+        kind_of = {"Content-Type": "application/json" if kind == "event" else FORM}
+        for why, headers in {
+            "unsigned": {},
+            "another secret": sign("not-the-secret", data),
+            "other bytes": sign(SECRET, data + b" "),
+            "stale": sign(SECRET, data, timestamp=stale),
+        }.items():
+            assert raw_post(nolan.events_url, data, {**kind_of, **headers}) == 401, (kind, why)
+    nolan.settle()
+    assert fake.calls()[calls:] == []
+    assert declarations(db) == 1 and pending_steps(db) == 1
+    assert post(nolan.events_url, bodies["press"], SECRET)[0] == 200
+    assert pending_steps(db) == 0
+
+
+def test_a_command_whose_text_says_payload_is_read_as_a_command(nolan: Nolan) -> None:
+    """Bolt's own reading takes any form mentioning "payload" for an interaction's and finds
+    nothing; Bolt is given the edge's reading, which looks for the field itself."""
+    view = nolan.open_modal("UALICE", "/gift", "payload of pens")
+    assert view["callback_id"]
+
+
+def test_bolt_still_checks_a_request_that_does_not_come_through_the_edge(nolan: Nolan) -> None:
+    body = slash_command_form("/gift", "pen", "UALICE", trigger_id="T", response_url="https://x")
+    assert nolan.app is not None
+    for headers in ({}, sign("not-the-secret", body)):
+        assert nolan.app.dispatch(BoltRequest(body=body, headers=headers)).status == 401
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
@@ -92,6 +160,12 @@ def test_the_flows_work_after_malformed_requests(nolan: Nolan, fake: FakeSlack) 
 def declarations(db: Database) -> int:
     with db.session() as session:
         return session.exec(select(func.count()).select_from(Declaration)).one()
+
+
+def pending_steps(db: Database) -> int:
+    with db.session() as session:
+        waiting = select(func.count()).where(ApprovalStep.status == "pending")
+        return session.exec(waiting.select_from(ApprovalStep)).one()
 
 
 def test_a_replayed_submission_records_nothing(nolan: Nolan, db: Database) -> None:
@@ -150,3 +224,16 @@ def test_a_bug_is_told_with_a_reference_the_log_also_holds(
     assert reference, said
     logged = [r for r in caplog.records if reference.group(1) in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info is not None
+
+
+def test_a_listeners_calls_go_over_the_apps_kept_alive_connections(
+    nolan: Nolan, fake: FakeSlack
+) -> None:
+    """Not over the plain client Bolt makes for each request, a connection (over HTTPS, a
+    handshake) a call: each form opened here would open one."""
+    nolan.open_modal("UALICE", "/gift", "pen")
+    nolan.settle()
+    before = fake.connections
+    for _ in range(5):
+        nolan.open_modal("UALICE", "/gift", "pen")
+    assert fake.connections - before <= 2

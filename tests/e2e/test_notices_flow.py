@@ -232,7 +232,7 @@ def test_both_officers_acknowledging_at_once_end_the_notice(
 
     def vetting_first(session: Any, step_ids: Any) -> None:
         monkeypatch.setattr(declarations, "lock_of_steps", lock)  # once
-        decide.decide(db, actor_id=org["vetting"].id, step_id=vetting_step.id,
+        decide.decide(db, actor=org["vetting"], step_id=vetting_step.id,
                       outcome="acknowledged", reason=None, now=clock())
         lock(session, step_ids)
 

@@ -32,7 +32,7 @@ def request_outside_work(db: Database, org: dict[str, Staff], chain: str = TWO_S
     """Alice's request, its first stage open: the id of its one step."""
     done = requesting(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(outside_work=chain),
         now=NOW,
@@ -48,16 +48,16 @@ def org(db: Database) -> dict[str, Staff]:
 
 def test_the_approver_decides_and_the_chain_moves_on(db: Database, org: dict[str, Staff]) -> None:
     step_id = request_outside_work(db, org)
-    manager, head = org["manager"].id, org["head"].id
+    manager, head = org["manager"], org["head"]
     assert manager is not None and head is not None
 
-    allowed = decide.check(db, actor_id=manager, step_id=step_id)
+    allowed = decide.check(db, actor=manager, step_id=step_id)
     assert (allowed.step_id, allowed.purpose) == (step_id, "recommend")
     assert allowed.reference.startswith("OW-")
 
     done = decide.decide(
         db,
-        actor_id=manager,
+        actor=manager,
         step_id=step_id,
         outcome="supported",
         reason="Fits with the job",
@@ -69,7 +69,7 @@ def test_the_approver_decides_and_the_chain_moves_on(db: Database, org: dict[str
     [next_step] = done.opened
     with db.session() as session:
         step = session.get(ApprovalStep, next_step)
-        assert step is not None and (step.approver_id, step.purpose) == (head, "grant")
+        assert step is not None and (step.approver_id, step.purpose) == (head.id, "grant")
     assert owed_messages(db)[-3:] == [
         (owed.UPDATE, to(org["manager"])),  # the card loses its buttons
         (owed.APPROVAL, to(org["head"])),
@@ -78,7 +78,7 @@ def test_the_approver_decides_and_the_chain_moves_on(db: Database, org: dict[str
     assert "decided" in audit_actions(db)
 
     final = decide.decide(
-        db, actor_id=head, step_id=next_step, outcome="granted", reason="Fine", now=NOW
+        db, actor=head, step_id=next_step, outcome="granted", reason="Fine", now=NOW
     )
     assert (final.status, final.opened) == ("approved", [])
 
@@ -87,12 +87,12 @@ def test_someone_who_is_not_the_approver_is_refused_and_it_is_audited(
     db: Database, org: dict[str, Staff]
 ) -> None:
     step_id = request_outside_work(db, org)
-    eve = org["eve"].id
+    eve = org["eve"]
     assert eve is not None
     with pytest.raises(Refused, match="Only Manny Manager"):
-        decide.check(db, actor_id=eve, step_id=step_id)
+        decide.check(db, actor=eve, step_id=step_id)
     with pytest.raises(Refused, match="Only Manny Manager") as refused:
-        decide.decide(db, actor_id=eve, step_id=step_id, outcome="supported", reason="x", now=NOW)
+        decide.decide(db, actor=eve, step_id=step_id, outcome="supported", reason="x", now=NOW)
     assert refused.value.field is None
     with db.session() as session:
         step = session.get(ApprovalStep, step_id)
@@ -106,7 +106,7 @@ def test_the_declarant_cannot_decide_their_own(db: Database, org: dict[str, Staf
     with pytest.raises(Refused, match="your own declaration"):
         decide.decide(
             db,
-            actor_id=org["alice"].id or 0,
+            actor=org["alice"],
             step_id=step_id,
             outcome="granted",
             reason="",
@@ -127,7 +127,7 @@ def test_the_declarant_cannot_decide_their_own_even_as_its_steps_delegator(
         session.add(step)
         session.commit()
     with pytest.raises(Refused, match="your own declaration"):
-        decide.check(db, actor_id=org["alice"].id or 0, step_id=step_id)
+        decide.check(db, actor=org["alice"], step_id=step_id)
 
 
 def test_someone_named_in_it_is_told_so(db: Database, org: dict[str, Staff]) -> None:
@@ -141,24 +141,24 @@ def test_someone_named_in_it_is_told_so(db: Database, org: dict[str, Staff]) -> 
         session.add(declaration)
         session.commit()
     with pytest.raises(Refused, match="You are named in this declaration"):
-        decide.check(db, actor_id=org["eve"].id or 0, step_id=step_id)
+        decide.check(db, actor=org["eve"], step_id=step_id)
 
 
 def test_a_second_decision_records_nothing(db: Database, org: dict[str, Staff]) -> None:
     step_id = request_outside_work(db, org, "line_manager:grant")
-    manager, mo = org["manager"].id or 0, org["mo"].id or 0
-    decide.decide(db, actor_id=manager, step_id=step_id, outcome="granted", reason="Ok", now=NOW)
+    manager, mo = org["manager"], org["mo"]
+    decide.decide(db, actor=manager, step_id=step_id, outcome="granted", reason="Ok", now=NOW)
     before = owed_messages(db)
 
     # The monitoring officer may decide in the manager's place, but it is decided already.
     with pytest.raises(Refused, match=r"already decided \(granted\) by Manny Manager"):
-        decide.decide(db, actor_id=mo, step_id=step_id, outcome="refused", reason="No", now=NOW)
+        decide.decide(db, actor=mo, step_id=step_id, outcome="refused", reason="No", now=NOW)
     with pytest.raises(Refused, match="already decided"):
-        decide.check(db, actor_id=manager, step_id=step_id)
+        decide.check(db, actor=manager, step_id=step_id)
 
     with db.session() as session:
         step = session.get(ApprovalStep, step_id)
-        assert step is not None and (step.status, step.decided_by_id) == ("granted", manager)
+        assert step is not None and (step.status, step.decided_by_id) == ("granted", manager.id)
     assert owed_messages(db) == before
     assert audit_actions(db).count("decided") == 1
 
@@ -167,11 +167,11 @@ def test_a_decision_the_step_cannot_take_or_missing_words_are_refused(
     db: Database, org: dict[str, Staff]
 ) -> None:
     step_id = request_outside_work(db, org, "line_manager:grant")
-    manager = org["manager"].id or 0
+    manager = org["manager"]
     with pytest.raises(Refused, match="not a decision this step can take"):
-        decide.decide(db, actor_id=manager, step_id=step_id, outcome="kept", reason="", now=NOW)
+        decide.decide(db, actor=manager, step_id=step_id, outcome="kept", reason="", now=NOW)
     with pytest.raises(Refused):
-        decide.decide(db, actor_id=manager, step_id=step_id, outcome="refused", reason="", now=NOW)
+        decide.decide(db, actor=manager, step_id=step_id, outcome="refused", reason="", now=NOW)
     with db.session() as session:
         step = session.get(ApprovalStep, step_id)
         assert step is not None and step.status == "pending"
@@ -180,11 +180,11 @@ def test_a_decision_the_step_cannot_take_or_missing_words_are_refused(
 def test_an_unknown_step_or_person_is_refused(db: Database, org: dict[str, Staff]) -> None:
     step_id = request_outside_work(db, org)
     with pytest.raises(Refused, match="doesn't know you"):
-        decide.check(db, actor_id=999, step_id=step_id)
+        decide.check(db, actor=None, step_id=step_id)
     with pytest.raises(Refused, match="doesn't know you"):
         decide.decide(
             db,
-            actor_id=org["manager"].id or 0,
+            actor=org["manager"],
             step_id=999,
             outcome="supported",
             reason="",
@@ -197,26 +197,26 @@ def test_a_press_decides_at_once_or_asks_for_the_words_first(
 ) -> None:
     """A button: decided in the one transaction that checks it, or, for a decision with
     words, the step to ask them for and nothing decided; refused as `check` refuses."""
-    manager = org["manager"].id or 0
+    manager = org["manager"]
     asked = request_outside_work(db, org, "line_manager:grant")
-    wants_words = decide.press(db, actor_id=manager, step_id=asked, outcome="granted", now=NOW)
+    wants_words = decide.press(db, actor=manager, step_id=asked, outcome="granted", now=NOW)
     assert isinstance(wants_words, decide.Decidable)
     assert (wants_words.step_id, wants_words.purpose) == (asked, "grant")
     with pytest.raises(Refused, match="older message"):  # not an outcome of this step
-        decide.press(db, actor_id=manager, step_id=asked, outcome="kept", now=NOW)
+        decide.press(db, actor=manager, step_id=asked, outcome="kept", now=NOW)
     with pytest.raises(Refused, match="Only Manny Manager"):
-        decide.press(db, actor_id=org["eve"].id or 0, step_id=asked, outcome="granted", now=NOW)
+        decide.press(db, actor=org["eve"], step_id=asked, outcome="granted", now=NOW)
     assert "decided" not in audit_actions(db) and "decision_refused" not in audit_actions(db)
 
     declared = gifts.declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     [step_id] = declared.steps
-    done = decide.press(db, actor_id=manager, step_id=step_id, outcome="approved", now=NOW)
+    done = decide.press(db, actor=manager, step_id=step_id, outcome="approved", now=NOW)
     assert isinstance(done, decide.Outcome)
     assert (done.step_id, done.outcome, done.status) == (step_id, "approved", "approved")
     with pytest.raises(Refused, match="already decided"):
-        decide.press(db, actor_id=manager, step_id=step_id, outcome="approved", now=NOW)
+        decide.press(db, actor=manager, step_id=step_id, outcome="approved", now=NOW)
     assert audit_actions(db).count("decided") == 1
 
 
@@ -228,12 +228,12 @@ def test_the_card_the_press_redrew_is_named_on_its_update_alone(
     than sent; a decision that names none owes a plain update."""
     step_id = request_outside_work(db, org)
     first = decide.decide(
-        db, actor_id=org["manager"].id or 0, step_id=step_id, outcome="supported",
+        db, actor=org["manager"], step_id=step_id, outcome="supported",
         reason="Fits with the job", now=NOW, redrawn="1700000000001",
     )
     [next_step] = first.opened
     decide.decide(
-        db, actor_id=org["head"].id or 0, step_id=next_step, outcome="granted", reason="Fine",
+        db, actor=org["head"], step_id=next_step, outcome="granted", reason="Fine",
         now=NOW,
     )
     with db.session() as session:

@@ -119,7 +119,7 @@ def deciding(
     db: Database, person: Staff, step_id: int, outcome: str, reason: str | None = None
 ) -> Callable[[], decide.Outcome]:
     return lambda: decide.decide(
-        db, actor_id=person.id or 0, step_id=step_id, outcome=outcome, reason=reason, now=NOW
+        db, actor=person, step_id=step_id, outcome=outcome, reason=reason, now=NOW
     )
 
 

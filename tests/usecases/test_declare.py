@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.rules import interests, notices
@@ -13,6 +14,7 @@ from bot.rules.refusal import Refused
 from bot.ui.interests import InterestField
 from bot.ui.manager import FIELD_ID as MANAGER_FIELD
 from bot.usecases import decide, owed
+from bot.usecases.declare import Declared
 from bot.usecases.gifts import RECEIPT as GIFT_RECEIPT
 from bot.usecases.gifts import declare_gift
 from bot.usecases.interests import RECEIPT as INTEREST_RECEIPT
@@ -56,7 +58,7 @@ def steps_of(session: Session, declaration_id: int) -> list[ApprovalStep]:
 
 def test_hospitality_goes_to_the_line_manager(db: Database, org: dict[str, Staff]) -> None:
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     assert done.reference == "GH-00001" and done.status == "pending"
     assert done.approvers == [org["manager"].id] and done.informed == []
@@ -78,7 +80,7 @@ def test_a_declined_gift_needs_no_decision_and_the_manager_is_told(
 ) -> None:
     done = declare_gift(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         offer=hospitality(response="declined", reason=""),
         settings=settings(),
         now=NOW,
@@ -93,11 +95,11 @@ def test_a_declined_gift_needs_no_decision_and_the_manager_is_told(
 def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
     db: Database, org: dict[str, Staff]
 ) -> None:
-    bob = org["bob"].id or 0
+    bob = org["bob"]
     with pytest.raises(Refused) as refused:
         declare_gift(
             db,
-            declarant_id=bob,
+            declarant=bob,
             offer=hospitality(),
             settings=settings(),
             now=NOW,
@@ -107,7 +109,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
     with pytest.raises(Refused, match="org chart") as refused:
         declare_gift(
             db,
-            declarant_id=bob,
+            declarant=bob,
             offer=hospitality(),
             settings=settings(),
             now=NOW,
@@ -121,7 +123,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
 
     done = declare_gift(
         db,
-        declarant_id=bob,
+        declarant=bob,
         offer=hospitality(),
         settings=settings(),
         now=NOW,
@@ -133,7 +135,7 @@ def test_someone_with_no_manager_names_one_and_the_pick_is_checked(
 
 def test_someone_not_in_the_org_chart_is_refused(db: Database, org: dict[str, Staff]) -> None:
     with pytest.raises(Refused, match="org chart"):
-        declare_gift(db, declarant_id=9999, offer=hospitality(), settings=settings(), now=NOW)
+        declare_gift(db, declarant=None, offer=hospitality(), settings=settings(), now=NOW)
 
 
 # -- outside work ----------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def test_outside_work_goes_to_the_manager_then_the_head(
 ) -> None:
     done = request_outside_work(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(),
         now=NOW,
@@ -161,7 +163,7 @@ def test_outside_work_goes_to_the_manager_then_the_head(
 
     head_step = decide.decide(
         db,
-        actor_id=org["manager"].id or 0,
+        actor=org["manager"],
         step_id=done.steps[0],
         outcome="supported",
         reason="Fine",
@@ -176,7 +178,7 @@ def test_a_chain_with_nobody_to_decide_says_so(db: Database) -> None:
     org = seed_org(db, [p for p in ORG if p.key not in ("vetting", "mo")])
     done = request_outside_work(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(outside_work="vetting_officer:grant"),  # an office with neither
         now=NOW,
@@ -203,7 +205,7 @@ def interest(**changes: object) -> interests.InterestDeclaration:
 def test_an_interest_goes_to_the_manager_to_note(db: Database, org: dict[str, Staff]) -> None:
     done = declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         declared_interest=interest(),
         colleague_id=None,
         settings=settings(),
@@ -229,7 +231,7 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     with pytest.raises(Refused, match="name yourself") as refused:
         declare_interest(
             db,
-            declarant_id=org["alice"].id or 0,
+            declarant=org["alice"],
             declared_interest=relationship,
             colleague_id=org["alice"].id,
             settings=settings(),
@@ -238,7 +240,7 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     assert refused.value.field == InterestField.COLLEAGUE
     done = declare_interest(
         db,
-        declarant_id=org["eve"].id or 0,
+        declarant=org["eve"],
         declared_interest=relationship,
         colleague_id=org["manager"].id,  # Eve's own manager: someone else must note it
         settings=settings(),
@@ -248,25 +250,61 @@ def test_a_named_colleague_does_not_decide_and_naming_yourself_is_refused(
     assert "As you named Manny Manager" in done.next_step
 
 
-def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[str, Staff]) -> None:
+def restricted(db: Database, person: Staff, politically: bool = True) -> Staff:
+    """`person` with their post marked politically restricted (or not), as now stored."""
     with db.session() as session:
-        alice = session.get(Staff, org["alice"].id)
-        assert alice is not None
-        alice.politically_restricted = True
-        session.add(alice)
+        found = session.get(Staff, person.id)
+        assert found is not None
+        found.politically_restricted = politically
+        session.add(found)
         session.commit()
-    done = declare_interest(
+        return found
+
+
+def political_interest(db: Database, declarant: Staff) -> Declared:
+    """`declarant` declares their membership of a political party."""
+    return declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=declarant,
         declared_interest=interest(category="political", organisation="A party"),
         colleague_id=None,
         settings=settings(),
         now=NOW,
     )
+
+
+def test_a_politically_restricted_post_is_warned_first(db: Database, org: dict[str, Staff]) -> None:
+    done = political_interest(db, restricted(db, org["alice"]))
     assert set(done.approvers) == {org["manager"].id, org["mo"].id}
     assert owed_messages(db)[0] == (RESTRICTED_POST, to(org["alice"]))
     assert owed_messages(db)[-1] == (INTEREST_RECEIPT, to(org["alice"]))
     assert "politically restricted" in done.explanation
+
+
+@pytest.mark.parametrize("post_restricted", [False, True])
+def test_an_interest_goes_in_with_its_chain_so_its_reference_is_its_one_update(
+    db: Database, org: dict[str, Staff], post_restricted: bool
+) -> None:
+    """Its chain depends on whom routing finds (a restricted post's adds the monitoring
+    officer): chosen before the row is inserted, not written after it (issue 10)."""
+    alice = restricted(db, org["alice"], politically=post_restricted)
+    updates: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("UPDATE declaration"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        done = political_interest(db, alice)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(updates) == 1 and "SET reference" in updates[0], updates
+    with db.session() as session:
+        declaration = session.get(Declaration, done.declaration_id)
+        assert declaration is not None
+        mo_too = "monitoring_officer:" in declaration.chain
+        assert mo_too == post_restricted, declaration.chain
 
 
 # -- notices ---------------------------------------------------------------------------------
@@ -279,9 +317,7 @@ def test_a_notice_goes_to_the_head_and_the_vetting_officer(
         notices.NoticeForm(category="criminal_charge", description="Charged with speeding"),
         TODAY,
     )
-    done = give_notice(
-        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
-    )
+    done = give_notice(db, declarant=org["alice"], details=details, settings=settings(), now=NOW)
     assert done.approvers == [org["head"].id, org["vetting"].id]
     assert owed_messages(db) == [
         (owed.APPROVAL, to(org["head"])),

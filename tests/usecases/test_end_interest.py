@@ -40,7 +40,7 @@ def declared_interest(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
     )
     done = declare_interest(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         declared_interest=interests.validate(form, TODAY, declarant="platform-id"),
         colleague_id=None,
         settings=settings(),
@@ -56,7 +56,7 @@ def test_a_noted_interest_is_ended_once_and_the_manager_told(
     declaration_id, step_id = declared_interest(db, org)
     with pytest.raises(Refused, match="still waiting to be noted"):
         endable(db, actor_id=alice, declaration_id=declaration_id)
-    decide.decide(db, actor_id=manager, step_id=step_id, outcome="noted", reason=None, now=NOW)
+    decide.decide(db, actor=org["manager"], step_id=step_id, outcome="noted", reason=None, now=NOW)
 
     asked = endable(db, actor_id=alice, declaration_id=declaration_id)
     assert asked.reference.startswith("INT-") and "Acme Holdings plc" in asked.what
@@ -101,7 +101,7 @@ def test_an_end_before_the_start_is_refused_on_the_date(
     declaration_id, step_id = declared_interest(db, org)
     decide.decide(
         db,
-        actor_id=org["manager"].id or 0,
+        actor=org["manager"],
         step_id=step_id,
         outcome="noted",
         reason=None,

@@ -36,7 +36,7 @@ def org(db: Database) -> dict[str, Staff]:
 
 def declared_hospitality(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     return done.declaration_id, done.steps[0]
 
@@ -72,7 +72,7 @@ def test_withdrawing_closes_the_waiting_steps_and_tells_the_approver(
     with pytest.raises(Refused, match="no longer waiting"):
         decide.decide(
             db,
-            actor_id=org["manager"].id or 0,
+            actor=org["manager"],
             step_id=step_id,
             outcome="approved",
             reason=None,
@@ -100,7 +100,7 @@ def test_a_decided_declaration_or_a_notice_cannot_be_withdrawn(
     declaration_id, step_id = declared_hospitality(db, org)
     decide.decide(
         db,
-        actor_id=org["manager"].id or 0,
+        actor=org["manager"],
         step_id=step_id,
         outcome="approved",
         reason=None,
@@ -112,8 +112,6 @@ def test_a_decided_declaration_or_a_notice_cannot_be_withdrawn(
     details = notices.validate(
         notices.NoticeForm(category="vetting", description="I have moved house"), TODAY
     )
-    notice = give_notice(
-        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
-    )
+    notice = give_notice(db, declarant=org["alice"], details=details, settings=settings(), now=NOW)
     with pytest.raises(Refused, match="notification can't be withdrawn"):
         withdraw(db, actor_id=org["alice"].id or 0, declaration_id=notice.declaration_id)

@@ -54,7 +54,7 @@ def declare(nolan: TeamsNolan, org: dict[str, Staff], **changes: object) -> int:
     """Alice declares hospitality (as the gift dialog would: the use case itself); its step."""
     done = declare_gift(
         nolan.db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         offer=hospitality(**changes),
         settings=Settings(policy=nolan.policy),
         now=nolan.clock(),

@@ -10,7 +10,7 @@ from typing import Any
 from bot.ui.home_model import Action
 from bot.usecases.decide import decide
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration, Interest
+from storage.models import ApprovalStep, Declaration, Interest, Staff
 from tests.e2e.harness import Clock
 from tests.e2e.teams.dialogs import (
     button_data,
@@ -99,8 +99,8 @@ def test_an_interest_is_ended_from_its_receipt_once_noted(
     assert "still waiting to be noted" in closed_with(fetch(nolan, ALICE, end["data"]))
     [step] = rows(db, ApprovalStep)
     assert step.id is not None
-    decide(db, actor_id=staff_id(db, MO), step_id=step.id, outcome="noted", reason=None,
-           now=clock())
+    mo = next(s for s in rows(db, Staff) if s.email == MO.email)
+    decide(db, actor=mo, step_id=step.id, outcome="noted", reason=None, now=clock())
     # Someone else's interest, or a button that isn't ours: told, nothing opens.
     assert "Only the person" in closed_with(fetch(nolan, MO, end["data"]))
     assert "older message" in closed_with(fetch(nolan, ALICE, {**end["data"], "_payload": "x"}))

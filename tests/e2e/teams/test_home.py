@@ -72,7 +72,7 @@ def declare(db: Database, clock: Clock, person: Staff, n: int = 1) -> None:
             response=Response.DECLINED,
             reason="",
         )
-        declare_gift(db, declarant_id=person.id, offer=offer, settings=Settings(), now=clock())
+        declare_gift(db, declarant=person, offer=offer, settings=Settings(), now=clock())
 
 
 def owe_home(db: Database, person: Staff) -> None:

@@ -24,7 +24,7 @@ def declare(nolan: TeamsNolan, person: Staff, **changes: object) -> int:
     """`person` declares hospitality (as the gift dialog would: the use case itself)."""
     done = declare_gift(
         nolan.db,
-        declarant_id=person.id or 0,
+        declarant=person,
         offer=hospitality(**changes),
         settings=Settings(policy=nolan.policy),
         now=nolan.clock(),

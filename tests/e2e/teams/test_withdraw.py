@@ -56,7 +56,7 @@ def test_the_declarant_withdraws_and_the_approvers_card_loses_its_buttons(
 ) -> None:
     done = declare_gift(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         offer=hospitality(),
         settings=Settings(policy=nolan.policy),
         now=nolan.clock(),
@@ -95,7 +95,7 @@ def test_conduct_mine_offers_withdraw_beside_what_is_still_waiting(
 ) -> None:
     waiting = declare_gift(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         offer=hospitality(),
         settings=Settings(policy=nolan.policy),
         now=nolan.clock(),
