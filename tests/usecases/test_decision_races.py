@@ -151,7 +151,7 @@ def two_approvers(db: Database, org: dict[str, Staff]) -> tuple[int, dict[str, i
     declaration, and each one's step."""
     both = settings(gift="line_manager:authorise+monitoring_officer:authorise")
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=both, now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=both, now=NOW
     )
     steps = step_of(db, done.declaration_id)
     return done.declaration_id, {key: steps[org[key].id or 0] for key in ("manager", "mo")}
@@ -211,7 +211,7 @@ def test_both_officers_acknowledging_a_notice_at_once_end_it(
         notices.NoticeForm(category="vetting", description="I have moved house"), TODAY
     )
     notice = give_notice(
-        db, declarant_id=org["alice"].id or 0, details=details, settings=settings(), now=NOW
+        db, declarant=org["alice"], details=details, settings=settings(), now=NOW
     )
     steps = step_of(db, notice.declaration_id)
     first, second = at_once(
@@ -234,7 +234,7 @@ def test_a_withdrawal_and_a_decision_at_once_leave_nothing_waiting_on_a_withdraw
     db = patient_db
     done = request_outside_work(
         db,
-        declarant_id=org["alice"].id or 0,
+        declarant=org["alice"],
         request=outside_work_request(),
         settings=settings(outside_work="line_manager:recommend,head_of_office:grant"),
         now=NOW,
@@ -273,7 +273,7 @@ def test_an_approval_as_the_step_is_escalated_away_is_refused(
     approval is refused rather than recorded on a step that is now the head's."""
     db = patient_db
     done = declare_gift(
-        db, declarant_id=org["alice"].id or 0, offer=hospitality(), settings=settings(), now=NOW
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
     )
     [step_id] = done.steps
 
