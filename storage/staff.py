@@ -34,6 +34,17 @@ def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
 
 
+_ACTIVE_BY_ID = select(Staff).where(
+    col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True)
+)
+
+
+def active_by_id(session: Session, *, staff_id: int) -> Staff | None:
+    """An active person by id, by a statement built once (Session.get builds one at each
+    call): whoever a Home refresh is for."""
+    return session.exec(_ACTIVE_BY_ID, params={"staff_id": staff_id}).first()
+
+
 _ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindparam("staff_id"))
 
 

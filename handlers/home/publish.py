@@ -174,9 +174,9 @@ def draw_home(session: Session, message: Queued) -> Drawn | None:
     for someone who has left or has no Slack account, nor when it is the Home they were
     last shown."""
     homes = _homes(session)
-    person = staff.by_id(session, staff_id=int(message.payload["staff_id"]))
-    if person is None or not person.active or not person.slack_user_id:
+    person = staff.active_by_id(session, staff_id=int(message.payload["staff_id"]))
+    if person is None or not person.slack_user_id:
         return None
     home = homes.home(session, person.slack_user_id, me=person)
     view = homes.refresh(message.id, person.slack_user_id, home)
-    return None if view is None else Drawn(home=view)
+    return None if view is None else Drawn(home=view, to=person.slack_user_id)
