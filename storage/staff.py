@@ -8,8 +8,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, exists, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -34,15 +35,17 @@ def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
 
 
-_ACTIVE_BY_ID = select(Staff).where(
-    col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True)
-)
+_REPORT = aliased(Staff)
+_ACTIVE_WITH_REPORTS = select(
+    Staff, exists().where(col(_REPORT.line_manager_id) == col(Staff.id))
+).where(col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True))
 
 
-def active_by_id(session: Session, *, staff_id: int) -> Staff | None:
-    """An active person by id, by a statement built once (Session.get builds one at each
-    call): whoever a Home refresh is for."""
-    return session.exec(_ACTIVE_BY_ID, params={"staff_id": staff_id}).first()
+def active_with_reports(session: Session, *, staff_id: int) -> tuple[Staff, bool] | None:
+    """An active person by id, and whether anyone reports to them, in one statement built
+    once: whoever a Home is drawn for (an approver's Home has its approver's sections)."""
+    found = session.exec(_ACTIVE_WITH_REPORTS, params={"staff_id": staff_id}).first()
+    return None if found is None else (found[0], bool(found[1]))
 
 
 _ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindparam("staff_id"))

@@ -23,7 +23,7 @@ from tests.e2e.test_gifts_flow import hospitality
 from tests.fakeslack import FakeSlack
 
 SMALL, LARGE = 100, 50_000
-HOME_DRAWN = 10  # the outbox worker's statements to draw one Home (the `home` card)
+HOME_DRAWN = 9  # the outbox worker's statements to draw one Home (the `home` card)
 
 
 def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
