@@ -35,15 +35,13 @@ def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
 
 
-_REPORT = aliased(Staff)
 _ACTIVE_WITH_REPORTS = select(
-    Staff, exists().where(col(_REPORT.line_manager_id) == col(Staff.id))
+    Staff, exists().where(col(aliased(Staff).line_manager_id) == col(Staff.id))
 ).where(col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True))
 
 
 def active_with_reports(session: Session, *, staff_id: int) -> tuple[Staff, bool] | None:
-    """An active person by id, and whether anyone reports to them, in one statement built
-    once: whoever a Home is drawn for (an approver's Home has its approver's sections)."""
+    """An active person by id and whether anyone reports to them: a Home's, in one statement."""
     found = session.exec(_ACTIVE_WITH_REPORTS, params={"staff_id": staff_id}).first()
     return None if found is None else (found[0], bool(found[1]))
 
