@@ -18,11 +18,13 @@ from slack_sdk.models.views import View
 
 from bot.outbox import Posted
 from bot.rules.calendar import next_working_hour
+from handlers.block_kit import plain
 
 
 @dataclass(frozen=True)
 class Message:
-    """A message's plain `text` is its notification and screen-reader fallback."""
+    """A message's plain `text` is its notification and screen-reader fallback. Its blocks
+    go as plain JSON, validated by slack_sdk.models in the tests (handlers.block_kit)."""
 
     text: str
     blocks: Sequence[Block] = field(default_factory=tuple)
@@ -30,7 +32,7 @@ class Message:
     def as_kwargs(self) -> dict[str, object]:
         kwargs: dict[str, object] = {"text": self.text}
         if self.blocks:
-            kwargs["blocks"] = [b.to_dict() for b in self.blocks]
+            kwargs["blocks"] = plain(self.blocks)
         return kwargs
 
 
@@ -109,7 +111,7 @@ class Notifier:
 
     def publish_home(self, user_id: str, view: View) -> None:
         """Replace what a person sees on Nolan's Home tab (views.publish)."""
-        self.client.views_publish(user_id=user_id, view=view.to_dict())
+        self.client.views_publish(user_id=user_id, view=plain(view))
 
     def dm_in_hours(
         self, user_id: str, message: Message, *, tz: str | None, now: datetime

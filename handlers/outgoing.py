@@ -77,6 +77,9 @@ class Drawn:
     # the outbox, whose place is the first part's; a retry after a part failed sends only the
     # parts that did not go (bot.sending.send_in_parts).
     more: tuple[Message, ...] = ()
+    # The Slack id to send to, when the drawer has read it (a Home: the person it drew), so
+    # that the sender need not read it again.
+    to: str | None = None
 
     def __post_init__(self) -> None:
         if (self.message is None) == (self.home is None):
@@ -198,9 +201,9 @@ class SlackSender:
                 drawn = found.draw(session, message, Office(self.policy, at))
             else:
                 drawn = found.draw(session, message)
-            to, tz = self._slack_id(session, message.recipient)
-        if drawn is None:
-            return MOOT
+            if drawn is None:
+                return MOOT
+            to, tz = (drawn.to, None) if drawn.to else self._slack_id(session, message.recipient)
         if drawn.message is not None and drawn.update is not None:
             with _refusals():
                 self.notifier.update(drawn.update, drawn.message)

@@ -14,8 +14,10 @@ until every message is sent:
   card in CHECK_EVERY against the Adaptive Cards schema (the cards differ only in a number):
   checking each took three quarters of the run's time, in this process beside the worker.
 The ideal is the least time the platform's documented pace allows for those messages, sends
-taking no time (bot.pacing.Pace.ideal). Target: at most 1.1x the ideal, at most 5% of calls
-answered 429. bench_sweep.py runs this after its own figures (--pacing).
+taking no time (bot.pacing.Pace.ideal). Each line ends with the CPU the worker's own threads
+used a DM (its pass's and its lanes', read from /proc; the fakes in this process aside).
+Target: at most 1.1x the ideal, at most 5% of calls answered 429. bench_sweep.py runs this
+after its own figures (--pacing).
 
 The sweep's own reminders go through the reminder ledger (bot.ledger), which sends as it
 goes rather than through this worker; the messages here stand for the sweep's DMs.
@@ -25,12 +27,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
 import time as timer
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +83,7 @@ class Paced:
     calls: int
     refused: int  # answered 429
     sent: int
+    worker_cpu: float = 0.0  # seconds of CPU on the worker's own threads (the fakes' aside)
 
     @property
     def ratio(self) -> str:
@@ -94,7 +98,8 @@ class Paced:
             f"{self.platform:<6} {self.dms:>6,} DMs to {self.people:,} people: "
             f"{self.seconds:7.1f} s, ideal {self.ideal:6.1f} s ({self.ratio}); "
             f"{self.refused:,} of {self.calls:,} calls answered 429 ({self.refused_share}); "
-            f"{self.sent:,} sent"
+            f"{self.sent:,} sent; the worker's CPU "
+            f"{1000 * self.worker_cpu / max(self.sent, 1):.2f} ms a DM"
         )
 
 
@@ -125,8 +130,27 @@ def _person(i: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _deliver(db: Database, sender: Sender, pace: Pace, dms: int, people: int) -> tuple[float, int]:
-    """Queue the DMs, run the worker until all are sent (or stuck); seconds and sent."""
+def _thread_cpu(native_ids: Iterable[int | None]) -> float:
+    """Seconds of CPU these threads of this process have used (Linux's /proc; 0 elsewhere)."""
+    ticks = 0
+    for tid in native_ids:
+        with suppress(OSError):
+            fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
+def _worker_cpu(worker: Worker) -> float:
+    """The worker's CPU: its pass's thread and its lanes' (the fakes run in this process)."""
+    threads = [worker._thread, *getattr(worker.lanes._pool, "_threads", ())]
+    return _thread_cpu(t.native_id for t in threads if t is not None)
+
+
+def _deliver(
+    db: Database, sender: Sender, pace: Pace, dms: int, people: int
+) -> tuple[float, int, float]:
+    """Queue the DMs, run the worker until all are sent (or stuck); seconds, sent and the
+    worker's CPU seconds."""
     with db.session() as session:
         for n in range(dms):
             staff_id = 1 + n % people
@@ -145,7 +169,7 @@ def _deliver(db: Database, sender: Sender, pace: Pace, dms: int, people: int) ->
                     .where(col(OutboxMessage.status) == OutboxStatus.SENT)
                 ).one()
             if sent >= dms or timer.perf_counter() - started > patience:
-                return timer.perf_counter() - started, int(sent)
+                return timer.perf_counter() - started, int(sent), _worker_cpu(worker)
             timer.sleep(0.05)
     finally:
         worker.stop()
@@ -158,12 +182,12 @@ def slack(dms: int, people: int) -> Paced:
         throttle = fake.throttle_posting(per_second=1)
         notifier = Notifier(WebClient(token="xoxb-bench", base_url=fake.api_url))
         sender = SlackSender(db, notifier)
-        seconds, sent = _deliver(db, sender, sender.pace, dms, people)
+        seconds, sent, cpu = _deliver(db, sender, sender.pace, dms, people)
         fake.assert_clean()
         calls = len(fake.calls("chat.postMessage")) + throttle.refused
         counts = Counter(1 + n % people for n in range(dms)).values()
         return Paced("Slack", dms, people, seconds, sender.pace.ideal(counts), calls,
-                     throttle.refused, sent)
+                     throttle.refused, sent, cpu)
 
 
 def teams(dms: int, people: int) -> Paced:
@@ -187,13 +211,13 @@ def teams(dms: int, people: int) -> Paced:
             tokens = TokenSource(fake.token_url, APP_ID, APP_PASSWORD, http=http)
             connector = Connector(tokens, http, app_id=APP_ID, tenant_id=TENANT_ID)
             sender = TeamsSender(db, connector, service_url=fake.service_url())
-            seconds, sent = _deliver(db, sender, sender.pace, dms, people)
+            seconds, sent, cpu = _deliver(db, sender, sender.pace, dms, people)
         fake.assert_clean()
         sends = fake.calls("send")
         refused = sum(1 for c in sends if c.status == 429)
         counts = Counter(1 + n % people for n in range(dms)).values()
         return Paced("Teams", dms, people, seconds, sender.pace.ideal(counts), len(sends),
-                     refused, sent)
+                     refused, sent, cpu)
 
 
 def sampled(check: Callable[[Any], list[str]], every: int) -> Callable[[Any], list[str]]:

@@ -260,48 +260,53 @@ def record_of_step(session: Session, *, step_id: int) -> Record | None:
     return _completed(session, session.exec(_OF_STEP, params={"step_id": step_id}).first())
 
 
+_PEOPLE = _where_in(Staff, "id")
+_DETAILED_AMONG = _DETAILED.where(col(Declaration.id).in_(bindparam("ids", expanding=True)))
+
+
+def _detail(found: Any) -> tuple[Declaration, Any]:
+    """A row of _DETAILED: the declaration and its kind's detail (None if it has none)."""
+    declaration, *details = found
+    return declaration, details[_KINDS.index(declaration.kind)]
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, Staff]:
+    return {p.id: p for p in session.exec(_PEOPLE, params={"ids": list(ids)}) if p.id}
+
+
 def _completed(session: Session, found: Any) -> Record | None:
     """A declaration and its detail read: its steps and people added."""
     if found is None:
         return None
-    declaration, *details = found
-    detail = details[_KINDS.index(declaration.kind)]
+    declaration, detail = _detail(found)
     assert detail is not None and declaration.id is not None
     steps = steps_for(session, declaration_id=declaration.id)
-    ids = people_ids(declaration, steps)
-    people = {
-        p.id: p
-        for p in session.exec(_where_in(Staff, "id"), params={"ids": list(ids)})
-        if p.id
-    }
+    people = _people(session, people_ids(declaration, steps))
     return Record(declaration, detail, people[declaration.declarant_id], steps, people)
 
 
 def load_records(session: Session, ids: Sequence[int]) -> list[Record]:
-    """Several declarations in the order given (missing ones left out), in a fixed number of
-    queries — one for the declarations, one per kind among them for the details, one for the
-    steps and one for the people — rather than four per declaration. For a page of a list."""
+    """Several declarations in the order given (missing ones left out), in three statements
+    whatever their number and kinds — the declarations with their details, the steps, the
+    people — rather than four per declaration. For a page of a list."""
     if not ids:
         return []
-    found = {d.id: d for d in session.exec(_where_in(Declaration, "id"), params={"ids": list(ids)})}
-    details: dict[int, SQLModel] = {}
-    for kind in {d.kind for d in found.values()}:
-        of_kind = [i for i, d in found.items() if d.kind == kind]
-        query = _where_in(DETAIL_MODELS[kind], "declaration_id")
-        for row in session.exec(query, params={"ids": of_kind}):
-            details[row.declaration_id] = row  # type: ignore[attr-defined]
+    found = dict(
+        (d.id, (d, detail))
+        for d, detail in map(_detail, session.exec(_DETAILED_AMONG, params={"ids": list(ids)}))
+        if detail is not None
+    )
     steps: dict[int, list[ApprovalStep]] = {i: [] for i in found if i is not None}
     for step in session.exec(_STEPS_OF, params={"ids": list(steps)}):
         steps[step.declaration_id].append(step)
     wanted: set[int] = set()
-    for i, declaration in found.items():
+    for i, (declaration, _) in found.items():
         wanted |= people_ids(declaration, steps[i or 0])
-    by_id = session.exec(_where_in(Staff, "id"), params={"ids": list(wanted)})
-    people = {p.id: p for p in by_id if p.id}
+    people = _people(session, wanted)
     return [
-        Record(found[i], details[i], people[found[i].declarant_id], steps[i], people)
+        Record(found[i][0], found[i][1], people[found[i][0].declarant_id], steps[i], people)
         for i in ids
-        if i in found and i in details
+        if i in found
     ]
 
 

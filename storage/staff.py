@@ -8,8 +8,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, exists, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.rules import org_chart
@@ -32,6 +33,17 @@ def by_slack_id(session: Session, *, slack_user_id: str) -> Staff | None:
 
 def by_id(session: Session, *, staff_id: int) -> Staff | None:
     return session.get(Staff, staff_id)
+
+
+_ACTIVE_WITH_REPORTS = select(
+    Staff, exists().where(col(aliased(Staff).line_manager_id) == col(Staff.id))
+).where(col(Staff.id) == bindparam("staff_id"), col(Staff.active).is_(True))
+
+
+def active_with_reports(session: Session, *, staff_id: int) -> tuple[Staff, bool] | None:
+    """An active person by id and whether anyone reports to them: a Home's, in one statement."""
+    found = session.exec(_ACTIVE_WITH_REPORTS, params={"staff_id": staff_id}).first()
+    return None if found is None else (found[0], bool(found[1]))
 
 
 _ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindparam("staff_id"))

@@ -19,9 +19,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 import handlers
+from handlers import notifier
 from handlers.home import publish
 from storage import touched
 from storage.db import Database
+from tests.block_kit import checked_plain
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -187,6 +189,14 @@ def _kinds() -> None:
     """The kinds of declaration the features add, as the composition root installs them
     (bot.runtime.Runtime.build), for tests that call the approval engine's Slack side directly."""
     handlers.install_kinds()
+
+
+@pytest.fixture(autouse=True)
+def _block_kit_as_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every message and view the Notifier sends in a test is also serialised by slack_sdk's
+    validating `to_dict()`, and must come out the same as the unvalidated JSON sent
+    (handlers.block_kit)."""
+    monkeypatch.setattr(notifier, "plain", checked_plain)
 
 
 DATABASE_FIXTURES = frozenset({"_template", "fresh_db_url"})

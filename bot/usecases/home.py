@@ -44,10 +44,11 @@ def load_home(
     page_size: int,
 ) -> model.Home | None:
     """None for someone not in the org chart (or no longer active in it)."""
-    me = staff.by_id(session, staff_id=staff_id)
-    if me is not None and not me.active:
-        me = None
-    return home_of(session, me, policy=policy, now=now, pages=pages, page_size=page_size)
+    found = staff.active_with_reports(session, staff_id=staff_id)
+    me, manages = found if found is not None else (None, None)
+    return home_of(
+        session, me, policy=policy, now=now, pages=pages, page_size=page_size, manages=manages
+    )
 
 
 def home_of(
@@ -58,8 +59,10 @@ def home_of(
     now: datetime,
     pages: Pages,
     page_size: int,
+    manages: bool | None = None,
 ) -> model.Home | None:
-    """The Home of `me` as found by the adapter (None: someone not in the org chart)."""
+    """The Home of `me` as found by the adapter (None: someone not in the org chart).
+    `manages`: whether anyone reports to them, if the caller has read it."""
     if me is None or me.id is None:
         return None
     size = page_size
@@ -83,7 +86,7 @@ def home_of(
         code_title=code.title if code and code.url else "the code of conduct",
         vetting=_vetting(me, today, policy),
         annual=_annual(session, me, policy, today),
-        approver=bool(waiting.total or delegation or _approves(session, me)),
+        approver=bool(waiting.total or delegation or _approves(session, me, manages)),
         waiting=waiting,
         delegation=delegation,
         officer=_officer(session, policy, today, pages, size) if me.role_set & OFFICERS else None,
@@ -234,10 +237,12 @@ def current_delegation(session: Session, me_id: int) -> model.Delegation | None:
 _MANAGES = select(Staff.id).where(col(Staff.line_manager_id) == bindparam("me")).limit(1)
 
 
-def _approves(session: Session, me: Staff) -> bool:
+def _approves(session: Session, me: Staff, manages: bool | None) -> bool:
     """Whoever decides others' declarations: a line manager, or an office holder."""
     if me.role_set & OFFICERS:
         return True
+    if manages is not None:
+        return manages
     return run(session, _MANAGES, {"me": me.id}).first() is not None
 
 

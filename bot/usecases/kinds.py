@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.rules.risk import RiskFlag
@@ -87,25 +88,30 @@ def full_card_for(session: Session, record: Record, step: ApprovalStep | None) -
     return card_for(record, step, kind.history(session, record), kind.risks(session, record))
 
 
-def earlier(
-    session: Session,
-    record: Record,
-    detail: type[Detail],
-    *where: Any,
-    newest_first: Sequence[Any] = (),
-) -> Sequence[tuple[Declaration, Detail]]:
+class Earlier(Generic[Detail]):
     """The declarant's other declarations with a `detail` row (a kind's table) that match
     `where`, ordered by `newest_first` (default: the latest declared first), at most
-    HISTORY_LIMIT: the related history on an approver's card."""
-    declaration_id = col(detail.declaration_id)  # type: ignore[attr-defined]
-    return session.exec(
-        select(Declaration, detail)
-        .join(detail, declaration_id == col(Declaration.id))
-        .where(
-            Declaration.declarant_id == record.declaration.declarant_id,
-            col(Declaration.id) != record.declaration.id,
-            *where,
+    HISTORY_LIMIT: the related history on an approver's card. Built once, where a kind's
+    module is imported (every card drawn reads it, issue 10); `where` takes its values as
+    bind parameters, given at each call."""
+
+    def __init__(self, detail: type[Detail], *where: Any, newest_first: Sequence[Any] = ()):
+        declaration_id = col(detail.declaration_id)  # type: ignore[attr-defined]
+        self.statement = (
+            select(Declaration, detail)
+            .join(detail, declaration_id == col(Declaration.id))
+            .where(
+                col(Declaration.declarant_id) == bindparam("declarant_id"),
+                col(Declaration.id) != bindparam("declaration_id"),
+                *where,
+            )
+            .order_by(*(newest_first or (col(Declaration.id).desc(),)))
+            .limit(HISTORY_LIMIT)
         )
-        .order_by(*(newest_first or (col(Declaration.id).desc(),)))
-        .limit(HISTORY_LIMIT)
-    ).all()
+
+    def __call__(
+        self, session: Session, record: Record, **params: Any
+    ) -> Sequence[tuple[Declaration, Detail]]:
+        d = record.declaration
+        bound = {"declarant_id": d.declarant_id, "declaration_id": d.id, **params}
+        return session.exec(self.statement, params=bound).all()

@@ -3,6 +3,6 @@ bot.usecases.kinds (below the adapter, for every platform). Import it from there
 
 from __future__ import annotations
 
-from bot.usecases.kinds import HISTORY_LIMIT, Kind, earlier, install, kind_of
+from bot.usecases.kinds import HISTORY_LIMIT, Earlier, Kind, install, kind_of
 
-__all__ = ["HISTORY_LIMIT", "Kind", "earlier", "install", "kind_of"]
+__all__ = ["HISTORY_LIMIT", "Earlier", "Kind", "install", "kind_of"]

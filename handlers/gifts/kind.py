@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func
 
 from bot.rules.gifts import format_pounds
 from bot.rules.risk import RiskFlag
-from bot.usecases.kinds import Kind, earlier
+from bot.usecases.kinds import Earlier, Kind
 from handlers.gifts.cards import advice, gift_card, what_it_was
 from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, GiftOffer
 
+_SAME_GIVER = Earlier(
+    GiftOffer,
+    func.lower(GiftOffer.offered_by) == bindparam("giver"),
+    newest_first=[col(GiftOffer.date_offered).desc()],
+)
+
 
 def history(session: Session, record: Record) -> list[str]:
     """Earlier offers to this person from the same giver, so the approver sees a pattern."""
-    rows = earlier(
-        session,
-        record,
-        GiftOffer,
-        func.lower(GiftOffer.offered_by) == record.offer.offered_by.lower(),
-        newest_first=[col(GiftOffer.date_offered).desc()],
-    )
+    rows = _SAME_GIVER(session, record, giver=record.offer.offered_by.lower())
     return [
         f"{d.reference} · {g.date_offered:%d %b %Y} · {g.kind} from {g.offered_by} · "
         f"{format_pounds(g.value_pence)} · {d.status.replace('_', ' ')}"

@@ -109,10 +109,12 @@ class SlackHomes:
         pages: Pages | None = None,
         *,
         me: Staff | None = None,
+        manages: bool | None = None,
     ) -> Home | None:
         """The person's Home at `pages` (default: the pages they last saw), remembered as
         the pages they see next, not yet drawn; None for someone not in the org chart. `me`:
-        the person, if the caller has loaded them."""
+        the person, if the caller has loaded them (and `manages`, whether anyone reports to
+        them)."""
         with self._lock:
             if pages is None:
                 pages = self._pages.get(slack_user_id, Pages())
@@ -124,6 +126,7 @@ class SlackHomes:
             now=self.clock(),
             pages=pages,
             me=me,
+            manages=manages,
         )
 
     def refresh(self, message_id: int, slack_user_id: str, home: Home | None) -> View | None:
@@ -190,9 +193,10 @@ def draw_home(session: Session, message: Queued) -> Drawn | None:
     for someone who has left or has no Slack account, nor when it is the Home they were
     last shown."""
     homes = _homes(session)
-    person = staff.by_id(session, staff_id=int(message.payload["staff_id"]))
-    if person is None or not person.active or not person.slack_user_id:
+    found = staff.active_with_reports(session, staff_id=int(message.payload["staff_id"]))
+    person, manages = found if found is not None else (None, None)
+    if person is None or not person.slack_user_id:
         return None
-    home = homes.home(session, person.slack_user_id, me=person)
+    home = homes.home(session, person.slack_user_id, me=person, manages=manages)
     view = homes.refresh(message.id, person.slack_user_id, home)
-    return None if view is None else Drawn(home=view)
+    return None if view is None else Drawn(home=view, to=person.slack_user_id)

@@ -25,9 +25,13 @@ def load_home(
     now: datetime,
     pages: Pages,
     me: Staff | None = None,
+    manages: bool | None = None,
 ) -> model.Home | None:
     """None for someone not in the org chart. `me`: the person, already loaded by a caller
-    that found them some other way (a refresh names them by staff id): not read again."""
+    that found them some other way (a refresh names them by staff id): not read again;
+    `manages`: whether anyone reports to them, if that caller read it too."""
     if me is None:
         me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-    return home_of(session, me, policy=policy, now=now, pages=pages, page_size=PAGE_SIZE)
+    return home_of(
+        session, me, policy=policy, now=now, pages=pages, page_size=PAGE_SIZE, manages=manages
+    )

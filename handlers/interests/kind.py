@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func
 
 from bot.rules.gifts import format_pounds
 from bot.rules.interests import category_name
 from bot.rules.risk import RiskFlag
 from bot.rules.status import StepStatus
-from bot.usecases.kinds import Kind, earlier
+from bot.usecases.kinds import Earlier, Kind
 from handlers.interests.cards import advice, describe, interest_card, interest_of
 from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration, GiftOffer, Interest
+
+_INTERESTS_IN = Earlier(
+    Interest,
+    func.lower(func.trim(Interest.organisation)) == bindparam("organisation"),
+    newest_first=[col(Interest.started_on).desc(), col(Declaration.id).desc()],
+)
+_OFFERS_FROM = Earlier(
+    GiftOffer,
+    func.lower(func.trim(GiftOffer.offered_by)) == bindparam("organisation"),
+    newest_first=[col(GiftOffer.date_offered).desc(), col(Declaration.id).desc()],
+)
 
 
 def history(session: Session, record: Record) -> list[str]:
@@ -22,21 +34,9 @@ def history(session: Session, record: Record) -> list[str]:
     organisation = interest.organisation.strip().lower()
     if not organisation:
         return []
-    interests = earlier(
-        session,
-        record,
-        Interest,
-        func.lower(func.trim(Interest.organisation)) == organisation,
-        newest_first=[col(Interest.started_on).desc(), col(Declaration.id).desc()],
-    )
+    interests = _INTERESTS_IN(session, record, organisation=organisation)
     # (The record itself is an interest, so excluding it changes nothing among the offers.)
-    offers = earlier(
-        session,
-        record,
-        GiftOffer,
-        func.lower(func.trim(GiftOffer.offered_by)) == organisation,
-        newest_first=[col(GiftOffer.date_offered).desc(), col(Declaration.id).desc()],
-    )
+    offers = _OFFERS_FROM(session, record, organisation=organisation)
     lines = []
     for d, i in interests:
         until = f"ended {i.ended_on:%d %b %Y}" if i.ended_on else "ongoing"

@@ -7,18 +7,20 @@ from sqlmodel import Session
 from bot.rules.outside_work import format_hours
 from bot.rules.risk import Code, RiskFlag
 from bot.rules.status import DeclarationStatus, StepStatus
-from bot.usecases.kinds import Kind, earlier
+from bot.usecases.kinds import Earlier, Kind
 from handlers.outside_work.cards import advice, outside_work_card, row_of, what_it_was
 from handlers.text import clip
 from storage import risk
 from storage.declarations import Record
 from storage.models import ApprovalStep, OutsideWork
 
+_OUTSIDE_WORK = Earlier(OutsideWork)
+
 
 def history(session: Session, record: Record) -> list[str]:
     """The declarant's other outside-work permissions and requests, newest first, so the
     approvers see the whole of what they do outside the office."""
-    rows = earlier(session, record, OutsideWork)
+    rows = _OUTSIDE_WORK(session, record)
     lines = []
     for declaration, work in rows:
         granted = declaration.status == DeclarationStatus.APPROVED
