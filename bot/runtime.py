@@ -26,7 +26,7 @@ from handlers import directory, home
 from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
-from storage.staff import ManagerChange
+from storage.org_import import ManagerChange
 from storage.types import utcnow
 
 if TYPE_CHECKING:  # loaded only when used: Teams' adapter on Teams, the import's CLI

@@ -4,7 +4,7 @@ The file is checked whole (bot.rules.org_chart) — `--check` stops there, needi
 Slack nor the database — then every person is matched by email to their account on the chat
 platform (a `Directory`: Slack's users.lookupByEmail in handlers.directory, Microsoft Graph in
 bot.teams.graph), and only a file with no bad row at all is written, in one
-transaction (storage.staff.apply_org_chart). A bad file changes nothing and names every bad
+transaction (storage.org_import.apply_org_chart). A bad file changes nothing and names every bad
 row as FILE:LINE: reason, the form editors and CI logs link to.
 """
 
@@ -25,7 +25,7 @@ from bot.rules.org_chart import (
     missing_office_holders,
     parse_org_chart,
 )
-from storage import staff
+from storage import org_import
 from storage.db import Database
 from storage.types import utcnow
 
@@ -62,7 +62,7 @@ class Directory(Protocol):
     (handlers.directory.SlackDirectory, bot.teams.graph.GraphDirectory)."""
 
     platform: str  # as people know it, in messages: "Slack", "Teams"
-    id_field: str  # the Staff column that holds the account (storage.staff.PLATFORM_ID_FIELDS)
+    id_field: str  # the Staff column that holds the account (storage.org_import.PLATFORM_ID_FIELDS)
 
     def look_up(self, email: str, time_zones: dict[str, str] | None = None) -> str | None:
         """The account with this email: its id, None if there is none, or DEACTIVATED; the
@@ -78,7 +78,7 @@ class FollowNewManagers(Protocol):
     `warn`."""
 
     def __call__(
-        self, changes: Sequence[staff.ManagerChange], *, warn: Callable[[str], None]
+        self, changes: Sequence[org_import.ManagerChange], *, warn: Callable[[str], None]
     ) -> int: ...
 
 
@@ -99,7 +99,7 @@ def run_import(
         return 1
     try:
         with db.session() as session:
-            known = staff.platform_ids_by_email(session, directory.id_field)
+            known = org_import.platform_ids_by_email(session, directory.id_field)
         time_zones: dict[str, str] = {}
         ids, lookup_problems = resolve_ids(
             chart.rows, known, directory, err=err, time_zones=time_zones
@@ -117,7 +117,7 @@ def run_import(
 
     try:
         with db.session() as session:
-            summary = staff.apply_org_chart(
+            summary = org_import.apply_org_chart(
                 session,
                 rows=chart.rows,
                 ids=ids,
@@ -128,7 +128,7 @@ def run_import(
                 time_zones=time_zones,
             )
             session.commit()
-            staff.refresh_statistics(session)
+            org_import.refresh_statistics(session)
     except SQLAlchemyError as exc:
         # The driver's message comes first; the SQL and parameters after it are noise here.
         reason = str(exc).splitlines()[0]
@@ -171,7 +171,11 @@ def _warn_missing_office_holders(path: Path, chart: ParsedChart, *, err: TextIO)
 
 
 def _follow_new_managers(
-    changes: Sequence[staff.ManagerChange], follow: FollowNewManagers, *, out: TextIO, err: TextIO
+    changes: Sequence[org_import.ManagerChange],
+    follow: FollowNewManagers,
+    *,
+    out: TextIO,
+    err: TextIO,
 ) -> None:
     """Waiting approvals follow people's new line managers (issue 3, "Reassignment"). The
     import is already committed: a failure here is a warning, never an undone import."""

@@ -25,7 +25,7 @@ from bot.usecases.moves import Because, Owed, owe_moved
 from storage import declarations, staff
 from storage import reassign as store
 from storage.models import Staff
-from storage.staff import ManagerChange
+from storage.org_import import ManagerChange
 
 NOT_ADMIN = "Only an admin can reassign approvals. Ask an admin, or the monitoring officer."
 BAD_REFERENCE = "Give the reference as in the messages, e.g. GH-00001."

@@ -20,7 +20,7 @@ from bot.rules.org_chart import OrgRow
 from storage import audit
 from storage.db import Database
 from storage.models import AuditEntry, Staff
-from storage.staff import ManagerChange, apply_org_chart
+from storage.org_import import ManagerChange, apply_org_chart
 from storage.types import utcnow
 from tests.fakeslack import FakeSlack
 
@@ -155,7 +155,7 @@ def test_on_postgresql_the_import_refreshes_the_staff_tables_statistics(
     importer: Importer,
 ) -> None:
     """The office holders are read through a partial index the planner takes only once the
-    statistics say few people hold a role (storage.staff.refresh_statistics)."""
+    statistics say few people hold a role (storage.org_import.refresh_statistics)."""
     db = Database(importer.db_url)
     if db.engine.dialect.name != "postgresql":
         db.dispose()

@@ -18,7 +18,7 @@ from bot.staff_import import run_import
 from bot.teams.graph import GRAPH_SCOPE, GraphDirectory
 from storage.db import Database
 from storage.models import Staff
-from storage.staff import ManagerChange
+from storage.org_import import ManagerChange
 from tests.faketeams import APP_ID, APP_PASSWORD, FakeTeams
 
 HEADER = "email,name,line_manager_email,roles"

@@ -7,7 +7,7 @@ import pytest
 
 from bot.rules.refusal import Refused
 from bot.usecases import reassign
-from storage.staff import ManagerChange
+from storage.org_import import ManagerChange
 from tests.usecases.office import NOW, Office, to
 
 
