@@ -6,27 +6,21 @@ applies); a bad one is refused in one line naming its variable, never a tracebac
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
-    Field,
     ValidationError,
     create_model,
     model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -36,12 +30,12 @@ from pydantic_settings import (
 )
 
 from bot import platform as chat
+from bot import setting_values as read
 from bot.office_policy import Policy
 from bot.rules.annual import MonthDay, parse_month_day
-from bot.rules.chains import DEFAULT_CHAINS, parse_chain
-from bot.rules.policies import valid_channel
-from bot.rules.schedule import parse_leads
+from bot.rules.chains import DEFAULT_CHAINS
 from bot.rules.vetting import MAX_LEAD_DAYS, parse_intervals
+from bot.setting_values import Leads, Pence, ServiceURL, Whole
 
 __all__ = ["SLACK_SECRETS", "TEAMS_SECRETS", "Policy", "Settings", "SettingsError", "load_settings"]
 SLACK_SECRETS, TEAMS_SECRETS = chat.SLACK_SECRETS, chat.TEAMS_SECRETS
@@ -95,97 +89,6 @@ class Settings:
         return self.http_threads or (16 if self.database_url.startswith("postgres") else 8)
 
 
-# -- how each kind of value is read ------------------------------------------------------------
-# A value of the wrong form raises _wrong_form(): the message then says what the variable must
-# be (its field's description). A rule's parser raises ValueError with its own reason instead.
-
-
-def _wrong_form() -> PydanticCustomError:
-    return PydanticCustomError("wrong_form", "not of the expected form")
-
-
-def _text(parse: Callable[[str], Any]) -> BeforeValidator:
-    """Parse a variable's text with `parse`; a default (already typed) passes as it is."""
-    return BeforeValidator(lambda raw: parse(raw) if isinstance(raw, str) else raw)
-
-
-def _digits(raw: str) -> int:
-    # ASCII only: int() would take "٠٧", and pydantic "+5" or "1_000".
-    if not (raw.isascii() and raw.isdigit()):
-        raise _wrong_form()
-    return int(raw)
-
-
-def _pence(raw: str) -> int:
-    try:
-        pounds = float(raw)
-    except ValueError:
-        raise _wrong_form() from None
-    if pounds < 0 or not math.isfinite(pounds):
-        raise _wrong_form()
-    return round(pounds * 100)
-
-
-def _hh_mm(raw: str) -> time:
-    found = re.fullmatch(r"([0-9]+):([0-9]{2})", raw)
-    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
-        raise _wrong_form()
-    return time(int(found[1]), int(found[2]))
-
-
-def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _wrong_form() from None
-    return name
-
-
-def _channel(raw: str) -> str:
-    """A Slack or a Teams channel id; which one the platform takes is checked once it is known
-    (load_settings)."""
-    if raw and not (valid_channel(raw, "slack") or valid_channel(raw, "teams")):
-        raise _wrong_form()
-    return raw
-
-
-def _yes_no(raw: str) -> bool:
-    lowered = raw.lower()
-    if lowered not in ("yes", "no", "true", "false", "1", "0"):
-        raise _wrong_form()
-    return lowered in ("yes", "true", "1")
-
-
-def _leads(most: int) -> Callable[[str], tuple[int, ...]]:
-    def parse(raw: str) -> tuple[int, ...]:
-        leads = parse_leads(raw)
-        if leads[0] > most:
-            raise ValueError(f"at most {most} days ahead")
-        return leads
-
-    return parse
-
-
-def _chain(text: str) -> str:
-    parse_chain(text)  # ValueError names the part that is wrong
-    return text
-
-
-Whole = Annotated[int, _text(_digits)]
-Pence = Annotated[int, _text(_pence)]
-Leads = Annotated[tuple[int, ...], NoDecode]
-ServiceURL = Annotated[str, AfterValidator(chat.service_url)]
-
-
-def _var(default: Any, name: str, must_be: str = "") -> Any:
-    return Field(default, validation_alias=name, description=must_be)
-
-
-def _whole(default: int, name: str, low: int, high: int, must_be: str = "") -> Any:
-    must_be = must_be or f"a whole number from {low} to {high}"
-    return Field(default, validation_alias=name, description=must_be, ge=low, le=high)
-
-
 # The one place defaults live: the dataclasses.
 _P, _S = Policy(), Settings()
 _GIVEN_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("environ", default=None)
@@ -209,93 +112,95 @@ class _Variables(BaseSettings):
         case_sensitive=True, extra="ignore", frozen=True, validate_default=False
     )
 
-    slack_bot_token: str = _var("", "SLACK_BOT_TOKEN")
-    slack_signing_secret: str = _var("", "SLACK_SIGNING_SECRET")
-    slack_app_token: str | None = _var(None, "SLACK_APP_TOKEN")
-    slack_api_url: Annotated[str, AfterValidator(chat.slack_api_url)] = _var(
+    slack_bot_token: str = read.var("", "SLACK_BOT_TOKEN")
+    slack_signing_secret: str = read.var("", "SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = read.var(None, "SLACK_APP_TOKEN")
+    slack_api_url: Annotated[str, AfterValidator(chat.slack_api_url)] = read.var(
         _S.slack_api_url, "SLACK_API_URL"
     )
-    teams_app_id: str = _var("", "TEAMS_APP_ID")
-    teams_app_password: str = _var("", "TEAMS_APP_PASSWORD")
-    teams_tenant_id: str = _var("", "TEAMS_TENANT_ID")
-    teams_openid_metadata_url: ServiceURL = _var(
+    teams_app_id: str = read.var("", "TEAMS_APP_ID")
+    teams_app_password: str = read.var("", "TEAMS_APP_PASSWORD")
+    teams_tenant_id: str = read.var("", "TEAMS_TENANT_ID")
+    teams_openid_metadata_url: ServiceURL = read.var(
         _S.teams_openid_metadata_url, "TEAMS_OPENID_METADATA_URL"
     )
-    teams_token_url: ServiceURL = _var(_S.teams_token_url, "TEAMS_TOKEN_URL")
-    teams_graph_url: ServiceURL = _var(_S.teams_graph_url, "TEAMS_GRAPH_URL")
-    teams_service_url: ServiceURL = _var(_S.teams_service_url, "TEAMS_SERVICE_URL")
-    database_url: str = _var(_S.database_url, "DATABASE_URL")
-    host: str = _var(_S.host, "HOST")
-    port: Whole = _whole(_S.port, "PORT", 1, 65535, "a port number")
-    http_threads: Whole = _whole(_S.http_threads, "HTTP_THREADS", 0, 256)
-    http_processes: Whole = _whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
-    delivery_process: Annotated[bool, _text(_yes_no)] = _var(
+    teams_token_url: ServiceURL = read.var(_S.teams_token_url, "TEAMS_TOKEN_URL")
+    teams_graph_url: ServiceURL = read.var(_S.teams_graph_url, "TEAMS_GRAPH_URL")
+    teams_service_url: ServiceURL = read.var(_S.teams_service_url, "TEAMS_SERVICE_URL")
+    database_url: str = read.var(_S.database_url, "DATABASE_URL")
+    host: str = read.var(_S.host, "HOST")
+    port: Whole = read.whole(_S.port, "PORT", 1, 65535, "a port number")
+    http_threads: Whole = read.whole(_S.http_threads, "HTTP_THREADS", 0, 256)
+    http_processes: Whole = read.whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
+    delivery_process: Annotated[bool, read.text(read.yes_no)] = read.var(
         _S.delivery_process, "DELIVERY_PROCESS", "yes or no"
     )
-    home_refresh_seconds: Whole = _whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
+    home_refresh_seconds: Whole = read.whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
     log_level: Annotated[
-        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _text(str.upper)
-    ] = _var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")
+        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], read.text(str.upper)
+    ] = read.var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")
 
-    office_name: str = _var(_P.office_name, "OFFICE_NAME")
-    head_of_office_title: str = _var(_P.head_of_office_title, "HEAD_OF_OFFICE_TITLE")
-    monitoring_officer_title: str = _var(_P.monitoring_officer_title, "MONITORING_OFFICER_TITLE")
-    vetting_officer_title: str = _var(_P.vetting_officer_title, "VETTING_OFFICER_TITLE")
-    token_gift_threshold_pence: Pence = _var(
+    office_name: str = read.var(_P.office_name, "OFFICE_NAME")
+    head_of_office_title: str = read.var(_P.head_of_office_title, "HEAD_OF_OFFICE_TITLE")
+    monitoring_officer_title: str = read.var(
+        _P.monitoring_officer_title, "MONITORING_OFFICER_TITLE"
+    )
+    vetting_officer_title: str = read.var(_P.vetting_officer_title, "VETTING_OFFICER_TITLE")
+    token_gift_threshold_pence: Pence = read.var(
         _P.token_gift_threshold_pence, "TOKEN_GIFT_THRESHOLD_GBP", "an amount in pounds (0 or more)"
     )
-    gift_value_ceiling_pence: Pence = _var(
+    gift_value_ceiling_pence: Pence = read.var(
         _P.gift_value_ceiling_pence, "GIFT_VALUE_CEILING_GBP", "an amount in pounds (0 or more)"
     )
-    code_of_conduct_url: str = _var(_P.code_of_conduct_url, "CODE_OF_CONDUCT_URL")
-    timezone: Annotated[str, AfterValidator(_zone)] = _var(
+    code_of_conduct_url: str = read.var(_P.code_of_conduct_url, "CODE_OF_CONDUCT_URL")
+    timezone: Annotated[str, AfterValidator(read.zone)] = read.var(
         _P.timezone, "TIMEZONE", "a known time zone such as Europe/London"
     )
-    escalation_working_days: Whole = _whole(
+    escalation_working_days: Whole = read.whole(
         _P.escalation_working_days,
         "ESCALATION_WORKING_DAYS",
         1,
         1000,
         "a whole number of days from 1 to 1000",
     )
-    sweep_time: Annotated[time, _text(_hh_mm)] = _var(
+    sweep_time: Annotated[time, read.text(read.hh_mm)] = read.var(
         _P.sweep_time, "SWEEP_TIME", "a time of day as HH:MM"
     )
-    vetting_lead_days: Annotated[Leads, _text(_leads(MAX_LEAD_DAYS))] = _var(
+    vetting_lead_days: Annotated[Leads, read.text(read.leads(MAX_LEAD_DAYS))] = read.var(
         _P.vetting_lead_days, "VETTING_LEAD_DAYS"
     )
-    vetting_intervals: Annotated[dict[str, int], NoDecode, _text(parse_intervals)] = _var(
+    vetting_intervals: Annotated[dict[str, int], NoDecode, read.text(parse_intervals)] = read.var(
         _P.vetting_intervals, "VETTING_INTERVALS"
     )
-    annual_declaration_day: Annotated[MonthDay, NoDecode, _text(parse_month_day)] = _var(
+    annual_declaration_day: Annotated[MonthDay, NoDecode, read.text(parse_month_day)] = read.var(
         _P.annual_declaration_day, "ANNUAL_DECLARATION_DATE"
     )
-    annual_declaration_reminder_weeks: Whole = _whole(
+    annual_declaration_reminder_weeks: Whole = read.whole(
         _P.annual_declaration_reminder_weeks, "ANNUAL_DECLARATION_REMINDER_WEEKS", 0, 26,
         "a whole number of weeks from 0 to 26"
     )
-    policy_lead_days: Annotated[Leads, _text(_leads(366))] = _var(
+    policy_lead_days: Annotated[Leads, read.text(read.leads(366))] = read.var(
         _P.policy_lead_days, "POLICY_LEAD_DAYS"
     )
-    governance_channel: Annotated[str, AfterValidator(_channel)] = _var(
+    governance_channel: Annotated[str, AfterValidator(read.channel)] = read.var(
         _P.governance_channel,
         "GOVERNANCE_CHANNEL",
         "a channel id such as C0123ABCDEF (not its #name), on Teams 19:…@thread.tacv2",
     )
-    risk_repeat_offers: Whole = _whole(_P.risk_repeat_offers, "RISK_REPEAT_OFFERS", 2, 1000)
-    risk_repeat_value_pence: Pence = _var(
+    risk_repeat_offers: Whole = read.whole(_P.risk_repeat_offers, "RISK_REPEAT_OFFERS", 2, 1000)
+    risk_repeat_value_pence: Pence = read.var(
         _P.risk_repeat_value_pence, "RISK_REPEAT_VALUE_GBP", "an amount in pounds (0 or more)"
     )
-    risk_window_days: Whole = _whole(_P.risk_window_days, "RISK_WINDOW_DAYS", 1, 3660)
-    late_declaration_days: Whole = _whole(
+    risk_window_days: Whole = read.whole(_P.risk_window_days, "RISK_WINDOW_DAYS", 1, 3660)
+    late_declaration_days: Whole = read.whole(
         _P.late_declaration_days, "LATE_DECLARATION_DAYS", 1, 3660
     )
     procurement_bidders: Annotated[
         tuple[str, ...],
         NoDecode,
-        _text(lambda raw: tuple(n.strip() for n in raw.split(",") if n.strip())),
-    ] = _var(_P.procurement_bidders, "PROCUREMENT_BIDDERS")
-    publish_interests: Annotated[bool, _text(_yes_no)] = _var(
+        read.text(lambda raw: tuple(n.strip() for n in raw.split(",") if n.strip())),
+    ] = read.var(_P.procurement_bidders, "PROCUREMENT_BIDDERS")
+    publish_interests: Annotated[bool, read.text(read.yes_no)] = read.var(
         _P.publish_interests, "PUBLISH_INTERESTS", "yes or no"
     )
 
@@ -322,8 +227,8 @@ class _Variables(BaseSettings):
 # The approval chain of each kind of declaration: APPROVAL_CHAIN_<KIND>, a field per kind.
 _chain_fields: dict[str, Any] = {
     f"chain_{kind}": (
-        Annotated[str, AfterValidator(_chain)],
-        _var(text, f"APPROVAL_CHAIN_{kind.upper()}"),
+        Annotated[str, AfterValidator(read.chain)],
+        read.var(text, f"APPROVAL_CHAIN_{kind.upper()}"),
     )
     for kind, text in DEFAULT_CHAINS.items()
 }
