@@ -52,7 +52,10 @@ def deliver(
             released = outbox.release(session, claimed_before=retake_before)
             session.commit()
         if released:
-            log.info("Put back %d messages the stopped delivery process had in hand", released)
+            log.info(
+                "Put back %d message%s the stopped delivery process had in hand",
+                released, "" if released == 1 else "s",
+            )
     homes = runtime.attach_homes()  # watched weakly: kept while delivering
     worker = runtime.outbox.start()
     listen = threading.Thread(target=answer, args=(bell, worker, homes), name="nolan-bell")
