@@ -16,15 +16,15 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.block_kit import plain
 from bot.outbox import Posted
 from bot.rules.calendar import next_working_hour
-from handlers.block_kit import plain
 
 
 @dataclass(frozen=True)
 class Message:
     """A message's plain `text` is its notification and screen-reader fallback. Its blocks
-    go as plain JSON, validated by slack_sdk.models in the tests (handlers.block_kit)."""
+    go as plain JSON, validated by slack_sdk.models in the tests (bot.block_kit)."""
 
     text: str
     blocks: Sequence[Block] = field(default_factory=tuple)

@@ -1,10 +1,10 @@
-"""handlers.block_kit's JSON held to slack_sdk.models' validating `to_dict()`."""
+"""bot.block_kit's JSON held to slack_sdk.models' validating `to_dict()`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from handlers.block_kit import plain
+from bot.block_kit import plain
 
 
 def validated(value: Any) -> Any:
@@ -15,7 +15,7 @@ def validated(value: Any) -> Any:
 
 
 def checked_plain(value: Any) -> Any:
-    """handlers.block_kit.plain, asserted equal to the validated `to_dict()`."""
+    """bot.block_kit.plain, asserted equal to the validated `to_dict()`."""
     sent = plain(value)
     assert sent == validated(value), "the Block Kit sent differs from slack_sdk's to_dict()"
     return sent

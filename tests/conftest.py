@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 import handlers
+from bot import slack_client
 from handlers import notifier
 from handlers.home import publish
 from storage import touched
@@ -193,10 +194,11 @@ def _kinds() -> None:
 
 @pytest.fixture(autouse=True)
 def _block_kit_as_validated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every message and view the Notifier sends in a test is also serialised by slack_sdk's
-    validating `to_dict()`, and must come out the same as the unvalidated JSON sent
-    (handlers.block_kit)."""
+    """Every message and view the Notifier sends, and every form opened or updated, in a test
+    is also serialised by slack_sdk's validating `to_dict()`, and must come out the same as the
+    unvalidated JSON sent (bot.block_kit)."""
     monkeypatch.setattr(notifier, "plain", checked_plain)
+    monkeypatch.setattr(slack_client, "plain", checked_plain)
 
 
 DATABASE_FIXTURES = frozenset({"_template", "fresh_db_url"})

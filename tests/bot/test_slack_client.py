@@ -4,11 +4,14 @@ slack_sdk, its retry handlers and Nolan's callers exactly as urllib's would."""
 
 from __future__ import annotations
 
+import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot import slack_client
 from bot.settings import Settings
 from bot.slack_client import KeptAliveClient, describe_failure, make_client
 from tests.fakeslack import FakeSlack
@@ -71,3 +74,38 @@ def test_slack_gone_is_a_connection_error_and_back_again_a_new_connection(
     fake.start(port)
     assert client.auth_test()["ok"] is True
     assert fake.connections == 1  # a new server: the old connection was not reused
+
+
+def test_a_form_goes_as_plain_json_without_slack_sdks_validating_to_dict(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+    from slack_sdk.models.views import View
+
+    from bot import block_kit
+
+    form = View(
+        type="modal", callback_id="gift_form", title="Gift", submit="Submit",
+        blocks=[InputBlock(block_id="d", label="Description",
+                           element=PlainTextInputElement(action_id="d_input"))],
+    )
+    expected = form.to_dict()
+    monkeypatch.setattr(slack_client, "plain", block_kit.plain)  # not the tests' checked one
+
+    # The fake validates what it receives on its own threads; the caller's must not.
+    validating, validated_here = View.validate_json, []
+
+    def watched(view: View) -> None:
+        validated_here.append(threading.get_ident() == caller)
+        validating(view)
+
+    caller = threading.get_ident()
+    monkeypatch.setattr(View, "validate_json", watched)
+    client = bare(fake)
+    client.views_open(trigger_id=fake.new_trigger_id(), view=form)
+    client.views_update(view_id=fake.calls("views.open")[0].args.get("view_id", "V1"), view=form)
+    opened, updated = fake.calls("views.open")[0], fake.calls("views.update")[0]
+    for call in (opened, updated):
+        sent = call.args["view"]
+        assert (json.loads(sent) if isinstance(sent, str) else sent) == expected
+    assert validated_here and not any(validated_here)  # by the fake alone

@@ -1,4 +1,4 @@
-"""The Block Kit sent unvalidated (handlers.block_kit) is exactly slack_sdk's validated
+"""The Block Kit sent unvalidated (bot.block_kit) is exactly slack_sdk's validated
 `to_dict()`: every role's Home, cards and modals."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.block_kit import plain
 from bot.rules.risk import Code, RiskFlag
 from bot.ui.approval import ApprovalCard, approval_card, moved_card
 from handlers import slack_ui
-from handlers.block_kit import plain
 from handlers.home.views import home_view, unknown_home_view
 from tests.block_kit import validated
 from tests.ui.homes import ROLES, full_home
