@@ -60,7 +60,10 @@ class Settings:
     port: int = 3000
     http_threads: int = 0  # requests handled at once; 0: by the database (request_threads)
     http_processes: int = 1  # processes serving PORT (bot.processes)
-    delivery_process: bool = True  # the outbox and sweep in a process of their own (HTTP mode)
+    # The outbox and sweep in a process of their own (HTTP mode). Unset, load_settings says
+    # yes on SQLite and no on PostgreSQL, where one delivery process halved what several HTTP
+    # processes' workers delivered (README, Benchmarks: "End to end").
+    delivery_process: bool = True
     home_refresh_seconds: int = 2  # a Home refresh's wait, merging the changes meanwhile
     log_level: str = "INFO"
     teams_app_id: str = ""
@@ -132,8 +135,8 @@ class _Variables(BaseSettings):
     port: Whole = read.whole(_S.port, "PORT", 1, 65535, "a port number")
     http_threads: Whole = read.whole(_S.http_threads, "HTTP_THREADS", 0, 256)
     http_processes: Whole = read.whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
-    delivery_process: Annotated[bool, read.text(read.yes_no)] = read.var(
-        _S.delivery_process, "DELIVERY_PROCESS", "yes or no"
+    delivery_process: Annotated[bool | None, read.text(read.yes_no)] = read.var(
+        None, "DELIVERY_PROCESS", "yes or no"
     )
     home_refresh_seconds: Whole = read.whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
     log_level: Annotated[
@@ -279,18 +282,20 @@ def load_settings(
     Teams, any means the Teams app's: bot.platform), or each bad value."""
     try:
         with _reading(environ):
-            read = Variables(_env_file=dotenv_path)
+            given = Variables(_env_file=dotenv_path)
     except ValidationError as exc:
         raise SettingsError(_one_line(exc)) from None
     require = tuple(require)
     try:
-        platform = chat.choose(read.teams_app_id, read.slack_bot_token, needed=bool(require))
+        platform = chat.choose(given.teams_app_id, given.slack_bot_token, needed=bool(require))
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     if platform == "teams" and require:
         require = TEAMS_SECRETS
-    secrets = {name: getattr(read, _field_of(name)[0]) or "" for name in require}
-    values = {name: getattr(read, name) for name in Variables.model_fields}
+    secrets = {name: getattr(given, _field_of(name)[0]) or "" for name in require}
+    values = {name: getattr(given, name) for name in Variables.model_fields}
+    if values["delivery_process"] is None:
+        values["delivery_process"] = not values["database_url"].startswith("postgres")
     problem = chat.secrets_problem(secrets) or chat.channel_problem(
         values["governance_channel"], platform
     )

@@ -34,7 +34,7 @@ PROMPTLY = 8.0
 @pytest.fixture
 def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
     # DEBUG: slack_sdk logs each Web API call, on a line naming its process.
-    yield from running(fake, db, tmp_path, LOG_LEVEL="DEBUG")
+    yield from running(fake, db, tmp_path, LOG_LEVEL="DEBUG", DELIVERY_PROCESS="1")
 
 
 def server_pids(log: str) -> list[int]:

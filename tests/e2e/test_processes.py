@@ -61,7 +61,7 @@ def gone(pid: int) -> bool:
 
 @pytest.fixture
 def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[NolanProcess]:
-    yield from running(fake, db, tmp_path, HTTP_PROCESSES="2")
+    yield from running(fake, db, tmp_path, HTTP_PROCESSES="2", DELIVERY_PROCESS="1")
 
 
 def full_log(bot: NolanProcess) -> str:
