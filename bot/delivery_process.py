@@ -1,6 +1,7 @@
-"""The delivery process (DELIVERY_PROCESS, on by default): in HTTP mode, the outbox's delivery
-worker and the daily sweep's scheduler run in one process of their own beside the HTTP
-processes (bot.processes), which then run neither.
+"""The delivery process (DELIVERY_PROCESS; unset, on with SQLite and off with PostgreSQL, where
+one process delivered about half what the HTTP processes' own workers did): in HTTP mode,
+the outbox's delivery worker and the daily sweep's scheduler run in one process of their own
+beside the HTTP processes (bot.processes), which then run neither.
 
 Why: acks no longer share one interpreter (one core at a time) with drawing and sending
 messages; one worker keeps the platform's pace (bot.pacing), so Teams' limit per tenant holds
