@@ -224,6 +224,7 @@ def test_both_officers_acknowledging_at_once_end_the_notice(
     view = nolan.open_modal("UALICE", "/conduct", "notify")
     assert nolan.submit("UALICE", view, charge(clock)) == {}
     head = dm_to(fake, "UHEAD", has_buttons)
+    dm_to(fake, "UVET", has_buttons)  # both cards out, so each decision updates its own
     with db.session() as session:
         vetting_step = session.exec(
             select(ApprovalStep).where(ApprovalStep.approver_id == org["vetting"].id)
