@@ -220,12 +220,12 @@ def teams(dms: int, people: int) -> Paced:
                      refused, sent, cpu)
 
 
-def sampled(check: Callable[[Any], list[str]], every: int) -> Callable[[Any], list[str]]:
-    """`check` on one card in `every`, the first included; the others pass unchecked."""
+def sampled(check: Callable[..., list[str]], every: int) -> Callable[..., list[str]]:
+    """`check` on one call in `every`, the first included; the others pass unchecked."""
     seen = itertools.count()
 
-    def some(card: Any) -> list[str]:
-        return check(card) if next(seen) % every == 0 else []
+    def some(*args: Any) -> list[str]:
+        return check(*args) if next(seen) % every == 0 else []
 
     return some
 
