@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
+from storage.sqlite_turns import Turn, queued_connection
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # SQLite has one write lock: a writer that finds it held waits this long, then fails with
 # "database is locked". Long enough that a burst of writers (everyone pressing "Nothing has
@@ -108,10 +110,10 @@ def make_engine(url: str, *, threads: int = 8) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         else:
             pool = {}  # one in-memory database: SQLAlchemy's own pool for it
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
-            **pool,
-        )
+        connect: dict[str, Any] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        if pool:  # a file's connections queue for their writes (one in-memory one needs not)
+            connect["factory"] = queued_connection(Turn(SQLITE_BUSY_SECONDS))
+        engine = create_engine(url, connect_args=connect, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _restore_synchronous)
         return engine
