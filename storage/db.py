@@ -112,7 +112,8 @@ def make_engine(url: str, *, threads: int = 8) -> Engine:
             pool = {}  # one in-memory database: SQLAlchemy's own pool for it
         connect: dict[str, Any] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
         if pool:  # a file's connections queue for their writes (one in-memory one needs not)
-            connect["factory"] = queued_connection(Turn(SQLITE_BUSY_SECONDS))
+            turn = Turn(SQLITE_BUSY_SECONDS, across=f"{parsed.database}-writers")
+            connect["factory"] = queued_connection(turn)
         engine = create_engine(url, connect_args=connect, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _restore_synchronous)

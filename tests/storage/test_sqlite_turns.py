@@ -4,6 +4,8 @@ the other's transaction ends, however it ends."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -19,8 +21,8 @@ from storage.sqlite_turns import Turn, queued_connection
 class WatchedTurn(Turn):
     """A Turn that says when a writer comes to the line."""
 
-    def __init__(self, wait: float) -> None:
-        super().__init__(wait)
+    def __init__(self, wait: float, across: str | None = None) -> None:
+        super().__init__(wait, across)
         self.queuing = threading.Event()
 
     def take(self) -> bool:
@@ -162,3 +164,55 @@ def test_the_engines_sessions_give_the_turn_back_after_a_commit_and_after_a_fail
 
     threading.Thread(target=other_thread_writes).start()
     assert done.wait(10)  # not left waiting for a turn never given back
+
+
+def test_writers_of_two_processes_queue_on_the_file_lock(
+    tmp_path: Path, connect: Callable[[Turn], sqlite3.Connection]
+) -> None:
+    """Two engines on one file (two processes: flock's locks are per open file, so two
+    Turns in one process exclude each other as two processes do)."""
+    across = str(tmp_path / "turns.db-writers")
+    mine, theirs = Turn(30, across=across), WatchedTurn(30, across=across)
+    first, second = connect(mine), connect(theirs)
+    first.execute("INSERT INTO t VALUES (1)")
+    thread, outcome = _write_in_thread(second, 2)
+    assert theirs.queuing.wait(10)
+    first.commit()
+    thread.join(10)
+    assert outcome == ["written"]  # it waited on the file lock: SQLite's (timeout=0) would fail
+
+
+def test_a_forked_child_takes_its_turn_on_a_file_of_its_own(
+    tmp_path: Path, connect: Callable[[Turn], sqlite3.Connection]
+) -> None:
+    """The bot's processes are forked from one parent, which may have written (its file then
+    open): a lock taken through the file the parent opened would be shared with the parent
+    and with every other child, so a child opens it anew."""
+    turn = Turn(30, across=str(tmp_path / "turns.db-writers"))
+    parent = connect(turn)
+    parent.execute("INSERT INTO t VALUES (1)")
+    parent.commit()  # the file is open here, its lock given back
+    inherited = turn._file
+    assert inherited is not None
+    told, tell = os.pipe()
+    go_on, went_on = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.write(tell, b"t" if turn.take() else b"n")
+            os.read(go_on, 1)
+            turn.give_back()
+        finally:
+            os._exit(0)
+    os.close(tell)
+    try:
+        assert os.read(told, 1) == b"t"  # the child holds the turn
+        with pytest.raises(BlockingIOError):  # on the parent's file too: they are two
+            fcntl.flock(inherited, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.write(went_on, b"g")
+        os.waitpid(child, 0)
+    fcntl.flock(inherited, fcntl.LOCK_EX | fcntl.LOCK_NB)  # given back: free again
+    fcntl.flock(inherited, fcntl.LOCK_UN)
+    for end in (told, go_on, went_on):
+        os.close(end)
