@@ -230,6 +230,7 @@ FIRST = tuple(
         "rules/test_org_chart",
         "e2e/teams/test_dialogs",
         "e2e/teams/test_yearly_sweep",
+        "e2e/teams/test_teams_processes",
     )
 )
 
