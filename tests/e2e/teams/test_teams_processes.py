@@ -8,6 +8,7 @@ side of the same: tests/e2e/test_delivery_process.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -54,7 +55,7 @@ from tests.e2e.teams.harness import TeamsNolan, cards_of
 from tests.e2e.teams.test_declare import gift_answers
 from tests.e2e.test_kill_flow import _free_port, _until
 from tests.e2e.test_processes import delivery_pids, gone
-from tests.faketeams import APP_ID, APP_PASSWORD, TENANT_ID, FakeTeams, Forgery, signed
+from tests.faketeams import APP_ID, APP_PASSWORD, TENANT_ID, FakeTeams, Forgery
 
 REPO = Path(__file__).resolve().parents[3]
 # Far below the delivery process's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this
@@ -175,9 +176,8 @@ def declare(bot: TeamsProcess) -> float:
 
 def post_unsigned(bot: TeamsProcess, body: dict[str, Any]) -> int:
     """POST an activity with no Authorization header at all; the status."""
-    raw, _headers = signed(body, APP_ID)
     request = urllib.request.Request(
-        f"{bot.url}/api/messages", data=raw, method="POST",
+        f"{bot.url}/api/messages", data=json.dumps(body).encode(), method="POST",
         headers={"Content-Type": "application/json"},
     )
     try:
