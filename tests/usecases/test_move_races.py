@@ -1,11 +1,12 @@
 """An approver deciding a step on PostgreSQL at the moment it moves to someone else: an
-admin's reassignment, a delegation handing it to a deputy, or a delegation ending and handing
-it back. Every move is conditional on the step still waiting for the approver it was read
-with, so a decision committed first stays where it is; the declaration's lock
-(storage.declarations.lock), taken by the move as by the decision, makes a decision that
-comes second read the move, and be refused to someone who no longer holds the step (without
-it, the decision's own conditional update waits for the move's and then records it on a step
-that is now someone else's). Driven as tests/usecases/races.py says.
+admin's reassignment, an org chart import giving the declarant a new line manager, a
+delegation handing it to a deputy, or a delegation ending and handing it back. Every move is
+conditional on the step still waiting for the approver it was read with, so a decision
+committed first stays where it is; the declaration's lock (storage.declarations.lock), taken
+by the move as by the decision, makes a decision that comes second read the move, and be
+refused to someone who no longer holds the step (without it, the decision's own conditional
+update waits for the move's and then records it on a step that is now someone else's).
+Driven as tests/usecases/races.py says.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
 from bot.usecases import decide, delegate
 from bot.usecases.gifts import declare_gift
-from bot.usecases.reassign import Reassigned, reassign
+from bot.usecases.reassign import Followed, Reassigned, follow_new_managers, reassign
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
+from storage.org_import import ManagerChange
 from tests.usecases.races import at_once, deciding, patient, postgres_org, status_of
 from tests.usecases.world import NOW, TODAY, hospitality, settings
 
@@ -60,7 +62,7 @@ def _id(person: Staff) -> int:
     return person.id
 
 
-# -- an admin's reassignment -----------------------------------------------------------------
+# -- an admin's reassignment, and the org chart's --------------------------------------------------
 
 
 def reassigning(db: Database, org: dict[str, Staff], to: Staff) -> Callable[[], Reassigned]:
@@ -103,6 +105,48 @@ def test_an_approval_as_the_step_is_reassigned_is_refused_or_stays(
         approved, moved = at_once(db, approve, move)
         assert isinstance(approved, decide.Outcome) and approved.status == "approved"
         assert isinstance(moved, Refused) and "not waiting for anyone" in str(moved), moved
+        assert status_of(db, declaration_id) == "approved"
+        manager = org["manager"].id
+        assert the_step(db, step_id) == (manager, None, StepStatus.APPROVED, manager)
+
+
+def following(db: Database, org: dict[str, Staff]) -> Callable[[], Followed]:
+    """An org chart import gives Alice Eve for a line manager: her waiting step follows."""
+    with db.session() as session:
+        alice = session.get(Staff, _id(org["alice"]))
+        assert alice is not None
+        alice.line_manager_id = org["eve"].id
+        session.commit()
+    change = ManagerChange(_id(org["alice"]), _id(org["manager"]), _id(org["eve"]))
+
+    def run() -> Followed:
+        with db.session() as session:
+            return follow_new_managers(session, [change], now=NOW)
+
+    return run
+
+
+@pytest.mark.parametrize("followed_first", [True, False])
+def test_an_approval_as_the_step_follows_a_new_line_manager_is_refused_or_stays(
+    patient_db: Database, org: dict[str, Staff], followed_first: bool
+) -> None:
+    """Followed first, the step is Eve's and the old manager's approval is refused; approved
+    first, nothing moves and the approval stands."""
+    db = patient_db
+    declaration_id, step_id = a_gift(db, org)
+    move = following(db, org)
+    approve = deciding(db, org["manager"], step_id, "approved")
+    if followed_first:
+        followed, approved = at_once(db, move, approve)
+        assert isinstance(followed, Followed), followed
+        assert [m.step_id for m in followed.moves] == [step_id]
+        assert isinstance(approved, Refused) and "Eve Other" in str(approved), approved
+        assert status_of(db, declaration_id) == "pending"
+        assert the_step(db, step_id) == (org["eve"].id, None, StepStatus.PENDING, None)
+    else:
+        approved, followed = at_once(db, approve, move)
+        assert isinstance(approved, decide.Outcome) and approved.status == "approved"
+        assert isinstance(followed, Followed) and followed.moves == [], followed
         assert status_of(db, declaration_id) == "approved"
         manager = org["manager"].id
         assert the_step(db, step_id) == (manager, None, StepStatus.APPROVED, manager)
