@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
 from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
@@ -107,6 +108,42 @@ def test_an_answer_as_the_step_is_decided_restarts_the_clock_or_is_refused(
         assert "no longer waiting" in str(answered), answered
         assert the_answer(db, question_id) == (None, None)
         assert the_clock(db, step_id)[:2] == (StepStatus.APPROVED, NOW)
+    assert isinstance(approved, decide.Outcome) and approved.status == "approved", approved
+    assert status_of(db, declaration_id) == "approved"
+
+
+def asking(db: Database, org: dict[str, Staff], step_id: int) -> Callable[[], questions.Asked]:
+    """The monitoring officer asks Alice a question about the step."""
+
+    def run() -> questions.Asked:
+        with db.session() as session:
+            return questions.ask(
+                session, asker=org["mo"], step_id=step_id, text="Who else is going?", now=NOW
+            )
+
+    return run
+
+
+@pytest.mark.parametrize("asked_first", [True, False])
+def test_a_question_as_the_step_is_decided_is_asked_or_refused(
+    patient_db: Database, org: dict[str, Staff], asked_first: bool
+) -> None:
+    """The monitoring officer asks as the manager approves. Asked first, the question stands
+    and so does the approval; approved first, the question is refused — there is nothing to
+    ask — rather than put to Alice about a declaration already decided."""
+    db = patient_db
+    declaration_id, step_id = a_gift(db, org)
+    ask = asking(db, org, step_id)
+    approve = deciding(db, org["manager"], step_id, "approved")
+    if asked_first:
+        asked, approved = at_once(db, ask, approve)
+        assert isinstance(asked, questions.Asked), asked
+        assert the_answer(db, asked.question_id) == (None, None)
+    else:
+        approved, asked = at_once(db, approve, ask)
+        assert isinstance(asked, Refused) and "nothing to ask" in str(asked), asked
+        with db.session() as session:
+            assert session.exec(select(Question)).all() == []
     assert isinstance(approved, decide.Outcome) and approved.status == "approved", approved
     assert status_of(db, declaration_id) == "approved"
 
