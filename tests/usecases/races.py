@@ -1,8 +1,8 @@
 """Two people acting on one declaration at the same moment, on PostgreSQL: the machinery the
-race tests share (tests/usecases/test_decision_races.py, test_move_races.py). Driven, not
-timed: the first runs to its commit and holds there until the second has finished or is seen
-waiting for a lock (PostgreSQL's pg_stat_activity), then both run to the end. SQLite has one
-writer at a time and shows no wait to watch for: there the tests are skipped."""
+race tests share (tests/usecases/test_*_races.py). Driven, not timed: the first runs to its
+commit and holds there until the second has finished or is seen waiting for a lock
+(PostgreSQL's pg_stat_activity), then both run to the end. SQLite has one writer at a time
+and shows no wait to watch for: there the tests are skipped."""
 
 from __future__ import annotations
 
