@@ -106,6 +106,10 @@ def ask(
     """Record the question and owe it to the member of staff; commits. Asking alone does not
     restart the escalation clock (the sweep does not chase a step awaiting an answer)."""
     question_text = _checked(text, Block.QUESTION, "question", QUESTION_MAX)
+    # Its declaration held before the step is read, as a decision does: a question asked as
+    # the step is decided reads the decision, and is refused, rather than put to the member
+    # of staff about a declaration already decided.
+    declarations.lock_of_steps(session, [step_id])
     asking = may_ask(session, asker, step_id)
     assert asking.asker.id is not None
     question = Question(
