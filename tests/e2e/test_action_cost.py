@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import event, insert
+from sqlmodel import func, select
 
 from bot.sending import Queued
 from bot.usecases.homes import HOME
@@ -30,8 +31,11 @@ def add_staff(db: Database, upto: int, manager_id: int | None = None) -> None:
     """Colleagues in other teams, up to `upto` people in all, reporting to the head (or to
     `manager_id`)."""
     with db.session() as session:
-        have = session.query(Staff).count()
-        head = manager_id or session.query(Staff).filter(Staff.roles == "head_of_office").one().id
+        have = session.exec(select(func.count()).select_from(Staff)).one()
+        if manager_id is None:
+            head = session.exec(select(Staff).where(Staff.roles == "head_of_office")).one().id
+        else:
+            head = manager_id
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [
         {

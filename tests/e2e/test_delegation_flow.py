@@ -254,6 +254,9 @@ def test_a_delegation_ends_by_itself_in_the_daily_sweep(
     reply_text(nolan, "UMGR", "delegate <@UEVE|eve> until 2026-11-24")
     declare(nolan, "UALICE", hospitality(clock))
     eve_card = dm_to(fake, "UEVE", has_buttons)
+    # Stored as reached too: else the sweep may find it neither reached nor on its way and
+    # re-send it, and the move would then redraw that copy, not this one.
+    nolan.settle()
 
     code, out = sweep(fake, db, "2026-11-24")  # the last day: still in force
     assert code == 0 and "ended 0 delegations" in out

@@ -63,6 +63,9 @@ def test_remind_once_then_escalate_to_the_managers_manager(
     # Friday 20 November 2026: Alice declares; Manny, her manager, gets the card.
     declare(nolan, "UALICE", hospitality(clock))
     original = dm_to(fake, "UMGR", has_buttons)
+    # Stored as reached too (the worker records it a moment after Slack took it): else the
+    # sweep may find it neither reached nor on its way, and re-send it.
+    nolan.settle()
     [(declaration, _offer)] = declarations(db)
     reference = declaration.reference
 

@@ -78,6 +78,7 @@ def test_waiting_items_follow_the_new_manager_after_an_org_chart_reimport(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()  # its place stored, so the move redraws it with why (else "passed on")
 
     code, out, err = import_chart(fake, db, tmp_path, {"alice": "eve"})
     assert code == 0, err
@@ -154,6 +155,7 @@ def test_an_admin_reassigns_a_waiting_item_from_the_form(
     make_admin(db)
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()  # its place stored, so the move redraws it with why (else "passed on")
     view = nolan.open_modal("UHEAD", "/conduct", "reassign")
     good = {
         "reference_input": " gh-00001 ",
