@@ -77,7 +77,7 @@ def redeliver_cards(sweep: Sweep) -> None:
             w
             for w in candidates
             if (step_subject(w.step.id or 0), to_staff(w.step.approver_id)) not in reached
-            and not _on_its_way(session, w.step.id or 0)
+            and not _on_its_way_or_there(session, w.step.id or 0, w.step.approver_id)
         ]
         if not due:
             return
@@ -98,11 +98,17 @@ def redeliver_cards(sweep: Sweep) -> None:
         )
 
 
-def _on_its_way(session: Session, step_id: int) -> bool:
-    """The step's newest card is still to go: queued, in back-off, in a worker's hands, or
-    parked until its approver installs Nolan (Teams; it goes then)."""
+def _on_its_way_or_there(session: Session, step_id: int, approver_id: int) -> bool:
+    """The step's newest card is still to go (queued, in back-off, in a worker's hands, or
+    parked until its approver installs Nolan on Teams: it goes then) or has gone to its
+    approver. Read last, after the step and the cards sent: a worker that recorded the card
+    sent in between is seen here, rather than the card read as neither reached nor on its
+    way and sent again."""
     newest = outbox.latest(session, kind=APPROVAL, subject=step_subject(step_id))
-    return newest is not None and newest.status in (*outbox.PENDING, OutboxStatus.PARKED)
+    if newest is None:
+        return False
+    sent_to_them = newest.status == OutboxStatus.SENT and newest.recipient == to_staff(approver_id)
+    return sent_to_them or newest.status in (*outbox.PENDING, OutboxStatus.PARKED)
 
 
 # -- chasing ---------------------------------------------------------------------------------

@@ -366,6 +366,31 @@ def test_a_card_that_never_arrived_is_sent_the_next_day(world: World) -> None:
     assert world.sweep(date(2026, 11, 23)).counts["redelivered"] == 0
 
 
+def test_a_card_recorded_as_sent_while_the_sweep_reads_is_not_sent_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker records the card sent between the sweep's read of the cards that arrived
+    and its read of the newest card: that last read sees it went, and nothing is re-sent."""
+    declaration_id = world.declare(deliver=False)
+    step_id = world.step(declaration_id).id
+    assert step_id is not None
+    with world.db.session() as session:
+        owe_card(session, step_id=step_id, approver_id=world.approver_of(step_id))
+        session.commit()
+    real = approval_jobs.waiting_store.cards_reached
+
+    def then_the_worker_records_it(session: Any, **kwargs: Any) -> Any:
+        reached = real(session, **kwargs)
+        world.runtime().outbox.run_once()  # its own sessions: sent and recorded, committed
+        return reached
+
+    monkeypatch.setattr(approval_jobs.waiting_store, "cards_reached", then_the_worker_records_it)
+    report = world.sweep(date(2026, 11, 23))
+    assert report.counts["redelivered"] == 0
+    assert len([c for c in world.dms("UMGR") if has_buttons(c)]) == 1
+    assert world.step(declaration_id).dm_ts
+
+
 # -- delegation -------------------------------------------------------------------------------
 
 
