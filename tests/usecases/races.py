@@ -16,14 +16,24 @@ from sqlalchemy import event, text
 from sqlmodel import Session
 
 from bot.usecases import decide
+from bot.usecases.gifts import declare_gift
 from storage import declarations
 from storage.db import Database
 from storage.models import Declaration, Staff
 from tests.e2e.harness import seed_org
-from tests.usecases.world import NOW
+from tests.usecases.world import NOW, hospitality, settings
 
 # However slow the machine, a turn is never this long: past it the test fails, never hangs.
 PATIENCE_SECONDS = 20
+
+
+def a_gift(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
+    """Alice's gift, waiting for her manager alone: the declaration and its step."""
+    done = declare_gift(
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
+    )
+    [step_id] = done.steps
+    return done.declaration_id, step_id
 
 
 def postgres_org(db: Database) -> dict[str, Staff]:

@@ -15,12 +15,11 @@ from sqlmodel import select
 from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
 from bot.usecases import decide, questions
-from bot.usecases.gifts import declare_gift
 from storage import waiting
 from storage.db import Database
 from storage.models import ApprovalStep, Question, Staff
-from tests.usecases.races import at_once, deciding, patient, postgres_org, status_of
-from tests.usecases.world import NOW, hospitality, settings
+from tests.usecases.races import a_gift, at_once, deciding, patient, postgres_org, status_of
+from tests.usecases.world import NOW
 
 
 @pytest.fixture
@@ -31,15 +30,6 @@ def org(db: Database) -> dict[str, Staff]:
 @pytest.fixture
 def patient_db(db: Database) -> Iterator[Database]:
     yield from patient(db)
-
-
-def a_gift(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
-    """Alice's gift, waiting for her manager alone: the declaration and its step."""
-    done = declare_gift(
-        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
-    )
-    [step_id] = done.steps
-    return done.declaration_id, step_id
 
 
 def the_clock(db: Database, step_id: int) -> tuple[str, datetime, datetime | None]:

@@ -19,13 +19,12 @@ import pytest
 from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
 from bot.usecases import decide, delegate
-from bot.usecases.gifts import declare_gift
 from bot.usecases.reassign import Followed, Reassigned, follow_new_managers, reassign
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
 from storage.org_import import ManagerChange
-from tests.usecases.races import at_once, deciding, patient, postgres_org, status_of
-from tests.usecases.world import NOW, TODAY, hospitality, settings
+from tests.usecases.races import a_gift, at_once, deciding, patient, postgres_org, status_of
+from tests.usecases.world import NOW, TODAY
 
 UNTIL = date(2026, 12, 1)
 
@@ -38,15 +37,6 @@ def org(db: Database) -> dict[str, Staff]:
 @pytest.fixture
 def patient_db(db: Database) -> Iterator[Database]:
     yield from patient(db)
-
-
-def a_gift(db: Database, org: dict[str, Staff]) -> tuple[int, int]:
-    """Alice's gift, waiting for her manager alone: the declaration and its step."""
-    done = declare_gift(
-        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
-    )
-    [step_id] = done.steps
-    return done.declaration_id, step_id
 
 
 def the_step(db: Database, step_id: int) -> tuple[int, int | None, str, int | None]:
