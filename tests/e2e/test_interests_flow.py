@@ -306,7 +306,7 @@ def test_the_monitoring_officer_is_asked_once_when_they_are_the_line_route(
     assert "politically restricted" in dm_to(fake, "UBOB").args["text"]
     receipt = dm_to(fake, "UBOB", count=2)
     assert receipt.args["text"].count("Morgan Monitor") == 1
-    time.sleep(0.2)
+    nolan.settle()  # everything owed has gone: none more came
     assert len([c for c in fake.calls("chat.postMessage") if c.args["channel"] == "UMO"]) == 1
     with db.session() as session:
         [step] = session.exec(select(ApprovalStep)).all()

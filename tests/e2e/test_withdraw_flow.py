@@ -91,7 +91,7 @@ def test_withdraw_updates_the_approvers_dm_and_a_later_approve_is_refused(
     assert "no longer waiting" in ephemeral(fake, 2)
     nolan.press("UMGR", request, "approval_ask_question")
     assert "no longer waiting" in ephemeral(fake, 3)
-    time.sleep(0.2)
+    nolan.settle()  # everything owed has gone: none more came
     assert len(fake.calls("chat.update")) == 1
     assert declarations(db)[0][0].status == "withdrawn"
 
@@ -125,7 +125,7 @@ def test_a_decided_declaration_can_no_longer_be_withdrawn(
     assert "no longer waiting" in ephemeral(fake) and "approved" in ephemeral(fake)
     assert declarations(db)[0][0].status == "approved"
     assert [s.status for s in steps(db)] == ["approved"]
-    time.sleep(0.2)
+    nolan.settle()  # everything owed has gone: none more came
     assert len(fake.calls("chat.update")) == 1
 
 
