@@ -23,6 +23,60 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+class Launched:
+    """`python -m bot` started over the test's database as an operator starts it, its output
+    in `workdir`/bot.log: the real-process half of a harness that also speaks to it as the
+    platform does (Slack's NolanProcess, Teams' TeamsProcess). `env`: the test's settings."""
+
+    workdir: Path
+    env: dict[str, str]
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    def launch(self, settings: dict[str, str], *, dropped: Callable[[str], bool]) -> None:
+        """Start it with the platform's `settings` and the test's, from this environment less
+        the names `dropped` says; return once /health answers."""
+        self.port = free_port()
+        environ = {k: v for k, v in os.environ.items() if not dropped(k)}
+        environ.update(
+            settings, HOST="127.0.0.1", PORT=str(self.port), PYTHONPATH=str(REPO), **self.env
+        )
+        log = (self.workdir / "bot.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=self.workdir, env=environ, stdout=log, stderr=log
+        )
+        until("the bot to serve", self._healthy)
+
+    def _healthy(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, self.log()[-3000:]
+        try:
+            # Generous: on a loaded machine a healthy bot may take a second or two to answer.
+            with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
+                return json.loads(response.read()) == {"status": "ok"}
+        except OSError:
+            return False
+
+    def log(self) -> str:
+        return (self.workdir / "bot.log").read_text(errors="replace")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
 class Bot:
     """`python -m bot` as a process, its output collected line by line as it comes."""
 

@@ -22,9 +22,10 @@ from sqlmodel import col, select
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.types import utcnow
+from tests.e2e.process import until
 from tests.e2e.test_gifts_flow import hospitality
-from tests.e2e.test_kill_flow import NolanProcess, _until, owed, running, sends
-from tests.e2e.test_processes import delivery_pids, full_log, gone
+from tests.e2e.test_kill_flow import NolanProcess, owed, running, sends
+from tests.e2e.test_processes import delivery_pids, gone
 from tests.fakeslack import FakeSlack
 
 # Far below the worker's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this quick.
@@ -64,10 +65,10 @@ def cards_to_manager(fake: FakeSlack, count: int) -> None:
 def ready(bot: NolanProcess) -> tuple[int, int]:
     """The HTTP process's pid and the delivery process's, once the delivery process has
     reached Slack and started the sweep (its catch-up run done: it waits on its bell)."""
-    _until(
-        "the delivery process to start its sweep", lambda: "Daily sweep scheduled" in full_log(bot)
+    until(
+        "the delivery process to start its sweep", lambda: "Daily sweep scheduled" in bot.log()
     )
-    log = full_log(bot)
+    log = bot.log()
     [server], [delivery] = server_pids(log), delivery_pids(log)
     return server, delivery
 
@@ -80,18 +81,18 @@ def test_the_delivery_process_sends_what_a_request_queued_at_once_and_alone(
     acked = declare(bot)
     cards_to_manager(fake, 1)
     assert time.monotonic() - acked < PROMPTLY
-    _until("the receipt", lambda: len(sends(fake, "chat.postMessage", "UALICE")) == 1)
+    until("the receipt", lambda: len(sends(fake, "chat.postMessage", "UALICE")) == 1)
     # The Home refresh the HTTP process queued after the request, drawn by the delivery process.
     fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE", timeout=PROMPTLY)
-    log = full_log(bot)
+    log = bot.log()
     assert posted_by(log, "chat.postMessage") == posted_by(log, "views.publish") == {delivery}
     assert posted_by(log, "views.open") == {server}  # the request's own call, in its process
 
     assert bot.process is not None
     bot.process.terminate()
-    assert bot.process.wait(timeout=30) == 0, full_log(bot)
+    assert bot.process.wait(timeout=30) == 0, bot.log()
     bot.process = None
-    log = full_log(bot)
+    log = bot.log()
     # The HTTP process stops first (its requests may queue messages), then the delivery one.
     assert log.index(f"[{server}]: Stopping") < log.index(f"[{delivery}]: Stopping")
     assert gone(server) and gone(delivery)
@@ -117,13 +118,13 @@ def test_a_killed_delivery_process_is_replaced_and_loses_nothing(
     os.kill(delivery, signal.SIGKILL)
     declare(bot)  # while none delivers
     cards_to_manager(fake, 2)
-    log = full_log(bot)
+    log = bot.log()
     assert f"delivery process (pid {delivery}) stopped (killed by SIGKILL); starting another" in log
     [_, replacement] = delivery_pids(log)
     assert "Put back 2 messages the stopped delivery process had in hand" in log
-    _until("every message to be delivered", lambda: all(r.status == "sent" for r in owed(db)))
+    until("every message to be delivered", lambda: all(r.status == "sent" for r in owed(db)))
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 2  # each card once
-    assert posted_by(full_log(bot), "chat.postMessage") == {replacement}
+    assert posted_by(bot.log(), "chat.postMessage") == {replacement}
 
 
 def test_without_a_delivery_process_one_process_serves_and_sends(
@@ -140,6 +141,6 @@ def test_without_a_delivery_process_one_process_serves_and_sends(
         bot.process = None
     finally:
         bot.stop()
-    log = full_log(bot)
+    log = bot.log()
     assert "Delivery process started" not in log and "Server process" not in log, log
     assert "Stopping" in log and "Traceback" not in log

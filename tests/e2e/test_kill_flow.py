@@ -5,14 +5,8 @@ again. Every message owed arrives exactly once, and the decided card loses its b
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,11 +25,11 @@ from storage import staff
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, OutboxMessage
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
+from tests.e2e.process import Launched, until
 from tests.e2e.test_gifts_flow import has_buttons, hospitality
 from tests.fakeslack import FakeSlack, block_actions_payload, view_state, view_submission_payload
 from tests.handlers.env import env_for, turn_for
 
-REPO = Path(__file__).resolve().parents[2]
 SENDS = ("chat.postMessage", "chat.update")
 
 
@@ -46,63 +40,24 @@ def refuse_sends(fake: FakeSlack) -> None:
         fake.refuse(method, status=200, retry_after=3)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
-class NolanProcess(Nolan):
+class NolanProcess(Launched, Nolan):
     """`python -m bot` in its own process, over the test's database: it can be killed."""
 
     def __init__(self, fake: FakeSlack, db: Database, workdir: Path, **env: str) -> None:
         super().__init__(fake, db, Clock(datetime.now(UTC)))
         self.workdir, self.env = workdir, env
-        self.port = 0
-        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> NolanProcess:
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k != "SLACK_APP_TOKEN"}
-        env.update(
-            SLACK_BOT_TOKEN="xoxb-kill-token",
-            SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=self.fake.api_url,
-            DATABASE_URL=self.db.url,
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            PYTHONPATH=str(REPO),
-            **self.env,
+        self.launch(
+            {
+                "SLACK_BOT_TOKEN": "xoxb-kill-token",
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": self.fake.api_url,
+                "DATABASE_URL": self.db.url,
+            },
+            dropped=lambda name: name == "SLACK_APP_TOKEN",
         )
-        log = (self.workdir / "bot.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=self.workdir, env=env, stdout=log, stderr=log
-        )
-        _until("the bot to serve", self._healthy)
         return self
-
-    def _healthy(self) -> bool:
-        assert self.process is not None and self.process.poll() is None, self._log()
-        try:
-            # Generous: on a loaded machine a healthy bot may take a second or two to answer.
-            with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
-                return json.loads(response.read()) == {"status": "ok"}
-        except OSError:
-            return False
-
-    def _log(self) -> str:
-        return (self.workdir / "bot.log").read_text(errors="replace")[-3000:]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def kill(self) -> None:
         assert self.process is not None
@@ -110,19 +65,13 @@ class NolanProcess(Nolan):
         assert self.process.wait(timeout=10) == -signal.SIGKILL
         self.process = None
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
-
 
 def running(fake: FakeSlack, db: Database, workdir: Path, **env: str) -> Iterator[NolanProcess]:
     """A fixture's bot process: stopped after the test, its log shown if the test failed."""
     process = NolanProcess(fake, db, workdir, **env)
     yield process
     process.stop()
-    print(process._log())
+    print(process.log()[-3000:])
 
 
 @pytest.fixture
@@ -175,7 +124,7 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     today = bot.clock
     view = bot.open_modal("UALICE", "/gift")
     assert bot.submit("UALICE", view, hospitality(today)) == {}  # the ack
-    _until("the card and receipt to be refused", refused_and_recorded(db, 2))
+    until("the card and receipt to be refused", refused_and_recorded(db, 2))
     bot.kill()
     with db.session() as session:
         assert len(session.exec(select(Declaration)).all()) == 1  # stored before the ack
@@ -186,7 +135,7 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     bot.start()  # a new process picks up what the dead one owed
     card = fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UMGR", timeout=60)
     assert has_buttons(card)
-    _until("the first messages to be delivered", delivered(db))
+    until("the first messages to be delivered", delivered(db))
     dm_to(fake, "UALICE")
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 1
     assert len(sends(fake, "chat.postMessage", "UALICE")) == 1  # the receipt, once
@@ -197,7 +146,7 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     with db.session() as session:
         [step] = session.exec(select(ApprovalStep)).all()
         assert step.status == "approved"  # stored before the ack
-    _until("the decision's messages to be refused", refused_and_recorded(db, 2))
+    until("the decision's messages to be refused", refused_and_recorded(db, 2))
     bot.kill()
 
     for method in SENDS:
@@ -206,7 +155,7 @@ def test_a_kill_after_the_acks_loses_no_message_and_leaves_no_live_button(
     outcome = dm_to(fake, "UALICE", count=2)  # the receipt came before it
     assert "approved" in outcome.args["text"].lower()
     update = fake.wait_for("chat.update", timeout=60)
-    _until("the decision's messages to be delivered", delivered(db))
+    until("the decision's messages to be delivered", delivered(db))
     posted = fake.responses("chat.postMessage")[fake.calls("chat.postMessage").index(card)]
     assert (update.args["channel"], update.args["ts"]) == (posted["channel"], posted["ts"])
     assert not has_buttons(update)

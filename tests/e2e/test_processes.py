@@ -19,9 +19,9 @@ import pytest
 
 from storage.db import Database
 from tests.conftest import PG_URL
-from tests.e2e.process import Bot
+from tests.e2e.process import Bot, until
 from tests.e2e.test_gifts_flow import hospitality
-from tests.e2e.test_kill_flow import NolanProcess, _until, delivered, running, sends
+from tests.e2e.test_kill_flow import NolanProcess, delivered, running, sends
 from tests.fakeslack import FakeSlack
 
 pytestmark = pytest.mark.skipif(
@@ -64,30 +64,26 @@ def bot(fake: FakeSlack, db: Database, org: Any, tmp_path: Path) -> Iterator[Nol
     yield from running(fake, db, tmp_path, HTTP_PROCESSES="2", DELIVERY_PROCESS="1")
 
 
-def full_log(bot: NolanProcess) -> str:
-    return (bot.workdir / "bot.log").read_text(errors="replace")
-
-
 def test_two_processes_each_answer_and_route_a_declaration_once(
     bot: NolanProcess, fake: FakeSlack, db: Database
 ) -> None:
     bot.start()
-    _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
-    first, second = reached(full_log(bot))
+    until("both processes to reach Slack", lambda: len(reached(bot.log())) == 2)
+    first, second = reached(bot.log())
     for other in (second, first):  # each answers while the other is stopped
         with stopped(other):
             assert bot._healthy()
             view = bot.open_modal("UALICE", "/gift")
             assert bot.submit("UALICE", view, hospitality(bot.clock)) == {}
-    _until("every message to be delivered", delivered(db))
+    until("every message to be delivered", delivered(db))
     assert len(sends(fake, "chat.postMessage", "UMGR")) == 2  # each card once
     assert len(sends(fake, "chat.postMessage", "UALICE")) == 2  # each receipt once
 
     assert bot.process is not None
     bot.process.terminate()
-    assert bot.process.wait(timeout=30) == 0, full_log(bot)
+    assert bot.process.wait(timeout=30) == 0, bot.log()
     bot.process = None
-    log = full_log(bot)
+    log = bot.log()
     for pid in (first, second):
         assert f"[{pid}]: Stopping" in log
         assert gone(pid)
@@ -97,33 +93,33 @@ def test_two_processes_each_answer_and_route_a_declaration_once(
 
 def test_a_process_that_dies_is_replaced(bot: NolanProcess, fake: FakeSlack) -> None:
     bot.start()
-    _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
-    first, second = reached(full_log(bot))
+    until("both processes to reach Slack", lambda: len(reached(bot.log())) == 2)
+    first, second = reached(bot.log())
     os.kill(first, signal.SIGKILL)
-    _until("another process to reach Slack", lambda: len(reached(full_log(bot))) == 3)
-    log = full_log(bot)
+    until("another process to reach Slack", lambda: len(reached(bot.log())) == 3)
+    log = bot.log()
     assert f"(pid {first}) stopped (killed by SIGKILL); starting another" in log
     [third] = set(reached(log)) - {first, second}
     with stopped(second):
         assert bot._healthy()  # the new one serves
     assert bot.process is not None
     bot.process.terminate()
-    assert bot.process.wait(timeout=30) == 0, full_log(bot)
+    assert bot.process.wait(timeout=30) == 0, bot.log()
     bot.process = None
     assert gone(second) and gone(third)
 
 
 def test_the_processes_stop_when_their_parent_is_killed(bot: NolanProcess) -> None:
     bot.start()
-    _until("both processes to reach Slack", lambda: len(reached(full_log(bot))) == 2)
-    first, second = reached(full_log(bot))
-    [delivery] = delivery_pids(full_log(bot))
+    until("both processes to reach Slack", lambda: len(reached(bot.log())) == 2)
+    first, second = reached(bot.log())
+    [delivery] = delivery_pids(bot.log())
     assert bot.process is not None
     bot.process.kill()  # SIGKILL: the parent forwards nothing
     bot.process.wait(timeout=10)
     bot.process = None
-    _until("every process to stop", lambda: all(map(gone, (first, second, delivery))), timeout=30)
-    log = full_log(bot)
+    until("every process to stop", lambda: all(map(gone, (first, second, delivery))), timeout=30)
+    log = bot.log()
     for pid in (first, second, delivery):
         assert f"[{pid}]: The parent process is gone; stopping" in log
         assert f"[{pid}]: Stopping" in log

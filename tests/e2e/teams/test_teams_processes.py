@@ -12,8 +12,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -31,6 +29,7 @@ from storage.db import Database
 from storage.models import ApprovalStep, Declaration, OutboxMessage, Staff
 from storage.types import utcnow
 from tests.e2e.harness import Clock
+from tests.e2e.process import Launched, until
 from tests.e2e.teams.approving import (
     ALICE,
     MANNY,
@@ -53,64 +52,37 @@ from tests.e2e.teams.dialogs import (
 )
 from tests.e2e.teams.harness import TeamsNolan, cards_of
 from tests.e2e.teams.test_declare import gift_answers
-from tests.e2e.test_kill_flow import _free_port, _until
 from tests.e2e.test_processes import delivery_pids, gone
 from tests.faketeams import APP_ID, APP_PASSWORD, TENANT_ID, FakeTeams, Forgery
 
-REPO = Path(__file__).resolve().parents[3]
 # Far below the delivery process's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this
 # quick.
 PROMPTLY = 8.0
 
 
-class TeamsProcess(TeamsNolan):
+class TeamsProcess(Launched, TeamsNolan):
     """`python -m bot` in Teams mode in its own processes, over the test's database and
     against the Microsoft fakes; spoken to as Teams speaks (TeamsNolan.post)."""
 
     def __init__(self, fake: FakeTeams, db: Database, workdir: Path, **env: str) -> None:
         super().__init__(fake, db, Clock(datetime.now(UTC)))  # the process keeps real time
         self.workdir, self.env = workdir, env
-        self.port = 0
-        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> TeamsProcess:
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_"))}
-        env.update(
-            TEAMS_APP_ID=APP_ID,
-            TEAMS_APP_PASSWORD=APP_PASSWORD,
-            TEAMS_TENANT_ID=TENANT_ID,
-            TEAMS_OPENID_METADATA_URL=self.fake.openid_metadata_url,
-            TEAMS_TOKEN_URL=self.fake.token_url,
-            TEAMS_GRAPH_URL=self.fake.graph_url,
-            TEAMS_SERVICE_URL=self.fake.service_url("default"),
-            DATABASE_URL=self.db.url,
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            PYTHONPATH=str(REPO),
-            **self.env,
+        self.launch(
+            {
+                "TEAMS_APP_ID": APP_ID,
+                "TEAMS_APP_PASSWORD": APP_PASSWORD,
+                "TEAMS_TENANT_ID": TENANT_ID,
+                "TEAMS_OPENID_METADATA_URL": self.fake.openid_metadata_url,
+                "TEAMS_TOKEN_URL": self.fake.token_url,
+                "TEAMS_GRAPH_URL": self.fake.graph_url,
+                "TEAMS_SERVICE_URL": self.fake.service_url("default"),
+                "DATABASE_URL": self.db.url,
+            },
+            dropped=lambda name: name.startswith(("SLACK_", "TEAMS_")),
         )
-        log = (self.workdir / "bot.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=self.workdir, env=env, stdout=log, stderr=log
-        )
-        _until("the bot to serve", self._healthy)
         return self
-
-    def _healthy(self) -> bool:
-        assert self.process is not None and self.process.poll() is None, self.log()[-3000:]
-        try:
-            with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    def log(self) -> str:
-        return (self.workdir / "bot.log").read_text(errors="replace")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def settle(self) -> None:
         """Wait until nothing due is left unsent (the delivery process's outbox, seen from
@@ -120,13 +92,7 @@ class TeamsProcess(TeamsNolan):
             with self.db.session() as session:
                 return outbox.waiting(session, now=utcnow()) == 0
 
-        _until("the outbox to settle", idle)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
+        until("the outbox to settle", idle)
 
 
 @pytest.fixture
@@ -153,7 +119,7 @@ def connector_callers(log: str) -> set[int]:
 def ready(bot: TeamsProcess) -> tuple[int, int]:
     """The HTTP process's pid and the delivery process's, once the delivery process has
     started the sweep (on Teams at once; its catch-up run done, it waits on its bell)."""
-    _until("the delivery process to start its sweep", lambda: "Daily sweep scheduled" in bot.log())
+    until("the delivery process to start its sweep", lambda: "Daily sweep scheduled" in bot.log())
     log = bot.log()
     [server], [delivery] = server_pids(log), delivery_pids(log)
     return server, delivery
@@ -251,7 +217,7 @@ def test_a_killed_delivery_process_is_replaced_and_its_cards_still_go(
     assert f"delivery process (pid {delivery}) stopped (killed by SIGKILL); starting another" in log
     [_, replacement] = delivery_pids(log)
     assert f"Put back {held} message" in log
-    _until("every card and receipt to be sent", lambda: _settled(db))
+    until("every card and receipt to be sent", lambda: _settled(db))
     assert connector_callers(bot.log()) == {replacement}
     assert len(about_approvals(fake, MANNY)) == 2  # each card once
     assert [s.status for s in rows(db, ApprovalStep)] == ["pending", "pending"]
