@@ -303,10 +303,16 @@ class OutboxMessage(SQLModel, table=True):
     queued by a change has no due date (NULLs never collide), and is made once by its row."""
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("kind", "subject", "recipient", "due_on"),)
+    # A subject's messages, and a round of reminders, are found by key: never by kind or by
+    # status alone among everything sent (migration 0013).
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "recipient", "due_on"),
+        Index("ix_outbox_kind_status_due_on", "kind", "status", "due_on"),
+        Index("ix_outbox_kind_subject_status", "kind", "subject", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=40)
     subject: str = Field(max_length=80)  # e.g. "staff:12", "policy:3", "step:40"
     # "staff:12" (resolved when it is sent), "channel:<a Slack or Teams channel id>", or a
     # Slack user or channel id (reminders owed before the outbox).

@@ -27,7 +27,6 @@ __all__ = [
     "STALE_CLAIM",
     "Key",
     "claim",
-    "latest_sent",
     "mark_failed",
     "mark_sent",
     "queue_once",
@@ -195,18 +194,6 @@ def sent_keys(session: Session, *, kinds: tuple[str, ...], since: date) -> set[K
         )
     ).all()
     return {Key(*row) for row in rows}
-
-
-def latest_sent(session: Session, *, kind: str, subject: str) -> Reminder | None:
-    return session.exec(
-        select(Reminder)
-        .where(
-            Reminder.kind == kind,
-            Reminder.subject == subject,
-            Reminder.status == ReminderStatus.SENT,
-        )
-        .order_by(col(Reminder.due_on).desc(), col(Reminder.id).desc())
-    ).first()
 
 
 def any_sent(session: Session, *, kind: str, due_on: date) -> bool:
