@@ -2,8 +2,9 @@
 """Benchmark how fast Slack's (or Teams') requests are answered: a bare app against Nolan.
 
     scripts/bench_ack.py [--platform slack|teams] [--db sqlite|postgres] [--database-url URL]
-                         [--staff 100|50000] [--concurrency 1,10,50] [--requests 100]
-                         [--threads N] [--processes N] [--delivery-process 0|1]
+                         [--staff 100|50000] [--history N] [--concurrency 1,10,50]
+                         [--requests 100] [--threads N] [--processes N]
+                         [--delivery-process 0|1]
 
 Slack: both apps run under the same waitress server (bot.server.make_server) and talk to the same
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
@@ -26,7 +27,9 @@ server in this process.
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
 by bulk insert: a temporary SQLite file, or with --db postgres a scratch database on the
-server of --database-url (or TEST_DATABASE_URL), dropped afterwards.
+server of --database-url (or TEST_DATABASE_URL), dropped afterwards. --history N seeds N
+messages already sent (the outbox keeps them all: a year of an office's is hundreds of
+thousands), which a lookup that is not by key reads through.
 
 This is not a timed test; tests/bot/test_bench_scripts.py runs it small so it does not rot.
 """
@@ -56,8 +59,8 @@ from bench_latency import Result, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_pacing import CHECK_EVERY, sampled
 from bench_process import bot_processes
-from bench_registers import _staff
-from bench_sweep import _bulk, scratch_database
+from bench_seed import seed
+from bench_sweep import scratch_database
 from slack_bolt import App
 from slack_sdk import WebClient
 
@@ -66,7 +69,6 @@ from bot.server import EVENTS_PATH, drain, make_server
 from bot.settings import Settings
 from handlers.approvals.ids import decide_action
 from storage.db import Database
-from storage.models import Staff
 from tests.fakeslack import FakeSlack, contract
 from tests.fakeslack.signing import (
     block_actions_form,
@@ -232,17 +234,6 @@ def measure(
     return measure_with(app, kind, url, make, concurrency, count, slack_post)
 
 
-def seed(db: Database, staff: int) -> list[dict[str, Any]]:
-    people = _staff(staff)
-    _bulk(db, Staff.__table__, people)
-    if db.engine.dialect.name == "postgresql":
-        # The statistics autovacuum gathers after an import (as bench_registers): without them
-        # the planner guesses that hundreds have a role and reads everyone to find the few.
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE staff")
-    return people
-
-
 def run(args: argparse.Namespace, url: str | None) -> list[Result]:
     # The fake checks one message and one view in CHECK_EVERY against Slack's limits, as the
     # pacing benchmark's Teams fake does: checking every one took a core's tenth from the apps
@@ -254,7 +245,7 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
     try:
         threads = args.threads
         with scratch_database(url, args.staff, threads) as db:
-            people = seed(db, args.staff)
+            people = seed(db, args.staff, args.history)
             for person in people:
                 fake.add_user(person["email"], person["slack_user_id"], name=person["name"])
             members = [p["slack_user_id"] for p in people if p["id"] > 2 + args.staff // 10]
@@ -346,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--staff", type=int, default=100)
+    parser.add_argument(
+        "--history", type=int, default=0, help="messages already sent, seeded in the outbox"
+    )
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--threads", type=int, default=0, help="HTTP_THREADS (0: its default)")

@@ -67,7 +67,9 @@ def test_bench_registers_keeps_a_seeded_sqlite_file_and_reuses_it(tmp_path: Path
     reason="on PostgreSQL the next test runs the same benchmark, in two processes",
 )
 def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
-    out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2")
+    out = run(
+        "bench_ack.py", "--staff", "20", "--history", "50", "--concurrency", "2", "--requests", "2"
+    )
     lines = [line.split() for line in out.splitlines()[2:]]
     assert len(lines) == 6  # three kinds of request, two apps
     for request, concurrency, app, *figures in lines:
