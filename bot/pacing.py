@@ -3,7 +3,7 @@ all of them, so the outbox's worker spaces its messages instead of meeting a 429
 
 Each platform's `Sender` declares its documented limits as a `Pace` (Slack: one message a
 second per conversation; Teams: 7 a second, 8 in 2 seconds, 60 in 30 seconds and 1,800 an hour
-per conversation, about 30 a second per tenant). The worker asks a `Pacer` when a conversation
+per conversation, 50 a second per app per tenant). The worker asks a `Pacer` when a conversation
 may next be sent to before it claims a message, and tells it of each send once it has
 returned (so the platform has seen the previous request before the window starts counting).
 A 429's Retry-After pauses the conversation, or every conversation when the platform throttled

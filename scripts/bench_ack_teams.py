@@ -33,6 +33,7 @@ from typing import Any
 from bench_latency import Result, measure, record_done, served
 from bench_pacing import CHECK_EVERY, sampled
 from bench_registers import _staff
+from bench_seed import sent_before
 from bench_sweep import _bulk, scratch_database
 from sqlmodel import func, select
 
@@ -190,6 +191,7 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
             people = [{**p, "slack_user_id": None, "teams_id": object_id(p["id"])}
                       for p in _staff(args.staff)]
             _bulk(db, Staff.__table__, people)
+            sent_before(db, args.history, args.staff)
             for person in people:
                 fake.add_user(person["email"], person["teams_id"], person["name"])
             settings = Settings(
@@ -239,7 +241,7 @@ SENDING = ("create_conversation", "send", "reply", "update")  # the fake's ops t
 
 
 def _per_press(delivered: list[Any], presses: int) -> str:
-    """The Bot Connector calls the presses caused (Teams' 30 a second a tenant bounds them)."""
+    """The Bot Connector calls the presses caused (Teams' 50 a second a tenant bounds them)."""
     ops = {op: sum(c.op == op for c in delivered) for op in SENDING}
     each = ", ".join(f"{op} {n / presses:.2f}" for op, n in ops.items() if n)
     total = len(delivered)

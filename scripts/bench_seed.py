@@ -23,8 +23,7 @@ def seed(db: Database, staff: int, history: int = 0) -> list[dict[str, Any]]:
     keeps every one: an office's first morning is not its busiest)."""
     people = _staff(staff)
     _bulk(db, Staff.__table__, people)
-    if history:
-        _bulk(db, OutboxMessage.__table__, [_sent(n, staff) for n in range(history)])
+    sent_before(db, history, staff)
     if db.engine.dialect.name == "postgresql":
         # The statistics autovacuum gathers after an import (as bench_registers): without them
         # the planner guesses that hundreds have a role and reads everyone to find the few.
@@ -33,6 +32,12 @@ def seed(db: Database, staff: int, history: int = 0) -> list[dict[str, Any]]:
             if history:
                 conn.exec_driver_sql("ANALYZE outbox")
     return people
+
+
+def sent_before(db: Database, history: int, staff: int) -> None:
+    """`history` messages already sent to the `staff` seeded (by bulk insert)."""
+    if history:
+        _bulk(db, OutboxMessage.__table__, [_sent(n, staff) for n in range(history)])
 
 
 def _sent(n: int, staff: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ decision buttons are drawn: the Home card, the digest).
   a double press or two approvers at once record one decision) and committed before Teams is
   answered; the answer replaces the pressed card in place with the decided card, so the
   decision's UPDATE of that copy is recorded as made, not sent (bot.outbox.REDRAWN: one
-  request fewer to Microsoft, whose 30 a second a tenant bound decisions). Every other copy
+  request fewer to Microsoft, whose 50 a second a tenant bound decisions). Every other copy
   is replaced by the UPDATE the decision owes (bot.teams.approval_drawers).
 - A decision that needs words (its label ends "…") opens the same form Slack opens in a modal
   as a dialog (task/fetch keyed by the button id); the dialog's submit (task/submit, form

@@ -33,11 +33,12 @@ from storage.db import Database
 CHANNEL = "channel:"  # a recipient named by its channel's conversation id
 
 # Teams' limits for a bot sending and updating messages, per conversation ("thread"): 7 in a
-# second, 8 in 2 seconds, 60 in 30 seconds, 1,800 in an hour; and about 30 a second per tenant
-# (Microsoft Learn, "Rate limiting for bots").
+# second, 8 in 2 seconds, 60 in 30 seconds, 1,800 in an hour; and 50 a second per app per
+# tenant (Microsoft Learn, "Rate limiting for agents", 8 October 2026; it was 30 before). A 429
+# past it pauses every conversation for its Retry-After (bot.outbox).
 TEAMS_PACE = Pace(
     per_conversation=((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800)),
-    overall=((1.0, 30),),
+    overall=((1.0, 50),),
 )
 
 

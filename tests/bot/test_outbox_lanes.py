@@ -111,19 +111,19 @@ def test_an_update_goes_only_after_its_card_for_every_person_at_once(db: Databas
 
 def test_teams_paces_are_kept_with_many_people_at_once(db: Database) -> None:
     worker, sender, _ = worker_of(db, TEAMS_PACE)
-    for n in range(3 * 40):
-        owe(db, f"staff:{n % 40}", f"m{n}")
-    assert worker.run_once() == 120
+    for n in range(3 * 70):
+        owe(db, f"staff:{n % 70}", f"m{n}")
+    assert worker.run_once() == 210
     everyone = [t for t, _, _ in sender.sent]
     for span, limit in TEAMS_PER_TENANT:
         assert all(len([u for u in everyone if t - span < u <= t]) <= limit for t in everyone)
-    for person in range(40):
+    for person in range(70):
         times = sender.times(f"staff:{person}")
         assert len(times) == 3
         for span, limit in TEAMS_PER_CONVERSATION:
             assert all(len([u for u in times if t - span < u <= t]) <= limit for t in times)
-    # 120 at 30 a second: the fourth second's batch is the last (the ideal, sends taking no time).
-    assert max(everyone) == TEAMS_PACE.ideal([3] * 40) == 3.0
+    # 210 at 50 a second: the fifth second's batch is the last (the ideal, sends taking no time).
+    assert max(everyone) == TEAMS_PACE.ideal([3] * 70) == 4.0
     assert sender.overlaps == []
 
 
