@@ -303,8 +303,7 @@ class OutboxMessage(SQLModel, table=True):
     queued by a change has no due date (NULLs never collide), and is made once by its row."""
 
     __tablename__ = "outbox"
-    # A subject's messages, and a round of reminders, are found by key: never by kind or by
-    # status alone among everything sent (migration 0013).
+    # Found by key, never by kind or status alone among all sent (migration 0013).
     __table_args__ = (
         UniqueConstraint("kind", "subject", "recipient", "due_on"),
         Index("ix_outbox_kind_status_due_on", "kind", "status", "due_on"),
