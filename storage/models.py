@@ -303,8 +303,7 @@ class OutboxMessage(SQLModel, table=True):
     queued by a change has no due date (NULLs never collide), and is made once by its row."""
 
     __tablename__ = "outbox"
-    # Found by key, never by kind or status alone among all sent (migration 0013).
-    __table_args__ = (
+    __table_args__ = (  # sought by key, not by kind or status alone among all sent (0013)
         UniqueConstraint("kind", "subject", "recipient", "due_on"),
         Index("ix_outbox_kind_status_due_on", "kind", "status", "due_on"),
         Index("ix_outbox_kind_subject_status", "kind", "subject", "status"),
