@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -46,23 +45,6 @@ def awaiting_answers(session: Session) -> set[int]:
     return set(
         session.exec(select(Question.step_id).where(col(Question.answered_at).is_(None))).all()
     )
-
-
-def claim_reminder(session: Session, *, step_id: int, approver_id: int, at: datetime) -> bool:
-    """Take the right to send this step's one reminder: the UPDATE only lands for one sweep,
-    however many run at once. The caller commits before sending."""
-    result = session.execute(
-        update(ApprovalStep)
-        .where(
-            col(ApprovalStep.id) == step_id,
-            col(ApprovalStep.status) == StepStatus.PENDING,
-            col(ApprovalStep.approver_id) == approver_id,
-            col(ApprovalStep.reminded_at).is_(None),
-        )
-        .values(reminded_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
 
 def release_reminders(session: Session, *, step_ids: Collection[int], approver_id: int) -> None:

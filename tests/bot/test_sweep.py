@@ -27,8 +27,7 @@ from bot.sweep import SweepReport
 from bot.usecases import delegate as delegation
 from bot.usecases.moves import Because, owe_card, owe_moves
 from handlers.notifier import Notifier
-from storage import chasing as store
-from storage import declarations, staff
+from storage import declarations, staff, waiting
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, Delegation, Question, Staff
 from storage.types import utcnow
@@ -232,9 +231,10 @@ def test_a_claimed_reminder_cannot_be_claimed_twice(world: World) -> None:
     assert step.id is not None
     at = datetime(2026, 11, 25, 7, tzinfo=UTC)
     with world.db.session() as one, world.db.session() as two:
-        assert store.claim_reminder(one, step_id=step.id, approver_id=step.approver_id, at=at)
+        claim = {"step_ids": [step.id], "approver_id": step.approver_id, "at": at}
+        assert waiting.claim_reminders(one, **claim) == [step.id]
         one.commit()
-        assert not store.claim_reminder(two, step_id=step.id, approver_id=step.approver_id, at=at)
+        assert waiting.claim_reminders(two, **claim) == []
 
 
 def test_nothing_is_chased_at_weekends_or_on_bank_holidays(world: World) -> None:
