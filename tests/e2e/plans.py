@@ -27,15 +27,16 @@ _PLANNED = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 
 
 @contextmanager
-def captured(db: Database) -> Iterator[list[Captured]]:
-    """The statements the bot's threads send to `db` meanwhile (not the caller's own)."""
+def captured(db: Database, *, own: bool = False) -> Iterator[list[Captured]]:
+    """The statements the bot's threads send to `db` meanwhile (the caller's own too, with
+    `own`: a repository function called directly)."""
     seen: list[Captured] = []
     caller = threading.get_ident()
 
     def capture(
         _conn: object, _cursor: object, statement: str, parameters: Any, *_: object
     ) -> None:
-        if threading.get_ident() != caller:
+        if own or threading.get_ident() != caller:
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", capture)

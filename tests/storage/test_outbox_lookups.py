@@ -4,20 +4,20 @@ whose planner has no statistics to tell it which of two indexes is the narrower.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import insert, inspect
 from sqlmodel import Session
 
 from storage import outbox, reminders
 from storage.confirmations import ANNUAL
 from storage.db import Database, alembic_config
 from storage.models import OutboxMessage
+from tests.e2e.plans import captured
 
 ROUND = date(2026, 4, 1)
 
@@ -40,20 +40,6 @@ def history(db: Database) -> Database:
         session.execute(insert(OutboxMessage), rows)
         session.commit()
     return db
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_c: object, _cur: object, statement: str, parameters: Any, *_: object) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
 
 
 BY_SUBJECT = "kind=? AND subject=?"
@@ -91,7 +77,7 @@ def test_a_lookup_seeks_its_rows_by_key(history: Database, lookup: str) -> None:
     if history.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's planner chooses by the table's statistics")
     ask, key = LOOKUPS[lookup]
-    with statements(history) as seen, history.session() as session:
+    with captured(history, own=True) as seen, history.session() as session:
         ask(session)
     (statement, parameters), *_ = seen
     with history.engine.connect() as conn:
