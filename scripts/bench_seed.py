@@ -46,7 +46,7 @@ def _sent(n: int, staff: int) -> dict[str, Any]:
     at = datetime(2025, 9, 1, tzinfo=UTC)
     return {
         "kind": kind,
-        "subject": f"{kind}:{n}" if kind != ANNUAL else person,
+        "subject": f"{kind}:{n}",  # unique whatever the history's length
         "recipient": person,
         "due_on": date(2025, 4, 1) if kind == ANNUAL else None,
         "status": "sent",
