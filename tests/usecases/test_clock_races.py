@@ -6,7 +6,7 @@ decision does, and are driven as tests/usecases/races.py says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -18,18 +18,13 @@ from bot.usecases import decide, questions
 from storage import waiting
 from storage.db import Database
 from storage.models import ApprovalStep, Question, Staff
-from tests.usecases.races import a_gift, at_once, deciding, patient, postgres_org, status_of
+from tests.usecases.races import a_gift, at_once, deciding, postgres_org, status_of
 from tests.usecases.world import NOW
 
 
 @pytest.fixture
 def org(db: Database) -> dict[str, Staff]:
     return postgres_org(db)
-
-
-@pytest.fixture
-def patient_db(db: Database) -> Iterator[Database]:
-    yield from patient(db)
 
 
 def the_clock(db: Database, step_id: int) -> tuple[str, datetime, datetime | None]:

@@ -9,8 +9,6 @@ can see).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.rules import notices
@@ -28,7 +26,6 @@ from storage.models import Staff
 from tests.usecases.races import (
     at_once,
     deciding,
-    patient,
     postgres_org,
     status_of,
     step_of,
@@ -40,11 +37,6 @@ from tests.usecases.world import NOW, TODAY, hospitality, outside_work_request, 
 @pytest.fixture
 def org(db: Database) -> dict[str, Staff]:
     return postgres_org(db)
-
-
-@pytest.fixture
-def patient_db(db: Database) -> Iterator[Database]:
-    yield from patient(db)
 
 
 def two_approvers(db: Database, org: dict[str, Staff]) -> tuple[int, dict[str, int]]:

@@ -11,7 +11,7 @@ Driven as tests/usecases/races.py says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -23,7 +23,7 @@ from bot.usecases.reassign import Followed, Reassigned, follow_new_managers, rea
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
 from storage.org_import import ManagerChange
-from tests.usecases.races import a_gift, at_once, deciding, patient, postgres_org, status_of
+from tests.usecases.races import a_gift, at_once, deciding, postgres_org, status_of
 from tests.usecases.world import NOW, TODAY
 
 UNTIL = date(2026, 12, 1)
@@ -32,11 +32,6 @@ UNTIL = date(2026, 12, 1)
 @pytest.fixture
 def org(db: Database) -> dict[str, Staff]:
     return postgres_org(db)
-
-
-@pytest.fixture
-def patient_db(db: Database) -> Iterator[Database]:
-    yield from patient(db)
 
 
 def the_step(db: Database, step_id: int) -> tuple[int, int | None, str, int | None]:
