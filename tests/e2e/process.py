@@ -30,6 +30,15 @@ def until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+def gone(pid: int) -> bool:
+    """Exited (a zombie counts: an orphan waits for whoever adopted it to reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
 class Launched:
     """`python -m bot` started over the test's database as an operator starts it, its output
     in `workdir`/bot.log: the real-process half of a harness that also speaks to it as the
@@ -75,6 +84,19 @@ class Launched:
             self.process.terminate()
             self.process.wait(timeout=30)
             self.process = None
+
+    def stopped_in_order(self, server: int, delivery: int) -> str:
+        """SIGTERM, as systemd sends it: exit 0, the HTTP process `server` stopping before the
+        delivery process (its requests may queue messages), both gone, no traceback; the log."""
+        assert self.process is not None
+        self.process.terminate()
+        assert self.process.wait(timeout=30) == 0, self.log()
+        self.process = None
+        log = self.log()
+        assert log.index(f"[{server}]: Stopping") < log.index(f"[{delivery}]: Stopping")
+        assert gone(server) and gone(delivery)
+        assert "Traceback" not in log
+        return log
 
 
 class Bot:

@@ -25,7 +25,7 @@ from storage.types import utcnow
 from tests.e2e.process import until
 from tests.e2e.test_gifts_flow import hospitality
 from tests.e2e.test_kill_flow import NolanProcess, owed, running, sends
-from tests.e2e.test_processes import delivery_pids, gone
+from tests.e2e.test_processes import delivery_pids
 from tests.fakeslack import FakeSlack
 
 # Far below the worker's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this quick.
@@ -88,16 +88,8 @@ def test_the_delivery_process_sends_what_a_request_queued_at_once_and_alone(
     assert posted_by(log, "chat.postMessage") == posted_by(log, "views.publish") == {delivery}
     assert posted_by(log, "views.open") == {server}  # the request's own call, in its process
 
-    assert bot.process is not None
-    bot.process.terminate()
-    assert bot.process.wait(timeout=30) == 0, bot.log()
-    bot.process = None
-    log = bot.log()
-    # The HTTP process stops first (its requests may queue messages), then the delivery one.
-    assert log.index(f"[{server}]: Stopping") < log.index(f"[{delivery}]: Stopping")
-    assert gone(server) and gone(delivery)
+    log = bot.stopped_in_order(server, delivery)
     assert len(re.findall(r"\]: Scheduler started", log)) == 1
-    assert "Traceback" not in log
 
 
 def test_a_killed_delivery_process_is_replaced_and_loses_nothing(

@@ -19,7 +19,7 @@ import pytest
 
 from storage.db import Database
 from tests.conftest import PG_URL
-from tests.e2e.process import Bot, until
+from tests.e2e.process import Bot, gone, until
 from tests.e2e.test_gifts_flow import hospitality
 from tests.e2e.test_kill_flow import NolanProcess, delivered, running, sends
 from tests.fakeslack import FakeSlack
@@ -48,15 +48,6 @@ def stopped(pid: int) -> Iterator[None]:
         yield
     finally:
         os.kill(pid, signal.SIGCONT)
-
-
-def gone(pid: int) -> bool:
-    """Exited (a zombie counts: an orphan waits for whoever adopted it to reap it)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 @pytest.fixture

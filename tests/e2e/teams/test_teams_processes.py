@@ -52,7 +52,7 @@ from tests.e2e.teams.dialogs import (
 )
 from tests.e2e.teams.harness import TeamsNolan, cards_of
 from tests.e2e.teams.test_declare import gift_answers
-from tests.e2e.test_processes import delivery_pids, gone
+from tests.e2e.test_processes import delivery_pids
 from tests.faketeams import APP_ID, APP_PASSWORD, TENANT_ID, FakeTeams, Forgery
 
 # Far below the delivery process's poll (bot.outbox.SWEEP_EVERY, 30 s): only the bell is this
@@ -183,15 +183,7 @@ def test_a_gift_from_the_dialog_is_carded_by_the_delivery_process_and_approved(
     assert "Manny Manager" in text_of(cards_of(outcome)[0])
     assert connector_callers(bot.log()) == {delivery}
 
-    assert bot.process is not None
-    bot.process.terminate()
-    assert bot.process.wait(timeout=30) == 0, bot.log()
-    bot.process = None
-    log = bot.log()
-    # The HTTP process stops first (its requests may queue messages), then the delivery one.
-    assert log.index(f"[{server}]: Stopping") < log.index(f"[{delivery}]: Stopping")
-    assert gone(server) and gone(delivery)
-    assert "Traceback" not in log
+    bot.stopped_in_order(server, delivery)
 
 
 def test_a_killed_delivery_process_is_replaced_and_its_cards_still_go(
