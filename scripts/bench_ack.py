@@ -55,12 +55,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import logging
 
+from bench_db import scratch_database
 from bench_latency import Result, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_pacing import CHECK_EVERY, sampled
 from bench_process import bot_processes
 from bench_seed import seed
-from bench_sweep import scratch_database
 from slack_bolt import App
 from slack_sdk import WebClient
 

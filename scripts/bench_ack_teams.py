@@ -30,11 +30,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from bench_db import bulk, scratch_database
 from bench_latency import Result, measure, record_done, served
 from bench_pacing import CHECK_EVERY, sampled
 from bench_registers import _staff
 from bench_seed import sent_before
-from bench_sweep import _bulk, scratch_database
 from sqlmodel import func, select
 
 from bot.runtime import Runtime
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
         with scratch_database(url, args.staff, threads) as db:
             people = [{**p, "slack_user_id": None, "teams_id": object_id(p["id"])}
                       for p in _staff(args.staff)]
-            _bulk(db, Staff.__table__, people)
+            bulk(db, Staff.__table__, people)
             sent_before(db, args.history, args.staff)
             for person in people:
                 fake.add_user(person["email"], person["teams_id"], person["name"])

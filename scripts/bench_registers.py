@@ -229,10 +229,10 @@ def _chunk(first: int, last: int, staff: list[dict[str, Any]], chain: list[Any])
 
 def seed(db: Database, *, rows: int, staff: int) -> int:
     """Bulk-insert the org chart and `rows` declarations; returns the audit entries written."""
-    from bench_sweep import _bulk  # not in the child: it loads the Slack app and its fakes
+    from bench_db import bulk  # not in the child: it loads the Slack app and its fakes
 
     people = _staff(staff)
-    _bulk(db, Staff.__table__, people)
+    bulk(db, Staff.__table__, people)
     chain: list[Any] = [1, GENESIS]
     tables = {
         "declaration": Declaration.__table__,
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--keep is a SQLite file: give it or --database-url, not both")
     # Imported here, not at the top: bench_sweep loads the whole Slack app (handlers) and
     # its fakes, about 30 MB that a child measuring one command must not count.
-    from bench_sweep import scratch_database
+    from bench_db import scratch_database
 
     opened = (
         kept_database(args.keep) if args.keep else scratch_database(args.database_url, args.staff)

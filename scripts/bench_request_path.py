@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ack import KINDS, SECRET, Requests
+from bench_db import scratch_database
 from bench_seed import seed
-from bench_sweep import scratch_database
 
 from bot.app import create_app, outbox_of
 from bot.server import EVENTS_PATH, wsgi_app

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bench_db import bulk
 from bench_registers import _staff
-from bench_sweep import _bulk
 
 from storage.confirmations import ANNUAL
 from storage.db import Database
@@ -22,7 +22,7 @@ def seed(db: Database, staff: int, history: int = 0) -> list[dict[str, Any]]:
     """The org chart of `staff` people, and `history` messages already sent (the outbox
     keeps every one: an office's first morning is not its busiest)."""
     people = _staff(staff)
-    _bulk(db, Staff.__table__, people)
+    bulk(db, Staff.__table__, people)
     sent_before(db, history, staff)
     if db.engine.dialect.name == "postgresql":
         # The statistics autovacuum gathers after an import (as bench_registers): without them
@@ -37,7 +37,7 @@ def seed(db: Database, staff: int, history: int = 0) -> list[dict[str, Any]]:
 def sent_before(db: Database, history: int, staff: int) -> None:
     """`history` messages already sent to the `staff` seeded (by bulk insert)."""
     if history:
-        _bulk(db, OutboxMessage.__table__, [_sent(n, staff) for n in range(history)])
+        bulk(db, OutboxMessage.__table__, [_sent(n, staff) for n in range(history)])
 
 
 def _sent(n: int, staff: int) -> dict[str, Any]:

@@ -37,26 +37,27 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
-import os
 import re
 import sys
-import tempfile
 import time as timer
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_db import bulk, scratch_database
 from slack_sdk import WebClient
-from sqlalchemy import event, func, insert, text
+from sqlalchemy import event, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bot.outbox import Worker
 from bot.runtime import Runtime
 from bot.settings import Policy, Settings
 from handlers.notifier import Notifier
@@ -66,9 +67,23 @@ from storage.models import ApprovalStep, Declaration, GiftOffer, Reminder, Staff
 TODAY = date(2026, 11, 23)  # a Monday, a working day
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 07:00 in London: the sweep time
 DECLARED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the Friday before
-CHUNK = 10_000
-# A reminder's ledger writes: claiming its key and recording it sent (bot.ledger.send_once).
-LEDGER_WRITE = re.compile(r"^\s*(INSERT INTO|UPDATE) reminder\b", re.IGNORECASE)
+# The outbox's writes, a message's ledger: queueing it, claiming it, recording it sent.
+LEDGER_WRITE = re.compile(r"^\s*(INSERT INTO|UPDATE) outbox\b", re.IGNORECASE)
+
+
+class PaceClock:
+    """The outbox pacer's clock for a run: it moves only when the pacer waits. Which
+    conversations are still within their second then does not depend on this machine's speed,
+    nor does the number of queries with it; and the seconds are the sweep's, not Slack's."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class NullSlack:
@@ -113,44 +128,7 @@ class Figures:
         return self.queries - self.ledger_writes
 
 
-# -- the database -------------------------------------------------------------------------
-
-
-@contextmanager
-def scratch_database(url: str | None, staff: int, threads: int = 8) -> Iterator[Database]:
-    """A new, migrated database for one run, removed afterwards; `threads`: the requests it
-    serves at once (its pool: storage.db.make_engine)."""
-    if url is None or make_url(url).get_backend_name() == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="nolan-bench-") as tmp:
-            db = Database(f"sqlite:///{tmp}/bench.db", threads=threads)
-            db.migrate()
-            try:
-                yield db
-            finally:
-                db.dispose()
-        return
-    name = f"nolan_bench_{os.getpid()}_{staff}"
-    admin = Database(url)
-    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(
-        make_url(url).set(database=name).render_as_string(hide_password=False), threads=threads
-    )
-    try:
-        db.migrate()
-        yield db
-    finally:
-        db.dispose()
-        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-
-def _bulk(db: Database, table: Any, rows: list[dict[str, Any]]) -> None:
-    with db.engine.begin() as conn:
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(insert(table), rows[i : i + CHUNK])
+# -- the seed -----------------------------------------------------------------------------
 
 
 def seed(db: Database, *, staff: int, due: int) -> int:
@@ -197,7 +175,7 @@ def seed(db: Database, *, staff: int, due: int) -> int:
         else:
             vetting = {}
         rows.append(person(i, line_manager_id=manager, **vetting))
-    _bulk(db, Staff.__table__, rows)
+    bulk(db, Staff.__table__, rows)
 
     # One hospitality declaration per approver, by a member of staff (theirs, when there are
     # as many members as approvers), waiting since Friday (its card delivered then).
@@ -259,9 +237,9 @@ def seed(db: Database, *, staff: int, due: int) -> int:
                 "created_at": DECLARED,
             }
         )
-    _bulk(db, Declaration.__table__, declarations)
-    _bulk(db, GiftOffer.__table__, offers)
-    _bulk(db, ApprovalStep.__table__, steps)
+    bulk(db, Declaration.__table__, declarations)
+    bulk(db, GiftOffer.__table__, offers)
+    bulk(db, ApprovalStep.__table__, steps)
     if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
         with db.engine.begin() as conn:
             for table in ("staff", "declaration", "approval_step"):
@@ -291,6 +269,13 @@ def run(url: str | None, *, staff: int, due: int, slack: str) -> Figures:
             started = timer.perf_counter()
             try:
                 runtime = Runtime.build(settings, db=db, client=notifier.client)
+                paced = runtime.outbox
+                clock = PaceClock()
+                outbox = Worker(
+                    db, paced.sender, office_tz=paced.office_tz, merging=paced.merging,
+                    clock=clock, sleep=clock.sleep,
+                )
+                runtime = replace(runtime, outbox=outbox)
                 report = runtime.sweep(TODAY, NOW)
             finally:
                 seconds = timer.perf_counter() - started
@@ -342,7 +327,7 @@ def _table(results: list[Figures]) -> str:
         ("failures", lambda f: f"{f.failures:,}"),
         ("seconds", lambda f: f"{f.seconds:.2f}"),
         ("queries", lambda f: f"{f.queries:,}"),
-        ("  ledger writes (claim + mark sent)", lambda f: f"{f.ledger_writes:,}"),
+        ("  outbox writes (queue, claim, mark sent)", lambda f: f"{f.ledger_writes:,}"),
         ("  all other queries", lambda f: f"{f.other:,}"),
         ("queries per reminder sent", lambda f: _per(f.queries, f.keys_sent)),
         ("other queries per reminder sent", lambda f: _per(f.other, f.keys_sent)),
@@ -391,10 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "the same" if len(others) == 1 else "DIFFERENT"
         staff = ", ".join(f"{f.staff:,}" for f in results)
         counts = ", ".join(f"{f.other:,}" for f in results)
-        print(f"Queries other than the ledger's writes at {staff} staff: {verdict} ({counts}).")
+        print(f"Queries other than the outbox's writes at {staff} staff: {verdict} ({counts}).")
     bad = any(f.failures or f.keys_sent != f.due for f in results)
     if args.pacing:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         from bench_pacing import report
 
         bad = not report(args.pacing, args.pacing_people) or bad

@@ -36,6 +36,8 @@ def test_the_benchmark_runs_and_reports_queries_flat_in_the_staff(
     assert lines["reminders due (ledger keys)"] == ["20", "20"]
     assert lines["reminders sent (ledger keys)"] == ["20", "20"]
     assert lines["failures"] == ["0", "0"]
+    writes = lines["outbox writes (queue, claim, mark sent)"]
+    assert writes[0] == writes[1] and int(writes[0]) >= 20  # each key queued, claimed, sent
     assert "staff: the same" in out
 
 
