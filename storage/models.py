@@ -38,8 +38,7 @@ class Staff(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
     name: str = Field(default="", max_length=200)
     slack_user_id: str | None = Field(default=None, max_length=32, index=True)
-    # On Teams: the person's Entra object id (from Graph, by email), and their 1:1 chat with
-    # Nolan (the conversation and the Bot Connector's service URL it lives at), once known.
+    # On Teams: their Entra object id (Graph, by email) and 1:1 chat with Nolan, once known.
     teams_id: str | None = Field(default=None, max_length=64, index=True)
     teams_conversation_id: str | None = Field(default=None, max_length=256)
     teams_service_url: str | None = Field(default=None, max_length=512)
@@ -53,9 +52,10 @@ class Staff(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The person's own time zone (from Slack), for messages addressed to them alone.
     tz: str | None = Field(default=None, max_length=64)
-    # Set when a later import of the org chart first brings the person in: a new starter,
-    # who is sent the code of conduct undertaking.
+    # Set when a later org chart import first brings them in: a new starter (the undertaking).
     starter_since: date | None = None
+    # When they last opened their Slack Home: changes keep it current for HOME_WATCH_HOURS.
+    home_opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, exists, text
+from sqlalchemy import bindparam, exists, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -191,3 +191,20 @@ def note_teams_chat(
     person.teams_conversation_id, person.teams_service_url = conversation_id, service_url
     session.add(person)
     return True
+
+
+_NOTE_OPENED = (
+    update(Staff)
+    .where(
+        col(Staff.slack_user_id) == bindparam("user"),
+        or_(col(Staff.home_opened_at).is_(None), col(Staff.home_opened_at) < bindparam("stale")),
+    )
+    .values(home_opened_at=bindparam("at"))
+)
+
+
+def note_home_opened(session: Session, *, slack_user_id: str, at: datetime) -> None:
+    """The person opened their Slack Home at `at`. Written at most once a minute a person:
+    the refresher's window is hours, and a write per open would queue behind every other."""
+    params = {"user": slack_user_id, "stale": at - timedelta(minutes=1), "at": at}
+    run(session, _NOTE_OPENED, params)

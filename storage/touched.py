@@ -16,6 +16,7 @@ import json
 import logging
 import weakref
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, event
@@ -84,12 +85,16 @@ _APPROVERS = sa_select(ApprovalStep.approver_id, ApprovalStep.delegated_from_id)
     col(ApprovalStep.declaration_id).in_(_IDS)
 )
 _ACTIVE = sa_select(Staff.id).where(col(Staff.id).in_(_IDS), col(Staff.active).is_(True))
+_WATCHING = _ACTIVE.where(col(Staff.home_opened_at) >= bindparam("since"))
 
 
-def concerned(session: Session, touched: Touched) -> list[int]:
+def concerned(
+    session: Session, touched: Touched, *, opened_since: datetime | None = None
+) -> list[int]:
     """The active staff a change concerns: the people it names, and each declaration's
     declarant and everyone in its approval chain (a deputy's principal too). Reads those ids
-    only: a few statements whatever the size of the office."""
+    only: a few statements whatever the size of the office. `opened_since`: only those who
+    have opened their Home since then."""
     ids = set(touched.staff_ids)
     declaration_ids = sorted(touched.declaration_ids)
     for i in range(0, len(declaration_ids), CHUNK):
@@ -98,8 +103,9 @@ def concerned(session: Session, touched: Touched) -> list[int]:
         for approver, deputy_for in run(session, _APPROVERS, chunk):
             ids |= {approver, deputy_for or approver}
     wanted, active = sorted(ids), []
+    query, since = (_ACTIVE, {}) if opened_since is None else (_WATCHING, {"since": opened_since})
     for i in range(0, len(wanted), CHUNK):
-        active += run(session, _ACTIVE, {"ids": wanted[i : i + CHUNK]}).scalars().all()
+        active += run(session, query, {"ids": wanted[i : i + CHUNK], **since}).scalars().all()
     return sorted(i for i in active if i is not None)
 
 
