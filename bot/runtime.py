@@ -121,12 +121,13 @@ class Runtime:
 
     def attach_homes(self, *, at_once: bool = False, told: homes.Shown | None = None) -> Homes:
         """Keep each person's Home up to date as the database changes: the refresher queues
-        a refresh in the outbox for everyone a change concerns, due HOME_REFRESH_SECONDS
-        later (`at_once`: due at once, for a run that sends what it owes before it exits),
-        and the platform's sender draws it (Slack's end publishes it; Teams' drawer replaces
-        the Home card). `told`: where the Homes shown here at once are told, when another
-        process draws the refreshes (bot.delivery_process). Keep the reference (both are
-        held weakly)."""
+        a refresh in the outbox for everyone a change concerns (on Slack, those who opened
+        their Home within HOME_WATCH_HOURS: opening it draws it afresh), due
+        HOME_REFRESH_SECONDS later (`at_once`: due at once, for a run that sends what it owes
+        before it exits), and the platform's sender draws it (Slack's end publishes it;
+        Teams' drawer replaces the Home card). `told`: where the Homes shown here at once
+        are told, when another process draws the refreshes (bot.delivery_process). Keep the
+        reference (both are held weakly)."""
         slack = None
         if self.teams is None:
             slack = home.attach(self.db, self._slack().notifier, self.settings, self.clock)
@@ -136,7 +137,11 @@ class Runtime:
 
             home_flow.tell(told)
         delay = timedelta(0) if at_once else self.outbox.merging
-        refresher = homes.HomeRefresher(self.db, delay=delay, now=self.outbox.now)
+        hours = self.settings.home_watch_hours
+        watched = timedelta(hours=hours) if slack is not None and hours else None
+        refresher = homes.HomeRefresher(
+            self.db, delay=delay, now=self.outbox.now, watched=watched, opened_by=self.clock
+        )
         return Homes(refresher=refresher.watch(), slack=slack)
 
     def _slack(self) -> _Slack:

@@ -65,6 +65,8 @@ class Settings:
     # processes' workers delivered (README, Benchmarks: "End to end").
     delivery_process: bool = True
     home_refresh_seconds: int = 2  # a Home refresh's wait, merging the changes meanwhile
+    # Slack: how long after someone opens their Home changes keep it current (0: always).
+    home_watch_hours: int = 8
     log_level: str = "INFO"
     teams_app_id: str = ""
     teams_app_password: str = ""
@@ -139,6 +141,7 @@ class _Variables(BaseSettings):
         None, "DELIVERY_PROCESS", "yes or no"
     )
     home_refresh_seconds: Whole = read.whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
+    home_watch_hours: Whole = read.whole(_S.home_watch_hours, "HOME_WATCH_HOURS", 0, 720)
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], read.text(str.upper)
     ] = read.var(_S.log_level, "LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR")

@@ -78,10 +78,16 @@ class HomeRefresher:
         *,
         delay: timedelta = timedelta(0),
         now: Callable[[], datetime] = utcnow,
+        watched: timedelta | None = None,
+        opened_by: Callable[[], datetime] | None = None,
     ) -> None:
         """`delay`: how long after it is owed a refresh is due (changes until then merge
-        into it); `now` must be the clock of the worker that sends them."""
-        self.db, self.delay, self.now = db, delay, now
+        into it); `now` must be the clock of the worker that sends them. `watched`: only the
+        Homes opened within that long are refreshed (Slack, where opening the tab draws it
+        afresh); None: everyone's (Teams, whose Home is a card in the chat). `opened_by`: the
+        clock the openings are noted by (default `now`)."""
+        self.db, self.delay, self.now, self.watched = db, delay, now, watched
+        self.opened_by = opened_by or now
         self._lock = threading.Lock()
         self._pending = Touched()
 
@@ -105,9 +111,11 @@ class HomeRefresher:
         if not (pending.declaration_ids or pending.staff_ids):
             return []
         try:
-            due = self.now() + self.delay if self.delay else None
+            now = self.now()
+            due = now + self.delay if self.delay else None
+            since = self.opened_by() - self.watched if self.watched is not None else None
             with self.db.session() as session:
-                people = touched_store.concerned(session, pending)
+                people = touched_store.concerned(session, pending, opened_since=since)
                 for staff_id in people:
                     owe_home(session, staff_id, not_before=due)
                 session.commit()

@@ -22,7 +22,7 @@ from handlers.replies import notice_view
 def home_opened(event: dict[str, Any], homes: SlackHomes) -> None:
     """Slack sends app_home_opened for the Messages tab too: only the Home tab is drawn."""
     if event.get("tab", "home") == "home" and event.get("user"):
-        homes.publish(event["user"], Pages())  # opening the tab starts at the first pages
+        homes.publish(event["user"], Pages(), opened=True)  # at the first pages, as Slack
 
 
 def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: SlackHomes) -> None:

@@ -75,9 +75,14 @@ class SlackHomes:
         _attached[self.db.engine] = self
         return self
 
-    def publish(self, slack_user_id: str, pages: Pages | None = None) -> bool:
+    def publish(
+        self, slack_user_id: str, pages: Pages | None = None, *, opened: bool = False
+    ) -> bool:
         """Publish one person's Home now at `pages` (default: the pages they last saw), and
-        remember them; False (logged) if it could not be."""
+        remember them; False (logged) if it could not be. `opened`: they have just opened the
+        tab, which keeps it current for HOME_WATCH_HOURS (bot.usecases.homes)."""
+        if opened:
+            self._note_opened(slack_user_id)
         try:
             with self.db.session() as session:
                 home = self.home(session, slack_user_id, pages)
@@ -91,6 +96,15 @@ class SlackHomes:
         if self.told is not None:
             self.told(slack_user_id, home.pages if home is not None else Pages(), digest)
         return True
+
+    def _note_opened(self, slack_user_id: str) -> None:
+        """Before the publish: a change committed while it is drawn is then refreshed after."""
+        try:
+            with self.db.session() as session:
+                staff.note_home_opened(session, slack_user_id=slack_user_id, at=self.clock())
+                session.commit()
+        except Exception:  # the Home is still drawn; only its later refreshes are missed
+            log.warning("Could not note that %s opened their Home", slack_user_id, exc_info=True)
 
     def shown(self, slack_user_id: str, pages: Pages, digest: bytes | None) -> None:
         """Another process published this person's Home at `pages` (its digest): a refresh
