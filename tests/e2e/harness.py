@@ -16,8 +16,10 @@ from bot.app import create_app, outbox_of, settle
 from bot.pacing import Pace, Pacer
 from bot.server import drain, make_server
 from bot.settings import Policy, Settings
+from storage import staff
 from storage.db import Database
 from storage.models import Staff
+from storage.types import utcnow
 from tests.fakeslack import (
     FakeSlack,
     block_actions_form,
@@ -89,10 +91,17 @@ class Nolan:
     """The bot under test, serving on a free port."""
 
     def __init__(
-        self, fake: FakeSlack, db: Database, clock: Clock, policy: Policy | None = None
+        self,
+        fake: FakeSlack,
+        db: Database,
+        clock: Clock,
+        policy: Policy | None = None,
+        **settings: Any,
     ) -> None:
+        """`settings`: any other setting the bot runs with (Settings' fields)."""
         self.fake, self.db, self.clock = fake, db, clock
         self.policy = policy or Policy()
+        self.settings = settings
         self._serving: Serving | None = None
         self.app: Any = None
 
@@ -103,6 +112,7 @@ class Nolan:
             slack_api_url=self.fake.api_url,
             database_url=self.db.url,
             policy=self.policy,
+            **self.settings,
         )
         app = self.app = create_app(settings, self.db, clock=self.clock)
         # Slack's pace (a message a second to each person) is the subject of tests/bot's
@@ -288,3 +298,13 @@ def dm_to(
     return fake.wait_for(
         "chat.postMessage", lambda c: c.args.get("channel") == user and predicate(c), count=count
     )
+
+
+def watching(db: Database, *slack_ids: str) -> None:
+    """These people opened their Homes just now by the real clock, which a bot in a process of
+    its own and `reminders run` keep (not the test's) when they ask whose Homes to keep current
+    (HOME_WATCH_HOURS)."""
+    with db.session() as session:
+        for slack_id in slack_ids:
+            staff.note_home_opened(session, slack_user_id=slack_id, at=utcnow())
+        session.commit()

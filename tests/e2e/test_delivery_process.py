@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.types import utcnow
+from tests.e2e.harness import watching
 from tests.e2e.process import until
 from tests.e2e.test_gifts_flow import hospitality
 from tests.e2e.test_kill_flow import NolanProcess, owed, running, sends
@@ -78,6 +79,7 @@ def test_the_delivery_process_sends_what_a_request_queued_at_once_and_alone(
 ) -> None:
     bot.start()
     server, delivery = ready(bot)
+    watching(db, "UALICE")  # her Home is open: the declaration owes it a refresh
     acked = declare(bot)
     cards_to_manager(fake, 1)
     assert time.monotonic() - acked < PROMPTLY

@@ -14,7 +14,7 @@ from handlers.home.ids import Action, Elsewhere
 from storage import declarations as store
 from storage.db import Database
 from storage.models import Declaration, GiftOffer, OutboxMessage, Staff
-from tests.e2e.harness import Clock, Nolan
+from tests.e2e.harness import Clock, Nolan, watching
 from tests.e2e.test_escalation_flow import run
 from tests.e2e.test_gifts_flow import declare, hospitality
 from tests.fakeslack import FakeSlack
@@ -38,7 +38,10 @@ def action_ids(view: dict[str, Any]) -> list[str]:
 
 
 def declared(nolan: Nolan, clock: Clock) -> None:
-    """Alice declares hospitality for her manager, and both Homes have been re-published."""
+    """Alice and her manager have their Homes open; she declares hospitality for him, and both
+    Homes have been re-published."""
+    nolan.open_home("UALICE")
+    nolan.open_home("UMGR")
     declare(nolan, "UALICE", hospitality(clock))
     nolan.home("UALICE")
     nolan.home("UMGR")
@@ -91,6 +94,7 @@ def seed_gifts(db: Database, declarant: Staff, approver: Staff, n: int, *, pendi
 def test_member_of_staff_sees_buttons_and_their_own_declarations(
     nolan: Nolan, fake: FakeSlack, clock: Clock, db: Database
 ) -> None:
+    nolan.open_home("UMGR")  # her manager has his open too
     home = nolan.open_home("UALICE")
     assert "Hello, Alice Able" in texts(home)
     for action in Action.DECLARE_GIFT, Action.DECLARE_INTEREST, Action.ASK_OUTSIDE_WORK:
@@ -113,8 +117,7 @@ def test_member_of_staff_sees_buttons_and_their_own_declarations(
     assert "GH-00001" in texts(refreshed)
     assert "Waiting for a decision from Manny Manager" in texts(refreshed)
     assert Elsewhere.RECORD in action_ids(refreshed)
-    manager_home = nolan.home("UMGR")
-    assert "GH-00001" in texts(manager_home)
+    home_saying(nolan, "UMGR", "GH-00001")
 
 
 def test_approver_decides_on_home_and_both_homes_are_republished(
@@ -263,7 +266,6 @@ def test_delegation_from_home(nolan: Nolan, fake: FakeSlack, clock: Clock) -> No
     assert nolan.submit("UMGR", form, answers) == {}
     refreshed = home_saying(nolan, "UMGR", "Your approvals go to Eve Other")
     assert Action.END_DELEGATION in action_ids(refreshed)
-    home_saying(nolan, "UEVE", "Hello, Eve Other")  # the deputy's Home too
 
     nolan.press_home("UMGR", refreshed, Action.END_DELEGATION)
     home_saying(nolan, "UMGR", "Your approvals come to you")
@@ -275,6 +277,7 @@ def test_the_daily_sweep_republishes_the_homes_its_changes_concern(
     """`reminders run` escalates a decision left waiting: the new approver's Home shows it
     with its buttons, and the old approver's no longer does."""
     declared(nolan, clock)
+    watching(db, "UHEAD", "UMGR", "UALICE")
     for day in (date(2026, 11, 25), date(2026, 11, 30)):  # the reminder, then the escalation
         code, _out, err = run(fake, db, day)
         assert (code, err) == (0, "")
@@ -289,6 +292,8 @@ def test_a_home_slack_did_not_take_is_published_again(
 ) -> None:
     """The refresh is a message in the outbox: Slack failing views.publish once is retried
     with its back-off, not logged and lost; and each person's refresh went once."""
+    nolan.open_home("UALICE")
+    nolan.open_home("UMGR")
     fake.slack_error_next("views.publish", "internal_error")
     declare(nolan, "UALICE", hospitality(clock))
     home_saying(nolan, "UALICE", "GH-00001")
