@@ -63,27 +63,13 @@ from bot.settings import Policy, Settings
 from handlers.notifier import Notifier
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, GiftOffer, Reminder, Staff
+from tests.bot.test_outbox_pacing import Time
 
 TODAY = date(2026, 11, 23)  # a Monday, a working day
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 07:00 in London: the sweep time
 DECLARED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the Friday before
 # The outbox's writes, a message's ledger: queueing it, claiming it, recording it sent.
 LEDGER_WRITE = re.compile(r"^\s*(INSERT INTO|UPDATE) outbox\b", re.IGNORECASE)
-
-
-class PaceClock:
-    """The outbox pacer's clock for a run: it moves only when the pacer waits. Which
-    conversations are still within their second then does not depend on this machine's speed,
-    nor does the number of queries with it; and the seconds are the sweep's, not Slack's."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class NullSlack:
@@ -269,11 +255,13 @@ def run(url: str | None, *, staff: int, due: int, slack: str) -> Figures:
             started = timer.perf_counter()
             try:
                 runtime = Runtime.build(settings, db=db, client=notifier.client)
-                paced = runtime.outbox
-                clock = PaceClock()
+                # The pacer's clock moves only when it waits: which conversations are still
+                # within their second then does not depend on this machine's speed, nor does
+                # the number of queries; and the seconds are the sweep's, not Slack's pace.
+                paced, pace_time = runtime.outbox, Time()
                 outbox = Worker(
                     db, paced.sender, office_tz=paced.office_tz, merging=paced.merging,
-                    clock=clock, sleep=clock.sleep,
+                    clock=pace_time.clock, sleep=pace_time.sleep,
                 )
                 runtime = replace(runtime, outbox=outbox)
                 report = runtime.sweep(TODAY, NOW)
