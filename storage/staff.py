@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, exists, or_, text, update
 from sqlalchemy import select as sa_select
@@ -193,18 +194,34 @@ def note_teams_chat(
     return True
 
 
-_NOTE_OPENED = (
-    update(Staff)
-    .where(
-        col(Staff.slack_user_id) == bindparam("user"),
-        or_(col(Staff.home_opened_at).is_(None), col(Staff.home_opened_at) < bindparam("stale")),
+def _note_opened(by: Any) -> Any:
+    return (
+        update(Staff)
+        .where(
+            by == bindparam("who"),
+            or_(
+                col(Staff.home_opened_at).is_(None),
+                col(Staff.home_opened_at) < bindparam("stale"),
+            ),
+        )
+        .values(home_opened_at=bindparam("at"))
     )
-    .values(home_opened_at=bindparam("at"))
-)
 
 
-def note_home_opened(session: Session, *, slack_user_id: str, at: datetime) -> None:
-    """The person opened their Slack Home at `at`. Written at most once a minute a person:
-    the refresher's window is hours, and a write per open would queue behind every other."""
-    params = {"user": slack_user_id, "stale": at - timedelta(minutes=1), "at": at}
-    run(session, _NOTE_OPENED, params)
+_NOTE_OPENED = {
+    "slack": _note_opened(col(Staff.slack_user_id)),
+    "staff": _note_opened(col(Staff.id)),
+}
+
+
+def note_home_opened(
+    session: Session, *, at: datetime, slack_user_id: str | None = None, staff_id: int | None = None
+) -> None:
+    """The person opened their Home at `at` (Slack's Home tab opened; Teams' Home card shown,
+    its refresh asked for), named by their Slack id or staff id. Written at most once a minute
+    a person: the refresher's window is hours, and a write per open would queue behind every
+    other."""
+    by, who = ("slack", slack_user_id) if slack_user_id is not None else ("staff", staff_id)
+    if who is None:
+        raise ValueError("say whose Home was opened")
+    run(session, _NOTE_OPENED[by], {"who": who, "stale": at - timedelta(minutes=1), "at": at})

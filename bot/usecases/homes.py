@@ -28,6 +28,7 @@ make one refresh per person.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -36,12 +37,15 @@ from sqlmodel import Session
 
 from bot.outbox import queue_unless_waiting, to_staff
 from bot.ui.home_model import Pages
+from storage import staff as staff_store
 from storage import touched as touched_store
 from storage.db import Database
 from storage.touched import Touched
 from storage.types import utcnow
 
 HOME = "home"  # the card every platform draws as the person's Home
+
+log = logging.getLogger(__name__)
 
 # A Home shown at once (the tab opened, a page turned) where the refreshes are not drawn, told
 # to the process that draws them (bot.delivery_process) so that a refresh keeps the person at
@@ -68,6 +72,26 @@ def owe_home(session: Session, staff_id: int, *, not_before: datetime | None = N
     )
 
 
+def note_opened(
+    db: Database, at: datetime, *, slack_user_id: str | None = None, staff_id: int | None = None
+) -> None:
+    """The person is looking at their Home (Slack: the tab opened; Teams: the Home card shown,
+    a page turned, `home` typed): changes keep it current for HOME_WATCH_HOURS. Noted in a
+    transaction of its own before the Home is drawn, so a change committed while it is drawn
+    is refreshed after. A failure is logged: the Home is still drawn, only its later
+    refreshes are missed."""
+    try:
+        with db.session() as session:
+            staff_store.note_home_opened(
+                session, at=at, slack_user_id=slack_user_id, staff_id=staff_id
+            )
+            session.commit()
+    except Exception:
+        log.warning(
+            "Could not note that %s opened their Home", slack_user_id or staff_id, exc_info=True
+        )
+
+
 class HomeRefresher:
     """A storage.touched.Watcher: notes who each commit concerns, and queues their Home
     refreshes when the work that made the changes has finished (`settle`)."""
@@ -84,8 +108,8 @@ class HomeRefresher:
         """`delay`: how long after it is owed a refresh is due (changes until then merge
         into it); `now` must be the clock of the worker that sends them. `watched`: only the
         Homes opened within that long are refreshed (Slack, where opening the tab draws it
-        afresh); None: everyone's (Teams, whose Home is a card in the chat). `opened_by`: the
-        clock the openings are noted by (default `now`)."""
+        afresh; Teams, whose Home card asks for itself afresh when shown); None: everyone's.
+        `opened_by`: the clock the openings are noted by (default `now`)."""
         self.db, self.delay, self.now, self.watched = db, delay, now, watched
         self.opened_by = opened_by or now
         self._lock = threading.Lock()

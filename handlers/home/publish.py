@@ -34,7 +34,7 @@ from sqlmodel import Session
 from bot.outbox import Queued, SendFailed
 from bot.settings import Settings
 from bot.ui.home_model import Home
-from bot.usecases.homes import HOME, Shown
+from bot.usecases.homes import HOME, Shown, note_opened
 from handlers.home.ids import Pages
 from handlers.home.store import load_home
 from handlers.home.views import home_view, unknown_home_view
@@ -82,7 +82,7 @@ class SlackHomes:
         remember them; False (logged) if it could not be. `opened`: they have just opened the
         tab, which keeps it current for HOME_WATCH_HOURS (bot.usecases.homes)."""
         if opened:
-            self._note_opened(slack_user_id)
+            note_opened(self.db, self.clock(), slack_user_id=slack_user_id)
         try:
             with self.db.session() as session:
                 home = self.home(session, slack_user_id, pages)
@@ -96,15 +96,6 @@ class SlackHomes:
         if self.told is not None:
             self.told(slack_user_id, home.pages if home is not None else Pages(), digest)
         return True
-
-    def _note_opened(self, slack_user_id: str) -> None:
-        """Before the publish: a change committed while it is drawn is then refreshed after."""
-        try:
-            with self.db.session() as session:
-                staff.note_home_opened(session, slack_user_id=slack_user_id, at=self.clock())
-                session.commit()
-        except Exception:  # the Home is still drawn; only its later refreshes are missed
-            log.warning("Could not note that %s opened their Home", slack_user_id, exc_info=True)
 
     def shown(self, slack_user_id: str, pages: Pages, digest: bytes | None) -> None:
         """Another process published this person's Home at `pages` (its digest): a refresh
