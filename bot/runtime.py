@@ -121,8 +121,8 @@ class Runtime:
 
     def attach_homes(self, *, at_once: bool = False, told: homes.Shown | None = None) -> Homes:
         """Keep each person's Home up to date as the database changes: the refresher queues
-        a refresh in the outbox for everyone a change concerns (on Slack, those who opened
-        their Home within HOME_WATCH_HOURS: opening it draws it afresh), due
+        a refresh in the outbox for everyone a change concerns who looked at their Home within
+        HOME_WATCH_HOURS (Slack's tab opened, Teams' card shown: either draws it afresh), due
         HOME_REFRESH_SECONDS later (`at_once`: due at once, for a run that sends what it owes
         before it exits), and the platform's sender draws it (Slack's end publishes it;
         Teams' drawer replaces the Home card). `told`: where the Homes shown here at once
@@ -138,7 +138,7 @@ class Runtime:
             home_flow.tell(told)
         delay = timedelta(0) if at_once else self.outbox.merging
         hours = self.settings.home_watch_hours
-        watched = timedelta(hours=hours) if slack is not None and hours else None
+        watched = timedelta(hours=hours) if hours else None
         refresher = homes.HomeRefresher(
             self.db, delay=delay, now=self.outbox.now, watched=watched, opened_by=self.clock
         )

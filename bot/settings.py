@@ -65,7 +65,8 @@ class Settings:
     # processes' workers delivered (README, Benchmarks: "End to end").
     delivery_process: bool = True
     home_refresh_seconds: int = 2  # a Home refresh's wait, merging the changes meanwhile
-    # Slack: how long after someone opens their Home changes keep it current (0: always).
+    # How long after someone looks at their Home (Slack's tab, Teams' card) changes keep it
+    # current (0: always).
     home_watch_hours: int = 8
     log_level: str = "INFO"
     teams_app_id: str = ""

@@ -157,11 +157,23 @@ def _activity(raw: bytes) -> tuple[dict[str, Any], Any] | str:
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     try:
-        return body, ActivityTypeAdapter.validate_python(body)
+        return body, ActivityTypeAdapter.validate_python(_as_the_sdk_knows(body))
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = "/".join(str(p) for p in first.get("loc", ()))
         return f"not an activity: {where}: {first.get('msg', '')}"[:300]
+
+
+def _as_the_sdk_knows(body: dict[str, Any]) -> dict[str, Any]:
+    """Teams runs a card's refresh with the trigger "automatic" (Universal Actions), which the
+    Teams SDK's model of the invoke (microsoft-teams-api 2.1.1) does not list beside "manual":
+    checked without it. The activity handled is the one Teams sent."""
+    value = body.get("value")
+    if not (body.get("type") == "invoke" and isinstance(value, dict)):
+        return body
+    if value.get("trigger") != "automatic":
+        return body
+    return {**body, "value": {k: v for k, v in value.items() if k != "trigger"}}
 
 
 def _personal(body: dict[str, Any]) -> bool:

@@ -13,6 +13,9 @@ screen as Slack's Home tab, section by section, with the same buttons:
   `data` its payload (the Home's pages once pressed: `Pages.read(press.payload)`); the
   invoke's answer is the
   Home drawn again.
+The Home card also has a `refresh` (Universal Actions): Teams invokes its `Action.Execute`
+(verb REFRESH, `data` the pages shown) whenever the card comes into view, and shows the card
+the answer carries, so a Home card is current when looked at without being pushed each change.
 Pure: a function of the screen, no storage.
 """
 
@@ -26,7 +29,7 @@ from bot.teams.cards import CARD_BUDGET, FALLBACK_MAX, TEXT_MAX, action, body
 from bot.ui.cards import Button, Flag
 from bot.ui.forms import Note
 from bot.ui.home import home_screen, unknown_home_screen
-from bot.ui.home_model import OPENS_FORM, Home
+from bot.ui.home_model import OPENS_FORM, Home, Pages
 from bot.ui.plain import screen_text
 from bot.ui.screens import Buttons, CardBody, Entry, Part, Screen
 from bot.ui.text import clip
@@ -37,6 +40,7 @@ from bot.ui.text import clip
 PAGE_SIZE = 5
 FIELDS_A_ROW = 3
 FLAGS_EXPLAINED = 1000  # below this cut, a card names an entry's flags without explaining them
+REFRESH = "home_refresh"  # the verb of the Home card's refresh
 
 Draw = Callable[[Button], dict[str, Any]]
 
@@ -133,33 +137,55 @@ def _body(screen: Screen, text_max: int, draw: Draw) -> list[dict[str, Any]]:
     return body
 
 
-def screen_card(screen: Screen, draw: Draw = button) -> dict[str, Any]:
+def screen_card(screen: Screen, draw: Draw = button, **more: Any) -> dict[str, Any]:
     """A screen as an Adaptive Card, drawn again with its texts cut shorter while it is over
     Teams' size limit (the full texts are a "View" away). A Home whose lists are PAGE_SIZE
     to a page fits whatever their texts; longer pages may not. `draw`: how a button is drawn
-    (a screen shown in a dialog draws its own: bot.teams.dialog_screens)."""
+    (a screen shown in a dialog draws its own: bot.teams.dialog_screens); `more`: the card's
+    other properties (a Home's refresh)."""
     fallback = screen_text(screen)
     for text_max in TEXT_MAX:
         content = adaptive.card(
             _body(screen, text_max, draw),
             fallback=clip(fallback, min(FALLBACK_MAX, text_max)),
             msteams={"width": "full"},
+            **more,
         )
         if adaptive.size(content) <= CARD_BUDGET:
             break
     return content
 
 
+def refresh(pages: Pages) -> dict[str, Any]:
+    """The Home card's refresh. Teams runs it on its own whenever the card is shown, for
+    everyone in a chat of up to 60 members ("Work with Universal Actions for Adaptive Cards",
+    userIds): the person's 1:1 chat needs no list of whom. The title is the manual
+    "Refresh card" Teams offers where it does not run it on its own."""
+    data = {adaptive.PAYLOAD_KEY: pages.encode()}
+    return {"action": {"type": "Action.Execute", "title": "Refresh", "verb": REFRESH, "data": data}}
+
+
 def home_card(home: Home | None) -> dict[str, Any]:
     """A person's Home card; None: someone not in the org chart (what Nolan is, whom to ask)."""
-    return screen_card(home_screen(home) if home is not None else unknown_home_screen())
+    return _card(home, _screen(home))
 
 
 def home_message(home: Home | None) -> dict[str, Any]:
     """The Home as a message activity's body: to send, or to put in place of the last one."""
-    screen = home_screen(home) if home is not None else unknown_home_screen()
+    screen = _screen(home)
     return {
         "type": "message",
         "summary": clip(screen.title, 250),
-        "attachments": [adaptive.attachment(screen_card(screen))],
+        "attachments": [adaptive.attachment(_card(home, screen))],
     }
+
+
+def _screen(home: Home | None) -> Screen:
+    return home_screen(home) if home is not None else unknown_home_screen()
+
+
+def _card(home: Home | None, screen: Screen) -> dict[str, Any]:
+    """Someone not in the org chart has nothing to keep current: no refresh."""
+    if home is None:
+        return screen_card(screen)
+    return screen_card(screen, refresh=refresh(home.pages))

@@ -9,6 +9,12 @@ outbox: an update records the place it replaced), so a person has one Home card 
 itself current. `home` typed (or Nolan installed) posts a fresh card, which is then the one
 kept current.
 
+Whenever Teams shows a Home card it asks for the Home afresh (the card's `refresh`, verb
+REFRESH): the answer is the Home as it stands, at the pages the card shows. That showing, a
+page turned and `home` typed note the Home as looked at, so that changes push it current
+for HOME_WATCH_HOURS (bot.usecases.homes); after that, Teams' own refresh brings it up to
+date when next shown, and no Connector call is spent on a card nobody is looking at.
+
 "Previous"/"More" answer the press with the Home at that page (the card replaced in place)
 and remember the pages the person last saw, so a refresh keeps them there. The pages are
 kept in memory: after a restart a refresh shows the first pages again. Where another process
@@ -30,12 +36,12 @@ from bot.settings import Policy
 from bot.teams.cards import pressed
 from bot.teams.drawers import Drawn, Where, drawer
 from bot.teams.edge import NOT_IN_ORG_CHART, installed
-from bot.teams.home import PAGE_SIZE, home_card, home_message
+from bot.teams.home import PAGE_SIZE, REFRESH, home_card, home_message
 from bot.teams.invoke_responses import action_error, card_replaced
 from bot.teams.router import ADAPTIVE_CARD_ACTION, Router, Turn
 from bot.ui.home_model import Action, Home, Pages
 from bot.usecases.home import load_home
-from bot.usecases.homes import Shown
+from bot.usecases.homes import Shown, note_opened
 from storage import outbox as sent_messages
 from storage.types import utcnow
 
@@ -139,12 +145,14 @@ def register(router: Router) -> None:
     router.command(COMMAND, send_home)
     router.on("conversationUpdate", on_install)
     router.on("installationUpdate", on_install)
-    for verb in (Action.MORE, Action.PREVIOUS):
-        router.invoke(ADAPTIVE_CARD_ACTION, turn_page, key=verb.value)
+    for verb in (Action.MORE, Action.PREVIOUS, REFRESH):
+        router.invoke(ADAPTIVE_CARD_ACTION, turn_page, key=verb)
 
 
 def send_home(turn: Turn) -> None:
     """`home` (and `conduct` alone): a fresh Home card in the person's chat."""
+    if turn.actor is not None and turn.actor.id is not None:
+        note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id)
     with turn.db.session() as session:
         if turn.actor is None or turn.actor.id is None:
             turn.tell(session, NOT_IN_ORG_CHART)
@@ -162,12 +170,15 @@ def on_install(turn: Turn) -> None:
 
 
 def turn_page(turn: Turn) -> dict[str, Any]:
-    """ "Previous" / "More": the Home at the pages the button carries, in place of the card."""
+    """ "Previous" / "More", and Teams showing a Home card (its refresh): the Home at the pages
+    the action carries, in place of the card."""
     press = pressed(turn.value)
     if press is None or turn.actor is None or turn.actor.id is None:
         return action_error("That button didn't come from one of Nolan's cards.")
     pages = Pages.read(press.payload)
-    _homes.remember(turn.actor.id, pages)
+    if pages != _homes.pages(turn.actor.id):
+        _homes.remember(turn.actor.id, pages)
+    note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id)
     with turn.db.session() as session:
         home = _homes.load(session, turn.actor.id, pages)
     return card_replaced(home_card(home))

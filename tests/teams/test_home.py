@@ -13,7 +13,7 @@ import pytest
 from bot.rules import approvals as rules
 from bot.teams import adaptive
 from bot.teams.cards import pressed
-from bot.teams.home import PAGE_SIZE, home_card, home_message, screen_card
+from bot.teams.home import PAGE_SIZE, REFRESH, home_card, home_message, screen_card
 from bot.ui import home_model
 from bot.ui.home import home_screen, unknown_home_screen
 from bot.ui.home_model import OPENS_FORM, Action, Elsewhere, Pages, RecordRef
@@ -54,10 +54,11 @@ def said(card: dict[str, Any]) -> str:
 
 
 def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """The card's buttons (not the confirming ones inside a ShowCard)."""
+    """The card's buttons (not the confirming ones inside a ShowCard, nor its refresh)."""
+    shown = {key: value for key, value in card.items() if key != "refresh"}
     return [
         n
-        for n in _walk(card, into_show_cards=False)
+        for n in _walk(shown, into_show_cards=False)
         if str(n.get("type", "")).startswith("Action.") and "title" in n
     ]
 
@@ -84,6 +85,22 @@ def test_every_roles_home_is_a_valid_card_saying_what_the_plain_text_says(name: 
     assert set(role.buttons) <= set(titles), set(role.buttons) - set(titles)
     assert not set(titles) & set(role.no_buttons)
     assert len(titles) == len(screen_of(name).buttons())
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_a_home_card_asks_teams_to_refresh_it_at_its_pages_when_shown(name: str) -> None:
+    home = ROLES[name].home
+    if home is None:  # someone not in the org chart: nothing to keep current
+        assert "refresh" not in home_card(home)
+        return
+    home = home_model.Home(**{**home.__dict__, "pages": Pages(mine=1, flags=2)})
+    refresh = home_card(home)["refresh"]
+    assert set(refresh) == {"action"}  # no userIds: Teams runs it for all in a 1:1 chat
+    action = refresh["action"]
+    assert (action["type"], action["verb"]) == ("Action.Execute", REFRESH)
+    press = pressed({"action": action, "trigger": "automatic"})
+    assert press is not None and press.action == REFRESH
+    assert Pages.read(press.payload) == Pages(mine=1, flags=2)
 
 
 def test_the_fullest_home_is_cut_to_fit_and_keeps_every_button() -> None:

@@ -63,10 +63,13 @@ class TeamsNolan:
     """The bot under test in Teams mode, serving on a free port."""
 
     def __init__(
-        self, fake: FakeTeams, db: Database, clock: Clock, policy: Policy | None = None
+        self, fake: FakeTeams, db: Database, clock: Clock, policy: Policy | None = None,
+        **settings: Any,
     ) -> None:
+        """`settings`: Settings' fields beside those the fakes need (home_watch_hours…)."""
         self.fake, self.db, self.clock = fake, db, clock
         self.policy = policy or Policy()
+        self.settings = settings
         self.runtime: Runtime | None = None
         self._serving: Serving | None = None
 
@@ -81,6 +84,7 @@ class TeamsNolan:
             teams_service_url=self.fake.service_url("default"),
             database_url=self.db.url,
             policy=self.policy,
+            **self.settings,
         )
         runtime = self.runtime = Runtime.build(settings, db=self.db, clock=self.clock)
         assert runtime.teams is not None and runtime.client is None  # no Slack in Teams mode
@@ -154,6 +158,20 @@ class TeamsNolan:
         """Nolan installed for `person`: Teams tells the bot it was added to their chat."""
         return self.post(self.activity(
             person, "conversationUpdate", extra={"membersAdded": [{"id": f"28:{APP_ID}"}]}
+        ))
+
+    def view(self, person: Person, sent: Call) -> tuple[int, Any]:
+        """`person` looks at the card `sent` in their chat: Teams runs the card's refresh on its
+        own (an Action.Execute invoke, trigger "automatic") and shows the card answered."""
+        [card] = cards_of(sent)
+        action = card["refresh"]["action"]
+        value = {
+            "action": {"type": action["type"], "verb": action["verb"], "data": action["data"]},
+            "trigger": "automatic",
+        }
+        return self.post(self.activity(
+            person, "invoke", name="adaptiveCard/action", value=value,
+            reply_to_id=sent.response["id"],
         ))
 
     def outbox(self) -> list[OutboxMessage]:
