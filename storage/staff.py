@@ -208,6 +208,7 @@ def _note_opened(by: Any) -> Any:
     )
 
 
+NOTED_EVERY = timedelta(minutes=1)  # how often a person's looking at their Home is written
 _NOTE_OPENED = {
     "slack": _note_opened(col(Staff.slack_user_id)),
     "staff": _note_opened(col(Staff.id)),
@@ -224,4 +225,4 @@ def note_home_opened(
     by, who = ("slack", slack_user_id) if slack_user_id is not None else ("staff", staff_id)
     if who is None:
         raise ValueError("say whose Home was opened")
-    run(session, _NOTE_OPENED[by], {"who": who, "stale": at - timedelta(minutes=1), "at": at})
+    run(session, _NOTE_OPENED[by], {"who": who, "stale": at - NOTED_EVERY, "at": at})

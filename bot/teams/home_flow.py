@@ -178,7 +178,7 @@ def turn_page(turn: Turn) -> dict[str, Any]:
     pages = Pages.read(press.payload)
     if pages != _homes.pages(turn.actor.id):
         _homes.remember(turn.actor.id, pages)
-    note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id)
+    note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id, last=turn.actor.home_opened_at)
     with turn.db.session() as session:
         home = _homes.load(session, turn.actor.id, pages)
     return card_replaced(home_card(home))

@@ -73,13 +73,21 @@ def owe_home(session: Session, staff_id: int, *, not_before: datetime | None = N
 
 
 def note_opened(
-    db: Database, at: datetime, *, slack_user_id: str | None = None, staff_id: int | None = None
+    db: Database,
+    at: datetime,
+    *,
+    slack_user_id: str | None = None,
+    staff_id: int | None = None,
+    last: datetime | None = None,
 ) -> None:
     """The person is looking at their Home (Slack: the tab opened; Teams: the Home card shown,
     a page turned, `home` typed): changes keep it current for HOME_WATCH_HOURS. Noted in a
     transaction of its own before the Home is drawn, so a change committed while it is drawn
     is refreshed after. A failure is logged: the Home is still drawn, only its later
-    refreshes are missed."""
+    refreshes are missed. `last`: when it was last noted, where the caller has the person's
+    row: within the minute, no statement at all (Teams asks for a card at each showing)."""
+    if last is not None and last > at - staff_store.NOTED_EVERY:
+        return
     try:
         with db.session() as session:
             staff_store.note_home_opened(

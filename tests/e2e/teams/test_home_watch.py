@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.teams.home import REFRESH
@@ -161,6 +162,34 @@ def test_someone_not_in_the_org_chart_is_told_so_and_nothing_is_noted_or_owed(
         ]
     nolan.settle()
     assert [r.kind for r in nolan.outbox()] == ["home"]
+
+
+def test_a_card_shown_again_within_the_minute_writes_nothing(
+    nolan: TeamsNolan, fake: FakeTeams, clock: Clock, db: Database
+) -> None:
+    nolan.install(ALICE)
+    card = fake.wait_for("send", is_home)
+    nolan.settle()
+    clock.now += timedelta(hours=1)
+    written: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE STAFF"):
+            written.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        viewed(nolan, ALICE, card)
+        assert len(written) == 1  # noted
+        clock.now += timedelta(seconds=59)
+        viewed(nolan, ALICE, card)  # Teams asks at each showing: read from her row, no write
+        assert len(written) == 1
+        clock.now += timedelta(seconds=2)
+        viewed(nolan, ALICE, card)
+        assert len(written) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert opened_at(db, ALICE) == clock.now
 
 
 @pytest.mark.parametrize("by", ["slack_user_id", "staff_id"])
