@@ -22,7 +22,7 @@ from tests.e2e.harness import Clock
 from tests.e2e.teams.dialogs import button_data, closed_with, dialog_of, fetch, send_form
 from tests.e2e.teams.harness import ORG, STRANGER, Person, TeamsNolan, cards_of
 from tests.e2e.teams.test_declare import gift_answers
-from tests.e2e.teams.test_home import is_home, shown
+from tests.e2e.teams.test_home import actions, is_home, shown
 from tests.faketeams import FakeTeams
 from tests.faketeams.server import Call
 
@@ -36,6 +36,14 @@ def declare(nolan: TeamsNolan, clock: Clock, giver: str) -> str:
     said = closed_with(send_form(nolan, ALICE, card, answers))
     nolan.settle()
     return said.split("Recorded as ")[1].split()[0].rstrip(".")
+
+
+def installed(nolan: TeamsNolan, fake: FakeTeams) -> Call:
+    """Alice installs Nolan: the Home card it sends her, once delivered."""
+    nolan.install(ALICE)
+    card = fake.wait_for("send", is_home)
+    nolan.settle()
+    return card
 
 
 def updates_of(fake: FakeTeams, card: Call) -> list[Call]:
@@ -64,9 +72,7 @@ def opened_at(db: Database, person: Person) -> object:
 def test_a_home_card_not_looked_at_is_not_updated_and_is_current_when_shown(
     nolan: TeamsNolan, fake: FakeTeams, clock: Clock, db: Database
 ) -> None:
-    nolan.install(ALICE)  # her Home card: she is looking at it now
-    card = fake.wait_for("send", is_home)
-    nolan.settle()
+    card = installed(nolan, fake)  # her Home card: she is looking at it now
     clock.now += timedelta(hours=8, minutes=1)  # HOME_WATCH_HOURS' default, and a minute
     reference = declare(nolan, clock, "Acme Ltd")
     assert updates_of(fake, card) == []  # no Connector call for a card nobody looks at
@@ -85,9 +91,7 @@ def test_a_home_card_not_looked_at_is_not_updated_and_is_current_when_shown(
 def test_a_home_card_looked_at_within_the_window_is_kept_current(
     nolan: TeamsNolan, fake: FakeTeams, clock: Clock
 ) -> None:
-    nolan.install(ALICE)
-    card = fake.wait_for("send", is_home)
-    nolan.settle()
+    card = installed(nolan, fake)
     clock.now += timedelta(hours=7)
     viewed(nolan, ALICE, card)  # seen at 7 h: kept current until 15 h
     clock.now += timedelta(hours=7)
@@ -108,9 +112,7 @@ def always(
 def test_with_home_watch_hours_0_every_home_card_is_kept_current(
     always: TeamsNolan, fake: FakeTeams, clock: Clock
 ) -> None:
-    always.install(ALICE)
-    card = fake.wait_for("send", is_home)
-    always.settle()
+    card = installed(always, fake)
     clock.now += timedelta(days=30)
     reference = declare(always, clock, "Acme Ltd")
     [update] = updates_of(fake, card)
@@ -122,9 +124,8 @@ def test_a_home_card_shown_keeps_the_pages_it_shows(
 ) -> None:
     for number in range(7):
         declare(nolan, clock, f"Giver {number}")
-    nolan.install(ALICE)
-    card = fake.wait_for("send", is_home)
-    [more] = [a for a in _actions(cards_of(card)[0]) if a.get("verb") == Action.MORE]
+    card = installed(nolan, fake)
+    [more] = [a for a in actions(cards_of(card)[0]) if a.get("verb") == Action.MORE]
     value = {"action": {"type": "Action.Execute", "verb": more["verb"], "data": more["data"]}}
     status, reply = nolan.post(
         nolan.activity(ALICE, "invoke", name="adaptiveCard/action", value=value)
@@ -134,24 +135,10 @@ def test_a_home_card_shown_keeps_the_pages_it_shows(
     assert "Showing 6–7 of 7." in shown(viewed(nolan, ALICE, in_place(reply, card)))
 
 
-def _actions(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Action."):
-            yield node
-        for key, value in node.items():
-            if key != "refresh":
-                yield from _actions(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _actions(item)
-
-
 def test_someone_not_in_the_org_chart_is_told_so_and_nothing_is_noted_or_owed(
     nolan: TeamsNolan, fake: FakeTeams, db: Database
 ) -> None:
-    nolan.install(ALICE)
-    card = fake.wait_for("send", is_home)
-    nolan.settle()
+    card = installed(nolan, fake)
     fake.install(STRANGER.object_id)  # a card forwarded to him, say
     status, reply = nolan.view(STRANGER, card)
     assert status == 200 and reply["statusCode"] == 200
@@ -167,9 +154,7 @@ def test_someone_not_in_the_org_chart_is_told_so_and_nothing_is_noted_or_owed(
 def test_a_card_shown_again_within_the_minute_writes_nothing(
     nolan: TeamsNolan, fake: FakeTeams, clock: Clock, db: Database
 ) -> None:
-    nolan.install(ALICE)
-    card = fake.wait_for("send", is_home)
-    nolan.settle()
+    card = installed(nolan, fake)
     clock.now += timedelta(hours=1)
     written: list[str] = []
 
