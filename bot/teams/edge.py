@@ -114,9 +114,8 @@ class Edge:
                 )
                 if changed or installed(body):
                     outbox.unpark(session, outbox.to_staff(actor.id))
-            session.commit()
+            session.commit()  # the session keeps what it loaded and changed: no reload
             if actor is not None:
-                session.refresh(actor)
                 session.expunge(actor)
         turn = Turn(activity, body, actor, self.db, self.settings, self.clock)
         if actor is None and body.get("type") in ("message", "invoke"):
