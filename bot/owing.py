@@ -2,8 +2,7 @@
 caller's transaction, for the delivery worker (bot.outbox, which re-exports these) to send.
 A scheduled message is owed once, by its natural key in the reminder ledger (`owe_once`): the
 key's row of the outbox is inserted as a queued message descriptor — unless that key is
-already owed, whatever became of it (bot.ledger re-exports these beside the older
-claim-and-send of `send_once`)."""
+already owed, whatever became of it (bot.ledger re-exports these)."""
 
 from __future__ import annotations
 

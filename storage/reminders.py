@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.rules.status import ReminderStatus
@@ -26,7 +26,6 @@ from storage.outbox import mark_failed, mark_sent
 __all__ = [
     "STALE_CLAIM",
     "Key",
-    "claim",
     "mark_failed",
     "mark_sent",
     "queue_once",
@@ -59,39 +58,6 @@ def _insert_key(session: Session, key: Key, **values: Any) -> int | None:
         .returning(Reminder.id)
     ).scalar()
     return int(inserted) if inserted is not None else None
-
-
-def claim(session: Session, *, key: Key, now: datetime) -> int | None:
-    """Take the right to send this reminder; None if it is sent or another sweep holds it.
-    The caller commits before sending, so the claim is visible to every other sweep."""
-    inserted = _insert_key(
-        session,
-        key,
-        status=ReminderStatus.CLAIMED,
-        attempts=1,
-        claimed_at=now,
-        created_at=now,
-    )
-    if inserted is not None:
-        return inserted
-    retaken = session.execute(
-        update(Reminder)
-        .where(
-            Reminder.kind == key.kind,
-            Reminder.subject == key.subject,
-            Reminder.recipient == key.recipient,
-            Reminder.due_on == key.due_on,
-            or_(
-                col(Reminder.status) == ReminderStatus.FAILED,
-                (col(Reminder.status) == ReminderStatus.CLAIMED)
-                & (col(Reminder.claimed_at) < now - STALE_CLAIM),
-            ),
-        )
-        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=Reminder.attempts + 1)
-        .returning(Reminder.id)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    return int(retaken) if retaken is not None else None
 
 
 def queue_once(
