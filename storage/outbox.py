@@ -295,20 +295,23 @@ def states(session: Session, *, ids: list[int]) -> dict[int, State]:
     return {row_id: State(OutboxStatus(status), error) for row_id, status, error in rows}
 
 
+# Run on each person's first activity from a new place, and on every install: built once.
+_UNPARK = (
+    update(_MESSAGES)
+    .where(
+        _MESSAGES.c.recipient == bindparam("to"),
+        _MESSAGES.c.status == OutboxStatus.PARKED,
+    )
+    .values(status=OutboxStatus.QUEUED, not_before=None, claimed_at=None)
+)
+
+
 def unpark(session: Session, *, recipient: str) -> int:
     """Queue again the messages parked for `recipient`; returns how many."""
-    moved = session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.recipient) == recipient,
-            col(OutboxMessage.status) == OutboxStatus.PARKED,
-        )
-        .values(status=OutboxStatus.QUEUED, not_before=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount:
+    moved: int = run(session, _UNPARK, {"to": recipient}).rowcount
+    if moved:
         touched.note_queued(session)
-    return moved.rowcount
+    return moved
 
 
 def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
