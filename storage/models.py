@@ -14,6 +14,11 @@ from bot.rules.risk import offeror_key
 from storage.types import UTCDateTime, utcnow
 
 
+def partial(name: str, *columns: str, where: str) -> Index:
+    """An index over the rows `where` holds, on both databases."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
 def role_set(roles: str) -> frozenset[str]:
     """A person's roles, stored as "role;role"."""
     return frozenset(r for r in roles.split(";") if r)
@@ -26,12 +31,7 @@ class Staff(SQLModel, table=True):
     # The office holders (storage.staff.holders_of): the few people with a role, read on every
     # declaration's routing without scanning everyone. Partial: the rest hold no role.
     __table_args__ = (
-        Index(
-            "ix_staff_office_holders",
-            "id",
-            sqlite_where=text("roles <> ''"),
-            postgresql_where=text("roles <> ''"),
-        ),
+        partial("ix_staff_office_holders", "id", where="roles <> ''"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,12 +148,7 @@ class ApprovalStep(SQLModel, table=True):
         # Partial: most steps have no deputy, and a planner's statistics would count the
         # NULLs as one value held by every row and scan the table instead.
         *(
-            Index(
-                f"ix_approval_step_{c}",
-                c,
-                sqlite_where=text(f"{c} IS NOT NULL"),
-                postgresql_where=text(f"{c} IS NOT NULL"),
-            )
+            partial(f"ix_approval_step_{c}", c, where=f"{c} IS NOT NULL")
             for c in ("delegated_from_id", "decided_by_id")
         ),
     )
@@ -263,12 +258,7 @@ class Delegation(SQLModel, table=True):
     # The delegations in force, asked on every routing: read among those not ended (the sweep
     # ends them on their last day), in order, not by a scan of every delegation ever made.
     __table_args__ = (
-        Index(
-            "ix_delegation_open",
-            "id",
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
-        ),
+        partial("ix_delegation_open", "id", where="ended_at IS NULL"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -296,17 +286,19 @@ class Question(SQLModel, table=True):
 
 class OutboxMessage(SQLModel, table=True):
     """The outbox: every message Nolan owes, written in the transaction of the change it
-    announces and sent afterwards by the delivery worker (bot.outbox), or, for a scheduled
-    reminder, claimed and sent by the sweep (bot.ledger). A reminder's natural key (what,
-    about whom or what, to whom, for which due date) is unique: that is what makes it go
-    once, across reruns, restarts and several processes sharing one database. A message
-    queued by a change has no due date (NULLs never collide), and is made once by its row."""
+    announces (a sweep's reminder: bot.ledger) and sent after by the worker (bot.outbox). A
+    reminder's natural key (what, about whom, to whom, for which due date) is unique: so it
+    goes once, across reruns, restarts and processes sharing one database. A message queued
+    by a change has no due date (NULLs never collide), and is made once by its row."""
 
     __tablename__ = "outbox"
     __table_args__ = (  # sought by key, not by kind or status alone among all sent (0013)
         UniqueConstraint("kind", "subject", "recipient", "due_on"),
         Index("ix_outbox_kind_status_due_on", "kind", "status", "due_on"),
         Index("ix_outbox_kind_subject_status", "kind", "subject", "status"),
+        # The Home refreshes in order, to prune (0015). Partial: no other lookup by a kind given
+        # as a parameter can take it, so SQLite's planner never prefers it to a narrower key.
+        partial("ix_outbox_home_id", "id", where="kind = 'home'"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

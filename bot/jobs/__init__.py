@@ -13,6 +13,7 @@ from bot.jobs import (
     approvals,
     delegation,
     digest,
+    housekeeping,
     policies,
     reviews,
     undertaking,
@@ -26,7 +27,7 @@ def all_jobs() -> list[Job]:
     """The jobs in the order they run. Delegations first, so the day's steps are with whoever
     holds them today; the waiting-decisions digest just before the approvers' chase, so a
     reminder due today goes in the digest rather than a second DM; what the outbox still owes
-    last."""
+    next to last, and the outbox's housekeeping last."""
     return [
         *delegation.JOBS,
         approvals.REDELIVER,
@@ -39,4 +40,5 @@ def all_jobs() -> list[Job]:
         *policies.JOBS,
         *digest.JOBS,
         approvals.DELIVER,
+        *housekeeping.JOBS,
     ]
