@@ -26,9 +26,10 @@ def home_opened(event: dict[str, Any], homes: SlackHomes) -> None:
 
 
 def page(ack: Ack, body: dict[str, Any], action: dict[str, Any], homes: SlackHomes) -> None:
-    """ "More" / "Previous": the same Home with another page of one list."""
+    """ "More" / "Previous": the same Home with another page of one list. A page turned is a
+    look at the Home, as an opening is (HOME_WATCH_HOURS): the tab may have stayed open."""
     ack()
-    homes.publish(body["user"]["id"], Pages.read(action.get("value")))
+    homes.publish(body["user"]["id"], Pages.read(action.get("value")), opened=True)
 
 
 def _open(turn: Turn, view: View | None) -> None:

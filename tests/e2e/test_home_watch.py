@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from bot.ui.home_model import Action
 from storage import staff
 from storage.db import Database
 from storage.models import OutboxMessage, Staff
@@ -51,6 +52,17 @@ def test_a_home_opened_longer_ago_than_the_window_is_left_until_opened_again(
     # Opened again: the next change keeps it current.
     declare(nolan, "UALICE", hospitality(clock))
     assert "GH-00002" in texts(nolan.home("UALICE", count=3))
+
+
+def test_a_page_turned_counts_as_a_look(nolan: Nolan, fake: FakeSlack, clock: Clock) -> None:
+    for number in range(11):  # a second page of her declarations
+        declare(nolan, "UALICE", hospitality(clock, offered_by_input=f"Giver {number}"))
+    home = nolan.open_home("UALICE")
+    clock.now += timedelta(hours=8, minutes=1)  # the tab left open all day
+    nolan.press_home("UALICE", home, Action.MORE)
+    assert "Showing 11–11 of 11" in texts(nolan.home("UALICE", count=2))
+    declare(nolan, "UALICE", hospitality(clock, offered_by_input="Giver 12"))
+    assert "Showing 11–12 of 12" in texts(nolan.home("UALICE", count=3))
 
 
 @pytest.fixture
