@@ -152,7 +152,7 @@ def register(router: Router) -> None:
 def send_home(turn: Turn) -> None:
     """`home` (and `conduct` alone): a fresh Home card in the person's chat."""
     if turn.actor is not None and turn.actor.id is not None:
-        note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id)
+        _looked(turn, turn.actor.id)
     with turn.db.session() as session:
         if turn.actor is None or turn.actor.id is None:
             turn.tell(session, NOT_IN_ORG_CHART)
@@ -178,10 +178,17 @@ def turn_page(turn: Turn) -> dict[str, Any]:
     pages = Pages.read(press.payload)
     if pages != _homes.pages(turn.actor.id):
         _homes.remember(turn.actor.id, pages)
-    note_opened(turn.db, _homes.clock(), staff_id=turn.actor.id, last=turn.actor.home_opened_at)
+    _looked(turn, turn.actor.id)
     with turn.db.session() as session:
         home = _homes.load(session, turn.actor.id, pages)
     return card_replaced(home_card(home))
+
+
+def _looked(turn: Turn, staff_id: int) -> None:
+    """The person is looking at their Home: noted unless it was within the minute (their row,
+    loaded by the edge, says when it last was)."""
+    last = turn.actor.home_opened_at if turn.actor is not None else None
+    note_opened(turn.db, _homes.clock(), staff_id=staff_id, last=last)
 
 
 def _staff_id(message: Queued) -> int | None:
