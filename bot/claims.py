@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
 from bot.sending import Partly, Posted, Queued, Sender
-from storage import outbox, outbox_pace
+from storage import outbox, outbox_pace, staff
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -107,3 +108,18 @@ def made_in_place(
     return outbox.mark_sent(
         session, reminder_id=message_id, claimed_at=now, now=now, channel=channel, ts=ts
     )
+
+
+def held_until_for(session: Session, message: Queued, office_tz: tzinfo) -> datetime | None:
+    """When a message for working hours (`due_at`) should go instead, for a sender that holds
+    them (Teams): None to send it now. It is judged as of the later of when it fell due and
+    the pass's time (a sweep run as at 20:00 holds it; a morning message whose retries ran
+    into the evening waits too), in the recipient's zone, else the office's."""
+    if message.due_at is None:
+        return None
+    tz = None
+    if message.recipient.startswith("staff:"):
+        person = staff.by_id(session, staff_id=int(message.recipient.removeprefix("staff:")))
+        tz = person.tz if person is not None else None
+    at = max(message.due_at, message.at or message.due_at)
+    return held_until(at, zone_named(tz) or office_tz)

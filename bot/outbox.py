@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlmodel import Session
 
@@ -48,7 +49,6 @@ from bot.owing import queue_unless_waiting as queue_unless_waiting
 from bot.owing import to_staff as to_staff
 from bot.owing import unpark as unpark
 from bot.pacing import FIRST_RETRY, Lanes, Pace, Pacer, backoff
-from bot.rules.calendar import held_until, zone_named
 from bot.rules.status import OutboxStatus
 from bot.sending import (
     MOOT,
@@ -60,7 +60,7 @@ from bot.sending import (
     SendFailed,
     describe_failure,
 )
-from storage import outbox, outbox_pace, staff
+from storage import outbox, outbox_pace
 from storage.db import Database
 from storage.reminders import STALE_CLAIM
 from storage.touched import Touched, subscribe
@@ -234,8 +234,7 @@ class Worker:
         with self.db.session(durable=False) as session:
             due = outbox_pace.due_to(session, limit=self.batch, skip=busy, **where)
             picked, waits = self._pick(due)
-            # pysqlite begins the transaction at the first claim, on a fresh snapshot.
-            claims = [(self._claim(session, message_id), paced) for message_id, paced in picked]
+            claims = self._claim_all(session, picked)
             session.commit()
             done = sum(claim is not False for claim, _ in claims)
             if not done:
@@ -283,14 +282,31 @@ class Worker:
         else:
             self._send(claim, paced=paced)
 
-    def _claim(self, session: Session, message_id: int) -> Claim | bool:
-        """Take one message in the caller's transaction to send; True: settled here (held, or
-        an update of a message never sent); False: not ours to send now."""
-        row = outbox.claimable(session, message_id=message_id)
+    def _claim_all(
+        self, session: Session, picked: list[tuple[int, bool]]
+    ) -> list[tuple[Claim | bool, bool]]:
+        """The picked messages claimed in the caller's transaction, read in one statement and
+        those to send taken in another, whatever their number (as `_claim` says, each with its
+        `paced`). pysqlite begins the transaction at the first write, on a fresh snapshot."""
+        if not picked:
+            return []
+        now = self.now()  # every claim's token: the one the take writes
+        rows = outbox.claimable_among(session, ids=[message_id for message_id, _ in picked])
+        found = [(self._claim(session, rows.get(message_id), now), p) for message_id, p in picked]
+        wanted = [claim.message.id for claim, _ in found if isinstance(claim, Claim)]
+        where = {"now": now, "stale_after": self.stale_after}
+        taken = outbox.take_all(session, ids=wanted, **where) if wanted else set()
+        return [
+            (claim if not isinstance(claim, Claim) or claim.message.id in taken else False, p)
+            for claim, p in found
+        ]
+
+    def _claim(self, session: Session, row: Any, now: datetime) -> Claim | bool:
+        """One message read to claim: a Claim to take (`_claim_all` takes it); True: settled
+        here (held, or an update of a message never sent); False: not ours to send now."""
         if row is None or row.payload is None:
             return False
-        updates: tuple[str, str] | None = None
-        now = self.now()
+        message_id, updates = row.id, None  # updates: (channel, ts) of the message it updates
         row_now = {"message_id": message_id, "now": now, "stale_after": self.stale_after}
         if row.updates_id is not None:
             if row.original_status in (None, OutboxStatus.SKIPPED, OutboxStatus.DEAD):
@@ -313,19 +329,17 @@ class Worker:
             payload=payload,
             updates=updates,
             due_at=datetime.fromisoformat(due_at) if due_at else None,
-            at=self._at or self.now(),
+            at=self._at or now,
             went=went,
         )
         if updates is not None and payload.get(REDRAWN) == updates[1]:  # not sent: made already
             return claims.made_in_place(session, self.sender, message, **row_now)
-        until = self._held_until(session, message)
+        until = claims.held_until_for(session, message, self.office_tz) if self.holds else None
         if until is not None:
             if message_id in self._held_now:
                 return False
             self._held_now.add(message_id)
             return outbox.hold(session, until=until, **row_now)
-        if not outbox.take(session, **row_now):
-            return False
         return Claim(message, row.attempts + 1, now, row.payload)
 
     def _send(self, claim: Claim, *, paced: bool) -> None:
@@ -357,19 +371,6 @@ class Worker:
                 claims.taken_over(claim)
                 return
             session.commit()
-
-    def _held_until(self, session: Session, message: Queued) -> datetime | None:
-        """When a message to hold should go instead: None to send it now. It is judged as
-        of the later of when it fell due and now (a sweep run as at 20:00 holds it; a morning
-        message whose retries ran into the evening waits too)."""
-        if not self.holds or message.due_at is None:
-            return None
-        tz = None
-        if message.recipient.startswith("staff:"):
-            person = staff.by_id(session, staff_id=int(message.recipient.removeprefix("staff:")))
-            tz = person.tz if person is not None else None
-        zone = zone_named(tz) or self.office_tz
-        return held_until(max(message.due_at, message.at or self.now()), zone)
 
     def _failed(self, claim: Claim, failed: SendFailed) -> None:
         message, attempts = claim.message, claim.attempts

@@ -144,36 +144,48 @@ def due(session: Session, *, now: datetime, stale_after: Any, limit: int) -> lis
     )
 
 
-_TAKE = (
-    update(OutboxMessage)
-    .where(col(OutboxMessage.id) == bindparam("message_id"), TAKEABLE_NOW)
-    .values(
-        status=OutboxStatus.CLAIMED,
-        claimed_at=bindparam("now", type_=UTCDateTime()),
-        attempts=OutboxMessage.attempts + 1,
+def _taking(which: Any) -> Any:
+    return (
+        update(OutboxMessage)
+        .where(which, TAKEABLE_NOW)
+        .values(
+            status=OutboxStatus.CLAIMED,
+            claimed_at=bindparam("now", type_=UTCDateTime()),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
     )
-    .execution_options(synchronize_session=False)
+
+
+_TAKE = _taking(col(OutboxMessage.id) == bindparam("message_id"))
+_TAKE_ALL = _taking(col(OutboxMessage.id).in_(bindparam("ids", expanding=True))).returning(
+    col(OutboxMessage.id)
 )
 
 
 _MESSAGES = OutboxMessage.__table__  # type: ignore[attr-defined]
 _ORIGINAL = _MESSAGES.alias("original")
-_CLAIMABLE = (
-    sa_select(
-        _MESSAGES.c.kind, _MESSAGES.c.subject, _MESSAGES.c.recipient, _MESSAGES.c.payload,
-        _MESSAGES.c.attempts, _MESSAGES.c.updates_id,
-        _ORIGINAL.c.status.label("original_status"),
-        _ORIGINAL.c.channel.label("original_channel"), _ORIGINAL.c.ts.label("original_ts"),
-    )
-    .select_from(_MESSAGES.outerjoin(_ORIGINAL, _ORIGINAL.c.id == _MESSAGES.c.updates_id))
-    .where(_MESSAGES.c.id == bindparam("message_id"))
-)
+_CLAIMING = sa_select(
+    _MESSAGES.c.id, _MESSAGES.c.kind, _MESSAGES.c.subject, _MESSAGES.c.recipient,
+    _MESSAGES.c.payload, _MESSAGES.c.attempts, _MESSAGES.c.updates_id,
+    _ORIGINAL.c.status.label("original_status"),
+    _ORIGINAL.c.channel.label("original_channel"), _ORIGINAL.c.ts.label("original_ts"),
+).select_from(_MESSAGES.outerjoin(_ORIGINAL, _ORIGINAL.c.id == _MESSAGES.c.updates_id))
+_CLAIMABLE_AMONG = _CLAIMING.where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def claimable(session: Session, *, message_id: int) -> Any:
-    """A message as a worker claims it, with the state of the message it updates (its
-    `original_*` columns: None when there is none, or it has gone); None if it has gone."""
-    return run(session, _CLAIMABLE, {"message_id": message_id}).first()
+def claimable_among(session: Session, *, ids: list[int]) -> dict[int, Any]:
+    """The messages `ids` as a worker claims them, by id, in one statement (a pass's batch),
+    each with the state of the message it updates (its `original_*` columns: None when there
+    is none, or it has gone); a message that has gone is left out."""
+    return {row.id: row for row in run(session, _CLAIMABLE_AMONG, {"ids": ids})}
+
+
+def take_all(session: Session, *, ids: list[int], now: datetime, stale_after: Any) -> set[int]:
+    """Claim the queued messages `ids` in one statement, as `take` claims one; the ids taken
+    (not those another worker has, or that are done)."""
+    taken = run(session, _TAKE_ALL, {"ids": ids, **takeable_params(now, stale_after)})
+    return set(taken.scalars())
 
 
 def take(session: Session, *, message_id: int, now: datetime, stale_after: Any) -> bool:
