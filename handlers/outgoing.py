@@ -196,7 +196,7 @@ class SlackSender:
         at = message.at or self.now()  # the pass's time: a sweep's is driven by date
         if message.due_at is not None:  # when it fell due, or later if it goes later
             at = max(message.due_at, at)
-        with self.db.session() as session:
+        with self.db.session(hold=True) as session:  # the recipient, if the draw loaded them
             if found.office:
                 drawn = found.draw(session, message, Office(self.policy, at))
             else:

@@ -40,6 +40,16 @@ _RELAXED = "nolan_relaxed_synchronous"  # a pooled connection's info: it is rela
 
 
 _NOT_DURABLE = "nolan_not_durable"  # a session's info: Database.session(durable=False)
+_HELD = "nolan_held"  # a session's info: what it loaded, Database.session(hold=True)
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _hold(session: Session, instance: Any) -> None:
+    """The ORM's identity map holds what a session loaded weakly, so a row another function
+    loaded and let go is read again; a session opened to `hold` keeps it until it closes."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        held.append(instance)
 
 
 @event.listens_for(Session, "after_begin")
@@ -166,15 +176,19 @@ class Database:
         return versions[0] if len(versions) == 1 else None
 
     @contextmanager
-    def session(self, *, durable: bool = True) -> Iterator[Session]:
+    def session(self, *, durable: bool = True, hold: bool = False) -> Iterator[Session]:
         """`durable=False`: commits that may be lost to a power cut, though not to the process
         dying (SQLite's synchronous=NORMAL in WAL, PostgreSQL's synchronous_commit off), for
         bookkeeping whose loss only repeats work: the outbox's claims and its records of what
         went (lost, a message goes again once, the window it has anyway). Saves an fsync each:
-        half a message's time in the worker on SQLite (issue 10)."""
+        half a message's time in the worker on SQLite (issue 10).
+        `hold=True`: every row loaded stays in the session until it closes, where `get` finds
+        it without a statement (a sender's draw loads the recipient among a record's people)."""
         session = Session(self.engine, expire_on_commit=False)
         if not durable:
             session.info[_NOT_DURABLE] = True
+        if hold:
+            session.info[_HELD] = []
         try:
             yield session
         except BaseException:

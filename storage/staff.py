@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from bot.rules.roles import Role
@@ -46,8 +47,12 @@ _ADDRESS = sa_select(Staff.slack_user_id, Staff.tz).where(col(Staff.id) == bindp
 
 
 def slack_address(session: Session, *, staff_id: int) -> tuple[str | None, str | None]:
-    """A person's Slack user id and time zone (None, None for no one): two columns, for the
-    outbox's every message, rather than the whole row through the ORM."""
+    """A person's Slack user id and time zone (None, None for no one), for the outbox's every
+    message: from the row the session holds already (the card just drawn loaded its record's
+    people, the recipient among them), else two columns rather than the whole row."""
+    held = session.identity_map.get(identity_key(Staff, staff_id))
+    if held is not None:
+        return held.slack_user_id, held.tz
     found = run(session, _ADDRESS, {"staff_id": staff_id}).first()
     return (found[0], found[1]) if found is not None else (None, None)
 

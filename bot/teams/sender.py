@@ -69,7 +69,7 @@ class TeamsSender:
         found = DRAWERS.get(name)
         if found is None:
             raise SendFailed(f"no Teams drawer called {name!r}", permanent=True)
-        with self.db.session() as session:
+        with self.db.session(hold=True) as session:  # the recipient, if the draw loaded them
             drawn = found.draw(session, message)
             if drawn is None:
                 return MOOT

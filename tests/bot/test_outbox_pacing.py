@@ -289,16 +289,18 @@ def test_a_pass_that_sends_does_not_ask_which_waiting_conversations_have_mail(
     assert asked == [{"staff:0", "staff:1", "staff:2"}, {"staff:0"}]
 
 
-def test_the_workers_own_commits_are_not_flushed_one_by_one(db: Database) -> None:
+def test_the_workers_own_commits_are_not_flushed_one_by_one(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     worker, sender, _ = paced_worker(db, SLACK_PACE)
     opened: list[bool] = []
     session = db.session
 
-    def noted(*, durable: bool = True) -> object:
+    def noted(*, durable: bool = True, **more: bool) -> object:
         opened.append(durable)
-        return session(durable=durable)
+        return session(durable=durable, **more)
 
-    db.session = noted  # type: ignore[method-assign]
+    monkeypatch.setattr(db, "session", noted)  # put back for the tests after, on the same db
     owe(db, "staff:1", "hello")
     owe(db, "staff:2", "hello")
     assert worker.run_once() == 2 and len(sender.sent) == 2

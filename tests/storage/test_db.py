@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, text
+from sqlalchemy import event, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, select
@@ -17,6 +18,7 @@ from sqlmodel import SQLModel, select
 from storage import audit
 from storage.db import MIGRATIONS, Database, alembic_config, head_revision, run
 from storage.models import AuditEntry, Staff
+from storage.staff import slack_address
 
 
 def test_migrations_build_exactly_the_models(fresh_db_url: str) -> None:
@@ -143,3 +145,25 @@ def test_a_core_statement_sees_what_is_pending_and_is_in_the_sessions_transactio
         session.rollback()
     with db.session() as session:
         assert run(session, count).scalar_one() == 0  # rolled back with the session
+
+
+@pytest.mark.parametrize("hold", [True, False])
+def test_a_holding_session_finds_what_it_loaded_and_let_go_without_a_statement(
+    db: Database, hold: bool
+) -> None:
+    with db.session() as session:
+        session.add(Staff(email="held@x", name="Held", slack_user_id="UHELD"))
+        session.commit()
+    statements: list[str] = []
+    with db.session(hold=hold) as session:
+        staff_id = session.exec(select(Staff.id)).one()
+        session.exec(select(Staff)).one()  # loaded and let go, as a card's drawing does
+        gc.collect()
+        listen = event.listens_for(db.engine, "before_cursor_execute")
+        counted = listen(lambda _c, _cur, statement, *_: statements.append(statement))
+        try:
+            assert slack_address(session, staff_id=staff_id) == ("UHELD", None)
+            assert session.get(Staff, staff_id) is not None
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+    assert len(statements) == (0 if hold else 2)
