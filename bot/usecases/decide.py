@@ -210,7 +210,7 @@ def _decide(
     owed.owe_outcome(
         session,
         declarant_id=record.declarant.id or 0,
-        step_id=step_id,
+        step=step,
         opened=opened,
         decider_id=actor.id,
     )

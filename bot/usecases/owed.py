@@ -49,9 +49,10 @@ def owe_about_step(
 
 
 def owe_to_approver(session: Session, card: str, step: ApprovalStep) -> None:
-    """The message `card` to the step's approver (payload: step_id)."""
+    """The message `card` to the step's approver (payload: step_id, declaration_id)."""
     assert step.id is not None
-    owe_about_step(session, card, step.id, to_staff(step.approver_id))
+    recipient = to_staff(step.approver_id)
+    owe_about_step(session, card, step.id, recipient, declaration_id=step.declaration_id)
 
 
 def _owe_about_declaration(
@@ -98,11 +99,19 @@ def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
 
 
 def owe_outcome(
-    session: Session, *, declarant_id: int, step_id: int, opened: list[int], decider_id: int
+    session: Session,
+    *,
+    declarant_id: int,
+    step: ApprovalStep,
+    opened: list[int],
+    decider_id: int,
 ) -> None:
     """The declarant is told what was decided, by whom, and who decides next."""
-    recipient = to_staff(declarant_id)
-    owe_about_step(session, OUTCOME, step_id, recipient, opened=opened, decider_id=decider_id)
+    assert step.id is not None
+    owe_about_step(
+        session, OUTCOME, step.id, to_staff(declarant_id),
+        declaration_id=step.declaration_id, opened=opened, decider_id=decider_id,
+    )
 
 
 def owe_declared(
@@ -134,7 +143,8 @@ def notified(told: str, **detail: Any) -> Any:
 
     def after(session: Session, message: Queued, _posted: Any) -> None:
         ids = {k: int(v) for k in ("step_id", "declaration_id") if (v := message.payload.get(k))}
-        if "step_id" in ids:
+        # A step's message names its declaration too, but not one queued before it did.
+        if "step_id" in ids and "declaration_id" not in ids:
             declaration_id = declarations.declaration_of_step(session, step_id=ids["step_id"])
             if declaration_id is None:
                 return

@@ -1,0 +1,83 @@
+"""What the delivery worker sends the database for the messages a declaration and a decision
+owe (the approver's card and the receipt; the card redrawn and the outcome): a ceiling, as
+the requests have theirs (test_action_cost), and no second read of what the card's drawing
+loaded already."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+
+from sqlalchemy import event
+from sqlmodel import select
+
+from storage import audit
+from storage.db import Database
+from storage.models import ApprovalStep, AuditEntry
+from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
+from tests.e2e.test_delegation_flow import APPROVE, has_buttons
+from tests.e2e.test_gifts_flow import hospitality
+from tests.fakeslack import FakeSlack
+
+# The worker's statements for a submission's two messages and for an approval's two, at most:
+# each message's claim, drawing (the record, its history and risks), recording (where it went,
+# the audit trail's "notified") and its status. Lower them when a change saves some.
+SUBMISSION_DELIVERED, APPROVAL_DELIVERED = 17, 15
+
+
+def delivery_statements(db: Database, nolan: Nolan, act: Callable[[], object]) -> list[str]:
+    """The statements the outbox worker sends in `act` until the bot settles, but for its
+    looks at what is due, whose number follows its passes (woken by each commit)."""
+    seen: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statement = " ".join(statement.split())
+        polls = statement.startswith("SELECT") and "FROM outbox" in statement
+        if threading.current_thread().name == "outbox" and (
+            not polls or "outbox.id IN" in statement
+        ):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        act()
+        nolan.settle()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return seen
+
+
+def test_a_submissions_and_an_approvals_messages_cost_no_more_statements_than_they_did(
+    fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    seed_org(db)
+    nolan = Nolan(fake, db, clock)
+    nolan.start()
+    nolan.settle()
+    try:
+        views = [nolan.open_modal("UALICE", "/gift", "Dinner") for _ in range(2)]
+        for number, view in enumerate(views, start=1):  # the first warms the caches
+            answers = hospitality(clock, offered_by_input=f"Giver {number}")
+            submit = partial(nolan.submit, "UALICE", view, answers)
+            submitted = delivery_statements(db, nolan, submit)
+            dm_to(fake, "UMGR", has_buttons, count=number)
+        card = dm_to(fake, "UMGR", has_buttons, count=2)
+        approved = delivery_statements(db, nolan, partial(nolan.press, "UMGR", card, APPROVE))
+    finally:
+        nolan.stop()
+    assert len(submitted) <= SUBMISSION_DELIVERED, "\n".join(submitted)
+    assert len(approved) <= APPROVAL_DELIVERED, "\n".join(approved)
+    # The recipient's Slack id comes from the record the card was drawn from, and the
+    # declaration a step's message is about from the message.
+    for statement in submitted + approved:
+        assert not statement.startswith("SELECT staff.slack_user_id, staff.tz FROM staff")
+        assert not statement.startswith("SELECT approval_step.declaration_id FROM approval_step")
+    with db.session() as session:
+        told = session.exec(select(AuditEntry).where(AuditEntry.action == "notified")).all()
+        steps = {step.id: step.declaration_id for step in session.exec(select(ApprovalStep))}
+    # The manager's two cards and Alice's outcome (a receipt records nothing), each entry on
+    # its step's declaration.
+    details = [audit.detail_of(entry) for entry in told]
+    assert [detail["told"] for detail in details] == [["approver"], ["approver"], ["declarant"]]
+    assert [entry.declaration_id for entry in told] == [steps[d["step_id"]] for d in details]
