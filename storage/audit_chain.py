@@ -69,19 +69,19 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
     """Insert `entries`, in order, as the chain's newest links, each complete — id,
     prev_hash and hash.
 
-    The rows are append-only, so nothing is written twice: the batch's ids are taken in one
-    statement once the head is held (the sequence's on PostgreSQL; on SQLite, which holds the
-    write lock, one past the highest and the next ones), then the links go in one executemany
-    — two statements a batch, not two an entry (issue 10). The head's lock lasts until the
-    caller's transaction ends, so the chain never forks: `storage.audit.record` calls this as
-    the transaction commits, to hold it briefly.
+    The rows are append-only, so nothing is written twice: the batch's ids are taken as the
+    head is held, by the same statement (the sequence's on PostgreSQL; on SQLite, which holds
+    the write lock, one past the highest and the next ones), then the links go in one
+    executemany and the head moves on: three statements a batch, not two an entry (issue 10).
+    The head's lock lasts until the caller's transaction ends, so the chain never forks:
+    `storage.audit.record` calls this as the transaction commits, to hold it briefly.
     """
     if not entries:
         return
     session.flush()  # what the entries refer to (a new declaration, say) go in first
-    prev = _claim_head(session) or GENESIS
+    prev, ids = _claim_head(session, len(entries))
     rows = []
-    for entry, id_ in zip(entries, _take_ids(session, len(entries)), strict=True):
+    for entry, id_ in zip(entries, ids, strict=True):
         entry.id = id_
         entry.prev_hash = prev
         entry.hash = prev = hash_of(entry, prev)
@@ -105,48 +105,52 @@ _SET_HEAD = (
 
 @cache
 def _claim(dialect: str) -> Any:
+    """The head locked, with the newest hash and the first id of the entries to add."""
     return (
         dialect_insert(dialect, _HEAD)
         .values(id=HEAD_ID, last_id=None, last_hash=None)
         .on_conflict_do_update(index_elements=[_HEAD.c.id], set_={"last_id": _HEAD.c.last_id})
-        .returning(_HEAD.c.last_hash)
+        .returning(_HEAD.c.last_hash, _first_id(dialect))
     )
 
 
-@cache
-def _take_ids_statement(dialect: str) -> Any:
+def _first_id(dialect: str) -> Any:
+    """The next entry's id, as RETURNING computes it once the head row is held."""
     if dialect == "postgresql":
-        # n numbers from the sequence in one round trip; sorted, they keep the entries' order.
-        taken = func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
-        return select(taken).select_from(func.generate_series(1, bindparam("n")))
+        return func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
     # Never reuse the number of an entry that has been deleted from the end.
     highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
-    newest = select(_HEAD.c.last_id).where(_HEAD.c.id == HEAD_ID).scalar_subquery()
-    return select(func.max(func.coalesce(highest, 0), func.coalesce(newest, 0)) + 1)
+    return func.max(func.coalesce(highest, 0), func.coalesce(_HEAD.c.last_id, 0)) + 1
 
 
-def _claim_head(session: Session) -> str | None:
-    """Lock the head and return the newest hash, writing before reading anything: on
-    PostgreSQL the write locks the head row until commit (a second writer waits here, then
-    gets the head the first one left); on SQLite it takes the database's write lock with a
-    fresh snapshot. Reading first would let two writers read the same head (PostgreSQL) or
-    fail the upgrade to a writer at once (SQLite's WAL).
+# On PostgreSQL, the ids of a batch's entries after its first: n numbers from the sequence
+# in one round trip (sorted, they keep the entries' order).
+_MORE_IDS = select(func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))).select_from(
+    func.generate_series(1, bindparam("n"))
+)
+
+
+def _claim_head(session: Session, n: int) -> tuple[str, list[int]]:
+    """Lock the head; the newest hash, and the ids of the next `n` entries, ascending.
+
+    The head is written before anything is read: on PostgreSQL the write locks the head row
+    until commit (a second writer waits here, then gets the head the first one left); on
+    SQLite it takes the database's write lock with a fresh snapshot. Reading first would let
+    two writers read the same head (PostgreSQL) or fail the upgrade to a writer at once
+    (SQLite's WAL). The ids come once the head is held, in the same statement: no one else
+    takes the sequence's next numbers (PostgreSQL), or adds an entry past the highest
+    (SQLite), until this transaction ends.
 
     An upsert, so a head row that has gone (a table emptied) starts again from the genesis
     value — if entries remain, `verify` shows the break — at no extra query."""
-    return run(session, _claim(session.get_bind().dialect.name)).scalar_one()  # type: ignore[no-any-return]
-
-
-def _take_ids(session: Session, n: int) -> list[int]:
-    """The next `n` entries' ids, ascending: the sequence's on PostgreSQL; on SQLite one past
-    the highest (or the head's) and the n - 1 after it, which no one else can take while
-    this transaction holds the write lock."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        taken = run(session, _take_ids_statement(dialect), {"n": n}).scalars()
-        return sorted(int(id_) for id_ in taken)
-    first = int(run(session, _take_ids_statement(dialect)).scalar_one())
-    return list(range(first, first + n))
+    last_hash, first = run(session, _claim(dialect)).one()
+    ids = [int(first)]
+    if n > 1 and dialect == "postgresql":
+        ids += sorted(int(id_) for id_ in run(session, _MORE_IDS, {"n": n - 1}).scalars())
+    elif n > 1:
+        ids += range(ids[0] + 1, ids[0] + n)
+    return last_hash or GENESIS, ids
 
 
 @dataclass(frozen=True)

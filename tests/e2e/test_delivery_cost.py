@@ -23,7 +23,7 @@ from tests.fakeslack import FakeSlack
 # The worker's statements for a submission's two messages and for an approval's two, at most:
 # each message's claim, drawing (the record, its history and risks), recording (where it went,
 # the audit trail's "notified") and its status. Lower them when a change saves some.
-SUBMISSION_DELIVERED, APPROVAL_DELIVERED = 17, 15
+SUBMISSION_DELIVERED, APPROVAL_DELIVERED = 16, 14
 
 
 def delivery_statements(db: Database, nolan: Nolan, act: Callable[[], object]) -> list[str]:

@@ -26,9 +26,11 @@ def record(db: Database, count: int) -> list[str]:
     return seen
 
 
-def test_a_batch_costs_the_statements_of_one_entry(db: Database) -> None:
+def test_a_batch_costs_no_more_than_one_statement_over_one_entry(db: Database) -> None:
     one, five = record(db, 1), record(db, 5)
-    assert len(five) == len(one) == 4  # the head claimed, the ids, the links, the head set
+    assert len(one) == 3  # the head claimed with the first id, the links, the head set
+    # PostgreSQL takes a batch's other ids from its sequence, in one statement more.
+    assert len(five) == (4 if db.engine.dialect.name == "postgresql" else 3), five
 
 
 def test_a_batch_chains_each_entry_from_the_one_before(db: Database) -> None:
