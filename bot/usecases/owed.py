@@ -109,8 +109,13 @@ def owe_outcome(
     """The declarant is told what was decided, by whom, and who decides next."""
     assert step.id is not None
     owe_about_step(
-        session, OUTCOME, step.id, to_staff(declarant_id),
-        declaration_id=step.declaration_id, opened=opened, decider_id=decider_id,
+        session,
+        OUTCOME,
+        step.id,
+        to_staff(declarant_id),
+        declaration_id=step.declaration_id,
+        opened=opened,
+        decider_id=decider_id,
     )
 
 
