@@ -72,7 +72,8 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
     The rows are append-only, so nothing is written twice: the batch's ids are taken as the
     head is held, by the same statement (the sequence's on PostgreSQL; on SQLite, which holds
     the write lock, one past the highest and the next ones), then the links go in one
-    executemany and the head moves on: three statements a batch, not two an entry (issue 10).
+    executemany and the head moves on: three statements a batch (on PostgreSQL one more for
+    a batch's other ids), not two an entry (issue 10).
     The head's lock lasts until the caller's transaction ends, so the chain never forks:
     `storage.audit.record` calls this as the transaction commits, to hold it briefly.
     """
