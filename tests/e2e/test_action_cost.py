@@ -179,14 +179,17 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
 SUBMISSION_STATEMENTS, APPROVAL_STATEMENTS = 20, 18
 
 
-def request_statements(db: Database, nolan: Nolan, act: Callable[[], object]) -> list[str]:
-    """The statements the request threads (the server's and its listeners', not the outbox
-    worker's) send in `act`, until the bot settles."""
+def statements_sent(
+    db: Database, nolan: Nolan, act: Callable[[], object], counts: Callable[[str], bool]
+) -> list[str]:
+    """The statements sent in `act`, until the bot settles, that `counts` (given the statement,
+    whitespace folded, on the thread that sends it) keeps."""
     seen: list[str] = []
 
     def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if threading.current_thread().name.startswith(("waitress", "ThreadPoolExecutor")):
-            seen.append(" ".join(statement.split()))
+        statement = " ".join(statement.split())
+        if counts(statement):
+            seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", counted)
     try:
@@ -197,24 +200,39 @@ def request_statements(db: Database, nolan: Nolan, act: Callable[[], object]) ->
     return seen
 
 
-def test_a_submission_and_an_approval_send_no_more_statements_than_they_did(
-    fake: FakeSlack, db: Database, clock: Clock
-) -> None:
+def by_a_request(_statement: str) -> bool:
+    """Sent by a request thread: the server's or a listener's, not the outbox worker's."""
+    return threading.current_thread().name.startswith(("waitress", "ThreadPoolExecutor"))
+
+
+def submitted_and_approved(
+    fake: FakeSlack, db: Database, clock: Clock, counts: Callable[[str], bool]
+) -> tuple[list[str], list[str]]:
+    """The statements `counts` keeps of a gift's submission and of its approval, each the
+    second of its kind (the first warms the caches)."""
     seed_org(db)
     nolan = Nolan(fake, db, clock)
     nolan.start()
     nolan.settle()
     try:
         views = [nolan.open_modal("UALICE", "/gift", "Dinner") for _ in range(2)]
-        for number, view in enumerate(views, start=1):  # the first warms the caches
+        for number, view in enumerate(views, start=1):
             answers = hospitality(clock, offered_by_input=f"Giver {number}")
             submit = partial(nolan.submit, "UALICE", view, answers)
-            submitted = request_statements(db, nolan, submit)
+            submitted = statements_sent(db, nolan, submit, counts)
             dm_to(fake, "UMGR", has_buttons, count=number)
         card = dm_to(fake, "UMGR", has_buttons, count=2)
-        approved = request_statements(db, nolan, partial(nolan.press, "UMGR", card, APPROVE))
+        press = partial(nolan.press, "UMGR", card, APPROVE)
+        approved = statements_sent(db, nolan, press, counts)
     finally:
         nolan.stop()
+    return submitted, approved
+
+
+def test_a_submission_and_an_approval_send_no_more_statements_than_they_did(
+    fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    submitted, approved = submitted_and_approved(fake, db, clock, by_a_request)
     assert len(submitted) <= SUBMISSION_STATEMENTS, "\n".join(submitted)
     assert len(approved) <= APPROVAL_STATEMENTS, "\n".join(approved)
 

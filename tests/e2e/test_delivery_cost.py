@@ -6,18 +6,14 @@ loaded already."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from functools import partial
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from storage import audit
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry
-from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
-from tests.e2e.test_delegation_flow import APPROVE, has_buttons
-from tests.e2e.test_gifts_flow import hospitality
+from tests.e2e.harness import Clock
+from tests.e2e.test_action_cost import submitted_and_approved
 from tests.fakeslack import FakeSlack
 
 # The worker's statements for a submission's two messages and for an approval's two, at most:
@@ -26,46 +22,19 @@ from tests.fakeslack import FakeSlack
 SUBMISSION_DELIVERED, APPROVAL_DELIVERED = 16, 14
 
 
-def delivery_statements(db: Database, nolan: Nolan, act: Callable[[], object]) -> list[str]:
-    """The statements the outbox worker sends in `act` until the bot settles, but for its
-    looks at what is due, whose number follows its passes (woken by each commit)."""
-    seen: list[str] = []
-
-    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statement = " ".join(statement.split())
-        polls = statement.startswith("SELECT") and "FROM outbox" in statement
-        if threading.current_thread().name == "outbox" and (
-            not polls or "outbox.id IN" in statement
-        ):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
-        act()
-        nolan.settle()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    return seen
+def by_the_worker(statement: str) -> bool:
+    """Sent by the outbox worker, but for its looks at what is due, whose number follows its
+    passes (woken by each commit)."""
+    polls = statement.startswith("SELECT") and "FROM outbox" in statement
+    return threading.current_thread().name == "outbox" and (
+        not polls or "outbox.id IN" in statement
+    )
 
 
 def test_a_submissions_and_an_approvals_messages_cost_no_more_statements_than_they_did(
     fake: FakeSlack, db: Database, clock: Clock
 ) -> None:
-    seed_org(db)
-    nolan = Nolan(fake, db, clock)
-    nolan.start()
-    nolan.settle()
-    try:
-        views = [nolan.open_modal("UALICE", "/gift", "Dinner") for _ in range(2)]
-        for number, view in enumerate(views, start=1):  # the first warms the caches
-            answers = hospitality(clock, offered_by_input=f"Giver {number}")
-            submit = partial(nolan.submit, "UALICE", view, answers)
-            submitted = delivery_statements(db, nolan, submit)
-            dm_to(fake, "UMGR", has_buttons, count=number)
-        card = dm_to(fake, "UMGR", has_buttons, count=2)
-        approved = delivery_statements(db, nolan, partial(nolan.press, "UMGR", card, APPROVE))
-    finally:
-        nolan.stop()
+    submitted, approved = submitted_and_approved(fake, db, clock, by_the_worker)
     assert len(submitted) <= SUBMISSION_DELIVERED, "\n".join(submitted)
     assert len(approved) <= APPROVAL_DELIVERED, "\n".join(approved)
     # The recipient's Slack id comes from the record the card was drawn from, and the
