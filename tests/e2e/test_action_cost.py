@@ -72,11 +72,7 @@ def queries(
         if seen is not None and threading.get_ident() != test_thread:
             seen.append((statement, parameters))
         if threading.current_thread().name == "outbox":
-            # The delivery worker's work on each message; not its looks at what is due, whose
-            # number follows its passes (woken by each commit, kept to the platform's pace).
-            polls = statement.lstrip().startswith("SELECT") and "FROM outbox" in statement
-            if not polls or "outbox.id = " in statement or "outbox.id IN" in statement:
-                count[2] += 1
+            count[2] += by_the_worker(" ".join(statement.split()))
         elif threading.get_ident() != test_thread:  # not settle()'s polling: the bot's work
             count[0] += 1
 
@@ -198,6 +194,14 @@ def statements_sent(
     finally:
         event.remove(db.engine, "before_cursor_execute", counted)
     return seen
+
+
+def by_the_worker(statement: str) -> bool:
+    """Sent by the outbox worker for its work on each message: not its looks at what is due,
+    whose number follows its passes (woken by each commit, kept to the platform's pace)."""
+    polls = statement.startswith("SELECT") and "FROM outbox" in statement
+    on_messages = not polls or "outbox.id = " in statement or "outbox.id IN" in statement
+    return threading.current_thread().name == "outbox" and on_messages
 
 
 def by_a_request(_statement: str) -> bool:

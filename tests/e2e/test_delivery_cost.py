@@ -5,30 +5,19 @@ loaded already."""
 
 from __future__ import annotations
 
-import threading
-
 from sqlmodel import select
 
 from storage import audit
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry
 from tests.e2e.harness import Clock
-from tests.e2e.test_action_cost import submitted_and_approved
+from tests.e2e.test_action_cost import by_the_worker, submitted_and_approved
 from tests.fakeslack import FakeSlack
 
 # The worker's statements for a submission's two messages and for an approval's two, at most:
 # each message's claim, drawing (the record, its history and risks), recording (where it went,
 # the audit trail's "notified") and its status. Lower them when a change saves some.
 SUBMISSION_DELIVERED, APPROVAL_DELIVERED = 16, 14
-
-
-def by_the_worker(statement: str) -> bool:
-    """Sent by the outbox worker, but for its looks at what is due, whose number follows its
-    passes (woken by each commit)."""
-    polls = statement.startswith("SELECT") and "FROM outbox" in statement
-    return threading.current_thread().name == "outbox" and (
-        not polls or "outbox.id IN" in statement
-    )
 
 
 def test_a_submissions_and_an_approvals_messages_cost_no_more_statements_than_they_did(
