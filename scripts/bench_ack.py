@@ -56,10 +56,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import logging
 
 from bench_db import scratch_database
-from bench_latency import Result, record_done, served, table
+from bench_latency import Result, ceiling, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_pacing import CHECK_EVERY, sampled
-from bench_process import bot_processes
+from bench_process import bot_processes, cpu_now, record_cpu
 from bench_seed import seed
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -298,6 +298,7 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                                 continue
                             cpu = getattr(where, "cpu", None)  # Nolan in processes of its own
                             used = cpu() if cpu else 0.0
+                            spent = cpu_now(bool(url))
                             before = len(fake.calls())
                             results.append(
                                 measure(app_name, kind, where, requests.body, level, count)
@@ -305,6 +306,7 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                             _wait_settled(fake)
                             if cpu:
                                 results[-1].cpu_ms = (cpu() - used) * 1000 / count
+                            record_cpu(results[-1], spent, count)
                             _done(results[-1], fake.calls()[before:])
                         _wait_settled(fake)
             if nolan is not None:
@@ -384,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load {os.getloadavg()[0]:.1f}, "
         f"{timer.perf_counter() - started:.0f} s in all"
     )
-    for line in [*table(results), *notes]:
+    for line in [*table(results), *ceiling(results, os.cpu_count() or 1), *notes]:
         print(line)
     return 0
 

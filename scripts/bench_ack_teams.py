@@ -33,6 +33,7 @@ from typing import Any
 from bench_db import bulk, scratch_database
 from bench_latency import Result, measure, record_done, served
 from bench_pacing import CHECK_EVERY, sampled
+from bench_process import cpu_now, record_cpu
 from bench_registers import _staff
 from bench_seed import sent_before
 from sqlmodel import func, select
@@ -221,10 +222,11 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                         results.append(measure("bare", KIND, bare_url, presses.body, level,
                                                count, teams_post))
                         presses.cards = cards
-                        before = len(fake.calls())
+                        before, spent = len(fake.calls()), cpu_now(bool(url))
                         results.append(measure("nolan", KIND, nolan_url, presses.body, level,
                                                count, teams_post))
                         runtime.outbox.wait_idle(timeout=600)
+                        record_cpu(results[-1], spent, count)
                         delivered = [c for c in fake.calls()[before:] if c.op in SENDING]
                         record_done(results[-1], [c.at for c in delivered])
                         note(_per_press(delivered, count))

@@ -23,6 +23,9 @@ class Result:
     failed: int  # not answered 200
     seconds: float
     cpu_ms: float | None = None  # the app's CPU an action, its work after the ack included
+    db_cpu_ms: float | None = None  # the database server's (PostgreSQL's processes)
+    # The whole machine's: the app's, the database's, and the load and the fake platform's.
+    machine_cpu_ms: float | None = None
     # Actions a second end to end: from the first request sent to the last message it caused
     # delivered (the manager's DM, the card updated), not only acknowledged.
     done_per_second: float | None = None
@@ -81,7 +84,8 @@ def record_done(result: Result, delivered: list[float]) -> None:
 def table(results: list[Result]) -> Iterator[str]:
     yield (
         f"{'request':<16}{'conc':>5} {'app':<6}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}"
-        f"{'>3s':>5}{'non-200':>8}{'done/s':>8}{'cpu ms':>8}   nolan/bare p50 p99"
+        f"{'>3s':>5}{'non-200':>8}{'done/s':>8}{'cpu ms':>8}{'db ms':>7}{'all ms':>8}"
+        "   nolan/bare p50 p99"
     )
     by_key = {(r.kind, r.concurrency, r.app): r for r in results}
     for r in results:
@@ -90,7 +94,7 @@ def table(results: list[Result]) -> Iterator[str]:
             f"{r.percentile(95):>8.0f}{r.percentile(99):>8.0f}{r.per_second:>8.1f}"
             f"{r.slow:>5}{r.failed:>8}"
             f"{'' if r.done_per_second is None else f'{r.done_per_second:.1f}':>8}"
-            f"{'' if r.cpu_ms is None else f'{r.cpu_ms:.0f}':>8}"
+            f"{_ms(r.cpu_ms):>8}{_ms(r.db_cpu_ms):>7}{_ms(r.machine_cpu_ms):>8}"
         )
         bare = by_key.get((r.kind, r.concurrency, "bare"))
         if r.app == "nolan" and bare is not None and bare.latencies and r.latencies:
@@ -99,6 +103,27 @@ def table(results: list[Result]) -> Iterator[str]:
                 f" {r.percentile(99) / bare.percentile(99):>5.1f}×"
             )
         yield line
+
+
+def _ms(figure: float | None) -> str:
+    return "" if figure is None else f"{figure:.0f}"
+
+
+def ceiling(results: list[Result], cores: int) -> Iterator[str]:
+    """What the whole machine's CPU an action allows: no more actions a second than its cores'
+    time over what each one spent, whatever Nolan does with the rest."""
+    for r in results:
+        if r.app == "nolan" and r.machine_cpu_ms:
+            outside = (
+                "" if r.cpu_ms is None
+                else f", {r.machine_cpu_ms - r.cpu_ms - (r.db_cpu_ms or 0):.0f} of them outside "
+                "Nolan and the database"
+            )
+            yield (
+                f"{r.kind} at {r.concurrency}: the machine spent {r.machine_cpu_ms:.0f} ms of CPU "
+                f"an action{outside}; {cores} cores allow at most "
+                f"{cores * 1000 / r.machine_cpu_ms:.0f} a second"
+            )
 
 
 @contextmanager

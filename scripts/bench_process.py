@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from bench_latency import Result
+
 from bot.server import EVENTS_PATH
 from bot.settings import Settings
 
@@ -43,13 +45,54 @@ def _family(pid: int) -> list[int]:
     return pids
 
 
-def _cpu_of(pid: int) -> float:
+def _cpu_of(pid: int, reaped: bool = False) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0.0
-    # utime and stime: the 14th and 15th fields, the 12th and 13th after the name.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # utime and stime: the 14th and 15th fields, the 12th and 13th after the name; cutime and
+    # cstime after them (children that have exited and been waited for).
+    used = int(fields[11]) + int(fields[12])
+    if reaped:
+        used += int(fields[13]) + int(fields[14])
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """Seconds of CPU used by this machine's PostgreSQL server processes (the postmaster with
+    the backends it has reaped, and those running), from /proc; 0.0 where there is none."""
+    used = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with suppress(OSError):
+            if comm.read_text().strip() == "postgres":
+                used += _cpu_of(int(comm.parent.name), reaped=True)
+    return used
+
+
+def machine_cpu() -> float:
+    """Seconds of CPU every core of this machine has spent busy (all processes, the kernel's
+    interrupts included), from /proc/stat; 0.0 where there is no /proc."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_now(on_postgres: bool) -> tuple[float, float | None]:
+    """The machine's CPU so far, and PostgreSQL's when the app runs on it, for `record_cpu`."""
+    return machine_cpu(), postgres_cpu() if on_postgres else None
+
+
+def record_cpu(result: Result, before: tuple[float, float | None], count: int) -> None:
+    """The machine's CPU and PostgreSQL's an action since `before`, in `result`. What the run
+    waits for afterwards (a quiet second, the Home refreshes merged) is in it too: a few ms,
+    shared over every action."""
+    machine, database = before
+    result.machine_cpu_ms = (machine_cpu() - machine) * 1000 / count
+    if database is not None:
+        result.db_cpu_ms = (postgres_cpu() - database) * 1000 / count
 
 
 @contextmanager

@@ -5,6 +5,7 @@ hand: see the README's "Benchmarks")."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,8 +71,7 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
     out = run(
         "bench_ack.py", "--staff", "20", "--history", "50", "--concurrency", "2", "--requests", "2"
     )
-    lines = [line.split() for line in out.splitlines()[2:]]
-    assert len(lines) == 6  # three kinds of request, two apps
+    lines = [line.split() for line in out.splitlines()[2:8]]  # three kinds, two apps
     for request, concurrency, app, *figures in lines:
         assert request in ("slash-command", "view-submission", "button") and concurrency == "2"
         slow, failed = figures[4:6]
@@ -79,6 +79,27 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
         if app == "nolan":
             assert figures[-1].endswith("×")  # its figures over the bare app's
             assert float(figures[6]) > 0  # done/s: its actions a second end to end
+    _machine_spent(out)
+
+
+def _machine_spent(out: str) -> None:
+    """Each Nolan row's CPU an action, the whole machine's (the column before the ratios),
+    said again after the table with what the cores allow; never less than Nolan's own (its
+    processes' column, when it runs in processes of its own), but for a clock tick."""
+    rows = [line.split() for line in out.splitlines()[2:8] if " nolan " in line]
+    said = out.splitlines()[8:11]
+    for (request, concurrency, _app, *figures), line in zip(rows, said, strict=True):
+        machine = float(figures[-3])
+        assert machine > 0
+        found = re.fullmatch(
+            rf"{request} at {concurrency}: the machine spent (\d+) ms of CPU an action.*; "
+            r"(\d+) cores allow at most (\d+) a second", line
+        )
+        assert found, line
+        assert int(found[1]) == round(machine)
+        assert int(found[3]) == round(int(found[2]) * 1000 / machine)
+        if "outside Nolan" in line:  # Nolan's own CPU is in the row, after done/s
+            assert machine >= float(figures[7]) - 10, (request, figures)
 
 
 def test_bench_request_path_times_each_kind_of_request_to_its_ack() -> None:
@@ -95,10 +116,12 @@ def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
     out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2",
               "--processes", processes)
     assert f"{processes} process" in out.splitlines()[0]
-    lines = [line.split() for line in out.splitlines()[2:]]
-    assert len(lines) == 6
+    lines = [line.split() for line in out.splitlines()[2:8]]
+    assert {line[2] for line in lines} == {"bare", "nolan"}
     for request, _concurrency, app, *figures in lines:
         assert figures[4:6] == ["0", "0"], (request, app)  # none past 3 s, all answered 200
+    _machine_spent(out)
+    assert all("outside Nolan and the database" in line for line in out.splitlines()[8:11])
 
 
 def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_press() -> None:
