@@ -128,7 +128,11 @@ def make_engine(url: str, *, threads: int = 8) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _restore_synchronous)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    from storage.pg_connection import connect  # psycopg: not loaded on SQLite
+
+    engine = create_engine(url, pool_pre_ping=True, **pool)
+    event.listen(engine, "do_connect", connect)
+    return engine
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -1,0 +1,44 @@
+"""PostgreSQL's connections, as psycopg makes them but for what a rollback forgets (imported
+only on PostgreSQL: SQLite's start does not load psycopg)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+# What a session that only read leaves: a transaction to end. Outside one, or in a pipeline,
+# psycopg's own rollback is used unchanged.
+_OPEN = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
+
+
+class KeepsPrepared(psycopg.Connection[Any]):
+    """psycopg prepares a statement on the server once a connection has run it five times,
+    and then PostgreSQL plans it once instead of every time. But psycopg's `rollback()`
+    forgets every prepared statement (DEALLOCATE ALL) and its counts, and every session that
+    only reads ends in a rollback: SQLAlchemy closes it so, and the pool resets a connection
+    so. Nolan's connections therefore never kept a statement prepared, and PostgreSQL parsed
+    and planned every one, planning its joins for longer than running them: half of the
+    server's time on an Approve (issue 10).
+
+    PostgreSQL keeps prepared statements through a rollback (they are not transactional), so
+    this rollback sends ROLLBACK itself and keeps them. psycopg forgets them to be safe when a
+    rolled-back transaction had dropped or made a table the statements name; Nolan changes
+    its schema only in migrations, which commit, and psycopg still forgets its statements on a
+    DROP or ALTER it runs. Anything unusual (a pipeline, a broken connection, ROLLBACK failing)
+    goes to psycopg's own rollback, which raises as it would."""
+
+    def rollback(self) -> None:
+        pgconn = self.pgconn
+        if pgconn.transaction_status in _OPEN and pgconn.pipeline_status == pq.PipelineStatus.OFF:
+            with self.lock:
+                result = pgconn.exec_(b"ROLLBACK")
+            if result.status == pq.ExecStatus.COMMAND_OK:
+                return
+        super().rollback()
+
+
+def connect(_dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
+    """SQLAlchemy's `do_connect` event: psycopg's connect, making a `KeepsPrepared`."""
+    return KeepsPrepared.connect(*cargs, **cparams)

@@ -1,0 +1,89 @@
+"""PostgreSQL's connections keep their prepared statements through a rollback
+(storage/pg_connection.py), and a rollback still does what one must."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from storage.db import Database
+from storage.models import Staff
+from tests.conftest import PG_URL
+
+pytestmark = [
+    pytest.mark.database,
+    pytest.mark.skipif(not PG_URL, reason="PostgreSQL's connections"),
+]
+
+ONE = select(Staff.name).where(Staff.email == "nobody@example.org")
+
+
+@pytest.fixture
+def own(db_url: str) -> Iterator[Database]:
+    """A database of its own: one session after another takes its one connection."""
+    database = Database(db_url, threads=1)
+    yield database
+    database.dispose()
+
+
+def _prepared(database: Database) -> list[str]:
+    with database.session() as session:
+        rows = session.execute(text("SELECT statement FROM pg_prepared_statements"))
+        return [row[0] for row in rows]
+
+
+def _backend(database: Database) -> int:
+    with database.session() as session:
+        return int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_a_statement_read_in_sessions_that_only_read_stays_prepared(own: Database) -> None:
+    backend = _backend(own)
+    for _ in range(8):  # psycopg prepares a statement at its sixth run on a connection
+        with own.session() as session:  # read, then closed: a rollback each time
+            assert session.exec(ONE).first() is None
+    assert _backend(own) == backend  # one connection throughout
+    prepared = _prepared(own)
+    assert any("staff.email" in statement for statement in prepared), prepared
+
+
+def test_a_rollback_still_undoes_what_the_session_wrote(own: Database) -> None:
+    for _ in range(8):
+        with own.session() as session:
+            session.exec(ONE).first()
+    with pytest.raises(RuntimeError), own.session() as session:
+        session.add(Staff(email="nobody@example.org", name="Written", slack_user_id="U0GONE"))
+        session.flush()
+        assert session.exec(ONE).first() == "Written"
+        raise RuntimeError("the request failed")
+    with own.session() as session:
+        assert session.exec(ONE).first() is None
+    assert any("staff.email" in statement for statement in _prepared(own))
+
+
+def test_a_failed_statement_is_rolled_back_and_the_connection_serves_the_next(
+    own: Database,
+) -> None:
+    backend = _backend(own)
+    with pytest.raises(DBAPIError), own.session() as session:
+        session.execute(text("SELECT 1 / 0"))  # the transaction is aborted
+    with own.session() as session:
+        assert session.execute(text("SELECT 2")).scalar_one() == 2
+    assert _backend(own) == backend
+
+
+def test_a_connection_whose_server_went_away_is_replaced(own: Database, db: Database) -> None:
+    with own.session() as session:
+        session.exec(ONE).first()
+        backend = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        with db.session() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            other.commit()
+        with pytest.raises(DBAPIError):  # psycopg's own rollback says so, as before
+            session.rollback()
+    with own.session() as session:
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
