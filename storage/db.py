@@ -112,9 +112,13 @@ def dialect_insert(dialect: str, table: Any) -> Any:
 def make_engine(url: str, *, threads: int = 8) -> Engine:
     """`threads`: the requests handled at once (Settings.request_threads). Each may hold a
     connection, and as many listeners after their ack; the overflow covers the outbox's
-    senders, its pass and the sweep. Connections open only when wanted."""
+    senders, its pass and the sweep. Connections open only when wanted. The pool hands out
+    the connection put back last (LIFO): at a few requests at once the same few serve them,
+    their statements prepared on PostgreSQL (storage/pg_connection.py), the rest left idle.
+    Handed out in turn, every one of some 40 must run a statement five times before it is
+    prepared (bench_ack at 50 at once: Approves at 49–69 done/s against 40–43)."""
     parsed = make_url(url)
-    pool: dict[str, Any] = {"pool_size": 2 * threads, "max_overflow": 16}
+    pool: dict[str, Any] = {"pool_size": 2 * threads, "max_overflow": 16, "pool_use_lifo": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

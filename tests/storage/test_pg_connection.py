@@ -87,3 +87,15 @@ def test_a_connection_whose_server_went_away_is_replaced(own: Database, db: Data
             session.rollback()
     with own.session() as session:
         assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+
+
+def test_the_pool_hands_out_the_connection_put_back_last(own: Database) -> None:
+    """So the few a quiet office needs serve it all, their statements prepared."""
+    with own.session() as first, own.session() as second:
+        backends = [
+            session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            for session in (first, second)
+        ]
+        first.close()  # `second` closes after it, at the block's end
+    for _ in range(3):
+        assert _backend(own) == backends[1]
