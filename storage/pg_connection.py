@@ -40,5 +40,24 @@ class KeepsPrepared(psycopg.Connection[Any]):
 
 
 def connect(_dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
-    """SQLAlchemy's `do_connect` event: psycopg's connect, making a `KeepsPrepared`."""
-    return KeepsPrepared.connect(*cargs, **cparams)
+    """SQLAlchemy's `do_connect` event: psycopg's connect, making a `KeepsPrepared`.
+    DATABASE_URL's query reaches psycopg as text; its `prepare_threshold` is read here."""
+    params = dict(cparams)
+    if "prepare_threshold" in params:
+        params["prepare_threshold"] = prepare_threshold(params["prepare_threshold"])
+    return KeepsPrepared.connect(*cargs, **params)
+
+
+def prepare_threshold(given: Any) -> int | None:
+    """`?prepare_threshold=` in DATABASE_URL, psycopg's setting: how many runs of a statement
+    on a connection before it is prepared (0: at the first), or `none`: never. `none` is for a
+    PgBouncer in transaction mode that cannot carry prepared statements between its server
+    connections (before 1.21, or with max_prepared_statements at 0)."""
+    text = str(given).strip().lower()
+    if text == "none":
+        return None
+    if text.isdigit():
+        return int(text)
+    raise ValueError(
+        f"DATABASE_URL's prepare_threshold must be a whole number or none, not {given!r}"
+    )

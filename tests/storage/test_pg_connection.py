@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -99,3 +100,35 @@ def test_the_pool_hands_out_the_connection_put_back_last(own: Database) -> None:
         first.close()  # `second` closes after it, at the block's end
     for _ in range(3):
         assert _backend(own) == backends[1]
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+@pytest.mark.parametrize(("given", "prepared"), [("none", False), ("0", True)])
+def test_database_url_sets_how_soon_statements_are_prepared(
+    db_url: str, given: str, prepared: bool
+) -> None:
+    """`none` for a PgBouncer that cannot carry them; 0 prepares at the first run."""
+    database = Database(_with_query(db_url, f"prepare_threshold={given}"), threads=1)
+    try:
+        with database.session() as session:
+            session.exec(ONE).first()
+        statements = _prepared(database)
+        assert any("staff.email" in statement for statement in statements) is prepared
+    finally:
+        database.dispose()
+
+
+def test_a_prepare_threshold_that_is_not_a_number_is_refused_in_one_line(db_url: str) -> None:
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    url = _with_query(db_url, "prepare_threshold=soon")
+    code = main(["audit", "verify"], environ={"DATABASE_URL": url}, stdout=out, stderr=err)
+    assert code == 1
+    assert err.getvalue() == (
+        "nolan: error: cannot prepare the database: DATABASE_URL's prepare_threshold must be "
+        "a whole number or none, not 'soon'\n"
+    )
