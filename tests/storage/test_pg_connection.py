@@ -82,7 +82,8 @@ def test_a_connection_whose_server_went_away_is_replaced(own: Database, db: Data
         session.exec(ONE).first()
         backend = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
         with db.session() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            # Waits (up to 5 s) until the process has gone, so the rollback meets it gone.
+            other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
             other.commit()
         with pytest.raises(DBAPIError):  # psycopg's own rollback says so, as before
             session.rollback()
