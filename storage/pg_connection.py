@@ -19,8 +19,7 @@ class KeepsPrepared(psycopg.Connection[Any]):
     forgets every prepared statement (DEALLOCATE ALL) and its counts, and every session that
     only reads ends in a rollback: SQLAlchemy closes it so, and the pool resets a connection
     so. Nolan's connections therefore never kept a statement prepared, and PostgreSQL parsed
-    and planned every one, planning its joins for longer than running them: half of the
-    server's time on an Approve (issue 10).
+    and planned every one: planning took more of its time than running them (issue 10).
 
     PostgreSQL keeps prepared statements through a rollback (they are not transactional), so
     this rollback sends ROLLBACK itself and keeps them. psycopg forgets them to be safe when a
