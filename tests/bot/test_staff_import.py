@@ -106,7 +106,9 @@ class Importer:
         try:
             with db.session() as session:
                 rows = session.exec(
-                    select(AuditEntry).where(AuditEntry.action == "staff_imported")
+                    select(AuditEntry)
+                    .where(AuditEntry.action == "staff_imported")
+                    .order_by(col(AuditEntry.id))  # oldest first: the last is the newest
                 ).all()
                 return [json.loads(a.detail) for a in rows]
         finally:

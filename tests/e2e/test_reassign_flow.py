@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli import main
 from handlers.approvals.ids import decide_action
@@ -29,7 +29,8 @@ def steps(db: Database) -> list[ApprovalStep]:
 
 def reassigned(db: Database) -> list[dict[str, object]]:
     with db.session() as session:
-        rows = session.exec(select(AuditEntry).where(AuditEntry.action == "reassigned")).all()
+        query = select(AuditEntry).where(AuditEntry.action == "reassigned")
+        rows = session.exec(query.order_by(col(AuditEntry.id))).all()
         return [{"actor_id": a.actor_id, **json.loads(a.detail)} for a in rows]
 
 

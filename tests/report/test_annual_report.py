@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli import main
 from bot.report.annual import build, record_report
@@ -63,7 +63,8 @@ def test_summary_of_a_seeded_year(db: Database) -> None:
 
 def reports_recorded(db: Database) -> list[AuditEntry]:
     with db.session() as session:
-        return list(session.exec(select(AuditEntry).where(AuditEntry.action == "annual_report")))
+        query = select(AuditEntry).where(AuditEntry.action == "annual_report")
+        return list(session.exec(query.order_by(col(AuditEntry.id))))
 
 
 def test_build_records_nothing_and_record_report_records_it(db: Database) -> None:

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.settings import Settings
 from bot.usecases.gifts import declare_gift
@@ -125,7 +125,8 @@ def step_of(db: Database, step_id: int) -> ApprovalStep:
 
 def audit(db: Database, action: str) -> list[AuditEntry]:
     with db.session() as session:
-        return list(session.exec(select(AuditEntry).where(AuditEntry.action == action)))
+        query = select(AuditEntry).where(AuditEntry.action == action)
+        return list(session.exec(query.order_by(col(AuditEntry.id))))
 
 
 def text_of(card: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.teams import file_store
 from bot.usecases import exports as exports_usecase
@@ -120,7 +120,8 @@ def told(fake: FakeTeams, person: Person, words: str) -> str:
 
 def audit(db: Database, action: str) -> list[AuditEntry]:
     with db.session() as session:
-        return list(session.exec(select(AuditEntry).where(AuditEntry.action == action)))
+        query = select(AuditEntry).where(AuditEntry.action == action)
+        return list(session.exec(query.order_by(col(AuditEntry.id))))
 
 
 def accepted(nolan: TeamsNolan, fake: FakeTeams, card: dict[str, Any]) -> bytes:

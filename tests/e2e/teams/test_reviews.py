@@ -56,7 +56,8 @@ def answers(db: Database) -> list[Confirmation]:
 
 def audited(db: Database, action: str) -> list[dict[str, Any]]:
     with db.session() as session:
-        rows = session.exec(select(AuditEntry).where(AuditEntry.action == action)).all()
+        query = select(AuditEntry).where(AuditEntry.action == action)
+        rows = session.exec(query.order_by(col(AuditEntry.id))).all()
         return [json.loads(a.detail) for a in rows]
 
 
