@@ -22,9 +22,10 @@ USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual dec
 
 def nothing_changed(turn: Turn, meta: AnnualRef) -> None:
     """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
-    receipt of the answer that stands."""
-    turn.ack()
+    receipt of the answer that stands. Acked once the answer is committed: a press Slack has
+    heard "ok" for is never lost (issue 10), and a refusal or failure before it is told."""
     answer = confirm_annual(turn.db, actor=turn.staff, year=meta.year, now=turn.now())
+    turn.ack()
     where = pressed_message(turn.body)
     if where is not None:
         turn.notifier.update(

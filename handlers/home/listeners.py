@@ -62,9 +62,10 @@ def set_delegation(turn: Turn) -> None:
 
 
 def end_delegation(turn: Turn) -> None:
-    turn.ack()
+    """Acked once the delegations have ended, with what that owes, committed."""
     reply, announce = end_delegations(
         turn.db, turn.notifier, slack_user_id=turn.user_id, now=turn.now()
     )
+    turn.ack()
     turn.open(notice_view(reply))
     announce()

@@ -34,26 +34,29 @@ def _show(turn: Turn, reviewed: usecase.Reviewed) -> None:
 
 def _answer(
     turn: Turn, meta: ReviewRef, response: Literal["confirmed", "updated"], now: datetime
-) -> None:
-    reviewed = turn.call(
+) -> usecase.Reviewed:
+    return turn.call(
         usecase.answer_review,
         declaration_id=meta.declaration_id,
         period=meta.period,
         response=response,
         now=now,
     )
-    _show(turn, reviewed)
+
+
+# Each press is acked once its answer is committed: a press Slack has heard "ok" for is never
+# lost (issue 10), and a refusal or failure before it is told. The card is redrawn after.
 
 
 def unchanged(turn: Turn, meta: ReviewRef) -> None:
+    reviewed = _answer(turn, meta, "confirmed", turn.now())
     turn.ack()
-    _answer(turn, meta, "confirmed", turn.now())
+    _show(turn, reviewed)
 
 
 def changed(turn: Turn, meta: ReviewRef) -> None:
     """Open the /outside-work form pre-filled (the change is a new request for permission),
     and record the review's answer as "updated"."""
-    turn.ack()
     now = turn.now()
     p = usecase.permission_under_review(
         turn.db,
@@ -65,6 +68,8 @@ def changed(turn: Turn, meta: ReviewRef) -> None:
     assert turn.actor is not None
     with turn.db.session() as session:
         ask_for_manager = manager_picker.needs_choice(session, turn.actor)
+    reviewed = _answer(turn, meta, "updated", now)
+    turn.ack()
     turn.open(
         outside_work_modal(
             organisation=p.organisation,
@@ -73,14 +78,14 @@ def changed(turn: Turn, meta: ReviewRef) -> None:
             head_title=turn.settings.policy.head_of_office_title,
         )
     )
-    _answer(turn, meta, "updated", now)
+    _show(turn, reviewed)
 
 
 def ended(turn: Turn, meta: ReviewRef) -> None:
     """End the permission today; the line manager is told through the outbox
     (handlers.reviews.owed)."""
-    turn.ack()
     reviewed = turn.call(
         usecase.end_at_review, declaration_id=meta.declaration_id, period=meta.period
     )
+    turn.ack()
     _show(turn, reviewed)

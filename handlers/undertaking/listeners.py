@@ -19,9 +19,9 @@ USAGE = (
 
 def accept(turn: Turn, meta: UndertakingRef) -> None:
     """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
-    receipt."""
-    turn.ack()
+    receipt. Acked once the acceptance is committed, as "Nothing has changed" is."""
     accepted = accept_undertaking(turn.db, actor=turn.staff, version=meta.version, now=turn.now())
+    turn.ack()
     where = pressed_message(turn.body)
     if where is not None:
         turn.notifier.update(

@@ -5,24 +5,34 @@ several fields at once answered on each field."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from unittest.mock import create_autospec
 
+import pytest
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.outbox import Posted
 from bot.rules.refusal import Refused
+from bot.ui.reviews import ReviewRef
+from bot.usecases import delegate
 from handlers.annual.ids import AnnualRef
 from handlers.annual.listeners import nothing_changed
 from handlers.errors import handle_error
+from handlers.home.listeners import end_delegation
 from handlers.notifier import Notifier
+from handlers.reviews import listeners as reviews
+from handlers.undertaking.ids import UndertakingRef
+from handlers.undertaking.listeners import accept
 from storage.db import Database
+from storage.models import Staff
 from tests.handlers.env import env_for, turn_for
-from tests.usecases.people import audited, seed
+from tests.usecases.people import REVIEWED, SETTINGS, audited, granted_permission, seed
 
 NOW = datetime(2027, 4, 2, 10, 0, tzinfo=UTC)
+UNTIL = date(2027, 5, 3)  # a delegation's last day
 
 
 def pressed(channel: str = "D0ALICE", ts: str = "1700000000.000100") -> dict[str, Any]:
@@ -30,6 +40,7 @@ def pressed(channel: str = "D0ALICE", ts: str = "1700000000.000100") -> dict[str
         "type": "block_actions",
         "user": {"id": "UALICE"},
         "container": {"channel_id": channel, "message_ts": ts},
+        "trigger_id": "1.2.3",
     }
 
 
@@ -61,3 +72,96 @@ def test_a_form_refused_on_several_fields_shows_each_error_on_its_field() -> Non
         "response_action": "errors",
         "errors": {"ground": "Choose one.", "note": "Say why."},
     }
+
+
+# -- a press is acked once its answer is committed (issue 10: nothing acknowledged is lost) ---
+
+
+def ack_noting(stored: Callable[[], bool]) -> Any:
+    """An `ack` that notes, each time it is called, whether the answer was committed then."""
+    ack = create_autospec(Ack)
+    ack.seen = []
+    ack.side_effect = lambda *_args, **_kwargs: ack.seen.append(stored())
+    return ack
+
+
+def committed(db: Database, action: str) -> Callable[[], bool]:
+    return lambda: len(audited(db, action)) == 1
+
+
+def test_nothing_has_changed_is_acked_once_committed(db: Database) -> None:
+    alice = seed(db)["alice"]
+    ack = ack_noting(committed(db, "annual_declaration_confirmed"))
+    env = env_for(db, lambda: NOW)
+    nothing_changed(turn_for(env, alice, body=pressed(), ack=ack), AnnualRef(year=2027))
+    assert ack.seen == [True]
+
+
+def test_the_undertaking_is_acked_once_committed(db: Database) -> None:
+    bob = seed(db)["bob"]
+    ack = ack_noting(committed(db, "undertaking_accepted"))
+    accept(
+        turn_for(env_for(db, lambda: NOW), bob, body=pressed(), ack=ack),
+        UndertakingRef(version="v1"),
+    )
+    assert ack.seen == [True]
+
+
+def test_a_refusal_before_the_ack_records_nothing(db: Database) -> None:
+    seed(db)
+    ack = ack_noting(committed(db, "annual_declaration_confirmed"))
+    turn = turn_for(env_for(db, lambda: NOW), None, body=pressed(), ack=ack)
+    with pytest.raises(Refused):  # handlers.errors tells them, and acks
+        nothing_changed(turn, AnnualRef(year=2027))
+    assert ack.seen == []
+    assert audited(db, "annual_declaration_confirmed") == []
+
+
+@pytest.mark.parametrize(
+    ("press", "action"),
+    [
+        (reviews.unchanged, "outside_work_reviewed"),
+        (reviews.changed, "outside_work_reviewed"),
+        (reviews.ended, "ended"),
+    ],
+    ids=["unchanged", "changed", "ended"],
+)
+def test_a_review_is_acked_once_its_answer_is_committed(
+    db: Database, press: Callable[..., None], action: str
+) -> None:
+    people = seed(db)
+    permission = granted_permission(db, people)
+    ack, notifier = ack_noting(committed(db, action)), create_autospec(Notifier, instance=True)
+    env = env_for(db, lambda: NOW, notifier, settings=SETTINGS)
+    press(
+        turn_for(env, people["alice"], body=pressed(), ack=ack),
+        ReviewRef(declaration_id=permission, period=REVIEWED),
+    )
+    assert ack.seen == [True]
+    notifier.update.assert_called_once()  # the DM redrawn after the ack
+
+
+def test_ending_delegations_from_home_is_acked_once_committed(db: Database) -> None:
+    people = seed(db)
+    with db.session() as session:
+        manager = session.get(Staff, people["manager"].id)
+        assert manager is not None
+        manager.slack_user_id = "UMANNY"
+        session.add(manager)
+        session.commit()
+        session.refresh(manager)
+        delegate.delegate(
+            session,
+            delegator=manager,
+            deputy_id=people["bob"].id or 0,
+            deputy_chosen=True,
+            starts_on=None,
+            ends_on=UNTIL,
+            today=NOW.date(),
+            now=NOW,
+            confirm=True,
+        )
+    ack = ack_noting(committed(db, "delegation_ended"))
+    body = {**pressed(), "user": {"id": "UMANNY"}}
+    end_delegation(turn_for(env_for(db, lambda: NOW), None, body=body, ack=ack))
+    assert ack.seen == [True]

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from bot.settings import Policy, Settings
 from storage import declarations
 from storage.db import Database
-from storage.models import AuditEntry, OutboxMessage, OutsideWork, Staff
+from storage.models import ApprovalStep, AuditEntry, OutboxMessage, OutsideWork, Staff
 
 NOW = datetime(2027, 2, 1, 10, 0, tzinfo=UTC)  # a Monday, in working hours
 
@@ -103,3 +103,26 @@ def outside_work(session: Session, who: Staff, *, status: str) -> int:
         )
     )
     return d.id
+
+
+GRANTED = datetime(2025, 1, 30, 11, 0, tzinfo=UTC)
+REVIEWED = "2027-01-30"  # the permission's second anniversary: the review NOW answers
+
+
+def granted_permission(db: Database, people: dict[str, Staff]) -> int:
+    """Alice's permission to coach a football club, granted by the head on GRANTED."""
+    with db.session() as session:
+        declaration_id = outside_work(session, people["alice"], status="approved")
+        session.add(
+            ApprovalStep(
+                declaration_id=declaration_id,
+                role="head_of_office",
+                purpose="grant",
+                approver_id=people["head"].id,
+                status="granted",
+                decided_by_id=people["head"].id,
+                decided_at=GRANTED,
+            )
+        )
+        session.commit()
+        return declaration_id

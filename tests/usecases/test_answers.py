@@ -4,7 +4,7 @@ its audit entry; ending a permission owes its line manager word of it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,12 +22,19 @@ from bot.usecases.answers import (
 from bot.usecases.reviews import ENDED, answer_review, end_at_review, permission_under_review
 from storage import confirmations
 from storage.db import Database
-from storage.models import ApprovalStep, OutsideWork, Reminder, Staff
-from tests.usecases.people import NOW, SETTINGS, audited, outside_work, owed, seed
+from storage.models import OutsideWork, Reminder, Staff
+from tests.usecases.people import (
+    NOW,
+    REVIEWED,
+    SETTINGS,
+    audited,
+    granted_permission,
+    owed,
+    seed,
+)
 
 LATER = NOW + timedelta(hours=2)
-GRANTED = datetime(2025, 1, 30, 11, 0, tzinfo=NOW.tzinfo)
-PERIOD = "2027-01-30"
+PERIOD = REVIEWED
 
 
 @pytest.fixture
@@ -69,22 +76,7 @@ def test_the_undertaking_is_accepted_once_with_its_time(
 
 @pytest.fixture
 def permission(db: Database, people: dict[str, Staff]) -> int:
-    """Alice's permission to coach a football club, granted by the head on GRANTED."""
-    with db.session() as session:
-        declaration_id = outside_work(session, people["alice"], status="approved")
-        session.add(
-            ApprovalStep(
-                declaration_id=declaration_id,
-                role="head_of_office",
-                purpose="grant",
-                approver_id=people["head"].id,
-                status="granted",
-                decided_by_id=people["head"].id,
-                decided_at=GRANTED,
-            )
-        )
-        session.commit()
-        return declaration_id
+    return granted_permission(db, people)
 
 
 def test_a_review_is_answered_by_its_holder_only_and_once(
