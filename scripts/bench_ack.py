@@ -10,8 +10,11 @@ Slack: both apps run under the same waitress server (bot.server.make_server) and
 fake Slack Web API (tests/fakeslack), and both are sent the same signed requests: the `/gift`
 slash command (opens a modal), the gift form submitted (a hospitality offer to be authorised:
 Nolan records it and routes it to the line manager), and the Approve button on the manager's
-card. The bare app does the least Bolt needs: ack, then the one Web API call (views.open,
-chat.postMessage, chat.update). For each request and each level of concurrency it sends
+card, and "Nothing has changed" on the annual declaration's DM (the morning of the annual
+declaration, when every member of a force presses it within the hour: Nolan records the answer
+and redraws the DM as its receipt). The bare app does the least Bolt needs: ack, then the one
+Web API call (views.open, chat.postMessage, chat.update). For each request and each level of
+concurrency it sends
 --requests requests (at least the concurrency) from that many threads at once and prints the
 latency p50/p95/p99 in ms, requests a second, how many took over Slack's 3 s or were not
 answered 200, and Nolan's figures over the bare app's; with --processes, also the CPU Nolan's
@@ -41,12 +44,11 @@ import json
 import os
 import re
 import sys
-import threading
 import time as timer
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,7 @@ from bench_latency import Result, ceiling, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_pacing import CHECK_EVERY, sampled
 from bench_process import bot_processes, cpu_now, record_cpu
+from bench_requests import APPROVE, KINDS, NOTHING, NOTHING_CHANGED, SECRET, Requests
 from bench_seed import seed
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -67,20 +70,13 @@ from slack_sdk import WebClient
 from bot.app import create_app
 from bot.server import EVENTS_PATH, drain, make_server
 from bot.settings import Settings
-from handlers.approvals.ids import decide_action
+from storage import confirmations
 from storage.db import Database
 from tests.fakeslack import FakeSlack, contract
 from tests.fakeslack.signing import (
-    block_actions_form,
     post,
     slash_command_form,
-    view_state,
-    view_submission_form,
 )
-
-SECRET = "bench-signing-secret"
-APPROVE = decide_action("approved")
-KINDS = ("slash-command", "view-submission", "button")
 
 
 def bare_app(fake: FakeSlack) -> App:
@@ -102,7 +98,7 @@ def bare_app(fake: FakeSlack) -> App:
         ack()
         client.chat_postMessage(channel=body["user"]["id"], text="Recorded.")
 
-    @app.action(APPROVE)
+    @app.action(re.compile(f"^({APPROVE}|{NOTHING_CHANGED})$"))
     def pressed(ack: Any, body: dict[str, Any], client: WebClient) -> None:
         ack()
         client.chat_update(
@@ -140,90 +136,6 @@ def serving(app: App, db: Database, threads: int) -> Iterator[str]:
             drain(app)
 
 
-def _answers() -> dict[str, Any]:
-    today = datetime.now(UTC).date()
-    return {
-        "kind_input": "hospitality",
-        "offered_by_input": "Acme Cleaning Ltd",
-        "relationship_input": "contractor",
-        "description_input": "Dinner at the Grand Hotel",
-        "value_input": "85",
-        "date_offered_input": today - timedelta(days=2),
-        "event_date_input": today + timedelta(days=10),
-        "response_input": "wants_to_accept",
-        "reason_input": "Representing the office at the launch",
-    }
-
-
-class Requests:
-    """The signed bodies of each kind of request, one per call, from members of staff."""
-
-    def __init__(self, fake: FakeSlack, members: list[str], gift_view: dict[str, Any]) -> None:
-        self.fake, self.members, self.view = fake, members, gift_view
-        self.cards: list[tuple[str, dict[str, Any]]] = []  # (approver, message) to press
-        self.pressed: set[tuple[str, str]] = set()  # (channel, ts) of cards Nolan decided
-        self._n = 0
-        self._lock = threading.Lock()
-
-    def _member(self) -> str:
-        with self._lock:
-            self._n += 1
-            return self.members[self._n % len(self.members)]
-
-    def body(self, kind: str) -> str:
-        if kind == "slash-command":
-            return slash_command_form(
-                "/gift",
-                "Dinner",
-                self._member(),
-                trigger_id=self.fake.new_trigger_id(),
-                response_url=self.fake.response_url(f"bench-{timer.monotonic_ns()}"),
-            )
-        if kind == "view-submission":
-            values = view_state(self.view, _answers())
-            return view_submission_form(self._member(), self.view, values)
-        with self._lock:
-            approver, message = self.cards.pop()
-            self.pressed.add((message["channel"], message["ts"]))
-        block_id, value = _approve_button(message["blocks"])
-        return block_actions_form(
-            approver,
-            APPROVE,
-            value,
-            block_id=block_id,
-            channel_id=message["channel"],
-            message_ts=message["ts"],
-            message={"ts": message["ts"], "blocks": message["blocks"]},
-            response_url=self.fake.response_url(f"bench-{timer.monotonic_ns()}"),
-            trigger_id=self.fake.new_trigger_id(),
-        )
-
-    def collect_cards(self) -> int:
-        """The managers' cards Nolan posted with an Approve button, newest last."""
-        posted = self.fake.calls("chat.postMessage")
-        answers = self.fake.responses("chat.postMessage")
-        self.cards = []
-        for call, answer in zip(posted, answers, strict=False):
-            blocks = call.args.get("blocks") or []
-            if isinstance(blocks, str):
-                blocks = json.loads(blocks)
-            if (answer["channel"], answer["ts"]) in self.pressed:
-                continue
-            with suppress(LookupError):
-                _approve_button(blocks)
-                message = {"channel": answer["channel"], "ts": answer["ts"], "blocks": blocks}
-                self.cards.append((call.args["channel"], message))
-        return len(self.cards)
-
-
-def _approve_button(blocks: list[dict[str, Any]]) -> tuple[str, str]:
-    for block in blocks:
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == APPROVE:
-                return block.get("block_id", ""), element.get("value", "")
-    raise LookupError("no Approve button")
-
-
 def slack_post(url: str, body: str) -> int:
     return post(url, body, SECRET)[0]
 
@@ -234,7 +146,7 @@ def measure(
     return measure_with(app, kind, url, make, concurrency, count, slack_post)
 
 
-def run(args: argparse.Namespace, url: str | None) -> list[Result]:
+def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) -> list[Result]:
     # The fake checks one message and one view in CHECK_EVERY against Slack's limits, as the
     # pacing benchmark's Teams fake does: checking every one took a core's tenth from the apps
     # on the same two (Slack's own checking is not on this machine). The tests check them all.
@@ -260,7 +172,8 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
             nolan = None if args.processes else create_app(settings, db)
             bare = bare_app(fake)
             servers = (
-                bot_processes(settings, args.processes) if args.processes
+                bot_processes(settings, args.processes)
+                if args.processes
                 else serving(nolan, db, threads),
                 serving(bare, db, threads),
             )
@@ -309,11 +222,21 @@ def run(args: argparse.Namespace, url: str | None) -> list[Result]:
                             record_cpu(results[-1], spent, count)
                             _done(results[-1], fake.calls()[before:])
                         _wait_settled(fake)
+                pressed = sum(
+                    len(r.latencies) for r in results if (r.app, r.kind) == ("nolan", NOTHING)
+                )
+                note(f"answered by Nolan: {_answered(db)} of {pressed} presses of {NOTHING}")
             if nolan is not None:
                 drain(nolan)
     finally:
         fake.stop()
     return results
+
+
+def _answered(db: Database) -> int:
+    """The annual declarations answered "Nothing has changed": each press recorded once."""
+    with db.session() as session:
+        return len(confirmations.annual_answers(session, period=str(datetime.now(UTC).year)))
 
 
 def _done(result: Result, calls: list[Any]) -> None:
@@ -349,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         "--processes", type=int, default=0, help="HTTP_PROCESSES (0: Nolan in this process)"
     )
     parser.add_argument(
-        "--delivery-process", type=int, choices=(0, 1), default=None,
+        "--delivery-process",
+        type=int,
+        choices=(0, 1),
+        default=None,
         help="DELIVERY_PROCESS with --processes (1: the outbox in a process of its own; "
         "default: 1 on SQLite, 0 on PostgreSQL, as Nolan's)",
     )
@@ -379,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
 
         results = run_teams(args, url, notes.append)
     else:
-        results = run(args, url)
+        results = run(args, url, notes.append)
     print(
         f"{args.platform}, {args.db}, {args.staff:,} staff, {args.threads} threads, "
         f"{_processes(args.processes, args.delivery_process)}, {os.cpu_count()} cores, "

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The CPU of the request's side alone, one request at a time: what a `/gift` command, a gift
-form submitted and an Approve cost up to their ack, and with the listener's work after it.
+form submitted, an Approve and the annual declaration's "Nothing has changed" cost up to their
+ack, and with the listener's work after it.
 
     scripts/bench_request_path.py [--staff 50000] [--requests 150]
 
@@ -34,8 +35,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ack import KINDS, SECRET, Requests
 from bench_db import scratch_database
+from bench_requests import KINDS, SECRET, Requests
 from bench_seed import seed
 
 from bot.app import create_app, outbox_of

@@ -15,6 +15,11 @@ import pytest
 pytestmark = pytest.mark.database  # the scripts take TEST_DATABASE_URL when it is set
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+# bench_ack.py's kinds of request, in its order: a row each for the bare app and Nolan, then a
+# line each of what the machine spent on Nolan's.
+KINDS = ["slash-command", "view-submission", "button", "nothing-changed"]
+ROWS = slice(2, 2 + 2 * len(KINDS))
+SPENT = slice(ROWS.stop, ROWS.stop + len(KINDS))
 
 
 def run(script: str, *argv: str, database: bool = True) -> str:
@@ -71,23 +76,26 @@ def test_bench_ack_compares_nolan_with_the_bare_app() -> None:
     out = run(
         "bench_ack.py", "--staff", "20", "--history", "50", "--concurrency", "2", "--requests", "2"
     )
-    lines = [line.split() for line in out.splitlines()[2:8]]  # three kinds, two apps
+    lines = [line.split() for line in out.splitlines()[ROWS]]
+    assert [line[0] for line in lines[::2]] == KINDS
     for request, concurrency, app, *figures in lines:
-        assert request in ("slash-command", "view-submission", "button") and concurrency == "2"
+        assert concurrency == "2"
         slow, failed = figures[4:6]
         assert (slow, failed) == ("0", "0"), (request, app)  # none past 3 s, all answered 200
         if app == "nolan":
             assert figures[-1].endswith("×")  # its figures over the bare app's
             assert float(figures[6]) > 0  # done/s: its actions a second end to end
     _machine_spent(out)
+    # Each press recorded once: the count is read from the database, not the acks.
+    assert out.splitlines()[-1] == "answered by Nolan: 2 of 2 presses of nothing-changed"
 
 
 def _machine_spent(out: str) -> None:
     """Each Nolan row's CPU an action, the whole machine's (the column before the ratios),
     said again after the table with what the cores allow; never less than Nolan's own (its
     processes' column, when it runs in processes of its own), but for a clock tick."""
-    rows = [line.split() for line in out.splitlines()[2:8] if " nolan " in line]
-    said = out.splitlines()[8:11]
+    rows = [line.split() for line in out.splitlines()[ROWS] if " nolan " in line]
+    said = out.splitlines()[SPENT]
     for (request, concurrency, _app, *figures), line in zip(rows, said, strict=True):
         machine = float(figures[-3])
         assert machine > 0
@@ -105,7 +113,7 @@ def _machine_spent(out: str) -> None:
 def test_bench_request_path_times_each_kind_of_request_to_its_ack() -> None:
     out = run("bench_request_path.py", "--staff", "20", "--requests", "2", database=False)
     lines = [line.split() for line in out.splitlines()[2:]]
-    assert [line[0] for line in lines] == ["slash-command", "view-submission", "button"]
+    assert [line[0] for line in lines] == KINDS
     for _kind, *figures in lines:
         to_ack, _mean, with_after, _ = (float(f) for f in figures)
         assert 0 < to_ack <= with_after
@@ -116,12 +124,13 @@ def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
     out = run("bench_ack.py", "--staff", "20", "--concurrency", "2", "--requests", "2",
               "--processes", processes)
     assert f"{processes} process" in out.splitlines()[0]
-    lines = [line.split() for line in out.splitlines()[2:8]]
+    lines = [line.split() for line in out.splitlines()[ROWS]]
     assert {line[2] for line in lines} == {"bare", "nolan"}
     for request, _concurrency, app, *figures in lines:
         assert figures[4:6] == ["0", "0"], (request, app)  # none past 3 s, all answered 200
     _machine_spent(out)
-    assert all("outside Nolan and the database" in line for line in out.splitlines()[8:11])
+    assert all("outside Nolan and the database" in line for line in out.splitlines()[SPENT])
+    assert out.splitlines()[-1] == "answered by Nolan: 2 of 2 presses of nothing-changed"
 
 
 def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_press() -> None:
