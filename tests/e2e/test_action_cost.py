@@ -202,7 +202,7 @@ def test_declaring_and_deciding_cost_the_same_queries_whatever_the_size_of_the_o
 # the declaration, its routing, risk flags, messages owed and audit links) and the Approve's.
 # Each statement is a round trip on PostgreSQL, so this count is the request's latency at low
 # load: lower it when a change saves some, never raise it to let a regression through.
-SUBMISSION_STATEMENTS, APPROVAL_STATEMENTS = 20, 18
+SUBMISSION_STATEMENTS, APPROVAL_STATEMENTS = 18, 16
 
 
 def statements_sent(

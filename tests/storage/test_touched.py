@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+from sqlalchemy import event
+
 from storage import audit, reminders, touched
 from storage.db import Database
+from storage.models import ApprovalStep, Declaration, Staff
 from storage.touched import Touched
 
 
@@ -101,3 +105,48 @@ def test_a_reminder_owed_by_a_sweep_wakes_the_outbox_worker(db: Database) -> Non
             session.commit()
     assert [t.queued for t in watcher.seen] == [True]
 
+
+def test_concerned_reads_every_chunk_of_people_and_declarations(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More ids than one statement takes (CHUNK, made 2 here): each chunk of each list read,
+    in as many statements as the longer list has chunks; those named and those of each
+    declaration (its declarant, approvers and the principals they stand in for) alike."""
+    with db.session() as session:
+        people = [Staff(email=f"p{i}@opcc.example", name=f"P{i}") for i in range(9)]
+        people.append(Staff(email="gone@opcc.example", name="Gone", active=False))
+        session.add_all(people)
+        session.flush()
+        ids = [p.id or 0 for p in people]
+        declarations = [
+            Declaration(kind="gift", declarant_id=ids[i], status="pending") for i in (0, 1, 2)
+        ]
+        session.add_all(declarations)
+        session.flush()
+        session.add(
+            ApprovalStep(
+                declaration_id=declarations[2].id or 0,
+                approver_id=ids[3],
+                delegated_from_id=ids[4],
+                role="line_manager",
+                purpose="authorise",
+            )
+        )
+        session.commit()
+    monkeypatch.setattr(touched, "CHUNK", 2)
+    change = Touched(
+        declaration_ids={d.id or 0 for d in declarations}, staff_ids={ids[5], ids[6], ids[9]}
+    )
+    statements: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", sent)
+    try:
+        with db.session() as session:
+            found = touched.concerned(session, change)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", sent)
+    assert found == sorted(ids[:7])  # not the inactive one, nor those untouched
+    assert len(statements) == 2  # three of each: chunks of two
