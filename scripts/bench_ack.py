@@ -48,7 +48,6 @@ import time as timer
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +61,7 @@ from bench_latency import Result, ceiling, record_done, served, table
 from bench_latency import measure as measure_with
 from bench_pacing import CHECK_EVERY, sampled
 from bench_process import bot_processes, cpu_now, record_cpu
-from bench_requests import APPROVE, KINDS, NOTHING, NOTHING_CHANGED, SECRET, Requests
+from bench_requests import APPROVE, KINDS, NOTHING, NOTHING_CHANGED, SECRET, Requests, answered
 from bench_seed import seed
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -70,7 +69,6 @@ from slack_sdk import WebClient
 from bot.app import create_app
 from bot.server import EVENTS_PATH, drain, make_server
 from bot.settings import Settings
-from storage import confirmations
 from storage.db import Database
 from tests.fakeslack import FakeSlack, contract
 from tests.fakeslack.signing import (
@@ -225,18 +223,12 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                 pressed = sum(
                     len(r.latencies) for r in results if (r.app, r.kind) == ("nolan", NOTHING)
                 )
-                note(f"answered by Nolan: {_answered(db)} of {pressed} presses of {NOTHING}")
+                note(f"answered by Nolan: {answered(db)} of {pressed} presses of {NOTHING}")
             if nolan is not None:
                 drain(nolan)
     finally:
         fake.stop()
     return results
-
-
-def _answered(db: Database) -> int:
-    """The annual declarations answered "Nothing has changed": each press recorded once."""
-    with db.session() as session:
-        return len(confirmations.annual_answers(session, period=str(datetime.now(UTC).year)))
 
 
 def _done(result: Result, calls: list[Any]) -> None:

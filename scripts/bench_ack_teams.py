@@ -1,6 +1,8 @@
 """The Teams path of scripts/bench_ack.py (`--platform teams`): an Approve press on the approval
-card (an `adaptiveCard/action` invoke, Action.Execute verb `decide_approved`) answered by a bare
-Teams SDK app and by Nolan, under the same waitress server, at each level of concurrency.
+card (an `adaptiveCard/action` invoke, Action.Execute verb `decide_approved`), then "Nothing has
+changed" on the annual declaration's card (the same, its verb `annual_nothing_changed`, each
+press from another member of staff), answered by a bare Teams SDK app and by Nolan, under the
+same waitress server, at each level of concurrency.
 
 The bare app is the Teams SDK for Python's `App` (microsoft-teams-apps, a dev dependency: the
 product does not use it) with one handler that answers every press with a card saying
@@ -35,13 +37,17 @@ from bench_latency import Result, measure, record_done, served
 from bench_pacing import CHECK_EVERY, sampled
 from bench_process import cpu_now, record_cpu
 from bench_registers import _staff
+from bench_requests import NOTHING, answered
 from bench_seed import sent_before
 from sqlmodel import func, select
 
+from bot.rules.annual import round_of
 from bot.runtime import Runtime
 from bot.server import make_teams_server
-from bot.settings import Settings
+from bot.settings import Policy, Settings
+from bot.teams.cards import adaptive_card
 from bot.teams.edge import MESSAGES_PATH
+from bot.ui.annual import NOTHING_CHANGED, annual_card
 from bot.usecases.gifts import declare_gift
 from storage.db import Database
 from storage.models import ApprovalStep, Staff
@@ -148,7 +154,7 @@ class Presses:
             if call.status != 201 or manager is None:
                 continue
             for attachment in (call.body or {}).get("attachments") or []:
-                data = _approve_data(attachment.get("content") or {})
+                data = _action_data(attachment.get("content") or {}, APPROVE)
                 if data is not None:
                     self.cards.append((call.conversation_id or "", call.response["id"], data))
         return len(self.cards)
@@ -165,12 +171,41 @@ class Presses:
         return signed(activity, APP_ID)
 
 
-def _approve_data(card: dict[str, Any]) -> dict[str, Any] | None:
+class AnnualPresses:
+    """"Nothing has changed" on this year's annual declaration card, as a signed invoke from
+    each member of staff in turn (one a call). The card is Nolan's own, drawn as the sweep's."""
+
+    def __init__(self, fake: FakeTeams, members: list[str]) -> None:
+        self.fake, self.members, self._n = fake, members, 0
+        self._lock = threading.Lock()
+        card = annual_card(
+            name="Member of staff", round_=round_of(datetime.now(UTC).year, (4, 1), 4),
+            interests=[], outside_work=[], policy=Policy(),
+        )
+        data = _action_data(adaptive_card(card), NOTHING_CHANGED)
+        assert data is not None, "the annual card has no Nothing has changed"
+        self.data = data
+
+    def body(self, _kind: str) -> tuple[bytes, dict[str, str]]:
+        with self._lock:
+            self._n += 1
+            member = self.members[self._n % len(self.members)]
+        value = {"action": {"type": "Action.Execute", "verb": NOTHING_CHANGED, "data": self.data},
+                 "trigger": "manual"}
+        activity = invoke(
+            EXECUTE, value, service_url=self.fake.service_url(), app_id=APP_ID,
+            tenant_id=TENANT_ID, from_object_id=member,
+            conversation_id=self.fake.conversation_of(member), reply_to_id="1",
+        )
+        return signed(activity, APP_ID)
+
+
+def _action_data(card: dict[str, Any], verb: str) -> dict[str, Any] | None:
     for action in card.get("actions") or []:
-        if action.get("verb") == APPROVE:
+        if action.get("verb") == verb:
             return dict(action.get("data") or {})
         if action.get("type") == "Action.ShowCard":
-            found = _approve_data(action.get("card") or {})
+            found = _action_data(action.get("card") or {}, verb)
             if found is not None:
                 return found
     return None
@@ -230,10 +265,24 @@ def run(args: argparse.Namespace, url: str | None, note: Callable[[str], None]) 
                         delivered = [c for c in fake.calls()[before:] if c.op in SENDING]
                         record_done(results[-1], [c.at for c in delivered])
                         note(_per_press(delivered, count))
+                    annual = AnnualPresses(fake, [
+                        object_id(p["id"]) for p in people if p["id"] > 2 + len(people) // 10
+                    ])
+                    for level, count in zip(args.concurrency, counts, strict=True):
+                        results.append(measure("bare", NOTHING, bare_url, annual.body, level,
+                                               count, teams_post))
+                        spent = cpu_now(bool(url))
+                        results.append(measure("nolan", NOTHING, nolan_url, annual.body, level,
+                                               count, teams_post))
+                        runtime.outbox.wait_idle(timeout=600)
+                        record_cpu(results[-1], spent, count)
+                        for both in results[-2:]:  # the receipt is the answer: done at it
+                            both.done_per_second = len(both.latencies) / both.seconds
             runtime.outbox.wait_idle(timeout=600)
             runtime.outbox.stop()
             runtime.teams.http.close()
             note(f"decided by Nolan: {_decided(db)} of {sum(counts)} cards pressed")
+            note(f"answered by Nolan: {answered(db)} of {sum(counts)} presses of {NOTHING}")
     finally:
         fake.stop()
     return results

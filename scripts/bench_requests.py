@@ -16,6 +16,8 @@ from bot.settings import Policy
 from handlers.annual.ids import Action as AnnualAction
 from handlers.annual.messages import annual_message
 from handlers.approvals.ids import decide_action
+from storage import confirmations
+from storage.db import Database
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.signing import (
     block_actions_form,
@@ -151,3 +153,10 @@ def _buttons(blocks: list[dict[str, Any]], action_id: str) -> list[tuple[str, st
         for element in block.get("elements", [])
         if element.get("action_id") == action_id
     ]
+
+
+def answered(db: Database) -> int:
+    """This year's annual declarations answered "Nothing has changed", read from the database:
+    each press recorded once, whatever the acks said."""
+    with db.session() as session:
+        return len(confirmations.annual_answers(session, period=str(datetime.now(UTC).year)))

@@ -133,17 +133,21 @@ def test_bench_ack_runs_nolan_as_python_m_bot_in_processes_of_its_own() -> None:
     assert out.splitlines()[-1] == "answered by Nolan: 2 of 2 presses of nothing-changed"
 
 
-def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_an_approve_press() -> None:
+def test_bench_ack_compares_nolan_with_the_bare_teams_sdk_app_on_its_presses() -> None:
     out = run("bench_ack.py", "--platform", "teams", "--staff", "20", "--concurrency", "2",
               "--requests", "2")
     lines = [line.split() for line in out.splitlines()[2:]]
-    assert [line[:3] for line in lines[:2]] == [
-        ["approve-press", "2", "bare"], ["approve-press", "2", "nolan"]
+    assert [line[:3] for line in lines[:4]] == [
+        ["approve-press", "2", "bare"], ["approve-press", "2", "nolan"],
+        ["nothing-changed", "2", "bare"], ["nothing-changed", "2", "nolan"],
     ]
-    for _request, _concurrency, app, *figures in lines[:2]:
+    for _request, _concurrency, app, *figures in lines[:4]:
         assert figures[4:6] == ["0", "0"], app  # none past 3 s, all answered 200
-    assert lines[1][-1].endswith("×")
-    assert out.splitlines()[-1] == "decided by Nolan: 2 of 2 cards pressed"
+    assert lines[1][-1].endswith("×") and lines[3][-1].endswith("×")
+    assert out.splitlines()[-2:] == [
+        "decided by Nolan: 2 of 2 cards pressed",
+        "answered by Nolan: 2 of 2 presses of nothing-changed",  # read from the database
+    ]
 
 
 def test_bench_slack_client_sends_over_one_kept_connection_where_slack_sdk_opens_one_each() -> (
