@@ -338,6 +338,29 @@ def sent(session: Session, *, kind: str, subject: str) -> list[OutboxMessage]:
     )
 
 
+# Built once: every Teams press on a card asks it, to answer with the card redrawn in place.
+_COPY_AT = sa_select(OutboxMessage.id).where(
+    col(OutboxMessage.kind) == bindparam("kind"),
+    col(OutboxMessage.subject) == bindparam("subject"),
+    col(OutboxMessage.status) == OutboxStatus.SENT,
+    col(OutboxMessage.ts) == bindparam("ts"),
+).limit(1)
+_RECIPIENTS_COPY_AT = _COPY_AT.where(col(OutboxMessage.recipient) == bindparam("recipient"))
+
+
+def copy_at(
+    session: Session, *, kind: str, subject: str, ts: str | None, recipient: str | None = None
+) -> bool:
+    """Is the message at `ts` a copy of this kind about this subject that reached the
+    platform (and `recipient`'s, if given)? One row's id read, not every copy loaded."""
+    if not ts:
+        return False
+    where = {"kind": kind, "subject": subject, "ts": ts}
+    if recipient is None:
+        return run(session, _COPY_AT, where).first() is not None
+    return run(session, _RECIPIENTS_COPY_AT, {**where, "recipient": recipient}).first() is not None
+
+
 def updates_of(session: Session, *, message_id: int, kind: str) -> list[OutboxMessage]:
     """The updates of this kind queued for a message, oldest first (e.g. what answered it)."""
     return list(

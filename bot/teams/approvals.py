@@ -100,8 +100,10 @@ def _as_it_stands(
     found = step_and_record(session, step_id)
     if found is None or found[0].status == StepStatus.PENDING:
         return None
-    copies = outbox.sent(session, kind=APPROVAL, subject=step_subject(step_id))
-    theirs = any(c.ts == _pressed_on(turn) and c.recipient == to_staff(actor_id) for c in copies)
+    theirs = outbox.copy_at(
+        session, kind=APPROVAL, subject=step_subject(step_id), ts=_pressed_on(turn),
+        recipient=to_staff(actor_id),
+    )
     if not theirs:
         return None
     step, record = found
@@ -138,8 +140,8 @@ def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
     card, the digest) is told what was decided, leaving that card to its own refresh."""
     with turn.db.session() as session:
         found = step_and_record(session, done.step_id)
-        copies = outbox.sent(session, kind=APPROVAL, subject=step_subject(done.step_id))
-        on_its_card = any(c.ts == _pressed_on(turn) for c in copies)
+        subject = step_subject(done.step_id)
+        on_its_card = outbox.copy_at(session, kind=APPROVAL, subject=subject, ts=_pressed_on(turn))
         if found is not None and on_its_card:
             step, record = found
             return card_replaced(adaptive_card(decided_card(session, record, step)))

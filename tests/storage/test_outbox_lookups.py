@@ -69,7 +69,34 @@ LOOKUPS: dict[str, tuple[Callable[[Session], object], str]] = {
         lambda s: outbox.sent(s, kind="approval", subject="approval:7"),
         BY_SUBJECT_SENT,
     ),
+    "the pressed message a copy of the card (every Teams press)": (
+        lambda s: outbox.copy_at(s, kind="approval", subject="approval:7", ts="1"),
+        BY_SUBJECT_SENT,
+    ),
 }
+
+
+def test_a_copy_is_found_at_its_place_and_for_its_recipient_only(db: Database) -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    copies = [("staff:1", "sent", "A"), ("staff:2", "sent", "B"), ("staff:3", "failed", "C")]
+    with db.session() as session:
+        session.execute(insert(OutboxMessage), [
+            {"kind": "approval", "subject": "approval:7", "recipient": recipient,
+             "status": status, "ts": ts, "payload": "{}", "created_at": now}
+            for recipient, status, ts in copies
+        ])  # fmt: skip
+        session.commit()
+
+        def at(ts: str | None, recipient: str | None = None) -> bool:
+            return outbox.copy_at(
+                session, kind="approval", subject="approval:7", ts=ts, recipient=recipient
+            )
+
+        assert at("A") and at("B") and at("A", "staff:1")
+        assert not at("A", "staff:2")  # someone else's copy at that place
+        assert not at("C")  # never reached the platform
+        assert not at(None) and not at("Z")
+        assert not outbox.copy_at(session, kind="approval", subject="approval:8", ts="A")
 
 
 @pytest.mark.parametrize("lookup", LOOKUPS)
