@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,11 @@ KEYS_FOR = 24 * 3600.0  # the metadata and keys are read again after a day
 # forged kids must not become a flood of requests to Microsoft.
 REFETCH_AFTER = 60.0
 TEAMS_CHANNEL = "msteams"
+# Tokens verified, kept until they expire: the Bot Framework sends one token, valid for an hour,
+# on every activity for a while, and parsing and verifying it again was a tenth of a Teams
+# press's CPU in the request (issue 10). Bounded: a flood of distinct tokens pushes out the
+# oldest, never grows the process.
+VERIFIED_TOKENS = 1024
 
 
 class Unauthorized(Exception):
@@ -102,10 +108,18 @@ class KeySet:
 
 
 class Verifier:
-    """Checks the Bot Framework's token on a request to POST /api/messages."""
+    """Checks the Bot Framework's token on a request to POST /api/messages. A token that passed
+    is kept (VERIFIED_TOKENS, by its whole text: another signature is another token) and is
+    accepted again without verifying while `clock` (seconds since the epoch) is within its
+    validity, the leeway included, as PyJWT checks it; past that it is verified afresh, and
+    refused. A token already verified stays accepted until it expires (the Bot Framework's
+    last an hour) should Microsoft withdraw its key meanwhile; tokens not yet seen are refused
+    once the keys are read again (daily, KEYS_FOR), as before."""
 
-    def __init__(self, app_id: str, keys: KeySet) -> None:
-        self.app_id, self.keys = app_id, keys
+    def __init__(self, app_id: str, keys: KeySet, clock: Callable[[], float] = time.time) -> None:
+        self.app_id, self.keys, self.clock = app_id, keys, clock
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def admit(self, environ: dict[str, Any]) -> dict[str, Any]:
         """The request's token claims (bot.teams.edge.Gate): its Authorization header's."""
@@ -118,10 +132,30 @@ class Verifier:
         """The token's claims, once its signature, issuer, audience and validity are right.
         The service URL is checked against the activity by `check_service_url`."""
         scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthorized("no Bearer token")
+        with self._lock:
+            kept = self._verified.get(token)
+            if kept is not None:
+                self._verified.move_to_end(token)
+        if kept is not None:
+            if _valid_at(kept, self.clock()):
+                return dict(kept)
+            with self._lock:
+                self._verified.pop(token, None)
+        claims = self._verify(token)
+        if not _valid_at(claims, self.clock()):  # PyJWT's clock and ours disagree: ours wins
+            raise Unauthorized("token refused: it has expired or is not yet valid")
+        with self._lock:
+            self._verified[token] = claims
+            while len(self._verified) > VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
+        return dict(claims)
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
-            header = jwt.get_unverified_header(token.strip())
+            header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"unreadable token: {exc}") from exc
         if header.get("alg") != "RS256":
@@ -131,7 +165,7 @@ class Verifier:
             raise Unauthorized("the signing key is not endorsed for Teams")
         try:
             return jwt.decode(
-                token.strip(),
+                token,
                 found.key,
                 algorithms=["RS256"],
                 audience=[self.app_id, f"api://{self.app_id}"],
@@ -141,6 +175,11 @@ class Verifier:
             )
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"token refused: {exc}") from exc
+
+
+def _valid_at(claims: dict[str, Any], now: float) -> bool:
+    """Within `exp` and `nbf` at `now`, with LEEWAY either side, as PyJWT has it."""
+    return float(claims["nbf"]) - LEEWAY <= now < float(claims["exp"]) + LEEWAY
 
 
 def check_service_url(claims: dict[str, Any], service_url: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.teams import auth
 from bot.teams.auth import KeySet, Unauthorized, Verifier, check_service_url
 from tests.faketeams import APP_ID, bot_framework_token, signing_key
 
@@ -74,10 +75,10 @@ def test_keys_come_from_the_metadatas_jwks_uri_and_are_cached() -> None:
     with pytest.raises(Unauthorized):
         check.claims(forged)
     assert len(microsoft.requests) == 4
-    # Microsoft out of reach a day later: the keys held still verify.
+    # Microsoft out of reach a day later: the keys held still verify (a token not seen yet).
     clock.now += 24 * 3600
     microsoft.down = True
-    assert check.claims(bearer())["aud"] == APP_ID
+    assert check.claims(bearer(now=time.time() - 7))["aud"] == APP_ID
 
 
 def test_no_keys_at_all_is_401_not_an_error() -> None:
@@ -125,3 +126,59 @@ def test_service_url_must_match_the_activitys_trailing_slash_aside() -> None:
     for activity_url in (None, "", 42, "https://smba.example/amer/"):
         with pytest.raises(Unauthorized):
             check_service_url({"serviceurl": SERVICE}, activity_url)
+
+
+def counting(check: Verifier) -> list[str]:
+    """The tokens `check` verifies in full from now on (the others it had kept)."""
+    verified: list[str] = []
+    verify = check._verify
+
+    def counted(token: str) -> dict[str, Any]:
+        verified.append(token)
+        return verify(token)
+
+    check._verify = counted  # type: ignore[method-assign]
+    return verified
+
+
+def test_a_token_verified_is_kept_until_it_expires_then_refused() -> None:
+    now = time.time()
+    wall = Clock()
+    wall.now = now
+    check = Verifier(APP_ID, verifier(Microsoft()).keys, wall)
+    verified = counting(check)
+    token = bearer(now=now - 60, expires=now + 600)
+    for _ in range(3):
+        claims = check.claims(token)
+        claims["serviceurl"] = "tampered"  # the caller's copy, not the kept one
+    assert len(verified) == 1 and check.claims(token)["serviceurl"] == SERVICE
+    wall.now = now + 600 + 299  # within the leeway: still kept
+    assert check.claims(token) and len(verified) == 1
+    wall.now = now + 600 + 301  # past it: verified afresh, and refused by this clock
+    with pytest.raises(Unauthorized, match="expired"):
+        check.claims(token)
+    with pytest.raises(Unauthorized):
+        check.claims(token)
+    assert len(verified) == 3  # not kept once refused
+
+
+def test_only_a_verified_token_is_kept_and_the_kept_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(auth, "VERIFIED_TOKENS", 2)
+    check = verifier(Microsoft())
+    verified = counting(check)
+    now = time.time()
+    good = [bearer(now=now - age) for age in (1, 2, 3)]
+    forged = "Bearer " + good[0].removeprefix("Bearer ")[:-4] + "AAAA"  # its signature changed
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            check.claims(forged)
+    assert len(verified) == 2  # refused each time, never kept
+    for token in good:
+        check.claims(token)
+    check.claims(good[2])
+    check.claims(good[1])
+    assert len(verified) == 2 + 3  # the last two kept
+    check.claims(good[0])  # pushed out by the third: verified again
+    assert len(verified) == 2 + 4
