@@ -139,7 +139,7 @@ def _answered(turn: Turn, done: Outcome) -> dict[str, Any]:
     """The pressed approval card, replaced by the decided one; a press elsewhere (the Home
     card, the digest) is told what was decided, leaving that card to its own refresh."""
     with turn.db.session() as session:
-        found = step_and_record(session, done.step_id)
+        found = done.decided or step_and_record(session, done.step_id)
         subject = step_subject(done.step_id)
         on_its_card = outbox.copy_at(session, kind=APPROVAL, subject=subject, ts=_pressed_on(turn))
         if found is not None and on_its_card:

@@ -51,6 +51,9 @@ class Outcome:
     decider_name: str
     opened: list[int] = field(default_factory=list)
     closed: list[int] = field(default_factory=list)
+    # The decided step and its record as the decision left them (committed), for an answer
+    # that redraws the step's card at once (Teams' invoke response) without reading it again.
+    decided: tuple[ApprovalStep, Record] | None = field(default=None, compare=False, repr=False)
 
 
 def _load(
@@ -225,4 +228,5 @@ def _decide(
         decider_name=actor.display_name,
         opened=opened,
         closed=closed,
+        decided=(step, record),
     )

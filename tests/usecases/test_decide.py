@@ -10,6 +10,8 @@ from sqlmodel import col, select
 
 from bot.outbox import REDRAWN
 from bot.rules.refusal import Refused
+from bot.teams.approval_drawers import decided_card
+from bot.teams.cards import adaptive_card
 from bot.usecases import decide, gifts, owed
 from bot.usecases.outside_work import request_outside_work as requesting
 from storage.db import Database
@@ -246,3 +248,51 @@ def test_the_card_the_press_redrew_is_named_on_its_update_alone(
     assert [(p["step_id"], p.get(REDRAWN)) for p in payloads] == [
         (step_id, "1700000000001"), (next_step, None)
     ]
+
+
+def test_the_decided_step_and_record_are_as_a_fresh_read_has_them(
+    db: Database, org: dict[str, Staff]
+) -> None:
+    """What a decision hands back for redrawing its card at once (Teams' answer to the press)
+    draws the same card as the step and record read afresh: at a stage that opens the next,
+    at the last, and a refusal."""
+
+    def drawn_both_ways(done: decide.Outcome) -> None:
+        assert done.decided is not None
+        with db.session() as session:
+            fresh = owed.step_and_record(session, done.step_id)
+            assert fresh is not None
+            kept_step, kept = done.decided
+            step, record = fresh
+            assert adaptive_card(decided_card(session, kept, kept_step)) == adaptive_card(
+                decided_card(session, record, step)
+            )
+            assert (kept_step.status, kept_step.decided_by_id, kept_step.reason) == (
+                step.status,
+                step.decided_by_id,
+                step.reason,
+            )
+            assert kept.declaration.status == record.declaration.status
+
+    first = request_outside_work(db, org)
+    supported = decide.decide(
+        db, actor=org["manager"], step_id=first, outcome="supported", reason="Fits", now=NOW
+    )
+    drawn_both_ways(supported)
+    [grant] = supported.opened
+    drawn_both_ways(
+        decide.decide(
+            db, actor=org["head"], step_id=grant, outcome="granted", reason="Fine", now=NOW
+        )
+    )
+    refused = request_outside_work(db, org, "line_manager:grant")
+    drawn_both_ways(
+        decide.decide(
+            db,
+            actor=org["manager"],
+            step_id=refused,
+            outcome="refused",
+            reason="Clashes with shifts",
+            now=NOW,
+        )
+    )
