@@ -18,7 +18,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.rules.status import INTEREST_NOTED, DeclarationStatus, StepStatus
-from storage.db import conflict_insert
+from storage.db import conflict_insert, run
 from storage.models import (
     ApprovalStep,
     AuditEntry,
@@ -61,12 +61,14 @@ class Asked:
 
 
 def confirm(session: Session, asked: Asked, *, staff_id: int, response: str, at: datetime) -> bool:
-    """Record the answer; False if one was already recorded (the first answer stands)."""
-    inserted = session.execute(
+    """Record the answer; False if one was already recorded (the first answer stands). A Core
+    statement (storage.db.run): the annual declaration's every "Nothing has changed" runs it."""
+    inserted = run(
+        session,
         conflict_insert(session, Confirmation)
         .values(**asdict(asked), staff_id=staff_id, response=response, responded_at=at)
         .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
-        .returning(Confirmation.id)
+        .returning(Confirmation.id),
     ).scalar()
     return inserted is not None
 

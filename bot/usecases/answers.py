@@ -82,8 +82,11 @@ def _answer_as_staff(
     now: datetime,
     action: str,
     detail: Mapping[str, Any],
+    link: bool = False,
 ) -> tuple[Answer, str | None]:
-    """A member of staff's own answer (one transaction), and the code of conduct's link."""
+    """A member of staff's own answer (one transaction), and, if `link`, the code of
+    conduct's link (the undertaking's receipt shows it; "Nothing has changed" does not read
+    it, a statement fewer on each of a force's presses that morning)."""
     if actor is None or actor.id is None:
         raise Refused(NOT_IN_ORG_CHART)
     with db.session() as session:
@@ -97,7 +100,7 @@ def _answer_as_staff(
             detail=detail,
         )
         session.commit()
-        return answer, store.code_of_conduct_link(session)
+        return answer, store.code_of_conduct_link(session) if link else None
 
 
 def confirm_annual(db: Database, *, actor: Staff | None, year: int, now: datetime) -> Answer:
@@ -131,6 +134,7 @@ def accept_undertaking(
         now=now,
         action="undertaking_accepted",
         detail={"version": version},
+        link=True,
     )
     return Accepted(answer.at, answer.recorded, link)
 

@@ -30,6 +30,7 @@ from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
 
 SMALL, LARGE = 100, 50_000
+NOTHING_CHANGED = AnnualAction.NOTHING_CHANGED.value
 HOME_DRAWN = 9  # the outbox worker's statements to draw one Home (the `home` card)
 
 
@@ -148,7 +149,7 @@ def actions_cost(
     def nothing_changed(user: str) -> Callable[[], None]:
         def run() -> None:
             dm = annual_dm(user, clock().year)
-            status, _ = nolan.press(user, dm, AnnualAction.NOTHING_CHANGED)
+            status, _ = nolan.press(user, dm, NOTHING_CHANGED)
             assert status == 200
             fake.wait_for("chat.update", lambda c: c.args["channel"] == f"D{user}")
 
@@ -306,3 +307,27 @@ def test_one_home_draw_sends_no_more_statements_than_home_drawn(
     for key, statements in drawn.items():
         assert any("JOIN gift_offer" in s for s in statements), key  # the Home was drawn
         assert len(statements) <= HOME_DRAWN, (key, "\n".join(s[:100] for s in statements))
+
+
+# What "Nothing has changed" sends at most, on the request's threads: the person read, the
+# answer and its audit entry (the chain's head claimed and moved on) in one transaction, and
+# who it concerns for the Home. On the annual morning every member of a force sends these.
+NOTHING_CHANGED_STATEMENTS = 6
+
+
+def test_nothing_has_changed_sends_no_more_statements_than_it_did(
+    fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    seed_org(db)
+    nolan = Nolan(fake, db, clock)
+    nolan.start()
+    nolan.settle()
+    try:
+        sent: list[str] = []
+        for user in ("UEVE", "UBOB"):  # the first warms the caches
+            press = partial(nolan.press, user, annual_dm(user, clock().year), NOTHING_CHANGED)
+            sent = statements_sent(db, nolan, press, by_a_request)
+            fake.wait_for("chat.update", lambda c, u=user: c.args["channel"] == f"D{u}")
+    finally:
+        nolan.stop()
+    assert len(sent) <= NOTHING_CHANGED_STATEMENTS, "\n".join(sent)
