@@ -20,8 +20,10 @@ UNKNOWN = withdrawing.UNKNOWN
 
 
 def withdraw(turn: Turn, meta: DeclarationRef, respond: Respond) -> None:
-    turn.ack()
+    """Acked once the withdrawal, with what it owes, is committed: a press Slack has heard
+    "ok" for is never lost (issue 10)."""
     done = withdrawing.withdraw(turn.db, actor_id=turn.staff_id, declaration_id=meta.declaration_id)
+    turn.ack()
     tell(respond, done.text)
 
 

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, STALE_BUTTON, STALE_FORM, Refused
+from bot.usecases.gifts import declare_gift
 from bot.usecases.withdraw import NOT_YOURS, UNKNOWN
 from handlers import slack_ui
 from handlers.context import ACTOR, META, PAYLOAD, KeptAck, known, load_actor, meta
@@ -26,7 +27,8 @@ from handlers.payloads import BlockActions, Malformed, SlashCommand, ViewSubmiss
 from handlers.replays import ReleasingAck
 from handlers.withdraw.listeners import withdraw
 from storage.db import Database
-from storage.models import Staff
+from storage.models import Declaration, Staff
+from tests.e2e.harness import seed_org
 from tests.fakeslack import (
     block_actions_payload,
     sign,
@@ -34,6 +36,7 @@ from tests.fakeslack import (
     view_submission_payload,
 )
 from tests.handlers.env import env_for, turn_for
+from tests.usecases.world import NOW, hospitality, settings
 
 FORM = {
     "callback_id": "gift_declare",
@@ -342,7 +345,30 @@ def test_withdraw_refuses_an_unknown_declaration(db: Database) -> None:
             meta=DeclarationRef(declaration_id=999_999),
             respond=create_autospec(Respond, instance=True),
         )
-    ack.assert_called_once()
-    assert ack.call_args.kwargs == {}
+    ack.assert_not_called()  # refused before the ack: handlers.errors tells them, and acks
     assert refused.value.text == UNKNOWN
     assert NOT_YOURS != UNKNOWN
+
+
+def test_withdraw_is_acked_once_the_withdrawal_is_committed(db: Database) -> None:
+    org = seed_org(db)
+    done = declare_gift(
+        db, declarant=org["alice"], offer=hospitality(), settings=settings(), now=NOW
+    )
+
+    def withdrawn() -> bool:
+        with db.session() as session:
+            declaration = session.get(Declaration, done.declaration_id)
+            return declaration is not None and declaration.status == "withdrawn"
+
+    seen: list[bool] = []
+    ack = create_autospec(Ack, instance=True)
+    ack.side_effect = lambda *_a, **_k: seen.append(withdrawn())
+    respond = create_autospec(Respond, instance=True)
+    withdraw(
+        turn=turn_for(env_for(db, lambda: NOW), org["alice"], ack=ack),
+        meta=DeclarationRef(declaration_id=done.declaration_id),
+        respond=respond,
+    )
+    assert seen == [True]
+    respond.assert_called_once()  # then told, ephemerally
