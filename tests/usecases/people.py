@@ -109,8 +109,11 @@ GRANTED = datetime(2025, 1, 30, 11, 0, tzinfo=UTC)
 REVIEWED = "2027-01-30"  # the permission's second anniversary: the review NOW answers
 
 
-def granted_permission(db: Database, people: dict[str, Staff]) -> int:
-    """Alice's permission to coach a football club, granted by the head on GRANTED."""
+def granted_permission(
+    db: Database, people: dict[str, Staff], *, by: str = "head", at: datetime = GRANTED
+) -> int:
+    """Alice's permission to coach a football club, granted by `by` (a key of `people`) at
+    `at`."""
     with db.session() as session:
         declaration_id = outside_work(session, people["alice"], status="approved")
         session.add(
@@ -118,10 +121,10 @@ def granted_permission(db: Database, people: dict[str, Staff]) -> int:
                 declaration_id=declaration_id,
                 role="head_of_office",
                 purpose="grant",
-                approver_id=people["head"].id,
+                approver_id=people[by].id,
                 status="granted",
-                decided_by_id=people["head"].id,
-                decided_at=GRANTED,
+                decided_by_id=people[by].id,
+                decided_at=at,
             )
         )
         session.commit()

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from bot.usecases.reviews import NOT_YOURS
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, Confirmation, OutsideWork, Staff
+from storage.models import AuditEntry, Confirmation, OutsideWork, Staff
 from tests.e2e.teams.approving import EXECUTE, MANNY, add_manny, execute, press
 from tests.e2e.teams.dialogs import closed_with, dialog_of, fetch, inputs
 from tests.e2e.teams.harness import ORG, TeamsNolan, cards_of
@@ -22,7 +22,7 @@ from tests.e2e.teams.test_vetting import LONDON, sweep, to
 from tests.faketeams import FakeTeams
 from tests.faketeams.server import Call
 from tests.schemas import card_problems
-from tests.usecases.people import outside_work
+from tests.usecases.people import granted_permission
 
 ALICE, BOB, MO = ORG
 GRANTED = datetime(2026, 2, 1, 11, 0, tzinfo=UTC)
@@ -32,21 +32,7 @@ ASKS = "Outside work: yearly review"
 
 def grant(db: Database, org: dict[str, Staff]) -> int:
     """Alice's permission to coach a football club, granted by the monitoring officer."""
-    with db.session() as session:
-        declaration_id = outside_work(session, org["alice"], status="approved")
-        session.add(
-            ApprovalStep(
-                declaration_id=declaration_id,
-                role="head_of_office",
-                purpose="grant",
-                approver_id=org["mo"].id,
-                status="granted",
-                decided_by_id=org["mo"].id,
-                decided_at=GRANTED,
-            )
-        )
-        session.commit()
-        return declaration_id
+    return granted_permission(db, org, by="mo", at=GRANTED)
 
 
 def answers(db: Database) -> list[Confirmation]:
