@@ -7,7 +7,7 @@ import logging
 from bot.usecases.answers import confirm_annual
 from bot.usecases.yearly import asked_not_answered
 from handlers import manager_picker
-from handlers.annual.common import pressed_message
+from handlers.annual.common import redraw_pressed
 from handlers.annual.ids import AnnualRef
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
@@ -26,11 +26,7 @@ def nothing_changed(turn: Turn, meta: AnnualRef) -> None:
     heard "ok" for is never lost (issue 10), and a refusal or failure before it is told."""
     answer = confirm_annual(turn.db, actor=turn.staff, year=meta.year, now=turn.now())
     turn.ack()
-    where = pressed_message(turn.body)
-    if where is not None:
-        turn.notifier.update(
-            where, recorded_message(year=meta.year, response=answer.response, at=answer.at)
-        )
+    redraw_pressed(turn, recorded_message(year=meta.year, response=answer.response, at=answer.at))
 
 
 def declare_interest(turn: Turn) -> None:

@@ -9,7 +9,7 @@ from typing import Literal
 from bot.ui.reviews import change_notes
 from bot.usecases import reviews as usecase
 from handlers import manager_picker
-from handlers.annual.common import pressed_message
+from handlers.annual.common import redraw_pressed
 from handlers.context import Turn
 from handlers.outside_work.views import outside_work_modal
 from handlers.reviews import owed as owed
@@ -18,18 +18,16 @@ from handlers.reviews.messages import reviewed_message
 
 
 def _show(turn: Turn, reviewed: usecase.Reviewed) -> None:
-    where = pressed_message(turn.body)
-    if where is not None:
-        turn.notifier.update(
-            where,
-            reviewed_message(
-                reviewed.permission,
-                response=reviewed.response,
-                at=reviewed.at,
-                policy=turn.settings.policy,
-                ended_on=reviewed.ended_on,
-            ),
-        )
+    redraw_pressed(
+        turn,
+        reviewed_message(
+            reviewed.permission,
+            response=reviewed.response,
+            at=reviewed.at,
+            policy=turn.settings.policy,
+            ended_on=reviewed.ended_on,
+        ),
+    )
 
 
 def _answer(

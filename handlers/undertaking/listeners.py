@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.usecases.answers import accept_undertaking, my_undertaking
 from bot.usecases.yearly import send_to_everyone
-from handlers.annual.common import long_date, pressed_message
+from handlers.annual.common import long_date, redraw_pressed
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.text import slack_date
@@ -22,17 +22,15 @@ def accept(turn: Turn, meta: UndertakingRef) -> None:
     receipt. Acked once the acceptance is committed, as "Nothing has changed" is."""
     accepted = accept_undertaking(turn.db, actor=turn.staff, version=meta.version, now=turn.now())
     turn.ack()
-    where = pressed_message(turn.body)
-    if where is not None:
-        turn.notifier.update(
-            where,
-            accepted_message(
-                name=turn.staff.display_name,
-                policy=turn.settings.policy,
-                link=accepted.link,
-                at=accepted.at,
-            ),
-        )
+    redraw_pressed(
+        turn,
+        accepted_message(
+            name=turn.staff.display_name,
+            policy=turn.settings.policy,
+            link=accepted.link,
+            at=accepted.at,
+        ),
+    )
 
 
 def conduct_undertaking(request: ConductRequest) -> None:

@@ -292,6 +292,17 @@ def _where_posted(fake: FakeSlack, message: Call, posted: list[Call]) -> tuple[s
     return response["channel"], response["ts"]
 
 
+def redrawn(fake: FakeSlack, user: str, count: int = 1) -> Call:
+    """The `count`-th message `user` pressed a button in, redrawn in place through the press's
+    response_url (replace_original): the yearly round's receipts."""
+
+    def replaced(call: Call) -> bool:
+        by_user = (call.response_name or "").startswith(f"press-{user}-")
+        return by_user and call.args.get("replace_original") is True
+
+    return fake.wait_for("response_url", replaced, count=count)
+
+
 def dm_to(
     fake: FakeSlack, user: str, predicate: Callable[[Call], bool] = lambda c: True, count: int = 1
 ) -> Call:

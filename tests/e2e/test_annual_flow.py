@@ -20,7 +20,7 @@ from handlers.notifier import Notifier
 from handlers.outgoing import SlackSender
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, Declaration, Staff
-from tests.e2e.harness import Clock, Nolan, dm_to
+from tests.e2e.harness import Clock, Nolan, dm_to, redrawn
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
 
@@ -101,11 +101,7 @@ def test_nothing_has_changed_is_recorded_and_the_dm_says_so(
     status, _ = nolan.press("UALICE", dm, "annual_nothing_changed")
     assert status == 200
 
-    update = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE")
-    assert (
-        update.args["ts"]
-        == fake.responses("chat.postMessage")[fake.calls("chat.postMessage").index(dm)]["ts"]
-    )
+    update = redrawn(fake, "UALICE")  # the DM pressed, through the press's response_url
     assert "nothing has changed" in blocks_text(update)
     assert not has_buttons(update)
     [answer] = confirmations(db, "annual_declaration")
@@ -122,7 +118,7 @@ def test_nothing_has_changed_is_recorded_and_the_dm_says_so(
     # A second press (an old copy of the message) records nothing new.
     clock.now = local(ANNUAL_DAY, 15)
     nolan.press("UALICE", dm, "annual_nothing_changed")
-    second = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE", count=2)
+    second = redrawn(fake, "UALICE", count=2)
     assert not has_buttons(second)
     assert len(confirmations(db, "annual_declaration")) == 1
     assert len(audit(db, "annual_declaration_confirmed")) == 1
@@ -218,7 +214,7 @@ def test_conduct_annual_for_the_monitoring_officer_and_admins_only(
     sweep(nolan, ANNUAL_DAY)
     dm = dm_to(fake, "UALICE", is_annual)
     nolan.press("UALICE", dm, "annual_nothing_changed")
-    fake.wait_for("chat.update")
+    redrawn(fake, "UALICE")
     clock.now = local(ANNUAL_DAY + timedelta(days=2))
 
     _, reply = nolan.command("UMO", "/conduct", "annual")
@@ -255,7 +251,7 @@ def test_the_list_after_the_reminders_goes_to_the_monitoring_officer_once(
     sweep(nolan, ANNUAL_DAY)
     for user in ("UHEAD", "UMO", "UMGR", "UALICE", "UVET"):
         nolan.press(user, dm_to(fake, user, is_annual), "annual_nothing_changed")
-    fake.wait_for("chat.update", count=5)
+        redrawn(fake, user)
     sweep(nolan, ANNUAL_DAY + timedelta(weeks=1))
     reminders = [c for c in fake.calls("chat.postMessage") if "Reminder" in c.args["text"]]
     assert sorted(c.args["channel"] for c in reminders) == ["UBOB", "UEVE"]

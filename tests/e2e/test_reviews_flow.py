@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, OutsideWork, Staff
-from tests.e2e.harness import Clock, Nolan, dm_to
+from tests.e2e.harness import Clock, Nolan, dm_to, redrawn
 from tests.e2e.test_annual_flow import blocks_text, has_buttons, local, sweep
 from tests.e2e.test_outside_work_flow import GRANT, SUPPORT, answers, decide
 from tests.fakeslack import FakeSlack
@@ -83,7 +83,7 @@ def test_it_continues_unchanged(
     clock.now = local(MONDAY, 12)
     status, _ = nolan.press("UALICE", dm, "review_unchanged")
     assert status == 200
-    update = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE")
+    update = redrawn(fake, "UALICE")
     assert "continues unchanged" in blocks_text(update) and not has_buttons(update)
     [answer] = reviews(db)
     assert (answer.subject, answer.period, answer.response, answer.responded_at) == (
@@ -120,7 +120,7 @@ def test_it_has_ended(
     nolan.press("UALICE", dm, "review_ended")
     told = dm_to(fake, "UMGR", lambda c: "has ended" in c.args["text"])
     assert "Alice Able's outside work" in blocks_text(told)
-    update = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE")
+    update = redrawn(fake, "UALICE")
     assert "recorded as ended on Monday 22 November 2027" in blocks_text(update)
     with db.session() as session:
         work = session.get(OutsideWork, declaration_id)
@@ -136,7 +136,7 @@ def test_it_has_ended(
 
     # Pressing again changes nothing; no review next year.
     nolan.press("UALICE", dm, "review_ended")
-    fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE", count=2)
+    redrawn(fake, "UALICE", count=2)
     assert len(reviews(db)) == 1
     assert len([c for c in fake.calls("chat.postMessage") if "has ended" in c.args["text"]]) == 1
     sweep(nolan, date(2028, 11, 20))
@@ -156,7 +156,7 @@ def test_it_has_changed_opens_the_form_pre_filled(
     assert organisation["element"]["initial_value"] == "Riverside Rugby Club"
     notes = next(b for b in view["blocks"] if b.get("block_id") == "notes")
     assert notes["element"]["initial_value"].startswith("A change to OW-00001 (Youth coach")
-    update = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE")
+    update = redrawn(fake, "UALICE")
     assert "has changed" in blocks_text(update)
     [answer] = reviews(db)
     assert answer.response == "updated"

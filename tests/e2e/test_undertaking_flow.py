@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.rules.calendar import next_working_day
 from storage.db import Database
 from storage.models import AuditEntry, Confirmation, Reminder, Staff
-from tests.e2e.harness import ORG, Clock, Nolan, dm_to
+from tests.e2e.harness import ORG, Clock, Nolan, dm_to, redrawn
 from tests.e2e.test_annual_flow import blocks_text, ephemeral, has_buttons, local, sweep
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
@@ -90,7 +90,7 @@ def test_a_new_starter_from_a_later_import_accepts_the_undertaking(
     clock.now = local(day, 11)
     status, _ = nolan.press("UNINA", dm, ACCEPT)
     assert status == 200
-    update = fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUNINA")
+    update = redrawn(fake, "UNINA")
     assert "You accepted this undertaking on" in blocks_text(update)
     assert "I, *Nina New*" in blocks_text(update)
     assert not has_buttons(update)
@@ -159,7 +159,7 @@ def test_an_admin_sends_the_undertaking_to_everyone(
 
     alice = dm_to(fake, "UALICE", is_undertaking)
     nolan.press("UALICE", alice, ACCEPT)
-    fake.wait_for("chat.update", lambda c: c.args["channel"] == "DUALICE")
+    redrawn(fake, "UALICE")
 
     # A week later, the others are reminded.
     sweep(nolan, clock.today + timedelta(weeks=1))
@@ -182,7 +182,7 @@ def test_conduct_undertaking_shows_your_own(
     assert "accepted it" not in ephemeral(reply)["text"]  # counts are for admins
     dm = dm_to(fake, "UEVE", is_undertaking)
     nolan.press("UEVE", dm, ACCEPT)
-    fake.wait_for("chat.update")
+    redrawn(fake, "UEVE")
     _, reply = nolan.command("UEVE", "/conduct", "undertaking")
     assert "You accepted the code of conduct undertaking on" in ephemeral(reply)["text"]
     _, reply = nolan.command("UEVE", "/conduct", "undertaking please")

@@ -165,3 +165,22 @@ def test_ending_delegations_from_home_is_acked_once_committed(db: Database) -> N
     body = {**pressed(), "user": {"id": "UMANNY"}}
     end_delegation(turn_for(env_for(db, lambda: NOW), None, body=body, ack=ack))
     assert ack.seen == [True]
+
+
+@pytest.mark.parametrize("taken", [True, False], ids=["replaced", "refused: chat.update"])
+def test_the_receipt_goes_through_the_presss_response_url_not_chat_update(
+    db: Database, taken: bool
+) -> None:
+    """chat.update is a Tier 3 method (50+ a minute); a force's annual morning is hundreds
+    a minute. The press's response_url is not counted against it: the receipt goes there, and
+    by chat.update only if Slack did not take it."""
+    alice = seed(db)["alice"]
+    notifier = create_autospec(Notifier, instance=True)
+    notifier.replace.return_value = taken
+    body = {**pressed(), "response_url": "https://hooks.slack.example/actions/T1/1/abc"}
+    nothing_changed(
+        turn_for(env_for(db, lambda: NOW, notifier), alice, body=body), AnnualRef(year=2027)
+    )
+    url, receipt = notifier.replace.call_args.args
+    assert url == body["response_url"] and "2027" in receipt.text
+    assert notifier.update.called is not taken
