@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import logging
 import ssl
 from dataclasses import dataclass
@@ -95,6 +96,20 @@ class KeptAliveClient(WebClient):
         if headers.get_content_type() != "application/gzip":  # as slack_sdk: a file stays bytes
             body = answer.data.decode(headers.get_content_charset() or "utf-8")
         return {"status": answer.status, "headers": headers, "body": body}
+
+    def post_json(self, url: str, payload: dict[str, Any]) -> int:
+        """POST `payload` as JSON to `url` (a press's response_url, Slack's to answer it) over
+        the same kept-alive pool: its host's connections are kept too, so a receipt costs no
+        TLS handshake, as WebhookClient's new connection each time would. The HTTP status;
+        urllib3's errors as URLError, as for the Web API."""
+        try:
+            answer = self._http.request(
+                "POST", url, body=json.dumps(payload).encode(), redirect=False,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            )
+        except urllib3.exceptions.HTTPError as exc:
+            raise URLError(exc) from exc
+        return int(answer.status)
 
     # A view goes as plain JSON (bot.block_kit), not through slack_sdk's validating to_dict
     # on every form opened: most of a /gift command's CPU after its ack (issue 10).

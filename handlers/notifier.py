@@ -58,9 +58,13 @@ class Notifier:
     def replace(self, response_url: str, message: Message) -> bool:
         """The message a button was pressed in, replaced through the press's `response_url`
         (replace_original). Slack's method tiers do not count it, where chat.update is a Tier 3
-        method (50+ a minute). False if Slack did not take it."""
-        answered = WebhookClient(response_url).send(replace_original=True, **message.as_kwargs())
-        return answered.status_code == 200
+        method (50+ a minute). Over the client's kept-alive connections when it has them
+        (bot.slack_client). False if Slack did not take it."""
+        payload = {"replace_original": True, **message.as_kwargs()}
+        post_json = getattr(self.client, "post_json", None)
+        if post_json is not None:
+            return bool(post_json(response_url, payload) == 200)
+        return WebhookClient(response_url).send_dict(payload).status_code == 200
 
     def post(self, channel_id: str, message: Message) -> Posted:
         """Post in a channel (the bot must be a member: invite Nolan to it)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.error import URLError
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -109,3 +110,21 @@ def test_a_form_goes_as_plain_json_without_slack_sdks_validating_to_dict(
         sent = call.args["view"]
         assert (json.loads(sent) if isinstance(sent, str) else sent) == expected
     assert validated_here and not any(validated_here)  # by the fake alone
+
+
+def test_a_presss_response_url_is_posted_over_the_kept_connection(fake: FakeSlack) -> None:
+    """A receipt through a press's response_url (handlers.notifier.Notifier.replace) goes over
+    the pool the Web API calls use: the connection is kept, no new one (and, over HTTPS, no
+    handshake) a receipt."""
+    client = bare(fake)
+    message = {"replace_original": True, "text": "Recorded.", "blocks": []}
+    statuses = [client.post_json(fake.response_url(f"press-{n}"), message) for n in range(5)]
+    assert statuses == [200] * 5
+    assert [c.args["replace_original"] for c in fake.calls("response_url")] == [True] * 5
+    assert fake.connections == 1
+    gone = fake.response_url("press-gone")
+    port = int(fake.api_url.split(":")[2].split("/")[0])
+    fake.stop()
+    with pytest.raises(URLError):  # Slack out of reach: as urllib says it, for the caller
+        client.post_json(gone, message)
+    fake.start(port)
