@@ -22,7 +22,7 @@ from handlers.annual.messages import annual_message
 from handlers.home.publish import draw_home
 from storage.db import Database
 from storage.models import Staff
-from tests.e2e.harness import Clock, Nolan, dm_to, seed_org
+from tests.e2e.harness import Clock, Nolan, dm_to, redrawn, seed_org
 from tests.e2e.plans import Captured, full_scans
 from tests.e2e.test_delegation_flow import APPROVE, has_buttons
 from tests.e2e.test_gifts_flow import hospitality
@@ -151,7 +151,7 @@ def actions_cost(
             dm = annual_dm(user, clock().year)
             status, _ = nolan.press(user, dm, NOTHING_CHANGED)
             assert status == 200
-            fake.wait_for("chat.update", lambda c: c.args["channel"] == f"D{user}")
+            redrawn(fake, user)
 
         return run
 
@@ -327,7 +327,7 @@ def test_nothing_has_changed_sends_no_more_statements_than_it_did(
         for user in ("UEVE", "UBOB"):  # the first warms the caches
             press = partial(nolan.press, user, annual_dm(user, clock().year), NOTHING_CHANGED)
             sent = statements_sent(db, nolan, press, by_a_request)
-            fake.wait_for("chat.update", lambda c, u=user: c.args["channel"] == f"D{u}")
+            redrawn(fake, user)
     finally:
         nolan.stop()
     assert len(sent) <= NOTHING_CHANGED_STATEMENTS, "\n".join(sent)
