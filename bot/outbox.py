@@ -9,7 +9,8 @@ those no retry can mend end as "dead", in the log. A message for one person's wo
 (`due_at`) is scheduled by Slack itself; a platform without scheduled messages (Teams:
 `holds_outside_working_hours`) has the worker hold it until 08:00 their time. Each sender
 declares its documented pace (bot.pacing): the worker keeps under it, per conversation and
-overall, claiming only what may go now; a 429 pauses that conversation (or every one). What a
+overall and in each tier of its methods, claiming only what may go now; a 429 pauses that
+conversation, that tier or every conversation, as the platform says. What a
 pass claims goes out on a few threads at once, one conversation to a thread (bot.pacing.Lanes).
 
 A pass runs when a commit queued something, on start-up and every `SWEEP_EVERY` seconds. A
@@ -48,7 +49,7 @@ from bot.owing import queue as queue
 from bot.owing import queue_unless_waiting as queue_unless_waiting
 from bot.owing import to_staff as to_staff
 from bot.owing import unpark as unpark
-from bot.pacing import FIRST_RETRY, Lanes, Pace, Pacer, backoff
+from bot.pacing import FIRST_RETRY, UPDATE, Lanes, Pace, Pacer, Pick, backoff, pick
 from bot.rules.status import OutboxStatus
 from bot.sending import (
     MOOT,
@@ -229,70 +230,58 @@ class Worker:
         pace may go (None: none is). After a pass that did something the next comes at once,
         so it does not ask which waiting conversations have something due: a query a pass."""
         paced_updates, now = self.pace.updates, self.now()
-        busy = self.pacer.busy()
-        where = {"now": now, "stale_after": self.stale_after, "paced_updates": paced_updates}
+        busy, tiers = self.pacer.busy(), self.pacer.held_tiers()
+        where = {"now": now, "stale_after": self.stale_after}
+        held = {"held_updates": UPDATE in tiers, "held_kinds": tiers - {UPDATE}}
         with self.db.session(durable=False) as session:
-            due = outbox_pace.due_to(session, limit=self.batch, skip=busy, **where)
-            picked, waits = self._pick(due)
+            due = outbox_pace.due_to(
+                session, limit=self.batch, skip=busy, paced_updates=paced_updates, **held, **where
+            )
+            picked, waits = pick(self.pacer, due)
             claims = self._claim_all(session, picked)
             session.commit()
             done = sum(claim is not False for claim, _ in claims)
             if not done:
-                held = outbox_pace.due_among(session, recipients=busy, **where)
-                waits += [self.pacer.ready_in(key) for key in held]
-        lanes: dict[str, list[tuple[Claim, bool]]] = {}
-        for claim, paced in claims:
+                at_pace = outbox_pace.due_among(
+                    session, recipients=busy, paced_updates=paced_updates, **where
+                )
+                waits += [self.pacer.ready_in(key) for key in at_pace]
+                for kind, is_update in outbox_pace.due_held(session, **held, **where):
+                    tier = self.pace.tier_of(kind, is_update)
+                    waits += [self.pacer.tier_ready_in(tier)] if tier else []
+        lanes: dict[str, list[tuple[Claim, Pick]]] = {}
+        for claim, picked_as in claims:
             if isinstance(claim, Claim):
-                lanes.setdefault(claim.message.recipient, []).append((claim, paced))
+                lanes.setdefault(claim.message.recipient, []).append((claim, picked_as))
         self.lanes.run(lanes.values(), self._send_unless_paused)
         return done, min(waits, default=None)
 
-    def _pick(self, due: list[tuple[int, str, bool]]) -> tuple[list[tuple[int, bool]], list[float]]:
-        """Of the messages due, those the pace lets go now — one a conversation a pass, within
-        the overall room — as (id, paced); and the waits of those it holds back."""
-        picked: list[tuple[int, bool]] = []
-        waits: list[float] = []
-        room, taken = self.pacer.room(), set()
-        for message_id, recipient, is_update in due:
-            paced = self.pace.updates or not is_update
-            if paced:
-                wait = self.pacer.ready_in(recipient)
-                if wait > 0 or room <= 0:
-                    waits.append(max(wait, self.pacer.overall_ready_in()))
-                    continue
-                if recipient in taken:
-                    continue  # the next pass, which comes at once
-                taken.add(recipient)
-                room -= 1
-            picked.append((message_id, paced))
-        return picked, waits
-
-    def _send_unless_paused(self, claimed: tuple[Claim, bool]) -> None:
+    def _send_unless_paused(self, claimed: tuple[Claim, Pick]) -> None:
         """A 429 met in this pass, or stop, puts the message back instead."""
-        claim, paced = claimed
+        claim, picked = claimed
         if self.now() - claim.claimed_at >= self.stale_after / 2:
             kept = claims.kept(self.db, claim, self.now())
             if kept is None:
                 return  # another worker took it while it waited its turn: it is theirs to send
             claim = kept
         to = claim.message.recipient
-        wait = self.pacer.ready_in(to) if paced else self.pacer.overall_ready_in()
+        wait = self.pacer.ready_in(to) if picked.paced else self.pacer.overall_ready_in()
+        if picked.tier is not None:
+            wait = max(wait, self.pacer.tier_ready_in(picked.tier))
         if wait or self._stopping.is_set():
-            self._failed(claim, SendFailed("put back", retry_after=wait))
+            self._failed(claim, SendFailed("put back", retry_after=wait), picked.tier)
         else:
-            self._send(claim, paced=paced)
+            self._send(claim, picked)
 
-    def _claim_all(
-        self, session: Session, picked: list[tuple[int, bool]]
-    ) -> list[tuple[Claim | bool, bool]]:
+    def _claim_all(self, session: Session, picked: list[Pick]) -> list[tuple[Claim | bool, Pick]]:
         """The picked messages claimed in the caller's transaction, read in one statement and
         those to send taken in another, whatever their number (as `_claim` says, each with its
-        `paced`). pysqlite begins the transaction at the first write, on a fresh snapshot."""
+        Pick). pysqlite begins the transaction at the first write, on a fresh snapshot."""
         if not picked:
             return []
         now = self.now()  # every claim's token: the one the take writes
-        rows = outbox.claimable_among(session, ids=[message_id for message_id, _ in picked])
-        found = [(self._claim(session, rows.get(message_id), now), p) for message_id, p in picked]
+        rows = outbox.claimable_among(session, ids=[p.id for p in picked])
+        found = [(self._claim(session, rows.get(p.id), now), p) for p in picked]
         wanted = [claim.message.id for claim, _ in found if isinstance(claim, Claim)]
         where = {"now": now, "stale_after": self.stale_after}
         taken = outbox.take_all(session, ids=wanted, **where) if wanted else set()
@@ -342,21 +331,23 @@ class Worker:
             return outbox.hold(session, until=until, **row_now)
         return Claim(message, row.attempts + 1, now, row.payload)
 
-    def _send(self, claim: Claim, *, paced: bool) -> None:
+    def _send(self, claim: Claim, picked: Pick) -> None:
         """Send one claimed message and record what became of it."""
         message, message_id = claim.message, claim.message.id
         try:
             sent = self.sender.send(message)
         except SendFailed as failed:
-            self._failed(claim, failed)
+            self._failed(claim, failed, picked.tier)
             return
         except Exception as exc:  # a bug in rendering: logged, retried with back-off
             log.exception("Outbox message %s (%s) could not be sent", message_id, message.kind)
             self._failed(claim, SendFailed(f"{type(exc).__name__}: {exc}"))
             return
         finally:  # counted once the platform has answered: its window has seen the request
-            if paced:
+            if picked.paced:
                 self.pacer.sent(message.recipient)
+            if picked.tier is not None:
+                self.pacer.tier_sent(picked.tier)
         under = {"reminder_id": message_id, "claimed_at": claim.claimed_at}
         with self.db.session(durable=False) as session:
             if isinstance(sent, Moot):
@@ -372,7 +363,7 @@ class Worker:
                 return
             session.commit()
 
-    def _failed(self, claim: Claim, failed: SendFailed) -> None:
+    def _failed(self, claim: Claim, failed: SendFailed, tier: str | None = None) -> None:
         message, attempts = claim.message, claim.attempts
         if failed.permanent:
             log.warning("Outbox message %s (%s) given up: %s", message.id, message.kind, failed)
@@ -383,7 +374,9 @@ class Worker:
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
-            if failed.pause is not None:
+            if failed.pause == "method" and tier is not None:
+                self.pacer.pause_tier(tier, wait)
+            elif failed.pause is not None:
                 where = message.recipient if failed.pause == "conversation" else None
                 self.pacer.pause(where, wait)
             status, not_before = OutboxStatus.FAILED, self.now() + timedelta(seconds=wait)

@@ -7,8 +7,11 @@ per conversation, 50 a second per app per tenant). The worker asks a `Pacer` whe
 may next be sent to before it claims a message, and tells it of each send once it has
 returned (so the platform has seen the previous request before the window starts counting).
 A 429's Retry-After pauses the conversation, or every conversation when the platform throttled
-the whole app. The pacer is per process: several workers sharing a database each keep their own
-pace, and meet the platform's 429s, honoured as above, for the rest.
+the whole app. Methods that are limited over the whole app rather than per conversation (Slack's
+tiers: chat.update at 50 a minute, views.publish at 100) are `tiers` of the pace: the worker
+keeps under each, and a 429 from one pauses that tier alone. The pacer is per process: several
+workers sharing a database each keep their own pace, and meet the platform's 429s, honoured as
+above, for the rest.
 
 What a pass may send goes out on `Lanes`: a few conversations at once (a send is mostly waiting
 for the platform), each conversation's messages one after another in their order.
@@ -22,10 +25,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as all_done
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
 Window = tuple[float, int]  # at most `int` sends in any `float` seconds
+UPDATE = "update"  # the tier of updates to messages already sent (Pace.tiers)
 FIRST_RETRY = 1.0  # seconds; doubled at each failed attempt
 LONGEST_WAIT = 300.0  # the back-off's ceiling, and the longest Retry-After honoured as given
 
@@ -46,6 +50,16 @@ class Pace:
     per_conversation: tuple[Window, ...] = ()
     overall: tuple[Window, ...] = ()
     updates: bool = True
+    # Limits over the whole app on what a method sends, whatever the conversation, by name:
+    # UPDATE (updates of messages sent), or a kind of new message (Slack's "home": its Home
+    # tab, published by views.publish).
+    tiers: tuple[tuple[str, tuple[Window, ...]], ...] = ()
+
+    def tier_of(self, kind: str, is_update: bool) -> str | None:
+        """The tier a message counts against, if any: an update, UPDATE's; a new message, its
+        kind's."""
+        name = UPDATE if is_update else kind
+        return name if any(tier == name for tier, _ in self.tiers) else None
 
     def ideal(self, counts: Iterable[int]) -> float:
         """The least time in which messages to conversations (`counts`: how many to each) can
@@ -84,6 +98,9 @@ class Pacer:
         # Conversations at their pace -> until when: known at each send (the windows only
         # slide until the next), so `busy` looks at these few, not at every conversation.
         self._busy_until: dict[str, float] = {}
+        self._tiers = dict(pace.tiers)
+        self._tier_sent: dict[str, deque[float]] = {name: deque() for name in self._tiers}
+        self._tier_paused: dict[str, float] = {}  # tier -> until
         self._lock = threading.Lock()
 
     def ready_in(self, conversation: str) -> float:
@@ -133,6 +150,47 @@ class Pacer:
                 since = now - self._longest
                 self._sent = {k: v for k, v in self._sent.items() if v and v[-1] > since}
 
+    def tier_ready_in(self, tier: str) -> float:
+        """Seconds until one more message of `tier` may go (0: now)."""
+        with self._lock:
+            now = self.clock()
+            return max(
+                0.0,
+                self._paused.get(None, now) - now,
+                self._tier_paused.get(tier, now) - now,
+                _wait(self._tier_sent[tier], self._tiers[tier], now),
+            )
+
+    def tier_room(self, tier: str) -> int:
+        """How many more messages of `tier` may go now."""
+        with self._lock:
+            now = self.clock()
+            if max(self._paused.get(None, now), self._tier_paused.get(tier, now)) > now:
+                return 0
+            times = self._tier_sent[tier]
+            return max(0, min(
+                limit - sum(1 for t in times if t > now - span) for span, limit in self._tiers[tier]
+            ))
+
+    def held_tiers(self) -> set[str]:
+        """The tiers that cannot send now (their messages left out of the next claim)."""
+        return {tier for tier in self._tiers if self.tier_room(tier) == 0}
+
+    def tier_sent(self, tier: str) -> None:
+        """A message of `tier` has just gone (or been refused: it counted too)."""
+        with self._lock:
+            now, times = self.clock(), self._tier_sent[tier]
+            times.append(now)
+            longest = max(span for span, _ in self._tiers[tier])
+            while times and times[0] <= now - longest:
+                times.popleft()
+
+    def pause_tier(self, tier: str, seconds: float) -> None:
+        """The platform asked for `seconds`' rest from the method of `tier`."""
+        with self._lock:
+            until = self.clock() + seconds
+            self._tier_paused[tier] = max(self._tier_paused.get(tier, until), until)
+
     def pause(self, conversation: str | None, seconds: float) -> None:
         """The platform asked for `seconds`' rest: for one conversation, or for all (None)."""
         with self._lock:
@@ -148,6 +206,46 @@ class Pacer:
             self._busy_until = {k: u for k, u in self._busy_until.items() if u > now}
             paused = {k for k, until in self._paused.items() if k is not None and until > now}
             return paused | self._busy_until.keys()
+
+
+class Pick(NamedTuple):
+    """A message the pace lets go now."""
+
+    id: int
+    paced: bool  # counted against its conversation's pace and the overall one
+    tier: str | None  # counted against this tier of the platform's methods
+
+
+def pick(pacer: Pacer, due: Iterable[tuple[int, str, str, bool]]) -> tuple[list[Pick], list[float]]:
+    """Of the messages due, oldest first, as (id, recipient, kind, is an update), those the
+    pace lets go now — one a conversation a pass, within the overall room and each tier's
+    room — and the waits of those it holds back."""
+    pace = pacer.pace
+    picked: list[Pick] = []
+    waits: list[float] = []
+    room, taken, rooms = pacer.room(), set(), {}
+    for message_id, recipient, kind, is_update in due:
+        tier = pace.tier_of(kind, is_update)
+        if tier is not None:
+            if tier not in rooms:
+                rooms[tier] = pacer.tier_room(tier)
+            if rooms[tier] <= 0:
+                waits.append(pacer.tier_ready_in(tier))
+                continue
+        paced = pace.updates or not is_update
+        if paced:
+            wait = pacer.ready_in(recipient)
+            if wait > 0 or room <= 0:
+                waits.append(max(wait, pacer.overall_ready_in()))
+                continue
+            if recipient in taken:
+                continue  # the next pass, which comes at once
+            taken.add(recipient)
+            room -= 1
+        if tier is not None:
+            rooms[tier] -= 1
+        picked.append(Pick(message_id, paced, tier))
+    return picked, waits
 
 
 def _wait(times: Sequence[float], windows: tuple[Window, ...], now: float) -> float:

@@ -76,9 +76,11 @@ class SendFailed(Exception):
     """The platform refused or could not be reached. `retry_after` in seconds as the platform
     asked; `permanent` when no retry can mend it; `parked` when only a change on the
     recipient's side can (Teams: Nolan not installed for them), so it waits for `unpark`.
-    `pause`: the platform throttled "conversation" (the recipient's) or "sender" (the whole
-    app): nothing more goes there until `retry_after` has passed. `went`: the parts of a
-    message in parts that did go (`send_in_parts`), kept with the message for its retry."""
+    `pause`: the platform throttled "conversation" (the recipient's), "method" (the method
+    it was sent by: its tier in the pace, or the whole app where the pace has none) or
+    "sender" (the whole app): nothing more goes there until `retry_after` has passed.
+    `went`: the parts of a message in parts that did go (`send_in_parts`), kept with the
+    message for its retry."""
 
     def __init__(
         self,
@@ -87,7 +89,7 @@ class SendFailed(Exception):
         retry_after: float | None = None,
         permanent: bool = False,
         parked: bool = False,
-        pause: Literal["conversation", "sender"] | None = None,
+        pause: Literal["conversation", "method", "sender"] | None = None,
     ) -> None:
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent

@@ -26,9 +26,10 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed
-from bot.pacing import Pace
+from bot.pacing import UPDATE, Pace
 from bot.sending import send_in_parts
 from bot.settings import Policy
+from bot.usecases.homes import HOME
 from handlers.notifier import Message, Notifier
 from storage import staff
 from storage.db import Database
@@ -57,10 +58,15 @@ PERMANENT = frozenset(
 )
 
 
-# Slack's rate limits: posting "generally allows one message per second per channel" (short
-# bursts tolerated); chat.update is a Tier 3 method (50+ a minute), not paced per conversation.
+# Slack's rate limits, per method per workspace: posting "generally allows one message per
+# second per channel" (short bursts tolerated); chat.update is a Tier 3 method (50+ a minute)
+# and views.publish, which draws a Home, a Tier 4 one (100+), neither paced per conversation.
 # The workspace-wide limit on posting is not published: a 429 there pauses every conversation.
-SLACK_PACE = Pace(per_conversation=((1.0, 1),), updates=False)
+SLACK_PACE = Pace(
+    per_conversation=((1.0, 1),),
+    updates=False,
+    tiers=((UPDATE, ((60.0, 50),)), (HOME, ((60.0, 100),))),
+)
 POSTING = ("chat.postMessage", "chat.scheduleMessage")
 
 
@@ -156,7 +162,7 @@ def _failure(exc: SlackApiError) -> SendFailed:
         f"Slack answered {error}",
         retry_after=float(retry_after) if retry_after else None,
         permanent=error in PERMANENT,
-        pause=("conversation" if posting else "sender") if throttled else None,
+        pause=("conversation" if posting else "method") if throttled else None,
     )
 
 

@@ -28,12 +28,27 @@ def _paced(paced_updates: bool) -> Any:
 
 # Built once for each shape (with or without conversations to skip; updates paced or not),
 # their values bound at each call, and run as Core: the worker runs them at every pass.
+def _held(holding_updates: bool, holding_kinds: bool) -> list[Any]:
+    """The messages of the tiers held (bot.pacing.Pace.tiers): updates, or new messages of
+    the kinds bound as `held_kinds`."""
+    is_new = col(OutboxMessage.updates_id).is_(None)
+    held = [~is_new] if holding_updates else []
+    if holding_kinds:
+        held.append(and_(col(OutboxMessage.kind).in_(bindparam("held_kinds", expanding=True)),
+                         is_new))
+    return held
+
+
 @cache
-def _due_to(skipping: bool, paced_updates: bool) -> Any:
+def _due_to(
+    skipping: bool, paced_updates: bool, holding_updates: bool = False, holding_kinds: bool = False
+) -> Any:
     original = aliased(OutboxMessage)
     settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
     query = (
-        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.updates_id)
+        select(
+            OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.kind, OutboxMessage.updates_id
+        )
         .outerjoin(original, col(original.id) == col(OutboxMessage.updates_id))
         .where(
             TAKEABLE_NOW,
@@ -47,6 +62,9 @@ def _due_to(skipping: bool, paced_updates: bool) -> Any:
     if skipping:
         skip = bindparam("skip", expanding=True)
         query = query.where(~and_(col(OutboxMessage.recipient).in_(skip), _paced(paced_updates)))
+    held = _held(holding_updates, holding_kinds)
+    if held:
+        query = query.where(~or_(*held))
     return query.order_by(col(OutboxMessage.id)).limit(bindparam("limit"))
 
 
@@ -58,15 +76,51 @@ def due_to(
     limit: int,
     skip: Collection[str] = (),
     paced_updates: bool = True,
-) -> list[tuple[int, str, bool]]:
-    """The messages a worker may take now, oldest first, as (id, recipient, is an update),
-    leaving out those to `skip` (conversations at their pace) that the pace counts, and updates
-    still waiting for the message they update (so that they hold up nothing behind them)."""
+    held_updates: bool = False,
+    held_kinds: Collection[str] = (),
+) -> list[tuple[int, str, str, bool]]:
+    """The messages a worker may take now, oldest first, as (id, recipient, kind, is an
+    update), leaving out those to `skip` (conversations at their pace) that the pace counts,
+    those of the tiers held (`held_updates`: every update; `held_kinds`: new messages of
+    these kinds), and updates still waiting for the message they update (so that they hold
+    up nothing behind them)."""
     params = {**takeable_params(now, stale_after), "limit": limit}
     if skip:
         params["skip"] = list(skip)
-    rows = run(session, _due_to(bool(skip), paced_updates), params).all()
-    return [(row_id, recipient, updates is not None) for row_id, recipient, updates in rows]
+    if held_kinds:
+        params["held_kinds"] = list(held_kinds)
+    query = _due_to(bool(skip), paced_updates, held_updates, bool(held_kinds))
+    rows = run(session, query, params).all()
+    return [(row_id, to, kind, updates is not None) for row_id, to, kind, updates in rows]
+
+
+@cache
+def _due_held(holding_updates: bool, holding_kinds: bool) -> Any:
+    is_update = col(OutboxMessage.updates_id).is_not(None)
+    return (
+        select(OutboxMessage.kind, is_update)
+        .where(TAKEABLE_NOW, or_(*_held(holding_updates, holding_kinds)))
+        .distinct()
+    )
+
+
+def due_held(
+    session: Session,
+    *,
+    now: datetime,
+    stale_after: Any,
+    held_updates: bool = False,
+    held_kinds: Collection[str] = (),
+) -> set[tuple[str, bool]]:
+    """Of the tiers held (as `due_to` takes them), which have a message a worker could take
+    now but for its tier: as (kind, is an update) pairs."""
+    if not held_updates and not held_kinds:
+        return set()
+    params = takeable_params(now, stale_after)
+    if held_kinds:
+        params = {**params, "held_kinds": list(held_kinds)}
+    rows = run(session, _due_held(held_updates, bool(held_kinds)), params).all()
+    return {(kind, bool(is_update)) for kind, is_update in rows}
 
 
 @cache
