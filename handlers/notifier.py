@@ -130,12 +130,14 @@ class Notifier:
     ) -> Posted | None:
         """A scheduled reminder for one person arrives in their working day, by their own
         time zone: now if it is between 08:00 and 19:00 there, else scheduled for 09:00.
-        Returns where it went, or None when Slack holds it to post later."""
+        Returns where it went, or None when Slack holds it to post later. Scheduled to the
+        person's id, which Slack takes as their DM with Nolan (as chat.postMessage does), not
+        to a DM opened first: conversations.open is a Tier 3 method (50+ a minute), and a
+        night's sweep schedules thousands."""
         post_at = next_working_hour(now, tz)
         if post_at is None:
             return self.dm(user_id, message)
-        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
         self.client.chat_scheduleMessage(
-            channel=channel, post_at=int(post_at.timestamp()), **message.as_kwargs()
+            channel=user_id, post_at=int(post_at.timestamp()), **message.as_kwargs()
         )
         return None

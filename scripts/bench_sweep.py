@@ -93,10 +93,6 @@ class NullSlack:
     def chat_scheduleMessage(self, *, channel: str, **_: Any) -> dict[str, Any]:
         return self._answer("chat.scheduleMessage", channel)
 
-    def conversations_open(self, *, users: str, **_: Any) -> dict[str, Any]:
-        self.calls["conversations.open"] += 1
-        return {"ok": True, "channel": {"id": "D" + users}}
-
 
 @dataclass
 class Figures:

@@ -29,4 +29,6 @@ def test_dm_in_hours_schedules_through_slack() -> None:
         assert scheduled.args["post_at"] == int(
             datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Europe/London")).timestamp()
         )
+        # To her id, her DM with Nolan: no conversations.open (Tier 3) for each one scheduled.
+        assert scheduled.args["channel"] == "UALICE" and fake.calls("conversations.open") == []
         fake.assert_clean()

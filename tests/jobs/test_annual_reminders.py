@@ -407,7 +407,7 @@ def test_dms_arrive_in_the_recipients_working_hours(world: World, db: Database) 
         session.commit()
     world.sweep(ANNUAL_DAY)
     [scheduled] = world.fake.calls("chat.scheduleMessage")
-    assert scheduled.args["channel"] == "DUALICE"
+    assert scheduled.args["channel"] == "UALICE"
     assert "UALICE" not in [c.args["channel"] for c in world.fake.calls("chat.postMessage")]
     # Scheduled counts as sent: not again.
     world.sweep(ANNUAL_DAY)
@@ -560,7 +560,7 @@ def test_the_first_import_makes_no_starters_a_later_one_does(
     # Nina's Slack time zone came with the import: at 07:00 the DM waits for 09:00 there.
     assert fake.calls("chat.postMessage") == []
     [dm] = fake.calls("chat.scheduleMessage")
-    assert dm.args["channel"] == "DUNINA"
+    assert dm.args["channel"] == "UNINA"
     body = text_of(dm)
     assert "I, *Nina New*, as a member of staff of the Office of the Police and Crime" in body
     assert "update the Monitoring Officer on any changes" in body

@@ -326,7 +326,7 @@ def test_a_reminder_outside_working_hours_waits_for_their_morning(world: World) 
     [held] = world.fake.calls("chat.scheduleMessage")
     post_at = datetime.fromtimestamp(int(held.args["post_at"]), ZoneInfo("America/New_York"))
     assert (post_at.date(), post_at.time()) == (EXPIRES - timedelta(days=30), time(9, 0))
-    assert held.args["channel"] == "DUALICE" and "in 30 days" in held.args["text"]
+    assert held.args["channel"] == "UALICE" and "in 30 days" in held.args["text"]
     assert len(world.dms("UVET")) == 1  # her vetting officer has no time zone on record
     world.sweep(EXPIRES - timedelta(days=30))
     assert len(world.fake.calls("chat.scheduleMessage")) == 1
