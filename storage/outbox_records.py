@@ -117,3 +117,53 @@ def mark_failed(
         },
     )
     return bool(marked.rowcount)
+
+
+
+# The update waiting for the card at a place (kind, subject, ts), taken as made there.
+_MADE_BY_ANSWER = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.kind) == bindparam("update_kind"),
+        col(OutboxMessage.status) == OutboxStatus.QUEUED,
+        col(OutboxMessage.updates_id).in_(
+            sa_select(_HOLDER.c.id).where(
+                _HOLDER.c.kind == bindparam("card_kind"),
+                _HOLDER.c.subject == bindparam("card_subject"),
+                _HOLDER.c.status == OutboxStatus.SENT,
+                _HOLDER.c.ts == bindparam("sent_ts"),
+            )
+        ),
+    )
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        channel=bindparam("sent_channel"),
+        ts=bindparam("sent_ts"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def made_by_answer(
+    session: Session,
+    *,
+    kind: str,
+    card_kind: str,
+    subject: str,
+    place: tuple[str, str],
+    now: datetime,
+) -> bool:
+    """The update (`kind`) still queued for the card (`card_kind`, `subject`) at `place`
+    (channel, ts), recorded as sent there: the platform's answer to a press on that card
+    redrew it. One statement. False if none waits (a worker has it in hand, or it went)."""
+    channel, ts = place
+    made = run(
+        session,
+        _MADE_BY_ANSWER,
+        {
+            "update_kind": kind, "card_kind": card_kind, "card_subject": subject, "now": now,
+            "sent_channel": channel, "sent_ts": ts,
+        },
+    )
+    return bool(made.rowcount)
