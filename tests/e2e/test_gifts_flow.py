@@ -266,6 +266,23 @@ def test_double_press_records_one_decision(
     assert len(decided) == 1
 
 
+def test_a_redraw_slack_refuses_is_made_by_chat_update_once(
+    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
+) -> None:
+    declare(nolan, "UALICE", hospitality(clock))
+    request = dm_to(fake, "UMGR", has_buttons)
+    fake.fail_next("response_url", status=500)
+    nolan.press("UMGR", request, APPROVE)
+    update = fake.wait_for("chat.update")  # the listener's, at the card's place
+    assert (update.args["channel"], update.args["ts"]) == ("DUMGR", request.response["ts"])
+    assert not has_buttons(update)
+    nolan.settle()
+    assert len(fake.calls("chat.update")) == 1  # the outbox's update was recorded as made
+    with db.session() as session:
+        [made] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == UPDATE)).all()
+    assert made.status == "sent"
+
+
 def test_two_people_pressing_at_once_record_one_decision(
     nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
 ) -> None:
