@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.outbox import Posted
 from bot.rules.refusal import Refused
 from bot.rules.status import StepStatus
 from bot.usecases import decide
@@ -44,8 +45,8 @@ def decide_by_button(turn: Turn, meta: Decision) -> None:
             answering=on_card,
         )
     except Refused:
-        if on_card is not None:  # the refusal is told by handlers.errors, after this
-            _redraw_card(turn, meta.step_id, on_card, decided=None)
+        if where is not None and on_card is not None:  # handlers.errors tells the refusal
+            _redraw_card(turn, meta.step_id, where, decided=None)
         raise
     if isinstance(pressed, decide.Decidable):  # its words first, in a form
         turn.ack()
@@ -54,28 +55,27 @@ def decide_by_button(turn: Turn, meta: Decision) -> None:
         )
         return
     turn.ack()
-    if on_card is not None:
-        _redraw_card(turn, pressed.step_id, on_card, decided=pressed.decided)
+    if where is not None and on_card is not None:
+        _redraw_card(turn, pressed.step_id, where, decided=pressed.decided)
 
 
 def _redraw_card(
-    turn: Turn, step_id: int, ts: str, *, decided: tuple[ApprovalStep, Record] | None
+    turn: Turn, step_id: int, where: Posted, *, decided: tuple[ApprovalStep, Record] | None
 ) -> None:
-    """The pressed message redrawn as the step's card now stands, if it is that card (the
-    step's place) and the step no longer waits (the outbox sends the update of any other).
-    `decided`: the step and record the decision left, not read again. A failure is logged:
-    the decision stands, and the outbox sends the card's update."""
+    """The pressed message redrawn as the step's card now stands, once the step no longer
+    waits: a DM message with the step's decision buttons is a copy of its card (the App Home
+    is a view, with no message). `decided`: the step and record the decision left, not read
+    again. A failure is logged: the decision stands, and the outbox sends the card's update.
+    The update is recorded as made only if it waits for this copy (owed.owe_updates): one
+    pressed before the worker recorded where its card went is sent too, to the same effect."""
     try:
         with turn.db.session() as session:
             found = decided or step_and_record(session, step_id)
             if found is None or found[0].status == StepStatus.PENDING:
                 return
-            step, record = found
-            if not (step.dm_channel and step.dm_ts == ts):
-                return
-            message = decided_message(session, step, record)
+            message = decided_message(session, *found)
         redraw_pressed(turn, message)
-        answered_in_place(turn.db, step_id=step_id, place=(step.dm_channel, ts))
+        answered_in_place(turn.db, step_id=step_id, place=(where.channel, where.ts))
     except Exception:
         log.warning("Could not redraw the card of step %s in place", step_id, exc_info=True)
 

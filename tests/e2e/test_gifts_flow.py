@@ -119,6 +119,7 @@ def test_hospitality_happy_path_to_approval(
     [(declaration, offer)] = declarations(db)
     assert (declaration.status, offer.flags, offer.gift_type) == ("pending", "", None)
 
+    nolan.settle()  # the card's place recorded, as it is long before anyone presses
     status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200
 
@@ -252,6 +253,7 @@ def test_double_press_records_one_decision(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()  # the card's place recorded
     nolan.press("UMGR", request, APPROVE)
     first = redrawn(fake, "UMGR")
     nolan.press("UMGR", request, APPROVE)
@@ -271,6 +273,7 @@ def test_a_redraw_slack_refuses_is_made_by_chat_update_once(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()  # the card's place recorded
     fake.fail_next("response_url", status=500)
     nolan.press("UMGR", request, APPROVE)
     update = fake.wait_for("chat.update")  # the listener's, at the card's place
@@ -288,6 +291,7 @@ def test_two_people_pressing_at_once_record_one_decision(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
+    nolan.settle()  # the card's place recorded
     presses = [
         threading.Thread(target=nolan.press, args=(user, request, APPROVE))
         for user in ("UMGR", "UMO", "UMGR", "UMO")

@@ -123,6 +123,7 @@ def test_a_decided_declaration_can_no_longer_be_withdrawn(
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
     value = withdraw_value(mine(nolan, "UALICE"), "GH-00001")  # the list, then a decision
+    nolan.settle()  # the card's place recorded
     nolan.press("UMGR", request, APPROVE)
     redrawn(fake, "UMGR")  # the card, in place
     press_withdraw(nolan, fake, "UALICE", value)
