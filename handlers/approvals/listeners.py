@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.outbox import Posted
 from bot.rules.refusal import Refused
@@ -31,7 +32,7 @@ def decide_by_button(turn: Turn, meta: Decision) -> None:
     copies no one pressed. The card's update waits in the outbox meanwhile, and is recorded
     as made once the redraw is done (owed.answered_in_place); should the process die first,
     or Slack take neither the redraw nor chat.update, the worker sends it (owed.ANSWER_WAIT)."""
-    where = pressed_message(turn.body)
+    where = pressed_message(turn.body) if _on_a_card(turn.body) else None
     url = turn.body.get("response_url")
     on_card = where.ts if where is not None and isinstance(url, str) and url else None
     try:
@@ -59,15 +60,22 @@ def decide_by_button(turn: Turn, meta: Decision) -> None:
         _redraw_card(turn, pressed.step_id, where, decided=pressed.decided)
 
 
+def _on_a_card(body: dict[str, Any]) -> bool:
+    """Was the button pressed on an approval card (its actions block), not on a message that
+    lists several steps (the morning digest) or on the App Home?"""
+    actions = body.get("actions") or [{}]
+    return isinstance(actions[0], dict) and actions[0].get("block_id") == Block.ACTIONS
+
+
 def _redraw_card(
     turn: Turn, step_id: int, where: Posted, *, decided: tuple[ApprovalStep, Record] | None
 ) -> None:
-    """The pressed message redrawn as the step's card now stands, once the step no longer
-    waits: a DM message with the step's decision buttons is a copy of its card (the App Home
-    is a view, with no message). `decided`: the step and record the decision left, not read
-    again. A failure is logged: the decision stands, and the outbox sends the card's update.
-    The update is recorded as made only if it waits for this copy (owed.owe_updates): one
-    pressed before the worker recorded where its card went is sent too, to the same effect."""
+    """The pressed card redrawn as the step's card now stands, once the step no longer waits
+    (any message with the card's actions block is a copy of the card). `decided`: the step
+    and record the decision left, not read again. A failure is logged: the decision stands,
+    and the outbox sends the card's update. The update is recorded as made only if it waits
+    for this copy (owed.owe_updates): one pressed before the worker recorded where its card
+    went is sent too, to the same effect."""
     try:
         with turn.db.session() as session:
             found = decided or step_and_record(session, step_id)
