@@ -61,13 +61,11 @@ def queue(
     recipient: str,
     updates_id: int | None = None,
     due_at: datetime | None = None,
-    not_before: datetime | None = None,
     **payload: Any,
 ) -> int:
-    """Owe the message {"card": name, **payload}, sent after the caller commits (not before
-    `not_before`, if given). Returns its id (for an update to follow it). `due_at`: a message
-    for the recipient alone, due then, that should arrive in their working hours (a reminder;
-    see the module's doc)."""
+    """Owe the message {"card": name, **payload}, sent after the caller commits. Returns its
+    id (for an update to follow it). `due_at`: a message for the recipient alone, due then,
+    that should arrive in their working hours (a reminder; see the module's doc)."""
     if due_at is not None:
         payload[DUE_AT] = due_at.astimezone(UTC).isoformat()
     return outbox.queue(
@@ -77,7 +75,6 @@ def queue(
         recipient=recipient,
         payload={"card": name, **payload},
         updates_id=updates_id,
-        not_before=not_before,
     )
 
 

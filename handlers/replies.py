@@ -1,5 +1,4 @@
-"""Answers to the one person who pressed a button: ephemeral, leaving the message as it is;
-or the message they pressed it in, redrawn in place."""
+"""Answers to the one person who pressed a button: ephemeral, leaving the message as it is."""
 
 from __future__ import annotations
 
@@ -11,10 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.outbox import Posted
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from handlers.context import Env, Turn
-from handlers.notifier import Message
+from handlers.context import Env
 from handlers.text import clip
 
 
@@ -52,27 +49,3 @@ def form_command(form_for: FormFor) -> Callable[[Ack, dict[str, Any], WebClient,
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
     return open_form
-
-
-def pressed_message(body: dict[str, Any]) -> Posted | None:
-    """The message whose button was pressed, so it can be updated in place."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return Posted(channel=channel, ts=ts) if channel and ts else None
-
-
-def redraw_pressed(turn: Turn, message: Message) -> None:
-    """The DM whose button was pressed, redrawn in place as `message` (the answer's receipt):
-    through the press's response_url, which Slack's method tiers do not count. chat.update is a
-    Tier 3 method (50+ a minute), and on the annual declaration's morning a force presses
-    hundreds a minute: past the tier each update would be refused with Retry-After, and the
-    client's retry would hold a listener's thread (those the acks wait for) while it waits.
-    By chat.update at the message's place if the press has no response_url or Slack did not
-    take it."""
-    url = turn.body.get("response_url")
-    if isinstance(url, str) and url and turn.notifier.replace(url, message):
-        return
-    where = pressed_message(turn.body)
-    if where is not None:
-        turn.notifier.update(where, message)

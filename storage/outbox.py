@@ -55,7 +55,7 @@ def latest(
 
 
 _NEWEST_ABOUT = (
-    sa_select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.ts)
+    sa_select(OutboxMessage.id, OutboxMessage.recipient)
     .where(
         col(OutboxMessage.kind) == bindparam("kind"),
         col(OutboxMessage.subject) == bindparam("subject"),
@@ -65,13 +65,10 @@ _NEWEST_ABOUT = (
 )
 
 
-def newest_about(
-    session: Session, *, kind: str, subject: str
-) -> tuple[int, str, str | None] | None:
-    """`latest`'s id, recipient and place (ts) alone (a decision's card to update: every
-    decision)."""
+def newest_about(session: Session, *, kind: str, subject: str) -> tuple[int, str] | None:
+    """`latest`'s id and recipient alone (a decision's card to update: every decision)."""
     found = run(session, _NEWEST_ABOUT, {"kind": kind, "subject": subject}).first()
-    return (found.id, found.recipient, found.ts) if found is not None else None
+    return (found.id, found.recipient) if found is not None else None
 
 
 def last_sent(session: Session, *, kind: str, subject: str) -> OutboxMessage | None:

@@ -37,11 +37,9 @@ def queue(
     recipient: str,
     payload: dict[str, Any],
     updates_id: int | None = None,
-    not_before: datetime | None = None,
 ) -> int:
-    """Owe a message: it goes when the caller's transaction commits, never if it rolls back
-    (and not before `not_before`, if given). Returns its id. One Core INSERT, no ORM object
-    (several a declaration and a decision)."""
+    """Owe a message: it goes when the caller's transaction commits, never if it rolls back.
+    Returns its id. One Core INSERT, no ORM object (several a declaration and a decision)."""
     row = {
         "kind": kind,
         "subject": subject,
@@ -51,7 +49,6 @@ def queue(
         "claimed_at": None,
         "payload": json.dumps(payload, sort_keys=True),
         "updates_id": updates_id,
-        "not_before": not_before,
         "created_at": utcnow(),
     }
     message_id = int(run(session, _QUEUE, row).scalar_one())

@@ -131,14 +131,11 @@ def press(
     outcome: str,
     now: datetime,
     tz: tzinfo = UTC,
-    answering: str | None = None,
 ) -> Outcome | Decidable:
     """A decision button pressed: decided at once (as `decide`), or, where the decision needs
-    words (a refusal's reason, conditions), the step to ask them for, nothing decided.
-    `answering`: the place (ts) of the card pressed, which the adapter redraws once this is
-    committed and then says so (owed.owe_updates, owed.answered_in_place). Refused as
-    `check` refuses (nothing audited), and for an outcome the step cannot take. One
-    transaction: the step is read once, not once to check and again to decide."""
+    words (a refusal's reason, conditions), the step to ask them for, nothing decided. Refused
+    as `check` refuses (nothing audited), and for an outcome the step cannot take. One
+    transaction: the step is read once, not once to check and again to decide (issue 10)."""
     with db.session() as session:
         declarations.lock_of_steps(session, [step_id])  # before anything of it is read
         loaded = _load(session, actor, step_id)
@@ -153,8 +150,7 @@ def press(
         if spec.text is not rules.Text.NONE:
             return Decidable(step_id, record.declaration.reference or "", step.purpose)
         return _decide(
-            session, loaded, step_id=step_id, outcome=outcome, reason=None, now=now, tz=tz,
-            answering=answering,
+            session, loaded, step_id=step_id, outcome=outcome, reason=None, now=now, tz=tz
         )
 
 
@@ -168,7 +164,6 @@ def _decide(
     now: datetime,
     tz: tzinfo,
     redrawn: str | None = None,
-    answering: str | None = None,
 ) -> Outcome:
     actor, step, record, verdict = loaded
     assert actor.id is not None
@@ -212,7 +207,7 @@ def _decide(
     advanced = engine.advance(session, record=record, step=step, org=org, now=now)
     opened = [s.id for s in advanced.opened.steps if s.id]
     closed = [s.id for s in advanced.closed if s.id]
-    owed.owe_updates(session, [step_id], redrawn=redrawn, answering=answering)
+    owed.owe_updates(session, [step_id], redrawn=redrawn)
     owed.owe_updates(session, closed)
     owed.owe_cards(session, list(advanced.opened.steps))
     owed.owe_outcome(

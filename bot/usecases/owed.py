@@ -7,7 +7,6 @@ declare path every kind shares — a new declaration's cards and receipt."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -17,11 +16,9 @@ from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
 from bot.ui.approval import ApprovalCard, outcome_text
 from bot.usecases.kinds import full_card_for, kind_of
-from storage import audit, declarations, outbox, outbox_records
-from storage.db import Database
+from storage import audit, declarations, outbox
 from storage.declarations import Record
 from storage.models import ApprovalStep, Declaration
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +30,6 @@ APPROVAL, UPDATE, MOVED, INFORM, OUTCOME = (
     "inform",
     "outcome",
 )
-
-# How long a decided card's update waits for the adapter that redraws it in answer to the
-# press (`owe_updates`' `answering`): it does so a moment after the ack, on the listener's
-# thread; if the process dies first, or the platform refuses it, the worker sends the update
-# once this has passed.
-ANSWER_WAIT = timedelta(seconds=10)
 
 
 def step_subject(step_id: int) -> str:
@@ -86,43 +77,15 @@ def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
         owe_to_approver(session, APPROVAL, step)
 
 
-def owe_updates(
-    session: Session,
-    step_ids: list[int],
-    *,
-    redrawn: str | None = None,
-    answering: str | None = None,
-) -> None:
+def owe_updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> None:
     """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
     card itself, if that has not gone yet. `redrawn`: the place (ts) of a copy the answer to
-    the press already redrew (bot.outbox.REDRAWN): that copy's update is recorded, not sent.
-    `answering`: the place of a copy the adapter redraws once the decision is committed
-    (Slack: through the press's response_url): its update waits ANSWER_WAIT for the adapter's
-    word (`answered_in_place`), and goes as any other should that not come. The wait is by
-    the delivery worker's clock (the real one), not the decision's."""
+    the press already redrew (bot.outbox.REDRAWN): that copy's update is recorded, not sent."""
     marked = {REDRAWN: redrawn} if redrawn else {}
     for step_id in step_ids:
         posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
-        updates_id, recipient, card_at = posted if posted else (None, "", None)
-        waits = answering is not None and answering == card_at
-        owe_about_step(
-            session, UPDATE, step_id, recipient, updates_id=updates_id,
-            not_before=utcnow() + ANSWER_WAIT if waits else None, **marked,
-        )
-
-
-def answered_in_place(db: Database, *, step_id: int, place: tuple[str, str]) -> bool:
-    """The adapter redrew the step's card at `place` (channel, ts) in its answer to the press
-    that decided it (`owe_updates`' `answering`): the update waiting for it is recorded as
-    sent there, and goes no more. False if none waited (the worker took it first: it redraws
-    the card again, to the same effect)."""
-    with db.session(durable=False) as session:
-        made = outbox_records.made_by_answer(
-            session, kind=UPDATE, card_kind=APPROVAL, subject=step_subject(step_id), place=place,
-            now=utcnow(),
-        )
-        session.commit()
-    return made
+        updates_id, recipient = posted if posted else (None, "")
+        owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id, **marked)
 
 
 def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:

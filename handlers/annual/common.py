@@ -1,18 +1,47 @@
 """Small pieces the yearly round's messages share (annual declaration, undertaking,
-outside-work reviews): long lists of names. Redrawing a pressed message is handlers.replies'."""
+outside-work reviews): where a pressed button's message is, redrawing it, and long lists of
+names."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.outbox import Posted
 from bot.ui.text import long_date as long_date
+from handlers.context import Turn
+from handlers.notifier import Message
 from handlers.text import clip
 
 SECTION_LIMIT = 3000
 # Blocks a list may take in one message (Slack allows 50; the rest is heading and buttons).
 LIST_BLOCKS = 40
+
+
+def pressed_message(body: dict[str, Any]) -> Posted | None:
+    """The message whose button was pressed, so it can be updated in place."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    return Posted(channel=channel, ts=ts) if channel and ts else None
+
+
+def redraw_pressed(turn: Turn, message: Message) -> None:
+    """The DM whose button was pressed, redrawn in place as `message` (the answer's receipt):
+    through the press's response_url, which Slack's method tiers do not count. chat.update is a
+    Tier 3 method (50+ a minute), and on the annual declaration's morning a force presses
+    hundreds a minute: past the tier each update would be refused with Retry-After, and the
+    client's retry would hold a listener's thread (those the acks wait for) while it waits.
+    By chat.update at the message's place if the press has no response_url or Slack did not
+    take it."""
+    url = turn.body.get("response_url")
+    if isinstance(url, str) and url and turn.notifier.replace(url, message):
+        return
+    where = pressed_message(turn.body)
+    if where is not None:
+        turn.notifier.update(where, message)
 
 
 def bullet_sections(

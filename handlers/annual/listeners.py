@@ -7,13 +7,13 @@ import logging
 from bot.usecases.answers import confirm_annual
 from bot.usecases.yearly import asked_not_answered
 from handlers import manager_picker
+from handlers.annual.common import redraw_pressed
 from handlers.annual.ids import AnnualRef
 from handlers.annual.messages import outstanding_message, recorded_message
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.interests.views import interest_modal
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import redraw_pressed
 
 log = logging.getLogger(__name__)
 

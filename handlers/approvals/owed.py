@@ -28,7 +28,6 @@ from handlers.notifier import Message
 from handlers.outgoing import Drawn, card
 from storage import declarations
 from storage.declarations import Record
-from storage.models import ApprovalStep
 from storage.step_cards import still_with
 
 __all__ = ["notified", "receipt_card"]
@@ -79,14 +78,10 @@ def draw_update(session: Session, message: Queued) -> Drawn | None:
     step, record = found
     if not (step.dm_channel and step.dm_ts):
         return None  # its card never went (or went elsewhere): nothing to redraw
-    return Drawn(decided_message(session, step, record), update=Posted(step.dm_channel, step.dm_ts))
-
-
-def decided_message(session: Session, step: ApprovalStep, record: Record) -> Message:
-    """The step's card as it now stands, without buttons once it is decided or closed. The
-    flags stay on the decided card: they are part of what was decided on."""
+    # The flags stay on the decided card: they are part of what was decided on.
     flags = kind_of(record.declaration.kind).risks(session, record)
-    return approval_message(card_for(record, step, None, flags))
+    message_ = approval_message(card_for(record, step, None, flags))
+    return Drawn(message_, update=Posted(step.dm_channel, step.dm_ts))
 
 
 @card(MOVED)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.outbox import Posted
 from bot.rules.refusal import STALE_BUTTON, Refused
 from bot.usecases import policies as usecase
+from handlers.annual.common import pressed_message
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.metadata import BadMetadata, decode
@@ -17,7 +18,7 @@ from handlers.policies import owed as owed
 from handlers.policies.form import read_policy_form, read_review_form
 from handlers.policies.ids import FormMeta, PolicyRef, ReviewMeta, ReviewRef
 from handlers.policies.views import list_modal, policy_form, review_modal
-from handlers.replies import notice_view, pressed_message
+from handlers.replies import notice_view
 from storage import staff
 
 log = logging.getLogger(__name__)

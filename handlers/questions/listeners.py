@@ -5,12 +5,12 @@ member of staff's DM open their forms; submitting them runs the use cases
 from __future__ import annotations
 
 from bot.usecases import questions
+from handlers.annual.common import pressed_message
 from handlers.approvals.delivery import card_for
 from handlers.context import Turn
 from handlers.metadata import StepRef
 from handlers.questions.ids import Block, QuestionRef
 from handlers.questions.views import ask_modal, asked_view, reply_modal
-from handlers.replies import pressed_message
 
 
 def open_question_form(turn: Turn, meta: StepRef) -> None:

@@ -9,9 +9,9 @@ from typing import Literal
 from bot.ui.reviews import change_notes
 from bot.usecases import reviews as usecase
 from handlers import manager_picker
+from handlers.annual.common import redraw_pressed
 from handlers.context import Turn
 from handlers.outside_work.views import outside_work_modal
-from handlers.replies import redraw_pressed
 from handlers.reviews import owed as owed
 from handlers.reviews.ids import ReviewRef
 from handlers.reviews.messages import reviewed_message

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bot.usecases.answers import accept_undertaking, my_undertaking
 from bot.usecases.yearly import send_to_everyone
-from handlers.annual.common import long_date
+from handlers.annual.common import long_date, redraw_pressed
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
-from handlers.replies import redraw_pressed
 from handlers.text import slack_date
 from handlers.undertaking.ids import UndertakingRef
 from handlers.undertaking.messages import Why, accepted_message, undertaking_message

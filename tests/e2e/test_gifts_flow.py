@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.usecases.owed import UPDATE
 from handlers.approvals.ids import decide_action
 from storage.db import Database
-from storage.models import ApprovalStep, AuditEntry, Declaration, GiftOffer, OutboxMessage, Staff
-from tests.e2e.harness import SECRET, Clock, Nolan, dm_to, redrawn
+from storage.models import ApprovalStep, AuditEntry, Declaration, GiftOffer, Staff
+from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.fakeslack import FakeSlack, post, slash_command_form
 
 DAY = timedelta(days=1)
@@ -119,22 +118,16 @@ def test_hospitality_happy_path_to_approval(
     [(declaration, offer)] = declarations(db)
     assert (declaration.status, offer.flags, offer.gift_type) == ("pending", "", None)
 
-    nolan.settle()  # the card's place recorded, as it is long before anyone presses
     status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200
 
-    # The card pressed, redrawn in place through the press's response_url: its update is
-    # recorded as made, and no chat.update (Tier 3) is spent on it.
-    update = redrawn(fake, "UMGR")
+    update = fake.wait_for("chat.update")
+    assert update.args["channel"] == "DUMGR" and update.args["channel"].startswith("D")
+    assert update.args["ts"] == request.response["ts"]
     assert not has_buttons(update)
     assert "*Approved* by Manny Manager" in json.dumps(update.args["blocks"], ensure_ascii=False)
     outcome = dm_to(fake, "UALICE", lambda c: "*Approved*" in c.args["text"])
     assert "Acme Cleaning Ltd" in outcome.args["text"]
-    nolan.settle()
-    assert fake.calls("chat.update") == []
-    with db.session() as session:
-        [made] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == UPDATE)).all()
-    assert (made.status, made.channel, made.ts) == ("sent", "DUMGR", request.response["ts"])
     assert "Dinner at the Grand Hotel" in outcome.args["text"]
 
     [(declaration, _offer)] = declarations(db)
@@ -225,7 +218,7 @@ def test_unsolicited_gift_is_decided_by_the_monitoring_officer(
     request = dm_to(fake, "UMO", has_buttons)
     fake.assert_no_call("chat.postMessage", lambda c: c.args["channel"] == "UMGR", settle=0.1)
     nolan.press("UMO", request, HAND_ON)
-    update = redrawn(fake, "UMO")
+    update = fake.wait_for("chat.update")
     assert "handed on" in json.dumps(update.args["blocks"], ensure_ascii=False)
     told = dm_to(fake, "UALICE", lambda c: "*To be handed on*" in c.args["text"])
     assert "A hamper" in told.args["text"]
@@ -253,37 +246,13 @@ def test_double_press_records_one_decision(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
-    nolan.settle()  # the card's place recorded
     nolan.press("UMGR", request, APPROVE)
-    first = redrawn(fake, "UMGR")
+    fake.wait_for("chat.update")
     nolan.press("UMGR", request, APPROVE)
-    again = fake.wait_for("response_url", lambda c: c.args.get("replace_original") is False)
+    again = fake.wait_for("response_url")
     assert "already decided" in again.args["text"]
-    # The second press redraws the card as it stands too: a first redraw lost is mended.
-    assert redrawn(fake, "UMGR", count=2).args["blocks"] == first.args["blocks"]
     nolan.settle()  # everything owed has gone: none more came
-    assert fake.calls("chat.update") == []
-    with db.session() as session:
-        decided = session.exec(select(AuditEntry).where(AuditEntry.action == "decided")).all()
-    assert len(decided) == 1
-
-
-def test_a_redraw_slack_refuses_is_made_by_chat_update_once(
-    nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
-) -> None:
-    declare(nolan, "UALICE", hospitality(clock))
-    request = dm_to(fake, "UMGR", has_buttons)
-    nolan.settle()  # the card's place recorded
-    fake.fail_next("response_url", status=500)
-    nolan.press("UMGR", request, APPROVE)
-    update = fake.wait_for("chat.update")  # the listener's, at the card's place
-    assert (update.args["channel"], update.args["ts"]) == ("DUMGR", request.response["ts"])
-    assert not has_buttons(update)
-    nolan.settle()
-    assert len(fake.calls("chat.update")) == 1  # the outbox's update was recorded as made
-    with db.session() as session:
-        [made] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == UPDATE)).all()
-    assert made.status == "sent"
+    assert len(fake.calls("chat.update")) == 1
 
 
 def test_two_people_pressing_at_once_record_one_decision(
@@ -291,7 +260,6 @@ def test_two_people_pressing_at_once_record_one_decision(
 ) -> None:
     declare(nolan, "UALICE", hospitality(clock))
     request = dm_to(fake, "UMGR", has_buttons)
-    nolan.settle()  # the card's place recorded
     presses = [
         threading.Thread(target=nolan.press, args=(user, request, APPROVE))
         for user in ("UMGR", "UMO", "UMGR", "UMO")
@@ -300,14 +268,10 @@ def test_two_people_pressing_at_once_record_one_decision(
         press.start()
     for press in presses:
         press.join()
-    refused = fake.wait_for(
-        "response_url", lambda c: c.args.get("replace_original") is False, count=3
-    )
-    assert "already decided" in refused.args["text"] or "your own" in refused.args["text"]
+    fake.wait_for("chat.update")
+    fake.wait_for("response_url", count=3)
     nolan.settle()  # everything owed has gone: none more came
-    cards = [c for c in fake.calls("response_url") if c.args.get("replace_original") is True]
-    assert cards and not any(has_buttons(c) for c in cards)
-    assert fake.calls("chat.update") == []
+    assert len(fake.calls("chat.update")) == 1
     with db.session() as session:
         decided = session.exec(select(AuditEntry).where(AuditEntry.action == "decided")).all()
     assert len(decided) == 1
@@ -320,7 +284,7 @@ def test_restart_between_submission_and_decision_loses_nothing(
     request = dm_to(fake, "UMGR", has_buttons)
     nolan.restart()
     nolan.press("UMGR", request, APPROVE)
-    assert not has_buttons(redrawn(fake, "UMGR"))
+    fake.wait_for("chat.update")
     assert declarations(db)[0][0].status == "approved"
 
 

@@ -15,7 +15,7 @@ from sqlmodel import func, select
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, Declaration, GiftOffer, Interest, Staff
-from tests.e2e.harness import SECRET, Clock, Nolan, dm_to, redrawn
+from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.fakeslack import FakeSlack, block_actions_payload, interaction_form, post
 from tests.fakeslack.server import Call
 
@@ -88,10 +88,8 @@ def blocks_text(call: Call) -> str:
 
 def note_it(nolan: Nolan, fake: FakeSlack, approver: str = "UMGR") -> None:
     """The approver presses Noted on the first interest card they were sent."""
-    before = len([c for c in fake.calls("response_url") if c.args.get("replace_original")])
     nolan.press(approver, dm_to(fake, approver, has_buttons), NOTED)
-    fake.wait_for("response_url", lambda c: c.args.get("replace_original") is True,
-                  count=before + 1)
+    fake.wait_for("chat.update")
 
 
 def mine(nolan: Nolan, user: str) -> dict[str, Any]:
@@ -182,7 +180,8 @@ def test_declare_goes_to_the_line_manager_and_noted_tells_the_member_of_staff(
     assert actions(db, declaration.id)[:3] == ["submitted", "routed", "notified"]
 
     nolan.press("UMGR", card, NOTED)
-    update = redrawn(fake, "UMGR")  # the card pressed, in place (its response_url)
+    update = fake.wait_for("chat.update")
+    assert update.args["ts"] == card.response["ts"]
     assert not has_buttons(update)
     assert "*Noted* by Manny Manager" in blocks_text(update)
     told = dm_to(fake, "UALICE", lambda c: "*Noted*" in c.args["text"])
@@ -284,14 +283,14 @@ def test_political_activity_in_a_restricted_post_is_told_at_once_and_goes_to_the
 
     # Both note it; the declaration is noted once both have.
     nolan.press("UMO", mo_card, NOTED)
-    redrawn(fake, "UMO")
+    fake.wait_for("chat.update")
     assert stored(db)[0][0].status == "pending"
     nolan.press("UMGR", manager_card, NEEDS_ACTION)
     form = fake.wait_for("views.open", lambda c: "What must they do" in json.dumps(c.args)).args[
         "view"
     ]
     nolan.submit("UMGR", form, {"text_input": "Do not stand while in this post"})
-    fake.wait_for("chat.update")  # decided in a form: the card updated by the outbox
+    fake.wait_for("chat.update", count=2)
     [(declaration, interest)] = stored(db)
     assert declaration.status == "action_required"
     assert interest.action == "Do not stand while in this post"
@@ -353,7 +352,7 @@ def test_the_colleague_named_cannot_decide_it_goes_up_a_role(
     assert stored(db)[0][0].status == "pending"
 
     nolan.press("UHEAD", card, NOTED)
-    redrawn(fake, "UHEAD")
+    fake.wait_for("chat.update")
     told = dm_to(fake, "UEVE", lambda c: "*Noted*" in c.args["text"])
     assert "your relationship with Manny Manager" in told.args["text"]
     assert stored(db)[0][0].status == "noted"
@@ -553,9 +552,9 @@ def test_ending_a_restricted_political_interest_tells_the_monitoring_officer_too
     restrict(db, org["alice"].id)
     declare(nolan, "UALICE", political(clock))
     nolan.press("UMO", dm_to(fake, "UMO", has_buttons), NOTED)
-    redrawn(fake, "UMO")
+    fake.wait_for("chat.update")
     nolan.press("UMGR", dm_to(fake, "UMGR", has_buttons), NOTED)
-    redrawn(fake, "UMGR")
+    fake.wait_for("chat.update", count=2)
     press_in_ephemeral(nolan, fake, "UALICE", mine(nolan, "UALICE"), END)
     form = fake.wait_for("views.open", lambda c: c.args["view"]["callback_id"] == "interest_end")
     end_on = clock.today + 40 * DAY

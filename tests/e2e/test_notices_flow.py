@@ -17,7 +17,7 @@ from handlers.approvals.ids import decide_action
 from storage import declarations
 from storage.db import Database
 from storage.models import ApprovalStep, Declaration, Notice, Staff
-from tests.e2e.harness import Clock, Nolan, dm_to, redrawn
+from tests.e2e.harness import Clock, Nolan, dm_to
 from tests.e2e.test_gifts_flow import actions, count, has_buttons
 from tests.fakeslack import FakeSlack
 
@@ -102,7 +102,7 @@ def test_a_notice_goes_only_to_the_two_officers_and_both_acknowledge(
     }
 
     nolan.press("UHEAD", head, ACKNOWLEDGE)
-    update = redrawn(fake, "UHEAD")
+    update = fake.wait_for("chat.update")
     assert "*Acknowledged* by Harriet Head" in json.dumps(update.args["blocks"])
     told = dm_to(fake, "UALICE", lambda c: "*Acknowledged*" in c.args["text"])
     assert "Harriet Head" in told.args["text"]
@@ -110,7 +110,7 @@ def test_a_notice_goes_only_to_the_two_officers_and_both_acknowledge(
     assert notices(db)[0][0].status == "pending"  # the vetting officer has not yet
 
     nolan.press("UVET", vetting, ACKNOWLEDGE)
-    redrawn(fake, "UVET")
+    fake.wait_for("chat.update", count=2)
     dm_to(fake, "UALICE", lambda c: c.args["text"].startswith("Vera Vetting: *Acknowledged*"))
     assert notices(db)[0][0].status == "acknowledged"
     trail = actions(db, declaration.id)
@@ -239,6 +239,5 @@ def test_both_officers_acknowledging_at_once_end_the_notice(
 
     monkeypatch.setattr(declarations, "lock_of_steps", vetting_first)
     nolan.press("UHEAD", head, ACKNOWLEDGE)
-    redrawn(fake, "UHEAD")  # pressed: in place
-    fake.wait_for("chat.update")  # decided in the use case, not pressed: by the outbox
+    fake.wait_for("chat.update", count=2)
     assert notices(db)[0][0].status == "acknowledged"

@@ -18,7 +18,7 @@ from bot.settings import Policy
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import ApprovalStep, AuditEntry, Declaration, OutsideWork, Staff
-from tests.e2e.harness import Clock, Nolan, dm_to, redrawn
+from tests.e2e.harness import Clock, Nolan, dm_to
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
 
@@ -296,11 +296,6 @@ def test_head_of_offices_own_request_goes_to_the_monitoring_officer(
     assert requests(db)[0][0].status == "approved"
 
 
-def told(call: Call) -> bool:
-    """An ephemeral reply to the presser, not the message they pressed redrawn."""
-    return call.args.get("response_type") == "ephemeral"
-
-
 def test_the_wrong_people_pressing_are_refused_and_nothing_changes(
     nolan: Nolan, fake: FakeSlack, db: Database, clock: Clock
 ) -> None:
@@ -309,7 +304,7 @@ def test_the_wrong_people_pressing_are_refused_and_nothing_changes(
     # The head of office decides at the second step, not the first; Alice not at all.
     for intruder in ("UEVE", "UALICE", "UHEAD", "UNOBODY"):
         nolan.press(intruder, card, SUPPORT)
-    refusals = [fake.wait_for("response_url", told, count=n) for n in range(1, 5)]
+    refusals = [fake.wait_for("response_url", count=n) for n in range(1, 5)]
     assert all(r.args["response_type"] == "ephemeral" for r in refusals)
     assert any("your own" in r.args["text"] for r in refusals)
     fake.assert_no_call("views.open", lambda c: c.args["view"]["callback_id"] == DECISION_FORM)
@@ -318,7 +313,7 @@ def test_the_wrong_people_pressing_are_refused_and_nothing_changes(
     grant_card = dm_to(fake, "UHEAD", has_buttons)
     for intruder in ("UMGR", "UALICE", "UEVE"):
         nolan.press(intruder, grant_card, GRANT)
-    refusals = [fake.wait_for("response_url", told, count=n) for n in range(5, 8)]
+    refusals = [fake.wait_for("response_url", count=n) for n in range(5, 8)]
     assert any("Only Harriet Head" in r.args["text"] for r in refusals)
     assert [(d.status, r.recommendation) for d, r in requests(db)] == [("pending", "supported")]
     with db.session() as session:
@@ -327,9 +322,8 @@ def test_the_wrong_people_pressing_are_refused_and_nothing_changes(
 
     # The line manager's old form cannot decide the head's step either.
     nolan.press("UMGR", card, SUPPORT)
-    again = fake.wait_for("response_url", told, count=8)
+    again = fake.wait_for("response_url", count=8)
     assert "already decided" in again.args["text"]
-    assert not has_buttons(redrawn(fake, "UMGR"))  # and the card as it stands
 
 
 # --- the form ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bot.settings import Policy
 from handlers.approvals.ids import decide_action
 from storage.db import Database
 from storage.models import AuditEntry, Staff
-from tests.e2e.harness import Clock, Nolan, dm_to, redrawn
+from tests.e2e.harness import Clock, Nolan, dm_to
 from tests.e2e.test_gifts_flow import declare, has_buttons, hospitality
 from tests.e2e.test_interests_flow import declare as declare_interest
 from tests.e2e.test_interests_flow import financial
@@ -93,7 +93,7 @@ def test_hospitality_declared_forty_days_after_the_event_is_flagged_late(
 
     status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200
-    update = redrawn(fake, "UMGR")
+    update = fake.wait_for("chat.update")
     assert "*Approved* by Manny Manager" in shown(update)
     assert "Late declaration" in shown(update)  # still there on the decided card
 

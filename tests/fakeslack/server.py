@@ -366,7 +366,7 @@ class FakeSlack(LocalHTTPFake):
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         method = "response_url"
         with self._cond:
-            fault = self._refused.get(method) or self._take_fault(method, {})
+            fault = self._take_fault(method, {})
             if fault is not None:
                 self._reject(method, body, None, fault.status, fault.error)
                 headers = (
