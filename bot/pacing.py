@@ -128,11 +128,7 @@ class Pacer:
             now = self.clock()
             if self._paused.get(None, now) > now:
                 return 0
-            left = [
-                limit - sum(1 for t in self._overall if t > now - span)
-                for span, limit in self.pace.overall
-            ]
-            return max(0, min(left, default=1_000_000))
+            return _room(self._overall, self.pace.overall, now)
 
     def sent(self, conversation: str) -> None:
         """A message to `conversation` has just gone (or been refused: it counted too)."""
@@ -140,9 +136,7 @@ class Pacer:
             now = self.clock()
             seen = self._sent.setdefault(conversation, deque())
             for times, longest in ((seen, self._longest), (self._overall, self._longest_overall)):
-                times.append(now)
-                while times and times[0] <= now - longest:
-                    times.popleft()
+                _record(times, now, longest)
             wait = _wait(seen, self.pace.per_conversation, now)
             if wait > 0:
                 self._busy_until[conversation] = now + wait
@@ -167,10 +161,7 @@ class Pacer:
             now = self.clock()
             if max(self._paused.get(None, now), self._tier_paused.get(tier, now)) > now:
                 return 0
-            times = self._tier_sent[tier]
-            return max(0, min(
-                limit - sum(1 for t in times if t > now - span) for span, limit in self._tiers[tier]
-            ))
+            return _room(self._tier_sent[tier], self._tiers[tier], now)
 
     def held_tiers(self) -> set[str]:
         """The tiers that cannot send now (their messages left out of the next claim)."""
@@ -179,11 +170,8 @@ class Pacer:
     def tier_sent(self, tier: str) -> None:
         """A message of `tier` has just gone (or been refused: it counted too)."""
         with self._lock:
-            now, times = self.clock(), self._tier_sent[tier]
-            times.append(now)
             longest = max(span for span, _ in self._tiers[tier])
-            while times and times[0] <= now - longest:
-                times.popleft()
+            _record(self._tier_sent[tier], self.clock(), longest)
 
     def pause_tier(self, tier: str, seconds: float) -> None:
         """The platform asked for `seconds`' rest from the method of `tier`."""
@@ -246,6 +234,19 @@ def pick(pacer: Pacer, due: Iterable[tuple[int, str, str, bool]]) -> tuple[list[
             rooms[tier] -= 1
         picked.append(Pick(message_id, paced, tier))
     return picked, waits
+
+
+def _record(times: deque[float], now: float, longest: float) -> None:
+    """One more send at `now`, forgetting those older than the longest window."""
+    times.append(now)
+    while times and times[0] <= now - longest:
+        times.popleft()
+
+
+def _room(times: Sequence[float], windows: tuple[Window, ...], now: float) -> int:
+    """How many more sends every window lets go now (no windows: no limit)."""
+    left = [limit - sum(1 for t in times if t > now - span) for span, limit in windows]
+    return max(0, min(left, default=1_000_000))
 
 
 def _wait(times: Sequence[float], windows: tuple[Window, ...], now: float) -> float:
