@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -17,10 +18,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+# Ports handed to a process that binds them itself come from a range of this xdist worker's
+# own, below the kernel's ephemeral range (32768-60999 by default). A port taken from the
+# ephemeral range and released could be bound by another worker's in-process server (port 0)
+# before the bot bound it, its requests then reaching the wrong bot; within its own range a
+# worker runs one test at a time.
+PORTS_PER_WORKER = 400
+_next_port = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base = 20000 + (int(worker) if worker.isdigit() else 0) % 30 * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = base + next(_next_port) % PORTS_PER_WORKER
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))  # still held by an earlier test's process: skip it
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {base}-{base + PORTS_PER_WORKER - 1}")
 
 
 def until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
