@@ -44,7 +44,9 @@ from bot.claims import Claim
 # Owing a message (queue, owe, to_staff…) is the outbox's API too: re-exported here.
 from bot.owing import DUE_AT as DUE_AT
 from bot.owing import REDRAWN as REDRAWN
+from bot.owing import Pressed as Pressed
 from bot.owing import owe as owe
+from bot.owing import owe_receipt as owe_receipt
 from bot.owing import queue as queue
 from bot.owing import queue_unless_waiting as queue_unless_waiting
 from bot.owing import to_staff as to_staff
@@ -68,8 +70,8 @@ from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
 __all__ = [
-    "MOOT", "Moot", "Posted", "Queued", "Reference", "SendFailed", "Sender", "Worker", "backoff",
-    "describe_failure", "owe", "queue", "to_staff", "unpark",
+    "MOOT", "Moot", "Posted", "Pressed", "Queued", "Reference", "SendFailed", "Sender", "Worker",
+    "backoff", "describe_failure", "owe", "owe_receipt", "queue", "to_staff", "unpark",
 ]
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,37 @@ DUE_AT = "_due_at"  # the payload's key for `queue(due_at=…)`, taken out befor
 # a press has already redrawn (Teams' invoke response). An update of that copy is recorded as
 # made there (bot.claims.made_in_place), never sent: no second request for the same card.
 REDRAWN = "_redrawn"
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """The message a button was pressed on, for its receipt (the message redrawn with the
+    answer): its place (Slack: channel and ts) and, where the platform gives one, the URL the
+    answer to that press goes to (Slack's response_url, which its method tiers do not count)."""
+
+    channel: str
+    ts: str
+    reply_url: str | None = None
+
+    def as_payload(self) -> dict[str, str]:
+        """The receipt's payload keys (read back by its drawer)."""
+        return {"channel": self.channel, "ts": self.ts, "reply_url": self.reply_url or ""}
+
+
+def owe_receipt(
+    session: Session, name: str, *, staff_id: int, subject: str, pressed: Pressed, **payload: Any
+) -> int:
+    """Owe the message `pressed` redrawn as `name` (the answer's receipt), in the caller's
+    transaction with the answer itself: once the press is acked, its receipt is owed and
+    cannot be lost; the worker sends it off the request's thread."""
+    return queue(
+        session,
+        name,
+        subject=subject,
+        recipient=to_staff(staff_id),
+        **pressed.as_payload(),
+        **payload,
+    )
 
 
 def to_staff(staff_id: int) -> str:

@@ -86,6 +86,10 @@ class Drawn:
     # The Slack id to send to, when the drawer has read it (a Home: the person it drew), so
     # that the sender need not read it again.
     to: str | None = None
+    # An update's way there first: the press's response_url (a receipt), which Slack's
+    # method tiers do not count; by chat.update if Slack does not take it (expired after
+    # 30 minutes, or used five times).
+    via: str | None = None
 
     def __post_init__(self) -> None:
         if (self.message is None) == (self.home is None):
@@ -212,7 +216,8 @@ class SlackSender:
             to, tz = (drawn.to, None) if drawn.to else self._slack_id(session, message.recipient)
         if drawn.message is not None and drawn.update is not None:
             with _refusals():
-                self.notifier.update(drawn.update, drawn.message)
+                if not (drawn.via and self.notifier.replace(drawn.via, drawn.message)):
+                    self.notifier.update(drawn.update, drawn.message)
             return drawn.update
         if to is None:
             raise SendFailed("no Slack account to send to", permanent=True)

@@ -39,12 +39,18 @@ from bot.ui.text import long_day
 from bot.usecases import manager
 from bot.usecases import reviews as usecase
 from bot.usecases.owed import notified
-from bot.usecases.reviews_owed import KIND, ended_permission, review_sent, under_review
+from bot.usecases.reviews_owed import (
+    KIND,
+    ended_permission,
+    review_sent,
+    reviewed_from,
+    under_review,
+)
 from storage import confirmations as store
 from storage import reminders, staff
 from storage.reminders import Key
 
-ANSWERED = "outside_work_review_answered"  # the review's card once answered, put in its place
+ANSWERED = usecase.ANSWERED  # the review's card once answered, put in its place
 FORM_AGAIN = "*outside-work* in this chat"
 
 
@@ -159,10 +165,7 @@ def _replace(
         subject=subject,
         recipient=to_staff(staff_id),
         updates_id=sent,
-        **reviewed.permission.as_payload(),
-        response=reviewed.response,
-        at=reviewed.at.isoformat(),
-        ended_on=reviewed.ended_on.isoformat() if reviewed.ended_on else None,
+        **reviewed.as_payload(),
     )
 
 
@@ -183,14 +186,7 @@ def draw_review(session: Session, message: Queued) -> Drawn | None:
 def draw_answered(_session: Session, message: Queued) -> Drawn | None:
     if message.updates is None:
         return None
-    payload = message.payload
-    ended_on = payload.get("ended_on")
-    reviewed = usecase.Reviewed(
-        ended_permission(payload),
-        str(payload["response"]),
-        datetime.fromisoformat(str(payload["at"])),
-        date.fromisoformat(ended_on) if ended_on else None,
-    )
+    reviewed = reviewed_from(message.payload)
     return drawn_card(_answered(reviewed, office_policy()), update=Where(*message.updates))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.owing import Pressed, owe_receipt
 from bot.rules.annual import UNDERTAKING_VERSION
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
 from bot.rules.roles import Role
@@ -21,6 +22,13 @@ from storage import audit
 from storage import confirmations as store
 from storage.db import Database
 from storage.models import Staff
+
+# The receipts of the answers, owed with them when the platform redraws the pressed message
+# through the outbox (Slack; Teams' answer to the press is the receipt): the pressed
+# message's place (bot.owing.Pressed), the answer that stands ("response", "at"), and the
+# annual declaration's "year" or the undertaking's "version", "person" and "link".
+ANNUAL_RECORDED = "annual_recorded"
+UNDERTAKING_ACCEPTED = "undertaking_accepted"
 
 
 @dataclass(frozen=True)
@@ -83,30 +91,44 @@ def _answer_as_staff(
     action: str,
     detail: Mapping[str, Any],
     link: bool = False,
+    receipt: tuple[str, Pressed | None, Mapping[str, Any]] | None = None,
 ) -> tuple[Answer, str | None]:
     """A member of staff's own answer (one transaction), and, if `link`, the code of
     conduct's link (the undertaking's receipt shows it; "Nothing has changed" does not read
-    it, a statement fewer on each of a force's presses that morning)."""
+    it, a statement fewer on each of a force's presses that morning). `receipt`: the card,
+    the pressed message and what the card shows besides the answer, owed in the same
+    transaction (on a press again too: the pressed message may be a reminder)."""
     if actor is None or actor.id is None:
         raise Refused(NOT_IN_ORG_CHART)
+    subject = store.staff_subject(actor.id)
     with db.session() as session:
         answer = answer_once(
             session,
-            store.Asked(kind, store.staff_subject(actor.id), period),
+            store.Asked(kind, subject, period),
             staff_id=actor.id,
             response=response,
             now=now,
             action=action,
             detail=detail,
         )
+        code = store.code_of_conduct_link(session) if link else None
+        if receipt is not None and receipt[1] is not None:
+            name, pressed, shows = receipt
+            owe_receipt(
+                session, name, staff_id=actor.id, subject=subject, pressed=pressed,
+                response=answer.response, at=answer.at.isoformat(), **shows,
+                **({"link": code} if link else {}),
+            )
         session.commit()
-        return answer, store.code_of_conduct_link(session) if link else None
+        return answer, code
 
 
-def confirm_annual(db: Database, *, actor: Staff | None, year: int, now: datetime) -> Answer:
+def confirm_annual(
+    db: Database, *, actor: Staff | None, year: int, now: datetime, pressed: Pressed | None = None
+) -> Answer:
     """The annual declaration of `year` answered "Nothing has changed": the record is
     current (Cumbria, Codes of Conduct Undertaking: "keep the monitoring officer updated on
-    changes")."""
+    changes"). `pressed`: the message to redraw as its receipt (ANNUAL_RECORDED)."""
     answer, _ = _answer_as_staff(
         db,
         actor,
@@ -116,15 +138,22 @@ def confirm_annual(db: Database, *, actor: Staff | None, year: int, now: datetim
         now=now,
         action="annual_declaration_confirmed",
         detail={"year": year},
+        receipt=(ANNUAL_RECORDED, pressed, {"year": year}),
     )
     return answer
 
 
 def accept_undertaking(
-    db: Database, *, actor: Staff | None, version: str, now: datetime
+    db: Database,
+    *,
+    actor: Staff | None,
+    version: str,
+    now: datetime,
+    pressed: Pressed | None = None,
 ) -> Accepted:
     """The code of conduct undertaking (its `version`) accepted, with the time (Cumbria
-    undertaking: staff confirm on joining that they will comply)."""
+    undertaking: staff confirm on joining that they will comply). `pressed`: the message to
+    redraw as its receipt (UNDERTAKING_ACCEPTED)."""
     answer, link = _answer_as_staff(
         db,
         actor,
@@ -135,6 +164,11 @@ def accept_undertaking(
         action="undertaking_accepted",
         detail={"version": version},
         link=True,
+        receipt=(
+            UNDERTAKING_ACCEPTED,
+            pressed,
+            {"version": version, "person": actor.display_name if actor else ""},
+        ),
     )
     return Accepted(answer.at, answer.recorded, link)
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlmodel import Session
 
 from bot import engine
-from bot.outbox import queue, to_staff
+from bot.outbox import Pressed, owe_receipt, queue, to_staff
 from bot.rules.approvals import Purpose
 from bot.rules.chains import Seat
 from bot.rules.refusal import Refused
@@ -34,6 +34,9 @@ LINE_MANAGER_SEAT = Seat(ApproverRole.LINE_MANAGER, Purpose.RECOMMEND)
 # What ending a permission at its review owes: word to the line manager (drawn by each
 # platform: handlers.reviews.owed for Slack).
 ENDED = "outside_work_review_ended"
+# The review's message redrawn with the answer that stands (Reviewed.as_payload; Slack: with
+# the pressed message's place, bot.owing.Pressed; Teams: in place of the sweep's card).
+ANSWERED = "outside_work_review_answered"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,16 @@ class Reviewed:
     response: str
     at: datetime
     ended_on: date | None  # the permission's end, if it has one
+
+    def as_payload(self) -> dict[str, Any]:
+        """As the receipt (ANSWERED) carries it (read back by
+        bot.usecases.reviews_owed.reviewed_from)."""
+        return {
+            **self.permission.as_payload(),
+            "response": self.response,
+            "at": self.at.isoformat(),
+            "ended_on": self.ended_on.isoformat() if self.ended_on else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -155,14 +168,31 @@ def answer_review(
     response: Literal["confirmed", "updated"],
     settings: Settings,
     now: datetime,
+    pressed: Pressed | None = None,
 ) -> Reviewed:
     """It continues unchanged ("confirmed"), or has changed ("updated": the change is a new
-    request). The first answer stands."""
+    request). The first answer stands. `pressed`: the message to redraw as its receipt."""
     with db.session() as session:
         review = _running(_load(session, actor, declaration_id, period, settings))
         reviewed = _answer(session, review, period, response, now)
+        _owe_receipt(session, review, reviewed, pressed)
         session.commit()
         return reviewed
+
+
+def _owe_receipt(
+    session: Session, review: _Review, reviewed: Reviewed, pressed: Pressed | None
+) -> None:
+    """The pressed message redrawn as the answer that stands (ANSWERED), with the answer."""
+    if pressed is not None:
+        owe_receipt(
+            session,
+            ANSWERED,
+            staff_id=review.staff_id,
+            subject=store.declaration_subject(review.permission.declaration_id),
+            pressed=pressed,
+            **reviewed.as_payload(),
+        )
 
 
 def end_at_review(
@@ -173,10 +203,12 @@ def end_at_review(
     period: str,
     settings: Settings,
     now: datetime,
+    pressed: Pressed | None = None,
 ) -> Reviewed:
     """It has ended: the permission ends today (once: a conditional update), the review is
     answered "ended", and the line manager is owed word of it, in one transaction. Pressed
-    again once answered, the answer that stands."""
+    again once answered, the answer that stands. `pressed`: the message to redraw as its
+    receipt."""
     today = now.astimezone(settings.policy.tz).date()
     with db.session() as session:
         review = _load(session, actor, declaration_id, period, settings)
@@ -189,7 +221,10 @@ def end_at_review(
         ):
             if review.answered is not None:
                 response, at = review.answered
-                return Reviewed(review.permission, response, at, review.ended_on)
+                standing = Reviewed(review.permission, response, at, review.ended_on)
+                _owe_receipt(session, review, standing, pressed)
+                session.commit()
+                return standing
             raise Refused(f"{review.permission.reference} has already ended.")
         reviewed = _answer(session, review, period, "ended", now)
         manager_id = _line_manager(session, review, declaration_id, today)
@@ -203,8 +238,10 @@ def end_at_review(
                 declarant_id=review.staff_id,
                 ended_on=today.isoformat(),
             )
+        ended = Reviewed(review.permission, reviewed.response, reviewed.at, today)
+        _owe_receipt(session, review, ended, pressed)
         session.commit()
-        return Reviewed(review.permission, reviewed.response, reviewed.at, today)
+        return ended
 
 
 def _line_manager(

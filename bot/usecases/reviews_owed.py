@@ -1,17 +1,18 @@
 """The yearly review's messages as each platform's drawer reads them back when they are sent
 (Slack: handlers.reviews.owed, Teams: bot.teams.reviews): the sweep's question to the
-member of staff (bot.jobs.reviews), recorded with "outside_work_review_sent" once sent, and
-the line manager's word that a permission has ended (bot.usecases.reviews.ENDED)."""
+member of staff (bot.jobs.reviews), recorded with "outside_work_review_sent" once sent, the
+line manager's word that a permission has ended (bot.usecases.reviews.ENDED), and the
+question redrawn with its answer (bot.usecases.reviews.ANSWERED)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.outbox import Queued
-from bot.usecases.reviews import Permission
+from bot.usecases.reviews import Permission, Reviewed
 from storage import audit
 from storage import confirmations as store
 
@@ -56,4 +57,15 @@ def ended_permission(payload: dict[str, Any]) -> Permission:
         role=str(payload["role"]),
         organisation=str(payload["organisation"]),
         granted_on=date.fromisoformat(payload["granted_on"]),
+    )
+
+
+def reviewed_from(payload: dict[str, Any]) -> Reviewed:
+    """The answer a review's receipt shows (bot.usecases.reviews.ANSWERED)."""
+    ended_on = payload.get("ended_on")
+    return Reviewed(
+        ended_permission(payload),
+        str(payload["response"]),
+        datetime.fromisoformat(str(payload["at"])),
+        date.fromisoformat(ended_on) if ended_on else None,
     )

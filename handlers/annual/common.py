@@ -1,6 +1,6 @@
 """Small pieces the yearly round's messages share (annual declaration, undertaking,
-outside-work reviews): where a pressed button's message is, redrawing it, and long lists of
-names."""
+outside-work reviews): where a pressed button's message is, its receipt drawn, and long lists
+of names."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.outbox import Posted
+from bot.outbox import Posted, Pressed, Queued
 from bot.ui.text import long_date as long_date
-from handlers.context import Turn
 from handlers.notifier import Message
+from handlers.outgoing import Drawn
 from handlers.text import clip
 
 SECTION_LIMIT = 3000
@@ -28,20 +28,27 @@ def pressed_message(body: dict[str, Any]) -> Posted | None:
     return Posted(channel=channel, ts=ts) if channel and ts else None
 
 
-def redraw_pressed(turn: Turn, message: Message) -> None:
-    """The DM whose button was pressed, redrawn in place as `message` (the answer's receipt):
-    through the press's response_url, which Slack's method tiers do not count. chat.update is a
-    Tier 3 method (50+ a minute), and on the annual declaration's morning a force presses
-    hundreds a minute: past the tier each update would be refused with Retry-After, and the
-    client's retry would hold a listener's thread (those the acks wait for) while it waits.
-    By chat.update at the message's place if the press has no response_url or Slack did not
-    take it."""
-    url = turn.body.get("response_url")
-    if isinstance(url, str) and url and turn.notifier.replace(url, message):
-        return
-    where = pressed_message(turn.body)
-    if where is not None:
-        turn.notifier.update(where, message)
+def pressed(body: dict[str, Any]) -> Pressed | None:
+    """The pressed message, for its receipt (bot.owing.Pressed): its place and the press's
+    response_url."""
+    where = pressed_message(body)
+    if where is None:
+        return None
+    url = body.get("response_url")
+    return Pressed(where.channel, where.ts, url if isinstance(url, str) and url else None)
+
+
+def receipt(message: Queued, drawn: Message) -> Drawn | None:
+    """A receipt (bot.owing.owe_receipt) drawn as `drawn`, in the pressed message's place:
+    through the press's response_url, which Slack's method tiers do not count. chat.update
+    is a Tier 3 method (50+ a minute), and on the annual declaration's morning a force
+    presses hundreds a minute. By chat.update if the press had no response_url or Slack
+    does not take it."""
+    channel, ts = message.payload.get("channel"), message.payload.get("ts")
+    if not (channel and ts):
+        return None
+    via = message.payload.get("reply_url")
+    return Drawn(drawn, update=Posted(str(channel), str(ts)), via=str(via) if via else None)
 
 
 def bullet_sections(

@@ -7,9 +7,9 @@ import logging
 from bot.usecases.answers import confirm_annual
 from bot.usecases.yearly import asked_not_answered
 from handlers import manager_picker
-from handlers.annual.common import redraw_pressed
+from handlers.annual.common import pressed
 from handlers.annual.ids import AnnualRef
-from handlers.annual.messages import outstanding_message, recorded_message
+from handlers.annual.messages import outstanding_message
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.interests.views import interest_modal
@@ -21,12 +21,14 @@ USAGE = "Usage: `/conduct annual [YEAR]` — who has not answered the annual dec
 
 
 def nothing_changed(turn: Turn, meta: AnnualRef) -> None:
-    """Record "nothing has changed" once (bot.usecases.answers) and turn the DM into the
-    receipt of the answer that stands. Acked once the answer is committed: a press Slack has
-    heard "ok" for is never lost (issue 10), and a refusal or failure before it is told."""
-    answer = confirm_annual(turn.db, actor=turn.staff, year=meta.year, now=turn.now())
+    """Record "nothing has changed" once (bot.usecases.answers), with the DM's redrawing as
+    the receipt of the answer that stands owed in the same transaction (the outbox sends it,
+    off this thread). Acked once both are committed: a press Slack has heard "ok" for is
+    never lost, nor its receipt (issue 10), and a refusal or failure before it is told."""
+    confirm_annual(
+        turn.db, actor=turn.staff, year=meta.year, now=turn.now(), pressed=pressed(turn.body)
+    )
     turn.ack()
-    redraw_pressed(turn, recorded_message(year=meta.year, response=answer.response, at=answer.at))
 
 
 def declare_interest(turn: Turn) -> None:

@@ -9,25 +9,11 @@ from typing import Literal
 from bot.ui.reviews import change_notes
 from bot.usecases import reviews as usecase
 from handlers import manager_picker
-from handlers.annual.common import redraw_pressed
+from handlers.annual.common import pressed
 from handlers.context import Turn
 from handlers.outside_work.views import outside_work_modal
 from handlers.reviews import owed as owed
 from handlers.reviews.ids import ReviewRef
-from handlers.reviews.messages import reviewed_message
-
-
-def _show(turn: Turn, reviewed: usecase.Reviewed) -> None:
-    redraw_pressed(
-        turn,
-        reviewed_message(
-            reviewed.permission,
-            response=reviewed.response,
-            at=reviewed.at,
-            policy=turn.settings.policy,
-            ended_on=reviewed.ended_on,
-        ),
-    )
 
 
 def _answer(
@@ -39,17 +25,19 @@ def _answer(
         period=meta.period,
         response=response,
         now=now,
+        pressed=pressed(turn.body),
     )
 
 
-# Each press is acked once its answer is committed: a press Slack has heard "ok" for is never
-# lost (issue 10), and a refusal or failure before it is told. The card is redrawn after.
+# Each press is acked once its answer is committed, with the review's DM redrawn as the
+# answer that stands owed in the same transaction (sent by the outbox, off this thread): a
+# press Slack has heard "ok" for is never lost, nor its receipt (issue 10), and a refusal or
+# failure before it is told.
 
 
 def unchanged(turn: Turn, meta: ReviewRef) -> None:
-    reviewed = _answer(turn, meta, "confirmed", turn.now())
+    _answer(turn, meta, "confirmed", turn.now())
     turn.ack()
-    _show(turn, reviewed)
 
 
 def changed(turn: Turn, meta: ReviewRef) -> None:
@@ -66,7 +54,7 @@ def changed(turn: Turn, meta: ReviewRef) -> None:
     assert turn.actor is not None
     with turn.db.session() as session:
         ask_for_manager = manager_picker.needs_choice(session, turn.actor)
-    reviewed = _answer(turn, meta, "updated", now)
+    _answer(turn, meta, "updated", now)
     turn.ack()
     turn.open(
         outside_work_modal(
@@ -76,14 +64,15 @@ def changed(turn: Turn, meta: ReviewRef) -> None:
             head_title=turn.settings.policy.head_of_office_title,
         )
     )
-    _show(turn, reviewed)
 
 
 def ended(turn: Turn, meta: ReviewRef) -> None:
     """End the permission today; the line manager is told through the outbox
     (handlers.reviews.owed)."""
-    reviewed = turn.call(
-        usecase.end_at_review, declaration_id=meta.declaration_id, period=meta.period
+    turn.call(
+        usecase.end_at_review,
+        declaration_id=meta.declaration_id,
+        period=meta.period,
+        pressed=pressed(turn.body),
     )
     turn.ack()
-    _show(turn, reviewed)

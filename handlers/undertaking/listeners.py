@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.usecases.answers import accept_undertaking, my_undertaking
 from bot.usecases.yearly import send_to_everyone
-from handlers.annual.common import long_date, redraw_pressed
+from handlers.annual.common import long_date, pressed
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.text import slack_date
 from handlers.undertaking.ids import UndertakingRef
-from handlers.undertaking.messages import Why, accepted_message, undertaking_message
+from handlers.undertaking.messages import Why, undertaking_message
 
 USAGE = (
     "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
@@ -18,19 +18,13 @@ USAGE = (
 
 
 def accept(turn: Turn, meta: UndertakingRef) -> None:
-    """Record the acceptance with its time, once (bot.usecases.answers); the DM becomes the
-    receipt. Acked once the acceptance is committed, as "Nothing has changed" is."""
-    accepted = accept_undertaking(turn.db, actor=turn.staff, version=meta.version, now=turn.now())
-    turn.ack()
-    redraw_pressed(
-        turn,
-        accepted_message(
-            name=turn.staff.display_name,
-            policy=turn.settings.policy,
-            link=accepted.link,
-            at=accepted.at,
-        ),
+    """Record the acceptance with its time, once (bot.usecases.answers), with the DM's
+    redrawing as its receipt owed in the same transaction. Acked once both are committed,
+    as "Nothing has changed" is."""
+    accept_undertaking(
+        turn.db, actor=turn.staff, version=meta.version, now=turn.now(), pressed=pressed(turn.body)
     )
+    turn.ack()
 
 
 def conduct_undertaking(request: ConductRequest) -> None:

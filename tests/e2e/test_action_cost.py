@@ -310,9 +310,10 @@ def test_one_home_draw_sends_no_more_statements_than_home_drawn(
 
 
 # What "Nothing has changed" sends at most, on the request's threads: the person read, the
-# answer and its audit entry (the chain's head claimed and moved on) in one transaction, and
-# who it concerns for the Home. On the annual morning every member of a force sends these.
-NOTHING_CHANGED_STATEMENTS = 6
+# answer, its receipt owed (the DM redrawn by the outbox) and its audit entry (the chain's
+# head claimed and moved on) in one transaction, and who it concerns for the Home. On the
+# annual morning every member of a force sends these.
+NOTHING_CHANGED_STATEMENTS = 7
 
 
 def test_nothing_has_changed_sends_no_more_statements_than_it_did(
