@@ -376,6 +376,7 @@ class Worker:
         else:
             wait = backoff(attempts, failed.retry_after)
             log.info("Outbox message %s failed (%s); again in %.1fs", message.id, failed, wait)
+            tier = failed.tier or tier
             if failed.pause == "method" and tier is not None:
                 self.pacer.pause_tier(tier, wait)
             elif failed.pause is not None:

@@ -79,8 +79,11 @@ class SendFailed(Exception):
     `pause`: the platform throttled "conversation" (the recipient's), "method" (the method
     it was sent by: its tier in the pace, or the whole app where the pace has none) or
     "sender" (the whole app): nothing more goes there until `retry_after` has passed.
-    `went`: the parts of a message in parts that did go (`send_in_parts`), kept with the
-    message for its retry."""
+    `tier`: the pace's tier of the method throttled, when the sender knows it better than
+    the message's kind does (a receipt sent by chat.update when its response_url was
+    refused: an update's tier, though the message is not queued as one). `went`: the parts
+    of a message in parts that did go (`send_in_parts`), kept with the message for its
+    retry."""
 
     def __init__(
         self,
@@ -90,10 +93,11 @@ class SendFailed(Exception):
         permanent: bool = False,
         parked: bool = False,
         pause: Literal["conversation", "method", "sender"] | None = None,
+        tier: str | None = None,
     ) -> None:
         super().__init__(error)
         self.error, self.retry_after, self.permanent = error, retry_after, permanent
-        self.parked, self.pause = parked, pause
+        self.parked, self.pause, self.tier = parked, pause, tier
         self.went: Partly | None = None
 
 

@@ -68,6 +68,7 @@ SLACK_PACE = Pace(
     tiers=((UPDATE, ((60.0, 50),)), (HOME, ((60.0, 100),))),
 )
 POSTING = ("chat.postMessage", "chat.scheduleMessage")
+TIERS = {"chat.update": UPDATE, "views.publish": HOME}  # each method's tier in SLACK_PACE
 
 
 @dataclass(frozen=True)
@@ -161,12 +162,14 @@ def _failure(exc: SlackApiError) -> SendFailed:
     retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After")
     throttled = response.status_code == 429 or error == "ratelimited"
     # Posting is limited per conversation; every other method per app, across the workspace.
-    posting = str(getattr(response, "api_url", "")).endswith(POSTING)
+    api_url = str(getattr(response, "api_url", ""))
+    posting = api_url.endswith(POSTING)
     return SendFailed(
         f"Slack answered {error}",
         retry_after=float(retry_after) if retry_after else None,
         permanent=error in PERMANENT,
         pause=("conversation" if posting else "method") if throttled else None,
+        tier=TIERS.get(api_url.rsplit("/", 1)[-1]) if throttled else None,
     )
 
 

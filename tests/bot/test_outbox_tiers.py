@@ -201,3 +201,39 @@ def test_slacks_429_on_chat_update_pauses_the_update_tier_alone(
         statuses = {r.subject: r.status for r in session.exec(select(OutboxMessage)).all()}
     assert statuses == dict.fromkeys(("card", "update", "a new message"), OutboxStatus.SENT)
 
+
+
+def test_a_receipt_throttled_on_its_chat_update_pauses_the_update_tier_alone(
+    db: Database, tiered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A receipt is queued as a new message (its press's response_url is not counted in a
+    tier), but sent by chat.update when Slack refuses the response_url: a 429 there holds
+    the updates' tier, as any update's would, not every conversation."""
+
+    def receipt(_session: object, message: Queued) -> Drawn:
+        said, via = Message(text=message.subject), message.payload["reply_url"]
+        return Drawn(message=said, update=Posted("D0ANN", "1.0"), via=via)
+
+    monkeypatch.setitem(outgoing.CARDS, "a receipt", Card(receipt))
+    time = Time()
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-t", base_url=fake.api_url)
+        sender = SlackSender(db, Notifier(client), now=time.now)
+        worker = Worker(db, sender, now=time.now, clock=time.clock, sleep=time.sleep)
+        try:
+            fake.fail_next("response_url", status=404)
+            fake.fail_next("chat.update", status=429, retry_after=30)
+            with db.session() as session:
+                url = fake.response_url("expired")
+                queue(session, "a receipt", subject="receipt", recipient="UANN", reply_url=url)
+                queue(session, "tiered", subject="a new message", recipient="UBOB")
+                session.commit()
+            assert worker.run_once() == 2
+            assert [r.status for r in fake.rejected] == [404, 429]
+            assert worker.pacer.held_tiers() == {UPDATE}
+            assert [c.args["text"] for c in fake.calls("chat.postMessage")] == ["a new message"]
+            time.t = 30.0
+            assert worker.run_once() == 1  # the response_url first again: taken this time
+            assert [c.args.get("text") for c in fake.calls("response_url")][-1] == "receipt"
+        finally:
+            worker.stop()
