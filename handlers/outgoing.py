@@ -216,12 +216,18 @@ class SlackSender:
                 drawn = found.draw(session, message)
             if drawn is None:
                 return MOOT
-            to, tz = (drawn.to, None) if drawn.to else self._slack_id(session, message.recipient)
-        if drawn.message is not None and drawn.update is not None:
+            # An update names its message's place: nobody to look up for it.
+            update = drawn.update if drawn.message is not None else None
+            if update is None and not drawn.to:
+                to, tz = self._slack_id(session, message.recipient)
+            else:
+                to, tz = drawn.to, None
+        if update is not None:
+            assert drawn.message is not None
             with _refusals():
                 if not (drawn.via and self.notifier.replace(drawn.via, drawn.message)):
-                    self.notifier.update(drawn.update, drawn.message)
-            return drawn.update
+                    self.notifier.update(update, drawn.message)
+            return update
         if to is None:
             raise SendFailed("no Slack account to send to", permanent=True)
         if drawn.home is not None:

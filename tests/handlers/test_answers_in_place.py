@@ -13,6 +13,7 @@ from unittest.mock import create_autospec
 import pytest
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.outbox import Posted, Worker
@@ -261,3 +262,24 @@ def test_a_receipt_slack_could_not_be_reached_for_goes_again(db: Database) -> No
         assert row.status == "failed" and "Slack not reached" in (row.last_error or "")
     assert send_owed(db, notifier, at=NOW + timedelta(hours=1)) == 1  # its retry, due
     assert notifier.replace.call_count == 2 and not notifier.update.called
+
+
+def test_sending_a_receipt_reads_nobody(db: Database) -> None:
+    """An update names its message's place: the worker draws and sends it without looking up
+    the person it goes to (on the annual morning, one statement fewer a press)."""
+    alice = seed(db)["alice"]
+    notifier = create_autospec(Notifier, instance=True)
+    env = env_for(db, lambda: NOW, notifier)
+    nothing_changed(turn_for(env, alice, body=pressed()), AnnualRef(year=2027))
+    seen: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        assert send_owed(db, notifier) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    assert notifier.update.called
+    assert seen and not any("FROM staff" in s for s in seen), "\n".join(seen)
