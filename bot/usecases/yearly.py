@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.outbox import to_staff
+from bot.outbox import queue, to_staff
 from bot.owing import owe_unless_sent
 from bot.rules import annual as rules
 from bot.rules.annual import Round
@@ -252,3 +252,20 @@ def send_to_everyone(db: Database, *, actor: Staff | None, now: datetime, policy
             )
             session.commit()
     return queued
+
+
+def send_undertaking_to(db: Database, *, actor: Staff) -> None:
+    """The undertaking owed to `actor`, who asked for it (`/conduct undertaking` before
+    accepting it): through the outbox, so that it is sent once their request is answered
+    and retried if the platform fails; nothing if they accept it before it goes."""
+    assert actor.id is not None
+    with db.session() as session:
+        queue(
+            session,
+            UNDERTAKING,
+            subject=to_staff(actor.id),
+            recipient=to_staff(actor.id),
+            why=Why.ASKED.value,
+            reminder=0,
+        )
+        session.commit()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from bot.usecases.answers import accept_undertaking, my_undertaking
-from bot.usecases.yearly import send_to_everyone
+from bot.usecases.yearly import send_to_everyone, send_undertaking_to
 from handlers.annual.common import long_date, pressed
 from handlers.conduct import ConductRequest
 from handlers.context import Turn
 from handlers.text import slack_date
 from handlers.undertaking.ids import UndertakingRef
-from handlers.undertaking.messages import Why, undertaking_message
 
 USAGE = (
     "Usage: `/conduct undertaking` — your own undertaking (accepted, or sent to you now); "
@@ -55,17 +54,11 @@ def _own(request: ConductRequest) -> None:
             + counts
         )
         return
+    send_undertaking_to(request.db, actor=request.actor)
     request.reply(
-        "Nolan has sent you the code of conduct undertaking in a DM: please read it and "
+        "Nolan is sending you the code of conduct undertaking in a DM: please read it and "
         "press the button." + counts
     )
-    message = undertaking_message(
-        name=request.actor.display_name,
-        policy=request.settings.policy,
-        link=mine.link,
-        why=Why.ASKED,
-    )
-    request.notifier.dm(request.user_id, message)
 
 
 def _send_all(request: ConductRequest) -> None:

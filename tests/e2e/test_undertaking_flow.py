@@ -22,6 +22,7 @@ from tests.e2e.harness import ORG, Clock, Nolan, dm_to, redrawn
 from tests.e2e.test_annual_flow import blocks_text, ephemeral, has_buttons, local, sweep
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import Call
+from tests.usecases.people import owed
 
 ACCEPT = "undertaking_accept"
 HEADER = "email,name,line_manager_email,roles"
@@ -170,7 +171,7 @@ def test_an_admin_sends_the_undertaking_to_everyone(
 
     _, reply = nolan.command("UBOB", "/conduct", "undertaking")
     text = ephemeral(reply)["text"]
-    assert "sent you the code of conduct undertaking in a DM" in text
+    assert "sending you the code of conduct undertaking in a DM" in text
     assert "1 of 7 active members of staff have accepted it" in text
 
 
@@ -180,6 +181,11 @@ def test_conduct_undertaking_shows_your_own(
     _, reply = nolan.command("UEVE", "/conduct", "undertaking")
     assert "in a DM" in ephemeral(reply)["text"]
     assert "accepted it" not in ephemeral(reply)["text"]  # counts are for admins
+    # Owed through the outbox before the reply, not sent on the request's thread.
+    eve = f"staff:{org['eve'].id}"
+    assert [(o.to, o.payload["why"]) for o in owed(db) if o.card == "undertaking"] == [
+        (eve, "asked")
+    ]
     dm = dm_to(fake, "UEVE", is_undertaking)
     nolan.press("UEVE", dm, ACCEPT)
     redrawn(fake, "UEVE")
