@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.outbox import Posted, Queued
+from bot.usecases.kinds import card_for
 from bot.usecases.move_notes import note_text, told_as
 from bot.usecases.moves import MOVE_NOTE, MOVED_AWAY
-from handlers.approvals.delivery import card_for
 from handlers.approvals.messages import moved_message
 from handlers.approvals.owed import notified
 from handlers.notifier import Message

@@ -5,8 +5,8 @@ member of staff's DM open their forms; submitting them runs the use cases
 from __future__ import annotations
 
 from bot.usecases import questions
+from bot.usecases.kinds import card_for
 from handlers.annual.common import pressed_message
-from handlers.approvals.delivery import card_for
 from handlers.context import Turn
 from handlers.metadata import StepRef
 from handlers.questions.ids import Block, QuestionRef
