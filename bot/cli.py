@@ -14,6 +14,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.collector import settle
 from bot.rules.financial_year import FinancialYear
 from bot.settings import SLACK_SECRETS, Settings, SettingsError, load_settings
 from bot.teams import package
@@ -211,6 +212,8 @@ def main(
     err = stderr or sys.stderr
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command not in (None, "serve"):
+        settle()  # a one-off command collects as it goes; serving settles once it has started
     date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
     if date_from and date_to and date_from > date_to:
         parser.error("--from is after --to")

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.bell import answer
+from bot.collector import settle
 from bot.runtime import Runtime
 from bot.serve import Sweep, check_slack, interrupt_once, stoppable_sleep, wait_for_slack
 from bot.settings import Settings
@@ -58,6 +59,7 @@ def deliver(
                 released, "" if released == 1 else "s",
             )
     homes = runtime.attach_homes()  # watched weakly: kept while delivering
+    settle()
     worker = runtime.outbox.start()
     listen = threading.Thread(target=answer, args=(bell, worker, homes), name="nolan-bell")
     listen.daemon = True

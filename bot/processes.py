@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.bell import Doorbell
+from bot.collector import settle
 from bot.delivery_process import deliver
 from bot.serve import Share, cannot_listen, serve
 from bot.settings import Settings
@@ -135,6 +136,7 @@ class Supervisor:
         first = DELIVERY if self.settings.delivery_process else 1
         for slot in range(first, self.settings.http_processes + 1):
             self._start(slot)
+        settle()  # the children were forked with the collector off; each settles once started
         failure: str | None = None
         while self.children:
             pid, status = os.wait()

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.collector import settle
 from bot.settings import Settings
 from bot.slack_client import SlackFailure, describe_failure, make_probe_client
 from storage.db import Database
@@ -130,6 +131,7 @@ def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None 
         return _serve_teams(runtime, err=err, share=share)
     # The token is checked below, with retries, rather than once inside Bolt.
     app = build_app(runtime, verify_token=False, bell=share.bell if share else None)
+    settle()
     if settings.slack_app_token:
         return _serve_socket_mode(app, runtime, err=err)
     return _serve_http(app, runtime, err=err, share=share)
@@ -202,6 +204,7 @@ def _serve_teams(
     assert teams is not None
     edge = teams.edge(runtime.db, settings, runtime.clock)
     edge = front(edge) if front is not None else edge
+    settle()
     try:
         server = make_teams_server(
             edge, runtime.db, settings.host, settings.port, threads=settings.request_threads,
