@@ -7,6 +7,7 @@ message; and a 429 from the method pauses its tier alone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from slack_sdk import WebClient
@@ -166,41 +167,43 @@ def tiered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def test_slacks_429_on_chat_update_pauses_the_update_tier_alone(
-    db: Database, tiered: None
-) -> None:
-    time = Time()
+@contextmanager
+def slack_worker(db: Database, time: Time) -> Iterator[tuple[FakeSlack, Worker]]:
+    """A worker sending through the real SlackSender to the fake Slack, on `time`."""
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-t", base_url=fake.api_url)
         sender = SlackSender(db, Notifier(client), now=time.now)
         worker = Worker(db, sender, now=time.now, clock=time.clock, sleep=time.sleep)
         try:
-            with db.session() as session:
-                card = queue(session, "tiered", subject="card", recipient="UANN")
-                session.commit()
-            assert worker.run_once() == 1
-            fake.fail_next("chat.update", status=429, retry_after=30)
-            with db.session() as session:
-                queue(session, "tiered", subject="update", recipient="UANN", updates_id=card)
-                session.commit()
-            assert worker.run_once() == 1 and [r.status for r in fake.rejected] == [429]
-            assert worker.pacer.held_tiers() == {UPDATE}
-            with db.session() as session:
-                queue(session, "tiered", subject="a new message", recipient="UBOB")
-                session.commit()
-            assert worker.run_once() == 1  # posting is not paused
-            assert [c.args["text"] for c in fake.calls("chat.postMessage")] == [
-                "card", "a new message"
-            ]
-            time.t = 30.0
-            assert worker.run_once() == 1
-            assert [c.args["text"] for c in fake.calls("chat.update")] == ["update"]
+            yield fake, worker
         finally:
             worker.stop()
+
+
+def test_slacks_429_on_chat_update_pauses_the_update_tier_alone(db: Database, tiered: None) -> None:
+    time = Time()
+    with slack_worker(db, time) as (fake, worker):
+        with db.session() as session:
+            card = queue(session, "tiered", subject="card", recipient="UANN")
+            session.commit()
+        assert worker.run_once() == 1
+        fake.fail_next("chat.update", status=429, retry_after=30)
+        with db.session() as session:
+            queue(session, "tiered", subject="update", recipient="UANN", updates_id=card)
+            session.commit()
+        assert worker.run_once() == 1 and [r.status for r in fake.rejected] == [429]
+        assert worker.pacer.held_tiers() == {UPDATE}
+        with db.session() as session:
+            queue(session, "tiered", subject="a new message", recipient="UBOB")
+            session.commit()
+        assert worker.run_once() == 1  # posting is not paused
+        assert [c.args["text"] for c in fake.calls("chat.postMessage")] == ["card", "a new message"]
+        time.t = 30.0
+        assert worker.run_once() == 1
+        assert [c.args["text"] for c in fake.calls("chat.update")] == ["update"]
     with db.session() as session:
         statuses = {r.subject: r.status for r in session.exec(select(OutboxMessage)).all()}
     assert statuses == dict.fromkeys(("card", "update", "a new message"), OutboxStatus.SENT)
-
 
 
 def test_a_receipt_throttled_on_its_chat_update_pauses_the_update_tier_alone(
@@ -216,24 +219,18 @@ def test_a_receipt_throttled_on_its_chat_update_pauses_the_update_tier_alone(
 
     monkeypatch.setitem(outgoing.CARDS, "a receipt", Card(receipt))
     time = Time()
-    with FakeSlack() as fake:
-        client = WebClient(token="xoxb-t", base_url=fake.api_url)
-        sender = SlackSender(db, Notifier(client), now=time.now)
-        worker = Worker(db, sender, now=time.now, clock=time.clock, sleep=time.sleep)
-        try:
-            fake.fail_next("response_url", status=404)
-            fake.fail_next("chat.update", status=429, retry_after=30)
-            with db.session() as session:
-                url = fake.response_url("expired")
-                queue(session, "a receipt", subject="receipt", recipient="UANN", reply_url=url)
-                queue(session, "tiered", subject="a new message", recipient="UBOB")
-                session.commit()
-            assert worker.run_once() == 2
-            assert [r.status for r in fake.rejected] == [404, 429]
-            assert worker.pacer.held_tiers() == {UPDATE}
-            assert [c.args["text"] for c in fake.calls("chat.postMessage")] == ["a new message"]
-            time.t = 30.0
-            assert worker.run_once() == 1  # the response_url first again: taken this time
-            assert [c.args.get("text") for c in fake.calls("response_url")][-1] == "receipt"
-        finally:
-            worker.stop()
+    with slack_worker(db, time) as (fake, worker):
+        fake.fail_next("response_url", status=404)
+        fake.fail_next("chat.update", status=429, retry_after=30)
+        with db.session() as session:
+            url = fake.response_url("expired")
+            queue(session, "a receipt", subject="receipt", recipient="UANN", reply_url=url)
+            queue(session, "tiered", subject="a new message", recipient="UBOB")
+            session.commit()
+        assert worker.run_once() == 2
+        assert [r.status for r in fake.rejected] == [404, 429]
+        assert worker.pacer.held_tiers() == {UPDATE}
+        assert [c.args["text"] for c in fake.calls("chat.postMessage")] == ["a new message"]
+        time.t = 30.0
+        assert worker.run_once() == 1  # the response_url first again: taken this time
+        assert [c.args.get("text") for c in fake.calls("response_url")][-1] == "receipt"
