@@ -22,7 +22,6 @@ from handlers import unknown
 from handlers.context import (
     ENV,
     Env,
-    chained,
     handed_over,
     kept_ack,
     load_actor,
@@ -87,6 +86,7 @@ def build_app(
     # Listeners open their own sessions from `db` (db.session()): with process_before_response
     # off, a listener runs on after the middleware chain returns, so a session opened here and
     # closed in a finally would be closed under it.
+    @app.middleware
     def inject(context: Any, next: Any) -> BoltResponse:
         # Bolt gives each request a plain WebClient of its own (for apps whose token varies by
         # request: Nolan's does not), whose every call opens a connection and, over HTTPS, a
@@ -101,17 +101,11 @@ def build_app(
         context[ENV] = env
         return next()
 
-    # One middleware of Bolt's: each of its own costs a rebuilding of its arguments.
-    app.middleware(
-        chained(
-            inject,
-            kept_ack,
-            typed_payload,
-            load_actor,
-            once_per_view,
-            load_turn,  # last: it takes the ack once_per_view may have replaced
-        )
-    )
+    app.middleware(kept_ack)
+    app.middleware(typed_payload)
+    app.middleware(load_actor)
+    app.middleware(once_per_view)
+    app.middleware(load_turn)  # last: it takes the ack once_per_view may have replaced
     app.error(handle_error)
     handlers.register(app)
     unknown.register(app)

@@ -12,7 +12,6 @@ A failed check raises `Refused`; handlers.errors answers it.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -177,31 +176,6 @@ def handed_over() -> KeptAck | None:
     ack: KeptAck | None = getattr(_made, "ack", None)
     _made.ack = None
     return ack
-
-
-Step = Callable[..., BoltResponse | None]
-
-
-def chained(*steps: Step) -> Callable[[dict[str, Any], BoltContext, Next], BoltResponse | None]:
-    """Middleware `steps` (each taking some of `body`, `context` and `next`) run as one of
-    Bolt's, in order, each going on to the next by calling `next`; one that answers without
-    calling it ends the request there, as a middleware of Bolt's own would. Bolt builds
-    each middleware's arguments afresh — about thirty, the body read ten ways — on every
-    request."""
-    wanted = [frozenset(inspect.signature(step).parameters) for step in steps]
-    if odd := set().union(*wanted) - {"body", "context", "next"}:
-        raise TypeError(f"a middleware step takes only body, context and next, not {odd}")
-
-    def chain(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
-        def run(at: int) -> BoltResponse | None:
-            if at == len(steps):
-                return next()
-            given = {"body": body, "context": context, "next": lambda: run(at + 1)}
-            return steps[at](**{name: given[name] for name in wanted[at]})
-
-        return run(0)
-
-    return chain
 
 
 def kept_ack(context: BoltContext, next: Next) -> BoltResponse | None:
