@@ -30,11 +30,14 @@ from bot.ui.undertaking import (
     undertaking_card,
 )
 from bot.usecases.answers import accept_undertaking, my_undertaking
-from bot.usecases.yearly import UNDERTAKING, send_to_everyone, undertaking_as_sent
-from storage import confirmations, staff
+from bot.usecases.yearly import (
+    UNDERTAKING,
+    send_to_everyone,
+    send_undertaking_to,
+    undertaking_as_sent,
+)
 
 WORD = "undertaking"
-CARD = "undertaking_teams"  # the undertaking asked for in the chat
 SEND_ALL = "send-all"
 USAGE = (
     "Type *conduct undertaking* for your own code of conduct undertaking, or *conduct "
@@ -72,9 +75,8 @@ def conduct_undertaking(turn: Turn) -> None:
         return
     if counts:
         tell(turn, counts.strip())
-    with turn.db.session() as session:
-        turn.tell(session, CARD)
-        session.commit()
+    assert turn.actor is not None  # my_undertaking refused anyone else
+    send_undertaking_to(turn.db, actor=turn.actor)
 
 
 def send_all(turn: Turn) -> None:
@@ -123,16 +125,6 @@ def accept(turn: Turn) -> dict[str, Any]:
         at=accepted.at,
     )
     return card_replaced(adaptive_card(receipt))
-
-
-@drawer(CARD)
-def draw_undertaking(session: Session, message: Queued) -> Drawn | None:
-    said = message.recipient.removeprefix("staff:")
-    me = staff.by_id(session, staff_id=int(said)) if said.isdigit() else None
-    if me is None or me.id is None:
-        return None
-    link = confirmations.code_of_conduct_link(session)
-    return _drawn(me.display_name, link, Why.ASKED, 0)
 
 
 @drawer(UNDERTAKING)
