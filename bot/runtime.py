@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 
 import handlers
+from bot import making
 from bot.jobs import all_jobs
 from bot.outbox import Worker
 from bot.settings import Settings
@@ -66,6 +67,7 @@ class Runtime:
         handlers.install_kinds()
         db = db or Database(settings.database_url, threads=settings.request_threads)
         merging = timedelta(seconds=settings.home_refresh_seconds)  # the Homes' (attach_homes)
+        making.configure(db, settings)  # exports and reports are made with these
         if settings.platform == "teams":
             # No Slack client: the sweep's jobs are those that only queue in the outbox.
             from bot.teams.adapter import TeamsAdapter

@@ -88,13 +88,22 @@ class Notifier:
             channel=channel_id, content=content, filename=filename, title=title, alt_txt=alt_text
         )
 
-    def upload_file(self, channel_id: str, path: Path, *, filename: str, title: str) -> None:
+    def upload_file(
+        self,
+        channel_id: str,
+        path: Path,
+        *,
+        filename: str,
+        title: str,
+        alt_text: str | None = None,
+    ) -> None:
         """Share a file from disk in a conversation, streamed (issue 10): Slack's upload URL
         (files.getUploadURLExternal) takes the bytes as they are read from the file, a block
         at a time, never the whole file in memory; then files.completeUploadExternal shares
         it. UploadFailed when the upload URL refuses the bytes."""
         size = path.stat().st_size
-        asked = self.client.files_getUploadURLExternal(filename=filename, length=size)
+        described = {"alt_txt": alt_text} if alt_text else {}  # a chart's, for screen readers
+        asked = self.client.files_getUploadURLExternal(filename=filename, length=size, **described)
         with path.open("rb") as fh:
             # A file object as the body: http.client sends it in blocks; the length is given
             # so that it goes as one plain body, as Slack's upload URL takes it.

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -30,7 +31,7 @@ from bot.pacing import UPDATE, Pace
 from bot.sending import send_in_parts
 from bot.settings import Policy
 from bot.usecases.homes import HOME
-from handlers.notifier import Message, Notifier
+from handlers.notifier import Message, Notifier, UploadFailed
 from storage import staff
 from storage.db import Database
 from storage.types import utcnow
@@ -57,6 +58,8 @@ PERMANENT = frozenset(
     }
 )
 
+# What Slack answers when it failed on its side: tried again.
+PASSING = frozenset({"fatal_error", "internal_error", "request_timeout", "service_unavailable"})
 
 # Slack's rate limits, per method per workspace: posting "generally allows one message per
 # second per channel" (short bursts tolerated); chat.update is a Tier 3 method (50+ a minute)
@@ -69,6 +72,20 @@ SLACK_PACE = Pace(
 )
 POSTING = ("chat.postMessage", "chat.scheduleMessage")
 TIERS = {"chat.update": UPDATE, "views.publish": HOME}  # each method's tier in SLACK_PACE
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file shared in the conversation its message went to, after the message (files:write;
+    streamed from disk: Notifier.upload_file)."""
+
+    path: Path
+    filename: str
+    title: str
+    alt_text: str | None = None
+    # What to say instead when Slack refuses the file (a missing files:write scope, uploads
+    # turned off), given Slack's error: once, and the files after it are not tried.
+    refused: Callable[[str], Message] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,9 @@ class Drawn:
     # method tiers do not count; by chat.update if Slack does not take it (expired after
     # 30 minutes, or used five times).
     via: str | None = None
+    # Files shared after the message and `more`, as further parts of it (a retry resumes
+    # at the first that did not go).
+    files: tuple[Upload, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.message is None) == (self.home is None):
@@ -236,7 +256,14 @@ class SlackSender:
             return None
         assert drawn.message is not None
 
-        def post(part: Message) -> tuple[str, str] | None:
+        # Where the first part went: the conversation a file is shared in.
+        where = [message.went.first[0]] if message.went and message.went.first else []
+        refused: list[str] = []
+
+        def post(part: Message | Upload) -> tuple[str, str] | None:
+            if isinstance(part, Upload):
+                self._share(part, where, refused)
+                return None
             with _refusals():  # each part's own: what went before it is kept (send_in_parts)
                 if message.recipient.startswith("channel:"):
                     posted = self.notifier.post(to, part)
@@ -244,11 +271,45 @@ class SlackSender:
                     posted = self.notifier.dm_in_hours(to, part, tz=tz, now=at)
                 else:
                     posted = self.notifier.dm(to, part)
+            if posted is not None and not where:
+                where.append(posted.channel)
             return None if posted is None else (posted.channel, posted.ts)
 
         # A list in parts: a retry after a part failed sends only the parts that did not go.
-        first = send_in_parts(message, (drawn.message, *drawn.more), post)
+        parts = (drawn.message, *drawn.more, *drawn.files)
+        first = send_in_parts(message, parts, post)
         return None if first is None else Posted(*first)
+
+    def _share(self, upload: Upload, where: list[str], refused: list[str]) -> None:
+        """One file into the conversation `where` names. Slack out of reach, throttling or
+        failing (5xx), or its upload URL not taking the bytes: SendFailed, tried again from
+        this file. Refused for good: `upload.refused` said once in its place (`refused`)."""
+        if refused:
+            return
+        if not where:  # a message Slack schedules has no conversation yet
+            raise SendFailed("no conversation to share the file in", permanent=True)
+        try:
+            with _refusals():
+                self.notifier.upload_file(
+                    where[0],
+                    upload.path,
+                    filename=upload.filename,
+                    title=upload.title,
+                    alt_text=upload.alt_text,
+                )
+        except UploadFailed as exc:
+            raise SendFailed(f"Slack did not take the file: {exc}") from exc
+        except SendFailed as failed:
+            cause = failed.__cause__
+            if upload.refused is None or not isinstance(cause, SlackApiError):
+                raise
+            why = str(cause.response.get("error") or cause.response.status_code)
+            if failed.pause is not None or cause.response.status_code >= 500 or why in PASSING:
+                raise
+            refused.append(why)
+            log.warning("Slack refused %s: %s", upload.filename, why)
+            with _refusals():
+                self.notifier.post(where[0], upload.refused(why))
 
     def record(self, session: Session, message: Queued, sent: Any) -> None:
         found = CARDS.get(str(message.payload.get("card")))

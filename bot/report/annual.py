@@ -7,7 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot import file_store
 from bot.export import FILE_ERRORS, explain, replacing
+from bot.outbox import queue, to_staff
 from bot.report.charts import Chart, charts
 from bot.report.gather import annual_summary
 from bot.report.render import to_html, write_pdf
@@ -18,6 +20,7 @@ from storage import audit
 from storage.db import Database
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+FILE = "report_file"  # the outbox message that makes and delivers one report in chat
 
 
 def year_of(start_year: int | None, now: datetime, settings: Settings) -> FinancialYear:
@@ -46,6 +49,27 @@ def record_report(
     """The report in the audit trail: it draws on every register."""
     with db.session() as session:
         audit.record(session, action="annual_report", actor_id=actor_id, year=year.label, via=via)
+        session.commit()
+
+
+def owe_report(
+    db: Database, *, officer_id: int, year: FinancialYear, at: datetime, **more: str
+) -> None:
+    """The report owed to the officer who asked for it in chat, through the outbox (`FILE`),
+    committed before they are answered: made once the outbox draws it, off the request
+    (bot.making), as of `at`. `more`: what the platform's drawer needs besides (Slack: the
+    officer's Slack id)."""
+    with db.session() as session:
+        queue(
+            session,
+            FILE,
+            subject=to_staff(officer_id),
+            recipient=to_staff(officer_id),
+            file=file_store.new_token(),
+            year=year.start_year,
+            at=at.isoformat(),
+            **more,
+        )
         session.commit()
 
 

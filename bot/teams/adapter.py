@@ -11,7 +11,7 @@ from datetime import datetime
 import httpx
 
 from bot.settings import Settings
-from bot.teams import features, file_consent, home_flow, tls
+from bot.teams import features, home_flow, tls
 from bot.teams.auth import KeySet, Verifier
 from bot.teams.connector import Connector
 from bot.teams.edge import Edge, Gate
@@ -56,7 +56,6 @@ class TeamsAdapter:
         router = Router()
         features.register(router)
         home_flow.configure(settings.policy, clock)  # the Home's drawer draws with these
-        file_consent.configure(db, settings)  # exports and reports are made with these
         return cls(
             http=http,
             tokens=tokens,

@@ -2,30 +2,29 @@
 whose button opens the form: Teams cannot open a dialog from typed text) or the Home card's
 "Export" button open the same form as Slack's modal; once it is sent, Nolan writes the file
 as `python -m bot register export` does (bot.usecases.exports: rows streamed to a file
-under bot.teams.file_store, the export in the audit trail) and sends the file-consent card
+under bot.file_store, the export in the audit trail) and sends the file-consent card
 (bot.teams.file_consent): the file goes to the officer's OneDrive once they allow it.
 
-The file is made once the outbox comes to draw the card, on a thread of its own (off the
-request and the outbox), once per request: the request carries the file's token."""
+The request owes the file through the outbox (committed before the dialog closes); it is
+made once the outbox comes to draw the card, on a thread of its own (off the request and the
+outbox: bot.making), once per request: the outbox message carries the file's token."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
-from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.export import FORMATS, ExportError
+from bot import file_store
+from bot.export import FORMATS
+from bot.making import database, settings
 from bot.outbox import Queued
 from bot.registers import REGISTERS
 from bot.rules.refusal import Refused
-from bot.teams import file_store
 from bot.teams.conduct import subcommand, tell
 from bot.teams.dialogs import Asked, Submitted, at_fields, dialog, submit
 from bot.teams.drawers import Drawn, drawer, prompt
-from bot.teams.file_consent import CouldNotMake, consent, database, offered, settings
+from bot.teams.file_consent import consent, offered, offered_sent
 from bot.teams.router import Router, Turn
 from bot.ui.cards import Button, Style
 from bot.ui.forms import Form
@@ -33,7 +32,7 @@ from bot.ui.home_model import Elsewhere
 from bot.ui.register_export import FORM_ID, export_form
 from bot.ui.register_export import ExportField as Field
 from bot.usecases import exports as usecase
-from bot.usecases.exports import NOT_ALLOWED, ExportRequest, officer_id
+from bot.usecases.exports import NOT_ALLOWED, officer_id
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,6 @@ INTRO = (
     "Export a register as CSV or XLSX, for publication or in full. Nolan sends the file "
     "in this chat: press Allow on it and it goes to your OneDrive."
 )
-FILE = "export_file"  # the file-consent card of one export, the file made when drawn
 ARRIVES = "Nolan sends the file in this chat: press Allow on it to put it in your OneDrive."
 MAKING = (
     "Nolan is writing the file: it comes in this chat in a moment. Press Allow on it to put "
@@ -85,32 +83,8 @@ def take(sub: Submitted) -> str:
             a.date(Field.DATE_FROM),
             a.date(Field.DATE_TO),
         )
-    sub.turn.tell_now(FILE, file=file_store.new_token(), **_payload(wanted))
+    usecase.owe_export(sub.turn.db, wanted, officer_id=me)
     return MAKING
-
-
-def _payload(wanted: ExportRequest) -> dict[str, Any]:
-    return {
-        "register": wanted.register,
-        "fmt": wanted.fmt,
-        "public": wanted.public,
-        "date_from": wanted.date_from.isoformat() if wanted.date_from else None,
-        "date_to": wanted.date_to.isoformat() if wanted.date_to else None,
-    }
-
-
-def _request(payload: dict[str, Any]) -> ExportRequest:
-    def day(key: str) -> date | None:
-        raw = payload.get(key)
-        return date.fromisoformat(raw) if isinstance(raw, str) else None
-
-    return ExportRequest(
-        str(payload["register"]),
-        str(payload["fmt"]),
-        bool(payload["public"]),
-        day("date_from"),
-        day("date_to"),
-    )
 
 
 # -- what is sent ------------------------------------------------------------------------------
@@ -121,28 +95,21 @@ def draw_prompt(_session: Session, _message: Queued) -> Drawn:
     return prompt(INTRO, Button(id=Elsewhere.EXPORT, label="Export…", style=Style.PRIMARY))
 
 
-@drawer(FILE)
+@drawer(usecase.FILE, after=offered_sent)
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
-    """The file made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
-    offered by its consent card."""
-    wanted = _request(message.payload)
+    """The file made (once, off the outbox's thread: bot.making) and offered by its consent
+    card."""
+    wanted = usecase.request_of(message.payload)
 
     def make(token: str, officer: int) -> None:
-        try:
-            with file_store.making(token, owner=officer, filename=wanted.filename) as (
-                target, kept
-            ):
-                kept["rows"] = usecase.write_export(
-                    wanted,
-                    target,
-                    db=database(),
-                    settings=settings(),
-                    officer_id=officer,
-                    destination=f"teams:{message.recipient}",
-                )
-        except (ExportError, OSError, SQLAlchemyError) as exc:
-            log.warning("Exporting %s for %s", wanted.register, message.recipient, exc_info=True)
-            raise CouldNotMake(usecase.failed_text(wanted, usecase.why(exc))) from exc
+        usecase.make_export(
+            wanted,
+            token,
+            officer_id=officer,
+            destination=f"teams:{message.recipient}",
+            db=database(),
+            settings=settings(),
+        )
 
     def offer(found: file_store.Held) -> Drawn:
         rows = int(str(found.detail.get("rows", 0)))

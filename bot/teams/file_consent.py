@@ -2,15 +2,15 @@
 (Microsoft Learn, "Send and receive files using bot": personal chats only, `supportsFiles`
 in the app manifest). The file lands in the officer's OneDrive.
 
-1. A feature's drawer has the file made (`prepared`: on a thread of its own, under
-   bot.teams.file_store) and draws `consent(...)`: a message holding a FileConsentCard
+1. A feature's drawer has the file made (bot.making: on a thread of its own, under
+   bot.file_store) and draws `consent(...)`: a message holding a FileConsentCard
    attachment (description, sizeInBytes, acceptContext, declineContext — not an Adaptive
    Card), whose contexts carry the file's token.
 2. The officer presses Allow or Decline: Teams sends the `fileConsent/invoke` invoke. On
    `accept`, Nolan PUTs the file to `uploadInfo.uploadUrl` (a OneDrive upload session) in
    ranges under 4 MB with Content-Range, sends a FileInfoCard to the chat (through the
    outbox) and answers 200; on `decline`, it says the file was not sent. Either way the file
-   is removed from the server (one never answered is swept: bot.teams.file_store), and the
+   is removed from the server (one never answered is swept: bot.file_store), and the
    consent card (its outbox message named in the card's contexts) is replaced in place by
    what became of it, so it cannot be pressed again; a press on an old one is told what
    was answered, and nothing goes twice.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,16 +28,16 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
-from bot.outbox import Queued, SendFailed, queue, to_staff
+from bot import file_store
+from bot.making import delivered, made
+from bot.outbox import Queued, queue, to_staff
 from bot.platform import service_url
-from bot.settings import Settings
-from bot.teams import file_store, tls
+from bot.teams import tls
 from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, Where, drawer
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 from storage import outbox
-from storage.db import Database
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,6 @@ ANSWERED = "file_consent_answered"  # a consent card replaced by what became of 
 # under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
 PIECE = 10 * 320 * 1024
 UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-MAKING_RETRY = 1.0  # seconds before the outbox looks again for a file being made
 
 GONE = (
     "That file is no longer on Nolan's server (files wait a day for you to allow them, and "
@@ -69,68 +67,11 @@ NO_LONGER = (
 )
 
 
-@dataclass
-class _Context:
-    db: Database | None = None
-    settings: Settings | None = None
-    http: httpx.Client | None = None
-
-
-_context = _Context()
-
-
-def configure(db: Database, settings: Settings) -> None:
-    """The database and settings the files are made with (bot.teams.adapter: drawers get
-    neither), and the start-up sweep of files a restart left behind."""
-    _context.db, _context.settings = db, settings
-    file_store.sweep()
-
-
-def database() -> Database:
-    assert _context.db is not None, "bot.teams.file_consent.configure was not called"
-    return _context.db
-
-
-def settings() -> Settings:
-    assert _context.settings is not None, "bot.teams.file_consent.configure was not called"
-    return _context.settings
-
-
 def register(router: Router) -> None:
     router.invoke(INVOKE, answer)
 
 
 # -- making the file ---------------------------------------------------------------------------
-
-
-class CouldNotMake(Exception):
-    """The file could not be made; the message says why, for the officer."""
-
-
-_making: set[str] = set()
-_making_lock = threading.Lock()
-
-
-def prepared(token: str, make: Callable[[], None]) -> file_store.Held | str:
-    """The file for `token`, made by `make` (which writes it with file_store.making) on a
-    thread of its own, once: a register of a million rows takes minutes, and neither the
-    request nor the outbox's other messages wait for it. Until it is made, SendFailed asks
-    the outbox to draw the card again shortly; made, the file; failed, why (and the slot is
-    cleared). After a restart the outbox draws again and the file is made afresh."""
-    with _making_lock:
-        found = file_store.held(token)
-        if found is not None:
-            return found
-        why = file_store.failure(token)
-        if why is not None:
-            file_store.discard(token)
-            return why
-        if token not in _making:
-            _making.add(token)
-            threading.Thread(
-                target=_make, args=(token, make), name=f"file-{token[:8]}", daemon=True
-            ).start()
-    raise SendFailed("the file is being written", retry_after=MAKING_RETRY)
 
 
 def offered(
@@ -139,29 +80,18 @@ def offered(
     offer: Callable[[file_store.Held], Drawn],
 ) -> Drawn | None:
     """A file's consent card, drawn: the file made by `make(token, officer)` (the request's
-    token, the officer it goes to; `prepared`), then `offer(file)`'s card; if it could not
-    be made, why. None for someone who is not a member of staff."""
-    staff_id = message.recipient.removeprefix("staff:")
-    if not staff_id.isdigit():
+    token, the officer it goes to: bot.making.made), then `offer(file)`'s card; if it could
+    not be made, why. None for someone who is not a member of staff."""
+    found = made(message, make)
+    if found is None:
         return None
-    token = str(message.payload["file"])
-    found = prepared(token, lambda: make(token, int(staff_id)))
     return said(found) if isinstance(found, str) else offer(found)
 
 
-def _make(token: str, make: Callable[[], None]) -> None:
-    try:
-        make()
-    except CouldNotMake as failed:
-        file_store.fail(token, str(failed))
-    except Exception:
-        log.exception("Making the file %s", token)
-        file_store.fail(token, "Nolan could not make the file: something went wrong on the "
-                               "server. Please try again later; if it keeps happening, tell "
-                               "an admin.")
-    finally:
-        with _making_lock:
-            _making.discard(token)
+def offered_sent(_session: Session, message: Queued, _where: Where | None) -> None:
+    """The after-hook of a file's consent card: the file waits for the officer's answer;
+    a failure, now said, is cleared."""
+    delivered(message, file_waits=True)
 
 
 # -- the consent card --------------------------------------------------------------------------
@@ -299,10 +229,13 @@ def _accepted(
     pressed.settle(f"Sent to your OneDrive: {found.name}")
 
 
+_uploads: list[httpx.Client] = []  # one client, made when the first file goes
+
+
 def _http() -> httpx.Client:
-    if _context.http is None:
-        _context.http = tls.client(timeout=UPLOAD_TIMEOUT, follow_redirects=False)
-    return _context.http
+    if not _uploads:
+        _uploads.append(tls.client(timeout=UPLOAD_TIMEOUT, follow_redirects=False))
+    return _uploads[0]
 
 
 def upload(path: Path, url: str) -> None:

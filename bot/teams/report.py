@@ -13,21 +13,21 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from bot import file_store
 from bot.export import ExportError
+from bot.making import CouldNotMake, database, settings
 from bot.outbox import Queued
-from bot.report.annual import BadYear, parse_year, write_report, year_of
+from bot.report.annual import FILE, BadYear, owe_report, parse_year, write_report, year_of
 from bot.rules.financial_year import FinancialYear
-from bot.teams import file_store
 from bot.teams.conduct import subcommand, tell
 from bot.teams.drawers import Drawn, drawer
-from bot.teams.file_consent import CouldNotMake, consent, database, offered, settings
+from bot.teams.file_consent import consent, offered, offered_sent
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 
 log = logging.getLogger(__name__)
 
 WORD = "report"
-FILE = "report_file"  # the file-consent card of one report, the PDF made when drawn
 NOT_ALLOWED = (
     "Only the monitoring officer and the head of office can have the annual report: it "
     "draws on every register."
@@ -56,13 +56,12 @@ def conduct_report(turn: Turn) -> None:
     year = year_of(start, turn.clock(), turn.settings)
     tell(turn, f"Preparing the annual report for {year.label}: it comes in this chat in a "
                "moment as a PDF. Press Allow on it to put it in your OneDrive.")
-    token, at = file_store.new_token(), turn.clock().isoformat()
-    turn.tell_now(FILE, file=token, year=year.start_year, at=at)
+    owe_report(turn.db, officer_id=me, year=year, at=turn.clock())
 
 
-@drawer(FILE)
+@drawer(FILE, after=offered_sent)
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
-    """The report made (once, off the outbox's thread: bot.teams.file_consent.prepared) and
+    """The report made (once, off the outbox's thread: bot.making) and
     offered by its consent card."""
     year = FinancialYear(int(message.payload["year"]))
 

@@ -1,17 +1,24 @@
 """A register export for an officer in chat, on any platform: who may have one, the choices
-checked, the file written as `python -m bot register export` writes it (bot.export: rows
-streamed to a file, the export in the audit trail), and what to tell them. The platform
-delivers the file (Slack: an upload in the DM; Teams: the file-consent card)."""
+checked, the file owed through the outbox and made off the request (bot.making) as
+`python -m bot register export` writes it (bot.export: rows streamed to a file, the export
+in the audit trail), and what to tell them. The platform delivers the file (Slack: an upload
+in the DM; Teams: the file-consent card)."""
 
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import file_store
 from bot.export import FORMATS, ExportError, ExportRequest, export
+from bot.making import CouldNotMake
+from bot.outbox import queue, to_staff
 from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Invalid
@@ -20,6 +27,10 @@ from bot.ui.register_export import FULL, PUBLIC, REGISTER_NAMES
 from bot.ui.register_export import ExportField as Field
 from storage.db import Database
 from storage.models import Staff
+
+FILE = "export_file"  # the outbox message that makes and delivers one export
+
+log = logging.getLogger(__name__)
 
 NOT_ALLOWED = (
     "Only the monitoring officer and the head of office can export the registers: they hold "
@@ -81,6 +92,74 @@ def write_export(
             actor_id=officer_id,
             destination=destination,
         )
+
+
+def owe_export(
+    db: Database, wanted: ExportRequest, *, officer_id: int, **more: str
+) -> None:
+    """The export owed to the officer through the outbox (`FILE`), committed before the
+    request is answered: made once the outbox draws it (`make_export`). `more`: what the
+    platform's drawer needs besides (Slack: the officer's Slack id)."""
+    with db.session() as session:
+        queue(
+            session,
+            FILE,
+            subject=to_staff(officer_id),
+            recipient=to_staff(officer_id),
+            file=file_store.new_token(),
+            **payload_of(wanted),
+            **more,
+        )
+        session.commit()
+
+
+def payload_of(wanted: ExportRequest) -> dict[str, Any]:
+    return {
+        "register": wanted.register,
+        "fmt": wanted.fmt,
+        "public": wanted.public,
+        "date_from": wanted.date_from.isoformat() if wanted.date_from else None,
+        "date_to": wanted.date_to.isoformat() if wanted.date_to else None,
+    }
+
+
+def request_of(payload: Mapping[str, Any]) -> ExportRequest:
+    """The export an outbox message's payload asks for (`payload_of`)."""
+
+    def day(key: str) -> date | None:
+        raw = payload.get(key)
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+
+    return ExportRequest(
+        str(payload["register"]),
+        str(payload["fmt"]),
+        bool(payload["public"]),
+        day("date_from"),
+        day("date_to"),
+    )
+
+
+def make_export(
+    wanted: ExportRequest, token: str, *, officer_id: int, destination: str, db: Database,
+    settings: Settings,
+) -> None:
+    """The file for `token` (bot.making's `make`), its row count kept beside it; CouldNotMake,
+    worded for the officer, when it could not be made."""
+    try:
+        with file_store.making(token, owner=officer_id, filename=wanted.filename) as (
+            target, kept
+        ):
+            kept["rows"] = write_export(
+                wanted,
+                target,
+                db=db,
+                settings=settings,
+                officer_id=officer_id,
+                destination=destination,
+            )
+    except (ExportError, OSError, SQLAlchemyError) as exc:
+        log.warning("Exporting %s for %s", wanted.register, destination, exc_info=True)
+        raise CouldNotMake(failed_text(wanted, why(exc))) from exc
 
 
 def why(exc: Exception) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.conduct import Subcommand
+from handlers.register_export import owed as owed  # its Slack drawer, on import
 from handlers.register_export.ids import Action, Callback
 from handlers.register_export.listeners import conduct_export, open_export, submit_export
 

@@ -5,6 +5,7 @@ the charts as images (bot.report builds both)."""
 from __future__ import annotations
 
 from handlers.conduct import Subcommand
+from handlers.report import owed as owed  # its Slack drawer, on import
 from handlers.report.listeners import conduct_report
 
 SUBCOMMANDS: dict[str, Subcommand] = {"report": conduct_report}

@@ -1,20 +1,19 @@
 """The file-consent pieces on their own: the chunked upload to a OneDrive upload session (the
-fake checks every range), the directory files wait in and its sweep, and the file cards'
-shape as Microsoft documents it."""
+fake checks every range) and the file cards' shape as Microsoft documents it (the files
+themselves: tests/bot/test_making.py)."""
 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.outbox import Queued, SendFailed
-from bot.teams import file_consent, file_store
+from bot import file_store
+from bot.outbox import Queued
+from bot.teams import file_consent
 from tests.faketeams import FakeTeams
 from tests.faketeams.onedrive import CONSENT_TYPE, INFO_TYPE, file_card_problems
 
@@ -58,97 +57,6 @@ def test_a_refused_upload_is_an_upload_failure(fake: FakeTeams, tmp_path: Path) 
         file_consent.upload(path, info["uploadUrl"])
     with pytest.raises(file_consent.UploadFailed, match="no upload address"):
         file_consent.upload(path, "http://onedrive.example/upload/1")  # http, not loopback
-
-
-def test_a_file_waits_once_and_goes_when_taken_or_discarded(root: Path) -> None:
-    token = file_store.new_token()
-    with file_store.making(token, owner=7, filename="x.csv") as (target, kept):
-        target.write_text("a\r\n")
-        kept["rows"] = 0
-    found = file_store.held(token)
-    assert found is not None and found.owner == 7 and found.detail == {"rows": 0}
-    taken = file_store.take(found)
-    assert taken is not None and taken.read_bytes() == b"a\r\n"
-    assert file_store.take(found) is None and file_store.held(token) is None  # taken once
-    file_store.discard(token)
-    assert not any(root.iterdir())
-
-
-def test_a_file_that_failed_leaves_nothing(root: Path) -> None:
-    token = file_store.new_token()
-    with pytest.raises(OSError), file_store.making(token, owner=1, filename="x.csv") as (
-        target, _
-    ):
-        target.write_text("half")
-        raise OSError("disk full")
-    assert file_store.held(token) is None and not any(root.iterdir())
-
-
-def test_tokens_and_names_cannot_leave_the_directory(root: Path) -> None:
-    assert file_store.held("../../etc") is None
-    with pytest.raises(ValueError), file_store.making("../x", owner=1, filename="a.csv"):
-        pass
-    with pytest.raises(ValueError), file_store.making(
-        file_store.new_token(), owner=1, filename="../a.csv"
-    ):
-        pass
-
-
-def test_the_sweep_removes_what_waited_too_long(root: Path) -> None:
-    old, new = file_store.new_token(), file_store.new_token()
-    for token in (old, new):
-        with file_store.making(token, owner=1, filename="x.csv") as (target, _):
-            target.write_text("a")
-    long_ago = time.time() - file_store.HOLD - 60
-    os.utime(root / old, (long_ago, long_ago))
-    assert file_store.sweep() == 1
-    assert file_store.held(old) is None and file_store.held(new) is not None
-    # After a restart (bot.teams.adapter configures and sweeps) the same holds.
-    assert file_store.sweep(now=time.time() + file_store.HOLD + 60) == 1
-    assert not any(root.iterdir())
-
-
-def settled(token: str, make: Any) -> file_store.Held | str:
-    """What `prepared` gives once the file is made or has failed (the outbox's retries)."""
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            return file_consent.prepared(token, make)
-        except SendFailed as waiting:
-            assert waiting.retry_after == file_consent.MAKING_RETRY
-            assert time.monotonic() < deadline, "never made"
-            time.sleep(0.02)
-
-
-def test_a_file_is_made_once_on_a_thread_of_its_own(root: Path) -> None:
-    token, calls, go = file_store.new_token(), [], threading.Event()
-
-    def make() -> None:
-        calls.append(threading.current_thread().name)
-        assert go.wait(10)
-        with file_store.making(token, owner=3, filename="x.csv") as (target, kept):
-            target.write_bytes(b"a\r\n")
-            kept["rows"] = 0
-
-    for _ in range(3):  # the outbox draws again while it is being made: no second making
-        with pytest.raises(SendFailed):
-            file_consent.prepared(token, make)
-    go.set()
-    found = settled(token, make)
-    assert isinstance(found, file_store.Held) and found.owner == 3
-    assert calls == [f"file-{token[:8]}"]
-
-
-def test_a_file_that_could_not_be_made_is_said_and_cleared(root: Path) -> None:
-    token = file_store.new_token()
-
-    def make() -> None:
-        with file_store.making(token, owner=3, filename="x.csv") as (target, _):
-            target.write_bytes(b"half")
-            raise file_consent.CouldNotMake("The registers could not be read.")
-
-    assert settled(token, make) == "The registers could not be read."
-    assert not any(root.iterdir())
 
 
 def consent(**changes: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from bot.teams import file_store
+from bot import file_store
 from bot.usecases import exports as exports_usecase
 from storage.db import Database
 from storage.models import AuditEntry, Staff

@@ -1,15 +1,22 @@
-"""Files made for an officer on Teams (register exports, the annual report) while they wait for
-the officer's consent: each in its own directory under one root, named by a random token
-that the file-consent card carries, with who it is for beside it.
+"""Files made for an officer (register exports, the annual report) between the request and
+their delivery (Slack: uploaded to the DM; Teams: sent once the officer allows it): each in
+its own directory under one root, named by a random token that the outbox message (and on
+Teams the file-consent card) carries, with who it is for beside it.
 
-A file is removed once uploaded or declined; one never answered, or left by a restart, goes
-when the root is swept: at start-up (bot.teams.adapter) and before each new file is made,
+A file is removed once delivered or declined; one never answered, or left by a restart, goes
+when the root is swept: at start-up (bot.making.configure) and before each new file is made,
 everything older than HOLD. Full registers hold personal data: the root and its files are
 readable by Nolan's user only.
+
+One process makes each file: its maker holds an exclusive lock on the directory's `.maker`
+(`claim`), which the kernel lets go if the process dies, so another process's outbox worker
+drawing the same message meanwhile waits rather than making it twice, and after a crash the
+next one to draw it makes it afresh.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -27,17 +34,18 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _META = ".held.json"
 _SENDING = ".sending"  # the file, once taken for upload (a second press finds nothing)
 _FAILED = ".failed"  # why the file could not be made, for the officer
+_MAKER = ".maker"  # locked by the process making the file (claim)
 
 
 def default_root() -> Path:
-    return Path(tempfile.gettempdir()) / "nolan-teams-files"
+    return Path(tempfile.gettempdir()) / "nolan-files"
 
 
 _root = default_root()
 
 
 def configure(root: Path) -> None:
-    """Where the files wait (bot.teams.adapter; tests give their own)."""
+    """Where the files wait (tests give their own)."""
     global _root
     _root = root
 
@@ -52,7 +60,7 @@ def new_token() -> str:
 
 @dataclass(frozen=True)
 class Held:
-    """A file waiting for its consent."""
+    """A file made, waiting to be delivered."""
 
     token: str
     path: Path
@@ -86,8 +94,46 @@ def making(
         meta = {"owner": owner, "name": filename, "detail": detail}
         (where / _META).write_text(json.dumps(meta, default=str))
     except BaseException:
-        shutil.rmtree(where, ignore_errors=True)
+        _empty(where)
         raise
+
+
+def _empty(where: Path) -> None:
+    """Everything in `where` but the maker's lock, which its holder lets go (with no lock,
+    `where` itself)."""
+    if not (where / _MAKER).exists():
+        shutil.rmtree(where, ignore_errors=True)
+        return
+    with suppress(FileNotFoundError):
+        for entry in where.iterdir():
+            if entry.name == _MAKER:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with suppress(OSError):
+                    entry.unlink()
+
+
+def claim(token: str) -> int | None:
+    """Take the making of `token`'s file: an open descriptor holding the lock (close it when
+    done: `release`), or None if another process is making it now."""
+    where = _dir(token)
+    if where is None:
+        raise ValueError(f"bad file slot {token!r}")
+    _root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    where.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(where / _MAKER, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def release(fd: int) -> None:
+    os.close(fd)  # the lock goes with it
 
 
 def held(token: str) -> Held | None:
