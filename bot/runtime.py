@@ -86,7 +86,8 @@ class Runtime:
             jobs=tuple(all_jobs()),
             outbox=Worker(
                 db,
-                SlackSender(db, notifier, policy=settings.policy),
+                # Drawn as of the runtime's clock: a reminder's working hours, "in 7 days".
+                SlackSender(db, notifier, policy=settings.policy, now=clock),
                 office_tz=settings.policy.tz,
                 merging=merging,
             ),
