@@ -105,12 +105,16 @@ class Worker:
         sleep: Callable[[float], object] | None = None,
         senders: int | None = None,
         merging: timedelta = timedelta(0),
+        drawn_as_of: Callable[[], datetime] | None = None,
     ) -> None:
         """`clock` and `sleep` (seconds) time the pace; tests pass a fake pair. `senders`:
         how many conversations are sent to at once (default: as many as the sender says).
         `merging`: the most a message is queued ahead to merge changes into it (a Home
-        refresh: HOME_REFRESH_SECONDS), which `wait_idle` does not wait out."""
+        refresh: HOME_REFRESH_SECONDS), which `wait_idle` does not wait out. `drawn_as_of`:
+        the time a message is drawn as of (its working hours, "in 7 days") when run_once is
+        given none: the runtime's clock; by default `now`."""
         self.db, self.sender, self.now, self.merging = db, sender, now, merging
+        self.drawn_as_of = drawn_as_of or now
         self.stale_after, self.batch = stale_after, batch
         # The zone of a recipient whose own is not known, for a sender that holds messages.
         self.office_tz = office_tz
@@ -320,7 +324,7 @@ class Worker:
             payload=payload,
             updates=updates,
             due_at=datetime.fromisoformat(due_at) if due_at else None,
-            at=self._at or now,
+            at=self._at or self.drawn_as_of(),
             went=went,
         )
         if updates is not None and payload.get(REDRAWN) == updates[1]:  # not sent: made already

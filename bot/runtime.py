@@ -73,7 +73,9 @@ class Runtime:
             from bot.teams.adapter import TeamsAdapter
 
             teams = teams or TeamsAdapter.build(settings, db, clock)
-            outbox = Worker(db, teams.sender, office_tz=settings.policy.tz, merging=merging)
+            outbox = Worker(
+                db, teams.sender, office_tz=settings.policy.tz, merging=merging, drawn_as_of=clock
+            )
             return cls(settings, db, None, None, clock, tuple(all_jobs()), outbox, teams)
         client = client or make_client(settings)
         notifier = Notifier(client)
@@ -86,10 +88,10 @@ class Runtime:
             jobs=tuple(all_jobs()),
             outbox=Worker(
                 db,
-                # Drawn as of the runtime's clock: a reminder's working hours, "in 7 days".
-                SlackSender(db, notifier, policy=settings.policy, now=clock),
+                SlackSender(db, notifier, policy=settings.policy),
                 office_tz=settings.policy.tz,
                 merging=merging,
+                drawn_as_of=clock,  # a reminder's working hours and "in 7 days", as of it
             ),
         )
 

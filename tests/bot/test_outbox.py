@@ -14,6 +14,8 @@ from slack_sdk import WebClient
 from sqlmodel import Session, select
 
 from bot.outbox import MOOT, REDRAWN, Moot, Posted, Queued, SendFailed, Worker, backoff, queue
+from bot.runtime import Runtime
+from bot.settings import Settings
 from handlers.notifier import Message, Notifier
 from handlers.outgoing import CARDS, Card, Drawn, SlackSender
 from storage import outbox
@@ -291,3 +293,26 @@ def test_the_slack_sender_takes_slack_out_of_reach_as_worth_another_try(
     with pytest.raises(SendFailed) as unreached:
         SlackSender(db, notifier).send(message)
     assert not unreached.value.permanent and "Slack not reached" in str(unreached.value)
+
+
+def test_a_message_is_drawn_as_of_the_runtimes_clock_and_claimed_by_the_workers(
+    db: Database, sender: Recorder, clock: Clock
+) -> None:
+    """A working day's morning on the runtime's clock (an injected one), evening on the
+    worker's: drawn as of the morning (a reminder's working hours, "in 7 days"), claimed
+    and stamped sent by the worker's own."""
+    evening = T0 + timedelta(hours=10)
+    worker = Worker(db, sender, now=lambda: evening, drawn_as_of=clock)
+    message_id = owe(db, "a")
+    assert worker.run_once() == 1
+    assert [m.at for m in sender.sent] == [T0]
+    assert rows(db)[message_id].sent_at == evening
+    owe(db, "b")  # without a clock of its own, a worker draws as of its `now`
+    assert Worker(db, sender, now=lambda: evening).run_once() == 1
+    assert sender.sent[-1].at == evening
+
+
+def test_the_runtimes_workers_draw_as_of_its_clock(db: Database) -> None:
+    settings = Settings(slack_bot_token="xoxb-test", database_url=db.url)
+    runtime = Runtime.build(settings, db=db, client=WebClient(token="xoxb-test"), clock=Clock())
+    assert runtime.outbox.drawn_as_of is runtime.clock
