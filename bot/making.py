@@ -17,9 +17,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot import file_store
-from bot.outbox import Queued, SendFailed
+from bot.outbox import Queued, SendFailed, queue, to_staff
 from bot.settings import Settings
 from storage.db import Database
 
@@ -85,6 +86,22 @@ def prepared(token: str, make: Callable[[], None]) -> file_store.Held | str:
                     target=_make, args=(token, make, held), name=f"file-{token[:8]}", daemon=True
                 ).start()
     raise SendFailed("the file is being written", retry_after=MAKING_RETRY)
+
+
+def owe_file(db: Database, card: str, *, officer_id: int, **payload: Any) -> None:
+    """The file `card` draws, owed to the officer through the outbox with a fresh token and
+    committed, before their request is answered."""
+    with db.session() as session:
+        recipient = to_staff(officer_id)
+        queue(
+            session,
+            card,
+            subject=recipient,
+            recipient=recipient,
+            file=file_store.new_token(),
+            **payload,
+        )
+        session.commit()
 
 
 def made(message: Queued, make: Callable[[str, int], None]) -> file_store.Held | str | None:

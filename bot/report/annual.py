@@ -7,9 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot import file_store
 from bot.export import FILE_ERRORS, explain, replacing
-from bot.outbox import queue, to_staff
+from bot.making import owe_file
 from bot.report.charts import Chart, charts
 from bot.report.gather import annual_summary
 from bot.report.render import to_html, write_pdf
@@ -55,22 +54,10 @@ def record_report(
 def owe_report(
     db: Database, *, officer_id: int, year: FinancialYear, at: datetime, **more: str
 ) -> None:
-    """The report owed to the officer who asked for it in chat, through the outbox (`FILE`),
-    committed before they are answered: made once the outbox draws it, off the request
-    (bot.making), as of `at`. `more`: what the platform's drawer needs besides (Slack: the
-    officer's Slack id)."""
-    with db.session() as session:
-        queue(
-            session,
-            FILE,
-            subject=to_staff(officer_id),
-            recipient=to_staff(officer_id),
-            file=file_store.new_token(),
-            year=year.start_year,
-            at=at.isoformat(),
-            **more,
-        )
-        session.commit()
+    """The report owed to the officer who asked for it in chat (`FILE`,
+    bot.making.owe_file), as of `at`: made once the outbox draws it. `more`: what the
+    platform's drawer needs besides."""
+    owe_file(db, FILE, officer_id=officer_id, year=year.start_year, at=at.isoformat(), **more)
 
 
 def write_report(

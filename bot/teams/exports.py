@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from bot import file_store
 from bot.export import FORMATS
-from bot.making import database, settings
 from bot.outbox import Queued
 from bot.registers import REGISTERS
 from bot.rules.refusal import Refused
@@ -101,20 +100,11 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
     card."""
     wanted = usecase.request_of(message.payload)
 
-    def make(token: str, officer: int) -> None:
-        usecase.make_export(
-            wanted,
-            token,
-            officer_id=officer,
-            destination=f"teams:{message.recipient}",
-            db=database(),
-            settings=settings(),
-        )
-
     def offer(found: file_store.Held) -> Drawn:
         rows = int(str(found.detail.get("rows", 0)))
         text = f"{usecase.ready_text(wanted, rows)} Press Allow to put it in your OneDrive."
         description = f"{usecase.title(wanted)}: {rows} row{'' if rows == 1 else 's'}"
         return consent(found, message, text=text, description=description)
 
+    make = usecase.maker(wanted, destination=f"teams:{message.recipient}")
     return offered(message, make, offer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import file_store
 from bot.export import FORMATS, ExportError, ExportRequest, export
-from bot.making import CouldNotMake
-from bot.outbox import queue, to_staff
+from bot.making import CouldNotMake, database, owe_file, settings
 from bot.registers import REGISTERS, office_timezone
 from bot.rules.access import is_officer
 from bot.rules.refusal import Invalid
@@ -94,23 +93,11 @@ def write_export(
         )
 
 
-def owe_export(
-    db: Database, wanted: ExportRequest, *, officer_id: int, **more: str
-) -> None:
-    """The export owed to the officer through the outbox (`FILE`), committed before the
-    request is answered: made once the outbox draws it (`make_export`). `more`: what the
-    platform's drawer needs besides (Slack: the officer's Slack id)."""
-    with db.session() as session:
-        queue(
-            session,
-            FILE,
-            subject=to_staff(officer_id),
-            recipient=to_staff(officer_id),
-            file=file_store.new_token(),
-            **payload_of(wanted),
-            **more,
-        )
-        session.commit()
+def owe_export(db: Database, wanted: ExportRequest, *, officer_id: int, **more: str) -> None:
+    """The export owed to the officer (`FILE`, bot.making.owe_file): made once the outbox
+    draws it (`maker`). `more`: what the platform's drawer needs besides (Slack: the
+    officer's Slack id)."""
+    owe_file(db, FILE, officer_id=officer_id, **payload_of(wanted), **more)
 
 
 def payload_of(wanted: ExportRequest) -> dict[str, Any]:
@@ -139,27 +126,29 @@ def request_of(payload: Mapping[str, Any]) -> ExportRequest:
     )
 
 
-def make_export(
-    wanted: ExportRequest, token: str, *, officer_id: int, destination: str, db: Database,
-    settings: Settings,
-) -> None:
-    """The file for `token` (bot.making's `make`), its row count kept beside it; CouldNotMake,
-    worded for the officer, when it could not be made."""
-    try:
-        with file_store.making(token, owner=officer_id, filename=wanted.filename) as (
-            target, kept
-        ):
-            kept["rows"] = write_export(
-                wanted,
-                target,
-                db=db,
-                settings=settings,
-                officer_id=officer_id,
-                destination=destination,
-            )
-    except (ExportError, OSError, SQLAlchemyError) as exc:
-        log.warning("Exporting %s for %s", wanted.register, destination, exc_info=True)
-        raise CouldNotMake(failed_text(wanted, why(exc))) from exc
+def maker(wanted: ExportRequest, *, destination: str) -> Callable[[str, int], None]:
+    """bot.making's `make` for `wanted`: the file for a token, its row count kept beside it,
+    the export audited with `destination`; CouldNotMake, worded for the officer, when it
+    could not be made."""
+
+    def make(token: str, officer_id: int) -> None:
+        try:
+            with file_store.making(token, owner=officer_id, filename=wanted.filename) as (
+                target, kept
+            ):
+                kept["rows"] = write_export(
+                    wanted,
+                    target,
+                    db=database(),
+                    settings=settings(),
+                    officer_id=officer_id,
+                    destination=destination,
+                )
+        except (ExportError, OSError, SQLAlchemyError) as exc:
+            log.warning("Exporting %s for %s", wanted.register, destination, exc_info=True)
+            raise CouldNotMake(failed_text(wanted, why(exc))) from exc
+
+    return make
 
 
 def why(exc: Exception) -> str:

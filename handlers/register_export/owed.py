@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.making import database, delivered, made, settings
+from bot.making import delivered, made
 from bot.outbox import Posted, Queued
 from bot.usecases import exports as usecase
 from handlers.notifier import Message
@@ -22,18 +22,7 @@ def _sent(_session: Session, message: Queued, _sent: Posted | None) -> None:
 def draw_file(_session: Session, message: Queued) -> Drawn | None:
     wanted = usecase.request_of(message.payload)
     by = str(message.payload.get("by") or message.recipient)  # the officer's Slack id
-
-    def make(token: str, officer: int) -> None:
-        usecase.make_export(
-            wanted,
-            token,
-            officer_id=officer,
-            destination=f"slack:{by}",
-            db=database(),
-            settings=settings(),
-        )
-
-    found = made(message, make)
+    found = made(message, usecase.maker(wanted, destination=f"slack:{by}"))
     if found is None:
         return None
     if isinstance(found, str):
