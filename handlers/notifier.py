@@ -73,21 +73,6 @@ class Notifier:
         )
         return Posted(channel=response["channel"], ts=response["ts"])
 
-    def upload(
-        self,
-        channel_id: str,
-        *,
-        content: bytes,
-        filename: str,
-        title: str,
-        alt_text: str | None = None,
-    ) -> None:
-        """Share a file in a conversation (files:write). `channel_id` is a conversation id,
-        e.g. the DM's from a Posted; files cannot be sent to a user id."""
-        self.client.files_upload_v2(
-            channel=channel_id, content=content, filename=filename, title=title, alt_txt=alt_text
-        )
-
     def upload_file(
         self,
         channel_id: str,
