@@ -57,12 +57,14 @@ def went_of(payload: dict[str, Any]) -> Partly | None:
     if not isinstance(went, dict):
         return None
     first = went.get("first")
-    return Partly(int(went["parts"]), (str(first[0]), str(first[1])) if first else None)
+    where = (str(first[0]), str(first[1])) if first else None
+    return Partly(int(went["parts"]), where, int(went.get("failed", 0)))
 
 
 def _keeping(descriptor: str, went: Partly) -> str:
     payload = json.loads(descriptor)
-    payload[WENT] = {"parts": went.parts, "first": list(went.first) if went.first else None}
+    first = list(went.first) if went.first else None
+    payload[WENT] = {"parts": went.parts, "first": first, "failed": went.failed}
     return json.dumps(payload, sort_keys=True)
 
 

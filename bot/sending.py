@@ -37,10 +37,12 @@ class Posted:
 @dataclass(frozen=True)
 class Partly:
     """What of a message in parts (a long list) reached the platform before a part failed: how
-    many parts, and where the first went (the message's place, for updates)."""
+    many parts, where the first went (the message's place, for updates), and how many tries
+    at the part after them have failed (what a sender gives up on a file after)."""
 
     parts: int
     first: tuple[str, str] | None = None
+    failed: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,9 @@ def send_in_parts(
         try:
             where = send(part)
         except SendFailed as failed:
-            if n:
-                failed.went = Partly(n, first)
+            if n:  # the same part failing again counts on
+                tries = went.failed + 1 if n == went.parts else 1
+                failed.went = Partly(n, first, tries)
             raise
         first = where if n == 0 else first
     return first

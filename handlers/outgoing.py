@@ -61,6 +61,10 @@ PERMANENT = frozenset(
 # What Slack answers when it failed on its side: tried again.
 PASSING = frozenset({"fatal_error", "internal_error", "request_timeout", "service_unavailable"})
 
+# Tries at sharing a file before the officer is told Slack did not take it: with the outbox's
+# back-off (doubling from a second) about eight and a half minutes of Slack failing.
+FILE_ATTEMPTS = 10
+
 # Slack's rate limits, per method per workspace: posting "generally allows one message per
 # second per channel" (short bursts tolerated); chat.update is a Tier 3 method (50+ a minute)
 # and views.publish, which draws a Home, a Tier 4 one (100+), neither paced per conversation.
@@ -259,10 +263,13 @@ class SlackSender:
         # Where the first part went: the conversation a file is shared in.
         where = [message.went.first[0]] if message.went and message.went.first else []
         refused: list[str] = []
+        # Tries that failed before, at the part this attempt resumes at (its first to send).
+        failed_before = [message.went.failed if message.went else 0]
 
         def post(part: Message | Upload) -> tuple[str, str] | None:
+            before, failed_before[:] = failed_before[0], [0]
             if isinstance(part, Upload):
-                self._share(part, where, refused)
+                self._share(part, where, refused, tries=before + 1)
                 return None
             with _refusals():  # each part's own: what went before it is kept (send_in_parts)
                 if message.recipient.startswith("channel:"):
@@ -280,10 +287,14 @@ class SlackSender:
         first = send_in_parts(message, parts, post)
         return None if first is None else Posted(*first)
 
-    def _share(self, upload: Upload, where: list[str], refused: list[str]) -> None:
+    def _share(
+        self, upload: Upload, where: list[str], refused: list[str], *, tries: int
+    ) -> None:
         """One file into the conversation `where` names. Slack out of reach, throttling or
         failing (5xx), or its upload URL not taking the bytes: SendFailed, tried again from
-        this file. Refused for good: `upload.refused` said once in its place (`refused`)."""
+        this file, up to FILE_ATTEMPTS tries (`tries`: this one's number). Refused for good,
+        or failing at the last try: `upload.refused` said once in its place (`refused`), and
+        the files after it not tried."""
         if refused:
             return
         if not where:  # a message Slack schedules has no conversation yet
@@ -297,19 +308,24 @@ class SlackSender:
                     title=upload.title,
                     alt_text=upload.alt_text,
                 )
+            return
         except UploadFailed as exc:
-            raise SendFailed(f"Slack did not take the file: {exc}") from exc
-        except SendFailed as failed:
-            cause = failed.__cause__
-            if upload.refused is None or not isinstance(cause, SlackApiError):
-                raise
-            why = str(cause.response.get("error") or cause.response.status_code)
-            if failed.pause is not None or cause.response.status_code >= 500 or why in PASSING:
-                raise
-            refused.append(why)
-            log.warning("Slack refused %s: %s", upload.filename, why)
-            with _refusals():
-                self.notifier.post(where[0], upload.refused(why))
+            failed = SendFailed(f"Slack did not take the file: {exc}")
+            failed.__cause__, why, lasting = exc, "the upload failed", False
+        except SendFailed as exc:
+            failed, cause = exc, exc.__cause__
+            if isinstance(cause, SlackApiError):
+                why = str(cause.response.get("error") or cause.response.status_code)
+                passing = cause.response.status_code >= 500 or why in PASSING
+                lasting = exc.pause is None and not passing  # no try will mend it
+            else:
+                why, lasting = "Slack could not be reached", False
+        if upload.refused is None or not (lasting or tries >= FILE_ATTEMPTS):
+            raise failed
+        refused.append(why)
+        log.warning("Slack did not take %s: %s", upload.filename, failed)
+        with _refusals():
+            self.notifier.post(where[0], upload.refused(why))
 
     def record(self, session: Session, message: Queued, sent: Any) -> None:
         found = CARDS.get(str(message.payload.get("card")))

@@ -30,7 +30,7 @@ def draw_file(_session: Session, message: Queued) -> Drawn | None:
     rows = int(str(found.detail.get("rows", 0)))
 
     def refused(why: str) -> Message:
-        return messages.failed(wanted, f"Slack refused the file ({why})")
+        return messages.failed(wanted, f"Slack did not take the file ({why})")
 
     upload = Upload(found.path, wanted.filename, messages.title(wanted), refused=refused)
     return Drawn(messages.ready(wanted, rows), files=(upload,))

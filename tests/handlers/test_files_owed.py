@@ -28,7 +28,7 @@ from bot.rules.status import OutboxStatus
 from bot.usecases.exports import FILE as EXPORT
 from handlers.conduct import ConductRequest
 from handlers.notifier import Notifier, UploadFailed
-from handlers.outgoing import SlackSender
+from handlers.outgoing import FILE_ATTEMPTS, SlackSender
 from handlers.register_export.listeners import submit_export
 from handlers.report.listeners import conduct_report
 from storage.db import Database
@@ -198,7 +198,7 @@ def test_a_file_slack_refuses_is_said_in_its_place_once(db: Database, files: Pat
     deliver(db, notifier, sent(db, EXPORT))
     note, refused = texts(notifier)
     assert note.startswith("Here is the")
-    assert "Slack refused the file (missing_scope)" in refused
+    assert "Slack did not take the file (missing_scope)" in refused
     assert notifier.upload_file.call_count == 1
     assert notifier.post.call_args.args[0] == "DMO"  # in the DM the note went to
     assert not any(files.iterdir())
@@ -229,6 +229,29 @@ def test_an_upload_that_failed_is_tried_again_without_the_note_again(
     assert len(texts(notifier)) == 1  # the note once
     assert [f for _, f, _ in uploaded] == ["gifts-register-public.csv"]
     assert len(tries) == 2
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (UploadFailed("connection reset"), "the upload failed"),
+        (refusal("internal_error", 500), "internal_error"),
+        (ConnectionRefusedError("no route"), "Slack could not be reached"),
+    ],
+)
+def test_an_upload_that_keeps_failing_is_said_after_the_last_try(
+    db: Database, files: Path, failure: Exception, said: str
+) -> None:
+    mo = officer(db)
+    notifier = slack_notifier([])
+    notifier.upload_file.side_effect = failure
+    submit_export(turn_for(env_for(db, lambda: NOW, notifier), mo, body=export_form()))
+    deliver(db, notifier, sent(db, EXPORT))
+    note, refused = texts(notifier)
+    assert note.startswith("Here is the")
+    assert f"Slack did not take the file ({said})" in refused
+    assert notifier.upload_file.call_count == FILE_ATTEMPTS
+    assert not any(files.iterdir())
 
 
 def test_a_register_that_could_not_be_read_is_said_instead(
