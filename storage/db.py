@@ -132,10 +132,12 @@ def make_engine(url: str, *, threads: int = 8) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _restore_synchronous)
         return engine
-    from storage.pg_connection import connect  # psycopg: not loaded on SQLite
+    from storage import pg_connection  # psycopg: not loaded on SQLite
 
-    engine = create_engine(url, pool_pre_ping=True, **pool)
-    event.listen(engine, "do_connect", connect)
+    engine = create_engine(url, **pool)  # no pre-ping: pg_connection.check_out instead
+    event.listen(engine, "do_connect", pg_connection.connect)
+    event.listen(engine, "checkout", pg_connection.check_out)
+    event.listen(engine, "checkin", pg_connection.put_back)
     return engine
 
 

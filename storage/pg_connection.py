@@ -3,10 +3,13 @@ only on PostgreSQL: SQLite's start does not load psycopg)."""
 
 from __future__ import annotations
 
+import select
+import time
 from typing import Any
 
 import psycopg
 from psycopg import pq
+from sqlalchemy.exc import DisconnectionError
 
 # What a session that only read leaves: a transaction to end. Outside one, or in a pipeline,
 # psycopg's own rollback is used unchanged.
@@ -60,3 +63,51 @@ def prepare_threshold(given: Any) -> int | None:
     raise ValueError(
         f"DATABASE_URL's prepare_threshold must be a whole number or none, not {given!r}"
     )
+
+
+# A connection idle longer than this is asked whether it is alive (one round trip) before it
+# is handed out: what the socket cannot show (a peer gone without a word, a firewall that
+# dropped the idle connection) shows there rather than in the request's first statement.
+PING_AFTER = 30.0  # seconds
+_PUT_BACK = "nolan_put_back"  # the pool record's note of when the connection was put back
+
+
+def put_back(_dbapi: Any, record: Any) -> None:
+    """The pool's `checkin` event: when, so that `check_out` knows how long it was idle."""
+    record.info[_PUT_BACK] = time.monotonic()
+
+
+def check_out(dbapi: Any, record: Any, _proxy: Any) -> None:
+    """The pool's `checkout` event, in place of SQLAlchemy's `pool_pre_ping`, which sent a
+    SELECT 1 (a round trip, parsed and run by the server) at every checkout: several an
+    action, 3% of the bot's CPU under load (scripts/bench_ack.py). A connection in use
+    within PING_AFTER is checked on its socket alone: a server that ended it (restarted,
+    `pg_terminate_backend`, idle timeout) has written its goodbye or closed, so the socket
+    reads ready while nothing was asked. One idle longer is pinged with an empty query.
+    DisconnectionError has the pool drop it and hand out a fresh connection instead."""
+    pgconn = dbapi.pgconn
+    if dbapi.closed or pgconn.status != pq.ConnStatus.OK:
+        raise DisconnectionError("the connection is closed")
+    if _said_something(pgconn.socket):
+        raise DisconnectionError("the server ended the connection")
+    put_back_at = record.info.get(_PUT_BACK)  # None: connected just now
+    idle = 0.0 if put_back_at is None else time.monotonic() - put_back_at
+    if idle > PING_AFTER and not _answers(dbapi):
+        raise DisconnectionError("the server did not answer")
+
+
+def _answers(dbapi: Any) -> bool:
+    """One round trip: an empty query, which the server neither parses nor plans."""
+    try:
+        with dbapi.lock:
+            return bool(dbapi.pgconn.exec_(b"").status == pq.ExecStatus.EMPTY_QUERY)
+    except psycopg.Error:
+        return False
+
+
+def _said_something(fd: int) -> bool:
+    """The socket of an idle connection reads ready: the server wrote (a FATAL error as it
+    ends the session; Nolan never LISTENs, so nothing else comes unasked) or closed it."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))

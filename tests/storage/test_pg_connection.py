@@ -1,5 +1,6 @@
 """PostgreSQL's connections keep their prepared statements through a rollback
-(storage/pg_connection.py), and a rollback still does what one must."""
+(storage/pg_connection.py), and a rollback still does what one must; a connection the server
+ended is replaced before it is handed out, with no round trip for one in use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
+from storage import pg_connection
 from storage.db import Database
 from storage.models import Staff
 from tests.conftest import PG_URL
@@ -89,6 +91,53 @@ def test_a_connection_whose_server_went_away_is_replaced(own: Database, db: Data
             session.rollback()
     with own.session() as session:
         assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+
+
+def test_a_connection_the_server_ended_while_it_was_idle_is_replaced_unseen(
+    own: Database, db: Database
+) -> None:
+    backend = _backend(own)  # put back in the pool
+    with db.session() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
+        other.commit()
+    with own.session() as session:  # no error: the pool hands out a fresh one
+        assert session.exec(ONE).first() is None
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+
+
+@pytest.fixture
+def pings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The pings sent at checkout, each with its answer (the real one unless told)."""
+    sent: list[bool] = []
+    real = pg_connection._answers
+
+    def counted(dbapi: object) -> bool:
+        sent.append(real(dbapi) and not getattr(counted, "fail", False))
+        counted.fail = False  # type: ignore[attr-defined]
+        return sent[-1]
+
+    monkeypatch.setattr(pg_connection, "_answers", counted)
+    return sent
+
+
+def test_a_connection_in_use_is_handed_out_without_a_round_trip(
+    own: Database, pings: list[bool]
+) -> None:
+    backend = _backend(own)
+    for _ in range(3):
+        assert _backend(own) == backend
+    assert pings == []
+
+
+def test_a_connection_idle_past_ping_after_is_pinged_and_replaced_if_it_does_not_answer(
+    own: Database, pings: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = _backend(own)
+    monkeypatch.setattr(pg_connection, "PING_AFTER", 0.0)
+    assert _backend(own) == backend and pings == [True]
+    pg_connection._answers.fail = True  # type: ignore[attr-defined]
+    assert _backend(own) != backend  # the fresh connection is not pinged: it has just come
+    assert pings == [True, False]
 
 
 def test_the_pool_hands_out_the_connection_put_back_last(own: Database) -> None:
