@@ -77,8 +77,7 @@ def build_app(
         process_before_response=False,
         token_verification_enabled=verify_token,
         raise_error_for_unhandled_request=False,
-        # As many listeners finishing after their ack as requests handled at once.
-        listener_executor=SettlingExecutor(db, max_workers=settings.request_threads),
+        listener_executor=SettlingExecutor(db, max_workers=settings.listener_threads),
     )
     homes = runtime.attach_homes(told=bell.shown if bell else None)
     env = Env(db=db, settings=settings, notifier=notifier, clock=clock)

@@ -58,7 +58,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "0.0.0.0"
     port: int = 3000
-    http_threads: int = 0  # requests handled at once; 0: by the database (request_threads)
+    http_threads: int = 0  # requests handled at once; 0: the default (request_threads)
     http_processes: int = 1  # processes serving PORT (bot.processes)
     # The outbox and sweep in a process of their own (HTTP mode). Unset, load_settings says
     # yes on SQLite and no on PostgreSQL, where one delivery process halved what several HTTP
@@ -90,9 +90,18 @@ class Settings:
 
     @property
     def request_threads(self) -> int:
-        """HTTP_THREADS, else by the database: SQLite has one writer at a time (more threads
-        would only queue for it), PostgreSQL takes many."""
-        return self.http_threads or (16 if self.database_url.startswith("postgres") else 8)
+        """HTTP_THREADS, else 8 whatever the database. A request's work before its ack is
+        Python's and the database's CPU, so more threads than that only contend for the two:
+        on PostgreSQL (scripts/bench_ack.py, 50 at once) 16 threads a process answered no
+        more requests a second than 8 and their p99 was 1.4-2.3 times as long."""
+        return self.http_threads or 8
+
+    @property
+    def listener_threads(self) -> int:
+        """Listeners run at once: one for each request on its way to its ack, and as many
+        finishing their work after it (a form opened, views.open) so that a slow Slack
+        there keeps no request from being answered."""
+        return 2 * self.request_threads
 
 
 # The one place defaults live: the dataclasses.

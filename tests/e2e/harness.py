@@ -118,7 +118,9 @@ class Nolan:
         # Slack's pace (a message a second to each person) is the subject of tests/bot's
         # pacing tests and of bench_pacing; here it would only add seconds of waiting.
         outbox_of(app).pacer = Pacer(Pace(), clock=time.monotonic)
-        self._serving = Serving(make_server(app, self.db, "127.0.0.1", 0))
+        self._serving = Serving(
+            make_server(app, self.db, "127.0.0.1", 0, threads=settings.request_threads)
+        )
         self.fake.idle = self.settle  # assert_no_call waits on the bot, not on a clock
         return self
 

@@ -1,21 +1,25 @@
 """The HTTP edge: anything unsigned is a 401, anything signed but malformed a 400, never a 500
 and never a traceback in the log; a replayed form submission records nothing; a form Slack
-will not open, or a listener's bug, is told to the person who asked (issues 9 and 10)."""
+will not open, or a listener's bug, is told to the person who asked, and forms Slack is slow
+to open hold no other request's answer back (issues 9 and 10)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import threading
 import time
 import urllib.request
+from typing import Any
 
 import pytest
 from slack_bolt import BoltRequest
 from sqlmodel import func, select
 
+from bot.slack_client import KeptAliveClient
 from storage.db import Database
-from storage.models import ApprovalStep, Declaration
+from storage.models import ApprovalStep, Declaration, Staff
 from tests.e2e.harness import SECRET, Clock, Nolan, dm_to
 from tests.e2e.test_gifts_flow import APPROVE, gift, has_buttons, hospitality
 from tests.fakeslack import (
@@ -205,6 +209,35 @@ def test_a_form_slack_will_not_open_is_told(
     assert told.args["response_type"] == "ephemeral"
     assert "expired_trigger_id" in told.args["text"]
     assert tracebacks(caplog) == []
+
+
+def test_forms_slack_is_slow_to_open_hold_no_other_answer_back(
+    fake: FakeSlack, db: Database, clock: Clock, org: dict[str, Staff],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each request's listener opens its form after the ack: with every request thread's
+    listener still waiting on Slack there, the next request is answered all the same."""
+    opening, release = threading.Semaphore(0), threading.Event()
+    real = KeptAliveClient.views_open
+
+    def slow(self: KeptAliveClient, **kwargs: Any) -> Any:
+        opening.release()
+        assert release.wait(30), "never released"
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(KeptAliveClient, "views_open", slow)
+    bot = Nolan(fake, db, clock, http_threads=2).start()
+    try:
+        for _ in range(2):  # as many as the requests handled at once
+            assert bot.command("UALICE", "/gift", "pen")[0] == 200
+            assert opening.acquire(timeout=10)
+        assert bot.command("UALICE", "/gift", "pen")[0] == 200  # not Bolt's 404 after 3 s
+        assert opening.acquire(timeout=10)
+        release.set()
+        fake.wait_for("views.open", count=3)
+    finally:
+        release.set()
+        bot.stop()
 
 
 def test_a_bug_is_told_with_a_reference_the_log_also_holds(
