@@ -83,16 +83,15 @@ def check_out(dbapi: Any, record: Any, _proxy: Any) -> None:
     action, 3% of the bot's CPU under load (scripts/bench_ack.py). A connection in use
     within PING_AFTER is checked on its socket alone: a server that ended it (restarted,
     `pg_terminate_backend`, idle timeout) has written its goodbye or closed, so the socket
-    reads ready while nothing was asked. One idle longer is pinged with an empty query.
+    reads ready while nothing was asked. Such a one, or one idle longer, is pinged with an
+    empty query (what else came unasked, a TLS record say, is read and the ping answered).
     DisconnectionError has the pool drop it and hand out a fresh connection instead."""
     pgconn = dbapi.pgconn
     if dbapi.closed or pgconn.status != pq.ConnStatus.OK:
         raise DisconnectionError("the connection is closed")
-    if _said_something(pgconn.socket):
-        raise DisconnectionError("the server ended the connection")
     put_back_at = record.info.get(_PUT_BACK)  # None: connected just now
     idle = 0.0 if put_back_at is None else time.monotonic() - put_back_at
-    if idle > PING_AFTER and not _answers(dbapi):
+    if (idle > PING_AFTER or _said_something(pgconn.socket)) and not _answers(dbapi):
         raise DisconnectionError("the server did not answer")
 
 
@@ -107,7 +106,7 @@ def _answers(dbapi: Any) -> bool:
 
 def _said_something(fd: int) -> bool:
     """The socket of an idle connection reads ready: the server wrote (a FATAL error as it
-    ends the session; Nolan never LISTENs, so nothing else comes unasked) or closed it."""
+    ends the session; Nolan never LISTENs) or closed it."""
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
     return bool(poller.poll(0))

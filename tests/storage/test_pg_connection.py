@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import text
@@ -93,8 +94,29 @@ def test_a_connection_whose_server_went_away_is_replaced(own: Database, db: Data
         assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
 
 
+@dataclass
+class Pings:
+    """The pings sent at checkout, each with its answer: the real one, but for `fail_next`."""
+
+    sent: list[bool] = field(default_factory=list)
+    fail_next: bool = False
+
+
+@pytest.fixture
+def pings(monkeypatch: pytest.MonkeyPatch) -> Pings:
+    seen, real = Pings(), pg_connection._answers
+
+    def counted(dbapi: object) -> bool:
+        seen.sent.append(real(dbapi) and not seen.fail_next)
+        seen.fail_next = False
+        return seen.sent[-1]
+
+    monkeypatch.setattr(pg_connection, "_answers", counted)
+    return seen
+
+
 def test_a_connection_the_server_ended_while_it_was_idle_is_replaced_unseen(
-    own: Database, db: Database
+    own: Database, db: Database, pings: Pings
 ) -> None:
     backend = _backend(own)  # put back in the pool
     with db.session() as other:
@@ -103,41 +125,27 @@ def test_a_connection_the_server_ended_while_it_was_idle_is_replaced_unseen(
     with own.session() as session:  # no error: the pool hands out a fresh one
         assert session.exec(ONE).first() is None
         assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
-
-
-@pytest.fixture
-def pings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """The pings sent at checkout, each with its answer (the real one unless told)."""
-    sent: list[bool] = []
-    real = pg_connection._answers
-
-    def counted(dbapi: object) -> bool:
-        sent.append(real(dbapi) and not getattr(counted, "fail", False))
-        counted.fail = False  # type: ignore[attr-defined]
-        return sent[-1]
-
-    monkeypatch.setattr(pg_connection, "_answers", counted)
-    return sent
+    assert pings.sent == [False]  # its socket read ready, so it was asked; the fresh one not
 
 
 def test_a_connection_in_use_is_handed_out_without_a_round_trip(
-    own: Database, pings: list[bool]
+    own: Database, pings: Pings
 ) -> None:
     backend = _backend(own)
     for _ in range(3):
         assert _backend(own) == backend
-    assert pings == []
+    assert pings.sent == []
 
 
 def test_a_connection_idle_past_ping_after_is_pinged_and_replaced_if_it_does_not_answer(
-    own: Database, pings: list[bool], monkeypatch: pytest.MonkeyPatch
+    own: Database, pings: Pings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     backend = _backend(own)
     monkeypatch.setattr(pg_connection, "PING_AFTER", 0.0)
-    assert _backend(own) == backend and pings == [True]
-    pg_connection._answers.fail = True  # type: ignore[attr-defined]
+    assert _backend(own) == backend and pings.sent == [True]
+    pings.fail_next = True
     assert _backend(own) != backend  # the fresh connection is not pinged: it has just come
-    assert pings == [True, False]
+    assert pings.sent == [True, False]
 
 
 def test_the_pool_hands_out_the_connection_put_back_last(own: Database) -> None:
