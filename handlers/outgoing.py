@@ -264,10 +264,11 @@ class SlackSender:
         where = [message.went.first[0]] if message.went and message.went.first else []
         refused: list[str] = []
         # Tries that failed before, at the part this attempt resumes at (its first to send).
-        failed_before = [message.went.failed if message.went else 0]
+        failed_before = message.went.failed if message.went else 0
 
         def post(part: Message | Upload) -> tuple[str, str] | None:
-            before, failed_before[:] = failed_before[0], [0]
+            nonlocal failed_before
+            before, failed_before = failed_before, 0
             if isinstance(part, Upload):
                 self._share(part, where, refused, tries=before + 1)
                 return None
