@@ -71,9 +71,11 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
 
     The rows are append-only, so nothing is written twice: the batch's ids are taken as the
     head is held, by the same statement (the sequence's on PostgreSQL; on SQLite, which holds
-    the write lock, one past the highest and the next ones), then the links go in one
-    executemany and the head moves on: three statements a batch (on PostgreSQL one more for
-    a batch's other ids), not two an entry (issue 10).
+    the write lock, one past the highest and the next ones), then the links go in and the
+    head moves on. On PostgreSQL that is one statement (the INSERT in a WITH of the head's
+    UPDATE) for a batch of up to `_JOINED` entries: two statements a batch in all, each a
+    round trip. SQLite takes no INSERT in a WITH: an executemany, then the head's UPDATE
+    (issue 10).
     The head's lock lasts until the caller's transaction ends, so the chain never forks:
     `storage.audit.record` calls this as the transaction commits, to hold it briefly.
     """
@@ -87,13 +89,19 @@ def append_all(session: Session, entries: list[AuditEntry]) -> None:
         entry.prev_hash = prev
         entry.hash = prev = hash_of(entry, prev)
         rows.append({name: getattr(entry, name) for name in _WRITTEN})
-    run(session, _ADD, rows)  # a Core INSERT: no ORM flush a link
+    head = {"head_id": entries[-1].id, "head_hash": prev}
+    if session.get_bind().dialect.name == "postgresql" and len(rows) <= _JOINED:
+        joined = {f"e{n}_{name}": v for n, row in enumerate(rows) for name, v in row.items()}
+        run(session, _add_and_set_head(len(rows)), joined | head)
+    else:
+        run(session, _ADD, rows)  # a Core INSERT: no ORM flush a link
+        run(session, _SET_HEAD, head)
     touched.note_entries(session, entries)
-    run(session, _SET_HEAD, {"head_id": entries[-1].id, "head_hash": prev})
 
 
 _WRITTEN = (*_HASHED, "prev_hash", "hash")
 _ADD = _ENTRIES.insert()
+_JOINED = 16  # the most entries added in the head's statement (a change writes one to three)
 
 
 # Every audited commit runs these: built once (per database kind), not at each commit.
@@ -102,6 +110,14 @@ _SET_HEAD = (
     .where(_HEAD.c.id == HEAD_ID)
     .values(last_id=bindparam("head_id"), last_hash=bindparam("head_hash"))
 )
+
+
+@cache
+def _add_and_set_head(n: int) -> Any:
+    """PostgreSQL: `n` links added and the head moved on to the last, in one statement (the
+    INSERT, in the WITH, sees and locks nothing the UPDATE does), built once for each `n`."""
+    links = [{name: bindparam(f"e{i}_{name}") for name in _WRITTEN} for i in range(n)]
+    return _SET_HEAD.add_cte(_ENTRIES.insert().values(links).cte("added"))
 
 
 @cache
@@ -116,18 +132,21 @@ def _claim(dialect: str) -> Any:
 
 
 def _first_id(dialect: str) -> Any:
-    """The next entry's id, as RETURNING computes it once the head row is held."""
+    """The next entry's id (PostgreSQL: the next `n` ids, an array), as RETURNING computes it
+    once the head row is held."""
     if dialect == "postgresql":
-        return func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))
+        return _NEXT_IDS
     # Never reuse the number of an entry that has been deleted from the end.
     highest = select(func.max(_ENTRIES.c.id)).scalar_subquery()
     return func.max(func.coalesce(highest, 0), func.coalesce(_HEAD.c.last_id, 0)) + 1
 
 
-# On PostgreSQL, the ids of a batch's entries after its first: n numbers from the sequence
-# in one round trip (sorted, they keep the entries' order).
-_MORE_IDS = select(func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))).select_from(
-    func.generate_series(1, bindparam("n"))
+# On PostgreSQL, the ids of a batch's entries: n numbers from the sequence (sorted, they keep
+# the entries' order), in the statement that holds the head.
+_NEXT_IDS = (
+    select(func.array_agg(func.nextval(func.pg_get_serial_sequence("audit_entry", "id"))))
+    .select_from(func.generate_series(1, bindparam("n")))
+    .scalar_subquery()
 )
 
 
@@ -145,13 +164,11 @@ def _claim_head(session: Session, n: int) -> tuple[str, list[int]]:
     An upsert, so a head row that has gone (a table emptied) starts again from the genesis
     value — if entries remain, `verify` shows the break — at no extra query."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        last_hash, taken = run(session, _claim(dialect), {"n": n}).one()
+        return last_hash or GENESIS, sorted(int(id_) for id_ in taken)
     last_hash, first = run(session, _claim(dialect)).one()
-    ids = [int(first)]
-    if n > 1 and dialect == "postgresql":
-        ids += sorted(int(id_) for id_ in run(session, _MORE_IDS, {"n": n - 1}).scalars())
-    elif n > 1:
-        ids += range(ids[0] + 1, ids[0] + n)
-    return last_hash or GENESIS, ids
+    return last_hash or GENESIS, list(range(int(first), int(first) + n))
 
 
 @dataclass(frozen=True)
