@@ -244,20 +244,38 @@ for _model in DETAIL_MODELS.values():
     _DETAILED = _DETAILED.outerjoin(
         _model, col(_model.declaration_id) == col(Declaration.id)  # type: ignore[attr-defined]
     )
-_WITH_DETAIL = _DETAILED.where(col(Declaration.id) == bindparam("declaration_id"))
+# One declaration with its detail and its steps, a row a step (or one row with no step): a
+# Record in two statements, this and its people's, not three (issue 10).
+_WITH_STEPS = (
+    _DETAILED.add_columns(ApprovalStep)
+    .outerjoin(ApprovalStep, col(ApprovalStep.declaration_id) == col(Declaration.id))
+    .order_by(col(ApprovalStep.position))
+)
+_WITH_DETAIL = _WITH_STEPS.where(col(Declaration.id) == bindparam("declaration_id"))
 # A step's declaration found by the step, in the same statement.
-_OF_STEP = _DETAILED.where(col(Declaration.id) == _DECLARATION_OF_STEP.scalar_subquery())
+_OF_STEP = _WITH_STEPS.where(col(Declaration.id) == _DECLARATION_OF_STEP.scalar_subquery())
 
 
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
-    found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).first()
-    return _completed(session, found)
+    found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).all()
+    return _with_steps(session, found)
 
 
 def record_of_step(session: Session, *, step_id: int) -> Record | None:
     """The declaration a step belongs to, as load_record has it (None: no such step), without
     a statement first to find which it is."""
-    return _completed(session, session.exec(_OF_STEP, params={"step_id": step_id}).first())
+    return _with_steps(session, session.exec(_OF_STEP, params={"step_id": step_id}).all())
+
+
+def _with_steps(session: Session, rows: Sequence[Any]) -> Record | None:
+    """A Record from the rows of _WITH_STEPS: its people added."""
+    if not rows:
+        return None
+    declaration, detail = _detail(rows[0][:-1])
+    assert detail is not None and declaration.id is not None
+    steps = [row[-1] for row in rows if row[-1] is not None]
+    people = _people(session, people_ids(declaration, steps))
+    return Record(declaration, detail, people[declaration.declarant_id], steps, people)
 
 
 _PEOPLE = _where_in(Staff, "id")
@@ -272,17 +290,6 @@ def _detail(found: Any) -> tuple[Declaration, Any]:
 
 def _people(session: Session, ids: set[int]) -> dict[int, Staff]:
     return {p.id: p for p in session.exec(_PEOPLE, params={"ids": list(ids)}) if p.id}
-
-
-def _completed(session: Session, found: Any) -> Record | None:
-    """A declaration and its detail read: its steps and people added."""
-    if found is None:
-        return None
-    declaration, detail = _detail(found)
-    assert detail is not None and declaration.id is not None
-    steps = steps_for(session, declaration_id=declaration.id)
-    people = _people(session, people_ids(declaration, steps))
-    return Record(declaration, detail, people[declaration.declarant_id], steps, people)
 
 
 def load_records(session: Session, ids: Sequence[int]) -> list[Record]:

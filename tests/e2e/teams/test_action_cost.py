@@ -36,7 +36,8 @@ def test_an_approve_press_reads_no_whole_table_at_fifty_thousand_staff(
 # What an Approve press's request may send, at most: the person acting found, the decision
 # with its steps, the outbox and audit entries it owes. Each statement is a round trip on
 # PostgreSQL: lower it when a change saves some, never raise it to let a regression through.
-APPROVAL_STATEMENTS = 25
+# By database: PostgreSQL adds the audit trail's links in the statement that moves its head on.
+APPROVAL_STATEMENTS = {"sqlite": 19, "postgresql": 18}
 
 
 def test_an_approve_press_sends_no_more_statements_than_it_did(
@@ -59,4 +60,4 @@ def test_an_approve_press_sends_no_more_statements_than_it_did(
     finally:
         event.remove(db.engine, "before_cursor_execute", counted)
     assert status == 200
-    assert len(seen) <= APPROVAL_STATEMENTS, "\n".join(seen)
+    assert len(seen) <= APPROVAL_STATEMENTS[db.engine.dialect.name], "\n".join(seen)
