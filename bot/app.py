@@ -102,8 +102,8 @@ def build_app(
 
     app.middleware(kept_ack)
     app.middleware(typed_payload)
+    app.middleware(once_per_view)  # before load_actor: it reads the person as it claims
     app.middleware(load_actor)
-    app.middleware(once_per_view)
     app.middleware(load_turn)  # last: it takes the ack once_per_view may have replaced
     app.error(handle_error)
     handlers.register(app)

@@ -197,7 +197,10 @@ def typed_payload(body: dict[str, Any], context: BoltContext, next: Next) -> Bol
 
 
 def load_actor(context: BoltContext, next: Next) -> BoltResponse | None:
-    """The acting person's staff row (detached: read its fields; re-load it to change it)."""
+    """The acting person's staff row (detached: read its fields; re-load it to change it),
+    unless a middleware before it read it already (handlers.replays)."""
+    if ACTOR in context:
+        return next()
     user = acting_user(context.get(PAYLOAD))
     context[ACTOR] = None
     if user:

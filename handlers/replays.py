@@ -1,8 +1,10 @@
 """A view submission is taken once: a replay of the same signed request (same view id and
 hash, within Slack's five-minute window) is answered 200 and does nothing.
 
-The claim is made before the listener runs and given back if the form is answered with
-errors or the request fails, so that the person can correct and send the same form again.
+The claim is made before the listener runs, in one transaction with the reading of the
+person's row (this middleware runs before handlers.context.load_actor), and given back if the
+form is answered with errors or the request fails, so that the person can correct and send
+the same form again.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
-from handlers.context import PAYLOAD, KeptAck
+from handlers.context import ACTOR, PAYLOAD, KeptAck, acting_user
 from handlers.errors import ON_FAILURE
 from handlers.payloads import ViewSubmission
-from storage import replays
+from storage import replays, staff
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -43,9 +45,17 @@ def once_per_view(
         return next()
     view_id, view_hash = payload.view.id, payload.view.hash or ""
     db = context["db"]
-    if not replays.claim(db, view_id=view_id, view_hash=view_hash, now=utcnow()):
+    user = acting_user(payload)
+    # One transaction for both, before load_actor (which then has the person): a form's
+    # ack waits for one checkout and commit less.
+    with db.session(durable=False) as session:
+        actor = staff.by_slack_id(session, slack_user_id=user) if user else None
+        taken = replays.claim_in(session, db, view_id=view_id, view_hash=view_hash, now=utcnow())
+        session.commit()
+    if not taken:
         log.info("Ignored a second submission of view %s (a replay)", view_id)
         return BoltResponse(status=200, body="")
+    context[ACTOR] = actor
 
     def release() -> None:
         replays.release(db, view_id=view_id, view_hash=view_hash)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import BoltRequest
+from sqlalchemy import event
 from sqlmodel import func, select
 
 from bot.slack_client import KeptAliveClient
@@ -180,6 +181,36 @@ def test_a_replayed_submission_records_nothing(nolan: Nolan, db: Database) -> No
     again = post(nolan.events_url, body, SECRET, timestamp=stamp)  # same bytes, same signature
     assert (first[0], again[0]) == (200, 200)
     assert again[2].strip() == ""
+    assert declarations(db) == 1
+
+
+def test_a_submission_is_claimed_in_the_transaction_that_reads_who_sent_it(
+    nolan: Nolan, db: Database
+) -> None:
+    """The claim and the submitter's row share one connection's transaction: one checkout and
+    one commit before the flow's, not one each."""
+    view = nolan.open_modal("UALICE", "/gift", "pen")
+    body = view_submission_form("UALICE", view, view_state(view, GIFT))
+    checkouts: list[int] = []
+    seen: list[tuple[int, str]] = []
+
+    def checked_out(*_: object) -> None:
+        checkouts.append(len(checkouts))
+
+    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if threading.current_thread().name.startswith("waitress"):
+            seen.append((len(checkouts), " ".join(statement.split())))
+
+    event.listen(db.engine.pool, "checkout", checked_out)
+    event.listen(db.engine, "before_cursor_execute", sent)
+    try:
+        assert post(nolan.events_url, body, SECRET)[0] == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", sent)
+        event.remove(db.engine.pool, "checkout", checked_out)
+    claim = [n for n, st in seen if st.startswith("INSERT INTO view_submission")]
+    who = [n for n, st in seen if st.startswith("SELECT staff.") and "slack_user_id =" in st]
+    assert len(claim) == 1 and who == claim, seen
     assert declarations(db) == 1
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlmodel import select
 
 from storage import replays
 from storage.db import Database
+from storage.models import ViewSubmission
 from tests.storage.test_risk import counting
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -60,3 +62,18 @@ def test_a_claim_past_the_window_not_yet_purged_is_taken_over(db: Database) -> N
     again = NOW + replays.KEPT + timedelta(seconds=10)  # within the minute: no purge
     assert replays.claim(db, view_id="V1", view_hash="h", now=again)
     assert not replays.claim(db, view_id="V1", view_hash="h", now=again)  # now a replay
+
+
+def test_a_replay_seen_in_the_callers_transaction_leaves_what_it_read_loaded(
+    db: Database,
+) -> None:
+    """claim_in finds the replay by the INSERT's ON CONFLICT, not an error and a rollback,
+    which would expire what the caller read (the person submitting) and end its transaction."""
+    assert replays.claim(db, view_id="V1", view_hash="h1", now=NOW)
+    with db.session() as session:
+        read = session.exec(select(ViewSubmission)).one()
+        assert not replays.claim_in(session, db, view_id="V1", view_hash="h1", now=NOW)
+        assert inspect(read).expired_attributes == set()
+        assert replays.claim_in(session, db, view_id="V2", view_hash="h1", now=NOW)
+        session.commit()
+    assert not replays.claim(db, view_id="V2", view_hash="h1", now=NOW)
