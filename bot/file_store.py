@@ -34,7 +34,9 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _META = ".held.json"
 _SENDING = ".sending"  # the file, once taken for upload (a second press finds nothing)
 _FAILED = ".failed"  # why the file could not be made, for the officer
-_MAKER = ".maker"  # locked by the process making the file (claim)
+_MAKER = ".maker"  # locked by the process making the file (claim), or sending it
+_UPLOAD = ".upload.json"  # where the officer allowed it to go (Teams: the upload session)
+_UPLOADED = ".uploaded"  # it is there
 
 
 def default_root() -> Path:
@@ -159,6 +161,52 @@ def take(found: Held) -> Path | None:
     except OSError:
         return None
     return sending
+
+
+def sending(token: str) -> Path | None:
+    """The file taken to be sent (`take`), while it is still here."""
+    where = _dir(token)
+    path = where / _SENDING if where is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def note_upload(token: str, where_to: dict[str, str]) -> None:
+    """Keep where the file is to go (an upload session's address is its own credential: it
+    stays beside the file, readable by Nolan's user only, not in the database)."""
+    where = _dir(token)
+    if where is None:
+        raise ValueError(f"bad file slot {token!r}")
+    (where / _UPLOAD).write_text(json.dumps(where_to))
+
+
+def upload_of(token: str) -> dict[str, str] | None:
+    """What `note_upload` kept; None if nothing was (or the file has gone)."""
+    where = _dir(token)
+    try:
+        found = json.loads((where / _UPLOAD).read_text()) if where is not None else None
+    except (OSError, ValueError):
+        return None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
+
+
+def mark_uploaded(token: str) -> None:
+    where = _dir(token)
+    if where is not None:
+        (where / _UPLOADED).touch()
+
+
+def uploaded(token: str) -> dict[str, str] | None:
+    """Where the file went, once it is there (`mark_uploaded`)."""
+    where = _dir(token)
+    return upload_of(token) if where is not None and (where / _UPLOADED).exists() else None
+
+
+def give_back(found: Held) -> None:
+    """Undo `take` (and `note_upload`): the file waits again for the officer's answer."""
+    with suppress(OSError):
+        os.rename(found.path.with_name(_SENDING), found.path)
+    with suppress(OSError):
+        (found.path.parent / _UPLOAD).unlink()
 
 
 def fail(token: str, why: str) -> None:

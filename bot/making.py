@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot import file_store
 from bot.outbox import Queued, SendFailed, queue, to_staff
@@ -25,6 +25,7 @@ from bot.settings import Settings
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAKING_RETRY = 1.0  # seconds before the outbox looks again for a file being made
 SOMETHING_WENT_WRONG = (
@@ -71,21 +72,33 @@ def prepared(token: str, make: Callable[[], None]) -> file_store.Held | str:
     """The file for `token`, made by `make` (which writes it with file_store.making) on a
     thread of its own, once: made, the file; failed, why. Until it is made, SendFailed asks
     the outbox to draw the message again shortly."""
+    return in_background(
+        token, make, finished=lambda: file_store.held(token), waiting="the file is being written"
+    )
+
+
+def in_background(
+    token: str, work: Callable[[], None], *, finished: Callable[[], T | None], waiting: str
+) -> T | str:
+    """`finished()` once `work` — on a thread of its own, in one process at a time (the
+    file's claim) — has done what it does with `token`'s file; why, if it failed (raising
+    CouldNotMake, or anything else); until then SendFailed(`waiting`), asking the outbox to
+    draw the message again shortly. After a crash the next drawing runs `work` afresh."""
     with _making_lock:
-        found = file_store.held(token)
+        found = finished()
         if found is not None:
             return found
         why = file_store.failure(token)
         if why is not None:  # kept until it has been said (`delivered`): a retry says it too
             return why
         if token not in _making:
-            held = file_store.claim(token)  # None: another process is making it
+            held = file_store.claim(token)  # None: another process is at it
             if held is not None:
                 _making.add(token)
                 threading.Thread(
-                    target=_make, args=(token, make, held), name=f"file-{token[:8]}", daemon=True
+                    target=_make, args=(token, work, held), name=f"file-{token[:8]}", daemon=True
                 ).start()
-    raise SendFailed("the file is being written", retry_after=MAKING_RETRY)
+    raise SendFailed(waiting, retry_after=MAKING_RETRY)
 
 
 def owe_file(db: Database, card: str, *, officer_id: int, **payload: Any) -> None:

@@ -7,13 +7,15 @@ in the app manifest). The file lands in the officer's OneDrive.
    attachment (description, sizeInBytes, acceptContext, declineContext — not an Adaptive
    Card), whose contexts carry the file's token.
 2. The officer presses Allow or Decline: Teams sends the `fileConsent/invoke` invoke. On
-   `accept`, Nolan PUTs the file to `uploadInfo.uploadUrl` (a OneDrive upload session) in
-   ranges under 4 MB with Content-Range, sends a FileInfoCard to the chat (through the
-   outbox) and answers 200; on `decline`, it says the file was not sent. Either way the file
-   is removed from the server (one never answered is swept: bot.file_store), and the
-   consent card (its outbox message named in the card's contexts) is replaced in place by
-   what became of it, so it cannot be pressed again; a press on an old one is told what
-   was answered, and nothing goes twice.
+   `accept`, Nolan takes the file, keeps where it is to go beside it, owes the upload through
+   the outbox and answers 200 at once: a large register takes longer to upload than Teams
+   waits for an invoke's answer. The outbox's drawing PUTs the file to `uploadInfo.uploadUrl`
+   (a OneDrive upload session: bot.teams.onedrive) on a thread of its own (bot.making), then
+   sends the FileInfoCard, or says why OneDrive did not take it. On `decline`, it says the
+   file was not sent. Either way the file is removed from the server once done with (one
+   never answered is swept: bot.file_store), and the consent card (its outbox message named
+   in the card's contexts) is replaced in place by what became of it, so it cannot be
+   pressed again; a press on an old one is told what was answered, and nothing goes twice.
 """
 
 from __future__ import annotations
@@ -25,16 +27,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlmodel import Session
 
 from bot import file_store
-from bot.making import delivered, made
+from bot.making import CouldNotMake, delivered, in_background, made
 from bot.outbox import Queued, queue, to_staff
-from bot.platform import service_url
-from bot.teams import tls
+from bot.teams import onedrive
 from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, Where, drawer
+from bot.teams.onedrive import UploadFailed
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 from storage import outbox
@@ -45,12 +46,9 @@ log = logging.getLogger(__name__)
 INVOKE = "fileConsent/invoke"
 CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
-FILE_INFO = "file_info"  # the card of a file sent, queued once it is in the OneDrive
+FILE_INFO = "file_info"  # the card of a file sent (queued by earlier versions, once uploaded)
+UPLOAD = "file_upload"  # a file allowed: uploaded as it is drawn, then its card
 ANSWERED = "file_consent_answered"  # a consent card replaced by what became of its file
-# OneDrive's upload sessions take ranges in multiples of 320 KiB; Teams' docs ask for pieces
-# under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
-PIECE = 10 * 320 * 1024
-UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 GONE = (
     "That file is no longer on Nolan's server (files wait a day for you to allow them, and "
@@ -61,6 +59,9 @@ ALREADY = (
     "server: each file is sent once. Ask for it again if you need it."
 )
 NOT_YOURS = "That file was made for someone else: Nolan has not sent it."
+ON_ITS_WAY = (
+    "Nolan is putting {name} in your OneDrive: its card comes in this chat once it is there."
+)
 NO_LONGER = (
     "Only the monitoring officer and the head of office can have the registers' files, and "
     "you no longer hold either role: Nolan has not sent the file, and has deleted it."
@@ -119,13 +120,10 @@ def consent(
 # -- the officer's answer ----------------------------------------------------------------------
 
 
-class UploadFailed(Exception):
-    """The upload session did not take the file."""
-
-
 def answer(turn: Turn) -> None:
-    """`fileConsent/invoke`: Allow (upload, then the file's card) or Decline. Answered 200
-    with no body whatever happened; what happened is said in the chat, and on the card."""
+    """`fileConsent/invoke`: Allow (the upload owed, then the file's card) or Decline.
+    Answered 200 with no body whatever happened; what happened is said in the chat, and on
+    the card."""
     value = turn.value if isinstance(turn.value, Mapping) else {}
     context = value.get("context")
     context = context if isinstance(context, Mapping) else {}
@@ -136,6 +134,10 @@ def answer(turn: Turn) -> None:
         tell(turn, GONE)
         return None
     pressed = _Pressed(turn, context)
+    going = file_store.upload_of(token) if isinstance(token, str) else None
+    if found is None and going is not None:  # allowed already, and not yet done with
+        tell(turn, ON_ITS_WAY.format(name=going.get("name") or "the file"))
+        return None
     if found is None:
         earlier = pressed.earlier()
         tell(turn, ALREADY.format(earlier=earlier) if earlier else GONE)
@@ -171,13 +173,10 @@ class _Pressed:
     context: Mapping[str, Any]
 
     def _card(self, session: Session) -> OutboxMessage | None:
-        card_id, me = self.context.get("card"), self.turn.actor
-        if not isinstance(card_id, int) or me is None or me.id is None:
+        me = self.turn.actor
+        if me is None or me.id is None:
             return None
-        row = session.get(OutboxMessage, card_id)
-        if row is None or row.recipient != to_staff(me.id) or row.payload is None:
-            return None
-        return row if json.loads(row.payload).get("file") == self.context.get("file") else None
+        return _card(session, self.context.get("card"), to_staff(me.id), self.context.get("file"))
 
     def earlier(self) -> str | None:
         """What became of the file, if this card was answered already."""
@@ -191,79 +190,117 @@ class _Pressed:
     def settle(self, text: str) -> None:
         """Replace the card by `text` (what became of the file): it cannot be pressed again."""
         with self.turn.db.session() as session:
-            row = self._card(session)
-            if row is None:
-                return
-            queue(session, ANSWERED, subject=row.recipient, recipient=row.recipient,
-                  updates_id=row.id, text=text)
+            _settle(session, self._card(session), text)
             session.commit()
+
+
+def _card(session: Session, card_id: object, recipient: str, token: object) -> OutboxMessage | None:
+    """The consent card `card_id`, if it offered the file `token` to `recipient`."""
+    if not isinstance(card_id, int):
+        return None
+    row = session.get(OutboxMessage, card_id)
+    if row is None or row.recipient != recipient or row.payload is None:
+        return None
+    return row if json.loads(row.payload).get("file") == token else None
+
+
+def _settle(session: Session, row: OutboxMessage | None, text: str) -> None:
+    if row is not None:
+        queue(session, ANSWERED, subject=row.recipient, recipient=row.recipient,
+              updates_id=row.id, text=text)
 
 
 def _accepted(
     turn: Turn, found: file_store.Held, info: Mapping[str, Any], pressed: _Pressed
 ) -> None:
-    path = file_store.take(found)
-    if path is None:  # a second press at the same moment: the first one sends it
-        tell(turn, GONE)
-        return
+    """The file taken and its upload owed, committed before the invoke is answered."""
+    url = str(info.get("uploadUrl") or "")
     try:
-        upload(path, str(info.get("uploadUrl") or ""))
+        onedrive.check(url)
     except UploadFailed as failed:
-        log.warning("Uploading %s to the officer's OneDrive: %s", found.name, failed)
-        tell(turn, f"Nolan could not put {found.name} in your OneDrive ({failed}). Nothing "
-                   "was kept on Nolan's server: ask for the file again.")
+        file_store.discard(found.token)
+        _not_taken(turn, found.name, str(failed))
         pressed.settle(f"Not sent: {found.name}. OneDrive did not take it; ask again.")
         return
-    finally:
-        file_store.discard(found.token)
-    with turn.db.session() as session:
-        turn.tell(
-            session,
-            FILE_INFO,
-            file_name=str(info.get("name") or found.name),
-            content_url=str(info.get("contentUrl") or ""),
-            unique_id=str(info.get("uniqueId") or ""),
-            file_type=str(info.get("fileType") or Path(found.name).suffix.lstrip(".")),
-        )
-        session.commit()
-    pressed.settle(f"Sent to your OneDrive: {found.name}")
-
-
-_uploads: list[httpx.Client] = []  # one client, made when the first file goes
-
-
-def _http() -> httpx.Client:
-    if not _uploads:
-        _uploads.append(tls.client(timeout=UPLOAD_TIMEOUT, follow_redirects=False))
-    return _uploads[0]
-
-
-def upload(path: Path, url: str) -> None:
-    """PUT the file to a OneDrive upload session, PIECE bytes at a time, each with its
-    Content-Range (no Authorization header: the session's URL is its own credential)."""
+    if file_store.take(found) is None:  # a second press at the same moment: the first sends it
+        tell(turn, ON_ITS_WAY.format(name=found.name))
+        return
+    file_store.note_upload(
+        found.token,
+        {
+            "name": found.name,
+            "upload_url": url,
+            "file_name": str(info.get("name") or found.name),
+            "content_url": str(info.get("contentUrl") or ""),
+            "unique_id": str(info.get("uniqueId") or ""),
+            "file_type": str(info.get("fileType") or Path(found.name).suffix.lstrip(".")),
+        },
+    )
     try:
-        service_url(url)
-    except ValueError as bad:
-        raise UploadFailed("Teams gave no upload address Nolan can use") from bad
-    size = path.stat().st_size
-    if size == 0:
-        raise UploadFailed("the file is empty")
-    start = 0
-    with path.open("rb") as fh:
-        while start < size:
-            piece = fh.read(PIECE)
-            if not piece:
-                raise UploadFailed("the file changed while it was sent")
-            end = start + len(piece) - 1
-            headers = {"Content-Range": f"bytes {start}-{end}/{size}"}
-            try:
-                response = _http().put(url, content=piece, headers=headers)
-            except httpx.HTTPError as exc:
-                raise UploadFailed(f"OneDrive not reached: {type(exc).__name__}") from exc
-            last = end + 1 == size
-            if response.status_code not in ((200, 201) if last else (202,)):
-                raise UploadFailed(f"OneDrive answered {response.status_code}")
-            start = end + 1
+        with turn.db.session() as session:
+            turn.tell(session, UPLOAD, file=found.token, consent=pressed.context.get("card"))
+            session.commit()
+    except BaseException:
+        file_store.give_back(found)  # nothing owed: the officer can press Allow again
+        raise
+
+
+def _not_taken(turn: Turn, name: str, why: str) -> None:
+    log.warning("Uploading %s to the officer's OneDrive: %s", name, why)
+    tell(turn, _NOT_TAKEN.format(name=name, why=why))
+
+
+_NOT_TAKEN = (
+    "Nolan could not put {name} in your OneDrive ({why}). Nothing was kept on Nolan's "
+    "server: ask for the file again."
+)
+
+
+def upload_sent(session: Session, message: Queued, _where: Where | None) -> None:
+    """The upload's message sent (the file's card, or why it is not there): the file
+    removed, and its consent card replaced by what became of it."""
+    token = str(message.payload.get("file") or "")
+    going = file_store.upload_of(token) or {}
+    name = going.get("name", "the file")
+    if file_store.uploaded(token):
+        text = f"Sent to your OneDrive: {name}"
+    else:
+        text = f"Not sent: {name}. OneDrive did not take it; ask again."
+    file_store.discard(token)
+    consent = message.payload.get("consent")
+    _settle(session, _card(session, consent, message.recipient, token), text)
+
+
+@drawer(UPLOAD, after=upload_sent)
+def draw_upload(_session: Session, message: Queued) -> Drawn:
+    """The file allowed, uploaded (once, off the outbox's thread), then its card; or why
+    OneDrive did not take it."""
+    token = str(message.payload.get("file") or "")
+    going = file_store.upload_of(token)
+    name = going.get("name", "the file") if going else "the file"
+    if going is None:  # swept, or its directory lost
+        return said(_NOT_TAKEN.format(name=name, why="it is no longer on Nolan's server"))
+    went = in_background(
+        token,
+        lambda: _upload(token),
+        finished=lambda: file_store.uploaded(token),
+        waiting="the file is going to OneDrive",
+    )
+    if isinstance(went, str):
+        return said(_NOT_TAKEN.format(name=name, why=went))
+    return _info_card(went)
+
+
+def _upload(token: str) -> None:
+    going, path = file_store.upload_of(token), file_store.sending(token)
+    if going is None or path is None:
+        raise CouldNotMake("it is no longer on Nolan's server")
+    try:
+        onedrive.upload(path, going["upload_url"])
+    except UploadFailed as failed:
+        log.warning("Uploading %s to the officer's OneDrive: %s", going.get("name"), failed)
+        raise CouldNotMake(str(failed)) from failed
+    file_store.mark_uploaded(token)
 
 
 # -- the file's card, once sent ----------------------------------------------------------------
@@ -271,7 +308,11 @@ def upload(path: Path, url: str) -> None:
 
 @drawer(FILE_INFO)
 def draw_file_info(_session: Session, message: Queued) -> Drawn:
-    p = message.payload
+    return _info_card(message.payload)
+
+
+def _info_card(p: Mapping[str, Any]) -> Drawn:
+    """The FileInfoCard of a file in the officer's OneDrive, from where it went."""
     name = str(p.get("file_name") or "")
     card = {
         "contentType": INFO_TYPE,

@@ -12,6 +12,7 @@ Held under FakeTeams' lock.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,19 @@ class OneDrive:
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         self.sessions: dict[str, Session] = {}
+        self._open = threading.Event()  # cleared: the PUTs wait, as a large file's upload
+        self._open.set()
+
+    def hold(self) -> None:
+        """Take no range until `release`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def wait_until_open(self) -> None:
+        """Called by the server before a PUT, outside its lock."""
+        self._open.wait(timeout=30)
 
     def open(self, name: str) -> Session:
         session = Session(str(len(self.sessions) + 1), name)

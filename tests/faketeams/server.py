@@ -239,6 +239,8 @@ class FakeTeams(LocalHTTPFake):
     def handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> Reply:
         url = urlsplit(target)
         parts = [unquote(p) for p in url.path.split("/")[1:]]
+        if method == "PUT" and parts[:1] == ["onedrive"]:
+            self.onedrive.wait_until_open()  # outside the lock: other calls go on
         with self._cond:
             op, conversation_id, activity_id, reply = self._route(
                 method, parts, headers, raw, url.query

@@ -13,7 +13,7 @@ import pytest
 
 from bot import file_store
 from bot.outbox import Queued
-from bot.teams import file_consent
+from bot.teams import file_consent, onedrive
 from tests.faketeams import FakeTeams
 from tests.faketeams.onedrive import CONSENT_TYPE, INFO_TYPE, file_card_problems
 
@@ -37,7 +37,7 @@ def test_a_large_file_goes_in_ranges_under_4_mb(fake: FakeTeams, tmp_path: Path)
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     info = fake.upload_session("big.csv")
-    file_consent.upload(path, info["uploadUrl"])
+    onedrive.upload(path, info["uploadUrl"])
     assert fake.onedrive.uploaded(info["uploadUrl"]) == data
     [session] = fake.onedrive.sessions.values()
     assert session.ranges == [
@@ -52,11 +52,11 @@ def test_a_refused_upload_is_an_upload_failure(fake: FakeTeams, tmp_path: Path) 
     path = tmp_path / "a.csv"
     path.write_bytes(b"a,b\r\n")
     info = fake.upload_session("a.csv")
-    file_consent.upload(path, info["uploadUrl"])
-    with pytest.raises(file_consent.UploadFailed, match="404"):  # the session has ended
-        file_consent.upload(path, info["uploadUrl"])
-    with pytest.raises(file_consent.UploadFailed, match="no upload address"):
-        file_consent.upload(path, "http://onedrive.example/upload/1")  # http, not loopback
+    onedrive.upload(path, info["uploadUrl"])
+    with pytest.raises(onedrive.UploadFailed, match="404"):  # the session has ended
+        onedrive.upload(path, info["uploadUrl"])
+    with pytest.raises(onedrive.UploadFailed, match="no upload address"):
+        onedrive.upload(path, "http://onedrive.example/upload/1")  # http, not loopback
 
 
 def consent(**changes: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -125,14 +126,15 @@ def audit(db: Database, action: str) -> list[AuditEntry]:
 
 
 def accepted(nolan: TeamsNolan, fake: FakeTeams, card: dict[str, Any]) -> bytes:
-    """Allow the file: the invoke answered 200, the bytes complete at the upload URL, and the
-    file's card in the chat."""
+    """Allow the file: the invoke answered 200 (the upload follows, through the outbox), the
+    file's card in the chat, and by then the bytes complete at the upload URL."""
     info = fake.upload_session(card["name"])
     status, reply = answer(nolan, MO, card, "accept", info)
     assert status == 200 and reply is None
+    sent = fake.wait_for("send", lambda c: attachment_of(c, INFO_TYPE) is not None, timeout=30)
+    nolan.settle()  # the file removed and the consent card replaced, with "sent"
     data = fake.onedrive.uploaded(info["uploadUrl"])
     assert data is not None and len(data) == card["content"]["sizeInBytes"]
-    sent = fake.wait_for("send", lambda c: attachment_of(c, INFO_TYPE) is not None)
     file_info = attachment_of(sent, INFO_TYPE)
     assert file_info is not None
     assert file_info["contentUrl"] == info["contentUrl"] and file_info["name"] == info["name"]
@@ -174,6 +176,57 @@ def test_an_officer_exports_the_public_csv_to_their_onedrive(
     assert len(fake.calls("upload")) == uploads
     nolan.settle()
     assert len(fake.calls("update")) == 1  # the card replaced once
+
+
+def test_allow_is_answered_at_once_and_the_file_follows_its_upload(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], files_root: Path
+) -> None:
+    """Teams waits seconds for an invoke's answer; a large register takes longer to upload.
+    The press is answered before any byte goes, a second press meanwhile is told the file is
+    on its way (and uploads nothing), and the file's card follows the upload."""
+    add_manny(fake, db, org)
+    declare(nolan, org)
+    ask_export(nolan, fake, register="gifts", format="csv", content="public")
+    card = consent_card(fake, MO)
+    info = fake.upload_session(card["name"])
+    fake.onedrive.hold()
+    try:
+        status, reply = answer(nolan, MO, card, "accept", info)
+        assert status == 200 and reply is None
+        assert fake.calls("upload") == [] and fake.onedrive.uploaded(info["uploadUrl"]) is None
+        status, _ = answer(nolan, MO, card, "accept", fake.upload_session(card["name"]))
+        assert status == 200
+        words = told(fake, MO, "its card comes in this chat")
+        assert "putting gifts-register-public.csv in your OneDrive" in words
+        assert [c for c in fake.calls("send") if attachment_of(c, INFO_TYPE)] == []
+    finally:
+        fake.onedrive.release()
+    sent = fake.wait_for("send", lambda c: attachment_of(c, INFO_TYPE) is not None, timeout=30)
+    nolan.settle()
+    assert fake.onedrive.uploaded(info["uploadUrl"]) is not None
+    assert {call.path for call in fake.calls("upload")} == {urlsplit(info["uploadUrl"]).path}
+    assert said(consent_replaced(fake, card)) == "Sent to your OneDrive: gifts-register-public.csv"
+    assert sent.conversation_id == consent_replaced(fake, card).conversation_id
+    assert not any(files_root.iterdir())
+
+
+def test_an_upload_onedrive_refuses_is_said_and_leaves_nothing(
+    nolan: TeamsNolan, fake: FakeTeams, db: Database, org: dict[str, Staff], files_root: Path
+) -> None:
+    add_manny(fake, db, org)
+    declare(nolan, org)
+    ask_export(nolan, fake, register="gifts", format="csv", content="public")
+    card = consent_card(fake, MO)
+    info = fake.upload_session(card["name"])
+    fake.onedrive.sessions[info["uploadUrl"].rsplit("/", 1)[-1]].done = True  # it has ended
+    status, _ = answer(nolan, MO, card, "accept", info)
+    assert status == 200
+    words = told(fake, MO, "could not put")
+    assert "gifts-register-public.csv" in words and "OneDrive answered 404" in words
+    nolan.settle()
+    assert said(consent_replaced(fake, card)).startswith("Not sent: gifts-register-public.csv.")
+    assert [c for c in fake.calls("send") if attachment_of(c, INFO_TYPE)] == []
+    assert not any(files_root.iterdir())
 
 
 def test_the_full_xlsx_from_the_home_button(

@@ -1,0 +1,64 @@
+"""Putting a file in an officer's OneDrive, through the upload session Teams gives a bot when
+the officer allows a file (`fileConsent/invoke`'s uploadInfo.uploadUrl; Microsoft Graph,
+"Upload large files with an upload session"): PUTs of byte ranges, each with its
+Content-Range, no Authorization header (the session's URL is its own credential)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from bot.platform import service_url
+from bot.teams import tls
+
+# OneDrive's upload sessions take ranges in multiples of 320 KiB; Teams' docs ask for pieces
+# under 4 MB. Ten times 320 KiB: 3,276,800 bytes a PUT, read from disk one at a time.
+PIECE = 10 * 320 * 1024
+UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+class UploadFailed(Exception):
+    """The upload session did not take the file."""
+
+
+def check(url: str) -> None:
+    """Raise UploadFailed for an address Nolan will not send a file to."""
+    try:
+        service_url(url)
+    except ValueError as bad:
+        raise UploadFailed("Teams gave no upload address Nolan can use") from bad
+
+
+_uploads: list[httpx.Client] = []  # one client, made when the first file goes
+
+
+def _http() -> httpx.Client:
+    if not _uploads:
+        _uploads.append(tls.client(timeout=UPLOAD_TIMEOUT, follow_redirects=False))
+    return _uploads[0]
+
+
+def upload(path: Path, url: str) -> None:
+    """PUT the file to a OneDrive upload session, PIECE bytes at a time, each with its
+    Content-Range (no Authorization header: the session's URL is its own credential)."""
+    check(url)
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadFailed("the file is empty")
+    start = 0
+    with path.open("rb") as fh:
+        while start < size:
+            piece = fh.read(PIECE)
+            if not piece:
+                raise UploadFailed("the file changed while it was sent")
+            end = start + len(piece) - 1
+            headers = {"Content-Range": f"bytes {start}-{end}/{size}"}
+            try:
+                response = _http().put(url, content=piece, headers=headers)
+            except httpx.HTTPError as exc:
+                raise UploadFailed(f"OneDrive not reached: {type(exc).__name__}") from exc
+            last = end + 1 == size
+            if response.status_code not in ((200, 201) if last else (202,)):
+                raise UploadFailed(f"OneDrive answered {response.status_code}")
+            start = end + 1
