@@ -39,6 +39,62 @@ def test_a_file_waits_once_and_goes_when_taken_or_discarded(root: Path) -> None:
     assert not any(root.iterdir())
 
 
+def test_a_file_taken_for_upload_keeps_where_it_goes_until_given_back_or_done(
+    root: Path,
+) -> None:
+    token = file_store.new_token()
+    with file_store.making(token, owner=7, filename="x.csv") as (target, _kept):
+        target.write_text("a\r\n")
+    found = file_store.held(token)
+    assert found is not None and file_store.take(found) is not None
+    file_store.note_upload(token, {"upload_url": "https://x.example/up/1", "name": "x.csv"})
+    assert file_store.sending(token) is not None and file_store.uploaded(token) is None
+    file_store.give_back(found)  # the upload could not be owed: Allow may be pressed again
+    assert file_store.held(token) == found and file_store.upload_of(token) is None
+    assert file_store.take(found) is not None
+    file_store.note_upload(token, {"upload_url": "https://x.example/up/2", "name": "x.csv"})
+    file_store.mark_uploaded(token)
+    assert file_store.uploaded(token) == {"upload_url": "https://x.example/up/2", "name": "x.csv"}
+    file_store.discard(token)
+    assert file_store.upload_of(token) is None and not any(root.iterdir())
+
+
+def test_work_in_the_background_is_waited_for_then_its_result_or_why(root: Path) -> None:
+    done: dict[str, str] = {}
+    go = threading.Event()
+    started: list[int] = []
+
+    def work() -> None:
+        started.append(1)
+        go.wait(5)
+        done["it"] = "there"
+
+    token = file_store.new_token()
+    with pytest.raises(SendFailed, match="on its way"):
+        making.in_background(token, work, finished=lambda: done.get("it"), waiting="on its way")
+    with pytest.raises(SendFailed):  # the work is not started twice
+        making.in_background(token, work, finished=lambda: done.get("it"), waiting="on its way")
+    go.set()
+    deadline = time.monotonic() + 5
+    while "it" not in done and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert making.in_background(token, work, finished=lambda: done.get("it"), waiting="") == "there"
+    assert started == [1]
+
+    def refused() -> None:
+        raise making.CouldNotMake("OneDrive answered 404")
+
+    other = file_store.new_token()
+    with pytest.raises(SendFailed):
+        making.in_background(other, refused, finished=lambda: None, waiting="on its way")
+    deadline = time.monotonic() + 5
+    while file_store.failure(other) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert making.in_background(other, refused, finished=lambda: None, waiting="") == (
+        "OneDrive answered 404"
+    )
+
+
 def test_a_file_that_failed_leaves_nothing(root: Path) -> None:
     token = file_store.new_token()
     with pytest.raises(OSError), file_store.making(token, owner=1, filename="x.csv") as (
