@@ -219,7 +219,8 @@ def _accepted(
         onedrive.check(url)
     except UploadFailed as failed:
         file_store.discard(found.token)
-        _not_taken(turn, found.name, str(failed))
+        log.warning("Uploading %s to the officer's OneDrive: %s", found.name, failed)
+        tell(turn, _NOT_TAKEN.format(name=found.name, why=failed))
         pressed.settle(f"Not sent: {found.name}. OneDrive did not take it; ask again.")
         return
     if file_store.take(found) is None:  # a second press at the same moment: the first sends it
@@ -243,11 +244,6 @@ def _accepted(
     except BaseException:
         file_store.give_back(found)  # nothing owed: the officer can press Allow again
         raise
-
-
-def _not_taken(turn: Turn, name: str, why: str) -> None:
-    log.warning("Uploading %s to the officer's OneDrive: %s", name, why)
-    tell(turn, _NOT_TAKEN.format(name=name, why=why))
 
 
 _NOT_TAKEN = (
@@ -277,9 +273,9 @@ def draw_upload(_session: Session, message: Queued) -> Drawn:
     OneDrive did not take it."""
     token = str(message.payload.get("file") or "")
     going = file_store.upload_of(token)
-    name = going.get("name", "the file") if going else "the file"
     if going is None:  # swept, or its directory lost
-        return said(_NOT_TAKEN.format(name=name, why="it is no longer on Nolan's server"))
+        return said(_NOT_TAKEN.format(name="the file", why="it is no longer on Nolan's server"))
+    name = going.get("name", "the file")
     went = in_background(
         token,
         lambda: _upload(token),
