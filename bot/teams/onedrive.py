@@ -1,7 +1,9 @@
 """Putting a file in an officer's OneDrive, through the upload session Teams gives a bot when
 the officer allows a file (`fileConsent/invoke`'s uploadInfo.uploadUrl; Microsoft Graph,
 "Upload large files with an upload session"): PUTs of byte ranges, each with its
-Content-Range, no Authorization header (the session's URL is its own credential)."""
+Content-Range, no Authorization header (the session's URL is its own credential), from the
+first byte the session says it still expects (a GET of the URL: "Resume an in-progress
+upload")."""
 
 from __future__ import annotations
 
@@ -41,24 +43,48 @@ def _http() -> httpx.Client:
 
 def upload(path: Path, url: str) -> None:
     """PUT the file to a OneDrive upload session, PIECE bytes at a time, each with its
-    Content-Range (no Authorization header: the session's URL is its own credential)."""
+    Content-Range (no Authorization header: the session's URL is its own credential), from
+    where the session says it is: an upload a restart cut short goes on where it stopped."""
     check(url)
     size = path.stat().st_size
     if size == 0:
         raise UploadFailed("the file is empty")
-    start = 0
+    start = _next_expected(url, size)
     with path.open("rb") as fh:
+        fh.seek(start)
         while start < size:
             piece = fh.read(PIECE)
             if not piece:
                 raise UploadFailed("the file changed while it was sent")
             end = start + len(piece) - 1
             headers = {"Content-Range": f"bytes {start}-{end}/{size}"}
-            try:
-                response = _http().put(url, content=piece, headers=headers)
-            except httpx.HTTPError as exc:
-                raise UploadFailed(f"OneDrive not reached: {type(exc).__name__}") from exc
+            response = _call("PUT", url, content=piece, headers=headers)
             last = end + 1 == size
             if response.status_code not in ((200, 201) if last else (202,)):
                 raise UploadFailed(f"OneDrive answered {response.status_code}")
             start = end + 1
+
+
+def _next_expected(url: str, size: int) -> int:
+    """The first byte the session still expects (Graph: GET the upload URL, the start of its
+    first nextExpectedRanges); 0 for a session that has taken none."""
+    response = _call("GET", url)
+    if response.status_code != 200:
+        raise UploadFailed(f"OneDrive answered {response.status_code}")
+    try:
+        ranges = response.json().get("nextExpectedRanges") or ["0-"]
+        start = int(str(ranges[0]).split("-", 1)[0])
+    except (ValueError, AttributeError, IndexError) as bad:
+        raise UploadFailed("OneDrive's upload session said nothing Nolan could read") from bad
+    if not 0 <= start < size or start % PIECE:
+        raise UploadFailed(f"OneDrive expects byte {start} next, which Nolan did not send")
+    return start
+
+
+def _call(
+    method: str, url: str, *, content: bytes | None = None, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    try:
+        return _http().request(method, url, content=content, headers=headers)
+    except httpx.HTTPError as exc:
+        raise UploadFailed(f"OneDrive not reached: {type(exc).__name__}") from exc

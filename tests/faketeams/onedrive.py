@@ -5,7 +5,8 @@ The session takes PUTs of byte ranges (Microsoft Graph, "Upload large files with
 session"): each with `Content-Range: bytes START-END/TOTAL` and a body of exactly that many
 bytes; ranges in order with no gap or overlap; every range but the last a multiple of 320 KiB;
 under 4 MB each (Teams' docs for bots); no Authorization header (the URL is the credential).
-It answers 202 with nextExpectedRanges until the last byte, then 201 with the driveItem.
+It answers 202 with nextExpectedRanges until the last byte, then 201 with the driveItem; a
+GET answers the ranges it still expects, for an upload to resume.
 Held under FakeTeams' lock.
 """
 
@@ -79,6 +80,15 @@ class OneDrive:
         """The bytes a session took, once complete (None: not, or not all)."""
         found = self.sessions[upload_url.rsplit("/", 1)[-1]]
         return bytes(found.data) if found.done else None
+
+    def status(self, session_id: str) -> Reply:
+        """GET on the session's URL: the ranges it still expects (Graph's "resume an upload");
+        404 once it has ended."""
+        session = self.sessions.get(session_id)
+        if session is None or session.done:
+            return error(404, "The upload session was not found or has ended.", "itemNotFound")
+        return 200, {}, {"expirationDateTime": "2026-12-07T09:00:00Z",
+                         "nextExpectedRanges": [f"{len(session.data)}-"]}
 
     def put(self, session_id: str, headers: dict[str, str], raw: bytes) -> Reply:
         session = self.sessions.get(session_id)

@@ -267,6 +267,8 @@ class FakeTeams(LocalHTTPFake):
                 return "graph_user", None, None, reply or self._graph_user(key)
             case "PUT", ["onedrive", "upload", session_id]:
                 return "upload", None, None, self.onedrive.put(session_id, headers, raw)
+            case "GET", ["onedrive", "upload", session_id]:
+                return "upload_status", None, None, self.onedrive.status(session_id)
             case "GET", ["graph", "v1.0", "users"]:
                 reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_users")
                 return "graph_users", None, None, reply or self._graph_users(query)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot import file_store
@@ -46,6 +47,25 @@ def test_a_large_file_goes_in_ranges_under_4_mb(fake: FakeTeams, tmp_path: Path)
         (6_553_600, 6_999_999, 7_000_000),
     ]
     assert [c.status for c in fake.calls("upload")] == [202, 202, 201]
+
+
+def test_an_upload_cut_short_goes_on_where_the_session_stopped(
+    fake: FakeTeams, tmp_path: Path
+) -> None:
+    """A restart in the middle of an upload: the next drawing uploads again, from the first
+    byte the session still expects (the fake refuses a range that starts anywhere else)."""
+    data = os.urandom(7_000_000)
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    info = fake.upload_session("big.csv")
+    first = data[: onedrive.PIECE]
+    headers = {"Content-Range": f"bytes 0-{onedrive.PIECE - 1}/{len(data)}"}
+    assert httpx.put(info["uploadUrl"], content=first, headers=headers).status_code == 202
+    onedrive.upload(path, info["uploadUrl"])
+    assert fake.onedrive.uploaded(info["uploadUrl"]) == data
+    [session] = fake.onedrive.sessions.values()
+    assert [start for start, _end, _total in session.ranges] == [0, 3_276_800, 6_553_600]
+    assert [c.status for c in fake.calls("upload_status")] == [200]
 
 
 def test_a_refused_upload_is_an_upload_failure(fake: FakeTeams, tmp_path: Path) -> None:
