@@ -23,7 +23,7 @@ from storage.models import Staff
 __all__ = [
     "ACTION_ID",
     "BLOCK_ID",
-    "declarant",
+    "asks_for_manager",
     "declare",
     "needs_choice",
     "picked",
@@ -58,12 +58,11 @@ def picked(
     return shown, chosen.id
 
 
-def declarant(db: Database, slack_user_id: str) -> tuple[Staff | None, bool]:
-    """Who opens a declaration form (None: not in the org chart), and whether the form must
-    ask for their line manager."""
+def asks_for_manager(db: Database, me: Staff) -> bool:
+    """Whether the declaration form `me` opens must ask for their line manager (`me`: the
+    row the request read already, handlers.context.load_actor)."""
     with db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
-        return me, me is not None and needs_choice(session, me)
+        return needs_choice(session, me)
 
 
 def declare(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from handlers.context import Env
+from handlers.context import ACTOR, Env
 from handlers.text import clip
+from storage.models import Staff
 
 
 def tell(respond: Respond, text: str) -> None:
@@ -31,18 +32,20 @@ def notice_view(text: str, title: str = "Nolan", *, callback_id: str | None = No
 
 
 class FormFor(Protocol):
-    """A declaration's form for the person with this Slack id, pre-filled from `text`; None
-    for someone the org chart does not know."""
+    """A declaration's form for `me` (the person acting, as the request read them), pre-filled
+    from `text`; None for someone the org chart does not know (`me` None)."""
 
-    def __call__(self, env: Env, *, slack_user_id: str, text: str | None = None) -> View | None: ...
+    def __call__(self, env: Env, *, me: Staff | None, text: str | None = None) -> View | None: ...
 
 
 def form_command(form_for: FormFor) -> Callable[[Ack, dict[str, Any], WebClient, Env], None]:
     """The listener of a slash command that opens a form (`/gift pen`: the gift form, its
     description "pen")."""
 
-    def open_form(ack: Ack, command: dict[str, Any], client: WebClient, env: Env) -> None:
-        view = form_for(env, slack_user_id=command["user_id"], text=command.get("text"))
+    def open_form(
+        ack: Ack, command: dict[str, Any], client: WebClient, env: Env, context: BoltContext
+    ) -> None:
+        view = form_for(env, me=context.get(ACTOR), text=command.get("text"))
         if view is None:
             raise Refused(NOT_IN_ORG_CHART)
         ack()

@@ -17,6 +17,7 @@ from handlers.gifts.cards import declarant_receipt
 from handlers.gifts.form import read_gift_form
 from handlers.gifts.views import gift_modal
 from handlers.metadata import BadMetadata, MessageSource, decode
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -24,18 +25,17 @@ log = logging.getLogger(__name__)
 def gift_form_for(
     env: Env,
     *,
-    slack_user_id: str,
+    me: Staff | None,
     text: str | None = None,
     source: MessageSource | None = None,
 ) -> View | None:
-    """The /gift form for this person (None: not in the org chart); /gift and the App Home's
-    button both open it."""
-    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
+    """The /gift form for `me` (None: not in the org chart); /gift, the message shortcut and
+    the App Home's button open it."""
     if me is None:
         return None
     return gift_modal(
         description=(text or "").strip(),
-        ask_for_manager=ask_for_manager,
+        ask_for_manager=manager_picker.asks_for_manager(env.db, me),
         token_threshold_pence=env.settings.policy.token_gift_threshold_pence,
         source=source,
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
-from handlers.context import Env
+from handlers.context import ACTOR, Env
 from handlers.gifts.listeners import gift_form_for
 from handlers.metadata import MessageSource
 from handlers.payloads import MessageShortcut
@@ -31,11 +31,13 @@ def message_link(shortcut: MessageShortcut) -> str:
     return link
 
 
-def declare_this_offer(ack: Ack, parsed: MessageShortcut, client: WebClient, env: Env) -> None:
+def declare_this_offer(
+    ack: Ack, parsed: MessageShortcut, client: WebClient, env: Env, context: BoltContext
+) -> None:
     """`parsed` is the shortcut as the edge read it (handlers.payloads)."""
     view = gift_form_for(
         env,
-        slack_user_id=parsed.user.id,
+        me=context.get(ACTOR),
         text=parsed.message.text,  # the form cuts it to the description's limit
         source=MessageSource(link=message_link(parsed)),
     )

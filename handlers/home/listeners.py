@@ -41,15 +41,15 @@ def _open(turn: Turn, view: View | None) -> None:
 
 
 def declare_gift(turn: Turn) -> None:
-    _open(turn, gift_form_for(turn.env, slack_user_id=turn.user_id))
+    _open(turn, gift_form_for(turn.env, me=turn.actor))
 
 
 def declare_interest(turn: Turn) -> None:
-    _open(turn, interest_form_for(turn.env, slack_user_id=turn.user_id))
+    _open(turn, interest_form_for(turn.env, me=turn.actor))
 
 
 def ask_outside_work(turn: Turn) -> None:
-    _open(turn, outside_work_form_for(turn.env, slack_user_id=turn.user_id))
+    _open(turn, outside_work_form_for(turn.env, me=turn.actor))
 
 
 def notify(turn: Turn) -> None:

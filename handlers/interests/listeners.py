@@ -16,14 +16,13 @@ from handlers.interests.form import read_interest_form
 from handlers.interests.ids import Field
 from handlers.interests.views import interest_modal
 from storage import staff
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def interest_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
-    """The /interest form (None: not in the org chart); also the App Home's button."""
-    with env.db.session() as session:
-        me = staff.by_slack_id(session, slack_user_id=slack_user_id)
+def interest_form_for(_env: Env, *, me: Staff | None, text: str | None = None) -> View | None:
+    """The /interest form for `me` (None: not in the org chart); also the App Home's button."""
     if me is None:
         return None
     return interest_modal(description=(text or "").strip())

@@ -15,20 +15,21 @@ from handlers.context import Env, Turn
 from handlers.outside_work.cards import declarant_receipt
 from handlers.outside_work.form import read_outside_work_form
 from handlers.outside_work.views import outside_work_modal
+from storage.models import Staff
 
 log = logging.getLogger(__name__)
 
 
-def outside_work_form_for(env: Env, *, slack_user_id: str, text: str | None = None) -> View | None:
-    """The /outside-work form (None: not in the org chart); also the App Home's button."""
-    me, ask_for_manager = manager_picker.declarant(env.db, slack_user_id)
+def outside_work_form_for(env: Env, *, me: Staff | None, text: str | None = None) -> View | None:
+    """The /outside-work form for `me` (None: not in the org chart); also the App Home's
+    button."""
     if me is None:
         return None
     organisation, notes = rules.prefill(text or "")
     return outside_work_modal(
         organisation=organisation,
         notes=notes,
-        ask_for_manager=ask_for_manager,
+        ask_for_manager=manager_picker.asks_for_manager(env.db, me),
         head_title=env.settings.policy.head_of_office_title,
     )
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import pytest
 from sqlalchemy import event, insert
 from sqlmodel import func, select
 
@@ -334,3 +335,24 @@ def test_nothing_has_changed_sends_no_more_statements_than_it_did(
     finally:
         nolan.stop()
     assert len(sent) <= NOTHING_CHANGED_STATEMENTS, "\n".join(sent)
+
+
+@pytest.mark.parametrize("command", ["/gift", "/outside-work", "/interest"])
+def test_a_form_command_reads_who_asked_for_it_once(
+    fake: FakeSlack, db: Database, clock: Clock, command: str
+) -> None:
+    """The form is drawn for the person the request read already (handlers.context.
+    load_actor), not for a second read of them by their Slack id."""
+    seed_org(db)
+    nolan = Nolan(fake, db, clock)
+    nolan.start()
+    nolan.settle()
+    try:
+        opened = statements_sent(
+            db, nolan, partial(nolan.command, "UALICE", command, "pen"), by_a_request
+        )
+    finally:
+        nolan.stop()
+    by_slack_id = [s for s in opened if s.startswith("SELECT") and "staff.slack_user_id =" in s]
+    assert len(by_slack_id) == 1, "\n".join(opened)
+    assert fake.calls("views.open")

@@ -279,7 +279,7 @@ def test_a_bug_is_told_with_a_reference_the_log_also_holds(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(manager_picker, "declarant", broken)  # drawing the /gift form
+    monkeypatch.setattr(manager_picker, "asks_for_manager", broken)  # drawing the /gift form
     status, reply = nolan.command("UALICE", "/gift", "pen")
     assert status == 200
     said = json.loads(reply)

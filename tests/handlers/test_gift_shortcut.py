@@ -11,6 +11,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.rules.refusal import NOT_IN_ORG_CHART, Refused
+from handlers.context import ACTOR
 from handlers.errors import handle_error
 from handlers.gifts.ids import MESSAGE_SHORTCUT_ID
 from handlers.gifts.shortcut import declare_this_offer, message_link
@@ -74,8 +75,9 @@ def test_a_message_shortcut_missing_what_is_read_is_malformed(body: dict[str, An
 def test_someone_not_in_the_org_chart_is_refused_before_any_form(db: Database, client: Any) -> None:
     ack = create_autospec(Ack, instance=True)
     parsed = parse(shortcut("USTRANGER"))
+    context = BoltContext({ACTOR: None})  # as handlers.context.load_actor leaves it
     with pytest.raises(Refused) as refused:
-        declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db))  # type: ignore[arg-type]
+        declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db), context=context)  # type: ignore[arg-type]
     assert refused.value.text == NOT_IN_ORG_CHART
     ack.assert_not_called()
     client.views_open.assert_not_called()
@@ -83,11 +85,13 @@ def test_someone_not_in_the_org_chart_is_refused_before_any_form(db: Database, c
 
 def test_the_form_opens_with_the_message_and_its_link(db: Database, client: Any) -> None:
     with db.session() as session:
-        session.add(Staff(email="alice@x", name="Alice", slack_user_id="UALICE"))
+        alice = Staff(email="alice@x", name="Alice", slack_user_id="UALICE")
+        session.add(alice)
         session.commit()
     ack = create_autospec(Ack, instance=True)
     parsed = parse(shortcut())
-    declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db))  # type: ignore[arg-type]
+    context = BoltContext({ACTOR: alice})
+    declare_this_offer(ack=ack, parsed=parsed, client=client, env=env_for(db), context=context)  # type: ignore[arg-type]
     ack.assert_called_once()
     assert ack.call_args.kwargs == {}
     view = client.views_open.call_args.kwargs["view"].to_dict()
