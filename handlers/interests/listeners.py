@@ -21,7 +21,7 @@ from storage.models import Staff
 log = logging.getLogger(__name__)
 
 
-def interest_form_for(_env: Env, *, me: Staff | None, text: str | None = None) -> View | None:
+def interest_form_for(env: Env, *, me: Staff | None, text: str | None = None) -> View | None:
     """The /interest form for `me` (None: not in the org chart); also the App Home's button."""
     if me is None:
         return None
