@@ -62,6 +62,11 @@ NOT_YOURS = "That file was made for someone else: Nolan has not sent it."
 ON_ITS_WAY = (
     "Nolan is putting {name} in your OneDrive: its card comes in this chat once it is there."
 )
+_NOT_TAKEN = (
+    "Nolan could not put {name} in your OneDrive ({why}). Nothing was kept on Nolan's "
+    "server: ask for the file again."
+)
+_REFUSED = "Not sent: {name}. OneDrive did not take it; ask again."  # the consent card's
 NO_LONGER = (
     "Only the monitoring officer and the head of office can have the registers' files, and "
     "you no longer hold either role: Nolan has not sent the file, and has deleted it."
@@ -176,7 +181,8 @@ class _Pressed:
         me = self.turn.actor
         if me is None or me.id is None:
             return None
-        return _card(session, self.context.get("card"), to_staff(me.id), self.context.get("file"))
+        card_id, token = self.context.get("card"), self.context.get("file")
+        return _card_offering(session, card_id, to_staff(me.id), token)
 
     def earlier(self) -> str | None:
         """What became of the file, if this card was answered already."""
@@ -194,7 +200,9 @@ class _Pressed:
             session.commit()
 
 
-def _card(session: Session, card_id: object, recipient: str, token: object) -> OutboxMessage | None:
+def _card_offering(
+    session: Session, card_id: object, recipient: str, token: object
+) -> OutboxMessage | None:
     """The consent card `card_id`, if it offered the file `token` to `recipient`."""
     if not isinstance(card_id, int):
         return None
@@ -221,7 +229,7 @@ def _accepted(
         file_store.discard(found.token)
         log.warning("Uploading %s to the officer's OneDrive: %s", found.name, failed)
         tell(turn, _NOT_TAKEN.format(name=found.name, why=failed))
-        pressed.settle(f"Not sent: {found.name}. OneDrive did not take it; ask again.")
+        pressed.settle(_REFUSED.format(name=found.name))
         return
     if file_store.take(found) is None:  # a second press at the same moment: the first sends it
         tell(turn, ON_ITS_WAY.format(name=found.name))
@@ -246,12 +254,6 @@ def _accepted(
         raise
 
 
-_NOT_TAKEN = (
-    "Nolan could not put {name} in your OneDrive ({why}). Nothing was kept on Nolan's "
-    "server: ask for the file again."
-)
-
-
 def upload_sent(session: Session, message: Queued, _where: Where | None) -> None:
     """The upload's message sent (the file's card, or why it is not there): the file
     removed, and its consent card replaced by what became of it."""
@@ -261,10 +263,10 @@ def upload_sent(session: Session, message: Queued, _where: Where | None) -> None
     if file_store.uploaded(token):
         text = f"Sent to your OneDrive: {name}"
     else:
-        text = f"Not sent: {name}. OneDrive did not take it; ask again."
+        text = _REFUSED.format(name=name)
     file_store.discard(token)
     consent = message.payload.get("consent")
-    _settle(session, _card(session, consent, message.recipient, token), text)
+    _settle(session, _card_offering(session, consent, message.recipient, token), text)
 
 
 @drawer(UPLOAD, after=upload_sent)
