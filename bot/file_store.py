@@ -23,6 +23,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -94,10 +95,18 @@ def making(
     try:
         yield where / filename, detail
         meta = {"owner": owner, "name": filename, "detail": detail}
-        (where / _META).write_text(json.dumps(meta, default=str))
+        _write(where / _META, json.dumps(meta, default=str))
     except BaseException:
         _empty(where)
         raise
+
+
+def _write(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: another thread or process reading it (the outbox
+    drawing the message) never sees it half written."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_text(text)
+    os.replace(partial, path)
 
 
 def _empty(where: Path) -> None:
@@ -176,7 +185,7 @@ def note_upload(token: str, where_to: dict[str, str]) -> None:
     where = _dir(token)
     if where is None:
         raise ValueError(f"bad file slot {token!r}")
-    (where / _UPLOAD).write_text(json.dumps(where_to))
+    _write(where / _UPLOAD, json.dumps(where_to))
 
 
 def upload_of(token: str) -> dict[str, str] | None:
@@ -214,7 +223,7 @@ def fail(token: str, why: str) -> None:
     where = _dir(token)
     if where is not None:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (where / _FAILED).write_text(why)
+        _write(where / _FAILED, why)
 
 
 def failure(token: str) -> str | None:
