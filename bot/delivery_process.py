@@ -14,7 +14,6 @@ Waking it and telling it what the HTTP processes showed: bot.bell.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -23,9 +22,10 @@ from typing import TextIO
 from bot.bell import answer
 from bot.collector import settle
 from bot.runtime import Runtime
-from bot.serve import Sweep, check_slack, interrupt_once, stoppable_sleep, wait_for_slack
+from bot.serve import Sweep, check_slack, stoppable_sleep, wait_for_slack
 from bot.settings import Settings
 from bot.slack_client import SlackFailure
+from bot.stopping import begin_stopping, stop_on_signals
 from storage import outbox
 from storage.db import Database
 
@@ -47,8 +47,7 @@ def deliver(
     finishes the message in hand. `retake_before`: this process replaces one that died
     then, whose claims are put back at once rather than left to go stale (STALE_CLAIM)."""
     runtime = Runtime.build(settings, db=db)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, interrupt_once)
+    stop_on_signals(once=True)
     if retake_before is not None:
         with db.session() as session:
             released = outbox.release(session, claimed_before=retake_before)
@@ -78,8 +77,7 @@ def deliver(
     except KeyboardInterrupt:
         pass
     finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):  # stopping already: nothing to break into
-            signal.signal(signum, signal.SIG_IGN)
+        begin_stopping()  # later signals have nothing to break into
         log.info("Stopping")
         sweep.stop()
         worker.stop()

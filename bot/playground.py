@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import ipaddress
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,9 +31,10 @@ from typing import Any, TextIO
 
 from bot.playground_dialogs import InlineDialogs
 from bot.runtime import Runtime
-from bot.serve import _raise_keyboard_interrupt, _serve_teams
+from bot.serve import _serve_teams
 from bot.settings import Policy, Settings
 from bot.staff_import import run_import
+from bot.stopping import stop_on_signals
 from bot.teams.adapter import TeamsAdapter
 from bot.teams.auth import Unauthorized
 from storage import staff
@@ -284,7 +284,7 @@ def main(
     if prepare(runtime, out=out, err=err):
         return 1
     # SIGTERM stops like Ctrl-C, so the playgrounds stop with Nolan.
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    stop_on_signals(once=False)
     children = [] if args.no_playground else start_playgrounds(args.port, args.data, err=err)
     print(banner(args.port), file=out, flush=True)
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import _thread
 import logging
-import signal
 import socket
 import threading
 import time
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.collector import settle
 from bot.settings import Settings
 from bot.slack_client import SlackFailure, describe_failure, make_probe_client
+from bot.stopping import begin_stopping, stop_on_signals
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -122,11 +122,7 @@ def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None 
 
     runtime = Runtime.build(settings, db=db)
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
-    if share is None:
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    else:  # the parent forwards its signal, and systemd or a terminal signals every process
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, interrupt_once)
+    stop_on_signals(once=share is not None)
     if runtime.teams is not None:
         return _serve_teams(runtime, err=err, share=share)
     # The token is checked below, with retries, rather than once inside Bolt.
@@ -176,6 +172,7 @@ def _serve_http(app: Any, runtime: Runtime, *, err: TextIO, share: Share | None 
     except KeyboardInterrupt:
         pass
     finally:
+        begin_stopping()
         if not refused:
             log.info("Stopping")
         stopping.set()
@@ -228,6 +225,7 @@ def _serve_teams(
     except KeyboardInterrupt:
         pass
     finally:
+        begin_stopping()
         log.info("Stopping")
         server.close()
         sweep.stop()
@@ -237,7 +235,7 @@ def _serve_teams(
 
 
 def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
-    from bot.server import drain, make_socket_handler
+    from bot.server import close_socket_handler, drain, make_socket_handler
 
     settings = runtime.settings
     assert settings.slack_app_token
@@ -267,8 +265,9 @@ def _serve_socket_mode(app: Any, runtime: Runtime, *, err: TextIO) -> int:
     except KeyboardInterrupt:
         log.info("Stopping")
     finally:
+        begin_stopping()
         if runner is not None:
-            runner.close()
+            close_socket_handler(runner)
         sweep.stop()
         drain(app)
     return 0
@@ -315,14 +314,3 @@ def cannot_listen(settings: Settings, exc: OSError, err: TextIO) -> int:
 def stoppable_sleep(seconds: float) -> bool:
     time.sleep(seconds)  # SIGTERM or Ctrl-C interrupts it with KeyboardInterrupt
     return False
-
-
-def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def interrupt_once(_signum: int, _frame: object) -> None:
-    """The first stop signal stops; later ones must not break into the clean-up."""
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, signal.SIG_IGN)
-    raise KeyboardInterrupt
