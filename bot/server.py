@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
+# Seconds between looks at a Socket Mode close that has not ended (close_socket_handler).
+CLOSE_CHECK = 0.5
 
 
 class Readiness(Protocol):
@@ -160,6 +163,19 @@ def make_socket_handler(app: App, app_token: str) -> Any:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     return SocketModeHandler(app, app_token, web_client=app.client)
+
+
+def close_socket_handler(runner: Any) -> None:
+    """Close Socket Mode's connection and its threads. slack_sdk's built-in client (3.48) can
+    wait forever in close(): if its session thread starts on the new connection just as
+    close() comes, it clears the `terminated` mark close() set and then loops on the closed
+    socket, close() joining it. Marking it again, while close() waits, lets it end."""
+    closing = threading.Thread(target=runner.close, name="nolan-socket-close", daemon=True)
+    closing.start()
+    closing.join(CLOSE_CHECK)
+    while closing.is_alive():
+        runner.client.current_session_state.terminated = True
+        closing.join(CLOSE_CHECK)
 
 
 def drain(app: App) -> None:
