@@ -38,6 +38,7 @@ _FAILED = ".failed"  # why the file could not be made, for the officer
 _MAKER = ".maker"  # locked by the process making the file (claim), or sending it
 _UPLOAD = ".upload.json"  # where the officer allowed it to go (Teams: the upload session)
 _UPLOADED = ".uploaded"  # it is there
+_LAST_PIECE = ".last_piece"  # its last piece has been sent (an answer may not have come)
 
 
 def default_root() -> Path:
@@ -202,6 +203,18 @@ def mark_uploaded(token: str) -> None:
     where = _dir(token)
     if where is not None:
         (where / _UPLOADED).touch()
+
+
+def mark_last_piece(token: str) -> None:
+    where = _dir(token)
+    if where is not None:
+        (where / _LAST_PIECE).touch()
+
+
+def last_piece_sent(token: str) -> bool:
+    """Whether the file's last piece was sent (`mark_last_piece`), answered or not."""
+    where = _dir(token)
+    return where is not None and (where / _LAST_PIECE).exists()
 
 
 def uploaded(token: str) -> dict[str, str] | None:

@@ -35,7 +35,7 @@ from bot.outbox import Queued, queue, to_staff
 from bot.teams import onedrive
 from bot.teams.conduct import said, tell
 from bot.teams.drawers import Drawn, Where, drawer
-from bot.teams.onedrive import UploadFailed
+from bot.teams.onedrive import SessionEnded, UploadFailed
 from bot.teams.router import Router, Turn
 from bot.usecases.exports import officer_id
 from storage import outbox
@@ -294,10 +294,15 @@ def _upload(token: str) -> None:
     if going is None or path is None:
         raise CouldNotMake("it is no longer on Nolan's server")
     try:
-        onedrive.upload(path, going["upload_url"])
+        onedrive.upload(
+            path, going["upload_url"], last_piece=lambda: file_store.mark_last_piece(token)
+        )
     except UploadFailed as failed:
-        log.warning("Uploading %s to the officer's OneDrive: %s", going.get("name"), failed)
-        raise CouldNotMake(str(failed)) from failed
+        # A session gone once the last piece went, before a restart, ended by taking it: the
+        # file is in the officer's OneDrive.
+        if not (isinstance(failed, SessionEnded) and file_store.last_piece_sent(token)):
+            log.warning("Uploading %s to the officer's OneDrive: %s", going.get("name"), failed)
+            raise CouldNotMake(str(failed)) from failed
     file_store.mark_uploaded(token)
 
 

@@ -7,6 +7,7 @@ upload")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,11 @@ UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 class UploadFailed(Exception):
     """The upload session did not take the file."""
+
+
+class SessionEnded(UploadFailed):
+    """The upload session is gone (Graph answers 404): it took the file's last byte, or it
+    expired or was cancelled."""
 
 
 def check(url: str) -> None:
@@ -41,10 +47,12 @@ def _http() -> httpx.Client:
     return _uploads[0]
 
 
-def upload(path: Path, url: str) -> None:
+def upload(path: Path, url: str, *, last_piece: Callable[[], None] = lambda: None) -> None:
     """PUT the file to a OneDrive upload session, PIECE bytes at a time, each with its
     Content-Range (no Authorization header: the session's URL is its own credential), from
-    where the session says it is: an upload a restart cut short goes on where it stopped."""
+    where the session says it is: an upload a restart cut short goes on where it stopped.
+    `last_piece` is called before the last PUT: if no answer comes to that one, the session
+    may end by taking it (SessionEnded when the upload is resumed)."""
     check(url)
     size = path.stat().st_size
     if size == 0:
@@ -58,8 +66,10 @@ def upload(path: Path, url: str) -> None:
                 raise UploadFailed("the file changed while it was sent")
             end = start + len(piece) - 1
             headers = {"Content-Range": f"bytes {start}-{end}/{size}"}
-            response = _call("PUT", url, content=piece, headers=headers)
             last = end + 1 == size
+            if last:
+                last_piece()
+            response = _call("PUT", url, content=piece, headers=headers)
             if response.status_code not in ((200, 201) if last else (202,)):
                 raise UploadFailed(f"OneDrive answered {response.status_code}")
             start = end + 1
@@ -69,6 +79,8 @@ def _next_expected(url: str, size: int) -> int:
     """The first byte the session still expects (Graph: GET the upload URL, the start of its
     first nextExpectedRanges); 0 for a session that has taken none."""
     response = _call("GET", url)
+    if response.status_code == 404:
+        raise SessionEnded("OneDrive answered 404")
     if response.status_code != 200:
         raise UploadFailed(f"OneDrive answered {response.status_code}")
     try:

@@ -4,6 +4,7 @@ themselves: tests/bot/test_making.py)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from bot import file_store
+from bot.making import CouldNotMake
 from bot.outbox import Queued
 from bot.teams import file_consent, onedrive
 from tests.faketeams import FakeTeams
@@ -77,6 +79,34 @@ def test_a_refused_upload_is_an_upload_failure(fake: FakeTeams, tmp_path: Path) 
         onedrive.upload(path, info["uploadUrl"])
     with pytest.raises(onedrive.UploadFailed, match="no upload address"):
         onedrive.upload(path, "http://onedrive.example/upload/1")  # http, not loopback
+
+
+def test_a_session_gone_after_the_last_piece_went_before_a_restart_has_the_file(
+    fake: FakeTeams,
+) -> None:
+    """The process before a restart sent the last piece, and stopped before it noted the
+    answer: the session, ended by taking it, answers 404 to the next drawing's look, and the
+    file is known to be there. A session gone otherwise (expired) is a failure."""
+    for last_went in (True, False):
+        token = file_store.new_token()
+        with file_store.making(token, owner=7, filename="x.csv") as (target, _kept):
+            target.write_bytes(b"a,b\r\n1,2\r\n")
+        found = file_store.held(token)
+        assert found is not None and file_store.take(found) is not None
+        url = fake.upload_session("x.csv")["uploadUrl"]
+        file_store.note_upload(token, {"upload_url": url, "name": "x.csv"})
+        sent = file_store.sending(token)
+        assert sent is not None
+        marked = functools.partial(file_store.mark_last_piece, token)
+        onedrive.upload(sent, url, last_piece=marked if last_went else lambda: None)
+        if last_went:
+            file_consent._upload(token)
+            assert file_store.uploaded(token) is not None
+        else:
+            with pytest.raises(CouldNotMake, match="OneDrive answered 404"):
+                file_consent._upload(token)
+            assert file_store.uploaded(token) is None
+        assert fake.onedrive.uploaded(url) == b"a,b\r\n1,2\r\n"  # sent once, not again
 
 
 def consent(**changes: Any) -> dict[str, Any]:
