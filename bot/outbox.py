@@ -235,13 +235,14 @@ class Worker:
         many were done and, when none was, the seconds until the soonest message left for the
         pace may go (None: none is). After a pass that did something the next comes at once,
         so it does not ask which waiting conversations have something due: a query a pass."""
-        paced_updates, now = self.pace.updates, self.now()
+        counts = {"paced_updates": self.pace.updates, "unpaced": self.pace.unpaced}
+        now = self.now()
         busy, tiers = self.pacer.busy(), self.pacer.held_tiers()
         where = {"now": now, "stale_after": self.stale_after}
         held = {"held_updates": UPDATE in tiers, "held_kinds": tiers - {UPDATE}}
         with self.db.session(durable=False) as session:
             due = outbox_pace.due_to(
-                session, limit=self.batch, skip=busy, paced_updates=paced_updates, **held, **where
+                session, limit=self.batch, skip=busy, **counts, **held, **where
             )
             picked, waits = pick(self.pacer, due)
             claims = self._claim_all(session, picked)
@@ -249,7 +250,7 @@ class Worker:
             done = sum(claim is not False for claim, _ in claims)
             if not done:
                 at_pace = outbox_pace.due_among(
-                    session, recipients=busy, paced_updates=paced_updates, **where
+                    session, recipients=busy, **counts, **where
                 )
                 waits += [self.pacer.ready_in(key) for key in at_pace]
                 for kind, is_update in outbox_pace.due_held(session, **held, **where):

@@ -54,6 +54,9 @@ class Pace:
     # UPDATE (updates of messages sent), or a kind of new message (Slack's "home": its Home
     # tab, published by views.publish).
     tiers: tuple[tuple[str, tuple[Window, ...]], ...] = ()
+    # Kinds of new message sent by a method with no limit per conversation (Slack's Home): only
+    # their tier counts them, so a message just sent to the person holds none of them up.
+    unpaced: frozenset[str] = frozenset()
 
     def tier_of(self, kind: str, is_update: bool) -> str | None:
         """The tier a message counts against, if any: an update, UPDATE's; a new message, its
@@ -220,7 +223,7 @@ def pick(pacer: Pacer, due: Iterable[tuple[int, str, str, bool]]) -> tuple[list[
             if rooms[tier] <= 0:
                 waits.append(pacer.tier_ready_in(tier))
                 continue
-        paced = pace.updates or not is_update
+        paced = (pace.updates or not is_update) and kind not in pace.unpaced
         if paced:
             wait = pacer.ready_in(recipient)
             if wait > 0 or room <= 0:

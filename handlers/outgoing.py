@@ -73,6 +73,7 @@ SLACK_PACE = Pace(
     per_conversation=((1.0, 1),),
     updates=False,
     tiers=((UPDATE, ((60.0, 50),)), (HOME, ((60.0, 100),))),
+    unpaced=frozenset({HOME}),
 )
 POSTING = ("chat.postMessage", "chat.scheduleMessage")
 TIERS = {"chat.update": UPDATE, "views.publish": HOME}  # each method's tier in SLACK_PACE

@@ -20,10 +20,13 @@ from storage.outbox import TAKEABLE_NOW, takeable_params
 from storage.types import UTCDateTime
 
 
-def _paced(paced_updates: bool) -> Any:
+def _paced(paced_updates: bool, unpaced: frozenset[str]) -> Any:
     """The messages the pace counts: all, or new messages only (a platform whose updates have
-    limits of their own)."""
-    return true() if paced_updates else col(OutboxMessage.updates_id).is_(None)
+    limits of their own), less the kinds it does not count (bot.pacing.Pace.unpaced)."""
+    counted = [] if paced_updates else [col(OutboxMessage.updates_id).is_(None)]
+    if unpaced:
+        counted.append(col(OutboxMessage.kind).not_in(sorted(unpaced)))
+    return and_(*counted) if counted else true()
 
 
 # Built once for each shape (with or without conversations to skip; updates paced or not),
@@ -41,7 +44,11 @@ def _held(holding_updates: bool, holding_kinds: bool) -> list[Any]:
 
 @cache
 def _due_to(
-    skipping: bool, paced_updates: bool, holding_updates: bool = False, holding_kinds: bool = False
+    skipping: bool,
+    paced_updates: bool,
+    unpaced: frozenset[str],
+    holding_updates: bool = False,
+    holding_kinds: bool = False,
 ) -> Any:
     original = aliased(OutboxMessage)
     settled = (OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.DEAD)
@@ -61,7 +68,8 @@ def _due_to(
     )
     if skipping:
         skip = bindparam("skip", expanding=True)
-        query = query.where(~and_(col(OutboxMessage.recipient).in_(skip), _paced(paced_updates)))
+        counted = _paced(paced_updates, unpaced)
+        query = query.where(~and_(col(OutboxMessage.recipient).in_(skip), counted))
     held = _held(holding_updates, holding_kinds)
     if held:
         query = query.where(~or_(*held))
@@ -76,11 +84,13 @@ def due_to(
     limit: int,
     skip: Collection[str] = (),
     paced_updates: bool = True,
+    unpaced: frozenset[str] = frozenset(),
     held_updates: bool = False,
     held_kinds: Collection[str] = (),
 ) -> list[tuple[int, str, str, bool]]:
     """The messages a worker may take now, oldest first, as (id, recipient, kind, is an
-    update), leaving out those to `skip` (conversations at their pace) that the pace counts,
+    update), leaving out those to `skip` (conversations at their pace) that the pace counts
+    (`paced_updates`, `unpaced`: as bot.pacing.Pace's `updates` and `unpaced`),
     those of the tiers held (`held_updates`: every update; `held_kinds`: new messages of
     these kinds), and updates still waiting for the message they update (so that they hold
     up nothing behind them)."""
@@ -89,7 +99,7 @@ def due_to(
         params["skip"] = list(skip)
     if held_kinds:
         params["held_kinds"] = list(held_kinds)
-    query = _due_to(bool(skip), paced_updates, held_updates, bool(held_kinds))
+    query = _due_to(bool(skip), paced_updates, unpaced, held_updates, bool(held_kinds))
     rows = run(session, query, params).all()
     return [(row_id, to, kind, updates is not None) for row_id, to, kind, updates in rows]
 
@@ -124,13 +134,13 @@ def due_held(
 
 
 @cache
-def _due_among(paced_updates: bool) -> Any:
+def _due_among(paced_updates: bool, unpaced: frozenset[str]) -> Any:
     return (
         select(OutboxMessage.recipient)
         .where(
             TAKEABLE_NOW,
             col(OutboxMessage.recipient).in_(bindparam("recipients", expanding=True)),
-            _paced(paced_updates),
+            _paced(paced_updates, unpaced),
         )
         .distinct()
     )
@@ -143,12 +153,13 @@ def due_among(
     stale_after: Any,
     recipients: Collection[str],
     paced_updates: bool = True,
+    unpaced: frozenset[str] = frozenset(),
 ) -> set[str]:
     """Which of `recipients` have a message the pace counts that a worker may take now."""
     if not recipients:
         return set()
     params = {**takeable_params(now, stale_after), "recipients": list(recipients)}
-    return set(run(session, _due_among(paced_updates), params).scalars())
+    return set(run(session, _due_among(paced_updates, unpaced), params).scalars())
 
 
 _KEEP = (

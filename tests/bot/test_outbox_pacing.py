@@ -16,6 +16,7 @@ from bot.outbox import Posted, Queued, SendFailed, Worker, queue
 from bot.pacing import Pace, Pacer
 from bot.rules.status import OutboxStatus
 from bot.teams.sender import TEAMS_PACE
+from bot.usecases.homes import HOME
 from handlers.outgoing import SLACK_PACE
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -199,6 +200,22 @@ def test_slack_updates_are_not_paced_per_conversation(db: Database) -> None:
     owe(db, "staff:1", "card", updates_id=card)
     assert worker.run_once() == 2
     assert sender.times("staff:1") == [0.0, 0.0]
+
+
+def test_slack_home_refreshes_are_not_held_up_by_a_message_just_sent(db: Database) -> None:
+    """views.publish has its tier and no limit per conversation: a person's Home goes at once
+    after their receipt, in the same pass or the next."""
+    worker, sender, clock = paced_worker(db, SLACK_PACE)
+    owe(db, "staff:1", "receipt")
+    assert worker.run_once() == 1
+    with db.session() as session:
+        queue(session, HOME, subject="home:1", recipient="staff:1")
+        session.commit()
+    owe(db, "staff:1", "second")
+    assert worker.run_once() == 2
+    assert sender.sent == [(0.0, "staff:1", "receipt"), (0.0, "staff:1", "home:1"),
+                           (1.0, "staff:1", "second")]
+    assert clock.slept == [1.0]  # for the second message alone
 
 
 def test_stop_is_not_held_up_by_the_pace(db: Database) -> None:
