@@ -123,14 +123,20 @@ def serve(settings: Settings, db: Database, *, err: TextIO, share: Share | None 
     runtime = Runtime.build(settings, db=db)
     # SIGTERM (systemd, docker stop) stops like Ctrl-C: finish in-flight work, then exit.
     stop_on_signals(once=share is not None)
-    if runtime.teams is not None:
-        return _serve_teams(runtime, err=err, share=share)
-    # The token is checked below, with retries, rather than once inside Bolt.
-    app = build_app(runtime, verify_token=False, bell=share.bell if share else None)
-    settle()
-    if settings.slack_app_token:
-        return _serve_socket_mode(app, runtime, err=err)
-    return _serve_http(app, runtime, err=err, share=share)
+    try:
+        if runtime.teams is not None:
+            return _serve_teams(runtime, err=err, share=share)
+        # The token is checked below, with retries, rather than once inside Bolt.
+        app = build_app(runtime, verify_token=False, bell=share.bell if share else None)
+        settle()
+        if settings.slack_app_token:
+            return _serve_socket_mode(app, runtime, err=err)
+        return _serve_http(app, runtime, err=err, share=share)
+    except KeyboardInterrupt:  # stopped before serving (or forced out): no request in hand
+        begin_stopping()
+        log.info("Stopping")
+        runtime.outbox.stop()
+        return 0
 
 
 def _serve_http(app: Any, runtime: Runtime, *, err: TextIO, share: Share | None = None) -> int:

@@ -1,19 +1,24 @@
-"""bot.stopping: a stop signal stops the main thread even when its KeyboardInterrupt is lost.
-
-Each case runs in a process of its own: signal handlers and the wake-up fd are the process's."""
+"""bot.stopping: a stop signal stops the main thread even when its KeyboardInterrupt is lost,
+and stops `serve` cleanly whenever it comes. The signals' cases run in a process of their own
+(signal handlers and the wake-up fd are the process's)."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 
 import pytest
 
-from bot import stopping
+import bot.app
+from bot import serve, stopping
+from bot.settings import load_settings
+from storage.db import Database
 from tests.e2e.process import REPO
 
 
@@ -92,3 +97,36 @@ def test_only_a_stop_signal_is_insisted_on(monkeypatch: pytest.MonkeyPatch) -> N
         assert not insisting.is_alive()
         assert set(sent) == set(told), heard
         sent.clear()
+
+
+@pytest.fixture
+def handlers_kept() -> Iterator[None]:
+    """serve() takes SIGTERM, SIGINT and the wake-up fd: given back."""
+    kept = {signum: signal.getsignal(signum) for signum in stopping.STOP_SIGNALS}
+    fd = signal.set_wakeup_fd(-1)
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)
+    signal.set_wakeup_fd(fd)
+
+
+@pytest.mark.usefixtures("handlers_kept")
+def test_a_stop_before_it_serves_is_a_clean_stop(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A SIGTERM as the app is built (waitress making its server, say): "Stopping", the
+    outbox's worker stopped, exit 0; not a traceback and exit status 130."""
+    started = []
+
+    def interrupted(runtime: object, **_kw: object) -> None:
+        started.append(runtime.outbox.start())  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bot.app, "build_app", interrupted)
+    secrets = {"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": db.url}
+    settings = load_settings(secrets, dotenv_path=None)
+    caplog.set_level("INFO", logger="nolan")
+    assert serve.serve(settings, db, err=io.StringIO()) == 0
+    assert "Stopping" in caplog.messages
+    [worker] = started
+    assert worker._thread is None  # stopped
