@@ -147,7 +147,7 @@ def _worker_cpu(worker: Worker) -> float:
 
 
 def _deliver(
-    db: Database, sender: Sender, pace: Pace, dms: int, people: int
+    db: Database, sender: Sender, pace: Pace, dms: int, people: int, senders: int | None = None
 ) -> tuple[float, int, float]:
     """Queue the DMs, run the worker until all are sent (or stuck); seconds, sent and the
     worker's CPU seconds."""
@@ -156,7 +156,7 @@ def _deliver(
             staff_id = 1 + n % people
             queue(session, CARD, subject=f"bench:{n}", recipient=to_staff(staff_id), n=n)
         session.commit()
-    worker = Worker(db, sender)
+    worker = Worker(db, sender, senders=senders)
     started = timer.perf_counter()
     worker.start()
     patience = 60 + 3 * pace.ideal(Counter(1 + n % people for n in range(dms)).values())
@@ -175,14 +175,17 @@ def _deliver(
         worker.stop()
 
 
-def slack(dms: int, people: int) -> Paced:
+def slack(dms: int, people: int, latency: float = 0.0, senders: int | None = None) -> Paced:
+    """`latency`: seconds the fake Web API takes to answer each call; `senders`: the worker's
+    lanes (None: the sender's own)."""
     from tests.fakeslack import FakeSlack
 
     with FakeSlack() as fake, _database(people, _person) as db:
         throttle = fake.throttle_posting(per_second=1)
+        fake.latency = latency
         notifier = Notifier(WebClient(token="xoxb-bench", base_url=fake.api_url))
         sender = SlackSender(db, notifier)
-        seconds, sent, cpu = _deliver(db, sender, sender.pace, dms, people)
+        seconds, sent, cpu = _deliver(db, sender, sender.pace, dms, people, senders)
         fake.assert_clean()
         calls = len(fake.calls("chat.postMessage")) + throttle.refused
         counts = Counter(1 + n % people for n in range(dms)).values()
@@ -234,24 +237,42 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def report(dms: int, people: int, out: Callable[[str], None] = _say) -> bool:
-    """Run both and print a line each; True if every message was sent."""
+def report(
+    dms: int, people: int, out: Callable[[str], None] = _say, *, latency: float = 0.0,
+    senders: tuple[int, ...] = (),
+) -> bool:
+    """Run both and print a line each (Slack again for each of `senders`, and each answering
+    after `latency` seconds); True if every message was sent."""
     out("")
     out(f"The outbox at the platform's pace: {dms:,} DMs to {people:,} people (SQLite)")
-    results = []
-    for run in (slack, teams):
-        result = run(dms, people)
-        out(result.line())
-        results.append(result)
+    results = [slack(dms, people, latency)]
+    out(results[-1].line() + _answered(latency))
+    for lanes in senders:
+        results.append(slack(dms, people, latency, lanes))
+        out(results[-1].line() + _answered(latency) + f", {lanes} lane{'s' * (lanes != 1)}")
+    results.append(teams(dms, people))
+    out(results[-1].line())
     return all(r.sent == r.dms for r in results)
+
+
+def _answered(latency: float) -> str:
+    return f"; Slack answering in {latency * 1000:g} ms" if latency else ""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dms", type=int, default=2000)
     parser.add_argument("--people", type=int, default=40)
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="ms the fake Web API takes to answer a call"
+    )
+    parser.add_argument(
+        "--senders", type=int, action="append", default=[],
+        help="Slack again with this many lanes (repeatable; default: the sender's own)",
+    )
     args = parser.parse_args(argv)
-    return 0 if report(args.dms, args.people) else 1
+    ok = report(args.dms, args.people, latency=args.latency / 1000, senders=tuple(args.senders))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -106,6 +106,9 @@ class FakeSlack(LocalHTTPFake):
         self._faults: dict[str, deque[_Fault]] = {}
         self._refused: dict[str, _Fault] = {}  # refuse(): every call, until release()
         self.throttle: PostingThrottle | None = None  # throttle_posting(): Slack's 1/s/channel
+        # Seconds each Web API call takes to answer (benchmarks: Slack's own is tens to
+        # hundreds of milliseconds; a fake answering at once hides a sender's waiting).
+        self.latency = 0.0
         # The bot's idle barrier, when the test has one: assert_no_call waits on it.
         self.idle: Callable[[], object] | None = None
         self._counter = itertools.count(1)
@@ -332,6 +335,8 @@ class FakeSlack(LocalHTTPFake):
         self, method: str, args: dict[str, Any], token: str | None, problems: list[str]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         """Process one /api/<method> request; returns (status, extra headers, JSON body)."""
+        if self.latency:
+            time.sleep(self.latency)
         with self._cond:
             fault = self._refused.get(method) or self._take_fault(method, args)
             wait = self.throttle.retry_after(method, args) if self.throttle and not fault else None
