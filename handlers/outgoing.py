@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.outbox import MOOT, Moot, Posted, Queued, SendFailed
+from bot.outbox import MOOT, SENDERS, Moot, Posted, Queued, SendFailed
 from bot.pacing import UPDATE, Pace
 from bot.sending import send_in_parts
 from bot.settings import Policy
@@ -215,6 +215,7 @@ class SlackSender:
     # A message for the recipient's working hours is scheduled by Slack (chat.scheduleMessage).
     holds_outside_working_hours = False
     pace = SLACK_PACE
+    senders = SENDERS  # conversations sent to at once (bot.outbox)
 
     def __init__(
         self,

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.outbox import Posted, Queued, SendFailed, Worker, queue
+from bot.outbox import SENDERS, Posted, Queued, SendFailed, Worker, queue
 from bot.pacing import Pace, Pacer
 from bot.rules.status import OutboxStatus
-from bot.teams.sender import TEAMS_PACE
+from bot.teams.sender import TEAMS_PACE, TeamsSender
 from bot.usecases.homes import HOME
-from handlers.outgoing import SLACK_PACE
+from handlers.outgoing import SLACK_PACE, SlackSender
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.faketeams import TEAMS_PER_CONVERSATION, TEAMS_PER_TENANT
@@ -92,6 +92,9 @@ def test_the_platforms_declare_their_documented_pace() -> None:
     # The fake connector throttles by the same figures (Microsoft's "Rate limiting for bots").
     assert TEAMS_PACE.per_conversation == TEAMS_PER_CONVERSATION
     assert TEAMS_PACE.overall == TEAMS_PER_TENANT and TEAMS_PACE.updates
+    # Both send to several conversations at once: a send mostly waits for the platform's
+    # answer (Slack's takes tens to hundreds of milliseconds; bench_pacing --latency).
+    assert SlackSender.senders == TeamsSender.senders == SENDERS > 1
 
 
 def test_messages_to_one_person_are_spaced_a_second_apart_on_slack(db: Database) -> None:
