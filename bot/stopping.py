@@ -55,6 +55,7 @@ def stop_on_signals(*, once: bool) -> None:
     one bot are each signalled: by the parent that forwards, and by systemd or a terminal);
     else a second one breaks into the clean-up, as a second Ctrl-C does."""
     global _stop
+    _stop.begun.set()  # an earlier call's thread, if insisting, stops
     _stop = _Stop(once=once)
     heard, told = os.pipe()
     os.set_blocking(told, False)
