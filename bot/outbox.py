@@ -44,10 +44,12 @@ from bot.claims import Claim
 # Owing a message (queue, owe, to_staff…) is the outbox's API too: re-exported here.
 from bot.owing import DUE_AT as DUE_AT
 from bot.owing import REDRAWN as REDRAWN
+from bot.owing import Owed as Owed
 from bot.owing import Pressed as Pressed
 from bot.owing import owe as owe
 from bot.owing import owe_receipt as owe_receipt
 from bot.owing import queue as queue
+from bot.owing import queue_all as queue_all
 from bot.owing import queue_unless_waiting as queue_unless_waiting
 from bot.owing import to_staff as to_staff
 from bot.owing import unpark as unpark

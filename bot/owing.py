@@ -110,6 +110,34 @@ def queue(
     )
 
 
+@dataclass(frozen=True)
+class Owed:
+    """A message to owe with others (`queue_all`): `queue`'s arguments."""
+
+    name: str
+    subject: str
+    recipient: str
+    payload: Mapping[str, Any]
+    updates_id: int | None = None
+
+
+def queue_all(session: Session, owed: Sequence[Owed]) -> None:
+    """`queue` each of `owed` in one statement, in their order."""
+    outbox.queue_all(
+        session,
+        [
+            {
+                "kind": o.name,
+                "subject": o.subject,
+                "recipient": o.recipient,
+                "payload": {"card": o.name, **o.payload},
+                "updates_id": o.updates_id,
+            }
+            for o in owed
+        ],
+    )
+
+
 def owe(session: Session, name: str, staff_id: int, *, about: str, **payload: Any) -> int:
     """`queue` the message `name` to a member of staff; `about` is its subject."""
     return queue(session, name, subject=about, recipient=to_staff(staff_id), **payload)

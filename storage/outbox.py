@@ -29,6 +29,7 @@ from storage.models import OutboxMessage
 from storage.outbox_queue import WAITING as WAITING
 from storage.outbox_queue import hurry as hurry
 from storage.outbox_queue import queue as queue
+from storage.outbox_queue import queue_all as queue_all
 from storage.outbox_queue import queue_unless_waiting as queue_unless_waiting
 
 # So are the records of what became of a message (storage.outbox_records).

@@ -29,6 +29,28 @@ _QUEUE = insert(OutboxMessage.__table__).returning(  # type: ignore[attr-defined
 )
 
 
+# Several rows in one INSERT … VALUES (…), (…). Without RETURNING: SQLite cannot tie new ids
+# to the rows given, so SQLAlchemy would send a RETURNING one row at a time.
+_QUEUE_ALL = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+
+
+def _row(
+    *, kind: str, subject: str, recipient: str, payload: dict[str, Any],
+    updates_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "subject": subject,
+        "recipient": recipient,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "claimed_at": None,
+        "payload": json.dumps(payload, sort_keys=True),
+        "updates_id": updates_id,
+        "created_at": utcnow(),
+    }
+
+
 def queue(
     session: Session,
     *,
@@ -40,20 +62,21 @@ def queue(
 ) -> int:
     """Owe a message: it goes when the caller's transaction commits, never if it rolls back.
     Returns its id. One Core INSERT, no ORM object (several a declaration and a decision)."""
-    row = {
-        "kind": kind,
-        "subject": subject,
-        "recipient": recipient,
-        "status": OutboxStatus.QUEUED.value,
-        "attempts": 0,
-        "claimed_at": None,
-        "payload": json.dumps(payload, sort_keys=True),
-        "updates_id": updates_id,
-        "created_at": utcnow(),
-    }
+    row = _row(
+        kind=kind, subject=subject, recipient=recipient, payload=payload, updates_id=updates_id
+    )
     message_id = int(run(session, _QUEUE, row).scalar_one())
     touched.note_queued(session)  # no ORM object for storage.touched to see: it is told
     return message_id
+
+
+def queue_all(session: Session, messages: list[dict[str, Any]]) -> None:
+    """`queue` each of `messages` (its keyword arguments) in one statement, in the order
+    given (the rows take their ids in it, and the worker sends a conversation's messages in
+    the order of their ids)."""
+    if messages:
+        run(session, _QUEUE_ALL, [_row(**message) for message in messages])
+        touched.note_queued(session)
 
 
 def _queue_unless_waiting() -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import REDRAWN, Queued, queue, to_staff
+from bot.outbox import REDRAWN, Owed, Queued, queue, queue_all, to_staff
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
 from bot.ui.approval import ApprovalCard, outcome_text
@@ -48,33 +48,28 @@ def owe_about_step(
     queue(session, card, subject=subject, recipient=recipient, step_id=step_id, **payload)
 
 
-def owe_to_approver(session: Session, card: str, step: ApprovalStep) -> None:
+def _to_approver(card: str, step: ApprovalStep) -> Owed:
     """The message `card` to the step's approver (payload: step_id, declaration_id)."""
     assert step.id is not None
-    recipient = to_staff(step.approver_id)
-    owe_about_step(session, card, step.id, recipient, declaration_id=step.declaration_id)
+    payload = {"step_id": step.id, "declaration_id": step.declaration_id}
+    return Owed(card, step_subject(step.id), to_staff(step.approver_id), payload)
 
 
-def _owe_about_declaration(
-    session: Session, card: str, declaration_id: int, staff_id: int, **payload: Any
-) -> None:
-    """`queue` the message `card` to a member of staff about a declaration (declaration_id
-    first in the payload)."""
+def owe_to_approver(session: Session, card: str, step: ApprovalStep) -> None:
+    """Owe the message `card` to the step's approver (payload: step_id, declaration_id)."""
+    queue_all(session, [_to_approver(card, step)])
+
+
+def _about_declaration(card: str, declaration_id: int, staff_id: int, **payload: Any) -> Owed:
+    """The message `card` to a member of staff about a declaration (declaration_id first in
+    the payload)."""
     subject, recipient = declaration_subject(declaration_id), to_staff(staff_id)
-    queue(
-        session,
-        card,
-        subject=subject,
-        recipient=recipient,
-        declaration_id=declaration_id,
-        **payload,
-    )
+    return Owed(card, subject, recipient, {"declaration_id": declaration_id, **payload})
 
 
 def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
     """Each step's approver is sent its card, with the buttons (payload: step_id)."""
-    for step in steps:
-        owe_to_approver(session, APPROVAL, step)
+    queue_all(session, [_to_approver(APPROVAL, step) for step in steps])
 
 
 def owe_updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> None:
@@ -95,7 +90,7 @@ def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int
 
 def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
     """An information copy of the card, with no buttons (a refused gift, to the manager)."""
-    _owe_about_declaration(session, INFORM, declaration_id, staff_id)
+    queue_all(session, [_about_declaration(INFORM, declaration_id, staff_id)])
 
 
 def owe_outcome(
@@ -130,12 +125,15 @@ def owe_declared(
 ) -> None:
     """A new declaration's messages, in the order people should get them: the approvers'
     cards, an information copy, then the declarant's receipt (the card `receipt`, drawn
-    with `details`)."""
+    with `details`). One statement for them all."""
     assert declaration.id is not None
-    owe_cards(session, steps)
+    owed = [_to_approver(APPROVAL, step) for step in steps]
     if inform_staff_id is not None:
-        owe_inform(session, declaration.id, inform_staff_id)
-    _owe_about_declaration(session, receipt, declaration.id, declaration.declarant_id, **details)
+        owed.append(_about_declaration(INFORM, declaration.id, inform_staff_id))
+    owed.append(
+        _about_declaration(receipt, declaration.id, declaration.declarant_id, **details)
+    )
+    queue_all(session, owed)
 
 
 # -- what the messages say and record, on every platform ----------------------------------------
