@@ -114,7 +114,7 @@ def decide(
     step no longer waiting; a refused attempt is in the audit trail. `redrawn`: the place
     (ts) of the copy of the card pressed, when the platform's answer to the press redraws it
     (Teams: the invoke response replaces the pressed card): that copy's update is recorded as
-    made, not sent again (owed.owe_updates)."""
+    made, not sent again (owed.owe_decided)."""
     with db.session() as session:
         declarations.lock_of_steps(session, [step_id])  # before anything of it is read
         return _decide(
@@ -207,14 +207,13 @@ def _decide(
     advanced = engine.advance(session, record=record, step=step, org=org, now=now)
     opened = [s.id for s in advanced.opened.steps if s.id]
     closed = [s.id for s in advanced.closed if s.id]
-    owed.owe_updates(session, [step_id], redrawn=redrawn)
-    owed.owe_updates(session, closed)
-    owed.owe_cards(session, list(advanced.opened.steps))
-    owed.owe_outcome(
+    owed.owe_decided(
         session,
+        step,
+        redrawn=redrawn,
+        closed=closed,
+        opened=list(advanced.opened.steps),
         declarant_id=record.declarant.id or 0,
-        step=step,
-        opened=opened,
         decider_id=actor.id,
     )
     session.commit()

@@ -72,15 +72,23 @@ def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
     queue_all(session, [_to_approver(APPROVAL, step) for step in steps])
 
 
+def _updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> list[Owed]:
+    """`owe_updates`' messages."""
+    marked = {REDRAWN: redrawn} if redrawn else {}
+    owed = []
+    for step_id in step_ids:
+        posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
+        updates_id, recipient = posted if posted else (None, "")
+        payload = {"step_id": step_id, **marked}
+        owed.append(Owed(UPDATE, step_subject(step_id), recipient, payload, updates_id))
+    return owed
+
+
 def owe_updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> None:
     """Each step's card is redrawn where it was posted (decided, closed, withdrawn): after the
     card itself, if that has not gone yet. `redrawn`: the place (ts) of a copy the answer to
     the press already redrew (bot.outbox.REDRAWN): that copy's update is recorded, not sent."""
-    marked = {REDRAWN: redrawn} if redrawn else {}
-    for step_id in step_ids:
-        posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
-        updates_id, recipient = posted if posted else (None, "")
-        owe_about_step(session, UPDATE, step_id, recipient, updates_id=updates_id, **marked)
+    queue_all(session, _updates(session, step_ids, redrawn=redrawn))
 
 
 def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:
@@ -93,24 +101,34 @@ def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
     queue_all(session, [_about_declaration(INFORM, declaration_id, staff_id)])
 
 
-def owe_outcome(
+def owe_decided(
     session: Session,
-    *,
-    declarant_id: int,
     step: ApprovalStep,
-    opened: list[int],
+    *,
+    redrawn: str | None,
+    closed: list[int],
+    opened: list[ApprovalStep],
+    declarant_id: int,
     decider_id: int,
 ) -> None:
-    """The declarant is told what was decided, by whom, and who decides next."""
+    """A decision's messages, in one statement: the decided step's card redrawn (`redrawn`:
+    as `owe_updates`) and the cards of the steps it `closed`, the cards of those it `opened`,
+    then the declarant told what was decided, by whom, and who decides next."""
     assert step.id is not None
-    owe_about_step(
+    told = {
+        "step_id": step.id,
+        "declaration_id": step.declaration_id,
+        "opened": [s.id for s in opened if s.id],
+        "decider_id": decider_id,
+    }
+    queue_all(
         session,
-        OUTCOME,
-        step.id,
-        to_staff(declarant_id),
-        declaration_id=step.declaration_id,
-        opened=opened,
-        decider_id=decider_id,
+        [
+            *_updates(session, [step.id], redrawn=redrawn),
+            *_updates(session, closed),
+            *(_to_approver(APPROVAL, s) for s in opened),
+            Owed(OUTCOME, step_subject(step.id), to_staff(declarant_id), told),
+        ],
     )
 
 

@@ -117,6 +117,7 @@ def test_hospitality_happy_path_to_approval(
     assert "Manny Manager" in receipt.args["text"]
     [(declaration, offer)] = declarations(db)
     assert (declaration.status, offer.flags, offer.gift_type) == ("pending", "", None)
+    nolan.settle()  # the DMs arrived: their audit entries are written as each is recorded sent
 
     status, _ = nolan.press("UMGR", request, APPROVE)
     assert status == 200
