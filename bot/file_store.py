@@ -199,28 +199,33 @@ def upload_of(token: str) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
 
 
-def mark_uploaded(token: str) -> None:
+def _mark(token: str, marker: str) -> None:
     where = _dir(token)
     if where is not None:
-        (where / _UPLOADED).touch()
+        (where / marker).touch()
+
+
+def _marked(token: str, marker: str) -> bool:
+    where = _dir(token)
+    return where is not None and (where / marker).exists()
+
+
+def mark_uploaded(token: str) -> None:
+    _mark(token, _UPLOADED)
 
 
 def mark_last_piece(token: str) -> None:
-    where = _dir(token)
-    if where is not None:
-        (where / _LAST_PIECE).touch()
+    _mark(token, _LAST_PIECE)
 
 
 def last_piece_sent(token: str) -> bool:
     """Whether the file's last piece was sent (`mark_last_piece`), answered or not."""
-    where = _dir(token)
-    return where is not None and (where / _LAST_PIECE).exists()
+    return _marked(token, _LAST_PIECE)
 
 
 def uploaded(token: str) -> dict[str, str] | None:
     """Where the file went, once it is there (`mark_uploaded`)."""
-    where = _dir(token)
-    return upload_of(token) if where is not None and (where / _UPLOADED).exists() else None
+    return upload_of(token) if _marked(token, _UPLOADED) else None
 
 
 def give_back(found: Held) -> None:

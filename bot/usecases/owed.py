@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.outbox import REDRAWN, Owed, Queued, queue, queue_all, to_staff
+from bot.outbox import REDRAWN, Owed, Queued, queue_all, to_staff
 from bot.rules import approvals as rules
 from bot.rules.status import StepStatus
 from bot.ui.approval import ApprovalCard, outcome_text
@@ -40,19 +40,18 @@ def declaration_subject(declaration_id: int) -> str:
     return f"declaration:{declaration_id}"
 
 
-def owe_about_step(
-    session: Session, card: str, step_id: int, recipient: str, **payload: Any
-) -> None:
-    """`queue` the message `card` about a step (its subject, and step_id first in the payload)."""
-    subject = step_subject(step_id)
-    queue(session, card, subject=subject, recipient=recipient, step_id=step_id, **payload)
+def _about_step(
+    card: str, step_id: int, recipient: str, *, updates_id: int | None = None, **payload: Any
+) -> Owed:
+    """The message `card` about a step (its subject, and step_id first in the payload)."""
+    return Owed(card, step_subject(step_id), recipient, {"step_id": step_id, **payload}, updates_id)
 
 
 def _to_approver(card: str, step: ApprovalStep) -> Owed:
     """The message `card` to the step's approver (payload: step_id, declaration_id)."""
     assert step.id is not None
-    payload = {"step_id": step.id, "declaration_id": step.declaration_id}
-    return Owed(card, step_subject(step.id), to_staff(step.approver_id), payload)
+    recipient = to_staff(step.approver_id)
+    return _about_step(card, step.id, recipient, declaration_id=step.declaration_id)
 
 
 def owe_to_approver(session: Session, card: str, step: ApprovalStep) -> None:
@@ -67,11 +66,6 @@ def _about_declaration(card: str, declaration_id: int, staff_id: int, **payload:
     return Owed(card, subject, recipient, {"declaration_id": declaration_id, **payload})
 
 
-def owe_cards(session: Session, steps: list[ApprovalStep]) -> None:
-    """Each step's approver is sent its card, with the buttons (payload: step_id)."""
-    queue_all(session, [_to_approver(APPROVAL, step) for step in steps])
-
-
 def _updates(session: Session, step_ids: list[int], *, redrawn: str | None = None) -> list[Owed]:
     """`owe_updates`' messages."""
     marked = {REDRAWN: redrawn} if redrawn else {}
@@ -79,8 +73,7 @@ def _updates(session: Session, step_ids: list[int], *, redrawn: str | None = Non
     for step_id in step_ids:
         posted = outbox.newest_about(session, kind=APPROVAL, subject=step_subject(step_id))
         updates_id, recipient = posted if posted else (None, "")
-        payload = {"step_id": step_id, **marked}
-        owed.append(Owed(UPDATE, step_subject(step_id), recipient, payload, updates_id))
+        owed.append(_about_step(UPDATE, step_id, recipient, updates_id=updates_id, **marked))
     return owed
 
 
@@ -93,12 +86,7 @@ def owe_updates(session: Session, step_ids: list[int], *, redrawn: str | None = 
 
 def owe_moved(session: Session, *, step_id: int, recipient: str, updates_id: int) -> None:
     """A card that reached someone the step had already left loses its buttons."""
-    owe_about_step(session, MOVED, step_id, recipient, updates_id=updates_id)
-
-
-def owe_inform(session: Session, declaration_id: int, staff_id: int) -> None:
-    """An information copy of the card, with no buttons (a refused gift, to the manager)."""
-    queue_all(session, [_about_declaration(INFORM, declaration_id, staff_id)])
+    queue_all(session, [_about_step(MOVED, step_id, recipient, updates_id=updates_id)])
 
 
 def owe_decided(
@@ -115,19 +103,21 @@ def owe_decided(
     as `owe_updates`) and the cards of the steps it `closed`, the cards of those it `opened`,
     then the declarant told what was decided, by whom, and who decides next."""
     assert step.id is not None
-    told = {
-        "step_id": step.id,
-        "declaration_id": step.declaration_id,
-        "opened": [s.id for s in opened if s.id],
-        "decider_id": decider_id,
-    }
+    told = _about_step(
+        OUTCOME,
+        step.id,
+        to_staff(declarant_id),
+        declaration_id=step.declaration_id,
+        opened=[s.id for s in opened if s.id],
+        decider_id=decider_id,
+    )
     queue_all(
         session,
         [
             *_updates(session, [step.id], redrawn=redrawn),
             *_updates(session, closed),
             *(_to_approver(APPROVAL, s) for s in opened),
-            Owed(OUTCOME, step_subject(step.id), to_staff(declarant_id), told),
+            told,
         ],
     )
 
