@@ -63,8 +63,9 @@ def _relax(session: Session, _transaction: Any, connection: Any) -> None:
         return
     dbapi_connection = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql":
-        with dbapi_connection.cursor() as cursor:  # for this transaction only
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        from storage import pg_connection  # loaded already: the engine's events are in it
+
+        pg_connection.begin_relaxed(dbapi_connection)
     elif connection.dialect.name == "sqlite" and _RELAXED not in connection.info:
         # Per connection, and only outside a transaction: pysqlite begins one at the first
         # write, so none is open here unless a connection is shared (an in-memory database's

@@ -41,6 +41,32 @@ class KeepsPrepared(psycopg.Connection[Any]):
         super().rollback()
 
 
+# One simple query, so one round trip: psycopg would send its own BEGIN first.
+_BEGIN_RELAXED = b"BEGIN; SET LOCAL synchronous_commit TO OFF"
+
+
+def begin_relaxed(dbapi: Any) -> None:
+    """Begin a transaction whose commit does not wait for the disk (`SET LOCAL`: this one
+    only; storage.db's `durable=False`) in the round trip that begins it. psycopg begins a
+    transaction itself only when libpq says none is open, so the session's statements go
+    into this one. Its own BEGIN, then the SET, had been a relaxed transaction's first two
+    round trips of about four — the outbox's claims and records, the replay claim (issue 10).
+    A transaction open already (a pipeline's, say) is set as before, by a statement."""
+    pgconn = dbapi.pgconn
+    idle = pgconn.transaction_status == pq.TransactionStatus.IDLE
+    if not idle or pgconn.pipeline_status != pq.PipelineStatus.OFF:
+        with dbapi.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return
+    with dbapi.lock:
+        result = pgconn.exec_(_BEGIN_RELAXED)
+        if result.status != pq.ExecStatus.COMMAND_OK and pgconn.transaction_status in _OPEN:
+            pgconn.exec_(b"ROLLBACK")
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        message = result.get_error_message() or "the server did not answer"
+        raise psycopg.OperationalError(f"could not begin a transaction: {message}")
+
+
 def connect(_dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
     """SQLAlchemy's `do_connect` event: psycopg's connect, making a `KeepsPrepared`.
     DATABASE_URL's query reaches psycopg as text; its `prepare_threshold` is read here."""

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -190,3 +191,70 @@ def test_a_prepare_threshold_that_is_not_a_number_is_refused_in_one_line(db_url:
         "nolan: error: cannot prepare the database: DATABASE_URL's prepare_threshold must be "
         "a whole number or none, not 'soon'\n"
     )
+
+
+@pytest.fixture
+def commands(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The commands psycopg sends on its own (BEGIN, COMMIT) and every statement executed
+    through a cursor, in order."""
+    sent: list[bytes] = []
+    real_command = pg_connection.KeepsPrepared._exec_command
+    real_execute = psycopg.Cursor.execute
+
+    def command(self: object, command: object, *args: object, **kwargs: object) -> object:
+        sent.append(command if isinstance(command, bytes) else str(command).encode())
+        return real_command(self, command, *args, **kwargs)  # type: ignore[arg-type]
+
+    def execute(self: object, query: object, *args: object, **kwargs: object) -> object:
+        sent.append(str(query).encode())
+        return real_execute(self, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pg_connection.KeepsPrepared, "_exec_command", command)
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    return sent
+
+
+def test_a_relaxed_transaction_begins_relaxed_in_the_round_trip_that_begins_it(
+    own: Database, commands: list[bytes]
+) -> None:
+    with own.session() as session:  # durable on this connection (the tests' server is not)
+        session.execute(text("SET synchronous_commit TO on"))
+        session.commit()
+    commands.clear()
+    with own.session(durable=False) as session:
+        assert session.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
+        session.commit()
+    # No BEGIN of psycopg's and no SET after it: both went first, together.
+    assert commands == [b"SHOW synchronous_commit", b"COMMIT"], commands
+    with own.session() as session:  # the next transaction on that connection: durable
+        assert session.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+
+
+def test_a_relaxed_transaction_holds_what_it_wrote_until_it_ends(own: Database) -> None:
+    with own.session(durable=False) as session:
+        session.add(Staff(email="nobody@example.org", name="Relaxed", slack_user_id="U0RELAX"))
+        session.flush()
+        session.rollback()
+    with own.session() as session:
+        assert session.exec(ONE).first() is None
+    with own.session(durable=False) as session:
+        session.add(Staff(email="nobody@example.org", name="Relaxed", slack_user_id="U0RELAX"))
+        session.commit()
+    with own.session() as session:
+        assert session.exec(ONE).first() == "Relaxed"
+
+
+def test_a_relaxed_transaction_that_cannot_begin_says_so_and_the_next_gets_a_fresh_connection(
+    own: Database, db: Database
+) -> None:
+    backend = _backend(own)
+    with own.session(durable=False) as session:
+        raw = session.connection().connection.dbapi_connection
+        session.rollback()
+        with db.session() as other:  # gone between its check-out and its BEGIN
+            other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
+            other.commit()
+        with pytest.raises(psycopg.OperationalError, match="could not begin a transaction"):
+            pg_connection.begin_relaxed(raw)
+    with own.session(durable=False) as session:
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
