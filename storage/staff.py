@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -124,9 +124,11 @@ class PeopleById(Mapping[int, Person]):
     office of a hundred as in a police force of fifty thousand. Each person read is kept for
     the session's length; iterating reads everyone (nothing in routing does)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, known: Iterable[Staff] = ()) -> None:
         self._session = session
-        self._read: dict[int, Person | None] = {}
+        self._read: dict[int, Person | None] = {
+            s.id: as_person(s) for s in known if s.id is not None and s.active
+        }
 
     def __getitem__(self, staff_id: int) -> Person:
         if staff_id not in self._read:
@@ -153,16 +155,23 @@ class PeopleById(Mapping[int, Person]):
 
 
 def org_view(
-    session: Session, *, on: date, whole: bool = False, holders: OfficeHolders | None = None
+    session: Session,
+    *,
+    on: date,
+    whole: bool = False,
+    holders: OfficeHolders | None = None,
+    known: Iterable[Staff] = (),
 ) -> Org:
     """The org chart as routing sees it on a given day: who manages whom (read as asked),
     who holds the office-wide roles (`holders`, when this transaction has read them already),
-    and whose approvals a deputy holds.
+    and whose approvals a deputy holds. `known`: people whose rows the caller read for this
+    request (the declarant, whom routing starts from: as line_routing already took them),
+    not read again (issue 10).
 
     `whole` reads everyone at once: for the sweep, which routes many items and keeps the view
     after its session closes (read as asked, a closed session would quietly open another
     transaction and hold it)."""
-    people = PeopleById(session)
+    people = PeopleById(session, known)
     return Org(
         people=people.everyone() if whole else people,
         holders=holders if holders is not None else office_holders(session),

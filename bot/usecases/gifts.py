@@ -106,7 +106,8 @@ def _record(
     next_step = ""
     opened = None
     if chain:
-        org = staff.org_view(session, on=office_day(settings, now), holders=choice.holders)
+        day = office_day(settings, now)
+        org = staff.org_view(session, on=day, holders=choice.holders, known=(me,))
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )

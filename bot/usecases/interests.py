@@ -93,7 +93,7 @@ def _record(
     )
     # Its chain depends on whom routing finds: chosen first, so the row goes in with it and
     # its reference is its one UPDATE (issue 10).
-    org = staff.org_view(session, on=office_day(settings, now))
+    org = staff.org_view(session, on=office_day(settings, now), known=(me,))
     chain = _chain(draft, me, assessment, settings, org)
     declaration = declarations.insert_declaration(session, draft, chain)
     assert declaration.id is not None
@@ -299,7 +299,7 @@ def _who_to_tell(
 ) -> list[int]:
     """The line manager (whoever would note it today, skipping anyone named in it), and the
     monitoring officer where they noted it too (a restricted post)."""
-    org = staff.org_view(session, on=office_day(settings, now))
+    org = staff.org_view(session, on=office_day(settings, now), known=(me,))
     ids: list[int] = []
     target = engine.route_seat(LINE_MANAGER_SEAT, record.declaration, me, org)
     if isinstance(target, Approver):

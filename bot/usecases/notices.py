@@ -68,7 +68,7 @@ def give_notice(
             declaration=declaration,
             declarant=me,
             chain=chain,
-            org=staff.org_view(session, on=office_day(settings, now)),
+            org=staff.org_view(session, on=office_day(settings, now), known=(me,)),
             now=now,
         )
         done = owe_and_report(

@@ -80,7 +80,8 @@ def request_outside_work(
             )
         )
         audit_submitted(session, me, declaration, settings, now, flags=sorted(flags))
-        org = staff.org_view(session, on=office_day(settings, now), holders=choice.holders)
+        day = office_day(settings, now)
+        org = staff.org_view(session, on=day, holders=choice.holders, known=(me,))
         opened = engine.start(
             session, declaration=declaration, declarant=me, chain=chain, org=org, now=now
         )

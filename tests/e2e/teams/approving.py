@@ -47,7 +47,9 @@ def add_manager(db: Database, of: Staff, person: Person) -> Staff:
         session.commit()
         session.refresh(manager)
         session.expunge(manager)
-        return manager
+    # The test's copy of the member too: the use cases route from the row a request read.
+    of.line_manager_id = manager.id
+    return manager
 
 
 def declare(nolan: TeamsNolan, org: dict[str, Staff], **changes: object) -> int:
