@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,29 @@ def deputies(session: Session, *, on: date) -> dict[int, int]:
     """delegator -> deputy for delegations in force on `on` (the latest wins): `in_force`'s
     two columns, as a Core select."""
     return {delegator: deputy for delegator, deputy in run(session, _DEPUTIES, {"on": on})}
+
+
+class DeputiesAsked(Mapping[int, int]):
+    """`deputies`, read at the first question and kept: routing asks only once it has found
+    an approver (a decision that ends its chain finds none)."""
+
+    def __init__(self, session: Session, *, on: date) -> None:
+        self._session, self._on = session, on
+        self._read: dict[int, int] | None = None
+
+    def _deputies(self) -> dict[int, int]:
+        if self._read is None:
+            self._read = deputies(self._session, on=self._on)
+        return self._read
+
+    def __getitem__(self, delegator_id: int) -> int:
+        return self._deputies()[delegator_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._deputies())
+
+    def __len__(self) -> int:
+        return len(self._deputies())
 
 
 def current_for(session: Session, *, delegator_id: int, on: date) -> Delegation | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from bot.rules.roles import Role
-from bot.rules.routing import OfficeHolders, Org, Person
+from bot.rules.routing import Holders, OfficeHolders, Org, Person
 from storage import delegations
 from storage.db import run
 from storage.models import Staff, role_set
@@ -103,7 +103,39 @@ _PERSON = sa_select(Staff.id, Staff.roles, Staff.line_manager_id).where(
 )
 
 
-def office_holders(session: Session) -> OfficeHolders:
+def office_holders(session: Session) -> Holders:
+    """Who holds each office-wide role, read when routing first asks, in the caller's
+    transaction: a declaration routed to its declarant's line manager, or a decision that
+    ends its chain, never asks (issue 10)."""
+    return HoldersAsked(session)
+
+
+class HoldersAsked:
+    """The office's role holders (routing's Holders), read at the first question and kept."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._read: OfficeHolders | None = None
+
+    def _holders(self) -> OfficeHolders:
+        if self._read is None:
+            self._read = office_holders_now(self._session)
+        return self._read
+
+    @property
+    def head_of_office_id(self) -> int | None:
+        return self._holders().head_of_office_id
+
+    @property
+    def monitoring_officer_id(self) -> int | None:
+        return self._holders().monitoring_officer_id
+
+    @property
+    def vetting_officer_id(self) -> int | None:
+        return self._holders().vetting_officer_id
+
+
+def office_holders_now(session: Session) -> OfficeHolders:
     """Who holds each office-wide role (the first, if several do), in one read (the same
     partial index as `_role_holders`)."""
     holders = [(i, role_set(roles)) for i, roles in run(session, _HOLDER_ROLES)]
@@ -159,23 +191,29 @@ def org_view(
     *,
     on: date,
     whole: bool = False,
-    holders: OfficeHolders | None = None,
+    holders: Holders | None = None,
     known: Iterable[Staff] = (),
 ) -> Org:
-    """The org chart as routing sees it on a given day: who manages whom (read as asked),
-    who holds the office-wide roles (`holders`, when this transaction has read them already),
-    and whose approvals a deputy holds. `known`: people whose rows the caller read for this
-    request (the declarant, whom routing starts from: as line_routing already took them),
-    not read again (issue 10).
+    """The org chart as routing sees it on a given day, each part read when routing first
+    asks (routing a declaration to a line manager asks no one's role, a decision that ends its
+    chain asks nothing: issue 10): who manages whom, who holds the office-wide roles
+    (`holders`, when this transaction has them already), and whose approvals a deputy holds.
+    `known`: people whose rows the caller read for this request (the declarant, whom routing
+    starts from: as line_routing already took them), not read again.
 
-    `whole` reads everyone at once: for the sweep, which routes many items and keeps the view
+    `whole` reads it all at once: for the sweep, which routes many items and keeps the view
     after its session closes (read as asked, a closed session would quietly open another
     transaction and hold it)."""
-    people = PeopleById(session, known)
+    if whole:
+        return Org(
+            people=PeopleById(session).everyone(),
+            holders=office_holders_now(session),
+            deputies=delegations.deputies(session, on=on),
+        )
     return Org(
-        people=people.everyone() if whole else people,
+        people=PeopleById(session, known),
         holders=holders if holders is not None else office_holders(session),
-        deputies=delegations.deputies(session, on=on),
+        deputies=delegations.DeputiesAsked(session, on=on),
     )
 
 

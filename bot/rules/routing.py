@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.rules.roles import ApproverRole, Role
 
@@ -17,6 +18,20 @@ class Person:
     id: int
     roles: frozenset[str] = frozenset()
     line_manager_id: int | None = None
+
+
+class Holders(Protocol):
+    """The current holder of each office-wide role, if the org chart names one: an
+    OfficeHolders, or a view that reads them when routing first asks (storage.staff)."""
+
+    @property
+    def head_of_office_id(self) -> int | None: ...
+
+    @property
+    def monitoring_officer_id(self) -> int | None: ...
+
+    @property
+    def vetting_officer_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,7 @@ Routing = Approver | NeedsChoice | NoApprover
 
 
 def _office_holder(
-    declarant: Person, holders: OfficeHolders, role: ApproverRole
+    declarant: Person, holders: Holders, role: ApproverRole
 ) -> Approver | NoApprover:
     person_id = (
         holders.monitoring_officer_id
@@ -64,7 +79,7 @@ def _office_holder(
 
 
 def line_approver(
-    declarant: Person, holders: OfficeHolders, chosen_id: int | None = None
+    declarant: Person, holders: Holders, chosen_id: int | None = None
 ) -> Routing:
     """The first approver of a gift or hospitality declaration: the line manager.
 
@@ -86,7 +101,7 @@ def line_approver(
     return NeedsChoice()
 
 
-def disposal_approver(declarant: Person, holders: OfficeHolders) -> Approver | NoApprover:
+def disposal_approver(declarant: Person, holders: Holders) -> Approver | NoApprover:
     """Gifts received without warning go to the monitoring officer, who decides whether to
     return them or how to deal with them (combined-authority §15.6); the monitoring
     officer's own go to the head of office."""
@@ -97,10 +112,11 @@ def disposal_approver(declarant: Person, holders: OfficeHolders) -> Approver | N
 
 @dataclass(frozen=True)
 class Org:
-    """What routing needs to know of the office, as plain values."""
+    """What routing needs to know of the office: values, or views of the database that read
+    only what routing asks of them (storage.staff.org_view)."""
 
     people: Mapping[int, Person]
-    holders: OfficeHolders
+    holders: Holders
     # delegator -> deputy, for delegations in force today
     deputies: Mapping[int, int] = field(default_factory=dict)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.rules.refusal import Refused
-from bot.rules.routing import NeedsChoice, NoApprover, OfficeHolders, Routing, line_approver
+from bot.rules.routing import Holders, NeedsChoice, NoApprover, Routing, line_approver
 from bot.ui.manager import FIELD_ID
 from storage import staff
 from storage.models import Staff
@@ -30,7 +30,7 @@ class ManagerChoice:
     transaction's routing (a declaration changes no one's roles), not read again."""
 
     routing: Routing
-    holders: OfficeHolders
+    holders: Holders
     chosen: Staff | None = None
 
 
