@@ -11,7 +11,6 @@ One server plays five services, each under its own path, as Nolan's settings nam
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -20,10 +19,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import jwt
-
 from tests.fakehttp import FakeHTTPServer, LocalHTTPFake, safe
 
+from . import graph
 from .connector import (
     TEAMS_PER_CONVERSATION,
     TEAMS_PER_TENANT,
@@ -33,15 +31,14 @@ from .connector import (
     Throttle,
     error,
 )
+from .entra import BOT_SCOPE, GRAPH_SCOPE, Entra
+from .graph import GraphUser
 from .onedrive import OneDrive
-from .signing import BOT_FRAMEWORK_ISSUER, SigningKey, rsa_key, signing_key
+from .signing import BOT_FRAMEWORK_ISSUER, signing_key
 
 APP_ID = "00000000-0000-0000-0000-00000000a001"
 APP_PASSWORD = "test-client-secret"
 TENANT_ID = "00000000-0000-0000-0000-00000000e001"
-BOT_SCOPE = "https://api.botframework.com/.default"
-GRAPH_SCOPE = "https://graph.microsoft.com/.default"
-TOKEN_LIFETIME = 3599
 
 Predicate = Callable[["Call"], bool]
 
@@ -62,23 +59,6 @@ class Call:
     at: float = field(default_factory=time.monotonic, repr=False)  # when it was answered
 
 
-@dataclass
-class GraphUser:
-    id: str
-    mail: str
-    display_name: str
-    upn: str | None = None  # the user principal name, when it is not the mail address
-
-    def resource(self) -> dict[str, Any]:
-        return {
-            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
-            "id": self.id,
-            "displayName": self.display_name,
-            "mail": self.mail,
-            "userPrincipalName": self.upn or self.mail,
-        }
-
-
 class FakeTeams(LocalHTTPFake):
     """Fake Bot Framework, Entra token endpoint, Bot Connector and Graph (thread-safe)."""
 
@@ -92,7 +72,7 @@ class FakeTeams(LocalHTTPFake):
         self.problems = self.connector.problems
         self.onedrive = OneDrive(self.problems)  # the upload sessions of file-consent invokes
         self.users: dict[str, GraphUser] = {}  # lowercase email and object id -> user
-        self._issued: dict[str, tuple[str, float]] = {}  # access token -> scope, expiry
+        self.entra = Entra(TENANT_ID, APP_ID, APP_PASSWORD, clock)
         self._calls: list[Call] = []
 
     @property
@@ -173,7 +153,7 @@ class FakeTeams(LocalHTTPFake):
     def expire_tokens(self) -> None:
         """Every access token issued so far stops working (as after an hour)."""
         with self._cond:
-            self._issued = {t: (scope, 0.0) for t, (scope, _) in self._issued.items()}
+            self.entra.expire()
 
     def reset(self) -> None:
         """Forget calls, problems and pending faults (people, chats and messages stay)."""
@@ -261,17 +241,19 @@ class FakeTeams(LocalHTTPFake):
             case "GET", ["botframework", "v1", ".well-known", "keys"]:
                 return "jwks", None, None, (200, {}, {"keys": [signing_key().public_jwk()]})
             case "POST", ["login", tenant, "oauth2", "v2.0", "token"]:
-                return "token", None, None, self._fault("token") or self._token(tenant, raw)
+                return "token", None, None, self._fault("token") or self.entra.token(tenant, raw)
             case "GET", ["graph", "v1.0", "users", key]:
-                reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_user")
-                return "graph_user", None, None, reply or self._graph_user(key)
+                reply = self.entra.authorised(headers, GRAPH_SCOPE) or self._fault("graph_user")
+                return "graph_user", None, None, reply or graph.user(self.users, key)
             case "PUT", ["onedrive", "upload", session_id]:
                 return "upload", None, None, self.onedrive.put(session_id, headers, raw)
             case "GET", ["onedrive", "upload", session_id]:
                 return "upload_status", None, None, self.onedrive.status(session_id)
             case "GET", ["graph", "v1.0", "users"]:
-                reply = self._authorised(headers, GRAPH_SCOPE) or self._fault("graph_users")
-                return "graph_users", None, None, reply or self._graph_users(query)
+                reply = self.entra.authorised(headers, GRAPH_SCOPE) or self._fault("graph_users")
+                return "graph_users", None, None, reply or graph.users_by_mail(
+                    self.users, query, self.problems
+                )
             case _, ["connector", region, "v3", "conversations", *rest]:
                 return self._connector(method, rest, headers, raw, region)
         self.problems.append(f"{method} /{'/'.join(parts)}: not a call these services have")
@@ -280,7 +262,7 @@ class FakeTeams(LocalHTTPFake):
     def _connector(
         self, method: str, rest: list[str], headers: dict[str, str], raw: bytes, region: str
     ) -> tuple[str, str | None, str | None, Reply]:
-        denied = self._authorised(headers, BOT_SCOPE, connector=True)
+        denied = self.entra.authorised(headers, BOT_SCOPE, connector=True)
         match method, rest:
             case "POST", []:
                 op, cid, aid = "create_conversation", None, None
@@ -323,71 +305,6 @@ class FakeTeams(LocalHTTPFake):
 
     def _fault(self, op: str) -> Reply | None:
         return self.connector.take_fault(op, None)
-
-    def _token(self, tenant: str, raw: bytes) -> Reply:
-        form = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
-        if tenant != self.tenant_id:
-            return 400, {}, {"error": "invalid_request",
-                             "error_description": f"AADSTS90002: Tenant '{tenant}' not found."}
-        if form.get("grant_type") != "client_credentials":
-            return 400, {}, {"error": "unsupported_grant_type",
-                             "error_description": "AADSTS70003: grant type not supported."}
-        if form.get("client_id") != self.app_id:
-            return 400, {}, {"error": "unauthorized_client",
-                             "error_description": "AADSTS700016: Application not found."}
-        if form.get("client_secret") != self.app_password:
-            return 401, {}, {"error": "invalid_client",
-                             "error_description": "AADSTS7000215: Invalid client secret provided."}
-        scope = form.get("scope")
-        if scope not in (BOT_SCOPE, GRAPH_SCOPE):
-            return 400, {}, {"error": "invalid_scope",
-                             "error_description": f"AADSTS1002012: scope {scope!r} is not valid."}
-        now = self.clock()
-        claims = {
-            "aud": scope.removesuffix("/.default"), "iss": f"https://sts.windows.net/{tenant}/",
-            "iat": int(now), "nbf": int(now), "exp": int(now + TOKEN_LIFETIME),
-            "appid": self.app_id, "tid": tenant, "jti": f"{len(self._issued) + 1}",
-        }
-        key = SigningKey("fake-entra-key", rsa_key("entra"))  # not in the Bot Framework JWKS
-        token = jwt.encode(claims, key.private_key, "RS256", {"kid": key.kid})
-        self._issued[token] = (scope, now + TOKEN_LIFETIME)
-        return 200, {}, {"token_type": "Bearer", "expires_in": TOKEN_LIFETIME,
-                         "ext_expires_in": TOKEN_LIFETIME, "access_token": token}
-
-    def _authorised(
-        self, headers: dict[str, str], scope: str, *, connector: bool = False
-    ) -> Reply | None:
-        token = headers.get("authorization", "").removeprefix("Bearer ")
-        issued = self._issued.get(token)
-        if issued is not None and issued[0] == scope and issued[1] > self.clock():
-            return None
-        if connector:
-            return 401, {}, {"message": "Authorization has been denied for this request."}
-        return error(401, "Access token is empty, expired or not for Graph.",
-                     "InvalidAuthenticationToken")
-
-    def _graph_user(self, key: str) -> Reply:
-        user = self.users.get(key.lower())
-        if user is None:
-            return error(404, f"Resource '{key}' does not exist or one of its queried "
-                         "reference-property objects are not present.", "Request_ResourceNotFound")
-        return 200, {}, user.resource()
-
-
-    def _graph_users(self, query: str) -> Reply:
-        """`GET /users?$filter=mail eq '…'`: the users with that mail address (Graph compares
-        it without regard to case), the only filter Nolan asks for."""
-        asked = {k: v[-1] for k, v in parse_qs(query).items()}
-        found = re.fullmatch(r"mail eq '((?:[^']|'')*)'", asked.get("$filter", ""))
-        if found is None:
-            self.problems.append(f"GET /users?{query}: a filter the fake does not support")
-            return error(400, "Unsupported query.", "Request_UnsupportedQuery")
-        mail = found[1].replace("''", "'").lower()
-        users = {id(u): u for u in self.users.values() if u.mail.lower() == mail}.values()
-        resources = [{k: v for k, v in u.resource().items() if k != "@odata.context"}
-                     for u in users]
-        return 200, {}, {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
-                         "value": resources}
 
 
 def _parse(raw: bytes, headers: dict[str, str]) -> Any:
