@@ -9,6 +9,7 @@ import io
 import os
 import signal
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,14 @@ def handlers_kept() -> Iterator[None]:
 def bell() -> Iterator[int]:
     read, write = os.pipe()
     yield read
-    os.close(read)
+    # The write end first: the thread that hears the bell reads the pipe's end and stops.
+    # Its read end closed under it instead, it failed (EBADF), or read what next took the fd.
     os.close(write)
+    for thread in threading.enumerate():
+        if thread.name == "nolan-bell":
+            thread.join(timeout=10)
+            assert not thread.is_alive(), "the bell's thread did not stop at the pipe's end"
+    os.close(read)
 
 
 def stopped_at_the_sweep(monkeypatch: pytest.MonkeyPatch) -> list[Runtime]:
