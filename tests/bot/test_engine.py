@@ -206,3 +206,39 @@ def test_a_move_sees_the_card_recorded_between_its_read_and_its_update(db: Datab
         stored = session.get(ApprovalStep, step_id)
         assert stored.approver_id == org["eve"].id and stored.dm_ts is None
     assert recorded and moved is not None and moved.old_ts == "1.000200"
+
+
+def test_routing_reads_only_what_it_asks_of_the_org_chart(db: Database) -> None:
+    """The role holders and the delegations in force are read when routing first asks, once
+    each: a line manager's seat needs no role holder; two office holders' seats, one read."""
+    org = seed_org(db)
+    alice = org["alice"]
+    read: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        read.append(statement)
+
+    def routed(seats: str) -> list[int]:
+        read.clear()
+        with db.session() as session:
+            view = org_view(session, on=NOW.date(), known=(alice,))
+            draft = declarations.draft_declaration("gift", alice, "pending")
+            event.listen(db.engine, "before_cursor_execute", seen)
+            try:
+                found = [
+                    engine.route_seat(seat, draft, alice, view) for seat in parse_chain(seats)[0]
+                ]
+            finally:
+                event.remove(db.engine, "before_cursor_execute", seen)
+        return [target.person_id for target in found if isinstance(target, Approver)]
+
+    assert routed("line_manager:authorise") == [org["manager"].id]
+    assert [s for s in read if "FROM delegation" in s] != []
+    assert [s for s in read if "roles <>" in s] == []  # no role holder asked
+    assert len(read) == 1  # and Alice, the row the request read, not again
+    assert routed("head_of_office:note+monitoring_officer:note") == [
+        org["head"].id,
+        org["mo"].id,
+    ]
+    assert len([s for s in read if "roles <>" in s]) == 1
+    assert len([s for s in read if "FROM delegation" in s]) == 1
