@@ -1,5 +1,4 @@
-"""The delivery process (DELIVERY_PROCESS; unset, on with SQLite and off with PostgreSQL, where
-one process delivered about half what the HTTP processes' own workers did): in HTTP mode,
+"""The delivery process (DELIVERY_PROCESS; on unless set off, on either database): in HTTP mode,
 the outbox's delivery worker and the daily sweep's scheduler run in one process of their own
 beside the HTTP processes (bot.processes), which then run neither.
 

@@ -1,6 +1,6 @@
 """Several processes behind one port: HTTP_PROCESSES to serve requests (one process runs
 Python on one core at a time, so a larger machine serves a large force with several) and, with
-DELIVERY_PROCESS (SQLite's default), one delivery process beside them (bot.delivery_process).
+DELIVERY_PROCESS (the default), one delivery process beside them (bot.delivery_process).
 
     python -m bot (the parent: binds HOST:PORT, forks, supervises; nothing else)
     ├── HTTP process 1 … HTTP_PROCESSES: requests on the bound socket

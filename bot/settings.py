@@ -60,9 +60,9 @@ class Settings:
     port: int = 3000
     http_threads: int = 0  # requests handled at once; 0: the default (request_threads)
     http_processes: int = 1  # processes serving PORT (bot.processes)
-    # The outbox and sweep in a process of their own (HTTP mode). Unset, load_settings says
-    # yes on SQLite and no on PostgreSQL, where one delivery process halved what several HTTP
-    # processes' workers delivered (README, Benchmarks: "End to end").
+    # The outbox and sweep in a process of their own (HTTP mode), on either database: one
+    # pacer for every send, and acks that do not share a process with sending (README,
+    # Benchmarks: "End to end").
     delivery_process: bool = True
     home_refresh_seconds: int = 2  # a Home refresh's wait, merging the changes meanwhile
     # How long after someone looks at their Home (Slack's tab, Teams' card) changes keep it
@@ -147,8 +147,8 @@ class _Variables(BaseSettings):
     port: Whole = read.whole(_S.port, "PORT", 1, 65535, "a port number")
     http_threads: Whole = read.whole(_S.http_threads, "HTTP_THREADS", 0, 256)
     http_processes: Whole = read.whole(_S.http_processes, "HTTP_PROCESSES", 1, 64)
-    delivery_process: Annotated[bool | None, read.text(read.yes_no)] = read.var(
-        None, "DELIVERY_PROCESS", "yes or no"
+    delivery_process: Annotated[bool, read.text(read.yes_no)] = read.var(
+        _S.delivery_process, "DELIVERY_PROCESS", "yes or no"
     )
     home_refresh_seconds: Whole = read.whole(_S.home_refresh_seconds, "HOME_REFRESH_SECONDS", 0, 60)
     home_watch_hours: Whole = read.whole(_S.home_watch_hours, "HOME_WATCH_HOURS", 0, 720)
@@ -307,8 +307,6 @@ def load_settings(
         require = TEAMS_SECRETS
     secrets = {name: getattr(given, _field_of(name)[0]) or "" for name in require}
     values = {name: getattr(given, name) for name in Variables.model_fields}
-    if values["delivery_process"] is None:
-        values["delivery_process"] = not values["database_url"].startswith("postgres")
     problem = chat.secrets_problem(secrets) or chat.channel_problem(
         values["governance_channel"], platform
     )

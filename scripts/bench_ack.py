@@ -24,8 +24,8 @@ Teams SDK app (bench_ack_teams.py).
 Both servers handle --threads requests at once (default: HTTP_THREADS's for the database).
 With --processes N, Nolan runs as `python -m bot` with HTTP_PROCESSES=N (processes of its own,
 as an operator runs it; N above 1 on PostgreSQL only) instead of in this process, with the
-delivery process beside them as --delivery-process says (DELIVERY_PROCESS; by default as
-Nolan's: on SQLite, not on PostgreSQL); its CPU counts with theirs. The bare app stays one
+delivery process beside them as --delivery-process says (DELIVERY_PROCESS; by default on, as
+Nolan's); its CPU counts with theirs. The bare app stays one
 server in this process.
 
 Nolan's database is a scratch one with --staff people (one line manager to every ten), seeded
@@ -267,13 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         "--delivery-process",
         type=int,
         choices=(0, 1),
-        default=None,
-        help="DELIVERY_PROCESS with --processes (1: the outbox in a process of its own; "
-        "default: 1 on SQLite, 0 on PostgreSQL, as Nolan's)",
+        default=1,
+        help="DELIVERY_PROCESS with --processes (1, as Nolan's default: the outbox in a "
+        "process of its own; 0: in each HTTP process)",
     )
     args = parser.parse_args(argv)
-    if args.delivery_process is None:
-        args.delivery_process = int(args.db != "postgres")
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     if args.staff < 20:
         parser.error("--staff must be at least 20")

@@ -33,16 +33,15 @@ from tests.teams.test_teams_mode import TEAMS
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": "s"}
 
 
-def test_the_delivery_process_is_on_on_sqlite_and_off_on_postgresql_unless_set(
-    tmp_path: Path,
-) -> None:
+def test_the_delivery_process_is_on_on_either_database_unless_set(tmp_path: Path) -> None:
     none = tmp_path / "none"
     assert load_settings(SECRETS, dotenv_path=none).delivery_process is True  # SQLite
     postgres = {**SECRETS, "DATABASE_URL": "postgresql+psycopg://nolan@db/nolan"}
-    assert load_settings(postgres, dotenv_path=none).delivery_process is False
+    assert load_settings(postgres, dotenv_path=none).delivery_process is True
     for off in ("0", "no", "false"):
-        read = load_settings({**SECRETS, "DELIVERY_PROCESS": off}, dotenv_path=none)
-        assert read.delivery_process is False
+        for database in (SECRETS, postgres):
+            read = load_settings({**database, "DELIVERY_PROCESS": off}, dotenv_path=none)
+            assert read.delivery_process is False
     for on in ("1", "yes", "true"):
         read = load_settings({**postgres, "DELIVERY_PROCESS": on}, dotenv_path=none)
         assert read.delivery_process is True
