@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -68,6 +69,7 @@ from bot.sending import (
 from storage import outbox, outbox_pace
 from storage.db import Database
 from storage.reminders import STALE_CLAIM
+from storage.shared_records import SharedRecords, sharing
 from storage.touched import Touched, subscribe
 from storage.types import utcnow
 
@@ -261,10 +263,11 @@ class Worker:
         for claim, picked_as in claims:
             if isinstance(claim, Claim):
                 lanes.setdefault(claim.message.recipient, []).append((claim, picked_as))
-        self.lanes.run(lanes.values(), self._send_unless_paused)
+        send = partial(self._send_unless_paused, shared=SharedRecords())  # read once a pass
+        self.lanes.run(lanes.values(), send)
         return done, min(waits, default=None)
 
-    def _send_unless_paused(self, claimed: tuple[Claim, Pick]) -> None:
+    def _send_unless_paused(self, claimed: tuple[Claim, Pick], shared: SharedRecords) -> None:
         """A 429 met in this pass, or stop, puts the message back instead."""
         claim, picked = claimed
         if self.now() - claim.claimed_at >= self.stale_after / 2:
@@ -279,7 +282,7 @@ class Worker:
         if wait or self._stopping.is_set():
             self._failed(claim, SendFailed("put back", retry_after=wait), picked.tier)
         else:
-            self._send(claim, picked)
+            self._send(claim, picked, shared)
 
     def _claim_all(self, session: Session, picked: list[Pick]) -> list[tuple[Claim | bool, Pick]]:
         """The picked messages claimed in the caller's transaction, read in one statement and
@@ -339,11 +342,12 @@ class Worker:
             return outbox.hold(session, until=until, **row_now)
         return Claim(message, row.attempts + 1, now, row.payload)
 
-    def _send(self, claim: Claim, picked: Pick) -> None:
-        """Send one claimed message and record what became of it."""
+    def _send(self, claim: Claim, picked: Pick, shared: SharedRecords) -> None:
+        """Send one claimed message (drawn with the pass's `shared` records); record it."""
         message, message_id = claim.message, claim.message.id
         try:
-            sent = self.sender.send(message)
+            with sharing(shared):
+                sent = self.sender.send(message)
         except SendFailed as failed:
             self._failed(claim, failed, picked.tier)
             return

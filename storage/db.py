@@ -43,6 +43,14 @@ _NOT_DURABLE = "nolan_not_durable"  # a session's info: Database.session(durable
 _HELD = "nolan_held"  # a session's info: what it loaded, Database.session(hold=True)
 
 
+def hold(session: Session, instances: list[Any]) -> None:
+    """Keep these in a session opened to `hold`, as if it had loaded them (a copy merged in
+    without a statement: storage.shared_records)."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        held.extend(instances)
+
+
 @event.listens_for(Session, "loaded_as_persistent")
 def _hold(session: Session, instance: Any) -> None:
     """The ORM's identity map holds what a session loaded weakly, so a row another function

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -18,6 +18,7 @@ from bot.rules.status import StepStatus
 from storage.db import run
 from storage.models import ApprovalStep, Declaration, Interest, Notice, OutsideWork, Staff
 from storage.models import GiftOffer as GiftRow
+from storage.shared_records import shared_or_loaded
 from storage.types import utcnow
 
 # Each kind of declaration: its reference prefix and its detail table.
@@ -257,14 +258,19 @@ _OF_STEP = _WITH_STEPS.where(col(Declaration.id) == _DECLARATION_OF_STEP.scalar_
 
 
 def load_record(session: Session, *, declaration_id: int) -> Record | None:
-    found = session.exec(_WITH_DETAIL, params={"declaration_id": declaration_id}).all()
-    return _with_steps(session, found)
+    """Read once for an outbox pass's messages about it (storage.shared_records)."""
+    load = partial(_read, session, _WITH_DETAIL, {"declaration_id": declaration_id})
+    return shared_or_loaded(session, load, declaration_id=declaration_id)
 
 
 def record_of_step(session: Session, *, step_id: int) -> Record | None:
-    """The declaration a step belongs to, as load_record has it (None: no such step), without
-    a statement first to find which it is."""
-    return _with_steps(session, session.exec(_OF_STEP, params={"step_id": step_id}).all())
+    """The record of a step's declaration (None: no such step), found in the same statement."""
+    load = partial(_read, session, _OF_STEP, {"step_id": step_id})
+    return shared_or_loaded(session, load, step_id=step_id)
+
+
+def _read(session: Session, statement: Any, params: dict[str, int]) -> Record | None:
+    return _with_steps(session, session.exec(statement, params=params).all())
 
 
 def _with_steps(session: Session, rows: Sequence[Any]) -> Record | None:
