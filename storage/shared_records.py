@@ -20,14 +20,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
 from storage.db import hold
 
-if TYPE_CHECKING:
-    from storage.declarations import Record
+
+class Record(Protocol):
+    """What this needs of storage.declarations.Record (a dataclass; imported from there, it
+    would make the two modules import each other)."""
+
+    declaration: Any
+    detail: Any
+    declarant: Any
+    steps: list[Any]
+    people: dict[int, Any]
+
+
+R = TypeVar("R", bound=Record)
 
 
 class SharedRecords:
@@ -35,7 +46,7 @@ class SharedRecords:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.records: dict[int, Record] = {}  # declaration id -> record
+        self.records: dict[int, Any] = {}  # declaration id -> record
         self.of_step: dict[int, int] = {}  # step id -> its declaration's id
 
     def keep(self, record: Record) -> None:
@@ -61,11 +72,11 @@ def sharing(shared: SharedRecords | None) -> Iterator[None]:
 
 def shared_or_loaded(
     session: Session,
-    load: Callable[[], Record | None],
+    load: Callable[[], R | None],
     *,
     declaration_id: int | None = None,
     step_id: int | None = None,
-) -> Record | None:
+) -> R | None:
     """The record of this declaration (or of the declaration this step belongs to): shared,
     in `session`, if another message of the pass has read it; else `load()`, kept for them."""
     shared = _current.get()
@@ -82,7 +93,7 @@ def shared_or_loaded(
     return _adopted(session, found)
 
 
-def _adopted(session: Session, record: Record) -> Record:
+def _adopted(session: Session, record: R) -> R:
     """A copy of `record` in `session` (merge without load: the state as read, no statement),
     held there with its people."""
     people = {key: session.merge(person, load=False) for key, person in record.people.items()}
