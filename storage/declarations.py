@@ -140,22 +140,22 @@ def claim_decision(
     reason: str | None,
     at: datetime,
 ) -> bool:
-    """Record a decision only if the step is still pending: two presses, one winner.
+    """Record a decision only if the step is still pending: two presses, one winner (the WHERE
+    clause makes the database the referee). The row comes back in the same statement and
+    refreshes the step this session loaded: nothing read again. The caller commits."""
+    decision = {"step": step_id, "outcome": outcome, "by": decided_by_id, "why": reason}
+    return session.execute(_CLAIM, {**decision, "at": at}).first() is not None
 
-    A plain read-then-write would let both presses win; the WHERE clause makes the database
-    the referee. The row it changed comes back in the same statement (RETURNING) and
-    refreshes the step loaded in this session, as the database now holds it: nothing read
-    again to see the decision. The caller commits (and updates the declaration in the same
-    transaction).
-    """
-    won = session.execute(
-        update(ApprovalStep)
-        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.status) == StepStatus.PENDING)
-        .values(status=outcome, decided_by_id=decided_by_id, reason=reason, decided_at=at)
-        .returning(ApprovalStep)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    return won.first() is not None
+
+_CLAIM = (  # built once: building it and its cache key cost more than running it
+    update(ApprovalStep)
+    .where(col(ApprovalStep.id) == bindparam("step"))
+    .where(col(ApprovalStep.status) == StepStatus.PENDING)
+    .values(status=bindparam("outcome"), decided_by_id=bindparam("by"), reason=bindparam("why"))
+    .values(decided_at=bindparam("at"))
+    .returning(ApprovalStep)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
 
 
 def get_step(session: Session, *, step_id: int) -> ApprovalStep | None:

@@ -11,23 +11,40 @@ write), and a move that comes after waits for the caller's commit, which records
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col
 
 from storage.db import run
 from storage.models import ApprovalStep
 
+# Built once each (building a statement and its cache key cost more than running it, at every
+# card sent): the step's row still the approver's, where the card went set on it — or, where
+# no place is kept (Teams), its approver set to itself, to take the lock and count the row.
+_HELD = update(ApprovalStep).where(
+    col(ApprovalStep.id) == bindparam("held_step"),
+    col(ApprovalStep.approver_id) == bindparam("held_by"),
+)
+_PLACED = _HELD.values(
+    dm_channel=bindparam("card_channel"), dm_ts=bindparam("card_ts")
+).execution_options(synchronize_session=False)
+_LOCKED = _HELD.values(approver_id=col(ApprovalStep.approver_id)).execution_options(
+    synchronize_session=False
+)
 
-def still_with(session: Session, *, step_id: int, approver_id: int, **place: object) -> bool:
+
+def still_with(
+    session: Session,
+    *,
+    step_id: int,
+    approver_id: int,
+    dm_channel: str | None = None,
+    dm_ts: str | None = None,
+) -> bool:
     """Is the step still `approver_id`'s? Locks its row for the caller's transaction, setting
-    `place` (Slack's dm_channel and dm_ts: where the card went) if so. False when it moved on,
-    or is gone."""
-    values: dict[str, object] = dict(place) or {"approver_id": col(ApprovalStep.approver_id)}
-    held = run(
-        session,
-        update(ApprovalStep)
-        .where(col(ApprovalStep.id) == step_id, col(ApprovalStep.approver_id) == approver_id)
-        .values(values)
-        .execution_options(synchronize_session=False)
-    )
-    return held.rowcount == 1
+    where the card went (Slack's `dm_channel` and `dm_ts`) if so. False when it moved on, or
+    is gone."""
+    held = {"held_step": step_id, "held_by": approver_id}
+    if dm_channel is None and dm_ts is None:
+        return bool(run(session, _LOCKED, held).rowcount == 1)
+    place = {"card_channel": dm_channel, "card_ts": dm_ts}
+    return bool(run(session, _PLACED, {**held, **place}).rowcount == 1)
