@@ -143,8 +143,8 @@ def claim_decision(
     """Record a decision only if the step is still pending: two presses, one winner (the WHERE
     clause makes the database the referee). The row comes back in the same statement and
     refreshes the step this session loaded: nothing read again. The caller commits."""
-    decision = {"step": step_id, "outcome": outcome, "by": decided_by_id, "why": reason}
-    return session.execute(_CLAIM, {**decision, "at": at}).first() is not None
+    decision = {"step": step_id, "outcome": outcome, "by": decided_by_id, "why": reason, "at": at}
+    return session.execute(_CLAIM, decision).first() is not None
 
 
 _CLAIM = (  # built once: building it and its cache key cost more than running it

@@ -45,6 +45,7 @@ def still_with(
     is gone."""
     held = {"held_step": step_id, "held_by": approver_id}
     if dm_channel is None and dm_ts is None:
-        return bool(run(session, _LOCKED, held).rowcount == 1)
-    place = {"card_channel": dm_channel, "card_ts": dm_ts}
-    return bool(run(session, _PLACED, {**held, **place}).rowcount == 1)
+        statement = _LOCKED
+    else:
+        statement, held = _PLACED, {**held, "card_channel": dm_channel, "card_ts": dm_ts}
+    return bool(run(session, statement, held).rowcount == 1)
